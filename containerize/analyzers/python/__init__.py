@@ -1,0 +1,123 @@
+"""Python: pip / uv / Poetry / Pipenv / PDM projects, Django, Flask, FastAPI, scripts."""
+from __future__ import annotations
+
+from ...profile import Profile
+from ...scan import SourceTree
+from ..base import Analyzer, Detection
+from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
+from . import entry, imports, manifests, native, source
+
+WORKDIR = "/app"
+MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
+             "pdm.lock", "manage.py")
+
+
+def python_files(tree: SourceTree) -> list[str]:
+    return [f for f in tree.with_suffix(".py")
+            if not f.startswith(("tests/", "test/", "docs/")) and "/tests/" not in f and "/migrations/" not in f]
+
+
+def detect(tree: SourceTree) -> Detection | None:
+    found = [m for m in MANIFESTS if tree.exists(m)] + tree.glob("requirements*.txt")
+    py = tree.with_suffix(".py")
+    if not found and not py:
+        return None
+    det = Detection("python", 0)
+    if found:
+        det.score = 90
+        det.evidence = [_ev(f"{m} is a Python manifest", m) for m in dict.fromkeys(found)]
+    else:
+        det.score = 40 + min(len(py), 20)
+        det.evidence = [_ev(f"{len(py)} Python source file(s), no manifest", py[0])]
+    return det
+
+
+def _ev(why: str, file: str):
+    from ...profile import Evidence
+
+    return Evidence(why, file, None, 0.9)
+
+
+def analyze(tree: SourceTree, profile: Profile) -> None:
+    files = python_files(tree)
+    found = manifests.read_manifests(tree, profile)
+    profile.package_manager = found.package_manager
+    profile.runtime_version = manifests.python_version(tree, profile, found.pyproject)
+
+    deps = list(found.deps)
+    if found.install == "imports":
+        deps = [(manifests.normalize(dist), rel, line) for dist, rel, line in imports.imported_packages(tree, files)]
+        found.requirements = ["requirements.txt"] if deps else []
+        if not deps:
+            found.install = "none"
+            profile.note("dependencies", "the standard library only: nothing to install", confidence=0.9)
+        for name, rel, line in deps:
+            profile.note("dependencies", f"imported as a third-party module ({name})", rel, line, 0.7)
+    else:
+        for name, rel, line in deps:
+            profile.note("dependencies", f"{name} is declared", rel, line, 1.0)
+    profile.dependencies = [d[0] for d in deps]
+    dep_names = set(profile.dependencies)
+
+    build_pkgs, runtime_pkgs, needing = native.native_packages(profile.dependencies)
+    profile.system_packages = {"build": build_pkgs, "runtime": runtime_pkgs}
+    if needing:
+        profile.note("system_packages", f"{', '.join(needing)} need(s) {', '.join(build_pkgs + runtime_pkgs)}")
+    add_services_from_dependencies(profile, deps)
+
+    source.read_env(tree, files, profile)
+    read_dotenv_example(tree, profile)
+    source.read_ports(tree, files + [f for f in ("gunicorn.conf.py", "Procfile") if tree.exists(f)], profile)
+    source.read_paths(tree, files, profile, WORKDIR)
+    link_service_env(profile)
+
+    starts = entry.find_starts(tree, files, found, dep_names)
+    profile.candidates = [{"entrypoint": s.argv, "why": s.why, "file": s.file, "line": s.line,
+                           "confidence": s.confidence} for s in starts]
+    extra: tuple[str, ...] = ()
+    if starts:
+        best = starts[0]
+        profile.framework = best.framework or _framework_from_deps(dep_names)
+        if best.framework:
+            profile.note("framework", best.why, best.file, best.line, best.confidence)
+        if best.server and not profile.ports and best.default_port:
+            source.add_port(profile, best.default_port, f"{best.argv[0]}'s default port", None, None, 0.6)
+        extra = best.extra_packages
+        # a server needs a port even when none is literal in the code
+        if best.server and not profile.ports:
+            source.add_port(profile, 8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
+        profile.entrypoint = entry.bind_argv(best.argv, profile.ports[0] if profile.ports else None,
+                                             profile.port_env)
+        confidence = best.confidence if len(starts) == 1 or starts[1].confidence < best.confidence else 0.6
+        profile.note("entrypoint", best.why, best.file, best.line, confidence)
+        if profile.ports:
+            source.read_health_path(tree, files, profile)
+    else:
+        profile.note("entrypoint", "no start command found", confidence=0.0)
+        profile.ports = []
+
+    profile.compiled = False
+    profile.build = {
+        "install": found.install,
+        "manifests": found.files if found.install != "imports" else [],
+        "requirements": found.requirements,
+        "installable": found.installable,
+        "extra_packages": list(extra),
+        "generated_requirements": [d[0] for d in deps] if found.install == "imports" else [],
+        "workdir": WORKDIR,
+    }
+    if found.install == "imports" and deps:
+        profile.warnings.append("no dependency manifest: requirements.txt is generated from the imports; "
+                                "review it and pin versions")
+    # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
+    profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
+
+
+def _framework_from_deps(deps: set[str]) -> str | None:
+    for name in ("django", "flask", "fastapi", "starlette", "quart", "aiohttp", "tornado", "bottle", "falcon", "sanic"):
+        if name in deps:
+            return name
+    return None
+
+
+ANALYZER = Analyzer("python", detect, analyze)

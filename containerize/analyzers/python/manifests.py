@@ -1,0 +1,262 @@
+"""Python dependency manifests: which tool installs the app, with what, on which Python."""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+
+from ...profile import Profile
+from ...scan import SourceTree
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_PYTHON = "3.12"
+KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?")
+_REQ_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*($|[<>=!~;@(\\])")
+
+
+class ManifestError(ValueError):
+    """A manifest exists but can't be read; the message names the file and why."""
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(spec: str) -> str | None:
+    m = _REQ_NAME.match(spec)
+    return normalize(m.group(1)) if m else None
+
+
+@dataclass
+class Manifests:
+    package_manager: str = "pip"
+    # files to COPY before the source so the dependency layer is cached
+    files: list[str] = field(default_factory=list)
+    # how the template installs: requirements | pyproject | poetry | uv | pipenv | pdm | setup | imports
+    install: str = "requirements"
+    requirements: list[str] = field(default_factory=list)  # requirement files to install with -r
+    installable: bool = False  # the project itself is a package (build-system / setup.py)
+    scripts: dict[str, str] = field(default_factory=dict)  # console scripts: name -> "module:func"
+    deps: list[tuple[str, str, int | None]] = field(default_factory=list)  # (name, file, line)
+    pyproject: dict = field(default_factory=dict)
+
+
+def load_pyproject(tree: SourceTree) -> dict:
+    if not tree.exists("pyproject.toml"):
+        return {}
+    text = tree.read("pyproject.toml")
+    if text is None:
+        raise ManifestError("pyproject.toml: not a UTF-8 text file")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"pyproject.toml: invalid TOML ({exc})") from None
+
+
+def _line_of(tree: SourceTree, rel: str, needle: str) -> int | None:
+    for number, line in enumerate(tree.lines(rel), 1):
+        if needle in line:
+            return number
+    return None
+
+
+def requirement_files(tree: SourceTree) -> list[str]:
+    """The requirement files that install the app (not its tests or docs)."""
+    main = tree.first("requirements.txt", "requirements/prod.txt", "requirements/production.txt",
+                      "requirements/base.txt", "requirements/main.txt", "requirements.in")
+    return [main] if main else []
+
+
+def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None) -> list[tuple[str, str, int]]:
+    seen = seen if seen is not None else set()
+    if rel in seen:
+        return []
+    seen.add(rel)
+    text = tree.read(rel)
+    if text is None:
+        raise ManifestError(f"{rel}: not a UTF-8 text file")
+    deps = []
+    base = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(("-r ", "--requirement ", "-c ", "--constraint ")):
+            inner = base + line.split(None, 1)[1].strip()
+            if line.startswith(("-r", "--requirement")) and tree.exists(inner):
+                deps += parse_requirements(tree, inner, seen)
+            continue
+        if line.startswith("-"):
+            continue  # options: --index-url, -e ., --hash continuation, ...
+        if "://" in line or line.startswith((".", "/")):
+            continue  # a URL or a local path
+        name = requirement_name(line)
+        if not name or not _REQ_LINE.match(line):
+            raise ManifestError(f"{rel}:{number}: not a requirement: {raw.strip()!r}")
+        deps.append((name, rel, number))
+    return deps
+
+
+def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
+    """The Python to run on, from the most specific source that says."""
+    for rel in (".python-version", "runtime.txt", ".tool-versions"):
+        for number, line in enumerate(tree.lines(rel), 1):
+            if rel == ".tool-versions" and not line.startswith("python"):
+                continue
+            m = re.search(r"(\d+)\.(\d+)", line)
+            if m:
+                version = f"{m.group(1)}.{m.group(2)}"
+                profile.note("runtime_version", f"{rel} pins Python {line.strip()}", rel, number, 1.0)
+                return version
+    spec = (pyproject.get("project") or {}).get("requires-python")
+    origin = "requires-python"
+    if not spec:
+        spec = (((pyproject.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}).get("python")
+        origin = "tool.poetry.dependencies.python"
+    if isinstance(spec, str):
+        version = pick_version(spec)
+        line = _line_of(tree, "pyproject.toml", "requires-python" if origin == "requires-python" else "python")
+        profile.note("runtime_version", f"{origin} = {spec!r} allows Python {version}", "pyproject.toml", line, 0.9)
+        return version
+    profile.note("runtime_version", f"no version pinned; using the current stable Python {DEFAULT_PYTHON}",
+                 confidence=0.5)
+    return DEFAULT_PYTHON
+
+
+def pick_version(spec: str) -> str:
+    """The newest known Python that a requirement like '>=3.9,<3.12' or '^3.11' admits."""
+    def key(v: str) -> tuple[int, int]:
+        major, minor = v.split(".")
+        return int(major), int(minor)
+
+    allowed = list(KNOWN_PYTHONS)
+    for clause in re.split(r"[,|]", spec):
+        clause = clause.strip()
+        m = re.match(r"(\^|~=|~|>=|<=|==|>|<|!=)?\s*(\d+)(?:\.(\d+))?", clause)
+        if not m:
+            continue
+        op, major, minor = m.group(1) or "==", int(m.group(2)), int(m.group(3) or 0)
+        bound = (major, minor)
+        if op in ("^", ">="):
+            allowed = [v for v in allowed if key(v) >= bound]
+        elif op in ("~", "~=", "=="):
+            if op == "==" and "*" not in clause and clause.count(".") < 1:
+                continue
+            allowed = [v for v in allowed if key(v) == bound] if op != "~=" else [v for v in allowed if key(v) >= bound]
+        elif op == ">":
+            allowed = [v for v in allowed if key(v) > bound]
+        elif op == "<":
+            allowed = [v for v in allowed if key(v) < bound]
+        elif op == "<=":
+            allowed = [v for v in allowed if key(v) <= bound]
+    if not allowed:
+        return DEFAULT_PYTHON
+    if DEFAULT_PYTHON in allowed:
+        return DEFAULT_PYTHON
+    return max(allowed, key=key)
+
+
+def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
+    pyproject = load_pyproject(tree)
+    project = pyproject.get("project") or {}
+    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
+    m = Manifests(pyproject=pyproject)
+    m.installable = bool(tree.exists("setup.py") or (pyproject.get("build-system") and (project or poetry)))
+    if pyproject and not isinstance(project, dict):
+        raise ManifestError("pyproject.toml: [project] must be a table")
+    m.scripts = dict(project.get("scripts") or poetry.get("scripts") or {})
+    m.scripts = {k: v for k, v in m.scripts.items() if isinstance(v, str)}
+
+    if tree.exists("uv.lock") and pyproject:
+        m.package_manager, m.install, m.files = "uv", "uv", ["pyproject.toml", "uv.lock"]
+        profile.note("package_manager", "uv.lock is present", "uv.lock", None, 1.0)
+    elif tree.exists("poetry.lock") or poetry.get("dependencies"):
+        m.package_manager, m.install = "poetry", "poetry"
+        m.files = ["pyproject.toml"] + (["poetry.lock"] if tree.exists("poetry.lock") else [])
+        why = "poetry.lock is present" if tree.exists("poetry.lock") else "pyproject.toml has [tool.poetry]"
+        profile.note("package_manager", why, m.files[-1], None, 1.0)
+        # package-mode = false, or no packages: install dependencies only
+        if poetry.get("package-mode") is False:
+            m.installable = False
+    elif tree.exists("pdm.lock") and pyproject:
+        m.package_manager, m.install, m.files = "pdm", "pdm", ["pyproject.toml", "pdm.lock"]
+        profile.note("package_manager", "pdm.lock is present", "pdm.lock", None, 1.0)
+    elif tree.exists("Pipfile"):
+        m.package_manager, m.install = "pipenv", "pipenv"
+        m.files = ["Pipfile"] + (["Pipfile.lock"] if tree.exists("Pipfile.lock") else [])
+        profile.note("package_manager", "Pipfile is present", "Pipfile", None, 1.0)
+    elif requirement_files(tree):
+        m.requirements = requirement_files(tree)
+        m.files = list(m.requirements)
+        m.install = "requirements"
+        profile.note("package_manager", f"{m.requirements[0]} lists the dependencies", m.requirements[0], None, 1.0)
+    elif project.get("dependencies") is not None or (pyproject.get("build-system") and project):
+        m.install, m.files = "pyproject", ["pyproject.toml"]
+        profile.note("package_manager", "pyproject.toml [project] lists the dependencies (no lock file)",
+                     "pyproject.toml", _line_of(tree, "pyproject.toml", "dependencies"), 0.9)
+    elif tree.exists("setup.py") or tree.exists("setup.cfg"):
+        m.install = "setup"
+        m.files = [f for f in ("setup.py", "setup.cfg") if tree.exists(f)]
+        m.installable = True
+        profile.note("package_manager", "setup.py/setup.cfg installs the project with pip", m.files[0], None, 0.8)
+    else:
+        m.install = "imports"
+        profile.note("package_manager", "no manifest: dependencies come from the imports", confidence=0.6)
+
+    m.deps = collect_dependencies(tree, m, pyproject)
+    return m
+
+
+def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> list[tuple[str, str, int | None]]:
+    deps: list[tuple[str, str, int | None]] = []
+    project = pyproject.get("project") or {}
+    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
+    for spec in project.get("dependencies") or []:
+        if isinstance(spec, str) and (name := requirement_name(spec)):
+            deps.append((name, "pyproject.toml", _line_of(tree, "pyproject.toml", spec)))
+    for name in poetry.get("dependencies") or {}:
+        if name.lower() != "python":
+            deps.append((normalize(name), "pyproject.toml", _line_of(tree, "pyproject.toml", name)))
+    if m.install == "pipenv":
+        deps += _pipfile_packages(tree)
+    for rel in m.requirements:
+        deps += parse_requirements(tree, rel)
+    if m.install == "setup":
+        deps += _setup_requires(tree)
+    seen: set[str] = set()
+    unique = []
+    for dep in deps:
+        if dep[0] not in seen:
+            seen.add(dep[0])
+            unique.append(dep)
+    return unique
+
+
+def _pipfile_packages(tree: SourceTree) -> list[tuple[str, str, int | None]]:
+    text = tree.read("Pipfile") or ""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"Pipfile: invalid TOML ({exc})") from None
+    return [(normalize(n), "Pipfile", _line_of(tree, "Pipfile", n)) for n in (data.get("packages") or {})]
+
+
+def _setup_requires(tree: SourceTree) -> list[tuple[str, str, int | None]]:
+    deps = []
+    for rel in ("setup.py", "setup.cfg"):
+        text = tree.read(rel) or ""
+        block = re.search(r"install_requires\s*=\s*\[(.*?)\]", text, re.S)
+        items = re.findall(r"['\"]([^'\"]+)['\"]", block.group(1)) if block else []
+        if rel == "setup.cfg":
+            cfg = re.search(r"install_requires\s*=\s*\n((?:[ \t]+\S.*\n?)+)", text)
+            items += cfg.group(1).split() if cfg else []
+        for spec in items:
+            if name := requirement_name(spec):
+                deps.append((name, rel, _line_of(tree, rel, spec)))
+    return deps

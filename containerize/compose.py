@@ -1,0 +1,129 @@
+"""The compose.yaml of a profile: the app, its settings, secrets, volumes and backing services."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .profile import Profile
+from .services import CATALOG
+
+SECRETS_DIR = "./secrets"
+# Reads each secret file mounted under /run/secrets into the env var of the
+# same name in upper case, then starts the app: apps that read DATABASE_URL
+# from the environment get it without the value ever being in the image or
+# in this file.
+SECRETS_SHIM = ('for f in /run/secrets/*; do [ -f "$$f" ] || continue; '
+                'n=$$(basename "$$f" | tr "[:lower:]" "[:upper:]"); export "$$n=$$(cat "$$f")"; done; exec "$$@"')
+
+
+def secret_name(env_name: str) -> str:
+    return env_name.lower()
+
+
+def volume_name(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "data"
+
+
+def read_mount_source(profile: Profile, path: str) -> str:
+    return "." + path
+
+
+def compose_dict(profile: Profile, name: str) -> dict:
+    app: dict = {"build": {"context": "."}, "image": f"{name}:latest"}
+    if profile.ports:
+        first, *rest = profile.ports
+        app["ports"] = [f"127.0.0.1:${{HOST_PORT:-{first}}}:{first}"] + [f"127.0.0.1:{p}:{p}" for p in rest]
+    environment: dict[str, str] = {}
+    for var in profile.env:
+        if var.secret:
+            continue
+        if profile.port_env and var.name == profile.port_env and profile.ports:
+            environment[var.name] = str(profile.ports[0])
+            continue
+        environment[var.name] = f"${{{var.name}:-{_escape(var.default or '')}}}"
+    for service in profile.services:
+        spec = CATALOG.get(service.kind)
+        var = profile.env_var(service.env_var) if service.env_var else None
+        if spec and var and not var.secret:
+            environment[var.name] = f"${{{var.name}:-{spec.url.format(host=service.kind, password='')}}}"
+    if environment:
+        app["environment"] = environment
+    app_secrets = [secret_name(v.name) for v in profile.secrets]
+    top_secrets = {s: {"file": f"{SECRETS_DIR}/{s}"} for s in app_secrets}
+    if app_secrets:
+        app["secrets"] = app_secrets
+        app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM, "--"]
+        app["command"] = [_escape(a) for a in profile.entrypoint]
+    volumes: dict[str, dict] = {}
+    mounts = []
+    for path in profile.writable_paths:
+        vol = volume_name(path)
+        volumes[vol] = {}
+        mounts.append(f"{vol}:{path}")
+    for path in profile.read_paths:
+        mounts.append(f"{read_mount_source(profile, path)}:{path}:ro")
+    if mounts:
+        app["volumes"] = mounts
+    depends = {}
+    services: dict[str, dict] = {"app": app}
+    for service in profile.services:
+        spec = CATALOG.get(service.kind)
+        if not spec:
+            continue
+        svc: dict = {"image": spec.image}
+        env = dict(spec.environment)
+        if spec.password_env:
+            pw = f"{service.kind}_password"
+            env[spec.password_env] = f"/run/secrets/{pw}"
+            svc["secrets"] = [pw]
+            top_secrets[pw] = {"file": f"{SECRETS_DIR}/{pw}"}
+        if env:
+            svc["environment"] = env
+        vol = f"{service.kind}-data"
+        volumes[vol] = {}
+        svc["volumes"] = [f"{vol}:{spec.data_path}"]
+        svc["healthcheck"] = {"test": list(spec.healthcheck), "interval": "5s", "timeout": "5s",
+                              "retries": 20, "start_period": "10s"}
+        svc["restart"] = "unless-stopped"
+        services[service.kind] = svc
+        depends[service.kind] = {"condition": "service_healthy"}
+    if depends:
+        app["depends_on"] = depends
+    if profile.ports:
+        app["restart"] = "unless-stopped"
+    doc: dict = {"services": services}
+    if volumes:
+        doc["volumes"] = volumes
+    if top_secrets:
+        doc["secrets"] = top_secrets
+    return doc
+
+
+def _escape(value: str) -> str:
+    return value.replace("$", "$$")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    style = '"' if (":" in value or "$" in value or value == "" or value.isdigit()) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def to_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1000)
+
+
+def render_compose(profile: Profile, name: str) -> str:
+    from .render import environment
+
+    doc = compose_dict(profile, name)
+    secrets = [s for s in doc.get("secrets", {})]
+    return environment().get_template("common/compose.yaml.j2").render(
+        p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG)

@@ -1,0 +1,36 @@
+"""Debian package versions for pinning (hadolint DL3008), by release.
+
+Images are pinned to a Debian release (``-bookworm`` tags), so a package's
+upstream version is stable for the life of the release; security updates
+only change the Debian revision, which the ``*`` absorbs.
+"""
+from __future__ import annotations
+
+RELEASE = "bookworm"
+
+PINS: dict[str, dict[str, str]] = {
+    "bookworm": {
+        "libpq5": "15.*", "libpq-dev": "15.*",
+        "libmariadb3": "1:10.11.*", "default-libmysqlclient-dev": "1.1.*", "pkg-config": "1.8.*",
+        "libldap2-dev": "2.5.*", "libldap-2.5-0": "2.5.*", "libsasl2-dev": "2.1.*", "libsasl2-2": "2.1.*",
+        "libcairo2-dev": "1.16.*", "libcairo2": "1.16.*",
+        "libgdal-dev": "3.6.*", "libgdal32": "3.6.*",
+        "libmagic1": "1:5.44*",
+        "libpango-1.0-0": "1.50.*", "libpangoft2-1.0-0": "1.50.*",
+        "libgl1": "1.6.*", "libglib2.0-0": "2.74.*",
+        "unixodbc-dev": "2.3.*", "libodbc2": "2.3.*",
+        "libxmlsec1-dev": "1.2.*", "libxmlsec1-openssl": "1.2.*",
+        "build-essential": "12.9", "gcc": "4:12.2.*", "g++": "4:12.2.*", "make": "4.3-*", "cmake": "3.25.*",
+        "ca-certificates": "20230311*", "tzdata": "*", "libssl3": "3.0.*", "libstdc++6": "12.2.*",
+        "libgcc-s1": "12.2.*", "libc6": "2.36-*", "curl": "7.88.*", "wget": "1.21.*",
+        "libsqlite3-0": "3.40.*", "zlib1g": "1:1.2.13*", "libffi8": "3.4.*",
+        "libyaml-0-2": "0.2.5*", "libxml2": "2.9.*", "libxslt1.1": "1.1.*", "libjpeg62-turbo": "1:2.1.*",
+        "libpng16-16": "1.6.*", "libcurl4": "7.88.*", "libzstd1": "1.5.*",
+    },
+}
+
+
+def pinned(packages: list[str], release: str = RELEASE) -> list[str]:
+    """``name=version`` for each package whose version is known; the bare name otherwise."""
+    table = PINS.get(release, {})
+    return [f"{p}={table[p]}" if p in table and table[p] != "*" else p for p in packages]

@@ -1,0 +1,128 @@
+"""The checklist answers for one project, as plain data.
+
+Analyzers fill a Profile; the questionnaire and ``--set`` adjust it; the
+renderer reads it. Nothing here knows about files on disk or templates.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# The answers every profile has, in the order `inspect` shows them.
+ANSWER_KEYS = (
+    "language",
+    "framework",
+    "package_manager",
+    "runtime_version",
+    "compiled",
+    "build_command",
+    "entrypoint",
+    "ports",
+    "port_env",
+    "health_path",
+    "env",
+    "writable_paths",
+    "read_paths",
+    "services",
+    "dependencies",
+    "system_packages",
+)
+
+
+@dataclass
+class Evidence:
+    """Why an answer is what it is: a place in the tree (when there is one) and a reason."""
+
+    why: str
+    file: str | None = None
+    line: int | None = None
+    confidence: float = 0.9
+
+    def where(self) -> str:
+        if not self.file:
+            return "-"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class EnvVar:
+    name: str
+    default: str | None = None
+    secret: bool = False
+
+
+@dataclass
+class Service:
+    """A backing service the app talks to (postgres, redis, ...)."""
+
+    kind: str
+    env_var: str | None = None  # how the app finds it, e.g. DATABASE_URL
+
+
+@dataclass
+class Profile:
+    root: str = "."
+    language: str | None = None
+    framework: str | None = None
+    package_manager: str | None = None
+    runtime_version: str | None = None
+    compiled: bool = False
+    build_command: list[str] | None = None
+    entrypoint: list[str] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
+    port_env: str | None = None
+    health_path: str | None = None
+    env: list[EnvVar] = field(default_factory=list)
+    writable_paths: list[str] = field(default_factory=list)
+    read_paths: list[str] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
+    system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})
+    # Language-specific details the templates need (manifests to copy, install method, ...).
+    build: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    # -- recording answers -------------------------------------------------
+    def note(self, key: str, why: str, file: str | None = None, line: int | None = None,
+             confidence: float = 0.9) -> None:
+        self.evidence.setdefault(key, []).append(Evidence(why, file, line, confidence))
+
+    def confidence(self, key: str) -> float:
+        notes = self.evidence.get(key)
+        return max((e.confidence for e in notes), default=0.0)
+
+    @property
+    def is_server(self) -> bool:
+        return bool(self.ports)
+
+    def env_var(self, name: str) -> EnvVar | None:
+        return next((e for e in self.env if e.name == name), None)
+
+    def add_env(self, name: str, default: str | None = None, secret: bool = False) -> EnvVar:
+        found = self.env_var(name)
+        if found is None:
+            found = EnvVar(name, default, secret)
+            self.env.append(found)
+        else:
+            if found.default is None and default is not None:
+                found.default = default
+            found.secret = found.secret or secret
+        return found
+
+    @property
+    def secrets(self) -> list[EnvVar]:
+        return [e for e in self.env if e.secret]
+
+    # -- output ------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["evidence"] = {
+            key: [{"file": e.file, "line": e.line, "why": e.why, "confidence": e.confidence} for e in notes]
+            for key, notes in self.evidence.items()
+        }
+        data["confidence"] = {key: self.confidence(key) for key in self.evidence}
+        data["server"] = self.is_server
+        return data

@@ -1,0 +1,201 @@
+"""The file index: which files of a project matter, and their text on demand.
+
+One walk of the tree, pruning what never belongs to an app's source
+(version control, dependency folders, virtualenvs, caches, build outputs) and
+what .gitignore / .dockerignore exclude. Texts are read lazily, capped in
+size, and binary or non-UTF-8 files read as None instead of raising.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pathspec
+
+# Folders never walked, whatever the ignore files say.
+PRUNED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache", ".idea", ".vscode", ".gradle",
+    ".next", ".nuxt", ".svelte-kit", ".angular", ".parcel-cache", ".turbo", "bower_components",
+    "target", "vendor", ".bundle", "__pypackages__", ".eggs", "site-packages", ".terraform",
+    "coverage", "htmlcov", ".dart_tool", ".stack-work", "zig-cache", "zig-out",
+})
+# Build outputs: pruned unless they hold sources of their own (a `build/` folder
+# of a CMake project is output; a `dist/` of a static site may be the site).
+OUTPUT_DIRS = frozenset({"build", "dist", "out", "_build", "cmake-build-debug", "cmake-build-release"})
+
+MAX_READ = 512 * 1024  # bytes read of any one file
+MAX_FILES = 200_000
+
+
+class ScanError(Exception):
+    """The path can't be scanned at all (missing, not a directory, unreadable)."""
+
+
+def _load_spec(path: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    lines = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        return None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # a malformed pattern must not stop the scan
+        return None
+
+
+def _is_virtualenv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+class SourceTree:
+    """An index of a project's files (POSIX paths relative to the root)."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root).resolve()
+        if not self.root.exists():
+            raise ScanError(f"{root}: no such directory")
+        if not self.root.is_dir():
+            raise ScanError(f"{root}: not a directory")
+        if not os.access(self.root, os.R_OK | os.X_OK):
+            raise ScanError(f"{root}: permission denied")
+        self.warnings: list[str] = []
+        self.files: list[str] = []
+        self.dirs: set[str] = {""}
+        self._walk()
+        self._set = frozenset(self.files)
+        self._texts: dict[str, str | None] = {}
+
+    # -- walking -----------------------------------------------------------
+    def _walk(self) -> None:
+        top: tuple[tuple[str, pathspec.PathSpec], ...] = tuple(
+            ("", spec) for spec in (_load_spec(self.root / n) for n in (".gitignore", ".dockerignore")) if spec)
+        stack = [(str(self.root), "", top)]
+        while stack:
+            abs_dir, rel_dir, specs = stack.pop()
+            if rel_dir:
+                nested = _load_spec(Path(abs_dir) / ".gitignore")
+                if nested:
+                    specs = specs + ((rel_dir + "/", nested),)
+            try:
+                entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
+            except OSError as exc:
+                self.warnings.append(f"skipped {rel_dir or '.'}: {exc.strerror or exc}")
+                continue
+            subdirs = []
+            for entry in entries:
+                name = entry.name
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    is_file = not is_dir and entry.is_file()
+                except OSError:
+                    continue
+                if is_dir:
+                    if name in PRUNED_DIRS or _is_virtualenv(entry.path):
+                        continue
+                    if name in OUTPUT_DIRS and not self._keeps_output(entry.path):
+                        continue
+                    if self._ignored(specs, rel + "/"):
+                        continue
+                    subdirs.append((entry.path, rel, specs))
+                    self.dirs.add(rel)
+                elif is_file and not self._ignored(specs, rel):
+                    self.files.append(rel)
+                    if len(self.files) >= MAX_FILES:
+                        self.warnings.append(f"stopped after {MAX_FILES} files")
+                        return
+            stack.extend(reversed(subdirs))
+        self.files.sort()
+
+    @staticmethod
+    def _keeps_output(path: str) -> bool:
+        # `dist/` or `build/` that is the site itself (an index.html and no manifest beside it)
+        parent = os.path.dirname(path)
+        manifests = ("package.json", "CMakeLists.txt", "Makefile", "pyproject.toml", "setup.py",
+                     "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "meson.build", "go.mod")
+        return not any(os.path.exists(os.path.join(parent, m)) for m in manifests)
+
+    @staticmethod
+    def _ignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str) -> bool:
+        for base, spec in specs:
+            if base:
+                if not rel.startswith(base):
+                    continue
+                sub = rel[len(base):]
+            else:
+                sub = rel
+            if sub and spec.match_file(sub):
+                return True
+        return False
+
+    # -- queries -----------------------------------------------------------
+    def exists(self, rel: str) -> bool:
+        return rel in self._set
+
+    def isdir(self, rel: str) -> bool:
+        return rel.rstrip("/") in self.dirs
+
+    def first(self, *names: str) -> str | None:
+        return next((n for n in names if n in self._set), None)
+
+    def glob(self, pattern: str) -> list[str]:
+        """Files matching a shell pattern on the whole relative path (`*` crosses `/`)."""
+        return [f for f in self.files if fnmatch.fnmatchcase(f, pattern)]
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        return [f for f in self.files if f.endswith(suffixes)]
+
+    def children(self, rel_dir: str) -> list[str]:
+        prefix = rel_dir.rstrip("/") + "/" if rel_dir else ""
+        return [f for f in self.files if f.startswith(prefix) and "/" not in f[len(prefix):]]
+
+    def read(self, rel: str) -> str | None:
+        """The file's text (first MAX_READ bytes), or None if missing, binary or not UTF-8."""
+        if rel in self._texts:
+            return self._texts[rel]
+        text = None
+        try:
+            with open(self.root / rel, "rb") as fh:
+                data = fh.read(MAX_READ)
+            if b"\0" not in data[:8192]:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    # a cut in the middle of a multi-byte character is not "not UTF-8"
+                    if len(data) == MAX_READ and exc.start >= len(data) - 4:
+                        text = data[: exc.start].decode("utf-8")
+        except OSError:
+            text = None
+        self._texts[rel] = text
+        return text
+
+    def lines(self, rel: str) -> list[str]:
+        text = self.read(rel)
+        return text.splitlines() if text else []
+
+    def grep(self, pattern: str | re.Pattern[str], files: list[str]) -> list[tuple[str, int, re.Match[str]]]:
+        """(file, 1-based line, match) for every line of `files` matching `pattern`."""
+        rx = _compile(pattern) if isinstance(pattern, str) else pattern
+        hits = []
+        for rel in files:
+            text = self.read(rel)
+            if not text:
+                continue
+            for m in rx.finditer(text):
+                hits.append((rel, text.count("\n", 0, m.start()) + 1, m))
+        return hits
+
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.M)
+
+
+def line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
