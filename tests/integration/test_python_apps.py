@@ -1,0 +1,153 @@
+"""Generate container files for each Python fixture, build them, run them, probe them."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+
+from harness import (Compose, Image, built_image, compose_project, containerize, copy_fixture, hadolint, http_get,
+                     run, running)
+
+pytestmark = pytest.mark.docker
+
+
+@dataclass
+class Server:
+    fixture: str
+    port: int
+    path: str  # a path that must answer 200
+    body: str  # text the answer must contain
+    secret: str | None = None  # env var that carries a secret at run time
+    env: dict = field(default_factory=dict)
+
+
+SERVERS = [
+    Server("python-flask", 5050, "/", "hello", secret="SECRET_KEY"),
+    Server("python-fastapi", 8000, "/healthz", "true", secret="API_TOKEN"),
+    Server("python-django", 8000, "/", "Hello from Django", secret="DJANGO_SECRET_KEY"),
+    Server("python-poetry", 8000, "/", "hello from poetry"),
+    Server("python-uv", 8080, "/", "uv-app"),
+    Server("python-noreqs", 8080, "/", "status"),
+]
+
+
+def generate(tmp_path, fixture: str):
+    project = copy_fixture(fixture, tmp_path)
+    containerize(str(project), "--yes")
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert (project / name).is_file(), f"{name} was not written"
+    hadolint(project / "Dockerfile")
+    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
+    return project, profile
+
+
+@pytest.mark.parametrize("app", SERVERS, ids=lambda s: s.fixture)
+def test_server_builds_runs_and_answers(docker, tmp_path, app: Server):
+    project, profile = generate(tmp_path, app.fixture)
+    assert profile["ports"] == [app.port]
+    dockerfile = (project / "Dockerfile").read_text()
+    assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
+
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    env = [f"-e{k}={v}" for k, v in app.env.items()]
+    if app.secret:
+        env.append(f"-e{app.secret}={sentinel}")
+    with built_image(project, app.fixture) as image:
+        assert image.user not in ("", "root", "0", "0:0"), f"image runs as {image.user!r}"
+        with running(image, "-p", f"127.0.0.1::{app.port}", *env) as container:
+            host_port = container.port(app.port)
+            status, body = http_get(f"http://127.0.0.1:{host_port}{app.path}", container=container)
+            assert status == 200, body
+            assert app.body in body
+            assert container.exec("id", "-u").stdout.strip() != "0"
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+        if app.secret:
+            assert not image.contains(sentinel), "a secret given at run time ended up in the image"
+
+
+def test_batch_script_reads_its_data_read_only(docker, tmp_path):
+    project, profile = generate(tmp_path, "python-batch")
+    assert profile["ports"] == [] and profile["read_paths"] == ["/data/words.txt"]
+    compose_text = (project / "compose.yaml").read_text()
+    assert "./data/words.txt:/data/words.txt:ro" in compose_text
+    assert "EXPOSE" not in (project / "Dockerfile").read_text()
+    assert "HEALTHCHECK" not in (project / "Dockerfile").read_text()
+    with compose_project(project) as compose:
+        compose("build")
+        done = compose("run", "--rm", "app")
+        assert done.stdout.strip().splitlines()[-1] == "words=12 longest=abracadabra"
+        user = compose("run", "--rm", "--entrypoint", "id", "app", "-u").stdout.strip()
+        assert user != "0"
+        # the data is mounted read-only
+        write = compose("run", "--rm", "--entrypoint", "sh", "app", "-c", "echo x >> /data/words.txt", check=False)
+        assert write.returncode != 0 and "Read-only" in write.stderr + write.stdout
+
+
+def test_flask_secret_reaches_the_app_through_a_compose_secret_file(docker, tmp_path):
+    project, _ = generate(tmp_path, "python-flask")
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    (project / "secrets").mkdir()
+    (project / "secrets" / "secret_key").write_text(sentinel)
+    compose_text = (project / "compose.yaml").read_text()
+    assert sentinel not in compose_text and "uploads" in compose_text
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0"})
+        port = compose.port("app", 5050)
+        status, body = http_get(f"http://127.0.0.1:{port}/health")
+        assert status == 200, body
+        environ = compose("exec", "-T", "app", "cat", "/proc/1/environ").stdout
+        assert f"SECRET_KEY={sentinel}" in environ.split("\0")
+        # the upload folder is a volume the non-root user can write
+        compose("exec", "-T", "app", "sh", "-c", "touch /app/uploads/probe && ls -ld /app/uploads")
+        image = compose("config", "--images").stdout.split()[0]
+        assert not Image(image).contains(sentinel)
+
+
+def test_postgres_app_queries_the_database(docker, tmp_path):
+    project, profile = generate(tmp_path, "python-postgres")
+    assert [s["kind"] for s in profile["services"]] == ["postgres"]
+    assert profile["system_packages"]["runtime"] == ["libpq5"]
+    dockerfile = (project / "Dockerfile").read_text()
+    runtime_stage = dockerfile.rsplit("FROM ", 1)[1]
+    assert "libpq5" in runtime_stage and "libpq-dev" not in runtime_stage
+    password = uuid.uuid4().hex
+    secrets = project / "secrets"
+    secrets.mkdir()
+    (secrets / "postgres_password").write_text(password)
+    (secrets / "database_url").write_text(f"postgresql://app:{password}@postgres:5432/app")
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        port = compose.port("app", 8000)
+        first = http_get(f"http://127.0.0.1:{port}/")
+        second = http_get(f"http://127.0.0.1:{port}/")
+        assert first[0] == 200 and second[0] == 200, (first, second)
+        assert json.loads(second[1])["visits"] == json.loads(first[1])["visits"] + 1
+        assert compose("exec", "-T", "app", "id", "-u").stdout.strip() != "0"
+        image = compose("config", "--images").stdout.split()[0]
+        assert not Image(image).contains(password)
+
+
+def test_code_edit_keeps_the_dependency_layer_cached(docker, tmp_path):
+    project, _ = generate(tmp_path, "python-flask")
+    with built_image(project, "python-flask") as first:
+        (project / "app.py").write_text((project / "app.py").read_text() + "\n# edited\n")
+        done = run(["docker", "build", "--progress=plain", "-t", first.tag + "-edited", str(project)], timeout=900)
+        run(["docker", "rmi", "-f", first.tag + "-edited"], check=False)
+    log = (done.stdout + done.stderr).splitlines()
+    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
+    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
+    install = [n for n, text in steps.items() if "pip install -r requirements.txt" in text]
+    copy_source = [n for n, text in steps.items() if text.startswith("COPY . .")]
+    assert install and copy_source, "\n".join(log[-40:])
+    assert set(install) <= cached, "the dependency install ran again after a code edit"
+    assert not set(copy_source) <= cached, "the edited source was not copied again"
+
+
+def test_compose_files_are_valid(docker, tmp_path):
+    for fixture in ("python-flask", "python-postgres", "python-batch", "python-django"):
+        project, _ = generate(tmp_path, fixture)
+        Compose(project)("config", "--quiet")
