@@ -53,8 +53,14 @@ def compose_dict(profile: Profile, name: str) -> dict:
     top_secrets = {s: {"file": f"{SECRETS_DIR}/{s}"} for s in app_secrets}
     if app_secrets:
         app["secrets"] = app_secrets
-        app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM, "--"]
-        app["command"] = [_escape(a) for a in profile.entrypoint]
+        if profile.build.get("shell", True):
+            app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM, "--"]
+            app["command"] = [_escape(a) for a in profile.entrypoint]
+        else:
+            # no shell in the image to export the files: tell the app where they are
+            for var in profile.secrets:
+                environment[f"{var.name}_FILE"] = f"/run/secrets/{secret_name(var.name)}"
+            app["environment"] = environment
     volumes: dict[str, dict] = {}
     mounts = []
     for path in profile.writable_paths:

@@ -33,6 +33,8 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
     if clash and not force:
         raise WriteError("already there: " + ", ".join(clash) + " (use --force to overwrite)")
     staged: list[tuple[str, Path]] = []
+    backups: dict[Path, str] = {}
+    placed: list[Path] = []
     try:
         for name, text in files.items():
             target = root / name
@@ -43,19 +45,25 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
-            mode = 0o644
-            if target.exists():
-                mode = target.stat().st_mode & 0o777
-            os.chmod(tmp, mode)
+            os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         for tmp, target in staged:
+            if target.exists():
+                backups[target] = tmp + ".orig"
+                os.link(target, backups[target])
             os.replace(tmp, target)
-    except BaseException as exc:  # Ctrl-C included: leave no temporary files behind
+            placed.append(target)
+    except BaseException as exc:  # Ctrl-C included: put everything back as it was
+        for target in placed:
+            if target in backups:
+                os.replace(backups.pop(target), target)
+            else:
+                target.unlink(missing_ok=True)
         for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+            Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise WriteError(f"could not write to {root}: {exc.strerror or exc}") from None
         raise
+    finally:
+        for backup in backups.values():
+            Path(backup).unlink(missing_ok=True)
     return list(files)
