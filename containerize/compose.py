@@ -82,10 +82,11 @@ def compose_dict(profile: Profile, name: str) -> dict:
         if spec.password_env:
             pw = f"{service.kind}_password"
             env[spec.password_env] = f"/run/secrets/{pw}"
-            svc["secrets"] = [pw]
             top_secrets[pw] = {"file": f"{SECRETS_DIR}/{pw}"}
         if env:
             svc["environment"] = env
+        if spec.password_env:
+            svc["secrets"] = [f"{service.kind}_password"]
         vol = f"{service.kind}-data"
         volumes[vol] = {}
         svc["volumes"] = [f"{vol}:{spec.data_path}"]

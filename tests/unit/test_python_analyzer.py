@@ -214,3 +214,53 @@ def test_empty_directory(tmp_path):
 def test_missing_directory(tmp_path):
     with pytest.raises(AnalysisError, match="no such directory"):
         build_profile(tmp_path / "nope")
+
+
+def test_flask_factory_and_gunicorn_config(tmp_path):
+    make(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n",
+        "gunicorn.conf.py": "bind = '0.0.0.0:7000'\nworkers = 2\n",
+        "shop/__init__.py": """
+            from flask import Flask
+
+            def create_app():
+                app = Flask(__name__)
+                return app
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.framework == "flask"
+    assert p.entrypoint[-1] == "shop:create_app()"
+    assert p.ports == [7000]
+    assert p.build["extra_packages"] == []  # gunicorn is declared already
+
+
+def test_uvicorn_run_port_and_runtime_txt(tmp_path):
+    make(tmp_path, {
+        "requirements.txt": "starlette\nuvicorn\n",
+        "runtime.txt": "python-3.11.9\n",
+        "serve.py": """
+            import uvicorn
+            from starlette.applications import Starlette
+
+            api = Starlette()
+
+            if __name__ == "__main__":
+                uvicorn.run(api, host="0.0.0.0", port=9001)
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.runtime_version == "3.11"
+    assert p.ports == [9001]
+    assert p.entrypoint[:2] == ["uvicorn", "serve:api"] and p.entrypoint[-1] == "9001"
+
+
+def test_ignored_files_are_not_scanned(tmp_path):
+    make(tmp_path, {
+        ".gitignore": "generated/\n",
+        "app.py": "if __name__ == '__main__':\n    print('hi')\n",
+        "generated/server.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "node_modules/x/index.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.framework is None and p.entrypoint == ["python", "app.py"]
