@@ -106,6 +106,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         "generated_requirements": [d[0] for d in deps] if found.install == "imports" else [],
         "workdir": WORKDIR,
     }
+    if found.install == "setup":
+        profile.warnings.append("setup.py installs the dependencies together with the code, so a code edit "
+                                "reinstalls them; a requirements.txt or pyproject.toml [project] list avoids that")
     if found.install == "imports" and deps:
         profile.warnings.append("no dependency manifest: requirements.txt is generated from the imports; "
                                 "review it and pin versions")

@@ -1,0 +1,109 @@
+"""Rendered Python Dockerfiles for each way of declaring dependencies: hadolint-clean and well-ordered."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.checklist import build_profile
+
+PROJECTS = {
+    "pipenv": {
+        "Pipfile": '[packages]\nflask = "*"\npsycopg2 = "*"\n\n[requires]\npython_version = "3.11"\n',
+        "Pipfile.lock": "{}\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    },
+    "pdm": {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["fastapi", "uvicorn"]\n',
+        "pdm.lock": "# lock\n",
+        "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    },
+    "setup": {
+        "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['flask>=3', 'redis'])\n",
+        "x/__init__.py": "",
+        "x/web.py": "from flask import Flask\napp = Flask(__name__)\n",
+    },
+    "pyproject": {
+        "pyproject.toml": textwrap.dedent("""
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+
+            [project]
+            name = "tool"
+            version = "1.0"
+            requires-python = ">=3.11"
+            dependencies = ["click>=8"]
+
+            [project.scripts]
+            tool = "tool.cli:main"
+        """),
+        "tool/__init__.py": "",
+        "tool/cli.py": "def main():\n    print('hi')\n",
+    },
+    "mysql": {
+        "requirements.txt": "django==5.0.9\nmysqlclient==2.2.4\n",
+        "manage.py": "import os\n",
+        "site1/settings.py": "WSGI_APPLICATION = 'site1.wsgi.application'\nimport os\nDB = os.environ['DATABASE_URL']\n",
+    },
+}
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def hadolint_or_skip() -> str:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    return exe
+
+
+@pytest.mark.parametrize("kind", sorted(PROJECTS))
+def test_rendered_dockerfile_is_clean_and_ordered(tmp_path, kind):
+    root = make(tmp_path, PROJECTS[kind])
+    profile = build_profile(root)
+    files = render.render(profile)
+    dockerfile = files["Dockerfile"]
+    (tmp_path / "Dockerfile.out").write_text(dockerfile)
+    done = subprocess.run([hadolint_or_skip(), "--no-color", str(tmp_path / "Dockerfile.out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + dockerfile
+    assert "# syntax=" not in dockerfile
+    build, runtime = dockerfile.split("# ---- runtime")
+    # dependencies are installed before the source is copied
+    install_at = max(build.find("pip install -r"), build.find("uv sync"))
+    if "COPY . ." in build:
+        assert install_at < build.index("COPY . .") or kind == "setup"
+    assert "USER 10001:10001" in runtime and "CMD [" in runtime
+    yaml.safe_load(files["compose.yaml"])
+
+
+def test_native_dependencies_split_between_stages(tmp_path):
+    profile = build_profile(make(tmp_path, PROJECTS["mysql"]))
+    assert profile.system_packages["runtime"] == ["libmariadb3"]
+    assert [s.kind for s in profile.services] == ["mysql"]
+    dockerfile = render.render(profile)["Dockerfile"]
+    build, runtime = dockerfile.split("# ---- runtime")
+    assert "-bookworm AS build" in build and "slim" not in build.split("AS build")[0].splitlines()[-1]
+    assert "libmariadb3=" in runtime and "-dev" not in runtime
+
+
+def test_pipenv_and_pdm_use_their_locks(tmp_path):
+    pipenv = render.render(build_profile(make(tmp_path / "a", PROJECTS["pipenv"])))["Dockerfile"]
+    assert "COPY Pipfile Pipfile.lock ./" in pipenv and "pipenv requirements" in pipenv
+    pdm = render.render(build_profile(make(tmp_path / "b", PROJECTS["pdm"])))["Dockerfile"]
+    assert "COPY pyproject.toml pdm.lock ./" in pdm and "pdm export" in pdm
