@@ -26,6 +26,13 @@ PINS: dict[str, dict[str, str]] = {
         "libsqlite3-0": "3.40.*", "zlib1g": "1:1.2.13*", "libffi8": "3.4.*",
         "libyaml-0-2": "0.2.5*", "libxml2": "2.9.*", "libxslt1.1": "1.1.*", "libjpeg62-turbo": "1:2.1.*",
         "libpng16-16": "1.6.*", "libcurl4": "7.88.*", "libzstd1": "1.5.*",
+        # PHP extensions (headers to build them, libraries to run them) and Ruby gems
+        "libicu-dev": "72.*", "libicu72": "72.*", "libzip-dev": "1.7.*", "libzip4": "1.7.*",
+        "libpng-dev": "1.6.*", "libjpeg62-turbo-dev": "1:2.1.*", "libjpeg62-turbo": "1:2.1.*",
+        "libfreetype6-dev": "2.12.*", "libfreetype6": "2.12.*", "libbz2-dev": "1.0.*", "libbz2-1.0": "1.0.*",
+        "libgmp-dev": "2:6.2.*", "libgmp10": "2:6.2.*", "libxslt1-dev": "1.1.*", "libxml2-dev": "2.9.*",
+        "libmagickwand-dev": "8:6.9.*", "libmagickwand-6.q16-6": "8:6.9.*",
+        "libyaml-dev": "0.2.5*", "git": "1:2.39.*",
     },
 }
 

@@ -44,11 +44,11 @@ for _kind, _names in {
                  "ext-pdo_pgsql"),
     "mysql": ("mysqlclient", "pymysql", "mysql-connector-python", "aiomysql", "mysql2", "mysql",
               "github.com/go-sql-driver/mysql", "com.mysql:mysql-connector-j", "mysql:mysql-connector-java",
-              "ext-pdo_mysql", "ext-mysqli"),
+              "ext-pdo_mysql", "ext-mysqli", "trilogy"),
     "redis": ("redis", "aioredis", "ioredis", "github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8",
               "redis-rs", "predis/predis", "ext-redis", "rq", "celery[redis]"),
     "mongodb": ("pymongo", "motor", "mongoengine", "mongodb", "mongoose", "go.mongodb.org/mongo-driver",
-                "mongodb/mongodb", "ext-mongodb"),
+                "mongodb/mongodb", "ext-mongodb", "mongoid", "mongo"),
 }.items():
     for _n in _names:
         SERVICE_DEPENDENCIES[_n] = _kind
