@@ -6,7 +6,7 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
-from ..common import PORT_NAMES, is_secret
+from ..common import PORT_NAMES, choose_health_path, is_secret
 
 _LITERAL = r"""(?:"([^"\n]*)"|'([^'\n]*)'|(-?\d+(?:\.\d+)?)|(True|False|None))"""
 _ENV_GET = re.compile(
@@ -31,7 +31,6 @@ _WRITABLE_NAME = re.compile(r"(UPLOAD|CACHE|MEDIA|STORAGE|LOG|OUTPUT|STATE|DATA)
 _PATH_NAME = re.compile(r"(PATH|FILE|DIR|ROOT|FOLDER)$")
 _ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run|var/run|app|opt/venv|home)(?:/|$))[\w.@-]+(?:/[\w.@-]+)*/?$")
 _ROUTE = re.compile(r"""@\w+\.(?:route|get|api_route|head)\(\s*["'](/[^"']*)["']|\bpath\(\s*["']([^"']*)["']\s*,|Route\(\s*["'](/[^"']*)["']""")
-_HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez)/?$", re.I)
 
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "PYTHONPATH",
               "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED"}
@@ -181,15 +180,4 @@ def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> No
         if "<" in path or "{" in path or ":" in path:
             continue
         routes.append((path, rel, line))
-    for path, rel, line in routes:
-        if _HEALTHY.match(path.strip("/")) or _HEALTHY.match(path):
-            profile.health_path = path
-            profile.note("health_path", f"a health route {path}", rel, line, 0.95)
-            return
-    for path, rel, line in routes:
-        if path == "/":
-            profile.health_path = "/"
-            profile.note("health_path", "the root route /", rel, line, 0.8)
-            return
-    profile.health_path = "/"
-    profile.note("health_path", "no health route found; probing /", confidence=0.4)
+    choose_health_path(profile, routes)
