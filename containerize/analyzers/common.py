@@ -52,6 +52,17 @@ for _kind, _names in {
 }.items():
     for _n in _names:
         SERVICE_DEPENDENCIES[_n] = _kind
+# JVM clients (group:artifact) and C/C++ client libraries (as linked: -lpq, -lhiredis, ...)
+for _n, _kind in {
+    "org.springframework.boot:spring-boot-starter-data-redis": "redis", "redis.clients:jedis": "redis",
+    "io.lettuce:lettuce-core": "redis", "org.redisson:redisson": "redis",
+    "org.mariadb.jdbc:mariadb-java-client": "mysql",
+    "org.springframework.boot:spring-boot-starter-data-mongodb": "mongodb",
+    "org.mongodb:mongodb-driver-sync": "mongodb", "org.mongodb:mongodb-driver-reactivestreams": "mongodb",
+    "libpq": "postgres", "libpqxx": "postgres", "hiredis": "redis", "libmariadb": "mysql",
+    "libmysqlclient": "mysql", "libmongoc": "mongodb",
+}.items():
+    SERVICE_DEPENDENCIES.setdefault(_n, _kind)
 
 # The env var an app conventionally reads to find each service.
 SERVICE_ENV = {
@@ -102,3 +113,23 @@ def read_dotenv_example(tree: SourceTree, profile: Profile) -> None:
             secret = is_secret(name, value)
             profile.add_env(name, None if secret else value, secret)
             profile.note("env", f"{name} is listed in {rel}", rel, number)
+
+
+_HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez)/?$", re.I)
+
+
+def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> None:
+    """The path a health check probes, from the app's routes ``(path, file, line)``:
+    a health-like route, else the root route, else ``/`` with low confidence."""
+    for path, rel, line in routes:
+        if _HEALTHY.match(path):
+            profile.health_path = path
+            profile.note("health_path", f"a health route {path}", rel, line, 0.95)
+            return
+    for path, rel, line in routes:
+        if path == "/":
+            profile.health_path = "/"
+            profile.note("health_path", "the root route /", rel, line, 0.8)
+            return
+    profile.health_path = "/"
+    profile.note("health_path", "no health route found; probing /", confidence=0.4)
