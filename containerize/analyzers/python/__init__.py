@@ -97,6 +97,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.ports = []
 
     profile.compiled = False
+    profile.note("compiled", "Python is interpreted: dependencies are installed, nothing is compiled", confidence=1.0)
+    profile.note("build_command", "no build step: the build stage installs the dependencies", confidence=1.0)
     profile.build = {
         "install": found.install,
         "manifests": found.files if found.install != "imports" else [],
