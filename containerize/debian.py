@@ -35,6 +35,18 @@ PINS: dict[str, dict[str, str]] = {
         "libyaml-dev": "0.2.5*", "git": "1:2.39.*",
     },
 }
+# C/C++ toolchains and libraries: -dev packages for the build stage, the shared libraries for the runtime.
+for _name, _version in {
+    "meson": "1.0.*", "ninja-build": "1.11.*",
+    "libssl-dev": "3.0.*", "libcurl4-openssl-dev": "7.88.*", "zlib1g-dev": "1:1.2.13*", "libsqlite3-dev": "3.40.*",
+    "libhiredis-dev": "0.14.*", "libhiredis0.14": "0.14.*", "libmariadb-dev": "1:10.11.*",
+    "libfmt-dev": "9.1.*", "libfmt9": "9.1.*", "uuid-dev": "2.38.*", "libuuid1": "2.38.*",
+    "libpqxx-dev": "6.4.*", "libpqxx-6.4": "6.4.*", "libyaml-cpp-dev": "0.7.*", "libyaml-cpp0.7": "0.7.*",
+    "nlohmann-json3-dev": "3.11.*", "libspdlog-dev": "1:1.10.*", "libspdlog1.10": "1:1.10.*",
+    "libevent-dev": "2.1.*", "libevent-2.1-7": "2.1.*", "libjsoncpp-dev": "1.9.*", "libjsoncpp25": "1.9.*",
+    "libmicrohttpd-dev": "0.9.*", "libmicrohttpd12": "0.9.*",
+}.items():
+    PINS["bookworm"].setdefault(_name, _version)
 
 
 def pinned(packages: list[str], release: str = RELEASE) -> list[str]:
