@@ -1,0 +1,352 @@
+"""Node.js / TypeScript: npm, pnpm, Yarn and Bun projects; servers, Next.js, and single-page apps."""
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+from ...profile import Evidence, Profile
+from ...scan import SourceTree
+from ..base import Analyzer, Detection
+from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
+from . import package as pkgmod
+from . import source
+
+WORKDIR = "/app"
+SERVER_FRAMEWORKS = {
+    "express": "express", "fastify": "fastify", "koa": "koa", "@hapi/hapi": "hapi", "hapi": "hapi",
+    "@nestjs/core": "nestjs", "next": "next", "nuxt": "nuxt", "hono": "hono", "@remix-run/serve": "remix",
+    "@remix-run/express": "remix", "restify": "restify", "polka": "polka", "@adonisjs/core": "adonis",
+    "sails": "sails", "@feathersjs/feathers": "feathers", "socket.io": "socket.io", "@sveltejs/adapter-node": "sveltekit",
+    "@astrojs/node": "astro", "@apollo/server": "apollo", "apollo-server": "apollo", "json-server": "json-server",
+}
+# Tools that build a static single-page app, and where their output goes by default.
+SPA_TOOLS = {"vite": "dist", "react-scripts": "build", "@angular/cli": "dist", "astro": "dist",
+             "@vue/cli-service": "dist", "parcel": "dist", "gatsby": "public", "@sveltejs/adapter-static": "build",
+             "@rsbuild/core": "dist", "preact-cli": "build", "ember-cli": "dist", "@docusaurus/core": "build",
+             "vitepress": ".vitepress/dist"}
+# Commands that only serve files or run a dev server: not how a production app starts.
+DEV_SERVERS = {"vite", "react-scripts", "ng", "astro", "vue-cli-service", "parcel", "gatsby", "serve",
+               "http-server", "live-server", "webpack-dev-server", "webpack", "docusaurus", "vitepress",
+               "lite-server", "browser-sync", "rsbuild", "ember", "preact"}
+DEV_RUNNERS = {"nodemon", "ts-node", "ts-node-dev", "tsx", "node-dev", "babel-node", "esno", "supervisor"}
+# Native addons: compiled at install time unless a prebuilt binary matches.
+NATIVE = {"bcrypt", "better-sqlite3", "sqlite3", "argon2", "canvas", "node-sass", "re2", "bufferutil",
+          "utf-8-validate", "libxmljs", "libxmljs2", "node-gyp", "cpu-features", "ssh2", "sharp", "zeromq",
+          "@tensorflow/tfjs-node", "isolated-vm", "node-pty", "leveldown", "microtime", "farmhash"}
+OTHER_BACKENDS = ("requirements.txt", "pyproject.toml", "Pipfile", "setup.py", "manage.py", "Gemfile",
+                  "composer.json", "go.mod", "pom.xml", "build.gradle", "build.gradle.kts", "Cargo.toml", "mix.exs")
+ENTRY_FILES = ("server.js", "index.js", "app.js", "main.js", "server.mjs", "index.mjs", "app.mjs",
+               "src/server.js", "src/index.js", "src/app.js", "src/main.js")
+
+
+def detect(tree: SourceTree) -> Detection | None:
+    if not tree.exists("package.json"):
+        return None
+    try:
+        pkg = pkgmod.read_package_json(tree)
+    except ValueError as exc:
+        return Detection("node", 90, [Evidence(f"package.json ({exc})", "package.json", None, 0.5)])
+    role, why = _role(tree, pkg)
+    score = {"server": 95, "spa": 95, "next": 100, "script": 90, "assets": 50}[role]
+    if role == "spa" and _other_backend(tree):
+        score, why = 50, f"{why}, but {_other_backend(tree)} is the app: package.json only builds its assets"
+    return Detection("node", score, [Evidence(why, "package.json", None, 0.9)])
+
+
+def _other_backend(tree: SourceTree) -> str | None:
+    return next((m for m in OTHER_BACKENDS if tree.exists(m)), None)
+
+
+def _role(tree: SourceTree, pkg: pkgmod.Package) -> tuple[str, str]:
+    """server | next | spa | script | assets, and why."""
+    deps = pkg.deps()
+    runtime = pkg.deps(dev=False)
+    scripts = pkg.scripts
+    if "next" in deps:
+        return "next", "package.json depends on next (a Next.js app)"
+    framework = next((SERVER_FRAMEWORKS[d] for d in SERVER_FRAMEWORKS if d in runtime), None)
+    if framework:
+        return "server", f"package.json depends on {framework} (a web framework)"
+    start = scripts.get("start")
+    start_prog = _program(start) if start else None
+    if start and start_prog not in DEV_SERVERS:
+        return "server", f"package.json has a start script ({start})"
+    spa = next((t for t in SPA_TOOLS if t in deps), None)
+    if spa and "build" in scripts:
+        return "spa", f"{spa} builds a static site (scripts.build = {scripts['build']!r}, no server)"
+    main = pkg.data.get("main")
+    if isinstance(main, str) and (tree.exists(main) or tree.exists(main + ".js")) and \
+            source.serves_http(tree, [main if tree.exists(main) else main + ".js"]):
+        return "server", f"main ({main}) starts a server"
+    entry = next((f for f in ENTRY_FILES if tree.exists(f)), None)
+    if entry and source.serves_http(tree, [entry]):
+        return "server", f"{entry} starts a server"
+    if isinstance(main, str) and tree.exists(main) and not _other_backend(tree) or entry and not _other_backend(tree):
+        return "script", f"package.json and {main if isinstance(main, str) else entry} (a Node program)"
+    return "assets", "package.json has no start script, server or app build (tooling or assets only)"
+
+
+def _program(script: str) -> str | None:
+    words = _command(script)
+    return words[0] if words else None
+
+
+def _command(script: str) -> list[str]:
+    """The words of the command a script finally runs (after `a && b`, env assignments, cross-env)."""
+    last = re.split(r"&&|;|\|\|", script)[-1].strip()
+    try:
+        words = shlex.split(last)
+    except ValueError:
+        return []
+    while words and (re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]) or words[0] in ("cross-env", "env", "exec")):
+        words = words[1:]
+    return words
+
+
+def analyze(tree: SourceTree, profile: Profile) -> None:
+    pkg = pkgmod.read_package_json(tree)
+    files = source.source_files(tree)
+    pkgmod.package_manager(tree, pkg, profile)
+    profile.package_manager = pkg.manager.replace("-berry", "")
+    profile.runtime_version = pkgmod.node_version(tree, pkg, profile)
+    role, why = _role(tree, pkg)
+    scripts = pkg.scripts
+    deps_all = pkg.deps()
+    runtime_deps = pkg.deps(dev=False)
+
+    for name in deps_all:
+        profile.note("dependencies", f"{name} {deps_all[name]}" + ("" if name in runtime_deps else " (dev)"),
+                     "package.json", pkg.line_of.get(name), 1.0)
+    profile.dependencies = list(runtime_deps)
+    add_services_from_dependencies(profile, [(d, "package.json", pkg.line_of.get(d)) for d in runtime_deps])
+    native = sorted(n for n in deps_all if n in NATIVE)
+    if native:
+        profile.note("system_packages", f"{', '.join(native)} may compile native code at install: "
+                     "dependencies install on the full node image (python3, make, g++)", "package.json")
+
+    build_script = next((s for s in ("build", "compile", "build:prod") if s in scripts), None)
+    if role == "next":
+        profile.framework = "next"
+    else:
+        profile.framework = next((SERVER_FRAMEWORKS[d] for d in SERVER_FRAMEWORKS if d in runtime_deps), None) \
+            or (next((t for t in SPA_TOOLS if t in deps_all), None) if role == "spa" else None)
+    if profile.framework:
+        profile.note("framework", why, "package.json", pkg.line_of.get(profile.framework), 0.9)
+
+    pm = _pm_commands(pkg)
+    if build_script:
+        profile.build_command = pm["run"] + [build_script]
+        profile.note("build_command", f"scripts.{build_script} = {scripts[build_script]!r}", "package.json",
+                     pkg.line_of.get(build_script), 0.95)
+    profile.compiled = bool(build_script)
+
+    build: dict = {
+        "kind": "server", "workdir": WORKDIR, "manager": pkg.manager, "manager_version": pkg.manager_version,
+        "corepack": pkg.corepack, "lockfile": pkg.lockfile, "install_files": pkg.install_files,
+        "copy_all_first": pkg.workspaces, "native": bool(native), "install_all": pm["install_all"],
+        "install_prod": pm["install_prod"], "cache": pm["cache"], "build_run": None, "has_deps": bool(deps_all),
+        "out_dir": None, "next_public": tree.isdir("public"), "node_linker": None, "shell": True,
+    }
+    if pkg.workspaces:
+        profile.warnings.append("a workspace (monorepo): the whole tree is copied before the install, so code "
+                                "edits re-run it; build each app's image from its own folder for better caching")
+    if pkg.manager == "yarn-berry" and not re.search(r"^nodeLinker:\s*['\"]?node-modules", tree.read(".yarnrc.yml") or "", re.M):
+        build["node_linker"] = "node-modules"
+        profile.warnings.append("Yarn Plug'n'Play is turned into a node_modules install in the image "
+                                "(YARN_NODE_LINKER=node-modules)")
+    if build_script:
+        build["build_run"] = " ".join(pm["run"] + [build_script])
+    profile.build = build
+
+    if role == "spa":
+        _spa(tree, pkg, profile)
+        return
+
+    source.read_env(tree, files, profile)
+    read_dotenv_example(tree, profile)
+    link_service_env(profile)
+
+    argv, start_why, start_file, start_line, confidence = _start(tree, pkg, role, build_script)
+    profile.entrypoint = argv
+    profile.note("entrypoint", start_why, start_file, start_line, confidence)
+    if role == "next":
+        standalone = _next_standalone(tree)
+        build["kind"] = "next-standalone" if standalone else "next"
+        if standalone:
+            profile.entrypoint = ["node", "server.js"]
+            profile.note("entrypoint", f"output: 'standalone' in {standalone}: .next/standalone/server.js",
+                         standalone, None, 0.95)
+        if not build_script:
+            raise ValueError("package.json: a Next.js app without a build script (add \"build\": \"next build\")")
+    serves = role in ("server", "next") or source.serves_http(tree, files)
+    if serves:
+        source.read_ports(tree, files, profile)
+        if not profile.ports:
+            default = 3000
+            source.add_port(profile, default, f"no literal port; {default} (the usual Node default) assumed",
+                            None, None, 0.5)
+        if role == "next" or (not profile.port_env and profile.env_var("PORT") is None and _reads_port_env(tree, files)):
+            profile.port_env = "PORT"
+        if role == "next":
+            profile.port_env = "PORT"
+            profile.note("port_env", "next start and the standalone server read PORT", confidence=0.95)
+        source.read_health_path(tree, files, profile)
+    else:
+        profile.ports = []
+        build["kind"] = "script"
+    source.read_paths(tree, files, profile, WORKDIR)
+    if build["kind"] == "next":
+        profile.writable_paths.append(f"{WORKDIR}/.next/cache")
+        profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
+
+
+def _reads_port_env(tree: SourceTree, files: list[str]) -> bool:
+    return bool(tree.grep(r"process\.env\.PORT\b", files))
+
+
+def _pm_commands(pkg: pkgmod.Package) -> dict:
+    m, lock = pkg.manager, pkg.lockfile
+    exe = {"npm": "npm", "pnpm": "pnpm", "yarn": "yarn", "yarn-berry": "yarn", "bun": "bun"}[m]
+    if pkg.corepack:
+        exe = f"corepack {exe}"
+    if m == "npm":
+        base = "npm ci" if lock else "npm install"
+        return {"install_all": f"{base} --no-audit --no-fund", "install_prod": f"{base} --omit=dev --no-audit --no-fund",
+                "run": ["npm", "run"], "cache": "/root/.npm"}
+    if m == "pnpm":
+        frozen = " --frozen-lockfile" if lock else ""
+        return {"install_all": f"{exe} install{frozen} --store-dir /pnpm/store",
+                "install_prod": f"{exe} install{frozen} --prod --store-dir /pnpm/store",
+                "run": exe.split() + ["run"], "cache": "/pnpm/store"}
+    if m == "yarn":
+        frozen = " --frozen-lockfile" if lock else ""
+        return {"install_all": f"{exe} install{frozen} --non-interactive",
+                "install_prod": f"{exe} install{frozen} --production --non-interactive",
+                "run": exe.split() + ["run"], "cache": "/usr/local/share/.cache/yarn"}
+    if m == "yarn-berry":
+        immutable = " --immutable" if lock else ""
+        return {"install_all": f"{exe} install{immutable}",
+                "install_prod": f"{exe} workspaces focus --all --production",
+                "run": exe.split() + ["run"], "cache": "/root/.yarn/berry/cache"}
+    frozen = " --frozen-lockfile" if lock else ""
+    return {"install_all": f"bun install{frozen}", "install_prod": f"bun install{frozen} --production",
+            "run": ["bun", "run"], "cache": "/root/.bun/install/cache"}
+
+
+def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str | None):
+    """(argv, why, file, line, confidence) of the production start command."""
+    scripts = pkg.scripts
+    line = pkg.line_of.get("start")
+    start = scripts.get("start")
+    if start:
+        words = _command(start)
+        prog = words[0] if words else None
+        if prog == "node" and len(words) > 1:
+            return ["node", *words[1:]], f"scripts.start runs {shlex.join(words)}", "package.json", line, 0.95
+        if prog == "next":
+            args = [w for w in words[1:] if w not in ("-H", "--hostname")] if len(words) > 1 else ["start"]
+            return (["node", "node_modules/next/dist/bin/next", *args], f"scripts.start runs {start}",
+                    "package.json", line, 0.95)
+        if prog == "nuxt" or prog == "nuxi":
+            return ["node", ".output/server/index.mjs"], f"scripts.start runs {start} (Nuxt's server build)", \
+                "package.json", line, 0.85
+        if prog == "nest" and build_script:
+            return ["node", "dist/main.js"], "scripts.start runs nest start: the built dist/main.js", \
+                "package.json", line, 0.85
+        if prog in DEV_RUNNERS:
+            target = next((w for w in words[1:] if re.search(r"\.[cm]?[jt]s$", w)), None)
+            if target and target.endswith((".js", ".mjs", ".cjs")):
+                return ["node", target], f"scripts.start runs {prog} {target}; node runs it in production", \
+                    "package.json", line, 0.8
+        elif prog and prog not in ("npm", "yarn", "pnpm", "bun", "npx") and "$" not in start and "|" not in start:
+            return ([f"{WORKDIR}/node_modules/.bin/{prog}", *words[1:]], f"scripts.start runs {start}",
+                    "package.json", line, 0.8)
+    main = pkg.data.get("main")
+    if isinstance(main, str) and main.strip():
+        target = main if not main.endswith((".ts", ".mts", ".cts")) else None
+        if target and (tree.exists(target) or tree.exists(target + ".js") or build_script):
+            return ["node", target], f"main is {main}", "package.json", pkg.line_of.get("main"), 0.85
+    entry = next((f for f in ENTRY_FILES if tree.exists(f)), None)
+    if entry:
+        return ["node", entry], f"{entry} is the entry file", entry, None, 0.7
+    if role == "next":
+        return ["node", "node_modules/next/dist/bin/next", "start"], "a Next.js app: next start", \
+            "package.json", None, 0.8
+    if build_script and tree.exists("tsconfig.json"):
+        out = _tsc_out_dir(tree) or "dist"
+        return ["node", f"{out}/index.js"], f"a TypeScript build to {out}/; index.js assumed", "tsconfig.json", \
+            None, 0.3
+    return ["node", "index.js"], "no start script, main or server file found; set --set entrypoint=...", \
+        None, None, 0.1
+
+
+def _tsc_out_dir(tree: SourceTree) -> str | None:
+    m = re.search(r'"outDir"\s*:\s*"\.?/?([^"]+)"', tree.read("tsconfig.json") or "")
+    return m.group(1).rstrip("/") if m else None
+
+
+def _next_standalone(tree: SourceTree) -> str | None:
+    for rel in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"):
+        if re.search(r"""output\s*:\s*["']standalone["']""", tree.read(rel) or ""):
+            return rel
+    return None
+
+
+def _spa(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
+    deps = pkg.deps()
+    tool = next(t for t in SPA_TOOLS if t in deps)
+    out, why, file = _spa_out_dir(tree, tool)
+    profile.build["kind"] = "spa"
+    profile.build["out_dir"] = out
+    profile.note("build_command", f"the built site is {out}/: {why}", file, None, 0.9)
+    profile.entrypoint = ["nginx", "-g", "daemon off;"]
+    profile.note("entrypoint", f"a single-page app built by {tool}: nginx serves {out}/ with a fallback to "
+                 "index.html", "package.json", None, 0.9)
+    profile.ports = [8080]
+    profile.note("ports", "nginx-unprivileged listens on 8080", confidence=1.0)
+    profile.health_path = "/"
+    profile.note("health_path", "the site's index.html", confidence=0.9)
+    profile.dependencies = []
+    # variables read at build time by the bundler are compiled into the bundle: not run-time settings
+    files = [f for f in tree.with_suffix(".js", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".mjs")
+             if not f.startswith(("node_modules/",))]
+    names: set[str] = set()
+    for _, _, m in tree.grep(r"import\.meta\.env\.((?:VITE|PUBLIC)_[A-Z0-9_]+)|process\.env\.(REACT_APP_[A-Z0-9_]+)", files):
+        names.add(m.group(1) or m.group(2))
+    if names:
+        profile.warnings.append(f"{', '.join(sorted(names))} are compiled into the bundle at build time: set them in the "
+                                "build stage (never secrets: the bundle is public)")
+
+
+def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
+    if tool == "vite" or tool == "astro":
+        names = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs") \
+            if tool == "vite" else ("astro.config.mjs", "astro.config.ts", "astro.config.js")
+        for rel in names:
+            m = re.search(r"""\boutDir\s*:\s*["'`]\.?/?([^"'`]+)["'`]""", tree.read(rel) or "")
+            if m:
+                return m.group(1).rstrip("/"), f"outDir in {rel}", rel
+        return "dist", f"{tool}'s default output folder", None
+    if tool == "@angular/cli" and tree.exists("angular.json"):
+        try:
+            data = json.loads(tree.read("angular.json") or "{}")
+        except json.JSONDecodeError:
+            data = {}
+        projects = data.get("projects") or {}
+        name = data.get("defaultProject") or next(iter(projects), None)
+        target = ((projects.get(name) or {}).get("architect") or {}).get("build") or {}
+        out = (target.get("options") or {}).get("outputPath")
+        builder = str(target.get("builder", ""))
+        application = builder.endswith(":application")
+        if isinstance(out, dict):
+            base = out.get("base", f"dist/{name}")
+            return f"{base.rstrip('/')}/{out.get('browser', 'browser')}".rstrip("/"), "outputPath in angular.json", "angular.json"
+        if isinstance(out, str):
+            return out.rstrip("/") + ("/browser" if application else ""), "outputPath in angular.json", "angular.json"
+        if name:
+            return f"dist/{name}" + ("/browser" if application else ""), "Angular's default output folder", "angular.json"
+    return SPA_TOOLS[tool], f"{tool}'s default output folder", None
+
+
+ANALYZER = Analyzer("node", detect, analyze)
