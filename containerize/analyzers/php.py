@@ -80,7 +80,7 @@ def detect(tree: SourceTree) -> Detection | None:
     php = tree.with_suffix(".php")
     if tree.exists("composer.json"):
         data = _json(tree, "composer.json", strict=False)
-        packages = {**(data.get("require") or {}), **(data.get("require-dev") or {})}
+        packages = {name for key in ("require", "require-dev") if isinstance(data.get(key), dict) for name in data[key]}
         framework = next((fw for pkg, fw in FRAMEWORKS if pkg in packages), None)
         if framework or tree.exists("artisan"):
             return Detection("php", 100, [_ev(f"composer.json requires {framework or 'laravel'}", "composer.json")])
@@ -171,6 +171,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     composer = _json(tree, "composer.json") if tree.exists("composer.json") else {}
     lock = _json(tree, "composer.lock") if tree.exists("composer.lock") else {}
     require = composer.get("require") or {}
+    if not isinstance(lock.get("packages") or [], list):
+        raise ValueError("composer.lock: \"packages\" must be a list")
     if not isinstance(require, dict):
         raise ValueError("composer.json: \"require\" must be an object of package: constraint")
     files = php_files(tree)

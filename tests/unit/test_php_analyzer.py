@@ -1,0 +1,230 @@
+"""The PHP analyzer's answers on the fixtures and on hand-made inputs, and its rendered files."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.analyzers.php import php_version
+from containerize.checklist import AnalysisError, build_profile
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def profile_of(name: str, **sets):
+    return build_profile(FIXTURES / name, list(sets.items()))
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def hadolint_clean(dockerfile: str, tmp_path: Path) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(dockerfile)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + dockerfile
+
+
+def stages(dockerfile: str) -> list[str]:
+    """The text of each stage, from its FROM line."""
+    parts = dockerfile.split("\nFROM ")
+    return ["FROM " + part for part in parts[1:]]
+
+
+# -- analysis -------------------------------------------------------------------
+def test_plain_site_with_composer_autoload_and_an_extension():
+    p = profile_of("php-plain")
+    assert p.language == "php" and p.framework is None and p.package_manager == "composer"
+    assert p.runtime_version == "8.3"  # ">=8.1": the default within the range
+    assert p.ports == [8080] and p.entrypoint == ["apache2-foreground"]
+    assert p.health_path == "/health.php"
+    assert p.build["docroot"] == "public"
+    assert p.build["extensions"] == ["bcmath"]  # mbstring is compiled into the php images
+    assert p.build["composer"] and not p.build["composer_install"]  # an autoloader, no packages
+    env = {e.name: e for e in p.env}
+    assert env["GREETING"].default == "hello" and not env["GREETING"].secret
+    assert env["API_TOKEN"].secret and env["API_TOKEN"].default is None
+    where = next(e for e in p.evidence["env"] if e.why.startswith("API_TOKEN"))
+    assert where.file == "public/index.php" and where.line
+    assert p.services == [] and p.build_command is None
+
+
+def test_root_index_and_superglobals():
+    p = profile_of("php-root")
+    assert p.package_manager is None and p.build["docroot"] == ""
+    assert not p.build["composer"] and p.build["extensions"] == []
+    assert {e.name for e in p.env} == {"GREETING", "REGION", "APP_MODE"}
+    assert p.build["env_superglobal"]  # $_ENV needs variables_order with E
+    assert p.build["pass_env"] == ["GREETING", "REGION", "APP_MODE"]
+    assert p.health_path == "/"
+
+
+def test_laravel_app():
+    p = profile_of("php-laravel")
+    assert p.framework == "laravel" and p.runtime_version == "8.3"
+    assert p.build["docroot"] == "public" and p.health_path == "/up"
+    assert p.build["composer_install"] and p.build["composer_files"] == ["composer.json", "composer.lock"]
+    assert p.build["extensions"] == ["intl", "pdo_pgsql"]
+    assert p.system_packages == {"build": ["libicu-dev", "libpq-dev"], "runtime": ["libicu72", "libpq5"]}
+    assert [s.kind for s in p.services] == ["postgres"]
+    env = {e.name: e for e in p.env}
+    assert env["APP_KEY"].secret and env["DB_PASSWORD"].secret
+    assert env["DB_HOST"].default == "postgres" and env["DB_DATABASE"].default == "app"
+    assert "DB_URL" not in env  # optional in Laravel; DB_PASSWORD is the one secret
+    assert p.writable_paths == ["/var/www/html/storage"]
+    assert "laravel/framework" in p.dependencies and "league/flysystem" in p.dependencies
+    assert p.build_command[:2] == ["composer", "install"]
+
+
+@pytest.mark.parametrize("constraint, version", [
+    ("^8.1", "8.3"), (">=8.1", "8.3"), ("~8.2.0", "8.2"), ("8.2.*", "8.2"), ("^8.4", "8.4"),
+    (">=8.1 <8.3", "8.2"), ("^7.4|^8.0", "8.3"), ("^7.4 || ^8.1", "8.3"), ("8.1.2", "8.1"), ("*", "8.3"),
+])
+def test_php_version_from_constraint(constraint, version):
+    assert php_version(constraint) == version
+
+
+def test_platform_php_wins(tmp_path):
+    root = make(tmp_path, {
+        "composer.json": '{"require": {"php": "^8.1"}, "config": {"platform": {"php": "8.2.10"}}}',
+        "index.php": "<?php echo 'hi';",
+    })
+    assert build_profile(root).runtime_version == "8.2"
+
+
+def test_packages_without_a_lock_warn_and_copy_only_the_manifest(tmp_path):
+    root = make(tmp_path, {
+        "composer.json": '{"require": {"php": "^8.2", "slim/slim": "^4.12", "ext-gd": "*", "ext-redis": "*"}}',
+        "public/index.php": "<?php require __DIR__ . '/../vendor/autoload.php';\n$dsn = $_SERVER['DATABASE_URL'] ?? '';",
+    })
+    p = build_profile(root)
+    assert p.framework == "slim" and p.build["composer_files"] == ["composer.json"]
+    assert any("composer.lock" in w for w in p.warnings)
+    assert p.build["extensions"] == ["gd"] and p.build["pecl"] == ["redis"]
+    assert [s.kind for s in p.services] == ["redis"]
+    dockerfile = render.render(p)["Dockerfile"]
+    assert "COPY composer.json ./" in dockerfile
+    assert "docker-php-ext-configure gd --with-freetype --with-jpeg" in dockerfile
+    assert "pecl install redis" in dockerfile and "docker-php-ext-enable opcache redis" in dockerfile
+    assert "HTTP_HOST" not in p.build["pass_env"]
+    hadolint_clean(dockerfile, tmp_path)
+
+
+def test_server_variables_are_not_settings(tmp_path):
+    root = make(tmp_path, {"index.php": "<?php echo $_SERVER['REQUEST_URI'], $_SERVER['HTTP_HOST'], getenv('HOME');"})
+    assert build_profile(root).env == []
+
+
+def test_unknown_extension_is_a_warning(tmp_path):
+    root = make(tmp_path, {"composer.json": '{"require": {"ext-frobnicate": "*"}}', "index.php": "<?php"})
+    p = build_profile(root)
+    assert any("frobnicate" in w for w in p.warnings)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "composer.json: invalid JSON"),
+    ('["a list"]', "composer.json: expected a JSON object"),
+    ('{"require": ["php"]}', 'composer.json: "require" must be an object'),
+])
+def test_broken_composer_json_is_a_clear_error(tmp_path, text, message):
+    root = make(tmp_path, {"composer.json": text, "index.php": "<?php"})
+    with pytest.raises(AnalysisError, match=message.replace("[", r"\[").replace('"', '"')):
+        build_profile(root, [("language", "php")])
+
+
+def test_broken_composer_lock_is_a_clear_error(tmp_path):
+    root = make(tmp_path, {"composer.json": '{"require": {"monolog/monolog": "^3"}}', "composer.lock": "{",
+                           "index.php": "<?php"})
+    with pytest.raises(AnalysisError, match="composer.lock: invalid JSON"):
+        build_profile(root)
+
+
+# -- rendering --------------------------------------------------------------------
+@pytest.mark.parametrize("fixture", ["php-plain", "php-root", "php-laravel"])
+def test_rendered_dockerfile_is_hadolint_clean(tmp_path, fixture):
+    files = render.render(profile_of(fixture))
+    dockerfile = files["Dockerfile"]
+    hadolint_clean(dockerfile, tmp_path)
+    assert "# syntax=" not in dockerfile and "alpine" not in dockerfile and "<<" not in dockerfile
+    runtime = stages(dockerfile)[-1]
+    assert runtime.startswith("FROM php:${PHP_VERSION}-apache-bookworm")
+    assert "USER 33:33" in runtime and "EXPOSE 8080" in runtime
+    assert "Listen 8080" in runtime and "<VirtualHost *:8080>" in runtime
+    assert 'cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"' in runtime
+    assert 'HEALTHCHECK' in runtime and 'CMD ["php", "-r", ' in runtime and "file_get_contents" in runtime
+    assert "curl" not in runtime and "wget" not in runtime
+    assert runtime.rstrip().endswith('CMD ["apache2-foreground"]')
+    assert "vendor/" in files[".dockerignore"]
+
+
+def test_laravel_dockerfile_structure(tmp_path):
+    dockerfile = render.render(profile_of("php-laravel"))["Dockerfile"]
+    vendor, runtime = stages(dockerfile)
+    assert vendor.startswith("FROM composer:${COMPOSER_VERSION} AS vendor")
+    # the lockfile and manifest are installed before the source is copied
+    copy_manifests = vendor.index("COPY composer.json composer.lock ./")
+    install = vendor.index("composer install --no-dev --no-scripts --no-autoloader --prefer-dist --no-interaction")
+    copy_source = vendor.index("COPY . .")
+    dump = vendor.index("composer dump-autoload --optimize")
+    assert copy_manifests < install < copy_source < dump
+    assert "--mount=type=cache,target=/tmp/cache" in vendor
+    # extensions with their headers, which are purged again in the same layer
+    assert "libicu-dev=72.* libpq-dev=15.* libicu72=72.* libpq5=15.*" in runtime
+    assert 'docker-php-ext-install -j"$(nproc)" intl pdo_pgsql' in runtime
+    assert "apt-get purge -y --auto-remove libicu-dev libpq-dev" in runtime
+    assert "DocumentRoot)\\s.*$#\\1 /var/www/html/public#" in runtime
+    assert "'<Directory /var/www/html/public>' '    AllowOverride All' '</Directory>'" in runtime
+    assert "a2enmod rewrite" in runtime
+    assert "COPY --from=vendor /app/vendor ./vendor" in runtime
+    assert runtime.index("COPY . .") < runtime.index("COPY --from=vendor")
+    assert "chown -R 33:33 storage bootstrap/cache" in runtime
+    assert "'http://127.0.0.1:8080/up'" in runtime
+    assert "PassEnv APP_NAME" in runtime and "DB_PASSWORD" in runtime
+
+
+def test_laravel_compose_runs_postgres_with_secrets():
+    files = render.render(profile_of("php-laravel"))
+    doc = yaml.safe_load(files["compose.yaml"])
+    app = doc["services"]["app"]
+    assert "postgres" in doc["services"] and app["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert set(app["secrets"]) == {"app_key", "db_password"}
+    assert app["environment"]["DB_HOST"] == "${DB_HOST:-postgres}"
+    assert app["command"] == ["apache2-foreground"] and app["ports"] == ["127.0.0.1:${HOST_PORT:-8080}:8080"]
+    assert "var-www-html-storage:/var/www/html/storage" in app["volumes"]
+
+
+def test_plain_site_without_packages_skips_composer_install():
+    dockerfile = render.render(profile_of("php-plain"))["Dockerfile"]
+    assert "composer install" not in dockerfile
+    assert "composer dump-autoload --optimize" in dockerfile  # the PSR-4 autoloader is still built
+    assert 'docker-php-ext-install -j"$(nproc)" bcmath' in dockerfile and "apt-get" not in dockerfile
+    assert "PassEnv GREETING API_TOKEN" in dockerfile and "variables_order" not in dockerfile
+
+
+def test_no_composer_json_is_a_single_stage():
+    dockerfile = render.render(profile_of("php-root"))["Dockerfile"]
+    assert len(stages(dockerfile)) == 1 and "composer" not in dockerfile.lower()
+    assert "php_value variables_order \"EGPCS\"" in dockerfile
+    assert "DocumentRoot)\\s.*$#\\1 /var/www/html#" in dockerfile
+
+
+def test_inspect_json_round_trips():
+    data = json.loads(json.dumps(profile_of("php-laravel").to_dict()))
+    assert data["language"] == "php" and data["server"] is True

@@ -1,0 +1,226 @@
+"""The Ruby analyzer's answers on the fixtures and on hand-made inputs, and its rendered files."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.checklist import AnalysisError, build_profile
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def profile_of(name: str, **sets):
+    return build_profile(FIXTURES / name, list(sets.items()))
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def hadolint_clean(dockerfile: str, tmp_path: Path) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(dockerfile)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + dockerfile
+
+
+def stages(dockerfile: str) -> dict[str, str]:
+    """Stage name (or "final") -> its text."""
+    out = {}
+    for part in dockerfile.split("\nFROM ")[1:]:
+        first = part.splitlines()[0]
+        out[first.split(" AS ")[1] if " AS " in first else "final"] = "FROM " + part
+    return out
+
+
+GEMS = """\
+    source "https://rubygems.org"
+    gem "sinatra"
+    gem "puma"
+    """
+LOCK = """\
+    GEM
+      remote: https://rubygems.org/
+      specs:
+        puma (6.4.3)
+        sinatra (4.0.0)
+
+    PLATFORMS
+      ruby
+
+    DEPENDENCIES
+      puma
+      sinatra
+
+    BUNDLED WITH
+       2.5.10
+    """
+
+
+# -- analysis -------------------------------------------------------------------
+def test_stdlib_server():
+    p = profile_of("ruby-stdlib")
+    assert p.language == "ruby" and p.package_manager is None and p.framework is None
+    assert p.runtime_version == "3.3.6"
+    assert p.entrypoint == ["ruby", "server.rb"]
+    assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
+    env = {e.name: e for e in p.env}
+    assert env["GREETING"].default == "hello" and env["API_TOKEN"].secret
+    assert not p.build["gems"] and p.system_packages == {"build": [], "runtime": []}
+
+
+def test_batch_script():
+    p = profile_of("ruby-batch")
+    assert p.entrypoint == ["ruby", "wordfreq.rb"] and p.ports == [] and p.health_path is None
+    assert p.runtime_version == "3.3"
+    assert {e.name for e in p.env} == {"INPUT_FILE", "TOP"}
+
+
+def test_rails_app():
+    p = profile_of("ruby-rails")
+    assert p.framework == "rails" and p.package_manager == "bundler"
+    assert p.runtime_version == "3.3.6" and p.build["bundler"] == "2.5.16"
+    assert p.entrypoint == ["bundle", "exec", "puma", "-C", "config/puma.rb"]
+    assert p.ports == [3000] and p.port_env == "PORT" and p.health_path == "/up"
+    assert [s.kind for s in p.services] == ["postgres"] and p.services[0].env_var == "DATABASE_URL"
+    env = {e.name: e for e in p.env}
+    assert env["DATABASE_URL"].secret and env["SECRET_KEY_BASE"].secret
+    assert env["TIME_ZONE"].default == "UTC"
+    assert "RAILS_MAX_THREADS" not in env and "PIDFILE" not in env
+    assert p.dependencies == ["rails", "propshaft", "pg", "puma", "bootsnap", "tzinfo-data"]  # no dev/test gems
+    assert p.system_packages["build"] == ["build-essential", "pkg-config", "libpq-dev", "libyaml-dev"]
+    assert p.system_packages["runtime"] == ["libpq5", "libyaml-0-2"]
+    assert p.build["assets"] and p.build["bootsnap"] and p.writable_paths == ["/app/storage"]
+
+
+def test_rack_app():
+    p = profile_of("ruby-rack")
+    assert p.framework == "rack" and p.runtime_version == "3.2.5"  # from "ruby-3.2.5"
+    assert p.entrypoint == ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"]
+    assert p.ports == [9292] and p.health_path == "/healthz"
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert p.env_var("DATABASE_URL").secret
+    assert "rack-test" not in p.dependencies and not p.build["assets"]
+
+
+def test_rails_credentials_ask_for_the_master_key(tmp_path):
+    root = make(tmp_path, {
+        "Gemfile": 'gem "rails"\ngem "puma"\n', "config/application.rb": "module X; end\n",
+        "config/credentials.yml.enc": "abc", "bin/rails": "#!/usr/bin/env ruby\n",
+    })
+    p = build_profile(root)
+    assert p.env_var("RAILS_MASTER_KEY").secret and p.env_var("SECRET_KEY_BASE") is None
+    assert p.entrypoint == ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:3000"]
+    assert any("Gemfile.lock" in w for w in p.warnings)
+
+
+def test_sinatra_classic_app(tmp_path):
+    root = make(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK,
+                           "app.rb": "require 'sinatra'\nset :port, 4567\nget('/ping') { 'pong' }\n"})
+    p = build_profile(root)
+    assert p.framework == "sinatra" and p.entrypoint == ["bundle", "exec", "ruby", "app.rb"]
+    assert p.ports == [4567] and p.health_path == "/ping" and p.build["bundler"] == "2.5.10"
+
+
+def test_procfile_web_process_wins(tmp_path):
+    root = make(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+                           "Procfile": "web: bundle exec puma -p 5000\n"})
+    p = build_profile(root)
+    assert p.entrypoint == ["bundle", "exec", "puma", "-p", "5000"] and p.ports == [5000]
+
+
+@pytest.mark.parametrize("files, version", [
+    ({".ruby-version": "ruby-3.2.4\n"}, "3.2.4"),
+    ({".tool-versions": "nodejs 20.1.0\nruby 3.4.1\n"}, "3.4.1"),
+    ({"Gemfile": 'source "https://rubygems.org"\nruby "~> 3.3.0"\ngem "rack"\n'}, "3.3.0"),
+    ({"Gemfile": 'gem "rack"\n', "Gemfile.lock": "DEPENDENCIES\n  rack\n\nRUBY VERSION\n   ruby 3.1.4p223\n"}, "3.1.4"),
+])
+def test_ruby_version_sources(tmp_path, files, version):
+    root = make(tmp_path, {"main.rb": "puts 1\n", **files})
+    assert build_profile(root, [("language", "ruby")]).runtime_version == version
+
+
+def test_broken_lockfile_is_a_clear_error(tmp_path):
+    root = make(tmp_path, {"Gemfile": 'gem "rack"\n', "Gemfile.lock": "<<<<<<< HEAD\nnot a lock\n", "config.ru": ""})
+    with pytest.raises(AnalysisError, match="Gemfile.lock: not a Bundler lockfile"):
+        build_profile(root)
+
+
+# -- rendering --------------------------------------------------------------------
+@pytest.mark.parametrize("fixture", ["ruby-stdlib", "ruby-batch", "ruby-rails", "ruby-rack"])
+def test_rendered_dockerfile_is_hadolint_clean(tmp_path, fixture):
+    files = render.render(profile_of(fixture))
+    dockerfile = files["Dockerfile"]
+    hadolint_clean(dockerfile, tmp_path)
+    assert "# syntax=" not in dockerfile and "alpine" not in dockerfile and "<<" not in dockerfile
+    final = stages(dockerfile)["final"]
+    assert "USER 10001:10001" in final and "build-essential" not in final
+    assert "curl" not in dockerfile and "wget" not in dockerfile
+    assert dockerfile.startswith("# Dockerfile") and "FROM ruby:${RUBY_VERSION}-slim-bookworm AS base" in dockerfile
+    assert ".bundle/" in files[".dockerignore"] and "config/master.key" in files[".dockerignore"]
+
+
+def test_rails_dockerfile_structure():
+    dockerfile = render.render(profile_of("ruby-rails"))["Dockerfile"]
+    parts = stages(dockerfile)
+    base, build, final = parts["base"], parts["build"], parts["final"]
+    for setting in ("RAILS_ENV=production", "BUNDLE_DEPLOYMENT=1", "BUNDLE_WITHOUT=development:test", "PORT=3000"):
+        assert setting in base
+    assert "ARG BUNDLER_VERSION=2.5.16" in build and 'gem install bundler -v "${BUNDLER_VERSION}"' in build
+    assert "build-essential=12.9" in build and "libpq-dev=15.*" in build
+    # Gemfile + lockfile, then the install, then the source, then the assets
+    copy_gems = build.index("COPY Gemfile Gemfile.lock ./")
+    install = build.index("bundle install")
+    copy_source = build.index("COPY . .")
+    assets = build.index("SECRET_KEY_BASE_DUMMY=1 ./bin/rails assets:precompile")
+    assert copy_gems < install < copy_source < assets
+    assert "RUN --mount=type=cache,target=/root/.bundle/cache" in build
+    assert "libpq5=15.*" in final and "libpq-dev" not in final
+    assert "COPY --from=build /usr/local/bundle /usr/local/bundle" in final
+    assert "chown -R 10001:10001 tmp log /app/storage" in final
+    assert "EXPOSE 3000" in final and "h.get('/up')" in final and "ENV.fetch('PORT', '3000')" in final
+    assert final.rstrip().endswith('CMD ["bundle", "exec", "puma", "-C", "config/puma.rb"]')
+
+
+def test_rack_dockerfile_and_compose():
+    files = render.render(profile_of("ruby-rack"))
+    parts = stages(files["Dockerfile"])
+    assert "RACK_ENV=production" in parts["base"] and "assets:precompile" not in files["Dockerfile"]
+    assert parts["build"].index("COPY Gemfile Gemfile.lock ./") < parts["build"].index("COPY . .")
+    assert parts["final"].rstrip().endswith('CMD ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"]')
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert "postgres" in doc["services"] and doc["services"]["app"]["secrets"] == ["database_url"]
+    assert doc["services"]["app"]["command"][:3] == ["bundle", "exec", "puma"]
+
+
+def test_no_gems_is_a_single_stage():
+    dockerfile = render.render(profile_of("ruby-stdlib"))["Dockerfile"]
+    assert set(stages(dockerfile)) == {"base", "final"} and "bundle" not in dockerfile
+    assert "EXPOSE 8080" in dockerfile and 'CMD ["ruby", "server.rb"]' in dockerfile
+    batch = render.render(profile_of("ruby-batch"))["Dockerfile"]
+    assert "EXPOSE" not in batch and "HEALTHCHECK" not in batch and "RACK_ENV" not in batch
+
+
+def test_gemfile_without_lock_copies_only_the_gemfile(tmp_path):
+    root = make(tmp_path, {"Gemfile": GEMS, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n"})
+    p = build_profile(root)
+    dockerfile = render.render(p)["Dockerfile"]
+    assert "COPY Gemfile ./" in dockerfile and "BUNDLER_VERSION" not in dockerfile
+    assert "BUNDLE_DEPLOYMENT" not in dockerfile  # deployment mode needs a lockfile
+    hadolint_clean(dockerfile, tmp_path)
