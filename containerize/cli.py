@@ -10,11 +10,12 @@ import typer
 
 from . import __version__, overrides, render, report, write
 from .checklist import AnalysisError, build_profile
+from .verify.command import verify
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, pretty_exceptions_enable=False,
                   help="Container files for an application, read from its source.")
 
-SUBCOMMANDS = {"generate", "inspect", "--help", "-h", "--version"}
+SUBCOMMANDS = {"generate", "inspect", "verify", "--help", "-h", "--version"}
 
 SetOption = typer.Option(None, "--set", metavar="KEY=VALUE",
                          help="Override a checklist answer, e.g. port=8080 or 'entrypoint=gunicorn app:app'.")
@@ -79,6 +80,9 @@ def inspect(
         typer.echo(json.dumps(profile.to_dict(), indent=2))
     else:
         typer.echo(report.table(profile))
+
+
+app.command("verify")(verify)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,178 @@
+"""The build context: a temporary copy (the cache check edits a file in it, never in the
+project), which file to edit, and which COPY sources are dependency manifests."""
+from __future__ import annotations
+
+import fnmatch
+import glob
+import os
+import re
+import shutil
+from pathlib import Path, PurePosixPath
+
+# Files that declare dependencies (copied before the source so installs stay cached).
+MANIFEST_GLOBS = (
+    "requirements*.txt", "constraints*.txt", "pyproject.toml", "setup.cfg", "Pipfile", "Pipfile.lock",
+    "poetry.lock", "uv.lock", "pdm.lock", ".python-version",
+    "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+    "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".nvmrc", "bun.lockb", "bun.lock",
+    "go.mod", "go.sum", "go.work", "go.work.sum", "Cargo.toml", "Cargo.lock",
+    "pom.xml", "mvnw", "gradlew", "*.gradle", "*.gradle.kts", "gradle.properties",
+    "Gemfile", "Gemfile.lock", "*.gemspec", ".ruby-version", "composer.json", "composer.lock",
+    "*.csproj", "*.fsproj", "*.sln", "packages.config", "mix.exs", "mix.lock", "*.lock", ".tool-versions",
+)
+MANIFEST_DIRS = {".mvn", "gradle", ".yarn"}
+SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".rb",
+                   ".php", ".cs", ".ex", ".exs", ".scala", ".html", ".css", ".vue", ".svelte")
+ALWAYS_SKIPPED = {".git", ".hg", ".svn"}
+
+
+def is_manifest(name: str) -> bool:
+    base = PurePosixPath(name).name
+    return any(fnmatch.fnmatchcase(base, g) for g in MANIFEST_GLOBS)
+
+
+class DockerIgnore:
+    """The .dockerignore rules (Docker's: patterns relative to the root, ``**`` for any depth,
+    ``!`` to re-include, the last matching rule wins, a match on a folder covers its content)."""
+
+    def __init__(self, root: Path):
+        self.rules: list[tuple[bool, re.Pattern[str]]] = []
+        try:
+            text = (root / ".dockerignore").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            negate = line.startswith("!")
+            pattern = os.path.normpath(line.lstrip("!").strip()).lstrip("/")
+            if pattern in ("", "."):
+                continue
+            self.rules.append((negate, re.compile(_translate(pattern))))
+
+    @property
+    def has_exceptions(self) -> bool:
+        return any(neg for neg, _ in self.rules)
+
+    def ignored(self, rel: str) -> bool:
+        parts = rel.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        result = False
+        for negate, rx in self.rules:
+            if any(rx.fullmatch(p) for p in prefixes):
+                result = not negate
+        return result
+
+
+def _translate(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    return "".join(out)
+
+
+def copy_context(root: Path, dest: Path) -> None:
+    """Copy what docker would send (or more: never less) from root to dest."""
+    ignore = DockerIgnore(root)
+    prune = not ignore.has_exceptions
+    for here, dirs, files in os.walk(root):
+        rel_dir = os.path.relpath(here, root)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
+        target = dest / rel_dir
+        target.mkdir(parents=True, exist_ok=True)
+        keep = []
+        for d in dirs:
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in ALWAYS_SKIPPED and not rel_dir:
+                continue
+            if os.path.islink(os.path.join(here, d)):
+                _copy_link(Path(here) / d, target / d)
+                continue
+            if prune and ignore.ignored(rel):
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        for f in files:
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if prune and ignore.ignored(rel) and f not in ("Dockerfile", ".dockerignore"):
+                continue
+            src = Path(here) / f
+            if src.is_symlink():
+                _copy_link(src, target / f)
+            else:
+                shutil.copy2(src, target / f)
+
+
+def _copy_link(src: Path, dst: Path) -> None:
+    os.symlink(os.readlink(src), dst)
+
+
+def pick_source_file(root: Path, preferred: list[str] | None = None) -> str | None:
+    """A source file that docker would send and that no dependency manifest is: the one the
+    cache check edits. ``preferred`` (e.g. the entrypoint's file) is tried first."""
+    ignore = DockerIgnore(root)
+
+    def usable(rel: str) -> bool:
+        path = root / rel
+        return (path.is_file() and not path.is_symlink() and not is_manifest(rel)
+                and not ignore.ignored(rel) and rel not in ("Dockerfile", ".dockerignore"))
+
+    for rel in preferred or []:
+        if rel and usable(rel):
+            return rel
+    candidates: list[tuple[int, str]] = []
+    for here, dirs, files in os.walk(root):
+        rel_dir = os.path.relpath(here, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED and d != "node_modules"
+                         and not ignore.ignored(f"{rel_dir}/{d}" if rel_dir else d))
+        for f in sorted(files):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if f.endswith(SOURCE_SUFFIXES) and usable(rel):
+                candidates.append((rel.count("/"), rel))
+    return min(candidates)[1] if candidates else None
+
+
+def touch(path: Path) -> None:
+    """A harmless change: one more newline at the end."""
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n")
+
+
+def source_copy_check(context: Path):
+    """``is_source_copy(sources)`` for buildlog.dependency_steps, resolved against the context."""
+
+    def is_source_copy(sources: list[str]) -> bool:
+        if not sources:
+            return False
+        for src in sources:
+            clean = src.strip()
+            if "://" in clean:  # ADD of a URL: not source code
+                continue
+            rel = os.path.normpath(clean.lstrip("/")) if clean not in ("", ".", "./") else "."
+            if rel == ".":
+                return True
+            matches = glob.glob(str(context / rel)) if any(c in rel for c in "*?[") else [str(context / rel)]
+            for match in matches:
+                path = Path(match)
+                if path.is_dir():
+                    if path.name not in MANIFEST_DIRS:
+                        return True
+                elif not is_manifest(path.name):
+                    return True
+            if not matches and not is_manifest(rel):
+                return True
+        return False
+
+    return is_source_copy
