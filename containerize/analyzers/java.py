@@ -34,7 +34,7 @@ _APPLICATION_GRADLE = re.compile(r"""(?:^\s*application\s*$|id\s*\(?\s*["']appli
 _SHADOW_GRADLE = re.compile(r"""id\s*\(?\s*["'](?:com\.github\.johnrengelman\.shadow|com\.gradleup\.shadow|io\.github\.goooler\.shadow)["']""")
 _GRADLE_MAIN = re.compile(r"""(?:mainClass(?:Name)?\s*(?:=|\.set\s*\()\s*|["']Main-Class["']\s*(?::|to)\s*)["']([\w.$]+)["']""")
 _GRADLE_JAVA = re.compile(r"""(?:JavaLanguageVersion\.of\(\s*["']?(\d+)|jvmToolchain\(\s*(\d+)|(?:source|target)Compatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|["']?(?:1\.)?(\d+)))""")
-_GRADLE_DEP = re.compile(r"""^\s*(implementation|api|runtimeOnly|compile|runtime|compileOnly|testImplementation|testRuntimeOnly|developmentOnly|annotationProcessor)\s*\(?\s*["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']""", re.M)
+_GRADLE_DEP = re.compile(r"""(?<![\w.])(implementation|api|runtimeOnly|compile|runtime|compileOnly|testImplementation|testRuntimeOnly|developmentOnly|annotationProcessor)\s*\(?\s*["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']""", re.M)
 _GRADLE_INCLUDE = re.compile(r"""^\s*include\s*\(?([^)\n]*)\)?""", re.M)
 _WRAPPER_GRADLE = re.compile(r"gradle-(\d+\.\d+)(?:\.\d+)?(?:-[\w.-]+)?-(?:bin|all)\.zip")
 _WRAPPER_MAVEN = re.compile(r"apache-maven-(\d+\.\d+)(?:\.\d+)?-bin\.zip")

@@ -1,0 +1,191 @@
+"""C/C++ analyzer answers (CMake, Make, Meson) and the Dockerfiles rendered from them."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from containerize import render
+from containerize.checklist import AnalysisError, build_profile
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+SERVER_C = """
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+int main(void) {
+    const char *token = getenv("API_TOKEN");
+    struct sockaddr_in a;
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_port = htons(9000);
+    bind(s, (struct sockaddr *)&a, sizeof a);
+    listen(s, 8);
+    return token == 0;
+}
+"""
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def hadolint(tmp_path: Path, text: str) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(text)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
+
+
+def stages(dockerfile: str) -> list[str]:
+    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
+
+
+def test_cmake_http_server_fixture(tmp_path):
+    p = build_profile(FIXTURES / "c-cmake")
+    assert (p.language, p.package_manager) == ("cpp", "cmake")
+    assert p.entrypoint == ["/usr/local/bin/hello-server"]
+    assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
+    assert {e.name for e in p.env} == {"PORT", "GREETING"}
+    assert p.system_packages == {"build": ["build-essential", "cmake"], "runtime": []}
+    assert p.build["runtime"] == "distroless" and p.build["shell"] is False
+    df = render.render(p)["Dockerfile"]
+    build, runtime = stages(df)
+    assert build.startswith("FROM debian:${DEBIAN_RELEASE} AS build")
+    assert "build-essential=12.9 cmake=3.25.*" in build
+    assert "--target hello-server" in build and "gcc -O2 -static -o healthprobe probe.c" in build
+    # the build fails if the binary needs a library distroless/cc lacks
+    assert "! ldd /out/hello-server | grep -v -E" in build
+    assert runtime.startswith("FROM gcr.io/distroless/cc-debian12:nonroot")
+    assert "USER 65532:65532" in runtime and "RUN " not in runtime
+    assert 'CMD ["/usr/local/bin/healthprobe", "8080", "/health", "PORT"]' in runtime
+    assert df.rstrip().endswith('CMD ["/usr/local/bin/hello-server"]')
+    assert "alpine" not in df and "<<" not in df
+    hadolint(tmp_path, df)
+
+
+def test_make_batch_fixture(tmp_path):
+    p = build_profile(FIXTURES / "cpp-make")
+    assert (p.package_manager, p.entrypoint) == ("make", ["/usr/local/bin/wordfreq"])
+    assert p.ports == [] and p.read_paths == ["/data/text.txt"]
+    assert p.build["cxx"] and p.build["build"] == 'make -j"$(nproc)" wordfreq'
+    files = render.render(p)
+    df = files["Dockerfile"]
+    assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "probe" not in df
+    assert "./data/text.txt:/data/text.txt:ro" in files["compose.yaml"]
+    assert "*.o" in files[".dockerignore"]
+    hadolint(tmp_path, df)
+
+
+def test_linked_libraries_map_to_debian_packages(tmp_path):
+    root = make(tmp_path, {
+        "CMakeLists.txt": """
+            cmake_minimum_required(VERSION 3.20)
+            project(api CXX)
+            find_package(OpenSSL REQUIRED)
+            find_package(CURL REQUIRED)
+            find_package(PostgreSQL REQUIRED)
+            find_package(Threads REQUIRED)
+            add_library(core STATIC src/core.cpp)
+            add_executable(${PROJECT_NAME} src/main.cpp)
+            add_executable(api_tests tests/test.cpp)
+            target_link_libraries(${PROJECT_NAME} PRIVATE core OpenSSL::SSL CURL::libcurl PostgreSQL::PostgreSQL Threads::Threads)
+            """,
+        "src/main.cpp": SERVER_C.replace("getenv(\"API_TOKEN\")", "std::getenv(\"DATABASE_URL\")"),
+        "src/core.cpp": "int core() { return 1; }\n",
+        "tests/test.cpp": "int main() { return 0; }\n",
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/api"]
+    assert p.system_packages["build"] == ["build-essential", "cmake", "libssl-dev", "libcurl4-openssl-dev", "libpq-dev"]
+    assert p.system_packages["runtime"] == ["libssl3", "libcurl4", "libpq5"]
+    assert [s.kind for s in p.services] == ["postgres"] and p.env_var("DATABASE_URL").secret
+    assert p.ports == [9000] and not p.warnings
+    df = render.render(p)["Dockerfile"]
+    runtime = stages(df)[-1]
+    # a shell for the secrets entrypoint, only runtime libraries, and a check that they are all there
+    assert runtime.startswith("FROM debian:${DEBIAN_RELEASE}-slim") and p.build["shell"]
+    assert "libssl3=3.0.* libcurl4=7.88.* libpq5=15.*" in runtime and "-dev" not in runtime
+    assert '! ldd /usr/local/bin/api | grep "not found"' in runtime
+    assert "USER 10001:10001" in runtime
+    hadolint(tmp_path, df)
+
+
+def test_makefile_libraries_and_unknown_ones(tmp_path):
+    root = make(tmp_path, {
+        "Makefile": """
+            CC = gcc
+            LDLIBS = -lz -lm -lfrobnicate
+            BIN = bin/server
+
+            all: $(BIN)
+
+            $(BIN): main.o
+            \t$(CC) -o $@ $^ $(LDLIBS)
+
+            clean:
+            \trm -f $(BIN) *.o
+            """.replace("\\t", "\t"),
+        "main.c": SERVER_C,
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/server"]
+    assert "zlib1g-dev" in p.system_packages["build"] and p.system_packages["runtime"] == ["zlib1g"]
+    assert any("frobnicate" in w for w in p.warnings)
+    assert "find . -type f -path './bin/server'" in p.build["locate"]
+    assert p.env_var("API_TOKEN").secret
+    hadolint(tmp_path, render.render(p)["Dockerfile"])
+
+
+def test_meson_project(tmp_path):
+    root = make(tmp_path, {
+        "meson.build": """
+            project('tool', 'c')
+            zdep = dependency('zlib')
+            executable('tool', 'main.c', dependencies : [zdep])
+            """,
+        "main.c": "#include <stdio.h>\nint main(void) { puts(\"ok\"); return 0; }\n",
+    })
+    p = build_profile(root)
+    assert p.package_manager == "meson" and p.entrypoint == ["/usr/local/bin/tool"]
+    assert p.system_packages["build"] == ["build-essential", "meson", "ninja-build", "zlib1g-dev", "pkg-config"]
+    assert "meson setup /tmp/build --buildtype=release" in p.build["build"]
+    hadolint(tmp_path, render.render(p)["Dockerfile"])
+
+
+def test_writable_folder_needs_a_shell_image(tmp_path):
+    root = make(tmp_path, {
+        "CMakeLists.txt": "project(logger C)\nadd_executable(logger main.c)\n",
+        "main.c": '#include <stdio.h>\nint main(void) { FILE *f = fopen("/var/lib/logger/out.log", "a"); return !f; }\n',
+    })
+    p = build_profile(root)
+    assert p.writable_paths == ["/var/lib/logger"] and p.build["runtime"] == "slim"
+    df = render.render(p)["Dockerfile"]
+    assert "mkdir -p /var/lib/logger" in df and "chown 10001:10001 /var/lib/logger" in df
+    hadolint(tmp_path, df)
+
+
+def test_library_only_cmake_is_not_an_app(tmp_path):
+    root = make(tmp_path, {"CMakeLists.txt": "project(lib C)\nadd_library(lib lib.c)\n", "lib.c": "int f(void){return 1;}\n"})
+    with pytest.raises(AnalysisError, match="no executable target"):
+        build_profile(root)
+
+
+def test_python_project_with_a_makefile_stays_python(tmp_path):
+    root = make(tmp_path, {"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+                           "Makefile": "test:\n\tpytest\n", "ext/speed.c": "int f(void){return 1;}\n"})
+    assert build_profile(root).language == "python"

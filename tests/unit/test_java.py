@@ -1,0 +1,252 @@
+"""Java analyzer answers (Maven, Gradle, Spring Boot) and the Dockerfiles rendered from them."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.checklist import AnalysisError, build_profile
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def hadolint(tmp_path: Path, text: str) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(text)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
+
+
+def stages(dockerfile: str) -> list[str]:
+    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
+
+
+def check_structure(dockerfile: str, resolve: str) -> None:
+    """Dependencies before the source, JDK only in the build stage, JRE at run time, non-root."""
+    assert "alpine" not in dockerfile and "# syntax" not in dockerfile and "<<" not in dockerfile
+    build, runtime = stages(dockerfile)[0], stages(dockerfile)[-1]
+    assert build.index(resolve) < build.index("COPY . .")
+    assert "--mount=type=cache,target=/root/" in build
+    assert runtime.startswith("FROM eclipse-temurin:${JAVA_VERSION}-jre-jammy")
+    assert "mvn" not in runtime and "gradle" not in runtime
+    assert "USER 10001:10001" in runtime
+    assert dockerfile.rstrip().splitlines()[-1].startswith('CMD ["java"')
+
+
+# -- fixtures -------------------------------------------------------------------
+def test_maven_fixture_without_dependencies(tmp_path):
+    p = build_profile(FIXTURES / "java-maven")
+    assert (p.language, p.package_manager, p.runtime_version) == ("java", "maven", "17")
+    assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+    assert p.env_var("GREETING").default == "hello from maven"
+    assert p.env_var("INSTANCE_NAME").default == "local"
+    assert p.env_var("ENV_VAR") is None  # only in a comment
+    assert p.build["copy_artifact"] == "cp target/hello-1.0.0.jar /out/app.jar"
+    assert p.build["jar_mode"] == "jar" and p.dependencies == []
+    files = render.render(p)
+    df = files["Dockerfile"]
+    check_structure(df, "mvn -B -q dependency:resolve")
+    assert "FROM maven:${MAVEN_VERSION}-eclipse-temurin-${JAVA_VERSION} AS build" in df
+    assert "ARG JAVA_VERSION=17" in df and "ARG MAVEN_VERSION=3.9" in df
+    assert 'CMD ["java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", "/opt/probe", "Probe", "8080", "/health", "PORT"]' in df
+    assert "javac Probe.java" in stages(df)[0]
+    assert "target/" in files[".dockerignore"]
+    hadolint(tmp_path, df)
+
+
+def test_spring_boot_maven_fixture(tmp_path):
+    p = build_profile(FIXTURES / "java-spring-boot")
+    assert p.framework == "spring-boot" and p.runtime_version == "21"
+    assert p.build["tool_version"] == "3.9"  # from .mvn/wrapper/maven-wrapper.properties
+    assert p.ports == [8081] and p.port_env == "PORT" and p.health_path == "/actuator/health"
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert p.env_var("DATABASE_URL").secret and p.env_var("DB_PASSWORD").secret
+    assert p.env_var("DB_USER").default == "shop" and p.env_var("SHOP_REGION").default == "eu"
+    assert "org.postgresql:postgresql" in p.dependencies
+    assert "org.springframework.boot:spring-boot-starter-test" not in p.dependencies
+    # the repackaged (executable) jar, found by name
+    assert p.build["copy_artifact"] == "cp target/shop-0.0.1-SNAPSHOT.jar /out/app.jar"
+    assert p.entrypoint[-2:] == ["-jar", "/app/app.jar"]
+    files = render.render(p)
+    df = files["Dockerfile"]
+    check_structure(df, "mvn -B -q dependency:resolve")
+    assert "COPY .mvn .mvn" in df and "COPY pom.xml ./" in df
+    assert '"/actuator/health"' in df and "EXPOSE 8081" in df
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert "postgres" in compose["services"] and "database_url" in compose["secrets"]
+    hadolint(tmp_path, df)
+
+
+def test_gradle_spring_boot_fixture(tmp_path):
+    p = build_profile(FIXTURES / "java-gradle")
+    assert (p.package_manager, p.framework, p.runtime_version) == ("gradle", "spring-boot", "21")
+    assert p.build["tool_version"] == "8.10" and not p.build["wrapper"]
+    assert p.ports == [9090] and p.health_path == "/actuator/health"
+    assert [s.kind for s in p.services] == ["redis"] and p.env_var("NOTES_API_TOKEN").secret
+    assert "bootJar" in p.build["package"]
+    assert "! -name '*-plain.jar'" in p.build["copy_artifact"]  # not Gradle's plain jar
+    df = render.render(p)["Dockerfile"]
+    check_structure(df, "gradle --no-daemon -q dependencies")
+    assert "FROM gradle:${GRADLE_VERSION}-jdk${JAVA_VERSION}-jammy AS build" in df
+    assert "COPY build.gradle.kts settings.gradle.kts ./" in df and "COPY gradle gradle" in df
+    hadolint(tmp_path, df)
+
+
+# -- variants ---------------------------------------------------------------------
+POM = """
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>org.acme</groupId>
+  <artifactId>{artifact}</artifactId>
+  <version>2.1</version>
+  <properties><maven.compiler.source>1.8</maven.compiler.source><maven.compiler.target>1.8</maven.compiler.target></properties>
+  {body}
+</project>
+"""
+MAIN = """
+package org.acme;
+public class Main {
+    public static void main(String[] args) { System.out.println("hi " + System.getenv("TARGET")); }
+}
+"""
+
+
+def test_shaded_jar_with_attached_classifier(tmp_path):
+    plugins = """
+      <dependencies><dependency><groupId>com.google.guava</groupId><artifactId>guava</artifactId><version>33.0.0-jre</version></dependency></dependencies>
+      <build><plugins><plugin>
+        <groupId>org.apache.maven.plugins</groupId><artifactId>maven-shade-plugin</artifactId>
+        <executions><execution><phase>package</phase><goals><goal>shade</goal></goals><configuration>
+          <shadedArtifactAttached>true</shadedArtifactAttached>
+          <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ManifestResourceTransformer">
+            <mainClass>org.acme.Main</mainClass></transformer></transformers>
+        </configuration></execution></executions>
+      </plugin></plugins></build>"""
+    root = make(tmp_path, {"pom.xml": POM.format(artifact="tool", body=plugins), "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert p.runtime_version == "8" and p.build["jar_mode"] == "jar"
+    assert p.build["copy_artifact"] == "cp target/tool-2.1-shaded.jar /out/app.jar"
+    assert p.ports == [] and p.env_var("TARGET") is not None
+    df = render.render(p)["Dockerfile"]
+    assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "Probe" not in df
+    hadolint(tmp_path, df)
+
+
+def test_plain_jar_with_dependencies_runs_on_a_classpath(tmp_path):
+    deps = """<dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>2.0.9</version></dependency></dependencies>"""
+    root = make(tmp_path, {"pom.xml": POM.format(artifact="batch", body=deps), "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert p.build["jar_mode"] == "classpath"
+    assert "dependency:copy-dependencies" in p.build["package"]
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/app.jar:/app/lib/*", "org.acme.Main"]
+    assert "cp -r target/lib /out/lib" in p.build["copy_artifact"]
+
+
+def test_multi_module_maven_builds_the_app_module(tmp_path):
+    parent = POM.format(artifact="parent", body="<packaging>pom</packaging><modules><module>lib</module><module>web</module></modules>")
+    web = POM.format(artifact="web", body="""<build><plugins><plugin><groupId>org.springframework.boot</groupId>
+        <artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build>""")
+    root = make(tmp_path, {"pom.xml": parent, "lib/pom.xml": POM.format(artifact="lib", body=""),
+                           "web/pom.xml": web, "web/src/main/java/org/acme/Main.java": MAIN,
+                           "lib/src/main/java/org/acme/Util.java": "package org.acme; class Util {}"})
+    p = build_profile(root)
+    assert p.build["dep_copies"] == [("pom.xml", "./"), ("lib/pom.xml", "lib/"), ("web/pom.xml", "web/")]
+    assert p.build["package"].endswith("-pl web -am")
+    assert p.build["copy_artifact"] == "cp web/target/web-2.1.jar /out/app.jar"
+    hadolint(tmp_path, render.render(p)["Dockerfile"])
+
+
+def test_gradle_wrapper_and_application_plugin(tmp_path):
+    root = make(tmp_path, {
+        "settings.gradle": "rootProject.name = 'cli'\n",
+        "build.gradle": """
+            plugins { id 'application' }
+            java { sourceCompatibility = JavaVersion.VERSION_17 }
+            repositories { mavenCentral() }
+            dependencies { implementation 'io.javalin:javalin:6.1.3' }
+            application { mainClass = 'org.acme.Main' }
+            """,
+        "gradlew": "#!/bin/sh\n",
+        "gradle/wrapper/gradle-wrapper.properties": "distributionUrl=https\\://services.gradle.org/distributions/gradle-8.7-bin.zip\n",
+        "gradle/wrapper/gradle-wrapper.jar": "jar",
+        "src/main/java/org/acme/Main.java": MAIN.replace('System.out.println("hi " + System.getenv("TARGET"));',
+                                                         "io.javalin.Javalin.create().start(7000);"),
+    })
+    p = build_profile(root)
+    assert p.build["wrapper"] and p.build["tool_version"] == "8.7" and p.runtime_version == "17"
+    assert p.framework == "javalin" and p.ports == [7000]
+    assert p.build["jar_mode"] == "dist" and "installDist" in p.build["package"]
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "org.acme.Main"]
+    df = render.render(p)["Dockerfile"]
+    assert "FROM eclipse-temurin:${JAVA_VERSION}-jdk-jammy AS build" in df
+    assert "COPY gradlew build.gradle settings.gradle ./" in df
+    assert "chmod +x gradlew && ./gradlew --no-daemon -q dependencies" in df
+    assert "GRADLE_VERSION" not in df
+    hadolint(tmp_path, df)
+
+
+def test_jar_from_a_volume(tmp_path):
+    """--set read_paths=/app/app.jar: no build in the image, the JRE runs the mounted jar."""
+    project = tmp_path / "java-maven"
+    shutil.copytree(FIXTURES / "java-maven", project)
+    p = build_profile(project, [("read_paths", "/app/app.jar")])
+    files = render.render(p)
+    df = files["Dockerfile"]
+    assert "mvn" not in df and "COPY . ." not in df and "/out/" not in df
+    assert "FROM eclipse-temurin:${JAVA_VERSION}-jdk-jammy AS build" in df  # only for the probe
+    assert stages(df)[-1].startswith("FROM eclipse-temurin:${JAVA_VERSION}-jre-jammy")
+    assert df.rstrip().endswith('CMD ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]')
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert "./app/app.jar:/app/app.jar:ro" in compose["services"]["app"]["volumes"]
+    hadolint(tmp_path, df)
+    # another mount point: the command follows it
+    p = build_profile(project, [("read_paths", "/opt/jars/service.jar")])
+    assert 'CMD ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/jars/service.jar"]' in render.render(p)["Dockerfile"]
+
+
+def test_detection_beats_loose_files(tmp_path):
+    root = make(tmp_path, {"pom.xml": POM.format(artifact="x", body=""), "src/main/java/org/acme/Main.java": MAIN,
+                           "scripts/tool.py": "print('hi')\n"})
+    p = build_profile(root)
+    assert p.language == "java"
+
+
+def test_malformed_pom(tmp_path):
+    root = make(tmp_path, {"pom.xml": "<project><artifactId>x</artifactId>", "src/Main.java": MAIN})
+    with pytest.raises(AnalysisError, match="pom.xml: not valid XML"):
+        build_profile(root)
+
+
+def test_not_a_pom(tmp_path):
+    root = make(tmp_path, {"pom.xml": "<settings/>", "src/Main.java": MAIN})
+    with pytest.raises(AnalysisError, match="not a Maven POM"):
+        build_profile(root)
+
+
+def test_no_main_class(tmp_path):
+    deps = """<dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.9</version></dependency></dependencies>"""
+    root = make(tmp_path, {"pom.xml": POM.format(artifact="lib", body=deps),
+                           "src/main/java/org/acme/Util.java": "package org.acme; public class Util {}"})
+    with pytest.raises(AnalysisError, match="no main class found"):
+        build_profile(root)
