@@ -144,6 +144,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     build: dict = {
         "kind": "server", "workdir": WORKDIR, "manager": pkg.manager, "manager_version": pkg.manager_version,
         "corepack": pkg.corepack, "lockfile": pkg.lockfile, "install_files": pkg.install_files,
+        "install_dirs": pkg.install_dirs,
         "copy_all_first": pkg.workspaces, "native": bool(native), "install_all": pm["install_all"],
         "install_prod": pm["install_prod"], "cache": pm["cache"], "build_run": None, "has_deps": bool(deps_all),
         "out_dir": None, "next_public": tree.isdir("public"), "node_linker": None, "shell": True,

@@ -36,6 +36,7 @@ class Package:
     corepack: bool = False  # the packageManager field names it: corepack runs that exact version
     lockfile: str | None = None
     install_files: list[str] = field(default_factory=list)
+    install_dirs: list[str] = field(default_factory=list)  # copied with their path (yarn releases, patches)
     workspaces: bool = False
 
     @property
@@ -74,7 +75,7 @@ def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
     """pnpm / yarn (classic or Berry) / bun / npm: the packageManager field first, then the lockfiles."""
     pkg.lockfile = next((f for f in LOCKFILES if tree.exists(f)), None)
     pkg.install_files = [f for f in INSTALL_FILES if tree.exists(f)]
-    pkg.install_files += [f for f in tree.files if f.startswith((".yarn/releases/", ".yarn/plugins/", ".yarn/patches/"))]
+    pkg.install_dirs = [d for d in (".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches") if tree.isdir(d)]
     pkg.workspaces = bool(pkg.data.get("workspaces")) or tree.exists("pnpm-workspace.yaml")
     field_value = pkg.data.get("packageManager")
     if isinstance(field_value, str) and "@" in field_value:

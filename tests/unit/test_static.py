@@ -1,0 +1,81 @@
+"""Static sites: detection, the site folder, and the nginx-unprivileged Dockerfile."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from containerize import render
+from containerize.checklist import AnalysisError, build_profile
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root
+
+
+def test_fixture_is_a_static_site():
+    p = build_profile(FIXTURES / "static-site")
+    assert p.language == "static" and p.build["site_dir"] == "."
+    assert p.ports == [8080] and p.entrypoint == ["nginx", "-g", "daemon off;"] and p.env == []
+
+
+def test_rendered_dockerfile(tmp_path):
+    files = render.render(build_profile(FIXTURES / "static-site"))
+    text = files["Dockerfile"]
+    assert "FROM nginxinc/nginx-unprivileged:${NGINX_VERSION}-bookworm" in text
+    assert "ARG NGINX_VERSION=" in text
+    assert [ln for ln in text.splitlines() if ln.startswith("USER ")][-1] == "USER 101"
+    assert "COPY . /usr/share/nginx/html" in text and "=404" in text and "/index.html;" not in text
+    assert "EXPOSE 8080" in text and "HEALTHCHECK" in text and "curl" not in text
+    assert text.rstrip().splitlines()[-1] == 'CMD ["nginx", "-g", "daemon off;"]'
+    assert "README*" in files[".dockerignore"]
+    exe = shutil.which("hadolint")
+    if exe:
+        (tmp_path / "Dockerfile").write_text(text)
+        done = subprocess.run([exe, "--no-color", str(tmp_path / "Dockerfile")], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout
+    compose = files["compose.yaml"]
+    assert "127.0.0.1:${HOST_PORT:-8080}:8080" in compose
+
+
+def test_site_in_a_sub_folder(tmp_path):
+    write(tmp_path, {"public/index.html": "<h1>hi</h1>", "public/app.css": "", "README.md": "# site\n"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build["site_dir"] == "public"
+    assert "COPY public/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
+
+
+def test_package_json_without_a_build_keeps_it_static(tmp_path):
+    write(tmp_path, {"index.html": "<h1>hi</h1>",
+                     "package.json": json.dumps({"name": "x", "devDependencies": {"prettier": "^3"},
+                                                 "scripts": {"fmt": "prettier -w ."}})})
+    assert build_profile(tmp_path).language == "static"
+
+
+def test_a_package_json_build_hands_it_to_node(tmp_path):
+    write(tmp_path, {"index.html": "<h1>hi</h1>",
+                     "package.json": json.dumps({"name": "x", "scripts": {"build": "vite build"},
+                                                 "devDependencies": {"vite": "^7"}})})
+    p = build_profile(tmp_path)
+    assert p.language == "node" and p.build["kind"] == "spa"
+
+
+def test_python_app_with_an_index_html_stays_python(tmp_path):
+    write(tmp_path, {"index.html": "<h1>hi</h1>", "requirements.txt": "flask\n",
+                     "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    assert build_profile(tmp_path).language == "python"
+
+
+def test_forcing_static_without_an_index_is_an_error(tmp_path):
+    write(tmp_path, {"page.txt": "hi"})
+    with pytest.raises(AnalysisError, match="no index.html"):
+        build_profile(tmp_path, [("language", "static")])
