@@ -192,9 +192,9 @@ def test_laravel_dockerfile_structure(tmp_path):
     assert "DocumentRoot)\\s.*$#\\1 /var/www/html/public#" in runtime
     assert "'<Directory /var/www/html/public>' '    AllowOverride All' '</Directory>'" in runtime
     assert "a2enmod rewrite" in runtime
-    assert "COPY --from=vendor /app/vendor ./vendor" in runtime
-    assert runtime.index("COPY . .") < runtime.index("COPY --from=vendor")
-    assert "chown -R 33:33 storage bootstrap/cache" in runtime
+    assert "COPY --from=vendor /app/vendor /var/www/html/vendor/" in runtime
+    assert runtime.index("COPY . /var/www/html/") < runtime.index("COPY --from=vendor")
+    assert "chown -R 33:33 /var/www/html/storage /var/www/html/bootstrap/cache" in runtime
     assert "'http://127.0.0.1:8080/up'" in runtime
     assert "PassEnv APP_NAME" in runtime and "DB_PASSWORD" in runtime
 
