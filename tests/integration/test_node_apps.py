@@ -1,0 +1,118 @@
+"""Generate container files for each Node.js and static-site fixture, build them, run them, probe them."""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from harness import built_image, containerize, copy_fixture, hadolint, http_get, run, running
+
+pytestmark = pytest.mark.docker
+
+
+@dataclass
+class App:
+    fixture: str
+    port: int
+    path: str  # a path that must answer 200
+    body: str  # text the answer must contain
+    user: str  # the uid the image runs as
+    secret: str | None = None  # env var that carries a secret at run time
+    absent: tuple[str, ...] = ()  # paths that must not be in the final image (dev dependencies, sources)
+
+
+APPS = [
+    App("node-express", 3000, "/health", '"ok":true', "1000", secret="API_TOKEN"),
+    App("node-pnpm", 8080, "/?name=pnpm", "hello, pnpm", "1000", absent=("/app/node_modules/is-number",
+                                                                         "/app/node_modules/.pnpm/is-number@7.0.0")),
+    App("node-yarn", 4000, "/status", '"up"', "1000", secret="SESSION_SECRET", absent=("/app/node_modules/is-number",)),
+    App("node-typescript", 8000, "/", "hello from typescript", "1000", secret="JWT_SECRET",
+        absent=("/app/node_modules/typescript",)),
+    App("node-vite", 8080, "/about", '<div id="app">', "101", absent=("/usr/share/nginx/html/src",)),
+    App("static-site", 8080, "/about.html", "Plain HTML and CSS", "101",
+        absent=("/usr/share/nginx/html/README.md", "/usr/share/nginx/html/Dockerfile")),
+]
+
+
+def generate(tmp_path, fixture: str):
+    project = copy_fixture(fixture, tmp_path)
+    containerize(str(project), "--yes")
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert (project / name).is_file(), f"{name} was not written"
+    hadolint(project / "Dockerfile")
+    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
+    return project, profile
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a.fixture)
+def test_app_builds_runs_and_answers(docker, tmp_path, app: App):
+    project, profile = generate(tmp_path, app.fixture)
+    assert profile["ports"] == [app.port]
+    dockerfile = (project / "Dockerfile").read_text()
+    assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
+
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    env = [f"-e{app.secret}={sentinel}"] if app.secret else []
+    with built_image(project, app.fixture) as image:
+        assert image.user.split(":")[0] == app.user, f"image runs as {image.user!r}"
+        with running(image, "-p", f"127.0.0.1::{app.port}", *env) as container:
+            host_port = container.port(app.port)
+            status, body = http_get(f"http://127.0.0.1:{host_port}{app.path}", container=container)
+            assert status == 200, body
+            assert app.body in body
+            assert container.exec("id", "-u").stdout.strip() == app.user
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+            for path in app.absent:
+                assert container.exec("test", "!", "-e", path, check=False).returncode == 0, f"{path} is in the image"
+            if app.user == "1000":
+                env_of_node = container.exec("cat", "/proc/1/environ").stdout.split("\0")
+                assert "NODE_ENV=production" in env_of_node
+                assert container.exec("cat", "/proc/1/cmdline").stdout.split("\0")[0] == "node"
+        if app.secret:
+            assert not image.contains(sentinel), "a secret given at run time ended up in the image"
+
+
+def test_vite_spa_serves_index_for_client_routes_and_404_stays_static(docker, tmp_path):
+    """The SPA fallback: any route answers index.html; a missing asset of the plain site is a 404."""
+    spa, _ = generate(tmp_path, "node-vite")
+    site_root = tmp_path / "static"
+    site_root.mkdir()
+    site, _ = generate(site_root, "static-site")
+    with built_image(spa, "node-vite") as spa_image, built_image(site, "static-site") as site_image:
+        with running(spa_image, "-p", "127.0.0.1::8080") as c1, running(site_image, "-p", "127.0.0.1::8080") as c2:
+            index = http_get(f"http://127.0.0.1:{c1.port(8080)}/", container=c1)
+            deep = http_get(f"http://127.0.0.1:{c1.port(8080)}/some/client/route", container=c1)
+            assert index[0] == deep[0] == 200 and index[1] == deep[1]
+            assert re.search(r'src="/assets/index-[\w-]+\.js"', index[1]), index[1]
+            missing = http_get(f"http://127.0.0.1:{c2.port(8080)}/nope.html", container=c2)
+            assert missing[0] == 404
+
+
+def test_code_edit_keeps_the_dependency_install_cached(docker, tmp_path):
+    project, _ = generate(tmp_path, "node-express")
+    with built_image(project, "node-express") as first:
+        (project / "server.js").write_text((project / "server.js").read_text() + "\n// edited\n")
+        done = run(["docker", "build", "--progress=plain", "-t", first.tag + "-edited", str(project)], timeout=900)
+        run(["docker", "rmi", "-f", first.tag + "-edited"], check=False)
+    log = (done.stdout + done.stderr).splitlines()
+    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
+    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
+    install = [n for n, text in steps.items() if "npm ci --omit=dev" in text]
+    copy_source = [n for n, text in steps.items() if text.startswith("COPY . .")]
+    assert install and copy_source, "\n".join(log[-40:])
+    assert set(install) <= cached, "the dependency install ran again after a code edit"
+    assert not set(copy_source) <= cached, "the edited source was not copied again"
+
+
+def test_compose_files_are_valid(docker, tmp_path):
+    from harness import Compose
+
+    for fixture in ("node-express", "node-typescript", "node-vite", "static-site"):
+        project, _ = generate(tmp_path, fixture)
+        Compose(project)("config", "--quiet")
+    text = (tmp_path / "node-express" / "compose.yaml").read_text()
+    assert "./secrets/api_token" in text and "/run/secrets" in text
