@@ -110,6 +110,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     pkgmod.package_manager(tree, pkg, profile)
     profile.package_manager = pkg.manager.replace("-berry", "")
     profile.runtime_version = pkgmod.node_version(tree, pkg, profile)
+    if profile.runtime_version.split(".")[0].isdigit() and int(profile.runtime_version.split(".")[0]) < 18:
+        profile.warnings.append(f"Node {profile.runtime_version} is past its end of life, and the HEALTHCHECK "
+                                "uses fetch (Node 18+): raise NODE_VERSION")
     role, why = _role(tree, pkg)
     scripts = pkg.scripts
     deps_all = pkg.deps()
