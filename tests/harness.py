@@ -91,6 +91,8 @@ class Image:
         try:
             with tarfile.open(fileobj=proc.stdout, mode="r|") as outer:
                 for member in outer:
+                    if not member.isfile():  # links to identical layers can't be read from a stream
+                        continue
                     fh = outer.extractfile(member)
                     if fh is None:
                         continue
