@@ -115,7 +115,7 @@ def read_dotenv_example(tree: SourceTree, profile: Profile) -> None:
             profile.note("env", f"{name} is listed in {rel}", rel, number)
 
 
-_HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez)/?$", re.I)
+_HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez|api/health)/?$", re.I)
 
 
 def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> None:

@@ -6,7 +6,7 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
-from ..common import PORT_NAMES, is_port_name, is_secret
+from ..common import PORT_NAMES, choose_health_path, is_port_name, is_secret
 
 SOURCE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",
@@ -31,7 +31,6 @@ _SERVES = re.compile(r"""\.listen\(|createServer\(|Bun\.serve\(|serve\(\s*\{[^}]
 
 _ROUTE = re.compile(r"""\.(?:get|head|all|route)\(\s*["'`](/[^"'`\s]*)["'`]""")
 _URL_COMPARE = re.compile(r"""(?:url|pathname|path)\s*===?\s*["'](/[^"'\s]*)["']|case\s+["'](/[^"'\s]*)["']\s*:""")
-_HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez|api/health)/?$", re.I)
 
 _MKDIR = re.compile(r"""\bmkdir(?:Sync)?\(\s*["'`]([^"'`\n]+)["'`]""")
 _WRITE = re.compile(r"""\b(?:writeFile|appendFile|createWriteStream)(?:Sync)?\(\s*["'`]([^"'`\n]+)["'`]""")
@@ -137,18 +136,7 @@ def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> No
             if ":" in path or "*" in path or "{" in path:
                 continue
             routes.append((path, rel, line))
-    for path, rel, line in routes:
-        if _HEALTHY.match(path):
-            profile.health_path = path
-            profile.note("health_path", f"a health route {path}", rel, line, 0.95)
-            return
-    for path, rel, line in routes:
-        if path == "/":
-            profile.health_path = "/"
-            profile.note("health_path", "the root route /", rel, line, 0.8)
-            return
-    profile.health_path = "/"
-    profile.note("health_path", "no health route found; probing /", confidence=0.4)
+    choose_health_path(profile, routes)
 
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
