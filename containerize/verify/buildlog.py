@@ -13,7 +13,9 @@ import shlex
 from dataclasses import dataclass, field
 
 _LINE = re.compile(r"^#(\d+) (.*)$")
-_NAME = re.compile(r"^\[(?P<stage>[^\]\s]+)(?: (?P<index>\d+)/(?P<total>\d+))?\] (?P<instruction>.*)$", re.S)
+# "[build 2/5] RUN ...", "[2/5] RUN ..." (a single stage), "[internal] load build context"
+_NAME = re.compile(r"^\[(?:(?P<stage>[^\]\s]+) )?(?P<index>\d+)/(?P<total>\d+)\] (?P<instruction>.*)$"
+                   r"|^\[(?P<other>[^\]\s]+)\] (?P<text>.*)$", re.S)
 _OUTPUT = re.compile(r"^(\d+\.\d+) ?(.*)$", re.S)
 _DONE = re.compile(r"^DONE (\d+(?:\.\d+)?)s$")
 
@@ -74,11 +76,13 @@ class BuildLog:
         if step is None:
             step = Step(number, text)
             named = _NAME.match(text)
-            if named:
-                step.stage = named.group("stage")
+            if named and named.group("index"):
+                step.stage = named.group("stage") or "stage-0"
                 step.instruction = _collapse(named.group("instruction"))
-                if named.group("index"):
-                    step.index, step.total = int(named.group("index")), int(named.group("total"))
+                step.index, step.total = int(named.group("index")), int(named.group("total"))
+            elif named:
+                step.stage = named.group("other")
+                step.instruction = _collapse(named.group("text"))
             self.by_number[number] = step
             self.current = step
             return step
@@ -152,9 +156,10 @@ def copy_sources(instruction: str) -> tuple[list[str], str | None] | None:
     return args[:-1], from_stage
 
 
-def dependency_steps(steps: list[Step], is_source_copy) -> list[Step]:
-    """RUN steps that come before the source code in their stage: they install dependencies,
-    and must come from the cache when only a source file changed.
+def dependency_steps(steps: list[Step], is_source_copy) -> tuple[list[Step], list[Step]]:
+    """(RUN steps that come before the source code in their stage, dependency installs that come
+    after it). The first must come from the cache when only a source file changed; the second
+    (``pip install`` after ``COPY . .`` with no install before it in that stage) can't.
 
     ``is_source_copy(sources)`` tells a COPY of source code from a COPY of dependency
     manifests (package.json, requirements.txt, ...). A COPY --from a stage that has the
@@ -190,7 +195,23 @@ def dependency_steps(steps: list[Step], is_source_copy) -> list[Step]:
                         changed = True
                     break
     found: list[Step] = []
+    late: list[Step] = []
     for name in names:
         end = cut[name] if cut[name] is not None else len(by_stage[name])
-        found += [s for s in by_stage[name][:end] if s.keyword == "RUN"]
-    return sorted(found, key=lambda s: s.number)
+        before = [s for s in by_stage[name][:end] if s.keyword == "RUN"]
+        found += before
+        if not any(installs_dependencies(s.instruction) for s in before):
+            late += [s for s in by_stage[name][end:] if s.keyword == "RUN" and installs_dependencies(s.instruction)]
+    return sorted(found, key=lambda s: s.number), sorted(late, key=lambda s: s.number)
+
+
+_INSTALL = re.compile(
+    r"\b(?:pip3?|python3? -m pip) install\b(?!.*--no-deps)|\bpoetry install\b|\bpipenv (?:install|sync)\b"
+    r"|\bpdm (?:install|sync)\b|\buv (?:sync|pip install)\b|\bnpm (?:ci|install|i)\b"
+    r"|\byarn(?:\s+install)?(?=\s*(?:$|&&|;|\|\||--))|\bpnpm (?:install|i)\b|\bbun install\b"
+    r"|\bgo mod download\b|\bbundle install\b|\bcomposer install\b|\bcargo fetch\b")
+
+
+def installs_dependencies(instruction: str) -> bool:
+    """A RUN that installs the project's dependencies (pip, npm, yarn, go mod download, ...)."""
+    return bool(_INSTALL.search(instruction))

@@ -144,10 +144,27 @@ def pick_source_file(root: Path, preferred: list[str] | None = None) -> str | No
     return min(candidates)[1] if candidates else None
 
 
-def touch(path: Path) -> None:
-    """A harmless change: one more newline at the end."""
+_HASH_COMMENT = (".py", ".rb", ".ex", ".exs", ".sh", ".pl", ".r", ".yaml", ".yml", ".toml")
+_SLASH_COMMENT = (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".rs", ".java", ".kt", ".cs", ".scala",
+                  ".css", ".c", ".h", ".cc", ".cpp", ".swift", ".dart")
+_HTML_COMMENT = (".html", ".htm", ".vue", ".svelte", ".xml")
+
+
+def touch(path: Path, mark: str) -> None:
+    """A harmless change that makes the file's content new (so the build cache can't have it):
+    a comment with ``mark`` at the end, in the file's language, or a newline."""
+    name = path.name.lower()
+    text = path.read_text(encoding="utf-8", errors="replace") if path.suffix.lower() == ".php" else ""
+    if name.endswith(_HASH_COMMENT):
+        extra = f"\n# {mark}\n"
+    elif name.endswith(_SLASH_COMMENT) or (name.endswith(".php") and not text.rstrip().endswith("?>")):
+        extra = f"\n/* {mark} */\n"
+    elif name.endswith(_HTML_COMMENT):
+        extra = f"\n<!-- {mark} -->\n"
+    else:
+        extra = "\n"
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write("\n")
+        fh.write(extra)
 
 
 def source_copy_check(context: Path):

@@ -57,6 +57,11 @@ def size(n: int | None) -> str:
     return f"{n} B"
 
 
+def _fit(text: str, width: int) -> str:
+    width = max(width, 24)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _console(file=None) -> Console:
     file = file or sys.stdout
     probe = Console(file=file)
@@ -105,8 +110,8 @@ def print_table(result: Result, file=None) -> None:
         console.print(summary)
     if result.checks:
         checks = Table(title="checks", title_justify="left", show_lines=False)
-        checks.add_column("check")
-        checks.add_column("result")
+        checks.add_column("check", no_wrap=True, min_width=16)
+        checks.add_column("result", no_wrap=True, min_width=6)
         checks.add_column("detail", overflow="fold")
         for c in result.checks:
             style = STATUS_STYLE.get(c.status, "")
@@ -114,32 +119,31 @@ def print_table(result: Result, file=None) -> None:
         console.print(checks)
     if img.get("layers"):
         layers = Table(title="layers (oldest first)", title_justify="left")
-        layers.add_column("size", justify="right")
-        layers.add_column("instruction", overflow="ellipsis", no_wrap=True, max_width=100)
+        layers.add_column("size", justify="right", no_wrap=True, min_width=8)
+        layers.add_column("instruction", overflow="ellipsis", no_wrap=True, ratio=1)
         base = [l for l in img["layers"] if l.get("base")]
         if base:
             layers.add_row(size(sum(l["size"] for l in base)),
                            f"[dim]base image {escape(img.get('base') or '')}: {len(base)} layers[/]")
         for layer in img["layers"]:
             if not layer.get("base"):
-                layers.add_row(size(layer["size"]), escape(layer["instruction"]))
+                layers.add_row(size(layer["size"]), escape(_fit(layer["instruction"], console.width - 17)))
         console.print(layers)
     if result.rebuild.get("steps"):
         deps = {s["number"] for s in result.rebuild.get("dependency_steps", [])}
         steps = Table(title=f"rebuild after editing {escape(result.rebuild['touched'])}", title_justify="left")
-        steps.add_column("stage", no_wrap=True)
-        steps.add_column("#", justify="right", no_wrap=True)
-        steps.add_column("cache", no_wrap=True)
-        steps.add_column("dependencies", no_wrap=True)
-        steps.add_column("instruction", overflow="ellipsis", no_wrap=True, max_width=80)
+        steps.add_column("step", no_wrap=True, min_width=9)
+        steps.add_column("cache", no_wrap=True, min_width=14)
+        steps.add_column("instruction", overflow="ellipsis", no_wrap=True, ratio=1)
+        step_width = max(len(f"{s['stage']} {s['index']}") for s in result.rebuild["steps"])
         for s in result.rebuild["steps"]:
             if s["instruction"].split(" ", 1)[0].upper() == "FROM":
                 continue
             cache = "[green]cached[/]" if s["cached"] else "rebuilt"
-            dep = ""
             if s["number"] in deps:
-                dep = "yes" if s["cached"] else "[bold red]yes: NOT CACHED[/]"
-            steps.add_row(escape(s["stage"] or ""), str(s["index"]), cache, dep, escape(s["instruction"]))
+                cache = "[green]cached (deps)[/]" if s["cached"] else "[bold red]REBUILT (deps)[/]"
+            steps.add_row(escape(f"{s['stage']} {s['index']}"), cache,
+                          escape(_fit(s["instruction"], console.width - 10 - max(9, step_width) - 14)))
         console.print(steps)
     for note in result.notes:
         console.print(f"note: {escape(note)}", highlight=False)

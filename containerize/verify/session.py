@@ -165,15 +165,18 @@ class Session:
         if reason:
             raise VerifyError("no-docker", f"{reason}. `containerize verify` needs a running Docker engine "
                               "(start it, or point DOCKER_HOST at one).", code=NO_DOCKER)
+        if self.opts.generate:
+            self._generate()
         self.workdir = Path(tempfile.mkdtemp(prefix=f"containerize-verify-{self.run_id}-"))
         self._provide()
         ctx = self.workdir / "context"
         context.copy_context(self.root, ctx)
         tag = self._tag(1)
-        log = self._build(ctx, tag, "Building")
+        log = self._build(ctx, tag, "Building the image")
         self.result.build = {"tag": tag, "seconds": log.seconds,
                              "steps": _in_order(log.instruction_steps(), stage_order(ctx / "Dockerfile"))}
         self.result.check("build", "pass", f"built in {log.seconds:.1f}s")
+        self.ui.done(f"Built {tag} in {log.seconds:.1f}s")
         self._describe_image(tag, log)
         self._run_container(tag)
         self._teardown_project()
@@ -197,8 +200,6 @@ class Session:
             if self.opts.generate and not (root / "Dockerfile").is_file():
                 raise VerifyError("usage", f"can't generate the container files: {exc}", code=USAGE) from None
             self.result.notes.append(f"the project was not analyzed ({exc}); using its Dockerfile as it is")
-        if self.opts.generate:
-            self._generate()
         self.compose_file = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
 
     def _generate(self) -> None:
@@ -216,6 +217,7 @@ class Session:
             except write.WriteError as exc:
                 raise VerifyError("usage", str(exc), code=USAGE) from None
         self.result.generated = list(missing)
+        self.compose_file = next((self.root / n for n in COMPOSE_NAMES if (self.root / n).is_file()), None)
 
     def _provide(self) -> None:
         """Let a user-supplied command make the base images available (no registry here)."""
@@ -250,7 +252,7 @@ class Session:
                 "-f", str(ctx / "Dockerfile"), str(ctx)]
         env = {**os.environ, "DOCKER_BUILDKIT": "1"}
         started = time.monotonic()
-        self.ui.update(f"{verb} the image")
+        self.ui.update(verb)
         with open(log_path, "w", encoding="utf-8") as fh:
             def on_line(line: str) -> None:
                 fh.write(line + "\n")
@@ -468,6 +470,7 @@ class Session:
         self.result.run.update({"host_port": host_port, "answered_after": answered_after,
                                 "status": answer.status})
         self.result.check("port answers", "pass", f"port {port} answered after {answered_after}s")
+        self.ui.done(f"Port {port} answered after {answered_after}s (GET {path}: {answer.status})")
         if answer.not_http:
             self.result.check("http", "fail", f"port {port} answers, but not in HTTP: {answer.error}")
         elif answer.status is not None and answer.status >= 500:
@@ -553,6 +556,7 @@ class Session:
                 took = round(time.monotonic() - started, 1)
                 self.result.run["start_to_healthy"] = took
                 self.result.check("healthcheck", "pass", f"healthy {took}s after start")
+                self.ui.done(f"Healthy {took}s after start")
                 return
             if status == "unhealthy" or time.monotonic() > deadline:
                 last = (health.get("Log") or [{}])[-1]
@@ -603,27 +607,35 @@ class Session:
         if rel is None:
             self.result.check("dependency cache", "skip", "no source file to edit in the build context")
             return
-        context.touch(ctx / rel)
+        context.touch(ctx / rel, f"containerize verify: cache check {self.run_id}")
         try:
-            log = self._build(ctx, self._tag(2), f"Rebuilding after an edit to {rel}")
+            log = self._build(ctx, self._tag(2), f"Rebuilding after editing {rel}")
         except VerifyError as exc:
             self.result.check("dependency cache", "fail", f"the second build failed: {exc.message}")
             return
-        deps = buildlog.dependency_steps(log.instruction_steps(), context.source_copy_check(ctx))
+        deps, late = buildlog.dependency_steps(log.instruction_steps(), context.source_copy_check(ctx))
         rebuilt = [s for s in deps if not s.cached]
+        late_rebuilt = [s for s in late if not s.cached]
+        self.ui.done(f"Rebuilt after editing {rel} in {log.seconds:.1f}s")
         self.result.rebuild = {
             "touched": rel, "seconds": log.seconds,
             "steps": _in_order(log.instruction_steps(), stage_order(ctx / "Dockerfile")),
-            "dependency_steps": [s.to_dict() for s in deps],
-            "dependencies_cached": not rebuilt,
+            "dependency_steps": [s.to_dict() for s in deps + late],
+            "dependencies_cached": not rebuilt and not late_rebuilt,
         }
-        if not deps:
-            self.result.check("dependency cache", "pass", f"after editing {rel}: no dependency step to cache")
+        if late_rebuilt:
+            names = "; ".join(_short(s.instruction, 80) for s in late_rebuilt)
+            self.result.check("dependency cache", "fail",
+                              f"NOT CACHED: editing {rel} reinstalled the dependencies ({names}): the install "
+                              "runs after the source is copied, so every code edit reinstalls them. Copy only "
+                              "the dependency manifests, install, then COPY . .")
         elif rebuilt:
             names = "; ".join(_short(s.instruction, 80) for s in rebuilt)
             self.result.check("dependency cache", "fail",
                               f"NOT CACHED: editing {rel} re-ran the dependency steps ({names}). Copy only the "
                               "dependency manifests and install before copying the source (COPY . .).")
+        elif not deps:
+            self.result.check("dependency cache", "pass", f"after editing {rel}: no dependency step to cache")
         else:
             self.result.check("dependency cache", "pass",
                               f"after editing {rel}, all {len(deps)} dependency step(s) came from the cache "
