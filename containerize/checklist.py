@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import analyzers, overrides
+from . import analyzers, answers as saved_answers, overrides
 from .profile import Evidence, Profile
 from .scan import ScanError, SourceTree
+
+SET_ORIGIN = "command line (--set)"
+ASKED_ORIGIN = "questionnaire"
+DETECTED = "detected"
 
 
 class AnalysisError(Exception):
@@ -13,7 +17,16 @@ class AnalysisError(Exception):
 
 
 def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None,
-                  tree: SourceTree | None = None) -> Profile:
+                  tree: SourceTree | None = None, saved: bool = True,
+                  asked: list[tuple[str, str]] | None = None) -> Profile:
+    """The checklist of the project in ``path``.
+
+    Answers come, strongest first, from ``answers`` (the command line's
+    ``--set``), ``asked`` (the questionnaire of this run), the saved answers
+    file (containerize.toml or [tool.containerize] in pyproject.toml, unless
+    ``saved`` is False) and detection. An answer that doesn't come from
+    detection ends its evidence with a note naming its origin (see ``origin_of``).
+    """
     answers = answers or []
     try:
         tree = tree or SourceTree(path)
@@ -21,9 +34,10 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
         raise AnalysisError(str(exc)) from None
     profile = Profile(root=str(tree.root))
     profile.warnings += tree.warnings
+    layers = answer_layers(tree.root, answers, asked, saved)
 
     claims = analyzers.detect_all(tree)
-    chosen = dict(answers).get("language")
+    chosen, origin = chosen_language(layers)
     for claim in claims:
         profile.candidates.append({"language": claim.language, "score": claim.score,
                                    "why": [e.why for e in claim.evidence]})
@@ -31,8 +45,12 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
         analyzer = analyzers.get(chosen)
         if analyzer is None:
             names = ", ".join(a.name for a in analyzers.all_analyzers())
-            raise AnalysisError(f"--set language={chosen}: no analyzer for {chosen!r} (known: {names})")
-        profile.note("language", f"chosen on the command line (--set language={chosen})", confidence=1.0)
+            flag = "--set " if origin == SET_ORIGIN else f"{origin}: "
+            raise AnalysisError(f"{flag}language={chosen}: no analyzer for {chosen!r} (known: {names})")
+        if origin == SET_ORIGIN:
+            profile.note("language", f"chosen on the command line (--set language={chosen})", confidence=1.0)
+        else:
+            profile.note("language", f"{origin}: language={chosen}", confidence=1.0)
     elif claims:
         best = claims[0]
         analyzer = analyzers.get(best.language)
@@ -55,8 +73,85 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
     except ValueError as exc:  # manifests that can't be read
         raise AnalysisError(str(exc)) from None
     profile.candidates = candidates + profile.candidates
-    overrides.apply(profile, [(k, v) for k, v in answers if k != "language"])
+    apply_layers(profile, layers)
     return profile
 
 
-__all__ = ["AnalysisError", "Evidence", "build_profile"]
+def answer_layers(root: str | Path, answers: list[tuple[str, str]] | None = None,
+                  asked: list[tuple[str, str]] | None = None,
+                  saved: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(origin, pairs)`` for each source of answers, weakest first."""
+    layers: list[tuple[str, list[tuple[str, str]]]] = []
+    if saved:
+        try:
+            stored = saved_answers.load(root)
+        except saved_answers.AnswersError as exc:
+            raise AnalysisError(str(exc)) from None
+        if stored and stored.answers:
+            layers.append((stored.label, stored.pairs()))
+    if asked:
+        layers.append((ASKED_ORIGIN, list(asked)))
+    if answers:
+        layers.append((SET_ORIGIN, list(answers)))
+    return layers
+
+
+def chosen_language(layers: list[tuple[str, list[tuple[str, str]]]]) -> tuple[str | None, str | None]:
+    """The language the strongest layer names, and that layer's origin."""
+    for origin, pairs in reversed(layers):
+        value = dict(pairs).get("language")
+        if value:
+            return value, origin
+    return None, None
+
+
+def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    """Apply every layer but its language (chosen before analysis), weakest first, so the strongest wins."""
+    for origin, pairs in layers:
+        try:
+            overrides.apply(profile, [(k, v) for k, v in pairs if k != "language"], origin=origin)
+        except overrides.OverrideError as exc:
+            message = str(exc)
+            if origin != SET_ORIGIN:
+                message = f"{origin}: " + message.removeprefix("--set ")
+            raise AnalysisError(message) from None
+    add_server_packages(profile)
+
+
+def origin_of(profile: Profile, key: str) -> str:
+    """Where the answer to ``key`` came from: a layer's origin, or "detected"."""
+    notes = profile.evidence.get(key) or []
+    if key == "ports" and not notes:
+        notes = profile.evidence.get("port") or []
+    for note in reversed(notes):  # layers are applied after detection, weakest first
+        if note.file is not None or note.confidence < 1.0:
+            continue
+        if note.why.startswith("chosen on the command line"):
+            return SET_ORIGIN
+        head = note.why.split(": ", 1)[0]
+        if head in (SET_ORIGIN, ASKED_ORIGIN, saved_answers.FILE) or head.startswith(saved_answers.PYPROJECT):
+            return head
+    return DETECTED
+
+
+def add_server_packages(profile: Profile) -> None:
+    """A Python start command given by hand may name a server the project doesn't declare: install it too."""
+    if profile.language != "python" or not profile.entrypoint or not isinstance(profile.build, dict):
+        return
+    from .analyzers.python.entry import GUNICORN, UVICORN
+
+    argv = profile.entrypoint
+    wanted = []
+    if argv[0] == "gunicorn":
+        wanted.append(("gunicorn", GUNICORN))
+    if argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv):
+        wanted.append(("uvicorn", UVICORN))
+    extra = profile.build.setdefault("extra_packages", [])
+    declared = set(profile.dependencies) | set(profile.build.get("starter_requirements", []))
+    for name, spec in wanted:
+        if name in declared or any(e.split("[")[0].split(">")[0].split("=")[0].strip() == name for e in extra):
+            continue
+        extra.append(spec)
+
+
+__all__ = ["AnalysisError", "Evidence", "build_profile", "origin_of"]
