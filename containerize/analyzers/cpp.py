@@ -59,7 +59,7 @@ _MESON_EXE = re.compile(r"""executable\s*\(\s*['"]([\w.+-]+)['"]""")
 _MESON_DEP = re.compile(r"""dependency\s*\(\s*['"]([\w.+-]+)['"]""")
 _MESON_PROJECT = re.compile(r"""project\s*\(\s*['"]([\w.+-]+)['"]\s*,\s*['"](c|cpp)['"]""")
 _MAKE_VAR = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*[:?+]?=\s*(.*?)\s*$", re.M)
-_MAKE_RULE = re.compile(r"^([^\s:=#%][^:=#]*?)\s*::?(?!=)\s*([^;\n]*)", re.M)
+_MAKE_RULE = re.compile(r"^([^\s:=#%][^:=#\n]*?)[ \t]*::?(?!=)[ \t]*([^;\n]*)", re.M)
 _MAKE_LIB = re.compile(r"(?<![\w-])-l([\w+.-]+)")
 _MAKE_PKGCONFIG = re.compile(r"pkg-config\s+(?:--\S+\s+)*([\w.+ -]+?)\s*[)`]")
 _NOT_TARGETS = {"all", "clean", "install", "uninstall", "test", "tests", "check", "distclean", "format", "lint",

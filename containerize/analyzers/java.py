@@ -13,6 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+import yaml
+
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection
@@ -44,7 +46,7 @@ _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)\s*;", re.M)
 _GETENV = re.compile(r"""System\.getenv\(\s*\)\.getOrDefault\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*,\s*"([^"\n]*)"|System\.getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)""")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::([^}\n]*))?\}")
 _SERVER_PORT_PROP = re.compile(r"^\s*server\.port\s*[=:]\s*(.+?)\s*$", re.M)
-_SERVER_PORT_YAML = re.compile(r"^server:\s*\n(?:[ \t]+.*\n|\s*\n)*?[ \t]+port:\s*['\"]?(.+?)['\"]?\s*$", re.M)
+_YAML_PORT_LINE = re.compile(r"^[ \t]+port:[ \t]*(.+?)[ \t]*$", re.M)
 _PORT_LITERAL = re.compile(r"""(?:new\s+InetSocketAddress\(\s*(?:"[^"]*"\s*,\s*)?(\d{2,5})\s*\)|\.start\(\s*(\d{4,5})\s*\)|\bport\(\s*(\d{2,5})\s*\)|\b(?:int|final int)\s+\w*[pP]ort\w*\s*=\s*(\d{2,5})\s*;|getOrDefault\(\s*"\w*PORT\w*"\s*,\s*"(\d{2,5})"\s*\))""")
 _ABS_FILE = re.compile(r"""(?:new\s+File(?:OutputStream|Writer)?|Paths\.get|Path\.of)\(\s*"(/[\w.@/-]+)"\s*""")
 
@@ -314,7 +316,13 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
     for rel in sorted(files, key=lambda f: (("-" in posixpath.basename(f)), f)):  # the base profile first
         # comments out, keeping the line numbers
         text = re.sub(r"(?m)^[ \t]*[#!].*$", "", tree.read(rel) or "")
-        for m in list(_SERVER_PORT_PROP.finditer(text)) + list(_SERVER_PORT_YAML.finditer(text)):
+        if rel.endswith((".yml", ".yaml")):
+            raw = _yaml_server_port(text)
+            line = next((line_of(text, m.start()) for m in _YAML_PORT_LINE.finditer(text)
+                         if raw is not None and m.group(1).strip("'\"") == raw), None)
+            if raw is not None and not profile.ports:
+                _port_value(profile, raw, rel, line or 1, f"server.port in {rel}")
+        for m in _SERVER_PORT_PROP.finditer(text):
             if not profile.ports:
                 _port_value(profile, m.group(1), rel, line_of(text, m.start(1)), f"server.port in {rel}")
         for m in _PLACEHOLDER.finditer(text):
@@ -322,6 +330,22 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
             if name in SYSTEM_ENV:
                 continue
             _record(profile, name, default, rel, line_of(text, m.start()), "a ${...} placeholder in " + rel)
+
+
+def _yaml_server_port(text: str) -> str | None:
+    """server.port of a Spring YAML file (any of its documents), as written."""
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return None
+    for doc in docs:
+        if not isinstance(doc, dict):
+            continue
+        server = doc.get("server")
+        port = server.get("port") if isinstance(server, dict) else doc.get("server.port")
+        if port is not None:
+            return str(port)
+    return None
 
 
 def _record(profile: Profile, name: str, default: str | None, rel: str, line: int, why: str) -> None:
