@@ -34,14 +34,15 @@ def compose_dict(profile: Profile, name: str) -> dict:
     if profile.ports:
         first, *rest = profile.ports
         app["ports"] = [f"127.0.0.1:${{HOST_PORT:-{first}}}:{first}"] + [f"127.0.0.1:{p}:{p}" for p in rest]
-    environment: dict[str, str] = {}
+    environment: dict[str, str | None] = {}
     for var in profile.env:
         if var.secret:
             continue
         if profile.port_env and var.name == profile.port_env and profile.ports:
             environment[var.name] = str(profile.ports[0])
             continue
-        environment[var.name] = f"${{{var.name}:-{_escape(var.default or '')}}}"
+        # no default: passed through from the shell running compose when set there, else left unset
+        environment[var.name] = None if var.default is None else f"${{{var.name}:-{_escape(var.default)}}}"
     for service in profile.services:
         spec = CATALOG.get(service.kind)
         var = profile.env_var(service.env_var) if service.env_var else None
