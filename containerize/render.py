@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def environment() -> jinja2.Environment:
     env.filters["json"] = lambda v: json.dumps(v)
     env.filters["pinned"] = debian.pinned
     env.filters["slug"] = slug
+    env.filters["shquote"] = shlex.quote
+    env.filters["cell"] = _cell
     return env
 
 
@@ -59,8 +62,12 @@ def context(profile: Profile) -> dict:
     }
 
 
-def render(profile: Profile) -> dict[str, str]:
-    """File name -> content of every file to write."""
+CI_PROVIDERS = {"github": ".github/workflows/docker.yml"}
+README = "README.Docker.md"
+
+
+def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
+    """File name -> content of every file to write (``ci``: also a CI workflow, e.g. "github")."""
     env = environment()
     lang = profile.language
     if not lang or not (templates_dir() / lang / "Dockerfile.j2").exists():
@@ -79,7 +86,59 @@ def render(profile: Profile) -> dict[str, str]:
         text = env.get_template(f"{lang}/{template.name}").render(ctx)
         if text.strip():
             files[template.name[:-3]] = text
+    if ci:
+        if ci not in CI_PROVIDERS:
+            raise RenderError(f"--ci {ci}: not a known CI (known: {', '.join(sorted(CI_PROVIDERS))})")
+        files[CI_PROVIDERS[ci]] = env.get_template(f"common/{ci}-workflow.yml.j2").render(ctx)
+    files[README] = render_readme(profile, files, ctx, workflow=CI_PROVIDERS.get(ci or ""))
     return files
+
+
+_EXTRA_ABOUT = {
+    "requirements.txt": "the Python dependencies the Dockerfile installs",
+    ".github/workflows/docker.yml": "a GitHub Actions workflow that builds and publishes the image",
+}
+
+
+def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: str | None = None) -> str:
+    """README.Docker.md: how to build, run and push, where settings/secrets/volumes go, and why each answer."""
+    from . import report
+    from .checklist import DETECTED, origin_of
+    from .profile import ANSWER_KEYS
+    from .services import CATALOG
+
+    rows = []
+    for key in ANSWER_KEYS:
+        value = report._value(profile, key)
+        notes = profile.evidence.get(key) or []
+        origin = origin_of(profile, key)
+        if origin != DETECTED:
+            note = next((n for n in reversed(notes) if n.file is None and n.confidence >= 1.0), None)
+            why = note.why if note else ""
+            why, source = "answered " + why.split(": ", 1)[-1] if why.startswith(origin) else why, origin
+        elif notes:
+            note = max(notes, key=lambda n: n.confidence)
+            why = note.why + (f" ({note.where()})" if note.file else "")
+            source = "detected" if note.file or note.confidence >= 0.7 else "default"
+        else:
+            if value == "-":
+                continue
+            why, source = "", "default"
+        rows.append({"key": key, "value": value, "why": why, "origin": source})
+    secret_files = [compose.secret_name(v.name) for v in profile.secrets]
+    secret_files += [f"{s.kind}_password" for s in profile.services
+                     if s.kind in CATALOG and CATALOG[s.kind].password_env]
+    version_args = re.findall(r"^ARG ([A-Z0-9_]*VERSION)=", files.get("Dockerfile", ""), re.M)
+    known = {"Dockerfile", ".dockerignore", "compose.yaml", README}
+    return environment().get_template(f"common/{README}.j2").render(
+        ctx, rows=rows, secret_files=list(dict.fromkeys(secret_files)), version_args=version_args,
+        extra_files=[f for f in files if f not in known], extra_about=_EXTRA_ABOUT, workflow=workflow,
+        new_project=bool(profile.build.get("new_project")) if isinstance(profile.build, dict) else False,
+        catalog=CATALOG, volume_name=compose.volume_name)
+
+
+def _cell(value) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ") if value not in (None, "") else "-"
 
 
 def _gitignore_lines(profile: Profile) -> list[str]:
