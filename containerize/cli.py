@@ -8,17 +8,22 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__, overrides, render, report, write
-from .checklist import AnalysisError, build_profile
+from . import __version__, answers, overrides, questionnaire, render, report, scaffold, write
+from .checklist import AnalysisError, build_profile, origin_of
+from .profile import ANSWER_KEYS
 from .verify.command import verify
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, pretty_exceptions_enable=False,
                   help="Container files for an application, read from its source.")
 
-SUBCOMMANDS = {"generate", "inspect", "verify", "--help", "-h", "--version"}
+SUBCOMMANDS = {"generate", "init", "inspect", "verify", "--help", "-h", "--version"}
 
 SetOption = typer.Option(None, "--set", metavar="KEY=VALUE",
                          help="Override a checklist answer, e.g. port=8080 or 'entrypoint=gunicorn app:app'.")
+InteractiveOption = typer.Option(False, "--interactive", "-i",
+                                 help="Ask about the answers the code doesn't settle (the default on a terminal).")
+CiOption = typer.Option(None, "--ci", metavar="PROVIDER",
+                        help="Also write a CI workflow that builds and publishes the image (github).")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -40,14 +45,117 @@ def generate(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be written; write nothing."),
     force: bool = typer.Option(False, "--force", "-f", help="Overwrite files that already exist."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask anything; use what was detected."),
+    interactive: bool = InteractiveOption,
+    ci: Optional[str] = CiOption,
     sets: Optional[List[str]] = SetOption,
 ) -> None:
-    """Write a Dockerfile, .dockerignore and compose.yaml for the project in PATH."""
-    profile = _profile(path, sets)
+    """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH."""
+    if path.is_dir() and scaffold.is_new_project(path):
+        _generate_new(path, dry_run, force, yes, interactive, ci, sets)
+        return
+    ask = _asking(interactive, yes, dry_run)
+    asked: list[tuple[str, str]] = []
+    if ask:
+        _check_clash(path, force, dry_run, ci)
+        try:
+            profile, asked = questionnaire.interview(path, _parse_sets(sets), explicit=interactive)
+        except AnalysisError as exc:
+            fail(str(exc))
+        except questionnaire.Cancelled:
+            _cancelled()
+    else:
+        profile = _profile(path, sets)
     try:
-        files = render.render(profile)
+        files = render.render(profile, ci=ci)
     except render.RenderError as exc:
         fail(str(exc))
+    _emit(profile, files, dry_run, force, asked)
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("."), help="The (empty) folder the app will be written in."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be written; write nothing."),
+    force: bool = typer.Option(False, "--force", "-f", help="Overwrite files that already exist."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Don't ask anything; take the answers from --set."),
+    interactive: bool = InteractiveOption,
+    ci: Optional[str] = CiOption,
+    sets: Optional[List[str]] = SetOption,
+) -> None:
+    """Container files for a new project in an empty folder, from your answers.
+
+    Asks language, framework, version, port, start command, env vars and
+    services (or takes them from --set), and writes the container files with a
+    README.Docker.md."""
+    if not scaffold.is_new_project(path):
+        typer.echo(f"{path} already has code: reading it instead of asking about a new project", err=True)
+        generate(path, dry_run, force, yes, interactive, ci, sets)
+        return
+    _generate_new(path, dry_run, force, yes, interactive, ci, sets)
+
+
+def _parse_sets(sets: list[str] | None) -> list[tuple[str, str]]:
+    try:
+        return overrides.parse(sets or [])
+    except overrides.OverrideError as exc:
+        fail(str(exc))
+        raise  # unreachable
+
+
+def _asking(interactive: bool, yes: bool, dry_run: bool) -> bool:
+    """Whether to ask: -i, or by default when a person is at a terminal; never with --yes or in a pipe."""
+    if yes:
+        if interactive:
+            fail("--interactive and --yes contradict each other")
+        return False
+    if interactive:
+        if not questionnaire.terminal():
+            fail("--interactive needs a terminal (stdin and stdout); use --set KEY=VALUE or --yes in scripts")
+        return True
+    return questionnaire.terminal() and not dry_run
+
+
+def _check_clash(path: Path, force: bool, dry_run: bool, ci: str | None) -> None:
+    """Refuse before asking anything when the files are there already (and --force is not given)."""
+    if force or dry_run:
+        return
+    names = ["Dockerfile", ".dockerignore", "compose.yaml", render.README]
+    if ci in render.CI_PROVIDERS:
+        names.append(render.CI_PROVIDERS[ci])
+    clash = write.existing(path, dict.fromkeys(names, ""))
+    if clash:
+        fail("already there: " + ", ".join(clash) + " (use --force to overwrite)", 1)
+
+
+def _cancelled() -> None:
+    typer.echo("\ncontainerize: cancelled; nothing was written", err=True)
+    raise typer.Exit(130)
+
+
+def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive: bool, ci: Optional[str],
+                  sets: list[str] | None) -> None:
+    """An empty folder: the container files for the app about to be written there."""
+    pairs = _parse_sets(sets)
+    asked: list[tuple[str, str]] = []
+    try:
+        saved = answers.load(path) if path.is_dir() else None
+        if _asking(interactive, yes, dry_run):
+            _check_clash(path, force, dry_run, ci)
+            profile, asked = questionnaire.new_project(path, pairs, saved.pairs() if saved else [])
+        else:
+            profile = scaffold.new_profile(path, pairs)
+        files = scaffold.render_new(profile, ci=ci)
+    except (AnalysisError, answers.AnswersError) as exc:
+        fail(str(exc))
+    except questionnaire.Cancelled:
+        _cancelled()
+    except render.RenderError as exc:
+        fail(str(exc))
+    _emit(profile, files, dry_run, force, asked)
+
+
+def _emit(profile, files: dict[str, str], dry_run: bool, force: bool, asked: list[tuple[str, str]]) -> None:
+    """Print or write the files; then save the answers given in the questionnaire."""
     root = Path(profile.root)
     for warning in profile.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -62,6 +170,12 @@ def generate(
         fail(str(exc), 1)
     for name in written:
         typer.echo(f"wrote {root / name}")
+    if asked:
+        try:
+            saved = answers.save(root, asked)
+        except answers.AnswersError as exc:
+            fail(f"the files are written, but the answers were not saved: {exc}", 1)
+        typer.echo(f"saved your answers in {saved} (later runs use them; --set still wins)")
     if profile.secrets or any(s for s in profile.services):
         typer.echo("next: create the secret files named at the top of compose.yaml, then `docker compose up --build`")
     else:
@@ -76,10 +190,14 @@ def inspect(
 ) -> None:
     """Show the checklist answers and the evidence for each."""
     profile = _profile(path, sets)
+    origins = {key: origin_of(profile, key) for key in ANSWER_KEYS}
     if as_json:
-        typer.echo(json.dumps(profile.to_dict(), indent=2))
+        typer.echo(json.dumps({**profile.to_dict(), "origin": origins}, indent=2))
     else:
         typer.echo(report.table(profile))
+        given = {key: origin for key, origin in origins.items() if origin != "detected"}
+        for origin in dict.fromkeys(given.values()):
+            typer.echo(f"from {origin}: {', '.join(k for k, o in given.items() if o == origin)}")
 
 
 app.command("verify")(verify)
