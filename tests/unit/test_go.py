@@ -1,0 +1,306 @@
+"""Go analyzer answers (go.mod, main packages, cgo, env/ports) and the Dockerfiles rendered from them."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.analyzers import detect_all
+from containerize.checklist import AnalysisError, build_profile
+from containerize.scan import SourceTree
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+SERVER = """
+package main
+
+import (
+	"net/http"
+	"os"
+)
+
+func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "9000"
+	}
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})
+	http.ListenAndServe(":"+port, nil)
+}
+"""
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def hadolint(tmp_path: Path, text: str) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(text)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
+
+
+def stages(dockerfile: str) -> list[str]:
+    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
+
+
+def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
+    profile = build_profile(root, list(sets))
+    files = render.render(profile)
+    hadolint(tmp_path, files["Dockerfile"])
+    return profile, files
+
+
+# -- fixtures ----------------------------------------------------------------------
+def test_root_main_package_with_a_secret_gets_a_slim_runtime(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-http")
+    assert (p.language, p.framework, p.package_manager, p.runtime_version) == ("go", "net/http", "go modules", "1.22")
+    assert p.entrypoint == ["/usr/local/bin/greeter"] and p.compiled
+    assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/healthz"
+    assert p.env_var("GREETING").default == "hello from go"
+    assert p.env_var("API_TOKEN").secret and p.env_var("API_TOKEN").default is None
+    assert p.build["package"] == "." and not p.build["cgo"] and p.build["runtime"] == "slim" and p.build["shell"]
+    build, runtime = stages(files["Dockerfile"])
+    assert build.startswith("FROM golang:${GO_VERSION}-bookworm AS build")
+    assert "ARG GO_VERSION=1.22" in files["Dockerfile"]
+    assert "ENV CGO_ENABLED=0" in build
+    assert build.index("COPY go.mod ./") < build.index("go mod download") < build.index("COPY . .")
+    assert "--mount=type=cache,target=/go/pkg/mod" in build and "--mount=type=cache,target=/root/.cache/go-build" in build
+    assert "go build -trimpath -ldflags=\"-s -w\" -o /out/greeter ." in build
+    assert runtime.startswith("FROM debian:bookworm-slim") and "USER 10001:10001" in runtime
+    assert "apt-get" not in runtime  # nothing to install for a stdlib server that makes no TLS calls
+    assert 'CMD ["/usr/local/bin/healthprobe", "8080", "/healthz", "PORT"]' in runtime
+    assert runtime.rstrip().endswith('CMD ["/usr/local/bin/greeter"]')
+    assert "golang" not in runtime and "go build" not in runtime
+    # the secrets entrypoint needs the shell the slim image has
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert compose["services"]["app"]["entrypoint"][0] == "/bin/sh"
+    assert compose["services"]["app"]["secrets"] == ["api_token"]
+    assert "main_test.go" not in str(p.evidence) and "handlers_test.go" not in str(p.evidence)
+
+
+def test_cmd_layout_on_distroless_static_with_a_writable_folder(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-cmd")
+    assert p.entrypoint == ["/usr/local/bin/counter"] and p.build["package"] == "./cmd/counter"
+    assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [
+        ["/usr/local/bin/counter"], ["/usr/local/bin/countctl"]]
+    assert p.ports == [8090] and p.port_env is None and p.health_path == "/health"
+    assert p.writable_paths == ["/data"] and p.read_paths == []
+    assert p.build["runtime"] == "distroless-static" and p.build["shell"] is False
+    build, runtime = stages(files["Dockerfile"])
+    assert "go build -trimpath -ldflags=\"-s -w\" -o /out/counter ./cmd/counter" in build
+    assert "mkdir -p /rootfs/data" in build
+    assert runtime.startswith("FROM gcr.io/distroless/static-debian12:nonroot")
+    assert "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
+    assert "USER 65532:65532" in runtime and "EXPOSE 8090" in runtime
+    assert "RUN " not in runtime  # no shell to run anything in
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert compose["services"]["app"]["volumes"] == ["data:/data"]
+
+
+def test_dependencies_are_downloaded_from_go_mod_and_go_sum_before_the_source(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-postgres")
+    assert p.runtime_version == "1.23"  # toolchain go1.23.4 is newer than `go 1.22.0`
+    assert any("toolchain" in e.why for e in p.evidence["runtime_version"])
+    assert p.entrypoint == ["/usr/local/bin/notes"] and p.build["package"] == "./cmd/notes"
+    assert ["/usr/local/bin/migrate"] in [c["entrypoint"] for c in p.candidates if "entrypoint" in c]
+    assert p.dependencies == ["github.com/lib/pq"]
+    assert [(s.kind, s.env_var) for s in p.services] == [("postgres", "DATABASE_URL")]
+    assert p.env_var("DATABASE_URL").secret
+    assert p.ports == [8000] and p.env_var("PORT").default == "8000" and p.health_path == "/healthz"
+    build, runtime = stages(files["Dockerfile"])
+    assert build.index("COPY go.mod go.sum ./") < build.index("go mod download") < build.index("COPY . .") \
+        < build.index("-o /out/notes ./cmd/notes")
+    assert runtime.startswith("FROM debian:bookworm-slim")
+    assert "ca-certificates=20230311*" in runtime  # the driver may talk TLS
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert "postgres" in compose["services"] and compose["services"]["app"]["secrets"] == ["database_url"]
+
+
+def test_detection_scores():
+    claims = {c.language: c.score for c in detect_all(SourceTree(FIXTURES / "go-cmd"))}
+    assert claims["go"] == 95
+
+
+# -- variations -----------------------------------------------------------------------
+def test_cgo_from_import_c_uses_glibc_runtime(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": "module example.com/native\n\ngo 1.21\n",
+        "main.go": """
+            package main
+
+            // #include <stdlib.h>
+            import "C"
+
+            import "fmt"
+
+            func main() { fmt.Println(C.abs(-3)) }
+        """,
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.build["cgo"] and p.build["runtime"] == "distroless-base" and p.ports == []
+    build, runtime = stages(files["Dockerfile"])
+    assert "ENV CGO_ENABLED=1" in build
+    assert runtime.startswith("FROM gcr.io/distroless/base-debian12:nonroot")
+    assert "EXPOSE" not in files["Dockerfile"] and "HEALTHCHECK" not in files["Dockerfile"]
+    assert p.entrypoint == ["/usr/local/bin/native"]
+
+
+def test_cgo_dependency_and_gin_default_port(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": """
+            module github.com/acme/shop/v2
+
+            go 1.22
+
+            require (
+            	github.com/gin-gonic/gin v1.10.0
+            	github.com/mattn/go-sqlite3 v1.14.22
+            	golang.org/x/net v0.25.0 // indirect
+            )
+        """,
+        "go.sum": "",
+        "main.go": """
+            package main
+
+            import (
+            	"database/sql"
+            	"github.com/gin-gonic/gin"
+            	_ "github.com/mattn/go-sqlite3"
+            )
+
+            func main() {
+            	db, _ := sql.Open("sqlite3", "/var/lib/shop/shop.db")
+            	_ = db
+            	r := gin.Default()
+            	r.GET("/ping", func(c *gin.Context) { c.String(200, "pong") })
+            	r.Run()
+            }
+        """,
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.framework == "gin" and p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/ping"
+    assert p.dependencies == ["github.com/gin-gonic/gin", "github.com/mattn/go-sqlite3"]
+    assert p.build["cgo"] and p.writable_paths == ["/var/lib/shop"]
+    assert p.entrypoint == ["/usr/local/bin/shop"]  # /v2 is not the name
+    build, runtime = stages(files["Dockerfile"])
+    assert "ENV CGO_ENABLED=1" in build and "CGO_ENABLED=0 go build" in build  # the probe stays static
+    assert runtime.startswith("FROM gcr.io/distroless/base-debian12:nonroot")
+    assert "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
+
+
+def test_picks_the_serving_main_package_then_the_one_named_like_the_module(tmp_path):
+    tool = "package main\n\nfunc main() {}\n"
+    root = make(tmp_path, {
+        "go.mod": "module example.com/billing\n\ngo 1.22\n",
+        "cmd/aaa-tool/main.go": tool,
+        "cmd/billing/main.go": tool,
+        "cmd/worker/main.go": tool,
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/billing"] and p.ports == []
+    (root / "cmd/worker/main.go").write_text(SERVER)
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/worker"] and p.ports == [9000] and p.health_path == "/healthz"
+    assert len([c for c in p.candidates if "entrypoint" in c]) == 3
+
+
+def test_env_helpers_and_fallbacks(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import (
+            	"cmp"
+            	"net/http"
+            	"os"
+            )
+
+            func envOr(k, d string) string { return cmp.Or(os.Getenv(k), d) }
+
+            func main() {
+            	region := cmp.Or(os.Getenv("REGION"), "eu-west-1")
+            	secret, ok := os.LookupEnv("SESSION_SECRET")
+            	if !ok {
+            		secret = "dev"
+            	}
+            	_, _ = region, secret
+            	http.ListenAndServe(":"+envOr("HTTP_PORT", "7000"), nil)
+            }
+        """,
+        "main_test.go": 'package main\nimport "os"\nvar _ = os.Getenv("TEST_ONLY")\n',
+    })
+    p = build_profile(root)
+    assert p.env_var("REGION").default == "eu-west-1"
+    assert p.env_var("SESSION_SECRET").secret and p.env_var("SESSION_SECRET").default is None
+    assert p.port_env == "HTTP_PORT" and p.ports == [7000]
+    assert p.env_var("TEST_ONLY") is None
+
+
+def test_vendored_modules_build_without_download(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": "module example.com/v\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n",
+        "go.sum": "",
+        "main.go": 'package main\n\nimport "github.com/google/uuid"\n\nfunc main() { println(uuid.NewString()) }\n',
+        "vendor/modules.txt": "# github.com/google/uuid v1.6.0\n## explicit\ngithub.com/google/uuid\n",
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.build["vendored"]
+    assert "go mod download" not in files["Dockerfile"] and "go build -mod=vendor" in files["Dockerfile"]
+
+
+def test_local_replace_is_copied_before_download(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib\n",
+        "go.sum": "",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "lib/go.mod": "module example.com/lib\n\ngo 1.22\n",
+        "lib/lib.go": "package lib\n",
+    })
+    p, files = rendered(tmp_path, root)
+    text = files["Dockerfile"]
+    assert text.index("COPY lib lib") < text.index("go mod download") < text.index("COPY . .")
+
+
+def test_no_go_version_defaults_and_is_unsure(tmp_path):
+    root = make(tmp_path, {"go.mod": "module x\n", "main.go": "package main\n\nfunc main() {}\n"})
+    p = build_profile(root)
+    assert p.runtime_version == "1.24" and p.confidence("runtime_version") < 0.5
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"go.mod": "module x\n\ngo 1.22\n", "lib.go": "package x\n"}, "no main package"),
+    ({"go.mod": "go 1.22\n", "main.go": "package main\nfunc main() {}\n"}, "no `module` directive"),
+    ({"go.mod": "module x\n\nrequire (\n\tgithub.com/a/b\n)\n", "main.go": "package main\nfunc main() {}\n"},
+     "can't read the requirement"),
+    ({"main.go": "package main\n\nfunc main() {}\n"}, "no go.mod"),
+])
+def test_broken_projects_fail_clearly(tmp_path, files, message):
+    root = make(tmp_path, files)
+    with pytest.raises(AnalysisError, match=re.escape(message)):
+        build_profile(root, [("language", "go")])
+
+
+def test_loose_go_files_are_a_weak_claim(tmp_path):
+    root = make(tmp_path, {"main.go": "package main\n\nfunc main() {}\n"})
+    claims = {c.language: c.score for c in detect_all(SourceTree(root))}
+    assert claims["go"] < 50

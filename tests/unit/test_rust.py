@@ -1,0 +1,273 @@
+"""Rust analyzer answers (Cargo.toml, Cargo.lock, toolchains, bins, workspaces) and the rendered Dockerfiles."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.analyzers import detect_all
+from containerize.checklist import AnalysisError, build_profile
+from containerize.scan import SourceTree
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+STD_SERVER = """
+use std::net::TcpListener;
+fn main() {
+    let listener = TcpListener::bind(("0.0.0.0", 7070)).unwrap();
+    for _ in listener.incoming() {}
+}
+"""
+
+
+def make(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "proj"
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def hadolint(tmp_path: Path, text: str) -> None:
+    exe = shutil.which("hadolint")
+    if not exe:
+        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
+            pytest.fail("hadolint is not on PATH")
+        pytest.skip("hadolint is not on PATH")
+    path = tmp_path / "Dockerfile.lint"
+    path.write_text(text)
+    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
+
+
+def stages(dockerfile: str) -> list[str]:
+    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
+
+
+def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
+    profile = build_profile(root, list(sets))
+    files = render.render(profile)
+    hadolint(tmp_path, files["Dockerfile"])
+    return profile, files
+
+
+# -- fixtures ----------------------------------------------------------------------
+def test_std_http_server_on_distroless_cc(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-http")
+    assert (p.language, p.framework, p.package_manager) == ("rust", "std::net", "cargo")
+    assert p.runtime_version == "1.74" and "rust-version" in p.evidence["runtime_version"][0].why
+    assert p.entrypoint == ["/usr/local/bin/hello-server"] and p.compiled
+    assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
+    assert p.env_var("GREETING").default == "hello from rust"
+    assert p.build_command == ["cargo", "build", "--release", "--locked", "--bin", "hello-server"]
+    assert p.build["runtime"] == "distroless" and p.build["shell"] is False
+    build, runtime = stages(files["Dockerfile"])
+    assert build.startswith("FROM rust:${RUST_VERSION}-bookworm AS build") and "ARG RUST_VERSION=1.74" in files["Dockerfile"]
+    # manifests and lock, stand-ins and fetch before the source; the build copies the binary out of the cache mount
+    assert build.index("COPY Cargo.toml Cargo.lock ./") < build.index("touch src/main.rs") \
+        < build.index("cargo fetch --locked") < build.index("COPY . .") < build.index("cargo build --release --locked")
+    assert "--mount=type=cache,target=/usr/local/cargo/registry" in build
+    assert "--mount=type=cache,target=/src/target" in build
+    assert "install -m 0755 target/release/hello-server /out/hello-server" in build
+    assert "rustc -C opt-level=2" in build  # the health probe, std only
+    assert runtime.startswith("FROM gcr.io/distroless/cc-debian12:nonroot") and "USER 65532:65532" in runtime
+    assert 'CMD ["/usr/local/bin/healthprobe", "8080", "/health", "PORT"]' in runtime
+    assert "cargo" not in runtime and "rustc" not in runtime
+
+
+def test_axum_with_native_tls_and_a_database_secret_gets_slim_with_libssl(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-axum")
+    assert p.framework == "axum" and p.runtime_version == "1.79.0"
+    assert p.evidence["runtime_version"][0].file == "rust-toolchain.toml"
+    assert p.entrypoint == ["/usr/local/bin/notes-api"]
+    assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [
+        ["/usr/local/bin/notes-api"], ["/usr/local/bin/seed"]]
+    assert p.ports == [3000] and p.health_path == "/healthz"
+    assert [(s.kind, s.env_var) for s in p.services] == [("postgres", "DATABASE_URL")]
+    assert p.env_var("DATABASE_URL").secret
+    assert "tokio" in p.dependencies and "axum" in p.dependencies
+    assert p.system_packages == {"build": ["pkg-config", "libssl-dev"], "runtime": ["libssl3", "ca-certificates"]}
+    build, runtime = stages(files["Dockerfile"])
+    assert "libssl-dev=3.0.*" in build
+    assert "touch src/bin/seed.rs src/main.rs" in build
+    assert build.index("cargo fetch --locked") < build.index("COPY . .")
+    assert runtime.startswith("FROM debian:bookworm-slim")
+    assert "libssl3=3.0.* ca-certificates=20230311*" in runtime and "USER 10001:10001" in runtime
+    assert '! ldd /usr/local/bin/notes-api | grep "not found"' in runtime
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert compose["services"]["app"]["entrypoint"][0] == "/bin/sh" and "postgres" in compose["services"]
+
+
+def test_detection_scores(tmp_path):
+    assert {c.language: c.score for c in detect_all(SourceTree(FIXTURES / "rust-http"))}["rust"] == 95
+    lib = make(tmp_path, {"Cargo.toml": '[package]\nname = "lib"\nversion = "0.1.0"\n', "src/lib.rs": ""})
+    assert {c.language: c.score for c in detect_all(SourceTree(lib))}["rust"] == 50
+
+
+# -- variations ---------------------------------------------------------------------
+def test_workspace_with_default_run_and_members(tmp_path):
+    root = make(tmp_path, {
+        "Cargo.toml": """
+            [workspace]
+            members = ["crates/*", "tools/cli"]
+            resolver = "2"
+
+            [workspace.package]
+            rust-version = "1.80"
+            edition = "2021"
+        """,
+        "Cargo.lock": "version = 3\n",
+        "crates/core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\nrust-version.workspace = true\n',
+        "crates/core/src/lib.rs": "pub fn answer() -> u32 { 42 }\n",
+        "crates/api/Cargo.toml": """
+            [package]
+            name = "api"
+            version = "0.1.0"
+            default-run = "api"
+
+            [dependencies]
+            core = { path = "../core" }
+            actix-web = "4"
+        """,
+        "crates/api/src/main.rs": """
+            use actix_web::{get, App, HttpServer};
+            #[get("/healthz")]
+            async fn health() -> &'static str { "ok" }
+            #[actix_web::main]
+            async fn main() -> std::io::Result<()> {
+                HttpServer::new(|| App::new().service(health)).bind(("0.0.0.0", 8088))?.run().await
+            }
+        """,
+        "tools/cli/Cargo.toml": '[package]\nname = "cli"\nversion = "0.1.0"\n\n[[bin]]\nname = "ctl"\npath = "main.rs"\n',
+        "tools/cli/main.rs": "fn main() {}\n",
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.runtime_version == "1.80" and p.framework == "actix-web"
+    assert p.entrypoint == ["/usr/local/bin/api"] and p.ports == [8088] and p.health_path == "/healthz"
+    assert p.build_command == ["cargo", "build", "--release", "--locked", "-p", "api", "--bin", "api"]
+    build = stages(files["Dockerfile"])[0]
+    for m in ("crates/api/Cargo.toml crates/api/", "crates/core/Cargo.toml crates/core/", "tools/cli/Cargo.toml tools/cli/"):
+        assert build.index("COPY " + m) < build.index("cargo fetch --locked")
+    assert "touch crates/api/src/main.rs crates/core/src/lib.rs tools/cli/main.rs" in build
+    assert "mkdir -p crates/api/src crates/core/src tools/cli" in build
+    assert {c["entrypoint"][0] for c in p.candidates if "entrypoint" in c} == {"/usr/local/bin/api", "/usr/local/bin/ctl"}
+
+
+def test_no_lock_no_locked_and_a_warning(tmp_path):
+    root = make(tmp_path, {"Cargo.toml": '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2024"\n',
+                           "src/main.rs": 'fn main() { println!("{}", std::env::var("NAME").unwrap_or_default()); }\n'})
+    p, files = rendered(tmp_path, root)
+    assert "--locked" not in files["Dockerfile"] and "COPY Cargo.toml ./" in files["Dockerfile"]
+    assert any("no Cargo.lock" in w for w in p.warnings)
+    assert p.runtime_version == "1.90" and p.ports == [] and "HEALTHCHECK" not in files["Dockerfile"]
+    assert "EXPOSE" not in files["Dockerfile"] and "healthprobe" not in files["Dockerfile"]
+
+
+def test_explicit_bin_path_toolchain_channel_and_vendored_openssl(tmp_path):
+    root = make(tmp_path, {
+        "Cargo.toml": """
+            [package]
+            name = "gateway"
+            version = "1.0.0"
+            autobins = false
+
+            [[bin]]
+            name = "gatewayd"
+            path = "server/daemon.rs"
+
+            [dependencies]
+            openssl = { version = "0.10", features = ["vendored"] }
+        """,
+        "Cargo.lock": """
+            version = 3
+
+            [[package]]
+            name = "gateway"
+            version = "1.0.0"
+
+            [[package]]
+            name = "openssl-sys"
+            version = "0.9.102"
+
+            [[package]]
+            name = "openssl-src"
+            version = "300.3.0+3.3.0"
+        """,
+        "rust-toolchain": "stable\n",
+        "server/daemon.rs": STD_SERVER,
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.entrypoint == ["/usr/local/bin/gatewayd"] and p.ports == [7070]
+    assert p.runtime_version == "1.90" and any("names a channel" in w for w in p.warnings)
+    assert p.system_packages["runtime"] == [] and p.build["runtime"] == "distroless"  # OpenSSL is compiled in
+    assert "touch server/daemon.rs" in files["Dockerfile"]
+
+
+def test_secret_means_a_shell_and_writes_get_a_volume(tmp_path):
+    root = make(tmp_path, {
+        "Cargo.toml": '[package]\nname = "keeper"\nversion = "0.1.0"\n',
+        "Cargo.lock": 'version = 3\n\n[[package]]\nname = "keeper"\nversion = "0.1.0"\n',
+        "src/main.rs": """
+            use std::fs;
+            fn main() {
+                let token = std::env::var("API_TOKEN").expect("API_TOKEN");
+                fs::create_dir_all("/var/lib/keeper").unwrap();
+                fs::write("/var/lib/keeper/state", token.len().to_string()).unwrap();
+            }
+        """,
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.env_var("API_TOKEN").secret and p.writable_paths == ["/var/lib/keeper"]
+    assert p.build["runtime"] == "slim" and p.build["shell"]
+    runtime = stages(files["Dockerfile"])[1]
+    assert "mkdir -p /var/lib/keeper" in runtime and "chown 10001:10001 /var/lib/keeper" in runtime
+    # without the secret: distroless, and the folder comes from the build stage owned by nonroot
+    (root / "src/main.rs").write_text('fn main() { std::fs::create_dir_all("/var/lib/keeper").unwrap(); }\n')
+    p, files = rendered(tmp_path, root)
+    build, runtime = stages(files["Dockerfile"])
+    assert p.build["runtime"] == "distroless" and "mkdir -p /rootfs/var/lib/keeper" in build
+    assert "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert compose["services"]["app"]["volumes"] == ["var-lib-keeper:/var/lib/keeper"]
+
+
+def test_distroless_compose_passes_secret_files(tmp_path):
+    root = make(tmp_path, {"Cargo.toml": '[package]\nname = "s"\nversion = "0.1.0"\n', "src/main.rs": STD_SERVER})
+    p = build_profile(root, [("secret.API_TOKEN", "true")])
+    assert p.build["shell"] is False
+    files = render.render(p)
+    app = yaml.safe_load(files["compose.yaml"])["services"]["app"]
+    assert "entrypoint" not in app and app["environment"]["API_TOKEN_FILE"] == "/run/secrets/api_token"
+
+
+def test_native_libraries_from_the_lock(tmp_path):
+    root = make(tmp_path, {
+        "Cargo.toml": '[package]\nname = "reporter"\nversion = "0.1.0"\n\n[dependencies]\ndiesel = { version = "2", features = ["postgres"] }\n',
+        "Cargo.lock": 'version = 3\n\n[[package]]\nname = "pq-sys"\nversion = "0.6.1"\n\n[[package]]\nname = "reporter"\nversion = "0.1.0"\n',
+        "src/main.rs": "fn main() {}\n",
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.system_packages == {"build": ["libpq-dev"], "runtime": ["libpq5", "ca-certificates"]}
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert p.build["runtime"] == "slim" and "libpq5=15.*" in files["Dockerfile"]
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"Cargo.toml": '[package]\nname = "l"\nversion = "0.1.0"\n', "src/lib.rs": ""}, "no binary target"),
+    ({"Cargo.toml": "[package\nname = 1\n", "src/main.rs": ""}, "not valid TOML"),
+    ({"Cargo.toml": '[dependencies]\nserde = "1"\n', "src/main.rs": ""}, "neither [package] nor [workspace]"),
+    ({"Cargo.toml": '[package]\nname = "x"\nversion = "0.1.0"\n', "src/main.rs": "fn main() {}\n",
+      "Cargo.lock": "version = [\n"}, "Cargo.lock: not valid TOML"),
+])
+def test_broken_projects_fail_clearly(tmp_path, files, message):
+    root = make(tmp_path, files)
+    with pytest.raises(AnalysisError, match=re.escape(message)):
+        build_profile(root, [("language", "rust")])
