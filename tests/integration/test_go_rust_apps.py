@@ -1,0 +1,160 @@
+"""Generate container files for the buildable Go and Rust fixtures, build them, run them, probe them.
+
+Built here (standard library only: no module proxy or crate registry answers
+inside builds): go-http (main package at the root, reads a secret, slim
+runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
+rust-http (std::net server on distroless cc). go-postgres and rust-axum declare
+third-party dependencies and are covered by tests/unit/test_go.py and
+tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import urllib.request
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+from harness import (LABEL, Image, built_image, compose_project, containerize, copy_fixture, hadolint, http_get, run,
+                     running)
+
+pytestmark = pytest.mark.docker
+
+
+def generate(tmp_path, fixture: str):
+    project = copy_fixture(fixture, tmp_path)
+    containerize(str(project), "--yes")
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert (project / name).is_file(), f"{name} was not written"
+    hadolint(project / "Dockerfile")
+    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
+    return project, profile
+
+
+def process_uid(container) -> str:
+    """The uid of the container's main process (works on images without a shell or `id`)."""
+    lines = run(["docker", "top", container.id, "-o", "pid,uid"]).stdout.splitlines()
+    return lines[1].split()[1] if len(lines) > 1 else ""
+
+
+def healthy(container) -> None:
+    health = container.run_healthcheck()
+    assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+
+
+def has_shell(image: Image) -> bool:
+    probe = run(["docker", "run", "--rm", "--label", LABEL, "--entrypoint", "/bin/sh", image.tag, "-c", "true"],
+                check=False)
+    return probe.returncode == 0
+
+
+@contextmanager
+def rebuilt(project, tag: str):
+    """Build again with a plain log: (steps by number, numbers of cached steps); the image is removed afterwards."""
+    done = run(["docker", "build", "--progress=plain", "--label", LABEL, "-t", tag, str(project)], timeout=900)
+    try:
+        log = (done.stdout + done.stderr).splitlines()
+        steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
+        cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
+        yield Image(tag), steps, cached
+    finally:
+        subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+
+
+def assert_dependency_step_cached(steps: dict[str, str], cached: set[str], marker: str) -> None:
+    deps = [n for n, text in steps.items() if marker in text]
+    source = [n for n, text in steps.items() if text.startswith("COPY . .")]
+    assert deps and source, steps
+    assert set(deps) <= cached, f"the dependency step ({marker}) ran again after a code edit"
+    assert not set(source) <= cached, "the edited source was not copied again"
+
+
+def test_go_root_app_with_a_secret(docker, tmp_path):
+    project, profile = generate(tmp_path, "go-http")
+    assert profile["language"] == "go" and profile["ports"] == [8080]
+    assert profile["build"]["runtime"] == "slim"
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    with built_image(project, "go-http") as image:
+        assert image.user == "10001:10001"
+        with running(image, "-p", "127.0.0.1::8080", "-e", f"API_TOKEN={sentinel}") as container:
+            port = container.port(8080)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200 and body.strip() == "hello from go"
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/private",
+                                             headers={"Authorization": f"Bearer {sentinel}"})
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                assert resp.status == 200 and resp.read().decode().strip() == "private area"
+            assert container.exec("id", "-u").stdout.strip() == "10001"
+            assert container.exec("sh", "-c", "command -v go gcc || true").stdout.strip() == ""
+            healthy(container)
+        assert not image.contains(sentinel), "a secret given at run time ended up in the image"
+
+    # compose: the secret comes from ./secrets/api_token through the shell entrypoint
+    (project / "secrets").mkdir()
+    (project / "secrets" / "api_token").write_text(sentinel)
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=900)
+        port = compose.port("app", 8080)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/private",
+                                         headers={"Authorization": f"Bearer {sentinel}"})
+        http_get(f"http://127.0.0.1:{port}/healthz")
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            assert resp.status == 200
+
+
+def test_go_cmd_layout_on_distroless_keeps_the_module_download_cached(docker, tmp_path):
+    project, profile = generate(tmp_path, "go-cmd")
+    assert profile["entrypoint"] == ["/usr/local/bin/counter"] and profile["ports"] == [8090]
+    assert profile["writable_paths"] == ["/data"]
+    with built_image(project, "go-cmd") as image:
+        assert image.user == "65532:65532"
+        assert not has_shell(image)
+        with running(image, "-p", "127.0.0.1::8090") as container:
+            port = container.port(8090)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200 and body.strip() == "visits: 1", body  # /data is writable by nonroot
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert body.strip() == "visits: 2"
+            status, _ = http_get(f"http://127.0.0.1:{port}/health", container=container)
+            assert status == 200
+            assert process_uid(container) == "65532"
+            healthy(container)
+
+        main = project / "cmd/counter/main.go"
+        main.write_text(main.read_text() + f"\n// edited {uuid.uuid4().hex}\n")
+        with rebuilt(project, image.tag + "-edited") as (_, steps, cached):
+            assert_dependency_step_cached(steps, cached, "go mod download")
+
+
+def test_rust_std_server_on_distroless_cc_and_a_code_edit(docker, tmp_path):
+    project, profile = generate(tmp_path, "rust-http")
+    assert profile["language"] == "rust" and profile["ports"] == [8080]
+    assert profile["build"]["runtime"] == "distroless"
+    with built_image(project, "rust-http") as image:
+        assert image.user == "65532:65532"
+        assert not has_shell(image)
+        with running(image, "-p", "127.0.0.1::8080", "-e", "GREETING=hi from the container") as container:
+            port = container.port(8080)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200 and body.strip() == "hi from the container"
+            status, body = http_get(f"http://127.0.0.1:{port}/health", container=container)
+            assert status == 200 and body.strip() == "ok"
+            assert process_uid(container) == "65532"
+            healthy(container)
+        # PORT moves the server and the health probe with it
+        with running(image, "-p", "127.0.0.1::9123", "-e", "PORT=9123") as container:
+            status, _ = http_get(f"http://127.0.0.1:{container.port(9123)}/health", container=container)
+            assert status == 200
+            healthy(container)
+
+        # a code edit: cargo fetch stays cached, and the new binary (not a stale one from target/) ships
+        main = project / "src/main.rs"
+        main.write_text(main.read_text().replace('"hello from rust"', '"hello again from rust"'))
+        with rebuilt(project, image.tag + "-edited") as (edited, steps, cached):
+            assert_dependency_step_cached(steps, cached, "cargo fetch")
+            with running(edited, "-p", "127.0.0.1::8080") as container:
+                status, body = http_get(f"http://127.0.0.1:{container.port(8080)}/", container=container)
+                assert status == 200 and body.strip() == "hello again from rust"
