@@ -115,7 +115,20 @@ def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]
             if origin != SET_ORIGIN:
                 message = f"{origin}: " + message.removeprefix("--set ")
             raise AnalysisError(message) from None
+    if any(k == "services" for _origin, pairs in layers for k, _v in pairs):
+        link_given_services(profile)
     add_server_packages(profile)
+
+
+def link_given_services(profile: Profile) -> None:
+    """A service given as an answer gets the env var apps conventionally read for it (DATABASE_URL, ...)."""
+    from .analyzers.common import SERVICE_ENV, link_service_env
+
+    for service in profile.services:
+        names = SERVICE_ENV.get(service.kind, ())
+        if names and not service.env_var and not any(profile.env_var(n) for n in names):
+            profile.add_env(names[0], None, service.kind in ("postgres", "mysql", "mongodb"))
+    link_service_env(profile)
 
 
 def origin_of(profile: Profile, key: str) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable
 
 from . import analyzers, render
-from .analyzers.common import SERVICE_ENV, link_service_env
 from .checklist import AnalysisError, answer_layers, apply_layers, chosen_language
 from .profile import Profile
 from .scan import ScanError, SourceTree
@@ -211,11 +210,6 @@ def new_profile(path: str | Path, sets: list[tuple[str, str]] | None = None,
         _analyze_empty(language, profile)
     profile.build["new_project"] = True
     apply_layers(profile, layers)
-    for service in profile.services:
-        names = SERVICE_ENV.get(service.kind, ())
-        if names and not any(profile.env_var(n) for n in names):
-            profile.add_env(names[0], None, service.kind in ("postgres", "mysql", "mongodb"))
-    link_service_env(profile)
     if starter and not hook:
         starter.finish(profile)
     return profile
