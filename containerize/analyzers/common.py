@@ -63,6 +63,15 @@ for _n, _kind in {
     "libmysqlclient": "mysql", "libmongoc": "mongodb",
 }.items():
     SERVICE_DEPENDENCIES.setdefault(_n, _kind)
+# Go modules and Rust crates
+for _n, _kind in {
+    "github.com/jackc/pgx": "postgres", "gorm.io/driver/postgres": "postgres", "gorm.io/driver/mysql": "mysql",
+    "go.mongodb.org/mongo-driver/v2": "mongodb", "github.com/gomodule/redigo": "redis",
+    "github.com/redis/rueidis": "redis", "deadpool-postgres": "postgres", "bb8-postgres": "postgres",
+    "sqlx-postgres": "postgres", "mysql_async": "mysql", "sqlx-mysql": "mysql", "deadpool-redis": "redis",
+    "bb8-redis": "redis", "fred": "redis",
+}.items():
+    SERVICE_DEPENDENCIES.setdefault(_n, _kind)
 
 # The env var an app conventionally reads to find each service.
 SERVICE_ENV = {

@@ -41,10 +41,10 @@ DISTROLESS_CC = {"libssl3", "ca-certificates"}
 TLS_CRATES = ("openssl", "native-tls", "rustls-native-certs", "rustls-platform-verifier", "reqwest", "ureq")
 # crate -> service client name known to common.SERVICE_DEPENDENCIES
 SERVICE_CRATES = {
-    "tokio-postgres": "tokio-postgres", "postgres": "tokio-postgres", "deadpool-postgres": "tokio-postgres",
-    "bb8-postgres": "tokio-postgres", "sqlx-postgres": "tokio-postgres", "diesel": None,
-    "redis": "redis", "deadpool-redis": "redis", "bb8-redis": "redis", "fred": "redis",
-    "mongodb": "mongodb", "mysql": "mysql", "mysql_async": "mysql", "sqlx-mysql": "mysql",
+    "tokio-postgres": "tokio-postgres", "postgres": "tokio-postgres", "deadpool-postgres": "deadpool-postgres",
+    "bb8-postgres": "bb8-postgres", "sqlx-postgres": "sqlx-postgres", "redis": "redis",
+    "deadpool-redis": "deadpool-redis", "bb8-redis": "bb8-redis", "fred": "fred", "mongodb": "mongodb",
+    "mysql": "mysql", "mysql_async": "mysql_async", "sqlx-mysql": "sqlx-mysql",
 }
 FRAMEWORKS = (("axum", "axum", None), ("actix-web", "actix-web", None), ("rocket", "rocket", 8000),
               ("warp", "warp", None), ("poem", "poem", None), ("salvo", "salvo", None), ("tide", "tide", None),
@@ -429,7 +429,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             service_deps.append((client, "Cargo.lock" if crate in lock else pkg.manifest, None))
     for crate in ("sqlx", "diesel"):
         features = [f for spec in (all_deps.get(crate) or {},) for f in spec.get("features") or []]
-        for feature, client in (("postgres", "tokio-postgres"), ("mysql", "mysql")):
+        for feature, client in (("postgres", "sqlx-postgres"), ("mysql", "sqlx-mysql")):
             if feature in features:
                 service_deps.append((client, pkg.manifest, _line(tree, pkg.manifest, rf"^\s*{crate}\s*=")))
     add_services_from_dependencies(profile, service_deps)

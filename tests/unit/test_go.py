@@ -304,3 +304,14 @@ def test_loose_go_files_are_a_weak_claim(tmp_path):
     root = make(tmp_path, {"main.go": "package main\n\nfunc main() {}\n"})
     claims = {c.language: c.score for c in detect_all(SourceTree(root))}
     assert claims["go"] < 50
+
+
+def test_gorm_and_redigo_imply_services(tmp_path):
+    root = make(tmp_path, {
+        "go.mod": "module x\n\ngo 1.22\n\nrequire (\n\tgorm.io/driver/postgres v1.5.9\n\tgithub.com/gomodule/redigo v1.9.2\n)\n",
+        "go.sum": "",
+        "main.go": 'package main\n\nimport "os"\n\nfunc main() { _ = os.Getenv("DATABASE_URL") }\n',
+    })
+    p = build_profile(root)
+    assert [s.kind for s in p.services] == ["postgres", "redis"]
+    assert p.env_var("DATABASE_URL").secret

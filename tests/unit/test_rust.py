@@ -271,3 +271,20 @@ def test_broken_projects_fail_clearly(tmp_path, files, message):
     root = make(tmp_path, files)
     with pytest.raises(AnalysisError, match=re.escape(message)):
         build_profile(root, [("language", "rust")])
+
+
+def test_sqlx_and_pooled_clients_imply_services(tmp_path):
+    root = make(tmp_path, {
+        "Cargo.toml": """
+            [package]
+            name = "jobs"
+            version = "0.1.0"
+
+            [dependencies]
+            sqlx = { version = "0.8", features = ["runtime-tokio", "postgres"] }
+            deadpool-redis = "0.18"
+        """,
+        "src/main.rs": 'fn main() { let _ = std::env::var("DATABASE_URL"); let _ = std::env::var("REDIS_URL"); }\n',
+    })
+    p = build_profile(root)
+    assert sorted((s.kind, s.env_var) for s in p.services) == [("postgres", "DATABASE_URL"), ("redis", "REDIS_URL")]
