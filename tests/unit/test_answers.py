@@ -1,0 +1,181 @@
+"""Saved answers: the file format, clear errors with line numbers, precedence over detection."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from containerize import answers
+from containerize.checklist import AnalysisError, build_profile, origin_of
+
+tomllib = answers.tomllib
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def flask_app(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / "python-flask", tmp_path / "app"))
+
+
+FULL = """\
+language = "python"
+framework = "flask"
+entrypoint = ["gunicorn", "--workers", "2", "app:app"]
+port = 8080
+writable_paths = ["/app/uploads", "/app/cache"]
+services = ["postgres", "redis"]
+compiled = false
+
+[env]
+LOG_LEVEL = "info"
+WORKERS = 2
+
+[secrets]
+STRIPE_KEY = true
+PUBLIC_ID = false
+
+[system_packages]
+runtime = ["libxml2"]
+"""
+
+
+def test_every_kind_of_answer_becomes_a_set_pair():
+    pairs = [(a.key, a.value) for a in answers.parse(FULL)]
+    assert pairs == [
+        ("language", "python"), ("framework", "flask"), ("entrypoint", "gunicorn --workers 2 app:app"),
+        ("port", "8080"), ("writable_paths", "/app/uploads,/app/cache"), ("services", "postgres,redis"),
+        ("compiled", "false"), ("env.LOG_LEVEL", "info"), ("env.WORKERS", "2"), ("secret.STRIPE_KEY", "true"),
+        ("secret.PUBLIC_ID", "false"), ("system_packages.runtime", "libxml2"),
+    ]
+
+
+def test_answers_know_their_lines():
+    lines = {a.key: a.line for a in answers.parse(FULL)}
+    assert lines["language"] == 1 and lines["port"] == 4
+    assert lines["env.WORKERS"] == 11 and lines["secret.STRIPE_KEY"] == 14 and lines["system_packages.runtime"] == 18
+
+
+def test_dumps_reads_back_the_same():
+    pairs = [("entrypoint", "uvicorn main:app --host 0.0.0.0"), ("port", "8000"), ("env.MODE", 'a "quoted" value'),
+             ("secret.API_TOKEN", "true"), ("writable_paths", "/data"), ("language", "python"),
+             ("services", "")]
+    text = answers.dumps(pairs)
+    tomllib.loads(text)
+    assert dict((a.key, a.value) for a in answers.parse(text)) == dict(pairs)
+    assert text.startswith('language = "python"\n')  # a stable order
+    assert 'entrypoint = ["uvicorn", "main:app", "--host", "0.0.0.0"]' in text
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ('port = 8080\nentrypoint = ["gunicorn",\n', "containerize.toml:2", "invalid TOML"),
+    ('language = "python"\nport = "eighty"\n', "containerize.toml:2", "port"),
+    ('language = "python"\n\nprot = 8080\n', "containerize.toml:3", "unknown key 'prot'"),
+    ('port = 70000\n', "containerize.toml:1", "between 1 and 65535"),
+    ('entrypoint = 5\n', "containerize.toml:1", "list of strings"),
+    ('[secrets]\nTOKEN = "yes"\n', "containerize.toml:2", "true or false"),
+    ('[env]\n"1BAD" = "x"\n', "containerize.toml:2", "not an env var name"),
+    ('language = "python"\nlanguage = "ruby"\n', "containerize.toml:2", "invalid TOML"),
+])
+def test_a_malformed_file_names_the_line(tmp_path: Path, text: str, where: str, what: str):
+    (tmp_path / "containerize.toml").write_text(text)
+    with pytest.raises(answers.AnswersError) as caught:
+        answers.load(tmp_path)
+    assert str(caught.value).startswith(where), caught.value
+    assert what in str(caught.value)
+
+
+def test_the_command_line_reports_a_malformed_file(flask_app: Path):
+    (flask_app / "containerize.toml").write_text('port = 8080\nhealth_path = /health\n')
+    done = cli(str(flask_app), "--yes")
+    assert done.returncode == 2
+    assert "containerize.toml:2" in done.stderr and "Traceback" not in done.stderr
+    assert not (flask_app / "Dockerfile").exists()
+
+
+def test_saved_answers_win_over_detection(flask_app: Path):
+    (flask_app / "containerize.toml").write_text('port = 9000\nentrypoint = ["gunicorn", "-w", "4", "app:app"]\n')
+    profile = build_profile(flask_app)
+    assert profile.ports == [9000]
+    assert profile.entrypoint == ["gunicorn", "-w", "4", "app:app"]
+    assert origin_of(profile, "ports") == "containerize.toml"
+    assert origin_of(profile, "entrypoint") == "containerize.toml"
+    assert origin_of(profile, "framework") == "detected"
+    assert profile.evidence["ports"][-1].why == "containerize.toml: port=9000"
+
+
+def test_the_command_line_wins_over_saved_answers(flask_app: Path):
+    (flask_app / "containerize.toml").write_text("port = 9000\n")
+    profile = build_profile(flask_app, [("port", "9100")])
+    assert profile.ports == [9100]
+    assert origin_of(profile, "ports") == "command line (--set)"
+
+
+def test_saved_answers_can_be_ignored(flask_app: Path):
+    (flask_app / "containerize.toml").write_text("port = 9000\n")
+    assert build_profile(flask_app, saved=False).ports != [9000]
+
+
+def test_a_saved_language_is_chosen_before_analysis(tmp_path: Path):
+    (tmp_path / "index.php").write_text("<?php echo 'hi';\n")
+    (tmp_path / "tool.py").write_text("print('hi')\n")
+    (tmp_path / "containerize.toml").write_text('language = "python"\n')
+    profile = build_profile(tmp_path)
+    assert profile.language == "python"
+    assert origin_of(profile, "language") == "containerize.toml"
+    (tmp_path / "containerize.toml").write_text('language = "cobol"\n')
+    with pytest.raises(AnalysisError, match="containerize.toml: language=cobol"):
+        build_profile(tmp_path)
+
+
+def test_answers_in_pyproject(tmp_path: Path):
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "1"\n\n[tool.containerize]\nport = 8081\n'
+        '[tool.containerize.env]\nMODE = "prod"\n\n[tool.ruff]\nline-length = 100\n')
+    saved = answers.load(tmp_path)
+    assert saved is not None and saved.label == "pyproject.toml [tool.containerize]"
+    assert saved.pairs() == [("port", "8081"), ("env.MODE", "prod")]
+    assert [a.line for a in saved.answers] == [6, 8]
+
+    path = answers.save(tmp_path, [("entrypoint", "python app.py"), ("secret.TOKEN", "true")])
+    assert path.name == "pyproject.toml" and not (tmp_path / "containerize.toml").exists()
+    data = tomllib.loads(path.read_text())
+    assert data["project"]["name"] == "demo" and data["tool"]["ruff"] == {"line-length": 100}
+    assert data["tool"]["containerize"] == {"port": 8081, "entrypoint": ["python", "app.py"],
+                                            "env": {"MODE": "prod"}, "secrets": {"TOKEN": True}}
+    assert path.read_text().count("[tool.containerize]") == 1
+
+
+def test_a_pyproject_with_an_error_in_its_table_names_the_line(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.containerize]\nports = "many"\n')
+    with pytest.raises(answers.AnswersError, match=r"^pyproject.toml:5: "):
+        answers.load(tmp_path)
+
+
+def test_save_merges_into_containerize_toml(tmp_path: Path):
+    (tmp_path / "containerize.toml").write_text('port = 8000\n\n[env]\nA = "1"\n')
+    answers.save(tmp_path, [("port", "8080"), ("env", "B=2"), ("secrets", "C,D")])
+    text = (tmp_path / "containerize.toml").read_text()
+    assert text.startswith("# Answers for containerize")
+    data = tomllib.loads(text)
+    assert data == {"port": 8080, "env": {"A": "1", "B": "2"}, "secrets": {"C": True, "D": True}}
+
+
+def test_inspect_shows_where_answers_came_from(flask_app: Path):
+    (flask_app / "containerize.toml").write_text("port = 9000\n")
+    done = cli("inspect", str(flask_app), "--set", "health_path=/ready")
+    assert done.returncode == 0, done.stderr
+    assert "from containerize.toml: ports" in done.stdout
+    assert "from command line (--set): health_path" in done.stdout
+    data = json.loads(cli("inspect", str(flask_app), "--json").stdout)
+    assert data["origin"]["ports"] == "containerize.toml" and data["origin"]["language"] == "detected"
