@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,36 @@ def hadolint(dockerfile: Path) -> None:
     exe = shutil.which("hadolint")
     assert exe, "hadolint is not on PATH (run ../shared/dockerkit/up or install hadolint)"
     run([exe, "--no-color", str(dockerfile)])
+
+
+def generate(tmp_path: Path, fixture: str) -> tuple[Path, dict]:
+    """Copy a fixture, run containerize on it, lint the Dockerfile; (project, inspect --json)."""
+    project = copy_fixture(fixture, tmp_path)
+    containerize(str(project), "--yes")
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert (project / name).is_file(), f"{name} was not written"
+    hadolint(project / "Dockerfile")
+    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
+    return project, profile
+
+
+def rebuild_steps(project: Path, tag: str) -> tuple[dict[str, str], set[str]]:
+    """Build with a plain log, then remove the tag: (step text by step number, numbers of cached steps)."""
+    done = run(["docker", "build", "--progress=plain", "--label", LABEL, "-t", tag, str(project)], timeout=900)
+    subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
+    log = (done.stdout + done.stderr).splitlines()
+    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
+    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
+    return steps, cached
+
+
+def assert_dependency_step_cached(steps: dict[str, str], cached: set[str], marker: str) -> None:
+    """After a code edit, the step whose text contains `marker` is cached and `COPY . .` is not."""
+    deps = [n for n, text in steps.items() if marker in text]
+    source = [n for n, text in steps.items() if text.startswith("COPY . .")]
+    assert deps and source, steps
+    assert set(deps) <= cached, f"the dependency step ({marker}) ran again after a code edit"
+    assert not set(source) <= cached, "the edited source was not copied again"
 
 
 class Image:
@@ -137,6 +168,11 @@ class Container:
             if line.startswith("127.0.0.1:"):
                 return int(line.rsplit(":", 1)[1])
         raise AssertionError(f"port {container_port} is not published on 127.0.0.1: {out!r}")
+
+    def process_uid(self) -> str:
+        """The uid of the main process (works on images without a shell or `id`)."""
+        lines = run(["docker", "top", self.id, "-o", "pid,uid"]).stdout.splitlines()
+        return lines[1].split()[1] if len(lines) > 1 else ""
 
     def logs(self) -> str:
         done = subprocess.run(["docker", "logs", "--tail", "60", self.id], capture_output=True, text=True)

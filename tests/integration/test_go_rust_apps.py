@@ -9,7 +9,6 @@ tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
 """
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import urllib.request
@@ -18,26 +17,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from harness import (LABEL, Image, built_image, compose_project, containerize, copy_fixture, hadolint, http_get, run,
-                     running)
+from harness import (LABEL, Image, assert_dependency_step_cached, built_image, compose_project, generate, http_get,
+                     run, running)
 
 pytestmark = pytest.mark.docker
-
-
-def generate(tmp_path, fixture: str):
-    project = copy_fixture(fixture, tmp_path)
-    containerize(str(project), "--yes")
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
-        assert (project / name).is_file(), f"{name} was not written"
-    hadolint(project / "Dockerfile")
-    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
-    return project, profile
-
-
-def process_uid(container) -> str:
-    """The uid of the container's main process (works on images without a shell or `id`)."""
-    lines = run(["docker", "top", container.id, "-o", "pid,uid"]).stdout.splitlines()
-    return lines[1].split()[1] if len(lines) > 1 else ""
 
 
 def healthy(container) -> None:
@@ -62,14 +45,6 @@ def rebuilt(project, tag: str):
         yield Image(tag), steps, cached
     finally:
         subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
-
-
-def assert_dependency_step_cached(steps: dict[str, str], cached: set[str], marker: str) -> None:
-    deps = [n for n, text in steps.items() if marker in text]
-    source = [n for n, text in steps.items() if text.startswith("COPY . .")]
-    assert deps and source, steps
-    assert set(deps) <= cached, f"the dependency step ({marker}) ran again after a code edit"
-    assert not set(source) <= cached, "the edited source was not copied again"
 
 
 def test_go_root_app_with_a_secret(docker, tmp_path):
@@ -120,7 +95,7 @@ def test_go_cmd_layout_on_distroless_keeps_the_module_download_cached(docker, tm
             assert body.strip() == "visits: 2"
             status, _ = http_get(f"http://127.0.0.1:{port}/health", container=container)
             assert status == 200
-            assert process_uid(container) == "65532"
+            assert container.process_uid() == "65532"
             healthy(container)
 
         main = project / "cmd/counter/main.go"
@@ -142,7 +117,7 @@ def test_rust_std_server_on_distroless_cc_and_a_code_edit(docker, tmp_path):
             assert status == 200 and body.strip() == "hi from the container"
             status, body = http_get(f"http://127.0.0.1:{port}/health", container=container)
             assert status == 200 and body.strip() == "ok"
-            assert process_uid(container) == "65532"
+            assert container.process_uid() == "65532"
             healthy(container)
         # PORT moves the server and the health probe with it
         with running(image, "-p", "127.0.0.1::9123", "-e", "PORT=9123") as container:

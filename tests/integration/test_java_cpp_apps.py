@@ -7,41 +7,13 @@ by tests/unit/test_java.py (analysis, rendering, hadolint).
 """
 from __future__ import annotations
 
-import json
-import re
-import subprocess
 import uuid
 
 import pytest
 
-from harness import built_image, containerize, copy_fixture, hadolint, http_get, run, running
+from harness import built_image, generate, http_get, rebuild_steps, run, running
 
 pytestmark = pytest.mark.docker
-
-
-def generate(tmp_path, fixture: str):
-    project = copy_fixture(fixture, tmp_path)
-    containerize(str(project), "--yes")
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
-        assert (project / name).is_file(), f"{name} was not written"
-    hadolint(project / "Dockerfile")
-    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
-    return project, profile
-
-
-def process_uid(container) -> str:
-    """The uid of the container's main process (works on images without a shell or `id`)."""
-    lines = run(["docker", "top", container.id, "-o", "pid,uid"]).stdout.splitlines()
-    return lines[1].split()[1] if len(lines) > 1 else ""
-
-
-def build_log_steps(project, tag: str) -> tuple[dict[str, str], set[str]]:
-    done = run(["docker", "build", "--progress=plain", "-t", tag, str(project)], timeout=900)
-    subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
-    log = (done.stdout + done.stderr).splitlines()
-    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
-    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
-    return steps, cached
 
 
 def test_maven_app_builds_runs_answers_and_keeps_dependencies_cached(docker, tmp_path):
@@ -71,7 +43,7 @@ def test_maven_app_builds_runs_answers_and_keeps_dependencies_cached(docker, tmp
         # a code edit rebuilds the jar but not the dependency layer
         app = project / "src/main/java/com/example/hello/App.java"
         app.write_text(app.read_text() + f"\n// edited {uuid.uuid4().hex}\n")
-        steps, cached = build_log_steps(project, image.tag + "-edited")
+        steps, cached = rebuild_steps(project, image.tag + "-edited")
     resolve = [n for n, text in steps.items() if "dependency:resolve" in text]
     copy_source = [n for n, text in steps.items() if text.startswith("COPY . .")]
     assert resolve and copy_source, steps
@@ -90,7 +62,7 @@ def test_cmake_c_server_builds_runs_and_answers(docker, tmp_path):
             assert status == 200 and body.strip() == "hello container"
             status, _ = http_get(f"http://127.0.0.1:{port}/health", container=container)
             assert status == 200
-            assert process_uid(container) not in ("", "0", "root")
+            assert container.process_uid() not in ("", "0", "root")
             health = container.run_healthcheck()
             assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
         # no shell, no compiler in the runtime image

@@ -1,14 +1,13 @@
 """Generate container files for each Node.js and static-site fixture, build them, run them, probe them."""
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
 
 import pytest
 
-from harness import built_image, containerize, copy_fixture, hadolint, http_get, run, running
+from harness import assert_dependency_step_cached, built_image, generate, http_get, rebuild_steps, running
 
 pytestmark = pytest.mark.docker
 
@@ -35,16 +34,6 @@ APPS = [
     App("static-site", 8080, "/about.html", "Plain HTML and CSS", "101",
         absent=("/usr/share/nginx/html/README.md", "/usr/share/nginx/html/Dockerfile")),
 ]
-
-
-def generate(tmp_path, fixture: str):
-    project = copy_fixture(fixture, tmp_path)
-    containerize(str(project), "--yes")
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
-        assert (project / name).is_file(), f"{name} was not written"
-    hadolint(project / "Dockerfile")
-    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
-    return project, profile
 
 
 @pytest.mark.parametrize("app", APPS, ids=lambda a: a.fixture)
@@ -96,16 +85,8 @@ def test_code_edit_keeps_the_dependency_install_cached(docker, tmp_path):
     project, _ = generate(tmp_path, "node-express")
     with built_image(project, "node-express") as first:
         (project / "server.js").write_text((project / "server.js").read_text() + "\n// edited\n")
-        done = run(["docker", "build", "--progress=plain", "-t", first.tag + "-edited", str(project)], timeout=900)
-        run(["docker", "rmi", "-f", first.tag + "-edited"], check=False)
-    log = (done.stdout + done.stderr).splitlines()
-    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
-    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
-    install = [n for n, text in steps.items() if "npm ci --omit=dev" in text]
-    copy_source = [n for n, text in steps.items() if text.startswith("COPY . .")]
-    assert install and copy_source, "\n".join(log[-40:])
-    assert set(install) <= cached, "the dependency install ran again after a code edit"
-    assert not set(copy_source) <= cached, "the edited source was not copied again"
+        steps, cached = rebuild_steps(project, first.tag + "-edited")
+    assert_dependency_step_cached(steps, cached, "npm ci --omit=dev")
 
 
 def test_compose_files_are_valid(docker, tmp_path):

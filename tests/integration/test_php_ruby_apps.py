@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness import built_image, compose_project, containerize, copy_fixture, hadolint, http_get, run, running
+from harness import built_image, compose_project, generate, http_get, run, running
 
 pytestmark = pytest.mark.docker
 
@@ -38,16 +38,6 @@ SERVERS = [
     Server("ruby-stdlib", 8080, "/", ('"service":"ruby-stdlib"', '"message":"hey from ruby', '"token_configured":true'),
            secret="API_TOKEN", env={"GREETING": "hey"}),
 ]
-
-
-def generate(tmp_path, fixture: str):
-    project = copy_fixture(fixture, tmp_path)
-    containerize(str(project), "--yes")
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
-        assert (project / name).is_file(), f"{name} was not written"
-    hadolint(project / "Dockerfile")
-    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
-    return project, profile
 
 
 @pytest.mark.parametrize("app", SERVERS, ids=lambda s: s.fixture)

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
 
-from harness import (Compose, Image, built_image, compose_project, containerize, copy_fixture, hadolint, http_get,
-                     run, running)
+from harness import (Compose, Image, assert_dependency_step_cached, built_image, compose_project, generate, http_get,
+                     rebuild_steps, running)
 
 pytestmark = pytest.mark.docker
 
@@ -32,16 +31,6 @@ SERVERS = [
     Server("python-uv", 8080, "/", "uv-app"),
     Server("python-noreqs", 8080, "/", "service: noreqs"),
 ]
-
-
-def generate(tmp_path, fixture: str):
-    project = copy_fixture(fixture, tmp_path)
-    containerize(str(project), "--yes")
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
-        assert (project / name).is_file(), f"{name} was not written"
-    hadolint(project / "Dockerfile")
-    profile = json.loads(containerize("inspect", str(project), "--json").stdout)
-    return project, profile
 
 
 @pytest.mark.parametrize("app", SERVERS, ids=lambda s: s.fixture)
@@ -136,16 +125,8 @@ def test_code_edit_keeps_the_dependency_layer_cached(docker, tmp_path):
     project, _ = generate(tmp_path, "python-flask")
     with built_image(project, "python-flask") as first:
         (project / "app.py").write_text((project / "app.py").read_text() + "\n# edited\n")
-        done = run(["docker", "build", "--progress=plain", "-t", first.tag + "-edited", str(project)], timeout=900)
-        run(["docker", "rmi", "-f", first.tag + "-edited"], check=False)
-    log = (done.stdout + done.stderr).splitlines()
-    steps = {m[1]: m[2] for ln in log if (m := re.match(r"#(\d+) \[[^\]]+\] (.*)", ln))}
-    cached = {m[1] for ln in log if (m := re.match(r"#(\d+) CACHED", ln))}
-    install = [n for n, text in steps.items() if "pip install -r requirements.txt" in text]
-    copy_source = [n for n, text in steps.items() if text.startswith("COPY . .")]
-    assert install and copy_source, "\n".join(log[-40:])
-    assert set(install) <= cached, "the dependency install ran again after a code edit"
-    assert not set(copy_source) <= cached, "the edited source was not copied again"
+        steps, cached = rebuild_steps(project, first.tag + "-edited")
+    assert_dependency_step_cached(steps, cached, "pip install -r requirements.txt")
 
 
 def test_compose_files_are_valid(docker, tmp_path):

@@ -1,16 +1,13 @@
 """C/C++ analyzer answers (CMake, Make, Meson) and the Dockerfiles rendered from them."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from containerize import render
 from containerize.checklist import AnalysisError, build_profile
+from projects import lint, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -28,31 +25,6 @@ int main(void) {
     return token == 0;
 }
 """
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "proj"
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
-
-
-def hadolint(tmp_path: Path, text: str) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(text)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
-
-
-def stages(dockerfile: str) -> list[str]:
-    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
 
 
 def test_cmake_http_server_fixture(tmp_path):
@@ -75,7 +47,7 @@ def test_cmake_http_server_fixture(tmp_path):
     assert 'CMD ["/usr/local/bin/healthprobe", "8080", "/health", "PORT"]' in runtime
     assert df.rstrip().endswith('CMD ["/usr/local/bin/hello-server"]')
     assert "alpine" not in df and "<<" not in df
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_make_batch_fixture(tmp_path):
@@ -88,11 +60,11 @@ def test_make_batch_fixture(tmp_path):
     assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "probe" not in df
     assert "./data/text.txt:/data/text.txt:ro" in files["compose.yaml"]
     assert "*.o" in files[".dockerignore"]
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_linked_libraries_map_to_debian_packages(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "CMakeLists.txt": """
             cmake_minimum_required(VERSION 3.20)
             project(api CXX)
@@ -122,11 +94,11 @@ def test_linked_libraries_map_to_debian_packages(tmp_path):
     assert "libssl3=3.0.* libcurl4=7.88.* libpq5=15.*" in runtime and "-dev" not in runtime
     assert '! ldd /usr/local/bin/api | grep "not found"' in runtime
     assert "USER 10001:10001" in runtime
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_makefile_libraries_and_unknown_ones(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Makefile": """
             CC = gcc
             LDLIBS = -lz -lm -lfrobnicate
@@ -148,11 +120,11 @@ def test_makefile_libraries_and_unknown_ones(tmp_path):
     assert any("frobnicate" in w for w in p.warnings)
     assert "find . -type f -path './bin/server'" in p.build["locate"]
     assert p.env_var("API_TOKEN").secret
-    hadolint(tmp_path, render.render(p)["Dockerfile"])
+    lint(render.render(p)["Dockerfile"], tmp_path)
 
 
 def test_meson_project(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "meson.build": """
             project('tool', 'c')
             zdep = dependency('zlib')
@@ -164,11 +136,11 @@ def test_meson_project(tmp_path):
     assert p.package_manager == "meson" and p.entrypoint == ["/usr/local/bin/tool"]
     assert p.system_packages["build"] == ["build-essential", "meson", "ninja-build", "zlib1g-dev", "pkg-config"]
     assert "meson setup /tmp/build --buildtype=release" in p.build["build"]
-    hadolint(tmp_path, render.render(p)["Dockerfile"])
+    lint(render.render(p)["Dockerfile"], tmp_path)
 
 
 def test_writable_folder_needs_a_shell_image(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "CMakeLists.txt": "project(logger C)\nadd_executable(logger main.c)\n",
         "main.c": '#include <stdio.h>\nint main(void) { FILE *f = fopen("/var/lib/logger/out.log", "a"); return !f; }\n',
     })
@@ -176,16 +148,16 @@ def test_writable_folder_needs_a_shell_image(tmp_path):
     assert p.writable_paths == ["/var/lib/logger"] and p.build["runtime"] == "slim"
     df = render.render(p)["Dockerfile"]
     assert "mkdir -p /var/lib/logger" in df and "chown 10001:10001 /var/lib/logger" in df
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_library_only_cmake_is_not_an_app(tmp_path):
-    root = make(tmp_path, {"CMakeLists.txt": "project(lib C)\nadd_library(lib lib.c)\n", "lib.c": "int f(void){return 1;}\n"})
+    root = write_tree(tmp_path / "proj", {"CMakeLists.txt": "project(lib C)\nadd_library(lib lib.c)\n", "lib.c": "int f(void){return 1;}\n"})
     with pytest.raises(AnalysisError, match="no executable target"):
         build_profile(root)
 
 
 def test_python_project_with_a_makefile_stays_python(tmp_path):
-    root = make(tmp_path, {"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    root = write_tree(tmp_path / "proj", {"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n",
                            "Makefile": "test:\n\tpytest\n", "ext/speed.c": "int f(void){return 1;}\n"})
     assert build_profile(root).language == "python"

@@ -1,11 +1,7 @@
 """Go analyzer answers (go.mod, main packages, cgo, env/ports) and the Dockerfiles rendered from them."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,7 @@ from containerize import render
 from containerize.analyzers import detect_all
 from containerize.checklist import AnalysisError, build_profile
 from containerize.scan import SourceTree
+from projects import lint, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -37,35 +34,10 @@ func main() {
 """
 
 
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "proj"
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
-
-
-def hadolint(tmp_path: Path, text: str) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(text)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
-
-
-def stages(dockerfile: str) -> list[str]:
-    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
-
-
 def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
     profile = build_profile(root, list(sets))
     files = render.render(profile)
-    hadolint(tmp_path, files["Dockerfile"])
+    lint(files["Dockerfile"], tmp_path)
     return profile, files
 
 
@@ -142,7 +114,7 @@ def test_detection_scores():
 
 # -- variations -----------------------------------------------------------------------
 def test_cgo_from_import_c_uses_glibc_runtime(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module example.com/native\n\ngo 1.21\n",
         "main.go": """
             package main
@@ -165,7 +137,7 @@ def test_cgo_from_import_c_uses_glibc_runtime(tmp_path):
 
 
 def test_cgo_dependency_and_gin_default_port(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": """
             module github.com/acme/shop/v2
 
@@ -209,7 +181,7 @@ def test_cgo_dependency_and_gin_default_port(tmp_path):
 
 def test_picks_the_serving_main_package_then_the_one_named_like_the_module(tmp_path):
     tool = "package main\n\nfunc main() {}\n"
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module example.com/billing\n\ngo 1.22\n",
         "cmd/aaa-tool/main.go": tool,
         "cmd/billing/main.go": tool,
@@ -224,7 +196,7 @@ def test_picks_the_serving_main_package_then_the_one_named_like_the_module(tmp_p
 
 
 def test_env_helpers_and_fallbacks(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module example.com/svc\n\ngo 1.22\n",
         "main.go": """
             package main
@@ -257,7 +229,7 @@ def test_env_helpers_and_fallbacks(tmp_path):
 
 
 def test_vendored_modules_build_without_download(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module example.com/v\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n",
         "go.sum": "",
         "main.go": 'package main\n\nimport "github.com/google/uuid"\n\nfunc main() { println(uuid.NewString()) }\n',
@@ -269,7 +241,7 @@ def test_vendored_modules_build_without_download(tmp_path):
 
 
 def test_local_replace_is_copied_before_download(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ./lib\n",
         "go.sum": "",
         "main.go": "package main\n\nfunc main() {}\n",
@@ -282,7 +254,7 @@ def test_local_replace_is_copied_before_download(tmp_path):
 
 
 def test_no_go_version_defaults_and_is_unsure(tmp_path):
-    root = make(tmp_path, {"go.mod": "module x\n", "main.go": "package main\n\nfunc main() {}\n"})
+    root = write_tree(tmp_path / "proj", {"go.mod": "module x\n", "main.go": "package main\n\nfunc main() {}\n"})
     p = build_profile(root)
     assert p.runtime_version == "1.24" and p.confidence("runtime_version") < 0.5
 
@@ -295,19 +267,19 @@ def test_no_go_version_defaults_and_is_unsure(tmp_path):
     ({"main.go": "package main\n\nfunc main() {}\n"}, "no go.mod"),
 ])
 def test_broken_projects_fail_clearly(tmp_path, files, message):
-    root = make(tmp_path, files)
+    root = write_tree(tmp_path / "proj", files)
     with pytest.raises(AnalysisError, match=re.escape(message)):
         build_profile(root, [("language", "go")])
 
 
 def test_loose_go_files_are_a_weak_claim(tmp_path):
-    root = make(tmp_path, {"main.go": "package main\n\nfunc main() {}\n"})
+    root = write_tree(tmp_path / "proj", {"main.go": "package main\n\nfunc main() {}\n"})
     claims = {c.language: c.score for c in detect_all(SourceTree(root))}
     assert claims["go"] < 50
 
 
 def test_gorm_and_redigo_imply_services(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "go.mod": "module x\n\ngo 1.22\n\nrequire (\n\tgorm.io/driver/postgres v1.5.9\n\tgithub.com/gomodule/redigo v1.9.2\n)\n",
         "go.sum": "",
         "main.go": 'package main\n\nimport "os"\n\nfunc main() { _ = os.Getenv("DATABASE_URL") }\n',

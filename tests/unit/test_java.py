@@ -1,10 +1,7 @@
 """Java analyzer answers (Maven, Gradle, Spring Boot) and the Dockerfiles rendered from them."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,33 +9,9 @@ import yaml
 
 from containerize import render
 from containerize.checklist import AnalysisError, build_profile
+from projects import lint, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "proj"
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
-
-
-def hadolint(tmp_path: Path, text: str) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(text)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
-
-
-def stages(dockerfile: str) -> list[str]:
-    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
 
 
 def check_structure(dockerfile: str, resolve: str) -> None:
@@ -72,7 +45,7 @@ def test_maven_fixture_without_dependencies(tmp_path):
     assert 'CMD ["java", "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", "/opt/probe", "Probe", "8080", "/health", "PORT"]' in df
     assert "javac Probe.java" in stages(df)[0]
     assert "target/" in files[".dockerignore"]
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_spring_boot_maven_fixture(tmp_path):
@@ -95,7 +68,7 @@ def test_spring_boot_maven_fixture(tmp_path):
     assert '"/actuator/health"' in df and "EXPOSE 8081" in df
     compose = yaml.safe_load(files["compose.yaml"])
     assert "postgres" in compose["services"] and "database_url" in compose["secrets"]
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_gradle_spring_boot_fixture(tmp_path):
@@ -110,7 +83,7 @@ def test_gradle_spring_boot_fixture(tmp_path):
     check_structure(df, "gradle --no-daemon -q dependencies")
     assert "FROM gradle:${GRADLE_VERSION}-jdk${JAVA_VERSION}-jammy AS build" in df
     assert "COPY build.gradle.kts settings.gradle.kts ./" in df and "COPY gradle gradle" in df
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 # -- variants ---------------------------------------------------------------------
@@ -143,19 +116,19 @@ def test_shaded_jar_with_attached_classifier(tmp_path):
             <mainClass>org.acme.Main</mainClass></transformer></transformers>
         </configuration></execution></executions>
       </plugin></plugins></build>"""
-    root = make(tmp_path, {"pom.xml": POM.format(artifact="tool", body=plugins), "src/main/java/org/acme/Main.java": MAIN})
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="tool", body=plugins), "src/main/java/org/acme/Main.java": MAIN})
     p = build_profile(root)
     assert p.runtime_version == "8" and p.build["jar_mode"] == "jar"
     assert p.build["copy_artifact"] == "cp target/tool-2.1-shaded.jar /out/app.jar"
     assert p.ports == [] and p.env_var("TARGET") is not None
     df = render.render(p)["Dockerfile"]
     assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "Probe" not in df
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_plain_jar_with_dependencies_runs_on_a_classpath(tmp_path):
     deps = """<dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>2.0.9</version></dependency></dependencies>"""
-    root = make(tmp_path, {"pom.xml": POM.format(artifact="batch", body=deps), "src/main/java/org/acme/Main.java": MAIN})
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="batch", body=deps), "src/main/java/org/acme/Main.java": MAIN})
     p = build_profile(root)
     assert p.build["jar_mode"] == "classpath"
     assert "dependency:copy-dependencies" in p.build["package"]
@@ -167,18 +140,18 @@ def test_multi_module_maven_builds_the_app_module(tmp_path):
     parent = POM.format(artifact="parent", body="<packaging>pom</packaging><modules><module>lib</module><module>web</module></modules>")
     web = POM.format(artifact="web", body="""<build><plugins><plugin><groupId>org.springframework.boot</groupId>
         <artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build>""")
-    root = make(tmp_path, {"pom.xml": parent, "lib/pom.xml": POM.format(artifact="lib", body=""),
+    root = write_tree(tmp_path / "proj", {"pom.xml": parent, "lib/pom.xml": POM.format(artifact="lib", body=""),
                            "web/pom.xml": web, "web/src/main/java/org/acme/Main.java": MAIN,
                            "lib/src/main/java/org/acme/Util.java": "package org.acme; class Util {}"})
     p = build_profile(root)
     assert p.build["dep_copies"] == [("pom.xml", "./"), ("lib/pom.xml", "lib/"), ("web/pom.xml", "web/")]
     assert p.build["package"].endswith("-pl web -am")
     assert p.build["copy_artifact"] == "cp web/target/web-2.1.jar /out/app.jar"
-    hadolint(tmp_path, render.render(p)["Dockerfile"])
+    lint(render.render(p)["Dockerfile"], tmp_path)
 
 
 def test_gradle_wrapper_and_application_plugin(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "settings.gradle": "rootProject.name = 'cli'\n",
         "build.gradle": """
             plugins { id 'application' }
@@ -203,7 +176,7 @@ def test_gradle_wrapper_and_application_plugin(tmp_path):
     assert "COPY gradlew build.gradle settings.gradle ./" in df
     assert "chmod +x gradlew && ./gradlew --no-daemon -q dependencies" in df
     assert "GRADLE_VERSION" not in df
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
 
 
 def test_jar_from_a_volume(tmp_path):
@@ -219,34 +192,34 @@ def test_jar_from_a_volume(tmp_path):
     assert df.rstrip().endswith('CMD ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]')
     compose = yaml.safe_load(files["compose.yaml"])
     assert "./app/app.jar:/app/app.jar:ro" in compose["services"]["app"]["volumes"]
-    hadolint(tmp_path, df)
+    lint(df, tmp_path)
     # another mount point: the command follows it
     p = build_profile(project, [("read_paths", "/opt/jars/service.jar")])
     assert 'CMD ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/jars/service.jar"]' in render.render(p)["Dockerfile"]
 
 
 def test_detection_beats_loose_files(tmp_path):
-    root = make(tmp_path, {"pom.xml": POM.format(artifact="x", body=""), "src/main/java/org/acme/Main.java": MAIN,
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="x", body=""), "src/main/java/org/acme/Main.java": MAIN,
                            "scripts/tool.py": "print('hi')\n"})
     p = build_profile(root)
     assert p.language == "java"
 
 
 def test_malformed_pom(tmp_path):
-    root = make(tmp_path, {"pom.xml": "<project><artifactId>x</artifactId>", "src/Main.java": MAIN})
+    root = write_tree(tmp_path / "proj", {"pom.xml": "<project><artifactId>x</artifactId>", "src/Main.java": MAIN})
     with pytest.raises(AnalysisError, match="pom.xml: not valid XML"):
         build_profile(root)
 
 
 def test_not_a_pom(tmp_path):
-    root = make(tmp_path, {"pom.xml": "<settings/>", "src/Main.java": MAIN})
+    root = write_tree(tmp_path / "proj", {"pom.xml": "<settings/>", "src/Main.java": MAIN})
     with pytest.raises(AnalysisError, match="not a Maven POM"):
         build_profile(root)
 
 
 def test_no_main_class(tmp_path):
     deps = """<dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.9</version></dependency></dependencies>"""
-    root = make(tmp_path, {"pom.xml": POM.format(artifact="lib", body=deps),
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="lib", body=deps),
                            "src/main/java/org/acme/Util.java": "package org.acme; public class Util {}"})
     with pytest.raises(AnalysisError, match="no main class found"):
         build_profile(root)

@@ -1,10 +1,7 @@
 """The Node.js analyzer: package managers, versions, start commands, ports, SPAs; rendered Dockerfiles."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,31 +9,9 @@ import pytest
 from containerize import render
 from containerize.analyzers.node.package import pick_major
 from containerize.checklist import AnalysisError, build_profile
+from projects import lint, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def write(root: Path, files: dict[str, str | dict]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content, indent=2) if isinstance(content, dict) else content)
-    return root
-
-
-def hadolint(text: str, tmp_path: Path) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(text)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
-
-
-def stages(dockerfile: str) -> list[str]:
-    parts = dockerfile.split("\nFROM ")
-    return ["FROM " + p for p in parts[1:]]
 
 
 # -- the fixtures -----------------------------------------------------------------------------
@@ -101,7 +76,7 @@ def test_vite_fixture_is_a_spa_on_nginx():
 def test_fixture_dockerfiles_pass_hadolint_and_follow_the_rules(fixture, tmp_path):
     files = render.render(build_profile(FIXTURES / fixture))
     text = files["Dockerfile"]
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
     assert "# syntax" not in text and "<<" not in text and "--link" not in text and "alpine" not in text
     assert "ARG NODE_VERSION=" in text and "bookworm" in text
     final = stages(text)[-1]
@@ -134,21 +109,21 @@ SERVER = "const express = require('express');\nconst app = express();\napp.liste
     ({}, "npm", "npm install --omit=dev"),
 ])
 def test_package_manager_from_lockfiles(tmp_path, files, manager, install):
-    write(tmp_path, {"package.json": pkg(), "server.js": SERVER, **files})
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER, **files})
     p = build_profile(tmp_path)
     assert p.package_manager == manager
     text = render.render(p)["Dockerfile"]
     assert install in text
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
 
 
 def test_pnpm_version_follows_the_lockfile(tmp_path):
-    write(tmp_path, {"package.json": pkg(), "server.js": SERVER, "pnpm-lock.yaml": "lockfileVersion: '6.0'\n"})
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER, "pnpm-lock.yaml": "lockfileVersion: '6.0'\n"})
     assert build_profile(tmp_path).build["manager_version"].startswith("8.")
 
 
 def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
-    write(tmp_path, {"package.json": pkg(packageManager="yarn@4.5.0"), "server.js": SERVER,
+    write_tree(tmp_path, {"package.json": pkg(packageManager="yarn@4.5.0"), "server.js": SERVER,
                      "yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.5.0.cjs\n",
                      ".yarn/releases/yarn-4.5.0.cjs": "// yarn\n"})
     p = build_profile(tmp_path)
@@ -157,18 +132,18 @@ def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
     assert "YARN_NODE_LINKER=node-modules" in text and "corepack yarn workspaces focus --all --production" in text
     assert "COPY .yarn/releases ./.yarn/releases" in text
     assert any("Plug'n'Play" in w for w in p.warnings)
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
 
 
 def test_package_manager_field_beats_lockfiles(tmp_path):
-    write(tmp_path, {"package.json": pkg(packageManager="pnpm@9.1.0"), "server.js": SERVER,
+    write_tree(tmp_path, {"package.json": pkg(packageManager="pnpm@9.1.0"), "server.js": SERVER,
                      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "yarn.lock": "# yarn lockfile v1\n"})
     p = build_profile(tmp_path)
     assert p.package_manager == "pnpm" and p.build["manager_version"] == "9.1.0"
 
 
 def test_no_lockfile_warns(tmp_path):
-    write(tmp_path, {"package.json": pkg(), "server.js": SERVER})
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER})
     assert any("no lockfile" in w for w in build_profile(tmp_path).warnings)
 
 
@@ -185,7 +160,7 @@ def test_pick_major(spec, major):
 @pytest.mark.parametrize("nvmrc, version", [("v20.11.1\n", "20.11.1"), ("lts/iron\n", "20"), ("lts/*\n", "22"),
                                              ("18\n", "18")])
 def test_nvmrc(tmp_path, nvmrc, version):
-    write(tmp_path, {"package.json": pkg(engines={"node": ">=16"}), "server.js": SERVER, ".nvmrc": nvmrc})
+    write_tree(tmp_path, {"package.json": pkg(engines={"node": ">=16"}), "server.js": SERVER, ".nvmrc": nvmrc})
     assert build_profile(tmp_path).runtime_version == version
 
 
@@ -199,19 +174,19 @@ def test_nvmrc(tmp_path, nvmrc, version):
     ("fastify start -l info app.js", ["/app/node_modules/.bin/fastify", "start", "-l", "info", "app.js"]),
 ])
 def test_start_script(tmp_path, start, argv):
-    write(tmp_path, {"package.json": pkg(scripts={"start": start}), "server.js": SERVER})
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": start}), "server.js": SERVER})
     assert build_profile(tmp_path).entrypoint == argv
 
 
 def test_main_then_entry_files(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "main": "lib/web.js", "dependencies": {"koa": "^2"}},
+    write_tree(tmp_path, {"package.json": {"name": "x", "main": "lib/web.js", "dependencies": {"koa": "^2"}},
                      "lib/web.js": "const Koa = require('koa');\nnew Koa().listen(5000);\n"})
     p = build_profile(tmp_path)
     assert p.entrypoint == ["node", "lib/web.js"] and p.ports == [5000] and p.framework == "koa"
 
 
 def test_port_from_a_constant_and_fastify_options(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "dependencies": {"fastify": "^5"}},
+    write_tree(tmp_path, {"package.json": {"name": "x", "dependencies": {"fastify": "^5"}},
                      "index.js": "const PORT = 7070;\nconst app = require('fastify')();\n"
                                  "app.get('/healthz', async () => 'ok');\napp.listen({ port: PORT, host: '0.0.0.0' });\n"})
     p = build_profile(tmp_path)
@@ -219,13 +194,13 @@ def test_port_from_a_constant_and_fastify_options(tmp_path):
 
 
 def test_server_without_literal_port_defaults_to_3000(tmp_path):
-    write(tmp_path, {"package.json": pkg(), "server.js": "require('express')().listen(getPort());\n"})
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": "require('express')().listen(getPort());\n"})
     p = build_profile(tmp_path)
     assert p.ports == [3000]
 
 
 def test_env_destructuring_and_services(tmp_path):
-    write(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "pg": "^8", "ioredis": "^5"}),
+    write_tree(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "pg": "^8", "ioredis": "^5"}),
                      "server.js": SERVER + "const { DATABASE_URL, LOG_LEVEL = 'info' } = process.env;\n"
                                            "const key = process.env['STRIPE_API_KEY'];\n"})
     p = build_profile(tmp_path)
@@ -237,7 +212,7 @@ def test_env_destructuring_and_services(tmp_path):
 
 
 def test_writable_folder_is_owned_by_the_node_user(tmp_path):
-    write(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "multer": "^1"}),
+    write_tree(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "multer": "^1"}),
                      "server.js": SERVER + "const upload = require('multer')({ dest: 'uploads/' });\n"})
     p = build_profile(tmp_path)
     assert p.writable_paths == ["/app/uploads"]
@@ -246,17 +221,17 @@ def test_writable_folder_is_owned_by_the_node_user(tmp_path):
 
 
 def test_a_batch_program_has_no_port_or_healthcheck(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "main": "cli.js", "dependencies": {"ms": "^2"}},
+    write_tree(tmp_path, {"package.json": {"name": "x", "main": "cli.js", "dependencies": {"ms": "^2"}},
                      "cli.js": "console.log(require('ms')(60000));\n", "package-lock.json": "{}\n"})
     p = build_profile(tmp_path)
     assert p.ports == [] and p.entrypoint == ["node", "cli.js"]
     text = render.render(p)["Dockerfile"]
     assert "EXPOSE" not in text and "HEALTHCHECK" not in text
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
 
 
 def test_native_addons_install_on_the_full_image(tmp_path):
-    write(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "bcrypt": "^5"}), "server.js": SERVER,
+    write_tree(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "bcrypt": "^5"}), "server.js": SERVER,
                      "package-lock.json": "{}\n"})
     text = render.render(build_profile(tmp_path))["Dockerfile"]
     assert "FROM node:${NODE_VERSION}-bookworm AS base" in text
@@ -264,20 +239,20 @@ def test_native_addons_install_on_the_full_image(tmp_path):
 
 
 def test_workspaces_copy_the_tree_before_installing(tmp_path):
-    write(tmp_path, {"package.json": pkg(workspaces=["packages/*"]), "server.js": SERVER,
+    write_tree(tmp_path, {"package.json": pkg(workspaces=["packages/*"]), "server.js": SERVER,
                      "package-lock.json": "{}\n", "packages/a/package.json": {"name": "a"}})
     p = build_profile(tmp_path)
     text = render.render(p)["Dockerfile"]
     deps = text[text.index("AS deps"):]
     assert deps.index("COPY . .") < deps.index("npm ci")
     assert any("workspace" in w for w in p.warnings)
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
 
 
 # -- Next.js and SPAs ----------------------------------------------------------------------------
 
 def test_next_standalone(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start"},
+    write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start"},
                                       "dependencies": {"next": "15.0.0", "react": "19.0.0"}},
                      "package-lock.json": "{}\n", "next.config.mjs": "export default { output: 'standalone' };\n",
                      "app/page.js": "export default function Page() { return 'hi'; }\n", "public/logo.svg": "<svg/>"})
@@ -288,16 +263,16 @@ def test_next_standalone(tmp_path):
     final = stages(text)[-1]
     assert "COPY --from=build /app/.next/standalone ./" in final and "COPY --from=build /app/public ./public" in final
     assert "HOSTNAME=0.0.0.0" in final and "AS deps" not in text
-    hadolint(text, tmp_path)
+    lint(text, tmp_path)
 
 
 def test_next_without_standalone_runs_next_start(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start -p 4000"},
+    write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start -p 4000"},
                                       "dependencies": {"next": "15.0.0"}}, "package-lock.json": "{}\n"})
     p = build_profile(tmp_path)
     assert p.entrypoint == ["node", "node_modules/next/dist/bin/next", "start", "-p", "4000"]
     assert "/app/.next/cache" in p.writable_paths
-    hadolint(render.render(p)["Dockerfile"], tmp_path)
+    lint(render.render(p)["Dockerfile"], tmp_path)
 
 
 @pytest.mark.parametrize("files, out", [
@@ -312,14 +287,14 @@ def test_next_without_standalone_runs_next_start(tmp_path):
       "vite.config.ts": "export default { build: { outDir: './public_html' } }\n"}, "public_html"),
 ])
 def test_spa_output_folder(tmp_path, files, out):
-    write(tmp_path, {**files, "package-lock.json": "{}\n", "index.html": "<html></html>"})
+    write_tree(tmp_path, {**files, "package-lock.json": "{}\n", "index.html": "<html></html>"})
     p = build_profile(tmp_path)
     assert p.language == "node" and p.build["kind"] == "spa" and p.build["out_dir"] == out
     assert f"COPY --from=build /app/{out}/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
 
 
 def test_spa_build_time_variables_are_a_warning(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "^7"}},
+    write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "^7"}},
                      "src/main.js": "fetch(import.meta.env.VITE_API_URL)\n"})
     assert any("VITE_API_URL" in w for w in build_profile(tmp_path).warnings)
 
@@ -337,7 +312,7 @@ FLASK_WITH_ASSETS = {
 
 
 def test_flask_app_with_an_assets_package_json_is_python(tmp_path):
-    write(tmp_path, FLASK_WITH_ASSETS)
+    write_tree(tmp_path, FLASK_WITH_ASSETS)
     p = build_profile(tmp_path)
     assert p.language == "python"
     scores = {c["language"]: c["score"] for c in p.candidates if "language" in c}
@@ -348,7 +323,7 @@ def test_flask_app_with_an_assets_package_json_is_python(tmp_path):
 def test_flask_with_a_vite_asset_build_is_still_python_and_node_can_be_chosen(tmp_path):
     files = dict(FLASK_WITH_ASSETS, **{"package.json": {"name": "assets", "scripts": {"build": "vite build"},
                                                        "devDependencies": {"vite": "^7"}}})
-    write(tmp_path, files)
+    write_tree(tmp_path, files)
     assert build_profile(tmp_path).language == "python"
     chosen = build_profile(tmp_path, [("language", "node")])
     assert chosen.language == "node" and chosen.build["kind"] == "spa"
@@ -357,18 +332,18 @@ def test_flask_with_a_vite_asset_build_is_still_python_and_node_can_be_chosen(tm
 # -- broken input ---------------------------------------------------------------------------------
 
 def test_broken_package_json_is_a_clear_error(tmp_path):
-    write(tmp_path, {"package.json": '{"name": "x",\n  "scripts": {\n}', "server.js": SERVER})
+    write_tree(tmp_path, {"package.json": '{"name": "x",\n  "scripts": {\n}', "server.js": SERVER})
     with pytest.raises(AnalysisError, match=r"package.json:\d+: not valid JSON"):
         build_profile(tmp_path)
 
 
 def test_package_json_that_is_not_an_object(tmp_path):
-    write(tmp_path, {"package.json": "[1, 2]\n"})
+    write_tree(tmp_path, {"package.json": "[1, 2]\n"})
     with pytest.raises(AnalysisError, match="JSON object"):
         build_profile(tmp_path)
 
 
 def test_next_without_a_build_script_is_an_error(tmp_path):
-    write(tmp_path, {"package.json": {"name": "x", "dependencies": {"next": "15"}}})
+    write_tree(tmp_path, {"package.json": {"name": "x", "dependencies": {"next": "15"}}})
     with pytest.raises(AnalysisError, match="build script"):
         build_profile(tmp_path)

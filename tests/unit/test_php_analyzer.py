@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,38 +10,9 @@ import yaml
 from containerize import render
 from containerize.analyzers.php import php_version
 from containerize.checklist import AnalysisError, build_profile
+from projects import lint, profile_of, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def profile_of(name: str, **sets):
-    return build_profile(FIXTURES / name, list(sets.items()))
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
-
-
-def hadolint_clean(dockerfile: str, tmp_path: Path) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(dockerfile)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + dockerfile
-
-
-def stages(dockerfile: str) -> list[str]:
-    """The text of each stage, from its FROM line."""
-    parts = dockerfile.split("\nFROM ")
-    return ["FROM " + part for part in parts[1:]]
 
 
 # -- analysis -------------------------------------------------------------------
@@ -102,7 +69,7 @@ def test_php_version_from_constraint(constraint, version):
 
 
 def test_platform_php_wins(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path, {
         "composer.json": '{"require": {"php": "^8.1"}, "config": {"platform": {"php": "8.2.10"}}}',
         "index.php": "<?php echo 'hi';",
     })
@@ -110,7 +77,7 @@ def test_platform_php_wins(tmp_path):
 
 
 def test_packages_without_a_lock_warn_and_copy_only_the_manifest(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path, {
         "composer.json": '{"require": {"php": "^8.2", "slim/slim": "^4.12", "ext-gd": "*", "ext-redis": "*"}}',
         "public/index.php": "<?php require __DIR__ . '/../vendor/autoload.php';\n$dsn = $_SERVER['DATABASE_URL'] ?? '';",
     })
@@ -124,16 +91,16 @@ def test_packages_without_a_lock_warn_and_copy_only_the_manifest(tmp_path):
     assert "docker-php-ext-configure gd --with-freetype --with-jpeg" in dockerfile
     assert "pecl install redis" in dockerfile and "docker-php-ext-enable opcache redis" in dockerfile
     assert "HTTP_HOST" not in p.build["pass_env"]
-    hadolint_clean(dockerfile, tmp_path)
+    lint(dockerfile, tmp_path)
 
 
 def test_server_variables_are_not_settings(tmp_path):
-    root = make(tmp_path, {"index.php": "<?php echo $_SERVER['REQUEST_URI'], $_SERVER['HTTP_HOST'], getenv('HOME');"})
+    root = write_tree(tmp_path, {"index.php": "<?php echo $_SERVER['REQUEST_URI'], $_SERVER['HTTP_HOST'], getenv('HOME');"})
     assert build_profile(root).env == []
 
 
 def test_unknown_extension_is_a_warning(tmp_path):
-    root = make(tmp_path, {"composer.json": '{"require": {"ext-frobnicate": "*"}}', "index.php": "<?php"})
+    root = write_tree(tmp_path, {"composer.json": '{"require": {"ext-frobnicate": "*"}}', "index.php": "<?php"})
     p = build_profile(root)
     assert any("frobnicate" in w for w in p.warnings)
 
@@ -144,13 +111,13 @@ def test_unknown_extension_is_a_warning(tmp_path):
     ('{"require": ["php"]}', 'composer.json: "require" must be an object'),
 ])
 def test_broken_composer_json_is_a_clear_error(tmp_path, text, message):
-    root = make(tmp_path, {"composer.json": text, "index.php": "<?php"})
+    root = write_tree(tmp_path, {"composer.json": text, "index.php": "<?php"})
     with pytest.raises(AnalysisError, match=message.replace("[", r"\[").replace('"', '"')):
         build_profile(root, [("language", "php")])
 
 
 def test_broken_composer_lock_is_a_clear_error(tmp_path):
-    root = make(tmp_path, {"composer.json": '{"require": {"monolog/monolog": "^3"}}', "composer.lock": "{",
+    root = write_tree(tmp_path, {"composer.json": '{"require": {"monolog/monolog": "^3"}}', "composer.lock": "{",
                            "index.php": "<?php"})
     with pytest.raises(AnalysisError, match="composer.lock: invalid JSON"):
         build_profile(root)
@@ -161,7 +128,7 @@ def test_broken_composer_lock_is_a_clear_error(tmp_path):
 def test_rendered_dockerfile_is_hadolint_clean(tmp_path, fixture):
     files = render.render(profile_of(fixture))
     dockerfile = files["Dockerfile"]
-    hadolint_clean(dockerfile, tmp_path)
+    lint(dockerfile, tmp_path)
     assert "# syntax=" not in dockerfile and "alpine" not in dockerfile and "<<" not in dockerfile
     runtime = stages(dockerfile)[-1]
     assert runtime.startswith("FROM php:${PHP_VERSION}-apache-bookworm")

@@ -2,26 +2,14 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from containerize.checklist import AnalysisError, build_profile
+from projects import profile_of, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def profile_of(name: str, **sets):
-    return build_profile(FIXTURES / name, list(sets.items()))
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
 
 
 def test_flask_port_from_env_var():
@@ -100,7 +88,7 @@ def test_set_overrides_answers():
 
 
 def test_procfile_and_pyproject_versions(tmp_path):
-    make(tmp_path, {
+    write_tree(tmp_path, {
         "pyproject.toml": """
             [project]
             name = "svc"
@@ -119,7 +107,7 @@ def test_procfile_and_pyproject_versions(tmp_path):
 
 
 def test_settings_class_env_vars(tmp_path):
-    make(tmp_path, {
+    write_tree(tmp_path, {
         "requirements.txt": "fastapi\npydantic-settings\nuvicorn\n",
         "main.py": """
             from fastapi import FastAPI
@@ -155,19 +143,19 @@ def test_inspect_json_contract(tmp_path):
 # -- broken inputs: a clear message, never a traceback ----------------------
 
 def test_malformed_pyproject(tmp_path):
-    make(tmp_path, {"pyproject.toml": "[project\nname = 'x'\n", "app.py": "print(1)\n"})
+    write_tree(tmp_path, {"pyproject.toml": "[project\nname = 'x'\n", "app.py": "print(1)\n"})
     with pytest.raises(AnalysisError, match=r"pyproject.toml: invalid TOML"):
         build_profile(tmp_path)
 
 
 def test_malformed_requirements(tmp_path):
-    make(tmp_path, {"requirements.txt": "flask==3.0\n{{ not a requirement\n", "app.py": "print(1)\n"})
+    write_tree(tmp_path, {"requirements.txt": "flask==3.0\n{{ not a requirement\n", "app.py": "print(1)\n"})
     with pytest.raises(AnalysisError, match=r"requirements.txt:2: not a requirement"):
         build_profile(tmp_path)
 
 
 def test_binary_and_non_utf8_files_are_skipped(tmp_path):
-    make(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n"})
+    write_tree(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n"})
     (tmp_path / "blob.py").write_bytes(b"\x00\x01\x02binary\xff")
     (tmp_path / "latin.py").write_bytes("caf\xe9 = 1\n".encode("latin-1"))
     p = build_profile(tmp_path)
@@ -175,7 +163,7 @@ def test_binary_and_non_utf8_files_are_skipped(tmp_path):
 
 
 def test_symlink_loop(tmp_path):
-    make(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n"})
+    write_tree(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n"})
     (tmp_path / "loop").symlink_to(tmp_path)
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "b").symlink_to(tmp_path / "a")
@@ -188,7 +176,7 @@ def test_unreadable_directory(tmp_path, monkeypatch):
 
     import containerize.scan as scan
 
-    make(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n", "secret/x.py": "x = 1\n"})
+    write_tree(tmp_path, {"app.py": "if __name__ == '__main__':\n    print('hi')\n", "secret/x.py": "x = 1\n"})
     real_scandir = os.scandir
 
     def scandir(path):  # root reads any folder whatever its mode: refuse this one as the kernel would
@@ -217,7 +205,7 @@ def test_missing_directory(tmp_path):
 
 
 def test_flask_factory_and_gunicorn_config(tmp_path):
-    make(tmp_path, {
+    write_tree(tmp_path, {
         "requirements.txt": "flask\ngunicorn\n",
         "gunicorn.conf.py": "bind = '0.0.0.0:7000'\nworkers = 2\n",
         "shop/__init__.py": """
@@ -236,7 +224,7 @@ def test_flask_factory_and_gunicorn_config(tmp_path):
 
 
 def test_uvicorn_run_port_and_runtime_txt(tmp_path):
-    make(tmp_path, {
+    write_tree(tmp_path, {
         "requirements.txt": "starlette\nuvicorn\n",
         "runtime.txt": "python-3.11.9\n",
         "serve.py": """
@@ -256,7 +244,7 @@ def test_uvicorn_run_port_and_runtime_txt(tmp_path):
 
 
 def test_ignored_files_are_not_scanned(tmp_path):
-    make(tmp_path, {
+    write_tree(tmp_path, {
         ".gitignore": "generated/\n",
         "app.py": "if __name__ == '__main__':\n    print('hi')\n",
         "generated/server.py": "from flask import Flask\napp = Flask(__name__)\n",

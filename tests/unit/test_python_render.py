@@ -1,17 +1,14 @@
 """Rendered Python Dockerfiles for each way of declaring dependencies: hadolint-clean and well-ordered."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
 
 from containerize import render
 from containerize.checklist import build_profile
+from projects import lint, write_tree
 
 PROJECTS = {
     "pipenv": {
@@ -55,33 +52,13 @@ PROJECTS = {
 }
 
 
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path
-
-
-def hadolint_or_skip() -> str:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    return exe
-
-
 @pytest.mark.parametrize("kind", sorted(PROJECTS))
 def test_rendered_dockerfile_is_clean_and_ordered(tmp_path, kind):
-    root = make(tmp_path, PROJECTS[kind])
+    root = write_tree(tmp_path, PROJECTS[kind])
     profile = build_profile(root)
     files = render.render(profile)
     dockerfile = files["Dockerfile"]
-    (tmp_path / "Dockerfile.out").write_text(dockerfile)
-    done = subprocess.run([hadolint_or_skip(), "--no-color", str(tmp_path / "Dockerfile.out")],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + dockerfile
+    lint(dockerfile, tmp_path)
     assert "# syntax=" not in dockerfile
     build, runtime = dockerfile.split("# ---- runtime")
     # dependencies are installed before the source is copied
@@ -93,7 +70,7 @@ def test_rendered_dockerfile_is_clean_and_ordered(tmp_path, kind):
 
 
 def test_native_dependencies_split_between_stages(tmp_path):
-    profile = build_profile(make(tmp_path, PROJECTS["mysql"]))
+    profile = build_profile(write_tree(tmp_path, PROJECTS["mysql"]))
     assert profile.system_packages["runtime"] == ["libmariadb3"]
     assert [s.kind for s in profile.services] == ["mysql"]
     dockerfile = render.render(profile)["Dockerfile"]
@@ -103,7 +80,7 @@ def test_native_dependencies_split_between_stages(tmp_path):
 
 
 def test_pipenv_and_pdm_use_their_locks(tmp_path):
-    pipenv = render.render(build_profile(make(tmp_path / "a", PROJECTS["pipenv"])))["Dockerfile"]
+    pipenv = render.render(build_profile(write_tree(tmp_path / "a", PROJECTS["pipenv"])))["Dockerfile"]
     assert "COPY Pipfile Pipfile.lock ./" in pipenv and "pipenv requirements" in pipenv
-    pdm = render.render(build_profile(make(tmp_path / "b", PROJECTS["pdm"])))["Dockerfile"]
+    pdm = render.render(build_profile(write_tree(tmp_path / "b", PROJECTS["pdm"])))["Dockerfile"]
     assert "COPY pyproject.toml pdm.lock ./" in pdm and "pdm export" in pdm

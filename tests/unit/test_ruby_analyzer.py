@@ -1,10 +1,6 @@
 """The Ruby analyzer's answers on the fixtures and on hand-made inputs, and its rendered files."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,32 +8,9 @@ import yaml
 
 from containerize import render
 from containerize.checklist import AnalysisError, build_profile
+from projects import lint, profile_of, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def profile_of(name: str, **sets):
-    return build_profile(FIXTURES / name, list(sets.items()))
-
-
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return tmp_path
-
-
-def hadolint_clean(dockerfile: str, tmp_path: Path) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(dockerfile)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + dockerfile
 
 
 def stages(dockerfile: str) -> dict[str, str]:
@@ -120,7 +93,7 @@ def test_rack_app():
 
 
 def test_rails_credentials_ask_for_the_master_key(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path, {
         "Gemfile": 'gem "rails"\ngem "puma"\n', "config/application.rb": "module X; end\n",
         "config/credentials.yml.enc": "abc", "bin/rails": "#!/usr/bin/env ruby\n",
     })
@@ -131,7 +104,7 @@ def test_rails_credentials_ask_for_the_master_key(tmp_path):
 
 
 def test_sinatra_classic_app(tmp_path):
-    root = make(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK,
+    root = write_tree(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK,
                            "app.rb": "require 'sinatra'\nset :port, 4567\nget('/ping') { 'pong' }\n"})
     p = build_profile(root)
     assert p.framework == "sinatra" and p.entrypoint == ["bundle", "exec", "ruby", "app.rb"]
@@ -139,7 +112,7 @@ def test_sinatra_classic_app(tmp_path):
 
 
 def test_procfile_web_process_wins(tmp_path):
-    root = make(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+    root = write_tree(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
                            "Procfile": "web: bundle exec puma -p 5000\n"})
     p = build_profile(root)
     assert p.entrypoint == ["bundle", "exec", "puma", "-p", "5000"] and p.ports == [5000]
@@ -152,12 +125,12 @@ def test_procfile_web_process_wins(tmp_path):
     ({"Gemfile": 'gem "rack"\n', "Gemfile.lock": "DEPENDENCIES\n  rack\n\nRUBY VERSION\n   ruby 3.1.4p223\n"}, "3.1.4"),
 ])
 def test_ruby_version_sources(tmp_path, files, version):
-    root = make(tmp_path, {"main.rb": "puts 1\n", **files})
+    root = write_tree(tmp_path, {"main.rb": "puts 1\n", **files})
     assert build_profile(root, [("language", "ruby")]).runtime_version == version
 
 
 def test_broken_lockfile_is_a_clear_error(tmp_path):
-    root = make(tmp_path, {"Gemfile": 'gem "rack"\n', "Gemfile.lock": "<<<<<<< HEAD\nnot a lock\n", "config.ru": ""})
+    root = write_tree(tmp_path, {"Gemfile": 'gem "rack"\n', "Gemfile.lock": "<<<<<<< HEAD\nnot a lock\n", "config.ru": ""})
     with pytest.raises(AnalysisError, match="Gemfile.lock: not a Bundler lockfile"):
         build_profile(root)
 
@@ -167,7 +140,7 @@ def test_broken_lockfile_is_a_clear_error(tmp_path):
 def test_rendered_dockerfile_is_hadolint_clean(tmp_path, fixture):
     files = render.render(profile_of(fixture))
     dockerfile = files["Dockerfile"]
-    hadolint_clean(dockerfile, tmp_path)
+    lint(dockerfile, tmp_path)
     assert "# syntax=" not in dockerfile and "alpine" not in dockerfile and "<<" not in dockerfile
     final = stages(dockerfile)["final"]
     assert "USER 10001:10001" in final and "build-essential" not in final
@@ -218,9 +191,9 @@ def test_no_gems_is_a_single_stage():
 
 
 def test_gemfile_without_lock_copies_only_the_gemfile(tmp_path):
-    root = make(tmp_path, {"Gemfile": GEMS, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n"})
+    root = write_tree(tmp_path, {"Gemfile": GEMS, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n"})
     p = build_profile(root)
     dockerfile = render.render(p)["Dockerfile"]
     assert "COPY Gemfile ./" in dockerfile and "BUNDLER_VERSION" not in dockerfile
     assert "BUNDLE_DEPLOYMENT" not in dockerfile  # deployment mode needs a lockfile
-    hadolint_clean(dockerfile, tmp_path)
+    lint(dockerfile, tmp_path)

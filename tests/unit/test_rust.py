@@ -1,11 +1,7 @@
 """Rust analyzer answers (Cargo.toml, Cargo.lock, toolchains, bins, workspaces) and the rendered Dockerfiles."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,7 @@ from containerize import render
 from containerize.analyzers import detect_all
 from containerize.checklist import AnalysisError, build_profile
 from containerize.scan import SourceTree
+from projects import lint, stages, write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -27,35 +24,10 @@ fn main() {
 """
 
 
-def make(tmp_path: Path, files: dict[str, str]) -> Path:
-    root = tmp_path / "proj"
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
-    return root
-
-
-def hadolint(tmp_path: Path, text: str) -> None:
-    exe = shutil.which("hadolint")
-    if not exe:
-        if os.environ.get("CONTAINERIZE_REQUIRE_DOCKER") == "1":
-            pytest.fail("hadolint is not on PATH")
-        pytest.skip("hadolint is not on PATH")
-    path = tmp_path / "Dockerfile.lint"
-    path.write_text(text)
-    done = subprocess.run([exe, "--no-color", str(path)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr + "\n" + text
-
-
-def stages(dockerfile: str) -> list[str]:
-    return ["FROM " + s for s in dockerfile.split("\nFROM ")[1:]]
-
-
 def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
     profile = build_profile(root, list(sets))
     files = render.render(profile)
-    hadolint(tmp_path, files["Dockerfile"])
+    lint(files["Dockerfile"], tmp_path)
     return profile, files
 
 
@@ -108,13 +80,13 @@ def test_axum_with_native_tls_and_a_database_secret_gets_slim_with_libssl(tmp_pa
 
 def test_detection_scores(tmp_path):
     assert {c.language: c.score for c in detect_all(SourceTree(FIXTURES / "rust-http"))}["rust"] == 95
-    lib = make(tmp_path, {"Cargo.toml": '[package]\nname = "lib"\nversion = "0.1.0"\n', "src/lib.rs": ""})
+    lib = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "lib"\nversion = "0.1.0"\n', "src/lib.rs": ""})
     assert {c.language: c.score for c in detect_all(SourceTree(lib))}["rust"] == 50
 
 
 # -- variations ---------------------------------------------------------------------
 def test_workspace_with_default_run_and_members(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Cargo.toml": """
             [workspace]
             members = ["crates/*", "tools/cli"]
@@ -162,7 +134,7 @@ def test_workspace_with_default_run_and_members(tmp_path):
 
 
 def test_no_lock_no_locked_and_a_warning(tmp_path):
-    root = make(tmp_path, {"Cargo.toml": '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2024"\n',
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2024"\n',
                            "src/main.rs": 'fn main() { println!("{}", std::env::var("NAME").unwrap_or_default()); }\n'})
     p, files = rendered(tmp_path, root)
     assert "--locked" not in files["Dockerfile"] and "COPY Cargo.toml ./" in files["Dockerfile"]
@@ -172,7 +144,7 @@ def test_no_lock_no_locked_and_a_warning(tmp_path):
 
 
 def test_explicit_bin_path_toolchain_channel_and_vendored_openssl(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Cargo.toml": """
             [package]
             name = "gateway"
@@ -212,7 +184,7 @@ def test_explicit_bin_path_toolchain_channel_and_vendored_openssl(tmp_path):
 
 
 def test_secret_means_a_shell_and_writes_get_a_volume(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Cargo.toml": '[package]\nname = "keeper"\nversion = "0.1.0"\n',
         "Cargo.lock": 'version = 3\n\n[[package]]\nname = "keeper"\nversion = "0.1.0"\n',
         "src/main.rs": """
@@ -240,7 +212,7 @@ def test_secret_means_a_shell_and_writes_get_a_volume(tmp_path):
 
 
 def test_distroless_compose_passes_secret_files(tmp_path):
-    root = make(tmp_path, {"Cargo.toml": '[package]\nname = "s"\nversion = "0.1.0"\n', "src/main.rs": STD_SERVER})
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "s"\nversion = "0.1.0"\n', "src/main.rs": STD_SERVER})
     p = build_profile(root, [("secret.API_TOKEN", "true")])
     assert p.build["shell"] is False
     files = render.render(p)
@@ -249,7 +221,7 @@ def test_distroless_compose_passes_secret_files(tmp_path):
 
 
 def test_native_libraries_from_the_lock(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Cargo.toml": '[package]\nname = "reporter"\nversion = "0.1.0"\n\n[dependencies]\ndiesel = { version = "2", features = ["postgres"] }\n',
         "Cargo.lock": 'version = 3\n\n[[package]]\nname = "pq-sys"\nversion = "0.6.1"\n\n[[package]]\nname = "reporter"\nversion = "0.1.0"\n',
         "src/main.rs": "fn main() {}\n",
@@ -268,13 +240,13 @@ def test_native_libraries_from_the_lock(tmp_path):
       "Cargo.lock": "version = [\n"}, "Cargo.lock: not valid TOML"),
 ])
 def test_broken_projects_fail_clearly(tmp_path, files, message):
-    root = make(tmp_path, files)
+    root = write_tree(tmp_path / "proj", files)
     with pytest.raises(AnalysisError, match=re.escape(message)):
         build_profile(root, [("language", "rust")])
 
 
 def test_sqlx_and_pooled_clients_imply_services(tmp_path):
-    root = make(tmp_path, {
+    root = write_tree(tmp_path / "proj", {
         "Cargo.toml": """
             [package]
             name = "jobs"

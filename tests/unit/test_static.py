@@ -10,16 +10,9 @@ import pytest
 
 from containerize import render
 from containerize.checklist import AnalysisError, build_profile
+from projects import write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-    return root
 
 
 def test_fixture_is_a_static_site():
@@ -48,21 +41,21 @@ def test_rendered_dockerfile(tmp_path):
 
 
 def test_site_in_a_sub_folder(tmp_path):
-    write(tmp_path, {"public/index.html": "<h1>hi</h1>", "public/app.css": "", "README.md": "# site\n"})
+    write_tree(tmp_path, {"public/index.html": "<h1>hi</h1>", "public/app.css": "", "README.md": "# site\n"})
     p = build_profile(tmp_path)
     assert p.language == "static" and p.build["site_dir"] == "public"
     assert "COPY public/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
 
 
 def test_package_json_without_a_build_keeps_it_static(tmp_path):
-    write(tmp_path, {"index.html": "<h1>hi</h1>",
+    write_tree(tmp_path, {"index.html": "<h1>hi</h1>",
                      "package.json": json.dumps({"name": "x", "devDependencies": {"prettier": "^3"},
                                                  "scripts": {"fmt": "prettier -w ."}})})
     assert build_profile(tmp_path).language == "static"
 
 
 def test_a_package_json_build_hands_it_to_node(tmp_path):
-    write(tmp_path, {"index.html": "<h1>hi</h1>",
+    write_tree(tmp_path, {"index.html": "<h1>hi</h1>",
                      "package.json": json.dumps({"name": "x", "scripts": {"build": "vite build"},
                                                  "devDependencies": {"vite": "^7"}})})
     p = build_profile(tmp_path)
@@ -70,12 +63,12 @@ def test_a_package_json_build_hands_it_to_node(tmp_path):
 
 
 def test_python_app_with_an_index_html_stays_python(tmp_path):
-    write(tmp_path, {"index.html": "<h1>hi</h1>", "requirements.txt": "flask\n",
+    write_tree(tmp_path, {"index.html": "<h1>hi</h1>", "requirements.txt": "flask\n",
                      "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
     assert build_profile(tmp_path).language == "python"
 
 
 def test_forcing_static_without_an_index_is_an_error(tmp_path):
-    write(tmp_path, {"page.txt": "hi"})
+    write_tree(tmp_path, {"page.txt": "hi"})
     with pytest.raises(AnalysisError, match="no index.html"):
         build_profile(tmp_path, [("language", "static")])

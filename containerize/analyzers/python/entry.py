@@ -5,7 +5,6 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from ...profile import Profile
 from ...scan import SourceTree
 from .manifests import Manifests
 
