@@ -121,7 +121,7 @@ def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: 
             why = note.why + (f" ({note.where()})" if note.file else "")
             source = "detected" if note.file or note.confidence >= 0.7 else "default"
         else:
-            if value == "-":
+            if value in ("-", "no"):
                 continue
             why, source = "", "default"
         rows.append({"key": key, "value": value, "why": why, "origin": source})

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def spawn(*args: str) -> "pexpect.spawn":
-    env = dict(os.environ, TERM="xterm-256color", PYTHONUNBUFFERED="1")
+    # a pseudo-terminal without a terminal emulator never answers cursor-position requests
+    env = dict(os.environ, TERM="xterm-256color", PYTHONUNBUFFERED="1", PROMPT_TOOLKIT_NO_CPR="1")
     env.pop("CI", None)
     child = pexpect.spawn(sys.executable, ["-m", "containerize", *args], env=env, cwd=str(ROOT),
                           encoding="utf-8", timeout=DEADLINE, dimensions=(50, 200))
