@@ -141,7 +141,7 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
         saved = answers.load(path) if path.is_dir() else None
         if _asking(interactive, yes, dry_run):
             _check_clash(path, force, dry_run, ci)
-            profile, asked = questionnaire.new_project(path, pairs, saved.pairs() if saved else [])
+            profile, asked = questionnaire.new_project(path, pairs, saved.pairs() if saved else [], interactive)
         else:
             profile = scaffold.new_profile(path, pairs)
         files = scaffold.render_new(profile, ci=ci)

@@ -143,8 +143,9 @@ def plan(profile: Profile, done: set[str]) -> list[str]:
         return key not in done and origin_of(profile, key) == DETECTED
 
     keys = []
-    if open_("language") and len(_languages(profile)) > 1 and profile.confidence("language") < THRESHOLD:
-        keys.append("language")
+    claims = sorted((int(c.get("score") or 0) for c in _languages(profile)), reverse=True)
+    if open_("language") and len(claims) > 1 and claims[1] >= claims[0] - 10:
+        keys.append("language")  # two languages about as likely (the score rule in checklist.build_profile)
     if open_("entrypoint") and _entrypoint_unsure(profile):
         keys.append("entrypoint")
     if open_("ports") and profile.ports and profile.confidence("ports") < THRESHOLD:
@@ -318,7 +319,7 @@ def interview(path, sets: Pairs, explicit: bool) -> tuple[Profile, Pairs]:
     return profile, asked
 
 
-def new_project(path, sets: Pairs, saved: Pairs) -> tuple[Profile, Pairs]:
+def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tuple[Profile, Pairs]:
     """Ask about the app about to be written in an empty folder: language, framework, version,
     port, start command, env vars, services. Answers given on the command line or saved are not asked."""
     given = {k.split(".", 1)[0] for k, _ in sets + saved}
@@ -330,6 +331,8 @@ def new_project(path, sets: Pairs, saved: Pairs) -> tuple[Profile, Pairs]:
     languages = scaffold.languages()
     if not languages:  # pragma: no cover
         raise scaffold.ScaffoldError("no language can start a new project")
+    if not explicit and {"language", "entrypoint"} <= given:
+        return current(), []  # answered before (saved) or on the command line: don't ask again
     say(f"No code in {path} yet: a few questions about the app that will be there.")
     say("(Esc or Ctrl-C cancels; nothing is written until you confirm.)\n")
 

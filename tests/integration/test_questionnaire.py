@@ -226,3 +226,15 @@ def test_init_in_a_pipe_needs_the_language(tmp_path: Path):
     assert done.returncode == 2
     assert "--set language=" in done.stderr and "python" in done.stderr and "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_folder_with_saved_answers_asks_nothing(tmp_path: Path):
+    (tmp_path / "containerize.toml").write_text(
+        'language = "python"\nframework = "fastapi"\nentrypoint = ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'
+        "port = 8000\n")
+    child = spawn(str(tmp_path))
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "Which" not in out
+    assert 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]' in (tmp_path / "Dockerfile").read_text()
+    assert "fastapi" in (tmp_path / "requirements.txt").read_text()
