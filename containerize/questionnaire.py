@@ -282,9 +282,8 @@ def show(profile: Profile, title: str, evidence: bool) -> None:
 def confirm(profile: Profile, changeable: list[str], questions: dict) -> str | None:
     """The summary; returns None to write, or the key of an answer to change."""
     show(profile, "The container files will use:", evidence=False)
-    action = select("Write the container files?", [("write", "Yes, write them"),
-                                                   ("change", "Change an answer"),
-                                                   ("cancel", "No, write nothing")], "write")
+    actions = [("write", "Yes, write them")] + ([("change", "Change an answer")] if changeable else [])
+    action = select("Write the container files?", actions + [("cancel", "No, write nothing")], "write")
     if action == "cancel":
         raise Cancelled()
     if action == "write":

@@ -238,3 +238,29 @@ def test_an_empty_folder_with_saved_answers_asks_nothing(tmp_path: Path):
     assert "Which" not in out
     assert 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0"]' in (tmp_path / "Dockerfile").read_text()
     assert "fastapi" in (tmp_path / "requirements.txt").read_text()
+
+
+def test_an_answer_can_be_changed_at_the_summary(two_scripts: Path):
+    child = spawn("-i", str(two_scripts))
+    child.expect("Which command starts the app")
+    child.expect("something else")
+    child.send(ENTER)  # python main.py
+    child.expect("hold secrets")
+    child.expect("REPORT_TARGET")
+    child.send(ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(DOWN + ENTER)  # Change an answer
+    child.expect("Which answer")
+    child.expect("start command")
+    child.send(ENTER)
+    child.expect("Which command starts the app")
+    child.expect("something else")
+    child.send(DOWN + ENTER)  # python report.py
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert 'CMD ["python", "report.py"]' in (two_scripts / "Dockerfile").read_text()
+    assert 'entrypoint = ["python", "report.py"]' in (two_scripts / "containerize.toml").read_text()
