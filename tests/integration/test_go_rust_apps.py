@@ -127,7 +127,8 @@ def test_rust_std_server_on_distroless_cc_and_a_code_edit(docker, tmp_path):
 
         # a code edit: cargo fetch stays cached, and the new binary (not a stale one from target/) ships
         main = project / "src/main.rs"
-        main.write_text(main.read_text().replace('"hello from rust"', '"hello again from rust"'))
+        main.write_text(main.read_text().replace('"hello from rust"', '"hello again from rust"')
+                        + f"\n// edited {uuid.uuid4().hex}\n")  # new content, never in the build cache
         with rebuilt(project, image.tag + "-edited") as (edited, steps, cached):
             assert_dependency_step_cached(steps, cached, "cargo fetch")
             with running(edited, "-p", "127.0.0.1::8080") as container:

@@ -84,7 +84,7 @@ def test_vite_spa_serves_index_for_client_routes_and_404_stays_static(docker, tm
 def test_code_edit_keeps_the_dependency_install_cached(docker, tmp_path):
     project, _ = generate(tmp_path, "node-express")
     with built_image(project, "node-express") as first:
-        (project / "server.js").write_text((project / "server.js").read_text() + "\n// edited\n")
+        (project / "server.js").write_text((project / "server.js").read_text() + f"\n// edited {uuid.uuid4().hex}\n")
         steps, cached = rebuild_steps(project, first.tag + "-edited")
     assert_dependency_step_cached(steps, cached, "npm ci --omit=dev")
 

@@ -124,7 +124,7 @@ def test_postgres_app_queries_the_database(docker, tmp_path):
 def test_code_edit_keeps_the_dependency_layer_cached(docker, tmp_path):
     project, _ = generate(tmp_path, "python-flask")
     with built_image(project, "python-flask") as first:
-        (project / "app.py").write_text((project / "app.py").read_text() + "\n# edited\n")
+        (project / "app.py").write_text((project / "app.py").read_text() + f"\n# edited {uuid.uuid4().hex}\n")
         steps, cached = rebuild_steps(project, first.tag + "-edited")
     assert_dependency_step_cached(steps, cached, "pip install -r requirements.txt")
 
