@@ -117,7 +117,9 @@ def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]
             raise AnalysisError(message) from None
     if any(k == "services" for _origin, pairs in layers for k, _v in pairs):
         link_given_services(profile)
-    add_server_packages(profile)
+    analyzer = analyzers.get(profile.language or "")
+    if analyzer and analyzer.finish:
+        analyzer.finish(profile)
 
 
 def link_given_services(profile: Profile) -> None:
@@ -145,26 +147,6 @@ def origin_of(profile: Profile, key: str) -> str:
         if head in (SET_ORIGIN, ASKED_ORIGIN, saved_answers.FILE) or head.startswith(saved_answers.PYPROJECT):
             return head
     return DETECTED
-
-
-def add_server_packages(profile: Profile) -> None:
-    """A Python start command given by hand may name a server the project doesn't declare: install it too."""
-    if profile.language != "python" or not profile.entrypoint or not isinstance(profile.build, dict):
-        return
-    from .analyzers.python.entry import GUNICORN, UVICORN
-
-    argv = profile.entrypoint
-    wanted = []
-    if argv[0] == "gunicorn":
-        wanted.append(("gunicorn", GUNICORN))
-    if argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv):
-        wanted.append(("uvicorn", UVICORN))
-    extra = profile.build.setdefault("extra_packages", [])
-    declared = set(profile.dependencies) | set(profile.build.get("starter_requirements", []))
-    for name, spec in wanted:
-        if name in declared or any(e.split("[")[0].split(">")[0].split("=")[0].strip() == name for e in extra):
-            continue
-        extra.append(spec)
 
 
 __all__ = ["AnalysisError", "Evidence", "build_profile", "origin_of"]

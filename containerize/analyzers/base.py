@@ -27,3 +27,5 @@ class Analyzer:
     name: str
     detect: Callable[[SourceTree], Detection | None]
     analyze: Callable[[SourceTree, Profile], None]
+    # after the answers (--set, saved, asked) are applied: adjust what depends on them
+    finish: Callable[[Profile], None] | None = None

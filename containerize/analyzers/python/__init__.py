@@ -125,4 +125,4 @@ def _framework_from_deps(deps: set[str]) -> str | None:
     return None
 
 
-ANALYZER = Analyzer("python", detect, analyze)
+ANALYZER = Analyzer("python", detect, analyze, finish=entry.install_named_server)

@@ -134,3 +134,21 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
         if "--port" not in argv:
             argv += ["--port", str(port)]
     return argv
+
+
+def install_named_server(profile) -> None:
+    """A start command given by hand may name a server the project doesn't declare: install it too."""
+    if not profile.entrypoint:
+        return
+    argv = profile.entrypoint
+    wanted = []
+    if argv[0] == "gunicorn":
+        wanted.append(("gunicorn", GUNICORN))
+    if argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv):
+        wanted.append(("uvicorn", UVICORN))
+    extra = profile.build.setdefault("extra_packages", [])
+    declared = set(profile.dependencies) | set(profile.build.get("starter_requirements", []))
+    for name, spec in wanted:
+        if name in declared or any(re.split(r"[\[<>=~! ]", e, 1)[0] == name for e in extra):
+            continue
+        extra.append(spec)
