@@ -2,18 +2,14 @@
 
 There is nothing to analyze, so the profile is built from the answers
 (language, framework, version, port, start command, env vars, services) over a
-language's defaults for a new project. A language gets those defaults from, in
-order: a ``new_project(profile, framework)`` function in its analyzer module,
-the starters below, or its analyzer run on an empty folder.
+language's defaults for a new project: its analyzer's ``starter`` (see
+analyzers.base.Starter), or else its analyzer run on an empty folder.
 """
 from __future__ import annotations
 
-import importlib
 import tempfile
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from . import analyzers, render
 from .checklist import AnalysisError, answer_layers, apply_layers, chosen_language
@@ -41,106 +37,6 @@ def is_new_project(path: str | Path) -> bool:
     return len(tree.files) <= NEAR_EMPTY and not analyzers.detect_all(tree)
 
 
-# -- per-language starters -------------------------------------------------------
-@dataclass
-class Starter:
-    """What a new project in one language starts from."""
-
-    frameworks: list[tuple[str, str]]  # (name, label); "none" for no framework
-    defaults: Callable[[Profile, str | None], None]  # before the answers
-    finish: Callable[[Profile], None] = lambda profile: None  # after the answers
-    files: Callable[[Profile], dict[str, str]] = field(default=lambda profile: {})  # starter files (never overwrite)
-
-
-PY_STARTS = {
-    "flask": ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"],
-    "fastapi": ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"],
-    "django": ["gunicorn", "--bind", "0.0.0.0:8000", "config.wsgi:application"],
-    "none": ["python", "main.py"],
-}
-PY_PACKAGES = {
-    "flask": ["flask>=3,<4"],
-    "fastapi": ["fastapi>=0.115,<1"],
-    "django": ["django>=5.1,<6"],
-    "gunicorn": ["gunicorn>=23,<24"],
-    "uvicorn": ["uvicorn[standard]>=0.30,<1"],
-    "postgres": ["psycopg[binary]>=3.2,<4"],
-    "mysql": ["PyMySQL>=1.1,<2"],
-    "redis": ["redis>=5,<6"],
-    "mongodb": ["pymongo>=4.8,<5"],
-}
-
-
-def _python_defaults(profile: Profile, framework: str | None) -> None:
-    from .analyzers.python.manifests import DEFAULT_PYTHON
-
-    framework = framework if framework in PY_STARTS else "none"
-    profile.framework = None if framework == "none" else framework
-    profile.package_manager = "pip"
-    profile.runtime_version = DEFAULT_PYTHON
-    profile.note("runtime_version", f"a new project: the current stable Python {DEFAULT_PYTHON}", confidence=0.5)
-    profile.entrypoint = list(PY_STARTS[framework])
-    profile.note("entrypoint", f"the usual start command for a new {framework if framework != 'none' else 'Python'} "
-                 "app", confidence=0.5)
-    if framework != "none":
-        profile.ports = [8000]
-        profile.note("ports", "a new web app: 8000 by default", confidence=0.5)
-        profile.health_path = "/"
-        profile.note("health_path", "a new web app: probing /", confidence=0.5)
-    profile.build = {
-        "install": "requirements",
-        "manifests": ["requirements.txt"],
-        "requirements": ["requirements.txt"],
-        "installable": False,
-        "extra_packages": [],
-        "generated_requirements": [],
-        "workdir": "/app",
-    }
-
-
-def _python_requirements(profile: Profile) -> list[str]:
-    names = [profile.framework] if profile.framework in PY_PACKAGES else []
-    argv = profile.entrypoint
-    if argv and argv[0] == "gunicorn":
-        names.append("gunicorn")
-    if argv and (argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv)):
-        names.append("uvicorn")
-    names += [s.kind for s in profile.services if s.kind in PY_PACKAGES]
-    return [spec for n in dict.fromkeys(names) for spec in PY_PACKAGES[n]]
-
-
-def _python_finish(profile: Profile) -> None:
-    specs = _python_requirements(profile)
-    profile.dependencies = [s.split("[")[0].split(">")[0].split("=")[0].lower() for s in specs]
-    profile.build["starter_requirements"] = profile.dependencies
-    profile.build["extra_packages"] = []  # the starter requirements.txt has the server
-    if specs:
-        profile.note("dependencies", "the starter requirements.txt for the chosen framework and services",
-                     "requirements.txt", None, 0.9)
-
-
-def _python_files(profile: Profile) -> dict[str, str]:
-    lines = ["# The app's dependencies, one per line (pip requirement format)."]
-    lines += _python_requirements(profile)
-    return {"requirements.txt": "\n".join(lines) + "\n"}
-
-
-STARTERS: dict[str, Starter] = {
-    "python": Starter(
-        [("flask", "Flask (gunicorn)"), ("fastapi", "FastAPI (uvicorn)"), ("django", "Django (gunicorn)"),
-         ("none", "none: a script, worker or batch job")],
-        _python_defaults, _python_finish, _python_files),
-}
-
-
-def _module_hook(language: str) -> Callable | None:
-    try:
-        module = importlib.import_module(f"{analyzers.__name__}.{language}")
-    except ImportError:
-        return None
-    return getattr(module, "new_project", None)
-
-
 def _analyze_empty(language: str, profile: Profile) -> None:
     analyzer = analyzers.get(language)
     assert analyzer is not None
@@ -158,7 +54,7 @@ def _startable() -> tuple[str, ...]:
     for analyzer in analyzers.all_analyzers():
         if not (render.templates_dir() / analyzer.name / "Dockerfile.j2").exists():
             continue
-        if analyzer.name in STARTERS or _module_hook(analyzer.name):
+        if analyzer.starter:
             names.append(analyzer.name)
             continue
         try:
@@ -174,8 +70,13 @@ def languages() -> list[str]:
     return list(_startable())
 
 
+def _starter(language: str | None):
+    analyzer = analyzers.get(language or "")
+    return analyzer.starter if analyzer else None
+
+
 def frameworks(language: str | None) -> list[tuple[str, str]]:
-    starter = STARTERS.get(language or "")
+    starter = _starter(language)
     return starter.frameworks if starter else []
 
 
@@ -200,25 +101,22 @@ def new_profile(path: str | Path, sets: list[tuple[str, str]] | None = None,
         framework = dict(pairs).get("framework", framework)
     profile = Profile(root=str(root), language=language)
     profile.note("language", f"{origin}: language={language}", confidence=1.0)
-    starter = STARTERS.get(language)
-    hook = _module_hook(language)
-    if hook:
-        hook(profile, framework)
-    elif starter:
+    starter = _starter(language)
+    if starter:
         starter.defaults(profile, framework)
     else:
         _analyze_empty(language, profile)
     profile.build["new_project"] = True
     apply_layers(profile, layers)
-    if starter and not hook:
+    if starter:
         starter.finish(profile)
     return profile
 
 
 def starter_files(profile: Profile) -> dict[str, str]:
     """Files a new project starts with (e.g. requirements.txt), only those not there yet."""
-    starter = STARTERS.get(profile.language or "")
-    if not starter or _module_hook(profile.language or ""):
+    starter = _starter(profile.language)
+    if not starter:
         return {}
     root = Path(profile.root)
     return {name: text for name, text in starter.files(profile).items() if not (root / name).exists()}

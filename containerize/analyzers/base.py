@@ -22,6 +22,16 @@ class Detection:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass
+class Starter:
+    """What a new project in one language starts from."""
+
+    frameworks: list[tuple[str, str]]  # (name, label); "none" for no framework
+    defaults: Callable[[Profile, str | None], None]  # before the answers
+    finish: Callable[[Profile], None] = lambda profile: None  # after the answers
+    files: Callable[[Profile], dict[str, str]] = field(default=lambda profile: {})  # starter files (never overwrite)
+
+
 @dataclass(frozen=True)
 class Analyzer:
     name: str
@@ -29,3 +39,5 @@ class Analyzer:
     analyze: Callable[[SourceTree, Profile], None]
     # after the answers (--set, saved, asked) are applied: adjust what depends on them
     finish: Callable[[Profile], None] | None = None
+    # defaults for a new project in this language (containerize init)
+    starter: Starter | None = None

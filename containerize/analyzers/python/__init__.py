@@ -5,7 +5,7 @@ from ...profile import Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
-from . import entry, imports, manifests, native, source
+from . import entry, imports, manifests, native, source, starter
 
 WORKDIR = "/app"
 MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
@@ -125,4 +125,4 @@ def _framework_from_deps(deps: set[str]) -> str | None:
     return None
 
 
-ANALYZER = Analyzer("python", detect, analyze, finish=entry.install_named_server)
+ANALYZER = Analyzer("python", detect, analyze, finish=entry.install_named_server, starter=starter.STARTER)
