@@ -10,7 +10,7 @@ from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
 from . import package as pkgmod
-from . import source
+from . import source, starter
 
 WORKDIR = "/app"
 SERVER_FRAMEWORKS = {
@@ -353,4 +353,4 @@ def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
     return SPA_TOOLS[tool], f"{tool}'s default output folder", None
 
 
-ANALYZER = Analyzer("node", detect, analyze)
+ANALYZER = Analyzer("node", detect, analyze, starter=starter.STARTER)
