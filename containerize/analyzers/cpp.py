@@ -12,7 +12,7 @@ import re
 
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
-from .base import Analyzer, Detection
+from .base import Analyzer, Detection, Starter
 from .common import add_services_from_dependencies, choose_health_path, is_port_name, is_secret, link_service_env, read_dotenv_example
 
 C_SUFFIXES = (".c",)
@@ -249,6 +249,19 @@ def read_source(tree: SourceTree, files: list[str], profile: Profile) -> bool:
     return listens
 
 
+def build_steps(system: str, target: str, binary: str) -> tuple[str, str, list[str]]:
+    """(the build stage's shell command, the `find` that locates the binary, the build command) of a target."""
+    if system == "cmake":
+        build = ("cmake -S . -B /tmp/build -DCMAKE_BUILD_TYPE=Release"
+                 f" && cmake --build /tmp/build --parallel \"$(nproc)\" --target {target}")
+        return build, f"find /tmp/build -type f -name '{binary}' -perm -u+x", ["cmake", "--build", "build", "--target", target]
+    if system == "meson":
+        build = f"meson setup /tmp/build --buildtype=release && meson compile -C /tmp/build {target}"
+        return build, f"find /tmp/build -type f -name '{binary}' -perm -u+x", ["meson", "compile", "-C", "build", target]
+    return (f"make -j\"$(nproc)\" {target}", f"find . -type f -path './{target.lstrip('./')}' -perm -u+x",
+            ["make", target])
+
+
 # -- the analyzer ---------------------------------------------------------------------
 def analyze(tree: SourceTree, profile: Profile) -> None:
     system, manifest = _build_system(tree)
@@ -339,19 +352,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     link_service_env(profile)
 
     profile.entrypoint = [f"{BIN_DIR}/{binary}"]
-    if system == "cmake":
-        build = ("cmake -S . -B /tmp/build -DCMAKE_BUILD_TYPE=Release"
-                 f" && cmake --build /tmp/build --parallel \"$(nproc)\" --target {target}")
-        locate = f"find /tmp/build -type f -name '{binary}' -perm -u+x"
-        build_cmd = ["cmake", "--build", "build", "--target", target]
-    elif system == "meson":
-        build = f"meson setup /tmp/build --buildtype=release && meson compile -C /tmp/build {target}"
-        locate = f"find /tmp/build -type f -name '{binary}' -perm -u+x"
-        build_cmd = ["meson", "compile", "-C", "build", target]
-    else:
-        build = f"make -j\"$(nproc)\" {target}"
-        locate = f"find . -type f -path './{target.lstrip('./')}' -perm -u+x"
-        build_cmd = ["make", target]
+    build, locate, build_cmd = build_steps(system, target, binary)
     profile.build_command = build_cmd
     profile.note("build_command", f"{system} builds {target}" + (" (Release)" if system != "make" else ""), target_file, target_line, 0.9)
 
@@ -374,4 +375,100 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         + (" (a shell for the secrets entrypoint)" if profile.secrets else "")), confidence=0.8)
 
 
-ANALYZER = Analyzer("cpp", detect, analyze)
+# -- a new project (containerize init) -------------------------------------------------
+# build system -> (its Debian packages, what the person writes so the image builds NAME)
+NEW_SYSTEMS = {
+    "cmake": (["cmake"], "`CMakeLists.txt` with `add_executable({name} ...)`"),
+    "make": ([], "`Makefile` with a `{name}` target that links `./{name}` (`make {name}` builds it)"),
+    "meson": (["meson", "ninja-build", "pkg-config"], "`meson.build` with `executable('{name}', ...)`"),
+}
+# a backing service -> the C client library the app will link (a LIBRARIES key)
+NEW_SERVICE_LIBRARIES = {"postgres": "libpq", "redis": "hiredis", "mysql": "libmariadb"}
+
+
+def _given(profile: Profile, key: str) -> bool:
+    """True when an answer layer (--set, saved, asked) set ``key``: its notes are certain and name no file."""
+    return any(n.file is None and n.confidence >= 1.0 for n in profile.evidence.get(key, []))
+
+
+def _new_defaults(profile: Profile, framework: str | None) -> None:
+    system = framework if framework in NEW_SYSTEMS else "cmake"
+    profile.framework = None
+    profile.package_manager = system
+    profile.note("package_manager", f"a new project: {system} builds it", confidence=0.5)
+    profile.runtime_version = "gcc-12"
+    profile.note("runtime_version", "Debian bookworm's GCC 12 toolchain (the build image's release)", confidence=0.5)
+    profile.compiled = True
+    name = re.sub(r"[^a-z0-9]+", "-", posixpath.basename(profile.root.rstrip("/")).lower()).strip("-") or "app"
+    profile.entrypoint = [f"{BIN_DIR}/{name}"]
+    profile.note("entrypoint", f"a new project: the executable {name}, named after its folder", confidence=0.5)
+    profile.system_packages = {"build": ["build-essential", *NEW_SYSTEMS[system][0]], "runtime": []}
+    profile.build = {"system": system, "cxx": True, "workdir": "/src"}
+
+
+def _new_finish(profile: Profile) -> None:
+    """The build follows the answers: build system, start command (the binary), port, services."""
+    if profile.framework in NEW_SYSTEMS:  # the build system was given as the framework
+        if not _given(profile, "package_manager"):
+            profile.package_manager = profile.framework
+        profile.framework = None
+    system = profile.package_manager or "cmake"
+    if system not in NEW_SYSTEMS:
+        from ..checklist import AnalysisError
+        raise AnalysisError(f"package_manager={system}: a new C/C++ project is built with "
+                            f"{', '.join(NEW_SYSTEMS)}")
+    if not profile.entrypoint:
+        from ..checklist import AnalysisError
+        raise AnalysisError("entrypoint: the command that starts the program, e.g. /usr/local/bin/server")
+    if profile.runtime_version != "gcc-12":
+        profile.warnings.append(f"runtime_version={profile.runtime_version}: the image builds with Debian "
+                                "bookworm's toolchain (GCC 12); set the C/C++ standard in the build files")
+    program = profile.entrypoint[0]
+    binary = posixpath.basename(program)
+    bin_dir = posixpath.dirname(program) if program.startswith("/") else BIN_DIR
+    packages = profile.system_packages
+    packages["build"] = list(dict.fromkeys(["build-essential", *NEW_SYSTEMS[system][0], *packages.get("build", [])]))
+    packages.setdefault("runtime", [])
+    for service in profile.services:
+        lib = NEW_SERVICE_LIBRARIES.get(service.kind)
+        if not lib:
+            continue
+        dev, run, _svc = LIBRARIES[lib]
+        for stage, package in (("build", dev), ("runtime", run)):
+            if package and package not in packages[stage]:
+                packages[stage].append(package)
+        profile.note("system_packages", f"{service.kind}: the app links {lib} ({dev}, {run})", confidence=0.5)
+    if profile.ports and not profile.port_env and not _given(profile, "port_env"):
+        profile.port_env = "PORT"
+        profile.note("port_env", "a new server: it listens on the port in PORT", confidence=0.5)
+    if profile.ports and profile.port_env:
+        profile.add_env(profile.port_env).default = str(profile.ports[0])
+    if profile.ports and not profile.health_path:
+        profile.health_path = "/"
+        profile.note("health_path", "a new server: probing / (any answer below 500 is healthy)", confidence=0.5)
+    build, locate, build_cmd = build_steps(system, binary, binary)
+    profile.build_command = build_cmd
+    distroless = (set(packages["runtime"]) <= DISTROLESS_CC and not profile.secrets
+                  and not profile.writable_paths)
+    profile.build.update(system=system, target=binary, binary=binary, build=build, locate=locate,
+                         runtime="distroless" if distroless else "slim", shell=not distroless, bin_dir=bin_dir,
+                         next_steps=_new_steps(profile, system, binary, bin_dir))
+
+
+def _new_steps(profile: Profile, system: str, binary: str, bin_dir: str) -> list[str]:
+    """What the person writes before the first build (README.Docker.md lists it)."""
+    steps = [NEW_SYSTEMS[system][1].format(name=binary) + f": the image runs it as `{bin_dir}/{binary}`",
+             "the C or C++ sources it builds; libraries other than the C/C++ standard ones need their Debian "
+             "packages: `--set system_packages.build=libfoo-dev --set system_packages.runtime=libfoo1`"]
+    if profile.ports:
+        port = profile.ports[0]
+        steps.append(f"the server listens on the port in the `{profile.port_env}` env var ({port} in the image)"
+                     if profile.port_env else f"the server listens on port {port}")
+    return steps
+
+
+STARTER = Starter(
+    [("cmake", "CMake (C or C++)"), ("make", "Make (C or C++)"), ("meson", "Meson (C or C++)")],
+    _new_defaults, _new_finish)
+
+ANALYZER = Analyzer("cpp", detect, analyze, starter=STARTER)
