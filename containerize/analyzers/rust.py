@@ -18,7 +18,7 @@ import tomllib
 
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
-from .base import Analyzer, Detection
+from .base import Analyzer, Detection, Starter
 from .common import add_services_from_dependencies, choose_health_path, is_port_name, is_secret, link_service_env, read_dotenv_example
 
 DEFAULT_RUST = "1.90"
@@ -515,4 +515,133 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         + (" (a shell for the secrets entrypoint)" if needs_shell else "")), confidence=0.85)
 
 
-ANALYZER = Analyzer("rust", detect, analyze)
+# -- a new project (containerize init) ----------------------------------------------
+NEW_EDITION = "2021"  # every Rust from 1.56 on builds it
+NEW_PORT = 8080
+# framework -> (label, Cargo.toml dependency lines)
+NEW_FRAMEWORKS = {
+    "axum": ("axum (on tokio)", ['axum = "0.8"',
+                                 'tokio = { version = "1", features = ["macros", "rt-multi-thread", "net"] }']),
+    "actix-web": ("actix-web", ['actix-web = "4"']),
+    "std::net": ("std::net: a server on the standard library only (no dependencies)", []),
+    "none": ("none: a command-line program, worker or batch job", []),
+}
+NEW_ALIASES = {"std": "std::net", "actix": "actix-web", "": "none"}
+
+
+def _new_name(profile: Profile) -> str:
+    """The package and binary name of a new project: its folder's name, as cargo accepts it."""
+    name = re.sub(r"[^a-z0-9_]+", "-", posixpath.basename(str(profile.root)).lower()).strip("-_")
+    return ("app-" + name if name[:1].isdigit() else name) or "app"
+
+
+def _new_framework(framework: str | None) -> str:
+    framework = NEW_ALIASES.get(framework, framework) if framework is not None else "axum"
+    return framework if framework in NEW_FRAMEWORKS else "axum"
+
+
+def _new_defaults(profile: Profile, framework: str | None) -> None:
+    framework = _new_framework(framework)
+    name = _new_name(profile)
+    profile.framework = None if framework == "none" else framework
+    profile.package_manager = "cargo"
+    profile.note("package_manager", f"a new project: the Cargo.toml written for it (package {name})",
+                 confidence=0.5)
+    profile.runtime_version = DEFAULT_RUST
+    profile.note("runtime_version", f"a new project: the current stable Rust {DEFAULT_RUST} (RUST_VERSION build "
+                 "argument)", confidence=0.5)
+    profile.compiled = True
+    profile.entrypoint = [f"{BIN_DIR}/{name}"]
+    profile.note("entrypoint", f"a new project: the binary built from src/main.rs (package {name})", confidence=0.5)
+    if framework != "none":
+        profile.ports = [NEW_PORT]
+        profile.note("ports", f"a new web app: {NEW_PORT} by default", confidence=0.5)
+        profile.port_env = "PORT"
+        profile.note("port_env", "a new web app reads its port from PORT", confidence=0.5)
+        profile.add_env("PORT", str(NEW_PORT))
+        profile.health_path = "/"
+        profile.note("health_path", "a new web app: probing /", confidence=0.5)
+    profile.build = {
+        "package": name,
+        "binary": name,
+        "bin_dir": BIN_DIR,
+        "locked": True,  # Cargo.lock comes from the first cargo build (commit it)
+        "manifests": ["Cargo.toml"],
+        "member_manifests": [],
+        "stand_ins": ["src/main.rs"],
+        "stand_in_dirs": ["src"],
+        "cargo_config": None,
+        "runtime": "distroless",
+        "shell": False,
+    }
+    _new_build_command(profile)
+
+
+def _new_build_command(profile: Profile) -> None:
+    b = profile.build
+    cargo = ["cargo", "build", "--release", "--locked", "--bin", b["binary"]]
+    b["cargo"] = " ".join(cargo)
+    profile.build_command = cargo
+    profile.evidence.pop("build_command", None)
+    profile.note("build_command", "a new project: " + b["cargo"] + " (Cargo.lock is required)", confidence=0.5)
+
+
+def _new_finish(profile: Profile) -> None:
+    """After the answers: the port env var follows the port, the binary follows the start command,
+    and a secret read from the environment needs a shell for compose's secrets entrypoint."""
+    b = profile.build
+    if profile.framework is not None:
+        profile.framework = None if _new_framework(profile.framework) == "none" else _new_framework(profile.framework)
+    if profile.ports:
+        if not profile.port_env:  # a port given for a program that had none: the same convention
+            profile.port_env = "PORT"
+            profile.note("port_env", "a new web app reads its port from PORT", confidence=0.5)
+        profile.add_env(profile.port_env).default = str(profile.ports[0])
+        profile.health_path = profile.health_path or "/"
+    else:  # no port: a batch program
+        if profile.port_env == "PORT":
+            profile.env = [v for v in profile.env if v.name != "PORT"]
+        profile.port_env = None
+        profile.health_path = None
+    argv = profile.entrypoint
+    if argv and argv[0].startswith(BIN_DIR + "/") and posixpath.basename(argv[0]) != b["binary"]:
+        b["binary"] = posixpath.basename(argv[0])
+        _new_build_command(profile)
+    # a library distroless cc lacks, or a secret read from the environment: slim Debian (with CA
+    # certificates, as distroless has them); else distroless cc
+    runtime = [p for p in profile.system_packages.get("runtime", []) if p not in DISTROLESS_CC]
+    slim = bool(profile.secrets or runtime)
+    b["runtime"] = "slim" if slim else "distroless"
+    b["shell"] = slim
+    profile.system_packages["runtime"] = (["ca-certificates"] if slim else []) + runtime
+    profile.system_packages.setdefault("build", [])
+    steps = [f"Write `src/main.rs` (`fn main`); Cargo.toml (package {b['package']}) is there already"
+             + (f" with {', '.join(d.split(' ')[0] for d in _new_dependencies(profile))}."
+                if _new_dependencies(profile) else ".")]
+    steps.append("Run `cargo build` (or `cargo generate-lockfile`) once and commit `Cargo.lock`: the image "
+                 "fetches exactly the crates it lists (`--locked`), before copying the code.")
+    if profile.ports:
+        steps.append(f"Listen on all interfaces (`0.0.0.0`) at the port in `{profile.port_env or 'PORT'}` "
+                     f"(default {profile.ports[0]}), and answer `GET {profile.health_path or '/'}` for the "
+                     "health check.")
+    b["next_steps"] = steps
+
+
+def _new_dependencies(profile: Profile) -> list[str]:
+    return NEW_FRAMEWORKS.get(profile.framework or "none", ("", []))[1]
+
+
+def _new_files(profile: Profile) -> dict[str, str]:
+    """Cargo.toml: the Dockerfile copies it first (the same as `cargo init` writes, with the framework's crates)."""
+    lines = ["[package]", f'name = "{profile.build.get("package") or _new_name(profile)}"', 'version = "0.1.0"',
+             f'edition = "{NEW_EDITION}"']
+    if profile.runtime_version and profile.runtime_version != DEFAULT_RUST and re.fullmatch(
+            r"\d+\.\d+(?:\.\d+)?", profile.runtime_version):
+        lines.append(f'rust-version = "{profile.runtime_version}"')
+    lines += ["", "[dependencies]"] + _new_dependencies(profile)
+    return {"Cargo.toml": "\n".join(lines) + "\n"}
+
+
+STARTER = Starter([(k, label) for k, (label, _) in NEW_FRAMEWORKS.items()], _new_defaults, _new_finish, _new_files)
+
+ANALYZER = Analyzer("rust", detect, analyze, starter=STARTER)
