@@ -61,9 +61,8 @@ TSCONFIG = {
 }
 
 
-def _start(profile: Profile) -> tuple[str, Start]:
-    key = profile.build.get("starter", "none")
-    return key, STARTS[key]
+def _start(profile: Profile) -> Start:
+    return STARTS[profile.build.get("starter", "none")]
 
 
 def _node_defaults(profile: Profile, framework: str | None) -> None:
@@ -82,8 +81,7 @@ def _node_defaults(profile: Profile, framework: str | None) -> None:
     if start.kind == "spa":
         why = "a new Vite app: `npm run build` writes dist/, which nginx serves with a fallback to index.html"
     else:
-        why = f"a new {key if key != 'none' else 'Node.js'} app: package.json's start script " \
-              f"({start.start}); write {start.write}"
+        why = f"a new {key if key != 'none' else 'Node.js'} app: {start.start} (write {start.write})"
     profile.note("entrypoint", why, confidence=0.5)
     if start.port:
         profile.ports = [start.port]
@@ -131,13 +129,14 @@ def _written(profile: Profile, start: Start) -> str:
 def _node_finish(profile: Profile) -> None:
     from . import _pm_commands  # the analyzer's install commands for each package manager
 
-    key, start = _start(profile)
+    start = _start(profile)
     build = profile.build
     if profile.framework == "none":
         profile.framework = None
     manager = (profile.package_manager or "npm").lower()
     if manager not in MANAGERS:
-        profile.warnings.append(f"package_manager={manager}: a new project uses one of {', '.join(MANAGERS)}; npm it is")
+        profile.warnings.append(f"package_manager={manager}: a new project uses one of {', '.join(MANAGERS)}; "
+                                "npm it is")
         manager = "npm"
     profile.package_manager = manager
     lockfile, version = MANAGERS[manager]
@@ -185,15 +184,15 @@ def _script(profile: Profile, start: Start) -> str | None:
     argv = profile.entrypoint
     if start.kind == "spa" or not argv or not profile.ports and argv == start.argv:
         return None  # a program that serves no port has only main: a start script reads as a server
-    if argv == start.argv:
-        return start.start
+    if argv == start.argv or argv[0] in ("npm", "pnpm", "yarn", "bun", "npx"):
+        return start.start  # (a start script that runs `npm start` would call itself)
     words = list(argv)
     words[0] = words[0].removeprefix(f"{WORKDIR}/node_modules/.bin/")
     return shlex.join(words)
 
 
 def _node_files(profile: Profile) -> dict[str, str]:
-    key, start = _start(profile)
+    start = _start(profile)
     deps, dev = _dependencies(profile, start)
     scripts = dict(start.scripts)
     if start.build:
