@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..checklist import DETECTED, AnalysisError, origin_of
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection, Starter
@@ -386,9 +387,9 @@ NEW_SYSTEMS = {
 NEW_SERVICE_LIBRARIES = {"postgres": "libpq", "redis": "hiredis", "mysql": "libmariadb"}
 
 
-def _given(profile: Profile, key: str) -> bool:
-    """True when an answer layer (--set, saved, asked) set ``key``: its notes are certain and name no file."""
-    return any(n.file is None and n.confidence >= 1.0 for n in profile.evidence.get(key, []))
+def _answered(profile: Profile, key: str) -> bool:
+    """True when an answer (--set, saved, asked) set ``key``, not the new project's defaults."""
+    return origin_of(profile, key) != DETECTED
 
 
 def _new_defaults(profile: Profile, framework: str | None) -> None:
@@ -409,16 +410,14 @@ def _new_defaults(profile: Profile, framework: str | None) -> None:
 def _new_finish(profile: Profile) -> None:
     """The build follows the answers: build system, start command (the binary), port, services."""
     if profile.framework in NEW_SYSTEMS:  # the build system was given as the framework
-        if not _given(profile, "package_manager"):
+        if not _answered(profile, "package_manager"):
             profile.package_manager = profile.framework
         profile.framework = None
     system = profile.package_manager or "cmake"
     if system not in NEW_SYSTEMS:
-        from ..checklist import AnalysisError
         raise AnalysisError(f"package_manager={system}: a new C/C++ project is built with "
                             f"{', '.join(NEW_SYSTEMS)}")
     if not profile.entrypoint:
-        from ..checklist import AnalysisError
         raise AnalysisError("entrypoint: the command that starts the program, e.g. /usr/local/bin/server")
     if profile.runtime_version != "gcc-12":
         profile.warnings.append(f"runtime_version={profile.runtime_version}: the image builds with Debian "
@@ -438,7 +437,7 @@ def _new_finish(profile: Profile) -> None:
             if package and package not in packages[stage]:
                 packages[stage].append(package)
         profile.note("system_packages", f"{service.kind}: the app links {lib} ({dev}, {run})", confidence=0.5)
-    if profile.ports and not profile.port_env and not _given(profile, "port_env"):
+    if profile.ports and not profile.port_env and not _answered(profile, "port_env"):
         profile.port_env = "PORT"
         profile.note("port_env", "a new server: it listens on the port in PORT", confidence=0.5)
     if profile.ports and profile.port_env:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..checklist import DETECTED, AnalysisError, origin_of
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection, Starter
@@ -648,9 +649,9 @@ GRADLE_BUILD_FILES = "build.gradle* settings.gradle* gradle.properties*"  # whic
 COPY_DEPS = "dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib"
 
 
-def _given(profile: Profile, key: str) -> bool:
-    """True when an answer layer (--set, saved, asked) set ``key``: its notes are certain and name no file."""
-    return any(n.file is None and n.confidence >= 1.0 for n in profile.evidence.get(key, []))
+def _answered(profile: Profile, key: str) -> bool:
+    """True when an answer (--set, saved, asked) set ``key``, not the new project's defaults."""
+    return origin_of(profile, key) != DETECTED
 
 
 def _new_main_class(argv: list[str]) -> str | None:
@@ -670,7 +671,6 @@ def _new_shape(profile: Profile) -> tuple[str, str]:
     """(build tool, jar mode) of the new project."""
     tool = profile.package_manager or "maven"
     if tool not in ("maven", "gradle"):
-        from ..checklist import AnalysisError
         raise AnalysisError(f"package_manager={tool}: a new Java project is built with maven or gradle")
     if profile.framework == "spring-boot":
         return tool, "jar"
@@ -710,15 +710,14 @@ def _new_finish(profile: Profile) -> None:
         profile.framework = None  # "none", "maven", "gradle" name the build, not a framework
     tool, mode = _new_shape(profile)
     if not re.fullmatch(r"\d+", profile.runtime_version or ""):
-        from ..checklist import AnalysisError
         raise AnalysisError(f"runtime_version={profile.runtime_version}: a Java release, e.g. 17 or 21")
     main = _new_main_class(profile.entrypoint) or NEW_MAIN
     # a start command that is one of the defaults follows the build (e.g. after the framework changed)
-    if not _given(profile, "entrypoint") or profile.entrypoint in [_new_entry(m, main) for m in
+    if not _answered(profile, "entrypoint") or profile.entrypoint in [_new_entry(m, main) for m in
                                                                    ("jar", "classpath", "dist")]:
         profile.entrypoint = _new_entry(mode, main)
     boot = profile.framework == "spring-boot"
-    if profile.ports and not profile.port_env and not _given(profile, "port_env"):
+    if profile.ports and not profile.port_env and not _answered(profile, "port_env"):
         profile.port_env = NEW_PORT_ENV.get(profile.framework or "", "PORT")
         profile.note("port_env", f"a new server: it listens on the port in {profile.port_env}"
                      + (" (Spring Boot reads it as server.port)" if boot else ""), confidence=0.5)
