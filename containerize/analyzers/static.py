@@ -80,8 +80,8 @@ def _starter_finish(profile: Profile) -> None:
         profile.warnings.append(f"nginx in the image listens on {NGINX_PORT}; publish it on another port of the host "
                                 "with HOST_PORT=... docker compose up")
         profile.ports = [NGINX_PORT]
-    profile.warnings.append("before the first build: write index.html (and the rest of the site) in this folder; "
-                            "nginx serves the files as they are")
+    profile.build["next_steps"] = ["Write `index.html` (and the rest of the site) in this folder: nginx serves the "
+                                   "files as they are, and the health check asks for `/`."]
 
 
 STARTER = Starter([("none", "plain HTML, CSS and JavaScript, served as they are (no build step)")],

@@ -85,7 +85,10 @@ def test_each_framework_renders_a_clean_dockerfile(tmp_path, framework):
     assert ("tsconfig.json" in files) == (framework == "typescript")
     readme = files["README.Docker.md"]
     assert "the answers given for a new project" in readme and "| `package.json` |" in readme
-    assert f"before the first build: write {start.write}" in readme and "`npm install`" in readme
+    steps = readme.split("## Before the first build", 1)[1].split("##", 1)[0]
+    assert f"- Write `{start.write}`: {start.about}" in steps
+    assert "- Run `npm install`: it installs what package.json lists and writes `package-lock.json`" in steps
+    assert ("the port in the `PORT` env var (3000 in the image" in steps) == (start.kind == "server")
 
 
 @pytest.mark.parametrize("framework", list(STARTS))
@@ -99,7 +102,7 @@ def test_the_analyzer_agrees_once_the_app_is_written(tmp_path, framework):
                 "compiled", "build_command", "writable_paths", "dependencies"):
         assert getattr(found, key) == getattr(profile, key), key
     assert found.framework == ("express" if framework == "typescript" else profile.framework)
-    expected = {k: v for k, v in profile.build.items() if k not in ("starter", "new_project")}
+    expected = {k: v for k, v in profile.build.items() if k not in ("starter", "new_project", "next_steps")}
     assert found.build == expected
     again = scaffold.render_new(found)["Dockerfile"]
     assert again.split("\n", 1)[1] == files["Dockerfile"].split("\n", 1)[1]  # all but the title line
@@ -131,9 +134,9 @@ def test_a_start_command_answer_becomes_the_start_script(tmp_path):
     profile, files = new(tmp_path, ("framework", "express"), ("entrypoint", "node src/app.js"))
     assert 'CMD ["node", "src/app.js"]' in files["Dockerfile"]
     assert package_of(files)["scripts"]["start"] == "node src/app.js" and package_of(files)["main"] == "src/app.js"
-    assert any(w.startswith("before the first build: write src/app.js") for w in profile.warnings)
+    assert profile.build["next_steps"][0].startswith("Write `src/app.js`: the Express app; it listens")
     ts, _ = new(tmp_path, ("framework", "typescript"), ("entrypoint", "node dist/main.js"), name="ts")
-    assert any(w.startswith("before the first build: write src/main.ts") for w in ts.warnings)
+    assert ts.build["next_steps"][0].startswith("Write `src/main.ts`")
     _, files = new(tmp_path, ("framework", "express"), ("entrypoint", "npm start"), name="npm")
     assert package_of(files)["scripts"]["start"] == "node server.js"  # not a script that calls itself
 
@@ -149,7 +152,8 @@ def test_another_package_manager(tmp_path, manager, lockfile, install):
     lint(dockerfile, tmp_path)
     assert f"COPY package.json {lockfile} ./" in dockerfile and install in dockerfile
     assert f"RUN {manager} run build" in dockerfile and profile.build_command == [manager, "run", "build"]
-    assert f"`{manager} install`, which makes {lockfile}" in files["README.Docker.md"]
+    assert f"- Run `{manager} install`: it installs what package.json lists and writes `{lockfile}`" \
+        in files["README.Docker.md"]
 
 
 def test_an_unknown_package_manager_falls_back_to_npm(tmp_path):
@@ -212,7 +216,7 @@ def test_a_new_static_site(tmp_path):
     lint(dockerfile, tmp_path)
     assert "COPY . /usr/share/nginx/html" in dockerfile and "USER 101" in dockerfile and "EXPOSE 8080" in dockerfile
     assert profile.entrypoint == ["nginx", "-g", "daemon off;"] and profile.health_path == "/"
-    assert "before the first build: write index.html" in files["README.Docker.md"]
+    assert "## Before the first build\n\n- Write `index.html` (and the rest of the site)" in files["README.Docker.md"]
     write_tree(Path(profile.root), {**files, "index.html": "<h1>hi</h1>\n"})
     found = build_profile(profile.root, [], saved=False)
     assert (found.language, found.ports, found.build["site_dir"]) == ("static", [8080], ".")
@@ -232,5 +236,6 @@ def test_init_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in app.iterdir()) == [".dockerignore", "Dockerfile", "README.Docker.md",
                                                       "compose.yaml", "package.json"]
-    assert "warning: before the first build: write server.js" in done.stderr
+    assert "- Write `server.js`: the Express app; it listens on the port in the `PORT` env var (8080 in the image" \
+        in (app / "README.Docker.md").read_text()
     assert json.loads((app / "package.json").read_text())["dependencies"] == {"express": "^5.1.0"}

@@ -21,6 +21,7 @@ class Start:
     label: str
     kind: str  # server | spa | next | script: the template's kind
     write: str  # the file the person writes first
+    about: str  # what it is, for README.Docker.md's "Before the first build"
     argv: list[str]  # the container's command
     start: str | None  # scripts.start
     port: int | None
@@ -32,22 +33,26 @@ class Start:
 
 
 STARTS = {
-    "express": Start("Express (node server.js)", "server", "server.js", ["node", "server.js"], "node server.js", 3000,
-                     deps={"express": "^5.1.0"}),
-    "fastify": Start("Fastify (node server.js)", "server", "server.js", ["node", "server.js"], "node server.js", 3000,
-                     deps={"fastify": "^5.0.0"}),
+    "express": Start("Express (node server.js)", "server", "server.js", "the Express app",
+                     ["node", "server.js"], "node server.js", 3000, deps={"express": "^5.1.0"}),
+    "fastify": Start("Fastify (node server.js)", "server", "server.js", "the Fastify app (listening on host 0.0.0.0)",
+                     ["node", "server.js"], "node server.js", 3000, deps={"fastify": "^5.0.0"}),
     "typescript": Start("TypeScript server: Express, compiled by tsc to dist/", "server", "src/server.ts",
+                        "the Express app; `tsc` compiles `src/` to `dist/` (tsconfig.json)",
                         ["node", "dist/server.js"], "node dist/server.js", 3000, build="tsc",
                         deps={"express": "^5.1.0"},
                         dev_deps={"typescript": "^5.9.0", "@types/express": "^5.0.0", "@types/node": "NODE"}),
-    "vite": Start("Vite single-page app (built, then served by nginx)", "spa", "index.html", NGINX, None, 8080,
+    "vite": Start("Vite single-page app (built, then served by nginx)", "spa", "index.html",
+                  "the page, with the scripts it loads (e.g. `src/main.js`); `vite build` bundles them into `dist/`, "
+                  "which nginx serves", NGINX, None, 8080,
                   build="vite build", dev_deps={"vite": "^7.1.0"}, scripts={"dev": "vite", "preview": "vite preview"},
                   module=True),
-    "next": Start("Next.js (next build, then next start)", "next", "app/layout.js and app/page.js",
+    "next": Start("Next.js (next build, then next start)", "next", "app/page.js",
+                  "the home page, with its root layout `app/layout.js` (the App Router); `next build` compiles them",
                   ["node", "node_modules/next/dist/bin/next", "start"], "next start", 3000, build="next build",
                   deps={"next": "^16.0.0", "react": "^19.2.0", "react-dom": "^19.2.0"}, scripts={"dev": "next dev"}),
     "none": Start("none: a plain Node.js program (node index.js; a server once it has a port)", "script", "index.js",
-                  ["node", "index.js"], "node index.js", None),
+                  "the program", ["node", "index.js"], "node index.js", None),
 }
 # Client libraries for the services compose can run beside the app.
 SERVICE_PACKAGES = {"postgres": {"pg": "^8.13.0"}, "mysql": {"mysql2": "^3.11.0"}, "redis": {"redis": "^5.0.0"},
@@ -174,9 +179,13 @@ def _node_finish(profile: Profile) -> None:
     if deps or dev:
         profile.note("dependencies", "the starter package.json for the chosen framework and services",
                      "package.json", None, 0.9)
-    listens = " (it listens on process.env.PORT)" if profile.port_env else ""
-    profile.warnings.append(f"before the first build: write {_written(profile, start)}{listens}, then run "
-                            f"`{manager} install`, which makes {lockfile} (the image installs exactly what it locks)")
+    listens = f"; it listens on the port in the `PORT` env var ({profile.ports[0]} in the image and in compose)" \
+        if build["kind"] == "server" else ""  # (next start reads PORT itself)
+    build["next_steps"] = [
+        f"Write `{_written(profile, start)}`: {start.about}{listens}.",
+        f"Run `{manager} install`: it installs what package.json lists and writes `{lockfile}`, which the image "
+        "installs exactly (commit both).",
+    ]
 
 
 def _script(profile: Profile, start: Start) -> str | None:
