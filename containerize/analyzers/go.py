@@ -480,7 +480,7 @@ def _new_defaults(profile: Profile, framework: str | None) -> None:
     profile.note("build_command", "a new project: go build of the main package at the root (main.go)",
                  confidence=0.5)
     profile.entrypoint = [f"{BIN_DIR}/{name}"]
-    profile.note("entrypoint", f"a new project: the binary of the main package you write in main.go "
+    profile.note("entrypoint", "a new project: the binary of the main package you write in main.go "
                  "(package main, func main)", confidence=0.5)
     if framework != "none":
         profile.ports = [NEW_PORT]
