@@ -94,6 +94,15 @@ class Profile:
         notes = self.evidence.get(key)
         return max((e.confidence for e in notes), default=0.0)
 
+    def add_port(self, port: int, why: str, file: str | None = None, line: int | None = None,
+                 confidence: float = 0.9) -> None:
+        """A port the app listens on (ignored unless 1..65535), with the evidence for it."""
+        if not 0 < port < 65536:
+            return
+        if port not in self.ports:
+            self.ports.append(port)
+        self.note("ports", why, file, line, confidence)
+
     @property
     def is_server(self) -> bool:
         return bool(self.ports)

@@ -208,12 +208,6 @@ def make_libraries(tree: SourceTree, makefile: str) -> list[tuple[str, str, int]
 
 
 # -- source facts -------------------------------------------------------------------
-def _add_port(profile: Profile, port: int, why: str, rel: str | None, line: int | None, confidence: float) -> None:
-    if 0 < port < 65536 and port not in profile.ports:
-        profile.ports.append(port)
-        profile.note("ports", why, rel, line, confidence)
-
-
 def read_source(tree: SourceTree, files: list[str], profile: Profile) -> bool:
     """Env vars, ports and paths; True when the program listens on a socket."""
     for rel, line, m in tree.grep(_GETENV, files):
@@ -232,7 +226,7 @@ def read_source(tree: SourceTree, files: list[str], profile: Profile) -> bool:
                                     (_DEFINE_PORT, "a #define'd port", 0.85),
                                     (_PORT_VAR, "a port variable's literal value", 0.75)):
             for rel, line, m in tree.grep(rx, files):
-                _add_port(profile, int(m.group(1)), f"{why}: {m.group(0).strip()}", rel, line, confidence)
+                profile.add_port(int(m.group(1)), f"{why}: {m.group(0).strip()}", rel, line, confidence)
                 break
             if profile.ports:
                 break
@@ -344,7 +338,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     listens = read_source(tree, files, profile)
     read_dotenv_example(tree, profile)
     if listens and not profile.ports and profile.port_env:
-        _add_port(profile, 8080, f"{profile.port_env} is read but no literal port was found; 8080 assumed",
+        profile.add_port(8080, f"{profile.port_env} is read but no literal port was found; 8080 assumed",
                   None, None, 0.4)
     if profile.port_env and profile.ports:
         profile.add_env(profile.port_env, str(profile.ports[0])).default = str(profile.ports[0])

@@ -185,12 +185,6 @@ def detect(tree: SourceTree) -> Detection | None:
                                                          None, 0.6)])
 
 
-def _add_port(profile: Profile, port: int, why: str, rel: str | None, line: int | None, confidence: float) -> None:
-    if 0 < port < 65536 and port not in profile.ports:
-        profile.ports.append(port)
-        profile.note("ports", why, rel, line, confidence)
-
-
 def _env_defaults(tree: SourceTree, files: list[str]) -> dict[str, tuple[str, str, int]]:
     """NAME -> (fallback literal, file, line) from the common Go idioms."""
     found: dict[str, tuple[str, str, int]] = {}
@@ -240,24 +234,24 @@ def read_source(tree: SourceTree, files: list[str], profile: Profile, framework:
         if profile.port_env:
             default = defaults.get(profile.port_env)
             if default and default[0].lstrip(":").isdigit():
-                _add_port(profile, int(default[0].lstrip(":")), f"{profile.port_env} falls back to {default[0]}",
+                profile.add_port(int(default[0].lstrip(":")), f"{profile.port_env} falls back to {default[0]}",
                           default[1], default[2], 0.95)
         if not profile.ports:
             for rel, line, m in tree.grep(_LISTEN_LITERAL, files):
-                _add_port(profile, int(m.group(1)), f"listens on a literal address: {m.group(0).strip()}", rel, line, 0.9)
+                profile.add_port(int(m.group(1)), f"listens on a literal address: {m.group(0).strip()}", rel, line, 0.9)
                 break
         if not profile.ports and framework == "gin" and tree.grep(_GIN_RUN_DEFAULT, files):
             rel, line, _ = tree.grep(_GIN_RUN_DEFAULT, files)[0]
-            _add_port(profile, 8080, "gin's Run() listens on $PORT or 8080", rel, line, 0.85)
+            profile.add_port(8080, "gin's Run() listens on $PORT or 8080", rel, line, 0.85)
             if not profile.port_env:
                 profile.port_env = "PORT"
                 profile.note("port_env", "gin's Run() reads PORT", rel, line, 0.85)
         if not profile.ports:
             for rel, line, m in tree.grep(_FLAG_ENV, files):
-                _add_port(profile, int(m.group(1)), f"a flag's default port: {m.group(0)}", rel, line, 0.6)
+                profile.add_port(int(m.group(1)), f"a flag's default port: {m.group(0)}", rel, line, 0.6)
                 break
         if not profile.ports:
-            _add_port(profile, 8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
+            profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
     for rel, line, m in tree.grep(_WRITE, files):
         path = m.group(1) or posixpath.dirname(m.group(2) or m.group(3) or m.group(4))
         if path and path != "/" and not path.startswith(_SYSTEM_PATHS) and path not in profile.writable_paths:

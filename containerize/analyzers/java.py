@@ -294,22 +294,15 @@ def _port_value(profile: Profile, raw: str, rel: str, line: int, why: str) -> bo
     m = re.fullmatch(r"\$\{([A-Za-z_][\w.]*)(?::(\d{2,5}))?\}", raw)
     if m:
         if m.group(2):
-            _add_port(profile, int(m.group(2)), f"{why}: {raw}", rel, line, 0.9)
+            profile.add_port(int(m.group(2)), f"{why}: {raw}", rel, line, 0.9)
         if re.fullmatch(r"[A-Z_][A-Z0-9_]*", m.group(1)):
             profile.port_env = m.group(1)
             profile.note("port_env", f"{why} takes {m.group(1)} from the environment", rel, line)
         return bool(m.group(2))
     if raw.isdigit():
-        _add_port(profile, int(raw), f"{why}: {raw}", rel, line, 0.95)
+        profile.add_port(int(raw), f"{why}: {raw}", rel, line, 0.95)
         return True
     return False
-
-
-def _add_port(profile: Profile, port: int, why: str, rel: str | None, line: int | None, confidence: float) -> None:
-    if not 0 < port < 65536 or port in profile.ports:
-        return
-    profile.ports.append(port)
-    profile.note("ports", why, rel, line, confidence)
 
 
 def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -367,11 +360,11 @@ def read_source(tree: SourceTree, files: list[str], profile: Profile) -> None:
             profile.port_env = name
             profile.note("port_env", f"the port is read from {name}", rel, line)
             if m.group(2) and m.group(2).isdigit():
-                _add_port(profile, int(m.group(2)), f"{name} defaults to {m.group(2)}", rel, line, 0.9)
+                profile.add_port(int(m.group(2)), f"{name} defaults to {m.group(2)}", rel, line, 0.9)
     if not profile.ports:
         for rel, line, m in tree.grep(_PORT_LITERAL, files):
             port = next(int(g) for g in m.groups() if g)
-            _add_port(profile, port, f"a literal port in the source: {m.group(0).strip()}", rel, line, 0.8)
+            profile.add_port(port, f"a literal port in the source: {m.group(0).strip()}", rel, line, 0.8)
             break
     for rel, line, m in tree.grep(_ABS_FILE, files):
         path = m.group(1)
@@ -603,7 +596,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     read_dotenv_example(tree, profile)
     if not profile.ports and profile.framework in DEFAULT_PORTS:
         port = DEFAULT_PORTS[profile.framework]
-        _add_port(profile, port, f"{profile.framework}'s default port", None, None, 0.7)
+        profile.add_port(port, f"{profile.framework}'s default port", None, None, 0.7)
     if profile.port_env and profile.ports:
         var = profile.add_env(profile.port_env, str(profile.ports[0]))
         var.default = var.default or str(profile.ports[0])

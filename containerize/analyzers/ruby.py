@@ -336,31 +336,26 @@ def _ports(tree: SourceTree, profile: Profile, files: list[str], framework: str 
         var = profile.env_var(name)
         if var and var.default and var.default.isdigit():
             where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(name + ":")), None)
-            _add_port(profile, int(var.default), f"{name} defaults to {var.default}", where)
+            profile.add_port(int(var.default), f"{name} defaults to {var.default}", where.file if where else None,
+                             where.line if where else None)
             profile.port_env = profile.port_env or name
             profile.note("port_env", f"the app reads its port from {name}", where.file if where else None,
                          where.line if where else None, 0.95)
     argv = profile.entrypoint
     for arg in argv:
         if m := re.search(r"(?::|-p\s*)(\d{2,5})$", arg):
-            _add_port(profile, int(m.group(1)), f"the start command binds {m.group(1)}", None)
+            profile.add_port(int(m.group(1)), f"the start command binds {m.group(1)}")
     if "-p" in argv:
         port = argv[argv.index("-p") + 1] if argv.index("-p") + 1 < len(argv) else ""
         if port.isdigit():
-            _add_port(profile, int(port), f"the start command's -p {port}", None)
+            profile.add_port(int(port), f"the start command's -p {port}")
     if not profile.ports:
         for rel, line, m in tree.grep(_LITERAL_PORT, files):
-            _add_port(profile, int(m.group(1)), f"a literal port {m.group(1)}", Evidence("", rel, line))
+            profile.add_port(int(m.group(1)), f"a literal port {m.group(1)}", rel, line)
             break
     if not profile.ports:
         default = 3000 if framework == "rails" else 4567 if framework == "sinatra" else 9292 if framework == "rack" else 8080
-        _add_port(profile, default, f"the {framework or 'server'}'s default port", None, 0.6)
-
-
-def _add_port(profile: Profile, port: int, why: str, where: Evidence | None, confidence: float = 0.9) -> None:
-    if 0 < port < 65536 and port not in profile.ports:
-        profile.ports.append(port)
-        profile.note("ports", why, where.file if where else None, where.line if where else None, confidence)
+        profile.add_port(default, f"the {framework or 'server'}'s default port", confidence=0.6)
 
 
 def _health(tree: SourceTree, profile: Profile, files: list[str], rails: bool) -> None:

@@ -260,12 +260,6 @@ def _toolchain_version(tree: SourceTree) -> tuple[str | None, str | None, int | 
     return None, None, None
 
 
-def _add_port(profile: Profile, port: int, why: str, rel: str | None, line: int | None, confidence: float) -> None:
-    if 0 < port < 65536 and port not in profile.ports:
-        profile.ports.append(port)
-        profile.note("ports", why, rel, line, confidence)
-
-
 def _fallback(text: str, end: int) -> str | None:
     """The literal an env read falls back to: `.unwrap_or("8080")`, `.unwrap_or_else(|_| "8080".into())`, ..."""
     tail = text[end: end + 240].split(";", 1)[0]
@@ -298,22 +292,22 @@ def read_source(tree: SourceTree, files: list[str], profile: Profile, framework:
                 profile.port_env = name
                 profile.note("port_env", f"the port is read from {name}", rel, line_of(text, pos))
                 if default and default.isdigit():
-                    _add_port(profile, int(default), f"{name} falls back to {default}", rel, line_of(text, pos), 0.95)
+                    profile.add_port(int(default), f"{name} falls back to {default}", rel, line_of(text, pos), 0.95)
     serves = bool(tree.grep(_SERVES, files))
     if serves and not profile.ports:
         for rx, why, confidence in ((_BIND_TUPLE, "binds a literal port", 0.9), (_SOCKADDR, "a literal socket address", 0.9),
                                     (_ADDR_LITERAL, "a literal listen address", 0.85), (_PORT_CONST, "a port constant", 0.7)):
             for rel, line, m in tree.grep(rx, files):
-                _add_port(profile, int(m.group(1)), f"{why}: {m.group(0).strip()}", rel, line, confidence)
+                profile.add_port(int(m.group(1)), f"{why}: {m.group(0).strip()}", rel, line, confidence)
                 break
             if profile.ports:
                 break
     if serves and not profile.ports:
         default = next((d for f, _, d in FRAMEWORKS if f == framework and d), None)
         if default:
-            _add_port(profile, default, f"{framework}'s default port", None, None, 0.7)
+            profile.add_port(default, f"{framework}'s default port", None, None, 0.7)
         else:
-            _add_port(profile, 8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
+            profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
     for rel, line, m in tree.grep(_WRITE, files):
         path = next(g for g in m.groups() if g)
         folder = path if m.group(1) else posixpath.dirname(path)

@@ -188,7 +188,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         source.read_ports(tree, files, profile)
         if not profile.ports:
             default = 3000
-            source.add_port(profile, default, f"no literal port; {default} (the usual Node default) assumed",
+            profile.add_port(default, f"no literal port; {default} (the usual Node default) assumed",
                             None, None, 0.5)
         if role == "next" or (not profile.port_env and profile.env_var("PORT") is None and _reads_port_env(tree, files)):
             profile.port_env = "PORT"

@@ -91,21 +91,21 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
     for var in profile.env:
         if (var.name in PORT_NAMES or is_port_name(var.name)) and var.default and var.default.isdigit():
             where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(var.name + ":")), None)
-            add_port(profile, int(var.default), f"{var.name} defaults to {var.default}",
+            profile.add_port(int(var.default), f"{var.name} defaults to {var.default}",
                      where.file if where else None, where.line if where else None, 0.95)
             if not profile.port_env:
                 profile.port_env = var.name
                 profile.note("port_env", f"the app reads its port from {var.name}",
                              where.file if where else None, where.line if where else None, 0.95)
     for rel, line, m in tree.grep(_LISTEN_LITERAL, files):
-        add_port(profile, int(m.group(1)), f"listen({m.group(1)})", rel, line, 0.95)
+        profile.add_port(int(m.group(1)), f"listen({m.group(1)})", rel, line, 0.95)
     if not profile.ports:
         for rel, line, m in tree.grep(_LISTEN_NAME, files):
             name = m.group(1).split(".")[-1]
             if name.lower() == "port" and "process.env" in m.group(1):
                 continue
             for crel, cline, c in tree.grep(_CONST_NUMBER.format(name=re.escape(name)), [rel]):
-                add_port(profile, int(c.group(1)), f"listen({name}) with {name} = {c.group(1)}", crel, cline, 0.9)
+                profile.add_port(int(c.group(1)), f"listen({name}) with {name} = {c.group(1)}", crel, cline, 0.9)
             if m.group(1).startswith("process.env.") and not profile.port_env:
                 var = m.group(1).split(".")[-1]
                 profile.port_env = var
@@ -113,19 +113,11 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 profile.note("port_env", f"listen({m.group(1)})", rel, line, 0.9)
     if not profile.ports:
         for rel, line, m in tree.grep(_PORT_OPTION, files):
-            add_port(profile, int(m.group(1)), f"port: {m.group(1)}", rel, line, 0.7)
+            profile.add_port(int(m.group(1)), f"port: {m.group(1)}", rel, line, 0.7)
             break
     for rel, line, _ in tree.grep(_LISTEN_LOCAL, files):
         profile.warnings.append(f"{rel}:{line}: the server listens on localhost only; "
                                 "it must listen on 0.0.0.0 to be reachable in a container")
-
-
-def add_port(profile: Profile, port: int, why: str, file: str | None, line: int | None, confidence: float) -> None:
-    if not 0 < port < 65536:
-        return
-    if port not in profile.ports:
-        profile.ports.append(port)
-    profile.note("ports", why, file, line, confidence)
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:

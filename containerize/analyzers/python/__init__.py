@@ -81,11 +81,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         if best.framework:
             profile.note("framework", best.why, best.file, best.line, best.confidence)
         if best.server and not profile.ports and best.default_port:
-            source.add_port(profile, best.default_port, f"{best.argv[0]}'s default port", None, None, 0.6)
+            profile.add_port(best.default_port, f"{best.argv[0]}'s default port", None, None, 0.6)
         extra = best.extra_packages
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
-            source.add_port(profile, 8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
+            profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
         profile.entrypoint = entry.bind_argv(best.argv, profile.ports[0] if profile.ports else None,
                                              profile.port_env)
         confidence = best.confidence if len(starts) == 1 or starts[1].confidence < best.confidence else 0.6

@@ -80,7 +80,7 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
         var = profile.env_var(name)
         if var and var.default and var.default.isdigit():
             where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(name + ":")), None)
-            add_port(profile, int(var.default), f"{name} defaults to {var.default}",
+            profile.add_port(int(var.default), f"{name} defaults to {var.default}",
                      where.file if where else None, where.line if where else None, 0.95)
             profile.port_env = profile.port_env or name
             profile.note("port_env", f"the app reads its port from {name}",
@@ -88,15 +88,7 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
     for rx, why in ((_RUN_PORT, "run(port=...)"), (_SOCKET_PORT, "a server bound to a literal port"),
                     (_BIND_PORT, "a bind address"), (_CLI_PORT, "a --port option")):
         for rel, line, m in tree.grep(rx, files):
-            add_port(profile, int(m.group(1)), f"{why}: {m.group(1)}", rel, line, 0.9)
-
-
-def add_port(profile: Profile, port: int, why: str, file: str | None, line: int | None, confidence: float) -> None:
-    if not 0 < port < 65536:
-        return
-    if port not in profile.ports:
-        profile.ports.append(port)
-    profile.note("ports", why, file, line, confidence)
+            profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, line, 0.9)
 
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
