@@ -142,3 +142,19 @@ def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> 
             return
     profile.health_path = "/"
     profile.note("health_path", "no health route found; probing /", confidence=0.4)
+
+
+def new_project_port(profile: Profile) -> None:
+    """A new project after its answers: with a port it is a server that reads it from ``PORT`` (set in the
+    image and by compose) and is probed on ``/``; without one it is a batch program."""
+    if profile.ports:
+        if not profile.port_env:
+            profile.port_env = "PORT"
+            profile.note("port_env", "a new web app reads its port from PORT", confidence=0.5)
+        profile.add_env(profile.port_env).default = str(profile.ports[0])
+        profile.health_path = profile.health_path or "/"
+    else:
+        if profile.port_env == "PORT":
+            profile.env = [v for v in profile.env if v.name != "PORT"]
+        profile.port_env = None
+        profile.health_path = None

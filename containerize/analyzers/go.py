@@ -15,7 +15,8 @@ import re
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection, Starter
-from .common import add_services_from_dependencies, choose_health_path, is_port_name, is_secret, link_service_env, read_dotenv_example
+from .common import (add_services_from_dependencies, choose_health_path, is_port_name, is_secret,
+                     link_service_env, new_project_port, read_dotenv_example)
 
 DEFAULT_GO = "1.24"
 BIN_DIR = "/usr/local/bin"
@@ -507,17 +508,7 @@ def _new_finish(profile: Profile) -> None:
     """After the answers: the port env var follows the port, the binary follows the start command,
     and a secret read from the environment needs a shell for compose's secrets entrypoint."""
     b = profile.build
-    if profile.ports:
-        if not profile.port_env:  # a port given for a program that had none: the same convention
-            profile.port_env = "PORT"
-            profile.note("port_env", "a new web app reads its port from PORT", confidence=0.5)
-        profile.add_env(profile.port_env).default = str(profile.ports[0])
-        profile.health_path = profile.health_path or "/"
-    else:  # no port: a batch program
-        if profile.port_env == "PORT":
-            profile.env = [v for v in profile.env if v.name != "PORT"]
-        profile.port_env = None
-        profile.health_path = None
+    new_project_port(profile)
     argv = profile.entrypoint
     if argv and argv[0].startswith(BIN_DIR + "/") and posixpath.basename(argv[0]) != b["binary"]:
         b["binary"] = posixpath.basename(argv[0])

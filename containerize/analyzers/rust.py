@@ -19,7 +19,8 @@ import tomllib
 from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection, Starter
-from .common import add_services_from_dependencies, choose_health_path, is_port_name, is_secret, link_service_env, read_dotenv_example
+from .common import (add_services_from_dependencies, choose_health_path, is_port_name, is_secret,
+                     link_service_env, new_project_port, read_dotenv_example)
 
 DEFAULT_RUST = "1.90"
 EDITION_MIN = {"2024": "1.85", "2021": "1.56"}
@@ -586,17 +587,7 @@ def _new_finish(profile: Profile) -> None:
     b = profile.build
     if profile.framework is not None:
         profile.framework = None if _new_framework(profile.framework) == "none" else _new_framework(profile.framework)
-    if profile.ports:
-        if not profile.port_env:  # a port given for a program that had none: the same convention
-            profile.port_env = "PORT"
-            profile.note("port_env", "a new web app reads its port from PORT", confidence=0.5)
-        profile.add_env(profile.port_env).default = str(profile.ports[0])
-        profile.health_path = profile.health_path or "/"
-    else:  # no port: a batch program
-        if profile.port_env == "PORT":
-            profile.env = [v for v in profile.env if v.name != "PORT"]
-        profile.port_env = None
-        profile.health_path = None
+    new_project_port(profile)
     argv = profile.entrypoint
     if argv and argv[0].startswith(BIN_DIR + "/") and posixpath.basename(argv[0]) != b["binary"]:
         b["binary"] = posixpath.basename(argv[0])
