@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,44 @@ def http_get(url: str, deadline: float = 90.0, container: Container | None = Non
             time.sleep(0.5)
     logs = container.logs() if container else ""
     raise AssertionError(f"{url} did not answer in {deadline:.0f}s ({last})\n{logs}")
+
+
+@dataclass
+class Server:
+    """A server fixture and what a request to it must show."""
+
+    fixture: str
+    port: int
+    path: str  # a path that must answer 200
+    body: tuple[str, ...]  # texts the answer must contain
+    secret: str | None = None  # env var that carries a secret at run time
+    env: dict = field(default_factory=dict)
+
+
+def check_server(tmp_path: Path, app: Server) -> None:
+    """Generate, lint, build and run a server fixture: it answers 200 with the expected texts on 127.0.0.1,
+    runs as non-root, passes its own HEALTHCHECK, and a secret given at run time stays out of the image."""
+    project, profile = generate(tmp_path, app.fixture)
+    assert profile["ports"] == [app.port]
+    dockerfile = (project / "Dockerfile").read_text()
+    assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    env = [f"-e{k}={v}" for k, v in app.env.items()]
+    if app.secret:
+        env.append(f"-e{app.secret}={sentinel}")
+    with built_image(project, app.fixture) as image:
+        assert image.user not in ("", "root", "0", "0:0"), f"image runs as {image.user!r}"
+        with running(image, "-p", f"127.0.0.1::{app.port}", *env) as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(app.port)}{app.path}", container=container)
+            assert status == 200, body
+            for text in app.body:
+                assert text in body, f"{text!r} not in {body!r}"
+            assert sentinel not in body
+            assert container.process_uid() not in ("", "0")
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+        if app.secret:
+            assert not image.contains(sentinel), "a secret given at run time ended up in the image"
 
 
 class Compose:

@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 
-from harness import built_image, compose_project, generate, http_get, run, running
+from harness import Server, built_image, check_server, compose_project, generate, http_get, run
 
 pytestmark = pytest.mark.docker
-
-
-@dataclass
-class Server:
-    fixture: str
-    port: int
-    path: str  # a path that must answer 200
-    body: tuple[str, ...]  # texts the answer must contain
-    secret: str | None = None  # env var that carries a secret at run time
-    env: dict = field(default_factory=dict)
 
 
 SERVERS = [
@@ -42,29 +31,7 @@ SERVERS = [
 
 @pytest.mark.parametrize("app", SERVERS, ids=lambda s: s.fixture)
 def test_server_builds_runs_and_answers(docker, tmp_path, app: Server):
-    project, profile = generate(tmp_path, app.fixture)
-    assert profile["ports"] == [app.port]
-    dockerfile = (project / "Dockerfile").read_text()
-    assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
-
-    sentinel = f"sentinel-{uuid.uuid4().hex}"
-    env = [f"-e{k}={v}" for k, v in app.env.items()]
-    if app.secret:
-        env.append(f"-e{app.secret}={sentinel}")
-    with built_image(project, app.fixture) as image:
-        assert image.user not in ("", "root", "0", "0:0"), f"image runs as {image.user!r}"
-        with running(image, "-p", f"127.0.0.1::{app.port}", *env) as container:
-            host_port = container.port(app.port)
-            status, body = http_get(f"http://127.0.0.1:{host_port}{app.path}", container=container)
-            assert status == 200, body
-            for text in app.body:
-                assert text in body, f"{text!r} not in {body!r}"
-            assert sentinel not in body
-            assert container.exec("id", "-u").stdout.strip() != "0"
-            health = container.run_healthcheck()
-            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
-        if app.secret:
-            assert not image.contains(sentinel), "a secret given at run time ended up in the image"
+    check_server(tmp_path, app)
 
 
 def test_ruby_batch_prints_its_summary_as_non_root(docker, tmp_path):

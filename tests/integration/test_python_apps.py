@@ -3,59 +3,27 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 
-from harness import (Compose, Image, assert_dependency_step_cached, built_image, compose_project, generate, http_get,
-                     rebuild_steps, running)
+from harness import (Compose, Image, Server, assert_dependency_step_cached, built_image, check_server, compose_project,
+                     generate, http_get, rebuild_steps)
 
 pytestmark = pytest.mark.docker
 
-
-@dataclass
-class Server:
-    fixture: str
-    port: int
-    path: str  # a path that must answer 200
-    body: str  # text the answer must contain
-    secret: str | None = None  # env var that carries a secret at run time
-    env: dict = field(default_factory=dict)
-
-
 SERVERS = [
-    Server("python-flask", 5050, "/", "hello", secret="SECRET_KEY"),
-    Server("python-fastapi", 8000, "/healthz", "true", secret="API_TOKEN"),
-    Server("python-django", 8000, "/", "Hello from Django", secret="DJANGO_SECRET_KEY"),
-    Server("python-poetry", 8000, "/", "hello from poetry"),
-    Server("python-uv", 8080, "/", "uv-app"),
-    Server("python-noreqs", 8080, "/", "service: noreqs"),
+    Server("python-flask", 5050, "/", ("hello",), secret="SECRET_KEY"),
+    Server("python-fastapi", 8000, "/healthz", ("true",), secret="API_TOKEN"),
+    Server("python-django", 8000, "/", ("Hello from Django",), secret="DJANGO_SECRET_KEY"),
+    Server("python-poetry", 8000, "/", ("hello from poetry",)),
+    Server("python-uv", 8080, "/", ("uv-app",)),
+    Server("python-noreqs", 8080, "/", ("service: noreqs",)),
 ]
 
 
 @pytest.mark.parametrize("app", SERVERS, ids=lambda s: s.fixture)
 def test_server_builds_runs_and_answers(docker, tmp_path, app: Server):
-    project, profile = generate(tmp_path, app.fixture)
-    assert profile["ports"] == [app.port]
-    dockerfile = (project / "Dockerfile").read_text()
-    assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
-
-    sentinel = f"sentinel-{uuid.uuid4().hex}"
-    env = [f"-e{k}={v}" for k, v in app.env.items()]
-    if app.secret:
-        env.append(f"-e{app.secret}={sentinel}")
-    with built_image(project, app.fixture) as image:
-        assert image.user not in ("", "root", "0", "0:0"), f"image runs as {image.user!r}"
-        with running(image, "-p", f"127.0.0.1::{app.port}", *env) as container:
-            host_port = container.port(app.port)
-            status, body = http_get(f"http://127.0.0.1:{host_port}{app.path}", container=container)
-            assert status == 200, body
-            assert app.body in body
-            assert container.exec("id", "-u").stdout.strip() != "0"
-            health = container.run_healthcheck()
-            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
-        if app.secret:
-            assert not image.contains(sentinel), "a secret given at run time ended up in the image"
+    check_server(tmp_path, app)
 
 
 def test_batch_script_reads_its_data_read_only(docker, tmp_path):
