@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__, answers, overrides, questionnaire, render, report, scaffold, write
+from . import __version__, answers, overrides, render, report, write
 from .checklist import AnalysisError, build_profile, origin_of
 from .profile import ANSWER_KEYS
 from .verify.command import verify
@@ -50,6 +50,8 @@ def generate(
     sets: Optional[List[str]] = SetOption,
 ) -> None:
     """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH."""
+    from . import questionnaire, scaffold  # prompt_toolkit & co. load only for the commands that ask
+
     if path.is_dir() and scaffold.is_new_project(path):
         _generate_new(path, dry_run, force, yes, interactive, ci, sets)
         return
@@ -87,6 +89,8 @@ def init(
     Asks language, framework, version, port, start command, env vars and
     services (or takes them from --set), and writes the container files with a
     README.Docker.md."""
+    from . import scaffold
+
     if not scaffold.is_new_project(path):
         typer.echo(f"{path} already has code: reading it instead of asking about a new project", err=True)
         generate(path, dry_run, force, yes, interactive, ci, sets)
@@ -104,6 +108,8 @@ def _parse_sets(sets: list[str] | None) -> list[tuple[str, str]]:
 
 def _asking(interactive: bool, yes: bool, dry_run: bool) -> bool:
     """Whether to ask: -i, or by default when a person is at a terminal; never with --yes or in a pipe."""
+    from . import questionnaire
+
     if yes:
         if interactive:
             fail("--interactive and --yes contradict each other")
@@ -135,6 +141,8 @@ def _cancelled() -> None:
 def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive: bool, ci: Optional[str],
                   sets: list[str] | None) -> None:
     """An empty folder: the container files for the app about to be written there."""
+    from . import questionnaire, scaffold  # prompt_toolkit & co. load only for the commands that ask
+
     pairs = _parse_sets(sets)
     asked: list[tuple[str, str]] = []
     try:

@@ -15,10 +15,7 @@ import shlex
 import sys
 from typing import Callable
 
-import questionary
 import typer
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-from prompt_toolkit.keys import Keys
 
 from . import report, scaffold
 from .analyzers.common import is_port_name, is_secret
@@ -29,8 +26,8 @@ from .services import CATALOG
 THRESHOLD = 0.7  # answers less sure than this are asked
 SIMILAR = 0.1  # start commands this close to the best one are asked about
 OTHER = "other"
-STYLE = questionary.Style([("qmark", "fg:#2e7dd7 bold"), ("answer", "fg:#2e9e5b bold"),
-                           ("highlighted", "bold"), ("pointer", "fg:#2e7dd7 bold")])
+STYLE = [("qmark", "fg:#2e7dd7 bold"), ("answer", "fg:#2e9e5b bold"), ("highlighted", "bold"),
+         ("pointer", "fg:#2e7dd7 bold")]
 
 Pairs = list[tuple[str, str]]
 
@@ -51,9 +48,18 @@ def say(text: str = "") -> None:
     typer.echo(text)
 
 
-# -- prompts ---------------------------------------------------------------
-def _ask(question: questionary.Question):
+# -- prompts (questionary is imported only when something is asked: it is slow to load) ----
+def _style():
+    import questionary
+
+    return questionary.Style(STYLE)
+
+
+def _ask(question):
     """Ask; Ctrl-C and Esc both cancel the whole questionnaire."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+
     esc = KeyBindings()
 
     @esc.add(Keys.Escape, eager=True)
@@ -73,19 +79,25 @@ def _ask(question: questionary.Question):
 
 def select(message: str, choices: list[tuple[str, str]], default: str | None = None) -> str:
     """``choices``: (value, title) pairs; returns the chosen value."""
+    import questionary
+
     items = [questionary.Choice(title, value=value) for value, title in choices]
-    return _ask(questionary.select(message, choices=items, default=default, style=STYLE,
+    return _ask(questionary.select(message, choices=items, default=default, style=_style(),
                                    instruction="(arrow keys, Enter; Esc cancels)"))
 
 
 def text(message: str, default: str = "", validate: Callable[[str], bool | str] | None = None) -> str:
-    return _ask(questionary.text(message, default=default, validate=validate, style=STYLE)).strip()
+    import questionary
+
+    return _ask(questionary.text(message, default=default, validate=validate, style=_style())).strip()
 
 
 def checkbox(message: str, choices: list[tuple[str, str, bool]]) -> list[str]:
     """``choices``: (value, title, checked); returns the checked values."""
+    import questionary
+
     items = [questionary.Choice(title, value=value, checked=checked) for value, title, checked in choices]
-    return _ask(questionary.checkbox(message, choices=items, style=STYLE,
+    return _ask(questionary.checkbox(message, choices=items, style=_style(),
                                      instruction="(Space toggles, Enter accepts; Esc cancels)"))
 
 

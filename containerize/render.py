@@ -12,11 +12,13 @@ import re
 import shlex
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from . import compose, debian
 from .profile import Profile
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class RenderError(Exception):
@@ -31,7 +33,9 @@ def templates_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def environment() -> "jinja2.Environment":
+    import jinja2  # loaded on first render, not at start-up
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,

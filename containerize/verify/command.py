@@ -7,9 +7,6 @@ from typing import Optional
 
 import typer
 
-from . import report
-from .session import Options, Session
-
 
 def verify(
     path: Path = typer.Argument(Path("."), help="The project folder (with its Dockerfile and compose.yaml)."),
@@ -28,6 +25,9 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable result on stdout; no progress."),
 ) -> None:
     """Build the image, run it with the compose settings and check that it works."""
+    from . import report  # rich and the docker session load only when verify runs
+    from .session import Options, Session
+
     options = Options(path=path, expect=expect, health_path=health_path, timeout=timeout,
                       cache_check=cache_check, keep=keep, generate=generate)
     with report.Progress(enabled=not as_json) as progress:
