@@ -144,6 +144,17 @@ def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> 
     profile.note("health_path", "no health route found; probing /", confidence=0.4)
 
 
+def new_server(profile: Profile, port: int, port_env_why: str = "a new web app reads its port from PORT") -> None:
+    """Defaults of a new web app: it listens on ``port``, read from ``PORT``, and is probed on ``/``."""
+    profile.ports = [port]
+    profile.note("ports", f"a new web app: {port} by default", confidence=0.5)
+    profile.port_env = "PORT"
+    profile.note("port_env", port_env_why, confidence=0.5)
+    profile.add_env("PORT", str(port))
+    profile.health_path = "/"
+    profile.note("health_path", "a new web app: probing /", confidence=0.5)
+
+
 def new_project_port(profile: Profile) -> None:
     """A new project after its answers: with a port it is a server that reads it from ``PORT`` (set in the
     image and by compose) and is probed on ``/``; without one it is a batch program."""

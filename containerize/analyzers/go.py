@@ -16,7 +16,7 @@ from ..profile import Evidence, Profile
 from ..scan import SourceTree, line_of
 from .base import Analyzer, Detection, Starter
 from .common import (add_services_from_dependencies, choose_health_path, is_port_name, is_secret,
-                     link_service_env, new_project_port, read_dotenv_example)
+                     link_service_env, new_project_port, new_server, read_dotenv_example)
 
 DEFAULT_GO = "1.24"
 BIN_DIR = "/usr/local/bin"
@@ -478,13 +478,7 @@ def _new_defaults(profile: Profile, framework: str | None) -> None:
     profile.note("entrypoint", "a new project: the binary of the main package you write in main.go "
                  "(package main, func main)", confidence=0.5)
     if framework != "none":
-        profile.ports = [NEW_PORT]
-        profile.note("ports", f"a new web app: {NEW_PORT} by default", confidence=0.5)
-        profile.port_env = "PORT"
-        profile.note("port_env", "a new web app reads its port from PORT (gin's Run() does)", confidence=0.5)
-        profile.add_env("PORT", str(NEW_PORT))
-        profile.health_path = "/"
-        profile.note("health_path", "a new web app: probing /", confidence=0.5)
+        new_server(profile, NEW_PORT, "a new web app reads its port from PORT (gin's Run() does)")
     profile.build = {
         "module": name,
         "package": ".",
