@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import analyzers, answers as saved_answers, overrides
+from . import languages, answers as saved_answers, overrides
 from .profile import Evidence, Profile
 from .scan import ScanError, SourceTree
 
@@ -36,15 +36,15 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
     profile.warnings += tree.warnings
     layers = answer_layers(tree.root, answers, asked, saved)
 
-    claims = analyzers.detect_all(tree)
+    claims = languages.detect_all(tree)
     chosen, origin = chosen_language(layers)
     for claim in claims:
         profile.candidates.append({"language": claim.language, "score": claim.score,
                                    "why": [e.why for e in claim.evidence]})
     if chosen:
-        analyzer = analyzers.get(chosen)
+        analyzer = languages.get(chosen)
         if analyzer is None:
-            names = ", ".join(a.name for a in analyzers.all_analyzers())
+            names = ", ".join(a.name for a in languages.all_analyzers())
             flag = "--set " if origin == SET_ORIGIN else f"{origin}: "
             raise AnalysisError(f"{flag}language={chosen}: no analyzer for {chosen!r} (known: {names})")
         if origin == SET_ORIGIN:
@@ -53,7 +53,7 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
             profile.note("language", f"{origin}: language={chosen}", confidence=1.0)
     elif claims:
         best = claims[0]
-        analyzer = analyzers.get(best.language)
+        analyzer = languages.get(best.language)
         for ev in best.evidence:
             profile.evidence.setdefault("language", []).append(ev)
         if len(claims) > 1:
@@ -117,14 +117,14 @@ def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]
             raise AnalysisError(message) from None
     if any(k == "services" for _origin, pairs in layers for k, _v in pairs):
         link_given_services(profile)
-    analyzer = analyzers.get(profile.language or "")
+    analyzer = languages.get(profile.language or "")
     if analyzer and analyzer.finish:
         analyzer.finish(profile)
 
 
 def link_given_services(profile: Profile) -> None:
     """A service given as an answer gets the env var apps conventionally read for it (DATABASE_URL, ...)."""
-    from .analyzers.common import SERVICE_ENV, link_service_env
+    from .services import SERVICE_ENV, link_service_env
 
     for service in profile.services:
         names = SERVICE_ENV.get(service.kind, ())

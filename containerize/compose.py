@@ -54,7 +54,7 @@ def compose_dict(profile: Profile, name: str) -> dict:
     top_secrets = {s: {"file": f"{SECRETS_DIR}/{s}"} for s in app_secrets}
     if app_secrets:
         app["secrets"] = app_secrets
-        if profile.build.get("shell", True):
+        if _has_shell(profile):
             app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM, "--"]
             app["command"] = [_escape(a) for a in profile.entrypoint]
         else:
@@ -135,3 +135,8 @@ def render_compose(profile: Profile, name: str) -> str:
     secrets = [s for s in doc.get("secrets", {})]
     return environment().get_template("common/compose.yaml.j2").render(
         p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG)
+
+
+def _has_shell(profile: Profile) -> bool:
+    build = profile.build
+    return build.get("shell", True) if isinstance(build, dict) else build.shell

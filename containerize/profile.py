@@ -79,8 +79,11 @@ class Profile:
     dependencies: list[str] = field(default_factory=list)
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})
-    # Language-specific details the templates need (manifests to copy, install method, ...).
-    build: dict[str, Any] = field(default_factory=dict)
+    # Language-specific details the templates need (manifests to copy, install method, ...):
+    # a languages/<lang>/plan.py BuildPlan.
+    build: Any = field(default_factory=dict)
+    # a project that is about to be written (containerize init), not one read from code
+    new_project: bool = False
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

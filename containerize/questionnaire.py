@@ -18,7 +18,7 @@ from typing import Callable
 import typer
 
 from . import report, scaffold
-from .analyzers.common import is_port_name, is_secret
+from .envvars import is_port_name, is_secret
 from .checklist import DETECTED, build_profile, origin_of
 from .profile import Profile
 from .services import CATALOG
@@ -187,7 +187,7 @@ def ask_language(profile: Profile) -> Pairs:
 def _bind(profile: Profile, argv: list[str]) -> list[str]:
     """A start command as the analyzer would write it (listening on 0.0.0.0 at the app's port)."""
     if profile.language == "python":
-        from .analyzers.python.entry import bind_argv
+        from .languages.python.entry import bind_argv
 
         return bind_argv(list(argv), profile.ports[0] if profile.ports else None, profile.port_env)
     return list(argv)

@@ -1,9 +1,11 @@
 """Container files from a profile, through the templates of its language.
 
-``templates/<language>/Dockerfile.j2`` makes the Dockerfile; every other
-``*.j2`` there is an extra file (one that renders empty is not written).
-``templates/common/`` holds the .dockerignore and compose.yaml that every
-language shares; ``templates/<language>/dockerignore`` adds lines to it.
+``languages/<language>/templates/Dockerfile.j2`` makes the Dockerfile (templates
+name it ``<language>/...``); every other ``*.j2`` there is an extra file (one
+that renders empty is not written). The top-level ``templates/common/`` holds the
+.dockerignore, compose.yaml and README.Docker.md that every language shares and
+the macros their Dockerfiles share; ``languages/<language>/templates/dockerignore``
+adds lines to the .dockerignore.
 """
 from __future__ import annotations
 
@@ -26,10 +28,21 @@ class RenderError(Exception):
 
 
 def templates_dir() -> Path:
+    """The shared templates (``common/``): in the package once installed, at the top of a checkout."""
     installed = Path(__file__).parent / "templates"
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parent.parent / "templates"
+
+
+def language_templates(language: str) -> Path:
+    """The templates a language keeps beside its code."""
+    return Path(__file__).parent / "languages" / language / "templates"
+
+
+def _languages_with_templates() -> dict[str, Path]:
+    root = Path(__file__).parent / "languages"
+    return {d.name: d / "templates" for d in sorted(root.iterdir()) if (d / "templates").is_dir()}
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +50,11 @@ def environment() -> "jinja2.Environment":
     import jinja2  # loaded on first render, not at start-up
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(str(templates_dir())),
+            jinja2.PrefixLoader({lang: jinja2.FileSystemLoader(str(path))
+                                 for lang, path in _languages_with_templates().items()}),
+        ]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -74,17 +91,17 @@ def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
     """File name -> content of every file to write (``ci``: also a CI workflow, e.g. "github")."""
     env = environment()
     lang = profile.language
-    if not lang or not (templates_dir() / lang / "Dockerfile.j2").exists():
+    if not lang or not (language_templates(lang) / "Dockerfile.j2").exists():
         raise RenderError(f"no templates for language {lang!r}")
     ctx = context(profile)
     files = {"Dockerfile": env.get_template(f"{lang}/Dockerfile.j2").render(ctx)}
     extra_ignore = ""
-    if (templates_dir() / lang / "dockerignore").exists():
-        extra_ignore = (templates_dir() / lang / "dockerignore").read_text()
+    if (language_templates(lang) / "dockerignore").exists():
+        extra_ignore = (language_templates(lang) / "dockerignore").read_text()
     files[".dockerignore"] = env.get_template("common/dockerignore.j2").render(
         ctx, extra=extra_ignore, gitignore=_gitignore_lines(profile))
     files["compose.yaml"] = compose.render_compose(profile, ctx["name"])
-    for template in sorted((templates_dir() / lang).glob("*.j2")):
+    for template in sorted(language_templates(lang).glob("*.j2")):
         if template.name == "Dockerfile.j2":
             continue
         text = env.get_template(f"{lang}/{template.name}").render(ctx)
@@ -137,7 +154,7 @@ def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: 
     return environment().get_template(f"common/{README}.j2").render(
         ctx, rows=rows, secret_files=list(dict.fromkeys(secret_files)), version_args=version_args,
         extra_files=[f for f in files if f not in known], extra_about=_EXTRA_ABOUT, workflow=workflow,
-        new_project=bool(profile.build.get("new_project")) if isinstance(profile.build, dict) else False,
+        new_project=profile.new_project,
         catalog=CATALOG, volume_name=compose.volume_name)
 
 

@@ -3,7 +3,7 @@
 There is nothing to analyze, so the profile is built from the answers
 (language, framework, version, port, start command, env vars, services) over a
 language's defaults for a new project: its analyzer's ``starter`` (see
-analyzers.base.Starter), or else its analyzer run on an empty folder.
+languages.base.Starter), or else its analyzer run on an empty folder.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from . import analyzers, render
+from . import languages as language_registry, render
 from .checklist import AnalysisError, answer_layers, apply_layers, chosen_language
 from .profile import Profile
 from .scan import ScanError, SourceTree
@@ -34,11 +34,11 @@ def is_new_project(path: str | Path) -> bool:
         tree = SourceTree(root)
     except ScanError:
         return False
-    return len(tree.files) <= NEAR_EMPTY and not analyzers.detect_all(tree)
+    return len(tree.files) <= NEAR_EMPTY and not language_registry.detect_all(tree)
 
 
 def _analyze_empty(language: str, profile: Profile) -> None:
-    analyzer = analyzers.get(language)
+    analyzer = language_registry.get(language)
     assert analyzer is not None
     with tempfile.TemporaryDirectory(prefix="containerize-new-") as empty:
         try:
@@ -51,8 +51,8 @@ def _analyze_empty(language: str, profile: Profile) -> None:
 @lru_cache(maxsize=1)
 def _startable() -> tuple[str, ...]:
     names = []
-    for analyzer in analyzers.all_analyzers():
-        if not (render.templates_dir() / analyzer.name / "Dockerfile.j2").exists():
+    for analyzer in language_registry.all_analyzers():
+        if not (render.language_templates(analyzer.name) / "Dockerfile.j2").exists():
             continue
         if analyzer.starter:
             names.append(analyzer.name)
@@ -71,7 +71,7 @@ def languages() -> list[str]:
 
 
 def _starter(language: str | None):
-    analyzer = analyzers.get(language or "")
+    analyzer = language_registry.get(language or "")
     return analyzer.starter if analyzer else None
 
 
@@ -106,7 +106,7 @@ def new_profile(path: str | Path, sets: list[tuple[str, str]] | None = None,
         starter.defaults(profile, framework)
     else:
         _analyze_empty(language, profile)
-    profile.build["new_project"] = True
+    profile.new_project = True
     apply_layers(profile, layers)
     if starter:
         starter.finish(profile)

@@ -70,6 +70,7 @@ class SourceTree:
         self._walk()
         self._set = frozenset(self.files)
         self._texts: dict[str, str | None] = {}
+        self._trees: dict[tuple[str, str], object] = {}
 
     # -- walking -----------------------------------------------------------
     def _walk(self) -> None:
@@ -174,6 +175,16 @@ class SourceTree:
             text = None
         self._texts[rel] = text
         return text
+
+    def parse(self, rel: str, grammar: str):
+        """The file's tree-sitter parse tree (``syntax.GRAMMARS`` names the grammar), or None if unreadable."""
+        key = (rel, grammar)
+        if key not in self._trees:
+            text = self.read(rel)
+            from . import syntax
+
+            self._trees[key] = syntax.parse(grammar, text) if text is not None else None
+        return self._trees[key]
 
     def lines(self, rel: str) -> list[str]:
         text = self.read(rel)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .profile import Profile, Service
+
 
 @dataclass(frozen=True)
 class ServiceSpec:
@@ -37,3 +39,73 @@ CATALOG: dict[str, ServiceSpec] = {
         ("CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"),
         "mongodb://app:{password}@{host}:27017/?authSource=admin"),
 }
+
+
+# dependency name (lower case, normalised) -> backing service kind
+SERVICE_DEPENDENCIES: dict[str, str] = {}
+for _kind, _names in {
+    "postgres": ("psycopg", "psycopg2", "psycopg2-binary", "psycopg-binary", "asyncpg", "pg8000", "pg",
+                 "postgres", "pg-promise", "github.com/lib/pq", "github.com/jackc/pgx/v5", "github.com/jackc/pgx/v4",
+                 "tokio-postgres", "postgres-rs", "org.postgresql:postgresql", "pdo_pgsql", "ext-pgsql",
+                 "ext-pdo_pgsql"),
+    "mysql": ("mysqlclient", "pymysql", "mysql-connector-python", "aiomysql", "mysql2", "mysql",
+              "github.com/go-sql-driver/mysql", "com.mysql:mysql-connector-j", "mysql:mysql-connector-java",
+              "ext-pdo_mysql", "ext-mysqli", "trilogy"),
+    "redis": ("redis", "aioredis", "ioredis", "github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8",
+              "redis-rs", "predis/predis", "ext-redis", "rq", "celery[redis]"),
+    "mongodb": ("pymongo", "motor", "mongoengine", "mongodb", "mongoose", "go.mongodb.org/mongo-driver",
+                "mongodb/mongodb", "ext-mongodb", "mongoid", "mongo"),
+}.items():
+    for _n in _names:
+        SERVICE_DEPENDENCIES[_n] = _kind
+# JVM clients (group:artifact) and C/C++ client libraries (as linked: -lpq, -lhiredis, ...)
+for _n, _kind in {
+    "org.springframework.boot:spring-boot-starter-data-redis": "redis", "redis.clients:jedis": "redis",
+    "io.lettuce:lettuce-core": "redis", "org.redisson:redisson": "redis",
+    "org.mariadb.jdbc:mariadb-java-client": "mysql",
+    "org.springframework.boot:spring-boot-starter-data-mongodb": "mongodb",
+    "org.mongodb:mongodb-driver-sync": "mongodb", "org.mongodb:mongodb-driver-reactivestreams": "mongodb",
+    "libpq": "postgres", "libpqxx": "postgres", "hiredis": "redis", "libmariadb": "mysql",
+    "libmysqlclient": "mysql", "libmongoc": "mongodb",
+}.items():
+    SERVICE_DEPENDENCIES.setdefault(_n, _kind)
+# Go modules and Rust crates
+for _n, _kind in {
+    "github.com/jackc/pgx": "postgres", "gorm.io/driver/postgres": "postgres", "gorm.io/driver/mysql": "mysql",
+    "go.mongodb.org/mongo-driver/v2": "mongodb", "github.com/gomodule/redigo": "redis",
+    "github.com/redis/rueidis": "redis", "deadpool-postgres": "postgres", "bb8-postgres": "postgres",
+    "sqlx-postgres": "postgres", "mysql_async": "mysql", "sqlx-mysql": "mysql", "deadpool-redis": "redis",
+    "bb8-redis": "redis", "fred": "redis",
+}.items():
+    SERVICE_DEPENDENCIES.setdefault(_n, _kind)
+
+# The env var an app conventionally reads to find each service.
+SERVICE_ENV = {
+    "postgres": ("DATABASE_URL", "POSTGRES_URL", "POSTGRES_DSN", "PG_DSN", "DB_URL", "SQLALCHEMY_DATABASE_URI"),
+    "mysql": ("DATABASE_URL", "MYSQL_URL", "MYSQL_DSN", "DB_URL"),
+    "redis": ("REDIS_URL", "REDIS_DSN", "CACHE_URL", "CELERY_BROKER_URL", "BROKER_URL"),
+    "mongodb": ("MONGODB_URI", "MONGO_URL", "MONGO_URI", "MONGODB_URL", "DATABASE_URL"),
+}
+
+
+def add_services_from_dependencies(profile: Profile, deps_with_origin: list[tuple[str, str | None, int | None]]) -> None:
+    """Add a backing service for each dependency that implies one."""
+    for name, file, line in deps_with_origin:
+        kind = SERVICE_DEPENDENCIES.get(name.lower())
+        if not kind or any(s.kind == kind for s in profile.services):
+            continue
+        profile.services.append(Service(kind))
+        profile.note("services", f"{name} is a {kind} client", file, line)
+
+
+def link_service_env(profile: Profile) -> None:
+    """Tie each service to the env var the app reads for it (and make that a secret)."""
+    for service in profile.services:
+        if service.env_var:
+            continue
+        for name in SERVICE_ENV.get(service.kind, ()):
+            var = profile.env_var(name)
+            if var and not any(s.env_var == name for s in profile.services):
+                service.env_var = name
+                var.secret = var.secret or service.kind in ("postgres", "mysql", "mongodb")
+                break

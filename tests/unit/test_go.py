@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from containerize import render
-from containerize.analyzers import detect_all
+from containerize.languages import detect_all
 from containerize.checklist import AnalysisError, build_profile
 from containerize.scan import SourceTree
 from projects import lint, stages, write_tree

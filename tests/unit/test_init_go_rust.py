@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from containerize import render, scaffold
-from containerize.analyzers import go, rust
+from containerize.languages import go, rust
 from containerize.checklist import build_profile
 from projects import lint, stages, write_tree
 
@@ -59,7 +59,7 @@ def test_every_go_framework_renders_a_clean_dockerfile(tmp_path: Path, framework
 def test_go_defaults_to_a_net_http_server(tmp_path: Path):
     profile, _ = new(tmp_path, "go")
     assert profile.framework == "net/http" and profile.ports == [8080]
-    assert profile.runtime_version == go.NEW_GO and profile.build["new_project"] is True
+    assert profile.runtime_version == go.NEW_GO and profile.new_project is True
 
 
 def test_go_port_version_and_start_command_follow_the_answers(tmp_path: Path):

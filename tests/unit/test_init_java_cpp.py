@@ -51,7 +51,7 @@ def test_every_java_choice_renders_a_clean_multi_stage_dockerfile(tmp_path, fram
     assert deps < build.index("COPY . .")
     assert "--mount=type=cache,target=/root/" in build
     assert scaffold.starter_files(profile) == {}  # the pom / build script is the app's own
-    assert profile.compiled and profile.build["new_project"]
+    assert profile.compiled and profile.new_project
     assert before_build(files["README.Docker.md"])
 
 
@@ -201,5 +201,5 @@ def test_c_answers_that_cant_build_are_refused_or_warned(tmp_path):
 
 def test_a_readme_for_existing_code_has_no_before_the_first_build(tmp_path):
     profile, files = new(tmp_path, ("language", "cpp"))
-    profile.build["new_project"] = False
+    profile.new_project = False
     assert "Before the first build" not in render.render(profile)["README.Docker.md"]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from containerize import scaffold
-from containerize.analyzers.node.starter import STARTS
+from containerize.languages.node.starter import STARTS
 from containerize.checklist import build_profile
 from projects import lint, stages, write_tree
 

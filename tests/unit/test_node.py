@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from containerize import render
-from containerize.analyzers.node.package import pick_major
+from containerize.languages.node.package import pick_major
 from containerize.checklist import AnalysisError, build_profile
 from projects import lint, stages, write_tree
 

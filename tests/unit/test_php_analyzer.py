@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from containerize import render
-from containerize.analyzers.php import php_version
+from containerize.languages.php import php_version
 from containerize.checklist import AnalysisError, build_profile
 from projects import lint, profile_of, stages, write_tree
 

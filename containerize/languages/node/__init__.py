@@ -8,7 +8,8 @@ import shlex
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
-from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
+from ...envvars import read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
 from . import package as pkgmod
 from . import source, starter
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 import shlex
 
-from ..profile import Evidence, Profile
-from ..scan import SourceTree
-from .base import Analyzer, Detection
-from .common import PORT_NAMES, add_services_from_dependencies, is_secret, link_service_env, read_dotenv_example
+from ...profile import Evidence, Profile
+from ...scan import SourceTree
+from ..base import Analyzer, Detection
+from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
 
 WORKDIR = "/app"
 DEFAULT_RUBY = "3.3"

@@ -6,7 +6,8 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
-from ..common import PORT_NAMES, choose_health_path, is_secret
+from ...envvars import PORT_NAMES, is_secret
+from ..common import choose_health_path
 
 _LITERAL = r"""(?:"([^"\n]*)"|'([^'\n]*)'|(-?\d+(?:\.\d+)?)|(True|False|None))"""
 _ENV_GET = re.compile(

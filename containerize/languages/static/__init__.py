@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from ..profile import Evidence, Profile
-from ..scan import SourceTree
-from .base import Analyzer, Detection, Starter
+from ...profile import Evidence, Profile
+from ...scan import SourceTree
+from ..base import Analyzer, Detection, Starter
 
 # Folders that commonly hold a site that is already built (or never needed building).
 SITE_DIRS = ("public", "site", "www", "dist", "build", "_site", "docs", "html")

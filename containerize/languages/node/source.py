@@ -6,7 +6,8 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
-from ..common import PORT_NAMES, choose_health_path, is_port_name, is_secret
+from ...envvars import PORT_NAMES, is_port_name, is_secret
+from ..common import choose_health_path
 
 SOURCE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",

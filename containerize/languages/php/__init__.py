@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 import re
 
-from ..profile import Evidence, Profile
-from ..scan import SourceTree
-from .base import Analyzer, Detection
-from .common import add_services_from_dependencies, is_secret, link_service_env, read_dotenv_example
+from ...profile import Evidence, Profile
+from ...scan import SourceTree
+from ..base import Analyzer, Detection
+from ...envvars import is_secret, read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
 
 WORKDIR = "/var/www/html"
 PORT = 8080  # Apache listens here: the non-root www-data user can't bind 80 everywhere

@@ -12,11 +12,12 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..profile import Evidence, Profile
-from ..scan import SourceTree, line_of
-from .base import Analyzer, Detection, Starter
-from .common import (add_services_from_dependencies, choose_health_path, is_port_name, is_secret,
-                     link_service_env, new_project_port, new_server, read_dotenv_example)
+from ...profile import Evidence, Profile
+from ...scan import SourceTree, line_of
+from ..base import Analyzer, Detection, Starter
+from ...envvars import is_port_name, is_secret, read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
+from ..common import choose_health_path, new_project_port, new_server
 
 DEFAULT_GO = "1.24"
 BIN_DIR = "/usr/local/bin"

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..checklist import DETECTED, AnalysisError, origin_of
-from ..profile import Evidence, Profile
-from ..scan import SourceTree, line_of
-from .base import Analyzer, Detection, Starter
-from .common import add_services_from_dependencies, choose_health_path, is_port_name, is_secret, link_service_env, read_dotenv_example
+from ...checklist import DETECTED, AnalysisError, origin_of
+from ...profile import Evidence, Profile
+from ...scan import SourceTree, line_of
+from ..base import Analyzer, Detection, Starter
+from ...envvars import is_port_name, is_secret, read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
+from ..common import choose_health_path
 
 WORKDIR = "/app"
 APP_JAR = "/app/app.jar"

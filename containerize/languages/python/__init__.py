@@ -4,7 +4,8 @@ from __future__ import annotations
 from ...profile import Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
-from ..common import add_services_from_dependencies, link_service_env, read_dotenv_example
+from ...envvars import read_dotenv_example
+from ...services import add_services_from_dependencies, link_service_env
 from . import entry, imports, manifests, native, source, starter
 
 WORKDIR = "/app"
