@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import compose, debian
+from .images import IMAGES
 from .profile import Profile
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def environment() -> "jinja2.Environment":
     env.filters["slug"] = slug
     env.filters["shquote"] = shlex.quote
     env.filters["cell"] = _cell
+    env.globals["img"] = IMAGES  # base images by role, for every template and macro
     return env
 
 
