@@ -13,3 +13,8 @@ def docker():
     """Skip (or, with CONTAINERIZE_REQUIRE_DOCKER=1, fail) when no Docker engine answers."""
     harness.require_docker()
     return harness
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from what containerize generates now")
