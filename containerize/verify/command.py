@@ -25,13 +25,13 @@ def verify(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable result on stdout; no progress."),
 ) -> None:
     """Build the image, run it with the compose settings and check that it works."""
-    from . import report  # rich and the docker session load only when verify runs
-    from .session import Options, Session
+    from . import report, run  # rich and the docker phases load only when verify runs
+    from .record import Options
 
     options = Options(path=path, expect=expect, health_path=health_path, timeout=timeout,
                       cache_check=cache_check, keep=keep, generate=generate)
     with report.Progress(enabled=not as_json) as progress:
-        result = Session(options, progress).run()
+        result = run.verify(options, progress)
     if as_json:
         typer.echo(report.to_json(result))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from containerize.verify import buildlog, context
-from containerize.verify.session import _base_of, _clean_created_by, _in_order, dockerfile_line, stage_order
+from containerize.verify.build import base_of, clean_created_by, dockerfile_line, in_order, stage_order
 
 # A rebuild of the generated python-flask Dockerfile after app.py changed (docker 20.10, BuildKit).
 REBUILD = """\
@@ -124,9 +124,35 @@ def test_steps_are_shown_in_dockerfile_order(tmp_path):
     flask_context(tmp_path)
     order = stage_order(tmp_path / "Dockerfile")
     assert order == ["build", "stage-1"]
-    rows = _in_order(buildlog.parse(REBUILD).instruction_steps(), order)
+    rows = in_order(buildlog.parse(REBUILD).instruction_steps(), order)
     assert [(r["stage"], r["index"]) for r in rows][:6] == [("build", 1), ("build", 2), ("build", 3), ("build", 4),
                                                              ("build", 5), ("stage-1", 2)]
+
+
+def test_stage_names_follow_buildkit(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("# FROM commented AS out\n"
+                          "FROM --platform=$BUILDPLATFORM \\\n    golang:1.23 AS build\n"
+                          "RUN go build\n"
+                          "from --platform=linux/amd64 node:20 as web\n"
+                          "FROM b AS\n"
+                          "FROM build\n")
+    assert stage_order(dockerfile) == ["build", "web", "stage-2", "stage-3"]
+    assert dockerfile_line(dockerfile, "RUN go build") == 4
+    assert dockerfile_line(dockerfile, "FROM --platform=$BUILDPLATFORM golang:1.23 AS build") == 2
+    assert stage_order(tmp_path / "missing") == [] and dockerfile_line(tmp_path / "missing", "RUN x") is None
+
+
+def test_reading_a_huge_dockerfile_takes_linear_time(tmp_path):
+    import time
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM a AS one\n" + "\n" * 200_000 + "RUN x \\\n" + "  && echo hi \\\n" * 50_000
+                          + "  && done\nFROM b\n")
+    started = time.monotonic()
+    assert stage_order(dockerfile) == ["one", "stage-1"]
+    assert dockerfile_line(dockerfile, "RUN nothing") is None
+    assert time.monotonic() - started < 5
 
 
 def test_the_failing_step_and_its_output(tmp_path):
@@ -241,16 +267,16 @@ def test_installs_dependencies():
 
 
 def test_history_rows_are_cleaned_and_the_base_is_found(monkeypatch):
-    assert _clean_created_by("RUN /bin/sh -c groupadd app # buildkit") == "RUN groupadd app"
-    assert _clean_created_by("/bin/sh -c #(nop)  CMD [\"python3\"]") == 'CMD ["python3"]'
-    assert _clean_created_by("COPY . . # buildkit") == "COPY . ."
+    assert clean_created_by("RUN /bin/sh -c groupadd app # buildkit") == "RUN groupadd app"
+    assert clean_created_by("/bin/sh -c #(nop)  CMD [\"python3\"]") == 'CMD ["python3"]'
+    assert clean_created_by("COPY . . # buildkit") == "COPY . ."
     base = [{"CreatedBy": "ADD rootfs", "Size": 100}, {"CreatedBy": "CMD python3", "Size": 0}]
     ours = base + [{"CreatedBy": "COPY . . # buildkit", "Size": 5}]
     from containerize.verify import docker
     monkeypatch.setattr(docker, "history", lambda ref: base if "python" in ref else [{"CreatedBy": "x"}])
     log = buildlog.parse("#4 [build 1/2] FROM docker.io/library/golang:1.23\n#4 DONE 0.0s\n"
                          "#5 [stage-1 1/2] FROM docker.io/library/python:3.12-slim\n#5 DONE 0.0s\n")
-    assert _base_of(ours, log) == ("docker.io/library/python:3.12-slim", 2)
+    assert base_of(ours, log) == ("docker.io/library/python:3.12-slim", 2)
 
 
 def test_docker_history_parsing(monkeypatch):

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from containerize.profile import Profile, Service
-from containerize.verify import context, docker, report, session
-from containerize.verify.session import Check, Options, Result, Session, secret_values
+from containerize.verify import context, docker, project, record, report, run
+from containerize.verify.compose import secret_values
+from containerize.verify.record import Check, Options, Result
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,10 +91,10 @@ def test_throwaway_secrets_and_database_urls():
 
 
 def test_no_directory_and_no_dockerfile_are_usage_errors(tmp_path):
-    result = Session(Options(path=tmp_path / "nope")).run()
+    result = run.verify(Options(path=tmp_path / "nope"))
     assert result.exit_code == 2 and "no such directory" in result.error.message
     write(tmp_path, {"app.py": "print('hi')\n"})
-    result = Session(Options(path=tmp_path)).run()
+    result = run.verify(Options(path=tmp_path))
     assert result.exit_code == 2
     assert "has no Dockerfile" in result.error.message and "--generate" in result.error.message
     assert not (tmp_path / "Dockerfile").exists()
@@ -102,7 +103,7 @@ def test_no_directory_and_no_dockerfile_are_usage_errors(tmp_path):
 def test_no_docker_engine(tmp_path, monkeypatch):
     write(tmp_path, {"Dockerfile": "FROM scratch\n", "app.py": ""})
     monkeypatch.setattr(docker, "available", lambda: "no Docker engine answers: Cannot connect")
-    result = Session(Options(path=tmp_path)).run()
+    result = run.verify(Options(path=tmp_path))
     assert result.exit_code == 3 and "needs a running Docker engine" in result.error.message
     assert result.to_dict()["error"]["kind"] == "no-docker"
 
@@ -124,14 +125,14 @@ def test_generate_writes_only_missing_files(tmp_path, monkeypatch):
     write(tmp_path, {"app.py": "from flask import Flask\napp = Flask(__name__)\n", "requirements.txt": "flask\n",
                      "compose.yaml": "services: {}\n"})
     monkeypatch.setattr(docker, "available", lambda: "no engine")
-    result = Session(Options(path=tmp_path, generate=True)).run()
+    result = run.verify(Options(path=tmp_path, generate=True))
     assert result.exit_code == 3 and not (tmp_path / "Dockerfile").exists()  # nothing written without an engine
-    run = Session(Options(path=tmp_path, generate=True))
-    run._project()
-    run._generate()
-    assert "Dockerfile" in run.result.generated and "compose.yaml" not in run.result.generated
+    one = record.new_run(Options(path=tmp_path, generate=True))
+    project.load(one)
+    project.generate(one)
+    assert "Dockerfile" in one.result.generated and "compose.yaml" not in one.result.generated
     assert (tmp_path / "Dockerfile").is_file() and (tmp_path / "compose.yaml").read_text() == "services: {}\n"
-    assert run.compose_file == tmp_path / "compose.yaml"
+    assert one.compose_file == tmp_path / "compose.yaml"
 
 
 def sample_result() -> Result:
@@ -167,7 +168,7 @@ def test_json_report():
 
 def test_error_report():
     r = Result("x", "p")
-    r.error = session.VerifyError("build", "the build failed at step build 5/5: RUN pip install",
+    r.error = record.VerifyError("build", "the build failed at step build 5/5: RUN pip install",
                                   "Dockerfile:17: RUN pip install\nERROR: No matching distribution", 4)
     r.build_log = "/tmp/build.log"
     err = io.StringIO()

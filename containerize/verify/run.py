@@ -1,0 +1,57 @@
+"""One verification run, phase by phase: the project, the build, the start, the checks, the
+cache check; then the cleanup, whatever happened (even on Ctrl-C)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from . import build, cache, checks, cleanup, context, docker, project, start
+from .record import NO_DOCKER, START_FAILED, Options, Result, Run, VerifyError, new_run
+
+
+def verify(options: Options, progress=None) -> Result:
+    run = new_run(options, progress)
+    try:
+        _phases(run)
+    except VerifyError as exc:
+        run.result.error = exc
+    except docker.DockerError as exc:
+        run.result.error = VerifyError("docker", str(exc), exc.output[-3000:], START_FAILED)
+    except KeyboardInterrupt:
+        run.result.error = VerifyError("interrupted", "interrupted", code=130)
+    finally:
+        if run.created.workdir is not None:
+            try:
+                cleanup.remove_all(run)
+            except KeyboardInterrupt:
+                cleanup.remove_all(run)
+    return run.result
+
+
+def _phases(run: Run) -> None:
+    project.load(run)
+    reason = docker.available()
+    if reason:
+        raise VerifyError("no-docker", f"{reason}. `containerize verify` needs a running Docker engine "
+                          "(start it, or point DOCKER_HOST at one).", code=NO_DOCKER)
+    if run.options.generate:
+        project.generate(run)
+    run.created.workdir = Path(tempfile.mkdtemp(prefix=f"containerize-verify-{run.run_id}-"))
+    project.provide(run)
+    ctx = run.created.workdir / "context"
+    context.copy_context(run.root, ctx)
+
+    tag = build.image(run, ctx)
+    app = start.start(run, tag)
+    if app.port:
+        info, answer = start.wait_for_port(run, app)
+        checks.server(run, app, info, answer)
+    else:
+        info, took = start.wait_for_exit(run, app)
+        checks.batch(run, app, info, took)
+    cleanup.stop_app(run)
+
+    if run.options.cache_check:
+        cache.check(run, ctx)
+    else:
+        run.result.check("dependency cache", "skip", "--no-cache-check")
