@@ -34,7 +34,7 @@ def test_cmake_http_server_fixture(tmp_path):
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
     assert {e.name for e in p.env} == {"PORT", "GREETING"}
     assert p.system_packages == {"build": ["build-essential", "cmake"], "runtime": []}
-    assert p.build["runtime"] == "distroless" and p.build["shell"] is False
+    assert p.build.runtime == "distroless" and p.build.shell is False
     df = render.render(p)["Dockerfile"]
     build, runtime = stages(df)
     assert build.startswith("FROM debian:${DEBIAN_RELEASE} AS build")
@@ -54,7 +54,7 @@ def test_make_batch_fixture(tmp_path):
     p = build_profile(FIXTURES / "cpp-make")
     assert (p.package_manager, p.entrypoint) == ("make", ["/usr/local/bin/wordfreq"])
     assert p.ports == [] and p.read_paths == ["/data/text.txt"]
-    assert p.build["cxx"] and p.build["build"] == 'make -j"$(nproc)" wordfreq'
+    assert p.build.cxx and p.build.build == 'make -j"$(nproc)" wordfreq'
     files = render.render(p)
     df = files["Dockerfile"]
     assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "probe" not in df
@@ -90,7 +90,7 @@ def test_linked_libraries_map_to_debian_packages(tmp_path):
     df = render.render(p)["Dockerfile"]
     runtime = stages(df)[-1]
     # a shell for the secrets entrypoint, only runtime libraries, and a check that they are all there
-    assert runtime.startswith("FROM debian:${DEBIAN_RELEASE}-slim") and p.build["shell"]
+    assert runtime.startswith("FROM debian:${DEBIAN_RELEASE}-slim") and p.build.shell
     assert "libssl3=3.0.* libcurl4=7.88.* libpq5=15.*" in runtime and "-dev" not in runtime
     assert '! ldd /usr/local/bin/api | grep "not found"' in runtime
     assert "USER 10001:10001" in runtime
@@ -118,7 +118,7 @@ def test_makefile_libraries_and_unknown_ones(tmp_path):
     assert p.entrypoint == ["/usr/local/bin/server"]
     assert "zlib1g-dev" in p.system_packages["build"] and p.system_packages["runtime"] == ["zlib1g"]
     assert any("frobnicate" in w for w in p.warnings)
-    assert "find . -type f -path './bin/server'" in p.build["locate"]
+    assert "find . -type f -path './bin/server'" in p.build.locate
     assert p.env_var("API_TOKEN").secret
     lint(render.render(p)["Dockerfile"], tmp_path)
 
@@ -135,7 +135,7 @@ def test_meson_project(tmp_path):
     p = build_profile(root)
     assert p.package_manager == "meson" and p.entrypoint == ["/usr/local/bin/tool"]
     assert p.system_packages["build"] == ["build-essential", "meson", "ninja-build", "zlib1g-dev", "pkg-config"]
-    assert "meson setup /tmp/build --buildtype=release" in p.build["build"]
+    assert "meson setup /tmp/build --buildtype=release" in p.build.build
     lint(render.render(p)["Dockerfile"], tmp_path)
 
 
@@ -145,7 +145,7 @@ def test_writable_folder_needs_a_shell_image(tmp_path):
         "main.c": '#include <stdio.h>\nint main(void) { FILE *f = fopen("/var/lib/logger/out.log", "a"); return !f; }\n',
     })
     p = build_profile(root)
-    assert p.writable_paths == ["/var/lib/logger"] and p.build["runtime"] == "slim"
+    assert p.writable_paths == ["/var/lib/logger"] and p.build.runtime == "slim"
     df = render.render(p)["Dockerfile"]
     assert "mkdir -p /var/lib/logger" in df and "chown 10001:10001 /var/lib/logger" in df
     lint(df, tmp_path)
