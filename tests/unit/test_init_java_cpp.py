@@ -154,7 +154,7 @@ def test_every_build_system_renders_a_clean_dockerfile(tmp_path, system):
     assert "test -x /out/my-tool" in build
     # nothing but libc/libstdc++: distroless, no shell, non-root
     assert runtime.startswith("FROM gcr.io/distroless/cc-debian12:nonroot") and "USER 65532:65532" in runtime
-    assert profile.build["shell"] is False
+    assert profile.build.shell is False
     assert "EXPOSE" not in dockerfile
     assert scaffold.starter_files(profile) == {}
     steps = before_build(files["README.Docker.md"])
@@ -187,7 +187,7 @@ def test_a_c_app_with_postgres_gets_libpq_and_a_slim_runtime(tmp_path):
     build, runtime = stages(dockerfile)
     assert "libpq-dev=" in build and "libpq5=" in runtime and "libpq-dev" not in runtime
     assert runtime.startswith("FROM debian:${DEBIAN_RELEASE}-slim") and "USER 10001:10001" in runtime
-    assert profile.build["shell"] is True  # the secrets entrypoint needs /bin/sh
+    assert profile.build.shell is True  # the secrets entrypoint needs /bin/sh
     compose = yaml.safe_load(files["compose.yaml"])
     assert compose["services"]["app"]["entrypoint"][0] == "/bin/sh"
 
