@@ -40,19 +40,19 @@ def test_django_wsgi_and_sqlite_volume():
     assert p.entrypoint[-1] == "mysite.wsgi:application" and p.entrypoint[0] == "gunicorn"
     assert "/app/data" in p.writable_paths
     assert next(e for e in p.env if e.name == "DJANGO_SECRET_KEY").secret
-    assert "gunicorn>=23,<24" in p.build["extra_packages"]
+    assert "gunicorn>=23,<24" in p.build.extra_packages
 
 
 def test_poetry_project():
     p = profile_of("python-poetry")
-    assert p.package_manager == "poetry" and p.build["install"] == "poetry"
-    assert p.build["manifests"] == ["pyproject.toml", "poetry.lock"]
+    assert p.package_manager == "poetry" and p.build.install == "poetry"
+    assert p.build.manifests == ["pyproject.toml", "poetry.lock"]
     assert p.dependencies == ["flask"]
 
 
 def test_uv_console_script_and_python_version():
     p = profile_of("python-uv")
-    assert p.package_manager == "uv" and p.build["install"] == "uv"
+    assert p.package_manager == "uv" and p.build.install == "uv"
     assert p.entrypoint == ["uv-app"] and p.ports == [8080]
     assert p.runtime_version == "3.11"
     assert p.evidence["runtime_version"][0].file == ".python-version"
@@ -60,9 +60,9 @@ def test_uv_console_script_and_python_version():
 
 def test_no_manifest_uses_imports():
     p = profile_of("python-noreqs")
-    assert p.build["install"] == "imports"
+    assert p.build.install == "imports"
     assert set(p.dependencies) == {"flask", "pyyaml"}  # yaml -> PyYAML; helpers.py is local
-    assert p.build["generated_requirements"]
+    assert p.build.generated_requirements
 
 
 def test_batch_script_reads_absolute_path():
@@ -70,7 +70,7 @@ def test_batch_script_reads_absolute_path():
     assert not p.is_server and p.ports == []
     assert p.entrypoint == ["python", "wordstats.py"]
     assert p.read_paths == ["/data/words.txt"]
-    assert p.build["install"] == "none"
+    assert p.build.install == "none"
 
 
 def test_postgres_service_and_system_libraries():
@@ -220,7 +220,7 @@ def test_flask_factory_and_gunicorn_config(tmp_path):
     assert p.framework == "flask"
     assert p.entrypoint[-1] == "shop:create_app()"
     assert p.ports == [7000]
-    assert p.build["extra_packages"] == []  # gunicorn is declared already
+    assert p.build.extra_packages == []  # gunicorn is declared already
 
 
 def test_uvicorn_run_port_and_runtime_txt(tmp_path):

@@ -159,8 +159,8 @@ def test_init_in_a_folder_with_code_reads_the_code(tmp_path: Path):
 def test_new_python_projects_start_from_a_requirements_file(tmp_path: Path):
     profile = scaffold.new_profile(tmp_path, [("language", "python"), ("framework", "django")])
     assert profile.entrypoint == ["gunicorn", "--bind", "0.0.0.0:8000", "config.wsgi:application"]
-    assert profile.build["install"] == "requirements" and profile.build["requirements"] == ["requirements.txt"]
-    assert profile.build["extra_packages"] == []  # the starter requirements name the server
+    assert profile.build.install == "requirements" and profile.build.requirements == ["requirements.txt"]
+    assert profile.build.extra_packages == []  # the starter requirements name the server
     assert scaffold.starter_files(profile)["requirements.txt"].splitlines()[1:] == ["django>=5.1,<6",
                                                                                     "gunicorn>=23,<24"]
     (tmp_path / "requirements.txt").write_text("django\n")

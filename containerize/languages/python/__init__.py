@@ -7,8 +7,7 @@ from ..base import Analyzer, Detection
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
 from . import entry, imports, manifests, native, source, starter
-
-WORKDIR = "/app"
+from .plan import WORKDIR, PythonPlan
 MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
              "pdm.lock", "manage.py")
 
@@ -87,8 +86,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
-        profile.entrypoint = entry.bind_argv(best.argv, profile.ports[0] if profile.ports else None,
-                                             profile.port_env)
+        # bound to the port in finish(), after the answers, so a port given later moves it too
+        profile.entrypoint = list(best.argv)
         confidence = best.confidence if len(starts) == 1 or starts[1].confidence < best.confidence else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
         if profile.ports:
@@ -100,15 +99,15 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.compiled = False
     profile.note("compiled", "Python is interpreted: dependencies are installed, nothing is compiled", confidence=1.0)
     profile.note("build_command", "no build step: the build stage installs the dependencies", confidence=1.0)
-    profile.build = {
-        "install": found.install,
-        "manifests": found.files if found.install != "imports" else [],
-        "requirements": found.requirements,
-        "installable": found.installable,
-        "extra_packages": list(extra),
-        "generated_requirements": [d[0] for d in deps] if found.install == "imports" else [],
-        "workdir": WORKDIR,
-    }
+    profile.build = PythonPlan(
+        install=found.install,
+        manifests=found.files if found.install != "imports" else [],
+        requirements=found.requirements,
+        installable=found.installable,
+        extra_packages=list(extra),
+        generated_requirements=[d[0] for d in deps] if found.install == "imports" else [],
+        workdir=WORKDIR,
+    )
     if found.install == "setup":
         profile.warnings.append("setup.py installs the dependencies together with the code, so a code edit "
                                 "reinstalls them; a requirements.txt or pyproject.toml [project] list avoids that")
@@ -126,4 +125,4 @@ def _framework_from_deps(deps: set[str]) -> str | None:
     return None
 
 
-ANALYZER = Analyzer("python", detect, analyze, finish=entry.install_named_server, starter=starter.STARTER)
+ANALYZER = Analyzer("python", detect, analyze, finish=entry.finish, starter=starter.STARTER)

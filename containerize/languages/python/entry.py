@@ -1,22 +1,52 @@
-"""How a Python app starts: framework, server and command line."""
+"""How a Python app starts: framework, server and command line.
+
+Every fact comes from the files' ``ast`` trees: app objects (``app = Flask(...)``),
+app factories, ``if __name__ == "__main__":`` guards, the server calls they
+reach (``uvicorn.run``, ``app.run``, ``serve_forever``, ...), top-level
+statements, and the imports between the project's own files. A file that
+doesn't parse (Python 2, say) is read at the token level for its main guard
+only, and its evidence says so. Procfile and pyproject.toml are configuration,
+read as such.
+"""
 from __future__ import annotations
 
+import ast
+import io
+import os
 import re
 import shlex
-from dataclasses import dataclass
+import stat
+import tokenize
+from dataclasses import dataclass, field
 
 from ...scan import SourceTree
+from .imports import parsed
 from .manifests import Manifests
 
 GUNICORN = "gunicorn>=23,<24"
 UVICORN = "uvicorn[standard]>=0.30,<1"
 
-_WSGI_APP = re.compile(r"""WSGI_APPLICATION\s*=\s*["']([\w.]+)\.(\w+)["']""")
-_FLASK = re.compile(r"^(\w+)\s*=\s*Flask\(", re.M)
-_ASGI = re.compile(r"^(\w+)\s*=\s*(FastAPI|Starlette|Quart|Litestar)\(", re.M)
-_FACTORY = re.compile(r"^def\s+(create_app|make_app)\s*\(", re.M)
-_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.M)
-_SERVER_CALL = re.compile(r"\b(uvicorn\.run|\w+\.run\(|serve\(|serve_forever|run_simple|web\.run_app|make_server)")
+# app classes -> framework; ASGI ones are served by uvicorn
+ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart", "Litestar": "litestar"}
+WSGI_CLASSES = {"Flask": "flask"}
+# objects whose .run(...) starts a web server
+SERVING_CLASSES = {*ASGI_CLASSES, *WSGI_CLASSES, "Sanic", "Bottle", "Dash", "Application", "SocketIO"}
+FACTORIES = ("create_app", "make_app")
+# file names a person gives the file that starts the program
+START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
+               "worker.py", "start.py")
+# never a start command of their own
+NOT_STARTS = {"setup.py", "conftest.py", "manage.py", "gunicorn.conf.py", "noxfile.py", "fabfile.py",
+              "tasks.py", "wsgi.py", "asgi.py", "settings.py", "urls.py", "models.py", "admin.py", "apps.py"}
+# calls that declare or configure rather than do: a module made of them is not a script
+DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filterwarnings", "simplefilter",
+               "setdefault", "register", "register_blueprint", "include_router", "add_url_rule", "add_middleware",
+               "add_exception_handler", "mount", "add_route", "add_api_route", "add_resource", "setup", "configure",
+               "config_from_object", "autodiscover_tasks", "from_object", "from_envvar", "from_pyfile",
+               "from_mapping", "init_app", "patch_all", "monkey_patch", "set_event_loop_policy", "disable_warnings",
+               "setLevel", "addHandler", "update", "seed", "use", "install", "extend", "append", "insert"}
+_IDENT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_WSGI_TARGET = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.([A-Za-z_]\w*)")
 
 
 @dataclass
@@ -30,6 +60,8 @@ class Start:
     server: bool
     extra_packages: tuple[str, ...] = ()
     default_port: int | None = None
+    # the author said so (Procfile, console script), a framework, or a guess from a script's shape
+    order: int = 0
 
 
 def module_of(rel: str) -> str:
@@ -40,83 +72,389 @@ def module_of(rel: str) -> str:
     return path.replace("/", ".")
 
 
+# -- what one file says -------------------------------------------------------------------
+@dataclass
+class FileFacts:
+    rel: str
+    parses: bool = True
+    apps: list[tuple[str, str, int]] = field(default_factory=list)  # (variable, class, line), top level
+    factories: list[tuple[str, int, str | None]] = field(default_factory=list)  # (name, line, class built)
+    guard: int | None = None  # line of `if __name__ == "__main__":`
+    server: tuple[str, int] | None = None  # (call, line) of a server start the file reaches when run
+    serves_anywhere: bool = False
+    action: int | None = None  # line of the first top-level statement that does something
+    imports: set[str] = field(default_factory=set)  # dotted names of modules it imports
+    shebang: bool = False
+    executable: bool = False
+    wsgi_application: tuple[str, str, int] | None = None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if isinstance(node, ast.Call):  # web.Application().run(...) and the like
+        inner = _dotted(node.func)
+        return ".".join([inner or "?", *reversed(parts)])
+    return None
+
+
+def _class_called(value: ast.AST | None) -> str | None:
+    """``Flask`` for ``Flask(__name__)`` or ``flask.Flask(...)``."""
+    if isinstance(value, ast.Call):
+        name = _dotted(value.func)
+        if name:
+            return name.rsplit(".", 1)[-1]
+    return None
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    consts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return bool(names and consts)
+
+
+def _server_call(call: ast.Call, app_vars: set[str]) -> str | None:
+    """The call's name when it starts a network server, else None."""
+    name = _dotted(call.func)
+    if not name:
+        return None
+    base, _, last = name.rpartition(".")
+    keywords = {k.arg for k in call.keywords if k.arg}
+    if name in ("uvicorn.run", "hypercorn.run", "waitress.serve", "bjoern.run", "cheroot.wsgi.Server"):
+        return name
+    if last in ("run_app", "run_simple", "make_server", "serve_forever", "HTTPServer", "ThreadingHTTPServer",
+                "TCPServer", "ThreadingTCPServer", "run_server", "start_server"):
+        return name
+    if base in ("asyncio", "subprocess", "trio", "anyio", "multiprocessing", "os", "unittest", "pytest"):
+        return None
+    if last == "serve" and (call.args or keywords & {"host", "port", "listen", "bind"}):
+        return name
+    if last == "run" and (base.rsplit(".", 1)[-1] in app_vars or base.split(".")[0] in app_vars
+                          or keywords & {"host", "port"} or base in ("bottle", "socketio", "web")):
+        return name
+    if last == "listen" and base in app_vars:
+        return name
+    return None
+
+
+def _is_action(node: ast.stmt) -> bool:
+    """A top-level statement that does something when the file runs (not a definition or configuration)."""
+    if isinstance(node, ast.Expr):
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if not isinstance(value, ast.Call):
+            return False
+        name = _dotted(value.func) or ""
+        if name.startswith(("sys.path.", "logging.", "warnings.", "os.environ.", "django.", "sentry_sdk.")):
+            return False
+        return name.rsplit(".", 1)[-1] not in DECLARATIVE
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+        return True
+    if isinstance(node, ast.If):
+        return any(_is_action(n) for n in node.body + node.orelse)
+    if isinstance(node, ast.Try):
+        return any(_is_action(n) for n in node.body + node.orelse + node.finalbody)
+    return False
+
+
+def _imports(module: ast.Module, rel: str) -> set[str]:
+    """Every dotted module name the file imports, relative ones resolved against its folder;
+    a plain ``import helpers`` also names ``<its folder>.helpers`` (a script's folder is on sys.path)."""
+    folder = rel.split("/")[:-1]
+    names: set[str] = set()
+
+    def add(name: str) -> None:
+        names.add(name)
+        if folder:
+            names.add(".".join(folder + [name]))
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = folder[: len(folder) - (node.level - 1)] if node.level - 1 <= len(folder) else []
+                mod = ".".join(base + (node.module.split(".") if node.module else []))
+                if mod:
+                    names.add(mod)
+                names.update(f"{mod}.{a.name}" if mod else a.name for a in node.names)
+            elif node.module:
+                add(node.module)
+                for alias in node.names:
+                    add(f"{node.module}.{alias.name}")
+        elif isinstance(node, ast.Call):
+            # uvicorn.run("pkg.main:app") and importlib.import_module("pkg.jobs") import by name
+            name = _dotted(node.func) or ""
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) \
+                    and name.rsplit(".", 1)[-1] in ("run", "import_module", "Config"):
+                target = node.args[0].value.split(":", 1)[0]
+                if _IDENT.fullmatch(target):
+                    add(target)
+    return names
+
+
+def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
+    facts = FileFacts(rel)
+    text = tree.read(rel) or ""
+    first = text.split("\n", 1)[0]
+    facts.shebang = first.startswith("#!") and "python" in first
+    try:
+        facts.executable = bool(os.stat(tree.root / rel).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+    except OSError:
+        facts.executable = False
+    module = parsed(tree, rel)
+    if module is None:
+        facts.parses = False
+        facts.guard = _token_guard(text)
+        return facts
+
+    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    app_vars: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            cls = _class_called(node.value)
+            if cls in SERVING_CLASSES or cls in FACTORIES:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                app_vars.update(t.id for t in targets if isinstance(t, ast.Name))
+    app_vars.add("app")
+
+    for node in module.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            cls = _class_called(node.value)
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    continue
+                if cls in ASGI_CLASSES or cls in WSGI_CLASSES:
+                    facts.apps.append((target.id, cls, node.lineno))
+                if target.id == "WSGI_APPLICATION" and isinstance(node.value, ast.Constant) \
+                        and isinstance(node.value.value, str):
+                    m = _WSGI_TARGET.fullmatch(node.value.value)
+                    if m:
+                        facts.wsgi_application = (m.group(1), m.group(2), node.lineno)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FACTORIES:
+            built = next((c for c in (_class_called(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+                          if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
+            facts.factories.append((node.name, node.lineno, built))
+        elif _is_main_guard(node):
+            facts.guard = facts.guard or node.lineno
+        elif facts.action is None and _is_action(node):
+            facts.action = node.lineno
+
+    # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
+    run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                ast.ClassDef))]
+    facts.server = _reached_server(run_roots, functions, app_vars)
+    facts.serves_anywhere = facts.server is not None or any(
+        _server_call(n, app_vars) for n in ast.walk(module) if isinstance(n, ast.Call))
+    facts.imports = _imports(module, rel)
+    return facts
+
+
+def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_vars: set[str]) -> tuple[str, int] | None:
+    """The first server call that running ``roots`` reaches, following calls to the file's own functions
+    (``main()``, ``asyncio.run(main())``, ``Thread(target=serve)``)."""
+    seen: set[str] = set()
+    todo: list[ast.AST] = list(roots)
+    while todo:
+        node = todo.pop(0)
+        for sub in ast.walk(node):
+            if not isinstance(sub, ast.Call):
+                continue
+            what = _server_call(sub, app_vars)
+            if what:
+                return what, sub.lineno
+            named = [sub.func, *sub.args, *(k.value for k in sub.keywords)]
+            for name in (n.id for n in named if isinstance(n, ast.Name)):
+                if name in functions and name not in seen:
+                    seen.add(name)
+                    todo.append(functions[name])
+    return None
+
+
+def _token_guard(text: str) -> int | None:
+    """The line of a top-level main guard in a file that doesn't parse, read from its tokens."""
+    window: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.COMMENT, tokenize.NL):
+                continue
+            window = (window + [tok])[-5:]
+            kinds = [(t.type, t.string) for t in window]
+            if len(kinds) == 5 and kinds[0] == (tokenize.NAME, "if") and window[0].start[1] == 0 \
+                    and kinds[1] == (tokenize.NAME, "__name__") and kinds[2] == (tokenize.OP, "==") \
+                    and kinds[3][0] == tokenize.STRING and kinds[3][1].strip("\"'") == "__main__" \
+                    and kinds[4] == (tokenize.OP, ":"):
+                return window[0].start[0]
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        return None
+    return None
+
+
+# -- every way to start the app ------------------------------------------------------------------
+def _importable(module: str) -> bool:
+    return bool(_IDENT.fullmatch(module)) and not any(p.isdigit() for p in module.split("."))
+
+
+def _src_option(rel: str, server: str, manifests: Manifests) -> list[str]:
+    """A src/ layout that isn't installed: the server imports the app from src/."""
+    if not rel.startswith("src/") or manifests.installable:
+        return []
+    return ["--chdir", "src"] if server == "gunicorn" else ["--app-dir", "src"]
+
+
 def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
     """Every plausible way to start the app, best first."""
     starts: list[Start] = []
+    facts = {rel: _read_facts(tree, rel) for rel in py_files}
 
     procfile = tree.first("Procfile")
+    processes = []
     for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
-        if line.startswith("web:"):
-            argv = shlex.split(line[4:].strip())
-            starts.append(Start(None, argv, "the Procfile's web process", procfile, number, 1.0, True))
+        kind, sep, command = line.partition(":")
+        if not sep or not re.fullmatch(r"[\w-]+", kind.strip()) or kind.strip() == "release":
+            continue
+        try:
+            argv = shlex.split(command.strip())
+        except ValueError:
+            continue
+        if argv:
+            processes.append((kind.strip(), argv, number))
+    for kind, argv, number in processes:
+        web = kind == "web"
+        first = web or not any(k == "web" for k, _a, _n in processes) and kind == processes[0][0]
+        starts.append(Start(None, argv, f"the Procfile's {kind} process", procfile, number,
+                            1.0 if first else 0.5, web, order=5 if first else 0))
 
     if tree.exists("manage.py"):
-        for rel, line, m in tree.grep(_WSGI_APP, [f for f in py_files if f.endswith("settings.py") or "/settings/" in f]):
-            module, obj = m.group(1), m.group(2)
-            starts.append(Start("django", ["gunicorn", f"{module}:{obj}"],
-                                f"manage.py and WSGI_APPLICATION = {module}.{obj}", rel, line, 1.0, True,
-                                () if "gunicorn" in deps else (GUNICORN,), 8000))
-            break
+        for rel in (f for f in py_files if f.endswith("settings.py") or "/settings/" in f):
+            found = facts[rel].wsgi_application
+            if found:
+                module, obj, line = found
+                starts.append(Start("django", ["gunicorn", f"{module}:{obj}"],
+                                    f"manage.py and WSGI_APPLICATION = {module}.{obj}", rel, line, 1.0, True,
+                                    () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
+                break
 
-    for rel, line, m in tree.grep(_ASGI, py_files):
-        kind = m.group(2).lower()
-        server = "uvicorn" if "uvicorn" in deps or "gunicorn" not in deps else "gunicorn"
-        target = f"{module_of(rel)}:{m.group(1)}"
-        if kind == "quart" or server == "uvicorn":
-            argv = ["uvicorn", target, "--host", "0.0.0.0"]
-            extra = () if "uvicorn" in deps else (UVICORN,)
-        else:
-            argv = ["gunicorn", "--worker-class", "uvicorn.workers.UvicornWorker", target]
-            extra = () if "uvicorn" in deps else (UVICORN,)
-        starts.append(Start(kind, argv, f"{m.group(1)} = {m.group(2)}(...) in {rel}", rel, line, 0.95, True, extra, 8000))
+    flask_found = False
+    for rel, f in facts.items():
+        module = module_of(rel)
+        if not _importable(module):
+            continue
+        for var, cls, line in f.apps:
+            kind = (ASGI_CLASSES | WSGI_CLASSES)[cls]
+            if cls in WSGI_CLASSES:
+                flask_found = True
+                argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), f"{module}:{var}"]
+                extra = () if "gunicorn" in deps else (GUNICORN,)
+            elif kind == "quart" or "uvicorn" in deps or "gunicorn" not in deps:
+                argv = ["uvicorn", f"{module}:{var}", *_src_option(rel, "uvicorn", manifests), "--host", "0.0.0.0"]
+                extra = () if "uvicorn" in deps else (UVICORN,)
+            else:
+                argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), "--worker-class",
+                        "uvicorn.workers.UvicornWorker", f"{module}:{var}"]
+                extra = () if "uvicorn" in deps else (UVICORN,)
+            starts.append(Start(kind, argv, f"{var} = {cls}(...) in {rel}", rel, line, 0.95, True, extra, 8000,
+                                order=3))
+    for rel, f in facts.items():
+        module = module_of(rel)
+        if not _importable(module):
+            continue
+        for name, line, built in f.factories:
+            if built in ASGI_CLASSES and not any(s.framework == ASGI_CLASSES[built] for s in starts):
+                starts.append(Start(ASGI_CLASSES[built], ["uvicorn", f"{module}:{name}", "--factory",
+                                                          *_src_option(rel, "uvicorn", manifests), "--host",
+                                                          "0.0.0.0"],
+                                    f"the app factory {name}() in {rel} builds a {built} app", rel, line, 0.85, True,
+                                    () if "uvicorn" in deps else (UVICORN,), 8000, order=3))
+            elif (built in WSGI_CLASSES or (built is None and "flask" in deps)) and not flask_found:
+                flask_found = True
+                starts.append(Start("flask", ["gunicorn", *_src_option(rel, "gunicorn", manifests),
+                                              f"{module}:{name}()"],
+                                    f"the app factory {name}() in {rel}", rel, line, 0.85, True,
+                                    () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
 
-    for rel, line, m in tree.grep(_FLASK, py_files):
-        starts.append(Start("flask", ["gunicorn", f"{module_of(rel)}:{m.group(1)}"],
-                            f"{m.group(1)} = Flask(...) in {rel}", rel, line, 0.95, True,
-                            () if "gunicorn" in deps else (GUNICORN,), 8000))
-    if not any(s.framework == "flask" for s in starts) and "flask" in deps:
-        for rel, line, m in tree.grep(_FACTORY, py_files):
-            starts.append(Start("flask", ["gunicorn", f"{module_of(rel)}:{m.group(1)}()"],
-                                f"the app factory {m.group(1)}() in {rel}", rel, line, 0.85, True,
-                                () if "gunicorn" in deps else (GUNICORN,), 8000))
-            break
-
+    by_module = {module_of(rel): f for rel, f in facts.items()}
     for name, target in manifests.scripts.items():
         module = target.split(":")[0].strip()
-        candidates = [f for f in py_files if module_of(f) == module]
-        serves = any(_SERVER_CALL.search(tree.read(f) or "") for f in candidates)
-        line = next((n for n, ln in enumerate(tree.lines("pyproject.toml"), 1) if ln.strip().startswith((name, f'"{name}"'))), None)
-        starts.append(Start(None, [name], f"the console script {name} = {target!r}", "pyproject.toml", line,
-                            0.97 if serves else 0.7, serves))
-
-    for rel in py_files:
-        text = tree.read(rel) or ""
-        m = _MAIN_GUARD.search(text)
-        if not m or rel.startswith(("tests/", "test/")) or rel.rsplit("/", 1)[-1].startswith("test_") \
-                or rel in ("setup.py", "manage.py", "conftest.py"):
+        serves = bool(by_module.get(module) and by_module[module].serves_anywhere)
+        if not re.fullmatch(r"[\w.-]+", name):
             continue
-        line = text.count("\n", 0, m.start()) + 1
-        serves = bool(_SERVER_CALL.search(text[m.end():]))
-        argv = ["python", "-m", module_of(rel)] if rel.endswith("__main__.py") else ["python", rel]
-        if rel.endswith("__main__.py"):
+        line = next((n for n, ln in enumerate(tree.lines("pyproject.toml"), 1)
+                     if ln.strip().startswith((name, f'"{name}"'))), None)
+        starts.append(Start(None, [name], f"the console script {name} = {target!r}", "pyproject.toml", line,
+                            0.97 if serves else 0.72, serves, order=4 if serves else 1))
+
+    starts += script_starts(facts)
+    return sorted(starts, key=lambda s: (s.order, s.confidence), reverse=True)
+
+
+def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
+    """Files that run as programs: a main guard or a server call, a start-like name, top-level statements
+    no other file imports, a shebang or the executable bit; ranked in that order."""
+    imported: dict[str, set[str]] = {}
+    for rel, f in facts.items():
+        for name in f.imports:
+            imported.setdefault(name, set()).add(rel)
+    every_file_executable = len(facts) > 1 and all(f.executable for f in facts.values())
+
+    ranked = []
+    for rel, f in facts.items():
+        base = rel.rsplit("/", 1)[-1]
+        if base in NOT_STARTS or base.startswith("test_") or base.endswith("_test.py") \
+                or (base == "__init__.py") or rel.startswith(("tests/", "test/", "docs/", "examples/")):
+            continue
+        dotted = rel[:-3].replace("/", ".")
+        names = {dotted, dotted.removeprefix("src.")}
+        importers = set().union(*(imported.get(n, set()) for n in names)) - {rel}
+        executable = f.executable and not every_file_executable
+        script = f.action is not None and not importers
+        if not (f.guard or f.server or script or f.shebang or executable):
+            continue
+        named = base in START_NAMES
+        top = rel.count("/") == 0 or (rel.startswith("src/") and rel.count("/") == 1)
+        reasons = []
+        if f.server:
+            reasons.append(f"starts a server ({f.server[0]})")
+        if f.guard:
+            reasons.append("runs as a script (if __name__ == '__main__')"
+                           + ("" if f.parses else ", read from its tokens: the file doesn't parse"))
+        if script and not f.guard:
+            reasons.append("has top-level statements and no other file imports it")
+        if not reasons:
+            reasons.append("has a shebang" if f.shebang else "is executable")
+        if named:
+            reasons.append(f"named {base}")
+        if f.server:
+            confidence = 0.85
+        elif f.guard:
+            confidence = 0.8 if named else 0.75 if top else 0.7
+        elif script:
+            confidence = 0.7 if named else 0.65 if top else 0.6
+        else:
+            confidence = 0.4
+        if base == "__main__.py":
             argv = ["python", "-m", module_of(rel).removesuffix(".__main__")]
-        starts.append(Start(None, argv, f"{rel} runs as a script (if __name__ == '__main__')", rel, line,
-                            0.75 if rel.count("/") == 0 else 0.6, serves))
-
-    # the author's own way (Procfile, console script that serves) beats a guess from the framework
-    def rank(s: Start) -> tuple[float, int]:
-        order = 0
-        if s.why.startswith("the Procfile"):
-            order = 4
-        elif s.why.startswith("the console script") and s.server:
-            order = 3
-        elif s.framework:
-            order = 2
-        elif s.server:
-            order = 1
-        return (order, s.confidence)
-
-    return sorted(starts, key=rank, reverse=True)
+        else:
+            argv = ["python", rel]
+        line = f.server[1] if f.server else f.guard or f.action or 1
+        start = Start(None, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence, bool(f.server),
+                      order=2 if f.server else 0)
+        key = (bool(f.server), bool(f.guard or f.server), named, script, f.shebang or executable, top)
+        ranked.append((key, start))
+    ranked.sort(key=lambda item: item[0], reverse=True)
+    return [s for _k, s in ranked]
 
 
 def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[str]:
@@ -136,6 +474,17 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
     return argv
 
 
+def finish(profile) -> None:
+    """After the answers: a detected server command listens on 0.0.0.0 at the port (as answered, not as
+    detected), and a server the start command names is installed."""
+    from ...checklist import DETECTED, origin_of
+
+    if profile.entrypoint and origin_of(profile, "entrypoint") == DETECTED:
+        profile.entrypoint = bind_argv(profile.entrypoint, profile.ports[0] if profile.ports else None,
+                                       profile.port_env)
+    install_named_server(profile)
+
+
 def install_named_server(profile) -> None:
     """A start command given by hand may name a server the project doesn't declare: install it too."""
     if not profile.entrypoint:
@@ -146,8 +495,8 @@ def install_named_server(profile) -> None:
         wanted.append(("gunicorn", GUNICORN))
     if argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv):
         wanted.append(("uvicorn", UVICORN))
-    extra = profile.build.setdefault("extra_packages", [])
-    declared = set(profile.dependencies) | set(profile.build.get("starter_requirements", []))
+    extra = profile.build.extra_packages
+    declared = set(profile.dependencies) | set(profile.build.starter_requirements)
     for name, spec in wanted:
         if name in declared or any(re.split(r"[\[<>=~! ]", e, 1)[0] == name for e in extra):
             continue

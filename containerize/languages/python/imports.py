@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
+import weakref
 from functools import lru_cache
 from importlib import resources
 
@@ -30,6 +32,26 @@ def _pipreqs_tables() -> tuple[dict[str, str], frozenset[str]]:
     return mapping, frozenset(stdlib)
 
 
+_PARSED: "weakref.WeakKeyDictionary[SourceTree, dict[str, ast.Module | None]]" = weakref.WeakKeyDictionary()
+
+
+def parsed(tree: SourceTree, rel: str) -> ast.Module | None:
+    """The file's ``ast`` module (parsed once per tree), or None when it is unreadable or doesn't parse."""
+    cache = _PARSED.setdefault(tree, {})
+    if rel not in cache:
+        text = tree.read(rel)
+        module = None
+        if text:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # invalid escape sequences and the like in old code
+                    module = ast.parse(text, filename=rel)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                module = None
+        cache[rel] = module
+    return cache[rel]
+
+
 def local_modules(tree: SourceTree, py_files: list[str]) -> set[str]:
     names = set()
     for rel in py_files:
@@ -47,12 +69,8 @@ def imported_packages(tree: SourceTree, py_files: list[str]) -> list[tuple[str, 
     local = local_modules(tree, py_files)
     found: dict[str, tuple[str, str, int]] = {}
     for rel in py_files:
-        text = tree.read(rel)
-        if not text:
-            continue
-        try:
-            module = ast.parse(text)
-        except (SyntaxError, ValueError):
+        module = parsed(tree, rel)
+        if module is None:
             continue
         for node in ast.walk(module):
             if isinstance(node, ast.Import):

@@ -6,6 +6,7 @@ from ...profile import Profile
 from ..base import Starter
 from .entry import GUNICORN, UVICORN
 from .manifests import DEFAULT_PYTHON
+from .plan import PythonPlan
 
 PY_STARTS = {
     "flask": ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"],
@@ -40,15 +41,8 @@ def _python_defaults(profile: Profile, framework: str | None) -> None:
         profile.note("ports", "a new web app: 8000 by default", confidence=0.5)
         profile.health_path = "/"
         profile.note("health_path", "a new web app: probing /", confidence=0.5)
-    profile.build = {
-        "install": "requirements",
-        "manifests": ["requirements.txt"],
-        "requirements": ["requirements.txt"],
-        "installable": False,
-        "extra_packages": [],
-        "generated_requirements": [],
-        "workdir": "/app",
-    }
+    profile.build = PythonPlan(install="requirements", manifests=["requirements.txt"],
+                               requirements=["requirements.txt"])
 
 
 def _python_requirements(profile: Profile) -> list[str]:
@@ -65,8 +59,8 @@ def _python_requirements(profile: Profile) -> list[str]:
 def _python_finish(profile: Profile) -> None:
     specs = _python_requirements(profile)
     profile.dependencies = [s.split("[")[0].split(">")[0].split("=")[0].lower() for s in specs]
-    profile.build["starter_requirements"] = profile.dependencies
-    profile.build["extra_packages"] = []  # the starter requirements.txt has the server
+    profile.build.starter_requirements = profile.dependencies
+    profile.build.extra_packages = []  # the starter requirements.txt has the server
     if specs:
         profile.note("dependencies", "the starter requirements.txt for the chosen framework and services",
                      "requirements.txt", None, 0.9)
