@@ -111,7 +111,7 @@ def test_a_given_main_class_is_the_one_the_readme_asks_for(tmp_path):
     entry = "java -cp /app/app.jar:/app/lib/* org.acme.Server --verbose"
     profile, files = new(tmp_path, ("language", "java"), ("entrypoint", entry))
     assert cmd(files["Dockerfile"])[-2:] == ["org.acme.Server", "--verbose"]
-    assert profile.build["main_class"] == "org.acme.Server"
+    assert profile.build.main_class == "org.acme.Server"
     assert "`src/main/java/org/acme/Server.java`" in before_build(files["README.Docker.md"])
 
 

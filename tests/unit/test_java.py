@@ -35,8 +35,8 @@ def test_maven_fixture_without_dependencies(tmp_path):
     assert p.env_var("GREETING").default == "hello from maven"
     assert p.env_var("INSTANCE_NAME").default == "local"
     assert p.env_var("ENV_VAR") is None  # only in a comment
-    assert p.build["copy_artifact"] == "cp target/hello-1.0.0.jar /out/app.jar"
-    assert p.build["jar_mode"] == "jar" and p.dependencies == []
+    assert p.build.copy_artifact == "cp target/hello-1.0.0.jar /out/app.jar"
+    assert p.build.jar_mode == "jar" and p.dependencies == []
     files = render.render(p)
     df = files["Dockerfile"]
     check_structure(df, "mvn -B -q dependency:resolve")
@@ -51,7 +51,7 @@ def test_maven_fixture_without_dependencies(tmp_path):
 def test_spring_boot_maven_fixture(tmp_path):
     p = build_profile(FIXTURES / "java-spring-boot")
     assert p.framework == "spring-boot" and p.runtime_version == "21"
-    assert p.build["tool_version"] == "3.9"  # from .mvn/wrapper/maven-wrapper.properties
+    assert p.build.tool_version == "3.9"  # from .mvn/wrapper/maven-wrapper.properties
     assert p.ports == [8081] and p.port_env == "PORT" and p.health_path == "/actuator/health"
     assert [s.kind for s in p.services] == ["postgres"]
     assert p.env_var("DATABASE_URL").secret and p.env_var("DB_PASSWORD").secret
@@ -59,7 +59,7 @@ def test_spring_boot_maven_fixture(tmp_path):
     assert "org.postgresql:postgresql" in p.dependencies
     assert "org.springframework.boot:spring-boot-starter-test" not in p.dependencies
     # the repackaged (executable) jar, found by name
-    assert p.build["copy_artifact"] == "cp target/shop-0.0.1-SNAPSHOT.jar /out/app.jar"
+    assert p.build.copy_artifact == "cp target/shop-0.0.1-SNAPSHOT.jar /out/app.jar"
     assert p.entrypoint[-2:] == ["-jar", "/app/app.jar"]
     files = render.render(p)
     df = files["Dockerfile"]
@@ -74,11 +74,11 @@ def test_spring_boot_maven_fixture(tmp_path):
 def test_gradle_spring_boot_fixture(tmp_path):
     p = build_profile(FIXTURES / "java-gradle")
     assert (p.package_manager, p.framework, p.runtime_version) == ("gradle", "spring-boot", "21")
-    assert p.build["tool_version"] == "8.10" and not p.build["wrapper"]
+    assert p.build.tool_version == "8.10" and not p.build.wrapper
     assert p.ports == [9090] and p.health_path == "/actuator/health"
     assert [s.kind for s in p.services] == ["redis"] and p.env_var("NOTES_API_TOKEN").secret
-    assert "bootJar" in p.build["package"]
-    assert "! -name '*-plain.jar'" in p.build["copy_artifact"]  # not Gradle's plain jar
+    assert "bootJar" in p.build.package
+    assert "! -name '*-plain.jar'" in p.build.copy_artifact  # not Gradle's plain jar
     df = render.render(p)["Dockerfile"]
     check_structure(df, "gradle --no-daemon -q dependencies")
     assert "FROM gradle:${GRADLE_VERSION}-jdk${JAVA_VERSION}-jammy AS build" in df
@@ -118,8 +118,8 @@ def test_shaded_jar_with_attached_classifier(tmp_path):
       </plugin></plugins></build>"""
     root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="tool", body=plugins), "src/main/java/org/acme/Main.java": MAIN})
     p = build_profile(root)
-    assert p.runtime_version == "8" and p.build["jar_mode"] == "jar"
-    assert p.build["copy_artifact"] == "cp target/tool-2.1-shaded.jar /out/app.jar"
+    assert p.runtime_version == "8" and p.build.jar_mode == "jar"
+    assert p.build.copy_artifact == "cp target/tool-2.1-shaded.jar /out/app.jar"
     assert p.ports == [] and p.env_var("TARGET") is not None
     df = render.render(p)["Dockerfile"]
     assert "HEALTHCHECK" not in df and "EXPOSE" not in df and "Probe" not in df
@@ -130,10 +130,10 @@ def test_plain_jar_with_dependencies_runs_on_a_classpath(tmp_path):
     deps = """<dependencies><dependency><groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>2.0.9</version></dependency></dependencies>"""
     root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="batch", body=deps), "src/main/java/org/acme/Main.java": MAIN})
     p = build_profile(root)
-    assert p.build["jar_mode"] == "classpath"
-    assert "dependency:copy-dependencies" in p.build["package"]
+    assert p.build.jar_mode == "classpath"
+    assert "dependency:copy-dependencies" in p.build.package
     assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/app.jar:/app/lib/*", "org.acme.Main"]
-    assert "cp -r target/lib /out/lib" in p.build["copy_artifact"]
+    assert "cp -r target/lib /out/lib" in p.build.copy_artifact
 
 
 def test_multi_module_maven_builds_the_app_module(tmp_path):
@@ -144,9 +144,9 @@ def test_multi_module_maven_builds_the_app_module(tmp_path):
                            "web/pom.xml": web, "web/src/main/java/org/acme/Main.java": MAIN,
                            "lib/src/main/java/org/acme/Util.java": "package org.acme; class Util {}"})
     p = build_profile(root)
-    assert p.build["dep_copies"] == [("pom.xml", "./"), ("lib/pom.xml", "lib/"), ("web/pom.xml", "web/")]
-    assert p.build["package"].endswith("-pl web -am")
-    assert p.build["copy_artifact"] == "cp web/target/web-2.1.jar /out/app.jar"
+    assert p.build.dep_copies == [("pom.xml", "./"), ("lib/pom.xml", "lib/"), ("web/pom.xml", "web/")]
+    assert p.build.package.endswith("-pl web -am")
+    assert p.build.copy_artifact == "cp web/target/web-2.1.jar /out/app.jar"
     lint(render.render(p)["Dockerfile"], tmp_path)
 
 
@@ -167,9 +167,9 @@ def test_gradle_wrapper_and_application_plugin(tmp_path):
                                                          "io.javalin.Javalin.create().start(7000);"),
     })
     p = build_profile(root)
-    assert p.build["wrapper"] and p.build["tool_version"] == "8.7" and p.runtime_version == "17"
+    assert p.build.wrapper and p.build.tool_version == "8.7" and p.runtime_version == "17"
     assert p.framework == "javalin" and p.ports == [7000]
-    assert p.build["jar_mode"] == "dist" and "installDist" in p.build["package"]
+    assert p.build.jar_mode == "dist" and "installDist" in p.build.package
     assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "org.acme.Main"]
     df = render.render(p)["Dockerfile"]
     assert "FROM eclipse-temurin:${JAVA_VERSION}-jdk-jammy AS build" in df

@@ -1,0 +1,90 @@
+"""One Maven module or Gradle project, and which of a build's modules makes the jar that runs."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ...scan import SourceTree
+
+GRADLE_FILES = ("build.gradle.kts", "build.gradle")
+SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
+
+
+@dataclass
+class Module:
+    """One Maven module or Gradle project: the build file and what it says about the jar."""
+
+    dir: str  # "" for the root
+    build_file: str
+    artifact: str | None = None
+    jar_name: str | None = None  # file name under target/ or build/libs, when it can be known
+    boot: bool = False
+    shaded: bool = False
+    fat_classifier: str | None = None  # shade/assembly attached classifier
+    application: bool = False  # Gradle application plugin
+    main_class: str | None = None
+    main_evidence: tuple[str, int | None] | None = None
+    deps: list[tuple[str, str, int | None]] = field(default_factory=list)
+    java: tuple[str, str, int | None] | None = None
+    packaging: str = "jar"
+    modules: list[str] = field(default_factory=list)
+    props: dict[str, str] = field(default_factory=dict)  # Maven properties (inherited by sub-modules)
+
+    @property
+    def runs(self) -> bool:
+        return self.boot or self.shaded or self.application or bool(self.main_class)
+
+
+class Lines:
+    """Line numbers of positions in one text, found in O(log n) each."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def at(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos)
+
+    def find(self, needle: str) -> int | None:
+        pos = self.text.find(needle)
+        return self.at(pos) if pos >= 0 else None
+
+
+def line_of_needle(tree: SourceTree, rel: str, needle: str) -> int | None:
+    text = tree.read(rel) or ""
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def build_tool(tree: SourceTree) -> tuple[str | None, str | None]:
+    gradle = tree.first(*GRADLE_FILES)
+    if tree.exists("pom.xml"):
+        return "maven", "pom.xml"
+    if gradle:
+        return "gradle", gradle
+    return None, None
+
+
+def read_modules(tree: SourceTree, tool: str, manifest: str) -> list[Module]:
+    from .gradle import gradle_subprojects, read_gradle
+    from .maven import read_pom
+
+    if tool == "maven":
+        root = read_pom(tree, manifest)
+        mods = [root]
+        for name in root.modules:
+            rel = f"{name.rstrip('/')}/pom.xml"
+            if tree.exists(rel):
+                mods.append(read_pom(tree, rel, root.props))
+        return mods
+    root = read_gradle(tree, manifest)
+    mods = [root]
+    for sub in gradle_subprojects(tree, tree.first(*SETTINGS_FILES)):
+        rel = tree.first(f"{sub}/build.gradle.kts", f"{sub}/build.gradle")
+        if rel:
+            mods.append(read_gradle(tree, rel))
+    return mods
