@@ -49,7 +49,7 @@ def test_root_main_package_with_a_secret_gets_a_slim_runtime(tmp_path):
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/healthz"
     assert p.env_var("GREETING").default == "hello from go"
     assert p.env_var("API_TOKEN").secret and p.env_var("API_TOKEN").default is None
-    assert p.build["package"] == "." and not p.build["cgo"] and p.build["runtime"] == "slim" and p.build["shell"]
+    assert p.build.package == "." and not p.build.cgo and p.build.runtime == "slim" and p.build.shell
     build, runtime = stages(files["Dockerfile"])
     assert build.startswith("FROM golang:${GO_VERSION}-bookworm AS build")
     assert "ARG GO_VERSION=1.22" in files["Dockerfile"]
@@ -71,12 +71,12 @@ def test_root_main_package_with_a_secret_gets_a_slim_runtime(tmp_path):
 
 def test_cmd_layout_on_distroless_static_with_a_writable_folder(tmp_path):
     p, files = rendered(tmp_path, FIXTURES / "go-cmd")
-    assert p.entrypoint == ["/usr/local/bin/counter"] and p.build["package"] == "./cmd/counter"
+    assert p.entrypoint == ["/usr/local/bin/counter"] and p.build.package == "./cmd/counter"
     assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [
         ["/usr/local/bin/counter"], ["/usr/local/bin/countctl"]]
     assert p.ports == [8090] and p.port_env is None and p.health_path == "/health"
     assert p.writable_paths == ["/data"] and p.read_paths == []
-    assert p.build["runtime"] == "distroless-static" and p.build["shell"] is False
+    assert p.build.runtime == "distroless-static" and p.build.shell is False
     build, runtime = stages(files["Dockerfile"])
     assert "go build -trimpath -ldflags=\"-s -w\" -o /out/counter ./cmd/counter" in build
     assert "mkdir -p /rootfs/data" in build
@@ -92,7 +92,7 @@ def test_dependencies_are_downloaded_from_go_mod_and_go_sum_before_the_source(tm
     p, files = rendered(tmp_path, FIXTURES / "go-postgres")
     assert p.runtime_version == "1.23"  # toolchain go1.23.4 is newer than `go 1.22.0`
     assert any("toolchain" in e.why for e in p.evidence["runtime_version"])
-    assert p.entrypoint == ["/usr/local/bin/notes"] and p.build["package"] == "./cmd/notes"
+    assert p.entrypoint == ["/usr/local/bin/notes"] and p.build.package == "./cmd/notes"
     assert ["/usr/local/bin/migrate"] in [c["entrypoint"] for c in p.candidates if "entrypoint" in c]
     assert p.dependencies == ["github.com/lib/pq"]
     assert [(s.kind, s.env_var) for s in p.services] == [("postgres", "DATABASE_URL")]
@@ -128,7 +128,7 @@ def test_cgo_from_import_c_uses_glibc_runtime(tmp_path):
         """,
     })
     p, files = rendered(tmp_path, root)
-    assert p.build["cgo"] and p.build["runtime"] == "distroless-base" and p.ports == []
+    assert p.build.cgo and p.build.runtime == "distroless-base" and p.ports == []
     build, runtime = stages(files["Dockerfile"])
     assert "ENV CGO_ENABLED=1" in build
     assert runtime.startswith("FROM gcr.io/distroless/base-debian12:nonroot")
@@ -171,7 +171,7 @@ def test_cgo_dependency_and_gin_default_port(tmp_path):
     p, files = rendered(tmp_path, root)
     assert p.framework == "gin" and p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/ping"
     assert p.dependencies == ["github.com/gin-gonic/gin", "github.com/mattn/go-sqlite3"]
-    assert p.build["cgo"] and p.writable_paths == ["/var/lib/shop"]
+    assert p.build.cgo and p.writable_paths == ["/var/lib/shop"]
     assert p.entrypoint == ["/usr/local/bin/shop"]  # /v2 is not the name
     build, runtime = stages(files["Dockerfile"])
     assert "ENV CGO_ENABLED=1" in build and "CGO_ENABLED=0 go build" in build  # the probe stays static
@@ -236,7 +236,7 @@ def test_vendored_modules_build_without_download(tmp_path):
         "vendor/modules.txt": "# github.com/google/uuid v1.6.0\n## explicit\ngithub.com/google/uuid\n",
     })
     p, files = rendered(tmp_path, root)
-    assert p.build["vendored"]
+    assert p.build.vendored
     assert "go mod download" not in files["Dockerfile"] and "go build -mod=vendor" in files["Dockerfile"]
 
 

@@ -1,0 +1,26 @@
+"""The Go build plan: what templates/Dockerfile.j2 reads as ``b.<field>``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...plan import BuildPlan
+
+BIN_DIR = "/usr/local/bin"
+
+
+@dataclass
+class GoPlan(BuildPlan):
+    module: str = "app"
+    package: str = "."  # the main package `go build` builds (./cmd/<name> or .)
+    binary: str = "app"
+    bin_dir: str = BIN_DIR
+    cgo: bool = False
+    ldflags: str = '-ldflags="-s -w"'
+    manifests: list[str] = field(default_factory=lambda: ["go.mod"])  # copied before `go mod download`
+    replace_dirs: list[str] = field(default_factory=list)  # local `replace` targets, copied with them
+    vendored: bool = False
+    gowork: bool = False
+    # "slim" (debian, a shell), "distroless-base" (glibc for cgo) or "distroless-static"
+    runtime: str = "distroless-static"
+    assets: list[str] = field(default_factory=list)  # folders read relative to the working directory
+    workdir: str = "/app"

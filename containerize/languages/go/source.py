@@ -1,0 +1,619 @@
+"""Facts read from Go source through tree-sitter parse trees.
+
+Each file is parsed once (``SourceTree.parse``); small queries pick the nodes
+(calls, declarations, if statements) and the code below reads their fields.
+Names resolve to literal values across the files of a package: constants and
+variables (``const listenPort = "9000"``, ``addr := ":" + listenPort``),
+``fmt.Sprintf(":%d", port)``, ``net.JoinHostPort``, flag defaults, and env
+reads, also through thin wrappers (``getenv("DB_HOST", "localhost")``).
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import posixpath
+from dataclasses import dataclass, field
+
+from ... import syntax
+from ...scan import SourceTree
+
+GRAMMAR = "go"
+MAX_DEPTH = 12
+
+_TOP = """
+(package_clause (package_identifier) @package)
+(import_spec) @import
+(source_file (function_declaration) @function)
+(source_file (method_declaration) @function)
+(comment) @comment
+"""
+_DECLARATIONS = """
+(const_spec) @spec
+(var_spec) @spec
+(short_var_declaration) @short
+"""
+_CALLS = "(call_expression) @call"
+_KEYED = "(keyed_element) @keyed"
+_IFS = "(if_statement) @if"
+_SELECTORS = """
+(selector_expression operand: (identifier) @operand) @selector
+(qualified_type) @qualified
+"""
+_IDENTIFIERS = "(identifier) @id"
+
+# calls that start a server (package.Func, the package being the import's last path element)
+SERVE_CALLS = {"http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS", "net.Listen",
+               "tls.Listen", "gin.Default", "gin.New", "echo.New", "fiber.New", "grpc.NewServer"}
+# package.Func -> index of the listen address argument
+ADDRESS_ARGS = {"http.ListenAndServe": 0, "http.ListenAndServeTLS": 0, "net.Listen": 1, "tls.Listen": 1}
+# framework methods that take the listen address: gin's Run, echo's Start, fiber's Listen
+ADDRESS_METHODS = {"Run", "RunTLS", "Start", "StartTLS", "Listen", "ListenTLS"}
+ENV_CALLS = {"os.Getenv", "os.LookupEnv", "syscall.Getenv"}
+ROUTE_METHODS = {"HandleFunc", "Handle", "GET", "Get", "HEAD", "Head", "Any", "Route", "Group", "Path"}
+# package.Func -> (kind, index of the path argument)
+PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
+              "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
+              "os.ReadFile": ("read", 0), "os.Open": ("read", 0)}
+ASSET_CALLS = {"http.Dir", "template.ParseGlob", "template.ParseFiles", "os.ReadFile", "os.Open", "os.DirFS"}
+ASSET_METHODS = {"Static", "LoadHTMLGlob", "LoadHTMLFiles", "StaticFS", "File", "ParseGlob", "ParseFiles"}
+# calls whose argument is a folder itself
+FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"}
+TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
+             "http.NewRequestWithContext", "http.Client", "tls.Config"}
+FLAG_CALLS = {"flag.String", "flag.Int", "flag.Uint", "flag.Int64", "flag.StringVar", "flag.IntVar"}
+
+
+@dataclass
+class Value:
+    """What an expression evaluates to: its literal text when known, and the env var it reads."""
+
+    text: str | None = None
+    env: str | None = None
+
+
+@dataclass
+class Call:
+    node: object
+    name: str  # "pkg.Func" for a package function, ".Method" for a method, "func" for a local function
+    args: list
+
+
+@dataclass
+class GoFile:
+    rel: str
+    dir: str
+    root: object
+    package: str | None = None
+    has_main: bool = False
+    ignored: bool = False
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> import path
+    functions: list = field(default_factory=list)  # top-level function/method nodes, in order
+    starts: list[int] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)  # //go:embed patterns
+
+    @property
+    def import_c(self) -> bool:
+        return "C" in self.imports.values()
+
+    def function_at(self, byte: int):
+        i = bisect.bisect_right(self.starts, byte) - 1
+        if i >= 0 and self.functions[i].start_byte <= byte < self.functions[i].end_byte:
+            return self.functions[i]
+        return None
+
+
+def _package_name(path: str) -> str:
+    parts = [p for p in path.split("/") if p]
+    if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
+        parts = parts[:-1]
+    name = parts[-1] if parts else path
+    return name.removeprefix("go-").replace(".", "_").replace("-", "_")
+
+
+def string_value(node) -> str | None:
+    """The value of a Go string or number literal node."""
+    kind = node.type
+    raw = syntax.text(node)
+    if kind == "raw_string_literal":
+        return raw[1:-1]
+    if kind == "interpreted_string_literal":
+        body = raw[1:-1]
+        if "\\" not in body:
+            return body
+        try:
+            value = ast.literal_eval('"' + body + '"')
+        except (ValueError, SyntaxError):
+            return body
+        return value if isinstance(value, str) else body
+    if kind == "int_literal":
+        try:
+            return str(int(raw.replace("_", ""), 0))
+        except ValueError:
+            return raw
+    if kind == "float_literal":
+        return raw
+    if kind in ("true", "false"):
+        return kind
+    return None
+
+
+def read_file(tree: SourceTree, rel: str) -> GoFile | None:
+    parsed = tree.parse(rel, GRAMMAR)
+    if parsed is None:
+        return None
+    root = parsed.root_node
+    facts = GoFile(rel, posixpath.dirname(rel), root)
+    found = syntax.captures(GRAMMAR, _TOP, root)
+    package = found.get("package", [])
+    if package:
+        facts.package = syntax.text(package[0])
+        before = package[0].start_byte
+        for comment in found.get("comment", []):
+            text = syntax.text(comment)
+            if comment.start_byte < before and text.startswith(("//go:build", "// +build")) \
+                    and "ignore" in text.replace("!", " ").split():
+                facts.ignored = True
+            if text.startswith("//go:embed"):
+                facts.embeds += text.split()[1:]
+    for spec in found.get("import", []):
+        path_node = spec.child_by_field_name("path")
+        if path_node is None:
+            continue
+        path = string_value(path_node) or ""
+        name = spec.child_by_field_name("name")
+        alias = syntax.text(name) if name is not None and name.type == "package_identifier" else _package_name(path)
+        facts.imports[alias] = path
+    facts.functions = found.get("function", [])
+    facts.starts = [f.start_byte for f in facts.functions]
+    for function in facts.functions:
+        if function.type == "function_declaration" and syntax.text(function.child_by_field_name("name")) == "main":
+            params = function.child_by_field_name("parameters")
+            if params is None or params.named_child_count == 0:
+                facts.has_main = True
+    return facts
+
+
+def _statements(block) -> list:
+    if block is None:
+        return []
+    out = []
+    for child in block.named_children:
+        out += child.named_children if child.type == "statement_list" else [child]
+    return out
+
+
+def _params(function) -> list[str]:
+    params = function.child_by_field_name("parameters")
+    names: list[str] = []
+    for decl in params.named_children if params is not None else []:
+        if decl.type == "parameter_declaration":
+            names += [syntax.text(n) for n in decl.children_by_field_name("name")]
+        else:
+            names.append("")  # variadic: not a wrapper's key or fallback
+    return names
+
+
+class Program:
+    """The files that make one binary: their declarations, env wrappers and facts."""
+
+    def __init__(self, tree: SourceTree, rels: list[str]):
+        self.files = [f for f in (read_file(tree, rel) for rel in rels) if f is not None and not f.ignored]
+        # package directory -> name -> (value node, file)
+        self.package_names: dict[str, dict[str, tuple[object, GoFile]]] = {}
+        # (file, function start) -> name -> [(position, value node, index)]
+        self.locals: dict[tuple[str, int], dict[str, list[tuple[int, object, int]]]] = {}
+        self.calls: list[tuple[Call, GoFile]] = []
+        self.wrappers: dict[str, tuple[int, int | None]] = {}  # function name -> (key index, fallback index)
+        self.defaults: dict[str, tuple[str, str, int]] = {}  # env var -> (fallback, file, line)
+        self.selectors: set[str] = set()
+        self._busy: set[int] = set()
+        for f in self.files:
+            self._index(f)
+        self._find_wrappers()
+        self._find_defaults()
+
+    # -- indexing ---------------------------------------------------------------
+    def _index(self, f: GoFile) -> None:
+        found = syntax.captures(GRAMMAR, _DECLARATIONS, f.root)
+        for node in found.get("spec", []):
+            names = node.children_by_field_name("name")
+            value = node.child_by_field_name("value")
+            values = value.named_children if value is not None else []
+            for i, name in enumerate(names):
+                if i < len(values) or len(values) == 1:
+                    self._bind(f, name, values[min(i, len(values) - 1)], i if len(values) == 1 else 0)
+        for node in found.get("short", []):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            names = left.named_children if left is not None else []
+            values = right.named_children if right is not None else []
+            for i, name in enumerate(names):
+                if name.type != "identifier" or not values:
+                    continue
+                if len(values) == len(names):
+                    self._bind(f, name, values[i], 0)
+                elif len(values) == 1:
+                    self._bind(f, name, values[0], i)
+        for node in syntax.captures(GRAMMAR, _CALLS, f.root).get("call", []):
+            call = self._call(f, node)
+            if call is not None:
+                self.calls.append((call, f))
+                if not call.name.startswith((".",)) and "." in call.name:
+                    self.selectors.add(call.name)
+        sel = syntax.captures(GRAMMAR, _SELECTORS, f.root)
+        for node in sel.get("selector", []):
+            operand = syntax.text(node.child_by_field_name("operand"))
+            if operand in f.imports:
+                self.selectors.add(_package_name(f.imports[operand]) + "." + syntax.text(node.child_by_field_name("field")))
+        for node in sel.get("qualified", []):
+            package = syntax.text(node.child_by_field_name("package"))
+            if package in f.imports:
+                self.selectors.add(_package_name(f.imports[package]) + "." + syntax.text(node.child_by_field_name("name")))
+        if "crypto/tls" in f.imports.values():
+            self.selectors.add("tls.Config")
+
+    def _bind(self, f: GoFile, name_node, value, index: int) -> None:
+        name = syntax.text(name_node)
+        if name == "_":
+            return
+        function = f.function_at(name_node.start_byte)
+        if function is None:
+            self.package_names.setdefault(f.dir, {}).setdefault(name, (value, f, index))
+        else:
+            self.locals.setdefault((f.rel, function.start_byte), {}).setdefault(name, []).append(
+                (name_node.start_byte, value, index, f))
+
+    def _call(self, f: GoFile, node) -> Call | None:
+        function = node.child_by_field_name("function")
+        args = node.child_by_field_name("arguments")
+        arguments = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+        if function is None:
+            return None
+        if function.type == "identifier":
+            return Call(node, syntax.text(function), arguments)
+        if function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            name = syntax.text(function.child_by_field_name("field"))
+            if operand is not None and operand.type == "identifier" and syntax.text(operand) in f.imports:
+                return Call(node, _package_name(f.imports[syntax.text(operand)]) + "." + name, arguments)
+            return Call(node, "." + name, arguments)
+        return None
+
+    def _find_wrappers(self) -> None:
+        """Functions that read the env var named by one parameter: (key index, fallback parameter index)."""
+        env_calls = [(c, f) for c, f in self.calls if c.name in ENV_CALLS]
+        for _ in range(3):  # a wrapper of a wrapper
+            grew = False
+            for call, f in env_calls + [(c, f) for c, f in self.calls if self._wrapper_name(c) in self.wrappers]:
+                function = f.function_at(call.node.start_byte)
+                if function is None:
+                    continue
+                name = syntax.text(function.child_by_field_name("name"))
+                if name in self.wrappers or name == "main":
+                    continue
+                index = 0 if call.name in ENV_CALLS else self.wrappers[self._wrapper_name(call)][0]
+                key_arg = call.args[index] if index < len(call.args) else None
+                params = _params(function)
+                if key_arg is None or key_arg.type != "identifier" or syntax.text(key_arg) not in params:
+                    continue
+                key = params.index(syntax.text(key_arg))
+                used = {syntax.text(n) for n in syntax.captures(GRAMMAR, _IDENTIFIERS,
+                                                                 function.child_by_field_name("body")).get("id", [])} \
+                    if function.child_by_field_name("body") is not None else set()
+                fallback = next((i for i, p in enumerate(params) if i != key and p and p in used), None)
+                self.wrappers[name] = (key, fallback)
+                grew = True
+            if not grew:
+                break
+
+    @staticmethod
+    def _wrapper_name(call: Call) -> str:
+        """Wrappers are matched by name: `getenv(..)`, `config.Getenv(..)` (another package of the module)."""
+        return call.name.rsplit(".", 1)[-1]
+
+    def env_of(self, call: Call, f: GoFile, depth: int = 0) -> tuple[str, str | None] | None:
+        """(env var, fallback) when the call reads an env var, directly or through a wrapper."""
+        if call.name in ENV_CALLS:
+            key = self.value(call.args[0], f, depth + 1).text if call.args else None
+            return (key, None) if _env_name(key) else None
+        wrapper = self.wrappers.get(self._wrapper_name(call))
+        if wrapper is None or wrapper[0] >= len(call.args):
+            return None
+        key = self.value(call.args[wrapper[0]], f, depth + 1).text
+        if not _env_name(key):
+            return None
+        fallback = None
+        if wrapper[1] is not None and wrapper[1] < len(call.args):
+            fallback = self.value(call.args[wrapper[1]], f, depth + 1).text
+        return key, fallback
+
+    def _find_defaults(self) -> None:
+        """NAME -> fallback: wrapper calls, cmp.Or(os.Getenv(..), "x"), and `v := os.Getenv(..); if v == "" { v = "x" }`."""
+        for call, f in self.calls:
+            found = self.env_of(call, f)
+            if found and found[1] is not None:
+                self.defaults.setdefault(found[0], (found[1], f.rel, syntax.line(call.node)))
+            if call.name == "cmp.Or":
+                for i, arg in enumerate(call.args[:-1]):
+                    inner = self._call(f, arg) if arg.type == "call_expression" else None
+                    read = self.env_of(inner, f) if inner else None
+                    if read:
+                        fallback = self.value(call.args[i + 1], f).text
+                        if fallback is not None:
+                            self.defaults.setdefault(read[0], (fallback, f.rel, syntax.line(call.node)))
+        for f in self.files:
+            for node in syntax.captures(GRAMMAR, _IFS, f.root).get("if", []):
+                function = f.function_at(node.start_byte)
+                condition = node.child_by_field_name("condition")
+                if function is None or condition is None:
+                    continue
+                scope = self.locals.get((f.rel, function.start_byte), {})
+                mentioned = {syntax.text(n) for n in syntax.captures(GRAMMAR, _IDENTIFIERS, condition).get("id", [])}
+                for name in mentioned:
+                    read = self._env_binding(scope, name, node.start_byte, f)
+                    if read is None:
+                        continue
+                    env, var = read
+                    for stmt in _statements(node.child_by_field_name("consequence")):
+                        value = None
+                        if stmt.type == "assignment_statement":
+                            left = stmt.child_by_field_name("left")
+                            right = stmt.child_by_field_name("right")
+                            if left is not None and right is not None and left.named_child_count == 1 \
+                                    and syntax.text(left.named_children[0]) == var and right.named_child_count == 1:
+                                value = self.value(right.named_children[0], f)
+                        elif stmt.type == "return_statement" and stmt.named_child_count == 1:
+                            result = stmt.named_children[0].named_children
+                            if len(result) == 1 and not (result[0].type == "identifier"
+                                                         and syntax.text(result[0]) == var):
+                                value = self.value(result[0], f)
+                        if value is not None and value.text is not None and value.env is None:
+                            self.defaults.setdefault(env, (value.text, f.rel, syntax.line(stmt)))
+                            break
+
+    def _env_binding(self, scope: dict, name: str, before: int, f: GoFile) -> tuple[str, str] | None:
+        """(env var, variable) when ``name`` is a local bound to an env read (or the ok of a LookupEnv)."""
+        for position, value, index, _ in reversed(scope.get(name, [])):
+            if position > before:
+                continue
+            if value.type != "call_expression":
+                return None
+            call = self._call(f, value)
+            read = self.env_of(call, f) if call else None
+            if not read:
+                return None
+            if index == 1:  # v, ok := os.LookupEnv(...): the variable is the first name
+                first = next((n for n, entries in scope.items() for p, v, i, _ in entries
+                              if v is value and i == 0), name)
+                return read[0], first
+            return read[0], name
+        return None
+
+    # -- values -----------------------------------------------------------------
+    def value(self, node, f: GoFile, depth: int = 0) -> Value:
+        if node is None or depth > MAX_DEPTH:
+            return Value()
+        kind = node.type
+        literal = string_value(node)
+        if literal is not None:
+            return Value(literal)
+        if kind == "parenthesized_expression" and node.named_child_count:
+            return self.value(node.named_children[-1], f, depth + 1)
+        if kind == "unary_expression":
+            if syntax.text(node.child_by_field_name("operator")) not in ("*", "&"):
+                return Value()
+            return self.value(node.child_by_field_name("operand"), f, depth + 1)
+        if kind == "identifier":
+            return self._lookup(node, f, depth)
+        if kind == "binary_expression":
+            if syntax.text(node.child_by_field_name("operator")) != "+":
+                return Value()
+            left = self.value(node.child_by_field_name("left"), f, depth + 1)
+            right = self.value(node.child_by_field_name("right"), f, depth + 1)
+            text = None
+            if left.text is not None and right.text is not None:
+                text = left.text + right.text
+                if left.text.lstrip("-").isdigit() and right.text.lstrip("-").isdigit():
+                    text = str(int(left.text) + int(right.text))
+            return Value(text, left.env or right.env)
+        if kind == "call_expression":
+            call = self._call(f, node)
+            return self._call_value(call, f, depth) if call else Value()
+        return Value()
+
+    def _call_value(self, call: Call, f: GoFile, depth: int) -> Value:
+        read = self.env_of(call, f, depth)
+        if read:
+            fallback = read[1] if read[1] is not None else self.defaults.get(read[0], (None,))[0]
+            return Value(fallback, read[0])
+        args = [self.value(a, f, depth + 1) for a in call.args] if call.name in (
+            "fmt.Sprintf", "fmt.Sprint", "net.JoinHostPort", "strconv.Itoa", "strconv.FormatInt", "cmp.Or") else []
+        env = next((a.env for a in args if a.env), None)
+        if call.name == "fmt.Sprintf" and args:
+            return Value(_sprintf(args[0].text, [a.text for a in args[1:]]), env)
+        if call.name == "fmt.Sprint":
+            return Value("".join(a.text for a in args) if all(a.text is not None for a in args) else None, env)
+        if call.name == "net.JoinHostPort" and len(args) == 2:
+            return Value(args[0].text + ":" + args[1].text if None not in (args[0].text, args[1].text) else None, env)
+        if call.name in ("strconv.Itoa", "strconv.FormatInt") and args:
+            return args[0]
+        if call.name == "cmp.Or":
+            return Value(next((a.text for a in args if a.text), None), env)
+        if call.name in FLAG_CALLS:
+            index = 2 if call.name.endswith("Var") else 1
+            return Value(self.value(call.args[index], f, depth + 1).text) if len(call.args) > index else Value()
+        return Value()
+
+    def _lookup(self, node, f: GoFile, depth: int) -> Value:
+        name = syntax.text(node)
+        key = id(node)
+        if key in self._busy:
+            return Value()
+        self._busy.add(key)
+        try:
+            function = f.function_at(node.start_byte)
+            if function is not None:
+                entries = self.locals.get((f.rel, function.start_byte), {}).get(name, [])
+                earlier = [e for e in entries if e[0] < node.start_byte]
+                if earlier:
+                    _, value, index, where = earlier[-1]
+                    return self._bound(value, index, where, depth)
+            bound = self.package_names.get(f.dir, {}).get(name)
+            if bound is not None:
+                return self._bound(bound[0], bound[2], bound[1], depth)
+            return Value()
+        finally:
+            self._busy.discard(key)
+
+    def _bound(self, value, index: int, f: GoFile, depth: int) -> Value:
+        if index and value.type == "call_expression":
+            return Value()  # the second result (ok, err) of a call
+        return self.value(value, f, depth + 1)
+
+    # -- facts ------------------------------------------------------------------
+    def env_reads(self) -> list[tuple[str, str, int]]:
+        """(env var, file, line) of every env read, in file order."""
+        out = []
+        for call, f in self.calls:
+            read = self.env_of(call, f)
+            if read:
+                out.append((read[0], f.rel, syntax.line(call.node)))
+        return out
+
+    def serves(self) -> bool:
+        return any(c.name in SERVE_CALLS or c.name in (".ListenAndServe", ".ListenAndServeTLS")
+                   for c, _ in self.calls)
+
+    def listen_addresses(self) -> list[tuple[Value, str, int, str]]:
+        """(address value, file, line, what) of each listen address, in file order."""
+        out = []
+        for call, f in self.calls:
+            index = ADDRESS_ARGS.get(call.name)
+            if index is None and call.name[:1] == "." and call.name[1:] in ADDRESS_METHODS and call.args:
+                index = 0
+            if index is not None and index < len(call.args):
+                out.append((self.value(call.args[index], f), f.rel, syntax.line(call.node), call.name.lstrip(".")))
+        for f in self.files:
+            for node in syntax.captures(GRAMMAR, _KEYED, f.root).get("keyed", []):
+                parts = node.named_children
+                if len(parts) == 2 and syntax.text(parts[0]) == "Addr":
+                    inner = parts[1].named_children[0] if parts[1].type == "literal_element" and \
+                        parts[1].named_child_count else parts[1]
+                    out.append((self.value(inner, f), f.rel, syntax.line(node), "Addr"))
+        return out
+
+    def bare_runs(self) -> list[tuple[str, int]]:
+        """`r.Run()` with no address (gin listens on $PORT or 8080)."""
+        return [(f.rel, syntax.line(c.node)) for c, f in self.calls if c.name == ".Run" and not c.args]
+
+    def flag_ports(self) -> list[tuple[str, str, int]]:
+        out = []
+        for call, f in self.calls:
+            if call.name in FLAG_CALLS and len(call.args) >= 2:
+                value = self._call_value(call, f, 0).text
+                if value and port_of(value, bare=True):
+                    out.append((value, f.rel, syntax.line(call.node)))
+        return out
+
+    def routes(self) -> list[tuple[str, str, int]]:
+        out = []
+        for call, f in self.calls:
+            if call.name.rsplit(".", 1)[-1] not in ROUTE_METHODS or not call.args:
+                continue
+            path = self.value(call.args[0], f).text
+            if path and path.split(" ", 1)[0] in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
+                path = path.split(" ", 1)[1].strip()
+            if path and path.startswith("/"):
+                out.append((path, f.rel, syntax.line(call.node)))
+        return out
+
+    def paths(self) -> list[tuple[str, str, str, int]]:
+        """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens."""
+        out = []
+        for call, f in self.calls:
+            spec = PATH_CALLS.get(call.name)
+            if spec is None or spec[1] >= len(call.args):
+                continue
+            kind, index = spec
+            path = self.value(call.args[index], f).text
+            if not path:
+                continue
+            if kind == "sqlite":
+                driver = self.value(call.args[0], f).text or ""
+                if not driver.startswith("sqlite"):
+                    continue
+                path = path.removeprefix("file:").split("?", 1)[0]
+                kind = "file"
+            elif kind == "open":
+                flags = syntax.text(call.args[1]) if len(call.args) > 1 else ""
+                if not any(flag in flags for flag in ("O_CREATE", "O_WRONLY", "O_RDWR", "O_APPEND")):
+                    continue
+                kind = "file"
+            if path.startswith("/"):
+                out.append((kind, path, f.rel, syntax.line(call.node)))
+        return out
+
+    def relative_folders(self) -> list[tuple[str, str, int]]:
+        """(folder, file, line): the first folder of relative paths the program reads (templates/, static/)."""
+        out = []
+        for call, f in self.calls:
+            method = call.name[:1] == "." and call.name[1:] in ASSET_METHODS
+            if call.name not in ASSET_CALLS and not method:
+                continue
+            for arg in call.args[:2]:
+                path = self.value(arg, f).text
+                if not path or path.startswith("/"):
+                    continue
+                path = path.removeprefix("./")
+                if "/" in path or call.name in FOLDER_CALLS and path not in (".", ""):
+                    out.append((path.split("/", 1)[0], f.rel, syntax.line(call.node)))
+                    break
+        return out
+
+    def embedded(self) -> set[str]:
+        return {p.removeprefix("./").split("/", 1)[0] for f in self.files for p in f.embeds}
+
+    def import_c(self) -> tuple[str, int] | None:
+        for f in self.files:
+            if f.import_c:
+                return f.rel, 1
+        return None
+
+
+def _env_name(name: str | None) -> bool:
+    return bool(name) and (name[0].isalpha() or name[0] == "_") and all(c.isalnum() or c == "_" for c in name) \
+        and name.isascii()
+
+
+def _sprintf(fmt: str | None, args: list[str | None]) -> str | None:
+    """fmt.Sprintf for %d, %s, %v (and %%) with known arguments."""
+    if fmt is None:
+        return None
+    out, i, arg = [], 0, 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch != "%":
+            out.append(ch)
+            i += 1
+            continue
+        verb = fmt[i + 1: i + 2]
+        if verb == "%":
+            out.append("%")
+        elif verb in ("d", "s", "v") and arg < len(args) and args[arg] is not None:
+            out.append(args[arg])
+            arg += 1
+        else:
+            return None
+        i += 2
+    return "".join(out)
+
+
+def port_of(address: str | None, bare: bool = False) -> int | None:
+    """The port of a listen address: ":8080", "0.0.0.0:8080", "[::]:8080" (or "8080" when ``bare``)."""
+    if not address or (":" not in address and not bare):
+        return None
+    tail = address.rsplit(":", 1)[-1]
+    if tail.isdigit() and 1 < len(tail) <= 5 and tail.isascii():
+        port = int(tail)
+        return port if 0 < port < 65536 else None
+    return None
