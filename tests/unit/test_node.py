@@ -28,7 +28,7 @@ def test_express_fixture():
 
 def test_pnpm_fixture_uses_the_package_manager_field():
     p = build_profile(FIXTURES / "node-pnpm")
-    assert p.package_manager == "pnpm" and p.build["corepack"] and p.build["manager_version"] == "9.15.9"
+    assert p.package_manager == "pnpm" and p.build.corepack and p.build.manager_version == "9.15.9"
     assert p.ports == [8080] and p.health_path == "/healthz"
     assert "is-number" not in p.dependencies  # a dev dependency
     text = render.render(p)["Dockerfile"]
@@ -38,7 +38,7 @@ def test_pnpm_fixture_uses_the_package_manager_field():
 
 def test_yarn_classic_fixture_without_the_field():
     p = build_profile(FIXTURES / "node-yarn")
-    assert p.package_manager == "yarn" and not p.build["corepack"]
+    assert p.package_manager == "yarn" and not p.build.corepack
     assert p.runtime_version == "20"  # .nvmrc
     assert p.entrypoint == ["node", "src/app.js"] and p.ports == [4000] and p.port_env is None
     assert p.health_path == "/status" and p.env_var("SESSION_SECRET").secret
@@ -62,7 +62,7 @@ def test_typescript_fixture_builds_then_keeps_production_modules():
 
 def test_vite_fixture_is_a_spa_on_nginx():
     p = build_profile(FIXTURES / "node-vite")
-    assert p.build["kind"] == "spa" and p.build["out_dir"] == "site"  # build.outDir in vite.config.js
+    assert p.build.kind == "spa" and p.build.out_dir == "site"  # build.outDir in vite.config.js
     assert p.ports == [8080] and p.entrypoint == ["nginx", "-g", "daemon off;"]
     text = render.render(p)["Dockerfile"]
     final = stages(text)[-1]
@@ -119,7 +119,7 @@ def test_package_manager_from_lockfiles(tmp_path, files, manager, install):
 
 def test_pnpm_version_follows_the_lockfile(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER, "pnpm-lock.yaml": "lockfileVersion: '6.0'\n"})
-    assert build_profile(tmp_path).build["manager_version"].startswith("8.")
+    assert build_profile(tmp_path).build.manager_version.startswith("8.")
 
 
 def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
@@ -127,7 +127,7 @@ def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
                      "yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.5.0.cjs\n",
                      ".yarn/releases/yarn-4.5.0.cjs": "// yarn\n"})
     p = build_profile(tmp_path)
-    assert p.build["manager"] == "yarn-berry" and p.build["corepack"]
+    assert p.build.manager == "yarn-berry" and p.build.corepack
     text = render.render(p)["Dockerfile"]
     assert "YARN_NODE_LINKER=node-modules" in text and "corepack yarn workspaces focus --all --production" in text
     assert "COPY .yarn/releases ./.yarn/releases" in text
@@ -139,7 +139,7 @@ def test_package_manager_field_beats_lockfiles(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(packageManager="pnpm@9.1.0"), "server.js": SERVER,
                      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "yarn.lock": "# yarn lockfile v1\n"})
     p = build_profile(tmp_path)
-    assert p.package_manager == "pnpm" and p.build["manager_version"] == "9.1.0"
+    assert p.package_manager == "pnpm" and p.build.manager_version == "9.1.0"
 
 
 def test_no_lockfile_warns(tmp_path):
@@ -257,7 +257,7 @@ def test_next_standalone(tmp_path):
                      "package-lock.json": "{}\n", "next.config.mjs": "export default { output: 'standalone' };\n",
                      "app/page.js": "export default function Page() { return 'hi'; }\n", "public/logo.svg": "<svg/>"})
     p = build_profile(tmp_path)
-    assert p.framework == "next" and p.build["kind"] == "next-standalone"
+    assert p.framework == "next" and p.build.kind == "next-standalone"
     assert p.entrypoint == ["node", "server.js"] and p.ports == [3000] and p.port_env == "PORT"
     text = render.render(p)["Dockerfile"]
     final = stages(text)[-1]
@@ -289,7 +289,7 @@ def test_next_without_standalone_runs_next_start(tmp_path):
 def test_spa_output_folder(tmp_path, files, out):
     write_tree(tmp_path, {**files, "package-lock.json": "{}\n", "index.html": "<html></html>"})
     p = build_profile(tmp_path)
-    assert p.language == "node" and p.build["kind"] == "spa" and p.build["out_dir"] == out
+    assert p.language == "node" and p.build.kind == "spa" and p.build.out_dir == out
     assert f"COPY --from=build /app/{out}/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
 
 
@@ -326,7 +326,7 @@ def test_flask_with_a_vite_asset_build_is_still_python_and_node_can_be_chosen(tm
     write_tree(tmp_path, files)
     assert build_profile(tmp_path).language == "python"
     chosen = build_profile(tmp_path, [("language", "node")])
-    assert chosen.language == "node" and chosen.build["kind"] == "spa"
+    assert chosen.language == "node" and chosen.build.kind == "spa"
 
 
 # -- broken input ---------------------------------------------------------------------------------

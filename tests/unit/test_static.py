@@ -59,7 +59,7 @@ def test_a_package_json_build_hands_it_to_node(tmp_path):
                      "package.json": json.dumps({"name": "x", "scripts": {"build": "vite build"},
                                                  "devDependencies": {"vite": "^7"}})})
     p = build_profile(tmp_path)
-    assert p.language == "node" and p.build["kind"] == "spa"
+    assert p.language == "node" and p.build.kind == "spa"
 
 
 def test_python_app_with_an_index_html_stays_python(tmp_path):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
 
 from ...profile import Evidence, Profile
@@ -12,6 +11,8 @@ from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
 from . import package as pkgmod
 from . import source, starter
+from .plan import NodePlan
+from .values import is_env_name
 
 WORKDIR = "/app"
 SERVER_FRAMEWORKS = {
@@ -94,15 +95,33 @@ def _program(script: str) -> str | None:
 
 
 def _command(script: str) -> list[str]:
-    """The words of the command a script finally runs (after `a && b`, env assignments, cross-env)."""
-    last = re.split(r"&&|;|\|\|", script)[-1].strip()
+    """The words of the command a script finally runs: the last of `a && b; c`, the first of a pipe
+    `node app.js | pino-pretty`, without env assignments, cross-env, env or exec."""
     try:
-        words = shlex.split(last)
+        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
     except ValueError:
         return []
-    while words and (re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]) or words[0] in ("cross-env", "env", "exec")):
+    commands: list[list[str]] = [[]]
+    piped = False
+    for token in tokens:
+        if token in ("&&", "||", ";", "&", ";;"):
+            commands.append([])
+            piped = False
+        elif token in ("|", "|&"):
+            piped = True
+        elif not piped:
+            commands[-1].append(token)
+    words = next((c for c in reversed(commands) if c), [])
+    while words and (_is_assignment(words[0]) or words[0] in ("cross-env", "env", "exec")):
         words = words[1:]
     return words
+
+
+def _is_assignment(word: str) -> bool:
+    name, eq, _ = word.partition("=")
+    return bool(eq) and is_env_name(name)
 
 
 def analyze(tree: SourceTree, profile: Profile) -> None:
@@ -145,23 +164,22 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      pkg.line_of.get(build_script), 0.95)
     profile.compiled = bool(build_script)
 
-    build: dict = {
-        "kind": "server", "workdir": WORKDIR, "manager": pkg.manager, "manager_version": pkg.manager_version,
-        "corepack": pkg.corepack, "lockfile": pkg.lockfile, "install_files": pkg.install_files,
-        "install_dirs": pkg.install_dirs,
-        "copy_all_first": pkg.workspaces, "native": bool(native), "install_all": pm["install_all"],
-        "install_prod": pm["install_prod"], "cache": pm["cache"], "build_run": None, "has_deps": bool(deps_all),
-        "out_dir": None, "next_public": tree.isdir("public"), "node_linker": None, "shell": True,
-    }
+    build = NodePlan(
+        kind="server", workdir=WORKDIR, manager=pkg.manager, manager_version=pkg.manager_version,
+        corepack=pkg.corepack, lockfile=pkg.lockfile, install_files=pkg.install_files,
+        install_dirs=pkg.install_dirs, copy_all_first=pkg.workspaces, native=bool(native),
+        install_all=pm["install_all"], install_prod=pm["install_prod"], cache=pm["cache"],
+        has_deps=bool(deps_all), next_public=tree.isdir("public"),
+    )
     if pkg.workspaces:
         profile.warnings.append("a workspace (monorepo): the whole tree is copied before the install, so code "
                                 "edits re-run it; build each app's image from its own folder for better caching")
-    if pkg.manager == "yarn-berry" and not re.search(r"^nodeLinker:\s*['\"]?node-modules", tree.read(".yarnrc.yml") or "", re.M):
-        build["node_linker"] = "node-modules"
+    if pkg.manager == "yarn-berry" and pkgmod.yarnrc(tree).get("nodeLinker") != "node-modules":
+        build.node_linker = "node-modules"
         profile.warnings.append("Yarn Plug'n'Play is turned into a node_modules install in the image "
                                 "(YARN_NODE_LINKER=node-modules)")
     if build_script:
-        build["build_run"] = " ".join(pm["run"] + [build_script])
+        build.build_run = shlex.join(pm["run"] + [build_script])
     profile.build = build
 
     if role == "spa":
@@ -177,7 +195,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.note("entrypoint", start_why, start_file, start_line, confidence)
     if role == "next":
         standalone = _next_standalone(tree)
-        build["kind"] = "next-standalone" if standalone else "next"
+        build.kind = "next-standalone" if standalone else "next"
         if standalone:
             profile.entrypoint = ["node", "server.js"]
             profile.note("entrypoint", f"output: 'standalone' in {standalone}: .next/standalone/server.js",
@@ -199,15 +217,15 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         source.read_health_path(tree, files, profile)
     else:
         profile.ports = []
-        build["kind"] = "script"
+        build.kind = "script"
     source.read_paths(tree, files, profile, WORKDIR)
-    if build["kind"] == "next":
+    if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
 
 
 def _reads_port_env(tree: SourceTree, files: list[str]) -> bool:
-    return bool(tree.grep(r"process\.env\.PORT\b", files))
+    return source.reads_env(tree, files, "PORT")
 
 
 def _pm_commands(pkg: pkgmod.Package) -> dict:
@@ -260,7 +278,7 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             return ["node", "dist/main.js"], "scripts.start runs nest start: the built dist/main.js", \
                 "package.json", line, 0.85
         if prog in DEV_RUNNERS:
-            target = next((w for w in words[1:] if re.search(r"\.[cm]?[jt]s$", w)), None)
+            target = next((w for w in words[1:] if w.endswith(source.SOURCE_SUFFIXES)), None)
             if target and target.endswith((".js", ".mjs", ".cjs")):
                 return ["node", target], f"scripts.start runs {prog} {target}; node runs it in production", \
                     "package.json", line, 0.8
@@ -287,13 +305,16 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
 
 
 def _tsc_out_dir(tree: SourceTree) -> str | None:
-    m = re.search(r'"outDir"\s*:\s*"\.?/?([^"]+)"', tree.read("tsconfig.json") or "")
-    return m.group(1).rstrip("/") if m else None
+    out = pkgmod.tsconfig(tree).get("outDir")
+    if not isinstance(out, str) or not out.strip():
+        return None
+    return out.strip().removeprefix("./").rstrip("/") or None
 
 
 def _next_standalone(tree: SourceTree) -> str | None:
     for rel in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs"):
-        if re.search(r"""output\s*:\s*["']standalone["']""", tree.read(rel) or ""):
+        found = source.config_value(tree, rel, "output")
+        if found and found[0] == "standalone":
             return rel
     return None
 
@@ -301,9 +322,16 @@ def _next_standalone(tree: SourceTree) -> str | None:
 def _spa(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
     deps = pkg.deps()
     tool = next(t for t in SPA_TOOLS if t in deps)
-    out, why, file = _spa_out_dir(tree, tool)
-    profile.build["kind"] = "spa"
-    profile.build["out_dir"] = out
+    try:
+        out, why, file = _spa_out_dir(tree, tool)
+    except (AttributeError, TypeError):  # angular.json of an unexpected shape
+        out, why, file = SPA_TOOLS[tool], f"{tool}'s default output folder", None
+    if not _safe_dir(out):
+        profile.warnings.append(f"the build output folder {out!r} is not a plain relative folder: "
+                                f"{SPA_TOOLS[tool]}/ assumed")
+        out, why, file = SPA_TOOLS[tool], f"{tool}'s default output folder", None
+    profile.build.kind = "spa"
+    profile.build.out_dir = out
     profile.note("build_command", f"the built site is {out}/: {why}", file, None, 0.9)
     profile.entrypoint = ["nginx", "-g", "daemon off;"]
     profile.note("entrypoint", f"a single-page app built by {tool}: nginx serves {out}/ with a fallback to "
@@ -316,12 +344,16 @@ def _spa(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
     # variables read at build time by the bundler are compiled into the bundle: not run-time settings
     files = [f for f in tree.with_suffix(".js", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".mjs")
              if not f.startswith(("node_modules/",))]
-    names: set[str] = set()
-    for _, _, m in tree.grep(r"import\.meta\.env\.((?:VITE|PUBLIC)_[A-Z0-9_]+)|process\.env\.(REACT_APP_[A-Z0-9_]+)", files):
-        names.add(m.group(1) or m.group(2))
+    names = source.bundle_env_names(tree, files)
     if names:
         profile.warnings.append(f"{', '.join(sorted(names))} are compiled into the bundle at build time: set them in the "
                                 "build stage (never secrets: the bundle is public)")
+
+
+def _safe_dir(path: str) -> bool:
+    """A folder of the build stage that a COPY line can name as it is."""
+    return not path.startswith(("/", "../")) and ".." not in path.split("/") and \
+        all(c.isalnum() or c in "/._-@+" for c in path)
 
 
 def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
@@ -329,9 +361,10 @@ def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
         names = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs") \
             if tool == "vite" else ("astro.config.mjs", "astro.config.ts", "astro.config.js")
         for rel in names:
-            m = re.search(r"""\boutDir\s*:\s*["'`]\.?/?([^"'`]+)["'`]""", tree.read(rel) or "")
-            if m:
-                return m.group(1).rstrip("/"), f"outDir in {rel}", rel
+            found = source.config_value(tree, rel, "outDir")
+            out = found[0].strip().removeprefix("./").rstrip("/") if found and isinstance(found[0], str) else ""
+            if out and _safe_dir(out):
+                return out, f"outDir in {rel}", rel
         return "dist", f"{tool}'s default output folder", None
     if tool == "@angular/cli" and tree.exists("angular.json"):
         try:

@@ -134,6 +134,62 @@ def _check_lockfile(pkg: Package, profile: Profile) -> None:
                                 "commit the lockfile for repeatable builds")
 
 
+def yarnrc(tree: SourceTree) -> dict:
+    """.yarnrc.yml (Yarn Berry's settings), or {} when missing or not a YAML mapping."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(tree.read(".yarnrc.yml") or "")
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def tsconfig(tree: SourceTree) -> dict:
+    """tsconfig.json's compilerOptions (JSON with comments and trailing commas), or {}."""
+    try:
+        data = json.loads(strip_jsonc(tree.read("tsconfig.json") or "{}"))
+    except json.JSONDecodeError:
+        return {}
+    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    return options if isinstance(options, dict) else {}
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments (// and /* */) and trailing commas, as plain JSON: one pass over the text."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    pending_comma = -1  # index in out of a comma that may be trailing
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            pending_comma = -1
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c in "}]" and pending_comma >= 0:
+            out[pending_comma] = ""
+            pending_comma = -1
+            out.append(c)
+            i += 1
+        else:
+            if c == ",":
+                pending_comma = len(out)
+            elif not c.isspace():
+                pending_comma = -1
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 def _first(pattern: str, text: str) -> str | None:
     m = re.search(pattern, text, re.M)
     return m.group(1) if m else None

@@ -1,80 +1,158 @@
-"""Facts read from JavaScript / TypeScript source: env vars, ports, routes, folders written."""
+"""Facts read from JavaScript / TypeScript parse trees: env vars, ports, routes, folders written.
+
+Each fact is a small tree-sitter query (the grammar follows the file's extension: javascript,
+typescript or tsx); the values it names are folded by :mod:`.values` (constants, imports, env reads
+with their defaults, template literals, ``path.join``).
+"""
 from __future__ import annotations
 
 import posixpath
-import re
+import weakref
+from dataclasses import dataclass
+from typing import Any, Iterator
 
+from ... import syntax
+from ...envvars import PORT_NAMES, is_port_name, is_secret
 from ...profile import Profile
 from ...scan import SourceTree
-from ...envvars import PORT_NAMES, is_port_name, is_secret
 from ..common import choose_health_path
+from .values import SOURCE_SUFFIXES, Dir, Env, Module, Obj, Program, Value, grammar_of, is_env_name
 
-SOURCE_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",
              "static/", "dist/", "build/", "out/", "coverage/")
+# Tool configuration files: not the app.
+TOOL_CONFIGS = ("vite", "webpack", "rollup", "babel", "jest", "vitest", "eslint", "prettier", "tailwind", "postcss",
+                "astro", "svelte", "next", "nuxt", "playwright", "cypress", "karma", "gulpfile", "gruntfile")
 SYSTEM_ENV = {"NODE_ENV", "HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "CI",
               "NODE_OPTIONS", "npm_package_version", "npm_lifecycle_event", "DEBUG", "NEXT_RUNTIME",
               "NEXT_PHASE", "VERCEL", "VERCEL_URL"}
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-_DEFAULT = r"""(?:\s*(?:\|\||\?\?)\s*(?:"([^"\n]*)"|'([^'\n]*)'|`([^`$\n]*)`|(\d+(?:\.\d+)?)))?"""
-_ENV_DOT = re.compile(r"""process\.env\.([A-Za-z_][A-Za-z0-9_]*)\b(?:\s*\)\s*)?""" + _DEFAULT)
-_ENV_INDEX = re.compile(r"""process\.env\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]""" + _DEFAULT)
-_ENV_DESTRUCTURE = re.compile(r"""(?:const|let|var)\s*\{([^}]*)\}\s*=\s*process\.env\b""")
-_ENV_PORT_CALL = re.compile(
-    r"""(?:Number|parseInt|parseFloat)\(\s*process\.env\.([A-Za-z_][A-Za-z0-9_]*)[^)\n]{0,20}\)\s*(?:\|\||\?\?)\s*["']?(\d{2,5})""")
+# -- queries ------------------------------------------------------------------------------------------
 
-_LISTEN_LITERAL = re.compile(r"""\.listen\(\s*(?:\{\s*port\s*:\s*)?["']?(\d{2,5})\b""")
-_LISTEN_NAME = re.compile(r"""\.listen\(\s*(?:\{\s*port\s*:\s*)?([A-Za-z_$][\w$.]*)""")
-_CONST_NUMBER = r"""(?:const|let|var)\s+{name}\s*(?::\s*\w+\s*)?=\s*(?:Number\(|parseInt\()?\s*["']?(\d{{2,5}})\b"""
-_PORT_OPTION = re.compile(r"""\bport\s*:\s*["']?(\d{2,5})\b""")
-_LISTEN_LOCAL = re.compile(r"""\.listen\([^)\n]*["'](?:127\.0\.0\.1|localhost)["']""")
-_SERVES = re.compile(r"""\.listen\(|createServer\(|Bun\.serve\(|serve\(\s*\{[^}]*fetch""")
+LISTEN = """
+(call_expression function: (member_expression property: (property_identifier) @method)
+  arguments: (arguments) @args (#eq? @method "listen")) @call
+"""
+SERVES = """
+(call_expression function: (member_expression property: (property_identifier) @method)
+  (#eq? @method "listen")) @call
+(call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  (#eq? @fn "createServer")) @call
+(call_expression function: (member_expression object: (identifier) @obj property: (property_identifier) @fn)
+  (#any-of? @obj "Bun" "Deno") (#eq? @fn "serve")) @call
+(call_expression function: (identifier) @fn arguments: (arguments . (object (pair key: (property_identifier) @key)))
+  (#eq? @fn "serve") (#eq? @key "fetch")) @call
+"""
+ROUTES = """
+(call_expression function: (member_expression property: (property_identifier) @method)
+  arguments: (arguments . (_) @path) (#any-of? @method "get" "head" "all" "route")) @call
+"""
+COMPARES = """
+(binary_expression left: (_) @left operator: ["===" "=="] right: (_) @right) @compare
+(switch_case value: (_) @case)
+"""
+NEST_ROUTES = """
+(decorator (call_expression function: (identifier) @verb arguments: (arguments) @args)
+  (#any-of? @verb "Get" "Head" "All")) @decorator
+"""
+CALLS_NAMED = """
+(call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments . (_) @arg)
+  (#any-of? @fn "mkdir" "mkdirSync" "mkdirp" "writeFile" "writeFileSync" "appendFile" "appendFileSync"
+    "createWriteStream" "ensureDir" "ensureDirSync" "outputFile" "outputFileSync")) @call
+(new_expression constructor: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments . (_) @arg) (#eq? @fn "Database")) @call
+"""
+PAIRS = """
+(pair key: [(property_identifier) (string)] @key value: (_) @value) @pair
+"""
+BUNDLE_ENV = """
+(member_expression object: (member_expression object: (meta_property) property: (property_identifier) @env)
+  property: (property_identifier) @name (#eq? @env "env")) @read
+"""
 
-_ROUTE = re.compile(r"""\.(?:get|head|all|route)\(\s*["'`](/[^"'`\s]*)["'`]""")
-_URL_COMPARE = re.compile(r"""(?:url|pathname|path)\s*===?\s*["'](/[^"'\s]*)["']|case\s+["'](/[^"'\s]*)["']\s*:""")
-
-_MKDIR = re.compile(r"""\bmkdir(?:Sync)?\(\s*["'`]([^"'`\n]+)["'`]""")
-_WRITE = re.compile(r"""\b(?:writeFile|appendFile|createWriteStream)(?:Sync)?\(\s*["'`]([^"'`\n]+)["'`]""")
-_MULTER = re.compile(r"""\bdest(?:ination)?\s*:\s*["'`]([^"'`\n]+)["'`]""")
-_SQLITE = re.compile(r"""new\s+(?:Database|sqlite3\.Database)\(\s*["'`]([^"'`:\n]+)["'`]|filename\s*:\s*["'`]([^"'`:\n]+\.(?:db|sqlite3?))["'`]""")
+FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
+DATABASE_KEYS = ("filename", "storage")
+DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 def source_files(tree: SourceTree) -> list[str]:
+    """The app's own JavaScript / TypeScript files: not tests, build output or tool configuration."""
     files = []
     for rel in tree.with_suffix(*SOURCE_SUFFIXES):
         name = rel.rsplit("/", 1)[-1]
-        if rel.startswith(SKIP_DIRS) or "/__tests__/" in rel or re.search(r"\.(test|spec|d)\.[cm]?[jt]sx?$", name):
+        stem, _, suffix = name.rpartition(".")
+        if rel.startswith(SKIP_DIRS) or "/__tests__/" in rel or "/node_modules/" in rel:
             continue
-        if re.match(r"(vite|webpack|rollup|babel|jest|vitest|eslint|prettier|tailwind|postcss|astro|svelte|"
-                    r"next|nuxt|playwright|cypress|karma|gulpfile|gruntfile)[.\w-]*\.[cm]?[jt]s$", name, re.I):
+        if stem.endswith((".test", ".spec", ".d")):
+            continue
+        lowered = name.lower()
+        if suffix in ("js", "mjs", "cjs", "ts", "mts", "cts") and any(
+                lowered.startswith(tool) and (lowered[len(tool)] in ".-_" if len(lowered) > len(tool) else False)
+                for tool in TOOL_CONFIGS):
             continue
         files.append(rel)
     return files
 
 
-def _default(m: re.Match[str], first: int) -> str | None:
-    for group in range(first, first + 4):
-        if m.group(group) is not None:
-            return m.group(group)
-    return None
+# -- the program ----------------------------------------------------------------------------------
+
+_PROGRAMS: "weakref.WeakKeyDictionary[SourceTree, Program]" = weakref.WeakKeyDictionary()
+
+
+def program(tree: SourceTree) -> Program:
+    """The modules of ``tree`` (parsed once per tree)."""
+    found = _PROGRAMS.get(tree)
+    if found is None:
+        found = _PROGRAMS[tree] = Program(tree)
+    return found
+
+
+def modules(tree: SourceTree, files: list[str]) -> Iterator[Module]:
+    prog = program(tree)
+    for rel in files:
+        module = prog.module(rel)
+        if module is not None:
+            yield module
+
+
+@dataclass
+class Found:
+    value: Any
+    rel: str
+    line: int
+
+
+def _where(value: Value | None, module: Module, node) -> tuple[str, int]:
+    return value.loc if value is not None and value.loc else module.loc(node)
+
+
+# -- env vars -------------------------------------------------------------------------------------
+
+def env_reads(tree: SourceTree, files: list[str]) -> list[Env]:
+    prog = program(tree)
+    return [env for module in modules(tree, files) for env in prog.env_reads(module)]
 
 
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    for rx in (_ENV_DOT, _ENV_INDEX):
-        for rel, line, m in tree.grep(rx, files):
-            _record(profile, m.group(1), _default(m, 2), rel, line)
-    for rel, line, m in tree.grep(_ENV_PORT_CALL, files):
-        _record(profile, m.group(1), m.group(2), rel, line)
-    for rel, line, m in tree.grep(_ENV_DESTRUCTURE, files):
-        for part in m.group(1).split(","):
-            name, _, default = part.partition("=")
-            name = name.split(":")[0].strip()
-            default = default.strip().strip("'\"`") or None
-            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                _record(profile, name, default, rel, line)
+    for env in env_reads(tree, files):
+        rel, line = env.loc or (None, None)
+        default = _text(env.default)
+        _record(profile, env.name, default, rel, line)
 
 
-def _record(profile: Profile, name: str, default: str | None, rel: str, line: int) -> None:
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _record(profile: Profile, name: str, default: str | None, rel: str | None, line: int | None) -> None:
     if name in SYSTEM_ENV or name.startswith("npm_"):
         return
     secret = is_secret(name, default)
@@ -83,74 +161,350 @@ def _record(profile: Profile, name: str, default: str | None, rel: str, line: in
     profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line)
 
 
+def reads_env(tree: SourceTree, files: list[str], name: str) -> bool:
+    return any(env.name == name for env in env_reads(tree, files))
+
+
+# -- servers and ports ----------------------------------------------------------------------------
+
 def serves_http(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
-    hits = tree.grep(_SERVES, files)
-    return (hits[0][0], hits[0][1]) if hits else None
+    """Where the app starts a server (``.listen(``, ``createServer(``, ``Bun.serve(``, ``serve({ fetch })``)."""
+    for module in modules(tree, files):
+        calls = module.captures(SERVES).get("call", [])
+        if calls:
+            return module.rel, syntax.line(calls[0])
+    return None
+
+
+def _port_of(prog: Program, module: Module, value: Value | None, depth: int = 0) -> tuple[Any, Value | None]:
+    """A listen argument as (int port | Env | None, the value it came from)."""
+    if value is None or depth > 2:
+        return None, None
+    v = value.value
+    if isinstance(v, Obj):
+        return _port_of(prog, module, prog.member(value, "port", 1), depth + 1)
+    if isinstance(v, bool):
+        return None, None
+    if isinstance(v, int):
+        return v, value
+    if isinstance(v, str) and v.isdigit():
+        return int(v), value
+    if isinstance(v, Env):
+        return v, value
+    return None, None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 
 
 def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    prog = program(tree)
+    reads = {env.name: env for env in env_reads(tree, files)}
     for var in profile.env:
-        if (var.name in PORT_NAMES or is_port_name(var.name)) and var.default and var.default.isdigit():
-            where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(var.name + ":")), None)
-            profile.add_port(int(var.default), f"{var.name} defaults to {var.default}",
-                     where.file if where else None, where.line if where else None, 0.95)
-            if not profile.port_env:
-                profile.port_env = var.name
-                profile.note("port_env", f"the app reads its port from {var.name}",
-                             where.file if where else None, where.line if where else None, 0.95)
-    for rel, line, m in tree.grep(_LISTEN_LITERAL, files):
-        profile.add_port(int(m.group(1)), f"listen({m.group(1)})", rel, line, 0.95)
-    if not profile.ports:
-        for rel, line, m in tree.grep(_LISTEN_NAME, files):
-            name = m.group(1).split(".")[-1]
-            if name.lower() == "port" and "process.env" in m.group(1):
+        if var.name not in PORT_NAMES or _int(var.default) is None:
+            continue
+        env = reads.get(var.name)
+        rel, line = (env.loc if env and env.loc else (None, None))
+        profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.95)
+        if not profile.port_env:
+            profile.port_env = var.name
+            profile.note("port_env", f"the app reads its port from {var.name}", rel, line, 0.95)
+    for module in modules(tree, files):
+        for m in module.matches(LISTEN):
+            call = m["call"][0]
+            args = [a for a in m["args"][0].named_children if a.type != "comment"]
+            if not args:
                 continue
-            for crel, cline, c in tree.grep(_CONST_NUMBER.format(name=re.escape(name)), [rel]):
-                profile.add_port(int(c.group(1)), f"listen({name}) with {name} = {c.group(1)}", crel, cline, 0.9)
-            if m.group(1).startswith("process.env.") and not profile.port_env:
-                var = m.group(1).split(".")[-1]
-                profile.port_env = var
-                profile.add_env(var)
-                profile.note("port_env", f"listen({m.group(1)})", rel, line, 0.9)
+            first = prog.value(module, args[0])
+            port, origin = _port_of(prog, module, first)
+            listen_at = f"{module.rel}:{syntax.line(call)}"
+            if isinstance(port, Env):
+                number = _int(port.default)
+                if number is not None:
+                    rel, line = port.default_loc or port.loc or module.loc(call)
+                    profile.add_port(number, f"listen() on {port.name} (at {listen_at}), which defaults to {number}",
+                                     rel, line, 0.95)
+                if not profile.port_env:
+                    profile.port_env = port.name
+                    profile.add_env(port.name)
+                    rel, line = port.loc or module.loc(call)
+                    profile.note("port_env", f"listen() on {port.name} (at {listen_at})", rel, line, 0.9)
+            elif isinstance(port, int):
+                rel, line = _where(origin, module, call)
+                literal = syntax.text(args[0])
+                why = f"listen({port})" if literal == str(port) else \
+                    f"listen({_short(literal)}) at {listen_at}, which is {port}"
+                profile.add_port(port, why, rel, line, 0.95 if (rel, line) == module.loc(call) else 0.9)
+            for arg in args:
+                if _is_local(prog.value(module, arg), prog):
+                    profile.warnings.append(f"{module.rel}:{syntax.line(call)}: the server listens on localhost "
+                                            "only; it must listen on 0.0.0.0 to be reachable in a container")
+                    break
     if not profile.ports:
-        for rel, line, m in tree.grep(_PORT_OPTION, files):
-            profile.add_port(int(m.group(1)), f"port: {m.group(1)}", rel, line, 0.7)
-            break
-    for rel, line, _ in tree.grep(_LISTEN_LOCAL, files):
-        profile.warnings.append(f"{rel}:{line}: the server listens on localhost only; "
-                                "it must listen on 0.0.0.0 to be reachable in a container")
+        for var in profile.env:
+            if is_port_name(var.name) and _int(var.default) is not None:
+                env = reads.get(var.name)
+                rel, line = (env.loc if env and env.loc else (None, None))
+                profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.7)
+                break
+    if not profile.ports:
+        for module in modules(tree, files):
+            for m in module.matches(PAIRS):
+                if _key(m["key"][0]) != "port":
+                    continue
+                value = prog.value(module, m["value"][0])
+                port = _int(value.value) if value is not None else None
+                if port is None and value is not None and isinstance(value.value, Env):
+                    port = _int(value.value.default)
+                if port is not None:
+                    rel, line = _where(value, module, m["pair"][0])
+                    profile.add_port(port, f"port: {port}", rel, line, 0.7)
+                    return
+
+
+def _is_local(value: Value | None, prog: Program) -> bool:
+    if value is None:
+        return False
+    if isinstance(value.value, Obj):
+        host = prog.member(value, "host", 1) or prog.member(value, "hostname", 1)
+        return host is not None and host.value in LOCAL_HOSTS
+    return isinstance(value.value, str) and value.value in LOCAL_HOSTS
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _key(node) -> str:
+    if node.type == "string":
+        from .values import _string
+
+        return _string(node) or ""
+    return syntax.text(node)
+
+
+# -- routes ------------------------------------------------------------------------------------------
+
+def routes(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
+    """(path, file, line) of the routes the app serves, in file order."""
+    prog = program(tree)
+    found: list[tuple[str, str, int]] = []
+    for module in modules(tree, files):
+        for m in module.matches(ROUTES):
+            value = prog.value(module, m["path"][0])
+            if value is not None and isinstance(value.value, Obj):  # fastify.route / server.route({ url, path })
+                value = prog.member(value, "url", 1) or prog.member(value, "path", 1)
+            _route(found, value, module, m["call"][0])
+        for m in module.matches(COMPARES):
+            if "case" in m:
+                _route(found, prog.value(module, m["case"][0]), module, m["case"][0])
+                continue
+            left, right = m["left"][0], m["right"][0]
+            for subject, other in ((left, right), (right, left)):
+                if _names_a_path(subject):
+                    _route(found, prog.value(module, other), module, m["compare"][0])
+        for m in module.matches(NEST_ROUTES):
+            args = [a for a in m["args"][0].named_children if a.type != "comment"]
+            path = prog.value(module, args[0]) if args else Value("", None)
+            prefix = _controller_prefix(prog, module, m["decorator"][0])
+            if path is None or prefix is None or not isinstance(path.value, str):
+                continue
+            joined = "/" + "/".join(p.strip("/") for p in (prefix, path.value) if p.strip("/"))
+            found.append((joined, module.rel, syntax.line(m["decorator"][0])))
+    return found
+
+
+def _route(found: list, value: Value | None, module: Module, node) -> None:
+    if value is None or not isinstance(value.value, str):
+        return
+    path = value.value
+    if not path.startswith("/") or any(c in path for c in ":*{( \t\n") or len(path) > 200:
+        return
+    found.append((path, module.rel, syntax.line(node)))
+
+
+def _names_a_path(node) -> bool:
+    """``url``, ``req.url``, ``pathname``, ``url.pathname``, ``path``: what a hand-written router compares."""
+    if node.type == "identifier":
+        name = syntax.text(node)
+    elif node.type == "member_expression":
+        name = syntax.text(node.child_by_field_name("property"))
+    else:
+        return False
+    return name.lower() in ("url", "pathname", "path", "route")
+
+
+def _controller_prefix(prog: Program, module: Module, decorator) -> str | None:
+    """The path of the ``@Controller(...)`` of the class a NestJS method decorator is in."""
+    body = decorator.parent
+    if body is None or body.type != "class_body":
+        return None
+    cls = body.parent
+    holders = [cls] + ([cls.parent] if cls is not None and cls.parent is not None
+                       and cls.parent.type == "export_statement" else [])
+    for holder in holders:
+        for child in holder.children if holder is not None else []:
+            if child.type != "decorator":
+                continue
+            call = next((c for c in child.named_children if c.type == "call_expression"), None)
+            if call is None or syntax.text(call.child_by_field_name("function")) != "Controller":
+                continue
+            args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+            if not args:
+                return ""
+            value = prog.value(module, args[0])
+            if value is not None and isinstance(value.value, Obj):
+                value = prog.member(value, "path", 1)
+            return value.value if value is not None and isinstance(value.value, str) else None
+    return None
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    routes: list[tuple[str, str, int]] = []
-    for rx in (_ROUTE, _URL_COMPARE):
-        for rel, line, m in tree.grep(rx, files):
-            path = next(g for g in m.groups() if g is not None)
-            if ":" in path or "*" in path or "{" in path:
+    choose_health_path(profile, routes(tree, files))
+
+
+# -- folders written ---------------------------------------------------------------------------------
+
+def _path_text(value: Value | None) -> str | None:
+    """A written path as the app names it: relative to its folder (``Dir``) or as written."""
+    if value is None:
+        return None
+    if isinstance(value.value, Dir):
+        return value.value.path or "."
+    if isinstance(value.value, str) and value.value and "\n" not in value.value and "\0" not in value.value:
+        return value.value
+    return None
+
+
+def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, str, int]]:
+    """(kind, path, file, line) of what the app writes: folders it creates, files it writes, uploads, SQLite."""
+    prog = program(tree)
+    found: list[tuple[str, str, str, int]] = []
+    for module in modules(tree, files):
+        for m in module.matches(CALLS_NAMED):
+            fn = syntax.text(m["fn"][0])
+            value = prog.value(module, m["arg"][0])
+            path = _path_text(value)
+            if path is None:
                 continue
-            routes.append((path, rel, line))
-    choose_health_path(profile, routes)
+            kind = "creates the folder" if fn.startswith(("mkdir", "ensureDir")) else \
+                "a SQLite database at" if fn == "Database" else "writes"
+            found.append((kind, path, module.rel, syntax.line(m["call"][0])))
+        for m in module.matches(PAIRS):
+            key = _key(m["key"][0])
+            if key not in FOLDER_KEYS and key not in DATABASE_KEYS:
+                continue
+            value = prog.value(module, m["value"][0])
+            path = _path_text(value)
+            if path is None:
+                continue
+            if key in FOLDER_KEYS:
+                found.append((FOLDER_KEYS[key], path, module.rel, syntax.line(m["pair"][0])))
+            elif path.endswith(DATABASE_SUFFIXES) and ":" not in path:
+                found.append(("a SQLite database at", path, module.rel, syntax.line(m["pair"][0])))
+    return found
 
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
     """Folders the app writes at run time: they become volumes owned by the app user."""
     found: dict[str, tuple[str, int, str]] = {}
-    for rx, kind in ((_MKDIR, "creates the folder"), (_MULTER, "uploads go to"), (_WRITE, "writes"),
-                     (_SQLITE, "a SQLite database at")):
-        for rel, line, m in tree.grep(rx, files):
-            path = next(g for g in m.groups() if g is not None)
-            if "${" in path or path.startswith(("http", "/tmp", "/dev", "/proc")) or path in (".", "./"):
-                continue
-            folder = path if kind in ("creates the folder", "uploads go to") else posixpath.dirname(path)
-            if not folder:
-                profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
-                                        "point it at a sub-folder to keep the data on a volume")
-                continue
-            found.setdefault(folder.rstrip("/"), (rel, line, f"{kind} {path}"))
+    for kind, path, rel, line in written_paths(tree, files):
+        if path.startswith(("http:", "https:", "/tmp", "/dev", "/proc", "/sys")) or path in (".", "./") \
+                or ":memory:" in path:
+            continue
+        folder = path if kind in ("creates the folder", "uploads go to") else posixpath.dirname(path)
+        if not folder or folder == ".":
+            profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
+                                    "point it at a sub-folder to keep the data on a volume")
+            continue
+        found.setdefault(folder.rstrip("/"), (rel, line, f"{kind} {path}"))
     for folder, (rel, line, why) in sorted(found.items()):
         absolute = folder if folder.startswith("/") else posixpath.normpath(posixpath.join(workdir, folder))
-        if absolute == workdir or not absolute.startswith("/"):
+        if absolute == workdir or not absolute.startswith(workdir + "/") and not folder.startswith("/"):
+            continue
+        if not _safe_path(absolute):
             continue
         if absolute not in profile.writable_paths:
             profile.writable_paths.append(absolute)
             profile.note("writable_paths", why, rel, line, 0.8)
+
+
+def _safe_path(path: str) -> bool:
+    """A folder that can go in a Dockerfile RUN line and a compose volume as it is."""
+    return path.startswith("/") and path != "/" and all(c.isalnum() or c in "/._-@+" for c in path)
+
+
+# -- configuration files written in JavaScript ----------------------------------------------------------
+
+def config_value(tree: SourceTree, rel: str, key: str) -> tuple[Any, int] | None:
+    """The literal value of the first ``key: ...`` property in a config file (vite.config.ts, next.config.mjs)."""
+    if grammar_of(rel) is None or not tree.exists(rel):
+        return None
+    prog = program(tree)
+    module = prog.module(rel)
+    if module is None:
+        return None
+    for m in module.matches(PAIRS):
+        if _key(m["key"][0]) == key:
+            value = prog.value(module, m["value"][0])
+            if value is not None and not isinstance(value.value, (Obj, Env, Dir)):
+                return value.value, syntax.line(m["pair"][0])
+    return None
+
+
+def bundle_env_names(tree: SourceTree, files: list[str]) -> set[str]:
+    """Env vars a bundler compiles in: ``import.meta.env.VITE_*`` / ``PUBLIC_*``, ``process.env.REACT_APP_*``."""
+    names: set[str] = set()
+    for rel in files:
+        for grammar, root in _script_trees(tree, rel):
+            for m in syntax.matches(grammar, BUNDLE_ENV, root):
+                name = syntax.text(m[1]["name"][0])
+                if name.startswith(("VITE_", "PUBLIC_")) and is_env_name(name):
+                    names.add(name)
+            for m in syntax.matches(grammar, ENV_DOT, root):
+                name = syntax.text(m[1]["name"][0])
+                if name.startswith("REACT_APP_") and is_env_name(name):
+                    names.add(name)
+    return names
+
+
+ENV_DOT = """
+(member_expression object: (member_expression object: (identifier) @obj property: (property_identifier) @env)
+  property: (property_identifier) @name (#eq? @obj "process") (#eq? @env "env"))
+"""
+
+
+def _script_trees(tree: SourceTree, rel: str) -> Iterator[tuple[str, Any]]:
+    """Parse trees of a source file, or of the ``<script>`` blocks of a .vue / .svelte component."""
+    grammar = grammar_of(rel)
+    if grammar:
+        parsed = tree.parse(rel, grammar)
+        if parsed is not None:
+            yield grammar, parsed.root_node
+        return
+    text = tree.read(rel)
+    if not text:
+        return
+    lowered = text.lower()
+    start = 0
+    while True:
+        open_at = lowered.find("<script", start)
+        if open_at < 0:
+            return
+        body_at = lowered.find(">", open_at)
+        close_at = lowered.find("</script", body_at) if body_at >= 0 else -1
+        if body_at < 0 or close_at < 0:
+            return
+        attrs = lowered[open_at:body_at]
+        grammar = "typescript" if 'lang="ts"' in attrs or "lang='ts'" in attrs else "javascript"
+        yield grammar, syntax.parse(grammar, text[body_at + 1:close_at]).root_node
+        start = close_at + 8

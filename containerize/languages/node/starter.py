@@ -11,6 +11,7 @@ from pathlib import Path
 from ...profile import Profile
 from ..base import Starter
 from . import package as pkgmod
+from .plan import NodePlan
 
 WORKDIR = "/app"
 NGINX = ["nginx", "-g", "daemon off;"]
@@ -67,7 +68,8 @@ TSCONFIG = {
 
 
 def _start(profile: Profile) -> Start:
-    return STARTS[profile.build.get("starter", "none")]
+    key = profile.build.starter if isinstance(profile.build, NodePlan) else None
+    return STARTS[key or "none"]
 
 
 def _node_defaults(profile: Profile, framework: str | None) -> None:
@@ -101,13 +103,8 @@ def _node_defaults(profile: Profile, framework: str | None) -> None:
     if start.kind == "next":
         profile.writable_paths = [f"{WORKDIR}/.next/cache"]
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
-    profile.build = {
-        "starter": key, "kind": start.kind, "workdir": WORKDIR, "manager": "npm", "manager_version": None,
-        "corepack": False, "lockfile": "package-lock.json", "install_files": [], "install_dirs": [],
-        "copy_all_first": False, "native": False, "install_all": None, "install_prod": None, "cache": None,
-        "build_run": None, "has_deps": True, "out_dir": "dist" if start.kind == "spa" else None,
-        "next_public": False, "node_linker": None, "shell": True,
-    }
+    profile.build = NodePlan(starter=key, kind=start.kind, workdir=WORKDIR, lockfile="package-lock.json",
+                             has_deps=True, out_dir="dist" if start.kind == "spa" else None)
 
 
 def _dependencies(profile: Profile, start: Start) -> tuple[dict[str, str], dict[str, str]]:
@@ -146,13 +143,13 @@ def _node_finish(profile: Profile) -> None:
     profile.package_manager = manager
     lockfile, version = MANAGERS[manager]
     pm = _pm_commands(pkgmod.Package({}, {}, manager=manager, manager_version=version, lockfile=lockfile))
-    build.update(manager=manager, manager_version=version, lockfile=lockfile, install_all=pm["install_all"],
-                 install_prod=pm["install_prod"], cache=pm["cache"])
+    build.manager, build.manager_version, build.lockfile = manager, version, lockfile
+    build.install_all, build.install_prod, build.cache = pm["install_all"], pm["install_prod"], pm["cache"]
     if profile.build_command == ["npm", "run", "build"] and start.build:
         profile.build_command = pm["run"] + ["build"]
-    build["build_run"] = shlex.join(profile.build_command) if profile.build_command else None
-    if start.kind == "spa" and not build["build_run"]:
-        build["build_run"] = shlex.join(pm["run"] + ["build"])
+    build.build_run = shlex.join(profile.build_command) if profile.build_command else None
+    if start.kind == "spa" and not build.build_run:
+        build.build_run = shlex.join(pm["run"] + ["build"])
 
     if start.kind == "spa":
         if profile.ports != [8080]:
@@ -167,21 +164,21 @@ def _node_finish(profile: Profile) -> None:
         profile.add_env("PORT").default = str(profile.ports[0])
         profile.note("env", f"PORT={profile.ports[0]}: the port", confidence=0.5)
         profile.health_path = profile.health_path or "/"
-        build["kind"] = "server" if start.kind == "script" else start.kind
+        build.kind = "server" if start.kind == "script" else start.kind
     else:
         profile.port_env = None
         profile.env = [v for v in profile.env if v.name != "PORT"]
-        build["kind"] = "script"
+        build.kind = "script"
 
     deps, dev = _dependencies(profile, start)
     profile.dependencies = list(deps)
-    build["has_deps"] = bool(deps or dev)
+    build.has_deps = bool(deps or dev)
     if deps or dev:
         profile.note("dependencies", "the starter package.json for the chosen framework and services",
                      "package.json", None, 0.9)
     listens = f"; it listens on the port in the `PORT` env var ({profile.ports[0]} in the image and in compose)" \
-        if build["kind"] == "server" else ""  # (next start reads PORT itself)
-    build["next_steps"] = [
+        if build.kind == "server" else ""  # (next start reads PORT itself)
+    build.next_steps = [
         f"Write `{_written(profile, start)}`: {start.about}{listens}.",
         f"Run `{manager} install`: it installs what package.json lists and writes `{lockfile}`, which the image "
         "installs exactly (commit both).",

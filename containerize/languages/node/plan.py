@@ -1,0 +1,34 @@
+"""What the Node.js Dockerfile template reads (``b.<field>``): how the image installs, builds and runs the app.
+
+The port, its env var, the start command and the folders written stay on the Profile.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...plan import BuildPlan
+
+
+@dataclass
+class NodePlan(BuildPlan):
+    # server | script | spa | next | next-standalone
+    kind: str = "server"
+    workdir: str = "/app"
+    # npm | pnpm | yarn | yarn-berry | bun, and the version installed when corepack doesn't pin it
+    manager: str = "npm"
+    manager_version: str | None = None
+    corepack: bool = False  # package.json's packageManager names the manager: corepack runs that version
+    lockfile: str | None = None
+    install_files: list[str] = field(default_factory=list)  # .npmrc, .yarnrc.yml ... copied with package.json
+    install_dirs: list[str] = field(default_factory=list)  # .yarn/releases, patches ... copied with their path
+    copy_all_first: bool = False  # a workspace: the whole tree goes in before the install
+    native: bool = False  # native addons: dependencies install on the full image
+    install_all: str | None = None  # the install command of the build stage (every dependency)
+    install_prod: str | None = None  # ... and of the deps stage (production dependencies only)
+    cache: str | None = None  # the package manager's cache folder (a build cache mount)
+    build_run: str | None = None  # the build script's command line
+    has_deps: bool = False
+    out_dir: str | None = None  # a single-page app's build output, served by nginx
+    next_public: bool = False  # a Next.js standalone build copies public/
+    node_linker: str | None = None  # YARN_NODE_LINKER (Plug'n'Play turned into node_modules)
+    starter: str | None = None  # a new project: the starter's key (express, fastify, ...)
