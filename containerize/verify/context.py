@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -36,7 +35,7 @@ class DockerIgnore:
     ``!`` to re-include, the last matching rule wins, a match on a folder covers its content)."""
 
     def __init__(self, root: Path):
-        self.rules: list[tuple[bool, re.Pattern[str]]] = []
+        self.rules: list[tuple[bool, _Pattern]] = []
         try:
             text = (root / ".dockerignore").read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -49,7 +48,7 @@ class DockerIgnore:
             pattern = os.path.normpath(line.lstrip("!").strip()).lstrip("/")
             if pattern in ("", "."):
                 continue
-            self.rules.append((negate, re.compile(_translate(pattern))))
+            self.rules.append((negate, _Pattern(pattern)))
 
     @property
     def has_exceptions(self) -> bool:
@@ -65,21 +64,66 @@ class DockerIgnore:
         return result
 
 
-def _translate(pattern: str) -> str:
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
-        i += 1
-    return "".join(out)
+class _Pattern:
+    """One .dockerignore pattern: ``*`` any run of characters but ``/``, ``?`` one of them,
+    ``**`` anything, ``**/`` any folders (or none); everything else literal. ``fullmatch`` runs
+    in time linear in the path (a state set, not regex backtracking, which is exponential in the
+    number of ``**`` a hostile pattern may carry)."""
+
+    LIT, ONE, STAR, ANY, DIRS = range(5)
+
+    def __init__(self, pattern: str):
+        self.tokens: list[tuple[int, str]] = []
+        i = 0
+        while i < len(pattern):
+            if pattern.startswith("**/", i):
+                self.tokens.append((self.DIRS, ""))
+                i += 3
+            elif pattern.startswith("**", i):
+                self.tokens.append((self.ANY, ""))
+                i += 2
+            else:
+                c = pattern[i]
+                self.tokens.append({"*": (self.STAR, ""), "?": (self.ONE, "")}.get(c, (self.LIT, c)))
+                i += 1
+
+    def _closure(self, states: set[int]) -> set[int]:
+        todo, seen = list(states), set(states)
+        while todo:
+            s = todo.pop()
+            if s >= 0 and s < len(self.tokens) and self.tokens[s][0] in (self.STAR, self.ANY, self.DIRS) \
+                    and s + 1 not in seen:
+                seen.add(s + 1)
+                todo.append(s + 1)
+        return seen
+
+    def fullmatch(self, text: str) -> bool:
+        # state s >= 0: before token s; state -s-1: inside the folders of a ``**/`` (token s)
+        states = self._closure({0})
+        for c in text:
+            nxt: set[int] = set()
+            for s in states:
+                if s < 0:
+                    if c != "\n":
+                        nxt.add(s)
+                        if c == "/":
+                            nxt.add(-s)
+                    continue
+                if s >= len(self.tokens):
+                    continue
+                kind, lit = self.tokens[s]
+                if kind == self.LIT and c == lit or kind == self.ONE and c != "/":
+                    nxt.add(s + 1)
+                elif kind == self.STAR and c != "/" or kind == self.ANY and c != "\n":
+                    nxt.add(s)
+                elif kind == self.DIRS and c != "\n":
+                    nxt.add(-s - 1)
+                    if c == "/":
+                        nxt.add(s + 1)
+            if not nxt:
+                return False
+            states = self._closure(nxt)
+        return len(self.tokens) in states
 
 
 def copy_context(root: Path, dest: Path) -> None:

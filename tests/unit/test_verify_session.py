@@ -35,6 +35,17 @@ def test_dockerignore_rules(tmp_path):
     assert ig.has_exceptions
 
 
+def test_hostile_dockerignore_patterns_match_in_linear_time(tmp_path):
+    import time
+
+    write(tmp_path, {".dockerignore": "**/**/**/**/**/**/**/**/x\n" + "a*" * 40 + "b\n"})
+    ig = context.DockerIgnore(tmp_path)
+    started = time.monotonic()
+    assert not ig.ignored("a/" * 300 + "y") and not ig.ignored("a" * 3000)
+    assert ig.ignored("a/" * 300 + "x") and ig.ignored("a" * 100 + "b")
+    assert time.monotonic() - started < 5
+
+
 def test_copy_context_skips_what_docker_ignores(tmp_path):
     src = write(tmp_path / "p", {".dockerignore": ".venv\n", "app.py": "x", ".venv/lib/big": "x",
                                  ".git/HEAD": "x", "pkg/mod.py": "y", "Dockerfile": "FROM x\n"})
