@@ -1,78 +1,88 @@
-"""Facts read from Python source: env vars, ports, paths written and read, routes."""
+"""Facts read from Python source with the standard library's ``ast``: env vars, ports, paths written and
+read, routes. Names resolve to literal values through ``values`` (module constants, imports across the
+package, env reads and thin wrappers around them). A file that does not parse (Python 2, say) is read by
+its tokens only, and its evidence says so."""
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
+import tokenize
+from dataclasses import dataclass, field
 
 from ...profile import Profile
 from ...scan import SourceTree
-from ...envvars import PORT_NAMES, is_secret
+from ...envvars import PORT_NAMES, is_port_name, is_secret
 from ..common import choose_health_path
+from . import values
+from .values import UNKNOWN, EnvRead, Module, PathValue, ProjectPath, Scope, concrete
 
-_LITERAL = r"""(?:"([^"\n]*)"|'([^'\n]*)'|(-?\d+(?:\.\d+)?)|(True|False|None))"""
-_ENV_GET = re.compile(
-    r"""(?:os\.environ\.get|os\.getenv|environ\.get|getenv|env(?:\.str|\.int|\.bool|\.url|\.db_url)?|config)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']"""
-    r"""(?:\s*,\s*(?:default\s*=\s*)?""" + _LITERAL + r")?")
-_ENV_INDEX = re.compile(r"""(?:os\.)?environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]""")
-_SETTINGS_CLASS = re.compile(r"^class\s+\w+\((?:[\w.]*\.)?BaseSettings\)\s*:", re.M)
-_SETTINGS_FIELD = re.compile(r"^\s{4}([a-z_][a-z0-9_]*)\s*:\s*[^=\n]+?(?:=\s*" + _LITERAL + r")?\s*$", re.M)
-_ENV_PREFIX = re.compile(r"""env_prefix\s*=\s*["']([^"']*)["']""")
-
-_RUN_PORT = re.compile(r"\.run(?:_app)?\([^)]*?\bport\s*=\s*(\d{2,5})\b", re.S)
-_SOCKET_PORT = re.compile(r"""(?:Server|bind|listen)\(\s*\(\s*["'][^"']*["']\s*,\s*(\d{2,5})\s*\)""")
-_BIND_PORT = re.compile(r"""(?:--bind|-b|bind\s*=)\s*["']?[\w.\[\]:]*:(\d{2,5})""")
-_CLI_PORT = re.compile(r"--port[ =](\d{2,5})")
-
-_WRITE_OPEN = re.compile(r"""open\(\s*(?:["']([^"'\n]+)["']|([A-Za-z_][A-Za-z0-9_.]*))\s*,\s*["'](?:w|a|x)b?\+?["']""")
-_MAKEDIRS = re.compile(r"""(?:os\.makedirs|os\.mkdir|Path)\(\s*(?:["']([^"'\n]+)["']|([A-Za-z_][A-Za-z0-9_.]*))\s*(?:,[^)]*)?\)(?:\.mkdir)?""")
-_SQLITE = re.compile(r"""(?:sqlite3\.connect\(\s*["']([^"':\n]+)["']|sqlite:///([^"'\s]+))""")
-_BASE_DIR_PATH = re.compile(r"""BASE_DIR\s*/\s*["']([^"']+)["']((?:\s*/\s*["'][^"']+["'])*)|os\.path\.join\(\s*BASE_DIR\s*,\s*((?:["'][^"']+["']\s*,?\s*)+)\)""")
-_ASSIGN = re.compile(r"""^\s*([A-Z][A-Z0-9_]*)\s*=\s*(?:[^\n]*?,\s*)?["']([^"'\n]+)["']\s*\)?\s*$""", re.M)
-_WRITABLE_NAME = re.compile(r"(UPLOAD|CACHE|MEDIA|STORAGE|LOG|OUTPUT|STATE|DATA)S?_?(DIR|FOLDER|PATH|ROOT|DIRECTORY)$|^(MEDIA_ROOT|UPLOAD_FOLDER|UPLOADS)$")
+# These patterns only ever look at one value already taken from the parse tree (a string literal or a
+# constant's name), or at one line of a Procfile.
+_WRITABLE_NAME = re.compile(r"(UPLOAD|CACHE|MEDIA|STORAGE|LOG|OUTPUT|STATE|DATA)S?_?(DIR|FOLDER|PATH|ROOT|DIRECTORY)$"
+                            r"|^(MEDIA_ROOT|UPLOAD_FOLDER|UPLOADS)$")
+_RUNTIME_FILE_NAME = re.compile(r"LOG|CACHE|UPLOAD|MEDIA|SQLITE|DATABASE|(^|_)DB(_|$)")
 _PATH_NAME = re.compile(r"(PATH|FILE|DIR|ROOT|FOLDER)$")
-_ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run|var/run|app|opt/venv|home)(?:/|$))[\w.@-]+(?:/[\w.@-]+)*/?$")
-_ROUTE = re.compile(r"""@\w+\.(?:route|get|api_route|head)\(\s*["'](/[^"']*)["']|\bpath\(\s*["']([^"']*)["']\s*,|Route\(\s*["'](/[^"']*)["']""")
+_ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run|var/run|app|opt/venv|home)(?:/|$))"
+                       r"[\w.@-]+(?:/[\w.@-]+)*/?$")
+_BIND_IN_TEXT = re.compile(r"(?:--bind|-b|\bbind\s*=)[ =]?[\"']?[\w.\[\]:]*:(\d{2,5})\b")
+_PORT_IN_TEXT = re.compile(r"--port[ =](\d{2,5})\b")
+_HOST_PORT = re.compile(r"^[\w.\[\]:-]*:(\d{2,5})$")
+_SQLITE_URL = re.compile(r"sqlite(?:\+\w+)?:///([^\s\"'?]+)")
 
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "PYTHONPATH",
               "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED"}
+TOKENS_NOTE = "read by tokens: file does not parse"
+
+_ROUTE_DECORATORS = {"route", "get", "api_route", "head", "websocket_route"}
+_RUN_CALLS = {"run", "run_app", "serve", "run_server"}
+_WRITE_METHODS = {"write_text", "write_bytes", "touch"}
+_READ_METHODS = {"read_text", "read_bytes"}
 
 
-def _literal(m: re.Match[str], first: int) -> str | None:
-    for group in range(first, first + 4):
-        value = m.group(group)
-        if value is not None:
-            return None if value == "None" else value
-    return None
+@dataclass
+class Facts:
+    """What one file says, with the line of each fact."""
 
+    env: list[tuple[str, str | None, int, str, float]] = field(default_factory=list)
+    ports: list[tuple[int, int, str, float, str | None]] = field(default_factory=list)
+    written: list[tuple[str, int, str]] = field(default_factory=list)
+    reads: list[tuple[str, int, str, float]] = field(default_factory=list)
+    named: list[tuple[str, object, int]] = field(default_factory=list)
+    routes: list[tuple[str, int]] = field(default_factory=list)
+
+
+def facts(tree: SourceTree, rel: str) -> Facts:
+    """The facts of one file, gathered once per parsed module."""
+    mod = values.module(tree, rel)
+    if isinstance(mod.facts, Facts):
+        return mod.facts
+    found = Facts()
+    try:
+        if mod.tree is not None:
+            _Collector(mod, found).run()
+        elif mod.tokens:
+            _from_tokens(mod, found)
+    except RecursionError:  # absurdly nested input: keep what was found
+        pass
+    mod.facts = found
+    return found
+
+
+# -- public steps, called by the analyzer -------------------------------------------------------
 
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    for rel, line, m in tree.grep(_ENV_GET, files):
-        name, default = m.group(1), _literal(m, 2)
-        if name in SYSTEM_ENV:
-            continue
-        _record(profile, name, default, rel, line, "read with a default" if default is not None else "read")
-    for rel, line, m in tree.grep(_ENV_INDEX, files):
-        if m.group(1) not in SYSTEM_ENV:
-            _record(profile, m.group(1), None, rel, line, "required (os.environ[...])")
     for rel in files:
-        text = tree.read(rel) or ""
-        for cls in _SETTINGS_CLASS.finditer(text):
-            body_end = re.search(r"^\S", text[cls.end():], re.M)
-            body = text[cls.end(): cls.end() + body_end.start() if body_end else len(text)]
-            prefix_m = _ENV_PREFIX.search(body)
-            prefix = prefix_m.group(1) if prefix_m else ""
-            for f in _SETTINGS_FIELD.finditer(body):
-                if f.group(1) == "model_config":
-                    continue
-                name = (prefix + f.group(1)).upper()
-                line = text.count("\n", 0, cls.end() + f.start()) + 1
-                _record(profile, name, _literal(f, 2), rel, line, "a BaseSettings field")
+        for name, default, line, why, confidence in facts(tree, rel).env:
+            if name not in SYSTEM_ENV:
+                _record(profile, name, default, rel, line, why, confidence)
 
 
-def _record(profile: Profile, name: str, default: str | None, rel: str, line: int, why: str) -> None:
+def _record(profile: Profile, name: str, default: str | None, rel: str, line: int, why: str,
+            confidence: float = 0.9) -> None:
     secret = is_secret(name, default)
     profile.add_env(name, None if secret else default, secret)
-    profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line)
+    profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line, confidence)
 
 
 def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -82,58 +92,44 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
         if var and var.default and var.default.isdigit():
             where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(name + ":")), None)
             profile.add_port(int(var.default), f"{name} defaults to {var.default}",
-                     where.file if where else None, where.line if where else None, 0.95)
+                             where.file if where else None, where.line if where else None, 0.95)
             profile.port_env = profile.port_env or name
             profile.note("port_env", f"the app reads its port from {name}",
                          where.file if where else None, where.line if where else None, 0.95)
-    for rx, why in ((_RUN_PORT, "run(port=...)"), (_SOCKET_PORT, "a server bound to a literal port"),
-                    (_BIND_PORT, "a bind address"), (_CLI_PORT, "a --port option")):
-        for rel, line, m in tree.grep(rx, files):
-            profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, line, 0.9)
+    for rel in files:
+        if rel.endswith(".py"):
+            for port, line, why, confidence, env in facts(tree, rel).ports:
+                profile.add_port(port, why, rel, line, confidence)
+                if env and not profile.port_env and is_port_name(env):
+                    profile.port_env = env
+                    profile.note("port_env", f"the app reads its port from {env}", rel, line, confidence)
+        else:  # a Procfile: one command per line
+            for number, text in enumerate(tree.lines(rel), 1):
+                for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
+                    for m in rx.finditer(text[:2000]):
+                        profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, number, 0.9)
 
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
     """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts)."""
     written: dict[str, tuple[str, int, str]] = {}
-    constants: dict[str, str] = {}
+    named: list[tuple[str, str, str, int]] = []
+    reads: list[tuple[str, str, int, str, float]] = []
     for rel in files:
-        text = tree.read(rel) or ""
-        for m in _ASSIGN.finditer(text):
-            constants.setdefault(m.group(1), m.group(2))
-        for m in _ENV_GET.finditer(text):
-            value = _literal(m, 2)
-            if value and ("/" in value or "." in value):
-                constants.setdefault(m.group(1), value)
-
-    def resolve(literal: str | None, name: str | None) -> str | None:
-        if literal:
-            return literal
-        if name:
-            return constants.get(name.split(".")[-1])
-        return None
-
-    for rel, line, m in tree.grep(_WRITE_OPEN, files):
-        path = resolve(m.group(1), m.group(2))
-        if path:
-            written.setdefault(posixpath.dirname(path) or path, (rel, line, f"opens {path} for writing"))
-    for rel, line, m in tree.grep(_MAKEDIRS, files):
-        path = resolve(m.group(1), m.group(2))
-        if path and m.group(0).startswith(("os.", "Path")) and ("makedirs" in m.group(0) or "mkdir" in m.group(0)):
-            written.setdefault(path, (rel, line, f"creates the folder {path}"))
-    for rel, line, m in tree.grep(_SQLITE, files):
-        path = m.group(1) or m.group(2)
-        written.setdefault(posixpath.dirname(path) or path, (rel, line, f"a SQLite database at {path}"))
-    for rel, line, m in tree.grep(_BASE_DIR_PATH, files):
-        parts = re.findall(r"""["']([^"']+)["']""", m.group(0))
-        path = "/".join(parts)
-        context = (tree.read(rel) or "").splitlines()[line - 1]
-        if re.search(r"sqlite|NAME|MEDIA_ROOT|UPLOAD|CACHE|LOG", context) or "sqlite" in path:
-            target = posixpath.dirname(path) if "." in parts[-1] else path
-            written.setdefault(target or path, (rel, line, f"{context.strip()[:60]} (written at run time)"))
-    for name, value in constants.items():
-        if _WRITABLE_NAME.search(name) and not value.startswith(("http", "sqlite")):
-            where = next(((r, ln) for r, ln, _ in tree.grep(rf"\b{name}\b", files)), (None, None))
-            written.setdefault(value.rstrip("/"), (where[0], where[1], f"{name} names a folder the app writes"))
+        found = facts(tree, rel)
+        for path, line, why in found.written:
+            written.setdefault(path, (rel, line, why))
+        for name, value, line in found.named:
+            named.append((name, value, rel, line))  # type: ignore[arg-type]
+        for path, line, why, confidence in found.reads:
+            reads.append((path, rel, line, why, confidence))
+    for name, value, rel, line in named:
+        upper = name.upper()
+        if _WRITABLE_NAME.search(upper) and not value.startswith(("http", "sqlite")):
+            written.setdefault(value.rstrip("/") or value, (rel, line, f"{name} names a folder the app writes"))
+        elif isinstance(value, ProjectPath) and _RUNTIME_FILE_NAME.search(upper) and value != ".":
+            target = posixpath.dirname(value) if "." in posixpath.basename(value) else value
+            written.setdefault(target or ".", (rel, line, f"{name} is {value}, under the app (written at run time)"))
 
     for path, (rel, line, why) in sorted(written.items()):
         absolute = path if path.startswith("/") else posixpath.normpath(posixpath.join(workdir, path))
@@ -147,30 +143,370 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             profile.writable_paths.append(absolute)
             profile.note("writable_paths", why, rel, line, 0.8)
 
-    for name, value in constants.items():
-        if _ABS_PATH.match(value) and _PATH_NAME.search(name):
+    def outside_written(path: str) -> bool:
+        return not any(path == w or path.startswith(w + "/") for w in profile.writable_paths)
+
+    for name, value, rel, line in named:
+        if _ABS_PATH.match(value) and _PATH_NAME.search(name.upper()):
             absolute = value.rstrip("/")
-            if any(absolute == w or absolute.startswith(w + "/") for w in profile.writable_paths):
-                continue
-            if absolute not in profile.read_paths:
-                where = next(((r, ln) for r, ln, _ in tree.grep(rf"""["']{re.escape(value)}["']""", files)), (None, None))
+            if outside_written(absolute) and absolute not in profile.read_paths:
                 profile.read_paths.append(absolute)
-                profile.note("read_paths", f"{name} names {value}, outside the app", where[0], where[1], 0.8)
-    for rel, line, m in tree.grep(r"""(?:open|Path)\(\s*["'](/[^"'\n]+)["']""", files):
-        value = m.group(1)
-        if _ABS_PATH.match(value) and value not in profile.read_paths and \
-                not any(value.startswith(w) for w in profile.writable_paths):
-            profile.read_paths.append(value)
-            profile.note("read_paths", f"reads {value}", rel, line, 0.9)
+                profile.note("read_paths", f"{name} names {value}, outside the app", rel, line, 0.8)
+    for path, rel, line, why, confidence in reads:
+        absolute = path.rstrip("/")
+        if _ABS_PATH.match(path) and absolute not in profile.read_paths and outside_written(absolute):
+            profile.read_paths.append(absolute)
+            profile.note("read_paths", why, rel, line, confidence)
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
     routes = []
-    for rel, line, m in tree.grep(_ROUTE, files):
-        path = m.group(1) or m.group(3)
-        if path is None:  # django path("health/", ...)
-            path = "/" + m.group(2)
-        if "<" in path or "{" in path or ":" in path:
-            continue
-        routes.append((path, rel, line))
+    for rel in files:
+        for path, line in facts(tree, rel).routes:
+            if "<" in path or "{" in path or ":" in path:
+                continue
+            routes.append((path, rel, line))
     choose_health_path(profile, routes)
+
+
+# -- one parsed file ----------------------------------------------------------------------------
+
+def _port(value: object) -> int | None:
+    value = concrete(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 5:
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 65536 else None
+
+
+def _text(value: object) -> str | None:
+    """A value as an env default: literals as text; paths built from __file__ and unknowns have none."""
+    value = concrete(value)
+    if value is None or value is UNKNOWN or isinstance(value, ProjectPath):
+        return None
+    return str(value) if isinstance(value, (str, int, float, bool)) else None
+
+
+class _Collector:
+    def __init__(self, mod: Module, found: Facts):
+        self.mod = mod
+        self.found = found
+        self.decorators: set[int] = set()
+
+    def ev(self, node: ast.AST | None, scope: Scope | None) -> object:
+        return self.mod.evaluate(node, scope)
+
+    def run(self) -> None:
+        mod = self.mod
+        for node, scope in mod.nodes:
+            if isinstance(node, ast.Call):
+                self.call(node, scope)
+            elif isinstance(node, ast.Subscript):
+                env = mod.env_subscript(node, scope, 0)
+                if env is not None:
+                    self.found.env.append((env.name, None, node.lineno, "required (os.environ[...])", 0.9))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.route_decorators(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                self.assignment(node, scope)
+            elif isinstance(node, ast.Dict):
+                self.database_dict(node, scope)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                self.string(node.value, node.lineno)
+            elif isinstance(node, (ast.List, ast.Tuple)):
+                self.argv(node)
+            elif isinstance(node, ast.JoinedStr):
+                value = self.ev(node, scope)
+                if isinstance(value, str) and "sqlite" in value:
+                    self.string(value, node.lineno)
+        for cls in mod.classes.values():
+            if self.is_settings(mod, cls, 0):
+                self.settings_class(cls)
+
+    # env reads, ports, paths and routes in calls
+    def call(self, node: ast.Call, scope: Scope | None) -> None:
+        mod, found, line = self.mod, self.found, node.lineno
+        env = mod.env_call(node, scope)
+        if env is not None:
+            default = _text(env.default)
+            if env.via:
+                why = f"read through {env.via}()" + (" with a default" if default is not None else "")
+            else:
+                why = "read with a default" if default is not None else "read"
+            found.env.append((env.name, default, line, why, 0.9 if not env.via else 0.85))
+            return
+        name = mod.dotted(node.func) or ""
+        attr = node.func.attr if isinstance(node.func, ast.Attribute) else name
+        last = name.rsplit(".", 1)[-1]
+        # ports
+        if attr in _RUN_CALLS or last in ("run_simple", "make_server"):
+            port_node = values._arg(node, 1, "port") if last in ("run_simple", "make_server") else \
+                values._arg(node, 10_000, "port")
+            self.port(port_node, scope, line, f"{attr}(port=...)")
+        if last.endswith("Server") or attr in ("bind", "listen"):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Tuple) and len(first.elts) == 2:
+                self.port(first.elts[1], scope, line, "a server bound to a port")
+        for kw in node.keywords:
+            if kw.arg == "bind":
+                value = concrete(self.ev(kw.value, scope))
+                if isinstance(value, str) and _HOST_PORT.match(value):
+                    found.ports.append((int(value.rsplit(":", 1)[1]), line, f"a bind address: {value}", 0.9, None))
+        # routes
+        if last in ("path", "re_path") and len(node.args) >= 2 and name in ("path", "django.urls.path"):
+            route = self.ev(node.args[0], scope)
+            if isinstance(route, str):
+                found.routes.append(("/" + route.lstrip("/"), line))
+        elif last in ("Route", "add_url_rule", "add_api_route") and node.args:
+            route = self.ev(node.args[0], scope)
+            if isinstance(route, str) and route.startswith("/"):
+                found.routes.append((route, line))
+        # files
+        if name in ("open", "io.open", "codecs.open") and node.args:
+            self.opened(values._arg(node, 0, "file"), values._arg(node, 1, "mode"), scope, line, "opens")
+        elif name in ("os.makedirs", "os.mkdir") and node.args:
+            path = concrete(self.ev(node.args[0], scope))
+            if isinstance(path, str) and path:
+                found.written.append((path.rstrip("/") or path, line, f"creates the folder {path}"))
+        elif name == "sqlite3.connect" and node.args:
+            path = concrete(self.ev(node.args[0], scope))
+            if isinstance(path, str) and path and ":" not in path:
+                found.written.append((posixpath.dirname(path) or path, line, f"a SQLite database at {path}"))
+        elif isinstance(node.func, ast.Attribute) and attr in ({"mkdir", "open"} | _WRITE_METHODS | _READ_METHODS):
+            base = self.ev(node.func.value, scope)
+            if not isinstance(base, PathValue):
+                return
+            if attr == "mkdir":
+                found.written.append((base.rstrip("/") or base, line, f"creates the folder {base}"))
+            elif attr == "open":
+                self.opened_value(base, values._arg(node, 0, "mode"), scope, line, "opens")
+            elif attr in _WRITE_METHODS:
+                found.written.append((posixpath.dirname(base) or base, line, f"writes {base}"))
+            else:
+                self.read(base, line, f"reads {base}", 0.9)
+        elif name.endswith(("pathlib.Path", "pathlib.PurePath")) or name == "Path":
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/"):
+                self.read(first.value, line, f"reads {first.value}", 0.9)
+
+    def port(self, node: ast.AST | None, scope: Scope | None, line: int, why: str) -> None:
+        if node is None:
+            return
+        value = self.ev(node, scope)
+        port = _port(value)
+        if port is None:
+            return
+        if isinstance(value, EnvRead):
+            self.found.ports.append((port, line, f"{why} reads {value.name}, default {port}", 0.9, value.name))
+        else:
+            literal = isinstance(node, ast.Constant)
+            self.found.ports.append((port, line, f"{why}: {port}", 0.9 if literal else 0.85, None))
+
+    def opened(self, path_node: ast.AST | None, mode_node: ast.AST | None, scope: Scope | None, line: int,
+               verb: str) -> None:
+        path = concrete(self.ev(path_node, scope))
+        if isinstance(path, str) and path:
+            self.opened_value(path, mode_node, scope, line, verb, isinstance(path_node, ast.Constant))
+
+    def opened_value(self, path: str, mode_node: ast.AST | None, scope: Scope | None, line: int, verb: str,
+                     literal: bool = True) -> None:
+        mode = concrete(self.ev(mode_node, scope)) if mode_node is not None else "r"
+        if not isinstance(mode, str):
+            return
+        if any(c in mode for c in "wax"):
+            self.found.written.append((posixpath.dirname(path) or path, line, f"{verb} {path} for writing"))
+        else:
+            self.read(path, line, f"reads {path}", 0.9 if literal else 0.85)
+
+    def read(self, path: str, line: int, why: str, confidence: float) -> None:
+        if path.startswith("/"):
+            self.found.reads.append((path, line, why, confidence))
+
+    def route_decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for dec in node.decorator_list:
+            if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and \
+                    dec.func.attr in _ROUTE_DECORATORS and dec.args:
+                route = self.ev(dec.args[0], None)
+                if isinstance(route, str) and route.startswith("/"):
+                    self.found.routes.append((route, dec.lineno))
+
+    def assignment(self, node: ast.Assign | ast.AnnAssign, scope: Scope | None) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is None:
+            return
+        value: object = None
+        for target in targets:
+            if isinstance(target, ast.Name) and (scope is None):
+                name = target.id
+            elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
+                    isinstance(target.slice.value, str):
+                name = target.slice.value  # app.config["UPLOAD_FOLDER"] = ...
+            else:
+                continue
+            if value is None:
+                value = concrete(self.ev(node.value, scope))
+            if name == "bind" and scope is None and isinstance(target, ast.Name):  # gunicorn.conf.py
+                for item in (value if isinstance(value, list) else [value]):
+                    if isinstance(item, str) and _HOST_PORT.match(item):
+                        self.found.ports.append((int(item.rsplit(":", 1)[1]), node.lineno,
+                                                 f"a bind address: {item}", 0.9, None))
+            if isinstance(value, str) and value:
+                self.found.named.append((name, value, node.lineno))
+
+    def database_dict(self, node: ast.Dict, scope: Scope | None) -> None:
+        """Django's DATABASES entry: {"ENGINE": "...sqlite3", "NAME": <path>}."""
+        keys = {k.value: v for k, v in zip(node.keys, node.values)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+        if "NAME" not in keys:
+            return
+        engine = concrete(self.ev(keys["ENGINE"], scope)) if "ENGINE" in keys else None
+        path = concrete(self.ev(keys["NAME"], scope))
+        if not isinstance(path, str) or not path or ":memory:" in path:
+            return
+        if (isinstance(engine, str) and "sqlite" in engine) or path.endswith((".sqlite3", ".sqlite", ".db")):
+            self.found.written.append((posixpath.dirname(path) or path, keys["NAME"].lineno,
+                                       f"a SQLite database at {path}"))
+
+    def string(self, text: str, line: int) -> None:
+        if len(text) > 4000:
+            return
+        for m in _SQLITE_URL.finditer(text):
+            path = m.group(1)
+            if ":memory:" not in path:
+                self.found.written.append((posixpath.dirname(path) or path, line, f"a SQLite database at {path}"))
+        for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
+            for m in rx.finditer(text):
+                self.found.ports.append((int(m.group(1)), line, f"{why}: {m.group(1)}", 0.9, None))
+
+    def argv(self, node: ast.List | ast.Tuple) -> None:
+        """["gunicorn", "--bind", "0.0.0.0:8000"] / ["--port", "8000"]."""
+        items = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, (str, int)) else None
+                 for e in node.elts[:200]]
+        for flag, value in zip(items, items[1:]):
+            if flag in ("--bind", "-b") and isinstance(value, str) and _HOST_PORT.match(value):
+                self.found.ports.append((int(value.rsplit(":", 1)[1]), node.lineno, f"a bind address: {value}",
+                                         0.9, None))
+            elif flag == "--port" and _port(value) is not None:
+                self.found.ports.append((_port(value), node.lineno, f"a --port option: {value}", 0.9, None))
+
+    # pydantic settings
+    def is_settings(self, mod: Module, cls: ast.ClassDef, depth: int) -> bool:
+        if depth > 10:
+            return False
+        for base in cls.bases:
+            dotted = mod.dotted(base) or ""
+            if dotted.endswith("BaseSettings"):
+                return True
+            if isinstance(base, ast.Name):
+                if base.id in mod.classes and mod.classes[base.id] is not cls:
+                    if self.is_settings(mod, mod.classes[base.id], depth + 1):
+                        return True
+                elif base.id in mod.imports and mod.imports[base.id][1]:
+                    other = mod.project.module(mod.imports[base.id][0])
+                    parent = other.classes.get(mod.imports[base.id][1])
+                    if parent is not None and self.is_settings(other, parent, depth + 1):
+                        return True
+        return False
+
+    def settings_class(self, cls: ast.ClassDef) -> None:
+        mod = self.mod
+        prefix = ""
+        for kw in cls.keywords:
+            if kw.arg == "env_prefix":
+                prefix = self._str(kw.value) or ""
+        for stmt in cls.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+                for inner in stmt.body:
+                    if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
+                                                             for t in inner.targets):
+                        prefix = self._str(inner.value) or prefix
+            target = stmt.target if isinstance(stmt, ast.AnnAssign) else \
+                stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            if isinstance(target, ast.Name) and target.id == "model_config" and stmt.value is not None:
+                config = stmt.value
+                if isinstance(config, ast.Call):
+                    for kw in config.keywords:
+                        if kw.arg == "env_prefix":
+                            prefix = self._str(kw.value) or ""
+                elif isinstance(config, ast.Dict):
+                    for k, v in zip(config.keys, config.values):
+                        if isinstance(k, ast.Constant) and k.value == "env_prefix":
+                            prefix = self._str(v) or ""
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+                continue
+            field_name = stmt.target.id
+            if field_name == "model_config" or field_name.startswith("_") or "ClassVar" in ast.dump(stmt.annotation):
+                continue
+            env_name = (prefix + field_name).upper()
+            default_node = stmt.value
+            if isinstance(default_node, ast.Call) and (mod.dotted(default_node.func) or "").endswith("Field"):
+                for kw in default_node.keywords:
+                    if kw.arg in ("env", "validation_alias", "alias"):
+                        alias = self._str(kw.value)
+                        if alias:
+                            env_name = alias.upper()
+                default_node = values._arg(default_node, 0, "default")
+            default = _text(self.ev(default_node, None)) if default_node is not None else None
+            self.found.env.append((env_name, default, stmt.lineno, "a BaseSettings field", 0.9))
+
+    def _str(self, node: ast.AST) -> str | None:
+        value = concrete(self.ev(node, None))
+        return value if isinstance(value, str) else None
+
+
+# -- a file that does not parse: its tokens -----------------------------------------------------
+
+def _literal(tok: tokenize.TokenInfo) -> object:
+    if tok.type == tokenize.NUMBER:
+        return tok.string
+    if tok.type == tokenize.NAME and tok.string in ("True", "False"):
+        return tok.string
+    if tok.type != tokenize.STRING:
+        return UNKNOWN
+    try:
+        value = ast.literal_eval(tok.string)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return UNKNOWN
+    return value if isinstance(value, str) else UNKNOWN
+
+
+def _from_tokens(mod: Module, found: Facts) -> None:
+    """Env reads, ports and opened paths from string tokens next to names."""
+    toks = mod.tokens
+    n = len(toks)
+
+    def at(i: int, text: str) -> bool:
+        return 0 <= i < n and toks[i].string == text
+
+    for i, tok in enumerate(toks):
+        if tok.type != tokenize.NAME:
+            continue
+        word, line = tok.string, tok.start[0]
+        env_call = (word == "getenv" or (word == "get" and at(i - 1, ".") and at(i - 2, "environ"))) and at(i + 1, "(")
+        if env_call and i + 2 < n:
+            name = _literal(toks[i + 2])
+            if isinstance(name, str) and values._is_env_name(name, False) and toks[i + 2].type == tokenize.STRING:
+                default = _literal(toks[i + 4]) if at(i + 3, ",") and i + 4 < n else UNKNOWN
+                default = default if isinstance(default, str) else None
+                why = ("read with a default" if default is not None else "read") + f" ({TOKENS_NOTE})"
+                found.env.append((name, default, line, why, 0.6))
+        elif word == "environ" and at(i + 1, "[") and at(i + 3, "]") and not at(i + 4, "="):
+            name = _literal(toks[i + 2])
+            if isinstance(name, str) and values._is_env_name(name, False) and toks[i + 2].type == tokenize.STRING:
+                found.env.append((name, None, line, f"required (os.environ[...]; {TOKENS_NOTE})", 0.6))
+        elif word == "open" and at(i + 1, "(") and i + 2 < n and toks[i + 2].type == tokenize.STRING:
+            path = _literal(toks[i + 2])
+            if not isinstance(path, str) or not path:
+                continue
+            mode = _literal(toks[i + 4]) if at(i + 3, ",") and i + 4 < n else "r"
+            if isinstance(mode, str) and any(c in mode for c in "wax"):
+                found.written.append((posixpath.dirname(path) or path, line,
+                                      f"opens {path} for writing ({TOKENS_NOTE})"))
+            elif path.startswith("/"):
+                found.reads.append((path, line, f"reads {path} ({TOKENS_NOTE})", 0.6))
+        elif word == "port" and at(i + 1, "=") and i + 2 < n and toks[i + 2].type == tokenize.NUMBER:
+            port = _port(toks[i + 2].string)
+            if port is not None:
+                found.ports.append((port, line, f"port={port} ({TOKENS_NOTE})", 0.6, None))

@@ -1,0 +1,698 @@
+"""Literal values of Python expressions, read from the standard library's ``ast``.
+
+Each ``.py`` file of a tree is parsed once (``module(tree, rel)``). A name resolves to a value through the
+enclosing function's single assignment, the module's constants, and ``from x import NAME`` / ``import x``
+imports of the package's other modules. Values are plain Python literals, ``PathValue`` (a ``pathlib``
+path or ``os.path.join`` result), ``ProjectPath`` (a path built from ``__file__``, relative to the project
+root) and ``EnvRead`` (an environment variable read, with its default). Anything else is ``UNKNOWN``.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import posixpath
+import tokenize
+import weakref
+from dataclasses import dataclass, field
+
+from ...scan import SourceTree
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+MAX_DEPTH = 60
+
+
+class PathValue(str):
+    """A path (``pathlib.Path(...)``, ``os.path.join(...)``); a ``str`` so string rules apply to it."""
+
+
+class ProjectPath(PathValue):
+    """A path built from ``__file__``: relative to the project root ("." is the root)."""
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """An environment variable read: ``os.environ.get(name, default)`` and its kin."""
+
+    name: str
+    default: object = None
+    required: bool = False
+    via: str | None = None  # the wrapper function it was read through
+
+    def default_text(self) -> str | None:
+        value = concrete(self.default)
+        if value is None or value is UNKNOWN or isinstance(value, ProjectPath):
+            return None
+        if isinstance(value, (str, bool, int, float)):
+            return str(value)
+        return None
+
+
+def concrete(value: object) -> object:
+    """The value an env read stands for when the variable is unset (its default), else the value itself."""
+    for _ in range(MAX_DEPTH):
+        if not isinstance(value, EnvRead):
+            return value
+        value = value.default
+    return UNKNOWN
+
+
+# -- env read calls -----------------------------------------------------------------------------
+
+_OS_ENV_CALLS = {"os.environ.get", "os.getenv", "os.environ.setdefault", "environ.get", "getenv",
+                 "os.environb.get", "posix.getenv"}
+# decouple's config(), environs' / django-environ's env() and env.str(...): the name must look like one
+_LOOSE_ENV_CALLS = {"config", "decouple.config", "env", "env.str", "env.int", "env.bool", "env.url", "env.db_url",
+                    "env.float", "env.list", "env.json", "env.path", "env.db", "env.cache_url", "env.email_url"}
+
+
+def _is_env_name(name: object, loose: bool) -> bool:
+    if not isinstance(name, str) or not name or len(name) > 200:
+        return False
+    if not (name[0].isalpha() or name[0] == "_") or not all(c.isalnum() or c == "_" for c in name):
+        return False
+    return not loose or name == name.upper()
+
+
+def _arg(call: ast.Call, index: int, keyword: str | None) -> ast.expr | None:
+    if keyword:
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                return kw.value
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    if len(positional) != len(call.args) and index >= next(
+            i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)):
+        return None
+    return call.args[index] if index < len(call.args) else None
+
+
+# -- scopes ------------------------------------------------------------------------------------
+
+@dataclass
+class Scope:
+    """A function's parameters and the values assigned to its local names."""
+
+    node: ast.AST
+    parent: "Scope | None"
+    params: list[str] = field(default_factory=list)
+    assigns: dict[str, list[ast.expr | None]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+
+
+def _bind(assigns: dict[str, list[ast.expr | None]], target: ast.AST, value: ast.expr | None) -> None:
+    if isinstance(target, ast.Name):
+        assigns.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            _bind(assigns, elt.value if isinstance(elt, ast.Starred) else elt, None)
+
+
+def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
+    """Record the names `node` (one statement or expression) binds."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            _bind(assigns, target, node.value if isinstance(target, ast.Name) else None)
+    elif isinstance(node, ast.AnnAssign):
+        if node.value is not None or not isinstance(node.target, ast.Name):
+            _bind(assigns, node.target, node.value)
+    elif isinstance(node, ast.AugAssign):
+        _bind(assigns, node.target, None)
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        _bind(assigns, node.target, None)
+    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+        _bind(assigns, node.optional_vars, None)
+    elif isinstance(node, ast.NamedExpr):
+        _bind(assigns, node.target, node.value)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        assigns.setdefault(node.name, []).append(None)
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            if alias.name != "*":
+                assigns.setdefault(alias.asname or alias.name.split(".")[0], []).append(None)
+
+
+# -- modules -----------------------------------------------------------------------------------
+
+class Module:
+    """One parsed file: its ast (or, when it does not parse, its tokens), names, imports and functions."""
+
+    def __init__(self, project: "Project", rel: str, text: str | None):
+        self.project = project
+        self.rel = rel
+        self.tree: ast.Module | None = None
+        self.error: str | None = None
+        self.tokens: list[tokenize.TokenInfo] = []
+        self.assigns: dict[str, list[ast.expr | None]] = {}
+        self.lines: dict[str, int] = {}
+        self.aliases: dict[str, str] = {}      # local name -> dotted name it was imported as
+        self.imports: dict[str, tuple[str, str | None]] = {}  # local name -> (module rel, attribute or None)
+        self.stars: list[str] = []
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.nodes: list[tuple[ast.AST, Scope | None]] = []
+        self.scopes: dict[ast.AST, Scope] = {}
+        self._values: dict[str, object] = {}
+        self._resolving: set[str] = set()
+        self._wrappers: dict[str, tuple | None] = {}
+        self.facts: object = None  # what source.facts() found in this file
+        if text is None:
+            self.error = "unreadable"
+            return
+        try:
+            self.tree = ast.parse(text, filename=rel)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            self.error = type(exc).__name__
+            self.tokens = _tokens(text)
+            return
+        try:
+            self._index()
+        except RecursionError:  # absurdly deep nesting: keep what was indexed
+            pass
+
+    # the module's names, in one pass over the tree
+    def _index(self) -> None:
+        assert self.tree is not None
+        # (node, enclosing function scope, in a class body outside any function)
+        stack: list[tuple[ast.AST, Scope | None, bool]] = [(self.tree, None, False)]
+        while stack:
+            node, scope, in_class = stack.pop()
+            self.nodes.append((node, scope))
+            module_level = scope is None and not in_class
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                inner = Scope(node, scope)
+                args = node.args
+                inner.params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+                inner.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+                self.scopes[node] = inner
+                if not isinstance(node, ast.Lambda):
+                    if scope is not None:
+                        scope.assigns.setdefault(node.name, []).append(None)
+                    elif module_level:
+                        self.assigns.setdefault(node.name, []).append(None)
+                        self.functions.setdefault(node.name, node)
+                        self.lines.setdefault(node.name, node.lineno)
+                # defaults and decorators belong to the enclosing scope
+                for child in args.defaults + [d for d in args.kw_defaults if d is not None]:
+                    stack.append((child, scope, in_class))
+                for child in getattr(node, "decorator_list", []):
+                    stack.append((child, scope, in_class))
+                body = node.body if isinstance(node.body, list) else [node.body]
+                for child in reversed(body):
+                    stack.append((child, inner, False))
+                continue
+            if isinstance(node, ast.ClassDef):
+                if module_level:
+                    self.classes.setdefault(node.name, node)
+                    self.assigns.setdefault(node.name, []).append(None)
+                elif scope is not None:
+                    scope.assigns.setdefault(node.name, []).append(None)
+                for child in reversed(list(ast.iter_child_nodes(node))):
+                    stack.append((child, scope, scope is None))
+                continue
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and scope is not None:
+                scope.globals.update(node.names)
+            if module_level and isinstance(node, (ast.Assign, ast.AnnAssign)):
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                    if isinstance(target, ast.Name):
+                        self.lines.setdefault(target.id, node.lineno)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._import(node)
+            if scope is not None:
+                _bindings(node, scope.assigns)
+            elif module_level:
+                _bindings(node, self.assigns)
+            for child in reversed(list(ast.iter_child_nodes(node))):
+                stack.append((child, scope, in_class))
+
+    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self.aliases[local] = alias.name if alias.asname else local
+                rel = self.project.find_module(alias.name if alias.asname else local, self.rel, 0)
+                if rel:
+                    self.imports[local] = (rel, None)
+            return
+        base = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                rel = self.project.find_module(base, self.rel, node.level)
+                if rel:
+                    self.stars.append(rel)
+                continue
+            local = alias.asname or alias.name
+            if not node.level:
+                self.aliases[local] = f"{base}.{alias.name}" if base else alias.name
+            sub = self.project.find_module(f"{base}.{alias.name}" if base else alias.name, self.rel, node.level)
+            if sub:
+                self.imports[local] = (sub, None)
+                continue
+            rel = self.project.find_module(base, self.rel, node.level) if base or node.level else None
+            if rel:
+                self.imports[local] = (rel, alias.name)
+
+    # -- names ---------------------------------------------------------------------------------
+    def dotted(self, node: ast.AST) -> str | None:
+        """``os.path.join`` for an attribute chain, its first name expanded through ``import ... as``."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Call) and parts and parts[-1:] == ["get"]:
+            return None
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(self.aliases.get(node.id, node.id))
+        return ".".join(reversed(parts))
+
+    def value_of(self, name: str, depth: int = 0) -> object:
+        """The module-level value of `name` (the first assignment), following imports."""
+        if name in self._values:
+            return self._values[name]
+        if name in self._resolving or depth > MAX_DEPTH:
+            return UNKNOWN
+        self._resolving.add(name)
+        try:
+            value: object = UNKNOWN
+            if name == "__file__":
+                value = ProjectPath(self.rel)
+            elif name in self.assigns:
+                first = self.assigns[name][0]
+                if first is not None:
+                    value = self.evaluate(first, None, depth + 1)
+                elif name in self.imports:
+                    value = self._imported(name, depth)
+            elif name in self.imports:
+                value = self._imported(name, depth)
+            else:
+                for rel in self.stars:
+                    other = self.project.module(rel)
+                    if other is not self and (name in other.assigns or name in other.imports):
+                        value = other.value_of(name, depth + 1)
+                        break
+        finally:
+            self._resolving.discard(name)
+        self._values[name] = value
+        return value
+
+    def _imported(self, name: str, depth: int) -> object:
+        rel, attr = self.imports[name]
+        if attr is None:
+            return ModuleRef(rel)
+        other = self.project.module(rel)
+        return other.value_of(attr, depth + 1) if other is not self else UNKNOWN
+
+    def lookup(self, name: str, scope: Scope | None, depth: int) -> object:
+        while scope is not None:
+            if name in scope.globals:
+                break
+            if name in scope.params:
+                return UNKNOWN
+            if name in scope.assigns:
+                values = scope.assigns[name]
+                if len(values) == 1 and values[0] is not None:
+                    return self.evaluate(values[0], scope, depth + 1)
+                return UNKNOWN
+            scope = scope.parent
+        return self.value_of(name, depth + 1)
+
+    def scope_of(self, node: ast.AST) -> Scope | None:
+        return self.scopes.get(node)
+
+    # -- values --------------------------------------------------------------------------------
+    def evaluate(self, node: ast.AST | None, scope: Scope | None, depth: int = 0) -> object:
+        if node is None or depth > MAX_DEPTH:
+            return UNKNOWN
+        try:
+            return self._evaluate(node, scope, depth)
+        except (RecursionError, ValueError, TypeError, OverflowError, ZeroDivisionError):
+            return UNKNOWN
+
+    def _evaluate(self, node: ast.AST, scope: Scope | None, depth: int) -> object:
+        ev = lambda n: self.evaluate(n, scope, depth + 1)  # noqa: E731
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, (str, int, float, bool, type(None))) else UNKNOWN
+        if isinstance(node, ast.Name):
+            return self.lookup(node.id, scope, depth)
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for part in node.values:
+                value = concrete(ev(part.value)) if isinstance(part, ast.FormattedValue) else ev(part)
+                if value is UNKNOWN or value is None or isinstance(value, ModuleRef) or \
+                        (isinstance(part, ast.FormattedValue) and part.format_spec is not None):
+                    return UNKNOWN
+                parts.append(str(value))
+            return "".join(parts)
+        if isinstance(node, ast.BinOp):
+            return _binop(node.op, ev(node.left), ev(node.right))
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            values = [ev(v) for v in node.values]
+            first = values[0]
+            if isinstance(first, EnvRead) and first.default in (None, ""):
+                rest = next((v for v in values[1:] if v is not UNKNOWN), UNKNOWN)
+                return EnvRead(first.name, rest, False, first.via) if rest is not UNKNOWN else first
+            return next((v for v in values if v is not UNKNOWN and v), UNKNOWN) if first is not UNKNOWN else UNKNOWN
+        if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) <= 50:
+            items = [ev(e) for e in node.elts]
+            return UNKNOWN if any(i is UNKNOWN for i in items) else items
+        if isinstance(node, ast.Subscript):
+            env = self.env_subscript(node, scope, depth)
+            return env if env is not None else UNKNOWN
+        if isinstance(node, ast.Attribute):
+            base = ev(node.value)
+            if isinstance(base, ModuleRef):
+                other = self.project.module(base.rel)
+                return other.value_of(node.attr, depth + 1) if other is not self else UNKNOWN
+            if isinstance(base, PathValue) and node.attr == "parent":
+                return _parent(base)
+            if isinstance(base, PathValue) and node.attr in ("name", "stem"):
+                name = posixpath.basename(base)
+                return name if node.attr == "name" else posixpath.splitext(name)[0]
+            return UNKNOWN
+        if isinstance(node, ast.Call):
+            return self._call(node, scope, depth)
+        return UNKNOWN
+
+    def _call(self, node: ast.Call, scope: Scope | None, depth: int) -> object:
+        ev = lambda n: self.evaluate(n, scope, depth + 1)  # noqa: E731
+        env = self.env_call(node, scope, depth)
+        if env is not None:
+            return env
+        func = node.func
+        name = self.dotted(func) or ""
+        args = [ev(a) for a in node.args] if not any(isinstance(a, ast.Starred) for a in node.args) else None
+        if name in ("os.path.join", "posixpath.join") and args:
+            parts = [concrete(a) for a in args]
+            if all(isinstance(p, str) for p in parts):
+                return _join(parts)  # type: ignore[arg-type]
+            return UNKNOWN
+        if name.endswith(("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath")) or name in ("Path", "PurePath"):
+            if args is None:
+                return UNKNOWN
+            if not args:
+                return ProjectPath(".")
+            parts = [concrete(a) for a in args]
+            if all(isinstance(p, str) for p in parts):
+                return _join(parts)  # type: ignore[arg-type]
+            return UNKNOWN
+        if name in ("os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "str",
+                    "os.fspath", "int", "float") and args and len(args) == 1:
+            value = args[0]
+            if name in ("int", "float"):
+                if isinstance(value, EnvRead):
+                    return value
+                try:
+                    return int(value) if name == "int" else float(value)  # type: ignore[arg-type]
+                except (TypeError, ValueError):
+                    return UNKNOWN
+            if isinstance(value, EnvRead) or isinstance(value, PathValue):
+                return value
+            if isinstance(value, str):
+                return PathValue(value) if name.startswith("os.") else value
+            return UNKNOWN if name != "str" or value is UNKNOWN else str(value)
+        if name in ("os.path.dirname",) and args and len(args) == 1:
+            value = concrete(args[0])
+            return _parent(value) if isinstance(value, str) else UNKNOWN
+        if name in ("os.getcwd", "pathlib.Path.cwd", "Path.cwd"):
+            return ProjectPath(".")
+        if isinstance(func, ast.Attribute) and func.attr in ("resolve", "absolute", "expanduser", "joinpath") \
+                and args is not None:
+            base = ev(func.value)
+            if isinstance(base, PathValue):
+                if func.attr == "joinpath":
+                    parts = [concrete(a) for a in args]
+                    return _join([base, *parts]) if all(isinstance(p, str) for p in parts) else UNKNOWN
+                return base
+        if isinstance(func, ast.Attribute) and func.attr in ("lower", "upper", "strip") and not node.args:
+            base = ev(func.value)
+            if isinstance(base, str):
+                return getattr(base, func.attr)()
+        return UNKNOWN
+
+    # -- env reads -----------------------------------------------------------------------------
+    def env_subscript(self, node: ast.Subscript, scope: Scope | None, depth: int) -> EnvRead | None:
+        """``os.environ["NAME"]`` read (not assigned)."""
+        if not isinstance(node.ctx, ast.Load):
+            return None
+        base = self.dotted(node.value) or ""
+        if base not in ("os.environ", "environ") and not base.endswith(".environ"):
+            return None
+        name = self.evaluate(node.slice, scope, depth + 1)
+        return EnvRead(name, None, True) if _is_env_name(name, False) else None
+
+    def env_call(self, node: ast.Call, scope: Scope | None, depth: int = 0) -> EnvRead | None:
+        """An env read: os.environ.get / os.getenv / config / env(...), or a call of a wrapper around one."""
+        name = self.dotted(node.func)
+        if name is None:
+            return None
+        loose = name in _LOOSE_ENV_CALLS
+        if name in _OS_ENV_CALLS or loose or name.endswith(".environ.get"):
+            key = self.evaluate(_arg(node, 0, "key"), scope, depth + 1)
+            if not _is_env_name(key, loose):
+                return None
+            default_node = _arg(node, 1, "default")
+            default = self.evaluate(default_node, scope, depth + 1) if default_node is not None else None
+            return EnvRead(key, None if default is UNKNOWN else default)  # type: ignore[arg-type]
+        wrapper = self.project.wrapper(self, node.func)
+        if wrapper is None:
+            return None
+        owner, func, name_at, default_at = wrapper
+        key = self.evaluate(_arg(node, *name_at), scope, depth + 1)
+        if not _is_env_name(key, False):
+            return None
+        default: object = None
+        if default_at is not None:
+            given = _arg(node, *default_at)
+            if given is not None:
+                default = self.evaluate(given, scope, depth + 1)
+            else:
+                default = owner.param_default(func, default_at[1])
+        return EnvRead(key, None if default is UNKNOWN else default, False, func.name)  # type: ignore[arg-type]
+
+    def param_default(self, func: ast.FunctionDef | ast.AsyncFunctionDef, param: str | None) -> object:
+        args = func.args
+        positional = args.posonlyargs + args.args
+        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            if arg.arg == param:
+                return self.evaluate(default, None, 1)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            if arg.arg == param and default is not None:
+                return self.evaluate(default, None, 1)
+        return None
+
+    def wrapper_spec(self, fname: str) -> tuple | None:
+        """For a module-level function that returns an env read of one of its parameters:
+        (function, (index, keyword) of the name parameter, (index, keyword) of the default parameter or None)."""
+        if fname in self._wrappers:
+            return self._wrappers[fname]
+        self._wrappers[fname] = None
+        func = self.functions.get(fname)
+        if func is None:
+            return None
+        scope = self.scopes.get(func)
+        params = [a.arg for a in func.args.posonlyargs + func.args.args]
+        if params[:1] in (["self"], ["cls"]):
+            return None
+        allp = params + [a.arg for a in func.args.kwonlyargs]
+        spec = None
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call):
+                fname_called = self.dotted(node.func) or ""
+                if fname_called not in _OS_ENV_CALLS and not fname_called.endswith(".environ.get") and \
+                        fname_called not in _LOOSE_ENV_CALLS:
+                    continue
+                key, default_node = _arg(node, 0, None), _arg(node, 1, "default")
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
+                    (self.dotted(node.value) or "").endswith("environ"):
+                key, default_node = node.slice, None
+            else:
+                continue
+            if not (isinstance(key, ast.Name) and key.id in allp) or (scope and len(scope.assigns.get(key.id, [])) > 0):
+                continue
+            default_param = _param_in(default_node, allp, key.id)
+            if default_param is None:  # os.environ.get(name) or default / if value is None: return default
+                default_param = next((p for p in allp if p != key.id and p.lower() in
+                                      ("default", "fallback", "default_value", "dflt", "value", "otherwise")), None)
+                if default_param is None:
+                    default_param = _or_default(func, allp, key.id)
+            spec = (func, _position(func, key.id),
+                    _position(func, default_param) if default_param is not None else None)
+            break
+        self._wrappers[fname] = spec
+        return spec
+
+
+def _param_in(node: ast.AST | None, params: list[str], skip: str) -> str | None:
+    if node is None:
+        return None
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id in params and sub.id != skip:
+            return sub.id
+    return None
+
+
+def _or_default(func: ast.AST, params: list[str], skip: str) -> str | None:
+    for node in ast.walk(func):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            for value in node.values[1:]:
+                found = _param_in(value, params, skip)
+                if found:
+                    return found
+    return None
+
+
+def _position(func: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple[int, str | None]:
+    positional = [a.arg for a in func.args.posonlyargs + func.args.args]
+    if param in positional:
+        return positional.index(param), param if param not in [a.arg for a in func.args.posonlyargs] else None
+    return 10_000, param
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    rel: str
+
+
+def _join(parts: list[str]) -> PathValue:
+    anchored = isinstance(parts[0], ProjectPath)
+    path = parts[0]
+    for part in parts[1:]:
+        path = posixpath.join(path, part)
+    if anchored and not path.startswith("/"):
+        normal = posixpath.normpath(path)
+        return ProjectPath(normal) if not normal.startswith("..") else PathValue(path)
+    return PathValue(path)
+
+
+def _parent(path: str) -> object:
+    if isinstance(path, ProjectPath) and not path.startswith("/"):
+        if path in ("", "."):
+            return UNKNOWN  # above the project
+        return ProjectPath(posixpath.dirname(path) or ".")
+    return PathValue(posixpath.dirname(path.rstrip("/")) or ("/" if path.startswith("/") else "."))
+
+
+def _binop(op: ast.operator, left: object, right: object) -> object:
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if isinstance(op, ast.Div) and isinstance(left, PathValue):
+        right = concrete(right)
+        return _join([left, right]) if isinstance(right, str) else UNKNOWN
+    left, right = concrete(left), concrete(right)
+    if isinstance(op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+        return left + right
+    numbers = (int, float)
+    if isinstance(left, numbers) and isinstance(right, numbers) and not isinstance(left, bool) \
+            and not isinstance(right, bool):
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult) and abs(left) < 1e12 and abs(right) < 1e12:
+            return left * right
+    return UNKNOWN
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """The tokens of a file that does not parse (as far as tokenize gets)."""
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.NAME, tokenize.STRING, tokenize.NUMBER, tokenize.OP):
+                found.append(tok)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return found
+
+
+# -- the project --------------------------------------------------------------------------------
+
+class Project:
+    """The parsed modules of one SourceTree."""
+
+    def __init__(self, tree: SourceTree):
+        self.tree = tree
+        self.modules: dict[str, Module] = {}
+
+    def module(self, rel: str) -> Module:
+        if rel not in self.modules:
+            self.modules[rel] = _PLACEHOLDER  # an import cycle while indexing sees an empty module
+            self.modules[rel] = Module(self, rel, self.tree.read(rel))
+        return self.modules[rel]
+
+    def find_module(self, dotted: str, importer: str, level: int) -> str | None:
+        """The file a module name refers to, from `importer`: relative imports from its package, absolute
+        ones from the root, from `src/` and from the importer's own folder (scripts run from there)."""
+        parts = [p for p in dotted.split(".") if p]
+        here = posixpath.dirname(importer)
+        if level:
+            base = here
+            for _ in range(level - 1):
+                if not base:
+                    return None
+                base = posixpath.dirname(base)
+            bases = [base]
+        else:
+            bases = ["", "src", here] if here else ["", "src"]
+        for base in bases:
+            stem = posixpath.join(base, *parts) if parts else base
+            for candidate in ((stem + ".py") if parts else None, posixpath.join(stem, "__init__.py")):
+                if candidate and candidate != importer and self.tree.exists(candidate):
+                    return candidate
+        return None
+
+    def wrapper(self, mod: Module, func: ast.expr) -> tuple | None:
+        """The wrapper spec (owner module, function, name at, default at) a call's function refers to."""
+        owner, fname = None, None
+        if isinstance(func, ast.Name):
+            if func.id in mod.functions:
+                owner, fname = mod, func.id
+            elif func.id in mod.imports and mod.imports[func.id][1]:
+                owner, fname = self.module(mod.imports[func.id][0]), mod.imports[func.id][1]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in mod.imports:
+            rel, attr = mod.imports[func.value.id]
+            if attr is None:
+                owner, fname = self.module(rel), func.attr
+        if owner is None or fname is None:
+            return None
+        spec = owner.wrapper_spec(fname)
+        if spec is None:
+            return None
+        return (owner, *spec)
+
+
+class _Empty(Module):
+    def __init__(self) -> None:  # noqa: D401 - an empty stand-in
+        self.project = None  # type: ignore[assignment]
+        self.rel = ""
+        self.tree = None
+        self.error = "cycle"
+        self.tokens = []
+        self.assigns, self.lines, self.aliases, self.imports = {}, {}, {}, {}
+        self.stars, self.functions, self.classes, self.nodes, self.scopes = [], {}, {}, [], {}
+        self._values, self._resolving, self._wrappers = {}, set(), {}
+        self.facts = None
+
+    def value_of(self, name: str, depth: int = 0) -> object:
+        return UNKNOWN
+
+
+_PLACEHOLDER = _Empty()
+_PROJECTS: "weakref.WeakKeyDictionary[SourceTree, Project]" = weakref.WeakKeyDictionary()
+
+
+def project(tree: SourceTree) -> Project:
+    found = _PROJECTS.get(tree)
+    if found is None:
+        found = _PROJECTS[tree] = Project(tree)
+    return found
+
+
+def module(tree: SourceTree, rel: str) -> Module:
+    """The parsed module `rel` of `tree` (parsed once per tree)."""
+    return project(tree).module(rel)
