@@ -55,7 +55,7 @@ def test_stdlib_server():
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
     env = {e.name: e for e in p.env}
     assert env["GREETING"].default == "hello" and env["API_TOKEN"].secret
-    assert not p.build["gems"] and p.system_packages == {"build": [], "runtime": []}
+    assert not p.build.gems and p.system_packages == {"build": [], "runtime": []}
 
 
 def test_batch_script():
@@ -68,7 +68,7 @@ def test_batch_script():
 def test_rails_app():
     p = profile_of("ruby-rails")
     assert p.framework == "rails" and p.package_manager == "bundler"
-    assert p.runtime_version == "3.3.6" and p.build["bundler"] == "2.5.16"
+    assert p.runtime_version == "3.3.6" and p.build.bundler == "2.5.16"
     assert p.entrypoint == ["bundle", "exec", "puma", "-C", "config/puma.rb"]
     assert p.ports == [3000] and p.port_env == "PORT" and p.health_path == "/up"
     assert [s.kind for s in p.services] == ["postgres"] and p.services[0].env_var == "DATABASE_URL"
@@ -79,7 +79,7 @@ def test_rails_app():
     assert p.dependencies == ["rails", "propshaft", "pg", "puma", "bootsnap", "tzinfo-data"]  # no dev/test gems
     assert p.system_packages["build"] == ["build-essential", "pkg-config", "libpq-dev", "libyaml-dev"]
     assert p.system_packages["runtime"] == ["libpq5", "libyaml-0-2"]
-    assert p.build["assets"] and p.build["bootsnap"] and p.writable_paths == ["/app/storage"]
+    assert p.build.assets and p.build.bootsnap and p.writable_paths == ["/app/storage"]
 
 
 def test_rack_app():
@@ -89,7 +89,7 @@ def test_rack_app():
     assert p.ports == [9292] and p.health_path == "/healthz"
     assert [s.kind for s in p.services] == ["postgres"]
     assert p.env_var("DATABASE_URL").secret
-    assert "rack-test" not in p.dependencies and not p.build["assets"]
+    assert "rack-test" not in p.dependencies and not p.build.assets
 
 
 def test_rails_credentials_ask_for_the_master_key(tmp_path):
@@ -108,7 +108,7 @@ def test_sinatra_classic_app(tmp_path):
                            "app.rb": "require 'sinatra'\nset :port, 4567\nget('/ping') { 'pong' }\n"})
     p = build_profile(root)
     assert p.framework == "sinatra" and p.entrypoint == ["bundle", "exec", "ruby", "app.rb"]
-    assert p.ports == [4567] and p.health_path == "/ping" and p.build["bundler"] == "2.5.10"
+    assert p.ports == [4567] and p.health_path == "/ping" and p.build.bundler == "2.5.10"
 
 
 def test_procfile_web_process_wins(tmp_path):

@@ -1,0 +1,145 @@
+"""Bundler manifests and the Ruby version.
+
+The Gemfile is Ruby code, read from its tree-sitter tree: each ``gem "name"`` call, the
+groups of the ``group :a, :b do`` blocks around it and its own ``group:`` / ``groups:``
+option, and the ``ruby "3.3.6"`` line. Gemfile.lock, .ruby-version and .tool-versions
+are line formats with no parser of their own and are read line by line.
+"""
+from __future__ import annotations
+
+import re
+
+from ... import syntax
+from ...profile import Profile
+from ...scan import SourceTree
+
+DEFAULT_RUBY = "3.3"
+_VERSION = re.compile(r"(\d+\.\d+(?:\.\d+)?)")
+_Q_CALLS = "(call method: (identifier) @method arguments: (argument_list) @args) @call"
+
+
+def _string(node) -> str | None:
+    if node is None or node.type != "string":
+        return None
+    if any(c.type != "string_content" for c in node.named_children):
+        return None
+    return "".join(syntax.text(c) for c in node.named_children)
+
+
+def _symbols(node) -> set[str]:
+    """:a, "a", [:a, :b], %i[a b] -> {"a", "b"}."""
+    if node.type == "simple_symbol":
+        return {syntax.text(node).lstrip(":")}
+    if node.type == "string" and (value := _string(node)):
+        return {value}
+    if node.type in ("array", "argument_list"):
+        return set().union(*(_symbols(c) for c in node.named_children)) if node.named_children else set()
+    if node.type == "bare_symbol":
+        return {syntax.text(node)}
+    return set()
+
+
+def _calls(tree: SourceTree, rel: str):
+    parsed = tree.parse(rel, "ruby")
+    if parsed is None:
+        return []
+    return [(syntax.text(m["method"][0]), m["args"][0], m["call"][0])
+            for _, m in syntax.matches("ruby", _Q_CALLS, parsed.root_node)
+            if m["call"][0].child_by_field_name("receiver") is None]
+
+
+def gemfile_gems(tree: SourceTree, rel: str) -> list[tuple[str, int, set[str]]]:
+    """(gem, line, groups) for each `gem` call of a Gemfile."""
+    gems = []
+    for method, args, call in _calls(tree, rel):
+        if method != "gem" or not args.named_children:
+            continue
+        name = _string(args.named_children[0])
+        if not name or not re.match(r"^[A-Za-z0-9_.-]+$", name):
+            continue
+        groups: set[str] = set()
+        for arg in args.named_children[1:]:
+            if arg.type == "pair" and syntax.text(arg.child_by_field_name("key")).rstrip(":").strip(":\"'") in (
+                    "group", "groups"):
+                groups |= _symbols(arg.child_by_field_name("value"))
+        node = call.parent
+        while node is not None:  # enclosing `group :x do ... end` blocks
+            if node.type == "call" and syntax.text(node.child_by_field_name("method")) == "group" \
+                    and node.child_by_field_name("receiver") is None and node.child_by_field_name("arguments"):
+                groups |= _symbols(node.child_by_field_name("arguments"))
+            node = node.parent
+        gems.append((name, syntax.line(call), groups))
+    return gems
+
+
+def gemfile_ruby(tree: SourceTree, rel: str) -> tuple[str, str, int] | None:
+    """(version, as written, line) of the Gemfile's `ruby "..."` call."""
+    for method, args, call in _calls(tree, rel):
+        if method == "ruby" and args.named_children and (written := _string(args.named_children[0])):
+            if m := _VERSION.search(written):
+                return m.group(1), written, syntax.line(call)
+    return None
+
+
+def locked_gems(text: str) -> list[str]:
+    """Every gem the lock resolves (the 4-space `name (version)` lines of its GEM/GIT/PATH specs)."""
+    names = []
+    for line in text.splitlines():
+        if line.startswith("    ") and not line.startswith("     ") and " (" in line:
+            name = line[4:].split(" (", 1)[0]
+            if re.match(r"^[A-Za-z0-9_.-]+$", name) and name not in names:
+                names.append(name)
+    return names
+
+
+def lock_section(text: str, title: str) -> list[str]:
+    """The indented lines under a top-level heading of Gemfile.lock (``BUNDLED WITH``, ``RUBY VERSION``)."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            inside = line.strip() == title
+        elif inside and line.strip():
+            lines.append(line.strip())
+    return lines
+
+
+def bundler_version(lock_text: str) -> str | None:
+    for line in lock_section(lock_text, "BUNDLED WITH"):
+        if re.fullmatch(r"\d+\.\d+\.\d+", line):
+            return line
+    return None
+
+
+def has_git_gems(lock_text: str) -> bool:
+    return any(line.strip() == "GIT" for line in lock_text.splitlines())
+
+
+def ruby_version(tree: SourceTree, profile: Profile) -> str:
+    version = None
+    if text := tree.read(".ruby-version"):
+        raw = text.strip().splitlines()[0].strip() if text.strip() else ""
+        if m := _VERSION.search(raw):
+            version = m.group(1)
+            profile.note("runtime_version", f".ruby-version says {raw}", ".ruby-version", 1, 1.0)
+    if not version and (text := tree.read(".tool-versions")):
+        for number, line in enumerate(text.splitlines(), 1):
+            words = line.split()
+            if len(words) > 1 and words[0] == "ruby" and (m := re.fullmatch(r"(\d+\.\d+(?:\.\d+)?)", words[1])):
+                version = m.group(1)
+                profile.note("runtime_version", f".tool-versions says ruby {version}", ".tool-versions", number, 1.0)
+                break
+    gemfile = tree.first("Gemfile", "gems.rb")
+    if not version and gemfile and (found := gemfile_ruby(tree, gemfile)):
+        version, written, line = found
+        profile.note("runtime_version", f"the Gemfile's ruby line: {written}", gemfile, line, 1.0)
+    lock = tree.first("Gemfile.lock", "gems.locked")
+    if not version and lock:
+        for line in lock_section(tree.read(lock) or "", "RUBY VERSION"):
+            if m := re.match(r"ruby (\d+\.\d+\.\d+)", line):
+                version = m.group(1)
+                profile.note("runtime_version", f"Gemfile.lock's RUBY VERSION is {version}", lock, None, 0.95)
+                break
+    if not version:
+        version = DEFAULT_RUBY
+        profile.note("runtime_version", f"no Ruby version pinned; Ruby {DEFAULT_RUBY} assumed", confidence=0.5)
+    return version

@@ -1,0 +1,62 @@
+"""How a Ruby app starts: the Procfile's web process, an app server for Rails and Rack apps,
+or the script that starts a server (else the script that runs)."""
+from __future__ import annotations
+
+import shlex
+
+from ...profile import Profile
+from ...scan import SourceTree
+from .source import Facts
+
+ENTRY_SCRIPTS = ("main.rb", "app.rb", "run.rb", "script.rb", "cli.rb")
+NOT_BINS = ("bin/setup", "bin/console", "bin/rails", "bin/rake", "bin/bundle", "bin/dev")
+
+
+def start_command(tree: SourceTree, profile: Profile, files: list[str], facts: Facts, framework: str | None,
+                  gems: set[str], has_gems: bool):
+    """(argv, why, file, line, confidence, server) of the best way to start the app, or None."""
+    exec_ = ["bundle", "exec"] if has_gems else []
+    procfile = tree.first("Procfile")
+    for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
+        if line.startswith("web:"):
+            try:
+                argv = shlex.split(line[4:].strip())
+            except ValueError:
+                continue
+            if argv and not any("$" in a for a in argv):
+                return argv, "the Procfile's web process", procfile, number, 1.0, True
+    if framework in ("rails", "rack") or (framework == "sinatra" and tree.exists("config.ru")):
+        server = next((g for g in ("puma", "unicorn", "falcon", "thin") if g in gems), None)
+        if server is None and has_gems:
+            profile.warnings.append("no app server gem (puma) in the Gemfile: add `gem \"puma\"` and run `bundle lock`")
+        if (server or "puma") == "puma":
+            if tree.exists("config/puma.rb"):
+                return (exec_ + ["puma", "-C", "config/puma.rb"], "puma with config/puma.rb", "config/puma.rb", None,
+                        1.0, True)
+            port = 3000 if framework == "rails" else 9292
+            return (exec_ + ["puma", "-b", f"tcp://0.0.0.0:{port}"],
+                    f"puma serves {'the Rails app' if framework == 'rails' else 'config.ru'}",
+                    "config.ru" if tree.exists("config.ru") else None, None, 0.95, True)
+        if server == "unicorn":
+            return exec_ + ["unicorn", "-l", "0.0.0.0:8080"], "unicorn serves config.ru", "config.ru", None, 0.9, True
+        if server == "falcon":
+            argv = ["falcon", "host"] if tree.exists("falcon.rb") else ["falcon", "serve", "--bind", "http://0.0.0.0:9292"]
+            return exec_ + argv, "falcon serves config.ru", "config.ru", None, 0.9, True
+        return exec_ + ["thin", "start", "-a", "0.0.0.0", "-p", "3000"], "thin serves config.ru", "config.ru", None, 0.9, True
+    # a script: a server (socket / sinatra classic) first, else a script with a main guard or the only file
+    candidates = [f for f in files if not f.startswith(("config/", "lib/", "app/", "db/")) and f.endswith(".rb")]
+    for rel in candidates:
+        if rel in facts.servers or (framework == "sinatra" and rel in facts.sinatra):
+            return exec_ + ["ruby", rel], f"{rel} starts a server", rel, facts.servers.get(rel), 0.9, True
+    for name in ENTRY_SCRIPTS:
+        if name in candidates:
+            return exec_ + ["ruby", name], f"{name} is the conventional entry script", name, None, 0.7, False
+    guarded = [f for f in candidates if f in facts.main_guard]
+    if guarded:
+        return exec_ + ["ruby", guarded[0]], f"{guarded[0]} runs as a script (__FILE__ == $0)", guarded[0], None, 0.8, False
+    bins = [f for f in tree.glob("bin/*") if "/" not in f[4:] and f not in NOT_BINS]
+    if bins:
+        return exec_ + [f"./{bins[0]}"], f"{bins[0]} is the executable", bins[0], None, 0.6, False
+    if len(candidates) == 1:
+        return exec_ + ["ruby", candidates[0]], f"{candidates[0]} is the only script", candidates[0], None, 0.6, False
+    return None
