@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 def test_fixture_is_a_static_site():
     p = build_profile(FIXTURES / "static-site")
-    assert p.language == "static" and p.build["site_dir"] == "."
+    assert p.language == "static" and p.build.site_dir == "."
     assert p.ports == [8080] and p.entrypoint == ["nginx", "-g", "daemon off;"] and p.env == []
 
 
@@ -43,7 +43,7 @@ def test_rendered_dockerfile(tmp_path):
 def test_site_in_a_sub_folder(tmp_path):
     write_tree(tmp_path, {"public/index.html": "<h1>hi</h1>", "public/app.css": "", "README.md": "# site\n"})
     p = build_profile(tmp_path)
-    assert p.language == "static" and p.build["site_dir"] == "public"
+    assert p.language == "static" and p.build.site_dir == "public"
     assert "COPY public/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
 
 

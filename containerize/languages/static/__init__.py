@@ -5,7 +5,9 @@ import json
 
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ..base import Analyzer, Detection, Starter
+from ..base import Analyzer, Detection
+from .plan import StaticPlan
+from .starter import NGINX_PORT, STARTER
 
 # Folders that commonly hold a site that is already built (or never needed building).
 SITE_DIRS = ("public", "site", "www", "dist", "build", "_site", "docs", "html")
@@ -51,40 +53,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.build_command = None
     profile.entrypoint = ["nginx", "-g", "daemon off;"]
     profile.note("entrypoint", f"{index}: nginx serves the folder {folder}", index, None, 0.9)
-    profile.ports = [8080]
-    profile.note("ports", "nginx-unprivileged listens on 8080", confidence=1.0)
+    profile.ports = [NGINX_PORT]
+    profile.note("ports", f"nginx-unprivileged listens on {NGINX_PORT}", confidence=1.0)
     profile.health_path = "/"
     profile.note("health_path", f"the site's {index}", index, None, 0.9)
     pages = len(tree.with_suffix(".html", ".htm"))
     profile.note("dependencies", f"{pages} HTML page(s), no build step", confidence=0.9)
-    profile.build = {"kind": "static", "site_dir": folder, "shell": True}
+    profile.build = StaticPlan(site_dir=folder)
 
-
-# -- a new site (containerize init) ---------------------------------------------------------
-NGINX_PORT = 8080  # the port nginx-unprivileged listens on in the image
-
-
-def _starter_defaults(profile: Profile, framework: str | None) -> None:
-    profile.framework = None
-    profile.entrypoint = ["nginx", "-g", "daemon off;"]
-    profile.note("entrypoint", "a new static site: nginx serves this folder as it is", confidence=0.5)
-    profile.ports = [NGINX_PORT]
-    profile.note("ports", "nginx-unprivileged listens on 8080", confidence=1.0)
-    profile.health_path = "/"
-    profile.note("health_path", "a new static site: its index.html", confidence=0.5)
-    profile.build = {"kind": "static", "site_dir": ".", "shell": True}
-
-
-def _starter_finish(profile: Profile) -> None:
-    if profile.ports != [NGINX_PORT]:
-        profile.warnings.append(f"nginx in the image listens on {NGINX_PORT}; publish it on another port of the host "
-                                "with HOST_PORT=... docker compose up")
-        profile.ports = [NGINX_PORT]
-    profile.build["next_steps"] = ["Write `index.html` (and the rest of the site) in this folder: nginx serves the "
-                                   "files as they are, and the health check asks for `/`."]
-
-
-STARTER = Starter([("none", "plain HTML, CSS and JavaScript, served as they are (no build step)")],
-                  _starter_defaults, _starter_finish)
 
 ANALYZER = Analyzer("static", detect, analyze, starter=STARTER)
+
