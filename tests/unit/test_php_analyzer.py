@@ -22,9 +22,9 @@ def test_plain_site_with_composer_autoload_and_an_extension():
     assert p.runtime_version == "8.3"  # ">=8.1": the default within the range
     assert p.ports == [8080] and p.entrypoint == ["apache2-foreground"]
     assert p.health_path == "/health.php"
-    assert p.build["docroot"] == "public"
-    assert p.build["extensions"] == ["bcmath"]  # mbstring is compiled into the php images
-    assert p.build["composer"] and not p.build["composer_install"]  # an autoloader, no packages
+    assert p.build.docroot == "public"
+    assert p.build.extensions == ["bcmath"]  # mbstring is compiled into the php images
+    assert p.build.composer and not p.build.composer_install  # an autoloader, no packages
     env = {e.name: e for e in p.env}
     assert env["GREETING"].default == "hello" and not env["GREETING"].secret
     assert env["API_TOKEN"].secret and env["API_TOKEN"].default is None
@@ -35,20 +35,20 @@ def test_plain_site_with_composer_autoload_and_an_extension():
 
 def test_root_index_and_superglobals():
     p = profile_of("php-root")
-    assert p.package_manager is None and p.build["docroot"] == ""
-    assert not p.build["composer"] and p.build["extensions"] == []
+    assert p.package_manager is None and p.build.docroot == ""
+    assert not p.build.composer and p.build.extensions == []
     assert {e.name for e in p.env} == {"GREETING", "REGION", "APP_MODE"}
-    assert p.build["env_superglobal"]  # $_ENV needs variables_order with E
-    assert p.build["pass_env"] == ["GREETING", "REGION", "APP_MODE"]
+    assert p.build.env_superglobal  # $_ENV needs variables_order with E
+    assert p.build.pass_env == ["GREETING", "REGION", "APP_MODE"]
     assert p.health_path == "/"
 
 
 def test_laravel_app():
     p = profile_of("php-laravel")
     assert p.framework == "laravel" and p.runtime_version == "8.3"
-    assert p.build["docroot"] == "public" and p.health_path == "/up"
-    assert p.build["composer_install"] and p.build["composer_files"] == ["composer.json", "composer.lock"]
-    assert p.build["extensions"] == ["intl", "pdo_pgsql"]
+    assert p.build.docroot == "public" and p.health_path == "/up"
+    assert p.build.composer_install and p.build.composer_files == ["composer.json", "composer.lock"]
+    assert p.build.extensions == ["intl", "pdo_pgsql"]
     assert p.system_packages == {"build": ["libicu-dev", "libpq-dev"], "runtime": ["libicu72", "libpq5"]}
     assert [s.kind for s in p.services] == ["postgres"]
     env = {e.name: e for e in p.env}
@@ -82,15 +82,15 @@ def test_packages_without_a_lock_warn_and_copy_only_the_manifest(tmp_path):
         "public/index.php": "<?php require __DIR__ . '/../vendor/autoload.php';\n$dsn = $_SERVER['DATABASE_URL'] ?? '';",
     })
     p = build_profile(root)
-    assert p.framework == "slim" and p.build["composer_files"] == ["composer.json"]
+    assert p.framework == "slim" and p.build.composer_files == ["composer.json"]
     assert any("composer.lock" in w for w in p.warnings)
-    assert p.build["extensions"] == ["gd"] and p.build["pecl"] == ["redis"]
+    assert p.build.extensions == ["gd"] and p.build.pecl == ["redis"]
     assert [s.kind for s in p.services] == ["redis"]
     dockerfile = render.render(p)["Dockerfile"]
     assert "COPY composer.json ./" in dockerfile
     assert "docker-php-ext-configure gd --with-freetype --with-jpeg" in dockerfile
     assert "pecl install redis" in dockerfile and "docker-php-ext-enable opcache redis" in dockerfile
-    assert "HTTP_HOST" not in p.build["pass_env"]
+    assert "HTTP_HOST" not in p.build.pass_env
     lint(dockerfile, tmp_path)
 
 

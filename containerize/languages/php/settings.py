@@ -1,0 +1,96 @@
+"""Recording what the PHP sources say: env vars, database connections, folders written."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ...envvars import is_secret
+from ...profile import Profile, Service
+from .source import PLACEHOLDER, PhpSource
+
+# $_SERVER keys the web server sets for every request: not configuration.
+SERVER_KEYS = re.compile(r"^(HTTP_.*|REQUEST_.*|SERVER_.*|REMOTE_.*|SCRIPT_.*|PHP_.*|DOCUMENT_ROOT|QUERY_STRING|"
+                         r"PATH_INFO|PATH_TRANSLATED|ORIG_PATH_INFO|HTTPS|CONTENT_TYPE|CONTENT_LENGTH|GATEWAY_INTERFACE|"
+                         r"AUTH_TYPE|argv|argc|REDIRECT_.*|UNIQUE_ID|CONTEXT_.*)$")
+SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "APP_BASE_PATH"}
+# PDO / mysqli driver -> (compose service, PHP extension)
+DRIVERS = {"mysql": ("mysql", "pdo_mysql"), "pgsql": ("postgres", "pdo_pgsql"), "mysqli": ("mysql", "mysqli")}
+SYSTEM_DIRS = ("/tmp", "/dev", "/proc", "/sys", "/etc", "/usr", "/var/log")
+
+
+def read_env(src: PhpSource, profile: Profile) -> set[str]:
+    """Env vars the sources read; the superglobals they are read through ("ENV", "SERVER")."""
+    superglobals: set[str] = set()
+    for name, default, how, rel, line in src.env_reads():
+        if name in SYSTEM_ENV:
+            continue
+        if "$_SERVER" in how and SERVER_KEYS.match(name):
+            continue
+        for kind in ("ENV", "SERVER"):
+            if f"$_{kind}[" in how:
+                superglobals.add(kind)
+        if default in ("false", "null"):
+            default = None
+        secret = is_secret(name, default)
+        profile.add_env(name, None if secret else (default or None), secret)
+        shown = f" with the default {default!r}" if default and not secret else ""
+        profile.note("env", f"{name}: read with {how}{shown}" + (" (a secret)" if secret else ""), rel, line)
+    return superglobals
+
+
+def _describe(key: str, value: str) -> str:
+    m = PLACEHOLDER.fullmatch(value)
+    if m:
+        return f"{key} from env {m.group(1)}" + (f" (default {m.group(2)})" if m.group(2) else "")
+    return f"{key} {value}"
+
+
+def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, str, int]], dict[str, str]]:
+    """Services named by PDO DSNs and mysqli connections: the (extension, file, line) each needs, and
+    the env vars that name the host, port and database (-> the compose service's values)."""
+    needed = []
+    targets: dict[str, str] = {}
+    for driver, dsn, rel, line in src.connections():
+        if driver not in DRIVERS:
+            continue
+        kind, ext = DRIVERS[driver]
+        params = dict(part.split("=", 1) for part in dsn.split(":", 1)[1].split(";") if "=" in part)
+        facts = [_describe(k, v) for k, v in params.items() if k in ("host", "port", "dbname") and v]
+        if not any(s.kind == kind for s in profile.services):
+            profile.services.append(Service(kind))
+        profile.note("services", f"{'a PDO DSN' if driver != 'mysqli' else 'mysqli connects to'} {dsn}: {kind}"
+                     + (f" ({', '.join(facts)})" if facts else ""), rel, line, 0.9)
+        needed.append((ext, rel, line))
+        for key, value in params.items():
+            m = PLACEHOLDER.fullmatch(value)
+            if m and key in ("host", "port", "dbname"):
+                targets.setdefault(m.group(1), {"host": kind, "port": "5432" if kind == "postgres" else "3306",
+                                                "dbname": "app"}[key])
+    return needed, targets
+
+
+def read_paths(src: PhpSource, profile: Profile) -> None:
+    """Folders the app writes at run time (absolute, or under __DIR__): volumes owned by www-data."""
+    for path, how, rel, line in src.files_written():
+        if path.startswith(SYSTEM_DIRS) or "{?}" in path or "${" in path:
+            continue
+        folder = path if how == "mkdir()" else posixpath.dirname(path)
+        if folder and folder != "/" and folder not in profile.writable_paths:
+            profile.writable_paths.append(folder)
+            profile.note("writable_paths", f"{how} writes {path}", rel, line, 0.7)
+
+
+def database_defaults(profile: Profile, targets: dict[str, str] | None = None) -> None:
+    """Point Laravel-style DB_* settings, and the env vars a DSN is built from, at the compose service."""
+    kinds = {s.kind for s in profile.services}
+    kind = "postgres" if "postgres" in kinds else "mysql" if "mysql" in kinds else None
+    if not kind:
+        return
+    values = {"DB_HOST": kind, "DB_PORT": "5432" if kind == "postgres" else "3306", "DB_DATABASE": "app",
+              "DB_USERNAME": "app", "DB_CONNECTION": "pgsql" if kind == "postgres" else "mysql"}
+    for name, value in {**values, **(targets or {})}.items():
+        var = profile.env_var(name)
+        if var and not var.secret:
+            var.default = value
+    if profile.env_var("REDIS_HOST") and "redis" in kinds:
+        profile.env_var("REDIS_HOST").default = "redis"
