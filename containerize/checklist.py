@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import languages, answers as saved_answers, overrides
+from . import languages, answers as saved_answers, overrides, start
 from .profile import Evidence, Profile
 from .scan import ScanError, SourceTree
 
@@ -117,6 +117,7 @@ def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]
             raise AnalysisError(message) from None
     if any(k == "services" for _origin, pairs in layers for k, _v in pairs):
         link_given_services(profile)
+    start.choose_entrypoint(profile)  # never an empty CMD: the best candidate when no start command is given
     analyzer = languages.get(profile.language or "")
     if analyzer and analyzer.finish:
         analyzer.finish(profile)

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__, answers, overrides, render, report, write
+from . import __version__, answers, overrides, render, report, start, write
 from .checklist import AnalysisError, build_profile, origin_of
 from .profile import ANSWER_KEYS
 from .verify.command import verify
@@ -164,6 +164,8 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
 
 def _emit(profile, files: dict[str, str], dry_run: bool, force: bool, asked: list[tuple[str, str]]) -> None:
     """Print or write the files; then save the answers given in the questionnaire."""
+    if not profile.entrypoint:  # never an empty CMD: checklist chose a candidate if there was one
+        fail(start.missing_message(profile))
     root = Path(profile.root)
     for warning in profile.warnings:
         typer.echo(f"warning: {warning}", err=True)

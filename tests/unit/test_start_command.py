@@ -1,0 +1,276 @@
+"""Start commands: Python ones read from the code's ast, ranked; and never a Dockerfile with an empty CMD."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from containerize import render, start
+from containerize.checklist import AnalysisError, build_profile
+from containerize.profile import Profile
+from projects import profile_of, write_tree
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+def starts(profile: Profile) -> list[list[str]]:
+    return [c["entrypoint"] for c in profile.candidates if "entrypoint" in c]
+
+
+# -- a script with no guard, no manifest, no functions -------------------------------------
+
+def test_top_level_script_in_src_is_the_start_command():
+    p = profile_of("python-script")
+    assert p.entrypoint == ["python", "src/anagrams.py"]
+    assert not p.is_server and p.ports == []
+    assert p.build.install == "none"
+    note = p.evidence["entrypoint"][0]
+    assert note.file == "src/anagrams.py" and note.line and "top-level statements" in note.why
+    dockerfile = render.render(p)["Dockerfile"]
+    assert dockerfile.rstrip().splitlines()[-1] == 'CMD ["python", "src/anagrams.py"]'
+
+
+def test_script_reads_its_data_through_a_lowercase_variable():
+    p = profile_of("python-script")
+    assert p.read_paths == ["/data/words.txt"]
+    assert "./data/words.txt:/data/words.txt:ro" in render.render(p)["compose.yaml"]
+
+
+def test_inspect_lists_every_candidate(tmp_path):
+    write_tree(tmp_path, {
+        "main.py": "import helpers\n\nif __name__ == '__main__':\n    helpers.go()\n",
+        "helpers.py": "def go():\n    print('go')\n",
+        "tools/cleanup.py": "import shutil\nshutil.rmtree('/tmp/x', ignore_errors=True)\n",
+    })
+    done = cli("inspect", str(tmp_path), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    found = [c for c in data["candidates"] if "entrypoint" in c]
+    assert [c["entrypoint"] for c in found] == [["python", "main.py"], ["python", "tools/cleanup.py"]]
+    assert all({"why", "file", "line", "confidence"} <= set(c) for c in found)
+    assert data["entrypoint"] == ["python", "main.py"]
+
+
+# -- ranking -------------------------------------------------------------------------
+
+def test_ranking_guard_then_name_then_script_then_shebang(tmp_path):
+    write_tree(tmp_path, {
+        "report.py": "print('report')\n",                                    # top-level script
+        "run.py": "print('run')\n",                                          # a start-like name
+        "tool.py": "#!/usr/bin/env python3\ndef f():\n    pass\n",           # a shebang only
+        "worker/loop.py": "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n",  # a guard
+    })
+    p = build_profile(tmp_path)
+    assert starts(p) == [["python", "worker/loop.py"], ["python", "run.py"], ["python", "report.py"],
+                         ["python", "tool.py"]]
+    assert p.entrypoint == ["python", "worker/loop.py"]
+
+
+def test_a_server_call_outranks_a_plain_guard(tmp_path):
+    write_tree(tmp_path, {
+        "main.py": "if __name__ == '__main__':\n    print('cli')\n",
+        "serve.py": """
+            from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+            def main():
+                HTTPServer(("0.0.0.0", 8765), SimpleHTTPRequestHandler).serve_forever()
+
+            if __name__ == "__main__":
+                main()
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "serve.py"]
+    assert "starts a server" in p.evidence["entrypoint"][0].why
+    assert p.is_server
+
+
+def test_executable_bit_is_a_candidate(tmp_path):
+    write_tree(tmp_path, {"lib.py": "X = 1\n", "nightly": "", "sync.py": "import lib\n\ndef go():\n    pass\n"})
+    os.chmod(tmp_path / "sync.py", 0o755)
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "sync.py"]
+    assert "executable" in p.evidence["entrypoint"][0].why
+
+
+def test_imported_modules_with_top_level_code_are_not_scripts(tmp_path):
+    write_tree(tmp_path, {
+        "config.py": "import os\nprint('loading config')\nDEBUG = os.environ.get('DEBUG')\n",
+        "pkg/__init__.py": "",
+        "pkg/setup_db.py": "print('db')\n",
+        "pkg/use.py": "from . import setup_db\n",
+        "job.py": "import config\nfor i in range(3):\n    print(i)\n",
+    })
+    p = build_profile(tmp_path)
+    assert starts(p) == [["python", "job.py"]]
+
+
+def test_main_module_runs_with_dash_m(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'mytool'\nversion = '1'\ndependencies = []\n",
+        "mytool/__init__.py": "",
+        "mytool/__main__.py": "from mytool import cli\ncli.main()\n",
+        "mytool/cli.py": "def main():\n    print('hi')\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "-m", "mytool"]
+
+
+def test_bots_and_asyncio_are_not_servers(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "discord.py\n",
+        "bot.py": """
+            import asyncio
+            import os
+
+            import discord
+
+            client = discord.Client(intents=discord.Intents.default())
+
+            async def main():
+                await asyncio.sleep(0)
+
+            if __name__ == "__main__":
+                asyncio.run(main())
+                client.run(os.environ["DISCORD_TOKEN"])
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "bot.py"]
+    assert p.ports == [] and not p.is_server
+
+
+def test_guard_reaches_the_server_through_local_functions(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "aiohttp\n",
+        "service.py": """
+            from aiohttp import web
+
+            def build():
+                return web.Application()
+
+            def serve():
+                web.run_app(build(), port=8081)
+
+            def main():
+                serve()
+
+            if __name__ == "__main__":
+                main()
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "service.py"]
+    assert "web.run_app" in p.evidence["entrypoint"][0].why and p.is_server
+
+
+def test_a_file_that_does_not_parse_is_read_from_its_tokens(tmp_path):
+    write_tree(tmp_path, {"old.py": "import sys\nprint 'hello'\n\nif __name__ == '__main__':\n    print sys.argv\n"})
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "old.py"]
+    note = p.evidence["entrypoint"][0]
+    assert note.line == 4 and "tokens" in note.why and "doesn't parse" in note.why
+
+
+def test_fastapi_factory_and_asgi_apps(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\n",
+        "svc/__init__.py": "",
+        "svc/factory.py": """
+            from fastapi import FastAPI
+
+            def create_app() -> FastAPI:
+                api = FastAPI()
+                return api
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert p.framework == "fastapi"
+    assert p.entrypoint[:3] == ["uvicorn", "svc.factory:create_app", "--factory"]
+    assert p.entrypoint[-4:] == ["--host", "0.0.0.0", "--port", "8000"]
+
+
+def test_src_layout_app_that_is_not_installed(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n",
+        "src/web/__init__.py": "",
+        "src/web/app.py": "from flask import Flask\napp: Flask = Flask(__name__)\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["gunicorn", "--bind", "0.0.0.0:8000", "--chdir", "src", "web.app:app"]
+
+
+def test_procfile_worker_when_there_is_no_web_process(tmp_path):
+    write_tree(tmp_path, {
+        "Procfile": "release: python migrate.py\nworker: python -m bot --verbose\n",
+        "requirements.txt": "requests\n",
+        "bot/__init__.py": "",
+        "bot/__main__.py": "print('bot')\n",
+        "main.py": "if __name__ == '__main__':\n    print('x')\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "-m", "bot", "--verbose"]
+    assert p.evidence["entrypoint"][0].file == "Procfile"
+
+
+def test_django_settings_read_from_the_tree(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "django\n",
+        "manage.py": "import os\nif __name__ == '__main__':\n    pass\n",
+        "site1/settings.py": "X = 1\nWSGI_APPLICATION = 'site1.wsgi.application'\n",
+        "site1/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["gunicorn", "--bind", "0.0.0.0:8000", "site1.wsgi:application"]
+    assert p.evidence["entrypoint"][0].line == 2
+
+
+# -- never an empty CMD ----------------------------------------------------------------
+
+def test_an_empty_start_command_takes_the_best_candidate_and_warns(tmp_path):
+    write_tree(tmp_path, {"main.py": "if __name__ == '__main__':\n    print('hi')\n", "other.py": "print(1)\n"})
+    p = build_profile(tmp_path, [("entrypoint", "")])
+    assert p.entrypoint == ["python", "main.py"]
+    warning = next(w for w in p.warnings if w.startswith("start command"))
+    assert "python main.py" in warning and "--set entrypoint=" in warning
+    assert 'CMD ["python", "main.py"]' in render.render(p)["Dockerfile"]
+
+
+def test_the_rule_holds_for_any_language():
+    p = Profile(language="go", candidates=[
+        {"language": "go", "score": 90, "why": []},
+        {"entrypoint": ["/usr/local/bin/api"], "why": "main package that serves", "file": "cmd/api/main.go"},
+        {"entrypoint": ["/usr/local/bin/tool"], "why": "main package", "file": "cmd/tool/main.go"},
+    ])
+    start.require_entrypoint(p)
+    assert p.entrypoint == ["/usr/local/bin/api"]
+    assert any("--set entrypoint=" in w and "/usr/local/bin/api" in w for w in p.warnings)
+    with pytest.raises(AnalysisError, match="--set entrypoint="):
+        start.require_entrypoint(Profile(language="ruby"))
+
+
+def test_no_start_command_at_all_is_one_line_and_exit_2(tmp_path):
+    write_tree(tmp_path, {"lib.py": "def helper():\n    return 1\n", "util.py": "import lib\nVALUE = lib.helper()\n"})
+    done = cli(str(tmp_path), "--yes", "--dry-run")
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--set entrypoint=" in lines[0] and "Traceback" not in done.stderr
+    assert "CMD" not in done.stdout
+    done = cli(str(tmp_path), "--yes", "--dry-run", "--set", "entrypoint=python lib.py")
+    assert done.returncode == 0, done.stderr
+    assert 'CMD ["python", "lib.py"]' in done.stdout
+
+
+def test_init_of_a_new_project_keeps_its_start_command(tmp_path):
+    done = cli("init", str(tmp_path / "new"), "--yes", "--dry-run", "--set", "language=python")
+    assert done.returncode == 0, done.stderr
+    assert 'CMD ["python", "main.py"]' in done.stdout
