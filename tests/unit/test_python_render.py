@@ -84,3 +84,44 @@ def test_pipenv_and_pdm_use_their_locks(tmp_path):
     assert "COPY Pipfile Pipfile.lock ./" in pipenv and "pipenv requirements" in pipenv
     pdm = render.render(build_profile(write_tree(tmp_path / "b", PROJECTS["pdm"])))["Dockerfile"]
     assert "COPY pyproject.toml pdm.lock ./" in pdm and "pdm export" in pdm
+
+
+@pytest.mark.parametrize("fixture, bind", [
+    ("python-flask", ["--bind", "0.0.0.0:9000"]),
+    ("python-fastapi", ["--port", "9000"]),
+])
+def test_a_port_given_later_moves_the_server_command(fixture, bind):
+    from projects import profile_of
+
+    detected = profile_of(fixture)
+    profile = profile_of(fixture, port="9000")
+    assert profile.ports == [9000]
+    old = str(detected.ports[0])
+    assert not any(old in arg for arg in profile.entrypoint), profile.entrypoint
+    start = profile.entrypoint.index(bind[0])
+    assert profile.entrypoint[start:start + 2] == bind
+    dockerfile = render.render(profile)["Dockerfile"]
+    cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD ["))
+    assert "9000" in cmd and old not in cmd
+    assert "EXPOSE 9000" in dockerfile
+    compose = render.render(profile)["compose.yaml"]
+    assert ":9000\"" in compose and old not in compose
+
+
+def test_a_start_command_given_by_hand_is_kept_as_given(tmp_path):
+    from projects import profile_of
+
+    profile = profile_of("python-fastapi", entrypoint="uvicorn main:app --host 0.0.0.0 --port 8000")
+    assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
+    profile = profile_of("python-fastapi", entrypoint="python main.py", port="9000")
+    assert profile.entrypoint == ["python", "main.py"] and profile.ports == [9000]
+
+
+def test_python_plan_is_typed():
+    from containerize.languages.python.plan import PythonPlan
+    from projects import profile_of
+
+    plan = profile_of("python-noreqs").build
+    assert isinstance(plan, PythonPlan)
+    assert plan.install == "imports" and plan.generated_requirements == ["flask", "pyyaml"]
+    assert plan.requirements == ["requirements.txt"] and plan.workdir == "/app" and plan.shell
