@@ -161,3 +161,99 @@ def test_python_project_with_a_makefile_stays_python(tmp_path):
     root = write_tree(tmp_path / "proj", {"requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n",
                            "Makefile": "test:\n\tpytest\n", "ext/speed.c": "int f(void){return 1;}\n"})
     assert build_profile(root).language == "python"
+
+
+# -- values behind names: #define, const, wrappers --------------------------------------
+def _evidence(p, key):
+    return [(e.file, e.line) for e in p.evidence.get(key, [])]
+
+
+def test_c_values_fixture_resolves_names_to_values(tmp_path):
+    p = build_profile(FIXTURES / "c-values")
+    assert (p.package_manager, p.entrypoint) == ("make", ["/usr/local/bin/c-values"])
+    # #define SERVER_PORT 7070 ... htons(SERVER_PORT)
+    assert p.ports == [7070] and p.port_env is None and _evidence(p, "ports") == [("src/main.c", 121)]
+    # env_or("GREETING", "hello"), a getenv wrapper defined in src/env.c
+    assert [(e.name, e.default, e.secret) for e in p.env] == [("GREETING", "hello", False)]
+    assert _evidence(p, "env") == [("src/main.c", 108)]
+    # snprintf(path, ..., "%s%s", DOC_ROOT, url) then fopen(path, "r"): the folder it reads
+    assert p.read_paths == ["/srv/site"] and _evidence(p, "read_paths") == [("src/main.c", 57)]
+    # fopen(LOG_DIR "/hits.log", "a") and mkdir(LOG_DIR, 0755)
+    assert p.writable_paths == ["/var/lib/c-values"] and _evidence(p, "writable_paths")[0] == ("src/main.c", 69)
+    assert p.health_path == "/healthz" and _evidence(p, "health_path") == [("src/main.c", 92)]
+    files = render.render(p)
+    assert "EXPOSE 7070" in files["Dockerfile"] and "./srv/site:/srv/site:ro" in files["compose.yaml"]
+    assert "ENV GREETING=hello" in files["Dockerfile"] or "GREETING" in files["compose.yaml"]
+    lint(files["Dockerfile"], tmp_path)
+
+
+def test_defines_and_constants_reach_the_calls_that_use_them(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": "project(site C)\nadd_executable(site main.c)\n",
+        "main.c": """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <netinet/in.h>
+            #define DOC_ROOT "/var/www/site"
+            static const int PORT = 8080;
+            static const char *env_or(const char *name, const char *def) {
+                const char *v = getenv(name);
+                return v ? v : def;
+            }
+            int main(void) {
+                struct sockaddr_in a;
+                const char *data = "/srv/data";
+                FILE *page = fopen(DOC_ROOT "/index.html", "r");
+                FILE *out = fopen(data, "w");
+                a.sin_port = htons(PORT);
+                bind(0, (void *)&a, sizeof a);
+                printf("%s\\n", env_or("GREETING", "hello"));
+                return page == 0 || out == 0;
+            }
+            """,
+    })
+    p = build_profile(root)
+    assert p.ports == [8080] and _evidence(p, "ports") == [("main.c", 15)]
+    assert p.read_paths == ["/var/www/site/index.html"] and _evidence(p, "read_paths") == [("main.c", 13)]
+    assert p.writable_paths == ["/srv"]
+    assert p.env_var("GREETING").default == "hello" and _evidence(p, "env") == [("main.c", 17)]
+
+
+def test_cpp_server_methods_and_env_fallbacks(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": "project(api CXX)\nadd_executable(api main.cpp)\n",
+        "main.cpp": """
+            #include <cstdlib>
+            #include <string>
+            #include "httplib.h"
+            constexpr int DEFAULT_PORT = 9090;
+            int main() {
+                const char *p = std::getenv("LISTEN_PORT");
+                int port = p ? std::atoi(p) : DEFAULT_PORT;
+                std::string root = std::getenv("ROOT") ? std::getenv("ROOT") : "/srv/files";
+                httplib::Server svr;
+                svr.Get("/status", [](const auto &, auto &res) { res.set_content("ok", "text/plain"); });
+                svr.listen("0.0.0.0", port);
+            }
+            """,
+    })
+    p = build_profile(root)
+    assert p.ports == [9090] and p.port_env == "LISTEN_PORT" and p.env_var("LISTEN_PORT").default == "9090"
+    assert p.env_var("ROOT").default == "/srv/files"
+    assert p.health_path == "/status" and _evidence(p, "health_path") == [("main.cpp", 10)]
+
+
+def test_huge_single_line_and_many_blank_lines_still_give_facts(tmp_path):
+    code = 'int main(void) { return htons(6060) + listen(0, 1) + !getenv("WIDE_TOKEN"); }'
+    one_line = code + " " + " ".join("static int filler_%d = %d;" % (i, i) for i in range(40000))
+    assert len(one_line) > 1_000_000 and "\n" not in one_line  # about 1 MB on one line
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": "project(big C)\nadd_executable(big big.c blank.c)\n",
+        "big.c": one_line + "\n",
+    })
+    (root / "blank.c").write_text("\n" * 60000 + '#define PATH_ROOT "/srv/blank"\n'
+                                  'void f(void) { fopen(PATH_ROOT "/a.txt", "r"); }\n')
+    p = build_profile(root)
+    assert p.ports == [6060] and _evidence(p, "ports") == [("big.c", 1)]
+    assert p.env_var("WIDE_TOKEN").secret
+    assert p.read_paths == ["/srv/blank/a.txt"] and _evidence(p, "read_paths") == [("blank.c", 60002)]

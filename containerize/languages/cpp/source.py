@@ -66,14 +66,14 @@ class Wrapper:
 
 @dataclass
 class Facts:
-    env: list[tuple[str, str, int]] = field(default_factory=list)  # (name, file, line)
+    env: list[tuple[str, str, int, str]] = field(default_factory=list)  # (name, file, line, the function read with)
     env_defaults: dict[str, str] = field(default_factory=dict)
     ports: list[tuple[int, str, str, int]] = field(default_factory=list)  # (port, why, file, line)
     port_envs: list[tuple[str, str, int]] = field(default_factory=list)  # (env name, file, line)
     listens: list[tuple[str, int]] = field(default_factory=list)
     named_ports: list[tuple[int, str, str, int]] = field(default_factory=list)  # #define / const *PORT*
     routes: list[tuple[str, str, int]] = field(default_factory=list)
-    reads: list[tuple[str, str, int]] = field(default_factory=list)
+    reads: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (path, file, line, a whole file name)
     writes: list[tuple[str, str, int]] = field(default_factory=list)  # folders
     has_main: bool = False
 
@@ -189,7 +189,10 @@ class Reader:
             then = self.value(node.child_by_field_name("consequence"), grammar, depth + 1)
             other = self.value(node.child_by_field_name("alternative"), grammar, depth + 1)
             env = condition.env or then.env or other.env
-            lit = other.lit if other.lit is not None and not other.env else then.lit if not then.env else None
+            if env:  # `v ? v : "fallback"`: the literal branch is the env var's default
+                lit = other.lit if other.lit is not None and not other.env else then.lit if not then.env else None
+            else:  # a value only when both branches agree
+                lit = then.lit if then.lit == other.lit else None
             if env and lit is not None:
                 self.facts.env_defaults.setdefault(env, str(lit))
             return Value(lit, env)
@@ -351,7 +354,7 @@ class Reader:
             if name in GETENV or (name in self.wrappers and fn.type == "identifier"):
                 env = self.value(call, grammar).env
                 if env:
-                    self.facts.env.append((env, rel, line))
+                    self.facts.env.append((env, rel, line, name))
                 continue
             if name in SOCKET_CALLS and fn.type != "field_expression" or name in PORT_METHODS and fn.type == "field_expression":
                 self.facts.listens.append((rel, line))
@@ -422,7 +425,7 @@ class Reader:
         if not _PATH.match(path) or path == "/" or path.startswith(SYSTEM_PATHS):
             return
         if mode == "read":
-            self.facts.reads.append((path, rel, line))
+            self.facts.reads.append((path, rel, line, whole))
         else:
             folder = path if mode == "mkdir" or not whole else posixpath.dirname(path)
             if folder and folder != "/":
@@ -453,15 +456,15 @@ def has_main(tree: SourceTree, files: list[str]) -> bool:
 
 def apply(facts: Facts, profile: Profile) -> bool:
     """Record env vars, ports, paths on the profile; True when the program listens on a socket."""
-    for name, rel, line in facts.env:
+    for name, rel, line, how in facts.env:
         if name in SYSTEM_ENV or profile.env_var(name):
             continue
         secret = is_secret(name)
         default = facts.env_defaults.get(name)
         profile.add_env(name, None if secret else default, secret)
-        profile.note("env", f"{name}: getenv" + (f" (default {default})" if default is not None and not secret else "")
-                     + (" (a secret)" if secret else ""), rel, line)
-    for name, rel, line in facts.port_envs + [(n, r, ln) for n, r, ln in facts.env if is_port_name(n)]:
+        profile.note("env", f"{name}: read with {how}()" + (f", default {default}" if default is not None and not secret
+                                                            else "") + (" (a secret)" if secret else ""), rel, line)
+    for name, rel, line in facts.port_envs + [(n, r, ln) for n, r, ln, _how in facts.env if is_port_name(n)]:
         if not profile.port_env and name not in SYSTEM_ENV:
             profile.port_env = name
             profile.note("port_env", f"the port is read from {name}", rel, line)
@@ -473,14 +476,15 @@ def apply(facts: Facts, profile: Profile) -> bool:
                 and facts.env_defaults[profile.port_env].isdigit():
             profile.add_port(int(facts.env_defaults[profile.port_env]),
                              f"{profile.port_env} defaults to {facts.env_defaults[profile.port_env]}",
-                             *next(((r, ln) for n, r, ln in facts.env if n == profile.port_env), (None, None)), 0.85)
+                             *next(((r, ln) for n, r, ln, _how in facts.env if n == profile.port_env), (None, None)), 0.85)
         if not profile.ports:
             for port, why, rel, line in facts.named_ports[:1]:
                 profile.add_port(port, f"a port constant: {why}", rel, line, 0.75)
-    for path, rel, line in facts.reads:
+    for path, rel, line, whole in facts.reads:
         if path not in profile.read_paths:
             profile.read_paths.append(path)
-            profile.note("read_paths", f"the program reads {path}", rel, line, 0.7)
+            profile.note("read_paths", f"the program reads {path}" if whole else
+                         f"the program reads files under {path} (a path joined with it)", rel, line, 0.7)
     for folder, rel, line in facts.writes:
         if folder not in profile.writable_paths:
             profile.writable_paths.append(folder)
