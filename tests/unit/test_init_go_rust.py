@@ -46,7 +46,7 @@ def test_every_go_framework_renders_a_clean_dockerfile(tmp_path: Path, framework
     assert runtime.startswith("FROM gcr.io/distroless/static-debian12:nonroot") and "USER 65532:65532" in runtime
     assert 'CMD ["/usr/local/bin/shop"]' in runtime and "golang" not in runtime
     assert files["go.mod"] == "module shop\n\ngo 1.23\n"
-    assert profile.entrypoint == ["/usr/local/bin/shop"] and profile.build["binary"] == "shop"
+    assert profile.entrypoint == ["/usr/local/bin/shop"] and profile.build.binary == "shop"
     if framework == "none":
         assert profile.framework is None and profile.ports == [] and profile.port_env is None
         assert "EXPOSE" not in dockerfile and "HEALTHCHECK" not in dockerfile and "PORT" not in dockerfile
@@ -92,7 +92,7 @@ def test_a_go_app_with_secrets_runs_on_slim_debian_with_a_shell(tmp_path: Path):
     lint(dockerfile, tmp_path)
     runtime = stages(dockerfile)[1]
     assert runtime.startswith("FROM debian:bookworm-slim") and "USER 10001:10001" in runtime
-    assert "ca-certificates=" in runtime and profile.build["shell"] is True
+    assert "ca-certificates=" in runtime and profile.build.shell is True
     compose = yaml.safe_load(files["compose.yaml"])
     assert "postgres" in compose["services"] and "api_token" in files["compose.yaml"]
     assert "DATABASE_URL" in {v.name for v in profile.secrets}
@@ -105,7 +105,7 @@ def test_runtime_packages_given_for_a_new_app_need_slim_debian(tmp_path: Path, l
     runtime = stages(files["Dockerfile"])[1]
     assert runtime.startswith("FROM debian:bookworm-slim") and "libsqlite3-0=" in runtime and "ca-certificates=" in runtime
     profile, files = new(tmp_path, "rust", ("system_packages.runtime", "libssl3"), folder="tls")
-    assert profile.build["runtime"] == "distroless" and profile.system_packages["runtime"] == []
+    assert profile.build.runtime == "distroless" and profile.system_packages["runtime"] == []
 
 
 def test_go_writable_paths_are_owned_by_the_app_user(tmp_path: Path):
@@ -175,7 +175,7 @@ def test_rust_answers_flow_into_the_files(tmp_path: Path):
     assert "EXPOSE 3000" in dockerfile and "ENV PORT=3000" in dockerfile
     runtime = stages(dockerfile)[1]
     assert runtime.startswith("FROM debian:bookworm-slim") and "USER 10001:10001" in runtime
-    assert "ca-certificates=" in runtime and profile.build["shell"] is True
+    assert "ca-certificates=" in runtime and profile.build.shell is True
 
 
 def test_rust_package_names_are_ones_cargo_accepts(tmp_path: Path):
@@ -250,7 +250,7 @@ def test_once_the_app_is_written_the_analyzer_agrees_with_init(tmp_path: Path, l
     assert analyzed.language == language and analyzed.framework == framework
     for key in ("entrypoint", "ports", "port_env", "runtime_version", "build_command"):
         assert getattr(analyzed, key) == getattr(profile, key), key
-    assert analyzed.build["runtime"] == profile.build["runtime"]
+    assert analyzed.build.runtime == profile.build.runtime
     assert render.render(analyzed)["Dockerfile"].replace("go.sum* ", "") == \
         files["Dockerfile"].replace("go.sum* ", "")
 

@@ -40,7 +40,7 @@ def test_std_http_server_on_distroless_cc(tmp_path):
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
     assert p.env_var("GREETING").default == "hello from rust"
     assert p.build_command == ["cargo", "build", "--release", "--locked", "--bin", "hello-server"]
-    assert p.build["runtime"] == "distroless" and p.build["shell"] is False
+    assert p.build.runtime == "distroless" and p.build.shell is False
     build, runtime = stages(files["Dockerfile"])
     assert build.startswith("FROM rust:${RUST_VERSION}-bookworm AS build") and "ARG RUST_VERSION=1.74" in files["Dockerfile"]
     # manifests and lock, stand-ins and fetch before the source; the build copies the binary out of the cache mount
@@ -179,7 +179,7 @@ def test_explicit_bin_path_toolchain_channel_and_vendored_openssl(tmp_path):
     p, files = rendered(tmp_path, root)
     assert p.entrypoint == ["/usr/local/bin/gatewayd"] and p.ports == [7070]
     assert p.runtime_version == "1.90" and any("names a channel" in w for w in p.warnings)
-    assert p.system_packages["runtime"] == [] and p.build["runtime"] == "distroless"  # OpenSSL is compiled in
+    assert p.system_packages["runtime"] == [] and p.build.runtime == "distroless"  # OpenSSL is compiled in
     assert "touch server/daemon.rs" in files["Dockerfile"]
 
 
@@ -198,14 +198,14 @@ def test_secret_means_a_shell_and_writes_get_a_volume(tmp_path):
     })
     p, files = rendered(tmp_path, root)
     assert p.env_var("API_TOKEN").secret and p.writable_paths == ["/var/lib/keeper"]
-    assert p.build["runtime"] == "slim" and p.build["shell"]
+    assert p.build.runtime == "slim" and p.build.shell
     runtime = stages(files["Dockerfile"])[1]
     assert "mkdir -p /var/lib/keeper" in runtime and "chown 10001:10001 /var/lib/keeper" in runtime
     # without the secret: distroless, and the folder comes from the build stage owned by nonroot
     (root / "src/main.rs").write_text('fn main() { std::fs::create_dir_all("/var/lib/keeper").unwrap(); }\n')
     p, files = rendered(tmp_path, root)
     build, runtime = stages(files["Dockerfile"])
-    assert p.build["runtime"] == "distroless" and "mkdir -p /rootfs/var/lib/keeper" in build
+    assert p.build.runtime == "distroless" and "mkdir -p /rootfs/var/lib/keeper" in build
     assert "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
     compose = yaml.safe_load(files["compose.yaml"])
     assert compose["services"]["app"]["volumes"] == ["var-lib-keeper:/var/lib/keeper"]
@@ -214,7 +214,7 @@ def test_secret_means_a_shell_and_writes_get_a_volume(tmp_path):
 def test_distroless_compose_passes_secret_files(tmp_path):
     root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "s"\nversion = "0.1.0"\n', "src/main.rs": STD_SERVER})
     p = build_profile(root, [("secret.API_TOKEN", "true")])
-    assert p.build["shell"] is False
+    assert p.build.shell is False
     files = render.render(p)
     app = yaml.safe_load(files["compose.yaml"])["services"]["app"]
     assert "entrypoint" not in app and app["environment"]["API_TOKEN_FILE"] == "/run/secrets/api_token"
@@ -229,7 +229,7 @@ def test_native_libraries_from_the_lock(tmp_path):
     p, files = rendered(tmp_path, root)
     assert p.system_packages == {"build": ["libpq-dev"], "runtime": ["libpq5", "ca-certificates"]}
     assert [s.kind for s in p.services] == ["postgres"]
-    assert p.build["runtime"] == "slim" and "libpq5=15.*" in files["Dockerfile"]
+    assert p.build.runtime == "slim" and "libpq5=15.*" in files["Dockerfile"]
 
 
 @pytest.mark.parametrize("files, message", [

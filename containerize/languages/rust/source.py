@@ -1,0 +1,624 @@
+"""Facts read from Rust source through tree-sitter parse trees.
+
+Each file is parsed once (``SourceTree.parse``); small queries pick the nodes
+(calls, consts, lets, attributes, macros) and the code below reads their fields.
+Names resolve to literal values across the crate's files: ``const PORT: u16 =
+7878`` in ``TcpListener::bind(("0.0.0.0", PORT))`` or ``format!("0.0.0.0:{}",
+PORT)``; env reads with their fallbacks (``.unwrap_or("x")``,
+``.unwrap_or_else(|_| "x".into())``), also through thin wrappers
+(``env_or("DB_HOST", "localhost")``), and clap's ``#[arg(env = "X")]``.
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ... import syntax
+from ...scan import SourceTree
+
+GRAMMAR = "rust"
+MAX_DEPTH = 12
+
+_ITEMS = """
+(const_item) @const
+(static_item) @const
+(function_item) @function
+(let_declaration) @let
+(call_expression) @call
+(macro_invocation) @macro
+(attribute) @attribute
+(string_literal) @string
+(tuple_expression) @tuple
+(tuple_pattern) @tuple
+"""
+_IDENTIFIERS = "(identifier) @id"
+
+ENV_READS = ("env::var", "env::var_os", "dotenv::var", "dotenvy::var")
+# calls (path suffix) and attributes that start a server
+SERVE_PATHS = ("TcpListener::bind", "HttpServer::new", "axum::serve", "Server::bind", "warp::serve", "rocket::build",
+               "Server::http", "poem::Server", "tiny_http::Server", "Server::try_bind")
+SERVE_ATTRIBUTES = {"launch", "rocket::launch"}
+# calls (path suffix) whose first argument is the listen address
+ADDRESS_PATHS = ("TcpListener::bind", "Server::bind", "Server::http", "Server::try_bind", "Server::try_http")
+ADDRESS_METHODS = {"bind", "run", "listen", "bind_auto_h2c"}
+# methods that keep the value of their receiver
+PASS_METHODS = {"into", "to_string", "to_owned", "clone", "unwrap", "expect", "parse", "as_str", "trim", "as_ref",
+                "ok", "and_then", "map", "map_err", "as_deref", "into_owned", "context", "with_context"}
+FALLBACK_METHODS = {"unwrap_or", "unwrap_or_else", "or", "or_else", "unwrap_or_default", "map_or", "map_or_else"}
+ROUTE_ATTRIBUTES = {"get", "head", "route"}
+# path suffix -> (kind, argument index)
+PATH_CALLS = {"fs::create_dir_all": "dir", "fs::create_dir": "dir", "File::create": "file", "fs::write": "file",
+              "fs::read_to_string": "read", "fs::read": "read", "File::open": "read"}
+
+
+@dataclass
+class Value:
+    """What an expression evaluates to: its literal text, the env var it reads, the parts of a tuple."""
+
+    text: str | None = None
+    env: str | None = None
+    parts: list["Value"] | None = None
+
+
+@dataclass
+class RustFile:
+    rel: str
+    root: object
+    consts: dict[str, object] = field(default_factory=dict)
+    functions: list = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    lets: dict[int, dict[str, list[tuple[int, object]]]] = field(default_factory=dict)
+    calls: list = field(default_factory=list)
+    macros: list = field(default_factory=list)
+    attributes: list = field(default_factory=list)
+    strings: list = field(default_factory=list)
+    tuples: list = field(default_factory=list)
+
+    def function_at(self, byte: int):
+        """The innermost function around ``byte`` (a few steps back for a fn declared inside a fn)."""
+        i = bisect.bisect_right(self.starts, byte) - 1
+        for j in range(i, max(i - 64, -1), -1):
+            if self.functions[j].start_byte <= byte < self.functions[j].end_byte:
+                return self.functions[j]
+        return None
+
+
+def read_file(tree: SourceTree, rel: str) -> RustFile | None:
+    parsed = tree.parse(rel, GRAMMAR)
+    if parsed is None:
+        return None
+    facts = RustFile(rel, parsed.root_node)
+    found = syntax.captures(GRAMMAR, _ITEMS, facts.root)
+    for node in found.get("const", []):
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is not None and value is not None:
+            facts.consts.setdefault(syntax.text(name), value)
+    facts.functions = found.get("function", [])
+    facts.starts = [f.start_byte for f in facts.functions]
+    for node in found.get("let", []):
+        pattern = node.child_by_field_name("pattern")
+        value = node.child_by_field_name("value")
+        if pattern is None or value is None or pattern.type != "identifier":
+            continue
+        function = facts.function_at(node.start_byte)
+        scope = facts.lets.setdefault(function.start_byte if function is not None else -1, {})
+        scope.setdefault(syntax.text(pattern), []).append((node.start_byte, value))
+    facts.calls = found.get("call", [])
+    facts.macros = found.get("macro", [])
+    facts.attributes = found.get("attribute", [])
+    facts.strings = found.get("string", [])
+    facts.tuples = found.get("tuple", [])
+    return facts
+
+
+def _path(node) -> str:
+    """The path text of a callee (`std::env::var`, `TcpListener::bind`), without generics or spaces."""
+    if node is None:
+        return ""
+    if node.type == "generic_function":
+        node = node.child_by_field_name("function")
+    return "".join(syntax.text(node).split()) if node is not None else ""
+
+
+def _ends(path: str, suffixes) -> bool:
+    return any(path == s or path.endswith("::" + s) for s in suffixes)
+
+
+def string_value(node) -> str | None:
+    kind = node.type
+    raw = syntax.text(node)
+    if kind == "string_literal":
+        body = raw[raw.index('"') + 1: -1] if '"' in raw else ""
+        if "\\" not in body:
+            return body
+        try:
+            value = ast.literal_eval('"' + body.replace("\n", "\\n") + '"')
+        except (ValueError, SyntaxError):
+            return body
+        return value if isinstance(value, str) else body
+    if kind == "raw_string_literal":
+        start = raw.find('"')
+        hashes = start - raw.find("r") - 1 if start >= 0 else 0
+        return raw[start + 1: len(raw) - 1 - hashes] if start >= 0 else None
+    if kind == "integer_literal":
+        digits = raw.replace("_", "")
+        end = len(digits)
+        for i, ch in enumerate(digits):
+            if ch in "iu" and i:
+                end = i
+                break
+        try:
+            return str(int(digits[:end], 0))
+        except ValueError:
+            return None
+    if kind == "boolean_literal":
+        return raw
+    if kind == "char_literal":
+        return raw[1:-1] if len(raw) >= 3 else None
+    return None
+
+
+def _arguments(call) -> list:
+    args = call.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type not in ("line_comment", "block_comment", "attribute_item")] \
+        if args is not None else []
+
+
+def _params(function) -> list[str]:
+    params = function.child_by_field_name("parameters")
+    out = []
+    for p in params.named_children if params is not None else []:
+        pattern = p.child_by_field_name("pattern") if p.type == "parameter" else None
+        out.append(syntax.text(pattern) if pattern is not None and pattern.type == "identifier" else "")
+    return out
+
+
+def _macro_args(node) -> list[list]:
+    """A macro's arguments: the token tree's nodes split at its top-level commas."""
+    tree = next((c for c in node.children if c.type == "token_tree"), None)
+    if tree is None:
+        return []
+    groups: list[list] = [[]]
+    for child in tree.children[1:-1]:
+        if child.type == ",":
+            groups.append([])
+        else:
+            groups[-1].append(child)
+    return [g for g in groups if g]
+
+
+def env_name(name: str | None) -> bool:
+    return bool(name) and name.isascii() and (name[0].isalpha() or name[0] == "_") \
+        and all(c.isalnum() or c == "_" for c in name)
+
+
+class Crate:
+    """The Rust files that make one binary: consts, env wrappers, and the facts of the code."""
+
+    def __init__(self, tree: SourceTree, rels: list[str]):
+        self.files = [f for f in (read_file(tree, rel) for rel in rels) if f is not None]
+        self.consts: dict[str, tuple[object, RustFile]] = {}
+        for f in self.files:
+            for name, value in f.consts.items():
+                self.consts.setdefault(name, (value, f))
+        self.wrappers: dict[str, tuple[int, int | None]] = {}
+        self.defaults: dict[str, tuple[str, str, int]] = {}
+        self._busy: set[int] = set()
+        self._find_wrappers()
+        self._find_defaults()
+
+    # -- env --------------------------------------------------------------------
+    def _find_wrappers(self) -> None:
+        for _ in range(3):
+            grew = False
+            for f in self.files:
+                for call in f.calls:
+                    path = _path(call.child_by_field_name("function"))
+                    if _ends(path, ENV_READS):
+                        index = 0
+                    elif path.rsplit("::", 1)[-1] in self.wrappers:
+                        index = self.wrappers[path.rsplit("::", 1)[-1]][0]
+                    else:
+                        continue
+                    args = _arguments(call)
+                    if index >= len(args) or args[index].type != "identifier":
+                        continue
+                    function = f.function_at(call.start_byte)
+                    if function is None:
+                        continue
+                    name = syntax.text(function.child_by_field_name("name"))
+                    params = _params(function)
+                    key = syntax.text(args[index])
+                    if name in self.wrappers or name == "main" or key not in params:
+                        continue
+                    body = function.child_by_field_name("body")
+                    used = {syntax.text(n) for n in syntax.captures(GRAMMAR, _IDENTIFIERS, body).get("id", [])} \
+                        if body is not None else set()
+                    k = params.index(key)
+                    self.wrappers[name] = (k, next((i for i, p in enumerate(params) if i != k and p and p in used),
+                                                   None))
+                    grew = True
+            if not grew:
+                break
+
+    def env_of(self, call, f: RustFile, depth: int = 0) -> tuple[str, str | None] | None:
+        """(env var, fallback) when the call reads an env var, directly or through a wrapper."""
+        path = _path(call.child_by_field_name("function"))
+        args = _arguments(call)
+        if _ends(path, ENV_READS):
+            key = self.value(args[0], f, depth + 1).text if args else None
+            return (key, None) if env_name(key) else None
+        wrapper = self.wrappers.get(path.rsplit("::", 1)[-1]) if "." not in path else None
+        if wrapper is None or wrapper[0] >= len(args):
+            return None
+        key = self.value(args[wrapper[0]], f, depth + 1).text
+        if not env_name(key):
+            return None
+        fallback = self.value(args[wrapper[1]], f, depth + 1).text \
+            if wrapper[1] is not None and wrapper[1] < len(args) else None
+        return key, fallback
+
+    def _find_defaults(self) -> None:
+        for f in self.files:
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                read = self.env_of(call, f)
+                if read and read[1] is not None:
+                    self.defaults.setdefault(read[0], (read[1], f.rel, syntax.line(call)))
+                elif function is not None and function.type == "field_expression" and \
+                        syntax.text(function.child_by_field_name("field")) in FALLBACK_METHODS:
+                    value = self.value(call, f)
+                    if value.env and value.text is not None:
+                        self.defaults.setdefault(value.env, (value.text, f.rel, syntax.line(call)))
+
+    def env_reads(self) -> list[tuple[str, str | None, str, int]]:
+        """(env var, fallback, file, line) of every env read (calls, wrappers, clap attributes), in file order."""
+        out = []
+        for f in self.files:
+            hits = []
+            for call in f.calls:
+                read = self.env_of(call, f)
+                if read:
+                    fallback = read[1] if read[1] is not None else self.defaults.get(read[0], (None,))[0]
+                    hits.append((call.start_byte, read[0], fallback, syntax.line(call)))
+            for attribute in f.attributes:
+                clap = self._clap_env(attribute)
+                if clap:
+                    hits.append((attribute.start_byte, clap[0], clap[1], syntax.line(attribute)))
+            out += [(name, fallback, f.rel, line) for _, name, fallback, line in sorted(hits, key=lambda h: h[0])]
+        return out
+
+    def _clap_env(self, attribute) -> tuple[str, str | None] | None:
+        """`#[arg(long, env = "PORT", default_value = "8080")]` -> ("PORT", "8080")."""
+        name = attribute.named_children[0] if attribute.named_child_count else None
+        if name is None or syntax.text(name) not in ("arg", "clap"):
+            return None
+        tokens = next((c for c in attribute.children if c.type == "token_tree"), None)
+        if tokens is None:
+            return None
+        items = tokens.children
+        env = default = None
+        for i in range(len(items) - 2):
+            key, eq, value = items[i], items[i + 1], items[i + 2]
+            if key.type != "identifier" or eq.type != "=":
+                continue
+            literal = string_value(value)
+            if syntax.text(key) == "env":
+                env = literal
+            elif syntax.text(key) in ("default_value", "default_value_t"):
+                default = literal
+        return (env, default) if env_name(env) else None
+
+    # -- values -----------------------------------------------------------------
+    def value(self, node, f: RustFile, depth: int = 0) -> Value:
+        if node is None or depth > MAX_DEPTH:
+            return Value()
+        kind = node.type
+        literal = string_value(node)
+        if literal is not None:
+            return Value(literal)
+        if kind in ("reference_expression", "parenthesized_expression", "try_expression", "await_expression",
+                    "type_cast_expression", "unary_expression"):
+            inner = node.child_by_field_name("value") or (node.named_children[0] if node.named_child_count else None)
+            if kind == "unary_expression" and syntax.text(node)[:1] not in ("*",):
+                return Value()
+            return self.value(inner, f, depth + 1)
+        if kind == "identifier":
+            return self._lookup(node, f, depth)
+        if kind == "scoped_identifier":
+            bound = self.consts.get(syntax.text(node.child_by_field_name("name")))
+            return self.value(bound[0], bound[1], depth + 1) if bound else Value()
+        if kind == "tuple_expression":
+            return Value(parts=[self.value(c, f, depth + 1) for c in node.named_children])
+        if kind == "array_expression":
+            parts = [self.value(c, f, depth + 1).text for c in node.named_children]
+            return Value(".".join(parts)) if parts and None not in parts else Value()
+        if kind == "binary_expression":
+            if syntax.text(node.child_by_field_name("operator")) != "+":
+                return Value()
+            left = self.value(node.child_by_field_name("left"), f, depth + 1)
+            right = self.value(node.child_by_field_name("right"), f, depth + 1)
+            text = left.text + right.text if left.text is not None and right.text is not None else None
+            return Value(text, left.env or right.env)
+        if kind == "closure_expression":
+            return self.value(node.child_by_field_name("body"), f, depth + 1)
+        if kind == "block" and node.named_child_count:
+            return self.value(node.named_children[-1], f, depth + 1)
+        if kind == "macro_invocation":
+            return self._macro_value(node, f, depth)
+        if kind == "call_expression":
+            return self._call_value(node, f, depth)
+        return Value()
+
+    def _call_value(self, call, f: RustFile, depth: int) -> Value:
+        read = self.env_of(call, f, depth)
+        if read:
+            return Value(read[1], read[0])
+        function = call.child_by_field_name("function")
+        if function is not None and function.type == "generic_function":
+            function = function.child_by_field_name("function")
+        args = _arguments(call)
+        if function is not None and function.type == "field_expression":
+            method = syntax.text(function.child_by_field_name("field"))
+            receiver = self.value(function.child_by_field_name("value"), f, depth + 1)
+            if method in PASS_METHODS:
+                return receiver
+            if method in FALLBACK_METHODS:
+                if receiver.text is not None or receiver.parts is not None:
+                    return receiver
+                fallback = self.value(args[0], f, depth + 1) if args else Value()
+                return Value(fallback.text, receiver.env, fallback.parts)
+            return Value()
+        path = _path(function)
+        if _ends(path, ("String::from", "SocketAddr::from", "IpAddr::from", "u16::from", "Ipv4Addr::from")) and args:
+            return self.value(args[0], f, depth + 1)
+        if _ends(path, ("SocketAddr::new", "SocketAddrV4::new", "SocketAddrV6::new")) and len(args) >= 2:
+            return Value(parts=[self.value(a, f, depth + 1) for a in args[:2]])
+        if _ends(path, ("Ipv4Addr::new",)) and len(args) == 4:
+            parts = [self.value(a, f, depth + 1).text for a in args]
+            return Value(".".join(parts)) if None not in parts else Value()
+        return Value()
+
+    def _macro_value(self, node, f: RustFile, depth: int) -> Value:
+        name = syntax.text(node.child_by_field_name("macro"))
+        if name not in ("format", "std::format", "concat"):
+            return Value()
+        groups = _macro_args(node)
+        if not groups:
+            return Value()
+        values = []
+        named: dict[str, Value] = {}
+        for group in groups[1:] if name != "concat" else groups:
+            if len(group) == 3 and group[0].type == "identifier" and group[1].type == "=":
+                named[syntax.text(group[0])] = self.value(group[2], f, depth + 1)
+            elif len(group) == 1:
+                values.append(self.value(group[0], f, depth + 1))
+            else:
+                values.append(Value())
+        env = next((v.env for v in values + list(named.values()) if v.env), None)
+        if name == "concat":
+            return Value("".join(v.text for v in values) if all(v.text is not None for v in values) else None, env)
+        template = string_value(groups[0][0]) if len(groups[0]) == 1 else None
+        if template is None:
+            return Value(None, env)
+        out, position, i = [], 0, 0
+        while i < len(template):
+            ch = template[i]
+            if ch in "{}" and template[i + 1: i + 2] == ch:
+                out.append(ch)
+                i += 2
+                continue
+            if ch != "{":
+                out.append(ch)
+                i += 1
+                continue
+            end = template.find("}", i)
+            if end < 0:
+                return Value(None, env)
+            spec = template[i + 1: end].split(":", 1)[0].strip()
+            if not spec:
+                value = values[position] if position < len(values) else Value()
+                position += 1
+            elif spec.isdigit():
+                value = values[int(spec)] if int(spec) < len(values) else Value()
+            else:
+                value = named.get(spec) or self._lookup_name(spec, node, f, depth)
+                env = env or value.env
+            if value.text is None:
+                return Value(None, env)
+            out.append(value.text)
+            i = end + 1
+        return Value("".join(out), env)
+
+    def _lookup(self, node, f: RustFile, depth: int) -> Value:
+        return self._lookup_name(syntax.text(node), node, f, depth)
+
+    def _lookup_name(self, name: str, node, f: RustFile, depth: int) -> Value:
+        key = (id(f), node.start_byte, name)
+        if key in self._busy:
+            return Value()
+        self._busy.add(key)
+        try:
+            function = f.function_at(node.start_byte)
+            if function is not None:
+                entries = f.lets.get(function.start_byte, {}).get(name, [])
+                before = bisect.bisect_left(entries, (node.start_byte,))
+                if before:
+                    return self.value(entries[before - 1][1], f, depth + 1)
+            if name in f.consts:
+                return self.value(f.consts[name], f, depth + 1)
+            bound = self.consts.get(name)
+            return self.value(bound[0], bound[1], depth + 1) if bound else Value()
+        finally:
+            self._busy.discard(key)
+
+    # -- facts ------------------------------------------------------------------
+    def serves(self) -> bool:
+        return any(file_serves(f) for f in self.files)
+
+    def listen_addresses(self) -> list[tuple[Value, str, int]]:
+        out = []
+        for f in self.files:
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                args = _arguments(call)
+                if not args or function is None:
+                    continue
+                if function.type == "field_expression":
+                    if syntax.text(function.child_by_field_name("field")) not in ADDRESS_METHODS:
+                        continue
+                elif not _ends(_path(function), ADDRESS_PATHS):
+                    continue
+                out.append((self.value(args[0], f), f.rel, syntax.line(call)))
+        return out
+
+    def socket_addresses(self) -> list[tuple[Value, str, int]]:
+        """Socket addresses built anywhere (`SocketAddr::from(([0, 0, 0, 0], 3000))`)."""
+        out = []
+        for f in self.files:
+            for call in f.calls:
+                path = _path(call.child_by_field_name("function"))
+                if _ends(path, ("SocketAddr::from", "SocketAddr::new", "SocketAddrV4::new")):
+                    out.append((self.value(call, f), f.rel, syntax.line(call)))
+        return out
+
+    def literal_addresses(self) -> list[tuple[str, str, int]]:
+        """String literals that look like a listen address ("0.0.0.0:8080", ":8080")."""
+        out = []
+        for f in self.files:
+            for node in f.strings:
+                text = string_value(node) or ""
+                if _LISTEN_LITERAL.fullmatch(text):
+                    out.append((text, f.rel, syntax.line(node)))
+        return out
+
+    def port_consts(self) -> list[tuple[str, str, int]]:
+        out = []
+        for f in self.files:
+            for name, value in f.consts.items():
+                literal = string_value(value)
+                if "PORT" in name.upper() and literal and literal.isdigit():
+                    out.append((literal, f.rel, syntax.line(value)))
+        return out
+
+    def uses(self, suffix: str) -> bool:
+        return any(_ends(_path(c.child_by_field_name("function")), (suffix,)) for f in self.files for c in f.calls)
+
+    def routes(self) -> list[tuple[str, str, int]]:
+        out = []
+        for f in self.files:
+            hits = []
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                args = _arguments(call)
+                if not args or function is None:
+                    continue
+                if function.type == "field_expression":
+                    if syntax.text(function.child_by_field_name("field")) not in ("route", "at", "nest_service"):
+                        continue
+                elif not _ends(_path(function), ("web::resource", "resource", "warp::path")):
+                    continue
+                path = self.value(args[0], f).text
+                if path and _ends(_path(function), ("warp::path",)) and not path.startswith("/"):
+                    path = "/" + path
+                hits.append((call.start_byte, path, syntax.line(call)))
+            for attribute in f.attributes:
+                name = syntax.text(attribute.named_children[0]) if attribute.named_child_count else ""
+                if name.rsplit("::", 1)[-1] not in ROUTE_ATTRIBUTES:
+                    continue
+                tokens = next((c for c in attribute.children if c.type == "token_tree"), None)
+                first = next((c for c in tokens.named_children if c.type in ("string_literal", "raw_string_literal")),
+                             None) if tokens is not None else None
+                if first is not None:
+                    hits.append((attribute.start_byte, string_value(first), syntax.line(attribute)))
+            for node in f.strings:  # "GET /health HTTP/1.1" in a hand-written server
+                text = string_value(node) or ""
+                if text.startswith(("GET /", "HEAD /")):
+                    hits.append((node.start_byte, text.split()[1] if len(text.split()) > 1 else None,
+                                 syntax.line(node)))
+            for node in f.tuples:  # ("GET", "/health") or (&Method::Get, "/health")
+                items = [c for c in node.named_children]
+                if len(items) < 2 or not any(_is_get(c) for c in items):
+                    continue
+                path = next((string_value(c) for c in items if c.type == "string_literal"
+                             and (string_value(c) or "").startswith("/")), None)
+                hits.append((node.start_byte, path, syntax.line(node)))
+            out += [(path, f.rel, line) for _, path, line in sorted(hits, key=lambda h: h[0])
+                    if path and path.startswith("/")]
+        return out
+
+    def paths(self) -> list[tuple[str, str, str, int]]:
+        """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens."""
+        out = []
+        for f in self.files:
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                args = _arguments(call)
+                if not args or function is None:
+                    continue
+                if function.type == "field_expression":
+                    if syntax.text(function.child_by_field_name("field")) != "open" or not \
+                            _writes(function.child_by_field_name("value")):
+                        continue
+                    kind = "file"
+                else:
+                    path = _path(function)
+                    kind = next((k for suffix, k in PATH_CALLS.items() if _ends(path, (suffix,))), None)
+                    if kind is None:
+                        continue
+                value = self.value(args[0], f).text
+                if value and value.startswith("/"):
+                    out.append((kind, value, f.rel, syntax.line(call)))
+        return out
+
+
+_LISTEN_LITERAL = re.compile(r"(?:0\.0\.0\.0|127\.0\.0\.1|localhost|\[::\]|::|\[::1\])?:\d{2,5}")
+
+
+def _is_get(node) -> bool:
+    if node.type == "reference_expression" or node.type == "reference_pattern":
+        node = node.named_children[-1] if node.named_child_count else node
+    text = string_value(node) if node.type == "string_literal" else syntax.text(node)
+    return text in ("GET", "HEAD") or (node.type == "scoped_identifier"
+                                       and syntax.text(node).rsplit("::", 1)[-1] in ("GET", "Get", "HEAD", "Head"))
+
+
+def _writes(node) -> bool:
+    """An OpenOptions chain that creates, writes or appends: `.create(true)`, `.append(true)`, `.write(true)`."""
+    depth = 0
+    while node is not None and node.type == "call_expression" and depth < 32:
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "field_expression":
+            return False
+        if syntax.text(function.child_by_field_name("field")) in ("create", "append", "write", "create_new"):
+            return True
+        node = function.child_by_field_name("value")
+        depth += 1
+    return False
+
+
+def file_serves(f: RustFile) -> bool:
+    for call in f.calls:
+        if _ends(_path(call.child_by_field_name("function")), SERVE_PATHS):
+            return True
+    for attribute in f.attributes:
+        if attribute.named_child_count and syntax.text(attribute.named_children[0]) in SERVE_ATTRIBUTES:
+            return True
+    return False
+
+
+def port_of(value: Value) -> int | None:
+    """The port of an address value: a tuple's last part, or "host:port"."""
+    if value.parts:
+        last = value.parts[-1]
+        if last.parts:
+            return port_of(last)
+        text = last.text
+    else:
+        text = value.text.rsplit(":", 1)[-1] if value.text and ":" in value.text else None
+    if text and text.isdigit() and text.isascii() and len(text) <= 5 and 0 < int(text) < 65536:
+        return int(text)
+    return None
