@@ -223,3 +223,152 @@ def test_no_main_class(tmp_path):
                            "src/main/java/org/acme/Util.java": "package org.acme; public class Util {}"})
     with pytest.raises(AnalysisError, match="no main class found"):
         build_profile(root)
+
+
+# -- values through names (parse trees) ---------------------------------------------------
+def evidence(p, key: str, start: str):
+    """(file, line, why) of the first evidence for `key` whose reason starts with `start`."""
+    found = next(e for e in p.evidence[key] if e.why.startswith(start))
+    return found.file, found.line, found.why
+
+
+def test_values_fixture_resolves_names_across_classes(tmp_path):
+    p = build_profile(FIXTURES / "java-values")
+    server, config = "src/main/java/com/example/values/Server.java", "src/main/java/com/example/values/Config.java"
+    # Integer.parseInt(Config.env("PORT", String.valueOf(Config.PORT))) with Config.PORT = 8081
+    assert p.ports == [8081] and p.port_env == "PORT"
+    assert evidence(p, "ports", "PORT defaults to 8081")[:2] == (server, 28)
+    assert p.env_var("PORT").default == "8081"
+    assert p.env_var("GREETING").default == "hello"
+    assert evidence(p, "env", "GREETING")[:2] == (server, 29)
+    assert p.env_var("API_KEY").secret and p.env_var("API_KEY").default is None  # env("API_KEY", "")
+    assert evidence(p, "env", "API_KEY")[:2] == (server, 30)
+    # "jdbc:postgresql://db:5432/" + DB_NAME
+    assert [s.kind for s in p.services] == ["postgres"]
+    file, line, why = evidence(p, "services", "a JDBC URL")
+    assert (file, line) == (config, 7)
+    assert "jdbc:postgresql://db:5432/inventory" in why and "host db, port 5432, database inventory" in why
+    assert p.writable_paths == ["/var/lib/values"]  # Path.of(Config.DATA_DIR)
+    assert p.health_path == "/healthz" and evidence(p, "health_path", "a health route")[:2] == (server, 34)
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+    df = render.render(p)["Dockerfile"]
+    assert "EXPOSE 8081" in df and '"Probe", "8081", "/healthz", "PORT"' in df
+    lint(df, tmp_path)
+
+
+VALUES_POM = POM.format(artifact="values", body="")
+
+
+def java_profile(tmp_path, sources: dict[str, str], extra: dict[str, str] | None = None):
+    files = {"pom.xml": VALUES_POM, **{f"src/main/java/org/acme/{name}": text for name, text in sources.items()},
+             **(extra or {})}
+    return build_profile(write_tree(tmp_path / "proj", files))
+
+
+def test_a_static_final_port_in_the_same_class(tmp_path):
+    p = java_profile(tmp_path, {"Main.java": """
+package org.acme;
+public class Main {
+    static final int PORT = 8082;
+    public static void main(String[] args) throws Exception {
+        com.sun.net.httpserver.HttpServer server =
+            com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(PORT), 0);
+        server.createContext("/", ex -> {});
+    }
+}
+"""})
+    assert p.ports == [8082] and p.port_env is None and p.health_path == "/"
+    assert evidence(p, "ports", "a port in the source")[:2] == ("src/main/java/org/acme/Main.java", 6)
+
+
+def test_a_constant_of_another_class(tmp_path):
+    p = java_profile(tmp_path, {
+        "Settings.java": "package org.acme;\nfinal class Settings {\n    static final int HTTP_PORT = 7001;\n}\n",
+        "Main.java": """package org.acme;
+public class Main {
+    public static void main(String[] args) throws Exception {
+        var server = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("0.0.0.0", Settings.HTTP_PORT), 0);
+    }
+}
+"""})
+    assert p.ports == [7001]
+
+
+def test_get_or_default_inside_parse_int(tmp_path):
+    p = java_profile(tmp_path, {"Main.java": """package org.acme;
+public class Main {
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        new java.net.ServerSocket(port);
+    }
+}
+"""})
+    assert p.ports == [8080] and p.port_env == "PORT" and p.env_var("PORT").default == "8080"
+
+
+def test_env_defaults_in_their_common_forms(tmp_path):
+    p = java_profile(tmp_path, {"Main.java": """package org.acme;
+import java.util.Objects;
+import java.util.Optional;
+public class Main {
+    static String env(String k, String d) { String v = System.getenv(k); return v == null ? d : v; }
+    static String setting(String name) { return env(name, "unset"); }
+    static final String HOST = "mysql";
+    @org.springframework.beans.factory.annotation.Value("${FEATURE_FLAG:off}") String flag;
+    public static void main(String[] args) {
+        String a = Optional.ofNullable(System.getenv("REGION")).orElse("eu");
+        String b = Objects.requireNonNullElse(System.getenv("QUEUE"), "jobs");
+        String c = System.getenv("MODE") != null ? System.getenv("MODE") : "blue";
+        String d = env("API_KEY", "");
+        String e = setting("COLOR");
+        String url = "jdbc:mysql://" + HOST + ":3306/" + env("DB_NAME", "shop");
+        String name = System.getenv(args[0]);  // not a literal name: nothing to record
+    }
+}
+"""})
+    defaults = {v.name: v.default for v in p.env}
+    assert defaults == {"REGION": "eu", "QUEUE": "jobs", "MODE": "blue", "API_KEY": None, "COLOR": "unset",
+                        "DB_NAME": "shop", "FEATURE_FLAG": "off"}
+    assert p.env_var("API_KEY").secret
+    assert [s.kind for s in p.services] == ["mysql"]
+    why = evidence(p, "services", "a JDBC URL")[2]
+    assert "jdbc:mysql://mysql:3306/${DB_NAME:shop}" in why and "host mysql" in why
+
+
+def test_spring_routes_with_a_class_prefix(tmp_path):
+    p = java_profile(tmp_path, {"Api.java": """package org.acme;
+@RestController
+@RequestMapping("/api")
+class Api {
+    @GetMapping("/items") String items() { return ""; }
+    @GetMapping(path = {"/health", "/ping"}) String health() { return "ok"; }
+}
+""", "Main.java": "package org.acme;\npublic class Main { public static void main(String[] a) {} }\n"},
+        {"src/main/resources/application.properties": "server.port = 8090\n"})
+    assert p.ports == [8090] and p.health_path == "/api/health"
+    assert evidence(p, "health_path", "a health route")[:2] == ("src/main/java/org/acme/Api.java", 6)
+
+
+def test_a_pom_with_a_dtd_is_refused(tmp_path):
+    pom = '<?xml version="1.0"?>\n<!DOCTYPE project [<!ENTITY x "y">]>\n<project><artifactId>&x;</artifactId></project>'
+    root = write_tree(tmp_path / "proj", {"pom.xml": pom, "src/Main.java": MAIN})
+    with pytest.raises(AnalysisError, match="declares a DTD or entities"):
+        build_profile(root)
+
+
+def test_huge_sources_are_read_in_linear_time(tmp_path):
+    """A 1 MB single-line source and 60,000 blank lines: analysed in one pass each (no timing here,
+    the per-test timeout catches a quadratic walk)."""
+    one_line = "package org.acme; public class Big { " + " ".join(
+        f'static final String S{i} = "{i:06d}";' for i in range(30_000)) + " }"
+    assert len(one_line) > 1_000_000 and "\n" not in one_line
+    blank = "package org.acme;\n" + "\n" * 60_000 + """public class Main {
+    public static void main(String[] args) { System.out.println(System.getenv().getOrDefault("LAST", "x")); }
+}
+"""
+    p = java_profile(tmp_path, {"Big.java": one_line, "Main.java": blank},
+                     {"src/main/resources/application.properties": "# settings\n" + "\n" * 60_000 + "app.v=${TAIL:t}\n"})
+    assert p.env_var("LAST").default == "x" and evidence(p, "env", "LAST")[1] == 60_003
+    assert evidence(p, "env", "TAIL")[1] == 60_002
+    assert p.entrypoint[-1] == "org.acme.Main"

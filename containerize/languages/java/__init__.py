@@ -21,7 +21,7 @@ from .kotlin import read_kotlin
 from .module import SETTINGS_FILES, Module, build_tool, read_modules
 from .plan import APP_JAR, WORKDIR, JavaPlan
 from .settings import config_files, read_settings
-from .source import JavaSource, read_source
+from .source import JavaSource, find_main_classes, read_source
 from .starter import DEFAULT_GRADLE, DEFAULT_JAVA, DEFAULT_MAVEN, DEFAULT_PORTS, JVM_FLAGS, STARTER, copy_jar_cmd
 
 __all__ = ["ANALYZER", "APP_JAR", "WORKDIR", "JavaPlan", "Module"]
@@ -54,7 +54,7 @@ def detect(tree: SourceTree) -> Detection | None:
         det.score = 100
         det.evidence.append(Evidence("the build makes a runnable jar (Spring Boot, shaded, main class)",
                                      manifest, None, 0.95))
-    elif tool == "maven" and JavaSource(tree, java_sources(tree)).main_classes():
+    elif tool == "maven" and find_main_classes(tree, java_sources(tree)):
         det.score = 95
     return det
 
@@ -67,7 +67,7 @@ def _pick_module(tree: SourceTree, mods: list[Module]) -> Module:
             return found[0]
     leaves = [m for m in mods if m.packaging != "pom"] or mods
     for mod in leaves:
-        if JavaSource(tree, java_sources(tree, mod.dir)).main_classes():
+        if find_main_classes(tree, java_sources(tree, mod.dir)):
             return mod
     return leaves[0]
 

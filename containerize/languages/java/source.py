@@ -36,10 +36,14 @@ _DECLS = """
 (method_declaration name: (identifier) @method) @decl
 """
 _CALLS = "(method_invocation) @call (ternary_expression) @ternary (object_creation_expression) @new"
-_ANNOTATIONS = "(annotation name: (identifier) @name arguments: (annotation_argument_list) @args) @annotation"
+_ANNOTATIONS = "(annotation name: (_) @name arguments: (annotation_argument_list) @args) @annotation"
 _MAIN = """
 (method_declaration (modifiers) @mods type: (void_type) name: (identifier) @name
   parameters: (formal_parameters) @params (#eq? @name "main")) @method
+"""
+_CLASS_NAMES = """
+(class_declaration name: (identifier) @class) (interface_declaration name: (identifier) @class)
+(enum_declaration name: (identifier) @class) (record_declaration name: (identifier) @class)
 """
 _PACKAGE = "(package_declaration [(scoped_identifier) (identifier)] @name)"
 _CLASSES = ("class_declaration", "interface_declaration", "enum_declaration", "record_declaration")
@@ -149,8 +153,8 @@ class JavaSource:
             elif "method" in match:
                 method = match["decl"][0]
                 self.methods.setdefault(syntax.text(match["method"][0]), []).append((_class_name(method), method))
-        for node in _walk_types(root, _CLASSES):
-            self.classes.add(syntax.text(node.child_by_field_name("name")))
+        for node in syntax.captures(G, _CLASS_NAMES, root).get("class", []):
+            self.classes.add(syntax.text(node))
         self.file_of[root.id] = rel
 
     # -- evaluation --------------------------------------------------------------------------
@@ -383,7 +387,8 @@ class JavaSource:
         cls = _enclosing(method, _CLASSES)
         mods = next((c for c in cls.named_children if c.type == "modifiers"), None) if cls is not None else None
         for child in mods.named_children if mods is not None else []:
-            if child.type == "annotation" and syntax.text(child.child_by_field_name("name")) == "RequestMapping":
+            if child.type == "annotation" and \
+                    syntax.text(child.child_by_field_name("name")).rsplit(".", 1)[-1] == "RequestMapping":
                 paths = _mapping_paths(child.child_by_field_name("arguments"))
                 if paths:
                     return string_value(paths[0])
@@ -411,8 +416,8 @@ class JavaSource:
         """(URL text, file, line) of JDBC URLs: a literal or a concatenation, names resolved."""
         found = []
         for rel, root in self.roots.items():
-            for node in _walk_types(root, ("string_literal",)):
-                if not string_value(node).startswith("jdbc:"):
+            for node in syntax.captures(G, "(string_literal) @s", root).get("s", []):
+                if not syntax.text(node).startswith('"jdbc:'):
                     continue
                 top = node
                 while top.parent is not None and top.parent.type in ("binary_expression", "parenthesized_expression"):
@@ -423,24 +428,38 @@ class JavaSource:
         return found
 
     def main_classes(self) -> list[tuple[str, str, int]]:
-        """(class name, file, line) of each ``public static void main(String[] args)``."""
-        found = []
-        for rel, root in self.roots.items():
-            pkg = syntax.captures(G, _PACKAGE, root).get("name", [])
-            prefix = syntax.text(pkg[0]) + "." if pkg else ""
-            for _, match in syntax.matches(G, _MAIN, root):
-                mods = {syntax.text(c) for c in match["mods"][0].children}
-                params = [p for p in match["params"][0].named_children if p.type in ("formal_parameter", "spread_parameter")]
-                if not {"public", "static"} <= mods or len(params) != 1 or "String" not in syntax.text(params[0]):
-                    continue
-                names = []
-                cls = _enclosing(match["method"][0], _CLASSES)
-                while cls is not None:
-                    names.insert(0, syntax.text(cls.child_by_field_name("name")))
-                    cls = _enclosing(cls, _CLASSES)
-                if names:
-                    found.append((prefix + "$".join(names), rel, syntax.line(match["name"][0])))
-        return found
+        return main_classes(self.roots)
+
+
+def main_classes(roots: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(class name, file, line) of each ``public static void main(String[] args)``."""
+    found = []
+    for rel, root in roots.items():
+        pkg = syntax.captures(G, _PACKAGE, root).get("name", [])
+        prefix = syntax.text(pkg[0]) + "." if pkg else ""
+        for _, match in syntax.matches(G, _MAIN, root):
+            mods = {syntax.text(c) for c in match["mods"][0].children}
+            params = [p for p in match["params"][0].named_children if p.type in ("formal_parameter", "spread_parameter")]
+            if not {"public", "static"} <= mods or len(params) != 1 or "String" not in syntax.text(params[0]):
+                continue
+            names = []
+            cls = _enclosing(match["method"][0], _CLASSES)
+            while cls is not None:
+                names.insert(0, syntax.text(cls.child_by_field_name("name")))
+                cls = _enclosing(cls, _CLASSES)
+            if names:
+                found.append((prefix + "$".join(names), rel, syntax.line(match["name"][0])))
+    return found
+
+
+def find_main_classes(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
+    """(class name, file, line) of the main methods in ``files`` (parse trees only, no index)."""
+    roots = {}
+    for rel in files:
+        parsed = tree.parse(rel, G) if rel.endswith(".java") else None
+        if parsed is not None:
+            roots[rel] = parsed.root_node
+    return main_classes(roots)
 
 
 # -- tree helpers ----------------------------------------------------------------------------
@@ -456,19 +475,6 @@ def _class_name(node) -> str | None:
     return syntax.text(cls.child_by_field_name("name")) if cls is not None else None
 
 
-def _walk_types(root, types: tuple[str, ...]):
-    cursor = root.walk()
-    while True:
-        node = cursor.node
-        if node.type in types:
-            yield node
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return
-
-
 def _args(node) -> list:
     args = node.child_by_field_name("arguments")
     return [a for a in args.named_children if a.type not in ("comment", "line_comment", "block_comment")] \
@@ -479,7 +485,7 @@ def _single_return(method):
     body = method.child_by_field_name("body")
     if body is None:
         return None
-    returns = [r for r in _walk_types(body, ("return_statement",))
+    returns = [r for r in syntax.captures(G, "(return_statement) @r", body).get("r", [])
                if _enclosing(r, _METHODS + ("lambda_expression",) + _CLASSES) == method]
     if len(returns) != 1 or not returns[0].named_children:
         return None
@@ -488,7 +494,7 @@ def _single_return(method):
 
 def _annotations(root):
     for _, match in syntax.matches(G, _ANNOTATIONS, root):
-        yield match["annotation"][0], syntax.text(match["name"][0]), match["args"][0]
+        yield match["annotation"][0], syntax.text(match["name"][0]).rsplit(".", 1)[-1], match["args"][0]
 
 
 def _strings(args) -> list:
