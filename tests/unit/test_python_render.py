@@ -125,3 +125,46 @@ def test_python_plan_is_typed():
     assert isinstance(plan, PythonPlan)
     assert plan.install == "imports" and plan.generated_requirements == ["flask", "pyyaml"]
     assert plan.requirements == ["requirements.txt"] and plan.workdir == "/app" and plan.shell
+
+
+def test_setup_py_and_setup_cfg_requirements_are_read_from_their_trees(tmp_path):
+    root = write_tree(tmp_path, {
+        "setup.py": """
+            from setuptools import setup
+
+            REQUIRES = [
+                "requests>=2",
+                "Click[extra]~=8.1",
+            ]
+            setup(name="x", install_requires=REQUIRES)
+        """,
+        "setup.cfg": "[options]\ninstall_requires =\n    PyYAML>=6\n    rich ; python_version > '3.8'\n",
+        "x/__init__.py": "",
+        "x/__main__.py": "print('x')\n",
+    })
+    profile = build_profile(root)
+    assert profile.dependencies == ["requests", "click", "pyyaml", "rich"]
+    where = [(e.file, e.line) for e in profile.evidence["dependencies"]]
+    assert where == [("setup.py", 4), ("setup.py", 5), ("setup.cfg", 3), ("setup.cfg", 4)]
+    assert profile.entrypoint == ["python", "-m", "x"]
+
+
+def test_requirement_lines_with_hashes_markers_and_urls(tmp_path):
+    root = write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.3 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\n"
+                            "tool @ https://example.com/tool-1.0-py3-none-any.whl\n"
+                            "requests[socks]>=2 ; python_version >= '3.8'  # proxies\n"
+                            "--index-url https://pypi.org/simple\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    profile = build_profile(root)
+    assert profile.dependencies == ["flask", "tool", "requests"]
+    assert [e.line for e in profile.evidence["dependencies"]] == [1, 4, 5]
+
+
+def test_imports_of_a_file_that_does_not_parse_come_from_its_tokens(tmp_path):
+    root = write_tree(tmp_path, {"fetch.py": "import os, requests as r\nprint 'old syntax'\nr.get('x')\n"})
+    profile = build_profile(root)
+    assert profile.dependencies == ["requests"]
+    note = profile.evidence["dependencies"][0]
+    assert note.line == 1 and "tokens" in note.why

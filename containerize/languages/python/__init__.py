@@ -46,13 +46,16 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     deps = list(found.deps)
     if found.install == "imports":
-        deps = [(manifests.normalize(dist), rel, line) for dist, rel, line in imports.imported_packages(tree, files)]
+        found_imports = imports.imported_packages_with_origin(tree, files)
+        deps = [(manifests.normalize(dist), rel, line) for dist, rel, line, _t in found_imports]
         found.requirements = ["requirements.txt"] if deps else []
         if not deps:
             found.install = "none"
             profile.note("dependencies", "the standard library only: nothing to install", confidence=0.9)
-        for name, rel, line in deps:
-            profile.note("dependencies", f"imported as a third-party module ({name})", rel, line, 0.7)
+        for (name, rel, line), (*_, from_tokens) in zip(deps, found_imports):
+            profile.note("dependencies", f"imported as a third-party module ({name})"
+                         + (", read from tokens: the file doesn't parse" if from_tokens else ""), rel, line,
+                         0.6 if from_tokens else 0.7)
     else:
         for name, rel, line in deps:
             profile.note("dependencies", f"{name} is declared", rel, line, 1.0)

@@ -1,12 +1,17 @@
 """Python dependency manifests: which tool installs the app, with what, on which Python."""
 from __future__ import annotations
 
+import ast
+import configparser
 import re
 import sys
 from dataclasses import dataclass, field
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from ...profile import Profile
 from ...scan import SourceTree
+from . import imports
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -16,8 +21,7 @@ else:  # pragma: no cover
 DEFAULT_PYTHON = "3.12"
 KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?")
-_REQ_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*($|[<>=!~;@(\\])")
+_OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[= ]\S+)?")  # per-requirement options: --hash=sha256:..., --config-settings
 
 
 class ManifestError(ValueError):
@@ -29,8 +33,12 @@ def normalize(name: str) -> str:
 
 
 def requirement_name(spec: str) -> str | None:
-    m = _REQ_NAME.match(spec)
-    return normalize(m.group(1)) if m else None
+    """The normalized distribution name of a PEP 508 requirement (``Flask[async]>=3; python_version>'3.8'``
+    -> ``flask``), or None when it is not one."""
+    try:
+        return normalize(Requirement(spec.strip()).name)
+    except InvalidRequirement:
+        return None
 
 
 @dataclass
@@ -83,9 +91,16 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None)
         raise ManifestError(f"{rel}: not a UTF-8 text file")
     deps = []
     base = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+    pending, start = "", 0
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split(" #", 1)[0].strip()
-        if not line or line.startswith("#"):
+        if line.startswith("#"):
+            line = ""
+        if line.endswith("\\"):  # continued on the next line (hashes, long markers)
+            pending, start = pending + line[:-1] + " ", start or number
+            continue
+        line, number, pending, start = (pending + line).strip(), start or number, "", 0
+        if not line:
             continue
         if line.startswith(("-r ", "--requirement ", "-c ", "--constraint ")):
             inner = base + line.split(None, 1)[1].strip()
@@ -93,11 +108,11 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None)
                 deps += parse_requirements(tree, inner, seen)
             continue
         if line.startswith("-"):
-            continue  # options: --index-url, -e ., --hash continuation, ...
-        if "://" in line or line.startswith((".", "/")):
-            continue  # a URL or a local path
-        name = requirement_name(line)
-        if not name or not _REQ_LINE.match(line):
+            continue  # options: --index-url, -e ., ...
+        if line.startswith((".", "/")) or re.match(r"[a-z][\w+.-]*://", line):
+            continue  # a local path or a URL with no name
+        name = requirement_name(_OPTION.sub("", " " + line))
+        if not name:
             raise ManifestError(f"{rel}:{number}: not a requirement: {raw.strip()!r}")
         deps.append((name, rel, number))
     return deps
@@ -248,15 +263,35 @@ def _pipfile_packages(tree: SourceTree) -> list[tuple[str, str, int | None]]:
 
 
 def _setup_requires(tree: SourceTree) -> list[tuple[str, str, int | None]]:
-    deps = []
-    for rel in ("setup.py", "setup.cfg"):
-        text = tree.read(rel) or ""
-        block = re.search(r"install_requires\s*=\s*\[(.*?)\]", text, re.S)
-        items = re.findall(r"['\"]([^'\"]+)['\"]", block.group(1)) if block else []
-        if rel == "setup.cfg":
-            cfg = re.search(r"install_requires\s*=\s*\n((?:[ \t]+\S.*\n?)+)", text)
-            items += cfg.group(1).split() if cfg else []
-        for spec in items:
-            if name := requirement_name(spec):
-                deps.append((name, rel, _line_of(tree, rel, spec)))
+    """install_requires from setup.py's setup(...) call (its ast) and setup.cfg's [options]."""
+    deps: list[tuple[str, str, int | None]] = []
+    module = imports.parsed(tree, "setup.py") if tree.exists("setup.py") else None
+    if module is not None:
+        lists = {t.id: n.value for n in module.body if isinstance(n, ast.Assign)
+                 for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(module):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if func != "setup":
+                continue
+            for kw in node.keywords:
+                if kw.arg != "install_requires":
+                    continue
+                value = lists.get(kw.value.id) if isinstance(kw.value, ast.Name) else kw.value
+                for item in value.elts if isinstance(value, (ast.List, ast.Tuple)) else []:
+                    if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                        if name := requirement_name(item.value):
+                            deps.append((name, "setup.py", item.lineno))
+    if tree.exists("setup.cfg"):
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(tree.read("setup.cfg") or "")
+            specs = parser.get("options", "install_requires", fallback="")
+        except configparser.Error as exc:
+            raise ManifestError(f"setup.cfg: not a valid config file ({exc.__class__.__name__})") from None
+        for spec in specs.splitlines():
+            spec = spec.split("#", 1)[0].strip()
+            if spec and (name := requirement_name(spec)):
+                deps.append((name, "setup.cfg", _line_of(tree, "setup.cfg", spec)))
     return deps
