@@ -101,3 +101,22 @@ def test_compose_files_are_valid(docker, tmp_path):
     for fixture in ("python-flask", "python-postgres", "python-batch", "python-django"):
         project, _ = generate(tmp_path, fixture)
         Compose(project)("config", "--quiet")
+
+
+def test_top_level_script_prints_its_anagram_groups(docker, tmp_path):
+    project, profile = generate(tmp_path, "python-script")
+    assert profile["entrypoint"] == ["python", "src/anagrams.py"]
+    assert profile["ports"] == [] and profile["read_paths"] == ["/data/words.txt"]
+    dockerfile = (project / "Dockerfile").read_text()
+    assert 'CMD ["python", "src/anagrams.py"]' in dockerfile and "EXPOSE" not in dockerfile
+    assert "./data/words.txt:/data/words.txt:ro" in (project / "compose.yaml").read_text()
+    with compose_project(project) as compose:
+        compose("build")
+        done = compose("run", "--rm", "app")
+        assert done.stdout.strip().splitlines()[-4:] == ["earth hater heart", "enlist listen silent tinsel",
+                                                         "night thing", "notes onset stone tones"]
+        user = compose("run", "--rm", "--entrypoint", "id", "app", "-u").stdout.strip()
+        assert user != "0"
+        write = compose("run", "--rm", "--user", "0", "--entrypoint", "sh", "app", "-c",
+                        "echo x >> /data/words.txt", check=False)
+        assert "Read-only file system" in write.stderr + write.stdout
