@@ -219,7 +219,7 @@ def test_a_new_static_site(tmp_path):
     assert "## Before the first build\n\n- Write `index.html` (and the rest of the site)" in files["README.Docker.md"]
     write_tree(Path(profile.root), {**files, "index.html": "<h1>hi</h1>\n"})
     found = build_profile(profile.root, [], saved=False)
-    assert (found.language, found.ports, found.build["site_dir"]) == ("static", [8080], ".")
+    assert (found.language, found.ports, found.build.site_dir) == ("static", [8080], ".")
     assert scaffold.render_new(found)["Dockerfile"] == dockerfile
 
 

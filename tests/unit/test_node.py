@@ -347,3 +347,208 @@ def test_next_without_a_build_script_is_an_error(tmp_path):
     write_tree(tmp_path, {"package.json": {"name": "x", "dependencies": {"next": "15"}}})
     with pytest.raises(AnalysisError, match="build script"):
         build_profile(tmp_path)
+
+
+# -- values through names (parse trees) -------------------------------------------------------------
+
+def evidence(p, key: str) -> set[tuple[str | None, int | None]]:
+    return {(e.file, e.line) for e in p.evidence.get(key, [])}
+
+
+def why_at(p, key: str, file: str, line: int) -> str:
+    return next(e.why for e in p.evidence[key] if (e.file, e.line) == (file, line))
+
+
+def test_values_fixture_constant_port_through_a_name():
+    p = build_profile(FIXTURES / "node-values")
+    assert p.ports == [8080, 9464] and p.port_env == "PORT"
+    # metrics.listen(METRICS_PORT): the literal 9464 is in src/config.js:4
+    assert "listen(METRICS_PORT) at src/server.js:46, which is 9464" == why_at(p, "ports", "src/config.js", 4)
+
+
+def test_values_fixture_default_from_an_imported_constant():
+    p = build_profile(FIXTURES / "node-values")
+    # const PORT = Number(process.env.PORT ?? DEFAULT_PORT), DEFAULT_PORT imported from ./config.js
+    assert p.env_var("PORT").default == "8080"
+    assert why_at(p, "env", "src/server.js", 7) == "PORT: read with the default '8080' (written at src/config.js:3)"
+    assert ("src/config.js", 3) in evidence(p, "ports")
+    assert ("src/server.js", 7) in evidence(p, "port_env")
+
+
+def test_values_fixture_or_default_and_wrapper_reads():
+    p = build_profile(FIXTURES / "node-values")
+    assert p.env_var("GREETING").default == "hello from node-values"  # process.env.GREETING || '...'
+    assert ("src/server.js", 8) in evidence(p, "env")
+    # env('API_URL', 'http://...') where env(name, fallback) returns process.env[name] ?? fallback (src/env.js)
+    assert p.env_var("API_URL").default == "http://api.internal:9000"
+    assert why_at(p, "env", "src/server.js", 9) == "API_URL: read with the default 'http://api.internal:9000'"
+    assert p.env_var("LOG_LEVEL").default == "info" and ("src/server.js", 10) in evidence(p, "env")
+    token = p.env_var("NOTES_TOKEN")
+    assert token.secret and token.default is None and ("src/server.js", 11) in evidence(p, "env")
+    assert [v.name for v in p.env] == ["PORT", "GREETING", "API_URL", "LOG_LEVEL", "NOTES_TOKEN"]
+
+
+def test_values_fixture_health_route_and_folder_through_imported_constants():
+    p = build_profile(FIXTURES / "node-values")
+    assert p.health_path == "/healthz" and ("src/server.js", 19) in evidence(p, "health_path")  # HEALTH_PATH
+    assert p.writable_paths == ["/app/var/data"]  # path.join(process.cwd(), 'var', 'data')
+    assert why_at(p, "writable_paths", "src/server.js", 13) == "creates the folder var/data"
+    text = render.render(p)["Dockerfile"]
+    assert "EXPOSE 8080 9464" in text and "PORT=8080" in text and "/healthz" in text
+
+
+APP_TS = """import express from 'express';
+import { settings } from './settings';
+const app = express();
+app.get(settings.health, (req, res) => res.send('ok'));
+app.listen(settings.port, '0.0.0.0');
+"""
+
+
+@pytest.mark.parametrize("files, port, port_env, default", [
+    ({"src/server.ts": "const PORT: number = 8080;\nexpress().listen(PORT);\n"}, 8080, None, None),
+    ({"src/server.ts": "const port = process.env.PORT || 3000;\nexpress().listen(port);\n"}, 3000, "PORT", "3000"),
+    ({"src/server.ts": "const { PORT = 4100 } = process.env;\nexpress().listen(PORT);\n"}, 4100, "PORT", "4100"),
+    ({"src/server.ts": "const base = 8000;\nexpress().listen(+(process.env.APP_PORT ?? base + 1));\n"},
+     8001, "APP_PORT", "8001"),
+    ({"src/server.ts": APP_TS, "src/settings.ts": "export const settings = {\n  port: Number(process.env.PORT) || 7001,"
+                                                  "\n  health: `/${'health'}z`,\n};\n"}, 7001, "PORT", "7001"),
+    ({"server.js": "const { PORT } = require('./config');\nrequire('http').createServer().listen(PORT);\n",
+      "config.js": "module.exports = { PORT: 5055 };\n"}, 5055, None, None),
+    ({"server.js": "const cfg = require('./lib/cfg');\nrequire('http').createServer().listen(cfg.port);\n",
+      "lib/cfg/index.js": "exports.port = parseInt(process.env.HTTP_PORT, 10) || 6060;\n"}, 6060, "HTTP_PORT", "6060"),
+    ({"main.mts": "import { PORT } from './c.js';\nserver.listen({ port: PORT, host: '0.0.0.0' });\n",
+      "c.mts": "const P = 9100;\nexport { P as PORT };\n"}, 9100, None, None),
+])
+def test_ports_through_names(tmp_path, files, port, port_env, default):
+    main = next(iter(files))
+    write_tree(tmp_path, {"package.json": {"name": "x", "main": main, "dependencies": {"express": "^5"}}, **files})
+    p = build_profile(tmp_path)
+    assert p.ports == [port] and p.port_env == port_env
+    if port_env:
+        assert p.env_var(port_env).default == default
+
+
+def test_route_and_port_from_an_object_in_another_module(tmp_path):
+    write_tree(tmp_path, {"package.json": {"name": "x", "main": "dist/server.js", "scripts": {"build": "tsc"},
+                                           "dependencies": {"express": "^5"}},
+                          "src/server.ts": APP_TS,
+                          "src/settings.ts": "export const settings = { port: 7001, health: '/' + 'ready' };\n"})
+    p = build_profile(tmp_path)
+    assert p.ports == [7001] and p.health_path == "/ready"
+    assert ("src/settings.ts", 1) in evidence(p, "ports") and ("src/server.ts", 4) in evidence(p, "health_path")
+
+
+@pytest.mark.parametrize("helper, calls", [
+    ("export const env = (key: string, fallback = 'dev') => process.env[key] || fallback;\n",
+     "const a = env('API_URL', 'http://x');\nconst b = env('MODE');\n"),
+    ("function env(name, fallback) {\n  const value = process.env[name];\n  return value;\n}\nmodule.exports = { env };\n",
+     "const a = env('API_URL', 'http://x');\nconst b = env('MODE');\n"),
+])
+def test_env_wrappers(tmp_path, helper, calls):
+    importer = "import { env } from './env';\n" if helper.startswith("export") else "const { env } = require('./env');\n"
+    suffix = ".ts" if helper.startswith("export") else ".js"
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER,
+                          f"env{suffix}": helper, f"app{suffix}": importer + calls})
+    p = build_profile(tmp_path)
+    api, mode = p.env_var("API_URL"), p.env_var("MODE")
+    assert api is not None and mode is not None
+    if helper.startswith("export"):  # the fallback is passed, or the parameter's default
+        assert (api.default, mode.default) == ("http://x", "dev")
+    else:  # this wrapper has no fallback
+        assert (api.default, mode.default) == (None, None)
+    assert (f"app{suffix}", 2) in evidence(p, "env") and (f"app{suffix}", 3) in evidence(p, "env")
+    assert p.env_var("key") is None and p.env_var("name") is None  # the wrapper's own parameter is no env var
+
+
+def test_env_reads_and_defaults(tmp_path):
+    code = ("const a = process.env['DB_HOST'] ?? 'db';\n"
+            "const b = process.env.CACHE_TTL || 60;\n"
+            "const c = process.env.PRIMARY_URL ?? process.env.FALLBACK_URL ?? 'http://localhost:1';\n"
+            "const { LOG_LEVEL: level = 'warn', REGION } = process.env;\n"
+            "const d = `${process.env.PREFIX || 'app'}-x`;\n"
+            "const e = process.env.NODE_ENV;\n")
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER + code})
+    p = build_profile(tmp_path)
+    defaults = {v.name: v.default for v in p.env}
+    assert defaults == {"PORT": "3000", "DB_HOST": "db", "CACHE_TTL": "60", "PRIMARY_URL": "http://localhost:1",
+                        "FALLBACK_URL": "http://localhost:1", "LOG_LEVEL": "warn", "REGION": None, "PREFIX": "app"}
+
+
+def test_nestjs_controller_routes_and_port(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"build": "nest build", "start": "nest start"},
+                         "dependencies": {"@nestjs/core": "^10", "@nestjs/common": "^10"}},
+        "src/main.ts": "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n"
+                       "  await app.listen(process.env.PORT ?? 3000);\n}\nbootstrap();\n",
+        "src/health.controller.ts": "@Controller('health')\nexport class HealthController {\n  @Get()\n"
+                                    "  check() { return 'ok'; }\n}\n",
+        "src/app.controller.ts": "@Controller()\nexport class AppController {\n  @Get('hello')\n  hi() {}\n}\n"})
+    p = build_profile(tmp_path)
+    assert p.framework == "nestjs" and p.entrypoint == ["node", "dist/main.js"]
+    assert p.ports == [3000] and p.port_env == "PORT" and p.health_path == "/health"
+    assert ("src/health.controller.ts", 3) in evidence(p, "health_path")
+
+
+def test_hand_written_router_routes(tmp_path):
+    write_tree(tmp_path, {"package.json": {"name": "x", "main": "app.js"},
+                          "app.js": "const http = require('http');\nhttp.createServer((req, res) => {\n"
+                                    "  switch (req.url) {\n    case '/': return res.end('hi');\n"
+                                    "    case '/livez': return res.end('ok');\n  }\n}).listen(8081);\n"})
+    p = build_profile(tmp_path)
+    assert p.ports == [8081] and p.health_path == "/livez" and ("app.js", 5) in evidence(p, "health_path")
+
+
+def test_localhost_listen_is_a_warning(tmp_path):
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": "const HOST = 'localhost';\n"
+                                                              "require('express')().listen(3000, HOST);\n"})
+    assert any("server.js:2: the server listens on localhost" in w for w in build_profile(tmp_path).warnings)
+
+
+def test_written_paths_through_names(tmp_path):
+    code = ("const path = require('path');\nconst fs = require('fs');\n"
+            "const LOGS = path.join(__dirname, 'logs');\nfs.mkdirSync(LOGS, { recursive: true });\n"
+            "fs.writeFileSync(path.resolve('cache', 'state.json'), '{}');\n"
+            "const db = new Database(`${'data'}/app.db`);\n"
+            "fs.mkdirSync('/tmp/scratch');\nfs.writeFileSync(`${name}.txt`, '');\n"
+            "fs.mkdirSync('bad dir; rm -rf /');\n")
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER + code})
+    p = build_profile(tmp_path)
+    assert p.writable_paths == ["/app/cache", "/app/data", "/app/logs"]
+    assert ("server.js", 7) in evidence(p, "writable_paths")
+
+
+def test_next_standalone_and_vite_out_dir_read_from_config_trees(tmp_path):
+    write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start"},
+                                           "dependencies": {"next": "15.0.0"}},
+                          "next.config.ts": "const mode = 'standalone';\n// output: 'export'\n"
+                                            "const config = { output: mode };\nexport default config;\n"})
+    assert build_profile(tmp_path).build.kind == "next-standalone"
+    spa = tmp_path / "spa"
+    write_tree(spa, {"package.json": {"name": "x", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "^7"}},
+                     "vite.config.ts": "const OUT = 'www';\nexport default { build: { outDir: `./${OUT}/` } };\n",
+                     "src/App.vue": "<template><p/></template>\n<script setup lang=\"ts\">\n"
+                                    "const url: string = import.meta.env.VITE_API_URL;\n</script>\n"})
+    p = build_profile(spa)
+    assert p.build.out_dir == "www" and any("VITE_API_URL" in w for w in p.warnings)
+
+
+def test_start_script_pipes_and_sequences(tmp_path):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "npm run migrate; node server.js | pino-pretty"}),
+                          "server.js": SERVER})
+    assert build_profile(tmp_path).entrypoint == ["node", "server.js"]
+
+
+@pytest.mark.parametrize("shape", ["one long line", "many blank lines"])
+def test_large_files_still_give_their_facts(tmp_path, shape):
+    facts = "const PORT = process.env.PORT || 4321; require('express')().get('/healthz', f).listen(PORT);"
+    if shape == "one long line":  # a minified bundle: about 1 MB on one line (read up to 512 KiB)
+        code = facts + " const pad = [" + ",".join(["1"] * 500_000) + "];\n"
+        line = 1
+    else:
+        code = "// settings\n" + "\n" * 60_000 + facts + "\n"
+        line = 60_002
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": code})
+    p = build_profile(tmp_path)
+    assert p.ports == [4321] and p.port_env == "PORT" and p.health_path == "/healthz"
+    assert ("server.js", line) in evidence(p, "env") and ("server.js", line) in evidence(p, "health_path")

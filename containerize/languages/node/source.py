@@ -16,7 +16,7 @@ from ...envvars import PORT_NAMES, is_port_name, is_secret
 from ...profile import Profile
 from ...scan import SourceTree
 from ..common import choose_health_path
-from .values import SOURCE_SUFFIXES, Dir, Env, Module, Obj, Program, Value, grammar_of, is_env_name
+from .values import SOURCE_SUFFIXES, Dir, Env, Module, Obj, Program, Value, grammar_of, is_env_name, register
 
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",
              "static/", "dist/", "build/", "out/", "coverage/")
@@ -64,13 +64,19 @@ CALLS_NAMED = """
 (new_expression constructor: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
   arguments: (arguments . (_) @arg) (#eq? @fn "Database")) @call
 """
-PAIRS = """
-(pair key: [(property_identifier) (string)] @key value: (_) @value) @pair
-"""
 BUNDLE_ENV = """
 (member_expression object: (member_expression object: (meta_property) property: (property_identifier) @env)
   property: (property_identifier) @name (#eq? @env "env")) @read
 """
+
+PAIR_KEYS = ("port", "dest", "destination", "filename", "storage", "output", "outDir")
+PAIRS = """
+(pair key: (property_identifier) @key value: (_) @value
+  (#any-of? @key "port" "dest" "destination" "filename" "storage" "output" "outDir")) @pair
+(pair key: (string (string_fragment) @key) value: (_) @value
+  (#any-of? @key "port" "dest" "destination" "filename" "storage" "output" "outDir")) @pair
+"""
+register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, PAIRS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -138,8 +144,7 @@ def env_reads(tree: SourceTree, files: list[str]) -> list[Env]:
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
     for env in env_reads(tree, files):
         rel, line = env.loc or (None, None)
-        default = _text(env.default)
-        _record(profile, env.name, default, rel, line)
+        _record(profile, env.name, _text(env.default), rel, line, _from(env))
 
 
 def _text(value: Any) -> str | None:
@@ -152,12 +157,13 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _record(profile: Profile, name: str, default: str | None, rel: str | None, line: int | None) -> None:
+def _record(profile: Profile, name: str, default: str | None, rel: str | None, line: int | None,
+            origin: str = "") -> None:
     if name in SYSTEM_ENV or name.startswith("npm_"):
         return
     secret = is_secret(name, default)
     profile.add_env(name, None if secret else default, secret)
-    why = "read" + (f" with the default {default!r}" if default is not None and not secret else "")
+    why = "read" + (f" with the default {default!r}{origin}" if default is not None and not secret else "")
     profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line)
 
 
@@ -214,7 +220,7 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
             continue
         env = reads.get(var.name)
         rel, line = (env.loc if env and env.loc else (None, None))
-        profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.95)
+        profile.add_port(int(var.default), f"{var.name} defaults to {var.default}" + _from(env), rel, line, 0.95)
         if not profile.port_env:
             profile.port_env = var.name
             profile.note("port_env", f"the app reads its port from {var.name}", rel, line, 0.95)
@@ -271,6 +277,13 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                     return
 
 
+def _from(env: Env | None) -> str:
+    """Where a default written away from the read is: ``(src/config.js:3)``."""
+    if env is None or env.default_loc is None or env.loc is None or env.default_loc == env.loc:
+        return ""
+    return f" (written at {env.default_loc[0]}:{env.default_loc[1]})"
+
+
 def _is_local(value: Value | None, prog: Program) -> bool:
     if value is None:
         return False
@@ -285,10 +298,6 @@ def _short(text: str) -> str:
 
 
 def _key(node) -> str:
-    if node.type == "string":
-        from .values import _string
-
-        return _string(node) or ""
     return syntax.text(node)
 
 

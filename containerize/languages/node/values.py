@@ -113,7 +113,35 @@ ENV_OBJECT = """
   (#eq? @obj "process") (#eq? @env "env")) @envobj
 """
 CALLS = "(call_expression function: (identifier) @callee arguments: (arguments) @args) @call"
-FUNCTIONS = "[(function_declaration) (function_expression) (arrow_function) (generator_function_declaration)] @fn"
+FUNCTIONS = "[(function_declaration) (generator_function_declaration)] @fn"
+
+# Queries that run together in one pass over each module's tree (a query pass costs about as much as
+# the parse on a large file: one pass, not one per fact).
+_REGISTERED: list[str] = []
+
+
+def register(*queries: str) -> None:
+    for q in queries:
+        if q not in _REGISTERED:
+            _REGISTERED.append(q)
+
+
+def _run_registered(grammar: str, root: "tree_sitter.Node") -> dict[str, list[dict[str, list]]]:
+    starts: list[tuple[int, str]] = []
+    count = 0
+    for q in _REGISTERED:
+        starts.append((count, q))
+        count += syntax.query(grammar, q).pattern_count
+    found: dict[str, list[dict[str, list]]] = {q: [] for q in _REGISTERED}
+    for index, captures in syntax.matches(grammar, "\n".join(_REGISTERED), root):
+        owner = next(q for start, q in reversed(starts) if start <= index)
+        found[owner].append(captures)
+    for matches in found.values():
+        matches.sort(key=lambda m: min(n.start_byte for nodes in m.values() for n in nodes))
+    return found
+
+
+register(DECLARATORS, IMPORTS, EXPORT_ASSIGN, ENV_READS, ENV_OBJECT, FUNCTIONS)
 
 
 def _string(node: "tree_sitter.Node") -> str | None:
@@ -161,6 +189,7 @@ class Module:
         self.bindings: dict[str, Any] = {}  # name -> value node | ("import", spec, name) | Env | ("require", spec)
         self.exports: dict[str, Any] = {}  # exported name -> value node (or "default" -> node)
         self.wrappers: dict[str, Wrapper] = {}
+        self._found: dict[str, list[dict[str, list]]] | None = None
         self._index()
 
     def __hash__(self) -> int:
@@ -172,11 +201,23 @@ class Module:
     def loc(self, node: "tree_sitter.Node") -> Loc:
         return (self.rel, syntax.line(node))
 
-    def captures(self, query: str, node: "tree_sitter.Node | None" = None) -> dict[str, list]:
-        return syntax.captures(self.grammar, query, node or self.root)
+    def captures(self, query: str) -> dict[str, list]:
+        """Capture name -> nodes in document order, for one registered query over the module."""
+        found: dict[str, dict[int, Any]] = {}
+        for m in self.matches(query):
+            for name, nodes in m.items():
+                for node in nodes:
+                    found.setdefault(name, {})[node.id] = node
+        return {name: sorted(nodes.values(), key=lambda n: n.start_byte) for name, nodes in found.items()}
 
-    def matches(self, query: str, node: "tree_sitter.Node | None" = None) -> list[dict[str, list]]:
-        return [m for _, m in syntax.matches(self.grammar, query, node or self.root)]
+    def matches(self, query: str) -> list[dict[str, list]]:
+        """The matches of one query over the module. Registered queries run together, in one pass over
+        the tree, the first time any of them is asked for."""
+        if query not in _REGISTERED:
+            return [m for _, m in syntax.matches(self.grammar, query, self.root)]
+        if self._found is None or query not in self._found:
+            self._found = _run_registered(self.grammar, self.root)
+        return self._found.get(query, [])
 
     def _bind(self, name: str, what: Any, top: bool) -> None:
         if top or name not in self.bindings:
@@ -703,7 +744,7 @@ class Program:
                 literal = value is not None and _is_literal(value.value)
                 reads.append((part.start_byte, Env(key, value.value if literal else None, module.loc(part),
                                                    value.loc if literal else None)))
-        if any(module.wrapper(n) for n in _called_names(module)):
+        if any(module.wrapper(n) for n in _wrapper_candidates(module)):
             for m in module.matches(CALLS):
                 env = self.wrapper_call(module, m["call"][0])
                 if env is not None:
@@ -719,6 +760,10 @@ class Program:
                 return None
             if parent.type in TRANSPARENT or parent.type == "arguments" and _is_cast(parent.parent):
                 node = parent if parent.type != "arguments" else parent.parent
+                continue
+            if parent.type == "binary_expression" and parent.child_by_field_name("right") == node \
+                    and syntax.text(parent.child_by_field_name("operator")) in ("||", "??"):
+                node = parent  # A ?? X ?? 'a': X falls back to what the whole A ?? X falls back to
                 continue
             if parent.type == "binary_expression" and parent.child_by_field_name("left") == node \
                     and syntax.text(parent.child_by_field_name("operator")) in ("||", "??"):
@@ -740,8 +785,10 @@ def _is_cast(call: "tree_sitter.Node | None") -> bool:
     return fn is not None and syntax.text(fn) in ("Number", "parseInt", "parseFloat", "String", "Number.parseInt")
 
 
-def _called_names(module: Module) -> set[str]:
-    return {syntax.text(n) for n in module.captures(CALLS).get("callee", [])}
+def _wrapper_candidates(module: Module) -> list[str]:
+    """Names that may be env wrappers: the module's own, and what it imports."""
+    return list(module.wrappers) + [name for name, bound in module.bindings.items()
+                                    if isinstance(bound, tuple) and bound[0] in ("import", "member")]
 
 
 def _enclosing_function(node: "tree_sitter.Node") -> "tree_sitter.Node | None":
