@@ -197,3 +197,132 @@ def test_gemfile_without_lock_copies_only_the_gemfile(tmp_path):
     assert "COPY Gemfile ./" in dockerfile and "BUNDLER_VERSION" not in dockerfile
     assert "BUNDLE_DEPLOYMENT" not in dockerfile  # deployment mode needs a lockfile
     lint(dockerfile, tmp_path)
+
+
+# -- values behind names, wrappers, tree-sitter facts ---------------------------------------
+def _evidence(p, key):
+    return [(e.file, e.line) for e in p.evidence.get(key, [])]
+
+
+def test_values_fixture_resolves_constants_and_wrappers():
+    p = profile_of("ruby-values")
+    assert p.entrypoint == ["ruby", "server.rb"] and _evidence(p, "entrypoint") == [("server.rb", 54)]
+    # PORT = 4567 ... TCPServer.new("0.0.0.0", PORT)
+    assert p.ports == [4567] and p.port_env is None and _evidence(p, "ports") == [("server.rb", 54)]
+    env = {e.name: e for e in p.env}
+    # env(name, default) = ENV.fetch(name, default) and ENV[name] || fallback, defined in lib/settings.rb
+    assert env["GREETING"].default == "hello" and env["MOTTO"].default == "small is fine"
+    assert env["API_TOKEN"].secret and set(env) == {"GREETING", "MOTTO", "API_TOKEN"}
+    assert _evidence(p, "env") == [("server.rb", 14), ("server.rb", 15), ("server.rb", 16)]
+    # DATA_DIR = File.join("/data", "ruby-values"); File.open(VISITS, "a") and FileUtils.mkdir_p(DATA_DIR)
+    assert p.writable_paths == ["/data/ruby-values"] and _evidence(p, "writable_paths") == [("server.rb", 35)]
+    assert p.health_path == "/healthz" and _evidence(p, "health_path") == [("server.rb", 37)]
+    assert not p.build.gems and p.build.env_name == "RACK_ENV"
+
+
+def test_env_reads_in_every_form(tmp_path):
+    root = write_tree(tmp_path, {
+        "main.rb": """
+            A = ENV["PLAIN"]
+            B = ENV["WITH_OR"] || "or-default"
+            C = ENV.fetch("FETCHED", "fetch-default")
+            D = ENV.fetch("BLOCK") { "block-default" }
+            E = ENV.fetch("NO_DEFAULT")
+            F = ENV.fetch("COUNT", 3)
+            def setting(name, default = nil)
+              ENV.fetch(name) { default }
+            end
+            G = setting("WRAPPED", "wrapped-default")
+            puts [A, B, C, D, E, F, G].inspect
+            """,
+    })
+    p = build_profile(root)
+    assert {e.name: e.default for e in p.env} == {
+        "PLAIN": None, "WITH_OR": "or-default", "FETCHED": "fetch-default", "BLOCK": "block-default",
+        "NO_DEFAULT": None, "COUNT": "3", "WRAPPED": "wrapped-default"}
+    lines = {e.why.split(":")[0]: e.line for e in p.evidence["env"]}
+    assert lines == {"PLAIN": 1, "WITH_OR": 2, "FETCHED": 3, "BLOCK": 4, "NO_DEFAULT": 5, "COUNT": 6, "WRAPPED": 10}
+
+
+def test_sinatra_port_constant_routes_and_paths(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": GEMS, "Gemfile.lock": LOCK,
+        "app.rb": """
+            require "sinatra"
+            require "fileutils"
+            PORT = 4600
+            UPLOADS = File.join("/srv", "uploads")
+            set :port, PORT
+            FileUtils.mkdir_p(UPLOADS)
+            get "/" do
+              "home"
+            end
+            get "/healthz" do
+              File.write("/var/lib/app/last.txt", Time.now.to_s)
+              File.read("/config/app.json")
+            end
+            """,
+    })
+    p = build_profile(root)
+    assert p.framework == "sinatra" and p.ports == [4600] and _evidence(p, "ports") == [("app.rb", 5)]
+    assert p.health_path == "/healthz" and _evidence(p, "health_path") == [("app.rb", 10)]
+    assert p.writable_paths == ["/srv/uploads", "/var/lib/app"]
+    assert p.read_paths == ["/config/app.json"] and _evidence(p, "read_paths") == [("app.rb", 12)]
+
+
+def test_puma_config_port_and_rack_routes(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rack"\ngem "puma"\n', "Gemfile.lock": LOCK,
+        "config/puma.rb": 'port ENV.fetch("APP_PORT", 9400)\nworkers 0\n',
+        "config.ru": 'map "/ping" do\n  run ->(env) { [200, {}, ["pong"]] }\nend\nrun ->(env) { [200, {}, ["ok"]] }\n',
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["bundle", "exec", "puma", "-C", "config/puma.rb"]
+    assert p.ports == [9400] and p.port_env == "APP_PORT" and _evidence(p, "port_env")[0] == ("config/puma.rb", 1)
+    assert p.health_path == "/ping"
+
+
+def test_gemfile_groups_are_read_from_the_tree(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": """
+            source "https://rubygems.org"
+            gem "rack"  # gem "commented-out"
+            gem "rspec", group: :test
+            gem "pry", groups: [:development, :test]
+            group :development, :test do
+              gem "rubocop"
+              if ENV["CI"]
+                gem "simplecov"
+              end
+            end
+            gem "puma"
+            """,
+        "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+    })
+    p = build_profile(root)
+    assert p.dependencies == ["rack", "puma"]
+    assert [e.line for e in p.evidence["dependencies"]] == [2, 11]
+
+
+def test_erb_in_config_yaml_is_ruby(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": GEMS, "Gemfile.lock": LOCK, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+        "config/settings.yml": "production:\n  name: x\n\n  url: <%= ENV.fetch(\"SERVICE_URL\", \"http://svc\") %>\n"
+                               "  key: <%= ENV['SIGNING_KEY'] %>\n",
+    })
+    p = build_profile(root)
+    assert p.env_var("SERVICE_URL").default == "http://svc" and p.env_var("SIGNING_KEY").secret
+    assert _evidence(p, "env") == [("config/settings.yml", 4), ("config/settings.yml", 5)]
+
+
+def test_huge_single_line_and_many_blank_lines_still_give_facts(tmp_path):
+    code = 'server = TCPServer.new("0.0.0.0", Integer(ENV.fetch("PORT", "5151")));'
+    one_line = code + " " + "; ".join(f"x{i} = {i}" for i in range(100000))
+    assert len(one_line) > 1_000_000 and "\n" not in one_line
+    (tmp_path / "server.rb").write_text(one_line + "\n")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "paths.rb").write_text("\n" * 60000 + 'FileUtils.mkdir_p("/srv/tall")\n')
+    p = build_profile(tmp_path, [("language", "ruby")])
+    assert p.entrypoint == ["ruby", "server.rb"] and p.ports == [5151] and p.port_env == "PORT"
+    assert _evidence(p, "ports") == [("server.rb", 1)]
+    assert p.writable_paths == ["/srv/tall"] and _evidence(p, "writable_paths") == [("lib/paths.rb", 60001)]

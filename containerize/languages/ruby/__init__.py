@@ -161,7 +161,8 @@ def _env(profile: Profile, facts: Facts) -> None:
             continue
         secret = is_secret(name, default)
         profile.add_env(name, None if secret else default, secret)
-        profile.note("env", f"{name}: read with {how}" + (" (a secret)" if secret else ""), rel, line)
+        profile.note("env", f"{name}: read with {how}" + (" (a secret)" if secret else f", default {default}"
+                                                          if default is not None else ""), rel, line)
 
 
 def _rails_env(tree: SourceTree, profile: Profile, gems: set[str]) -> None:

@@ -276,10 +276,9 @@ class Reader:
                     and syntax.text(node.child_by_field_name("method")) in self.wrappers:
                 found = self.value(node)
                 if found.env:
-                    how = "ENV.fetch" if _receiver(node) == "ENV" else syntax.text(node.child_by_field_name("method"))
+                    how = "ENV.fetch" if _receiver(node) == "ENV" else syntax.text(node.child_by_field_name("method")) + "()"
                     self.facts.env.append((found.env, None if found.lit is None else str(found.lit), rel,
-                                           syntax.line(node) + offset, how + (" with a default" if found.lit is not None
-                                                                              else "")))
+                                           syntax.line(node) + offset, how))
         for _, m in syntax.matches("ruby", _Q_ENV_INDEX, root):
             ref = m["ref"][0]
             name = self._env_index(ref)
