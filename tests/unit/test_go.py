@@ -287,3 +287,175 @@ def test_gorm_and_redigo_imply_services(tmp_path):
     p = build_profile(root)
     assert [s.kind for s in p.services] == ["postgres", "redis"]
     assert p.env_var("DATABASE_URL").secret
+
+
+# -- names resolved to literal values (parse trees, not patterns) ------------------------
+def test_a_port_through_a_constant_and_a_concatenation(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/values\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import "net/http"
+
+            const listenPort = "9000"
+
+            func main() {
+            	addr := ":" + listenPort
+            	http.HandleFunc(healthPath, func(w http.ResponseWriter, r *http.Request) {})
+            	http.ListenAndServe(addr, nil)
+            }
+        """,
+        # a name from another file of the same package
+        "routes.go": 'package main\n\nconst healthPath = "/livez"\n',
+    })
+    p = build_profile(root)
+    assert p.ports == [9000] and p.port_env is None and p.health_path == "/livez"
+    assert any("':9000'" in e.why for e in p.evidence["ports"])
+
+
+def test_a_numeric_constant_formatted_into_the_address_of_a_server_struct(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/values\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import (
+            	"fmt"
+            	"net/http"
+            )
+
+            func main() {
+            	srv := &http.Server{Addr: fmt.Sprintf(":%d", defaultPort), Handler: http.NotFoundHandler()}
+            	srv.ListenAndServe()
+            }
+        """,
+        "config.go": "package main\n\nconst (\n\tdefaultPort = 8181\n\tother = 1\n)\n",
+    })
+    p = build_profile(root)
+    assert p.ports == [8181] and p.framework == "net/http"
+
+
+def test_env_reads_through_a_wrapper_in_another_package(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n",
+        "internal/config/config.go": """
+            package config
+
+            import "os"
+
+            // Getenv is os.LookupEnv with a fallback.
+            func Getenv(key, fallback string) string {
+            	if v, ok := os.LookupEnv(key); ok {
+            		return v
+            	}
+            	return fallback
+            }
+
+            func MustEnv(name string) string {
+            	v := os.Getenv(name)
+            	if v == "" {
+            		panic(name)
+            	}
+            	return v
+            }
+        """,
+        "main.go": """
+            package main
+
+            import (
+            	"net"
+            	"net/http"
+
+            	"example.com/svc/internal/config"
+            )
+
+            const hostKey = "DB_HOST"
+
+            func main() {
+            	_ = config.Getenv(hostKey, "localhost")
+            	_ = config.MustEnv("API_KEY")
+            	addr := net.JoinHostPort("", config.Getenv("APP_PORT", "7100"))
+            	http.ListenAndServe(addr, nil)
+            }
+        """,
+    })
+    p = build_profile(root)
+    assert p.env_var("DB_HOST").default == "localhost"
+    assert p.env_var("API_KEY").secret and p.env_var("API_KEY").default is None
+    assert p.port_env == "APP_PORT" and p.ports == [7100]
+    assert not any(v.name in ("key", "name", "hostKey") for v in p.env)
+
+
+def test_a_getenv_fallback_returned_from_a_function_and_a_flag_default(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import (
+            	"flag"
+            	"net/http"
+            	"os"
+            )
+
+            func region() string {
+            	r := os.Getenv("REGION")
+            	if r == "" {
+            		return "eu-north-1"
+            	}
+            	return r
+            }
+
+            var addr = flag.String("addr", ":6060", "listen address")
+
+            func main() {
+            	flag.Parse()
+            	_ = region()
+            	http.ListenAndServe(*addr, nil)
+            }
+        """,
+    })
+    p = build_profile(root)
+    assert p.env_var("REGION").default == "eu-north-1"
+    assert p.ports == [6060] and p.port_env is None
+
+
+def test_a_long_line_and_many_blank_lines_are_read_in_linear_time(tmp_path):
+    # one 64,000-character line (a generated table) and a file of 60,000 blank lines: the facts are still found
+    table = "var table = []string{" + ", ".join(f'"k{i:05d}"' for i in range(7800)) + "}\n"
+    assert len(table) > 64_000
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/big\n\ngo 1.22\n",
+        "table.go": "package main\n\n" + table,
+        "blank.go": "package main\n" + "\n" * 60_000 + 'const greetingDefault = "hi"\n',
+        "main.go": """
+            package main
+
+            import (
+            	"net/http"
+            	"os"
+            )
+
+            func main() {
+            	port := os.Getenv("PORT")
+            	if port == "" {
+            		port = "8123"
+            	}
+            	greeting, ok := os.LookupEnv("GREETING")
+            	if !ok {
+            		greeting = greetingDefault
+            	}
+            	_ = greeting
+            	http.ListenAndServe(":"+port, nil)
+            }
+        """,
+    })
+    (root / "oneline.go").write_text('package main; import "os"; var x = []string{'
+                                     + ", ".join(f'"v{i:05d}"' for i in range(7800))
+                                     + '}; var token = os.Getenv("SESSION_TOKEN")\n')
+    assert len((root / "oneline.go").read_text().splitlines()[0]) > 64_000
+    p = build_profile(root)
+    assert p.ports == [8123] and p.port_env == "PORT"
+    assert p.env_var("GREETING").default == "hi"
+    assert p.env_var("SESSION_TOKEN").secret

@@ -260,3 +260,108 @@ def test_sqlx_and_pooled_clients_imply_services(tmp_path):
     })
     p = build_profile(root)
     assert sorted((s.kind, s.env_var) for s in p.services) == [("postgres", "DATABASE_URL"), ("redis", "REDIS_URL")]
+
+
+# -- names resolved to literal values (parse trees, not patterns) ------------------------
+def _crate(tmp_path, main: str, **more: str):
+    files = {"Cargo.toml": '[package]\nname = "vals"\nversion = "0.1.0"\n', "src/main.rs": main}
+    files.update({k.replace("__", "/").replace("_rs", ".rs"): v for k, v in more.items()})
+    return write_tree(tmp_path / "proj", files)
+
+
+def test_a_port_constant_in_a_bind_tuple(tmp_path):
+    root = _crate(tmp_path, """
+        use std::net::TcpListener;
+        const PORT: u16 = 7878;
+        fn main() {
+            let listener = TcpListener::bind(("0.0.0.0", PORT)).unwrap();
+            for _ in listener.incoming() {}
+        }
+    """)
+    p = build_profile(root)
+    assert p.ports == [7878] and p.framework == "std::net" and p.port_env is None
+
+
+@pytest.mark.parametrize("address", ['format!("0.0.0.0:{}", PORT)', 'format!("0.0.0.0:{PORT}")',
+                                     'format!("{}:{}", HOST, PORT)'])
+def test_a_port_constant_from_another_module_formatted_into_the_address(tmp_path, address):
+    root = _crate(tmp_path, f"""
+        mod config;
+        use config::{{HOST, PORT}};
+        fn main() {{
+            let addr = {address};
+            let listener = std::net::TcpListener::bind(&addr).expect("bind");
+            drop(listener);
+        }}
+    """, src__config_rs='pub const HOST: &str = "0.0.0.0";\npub const PORT: u16 = 7979;\n')
+    p = build_profile(root)
+    assert p.ports == [7979]
+
+
+def test_env_reads_through_a_wrapper_and_their_fallbacks(tmp_path):
+    root = _crate(tmp_path, """
+        use std::env;
+        use std::net::{SocketAddr, TcpListener};
+
+        fn env_or(name: &str, default: &str) -> String {
+            std::env::var(name).unwrap_or(default.to_string())
+        }
+
+        fn main() {
+            let db_host = env_or("DB_HOST", "localhost");
+            let region = env::var("REGION").unwrap_or_else(|_| "eu-north-1".into());
+            let mode = env::var("MODE").unwrap_or("fast".to_string());
+            let port: u16 = env::var("APP_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(7300);
+            let addr = SocketAddr::from(([0, 0, 0, 0], port));
+            let _ = (db_host, region, mode, TcpListener::bind(addr));
+        }
+    """)
+    p = build_profile(root)
+    assert p.env_var("DB_HOST").default == "localhost"
+    assert p.env_var("REGION").default == "eu-north-1" and p.env_var("MODE").default == "fast"
+    assert p.port_env == "APP_PORT" and p.ports == [7300]
+    assert p.env_var("name") is None
+
+
+def test_clap_env_attributes_and_socket_addresses(tmp_path):
+    root = _crate(tmp_path, """
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Args {
+            #[arg(long, env = "LISTEN_PORT", default_value_t = 4100)]
+            port: u16,
+            #[arg(long, env = "DATABASE_URL")]
+            database_url: String,
+        }
+        #[tokio::main]
+        async fn main() {
+            let args = Args::parse();
+            let listener = tokio::net::TcpListener::bind(("0.0.0.0", args.port)).await.unwrap();
+            drop(listener);
+        }
+    """)
+    p = build_profile(root)
+    assert p.port_env == "LISTEN_PORT" and p.ports == [4100]
+    assert p.env_var("DATABASE_URL").secret
+
+
+def test_a_long_line_and_many_blank_lines_are_read_in_linear_time(tmp_path):
+    table = "pub static TABLE: &[&str] = &[" + ", ".join(f'"k{i:05d}"' for i in range(7800)) + "];\n"
+    assert len(table) > 64_000
+    root = _crate(tmp_path, """
+        mod table;
+        mod blank;
+        fn main() {
+            let port = std::env::var("PORT").unwrap_or_else(|_| "8124".to_string());
+            let greeting = std::env::var("GREETING").unwrap_or(blank::GREETING.to_string());
+            let _ = greeting;
+            let _ = std::net::TcpListener::bind(format!("0.0.0.0:{}", port));
+        }
+    """, src__table_rs=table, src__blank_rs="\n" * 60_000 + 'pub const GREETING: &str = "hi";\n')
+    (root / "src/oneline.rs").write_text("pub fn f() -> usize { let v = [" + ", ".join(str(i) for i in range(13000))
+                                         + '].len(); let _ = std::env::var("SESSION_TOKEN"); v }\n')
+    assert len((root / "src/oneline.rs").read_text()) > 64_000
+    p = build_profile(root)
+    assert p.ports == [8124] and p.port_env == "PORT"
+    assert p.env_var("GREETING").default == "hi"
+    assert p.env_var("SESSION_TOKEN").secret
