@@ -1,15 +1,20 @@
-"""From a directory to its checklist answers: scan, pick the language, analyze, override."""
+"""From a directory to its checklist answers: scan, pick the language, analyze, then layer the answers.
+
+Detection (``detect``) and answers (``apply_layers``) are separate steps: a
+profile is detected once, and answers are applied to a copy of it, so the
+questionnaire re-applies its answers without reading the tree again.
+"""
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from . import languages, answers as saved_answers, overrides, start
+from .answer_keys import ASKED_ORIGIN, DETECTED, SET_ORIGIN, field_of
 from .profile import Evidence, Profile
 from .scan import ScanError, SourceTree
 
-SET_ORIGIN = "command line (--set)"
-ASKED_ORIGIN = "questionnaire"
-DETECTED = "detected"
+Layers = list[tuple[str, list[tuple[str, str]]]]
 
 
 class AnalysisError(Exception):
@@ -24,20 +29,52 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
     Answers come, strongest first, from ``answers`` (the command line's
     ``--set``), ``asked`` (the questionnaire of this run), the saved answers
     file (containerize.toml or [tool.containerize] in pyproject.toml, unless
-    ``saved`` is False) and detection. An answer that doesn't come from
-    detection ends its evidence with a note naming its origin (see ``origin_of``).
+    ``saved`` is False) and detection. ``profile.origins`` says which one set
+    each answer (see ``origin_of``).
     """
-    answers = answers or []
+    tree = tree or scan(path)
+    layers = answer_layers(tree.root, answers, asked, saved)
+    profile = detect(tree, *chosen_language(layers))
+    apply_layers(profile, layers)
+    return profile
+
+
+class Checklist:
+    """One project, detected once, with answers layered over a copy of what was detected."""
+
+    def __init__(self, path: str | Path, sets: list[tuple[str, str]] | None = None, saved: bool = True):
+        self.tree = scan(path)
+        self.sets = list(sets or [])
+        self.saved = answer_layers(self.tree.root, saved=saved)  # read once
+        self._detected: dict[str | None, Profile] = {}
+
+    def layers(self, asked: list[tuple[str, str]] | None = None) -> Layers:
+        return self.saved + answer_layers(self.tree.root, self.sets, asked, saved=False)
+
+    def profile(self, asked: list[tuple[str, str]] | None = None) -> Profile:
+        """The checklist with ``asked`` (and the saved and command-line answers) applied."""
+        layers = self.layers(asked)
+        language, origin = chosen_language(layers)
+        if language not in self._detected:  # the analysis changes only with the language
+            self._detected[language] = detect(self.tree, language, origin)
+        profile = copy.deepcopy(self._detected[language])
+        apply_layers(profile, layers)
+        return profile
+
+
+def scan(path: str | Path) -> SourceTree:
     try:
-        tree = tree or SourceTree(path)
+        return SourceTree(path)
     except ScanError as exc:
         raise AnalysisError(str(exc)) from None
+
+
+def detect(tree: SourceTree, chosen: str | None = None, origin: str | None = None) -> Profile:
+    """What the code says, no answers applied: the best-scoring language (or ``chosen``, which the
+    answer from ``origin`` names) and its analyzer's answers."""
     profile = Profile(root=str(tree.root))
     profile.warnings += tree.warnings
-    layers = answer_layers(tree.root, answers, asked, saved)
-
     claims = languages.detect_all(tree)
-    chosen, origin = chosen_language(layers)
     for claim in claims:
         profile.candidates.append({"language": claim.language, "score": claim.score,
                                    "why": [e.why for e in claim.evidence]})
@@ -47,10 +84,6 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
             names = ", ".join(a.name for a in languages.all_analyzers())
             flag = "--set " if origin == SET_ORIGIN else f"{origin}: "
             raise AnalysisError(f"{flag}language={chosen}: no analyzer for {chosen!r} (known: {names})")
-        if origin == SET_ORIGIN:
-            profile.note("language", f"chosen on the command line (--set language={chosen})", confidence=1.0)
-        else:
-            profile.note("language", f"{origin}: language={chosen}", confidence=1.0)
     elif claims:
         best = claims[0]
         analyzer = languages.get(best.language)
@@ -73,13 +106,12 @@ def build_profile(path: str | Path, answers: list[tuple[str, str]] | None = None
     except ValueError as exc:  # manifests that can't be read
         raise AnalysisError(str(exc)) from None
     profile.candidates = candidates + profile.candidates
-    apply_layers(profile, layers)
     return profile
 
 
 def answer_layers(root: str | Path, answers: list[tuple[str, str]] | None = None,
                   asked: list[tuple[str, str]] | None = None,
-                  saved: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
+                  saved: bool = True) -> Layers:
     """``(origin, pairs)`` for each source of answers, weakest first."""
     layers: list[tuple[str, list[tuple[str, str]]]] = []
     if saved:
@@ -96,7 +128,7 @@ def answer_layers(root: str | Path, answers: list[tuple[str, str]] | None = None
     return layers
 
 
-def chosen_language(layers: list[tuple[str, list[tuple[str, str]]]]) -> tuple[str | None, str | None]:
+def chosen_language(layers: Layers) -> tuple[str | None, str | None]:
     """The language the strongest layer names, and that layer's origin."""
     for origin, pairs in reversed(layers):
         value = dict(pairs).get("language")
@@ -105,8 +137,13 @@ def chosen_language(layers: list[tuple[str, list[tuple[str, str]]]]) -> tuple[st
     return None, None
 
 
-def apply_layers(profile: Profile, layers: list[tuple[str, list[tuple[str, str]]]]) -> None:
-    """Apply every layer but its language (chosen before analysis), weakest first, so the strongest wins."""
+def apply_layers(profile: Profile, layers: Layers) -> None:
+    """Apply every layer weakest first, so the strongest wins, then the language's finish hook.
+
+    The language was chosen before analysis; its answer is only recorded here."""
+    language, origin = chosen_language(layers)
+    if language and origin and language == profile.language:
+        profile.answered("language", origin, ("language", language))
     for origin, pairs in layers:
         try:
             overrides.apply(profile, [(k, v) for k, v in pairs if k != "language"], origin=origin)
@@ -135,19 +172,10 @@ def link_given_services(profile: Profile) -> None:
 
 
 def origin_of(profile: Profile, key: str) -> str:
-    """Where the answer to ``key`` came from: a layer's origin, or "detected"."""
-    notes = profile.evidence.get(key) or []
-    if key == "ports" and not notes:
-        notes = profile.evidence.get("port") or []
-    for note in reversed(notes):  # layers are applied after detection, weakest first
-        if note.file is not None or note.confidence < 1.0:
-            continue
-        if note.why.startswith("chosen on the command line"):
-            return SET_ORIGIN
-        head = note.why.split(": ", 1)[0]
-        if head in (SET_ORIGIN, ASKED_ORIGIN, saved_answers.FILE) or head.startswith(saved_answers.PYPROJECT):
-            return head
-    return DETECTED
+    """Where the answer to ``key`` (a field, e.g. "ports", or a --set key, e.g. "port") came from:
+    the origin of the answer that set it, or DETECTED."""
+    return profile.origin(field_of(key))
 
 
-__all__ = ["AnalysisError", "Evidence", "build_profile", "origin_of"]
+__all__ = ["ASKED_ORIGIN", "AnalysisError", "Checklist", "DETECTED", "Evidence", "SET_ORIGIN", "build_profile",
+           "detect", "origin_of"]

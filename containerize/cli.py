@@ -9,8 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__, answers, overrides, render, report, start, write
-from .checklist import AnalysisError, build_profile, origin_of
-from .profile import ANSWER_KEYS
+from .checklist import AnalysisError, build_profile
 from .verify.command import verify
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, pretty_exceptions_enable=False,
@@ -200,14 +199,12 @@ def inspect(
 ) -> None:
     """Show the checklist answers and the evidence for each."""
     profile = _profile(path, sets)
-    origins = {key: origin_of(profile, key) for key in ANSWER_KEYS}
     if as_json:
-        typer.echo(json.dumps({**profile.to_dict(), "origin": origins}, indent=2))
+        typer.echo(json.dumps(profile.to_dict(), indent=2))  # its "origin" says where each answer came from
     else:
         typer.echo(report.table(profile))
-        given = {key: origin for key, origin in origins.items() if origin != "detected"}
-        for origin in dict.fromkeys(given.values()):
-            typer.echo(f"from {origin}: {', '.join(k for k, o in given.items() if o == origin)}")
+        for line in report.origins(profile):
+            typer.echo(line)
 
 
 app.command("verify")(verify)

@@ -8,25 +8,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# The answers every profile has, in the order `inspect` shows them.
-ANSWER_KEYS = (
-    "language",
-    "framework",
-    "package_manager",
-    "runtime_version",
-    "compiled",
-    "build_command",
-    "entrypoint",
-    "ports",
-    "port_env",
-    "health_path",
-    "env",
-    "writable_paths",
-    "read_paths",
-    "services",
-    "dependencies",
-    "system_packages",
-)
+from .answer_keys import DETECTED, FIELDS
+
+# The answers every profile has, in the order `inspect` shows them (declared in answer_keys.KEYS).
+ANSWER_KEYS = FIELDS
 
 
 @dataclass
@@ -37,6 +22,9 @@ class Evidence:
     file: str | None = None
     line: int | None = None
     confidence: float = 0.9
+    # an answer given (not detected): where it came from, and the (key, value) as given
+    origin: str | None = None
+    answer: tuple[str, str] | None = None
 
     def where(self) -> str:
         if not self.file:
@@ -85,6 +73,9 @@ class Profile:
     # a project that is about to be written (containerize init), not one read from code
     new_project: bool = False
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    # field (or "env.NAME") -> where the answer that set it came from (SET_ORIGIN, ASKED_ORIGIN,
+    # the saved file's label); a field that is not here was detected
+    origins: dict[str, str] = field(default_factory=dict)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -96,6 +87,21 @@ class Profile:
     def confidence(self, key: str) -> float:
         notes = self.evidence.get(key)
         return max((e.confidence for e in notes), default=0.0)
+
+    def origin(self, key: str) -> str:
+        """Where the answer to field ``key`` came from: an answer's origin, or "detected"."""
+        return self.origins.get(key, DETECTED)
+
+    def answered(self, key: str, origin: str, answer: tuple[str, str]) -> None:
+        """Field ``key`` was set by ``answer`` (the (key, value) as given) from ``origin``.
+
+        A later answer to the same key from the same origin replaces the earlier one's note."""
+        why = f"{origin}: {answer[0]}={answer[1]}"
+        self.evidence[key] = [e for e in self.evidence.get(key, [])
+                              if not (e.origin == origin and e.answer and e.answer[0] == answer[0])
+                              and not (e.file is None and e.why == why)]
+        self.evidence[key].append(Evidence(why, None, None, 1.0, origin, answer))
+        self.origins[key] = origin
 
     def add_port(self, port: int, why: str, file: str | None = None, line: int | None = None,
                  confidence: float = 0.9) -> None:
@@ -131,10 +137,12 @@ class Profile:
     # -- output ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["origins"]
         data["evidence"] = {
             key: [{"file": e.file, "line": e.line, "why": e.why, "confidence": e.confidence} for e in notes]
             for key, notes in self.evidence.items()
         }
         data["confidence"] = {key: self.confidence(key) for key in self.evidence}
         data["server"] = self.is_server
+        data["origin"] = {key: self.origin(key) for key in ANSWER_KEYS}
         return data

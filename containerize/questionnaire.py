@@ -10,16 +10,16 @@ Answers are the ``--set`` pairs (``("port", "8080")``); the caller saves them
 """
 from __future__ import annotations
 
-import re
 import shlex
 import sys
 from typing import Callable
 
 import typer
 
-from . import report, scaffold
+from . import answer_keys, report, scaffold
+from .answer_keys import DETECTED, label
+from .checklist import Checklist, origin_of
 from .envvars import is_port_name, is_secret
-from .checklist import DETECTED, build_profile, origin_of
 from .profile import Profile
 from .services import CATALOG
 
@@ -134,11 +134,8 @@ def _entrypoint_unsure(profile: Profile) -> bool:
 
 
 def _answered_env(profile: Profile) -> set[str]:
-    names = set()
-    for note in profile.evidence.get("env", []):
-        if note.file is None and note.confidence >= 1.0:
-            names |= set(re.findall(r"(?:env|secret)\.([A-Za-z_][A-Za-z0-9_]*)=", note.why))
-    return names
+    """The env vars an answer (saved, asked, --set) named."""
+    return {key[4:] for key in profile.origins if key.startswith("env.")}
 
 
 def _unclear_env(profile: Profile) -> list[str]:
@@ -157,13 +154,13 @@ def plan(profile: Profile, done: set[str]) -> list[str]:
     keys = []
     claims = sorted((int(c.get("score") or 0) for c in _languages(profile)), reverse=True)
     if open_("language") and len(claims) > 1 and claims[1] >= claims[0] - 10:
-        keys.append("language")  # two languages about as likely (the score rule in checklist.build_profile)
+        keys.append("language")  # two languages about as likely (the score rule in checklist.detect)
     if open_("entrypoint") and _entrypoint_unsure(profile):
         keys.append("entrypoint")
-    if open_("ports") and profile.ports and profile.confidence("ports") < THRESHOLD:
-        keys.append("ports")
-    if "secrets" not in done and _unclear_env(profile):
-        keys.append("secrets")
+    if open_("port") and profile.ports and profile.confidence("ports") < THRESHOLD:
+        keys.append("port")
+    if "secret" not in done and _unclear_env(profile):
+        keys.append("secret")
     if open_("writable_paths") and profile.writable_paths and profile.confidence("writable_paths") < THRESHOLD:
         keys.append("writable_paths")
     return keys
@@ -257,26 +254,24 @@ def ask_health(profile: Profile) -> Pairs:
     return [("health_path", text("Which URL path answers when the app is healthy?", profile.health_path or "/"))]
 
 
+# answer key (answer_keys.KEYS) -> (how it is named, how it is asked)
 EXISTING_QUESTIONS: dict[str, tuple[str, Callable[[Profile], Pairs]]] = {
-    "language": ("language", ask_language),
-    "entrypoint": ("start command", ask_entrypoint),
-    "ports": ("port", ask_port),
-    "secrets": ("secrets", ask_secrets),
-    "writable_paths": ("volumes", ask_volumes),
-    "runtime_version": ("version", ask_version),
-    "health_path": ("health check path", ask_health),
+    key: (label(key), ask) for key, ask in (
+        ("language", ask_language), ("entrypoint", ask_entrypoint), ("port", ask_port), ("secret", ask_secrets),
+        ("writable_paths", ask_volumes), ("runtime_version", ask_version), ("health_path", ask_health))
 }
+# the answers the summary offers to change, in this order
+CHANGEABLE = ("entrypoint", "port", "secret", "writable_paths", "runtime_version", "health_path")
 
 
 # -- what is shown -----------------------------------------------------------------------
-SHOWN = ("language", "framework", "runtime_version", "entrypoint", "ports", "health_path", "env",
-         "writable_paths", "read_paths", "services")
+SHOWN = answer_keys.SUMMARY
 
 
 def show(profile: Profile, title: str, evidence: bool) -> None:
     say(title)
     for key in SHOWN:
-        value = report._value(profile, key)
+        value = report.value(profile, key)
         if value == "-" and key not in ("entrypoint", "ports"):
             continue
         line = f"  {key:<16} {value}"
@@ -307,7 +302,8 @@ def confirm(profile: Profile, changeable: list[str], questions: dict) -> str | N
 def interview(path, sets: Pairs, explicit: bool) -> tuple[Profile, Pairs]:
     """Ask about an analyzed project. Returns the profile and the answers given (to save)."""
     asked: Pairs = []
-    profile = build_profile(path, sets)
+    checklist = Checklist(path, sets)  # the tree is read and analyzed once; answers are applied to a copy
+    profile = checklist.profile()
     done: set[str] = set()
     keys = plan(profile, done)
     if not keys and not explicit:
@@ -317,23 +313,23 @@ def interview(path, sets: Pairs, explicit: bool) -> tuple[Profile, Pairs]:
         key = keys[0]
         done.add(key)
         asked += EXISTING_QUESTIONS[key][1](profile)
-        profile = build_profile(path, sets, asked=asked)
+        profile = checklist.profile(asked)
         keys = plan(profile, done)
-    given = {k for k, _ in sets}
-    changeable = [k for k in ("entrypoint", "ports", "secrets", "writable_paths", "runtime_version", "health_path")
-                  if k not in given and (k != "secrets" or profile.env)
+    given = _keys(sets)
+    changeable = [k for k in CHANGEABLE
+                  if k not in given and (k != "secret" or profile.env)
                   and (k != "writable_paths" or profile.writable_paths)
-                  and (k not in ("ports", "health_path") or profile.ports)]
+                  and (k not in ("port", "health_path") or profile.ports)]
     while (key := confirm(profile, changeable, EXISTING_QUESTIONS)) is not None:
         asked += EXISTING_QUESTIONS[key][1](profile)
-        profile = build_profile(path, sets, asked=asked)
+        profile = checklist.profile(asked)
     return profile, asked
 
 
 def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tuple[Profile, Pairs]:
     """Ask about the app about to be written in an empty folder: language, framework, version,
     port, start command, env vars, services. Answers given on the command line or saved are not asked."""
-    given = {k.split(".", 1)[0] for k, _ in sets + saved}
+    given = _keys(sets + saved)
     asked: Pairs = []
 
     def current() -> Profile:
@@ -390,20 +386,17 @@ def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tupl
                           [(k, f"{k} ({CATALOG[k].image})", k in have) for k in CATALOG])
         return [("services", ",".join(chosen))]
 
+    # answer key -> (how it is named, how it is asked), in the order they are asked
     questions: dict[str, tuple[str, Callable]] = {
-        "language": ("language", ask_lang),
-        "framework": ("framework", ask_framework),
-        "runtime_version": ("version", ask_version),
-        "port": ("port", ask_new_port),
-        "entrypoint": ("start command", ask_start),
-        "env": ("env vars", ask_env),
-        "secret": ("secrets", ask_new_secrets),
-        "services": ("services", ask_services),
+        key: (label(key), ask) for key, ask in (
+            ("language", ask_lang), ("framework", ask_framework), ("runtime_version", ask_version),
+            ("port", ask_new_port), ("entrypoint", ask_start), ("env", ask_env), ("secret", ask_new_secrets),
+            ("services", ask_services))
     }
     if "language" not in given:
         asked += ask_lang()
     for key, (_label, ask) in questions.items():
-        if key == "language" or key in given or (key == "port" and "ports" in given):
+        if key == "language" or key in given:
             continue
         profile = current()
         if key == "secret" and not [v for v in profile.env if v.name != profile.port_env]:
@@ -417,10 +410,16 @@ def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tupl
     return profile, asked
 
 
+def _keys(pairs: Pairs) -> set[str]:
+    """The answer keys ``pairs`` answer (``ports`` and ``port`` are "port", ``env.A`` is "env")."""
+    found = (answer_keys.lookup(k) for k, _v in pairs)
+    return {f[0].key for f in found if f}
+
+
 def _env_ok(value: str) -> bool | str:
     for item in value.split():
         name = item.partition("=")[0]
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not answer_keys.ENV_NAME.fullmatch(name):
             return f"{name!r} is not an env var name"
     return True
 

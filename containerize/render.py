@@ -126,19 +126,18 @@ _EXTRA_ABOUT = {
 def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: str | None = None) -> str:
     """README.Docker.md: how to build, run and push, where settings/secrets/volumes go, and why each answer."""
     from . import report
-    from .checklist import DETECTED, origin_of
+    from .answer_keys import DETECTED
     from .profile import ANSWER_KEYS
     from .services import CATALOG
 
     rows = []
     for key in ANSWER_KEYS:
-        value = report._value(profile, key)
+        value = report.value(profile, key)
         notes = profile.evidence.get(key) or []
-        origin = origin_of(profile, key)
+        origin = profile.origin(key)
         if origin != DETECTED:
-            note = next((n for n in reversed(notes) if n.file is None and n.confidence >= 1.0), None)
-            why = note.why if note else ""
-            why, source = "answered " + why.split(": ", 1)[-1] if why.startswith(origin) else why, origin
+            given = [f"{k}={v}" for n in notes if n.origin == origin and n.answer for k, v in [n.answer]]
+            why, source = ("answered " + ", ".join(given) if given else ""), origin
         elif notes:
             note = max(notes, key=lambda n: n.confidence)
             why = note.why + (f" ({note.where()})" if note.file else "")

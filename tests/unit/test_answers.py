@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from containerize import answers
+from containerize import answer_keys, answers, checklist, overrides, report
 from containerize.checklist import AnalysisError, build_profile, origin_of
+from containerize.profile import ANSWER_KEYS, Profile
 
 tomllib = answers.tomllib
 
@@ -179,3 +180,140 @@ def test_inspect_shows_where_answers_came_from(flask_app: Path):
     assert "from command line (--set): health_path" in done.stdout
     data = json.loads(cli("inspect", str(flask_app), "--json").stdout)
     assert data["origin"]["ports"] == "containerize.toml" and data["origin"]["language"] == "detected"
+
+
+# -- where an answer came from is data -------------------------------------------
+def test_origins_are_recorded_not_read_from_evidence(flask_app: Path):
+    profile = build_profile(flask_app)
+    # evidence text that looks like an answer's doesn't make it one
+    profile.note("framework", "command line (--set): framework=django", confidence=1.0)
+    assert origin_of(profile, "framework") == "detected"
+    assert profile.origins == {}
+    overrides.apply(profile, [("port", "9001")], origin="questionnaire")
+    assert profile.origins == {"ports": "questionnaire"}
+    assert origin_of(profile, "ports") == origin_of(profile, "port") == "questionnaire"
+
+
+def test_the_strongest_layer_is_the_origin(flask_app: Path):
+    (flask_app / "containerize.toml").write_text('port = 9000\nhealth_path = "/up"\n\n[env]\nA = "1"\n')
+    profile = build_profile(flask_app, [("port", "9100"), ("secrets", "TOKEN")], asked=[("health_path", "/ok")])
+    assert profile.origins["ports"] == "command line (--set)"
+    assert profile.origins["health_path"] == "questionnaire" and profile.health_path == "/ok"
+    assert profile.origins["env"] == "command line (--set)"
+    assert profile.origins["env.A"] == "containerize.toml" and profile.origins["env.TOKEN"] == "command line (--set)"
+    data = profile.to_dict()
+    assert "origins" not in data and list(data["origin"]) == list(ANSWER_KEYS)
+    assert data["origin"]["ports"] == "command line (--set)" and data["origin"]["framework"] == "detected"
+
+
+def test_a_language_chosen_on_the_command_line_is_its_origin(tmp_path: Path):
+    (tmp_path / "index.php").write_text("<?php echo 'hi';\n")
+    (tmp_path / "tool.py").write_text("print('hi')\n")
+    profile = build_profile(tmp_path, [("language", "python")])
+    assert profile.language == "python" and origin_of(profile, "language") == "command line (--set)"
+    assert build_profile(tmp_path, saved=False).origins.get("language") is None
+
+
+def test_pyproject_answers_are_named_by_their_table(tmp_path: Path):
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.containerize]\nport = 8081\n')
+    profile = build_profile(tmp_path)
+    assert origin_of(profile, "ports") == "pyproject.toml [tool.containerize]"
+    data = json.loads(cli("inspect", str(tmp_path), "--json", "--set", "health_path=/up").stdout)
+    assert data["origin"]["ports"] == "pyproject.toml [tool.containerize]"
+    assert data["origin"]["health_path"] == "command line (--set)" and data["origin"]["entrypoint"] == "detected"
+
+
+def test_a_repeated_answer_replaces_its_note(flask_app: Path):
+    profile = build_profile(flask_app, asked=[("port", "9001"), ("env.A", "1"), ("env.B", "2"), ("port", "9002")])
+    answered = [e.why for e in profile.evidence["ports"] if e.origin]
+    assert answered == ["questionnaire: port=9002"] and profile.ports == [9002]
+    assert [e.answer for e in profile.evidence["env"] if e.origin] == [("env.A", "1"), ("env.B", "2")]
+
+
+# -- the answer keys, declared once ------------------------------------------------
+# one --set value of every key, and the TOML the saved file holds for it
+EVERY_KEY = {
+    "language": ("python", 'language = "python"'),
+    "framework": ("flask", 'framework = "flask"'),
+    "package_manager": ("pip", 'package_manager = "pip"'),
+    "runtime_version": ("3.12", 'runtime_version = "3.12"'),
+    "compiled": ("true", "compiled = true"),
+    "build_command": ("make all", 'build_command = ["make", "all"]'),
+    "entrypoint": ("gunicorn app:app", 'entrypoint = ["gunicorn", "app:app"]'),
+    "port": ("8080,9090", "port = [8080, 9090]"),
+    "port_env": ("APP_PORT", 'port_env = "APP_PORT"'),
+    "health_path": ("/up", 'health_path = "/up"'),
+    "env.LOG_LEVEL": ("debug", '[env]\nLOG_LEVEL = "debug"'),
+    "secret.API_TOKEN": ("true", "[secrets]\nAPI_TOKEN = true"),
+    "writable_paths": ("/data", 'writable_paths = ["/data"]'),
+    "read_paths": ("/etc/app", 'read_paths = ["/etc/app"]'),
+    "services": ("redis", 'services = ["redis"]'),
+    "dependencies": ("flask", 'dependencies = ["flask"]'),
+    "system_packages.runtime": ("libpq5", '[system_packages]\nruntime = ["libpq5"]'),
+}
+
+
+def test_every_key_is_in_the_table_and_every_field_has_a_key():
+    assert {key.split(".")[0] for key in EVERY_KEY} == set(answer_keys.BY_NAME)
+    assert set(answer_keys.FIELDS) == set(ANSWER_KEYS) and len(ANSWER_KEYS) == 16
+
+
+@pytest.mark.parametrize("key", list(EVERY_KEY))
+def test_every_key_is_set_saved_read_back_and_shown(key: str):
+    value, toml = EVERY_KEY[key]
+    pairs = overrides.parse([f"{key}={value}"])
+    assert pairs == [(key, value)]
+    text = answers.dumps(pairs)
+    assert text == toml + "\n"
+    assert [(a.key, a.value) for a in answers.parse(text)] == [(key, value)]
+    profile = Profile()
+    overrides.apply(profile, pairs, origin="questionnaire")
+    field = answer_keys.field_of(key)
+    assert profile.origin(field) == "questionnaire"
+    assert report.value(profile, field) != "-"
+
+
+def test_aliases_are_saved_in_the_files_spelling():
+    assert answers.normalize([("ports", "80"), ("env", "A=1"), ("secrets", "B, C"), ("system_packages", "x y")]) == {
+        "port": "80", "env.A": "1", "secret.B": "true", "secret.C": "true", "system_packages.runtime": "x y"}
+    assert overrides.parse(["secrets.TOKEN=true"]) == [("secrets.TOKEN", "true")]
+    profile = Profile()
+    overrides.apply(profile, [("secrets.TOKEN", "true")])
+    assert profile.secrets[0].name == "TOKEN"
+
+
+@pytest.mark.parametrize("pair, message", [
+    ("system_packages.test=x", "unknown key"),
+    ("ports.x=1", "unknown key"),
+    ("secret.1BAD=true", "not an env var name"),
+    ("secrets=OK,2BAD", "not an env var name"),
+    ("compiled=maybe", "true or false"),
+    ("entrypoint=python 'unclosed", "No closing quotation"),
+])
+def test_bad_answers_are_refused(pair: str, message: str):
+    with pytest.raises(overrides.OverrideError, match=message):
+        overrides.apply(Profile(), overrides.parse([pair]))
+
+
+# -- the questionnaire applies answers to what was detected once ----------------------
+def test_a_checklist_scans_and_analyzes_once(flask_app: Path, monkeypatch):
+    scans, analyses = [], []
+    real_tree, real_detect = checklist.SourceTree, checklist.detect
+    monkeypatch.setattr(checklist, "SourceTree", lambda path: scans.append(path) or real_tree(path))
+    monkeypatch.setattr(checklist, "detect", lambda *a: analyses.append(a[1:]) or real_detect(*a))
+    (flask_app / "containerize.toml").write_text("port = 9000\n")
+    session = checklist.Checklist(flask_app, [("health_path", "/up")])
+    first = session.profile()
+    changed = session.profile([("port", "9001"), ("entrypoint", "python app.py")])
+    again = session.profile([("port", "9002")])
+    assert len(scans) == 1 and analyses == [(None, None)]
+    assert first.ports == [9000] and first.origin("ports") == "containerize.toml"
+    assert changed.ports == [9001] and changed.entrypoint == ["python", "app.py"]
+    assert again.ports == [9002] and again.origin("entrypoint") == "detected"  # copies: no answer leaks
+    assert again.health_path == "/up" and again.origin("health_path") == "command line (--set)"
+    session.profile([("language", "python")])
+    session.profile([("language", "python"), ("port", "9003")])  # the same answer: no new analysis
+    assert analyses == [(None, None), ("python", "questionnaire")]
+    expected = build_profile(flask_app, [("health_path", "/up")], asked=[("port", "9002")]).to_dict()
+    assert json.dumps(again.to_dict(), default=str) == json.dumps(expected, default=str)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from containerize import write
+from containerize.profile import ANSWER_KEYS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 OUTPUTS = ("Dockerfile", ".dockerignore", "compose.yaml")
@@ -60,6 +61,15 @@ def test_inspect_json(flask_app):
     done = cli("inspect", str(flask_app), "--json")
     data = json.loads(done.stdout)
     assert data["ports"] == [5050] and data["port_env"] == "PORT"
+
+
+def test_inspect_json_says_where_each_answer_came_from(flask_app):
+    done = cli("inspect", str(flask_app), "--json", "--set", "port=9000", "--set", "language=python")
+    assert done.returncode == 0, done.stderr
+    origin = json.loads(done.stdout)["origin"]
+    assert list(origin) == list(ANSWER_KEYS)
+    assert origin["ports"] == origin["language"] == "command line (--set)"
+    assert {key for key, value in origin.items() if value != "detected"} == {"ports", "language"}
 
 
 def test_inspect_table(flask_app):

@@ -174,3 +174,10 @@ def test_init_languages_include_python():
 @pytest.fixture
 def hadolint_exe():
     return shutil.which("hadolint")
+
+
+def test_answered_rows_name_every_answer_and_where_it_came_from():
+    readme, _ = readme_of("python-flask", [("language", "python"), ("env.A", "1"), ("env.B", "2")])
+    assert "| language | python | answered language=python | command line (--set) |" in readme
+    assert "| answered env.A=1, env.B=2 | command line (--set) |" in readme
+    assert "| framework | flask | app = Flask(...) in app.py (app.py:" in readme  # still detected

@@ -1,0 +1,461 @@
+"""Every answer a person can give, declared once.
+
+One :class:`AnswerKey` per key that ``--set KEY=VALUE`` and the saved answers
+file (containerize.toml) take. Its :class:`Kind` says how a value is read from
+the command line and from TOML, applied to a Profile, written back to TOML and
+shown (inspect, README.Docker.md, the questionnaire's summary); its ``label``
+is how a question names it. The Profile field it sets is its ``field``: the
+row ``inspect`` shows, and the key of ``Profile.origins``.
+
+Values travel as text, the way ``--set`` gives them (``("port", "8080")``,
+``("env.LOG_LEVEL", "info")``), whichever source they come from.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .profile import Profile
+
+# Where an answer came from (Profile.origins): detection, or one of these, or the
+# saved answers file's label ("containerize.toml", "pyproject.toml [tool.containerize]").
+DETECTED = "detected"
+SET_ORIGIN = "command line (--set)"
+ASKED_ORIGIN = "questionnaire"
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+# a TOML value that can't be used: (message, the sub-key whose line to name, or None for the key's own line)
+Fail = Callable[[str, "str | None"], Exception]
+
+
+class AnswerError(ValueError):
+    """An answer that can't be used; the message starts with ``--set KEY=VALUE``."""
+
+
+def split(value: str) -> list[str]:
+    """``"a, b c"`` -> ``["a", "b", "c"]``."""
+    return [v for v in re.split(r"[,\s]+", value) if v]
+
+
+def _bool(given: str, value: str) -> bool:
+    if value.lower() in TRUE:
+        return True
+    if value.lower() in FALSE:
+        return False
+    raise AnswerError(f"--set {given}={value}: expected true or false")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value)
+
+
+# -- kinds of value ----------------------------------------------------------------------
+class Kind:
+    """How one kind of answer is read, applied, saved and shown."""
+
+    def expand(self, key: "AnswerKey", name: str | None, value: str, given: str) -> list[tuple[str | None, str]]:
+        """``(name, value)`` items of one ``--set`` pair (``secrets=A,B`` is two)."""
+        return [(name, value)]
+
+    def apply(self, profile: "Profile", key: "AnswerKey", name: str | None, value: str, given: str) -> None:
+        raise NotImplementedError
+
+    def read_toml(self, key: "AnswerKey", written: str, value: Any, fail: Fail) -> list[tuple[str, str, str | None]]:
+        """``(pair key, value, sub-key for the line)`` items of one TOML key."""
+        raise NotImplementedError
+
+    def to_toml(self, value: str) -> str:
+        return _toml_str(value)
+
+    def show(self, value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or "-"
+        return "-" if value in (None, "") else str(value)
+
+
+class Text(Kind):
+    def apply(self, profile, key, name, value, given):
+        setattr(profile, key.field, value or None)
+
+    def read_toml(self, key, written, value, fail):
+        if not isinstance(value, str):
+            raise fail(f"{written} must be a string, e.g. {written} = \"...\"", None)
+        return [(key.key, value, None)]
+
+
+class Argv(Kind):
+    """A command line: text split as a shell would (``none_when_empty``: no command is None)."""
+
+    def __init__(self, none_when_empty: bool = False):
+        self.none_when_empty = none_when_empty
+
+    def apply(self, profile, key, name, value, given):
+        try:
+            argv = shlex.split(value)
+        except ValueError as exc:
+            raise AnswerError(f"--set {given}: {exc}") from None
+        setattr(profile, key.field, argv or None if self.none_when_empty else argv)
+
+    def read_toml(self, key, written, value, fail):
+        if isinstance(value, str):
+            return [(key.key, value, None)]
+        if _strings(value):
+            return [(key.key, shlex.join(value), None)]
+        raise fail(f"{written} must be a list of strings, e.g. {written} = [\"gunicorn\", \"app:app\"]", None)
+
+    def to_toml(self, value):
+        try:
+            return "[" + ", ".join(_toml_str(a) for a in shlex.split(value)) + "]"
+        except ValueError:
+            return _toml_str(value)
+
+    def show(self, value):
+        return shlex.join(value) if value else "-"
+
+
+class Ports(Kind):
+    def apply(self, profile, key, name, value, given):
+        try:
+            ports = [int(p) for p in split(value)]
+        except ValueError:
+            raise AnswerError(f"--set {given}={value}: ports are numbers, e.g. 8080 or 8080,9090") from None
+        if any(not 0 < p < 65536 for p in ports):
+            raise AnswerError(f"--set {given}={value}: a port is between 1 and 65535")
+        old = profile.ports[0] if profile.ports else None
+        profile.ports = ports
+        if old and ports and old != ports[0]:  # a start command that names the old port names the new one
+            pattern = re.compile(rf"(^|[:=]){old}$")
+            profile.entrypoint = [a.replace(str(old), str(ports[0])) if pattern.search(a) else a
+                                  for a in profile.entrypoint]
+
+    def read_toml(self, key, written, value, fail):
+        ports = value if isinstance(value, list) else [value]
+        if not ports or not all(isinstance(p, int) and not isinstance(p, bool) or isinstance(p, str) and p.isdigit()
+                                for p in ports):
+            raise fail(f"{written} must be a port number or a list of them, e.g. port = 8080", None)
+        return [(key.key, ",".join(str(p) for p in ports), None)]
+
+    def to_toml(self, value):
+        ports = split(value)
+        if ports and all(p.isdigit() for p in ports):
+            return ports[0] if len(ports) == 1 else "[" + ", ".join(ports) + "]"
+        return _toml_str(value)
+
+
+class Flag(Kind):
+    def apply(self, profile, key, name, value, given):
+        setattr(profile, key.field, _bool(given, value))
+
+    def read_toml(self, key, written, value, fail):
+        if not isinstance(value, bool):
+            raise fail(f"{written} must be true or false", None)
+        return [(key.key, "true" if value else "false", None)]
+
+    def to_toml(self, value):
+        return "true" if value.lower() in TRUE else "false"
+
+    def show(self, value):
+        return "yes" if value else "no"
+
+
+class Names(Kind):
+    """A list of names or paths, given as ``a,b`` or ``a b``."""
+
+    def apply(self, profile, key, name, value, given):
+        setattr(profile, key.field, split(value))
+
+    def read_toml(self, key, written, value, fail):
+        if isinstance(value, str):
+            value = [value]
+        if not _strings(value):
+            raise fail(f"{written} must be a list of strings", None)
+        return [(key.key, ",".join(value), None)]
+
+    def to_toml(self, value):
+        return "[" + ", ".join(_toml_str(v) for v in split(value)) + "]"
+
+
+class Services(Names):
+    def apply(self, profile, key, name, value, given):
+        from .profile import Service
+
+        profile.services = [Service(kind) for kind in split(value)]
+
+    def show(self, value):
+        return ", ".join(s.kind + (f" via {s.env_var}" if s.env_var else "") for s in value) or "-"
+
+
+class Env(Kind):
+    """``env.NAME=default`` (or ``env=NAME=default``): an env var and its default."""
+
+    def expand(self, key, name, value, given):
+        if name is None:
+            name, _, value = value.partition("=")
+        return [(name.strip(), value)]
+
+    def apply(self, profile, key, name, value, given):
+        if not ENV_NAME.fullmatch(name or ""):
+            raise AnswerError(f"--set {given}={value}: {name!r} is not an env var name")
+        var = profile.add_env(name)
+        var.default = value if not var.secret else None
+
+    def read_toml(self, key, written, value, fail):
+        if not isinstance(value, dict):
+            raise fail(f"{written} must be a table: [{written}] then NAME = \"default\" lines", None)
+        found = []
+        for var, default in value.items():
+            if isinstance(default, (dict, list)):
+                raise fail(f"{written}.{var} must be a string (its default value)", var)
+            found.append((f"{key.key}.{var}", json.dumps(default) if isinstance(default, bool) else str(default), var))
+        return found
+
+    def show(self, value):
+        return ", ".join(f"{e.name}{'=' + e.default if e.default is not None else ''}{' (secret)' if e.secret else ''}"
+                         for e in value) or "-"
+
+
+class Secret(Kind):
+    """``secret.NAME=true`` (or ``secrets=A,B``): whether an env var holds a secret."""
+
+    def expand(self, key, name, value, given):
+        if name is None:
+            return [(n, "true") for n in split(value)]
+        return [(name, value)]
+
+    def apply(self, profile, key, name, value, given):
+        if not ENV_NAME.fullmatch(name or ""):
+            raise AnswerError(f"--set {given}={value}: {name!r} is not an env var name")
+        var = profile.add_env(name)
+        var.secret = _bool(given, value)
+        if var.secret:
+            var.default = None
+
+    def read_toml(self, key, written, value, fail):
+        if _strings(value):
+            return [(f"{key.key}.{var}", "true", None) for var in value]
+        if isinstance(value, list):
+            raise fail(f"{written} must be a list of env var names or a table of NAME = true", None)
+        if not isinstance(value, dict):
+            raise fail(f"{written} must be a table: [{written}] then NAME = true lines", None)
+        found = []
+        for var, flag in value.items():
+            if not isinstance(flag, bool):
+                raise fail(f"{written}.{var} must be true or false", var)
+            found.append((f"{key.key}.{var}", "true" if flag else "false", var))
+        return found
+
+    def to_toml(self, value):
+        return "true" if value.lower() in TRUE else "false"
+
+
+class Packages(Kind):
+    """``system_packages.build=...`` / ``system_packages.runtime=...`` (no stage: runtime)."""
+
+    STAGES = ("build", "runtime")
+
+    def expand(self, key, name, value, given):
+        return [(name or "runtime", value)]
+
+    def apply(self, profile, key, name, value, given):
+        profile.system_packages[name] = split(value)
+
+    def read_toml(self, key, written, value, fail):
+        if isinstance(value, list):
+            value = {"runtime": value}
+        if not isinstance(value, dict):
+            raise fail(f"{written} must be a table with build and runtime lists", None)
+        found = []
+        for stage, pkgs in value.items():
+            if stage not in self.STAGES or not _strings(pkgs):
+                raise fail(f"{written} has build = [...] and runtime = [...] lists", stage)
+            found.append((f"{key.key}.{stage}", " ".join(pkgs), stage))
+        return found
+
+    def to_toml(self, value):
+        return "[" + ", ".join(_toml_str(v) for v in split(value)) + "]"
+
+    def show(self, value):
+        return "; ".join(f"{stage}: {' '.join(pkgs)}" for stage, pkgs in value.items() if pkgs) or "-"
+
+
+# -- the keys ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnswerKey:
+    key: str  # as --set and the saved file name it
+    field: str  # the Profile field it sets: the row inspect and README.Docker.md show
+    kind: Kind
+    aliases: tuple[str, ...] = ()  # other spellings taken (``ports``, ``secrets``)
+    table: str = ""  # a TOML table of NAME = value lines (``[env]``); its pairs are ``key.NAME``
+    names: tuple[str, ...] = ()  # the only NAMEs a table takes (none: any)
+    label: str = ""  # how a question names it ("start command"); empty: never asked
+    summary: bool = False  # in the summary the questionnaire shows
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.key, *self.aliases) + ((self.table,) if self.table and self.table != self.key else ())
+
+
+TEXT, FLAG, NAMES = Text(), Flag(), Names()
+
+KEYS: tuple[AnswerKey, ...] = (
+    AnswerKey("language", "language", TEXT, label="language", summary=True),
+    AnswerKey("framework", "framework", TEXT, label="framework", summary=True),
+    AnswerKey("package_manager", "package_manager", TEXT),
+    AnswerKey("runtime_version", "runtime_version", TEXT, label="version", summary=True),
+    AnswerKey("compiled", "compiled", FLAG),
+    AnswerKey("build_command", "build_command", Argv(none_when_empty=True)),
+    AnswerKey("entrypoint", "entrypoint", Argv(), label="start command", summary=True),
+    AnswerKey("port", "ports", Ports(), aliases=("ports",), label="port", summary=True),
+    AnswerKey("port_env", "port_env", TEXT),
+    AnswerKey("health_path", "health_path", TEXT, label="health check path", summary=True),
+    AnswerKey("env", "env", Env(), table="env", label="env vars", summary=True),
+    AnswerKey("secret", "env", Secret(), aliases=("secrets",), table="secrets", label="secrets"),
+    AnswerKey("writable_paths", "writable_paths", NAMES, label="volumes", summary=True),
+    AnswerKey("read_paths", "read_paths", NAMES, summary=True),
+    AnswerKey("services", "services", Services(), label="services", summary=True),
+    AnswerKey("dependencies", "dependencies", NAMES),
+    AnswerKey("system_packages", "system_packages", Packages(), table="system_packages", names=Packages.STAGES),
+)
+
+# the Profile fields answers set, in the order inspect shows them
+FIELDS: tuple[str, ...] = tuple(dict.fromkeys(k.field for k in KEYS))
+SUMMARY: tuple[str, ...] = tuple(dict.fromkeys(k.field for k in KEYS if k.summary))
+BY_NAME: dict[str, AnswerKey] = {k.key: k for k in KEYS}
+_SPELLINGS: dict[str, AnswerKey] = {s: k for k in KEYS for s in k.spellings}
+
+
+def get(key: str) -> AnswerKey:
+    return BY_NAME[key]
+
+
+def label(key: str) -> str:
+    return BY_NAME[key].label or key
+
+
+def lookup(key: str) -> tuple[AnswerKey, str | None] | None:
+    """The AnswerKey a ``--set`` key names, and the NAME after its dot (``env.DEBUG``), or None."""
+    key = key.strip().replace("-", "_")
+    found = _SPELLINGS.get(key)
+    if found is not None:
+        return found, None
+    base, dot, name = key.partition(".")
+    found = _SPELLINGS.get(base)
+    if found is None or not found.table or not name or found.names and name not in found.names:
+        return None
+    return found, name
+
+
+def field_of(key: str) -> str:
+    """The Profile field an answer key sets (``port`` -> ``ports``); a field is its own."""
+    found = lookup(key)
+    return found[0].field if found else key
+
+
+def known() -> str:
+    """The keys --set takes, for an error message."""
+    names = []
+    for k in KEYS:
+        if not k.table:
+            names.append(k.key)
+        else:
+            names += [f"{k.key}.{n}" for n in k.names or ("NAME",)]
+    return ", ".join(sorted(set(names) | set(FIELDS) - {"env"}))
+
+
+# -- the command line --------------------------------------------------------------------
+def parse_set(pair: str) -> tuple[str, str]:
+    """``"port=8080"`` -> ``("port", "8080")``; an error names the bad pair."""
+    key, sep, value = pair.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or not key:
+        raise AnswerError(f"--set {pair!r}: expected KEY=VALUE")
+    if lookup(key) is None:
+        raise AnswerError(f"--set {pair!r}: unknown key {key!r} (known: {known()})")
+    return key, value.strip()
+
+
+def apply(profile: "Profile", pairs: list[tuple[str, str]], origin: str) -> None:
+    """Apply ``(key, value)`` answers to ``profile``, noting each with its ``origin`` (Profile.answered)."""
+    for given, value in pairs:
+        found = lookup(given)
+        if found is None:
+            raise AnswerError(f"--set {given}={value}: unknown key {given!r} (known: {known()})")
+        key, name = found
+        for item, text in key.kind.expand(key, name, value, given):
+            key.kind.apply(profile, key, item, text, given)
+            if item is not None and key.field == "env":
+                profile.origins[f"env.{item}"] = origin
+        profile.answered(key.field, origin, (given, value))
+
+
+# -- the saved file ----------------------------------------------------------------------
+def read_toml(data: dict, fail: Callable[[str, tuple[str, ...]], Exception]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The answers in a TOML table as ``(pair key, value, TOML path for the line)``.
+
+    ``fail(message, path)`` makes the error to raise for the value at ``path``."""
+    found = []
+    for written, value in data.items():
+        key = _SPELLINGS.get(written.replace("-", "_"))
+        if key is None:
+            files = [k.table or k.key for k in KEYS]
+            raise fail(f"unknown key {written!r} (known: {', '.join(dict.fromkeys(files))})", (written,))
+        items = key.kind.read_toml(key, written, value,
+                                   lambda message, sub: fail(message, (written,) + ((sub,) if sub else ())))
+        found += [(pair, text, (written,) + ((sub,) if sub else ())) for pair, text, sub in items]
+    return found
+
+
+def canonical(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """``--set``-style pairs as one value per key (the last one wins), in the spelling the file uses:
+    ``ports`` is ``port``, ``env=A=1`` is ``env.A``, ``secrets=A,B`` is ``secret.A`` and ``secret.B``."""
+    merged: dict[str, str] = {}
+    for given, value in pairs:
+        found = lookup(given)
+        if found is None:
+            merged[given] = value
+            continue
+        key, name = found
+        for item, text in key.kind.expand(key, name, value, given):
+            merged[f"{key.key}.{item}" if item is not None else key.key] = text
+    return merged
+
+
+def dumps(pairs: list[tuple[str, str]], table: str = "") -> str:
+    """The answers as TOML; ``table`` (e.g. "tool.containerize") prefixes every table header."""
+    merged = canonical(pairs)
+    lines = [f"[{table}]"] if table else []
+    for key in KEYS:
+        if not key.table and key.key in merged:
+            lines.append(f"{key.key} = {key.kind.to_toml(merged[key.key])}")
+    for key in KEYS:
+        prefix = key.key + "."
+        named = [k for k in merged if k.startswith(prefix)]
+        if key.table and named:
+            lines += [""] if lines else []
+            lines.append(f"[{table + '.' if table else ''}{key.table}]")
+            for k in named:
+                name = k[len(prefix):]
+                bare = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _toml_str(name)
+                lines.append(f"{bare} = {key.kind.to_toml(merged[k])}")
+    return "\n".join(lines) + "\n"
+
+
+# -- showing -----------------------------------------------------------------------------
+_SHOWN_BY: dict[str, Kind] = {}
+for _key in KEYS:
+    _SHOWN_BY.setdefault(_key.field, _key.kind)
+
+
+def show(profile: "Profile", field: str) -> str:
+    """A field's value as a person reads it (``-`` for none)."""
+    return _SHOWN_BY[field].show(getattr(profile, field))
