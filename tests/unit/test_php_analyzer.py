@@ -195,3 +195,106 @@ def test_no_composer_json_is_a_single_stage():
 def test_inspect_json_round_trips():
     data = json.loads(json.dumps(profile_of("php-laravel").to_dict()))
     assert data["language"] == "php" and data["server"] is True
+
+
+# -- values through names (parse trees) ---------------------------------------------------
+def evidence(p, key: str, start: str):
+    """(file, line, why) of the first evidence for `key` whose reason starts with `start`."""
+    found = next(e for e in p.evidence[key] if e.why.startswith(start))
+    return found.file, found.line, found.why
+
+
+def test_values_fixture_resolves_names(tmp_path):
+    p = profile_of("php-values")
+    assert p.language == "php" and p.package_manager is None and p.build.docroot == "public"
+    assert p.ports == [8080] and p.health_path == "/health.php"
+    # $host = getenv('DB_HOST') ?: 'db'
+    file, line, why = evidence(p, "env", "DB_HOST")
+    assert (file, line) == ("lib/config.php", 17) and "default 'db'" in why
+    # env_or('DB_PORT', DB_PORT_DEFAULT) with define('DB_PORT_DEFAULT', '3306')
+    file, line, why = evidence(p, "env", "DB_PORT")
+    assert (file, line) == ("lib/config.php", 18) and "env_or()" in why and "'3306'" in why
+    # env_or('GREETING', DEFAULT_GREETING) with const DEFAULT_GREETING = 'hello'
+    assert p.env_var("GREETING").default == "hello"
+    assert evidence(p, "env", "GREETING")[:2] == ("public/index.php", 13)
+    assert p.env_var("API_KEY").secret and p.env_var("DB_PASSWORD").secret
+    # new PDO($dsn, ...) with $dsn = "mysql:host={$host};port=$port;dbname=$db"
+    assert [s.kind for s in p.services] == ["mysql"]
+    file, line, why = evidence(p, "services", "a PDO DSN")
+    assert (file, line) == ("lib/config.php", 26)
+    assert "mysql:host=${DB_HOST:db};port=${DB_PORT:3306};dbname=${DB_NAME:inventory}" in why
+    assert "host from env DB_HOST (default db)" in why
+    # in compose the DSN's env vars point at the mysql service
+    assert (p.env_var("DB_HOST").default, p.env_var("DB_NAME").default) == ("mysql", "app")
+    assert p.build.extensions == ["pdo_mysql"]
+    # file_put_contents(DATA_DIR . '/visits.txt') with const DATA_DIR = __DIR__ . '/../data'
+    assert p.writable_paths == ["/var/www/html/data"]
+    assert evidence(p, "writable_paths", "file_put_contents()")[:2] == ("public/index.php", 10)
+    files = render.render(p)
+    dockerfile = files["Dockerfile"]
+    assert "PassEnv DB_HOST DB_PORT DB_NAME DB_USER DB_PASSWORD GREETING API_KEY" in dockerfile
+    assert "chown -R 33:33 /var/www/html/data" in dockerfile
+    assert "mysql" in yaml.safe_load(files["compose.yaml"])["services"]
+    lint(dockerfile, tmp_path)
+
+
+def test_env_reads_in_their_common_forms(tmp_path):
+    root = write_tree(tmp_path, {"index.php": """<?php
+        namespace App;
+        final class Config { const QUEUE = 'JOB_QUEUE'; }
+        function setting($name, $fallback = 'none') { return $_ENV[$name] ?? $fallback; }
+        $a = $_ENV['REGION'] ?? 'eu';
+        $b = isset($_SERVER['MODE']) ? $_SERVER['MODE'] : 'blue';
+        $c = getenv('LEVEL') !== false ? getenv('LEVEL') : 'info';
+        $d = env('APP_DEBUG', false);
+        $e = getenv(Config::QUEUE) ?: "jobs";
+        $f = setting('COLOR', 'red');
+        $g = (int) (getenv('WORKERS') ?: 4);
+        $h = getenv($name);  // not a literal name
+        $i = $_SERVER['REQUEST_METHOD'] ?? 'GET';  // set by the web server
+        """})
+    p = build_profile(root)
+    defaults = {v.name: v.default for v in p.env}
+    assert defaults == {"REGION": "eu", "MODE": "blue", "LEVEL": "info", "APP_DEBUG": None,
+                        "JOB_QUEUE": "jobs", "COLOR": "red", "WORKERS": "4"}
+    assert p.build.env_superglobal  # $_ENV is read (also through setting())
+    assert "setting()" in evidence(p, "env", "COLOR")[2]
+
+
+def test_routes_and_connections(tmp_path):
+    root = write_tree(tmp_path, {
+        "composer.json": '{"require": {"php": "^8.2", "slim/slim": "^4.12"}}',
+        "public/index.php": """<?php
+            require __DIR__ . '/../vendor/autoload.php';
+            $app->get('/', fn() => 'home');
+            $app->get('/healthz', fn() => 'ok');
+            $db = new \\mysqli(getenv('MYSQL_HOST') ?: 'mysql', 'app', getenv('MYSQL_PASSWORD'), 'shop');
+            """,
+    })
+    p = build_profile(root)
+    assert p.health_path == "/healthz"
+    assert evidence(p, "health_path", "a health route")[:2] == ("public/index.php", 4)
+    assert [s.kind for s in p.services] == ["mysql"] and p.build.extensions == ["mysqli"]
+    assert "host from env MYSQL_HOST (default mysql), dbname shop" in evidence(p, "services", "mysqli")[2]
+
+
+def test_laravel_health_route_from_with_routing(tmp_path):
+    root = write_tree(tmp_path, {"artisan": "", "composer.json": '{"require": {"laravel/framework": "^11"}}',
+                                 "bootstrap/app.php": """<?php
+        return Application::configure(basePath: dirname(__DIR__))
+            ->withRouting(web: __DIR__.'/../routes/web.php', health: '/up')
+            ->create();
+        """, "public/index.php": "<?php\n"})
+    p = build_profile(root)
+    assert p.health_path == "/up" and evidence(p, "health_path", "a health route")[0] == "bootstrap/app.php"
+
+
+def test_huge_sources_are_read_in_linear_time(tmp_path):
+    """A 1 MB single-line source and 60,000 blank lines: analysed in one pass each (no timing here,
+    the per-test timeout catches a quadratic walk)."""
+    one_line = "<?php " + " ".join(f"define('C{i}', '{i:06d}');" for i in range(45_000))
+    assert len(one_line) > 1_000_000 and "\n" not in one_line
+    blank = "<?php\n" + "\n" * 60_000 + "$x = getenv('LAST') ?: C12345;\n"
+    p = build_profile(write_tree(tmp_path, {"big.php": one_line, "index.php": blank}))
+    assert p.env_var("LAST").default == "012345"
+    assert evidence(p, "env", "LAST")[:2] == ("index.php", 60_002)

@@ -136,8 +136,15 @@ class JavaSource:
         self._memo: dict[tuple[str, int], Any] = {}
         self._busy: set[tuple[str, int]] = set()
         self.file_of: dict[int, str] = {}
+        self._calls: dict[str, dict[str, list[Any]]] = {}
         for rel, root in self.roots.items():
             self._index(rel, root)
+
+    def calls(self, rel: str) -> dict[str, list[Any]]:
+        """The file's method calls, ternaries and `new` expressions (one query per file, kept)."""
+        if rel not in self._calls:
+            self._calls[rel] = syntax.captures(G, _CALLS, self.roots[rel])
+        return self._calls[rel]
 
     def _index(self, rel: str, root) -> None:
         for _, match in syntax.matches(G, _DECLS, root):
@@ -305,7 +312,7 @@ class JavaSource:
         """(name, default, file, line) of each env var read with a literal name, in source order."""
         found: dict[str, tuple[str, str | None, str, int]] = {}
         for rel, root in self.roots.items():
-            caps = syntax.captures(G, _CALLS, root)
+            caps = self.calls(rel)
             for node in caps.get("call", []) + caps.get("ternary", []):
                 read = self.value(rel, node)
                 if not isinstance(read, Env) or not isinstance(read.name, str) or not _ENV_NAME.fullmatch(read.name):
@@ -329,7 +336,7 @@ class JavaSource:
         """(value, how, file, line) of what a server is told to listen on."""
         found = []
         for rel, root in self.roots.items():
-            caps = syntax.captures(G, _CALLS, root)
+            caps = self.calls(rel)
             for node in caps.get("new", []):
                 kind = syntax.text(node.child_by_field_name("type")).rsplit(".", 1)[-1]
                 args = _args(node)
@@ -374,7 +381,7 @@ class JavaSource:
                     path = string_value(literal)
                     found.append(((prefix.rstrip("/") + "/" + path.lstrip("/")) if prefix else path, rel,
                                   syntax.line(annotation)))
-            for node in syntax.captures(G, _CALLS, root).get("call", []):
+            for node in self.calls(rel).get("call", []):
                 name = syntax.text(node.child_by_field_name("name"))
                 args = _args(node)
                 if name in ("createContext", "get") and args:
@@ -398,7 +405,7 @@ class JavaSource:
         """(absolute path, file, line) given to File / FileOutputStream / FileWriter / Paths.get / Path.of."""
         found = []
         for rel, root in self.roots.items():
-            caps = syntax.captures(G, _CALLS, root)
+            caps = self.calls(rel)
             for node in caps.get("new", []):
                 kind = syntax.text(node.child_by_field_name("type")).rsplit(".", 1)[-1]
                 args = _args(node)

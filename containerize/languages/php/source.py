@@ -32,19 +32,20 @@ _INDEX = """
 (function_definition name: (name) @function) @function_node
 (method_declaration name: (name) @method) @method_node
 """
-_READS = """
-(function_call_expression) @read
-(scoped_call_expression) @read
-(member_call_expression) @read
-(subscript_expression) @read
-(conditional_expression) @read
-(binary_expression) @read
-"""
-_NEW = "(object_creation_expression) @new"
-_INCLUDES = """
+# every node a fact is read from, in one query per file
+_NODES = """
+(function_call_expression) @call
+(scoped_call_expression) @scoped
+(member_call_expression) @member
+(subscript_expression) @subscript
+(conditional_expression) @conditional
+(binary_expression) @binary
+(object_creation_expression) @new
+(attribute) @attribute
 (require_expression (_) @path) (require_once_expression (_) @path)
 (include_expression (_) @path) (include_once_expression (_) @path)
 """
+_READS = ("call", "scoped", "member", "subscript", "conditional", "binary")
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,16 @@ class PhpSource:
         self.methods: dict[str, list[tuple[str, Any]]] = {}
         self._memo: dict[tuple[str, int], Any] = {}
         self._busy: set[tuple[str, int]] = set()
+        self._nodes: dict[str, dict[str, list[Any]]] = {}
         for rel, root in self.roots.items():
             self._index(rel, root)
+
+    def nodes(self, rel: str, *names: str) -> list[Any]:
+        """The file's nodes captured as any of ``names`` (one query per file, kept), in source order."""
+        if rel not in self._nodes:
+            self._nodes[rel] = syntax.captures(G, _NODES, self.roots[rel])
+        found = [n for name in names for n in self._nodes[rel].get(name, [])]
+        return sorted(found, key=lambda n: n.start_byte) if len(names) > 1 else found
 
     def _index(self, rel: str, root) -> None:
         for _, match in syntax.matches(G, _INDEX, root):
@@ -336,7 +345,7 @@ class PhpSource:
         (one per name and line: the form with a default wins)."""
         found: dict[tuple[str, int, str], tuple[str, str | None, str, str, int]] = {}
         for rel, root in self.roots.items():
-            for node in syntax.captures(G, _READS, root).get("read", []):
+            for node in self.nodes(rel, *_READS):
                 read = self.value(rel, node)
                 if not isinstance(read, Env) or not isinstance(read.name, str) or not _ENV_NAME.fullmatch(read.name):
                     continue
@@ -352,7 +361,7 @@ class PhpSource:
         """(driver, DSN text, file, line) of `new PDO(...)` and mysqli connections."""
         found = []
         for rel, root in self.roots.items():
-            for node in syntax.captures(G, _NEW, root).get("new", []):
+            for node in self.nodes(rel, "new"):
                 cls = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
                 name = syntax.text(cls).rsplit("\\", 1)[-1].lower() if cls is not None else ""
                 args = _args(node)
@@ -365,7 +374,7 @@ class PhpSource:
                     db = render(self.value(rel, args[3])) if len(args) > 3 else None
                     found.append(("mysqli", f"mysql:host={host}" + (f";dbname={db}" if db else ""), rel,
                                   syntax.line(node)))
-            for node in syntax.captures(G, "(function_call_expression) @call", root).get("call", []):
+            for node in self.nodes(rel, "call"):
                 if syntax.text(node.child_by_field_name("function")).lower() == "mysqli_connect" and _args(node):
                     args = _args(node)
                     host = render(self.value(rel, args[0])) or "{?}"
@@ -378,8 +387,7 @@ class PhpSource:
         """(path, file, line) of GET routes: Route::get, $app->get, #[Route(...)], withRouting(health: ...)."""
         found = []
         for rel, root in self.roots.items():
-            caps = syntax.captures(G, "(scoped_call_expression) @s (member_call_expression) @m (attribute) @a", root)
-            for node in caps.get("s", []) + caps.get("m", []):
+            for node in self.nodes(rel, "scoped", "member"):
                 name = syntax.text(node.child_by_field_name("name")).lower()
                 args = _args(node)
                 if name in ("get", "any", "map") and args:
@@ -391,7 +399,7 @@ class PhpSource:
                     path = self.value(rel, health)
                     if isinstance(path, str) and path:
                         found.append(("/" + path.lstrip("/"), rel, syntax.line(node)))
-            for node in caps.get("a", []):
+            for node in self.nodes(rel, "attribute"):
                 name = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
                 if name is None or syntax.text(name).rsplit("\\", 1)[-1] != "Route":
                     continue
@@ -410,7 +418,7 @@ class PhpSource:
         """(absolute path, how, file, line) given to mkdir / file_put_contents / fopen(w) / touch / SQLite."""
         found = []
         for rel, root in self.roots.items():
-            for node in syntax.captures(G, "(function_call_expression) @call", root).get("call", []):
+            for node in self.nodes(rel, "call"):
                 name = syntax.text(node.child_by_field_name("function")).rsplit("\\", 1)[-1].lower()
                 args = _args(node)
                 if not args or name not in ("mkdir", "file_put_contents", "fopen", "touch"):
@@ -422,7 +430,7 @@ class PhpSource:
                 path = self.value(rel, args[0])
                 if isinstance(path, str):
                     found.append((path, f"{name}()", rel, syntax.line(node)))
-            for node in syntax.captures(G, _NEW, root).get("new", []):
+            for node in self.nodes(rel, "new"):
                 cls = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
                 name = syntax.text(cls).rsplit("\\", 1)[-1].lower() if cls is not None else ""
                 args = _args(node)
@@ -440,7 +448,7 @@ class PhpSource:
     def includes_autoloader(self) -> bool:
         """True when a file requires Composer's vendor/autoload.php."""
         for rel, root in self.roots.items():
-            for node in syntax.captures(G, _INCLUDES, root).get("path", []):
+            for node in self.nodes(rel, "path"):
                 path = render(self.value(rel, node))
                 if path and path.endswith("vendor/autoload.php"):
                     return True
