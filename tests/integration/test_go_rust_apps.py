@@ -3,7 +3,9 @@
 Built here (standard library only: no module proxy or crate registry answers
 inside builds): go-http (main package at the root, reads a secret, slim
 runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
-rust-http (std::net server on distroless cc). go-postgres and rust-axum declare
+rust-http (std::net server on distroless cc); go-values and rust-values (the
+port a constant joined into the address, a default read through an env wrapper).
+go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
 """
@@ -134,3 +136,27 @@ def test_rust_std_server_on_distroless_cc_and_a_code_edit(docker, tmp_path):
             with running(edited, "-p", "127.0.0.1::8080") as container:
                 status, body = http_get(f"http://127.0.0.1:{container.port(8080)}/", container=container)
                 assert status == 200 and body.strip() == "hello again from rust"
+
+
+@pytest.mark.parametrize("fixture, port, health, greeting", [
+    ("go-values", 8095, "/ready", "values from go"),
+    ("rust-values", 7878, "/health", "values from rust"),
+])
+def test_port_and_defaults_read_through_names(docker, tmp_path, fixture, port, health, greeting):
+    """The port is a constant joined into the address, GREETING's default comes through a wrapper."""
+    project, profile = generate(tmp_path, fixture)
+    assert profile["ports"] == [port] and profile["port_env"] is None and profile["health_path"] == health
+    assert {v["name"]: v["default"] for v in profile["env"]}["GREETING"] == greeting
+    assert f"EXPOSE {port}" in (project / "Dockerfile").read_text()
+    with built_image(project, fixture) as image:
+        assert image.user == "65532:65532" and not has_shell(image)
+        with running(image, "-p", f"127.0.0.1::{port}") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(port)}/", container=container)
+            assert status == 200 and body.strip() == greeting, body
+            status, body = http_get(f"http://127.0.0.1:{container.port(port)}{health}", container=container)
+            assert status == 200 and body.strip() == "ok"
+            assert container.process_uid() == "65532"
+            healthy(container)
+        with running(image, "-p", f"127.0.0.1::{port}", "-e", "GREETING=set at run time") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(port)}/", container=container)
+            assert status == 200 and body.strip() == "set at run time"

@@ -459,3 +459,12 @@ def test_a_long_line_and_many_blank_lines_are_read_in_linear_time(tmp_path):
     assert p.ports == [8123] and p.port_env == "PORT"
     assert p.env_var("GREETING").default == "hi"
     assert p.env_var("SESSION_TOKEN").secret
+
+
+def test_values_fixture_port_constant_and_wrapped_default(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-values")
+    assert p.ports == [8095] and p.port_env is None and p.health_path == "/ready"
+    assert p.env_var("GREETING").default == "values from go" and p.build.runtime == "distroless-static"
+    runtime = stages(files["Dockerfile"])[1]
+    assert "EXPOSE 8095" in runtime and 'CMD ["/usr/local/bin/healthprobe", "8095", "/ready"' in runtime
+    assert "ENV PORT" not in runtime

@@ -365,3 +365,11 @@ def test_a_long_line_and_many_blank_lines_are_read_in_linear_time(tmp_path):
     assert p.ports == [8124] and p.port_env == "PORT"
     assert p.env_var("GREETING").default == "hi"
     assert p.env_var("SESSION_TOKEN").secret
+
+
+def test_values_fixture_port_constant_and_wrapped_default(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-values")
+    assert p.ports == [7878] and p.port_env is None and p.health_path == "/health"
+    assert p.env_var("GREETING").default == "values from rust" and p.build.runtime == "distroless"
+    runtime = stages(files["Dockerfile"])[1]
+    assert "EXPOSE 7878" in runtime and 'CMD ["/usr/local/bin/healthprobe", "7878", "/health"' in runtime
