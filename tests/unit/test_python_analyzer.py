@@ -252,3 +252,223 @@ def test_ignored_files_are_not_scanned(tmp_path):
     })
     p = build_profile(tmp_path)
     assert p.framework is None and p.entrypoint == ["python", "app.py"]
+
+
+# -- values through names: the ast resolves constants, imports, wrappers ---------
+
+def _where(p, key: str, start: str):
+    """(file, line) of the first evidence under `key` whose reason starts with `start`."""
+    found = next((e for e in p.evidence.get(key, []) if e.why.startswith(start)), None)
+    assert found is not None, f"no {key} evidence starting with {start!r}: {p.evidence.get(key)}"
+    return found.file, found.line
+
+
+def test_values_fixture_resolves_names():
+    p = profile_of("python-values")
+    env = {e.name: e for e in p.env}
+    # a wrapper around os.environ.get / os.getenv, called with the name and a default
+    assert env["VERBOSE_LOG"].default == "False" and _where(p, "env", "VERBOSE_LOG: read through env_flag()") == \
+        ("server.py", 13)
+    assert env["PORT"].default == "8081" and _where(p, "env", "PORT: read through env_int()") == ("server.py", 14)
+    # os.environ.get("DATA_DIR") or "/srv/wordcount"
+    assert env["DATA_DIR"].default == "/srv/wordcount"
+    assert _where(p, "env", "DATA_DIR: read with an `or` default") == ("settings.py", 5)
+    # BaseSettings with UPPER_CASE fields and env_prefix from SettingsConfigDict
+    assert env["WORDS_GREETING"].default == "hello" and _where(p, "env", "WORDS_GREETING") == ("app_settings.py", 7)
+    assert env["WORDS_API_TOKEN"].secret and _where(p, "env", "WORDS_API_TOKEN") == ("app_settings.py", 8)
+    assert env["WORDS_MAX_WORDS"].default == "1000" and _where(p, "env", "WORDS_MAX_WORDS") == ("app_settings.py", 9)
+    assert "GREETING" not in env and "MAX_WORDS" not in env
+    # the port comes through the wrapper and HTTPServer(("", PORT), ...)
+    assert p.ports == [8081] and p.port_env == "PORT"
+    assert _where(p, "ports", "a server bound to a port reads PORT") == ("server.py", 40)
+    # a lowercase path variable opened for reading; os.path.join of a constant imported from settings.py
+    assert p.read_paths == ["/data/words.txt", "/srv/share/banner.txt"]
+    assert _where(p, "read_paths", "reads /data/words.txt (through fichero)") == ("server.py", 19)
+    assert _where(p, "read_paths", "reads /srv/share/banner.txt (through banner_path)") == ("server.py", 32)
+    # CACHE_DIR = DATA_DIR / "cache", imported and mkdir'ed: inside the DATA_DIR volume
+    assert p.writable_paths == ["/srv/wordcount"]
+    assert _where(p, "writable_paths", "DATA_DIR names a folder") == ("settings.py", 5)
+    assert _where(p, "writable_paths", "creates the folder /srv/wordcount/cache") == ("server.py", 24)
+
+
+def test_env_wrappers_and_defaults(tmp_path):
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/env.py": """
+            import os
+            from os import environ
+
+            def flag(name, default=False):
+                value = os.environ.get(name)
+                if value is None:
+                    return default
+                return value.lower() in ("1", "true")
+
+            def need(name):
+                return environ[name]
+
+            def text(key, fallback=None):
+                return os.getenv(key) or fallback
+        """,
+        "app/main.py": """
+            import os
+            from . import env
+            from .env import flag, need
+
+            FEATURE_X = flag("FEATURE_X", False)
+            BETA = flag("BETA")
+            TOKEN = need("SERVICE_TOKEN")
+            REGION = env.text("REGION", "eu-west-1")
+            MODE = os.environ.get("MODE") or "fast"
+            os.environ["SET_NOT_READ"] = "1"
+            if __name__ == "__main__":
+                print(FEATURE_X, BETA, TOKEN, REGION, MODE)
+        """,
+    })
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["FEATURE_X"].default == "False"
+    assert env["BETA"].default == "False"  # the wrapper's own default
+    assert "SERVICE_TOKEN" in env and env["SERVICE_TOKEN"].secret
+    assert env["REGION"].default == "eu-west-1"
+    assert env["MODE"].default == "fast"
+    assert "SET_NOT_READ" not in env
+    assert _where(p, "env", "FEATURE_X: read through flag()") == ("app/main.py", 5)
+    assert _where(p, "env", "MODE: read with an `or` default") == ("app/main.py", 9)
+
+
+def test_paths_from_joins_fstrings_and_imports(tmp_path):
+    write_tree(tmp_path, {
+        "conf/__init__.py": "",
+        "conf/paths.py": """
+            import os
+            from pathlib import Path
+
+            ROOT = "/srv/media"
+            BASE_DIR = Path(__file__).resolve().parent.parent
+            LOG_FILE = BASE_DIR / "logs" / "app.log"
+        """,
+        "conf/more.py": "from .paths import *\nEXPORTS = ROOT + '/exports'\n",
+        "job.py": """
+            import os
+            import conf.paths as paths
+            from conf.more import EXPORTS
+
+            name = "report"
+            target = f"{EXPORTS}/{name}.csv"
+            thumbs = os.path.join(paths.ROOT, "thumbs")
+            settings_file = "/opt/shared/settings.json"
+
+            def main():
+                os.makedirs(thumbs, exist_ok=True)
+                with open(target, "w") as out, open(settings_file) as cfg:
+                    out.write(cfg.read())
+
+            if __name__ == "__main__":
+                main()
+        """,
+    })
+    p = build_profile(tmp_path)
+    assert sorted(p.writable_paths) == ["/app/logs", "/srv/media/exports", "/srv/media/thumbs"]
+    assert _where(p, "writable_paths", "opens /srv/media/exports/report.csv for writing") == ("job.py", 12)
+    assert _where(p, "writable_paths", "creates the folder /srv/media/thumbs") == ("job.py", 11)
+    assert _where(p, "writable_paths", "LOG_FILE is logs/app.log") == ("conf/paths.py", 6)
+    assert p.read_paths == ["/opt/shared/settings.json", "/srv/media"]  # ROOT names a folder outside the app
+    assert _where(p, "read_paths", "reads /opt/shared/settings.json (through settings_file)") == ("job.py", 12)
+
+
+def test_settings_class_upper_fields_inner_config_and_field_alias(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "pydantic<2\n",
+        "settings.py": """
+            from typing import ClassVar
+            from pydantic import BaseSettings, Field
+
+            class Base(BaseSettings):
+                LOG_LEVEL: str = "info"
+
+                class Config:
+                    env_prefix = "SHOP_"
+
+            class Settings(Base):
+                DB_URL: str = Field("sqlite:///./shop.db", env="DATABASE_URL")
+                TIMEOUT: int = 30
+                VERSION: ClassVar[str] = "1"
+                _private: int = 0
+
+                class Config:
+                    env_prefix = "SHOP_"
+        """,
+        "main.py": "from settings import Settings\nif __name__ == '__main__':\n    print(Settings())\n",
+    })
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["SHOP_LOG_LEVEL"].default == "info"
+    assert env["SHOP_TIMEOUT"].default == "30"
+    assert "DATABASE_URL" in env and "SHOP_DB_URL" not in env
+    assert not any(n.endswith(("VERSION", "PRIVATE")) for n in env)
+    assert _where(p, "env", "SHOP_TIMEOUT: a BaseSettings field") == ("settings.py", 12)
+    # the SQLite file of the field's default sits in the app folder itself: a warning, not a volume
+    assert p.writable_paths == []
+    assert any(w.startswith("settings.py:11: the app writes '.'") for w in p.warnings)
+
+
+def test_python2_file_is_read_by_tokens(tmp_path):
+    write_tree(tmp_path, {
+        "legacy.py": """
+            import os
+            print "starting"
+            DATA = os.environ.get('LEGACY_DATA', '/srv/legacy')
+            KEY = os.environ['LEGACY_KEY']
+            handle = open('/srv/legacy/input.txt')
+            out = open('/var/lib/legacy/out.txt', 'w')
+        """,
+    })
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["LEGACY_DATA"].default == "/srv/legacy"
+    assert env["LEGACY_KEY"].default is None
+    notes = [e for e in p.evidence["env"] if e.file == "legacy.py"]
+    assert notes and all("read by tokens: file does not parse" in e.why for e in notes)
+    assert (notes[0].line, notes[1].line) == (3, 4)
+    assert "/srv/legacy/input.txt" in p.read_paths
+    assert "/var/lib/legacy" in p.writable_paths
+
+
+def test_gunicorn_bind_list_and_argv_port(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n",
+        "gunicorn.conf.py": "PORT = 7100\nbind = [f'0.0.0.0:{PORT}']\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.ports == [7100]
+    assert p.evidence["ports"][0].file == "gunicorn.conf.py" and p.evidence["ports"][0].line == 2
+
+
+def test_sixty_thousand_blank_lines_stay_linear(tmp_path):
+    # a line-anchored regex with \s* took tens of seconds on such a file; the parse tree reads it at once
+    text = ("import os\n" + "   \n" * 30000 + "UPLOAD_DIR = os.environ.get('UPLOAD_DIR', 'uploads')\n"
+            + "X = dict(a=1,\n" + "\n" * 30000 + "  b='2')\nfichero = '/data/words.txt'\n"
+            + "if __name__ == '__main__':\n    print(open(fichero).read(), os.getenv('GREETING', 'hi'))\n")
+    (tmp_path / "app.py").write_text(text)
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["UPLOAD_DIR"].default == "uploads" and env["GREETING"].default == "hi"
+    assert _where(p, "env", "UPLOAD_DIR") == ("app.py", 30002)
+    assert p.writable_paths == ["/app/uploads"]
+    assert p.read_paths == ["/data/words.txt"]
+
+
+def test_hostile_python_never_crashes(tmp_path):
+    write_tree(tmp_path, {
+        "app.py": "if __name__ == '__main__':\n    print('hi')\n",
+        "deep.py": "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+        "chain.py": "import os\nP = " + " + ".join(["'a'"] * 3000) + "\nopen(P, 'w')\n",
+        "cycle_a.py": "from cycle_b import B as A\n",
+        "cycle_b.py": "from cycle_a import A as B\nopen(B)\n",
+        "self.py": "X = X + '/y'\nopen(X)\nimport os\nos.environ.get(os.environ.get('Z'))\n",
+        "bad.py": "def f(:\n  '''unterminated\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "app.py"]

@@ -137,26 +137,29 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
                                     "point it at a sub-folder to keep the data on a volume")
             continue
-        if absolute.startswith("/tmp"):
+        if absolute.startswith("/tmp") or absolute == "/":
             continue
-        if absolute not in profile.writable_paths:
+        parent = next((w for w in profile.writable_paths if absolute.startswith(w + "/")), None)
+        if parent:  # one volume holds both
+            profile.note("writable_paths", f"{why} (inside {parent})", rel, line, 0.8)
+        elif absolute not in profile.writable_paths:
             profile.writable_paths.append(absolute)
             profile.note("writable_paths", why, rel, line, 0.8)
 
     def outside_written(path: str) -> bool:
         return not any(path == w or path.startswith(w + "/") for w in profile.writable_paths)
 
+    for path, rel, line, why, confidence in reads:
+        absolute = path.rstrip("/")
+        if _ABS_PATH.match(path) and absolute not in profile.read_paths and outside_written(absolute):
+            profile.read_paths.append(absolute)
+            profile.note("read_paths", why, rel, line, confidence)
     for name, value, rel, line in named:
         if _ABS_PATH.match(value) and _PATH_NAME.search(name.upper()):
             absolute = value.rstrip("/")
             if outside_written(absolute) and absolute not in profile.read_paths:
                 profile.read_paths.append(absolute)
                 profile.note("read_paths", f"{name} names {value}, outside the app", rel, line, 0.8)
-    for path, rel, line, why, confidence in reads:
-        absolute = path.rstrip("/")
-        if _ABS_PATH.match(path) and absolute not in profile.read_paths and outside_written(absolute):
-            profile.read_paths.append(absolute)
-            profile.note("read_paths", why, rel, line, confidence)
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -188,11 +191,35 @@ def _text(value: object) -> str | None:
     return str(value) if isinstance(value, (str, int, float, bool)) else None
 
 
+def _folder(path: str) -> str:
+    """The folder a written file sits in ("." for the app's own folder)."""
+    return posixpath.dirname(path.rstrip("/")) or ("/" if path.startswith("/") else ".")
+
+
+def _starts_with_sqlite(node: ast.BinOp) -> bool:
+    """'sqlite:///' + path: the outermost + of a concatenation that starts with a SQLite URL."""
+    left = node.left
+    return isinstance(node.op, ast.Add) and isinstance(left, ast.Constant) and isinstance(left.value, str) and \
+        left.value.startswith("sqlite")
+
+
+def _read_why(path: str, node: ast.AST | None) -> tuple[str, float]:
+    """"reads /x", naming the variable it came through, and the confidence."""
+    inner = node
+    while isinstance(inner, ast.Call) and len(inner.args) == 1:  # Path(name), str(name)
+        inner = inner.args[0]
+    if isinstance(inner, ast.Constant):
+        return f"reads {path}", 0.9
+    if isinstance(inner, ast.Name):
+        return f"reads {path} (through {inner.id})", 0.85
+    return f"reads {path}", 0.85
+
+
 class _Collector:
     def __init__(self, mod: Module, found: Facts):
         self.mod = mod
         self.found = found
-        self.decorators: set[int] = set()
+        self.done: set[int] = set()  # env reads already recorded with an `or` default
 
     def ev(self, node: ast.AST | None, scope: Scope | None) -> object:
         return self.mod.evaluate(node, scope)
@@ -200,12 +227,16 @@ class _Collector:
     def run(self) -> None:
         mod = self.mod
         for node, scope in mod.nodes:
+            if id(node) in self.done:
+                continue
             if isinstance(node, ast.Call):
                 self.call(node, scope)
             elif isinstance(node, ast.Subscript):
                 env = mod.env_subscript(node, scope, 0)
                 if env is not None:
                     self.found.env.append((env.name, None, node.lineno, "required (os.environ[...])", 0.9))
+            elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+                self.or_default(node, scope)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.route_decorators(node)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -216,13 +247,32 @@ class _Collector:
                 self.string(node.value, node.lineno)
             elif isinstance(node, (ast.List, ast.Tuple)):
                 self.argv(node)
-            elif isinstance(node, ast.JoinedStr):
+            elif isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and _starts_with_sqlite(node)):
                 value = self.ev(node, scope)
                 if isinstance(value, str) and "sqlite" in value:
                     self.string(value, node.lineno)
         for cls in mod.classes.values():
             if self.is_settings(mod, cls, 0):
                 self.settings_class(cls)
+
+    def or_default(self, node: ast.BoolOp, scope: Scope | None) -> None:
+        """os.environ.get("X") or "y": X with the default "y"."""
+        first = node.values[0]
+        if isinstance(first, ast.Call):
+            env = self.mod.env_call(first, scope)
+        elif isinstance(first, ast.Subscript):
+            env = None
+        else:
+            return
+        if env is None or env.default not in (None, ""):
+            return
+        value = self.ev(node, scope)
+        default = _text(value.default) if isinstance(value, EnvRead) and value.name == env.name else None
+        if default is None:
+            return
+        self.done.add(id(first))
+        via = f" through {env.via}()" if env.via else ""
+        self.found.env.append((env.name, default, first.lineno, f"read{via} with an `or` default", 0.85))
 
     # env reads, ports, paths and routes in calls
     def call(self, node: ast.Call, scope: Scope | None) -> None:
@@ -272,7 +322,7 @@ class _Collector:
         elif name == "sqlite3.connect" and node.args:
             path = concrete(self.ev(node.args[0], scope))
             if isinstance(path, str) and path and ":" not in path:
-                found.written.append((posixpath.dirname(path) or path, line, f"a SQLite database at {path}"))
+                found.written.append((_folder(path), line, f"a SQLite database at {path}"))
         elif isinstance(node.func, ast.Attribute) and attr in ({"mkdir", "open"} | _WRITE_METHODS | _READ_METHODS):
             base = self.ev(node.func.value, scope)
             if not isinstance(base, PathValue):
@@ -280,11 +330,11 @@ class _Collector:
             if attr == "mkdir":
                 found.written.append((base.rstrip("/") or base, line, f"creates the folder {base}"))
             elif attr == "open":
-                self.opened_value(base, values._arg(node, 0, "mode"), scope, line, "opens")
+                self.opened_value(base, values._arg(node, 0, "mode"), scope, line, "opens", node.func.value)
             elif attr in _WRITE_METHODS:
-                found.written.append((posixpath.dirname(base) or base, line, f"writes {base}"))
+                found.written.append((_folder(base), line, f"writes {base}"))
             else:
-                self.read(base, line, f"reads {base}", 0.9)
+                self.read(base, line, *_read_why(base, node.func.value))
         elif name.endswith(("pathlib.Path", "pathlib.PurePath")) or name == "Path":
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/"):
@@ -307,17 +357,17 @@ class _Collector:
                verb: str) -> None:
         path = concrete(self.ev(path_node, scope))
         if isinstance(path, str) and path:
-            self.opened_value(path, mode_node, scope, line, verb, isinstance(path_node, ast.Constant))
+            self.opened_value(path, mode_node, scope, line, verb, path_node)
 
     def opened_value(self, path: str, mode_node: ast.AST | None, scope: Scope | None, line: int, verb: str,
-                     literal: bool = True) -> None:
+                     path_node: ast.AST | None = None) -> None:
         mode = concrete(self.ev(mode_node, scope)) if mode_node is not None else "r"
         if not isinstance(mode, str):
             return
         if any(c in mode for c in "wax"):
-            self.found.written.append((posixpath.dirname(path) or path, line, f"{verb} {path} for writing"))
+            self.found.written.append((_folder(path), line, f"{verb} {path} for writing"))
         else:
-            self.read(path, line, f"reads {path}", 0.9 if literal else 0.85)
+            self.read(path, line, *_read_why(path, path_node))
 
     def read(self, path: str, line: int, why: str, confidence: float) -> None:
         if path.startswith("/"):
@@ -365,7 +415,7 @@ class _Collector:
         if not isinstance(path, str) or not path or ":memory:" in path:
             return
         if (isinstance(engine, str) and "sqlite" in engine) or path.endswith((".sqlite3", ".sqlite", ".db")):
-            self.found.written.append((posixpath.dirname(path) or path, keys["NAME"].lineno,
+            self.found.written.append((_folder(path), keys["NAME"].lineno,
                                        f"a SQLite database at {path}"))
 
     def string(self, text: str, line: int) -> None:
@@ -374,7 +424,7 @@ class _Collector:
         for m in _SQLITE_URL.finditer(text):
             path = m.group(1)
             if ":memory:" not in path:
-                self.found.written.append((posixpath.dirname(path) or path, line, f"a SQLite database at {path}"))
+                self.found.written.append((_folder(path), line, f"a SQLite database at {path}"))
         for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
             for m in rx.finditer(text):
                 self.found.ports.append((int(m.group(1)), line, f"{why}: {m.group(1)}", 0.9, None))
@@ -502,7 +552,7 @@ def _from_tokens(mod: Module, found: Facts) -> None:
                 continue
             mode = _literal(toks[i + 4]) if at(i + 3, ",") and i + 4 < n else "r"
             if isinstance(mode, str) and any(c in mode for c in "wax"):
-                found.written.append((posixpath.dirname(path) or path, line,
+                found.written.append((_folder(path), line,
                                       f"opens {path} for writing ({TOKENS_NOTE})"))
             elif path.startswith("/"):
                 found.reads.append((path, line, f"reads {path} ({TOKENS_NOTE})", 0.6))
