@@ -35,6 +35,8 @@ def test_top_level_script_in_src_is_the_start_command():
     assert p.build.install == "none"
     note = p.evidence["entrypoint"][0]
     assert note.file == "src/anagrams.py" and note.line and "top-level statements" in note.why
+    # a guess from the script's shape: the warning says which and how to change it
+    assert any("python src/anagrams.py" in w and "--set entrypoint=" in w for w in p.warnings)
     dockerfile = render.render(p)["Dockerfile"]
     assert dockerfile.rstrip().splitlines()[-1] == 'CMD ["python", "src/anagrams.py"]'
 
@@ -179,6 +181,7 @@ def test_a_file_that_does_not_parse_is_read_from_its_tokens(tmp_path):
     assert p.entrypoint == ["python", "old.py"]
     note = p.evidence["entrypoint"][0]
     assert note.line == 4 and "tokens" in note.why and "doesn't parse" in note.why
+    assert any(w.startswith("old.py doesn't parse as Python 3") for w in p.warnings)
 
 
 def test_fastapi_factory_and_asgi_apps(tmp_path):

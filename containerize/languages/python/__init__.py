@@ -6,8 +6,11 @@ from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
+from ...start import chosen_warning
 from . import entry, imports, manifests, native, source, starter
 from .plan import WORKDIR, PythonPlan
+
+GUESS = 0.7  # a start command less sure than this is named in a warning
 MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
              "pdm.lock", "manage.py")
 
@@ -93,6 +96,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.entrypoint = list(best.argv)
         confidence = best.confidence if len(starts) == 1 or starts[1].confidence < best.confidence else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
+        if best.file and best.file.endswith(".py") and imports.parsed(tree, best.file) is None:
+            profile.warnings.append(f"{best.file} doesn't parse as Python 3 (Python 2 code?); the image runs "
+                                    f"Python {profile.runtime_version}")
+        if confidence < GUESS:  # a script's shape, not a framework, a main guard or the author's word
+            where = f"{best.file}:{best.line}" if best.file and best.line else best.file
+            profile.warnings.append(chosen_warning(best.argv, best.why, where, len(starts)))
         if profile.ports:
             source.read_health_path(tree, files, profile)
     else:
