@@ -552,3 +552,28 @@ def test_large_files_still_give_their_facts(tmp_path, shape):
     p = build_profile(tmp_path)
     assert p.ports == [4321] and p.port_env == "PORT" and p.health_path == "/healthz"
     assert ("server.js", line) in evidence(p, "env") and ("server.js", line) in evidence(p, "health_path")
+
+
+def test_express_generator_bin_www_without_an_extension(tmp_path):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "node ./bin/www"}),
+                          "app.js": "const app = require('express')();\napp.get('/ping', f);\nmodule.exports = app;\n",
+                          "bin/www": "#!/usr/bin/env node\nvar app = require('../app');\nvar http = require('http');\n"
+                                     "var port = normalizePort(process.env.PORT || '3000');\napp.set('port', port);\n"
+                                     "var server = http.createServer(app);\nserver.listen(port);\n"})
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["node", "./bin/www"] and p.ports == [3000] and p.port_env == "PORT"
+    assert ("bin/www", 4) in evidence(p, "port_env")
+
+
+def test_hostile_values_stay_out_of_the_generated_files(tmp_path):
+    code = ("const app = require('express')();\n"
+            "const G = process.env.GREETING || 'two\\nlines';\n"
+            "app.get(\"/health'); process.exit(0); ('\", f);\n"
+            "app.listen(process.env.PORT || 99999);\n"
+            "fs.mkdirSync('data\\n RUN rm -rf /');\nfs.mkdirSync('a b');\n"
+            "function env(n, f) { return process.env[n] ?? f }\nenv(1, 2); env(env); env('bad name'); env('OK_NAME');\n")
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": code})
+    p = build_profile(tmp_path)
+    assert p.env_var("GREETING").default is None and p.health_path == "/" and p.writable_paths == []
+    assert [v.name for v in p.env] == ["GREETING", "PORT", "OK_NAME"] and p.ports == [3000]
+    lint(render.render(p)["Dockerfile"], tmp_path)

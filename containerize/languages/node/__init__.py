@@ -127,6 +127,9 @@ def _is_assignment(word: str) -> bool:
 def analyze(tree: SourceTree, profile: Profile) -> None:
     pkg = pkgmod.read_package_json(tree)
     files = source.source_files(tree)
+    started = _started_file(tree, pkg)
+    if started and started not in files:
+        files.append(started)  # e.g. express-generator's bin/www
     pkgmod.package_manager(tree, pkg, profile)
     profile.package_manager = pkg.manager.replace("-berry", "")
     profile.runtime_version = pkgmod.node_version(tree, pkg, profile)
@@ -222,6 +225,19 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
+
+
+def _started_file(tree: SourceTree, pkg: pkgmod.Package) -> str | None:
+    """The file `node <file>` in scripts.start runs, when it has no .js extension (bin/www)."""
+    words = _command(pkg.scripts.get("start", ""))
+    if not words or words[0] not in ("node", "nodemon"):
+        return None
+    target = next((w for w in words[1:] if not w.startswith("-")), None)
+    if not target:
+        return None
+    target = target.removeprefix("./")
+    name = target.rsplit("/", 1)[-1]
+    return target if "." not in name and tree.exists(target) else None
 
 
 def _reads_port_env(tree: SourceTree, files: list[str]) -> bool:

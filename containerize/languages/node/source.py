@@ -161,6 +161,8 @@ def _record(profile: Profile, name: str, default: str | None, rel: str | None, l
             origin: str = "") -> None:
     if name in SYSTEM_ENV or name.startswith("npm_"):
         return
+    if default is not None and (len(default) > 256 or any(ord(c) < 32 or ord(c) == 127 for c in default)):
+        default = None  # not a value for compose.yaml and README tables (a template, a multi-line text)
     secret = is_secret(name, default)
     profile.add_env(name, None if secret else default, secret)
     why = "read" + (f" with the default {default!r}{origin}" if default is not None and not secret else "")
@@ -336,7 +338,9 @@ def _route(found: list, value: Value | None, module: Module, node) -> None:
     if value is None or not isinstance(value.value, str):
         return
     path = value.value
-    if not path.startswith("/") or any(c in path for c in ":*{( \t\n") or len(path) > 200:
+    # a plain path: it goes into the HEALTHCHECK command as it is
+    if not path.startswith("/") or len(path) > 200 or not all(c.isalnum() and c.isascii() or c in "/-._~"
+                                                              for c in path):
         return
     found.append((path, module.rel, syntax.line(node)))
 

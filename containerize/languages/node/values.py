@@ -34,8 +34,12 @@ PATH_JOIN = {"join", "resolve"}
 
 
 def grammar_of(rel: str) -> str | None:
-    dot = rel.rfind(".")
-    return GRAMMAR_BY_SUFFIX.get(rel[dot:].lower()) if dot >= 0 else None
+    """The grammar of a source file by its extension; a file without one (``bin/www``) is JavaScript."""
+    name = rel.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    if dot <= 0:
+        return "javascript" if dot < 0 and name else None
+    return GRAMMAR_BY_SUFFIX.get(name[dot:].lower())
 
 
 def is_env_name(name: str) -> bool:
