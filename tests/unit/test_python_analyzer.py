@@ -472,3 +472,49 @@ def test_hostile_python_never_crashes(tmp_path):
     })
     p = build_profile(tmp_path)
     assert p.entrypoint == ["python", "app.py"]
+
+
+def test_settings_instance_attributes_are_env_reads(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\npydantic-settings\n",
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/config.py": """
+            from functools import lru_cache
+            from pydantic_settings import BaseSettings, SettingsConfigDict
+
+            class Settings(BaseSettings):
+                model_config = SettingsConfigDict(env_prefix="API_")
+                PORT: int = 8300
+                UPLOADS_DIR: str = "/srv/uploads"
+
+            @lru_cache
+            def get_settings():
+                return Settings()
+
+            settings = get_settings()
+        """,
+        "app/main.py": """
+            import os
+            import uvicorn
+            from fastapi import FastAPI
+            from app.core.config import settings
+
+            app = FastAPI()
+
+            @app.get("/ping")
+            def ping():
+                os.makedirs(settings.UPLOADS_DIR, exist_ok=True)
+                return {"ok": True}
+
+            if __name__ == "__main__":
+                uvicorn.run(app, host="0.0.0.0", port=settings.PORT)
+        """,
+    })
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["API_PORT"].default == "8300" and env["API_UPLOADS_DIR"].default == "/srv/uploads"
+    assert 8300 in p.ports and p.port_env == "API_PORT"
+    assert _where(p, "ports", "run(port=...) reads API_PORT, default 8300") == ("app/main.py", 14)
+    assert p.writable_paths == ["/srv/uploads"]
+    assert _where(p, "writable_paths", "creates the folder /srv/uploads") == ("app/main.py", 10)

@@ -63,8 +63,8 @@ def facts(tree: SourceTree, rel: str) -> Facts:
             _Collector(mod, found).run()
         elif mod.tokens:
             _from_tokens(mod, found)
-    except RecursionError:  # absurdly nested input: keep what was found
-        pass
+    except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        pass  # absurd input (nesting past the interpreter's limit, say): keep what was found
     mod.facts = found
     return found
 
@@ -252,7 +252,7 @@ class _Collector:
                 if isinstance(value, str) and "sqlite" in value:
                     self.string(value, node.lineno)
         for cls in mod.classes.values():
-            if self.is_settings(mod, cls, 0):
+            if values.is_settings(mod, cls):
                 self.settings_class(cls)
 
     def or_default(self, node: ast.BoolOp, scope: Scope | None) -> None:
@@ -440,70 +440,10 @@ class _Collector:
             elif flag == "--port" and _port(value) is not None:
                 self.found.ports.append((_port(value), node.lineno, f"a --port option: {value}", 0.9, None))
 
-    # pydantic settings
-    def is_settings(self, mod: Module, cls: ast.ClassDef, depth: int) -> bool:
-        if depth > 10:
-            return False
-        for base in cls.bases:
-            dotted = mod.dotted(base) or ""
-            if dotted.endswith("BaseSettings"):
-                return True
-            if isinstance(base, ast.Name):
-                if base.id in mod.classes and mod.classes[base.id] is not cls:
-                    if self.is_settings(mod, mod.classes[base.id], depth + 1):
-                        return True
-                elif base.id in mod.imports and mod.imports[base.id][1]:
-                    other = mod.project.module(mod.imports[base.id][0])
-                    parent = other.classes.get(mod.imports[base.id][1])
-                    if parent is not None and self.is_settings(other, parent, depth + 1):
-                        return True
-        return False
-
     def settings_class(self, cls: ast.ClassDef) -> None:
-        mod = self.mod
-        prefix = ""
-        for kw in cls.keywords:
-            if kw.arg == "env_prefix":
-                prefix = self._str(kw.value) or ""
-        for stmt in cls.body:
-            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
-                for inner in stmt.body:
-                    if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "env_prefix"
-                                                             for t in inner.targets):
-                        prefix = self._str(inner.value) or prefix
-            target = stmt.target if isinstance(stmt, ast.AnnAssign) else \
-                stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
-            if isinstance(target, ast.Name) and target.id == "model_config" and stmt.value is not None:
-                config = stmt.value
-                if isinstance(config, ast.Call):
-                    for kw in config.keywords:
-                        if kw.arg == "env_prefix":
-                            prefix = self._str(kw.value) or ""
-                elif isinstance(config, ast.Dict):
-                    for k, v in zip(config.keys, config.values):
-                        if isinstance(k, ast.Constant) and k.value == "env_prefix":
-                            prefix = self._str(v) or ""
-        for stmt in cls.body:
-            if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
-                continue
-            field_name = stmt.target.id
-            if field_name == "model_config" or field_name.startswith("_") or "ClassVar" in ast.dump(stmt.annotation):
-                continue
-            env_name = (prefix + field_name).upper()
-            default_node = stmt.value
-            if isinstance(default_node, ast.Call) and (mod.dotted(default_node.func) or "").endswith("Field"):
-                for kw in default_node.keywords:
-                    if kw.arg in ("env", "validation_alias", "alias"):
-                        alias = self._str(kw.value)
-                        if alias:
-                            env_name = alias.upper()
-                default_node = values._arg(default_node, 0, "default")
+        for _field, env_name, default_node, line in values.settings_fields(self.mod, cls):
             default = _text(self.ev(default_node, None)) if default_node is not None else None
-            self.found.env.append((env_name, default, stmt.lineno, "a BaseSettings field", 0.9))
-
-    def _str(self, node: ast.AST) -> str | None:
-        value = concrete(self.ev(node, None))
-        return value if isinstance(value, str) else None
+            self.found.env.append((env_name, default, line, "a BaseSettings field", 0.9))
 
 
 # -- a file that does not parse: its tokens -----------------------------------------------------

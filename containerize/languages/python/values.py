@@ -44,14 +44,6 @@ class EnvRead:
     required: bool = False
     via: str | None = None  # the wrapper function it was read through
 
-    def default_text(self) -> str | None:
-        value = concrete(self.default)
-        if value is None or value is UNKNOWN or isinstance(value, ProjectPath):
-            return None
-        if isinstance(value, (str, bool, int, float)):
-            return str(value)
-        return None
-
 
 def concrete(value: object) -> object:
     """The value an env read stands for when the variable is unset (its default), else the value itself."""
@@ -263,8 +255,6 @@ class Module:
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
-        if isinstance(node, ast.Call) and parts and parts[-1:] == ["get"]:
-            return None
         if not isinstance(node, ast.Name):
             return None
         parts.append(self.aliases.get(node.id, node.id))
@@ -321,9 +311,6 @@ class Module:
             scope = scope.parent
         return self.value_of(name, depth + 1)
 
-    def scope_of(self, node: ast.AST) -> Scope | None:
-        return self.scopes.get(node)
-
     # -- values --------------------------------------------------------------------------------
     def evaluate(self, node: ast.AST | None, scope: Scope | None, depth: int = 0) -> object:
         if node is None or depth > MAX_DEPTH:
@@ -368,6 +355,8 @@ class Module:
             if isinstance(base, ModuleRef):
                 other = self.project.module(base.rel)
                 return other.value_of(node.attr, depth + 1) if other is not self else UNKNOWN
+            if isinstance(base, SettingsRef):
+                return base.attribute(node.attr, depth)
             if isinstance(base, PathValue) and node.attr == "parent":
                 return _parent(base)
             if isinstance(base, PathValue) and node.attr in ("name", "stem"):
@@ -384,6 +373,15 @@ class Module:
         if env is not None:
             return env
         func = node.func
+        target = self.definition(func)
+        if target is not None:
+            owner, found = target
+            if isinstance(found, ast.ClassDef):
+                return SettingsRef(owner, found) if is_settings(owner, found) else UNKNOWN
+            if not node.args and not node.keywords and not found.args.args and not found.args.posonlyargs \
+                    and found.body and isinstance(found.body[-1], ast.Return):  # def get_settings(): return S()
+                return owner.evaluate(found.body[-1].value, owner.scopes.get(found), depth + 1)
+            return UNKNOWN
         name = self.dotted(func) or ""
         args = [ev(a) for a in node.args] if not any(isinstance(a, ast.Starred) for a in node.args) else None
         if name in ("os.path.join", "posixpath.join") and args:
@@ -433,6 +431,24 @@ class Module:
             if isinstance(base, str):
                 return getattr(base, func.attr)()
         return UNKNOWN
+
+    def definition(self, func: ast.AST) -> tuple["Module", ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef] | None:
+        """The module-level class or function a name (or module.name) refers to, here or in an imported module."""
+        owner: Module | None = None
+        name = None
+        if isinstance(func, ast.Name):
+            if func.id in self.functions or func.id in self.classes:
+                owner, name = self, func.id
+            elif func.id in self.imports and self.imports[func.id][1]:
+                owner, name = self.project.module(self.imports[func.id][0]), self.imports[func.id][1]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.imports:
+            rel, attr = self.imports[func.value.id]
+            if attr is None:
+                owner, name = self.project.module(rel), func.attr
+        if owner is None or name is None:
+            return None
+        found = owner.classes.get(name) or owner.functions.get(name)
+        return (owner, found) if found is not None else None
 
     # -- env reads -----------------------------------------------------------------------------
     def env_subscript(self, node: ast.Subscript, scope: Scope | None, depth: int) -> EnvRead | None:
@@ -556,6 +572,105 @@ def _position(func: ast.FunctionDef | ast.AsyncFunctionDef, param: str) -> tuple
 @dataclass(frozen=True)
 class ModuleRef:
     rel: str
+
+
+# -- pydantic BaseSettings ---------------------------------------------------------------------
+
+def is_settings(mod: Module, cls: ast.ClassDef, depth: int = 0) -> bool:
+    """A subclass of pydantic's BaseSettings (directly or through the package's own classes)."""
+    return any((mod.dotted(base) or "").endswith("BaseSettings") for base in cls.bases) or \
+        any(is_settings(owner, parent, depth + 1) for owner, parent in _bases(mod, cls, depth))
+
+
+def _bases(mod: Module, cls: ast.ClassDef, depth: int) -> list[tuple[Module, ast.ClassDef]]:
+    if depth > 10:
+        return []
+    found = []
+    for base in cls.bases:
+        target = mod.definition(base)
+        if target is not None and isinstance(target[1], ast.ClassDef) and target[1] is not cls:
+            found.append(target)  # type: ignore[arg-type]
+    return found
+
+
+def settings_prefix(mod: Module, cls: ast.ClassDef, depth: int = 0) -> str:
+    """env_prefix from class keywords, model_config = SettingsConfigDict(...) / {...}, or class Config;
+    else the first base class's."""
+    def text(node: ast.AST) -> str | None:
+        value = concrete(mod.evaluate(node, None))
+        return value if isinstance(value, str) else None
+
+    for kw in cls.keywords:
+        if kw.arg == "env_prefix":
+            return text(kw.value) or ""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            for inner in stmt.body:
+                if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None and any(
+                        isinstance(t, ast.Name) and t.id == "env_prefix"
+                        for t in (inner.targets if isinstance(inner, ast.Assign) else [inner.target])):
+                    return text(inner.value) or ""
+        target = stmt.target if isinstance(stmt, ast.AnnAssign) else \
+            stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == "model_config" and stmt.value is not None:
+            config = stmt.value
+            pairs = [(kw.arg, kw.value) for kw in config.keywords] if isinstance(config, ast.Call) else \
+                [(k.value if isinstance(k, ast.Constant) else None, v) for k, v in zip(config.keys, config.values)] \
+                if isinstance(config, ast.Dict) else []
+            for key, value in pairs:
+                if key == "env_prefix":
+                    return text(value) or ""
+    for owner, parent in _bases(mod, cls, depth):
+        return settings_prefix(owner, parent, depth + 1)
+    return ""
+
+
+def settings_fields(mod: Module, cls: ast.ClassDef) -> list[tuple[str, str, ast.expr | None, int]]:
+    """(field, env var name, default expression, line) of each field the class declares."""
+    prefix = settings_prefix(mod, cls)
+    fields = []
+    for stmt in cls.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+            continue
+        name = stmt.target.id
+        annotation = stmt.annotation
+        while isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        if name == "model_config" or name.startswith("_") or \
+                (mod.dotted(annotation) or "").rsplit(".", 1)[-1] == "ClassVar":
+            continue
+        env_name = (prefix + name).upper()
+        default = stmt.value
+        if isinstance(default, ast.Call) and (mod.dotted(default.func) or "").endswith("Field"):
+            for kw in default.keywords:
+                if kw.arg in ("env", "validation_alias", "alias"):
+                    alias = concrete(mod.evaluate(kw.value, None))
+                    if isinstance(alias, str) and alias:
+                        env_name = alias.upper()
+            default = _arg(default, 0, "default")
+        fields.append((name, env_name, default, stmt.lineno))
+    return fields
+
+
+@dataclass(frozen=True)
+class SettingsRef:
+    """An instance of a BaseSettings class: its attributes are env reads."""
+
+    mod: Module
+    cls: ast.ClassDef
+
+    def attribute(self, name: str, depth: int) -> object:
+        todo = [(self.mod, self.cls)]
+        for _ in range(10):
+            if not todo:
+                break
+            mod, cls = todo.pop(0)
+            for field_name, env_name, default, _line in settings_fields(mod, cls):
+                if field_name == name:
+                    value = mod.evaluate(default, None, depth + 1) if default is not None else None
+                    return EnvRead(env_name, None if value is UNKNOWN else value)
+            todo.extend(_bases(mod, cls, 0))
+        return UNKNOWN
 
 
 def _join(parts: list[str]) -> PathValue:
