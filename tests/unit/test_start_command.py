@@ -277,3 +277,16 @@ def test_init_of_a_new_project_keeps_its_start_command(tmp_path):
     done = cli("init", str(tmp_path / "new"), "--yes", "--dry-run", "--set", "language=python")
     assert done.returncode == 0, done.stderr
     assert 'CMD ["python", "main.py"]' in done.stdout
+
+
+def test_a_procfile_shell_line_runs_in_a_shell(tmp_path):
+    write_tree(tmp_path, {
+        "Procfile": "web: flask db upgrade; gunicorn --bind 0.0.0.0:$PORT site:app\n",
+        "requirements.txt": "flask\ngunicorn\n",
+        "site.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "migrations/env.py": "from alembic import context\ncontext.configure()\nprint('migrating')\n",
+        "tests.py": "import unittest\n\nif __name__ == '__main__':\n    unittest.main()\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["sh", "-c", "flask db upgrade; gunicorn --bind 0.0.0.0:8000 site:app"]
+    assert not any(c.get("file") in ("migrations/env.py", "tests.py") for c in p.candidates)

@@ -36,7 +36,7 @@ FACTORIES = ("create_app", "make_app")
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
                "worker.py", "start.py")
 # never a start command of their own
-NOT_STARTS = {"setup.py", "conftest.py", "manage.py", "gunicorn.conf.py", "noxfile.py", "fabfile.py",
+NOT_STARTS = {"setup.py", "conftest.py", "tests.py", "test.py", "manage.py", "gunicorn.conf.py", "noxfile.py", "fabfile.py",
               "tasks.py", "wsgi.py", "asgi.py", "settings.py", "urls.py", "models.py", "admin.py", "apps.py"}
 # calls that declare or configure rather than do: a module made of them is not a script
 DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filterwarnings", "simplefilter",
@@ -45,6 +45,7 @@ DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filter
                "config_from_object", "autodiscover_tasks", "from_object", "from_envvar", "from_pyfile",
                "from_mapping", "init_app", "patch_all", "monkey_patch", "set_event_loop_policy", "disable_warnings",
                "setLevel", "addHandler", "update", "seed", "use", "install", "extend", "append", "insert"}
+_SHELL_OPERATORS = {";", "&&", "||", "|", "&", ">", ">>", "<"}
 _IDENT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 _WSGI_TARGET = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.([A-Za-z_]\w*)")
 
@@ -329,6 +330,8 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
             argv = shlex.split(command.strip())
         except ValueError:
             continue
+        if any(a in _SHELL_OPERATORS or a.endswith(";") for a in argv) or "`" in command or "$(" in command:
+            argv = ["sh", "-c", command.strip()]  # a shell command line: `migrate; serve`, `a && b`
         if argv:
             processes.append((kind.strip(), argv, number))
     for kind, argv, number in processes:
