@@ -255,7 +255,7 @@ def test_env_reads_in_their_common_forms(tmp_path):
         """})
     p = build_profile(root)
     defaults = {v.name: v.default for v in p.env}
-    assert defaults == {"REGION": "eu", "MODE": "blue", "LEVEL": "info", "APP_DEBUG": None,
+    assert defaults == {"REGION": "eu", "MODE": "blue", "LEVEL": "info", "APP_DEBUG": "false",
                         "JOB_QUEUE": "jobs", "COLOR": "red", "WORKERS": "4"}
     assert p.build.env_superglobal  # $_ENV is read (also through setting())
     assert "setting()" in evidence(p, "env", "COLOR")[2]

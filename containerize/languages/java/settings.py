@@ -9,7 +9,7 @@ import yaml
 
 from ...profile import Profile
 from ...scan import SourceTree
-from .source import PLACEHOLDER, SYSTEM_ENV, record_env
+from .source import PLACEHOLDER, SYSTEM_ENV, record_env, record_jdbc
 
 _CONFIG_NAME = re.compile(r"(application|bootstrap)(-[\w]+)?\.(properties|ya?ml)")
 
@@ -48,6 +48,12 @@ def _property(line: str) -> tuple[str, str] | None:
     return line, ""
 
 
+def _yaml_pair(line: str) -> tuple[str, str] | None:
+    """(key, value) of a one-line YAML mapping entry (``url: jdbc:...``)."""
+    key, sep, value = line.strip().lstrip("- ").partition(": ")
+    return (key.strip(), value.strip()) if sep and value.strip() else None
+
+
 def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
     """server.port and ${ENV:default} placeholders, the base profile's file first."""
     for rel in sorted(files, key=lambda f: (("-" in posixpath.basename(f)), f)):
@@ -63,10 +69,11 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
         for number, text in enumerate(lines, 1):
             if text.lstrip().startswith("#" if yml else ("#", "!")):
                 continue
-            if not yml:
-                pair = _property(text)
-                if pair and pair[0] == "server.port" and not profile.ports:
-                    port_value(profile, pair[1], rel, number, f"server.port in {rel}")
+            pair = _property(text) if not yml else _yaml_pair(text)
+            if pair and pair[0] == "server.port" and not yml and not profile.ports:
+                port_value(profile, pair[1], rel, number, f"server.port in {rel}")
+            if pair and pair[1].strip("'\"").startswith("jdbc:"):
+                record_jdbc(profile, pair[1].strip("'\""), rel, number)
             for m in PLACEHOLDER.finditer(text):
                 name, default = m.group(1), m.group(2)
                 if name in SYSTEM_ENV or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):

@@ -402,20 +402,22 @@ class JavaSource:
         return ""
 
     def files_written(self) -> list[tuple[str, str, int]]:
-        """(absolute path, file, line) given to File / FileOutputStream / FileWriter / Paths.get / Path.of."""
+        """(absolute path, file, line) given to File / FileOutputStream / FileWriter / Paths.get / Path.of,
+        unless the path is only read (``Files.lines(Paths.get(...))``, ``new FileReader(new File(...))``)."""
         found = []
         for rel, root in self.roots.items():
             caps = self.calls(rel)
             for node in caps.get("new", []):
                 kind = syntax.text(node.child_by_field_name("type")).rsplit(".", 1)[-1]
                 args = _args(node)
-                if kind in ("File", "FileOutputStream", "FileWriter", "RandomAccessFile") and args:
+                if kind in ("File", "FileOutputStream", "FileWriter", "RandomAccessFile") and args \
+                        and not _only_read(node):
                     found.append((self.value(rel, args[0]), rel, syntax.line(node)))
             for node in caps.get("call", []):
                 owner = syntax.text(node.child_by_field_name("object"))
                 name = syntax.text(node.child_by_field_name("name"))
                 args = _args(node)
-                if (owner, name) in (("Paths", "get"), ("Path", "of")) and args:
+                if (owner, name) in (("Paths", "get"), ("Path", "of")) and args and not _only_read(node):
                     found.append((self.value(rel, args[0]), rel, syntax.line(node)))
         return [(v, rel, line) for v, rel, line in found if isinstance(v, str) and v.startswith("/")]
 
@@ -486,6 +488,24 @@ def _args(node) -> list:
     args = node.child_by_field_name("arguments")
     return [a for a in args.named_children if a.type not in ("comment", "line_comment", "block_comment")] \
         if args is not None else []
+
+
+_READERS = {"lines", "readAllBytes", "readAllLines", "readString", "newBufferedReader", "newInputStream",
+            "FileReader", "FileInputStream", "Scanner", "FileSystemResource", "exists", "isDirectory", "isRegularFile",
+            "isReadable", "size"}
+
+
+def _only_read(node) -> bool:
+    """True when the File / Path is handed straight to something that only reads it."""
+    parent = node.parent
+    if parent is None or parent.type != "argument_list" or parent.parent is None:
+        return False
+    call = parent.parent
+    if call.type == "method_invocation":
+        return syntax.text(call.child_by_field_name("name")) in _READERS
+    if call.type == "object_creation_expression":
+        return syntax.text(call.child_by_field_name("type")).rsplit(".", 1)[-1] in _READERS
+    return False
 
 
 def _single_return(method):
@@ -576,7 +596,7 @@ def read_source(profile: Profile, src: JavaSource) -> None:
                 profile.add_port(int(value), f"a literal port in the source: {name} = {value}", rel, line, 0.7)
                 break
     for path, rel, line in src.files_written():
-        if path.startswith(("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/")):
+        if path.startswith(("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/run/")):
             continue
         folder = path if "." not in posixpath.basename(path) else posixpath.dirname(path)
         if folder and folder != "/" and folder not in profile.writable_paths:

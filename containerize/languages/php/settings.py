@@ -29,8 +29,6 @@ def read_env(src: PhpSource, profile: Profile) -> set[str]:
         for kind in ("ENV", "SERVER"):
             if f"$_{kind}[" in how:
                 superglobals.add(kind)
-        if default in ("false", "null"):
-            default = None
         secret = is_secret(name, default)
         profile.add_env(name, None if secret else (default or None), secret)
         shown = f" with the default {default!r}" if default and not secret else ""

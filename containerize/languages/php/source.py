@@ -350,7 +350,7 @@ class PhpSource:
                 if not isinstance(read, Env) or not isinstance(read.name, str) or not _ENV_NAME.fullmatch(read.name):
                     continue
                 default = render(read.default) if read.default is not None else None
-                if default == "null" or (default is not None and "{?}" in default):
+                if default is not None and "{?}" in default:
                     default = None
                 key = (rel, syntax.line(node), read.name)
                 if key not in found or (found[key][1] is None and default is not None):
