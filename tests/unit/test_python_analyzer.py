@@ -518,3 +518,16 @@ def test_settings_instance_attributes_are_env_reads(tmp_path):
     assert _where(p, "ports", "run(port=...) reads API_PORT, default 8300") == ("app/main.py", 14)
     assert p.writable_paths == ["/srv/uploads"]
     assert _where(p, "writable_paths", "creates the folder /srv/uploads") == ("app/main.py", 10)
+
+
+def test_values_that_double_at_each_step_stay_small(tmp_path):
+    # each name is built from the one before twice over: resolved once each, and long results are dropped
+    lines = ["import os", "def main():", "    a0 = 'x'", "    p0 = '/srv'", "    l0 = ['x']"]
+    for i in range(1, 80):
+        lines += [f"    a{i} = a{i - 1} + a{i - 1}", f"    p{i} = os.path.join(p{i - 1}, p{i - 1})",
+                  f"    l{i} = [l{i - 1}, l{i - 1}]"]
+    lines += ["    open(a79, 'w'); open(p79); open(f'{l79}', 'w')", "    return a79",
+              "if __name__ == '__main__':", "    main()"]
+    (tmp_path / "app.py").write_text("\n".join(lines) + "\n")
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "app.py"] and p.writable_paths == [] and p.read_paths == []

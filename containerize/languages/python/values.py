@@ -25,6 +25,7 @@ class _Unknown:
 
 UNKNOWN = _Unknown()
 MAX_DEPTH = 60
+MAX_TEXT = 10_000  # longer strings built from parts are not values anyone configures
 
 
 class PathValue(str):
@@ -94,6 +95,7 @@ class Scope:
     params: list[str] = field(default_factory=list)
     assigns: dict[str, list[ast.expr | None]] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
+    values: dict[str, object] = field(default_factory=dict)  # names already resolved
 
 
 def _bind(assigns: dict[str, list[ast.expr | None]], target: ast.AST, value: ast.expr | None) -> None:
@@ -120,6 +122,8 @@ def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
         _bind(assigns, node.optional_vars, None)
     elif isinstance(node, ast.NamedExpr):
         _bind(assigns, node.target, node.value)
+    elif isinstance(node, ast.comprehension):
+        _bind(assigns, node.target, None)
     elif isinstance(node, ast.ExceptHandler) and node.name:
         assigns.setdefault(node.name, []).append(None)
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -304,10 +308,13 @@ class Module:
             if name in scope.params:
                 return UNKNOWN
             if name in scope.assigns:
+                if name in scope.values:
+                    return scope.values[name]
+                scope.values[name] = UNKNOWN  # while resolving: a self-reference is unknown
                 values = scope.assigns[name]
                 if len(values) == 1 and values[0] is not None:
-                    return self.evaluate(values[0], scope, depth + 1)
-                return UNKNOWN
+                    scope.values[name] = self.evaluate(values[0], scope, depth + 1)
+                return scope.values[name]
             scope = scope.parent
         return self.value_of(name, depth + 1)
 
@@ -330,11 +337,12 @@ class Module:
             parts = []
             for part in node.values:
                 value = concrete(ev(part.value)) if isinstance(part, ast.FormattedValue) else ev(part)
-                if value is UNKNOWN or value is None or isinstance(value, ModuleRef) or \
+                if not isinstance(value, (str, int, float)) or \
                         (isinstance(part, ast.FormattedValue) and part.format_spec is not None):
                     return UNKNOWN
                 parts.append(str(value))
-            return "".join(parts)
+            text = "".join(parts)
+            return text if len(text) <= MAX_TEXT else UNKNOWN
         if isinstance(node, ast.BinOp):
             return _binop(node.op, ev(node.left), ev(node.right))
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
@@ -678,6 +686,8 @@ def _join(parts: list[str]) -> PathValue:
     path = parts[0]
     for part in parts[1:]:
         path = posixpath.join(path, part)
+    if len(path) > MAX_TEXT:
+        raise ValueError("not a path anyone configures")
     if anchored and not path.startswith("/"):
         normal = posixpath.normpath(path)
         return ProjectPath(normal) if not normal.startswith("..") else PathValue(path)
@@ -700,7 +710,7 @@ def _binop(op: ast.operator, left: object, right: object) -> object:
         return _join([left, right]) if isinstance(right, str) else UNKNOWN
     left, right = concrete(left), concrete(right)
     if isinstance(op, ast.Add) and isinstance(left, str) and isinstance(right, str):
-        return left + right
+        return left + right if len(left) + len(right) <= MAX_TEXT else UNKNOWN
     numbers = (int, float)
     if isinstance(left, numbers) and isinstance(right, numbers) and not isinstance(left, bool) \
             and not isinstance(right, bool):
@@ -708,7 +718,7 @@ def _binop(op: ast.operator, left: object, right: object) -> object:
             return left + right
         if isinstance(op, ast.Sub):
             return left - right
-        if isinstance(op, ast.Mult) and abs(left) < 1e12 and abs(right) < 1e12:
+        if isinstance(op, ast.Mult) and abs(left) < 1e9 and abs(right) < 1e9:
             return left * right
     return UNKNOWN
 
