@@ -468,3 +468,31 @@ def test_values_fixture_port_constant_and_wrapped_default(tmp_path):
     runtime = stages(files["Dockerfile"])[1]
     assert "EXPOSE 8095" in runtime and 'CMD ["/usr/local/bin/healthprobe", "8095", "/ready"' in runtime
     assert "ENV PORT" not in runtime
+
+
+def test_an_address_passed_as_an_argument_and_a_port_returned_by_a_function(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import (
+            	"net/http"
+            	"os"
+            )
+
+            func port() string {
+            	if p := os.Getenv("PORT"); p != "" {
+            		return p
+            	}
+            	return "7400"
+            }
+
+            func serve(addr string) error { return http.ListenAndServe(addr, nil) }
+
+            func main() { serve("127.0.0.1:" + port()) }
+        """,
+    })
+    p = build_profile(root)
+    assert p.port_env == "PORT" and p.ports == [7400]
+    assert any("localhost only" in w for w in p.warnings)

@@ -373,3 +373,29 @@ def test_values_fixture_port_constant_and_wrapped_default(tmp_path):
     assert p.env_var("GREETING").default == "values from rust" and p.build.runtime == "distroless"
     runtime = stages(files["Dockerfile"])[1]
     assert "EXPOSE 7878" in runtime and 'CMD ["/usr/local/bin/healthprobe", "7878", "/health"' in runtime
+
+
+def test_an_address_from_a_function_and_a_port_passed_as_an_argument(tmp_path):
+    root = _crate(tmp_path, """
+        use std::net::{SocketAddr, TcpListener};
+
+        fn address() -> String {
+            std::env::var("ADDRESS").unwrap_or_else(|_| "127.0.0.1:8000".into())
+        }
+
+        fn serve(port: u16) {
+            let addr = SocketAddr::from(([0, 0, 0, 0], port));
+            let _ = TcpListener::bind(addr);
+        }
+
+        fn main() {
+            let _ = address();
+            serve(7500);
+        }
+    """)
+    p = build_profile(root)
+    assert p.ports == [7500] and p.env_var("ADDRESS").default == "127.0.0.1:8000"
+    (root / "src/main.rs").write_text((root / "src/main.rs").read_text().replace(
+        "let _ = address();", "let _ = TcpListener::bind(address());").replace("serve(7500);", ""))
+    p = build_profile(root)
+    assert p.ports == [8000] and any("set ADDRESS=0.0.0.0:8000" in w for w in p.warnings)

@@ -46,6 +46,7 @@ FRAMEWORKS = (
     ("github.com/go-chi/chi", "chi"), ("github.com/gorilla/mux", "gorilla/mux"),
     ("github.com/julienschmidt/httprouter", "httprouter"),
 )
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 _SYSTEM_PATHS = ("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/var/run", "/run/", "/bin/")
 # a path that may reach the Dockerfile and compose.yaml (checked on the one extracted string)
 _SAFE_PATH = re.compile(r"/[\w.@/-]+")
@@ -130,6 +131,14 @@ def read_source(program: Program, profile: Profile, framework: str | None) -> bo
         profile.port_env = chosen[0]
         profile.note("port_env", f"the port is read from {chosen[0]}" + (
             " (in the listen address)" if chosen is listen_env else ""), chosen[1], chosen[2])
+    for value, rel, line, _ in addresses:
+        host = value.text.rsplit(":", 1)[0] if value.text and ":" in value.text else ""
+        if host in LOCAL_HOSTS:
+            profile.warnings.append(
+                f"{rel}:{line}: the server listens on {value.text} (localhost only); it must listen on all "
+                "interfaces to be reachable in a container" + (
+                    f": set {value.env}=:{port_of(value.text)}" if value.env and port_of(value.text) else ""))
+            break
     if serves:
         if profile.port_env:
             default = defaults.get(profile.port_env)

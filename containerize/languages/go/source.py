@@ -207,6 +207,13 @@ class Program:
         self.defaults: dict[str, tuple[str, str, int]] = {}  # env var -> (fallback, file, line)
         self.selectors: set[str] = set()
         self._busy: set[int] = set()
+        # functions without parameters, whose value is what they return (`func port() string {...}`)
+        self.functions: dict[str, tuple[object, GoFile]] = {}
+        for f in self.files:
+            for function in f.functions:
+                params = function.child_by_field_name("parameters")
+                if function.type == "function_declaration" and params is not None and not params.named_child_count:
+                    self.functions.setdefault(syntax.text(function.child_by_field_name("name")), (function, f))
         for f in self.files:
             self._index(f)
         self._find_wrappers()
@@ -439,6 +446,17 @@ class Program:
             return args[0]
         if call.name == "cmp.Or":
             return Value(next((a.text for a in args if a.text), None), env)
+        local = self.functions.get(call.name.rsplit(".", 1)[-1]) \
+            if not call.args and call.name[:1] != "." and call.name != "main" else None
+        if local is not None and id(local[0]) not in self._busy:
+            self._busy.add(id(local[0]))
+            try:
+                returns = [s for s in _statements(local[0].child_by_field_name("body")) if s.type == "return_statement"]
+                result = returns[-1].named_children[0].named_children if returns and returns[-1].named_child_count \
+                    else []
+                return self.value(result[0], local[1], depth + 1) if len(result) == 1 else Value()
+            finally:
+                self._busy.discard(id(local[0]))
         if call.name in FLAG_CALLS:
             index = 2 if call.name.endswith("Var") else 1
             return Value(self.value(call.args[index], f, depth + 1).text) if len(call.args) > index else Value()
@@ -454,16 +472,34 @@ class Program:
             function = f.function_at(node.start_byte)
             if function is not None:
                 entries = self.locals.get((f.rel, function.start_byte), {}).get(name, [])
-                earlier = [e for e in entries if e[0] < node.start_byte]
-                if earlier:
-                    _, value, index, where = earlier[-1]
+                before = bisect.bisect_left(entries, (node.start_byte,))
+                if before:
+                    _, value, index, where = entries[before - 1]
                     return self._bound(value, index, where, depth)
             bound = self.package_names.get(f.dir, {}).get(name)
             if bound is not None:
                 return self._bound(bound[0], bound[2], bound[1], depth)
+            if function is not None and name in _params(function):
+                return self._argument(function, _params(function).index(name), depth)
             return Value()
         finally:
             self._busy.discard(key)
+
+    def _argument(self, function, index: int, depth: int) -> Value:
+        """A parameter's value: the argument of the first call of the function that gives one."""
+        name = syntax.text(function.child_by_field_name("name"))
+        method = function.type == "method_declaration"
+        tried = 0
+        for call, f in self.calls:
+            if call.name.rsplit(".", 1)[-1] != name or (call.name[:1] == ".") != method or index >= len(call.args):
+                continue
+            value = self.value(call.args[index], f, depth + 1)
+            if value.text is not None or value.env:
+                return value
+            tried += 1
+            if tried >= 20:
+                break
+        return Value()
 
     def _bound(self, value, index: int, f: GoFile, depth: int) -> Value:
         if index and value.type == "call_expression":

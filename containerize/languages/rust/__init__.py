@@ -54,6 +54,7 @@ FRAMEWORKS = (("axum", "axum", None), ("actix-web", "actix-web", None), ("rocket
               ("warp", "warp", None), ("poem", "poem", None), ("salvo", "salvo", None), ("tide", "tide", None),
               ("hyper", "hyper", None), ("tiny_http", "tiny_http", None))
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 _SYSTEM_PATHS = ("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/var/run", "/run/", "/bin/")
 # a path that may reach the Dockerfile and compose.yaml (checked on the one extracted string)
 _SAFE_PATH = re.compile(r"/[\w.@/-]+")
@@ -110,6 +111,15 @@ def read_source(crate: Crate, profile: Profile, framework: str | None) -> bool:
         default = profile.env_var(chosen[0]).default if profile.env_var(chosen[0]) else None
         if default and default.isdigit():
             profile.add_port(int(default), f"{chosen[0]} falls back to {default}", chosen[1], chosen[2], 0.95)
+    for value, rel, line in addresses:
+        host = value.parts[0].text if value.parts else (value.text.rsplit(":", 1)[0] if value.text else "")
+        if host in LOCAL_HOSTS:
+            address = f"{host}:{port_of(value)}" if port_of(value) else host
+            profile.warnings.append(
+                f"{rel}:{line}: the server listens on {address} (localhost only); it must listen on 0.0.0.0 to be "
+                "reachable in a container" + (f": set {value.env}=0.0.0.0:{port_of(value)}"
+                                               if value.env and not value.parts and port_of(value) else ""))
+            break
     if serves and not profile.ports:
         for value, rel, line in addresses + crate.socket_addresses():
             port = port_of(value)

@@ -204,9 +204,17 @@ class Crate:
         for f in self.files:
             for name, value in f.consts.items():
                 self.consts.setdefault(name, (value, f))
+        # functions without parameters, whose value is their body's (`fn address() -> String { env::var(..)... }`)
+        self.functions: dict[str, tuple[object, RustFile]] = {}
+        for f in self.files:
+            for function in f.functions:
+                params = function.child_by_field_name("parameters")
+                if params is not None and params.named_child_count == 0:
+                    self.functions.setdefault(syntax.text(function.child_by_field_name("name")), (function, f))
         self.wrappers: dict[str, tuple[int, int | None]] = {}
         self.defaults: dict[str, tuple[str, str, int]] = {}
-        self._busy: set[int] = set()
+        self._busy: set = set()
+        self._calls_by_name: dict[str, list] | None = None
         self._find_wrappers()
         self._find_defaults()
 
@@ -347,6 +355,8 @@ class Crate:
             return self.value(node.child_by_field_name("body"), f, depth + 1)
         if kind == "block" and node.named_child_count:
             return self.value(node.named_children[-1], f, depth + 1)
+        if kind in ("return_expression", "expression_statement") and node.named_child_count:
+            return self.value(node.named_children[0], f, depth + 1)
         if kind == "macro_invocation":
             return self._macro_value(node, f, depth)
         if kind == "call_expression":
@@ -373,6 +383,13 @@ class Crate:
                 return Value(fallback.text, receiver.env, fallback.parts)
             return Value()
         path = _path(function)
+        local = self.functions.get(path.rsplit("::", 1)[-1]) if not args and path not in ("main",) else None
+        if local is not None and id(local[0]) not in self._busy:
+            self._busy.add(id(local[0]))
+            try:
+                return self.value(local[0].child_by_field_name("body"), local[1], depth + 1)
+            finally:
+                self._busy.discard(id(local[0]))
         if _ends(path, ("String::from", "SocketAddr::from", "IpAddr::from", "u16::from", "Ipv4Addr::from")) and args:
             return self.value(args[0], f, depth + 1)
         if _ends(path, ("SocketAddr::new", "SocketAddrV4::new", "SocketAddrV6::new")) and len(args) >= 2:
@@ -451,9 +468,36 @@ class Crate:
             if name in f.consts:
                 return self.value(f.consts[name], f, depth + 1)
             bound = self.consts.get(name)
-            return self.value(bound[0], bound[1], depth + 1) if bound else Value()
+            if bound:
+                return self.value(bound[0], bound[1], depth + 1)
+            if function is not None and name in _params(function):
+                return self._argument(function, _params(function).index(name), depth)
+            return Value()
         finally:
             self._busy.discard(key)
+
+    def _argument(self, function, index: int, depth: int) -> Value:
+        """A parameter's value: the argument of the first call of the function that gives one."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for f in self.files:
+                for call in f.calls:
+                    callee = call.child_by_field_name("function")
+                    if callee is not None and callee.type == "field_expression":
+                        name = syntax.text(callee.child_by_field_name("field"))
+                    else:
+                        name = _path(callee).rsplit("::", 1)[-1]
+                    self._calls_by_name.setdefault(name, []).append((call, f))
+        name = syntax.text(function.child_by_field_name("name"))
+        offset = 1 if _params(function)[:1] == [""] and "self" in syntax.text(
+            function.child_by_field_name("parameters").named_children[0]) else 0
+        for call, f in self._calls_by_name.get(name, [])[:20]:
+            args = _arguments(call)
+            if index - offset < len(args):
+                value = self.value(args[index - offset], f, depth + 1)
+                if value.text is not None or value.parts is not None or value.env:
+                    return value
+        return Value()
 
     # -- facts ------------------------------------------------------------------
     def serves(self) -> bool:
