@@ -223,7 +223,7 @@ def test_values_fixture_resolves_names(tmp_path):
     file, line, why = evidence(p, "services", "a PDO DSN")
     assert (file, line) == ("lib/config.php", 26)
     assert "mysql:host=${DB_HOST:db};port=${DB_PORT:3306};dbname=${DB_NAME:inventory}" in why
-    assert "host from env DB_HOST (default db)" in why
+    assert "host from env DB_HOST (default db)" in why and "user from env DB_USER (default app)" in why
     # in compose the DSN's env vars point at the mysql service
     assert (p.env_var("DB_HOST").default, p.env_var("DB_NAME").default) == ("mysql", "app")
     assert p.build.extensions == ["pdo_mysql"]

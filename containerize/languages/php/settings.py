@@ -48,22 +48,24 @@ def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, 
     the env vars that name the host, port and database (-> the compose service's values)."""
     needed = []
     targets: dict[str, str] = {}
-    for driver, dsn, rel, line in src.connections():
+    for driver, dsn, user, rel, line in src.connections():
         if driver not in DRIVERS:
             continue
         kind, ext = DRIVERS[driver]
         params = dict(part.split("=", 1) for part in dsn.split(":", 1)[1].split(";") if "=" in part)
-        facts = [_describe(k, v) for k, v in params.items() if k in ("host", "port", "dbname") and v]
+        if user and "user" not in params:
+            params["user"] = user
+        facts = [_describe(k, v) for k, v in params.items() if k in ("host", "port", "dbname", "user") and v]
         if not any(s.kind == kind for s in profile.services):
             profile.services.append(Service(kind))
-        profile.note("services", f"{'a PDO DSN' if driver != 'mysqli' else 'mysqli connects to'} {dsn}: {kind}"
+        profile.note("services", f"{'a PDO DSN' if driver != 'mysqli' else 'mysqli connects to'} {dsn!r}: {kind}"
                      + (f" ({', '.join(facts)})" if facts else ""), rel, line, 0.9)
         needed.append((ext, rel, line))
         for key, value in params.items():
             m = PLACEHOLDER.fullmatch(value)
-            if m and key in ("host", "port", "dbname"):
+            if m and key in ("host", "port", "dbname", "user"):
                 targets.setdefault(m.group(1), {"host": kind, "port": "5432" if kind == "postgres" else "3306",
-                                                "dbname": "app"}[key])
+                                                "dbname": "app", "user": "app"}[key])
     return needed, targets
 
 

@@ -357,8 +357,8 @@ class PhpSource:
                     found[key] = (read.name, default, read.how, rel, syntax.line(node))
         return list(found.values())
 
-    def connections(self) -> list[tuple[str, str, str, int]]:
-        """(driver, DSN text, file, line) of `new PDO(...)` and mysqli connections."""
+    def connections(self) -> list[tuple[str, str, str | None, str, int]]:
+        """(driver, DSN text, user, file, line) of `new PDO(...)` and mysqli connections."""
         found = []
         for rel, root in self.roots.items():
             for node in self.nodes(rel, "new"):
@@ -367,21 +367,22 @@ class PhpSource:
                 args = _args(node)
                 if name == "pdo" and args:
                     dsn = render(self.value(rel, args[0]))
+                    user = render(self.value(rel, args[1])) if len(args) > 1 else None
                     if dsn and ":" in dsn:
-                        found.append((dsn.split(":", 1)[0].lower(), dsn, rel, syntax.line(node)))
+                        found.append((dsn.split(":", 1)[0].lower(), dsn, user, rel, syntax.line(node)))
                 elif name == "mysqli" and args:
-                    host = render(self.value(rel, args[0])) or "{?}"
-                    db = render(self.value(rel, args[3])) if len(args) > 3 else None
-                    found.append(("mysqli", f"mysql:host={host}" + (f";dbname={db}" if db else ""), rel,
-                                  syntax.line(node)))
+                    found.append(("mysqli", *self._mysqli(rel, args), rel, syntax.line(node)))
             for node in self.nodes(rel, "call"):
                 if syntax.text(node.child_by_field_name("function")).lower() == "mysqli_connect" and _args(node):
-                    args = _args(node)
-                    host = render(self.value(rel, args[0])) or "{?}"
-                    db = render(self.value(rel, args[3])) if len(args) > 3 else None
-                    found.append(("mysqli", f"mysql:host={host}" + (f";dbname={db}" if db else ""), rel,
-                                  syntax.line(node)))
+                    found.append(("mysqli", *self._mysqli(rel, _args(node)), rel, syntax.line(node)))
         return found
+
+    def _mysqli(self, rel: str, args: list) -> tuple[str, str | None]:
+        """mysqli's (host, user, password, database) arguments as (DSN text, user)."""
+        dsn = f"mysql:host={render(self.value(rel, args[0])) or '{?}'}"
+        db = render(self.value(rel, args[3])) if len(args) > 3 else None
+        user = render(self.value(rel, args[1])) if len(args) > 1 else None
+        return dsn + (f";dbname={db}" if db else ""), user
 
     def routes(self) -> list[tuple[str, str, int]]:
         """(path, file, line) of GET routes: Route::get, $app->get, #[Route(...)], withRouting(health: ...)."""
