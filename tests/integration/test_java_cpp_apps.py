@@ -80,3 +80,53 @@ def test_make_cpp_batch_program_prints_its_result(docker, tmp_path):
         assert done.stdout.strip().splitlines()[-1] == "words=19 the=4 fox=3 dog=2"
         done = run(["docker", "run", "--rm", "--label", "containerize.test=1", "-v", data, "-e", "TOP_N=1", image.tag])
         assert done.stdout.strip() == "words=19 the=4"
+
+
+def test_c_values_server_serves_the_mounted_site_and_its_greeting(docker, tmp_path):
+    """Port, doc root and log folder are #defines; GREETING goes through a getenv wrapper."""
+    project, profile = generate(tmp_path, "c-values")
+    assert profile["ports"] == [7070] and profile["read_paths"] == ["/srv/site"]
+    assert profile["writable_paths"] == ["/var/lib/c-values"]
+    compose = (project / "compose.yaml").read_text()
+    assert "./srv/site:/srv/site:ro" in compose
+    with built_image(project, "c-values") as image:
+        assert image.user == "10001:10001"
+        site = f"{project / 'srv' / 'site'}:/srv/site:ro"
+        with running(image, "-p", "127.0.0.1::7070", "-v", site, "-e", "GREETING=hi from c-values") as container:
+            port = container.port(7070)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200 and "served from the mounted site folder" in body, body
+            status, body = http_get(f"http://127.0.0.1:{port}/greeting", container=container)
+            assert status == 200 and body.strip() == "hi from c-values"
+            status, body = http_get(f"http://127.0.0.1:{port}/healthz", container=container)
+            assert status == 200 and body.strip() == "ok"
+            # the log folder is the app user's: every request was counted there
+            hits = container.exec("cat", "/var/lib/c-values/hits.log").stdout.split()
+            assert hits[:3] == ["/", "/greeting", "/healthz"]
+            assert container.process_uid() == "10001"
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+        # without GREETING the wrapper's default answers
+        with running(image, "-p", "127.0.0.1::7070", "-v", site) as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(7070)}/greeting", container=container)
+            assert status == 200 and body.strip() == "hello"
+
+
+def test_java_values_port_and_settings_through_names(docker, tmp_path):
+    """The port comes from a static final in another class through an env() helper; PORT moves it."""
+    project, profile = generate(tmp_path, "java-values")
+    assert profile["ports"] == [8081] and profile["port_env"] == "PORT" and profile["health_path"] == "/healthz"
+    with built_image(project, "java-values") as image:
+        assert image.user == "10001:10001"
+        with running(image, "-p", "127.0.0.1::8081", "-e", "GREETING=howdy", "-e", "API_KEY=k") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(8081)}/", container=container)
+            assert status == 200, body
+            assert body.splitlines() == ["howdy from java-values",
+                                         "database=jdbc:postgresql://db:5432/inventory",
+                                         "data=present", "key=set"], body
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+        with running(image, "-p", "127.0.0.1::9124", "-e", "PORT=9124") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(9124)}/healthz", container=container)
+            assert status == 200 and body.strip() == "ok"
+            assert container.run_healthcheck().returncode == 0

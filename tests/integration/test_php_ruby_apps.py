@@ -63,3 +63,36 @@ def test_php_secret_reaches_apache_through_a_compose_secret_file(docker, tmp_pat
         assert status == 200, body
         assert json.loads(body)["token_configured"] is True
         assert compose("exec", "-T", "app", "id", "-u").stdout.strip() == "33"
+
+
+def test_ruby_values_server_answers_with_its_settings_and_writes_its_data_folder(docker, tmp_path):
+    """PORT and DATA_DIR are constants; GREETING and MOTTO go through small ENV wrappers."""
+    from harness import built_image, running
+
+    project, profile = generate(tmp_path, "ruby-values")
+    assert profile["ports"] == [4567] and profile["writable_paths"] == ["/data/ruby-values"]
+    with built_image(project, "ruby-values") as image:
+        assert image.user == "10001:10001"
+        with running(image, "-p", "127.0.0.1::4567", "-e", "GREETING=hi from ruby-values",
+                     "-e", "API_TOKEN=t0ken") as container:
+            port = container.port(4567)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200, body
+            assert json.loads(body) == {"greeting": "hi from ruby-values", "motto": "small is fine",
+                                        "token_configured": True}
+            status, body = http_get(f"http://127.0.0.1:{port}/healthz", container=container)
+            assert status == 200 and body.strip() == "ok"
+            # every request is appended to /data/ruby-values/visits.log, a folder the app user owns
+            status, body = http_get(f"http://127.0.0.1:{port}/visits", container=container)
+            assert status == 200 and int(body) >= 3, body
+            assert container.process_uid() == "10001"
+            health = container.run_healthcheck()
+            assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"
+
+
+def test_php_values_settings_through_names(docker, tmp_path):
+    """getenv() through a helper, constants and a DSN built from variables; the data folder is writable."""
+    check_server(tmp_path, Server(
+        "php-values", 8080, "/",
+        ("howdy from php-values", "dsn=mysql:host=db;port=3306;dbname=inventory", "visits=1", "key=set"),
+        secret="API_KEY", env={"GREETING": "howdy"}))
