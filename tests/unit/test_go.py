@@ -496,3 +496,34 @@ def test_an_address_passed_as_an_argument_and_a_port_returned_by_a_function(tmp_
     p = build_profile(root)
     assert p.port_env == "PORT" and p.ports == [7400]
     assert any("localhost only" in w for w in p.warnings)
+
+
+def test_an_address_env_var_is_not_the_port_env_and_a_database_port_is_not_either(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire github.com/labstack/echo/v4 v4.12.0\n",
+        "go.sum": "",
+        "main.go": """
+            package main
+
+            import (
+            	"os"
+
+            	"github.com/labstack/echo/v4"
+            )
+
+            const defaultAddress = ":9090"
+
+            func main() {
+            	_ = os.Getenv("DATABASE_PORT")
+            	e := echo.New()
+            	address := os.Getenv("SERVER_ADDRESS")
+            	if address == "" {
+            		address = defaultAddress
+            	}
+            	e.Start(address)
+            }
+        """,
+    })
+    p = build_profile(root)
+    assert p.ports == [9090] and p.port_env is None and p.framework == "echo"
+    assert p.env_var("SERVER_ADDRESS").default == ":9090"

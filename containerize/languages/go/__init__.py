@@ -47,6 +47,9 @@ FRAMEWORKS = (
     ("github.com/julienschmidt/httprouter", "httprouter"),
 )
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# env vars of a service the app talks to, not of its own listener
+SERVICE_PREFIXES = ("DATABASE_", "DB_", "POSTGRES_", "PG_", "MYSQL_", "MARIADB_", "REDIS_", "MONGO", "SMTP_", "MAIL_",
+                    "RABBIT", "AMQP_", "KAFKA_", "ELASTIC", "MEMCACHE", "NATS_", "GRPC_CLIENT", "UPSTREAM_")
 _SYSTEM_PATHS = ("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/var/run", "/run/", "/bin/")
 # a path that may reach the Dockerfile and compose.yaml (checked on the one extracted string)
 _SAFE_PATH = re.compile(r"/[\w.@/-]+")
@@ -122,11 +125,14 @@ def read_source(program: Program, profile: Profile, framework: str | None) -> bo
         profile.add_env(name, None if secret else default, secret)
     serves = program.serves()
     addresses = program.listen_addresses() if serves else []
-    # the port's env var: the one the listen address reads, else the first port-like name read
-    listen_env = next(((v.env, rel, line) for v, rel, line, _ in addresses if v.env and is_port_name(v.env)), None)
-    first_port_name = next(((n, rel, line) for n, rel, line in program.env_reads()
-                            if is_port_name(n) and n not in SYSTEM_ENV), None)
-    chosen = listen_env or first_port_name
+    # the port's env var: the one the listen address reads (unless it holds a whole address), else, with no
+    # address read, the first port-like name read that isn't a service's (DATABASE_PORT)
+    read = next(((v.env, rel, line) for v, rel, line, _ in addresses if v.env), None)
+    listen_env = read if read and is_port_name(read[0]) else None
+    chosen = listen_env
+    if not read and not any(port_of(v.text) for v, _, _, _ in addresses):
+        chosen = next(((n, rel, line) for n, rel, line in program.env_reads()
+                       if is_port_name(n) and n not in SYSTEM_ENV and not n.startswith(SERVICE_PREFIXES)), None)
     if chosen:
         profile.port_env = chosen[0]
         profile.note("port_env", f"the port is read from {chosen[0]}" + (

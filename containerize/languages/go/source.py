@@ -348,6 +348,10 @@ class Program:
                         fallback = self.value(call.args[i + 1], f).text
                         if fallback is not None:
                             self.defaults.setdefault(read[0], (fallback, f.rel, syntax.line(call.node)))
+        for function, f in self.functions.values():
+            value = self._returns(function, f, 0)
+            if value.env and value.text is not None:
+                self.defaults.setdefault(value.env, (value.text, f.rel, syntax.line(function)))
         for f in self.files:
             for node in syntax.captures(GRAMMAR, _IFS, f.root).get("if", []):
                 function = f.function_at(node.start_byte)
@@ -451,10 +455,7 @@ class Program:
         if local is not None and id(local[0]) not in self._busy:
             self._busy.add(id(local[0]))
             try:
-                returns = [s for s in _statements(local[0].child_by_field_name("body")) if s.type == "return_statement"]
-                result = returns[-1].named_children[0].named_children if returns and returns[-1].named_child_count \
-                    else []
-                return self.value(result[0], local[1], depth + 1) if len(result) == 1 else Value()
+                return self._returns(local[0], local[1], depth)
             finally:
                 self._busy.discard(id(local[0]))
         if call.name in FLAG_CALLS:
@@ -484,6 +485,25 @@ class Program:
             return Value()
         finally:
             self._busy.discard(key)
+
+    def _returns(self, function, f: GoFile, depth: int) -> Value:
+        """What a function without parameters returns: the text of its last return, the env var any return reads
+        (`if p := os.Getenv("PORT"); p != "" { return p }; return "8080"`)."""
+        returns = []
+        for stmt in _statements(function.child_by_field_name("body")):
+            if stmt.type == "return_statement":
+                returns.append(stmt)
+            elif stmt.type == "if_statement":
+                returns += [s for s in _statements(stmt.child_by_field_name("consequence"))
+                            if s.type == "return_statement"]
+        values = []
+        for stmt in returns:
+            result = stmt.named_children[0].named_children if stmt.named_child_count else []
+            if len(result) == 1:
+                values.append(self.value(result[0], f, depth + 1))
+        if not values:
+            return Value()
+        return Value(values[-1].text, next((v.env for v in values if v.env), None))
 
     def _argument(self, function, index: int, depth: int) -> Value:
         """A parameter's value: the argument of the first call of the function that gives one."""

@@ -55,6 +55,9 @@ FRAMEWORKS = (("axum", "axum", None), ("actix-web", "actix-web", None), ("rocket
               ("hyper", "hyper", None), ("tiny_http", "tiny_http", None))
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# env vars of a service the app talks to, not of its own listener
+SERVICE_PREFIXES = ("DATABASE_", "DB_", "POSTGRES_", "PG_", "MYSQL_", "MARIADB_", "REDIS_", "MONGO", "SMTP_", "MAIL_",
+                    "RABBIT", "AMQP_", "KAFKA_", "ELASTIC", "MEMCACHE", "NATS_", "GRPC_CLIENT", "UPSTREAM_")
 _SYSTEM_PATHS = ("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/var/run", "/run/", "/bin/")
 # a path that may reach the Dockerfile and compose.yaml (checked on the one extracted string)
 _SAFE_PATH = re.compile(r"/[\w.@/-]+")
@@ -97,13 +100,15 @@ def read_source(crate: Crate, profile: Profile, framework: str | None) -> bool:
         profile.add_env(name, None if secret else default, secret)
     serves = crate.serves()
     addresses = crate.listen_addresses() if serves else []
-    listen_env = next(((v.env or next((p.env for p in v.parts or [] if p.env), None), rel, line)
-                       for v, rel, line in addresses), None)
-    if listen_env and not (listen_env[0] and is_port_name(listen_env[0])):
-        listen_env = None
-    first = next(((n, rel, line) for n, _, rel, line in crate.env_reads() if is_port_name(n) and n not in SYSTEM_ENV),
-                 None)
-    chosen = listen_env or first
+    # the port's env var: the one the listen address reads (unless it holds a whole address), else, with no
+    # address read, the first port-like name read that isn't a service's (DATABASE_PORT)
+    read = next(((env, rel, line) for v, rel, line in addresses
+                 if (env := v.env or next((p.env for p in v.parts or [] if p.env), None))), None)
+    listen_env = read if read and is_port_name(read[0]) else None
+    chosen = listen_env
+    if not read and not any(port_of(v) for v, _, _ in addresses):
+        chosen = next(((n, rel, line) for n, _, rel, line in crate.env_reads()
+                       if is_port_name(n) and n not in SYSTEM_ENV and not n.startswith(SERVICE_PREFIXES)), None)
     if chosen:
         profile.port_env = chosen[0]
         profile.note("port_env", f"the port is read from {chosen[0]}" + (
