@@ -372,3 +372,18 @@ def test_huge_sources_are_read_in_linear_time(tmp_path):
     assert p.env_var("LAST").default == "x" and evidence(p, "env", "LAST")[1] == 60_003
     assert evidence(p, "env", "TAIL")[1] == 60_002
     assert p.entrypoint[-1] == "org.acme.Main"
+
+
+def test_odd_paths_in_the_source_stay_out_of_the_generated_files(tmp_path):
+    p = java_profile(tmp_path, {"Main.java": r"""package org.acme;
+public class Main {
+    public static void main(String[] args) throws Exception {
+        new java.io.File("/data/x y\n/../../etc/passwd").mkdirs();
+        new java.io.FileOutputStream("/srv/$(id)/out.txt");
+        java.nio.file.Files.readString(java.nio.file.Path.of("/run/secrets/token"));
+        new java.io.File("/var/lib/app/uploads").mkdirs();
+    }
+}
+"""})
+    assert p.writable_paths == ["/var/lib/app/uploads"]
+    lint(render.render(p)["Dockerfile"], tmp_path)

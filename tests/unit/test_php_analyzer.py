@@ -298,3 +298,16 @@ def test_huge_sources_are_read_in_linear_time(tmp_path):
     p = build_profile(write_tree(tmp_path, {"big.php": one_line, "index.php": blank}))
     assert p.env_var("LAST").default == "012345"
     assert evidence(p, "env", "LAST")[:2] == ("index.php", 60_002)
+
+
+def test_odd_paths_in_the_source_stay_out_of_the_generated_files(tmp_path):
+    root = write_tree(tmp_path, {"index.php": r"""<?php
+        file_put_contents("/srv/da ta\n/x.txt", 'a');
+        mkdir('/srv/$(id)');
+        mkdir(__DIR__ . '/../../etc');
+        $log = fopen(__DIR__ . '/logs/app.log', 'a');
+        $cfg = fopen('/srv/config.ini', 'r');  // only read
+        """})
+    p = build_profile(root)
+    assert p.writable_paths == ["/var/www/html/logs"]
+    lint(render.render(p)["Dockerfile"], tmp_path)

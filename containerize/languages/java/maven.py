@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
 from ...scan import SourceTree
-from .module import Module, line_of_needle
+from .module import Lines, Module
 
 class _Declared(Exception):
     """The XML declares a DTD or an entity."""
@@ -80,6 +80,7 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
     if root.tag != "project":
         raise ValueError(f"{rel}: not a Maven POM (the root element is <{root.tag}>, not <project>)")
     mod = Module(posixpath.dirname(rel), rel)
+    lines = Lines(text)
     props = dict(parent_props or {})
     for prop in root.findall("properties/*"):
         if isinstance(prop.tag, str) and prop.text:
@@ -101,20 +102,20 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
         scope = _text(dep, "scope") or "compile"
         if scope in ("test", "provided", "import"):
             continue
-        mod.deps.append((f"{group}:{artifact}", rel, line_of_needle(tree, rel, f"<artifactId>{artifact}</artifactId>")))
+        mod.deps.append((f"{group}:{artifact}", rel, lines.find(f"<artifactId>{artifact}</artifactId>")))
 
     # The Java release: compiler properties, then the compiler plugin's configuration.
     for key in ("maven.compiler.release", "java.version", "maven.compiler.target", "maven.compiler.source"):
         release = _java_release(_interpolate(props.get(key), props))
         if release:
-            mod.java = (release, f"<{key}>{props[key]}</{key}>", line_of_needle(tree, rel, f"<{key}>"))
+            mod.java = (release, f"<{key}>{props[key]}</{key}>", lines.find(f"<{key}>"))
             break
 
     final_name = _interpolate(_text(root, "build/finalName"), props)
     main_props = [k for k in ("start-class", "exec.mainClass", "main.class", "mainClass") if props.get(k)]
     if main_props:
         mod.main_class = _interpolate(props[main_props[0]], props)
-        mod.main_evidence = (f"<{main_props[0]}> names the main class", line_of_needle(tree, rel, f"<{main_props[0]}>"))
+        mod.main_evidence = (f"<{main_props[0]}> names the main class", lines.find(f"<{main_props[0]}>"))
     for plugin in list(root.findall("build/plugins/plugin")):
         artifact = _text(plugin, "artifactId") or ""
         config_nodes = [plugin.find("configuration")] + [e.find("configuration") for e in plugin.findall("executions/execution")]
@@ -124,7 +125,7 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                 for key in ("release", "target", "source"):
                     release = _java_release(_interpolate(_text(c, key), props))
                     if release:
-                        mod.java = (release, f"the compiler plugin's <{key}>", line_of_needle(tree, rel, f"<{key}>"))
+                        mod.java = (release, f"the compiler plugin's <{key}>", lines.find(f"<{key}>"))
                         break
         elif artifact == "spring-boot-maven-plugin":
             mod.boot = True
@@ -132,7 +133,7 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                 main = _text(c, "mainClass")
                 if main:
                     mod.main_class = _interpolate(main, props)
-                    mod.main_evidence = ("spring-boot-maven-plugin names the main class", line_of_needle(tree, rel, "<mainClass>"))
+                    mod.main_evidence = ("spring-boot-maven-plugin names the main class", lines.find("<mainClass>"))
                 if _text(c, "classifier"):  # the repackaged jar is attached, the plain one keeps the name
                     mod.fat_classifier = _text(c, "classifier")
         elif artifact == "maven-shade-plugin":
@@ -142,7 +143,7 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                 if main:
                     mod.main_class = _interpolate(main, props)
                     mod.main_evidence = ("maven-shade-plugin's ManifestResourceTransformer names the main class",
-                                         line_of_needle(tree, rel, "<mainClass>"))
+                                         lines.find("<mainClass>"))
                 if (_text(c, "shadedArtifactAttached") or "").lower() == "true":
                     mod.fat_classifier = _text(c, "shadedClassifierName") or "shaded"
                 if _text(c, "finalName"):
@@ -157,14 +158,14 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                 if main:
                     mod.main_class = _interpolate(main, props)
                     mod.main_evidence = ("maven-assembly-plugin's manifest names the main class",
-                                         line_of_needle(tree, rel, "<mainClass>"))
+                                         lines.find("<mainClass>"))
         elif artifact == "maven-jar-plugin":
             for c in configs:
                 main = _text(c, "archive/manifest/mainClass")
                 if main:
                     mod.main_class = _interpolate(main, props)
                     mod.main_evidence = ("maven-jar-plugin's manifest names the main class",
-                                         line_of_needle(tree, rel, "<mainClass>"))
+                                         lines.find("<mainClass>"))
     # (spring-boot-starter-parent alone doesn't repackage: the plugin has to be declared)
 
     base = final_name or (f"{mod.artifact}-{version}" if mod.artifact and version else None)

@@ -54,12 +54,6 @@ class Lines:
         return self.at(pos) if pos >= 0 else None
 
 
-def line_of_needle(tree: SourceTree, rel: str, needle: str) -> int | None:
-    text = tree.read(rel) or ""
-    pos = text.find(needle)
-    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
-
-
 def build_tool(tree: SourceTree) -> tuple[str | None, str | None]:
     gradle = tree.first(*GRADLE_FILES)
     if tree.exists("pom.xml"):

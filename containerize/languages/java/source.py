@@ -26,6 +26,8 @@ MAX_DEPTH = 12
 # one ${NAME} or ${NAME:default} placeholder in an already-extracted string (an @Value literal, a URL)
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.]*)(?::([^}\n]*))?\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# a folder that may reach the Dockerfile and compose.yaml: absolute, plain characters, no ..
+SAFE_PATH = re.compile(r"(?!.*(?:^|/)\.\.(?:/|$))/[A-Za-z0-9._@+/-]*")
 _JDBC = re.compile(r"jdbc:(?P<kind>[a-z0-9]+):(?://(?P<host>[^/:;?]*)(?::(?P<port>[^/;?]*))?(?:/(?P<db>[^;?]*))?)?")
 JDBC_SERVICES = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 
@@ -596,7 +598,8 @@ def read_source(profile: Profile, src: JavaSource) -> None:
                 profile.add_port(int(value), f"a literal port in the source: {name} = {value}", rel, line, 0.7)
                 break
     for path, rel, line in src.files_written():
-        if path.startswith(("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/run/")):
+        path = posixpath.normpath(path)
+        if not SAFE_PATH.fullmatch(path) or path.startswith(("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/run/")):
             continue
         folder = path if "." not in posixpath.basename(path) else posixpath.dirname(path)
         if folder and folder != "/" and folder not in profile.writable_paths:

@@ -15,6 +15,8 @@ SERVER_KEYS = re.compile(r"^(HTTP_.*|REQUEST_.*|SERVER_.*|REMOTE_.*|SCRIPT_.*|PH
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "APP_BASE_PATH"}
 # PDO / mysqli driver -> (compose service, PHP extension)
 DRIVERS = {"mysql": ("mysql", "pdo_mysql"), "pgsql": ("postgres", "pdo_pgsql"), "mysqli": ("mysql", "mysqli")}
+# a folder that may reach the Dockerfile and compose.yaml: absolute, plain characters, no ..
+SAFE_PATH = re.compile(r"(?!.*(?:^|/)\.\.(?:/|$))/[A-Za-z0-9._@+/-]*")
 SYSTEM_DIRS = ("/tmp", "/dev", "/proc", "/sys", "/etc", "/usr", "/var/log")
 
 
@@ -72,7 +74,7 @@ def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, 
 def read_paths(src: PhpSource, profile: Profile) -> None:
     """Folders the app writes at run time (absolute, or under __DIR__): volumes owned by www-data."""
     for path, how, rel, line in src.files_written():
-        if path.startswith(SYSTEM_DIRS) or "{?}" in path or "${" in path:
+        if not SAFE_PATH.fullmatch(path) or path.startswith(SYSTEM_DIRS):
             continue
         folder = path if how == "mkdir()" else posixpath.dirname(path)
         if folder and folder != "/" and folder not in profile.writable_paths:

@@ -444,7 +444,13 @@ class PhpSource:
                     continue
                 if isinstance(path, str) and path != ":memory:":
                     found.append((path, "a SQLite database", rel, syntax.line(node)))
-        return [(posixpath.normpath(p), how, rel, line) for p, how, rel, line in found if p.startswith("/")]
+        written = []
+        for path, how, rel, line in found:
+            norm = posixpath.normpath(path)
+            # `..` may move within the app's folder (lib/../data), not out of it
+            if path.startswith("/") and (".." not in path.split("/") or norm.startswith(self.workdir + "/")):
+                written.append((norm, how, rel, line))
+        return written
 
     def includes_autoloader(self) -> bool:
         """True when a file requires Composer's vendor/autoload.php."""
