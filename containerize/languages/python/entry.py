@@ -11,16 +11,14 @@ read as such.
 from __future__ import annotations
 
 import ast
-import io
 import os
 import re
 import shlex
 import stat
-import tokenize
 from dataclasses import dataclass, field
 
 from ...scan import SourceTree
-from .imports import parsed
+from .imports import parsed, token_facts
 from .manifests import Manifests
 
 GUNICORN = "gunicorn>=23,<24"
@@ -36,8 +34,8 @@ FACTORIES = ("create_app", "make_app")
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
                "worker.py", "start.py")
 # never a start command of their own
-NOT_STARTS = {"setup.py", "conftest.py", "tests.py", "test.py", "manage.py", "gunicorn.conf.py", "noxfile.py", "fabfile.py",
-              "tasks.py", "wsgi.py", "asgi.py", "settings.py", "urls.py", "models.py", "admin.py", "apps.py"}
+NOT_STARTS = {"setup.py", "conftest.py", "tests.py", "test.py", "manage.py", "gunicorn.conf.py", "noxfile.py",
+              "fabfile.py", "tasks.py", "wsgi.py", "asgi.py", "settings.py", "urls.py", "models.py", "admin.py", "apps.py"}
 # calls that declare or configure rather than do: a module made of them is not a script
 DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filterwarnings", "simplefilter",
                "setdefault", "register", "register_blueprint", "include_router", "add_url_rule", "add_middleware",
@@ -47,7 +45,6 @@ DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filter
                "setLevel", "addHandler", "update", "seed", "use", "install", "extend", "append", "insert"}
 _SHELL_OPERATORS = {";", "&&", "||", "|", "&", ">", ">>", "<"}
 _IDENT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_WSGI_TARGET = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.([A-Za-z_]\w*)")
 
 
 @dataclass
@@ -91,17 +88,20 @@ class FileFacts:
 
 
 def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    if isinstance(node, ast.Call):  # web.Application().run(...) and the like
-        inner = _dotted(node.func)
-        return ".".join([inner or "?", *reversed(parts)])
-    return None
+    """``uvicorn.run`` for the callee of ``uvicorn.run(...)``; a call inside the chain reads as its callee's
+    name (``web.Application().run`` -> ``web.Application.run``); None for anything else."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        else:
+            return None
 
 
 def _class_called(value: ast.AST | None) -> str | None:
@@ -168,7 +168,7 @@ def _is_action(node: ast.stmt) -> bool:
     return False
 
 
-def _imports(module: ast.Module, rel: str) -> set[str]:
+def _imports(nodes: list[ast.AST], rel: str) -> set[str]:
     """Every dotted module name the file imports, relative ones resolved against its folder;
     a plain ``import helpers`` also names ``<its folder>.helpers`` (a script's folder is on sys.path)."""
     folder = rel.split("/")[:-1]
@@ -179,7 +179,7 @@ def _imports(module: ast.Module, rel: str) -> set[str]:
         if folder:
             names.add(".".join(folder + [name]))
 
-    for node in ast.walk(module):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 add(alias.name)
@@ -217,17 +217,27 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     module = parsed(tree, rel)
     if module is None:
         facts.parses = False
-        facts.guard = _token_guard(text)
+        facts.guard = token_facts(tree, rel)[1]
         return facts
 
     functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    app_vars: set[str] = set()
+    # one walk of the whole tree: calls, assignments, imports
+    calls: list[ast.Call] = []
+    assigns: list[ast.Assign | ast.AnnAssign] = []
+    imports: list[ast.AST] = []
     for node in ast.walk(module):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            cls = _class_called(node.value)
-            if cls in SERVING_CLASSES or cls in FACTORIES:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                app_vars.update(t.id for t in targets if isinstance(t, ast.Name))
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            assigns.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+    app_vars: set[str] = set()
+    for node in assigns:
+        cls = _class_called(node.value)
+        if cls in SERVING_CLASSES or cls in FACTORIES:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            app_vars.update(t.id for t in targets if isinstance(t, ast.Name))
     app_vars.add("app")
 
     for node in module.body:
@@ -241,9 +251,9 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                     facts.apps.append((target.id, cls, node.lineno))
                 if target.id == "WSGI_APPLICATION" and isinstance(node.value, ast.Constant) \
                         and isinstance(node.value.value, str):
-                    m = _WSGI_TARGET.fullmatch(node.value.value)
-                    if m:
-                        facts.wsgi_application = (m.group(1), m.group(2), node.lineno)
+                    target_module, _, obj = node.value.value.rpartition(".")
+                    if _IDENT.fullmatch(target_module) and obj.isidentifier():
+                        facts.wsgi_application = (target_module, obj, node.lineno)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FACTORIES:
             built = next((c for c in (_class_called(n) for n in ast.walk(node) if isinstance(n, ast.Call))
                           if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
@@ -257,9 +267,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                 ast.ClassDef))]
     facts.server = _reached_server(run_roots, functions, app_vars)
-    facts.serves_anywhere = facts.server is not None or any(
-        _server_call(n, app_vars) for n in ast.walk(module) if isinstance(n, ast.Call))
-    facts.imports = _imports(module, rel)
+    facts.serves_anywhere = facts.server is not None or any(_server_call(n, app_vars) for n in calls)
+    facts.imports = _imports(imports + calls, rel)
     return facts
 
 
@@ -281,25 +290,6 @@ def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_va
                 if name in functions and name not in seen:
                     seen.add(name)
                     todo.append(functions[name])
-    return None
-
-
-def _token_guard(text: str) -> int | None:
-    """The line of a top-level main guard in a file that doesn't parse, read from its tokens."""
-    window: list[tokenize.TokenInfo] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.COMMENT, tokenize.NL):
-                continue
-            window = (window + [tok])[-5:]
-            kinds = [(t.type, t.string) for t in window]
-            if len(kinds) == 5 and kinds[0] == (tokenize.NAME, "if") and window[0].start[1] == 0 \
-                    and kinds[1] == (tokenize.NAME, "__name__") and kinds[2] == (tokenize.OP, "==") \
-                    and kinds[3][0] == tokenize.STRING and kinds[3][1].strip("\"'") == "__main__" \
-                    and kinds[4] == (tokenize.OP, ":"):
-                return window[0].start[0]
-    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
-        return None
     return None
 
 

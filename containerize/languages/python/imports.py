@@ -81,7 +81,7 @@ def imported_packages_with_origin(tree: SourceTree, py_files: list[str]) -> list
             names = list(_ast_imports(module))
             from_tokens = False
         else:
-            names = list(_token_imports(tree.read(rel) or ""))
+            names = token_facts(tree, rel)[0]
             from_tokens = True
         for name, line in names:
             top = name.split(".")[0]
@@ -101,25 +101,63 @@ def _ast_imports(module: ast.Module):
             yield node.module, node.lineno
 
 
-def _token_imports(text: str):
-    """``import a.b, c`` and ``from a import b`` statements of a file that doesn't parse, from its tokens."""
+_TOKEN_FACTS: "weakref.WeakKeyDictionary[SourceTree, dict[str, tuple[list[tuple[str, int]], int | None]]]" = \
+    weakref.WeakKeyDictionary()
+_STATEMENT_END = frozenset({tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
+_SKIPPED = frozenset({tokenize.NL, tokenize.COMMENT})
+MAX_STATEMENT_TOKENS = 4096
+
+
+def token_facts(tree: SourceTree, rel: str) -> tuple[list[tuple[str, int]], int | None]:
+    """For a file that doesn't parse: its imports ``(dotted name, line)`` and the line of a top-level
+    ``if __name__ == "__main__":``, read from its tokens in one pass (cached per tree)."""
+    cache = _TOKEN_FACTS.setdefault(tree, {})
+    if rel not in cache:
+        cache[rel] = _scan_tokens(tree.read(rel) or "")
+    return cache[rel]
+
+
+def _scan_tokens(text: str) -> tuple[list[tuple[str, int]], int | None]:
+    found: list[tuple[str, int]] = []
+    guard: int | None = None
     words: list[tokenize.TokenInfo] = []
     at_start = True
+
+    def close() -> None:
+        nonlocal guard
+        if not words:
+            return
+        if words[0].string == "if":
+            texts = [w.string for w in words[:6]]
+            if guard is None and len(texts) >= 5 and texts[1] == "__name__" and texts[2] == "==" \
+                    and texts[3].strip("\"'") == "__main__" and texts[4] == ":":
+                guard = words[0].start[0]
+        else:
+            found.extend(_statement_imports(words))
+
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
-                yield from _statement_imports(words)
+            kind = tok.type
+            if kind in _STATEMENT_END:
+                close()
                 words, at_start = [], True
                 continue
-            if tok.type in (tokenize.NL, tokenize.COMMENT):
+            if kind in _SKIPPED:
                 continue
-            if at_start or words:
+            if at_start:
+                at_start = False
+                if tok.string in ("import", "from") or (tok.string == "if" and tok.start[1] == 0):
+                    words = [tok]
+            elif words and len(words) < MAX_STATEMENT_TOKENS:
                 words.append(tok)
-            at_start = False
-            if len(words) == 1 and tok.string not in ("import", "from"):
-                words = []
     except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
-        yield from _statement_imports(words)
+        close()
+    return found, guard
+
+
+def _token_imports(text: str):
+    """``import a.b, c`` and ``from a import b`` statements of a file that doesn't parse, from its tokens."""
+    return iter(_scan_tokens(text)[0])
 
 
 def _statement_imports(words: list[tokenize.TokenInfo]):
