@@ -53,6 +53,7 @@ SERVICE_PREFIXES = ("DATABASE_", "DB_", "POSTGRES_", "PG_", "MYSQL_", "MARIADB_"
 _SYSTEM_PATHS = ("/etc/", "/proc/", "/sys/", "/dev/", "/tmp", "/usr/", "/var/run", "/run/", "/bin/")
 # a path that may reach the Dockerfile and compose.yaml (checked on the one extracted string)
 _SAFE_PATH = re.compile(r"/[\w.@/-]+")
+_SAFE_REL = re.compile(r"[\w.@+-][\w.@/+-]*")
 _SKIPPED_DIR = re.compile(r"(^|/)(testdata|_[^/]*|\.[^/]*)/")
 
 
@@ -305,6 +306,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.note("read_paths", f"{folder}/ is read relative to the working directory", rel, ln, 0.7)
 
     package = "./" + chosen if chosen else "."
+    if not _SAFE_REL.fullmatch(package):
+        raise GoModError(f"{package!r}: the main package's folder name has characters a Dockerfile can't carry "
+                         "(use letters, digits, '.', '_', '-' and '/')")
     profile.build_command = ["go", "build", "-trimpath", "-ldflags=-s -w", "-o", f"/out/{binary}", package]
     profile.note("build_command", f"go build {package}" + (" with cgo" if cgo else " (static)"),
                  "go.mod", None, 0.9)
@@ -327,7 +331,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append(f"go.mod replaces modules with {', '.join(outside)} outside the build context: "
                                 "the build can't see them (vendor them or build from a parent folder)")
     replace_dirs = [posixpath.normpath(t) for t in local_replaces
-                    if t not in outside and tree.isdir(posixpath.normpath(t))]
+                    if t not in outside and tree.isdir(posixpath.normpath(t)) and _SAFE_REL.fullmatch(t)]
+    if any(not _SAFE_REL.fullmatch(t) for t in local_replaces if t not in outside):
+        profile.warnings.append("go.mod replaces a module with a folder whose name the Dockerfile can't copy "
+                                "safely (spaces or special characters): it is not copied before the download")
     if tree.exists("go.work"):
         profile.warnings.append("go.work found: the image builds the module in go.mod alone (GOWORK=off)")
     if mod["requires"] and not tree.exists("go.sum") and not vendored:
