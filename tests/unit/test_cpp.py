@@ -257,3 +257,35 @@ def test_huge_single_line_and_many_blank_lines_still_give_facts(tmp_path):
     assert p.ports == [6060] and _evidence(p, "ports") == [("big.c", 1)]
     assert p.env_var("WIDE_TOKEN").secret
     assert p.read_paths == ["/srv/blank/a.txt"] and _evidence(p, "read_paths") == [("blank.c", 60002)]
+
+
+def test_facts_come_from_the_programs_own_sources(tmp_path):
+    """Other programs of the same Makefile (a client, an example) don't speak for the server."""
+    root = write_tree(tmp_path / "proj", {
+        "Makefile": """
+            all: server client
+            server: server.c net.c
+            \t$(CC) -o $@ $^
+            client: client.c
+            \t$(CC) -o $@ $^
+            """.replace("\\t", "\t"),
+        "net.c": "#include <netinet/in.h>\nint open_listener(int port) { struct sockaddr_in a; a.sin_port = htons(port); "
+                 "return bind(0, (void *)&a, sizeof a); }\n",
+        "server.c": "int open_listener(int port);\nint main(void) { int port = 7000;\n  return open_listener(port); }\n",
+        "client.c": '#include <stdlib.h>\nint main(void) { return htons(9999) + listen(0, 1) + !getenv("CLIENT_ONLY"); }\n',
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/server"]
+    # open_listener(port) passes its parameter to htons(): the caller's value is the port
+    assert p.ports == [7000] and _evidence(p, "ports") == [("server.c", 3)]
+    assert p.env_var("CLIENT_ONLY") is None
+
+
+def test_a_server_bound_to_localhost_is_a_warning(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": "project(api CXX)\nadd_executable(api main.cpp)\n",
+        "main.cpp": '#include "httplib.h"\nint main() {\n  httplib::Server svr;\n  svr.listen("localhost", 8081);\n}\n',
+    })
+    p = build_profile(root)
+    assert p.ports == [8081]
+    assert any(w.startswith("main.cpp:4 listens on localhost only") for w in p.warnings)

@@ -326,3 +326,19 @@ def test_huge_single_line_and_many_blank_lines_still_give_facts(tmp_path):
     assert p.entrypoint == ["ruby", "server.rb"] and p.ports == [5151] and p.port_env == "PORT"
     assert _evidence(p, "ports") == [("server.rb", 1)]
     assert p.writable_paths == ["/srv/tall"] and _evidence(p, "writable_paths") == [("lib/paths.rb", 60001)]
+
+
+def test_a_gemfile_lower_bound_gives_way_to_the_locked_ruby(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\nruby ">= 3.2", "< 4.0"\ngem "rack"\n',
+        "Gemfile.lock": "DEPENDENCIES\n  rack\n\nRUBY VERSION\n   ruby 3.4.1p0\n", "config.ru": "",
+    })
+    assert build_profile(root).runtime_version == "3.4.1"
+    (root / "Gemfile.lock").write_text("DEPENDENCIES\n  rack\n")
+    assert build_profile(root).runtime_version == "3.2"
+
+
+def test_a_server_bound_to_localhost_is_a_warning(tmp_path):
+    root = write_tree(tmp_path, {"server.rb": 'require "socket"\nserver = TCPServer.new("127.0.0.1", 9000)\n'})
+    p = build_profile(root)
+    assert p.ports == [9000] and any(w.startswith("server.rb:2 listens on 127.0.0.1 only") for w in p.warnings)

@@ -124,7 +124,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                            "file": rel, "line": line, "confidence": 0.9} for name, rel, line in runnable]
     runtime_pkgs = _packages(tree, profile, system, text, exes, libs)
 
-    facts = read_facts(tree, files)
+    # other programs of the same build (examples, tools) don't speak for this one
+    mine = set(buildfiles.target_sources(tree, system, manifest, target))
+    others = {f for name, _rel, _line in exes if name != target
+              for f in buildfiles.target_sources(tree, system, manifest, name)} - mine
+    facts = read_facts(tree, [f for f in files if f not in others])
     listens = apply(facts, profile)
     read_dotenv_example(tree, profile)
     if listens and not profile.ports and profile.port_env:

@@ -33,6 +33,8 @@ for _names, _dev, _run, _svc in (
     (("yaml-cpp",), "libyaml-cpp-dev", "libyaml-cpp0.7", None),
     (("jsoncpp", "jsoncpp_lib"), "libjsoncpp-dev", "libjsoncpp25", None),
     (("libevent", "event"), "libevent-dev", "libevent-2.1-7", None),
+    (("brotli", "brotlicommon", "brotlienc", "brotlidec", "libbrotlicommon", "libbrotlienc", "libbrotlidec"),
+     "libbrotli-dev", "libbrotli1", None),
     (("libmicrohttpd", "microhttpd"), "libmicrohttpd-dev", "libmicrohttpd12", None),
     (("nlohmann_json", "nlohmann_json::nlohmann_json"), "nlohmann-json3-dev", None, None),
     # in libc / the toolchain: nothing to install
@@ -163,9 +165,8 @@ def _expand(value: str, variables: dict[str, str]) -> str:
     return value.strip()
 
 
-def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
-    """Files the Makefile links (rules whose recipe runs the compiler with -o $@ or -o NAME), default goal first."""
-    text = tree.read(makefile) or ""
+def _make_rules(text: str) -> list[tuple[str, list[str], str, int]]:
+    """(target, prerequisites, recipe, line) of each explicit rule, variables expanded."""
     line = Lines(text)
     lines = text.split("\n")
     variables = _make_vars(text)
@@ -182,6 +183,14 @@ def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
             recipe_lines.append(ln)
         for name in _expand(head, variables).split():
             rules.append((name, _expand(m.group(2), variables).split(), "\n".join(recipe_lines), number))
+    return rules
+
+
+def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
+    """Files the Makefile links (rules whose recipe runs the compiler with -o $@ or -o NAME), default goal first."""
+    text = tree.read(makefile) or ""
+    variables = _make_vars(text)
+    rules = _make_rules(text)
     linked = []
     for name, prereqs, recipe, number in rules:
         if name in NOT_TARGETS or not _TARGET_NAME.match(name) or name.endswith((".o", ".a", ".so", ".d")):
@@ -198,8 +207,49 @@ def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
     return linked
 
 
+def target_sources(tree: SourceTree, system: str, manifest: str, target: str) -> list[str]:
+    """The source files the build files list for one target (empty when they are computed, globbed, unknown)."""
+    names: list[str] = []
+    if system == "make":
+        rules = {name: prereqs for name, prereqs, _recipe, _line in _make_rules(tree.read(manifest) or "")}
+        for prereq in rules.get(target, []):
+            stem, dot, ext = prereq.rpartition(".")
+            if dot and ext == "o":  # main.o: its own rule's prerequisites, else the source beside it
+                names += rules.get(prereq) or [f"{stem}.{e}" for e in ("c", "cc", "cpp", "cxx")]
+            else:
+                names.append(prereq)
+        folder = ""
+    elif system == "cmake":
+        folder = ""
+        project = _CMAKE_PROJECT.search(strip_hash_comments(tree.read("CMakeLists.txt") or ""))
+        for rel in tree.glob("*CMakeLists.txt"):
+            for m in _CMAKE_EXE.finditer(strip_hash_comments(tree.read(rel) or "")):
+                if m.group(1).replace("${PROJECT_NAME}", project.group(1) if project else "app") == target:
+                    names += [w for w in m.group(2).split() if w not in ("WIN32", "MACOSX_BUNDLE", "EXCLUDE_FROM_ALL")]
+                    folder = rel.rpartition("/")[0]
+            if names:
+                break
+    else:
+        folder = ""
+        text = strip_hash_comments(tree.read(manifest) or "")
+        for m in re.finditer(r"""executable[ \t]*\(([^)]*)\)""", text):
+            words = re.findall(r"""['"]([^'"]+)['"]""", m.group(1))
+            if words and words[0] == target:
+                names = words[1:]
+                break
+    found = []
+    for name in names:
+        if "$" in name or "<" in name:
+            continue
+        rel = f"{folder}/{name}" if folder and not name.startswith("/") else name
+        rel = rel.removeprefix("./")
+        if tree.exists(rel) and rel not in found:
+            found.append(rel)
+    return found
+
+
 def make_libraries(tree: SourceTree, makefile: str) -> list[tuple[str, str, int]]:
-    text = tree.read(makefile) or ""
+    text = strip_hash_comments(tree.read(makefile) or "")
     line = Lines(text)
     found = []
     for m in _MAKE_LIB.finditer(text):

@@ -37,6 +37,7 @@ PORT_METHODS = {"listen", "port", "bind_to_port", "bindaddr"}  # server.listen("
 ROUTE_METHODS = {"Get", "Post", "Put", "Delete", "Patch", "Options", "route", "get", "post", "Handle", "handle"}
 COMPARE_CALLS = {"strcmp", "strncmp", "strcasecmp", "strncasecmp"}
 PRINTF_CALLS = {"snprintf": 2, "sprintf": 1}  # name -> index of the format argument
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 STREAMS = {"ifstream": "read", "fstream": "read", "ofstream": "write"}
 _INT = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$")
 _STRING = re.compile(r'^\(?\s*"([^"\\\n]*)"\s*\)?$')
@@ -76,6 +77,7 @@ class Facts:
     reads: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (path, file, line, a whole file name)
     writes: list[tuple[str, str, int]] = field(default_factory=list)  # folders
     has_main: bool = False
+    loopback: list[tuple[str, str, int]] = field(default_factory=list)  # listens on localhost only
 
 
 # -- queries -----------------------------------------------------------------------------
@@ -129,6 +131,14 @@ def _string(node) -> str | None:
     return "".join(parts)
 
 
+def _bare_identifier(node) -> str | None:
+    """`port`, `(unsigned short)port`, `*port` -> "port"."""
+    while node is not None and node.type in ("cast_expression", "parenthesized_expression", "pointer_expression"):
+        node = node.child_by_field_name("value") or node.child_by_field_name("argument") or (
+            node.named_children[-1] if node.named_children else None)
+    return syntax.text(node) if node is not None and node.type == "identifier" else None
+
+
 def _literal_arg(text: str) -> int | str | None:
     """A #define's replacement text when it is one number or one plain string."""
     text = text.strip()
@@ -145,6 +155,7 @@ class Reader:
         self.files = files
         self.constants: dict[str, Value] = {}  # #define'd and const literals (every file)
         self.wrappers: dict[str, Wrapper] = {}
+        self.port_params: dict[str, int] = {}  # function -> index of the parameter it passes to htons()
         self.names: dict[str, Value] = {}  # one file's variables
         self.facts = Facts()
 
@@ -291,13 +302,16 @@ class Reader:
                 body = m["body"][0]
                 for _, call in syntax.matches(grammar, _Q_CALLS, body):
                     args = call["args"][0].named_children
-                    if _callee(call["fn"][0]) in GETENV and args and args[0].type == "identifier" \
-                            and syntax.text(args[0]) in params:
+                    callee = _callee(call["fn"][0])
+                    if callee == "htons" and args and (param := _bare_identifier(args[0])) in params:
+                        # open_listenfd(int port) { ... htons(port) ... }: its callers pass the port
+                        self.port_params.setdefault(name, params.index(param))
+                    if callee in GETENV and args and args[0].type == "identifier" \
+                            and syntax.text(args[0]) in params and name not in self.wrappers:
                         index = params.index(syntax.text(args[0]))
                         default = next((i for i, p in enumerate(params) if i != index and p
                                         and self._returns(grammar, body, p)), None)
-                        self.wrappers.setdefault(name, Wrapper(index, default))
-                        break
+                        self.wrappers[name] = Wrapper(index, default)
 
     @staticmethod
     def _returns(grammar: str, body, param: str) -> bool:
@@ -360,8 +374,14 @@ class Reader:
                 self.facts.listens.append((rel, line))
             if name == "htons" and args:
                 self._port(self.value(args[0], grammar), "htons()", rel, line)
+            elif name in self.port_params and fn.type == "identifier" and self.port_params[name] < len(args):
+                self._port(self.value(args[self.port_params[name]], grammar), f"{name}({{}}) hands the port to htons()",
+                           rel, line)
             elif name in PORT_METHODS and fn.type == "field_expression" and args:
                 self._port(self.value(args[-1] if name == "listen" else args[0], grammar), f".{name}()", rel, line)
+                host = self.value(args[0], grammar).lit if len(args) > 1 else None
+                if host in LOOPBACK:
+                    self.facts.loopback.append((host, rel, line))
             elif name == "MHD_start_daemon" and len(args) > 1:
                 self._port(self.value(args[1], grammar), "MHD_start_daemon()", rel, line)
             elif name in COMPARE_CALLS:
@@ -410,8 +430,8 @@ class Reader:
 
     def _port(self, found: Value, how: str, rel: str, line: int) -> None:
         if isinstance(found.lit, int) and 0 < found.lit < 65536:
-            self.facts.ports.append((found.lit, f"{how} of {found.lit}" + (f" (or {found.env})" if found.env else ""),
-                                     rel, line))
+            why = how.format(found.lit) if "{}" in how else f"{how} of {found.lit}"
+            self.facts.ports.append((found.lit, why + (f" (or {found.env})" if found.env else ""), rel, line))
         if found.env:
             self.facts.port_envs.append((found.env, rel, line))
 
@@ -469,6 +489,9 @@ def apply(facts: Facts, profile: Profile) -> bool:
             profile.port_env = name
             profile.note("port_env", f"the port is read from {name}", rel, line)
     listens = bool(facts.listens)
+    for host, rel, line in facts.loopback[:1]:
+        profile.warnings.append(f"{rel}:{line} listens on {host} only: nothing outside the container reaches it; "
+                                "listen on 0.0.0.0 (or read the address from an env var)")
     if listens:
         for port, why, rel, line in facts.ports[:1]:
             profile.add_port(port, why, rel, line, 0.9)

@@ -119,6 +119,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.entrypoint = argv
         profile.note("entrypoint", why, file, line, confidence)
         if server:
+            for host, rel, line in facts.loopback[:1]:
+                profile.warnings.append(f"{rel}:{line} listens on {host} only: nothing outside the container reaches "
+                                        "it; bind 0.0.0.0")
             _ports(profile, facts, framework)
             _health(profile, facts, rails)
         else:
@@ -208,7 +211,7 @@ def _ports(profile: Profile, facts: Facts, framework: str | None) -> None:
                 profile.note("port_env", f"the app reads its port from {name}", rel, line, 0.9)
     if not profile.ports:
         default = 3000 if framework == "rails" else 4567 if framework == "sinatra" else 9292 if framework == "rack" else 8080
-        profile.add_port(default, f"the {framework or 'server'}'s default port", confidence=0.6)
+        profile.add_port(default, f"the default port of {framework or 'a Ruby server'}", confidence=0.6)
 
 
 def _health(profile: Profile, facts: Facts, rails: bool) -> None:
@@ -220,6 +223,11 @@ def _health(profile: Profile, facts: Facts, rails: bool) -> None:
         if HEALTH.match(path):
             profile.health_path = path
             profile.note("health_path", f"the route {path}", rel, line, 0.95 if rails else 0.9)
+            return
+    for path, rel, line in routes:
+        if path == "/":
+            profile.health_path = "/"
+            profile.note("health_path", "the root route /", rel, line, 0.8)
             return
     profile.health_path = "/"
     profile.note("health_path", "no health route found; probing /", confidence=0.4)

@@ -129,7 +129,9 @@ def ruby_version(tree: SourceTree, profile: Profile) -> str:
                 profile.note("runtime_version", f".tool-versions says ruby {version}", ".tool-versions", number, 1.0)
                 break
     gemfile = tree.first("Gemfile", "gems.rb")
-    if not version and gemfile and (found := gemfile_ruby(tree, gemfile)):
+    found = gemfile_ruby(tree, gemfile) if gemfile and not version else None
+    # `ruby ">= 3.2"` is only a lower bound: the lock's RUBY VERSION says more
+    if found and not found[1].lstrip().startswith(">"):
         version, written, line = found
         profile.note("runtime_version", f"the Gemfile's ruby line: {written}", gemfile, line, 1.0)
     lock = tree.first("Gemfile.lock", "gems.locked")
@@ -139,6 +141,9 @@ def ruby_version(tree: SourceTree, profile: Profile) -> str:
                 version = m.group(1)
                 profile.note("runtime_version", f"Gemfile.lock's RUBY VERSION is {version}", lock, None, 0.95)
                 break
+    if not version and found:
+        version, written, line = found
+        profile.note("runtime_version", f"the Gemfile's ruby line: {written} (its lower bound)", gemfile, line, 0.7)
     if not version:
         version = DEFAULT_RUBY
         profile.note("runtime_version", f"no Ruby version pinned; Ruby {DEFAULT_RUBY} assumed", confidence=0.5)

@@ -30,12 +30,13 @@ _Q_METHODS = """
 _Q_MAIN_GUARD = '(binary left: (_) @left operator: "==" right: (_) @right) @guard'
 
 SERVER_CLASSES = {"TCPServer", "WEBrick::HTTPServer", "HTTPServer", "Puma::Server", "Thin::Server"}
-ROUTE_VERBS = {"get", "post", "put", "patch", "delete", "options", "head", "map", "route", "match", "root"}
+ROUTE_VERBS = {"get", "post", "put", "patch", "delete", "options", "head", "map", "route", "match"}
 WRITE_CALLS = {("File", "write"), ("File", "binwrite"), ("IO", "write")}
 MKDIR_CALLS = {("FileUtils", "mkdir_p"), ("FileUtils", "mkdir"), ("FileUtils", "makedirs"), ("Dir", "mkdir")}
 READ_CALLS = {("File", "read"), ("File", "binread"), ("File", "foreach"), ("File", "readlines"), ("IO", "readlines"),
               ("IO", "read"), ("YAML", "load_file"), ("JSON", "load_file")}
 PORT_KEYS = {"Port", "port"}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Facts:
     servers: dict[str, int] = field(default_factory=dict)  # file -> line of the first server start
     sinatra: set[str] = field(default_factory=set)  # files that require "sinatra"
     main_guard: set[str] = field(default_factory=set)
+    loopback: list[tuple[str, str, int]] = field(default_factory=list)  # a server bound to localhost only
 
 
 def _string(node, resolve=None) -> Value:
@@ -308,17 +310,25 @@ class Reader:
                 if owner == "Socket" and args:
                     port_node = args[-1] if args[-1].type != "pair" else args[0]
                 self._port(port_node, f"{owner or method}{'.' + method if owner else ''}", rel, line)
+                host = self.value(args[0]).lit if owner == "TCPServer" and len(args) > 1 else None
+                if host in LOOPBACK:
+                    self.facts.loopback.append((host, rel, line))
             elif node.child_by_field_name("receiver") is None:
                 if method == "require" and args and self.value(args[0]).lit == "sinatra":
                     self.facts.sinatra.add(rel)
                 elif method == "set" and len(args) > 1 and syntax.text(args[0]) in (":port", '"port"'):
                     self._port(args[1], "set :port", rel, line)
+                elif method == "set" and len(args) > 1 and syntax.text(args[0]) in (":bind", '"bind"') \
+                        and self.value(args[1]).lit in LOOPBACK:
+                    self.facts.loopback.append((self.value(args[1]).lit, rel, line))
                 elif method == "port" and args:  # puma config
                     self._port(args[0], "puma's port", rel, line)
                 elif method == "bind" and args:
                     url = self.value(args[0]).lit
                     if isinstance(url, str) and (m := re.fullmatch(r"(?:tcp|ssl)://[^/]*:(\d{2,5})", url)):
                         self._port_value(int(m.group(1)), None, f"puma binds {url}", rel, line)
+                elif method == "root" and rel.endswith("routes.rb"):  # Rails: root "welcome#index"
+                    self.facts.routes.append(("/", rel, line))
                 elif method in ROUTE_VERBS and args:
                     first = args[0]
                     if first.type == "pair":  # Rails: get "up" => "rails/health#show"
