@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -66,9 +67,10 @@ class DockerIgnore:
 
 class _Pattern:
     """One .dockerignore pattern: ``*`` any run of characters but ``/``, ``?`` one of them,
-    ``**`` anything, ``**/`` any folders (or none); everything else literal. ``fullmatch`` runs
-    in time linear in the path (a state set, not regex backtracking, which is exponential in the
-    number of ``**`` a hostile pattern may carry)."""
+    ``**`` anything, ``**/`` any folders (or none); everything else literal. A pattern with one
+    wildcard run at most is a regex; one with more is matched with a state set, in time linear in
+    the path (a backtracking regex takes time exponential in the number of ``*`` and ``**`` a
+    hostile pattern may carry)."""
 
     LIT, ONE, STAR, ANY, DIRS = range(5)
 
@@ -86,6 +88,10 @@ class _Pattern:
                 c = pattern[i]
                 self.tokens.append({"*": (self.STAR, ""), "?": (self.ONE, "")}.get(c, (self.LIT, c)))
                 i += 1
+        self.regex = None
+        if sum(kind in (self.STAR, self.ANY, self.DIRS) for kind, _ in self.tokens) <= 1:
+            parts = {self.ONE: "[^/]", self.STAR: "[^/]*", self.ANY: ".*", self.DIRS: "(?:.*/)?"}
+            self.regex = re.compile("".join(parts.get(kind) or re.escape(lit) for kind, lit in self.tokens))
 
     def _closure(self, states: set[int]) -> set[int]:
         todo, seen = list(states), set(states)
@@ -98,6 +104,8 @@ class _Pattern:
         return seen
 
     def fullmatch(self, text: str) -> bool:
+        if self.regex is not None:
+            return self.regex.fullmatch(text) is not None
         # state s >= 0: before token s; state -s-1: inside the folders of a ``**/`` (token s)
         states = self._closure({0})
         for c in text:
