@@ -385,17 +385,22 @@ def parse_set(pair: str) -> tuple[str, str]:
 
 
 def apply(profile: "Profile", pairs: list[tuple[str, str]], origin: str) -> None:
-    """Apply ``(key, value)`` answers to ``profile``, noting each with its ``origin`` (Profile.answered)."""
+    """Apply ``(key, value)`` answers to ``profile`` in order, noting each with its ``origin``
+    (Profile.answered); a key given twice is noted once, with the value that wins."""
+    found = []
     for given, value in pairs:
-        found = lookup(given)
-        if found is None:
+        answer = lookup(given)
+        if answer is None:
             raise AnswerError(f"--set {given}={value}: unknown key {given!r} (known: {known()})")
-        key, name = found
+        found.append(answer)
+    last = {(key.key, name): i for i, (key, name) in enumerate(found)}
+    for i, ((given, value), (key, name)) in enumerate(zip(pairs, found)):
         for item, text in key.kind.expand(key, name, value, given):
             key.kind.apply(profile, key, item, text, given)
             if item is not None and key.field == "env":
                 profile.origins[f"env.{item}"] = origin
-        profile.answered(key.field, origin, (given, value))
+        if last[(key.key, name)] == i:
+            profile.answered(key.field, origin, (given, value))
 
 
 # -- the saved file ----------------------------------------------------------------------

@@ -143,7 +143,13 @@ def apply_layers(profile: Profile, layers: Layers) -> None:
     The language was chosen before analysis; its answer is only recorded here."""
     language, origin = chosen_language(layers)
     if language and origin and language == profile.language:
-        profile.answered("language", origin, ("language", language))
+        noted = next((n for n in profile.evidence.get("language", [])
+                      if n.file is None and n.why == f"{origin}: language={language}"), None)
+        if noted is None:
+            profile.answered("language", origin, ("language", language))
+        else:  # whoever chose the language noted it already
+            noted.origin, noted.answer = origin, ("language", language)
+            profile.origins["language"] = origin
     for origin, pairs in layers:
         try:
             overrides.apply(profile, [(k, v) for k, v in pairs if k != "language"], origin=origin)

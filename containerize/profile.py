@@ -93,14 +93,9 @@ class Profile:
         return self.origins.get(key, DETECTED)
 
     def answered(self, key: str, origin: str, answer: tuple[str, str]) -> None:
-        """Field ``key`` was set by ``answer`` (the (key, value) as given) from ``origin``.
-
-        A later answer to the same key from the same origin replaces the earlier one's note."""
-        why = f"{origin}: {answer[0]}={answer[1]}"
-        self.evidence[key] = [e for e in self.evidence.get(key, [])
-                              if not (e.origin == origin and e.answer and e.answer[0] == answer[0])
-                              and not (e.file is None and e.why == why)]
-        self.evidence[key].append(Evidence(why, None, None, 1.0, origin, answer))
+        """Field ``key`` was set by ``answer`` (the (key, value) as given) from ``origin``."""
+        self.note(key, f"{origin}: {answer[0]}={answer[1]}", confidence=1.0)
+        self.evidence[key][-1].origin, self.evidence[key][-1].answer = origin, answer
         self.origins[key] = origin
 
     def add_port(self, port: int, why: str, file: str | None = None, line: int | None = None,
@@ -116,14 +111,25 @@ class Profile:
     def is_server(self) -> bool:
         return bool(self.ports)
 
+    def _env_index(self) -> dict[str, EnvVar]:
+        """Env vars by name (the first of a name), rebuilt when ``env`` was replaced or resized."""
+        cached = self.__dict__.get("_env_by_name")
+        if cached is None or cached[0] is not self.env or cached[1] != len(self.env):
+            cached = (self.env, len(self.env), {e.name: e for e in reversed(self.env)})
+            self.__dict__["_env_by_name"] = cached
+        return cached[2]
+
     def env_var(self, name: str) -> EnvVar | None:
-        return next((e for e in self.env if e.name == name), None)
+        return self._env_index().get(name)
 
     def add_env(self, name: str, default: str | None = None, secret: bool = False) -> EnvVar:
-        found = self.env_var(name)
+        index = self._env_index()
+        found = index.get(name)
         if found is None:
             found = EnvVar(name, default, secret)
             self.env.append(found)
+            index[name] = found
+            self.__dict__["_env_by_name"] = (self.env, len(self.env), index)
         else:
             if found.default is None and default is not None:
                 found.default = default
