@@ -100,8 +100,8 @@ def _secrets(run: Run, config: dict) -> dict[str, Path]:
     folder.mkdir(mode=0o700)
     values = secret_values(names, run.profile, list(config.get("services") or {}))
     paths = {}
-    for name in names:
-        path = folder / name
+    for i, name in enumerate(names):
+        path = folder / f"secret-{i}"  # not the name: compose takes ".." as one
         path.write_text(values[name])
         path.chmod(0o644)  # the app's non-root user reads it through a bind mount
         paths[name] = path

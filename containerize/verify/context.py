@@ -162,7 +162,7 @@ def copy_context(root: Path, dest: Path) -> None:
             src = Path(here) / f
             if src.is_symlink():
                 _copy_link(src, target / f)
-            else:
+            elif src.is_file():  # not a named pipe, socket or device (shutil refuses those)
                 shutil.copy2(src, target / f)
 
 

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from . import build, cache, checks, cleanup, context, docker, project, start
-from .record import NO_DOCKER, START_FAILED, Options, Result, Run, VerifyError, new_run
+from .record import BUILD_FAILED, NO_DOCKER, START_FAILED, Options, Result, Run, VerifyError, new_run
 
 
 def verify(options: Options, progress=None) -> Result:
@@ -39,7 +39,10 @@ def _phases(run: Run) -> None:
     run.created.workdir = Path(tempfile.mkdtemp(prefix=f"containerize-verify-{run.run_id}-"))
     project.provide(run)
     ctx = run.created.workdir / "context"
-    context.copy_context(run.root, ctx)
+    try:
+        context.copy_context(run.root, ctx)
+    except OSError as exc:
+        raise VerifyError("build", f"the build context could not be copied: {exc}", code=BUILD_FAILED) from None
 
     tag = build.image(run, ctx)
     app = start.start(run, tag)

@@ -50,11 +50,12 @@ def test_copy_context_skips_what_docker_ignores(tmp_path):
     src = write(tmp_path / "p", {".dockerignore": ".venv\n", "app.py": "x", ".venv/lib/big": "x",
                                  ".git/HEAD": "x", "pkg/mod.py": "y", "Dockerfile": "FROM x\n"})
     os.symlink("app.py", src / "link.py")
+    os.mkfifo(src / "pipe")  # shutil.copy2 refuses a named pipe
     dest = tmp_path / "copy"
     context.copy_context(src, dest)
     assert (dest / "app.py").read_text() == "x" and (dest / "pkg/mod.py").is_file()
     assert (dest / "Dockerfile").is_file() and (dest / "link.py").is_symlink()
-    assert not (dest / ".venv").exists() and not (dest / ".git").exists()
+    assert not (dest / ".venv").exists() and not (dest / ".git").exists() and not (dest / "pipe").exists()
 
 
 def test_the_file_the_cache_check_edits(tmp_path):
@@ -99,6 +100,20 @@ def test_throwaway_secrets_and_database_urls():
     # a service compose doesn't run gets no URL: just a random value
     assert "://" not in secret_values(["database_url"], None, ["app"])["database_url"]
     assert secret_values(["api_token"], None, [])["api_token"] != secret_values(["api_token"], None, [])["api_token"]
+
+
+def test_secret_files_live_in_the_run_folder_whatever_their_names(tmp_path):
+    from containerize.verify import compose
+
+    one = record.new_run(Options(path=tmp_path))
+    one.created.workdir = tmp_path / "work"
+    one.created.workdir.mkdir()
+    config = {"services": {"app": {}}, "secrets": {"..": {"file": "./a"}, "api_key": {"file": "./b"},
+                                                    "external_one": {"external": True}}}
+    paths = compose._secrets(one, config)
+    assert sorted(paths) == ["..", "api_key"] and one.result.secrets == ["..", "api_key"]
+    for path in paths.values():
+        assert path.parent == one.created.workdir / "secrets" and len(path.read_text()) >= 32
 
 
 def test_no_directory_and_no_dockerfile_are_usage_errors(tmp_path):
