@@ -577,3 +577,13 @@ def test_hostile_values_stay_out_of_the_generated_files(tmp_path):
     assert p.env_var("GREETING").default is None and p.health_path == "/" and p.writable_paths == []
     assert [v.name for v in p.env] == ["GREETING", "PORT", "OK_NAME"] and p.ports == [3000]
     lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+def test_a_key_file_the_image_leaves_out_is_a_warning(tmp_path):
+    code = ("const fs = require('fs');\nconst path = require('path');\nconst CERTS = path.join(__dirname, 'certs');\n"
+            "const key = fs.readFileSync(path.join(CERTS, 'server.key'));\nconst page = fs.readFileSync('index.html');\n")
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER + code})
+    p = build_profile(tmp_path)
+    assert [w for w in p.warnings if "reads" in w] == [
+        "server.js:7: the app reads certs/server.key, which .dockerignore keeps out of the image: give it at run "
+        "time (a secret or a mounted file)"]

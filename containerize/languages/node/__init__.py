@@ -222,6 +222,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.ports = []
         build.kind = "script"
     source.read_paths(tree, files, profile, WORKDIR)
+    source.read_kept_out(tree, files, profile)
     if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)

@@ -76,7 +76,12 @@ PAIRS = """
 (pair key: (string (string_fragment) @key) value: (_) @value
   (#any-of? @key "port" "dest" "destination" "filename" "storage" "output" "outDir")) @pair
 """
-register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, PAIRS)
+READS = """
+(call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments . (_) @arg)
+  (#any-of? @fn "readFile" "readFileSync" "createReadStream" "readJson" "readJsonSync")) @call
+"""
+register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, PAIRS, READS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -425,6 +430,34 @@ def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, st
             elif path.endswith(DATABASE_SUFFIXES) and ":" not in path:
                 found.append(("a SQLite database at", path, module.rel, syntax.line(m["pair"][0])))
     return found
+
+
+def files_read(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
+    """(path, file, line) of the files the app reads by a literal name (``fs.readFileSync('certs/key.pem')``)."""
+    prog = program(tree)
+    found: list[tuple[str, str, int]] = []
+    for module in modules(tree, files):
+        for m in module.matches(READS):
+            path = _path_text(prog.value(module, m["arg"][0]))
+            if path and path != ".":
+                found.append((path, module.rel, syntax.line(m["call"][0])))
+    return found
+
+
+# Files the generated .dockerignore leaves out of the image (secrets and local settings).
+KEPT_OUT_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".secret")
+
+
+def read_kept_out(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """A warning for each file the app reads that the image won't have (.env, keys, secrets/)."""
+    for path, rel, line in files_read(tree, files):
+        name = posixpath.basename(path)
+        parts = posixpath.normpath(path).split("/")
+        if (name == ".env" or name.startswith(".env.") and name != ".env.example") or \
+                name.endswith(KEPT_OUT_SUFFIXES) or "secrets" in parts[:-1]:
+            profile.warnings.append(f"{rel}:{line}: the app reads {path}, which .dockerignore keeps out of the "
+                                    "image: give it at run time (a secret or a mounted file)")
+            profile.note("files_read", f"reads {path} (kept out of the image)", rel, line, 0.8)
 
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
