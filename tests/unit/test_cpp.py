@@ -289,3 +289,34 @@ def test_a_server_bound_to_localhost_is_a_warning(tmp_path):
     p = build_profile(root)
     assert p.ports == [8081]
     assert any(w.startswith("main.cpp:4 listens on localhost only") for w in p.warnings)
+
+
+@pytest.mark.parametrize("manifest, text", [
+    ("CMakeLists.txt", "project(x C)\nadd_executable(" + "a" * 300_000 + "\n"),
+    ("CMakeLists.txt", 'project(x C)\nmessage("' + "(" * 300_000 + "\n"),
+    ("Makefile", "X = a" + " " * 300_000 + "b\nprog" + " " * 300_000 + "\n"),
+    ("meson.build", "project('x', 'c')\n" + "executable(" * 50_000 + "\n"),
+])
+def test_hostile_build_files_are_read_in_one_pass(tmp_path, manifest, text):
+    """Unclosed calls and very long runs of spaces: no backtracking blow-up, a clear answer."""
+    root = write_tree(tmp_path / "proj", {"main.c": "int main(void) { return 0; }\n"})
+    (root / manifest).write_text(text)
+    with pytest.raises(AnalysisError, match="no executable target"):
+        build_profile(root, [("language", "cpp")])
+
+
+def test_build_files_name_each_programs_sources(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "meson.build": """
+            project('pair', 'c')  # two programs
+            executable('server', 'src/server.c', 'src/util.c', install : true)
+            executable('tool', ['src/tool.c'])
+            """,
+        "src/server.c": "int main(void) { return htons(7100) + listen(0, 1); }\n",
+        "src/util.c": "int util(void) { return 1; }\n",
+        "src/tool.c": "int main(void) { return htons(7200) + listen(0, 1); }\n",
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/server"] and p.ports == [7100]
+    assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [["/usr/local/bin/server"],
+                                                                              ["/usr/local/bin/tool"]]

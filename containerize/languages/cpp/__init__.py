@@ -42,7 +42,7 @@ def detect(tree: SourceTree) -> Detection | None:
     if system == "cmake":
         score = 95 if buildfiles.has_cmake_executable(text) else 50
     elif system == "meson":
-        score = 95 if buildfiles.has_meson_executable(text) else 50
+        score = 95 if buildfiles.has_meson_executable(tree, manifest) else 50
     else:
         score = 80 if buildfiles.make_targets(tree, manifest) and has_main(tree, code) else 55
     return Detection("cpp", score, [Evidence(f"{manifest} builds C/C++ sources ({len(code)} file(s))", manifest,
