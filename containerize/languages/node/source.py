@@ -96,7 +96,7 @@ def source_files(tree: SourceTree) -> list[str]:
         stem, _, suffix = name.rpartition(".")
         if rel.startswith(SKIP_DIRS) or "/__tests__/" in rel or "/node_modules/" in rel:
             continue
-        if stem.endswith((".test", ".spec", ".d")):
+        if stem.endswith((".test", ".spec", ".d")) or stem in ("test", "tests", "spec"):
             continue
         lowered = name.lower()
         if suffix in ("js", "mjs", "cjs", "ts", "mts", "cts") and any(
