@@ -1,16 +1,17 @@
 """Command line: ``containerize [PATH]``, ``containerize inspect [PATH]``."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from . import __version__, answers, overrides, render, report, start, write
-from .checklist import AnalysisError, build_profile
+from . import __version__
 from .verify.command import verify
+
+# The modules each command needs load inside it, so `inspect` never loads the templates, YAML or
+# the questionnaire, and `--version` loads none of them.
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, pretty_exceptions_enable=False,
                   help="Container files for an application, read from its source.")
@@ -31,6 +32,9 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _profile(path: Path, sets: list[str] | None):
+    from . import overrides
+    from .checklist import AnalysisError, build_profile
+
     try:
         answers = overrides.parse(sets or [])
         return build_profile(path, answers)
@@ -49,7 +53,8 @@ def generate(
     sets: Optional[List[str]] = SetOption,
 ) -> None:
     """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH."""
-    from . import questionnaire, scaffold  # prompt_toolkit & co. load only for the commands that ask
+    from . import questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
+    from .checklist import AnalysisError
 
     if path.is_dir() and scaffold.is_new_project(path):
         _generate_new(path, dry_run, force, yes, interactive, ci, sets)
@@ -98,6 +103,8 @@ def init(
 
 
 def _parse_sets(sets: list[str] | None) -> list[tuple[str, str]]:
+    from . import overrides
+
     try:
         return overrides.parse(sets or [])
     except overrides.OverrideError as exc:
@@ -122,6 +129,8 @@ def _asking(interactive: bool, yes: bool, dry_run: bool) -> bool:
 
 def _check_clash(path: Path, force: bool, dry_run: bool, ci: str | None) -> None:
     """Refuse before asking anything when the files are there already (and --force is not given)."""
+    from . import render, write
+
     if force or dry_run:
         return
     names = ["Dockerfile", ".dockerignore", "compose.yaml", render.README]
@@ -140,7 +149,8 @@ def _cancelled() -> None:
 def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive: bool, ci: Optional[str],
                   sets: list[str] | None) -> None:
     """An empty folder: the container files for the app about to be written there."""
-    from . import questionnaire, scaffold  # prompt_toolkit & co. load only for the commands that ask
+    from . import answers, questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
+    from .checklist import AnalysisError
 
     pairs = _parse_sets(sets)
     asked: list[tuple[str, str]] = []
@@ -163,6 +173,8 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
 
 def _emit(profile, files: dict[str, str], dry_run: bool, force: bool, asked: list[tuple[str, str]]) -> None:
     """Print or write the files; then save the answers given in the questionnaire."""
+    from . import answers, render, start, write
+
     if not profile.entrypoint:  # never an empty CMD: checklist chose a candidate if there was one
         fail(start.missing_message(profile))
     root = Path(profile.root)
@@ -200,8 +212,12 @@ def inspect(
     """Show the checklist answers and the evidence for each."""
     profile = _profile(path, sets)
     if as_json:
+        import json
+
         typer.echo(json.dumps(profile.to_dict(), indent=2))  # its "origin" says where each answer came from
     else:
+        from . import report
+
         typer.echo(report.table(profile))
         for line in report.origins(profile):
             typer.echo(line)
