@@ -387,3 +387,15 @@ public class Main {
 """})
     assert p.writable_paths == ["/var/lib/app/uploads"]
     lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+def test_odd_names_in_a_pom_stay_out_of_the_shell(tmp_path):
+    body = """<build><finalName>app; touch /pwned</finalName><plugins><plugin>
+        <artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest>
+        <mainClass>org.acme.Main $(id)</mainClass></manifest></archive></configuration></plugin></plugins></build>"""
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="odd", body=body),
+                                          "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert "pwned" not in p.build.copy_artifact and p.build.copy_artifact.startswith("find target ")
+    assert p.entrypoint[-1] == "org.acme.Main"  # the main method found in the source instead
+    lint(render.render(p)["Dockerfile"], tmp_path)

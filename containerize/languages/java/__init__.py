@@ -8,21 +8,20 @@ starter.py a new project's defaults.
 """
 from __future__ import annotations
 
-import posixpath
-
 from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
 from ..base import Analyzer, Detection
 from ..common import choose_health_path
+from .build import jar_steps
 from .gradle import wrapper_version
 from .kotlin import read_kotlin
-from .module import SETTINGS_FILES, Module, build_tool, read_modules
+from .module import Module, build_tool, read_modules
 from .plan import APP_JAR, WORKDIR, JavaPlan
 from .settings import config_files, read_settings
 from .source import JavaSource, find_main_classes, read_source
-from .starter import DEFAULT_GRADLE, DEFAULT_JAVA, DEFAULT_MAVEN, DEFAULT_PORTS, JVM_FLAGS, STARTER, copy_jar_cmd
+from .starter import DEFAULT_GRADLE, DEFAULT_JAVA, DEFAULT_MAVEN, DEFAULT_PORTS, JVM_FLAGS, STARTER
 
 __all__ = ["ANALYZER", "APP_JAR", "WORKDIR", "JavaPlan", "Module"]
 
@@ -142,69 +141,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      0.9 if len(mains) == 1 else 0.5)
 
     # jar and how it runs
-    mod_dir = f"{app.dir}/" if app.dir else ""
-    has_deps = bool(app.deps) or any(m.deps for m in mods if m is not app)
-    if tool == "maven":
-        select = f" -pl {app.dir} -am" if app.dir else ""
-        goals = "package"
-        jar_mode = "jar"
-        if not (app.boot or app.shaded) and has_deps:
-            goals = "package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib"
-            jar_mode = "classpath"
-        elif not (app.boot or app.shaded or app.main_class):
-            jar_mode = "classpath"  # no Main-Class in the manifest: name the class on the command line
-        package = f"mvn -B -q {goals} -DskipTests{select}"
-        copy = copy_jar_cmd(f"{mod_dir}target", app.jar_name)
-        if jar_mode == "classpath" and has_deps:
-            copy += f" && cp -r {mod_dir}target/lib /out/lib"
-        dep_copies = [(m.build_file, posixpath.dirname(m.build_file) + "/" if m.dir else "./") for m in mods]
-        if tree.isdir(".mvn"):
-            dep_copies.insert(0, (".mvn", ".mvn"))
-        resolve = f"mvn -B -q dependency:resolve{select}"
-        build_cmd = ["mvn", "-B", *goals.split(), "-DskipTests"]
-    else:
-        gradle = "./gradlew" if wrapper else "gradle"
-        task_prefix = f":{app.dir.replace('/', ':')}:" if app.dir else ""
-        libs = f"{mod_dir}build/libs"
-        if app.boot:
-            task, jar_mode = "bootJar", "jar"
-            copy = copy_jar_cmd(libs, None)
-        elif app.shaded:
-            task, jar_mode = "shadowJar", "jar"
-            copy = f"find {libs} -maxdepth 1 -name '*-all.jar' -exec cp {{}} /out/app.jar \\;"
-        elif app.application or has_deps:
-            task, jar_mode = "installDist", "dist"
-            copy = f"cp -r {mod_dir}build/install/*/lib /out/lib"
-        else:
-            task, jar_mode = "jar", "jar" if app.main_class else "classpath"
-            copy = copy_jar_cmd(libs, None)
-        chmod = "chmod +x gradlew && " if wrapper else ""
-        package = f"{chmod}{gradle} --no-daemon -q {task_prefix}{task}"
-        resolve = f"{chmod}{gradle} --no-daemon -q {task_prefix}dependencies > /dev/null"
-        settings = tree.first(*SETTINGS_FILES)
-        roots = [f for f in (manifest, settings, "gradle.properties") if f and tree.exists(f)]
-        if wrapper:
-            roots.insert(0, "gradlew")
-        dep_copies = [(" ".join(roots), "./")]
-        if tree.isdir("gradle"):
-            dep_copies.append(("gradle", "gradle"))
-        if tree.isdir("buildSrc"):
-            dep_copies.append(("buildSrc", "buildSrc"))
-        dep_copies += [(m.build_file, posixpath.dirname(m.build_file) + "/") for m in mods if m.dir]
-        build_cmd = [gradle, "--no-daemon", f"{task_prefix}{task}"]
-        profile.note("build_command", f"{task}: " + {
-            "bootJar": "the Spring Boot plugin's executable jar (not the -plain.jar)",
-            "shadowJar": "the Shadow plugin's fat jar (-all.jar)",
-            "installDist": "the application plugin's distribution (the jar and its libraries)",
-            "jar": "a plain jar"}[task], app.build_file, None, 0.9)
-    if tool == "maven":
-        kind = ("Spring Boot's repackaged executable jar" if app.boot else
-                "the shaded/assembled jar" if app.shaded else
-                "the jar (Main-Class in its manifest)" if jar_mode == "jar" else
-                "the jar plus its runtime dependencies (target/lib)" if has_deps else "the jar")
-        profile.note("build_command", f"mvn package makes {kind}: {app.jar_name or 'found under target/'}",
-                     app.build_file, None, 0.9 if app.jar_name else 0.7)
-    profile.build_command = build_cmd
+    steps = jar_steps(tree, profile, tool, manifest, mods, app, wrapper)
+    jar_mode, has_deps = steps.jar_mode, steps.has_deps
 
     if jar_mode != "jar" and not main_class:
         raise ValueError(f"{app.build_file}: no main class found (no Spring Boot plugin, no Main-Class in a "
@@ -239,9 +177,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         else:
             choose_health_path(profile, src.routes())
 
-    profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=dep_copies,
-                             resolve=resolve, package=package, copy_artifact=copy, jar_mode=jar_mode,
-                             main_class=main_class)
+    profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
+                             resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
+                             jar_mode=jar_mode, main_class=main_class)
 
 
 ANALYZER = Analyzer("java", detect, analyze, starter=STARTER)

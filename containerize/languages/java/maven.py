@@ -9,6 +9,10 @@ from xml.parsers import expat
 from ...scan import SourceTree
 from .module import Lines, Module
 
+_JAR_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*\.jar")
+_CLASS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
 class _Declared(Exception):
     """The XML declares a DTD or an entity."""
 
@@ -171,6 +175,11 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
     base = final_name or (f"{mod.artifact}-{version}" if mod.artifact and version else None)
     if base and "${" not in base:
         mod.jar_name = f"{base}-{mod.fat_classifier}.jar" if mod.fat_classifier else f"{base}.jar"
+    # both reach the Dockerfile's shell and the start command: plain names only
+    if mod.jar_name and not _JAR_NAME.fullmatch(mod.jar_name):
+        mod.jar_name = None
+    if mod.main_class and not _CLASS_NAME.fullmatch(mod.main_class):
+        mod.main_class, mod.main_evidence = None, None
     mod.props = props
     return mod
 

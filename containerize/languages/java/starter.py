@@ -6,6 +6,7 @@ import re
 from ...checklist import DETECTED, AnalysisError, origin_of
 from ...profile import Profile
 from ..base import Starter
+from .build import copy_jar_cmd
 from .plan import APP_JAR, JavaPlan
 
 DEFAULT_JAVA = "21"
@@ -14,15 +15,6 @@ DEFAULT_GRADLE = "8.10"
 JVM_FLAGS = ["-XX:MaxRAMPercentage=75"]
 DEFAULT_PORTS = {"spring-boot": 8080, "quarkus": 8080, "micronaut": 8080, "javalin": 7070, "spark": 4567,
                  "dropwizard": 8080}
-
-
-def copy_jar_cmd(folder: str, exact: str | None) -> str:
-    """Shell that puts the runnable jar of `folder` at /out/app.jar."""
-    if exact:
-        return f"cp {folder}/{exact} /out/app.jar"
-    excluded = ["original-*", "*-sources.jar", "*-javadoc.jar", "*-tests.jar", "*-plain.jar"]
-    conds = " ".join(f"! -name '{pat}'" for pat in excluded)
-    return f"find {folder} -maxdepth 1 -name '*.jar' {conds} -exec cp {{}} /out/app.jar \\;"
 
 
 NEW_MAIN = "com.example.App"
