@@ -587,3 +587,17 @@ def test_a_key_file_the_image_leaves_out_is_a_warning(tmp_path):
     assert [w for w in p.warnings if "reads" in w] == [
         "server.js:7: the app reads certs/server.key, which .dockerignore keeps out of the image: give it at run "
         "time (a secret or a mounted file)"]
+
+
+@pytest.mark.parametrize("listen, warned", [
+    ("app.listen({ port: PORT })", True),
+    ("app.listen(PORT, () => {})", True),
+    ("app.listen({ port: PORT, host: '0.0.0.0' })", False),
+    ("app.listen({ port: PORT, host })", False),
+    ("app.listen(PORT, '0.0.0.0')", False),
+])
+def test_fastify_listening_on_localhost_is_a_warning(tmp_path, listen, warned):
+    write_tree(tmp_path, {"package.json": pkg(dependencies={"fastify": "^5"}),
+                          "server.js": f"const app = require('fastify')();\nconst PORT = 3000, host = '::';\n{listen};\n"})
+    warnings = [w for w in build_profile(tmp_path).warnings if "Fastify listens on localhost" in w]
+    assert bool(warnings) == warned and all(w.startswith("server.js:3:") for w in warnings)

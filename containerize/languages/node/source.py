@@ -240,6 +240,10 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
             first = prog.value(module, args[0])
             port, origin = _port_of(prog, module, first)
             listen_at = f"{module.rel}:{syntax.line(call)}"
+            if profile.framework == "fastify" and not _gives_host(args, first):
+                profile.warnings.append(f"{listen_at}: Fastify listens on localhost unless listen() is given a host: "
+                                        "pass host: '0.0.0.0' (e.g. listen({ port, host: '0.0.0.0' })) to be "
+                                        "reachable in a container")
             if isinstance(port, Env):
                 number = _int(port.default)
                 if number is not None:
@@ -289,6 +293,18 @@ def _from(env: Env | None) -> str:
     if env is None or env.default_loc is None or env.loc is None or env.default_loc == env.loc:
         return ""
     return f" (written at {env.default_loc[0]}:{env.default_loc[1]})"
+
+
+def _gives_host(args: list, first: Value | None) -> bool:
+    """Does a listen() call name the address: ``{ host }`` / ``{ address }`` or a second argument that is no
+    callback (``listen(port, '0.0.0.0')``)?"""
+    if first is not None and isinstance(first.value, Obj):
+        return any(pair.type == "pair" and _key(pair.child_by_field_name("key")).strip("'\"") in ("host", "address")
+                   or pair.type == "shorthand_property_identifier" and syntax.text(pair) in ("host", "address")
+                   or pair.type == "spread_element" for pair in first.value.node.named_children)
+    if args[0].type == "object":
+        return True  # an object that does not fold: say nothing
+    return len(args) > 1 and args[1].type not in ("arrow_function", "function_expression", "function")
 
 
 def _is_local(value: Value | None, prog: Program) -> bool:
