@@ -320,3 +320,12 @@ def test_build_files_name_each_programs_sources(tmp_path):
     assert p.entrypoint == ["/usr/local/bin/server"] and p.ports == [7100]
     assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [["/usr/local/bin/server"],
                                                                               ["/usr/local/bin/tool"]]
+
+
+def test_deeply_nested_names_are_read_without_blowing_up(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": "project(x CXX)\nadd_executable(x main.cpp)\n",
+        "main.cpp": "int main() { return " + "a::" * 3000 + "f(1) + htons(8300) + listen(0, 1) + "
+                    + "(" * 3000 + "1" + ")" * 3000 + "; }\n",
+    })
+    assert build_profile(root).ports == [8300]

@@ -342,3 +342,14 @@ def test_a_server_bound_to_localhost_is_a_warning(tmp_path):
     root = write_tree(tmp_path, {"server.rb": 'require "socket"\nserver = TCPServer.new("127.0.0.1", 9000)\n'})
     p = build_profile(root)
     assert p.ports == [9000] and any(w.startswith("server.rb:2 listens on 127.0.0.1 only") for w in p.warnings)
+
+
+@pytest.mark.parametrize("files", [
+    {"Gemfile": "group :a do\n" * 2000 + 'gem "rack"\n' * 50 + "end\n" * 2000 + 'gem "puma"\n',
+     "config.ru": "run 1\n"},
+    {"Gemfile": 'gem "rack", group: ' + "[" * 2000 + ":a" + "]" * 2000 + "\n", "config.ru": "run 1\n"},
+    {"server.rb": 'require "socket"\nTCPServer.new("0.0.0.0", 8200)\nx = ' + "ENV[" * 2000 + '"A"' + "]" * 2000 + "\n"},
+])
+def test_deeply_nested_code_is_read_without_blowing_up(tmp_path, files):
+    p = build_profile(write_tree(tmp_path, files))
+    assert p.language == "ruby" and p.ports

@@ -88,6 +88,9 @@ _Q_BINDINGS = """
 (init_declarator declarator: (_) @name value: (_) @value) @bind
 (assignment_expression left: (identifier) @name right: (_) @value) @bind
 """
+_Q_CONSTS = """
+(declaration (type_qualifier) @qualifier declarator: (init_declarator declarator: (_) @name value: (_) @value) @bind)
+"""
 _Q_EQUALS = '(binary_expression left: (_) @left operator: "==" right: (_) @right) @cmp'
 # std::ifstream in("/data/x"); and std::ifstream in(path); (which parses as a function declaration)
 _Q_STREAMS = """
@@ -110,12 +113,12 @@ def _declared_name(node) -> str | None:
 
 def _callee(node) -> str:
     """`getenv`, `std::getenv`, `server.listen` -> the last name."""
-    if node.type == "qualified_identifier":
-        return _callee(node.child_by_field_name("name")) if node.child_by_field_name("name") else ""
+    while node is not None and node.type in ("qualified_identifier", "template_function", "template_type"):
+        node = node.child_by_field_name("name")
+    if node is None:
+        return ""
     if node.type == "field_expression":
         return syntax.text(node.child_by_field_name("field"))
-    if node.type == "template_function":
-        return _callee(node.child_by_field_name("name"))
     return syntax.text(node) if node.type in ("identifier", "type_identifier") else ""
 
 
@@ -266,9 +269,9 @@ class Reader:
                         self.facts.named_ports.append((lit, f"#define {name} {lit}", rel, syntax.line(m["name"][0])))
         # const declarations may name earlier constants: a second pass in document order
         for rel, grammar, root in self.roots():
-            for _, m in syntax.matches(grammar, _Q_BINDINGS, root):
+            for _, m in syntax.matches(grammar, _Q_CONSTS, root):
                 bind = m["bind"][0]
-                if bind.type != "init_declarator" or not self._is_const(bind.parent):
+                if syntax.text(m["qualifier"][0]) not in ("const", "constexpr", "constinit"):
                     continue
                 name = _declared_name(m["name"][0])
                 found = self.value(m["value"][0], grammar)
@@ -277,12 +280,6 @@ class Reader:
                     if isinstance(found.lit, int) and "port" in name.lower():
                         self.facts.named_ports.append((found.lit, f"{name} = {found.lit}", rel, syntax.line(bind)))
 
-    @staticmethod
-    def _is_const(declaration) -> bool:
-        if declaration is None or declaration.type != "declaration":
-            return False
-        return any(c.type == "type_qualifier" and syntax.text(c) in ("const", "constexpr", "constinit")
-                   for c in declaration.children)
 
     def collect_wrappers(self) -> None:
         """Functions whose body passes one of their parameters to getenv()."""

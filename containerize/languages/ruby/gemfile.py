@@ -26,14 +26,16 @@ def _string(node) -> str | None:
     return "".join(syntax.text(c) for c in node.named_children)
 
 
-def _symbols(node) -> set[str]:
+def _symbols(node, depth: int = 0) -> set[str]:
     """:a, "a", [:a, :b], %i[a b] -> {"a", "b"}."""
+    if node is None or depth > 3:
+        return set()
     if node.type == "simple_symbol":
         return {syntax.text(node).lstrip(":")}
     if node.type == "string" and (value := _string(node)):
         return {value}
     if node.type in ("array", "argument_list"):
-        return set().union(*(_symbols(c) for c in node.named_children)) if node.named_children else set()
+        return set().union(*(_symbols(c, depth + 1) for c in node.named_children)) if node.named_children else set()
     if node.type == "bare_symbol":
         return {syntax.text(node)}
     return set()
@@ -43,31 +45,47 @@ def _calls(tree: SourceTree, rel: str):
     parsed = tree.parse(rel, "ruby")
     if parsed is None:
         return []
-    return [(syntax.text(m["method"][0]), m["args"][0], m["call"][0])
-            for _, m in syntax.matches("ruby", _Q_CALLS, parsed.root_node)
-            if m["call"][0].child_by_field_name("receiver") is None]
+    calls = [(syntax.text(m["method"][0]), m["args"][0], m["call"][0])
+             for _, m in syntax.matches("ruby", _Q_CALLS, parsed.root_node)
+             if m["call"][0].child_by_field_name("receiver") is None]
+    return sorted(calls, key=lambda c: c[2].start_byte)
+
+
+_Q_GROUPS = '(call method: (identifier) @method arguments: (argument_list) @args block: (do_block) @block) @call'
 
 
 def gemfile_gems(tree: SourceTree, rel: str) -> list[tuple[str, int, set[str]]]:
-    """(gem, line, groups) for each `gem` call of a Gemfile."""
+    """(gem, line, groups) for each `gem` call of a Gemfile: its own group:/groups: option and the
+    `group :x do ... end` blocks around it (one sweep over both, in document order)."""
+    parsed = tree.parse(rel, "ruby")
+    if parsed is None:
+        return []
+    blocks = sorted(((m["block"][0].start_byte, m["block"][0].end_byte, _symbols(m["args"][0]))
+                     for _, m in syntax.matches("ruby", _Q_GROUPS, parsed.root_node)
+                     if syntax.text(m["method"][0]) == "group" and m["call"][0].child_by_field_name("receiver") is None),
+                    key=lambda b: b[0])
     gems = []
+    open_blocks: list[tuple[int, set[str]]] = []  # (end, groups of this block and those around it)
+    index = 0
     for method, args, call in _calls(tree, rel):
         if method != "gem" or not args.named_children:
             continue
+        at = call.start_byte
+        while index < len(blocks) and blocks[index][0] <= at:
+            start, end, names = blocks[index]
+            while open_blocks and open_blocks[-1][0] <= start:
+                open_blocks.pop()
+            open_blocks.append((end, names | (open_blocks[-1][1] if open_blocks else set())))
+            index += 1
+        while open_blocks and open_blocks[-1][0] <= at:
+            open_blocks.pop()
         name = _string(args.named_children[0])
         if not name or not re.match(r"^[A-Za-z0-9_.-]+$", name):
             continue
-        groups: set[str] = set()
+        groups = set(open_blocks[-1][1]) if open_blocks else set()
         for arg in args.named_children[1:]:
-            if arg.type == "pair" and syntax.text(arg.child_by_field_name("key")).rstrip(":").strip(":\"'") in (
-                    "group", "groups"):
+            if arg.type == "pair" and syntax.text(arg.child_by_field_name("key")).strip(":\"' ") in ("group", "groups"):
                 groups |= _symbols(arg.child_by_field_name("value"))
-        node = call.parent
-        while node is not None:  # enclosing `group :x do ... end` blocks
-            if node.type == "call" and syntax.text(node.child_by_field_name("method")) == "group" \
-                    and node.child_by_field_name("receiver") is None and node.child_by_field_name("arguments"):
-                groups |= _symbols(node.child_by_field_name("arguments"))
-            node = node.parent
         gems.append((name, syntax.line(call), groups))
     return gems
 

@@ -22,6 +22,7 @@ _Q_BINDINGS = """
 (assignment left: (identifier) @name right: (_) @value) @bind
 """
 _Q_ENV_INDEX = '(element_reference object: (constant) @env (#eq? @env "ENV")) @ref'
+_Q_FALLBACK = '(binary left: (element_reference) @ref operator: ["||" "or"] right: (_) @right)'
 _Q_EQUALS = '(binary left: (_) @left operator: "==" right: (_) @right)'
 _Q_WHEN = "(when pattern: (pattern (string) @path))"
 _Q_METHODS = """
@@ -127,7 +128,7 @@ class Reader:
         if kind in ("parenthesized_statements", "block_body", "body_statement", "begin_block"):
             return self.value(node.named_children[-1], depth + 1) if node.named_children else Value()
         if kind == "element_reference":
-            return Value(env=self._env_index(node))
+            return Value(env=self._env_index(node, depth + 1))
         if kind == "binary":
             operator = syntax.text(node.child_by_field_name("operator"))
             left = self.value(node.child_by_field_name("left"), depth + 1)
@@ -141,12 +142,12 @@ class Reader:
             return self.call_value(node, depth)
         return Value()
 
-    def _env_index(self, node) -> str | None:
+    def _env_index(self, node, depth: int = 0) -> str | None:
         obj = node.child_by_field_name("object")
         if obj is None or syntax.text(obj) != "ENV":
             return None
         keys = [c for c in node.named_children if c != obj]
-        name = self.value(keys[0]).lit if len(keys) == 1 else None
+        name = self.value(keys[0], depth + 1).lit if len(keys) == 1 else None
         return name if isinstance(name, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else None
 
     def call_value(self, call, depth: int) -> Value:
@@ -221,6 +222,7 @@ class Reader:
         if not params:
             return
         body = m["body"][0]
+        fallbacks = _fallbacks(body)
         for node in [body] + syntax.captures("ruby", "(call) @c (element_reference) @c", body).get("c", []):
             name_node = default_node = None
             if node.type == "call" and _receiver(node) == "ENV" and syntax.text(node.child_by_field_name("method")) == "fetch":
@@ -235,9 +237,7 @@ class Reader:
             elif node.type == "element_reference" and syntax.text(node.child_by_field_name("object")) == "ENV":
                 keys = node.named_children[1:]
                 name_node = keys[0] if keys else None
-                parent = node.parent
-                if parent is not None and parent.type == "binary" and parent.child_by_field_name("left") == node:
-                    default_node = parent.child_by_field_name("right")
+                default_node = fallbacks.get(node.start_byte)
             if name_node is not None and name_node.type == "identifier" and syntax.text(name_node) in params:
                 index = params.index(syntax.text(name_node))
                 default = None
@@ -281,16 +281,15 @@ class Reader:
                     how = "ENV.fetch" if _receiver(node) == "ENV" else syntax.text(node.child_by_field_name("method")) + "()"
                     self.facts.env.append((found.env, None if found.lit is None else str(found.lit), rel,
                                            syntax.line(node) + offset, how))
+        fallbacks = _fallbacks(root)
         for _, m in syntax.matches("ruby", _Q_ENV_INDEX, root):
             ref = m["ref"][0]
             name = self._env_index(ref)
             if not name:
                 continue
             default = None
-            parent = ref.parent
-            if parent is not None and parent.type == "binary" and parent.child_by_field_name("left") == ref \
-                    and syntax.text(parent.child_by_field_name("operator")) in ("||", "or"):
-                lit = self.value(parent.child_by_field_name("right")).lit
+            if (right := fallbacks.get(ref.start_byte)) is not None:
+                lit = self.value(right).lit
                 default = None if lit is None else str(lit)
             self.facts.env.append((name, default, rel, syntax.line(ref) + offset, "ENV[...]"))
 
@@ -377,6 +376,11 @@ class Reader:
         folder = path if mode == "mkdir" or not whole else posixpath.dirname(path)
         if folder:
             self.facts.writes.append((folder, path, rel, line))
+
+
+def _fallbacks(node) -> dict[int, object]:
+    """`ENV["X"] || fallback`: the start of each such ENV[...] -> its fallback expression."""
+    return {m["ref"][0].start_byte: m["right"][0] for _, m in syntax.matches("ruby", _Q_FALLBACK, node)}
 
 
 def _erb_tags(text: str):
