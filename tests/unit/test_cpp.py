@@ -329,3 +329,13 @@ def test_deeply_nested_names_are_read_without_blowing_up(tmp_path):
                     + "(" * 3000 + "1" + ")" * 3000 + "; }\n",
     })
     assert build_profile(root).ports == [8300]
+
+
+def test_odd_names_in_the_code_never_reach_the_generated_files(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": 'project(x C)\nFetchContent_Declare("evil\nRUN rm -rf /")\nadd_executable(x main.c)\n',
+        "main.c": '#include <stdlib.h>\nint main(void) { return !getenv("A B\\nRUN x") + !getenv("GOOD_NAME"); }\n',
+    })
+    p = build_profile(root)
+    assert [e.name for e in p.env] == ["GOOD_NAME"] and p.dependencies == []
+    lint(render.render(p)["Dockerfile"], tmp_path)

@@ -197,7 +197,7 @@ def cmake_targets(tree: SourceTree, profile: Profile) -> tuple[list[tuple[str, s
                     if word.upper() in _CMAKE_KEYWORDS or word.startswith(("$", "-")) or not word:
                         continue
                     libs.append((re.split(r"[<>=]", word)[0], rel, line))
-            elif command in ("fetchcontent_declare", "externalproject_add"):
+            elif command in ("fetchcontent_declare", "externalproject_add") and _TARGET_NAME.match(args[0]):
                 kind = "FetchContent_Declare" if command == "fetchcontent_declare" else "ExternalProject_Add"
                 profile.note("dependencies", f"{args[0]} is fetched at configure time ({kind})", rel, line, 0.9)
                 profile.dependencies.append(args[0])

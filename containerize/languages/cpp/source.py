@@ -41,6 +41,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 STREAMS = {"ifstream": "read", "fstream": "read", "ofstream": "write"}
 _INT = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$")
 _STRING = re.compile(r'^\(?\s*"([^"\\\n]*)"\s*\)?$')
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PATH = re.compile(r"^/[\w.@+-]+(?:/[\w.@+-]*)*$")
 
 
@@ -230,7 +231,7 @@ class Reader:
         args = node.child_by_field_name("arguments").named_children
         if name in GETENV and args:
             env = self.value(args[0], grammar, depth + 1).lit
-            return Value(env=env if isinstance(env, str) else None)
+            return Value(env=env if isinstance(env, str) and _ENV_NAME.fullmatch(env) else None)
         if name in self.wrappers and node.child_by_field_name("function").type == "identifier":
             wrapper = self.wrappers[name]
             if wrapper.name_index < len(args):
@@ -238,7 +239,7 @@ class Reader:
                 lit = None
                 if wrapper.default_index is not None and wrapper.default_index < len(args):
                     lit = self.value(args[wrapper.default_index], grammar, depth + 1).lit
-                if isinstance(env, str):
+                if isinstance(env, str) and _ENV_NAME.fullmatch(env):
                     if lit is not None:
                         self.facts.env_defaults.setdefault(env, str(lit))
                     return Value(lit, env)
