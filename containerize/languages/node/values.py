@@ -190,7 +190,8 @@ class Module:
     def __init__(self, program: "Program", rel: str, grammar: str, root: "tree_sitter.Node"):
         self.program, self.rel, self.grammar, self.root = program, rel, grammar, root
         self.dir = posixpath.dirname(rel)
-        self.bindings: dict[str, Any] = {}  # name -> value node | ("import", spec, name) | Env | ("require", spec)
+        # name -> its value node, ("import", spec, name), ("require", spec) or ("member", node, key, default)
+        self.bindings: dict[str, Any] = {}
         self.exports: dict[str, Any] = {}  # exported name -> value node (or "default" -> node)
         self.wrappers: dict[str, Wrapper] = {}
         self._found: dict[str, list[dict[str, list]]] | None = None
