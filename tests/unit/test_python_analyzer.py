@@ -531,3 +531,28 @@ def test_values_that_double_at_each_step_stay_small(tmp_path):
     (tmp_path / "app.py").write_text("\n".join(lines) + "\n")
     p = build_profile(tmp_path)
     assert p.entrypoint == ["python", "app.py"] and p.writable_paths == [] and p.read_paths == []
+
+
+def test_wrapper_of_a_wrapper(tmp_path):
+    write_tree(tmp_path, {
+        "helpers.py": """
+            import os
+
+            def env_str(key, default=None):
+                return os.environ.get(key, default)
+
+            def env_int(key, default=0):
+                return int(env_str(key, default))
+        """,
+        "app.py": """
+            from helpers import env_int
+            WORKERS = env_int("WORKERS", 4)
+            RETRIES = env_int("RETRIES")
+            if __name__ == "__main__":
+                print(WORKERS, RETRIES)
+        """,
+    })
+    p = build_profile(tmp_path)
+    env = {e.name: e for e in p.env}
+    assert env["WORKERS"].default == "4" and env["RETRIES"].default == "0"
+    assert _where(p, "env", "WORKERS: read through env_int() with a default") == ("app.py", 2)

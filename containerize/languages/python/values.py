@@ -527,10 +527,15 @@ class Module:
         for node in ast.walk(func):
             if isinstance(node, ast.Call):
                 fname_called = self.dotted(node.func) or ""
-                if fname_called not in _OS_ENV_CALLS and not fname_called.endswith(".environ.get") and \
-                        fname_called not in _LOOSE_ENV_CALLS:
-                    continue
-                key, default_node = _arg(node, 0, None), _arg(node, 1, "default")
+                if fname_called in _OS_ENV_CALLS or fname_called.endswith(".environ.get") or \
+                        fname_called in _LOOSE_ENV_CALLS:
+                    key, default_node = _arg(node, 0, "key"), _arg(node, 1, "default")
+                else:  # a wrapper of a wrapper: int(env_str(name, default))
+                    inner = self.project.wrapper(self, node.func)
+                    if inner is None:
+                        continue
+                    key = _arg(node, *inner[2])
+                    default_node = _arg(node, *inner[3]) if inner[3] is not None else None
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
                     (self.dotted(node.value) or "").endswith("environ"):
                 key, default_node = node.slice, None
