@@ -5,6 +5,7 @@ import re
 
 import yaml
 
+from .k8s.runtime import Runtime, runtime
 from .profile import Profile
 from .services import CATALOG
 
@@ -29,7 +30,25 @@ def read_mount_source(profile: Profile, path: str) -> str:
     return "." + path
 
 
-def compose_dict(profile: Profile, name: str) -> dict:
+# what the images of the backing services need: their entrypoints start as root, give the data
+# folder to the service's own user (chown) and switch to it (setuid/setgid)
+SERVICE_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"]
+
+
+def harden(app: dict, rt: Runtime) -> None:
+    """A read-only root filesystem with tmpfs for scratch folders, no capabilities, no privilege
+    escalation, an init process when the command doesn't reap its children, resource limits."""
+    app["read_only"] = True
+    app["tmpfs"] = list(rt.scratch)
+    app["cap_drop"] = ["ALL"]
+    app["security_opt"] = ["no-new-privileges:true"]
+    if rt.init:
+        app["init"] = True
+    app["deploy"] = {"resources": {"limits": {"cpus": "1.0", "memory": rt.memory_limit_compose}}}
+
+
+def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> dict:
+    rt = runtime(profile, dockerfile)
     app: dict = {"build": {"context": "."}, "image": f"{name}:latest"}
     if profile.ports:
         first, *rest = profile.ports
@@ -72,6 +91,7 @@ def compose_dict(profile: Profile, name: str) -> dict:
         mounts.append(f"{read_mount_source(profile, path)}:{path}:ro")
     if mounts:
         app["volumes"] = mounts
+    harden(app, rt)
     depends = {}
     services: dict[str, dict] = {"app": app}
     for service in profile.services:
@@ -94,6 +114,9 @@ def compose_dict(profile: Profile, name: str) -> dict:
         svc["healthcheck"] = {"test": list(spec.healthcheck), "interval": "5s", "timeout": "5s",
                               "retries": 20, "start_period": "10s"}
         svc["restart"] = "unless-stopped"
+        svc["cap_drop"] = ["ALL"]
+        svc["cap_add"] = list(SERVICE_CAPABILITIES)
+        svc["security_opt"] = ["no-new-privileges:true"]
         services[service.kind] = svc
         depends[service.kind] = {"condition": "service_healthy"}
     if depends:
@@ -128,13 +151,14 @@ def to_yaml(data: dict) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=1000)
 
 
-def render_compose(profile: Profile, name: str) -> str:
+def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -> str:
     from .render import environment
 
-    doc = compose_dict(profile, name)
+    doc = compose_dict(profile, name, dockerfile)
     secrets = [s for s in doc.get("secrets", {})]
     return environment().get_template("common/compose.yaml.j2").render(
-        p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG)
+        p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG,
+        service_caps=SERVICE_CAPABILITIES)
 
 
 def _has_shell(profile: Profile) -> bool:

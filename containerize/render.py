@@ -102,7 +102,7 @@ def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
         extra_ignore = (language_templates(lang) / "dockerignore").read_text()
     files[".dockerignore"] = env.get_template("common/dockerignore.j2").render(
         ctx, extra=extra_ignore, gitignore=_gitignore_lines(profile))
-    files["compose.yaml"] = compose.render_compose(profile, ctx["name"])
+    files["compose.yaml"] = compose.render_compose(profile, ctx["name"], files["Dockerfile"])
     for template in sorted(language_templates(lang).glob("*.j2")):
         if template.name == "Dockerfile.j2":
             continue
