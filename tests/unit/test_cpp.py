@@ -339,3 +339,25 @@ def test_odd_names_in_the_code_never_reach_the_generated_files(tmp_path):
     p = build_profile(root)
     assert [e.name for e in p.env] == ["GOOD_NAME"] and p.dependencies == []
     lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+def test_getaddrinfo_server_with_a_string_port(tmp_path):
+    """The shape of Beej's stream server: #define PORT "3490", getaddrinfo(NULL, PORT, ...), bind, listen."""
+    root = write_tree(tmp_path / "proj", {
+        "Makefile": "server: server.c\n\tcc -o server server.c\n",
+        "server.c": """
+            #include <netdb.h>
+            #include <sys/socket.h>
+            #define PORT "3490"
+            int main(void) {
+                struct addrinfo hints = {0}, *res;
+                hints.ai_flags = AI_PASSIVE;
+                getaddrinfo(NULL, PORT, &hints, &res);
+                int s = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+                bind(s, res->ai_addr, res->ai_addrlen);
+                return listen(s, 10);
+            }
+            """,
+    })
+    p = build_profile(root)
+    assert p.ports == [3490] and _evidence(p, "ports") == [("server.c", 7)]

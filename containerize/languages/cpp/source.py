@@ -382,6 +382,18 @@ class Reader:
                     self.facts.loopback.append((host, rel, line))
             elif name == "MHD_start_daemon" and len(args) > 1:
                 self._port(self.value(args[1], grammar), "MHD_start_daemon()", rel, line)
+            elif name == "getaddrinfo" and len(args) > 1 and fn.type == "identifier":
+                # getaddrinfo(NULL, PORT, &hints, &res) with #define PORT "3490": a server's bind address
+                found = self.value(args[1], grammar)
+                if isinstance(found.lit, str) and found.lit.isdigit():
+                    found.lit = int(found.lit)
+                self._port(found, "getaddrinfo()", rel, line)
+            elif name in ("evhttp_bind_socket", "evhttp_bind_socket_with_handle") and len(args) > 2:
+                self._port(self.value(args[2], grammar), f"{name}()", rel, line)
+            elif name == "mg_http_listen" and len(args) > 1:
+                url = self.value(args[1], grammar).lit
+                if isinstance(url, str) and (port := url.rpartition(":")[2]).isdigit():
+                    self._port(Value(int(port)), f"mg_http_listen({url!r})", rel, line)
             elif name in COMPARE_CALLS:
                 for arg in args[:2]:
                     path = self.value(arg, grammar).lit
