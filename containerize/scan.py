@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pathspec
 
+from . import dockerignore
+
 # Folders never walked, whatever the ignore files say.
 PRUNED_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
@@ -75,7 +77,8 @@ class SourceTree:
     # -- walking -----------------------------------------------------------
     def _walk(self) -> None:
         top: tuple[tuple[str, pathspec.PathSpec], ...] = tuple(
-            ("", spec) for spec in (_load_spec(self.root / n) for n in (".gitignore", ".dockerignore")) if spec)
+            ("", spec) for spec in (_load_spec(self.root / ".gitignore"),) if spec)
+        docker = dockerignore.load(self.root)  # Docker's rules, not gitignore's: anchored at the root
         stack = [(str(self.root), "", top)]
         while stack:
             abs_dir, rel_dir, specs = stack.pop()
@@ -102,11 +105,11 @@ class SourceTree:
                         continue
                     if name in OUTPUT_DIRS and not self._keeps_output(entry.path):
                         continue
-                    if self._ignored(specs, rel + "/"):
+                    if self._ignored(specs, rel + "/") or docker and docker.prunes(rel, walked=True):
                         continue
                     subdirs.append((entry.path, rel, specs))
                     self.dirs.add(rel)
-                elif is_file and not self._ignored(specs, rel):
+                elif is_file and not self._ignored(specs, rel) and not (docker and docker.ignored(rel, walked=True)):
                     self.files.append(rel)
                     if len(self.files) >= MAX_FILES:
                         self.warnings.append(f"stopped after {MAX_FILES} files")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
-import re
 import shutil
 from pathlib import Path, PurePosixPath
+
+from .. import dockerignore
 
 # Files that declare dependencies (copied before the source so installs stay cached).
 MANIFEST_GLOBS = (
@@ -31,113 +32,15 @@ def is_manifest(name: str) -> bool:
     return any(fnmatch.fnmatchcase(base, g) for g in MANIFEST_GLOBS)
 
 
-class DockerIgnore:
-    """The .dockerignore rules (Docker's: patterns relative to the root, ``**`` for any depth,
-    ``!`` to re-include, the last matching rule wins, a match on a folder covers its content)."""
-
-    def __init__(self, root: Path):
-        self.rules: list[tuple[bool, _Pattern]] = []
-        try:
-            text = (root / ".dockerignore").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            pattern = os.path.normpath(line.lstrip("!").strip()).lstrip("/")
-            if pattern in ("", "."):
-                continue
-            self.rules.append((negate, _Pattern(pattern)))
-
-    @property
-    def has_exceptions(self) -> bool:
-        return any(neg for neg, _ in self.rules)
-
-    def ignored(self, rel: str) -> bool:
-        parts = rel.split("/")
-        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-        result = False
-        for negate, rx in self.rules:
-            if any(rx.fullmatch(p) for p in prefixes):
-                result = not negate
-        return result
-
-
-class _Pattern:
-    """One .dockerignore pattern: ``*`` any run of characters but ``/``, ``?`` one of them,
-    ``**`` anything, ``**/`` any folders (or none); everything else literal. A pattern with one
-    wildcard run at most is a regex; one with more is matched with a state set, in time linear in
-    the path (a backtracking regex takes time exponential in the number of ``*`` and ``**`` a
-    hostile pattern may carry)."""
-
-    LIT, ONE, STAR, ANY, DIRS = range(5)
-
-    def __init__(self, pattern: str):
-        self.tokens: list[tuple[int, str]] = []
-        i = 0
-        while i < len(pattern):
-            if pattern.startswith("**/", i):
-                self.tokens.append((self.DIRS, ""))
-                i += 3
-            elif pattern.startswith("**", i):
-                self.tokens.append((self.ANY, ""))
-                i += 2
-            else:
-                c = pattern[i]
-                self.tokens.append({"*": (self.STAR, ""), "?": (self.ONE, "")}.get(c, (self.LIT, c)))
-                i += 1
-        self.regex = None
-        if sum(kind in (self.STAR, self.ANY, self.DIRS) for kind, _ in self.tokens) <= 1:
-            parts = {self.ONE: "[^/]", self.STAR: "[^/]*", self.ANY: ".*", self.DIRS: "(?:.*/)?"}
-            self.regex = re.compile("".join(parts.get(kind) or re.escape(lit) for kind, lit in self.tokens))
-
-    def _closure(self, states: set[int]) -> set[int]:
-        todo, seen = list(states), set(states)
-        while todo:
-            s = todo.pop()
-            if s >= 0 and s < len(self.tokens) and self.tokens[s][0] in (self.STAR, self.ANY, self.DIRS) \
-                    and s + 1 not in seen:
-                seen.add(s + 1)
-                todo.append(s + 1)
-        return seen
-
-    def fullmatch(self, text: str) -> bool:
-        if self.regex is not None:
-            return self.regex.fullmatch(text) is not None
-        # state s >= 0: before token s; state -s-1: inside the folders of a ``**/`` (token s)
-        states = self._closure({0})
-        for c in text:
-            nxt: set[int] = set()
-            for s in states:
-                if s < 0:
-                    if c != "\n":
-                        nxt.add(s)
-                        if c == "/":
-                            nxt.add(-s)
-                    continue
-                if s >= len(self.tokens):
-                    continue
-                kind, lit = self.tokens[s]
-                if kind == self.LIT and c == lit or kind == self.ONE and c != "/":
-                    nxt.add(s + 1)
-                elif kind == self.STAR and c != "/" or kind == self.ANY and c != "\n":
-                    nxt.add(s)
-                elif kind == self.DIRS and c != "\n":
-                    nxt.add(-s - 1)
-                    if c == "/":
-                        nxt.add(s + 1)
-            if not nxt:
-                return False
-            states = self._closure(nxt)
-        return len(self.tokens) in states
+def DockerIgnore(root: Path) -> dockerignore.DockerIgnore:
+    """The .dockerignore rules of ``root``, as Docker applies them (containerize/dockerignore.py:
+    the same rules the scan follows)."""
+    return dockerignore.load(root)
 
 
 def copy_context(root: Path, dest: Path) -> None:
     """Copy what docker would send (or more: never less) from root to dest."""
     ignore = DockerIgnore(root)
-    prune = not ignore.has_exceptions
     for here, dirs, files in os.walk(root):
         rel_dir = os.path.relpath(here, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
@@ -151,13 +54,13 @@ def copy_context(root: Path, dest: Path) -> None:
             if os.path.islink(os.path.join(here, d)):
                 _copy_link(Path(here) / d, target / d)
                 continue
-            if prune and ignore.ignored(rel):
+            if ignore.prunes(rel):  # left out, and no exception puts back anything under it
                 continue
             keep.append(d)
         dirs[:] = keep
         for f in files:
             rel = f"{rel_dir}/{f}" if rel_dir else f
-            if prune and ignore.ignored(rel) and f not in ("Dockerfile", ".dockerignore"):
+            if ignore.ignored(rel) and f not in ("Dockerfile", ".dockerignore"):
                 continue
             src = Path(here) / f
             if src.is_symlink():
@@ -188,7 +91,7 @@ def pick_source_file(root: Path, preferred: list[str] | None = None) -> str | No
         rel_dir = os.path.relpath(here, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir
         dirs[:] = sorted(d for d in dirs if d not in ALWAYS_SKIPPED and d != "node_modules"
-                         and not ignore.ignored(f"{rel_dir}/{d}" if rel_dir else d))
+                         and not ignore.prunes(f"{rel_dir}/{d}" if rel_dir else d))
         for f in sorted(files):
             rel = f"{rel_dir}/{f}" if rel_dir else f
             if f.endswith(SOURCE_SUFFIXES) and usable(rel):
