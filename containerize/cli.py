@@ -51,6 +51,7 @@ def generate(
     interactive: bool = InteractiveOption,
     ci: Optional[str] = CiOption,
     sets: Optional[List[str]] = SetOption,
+    k8s: bool = typer.Option(False, "--k8s", help="Also write Kubernetes manifests under k8s/ (kustomize)."),
 ) -> None:
     """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH."""
     from . import questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
@@ -72,7 +73,7 @@ def generate(
     else:
         profile = _profile(path, sets)
     try:
-        files = render.render(profile, ci=ci)
+        files = render.render(profile, ci=ci, k8s=k8s)
     except render.RenderError as exc:
         fail(str(exc))
     _emit(profile, files, dry_run, force, asked)

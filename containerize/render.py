@@ -89,8 +89,9 @@ CI_PROVIDERS = {"github": ".github/workflows/docker.yml"}
 README = "README.Docker.md"
 
 
-def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
-    """File name -> content of every file to write (``ci``: also a CI workflow, e.g. "github")."""
+def render(profile: Profile, ci: str | None = None, k8s: bool = False) -> dict[str, str]:
+    """File name -> content of every file to write (``ci``: also a CI workflow, e.g. "github";
+    ``k8s``: also Kubernetes manifests under k8s/)."""
     env = environment()
     lang = profile.language
     if not lang or not (language_templates(lang) / "Dockerfile.j2").exists():
@@ -113,6 +114,10 @@ def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
         if ci not in CI_PROVIDERS:
             raise RenderError(f"--ci {ci}: not a known CI (known: {', '.join(sorted(CI_PROVIDERS))})")
         files[CI_PROVIDERS[ci]] = env.get_template(f"common/{ci}-workflow.yml.j2").render(ctx)
+    if k8s:
+        from .k8s import render_k8s
+
+        files.update(render_k8s(profile, ctx["name"], files["Dockerfile"]))
     files[README] = render_readme(profile, files, ctx, workflow=CI_PROVIDERS.get(ci or ""))
     return files
 
@@ -120,6 +125,8 @@ def render(profile: Profile, ci: str | None = None) -> dict[str, str]:
 _EXTRA_ABOUT = {
     "requirements.txt": "the Python dependencies the Dockerfile installs",
     ".github/workflows/docker.yml": "a GitHub Actions workflow that builds and publishes the image",
+    "k8s/kustomization.yaml": "the Kubernetes manifests under k8s/ (`kubectl apply -k k8s/`)",
+    "k8s/services/kustomization.yaml": "the backing services, a kustomize component (leave it out for managed ones)",
 }
 
 
@@ -154,7 +161,9 @@ def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: 
     known = {"Dockerfile", ".dockerignore", "compose.yaml", README}
     return environment().get_template(f"common/{README}.j2").render(
         ctx, rows=rows, secret_files=list(dict.fromkeys(secret_files)), version_args=version_args,
-        extra_files=[f for f in files if f not in known], extra_about=_EXTRA_ABOUT, workflow=workflow,
+        extra_files=[f for f in files if f not in known and not (f.startswith("k8s/") and
+                                                                  not f.endswith("kustomization.yaml"))],
+        extra_about=_EXTRA_ABOUT, workflow=workflow,
         new_project=profile.new_project,
         catalog=CATALOG, volume_name=compose.volume_name)
 
