@@ -55,10 +55,6 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _toml_str(value: str) -> str:
-    return json.dumps(value)
-
-
 # -- kinds of value ----------------------------------------------------------------------
 class Kind:
     """How one kind of answer is read, applied, saved and shown."""
@@ -74,8 +70,9 @@ class Kind:
         """``(pair key, value, sub-key for the line)`` items of one TOML key."""
         raise NotImplementedError
 
-    def to_toml(self, value: str) -> str:
-        return _toml_str(value)
+    def to_toml(self, value: str) -> Any:
+        """The value as the saved file holds it (a str, int, bool or list, written by tomlkit)."""
+        return value
 
     def show(self, value: Any) -> str:
         if isinstance(value, list):
@@ -115,9 +112,9 @@ class Argv(Kind):
 
     def to_toml(self, value):
         try:
-            return "[" + ", ".join(_toml_str(a) for a in shlex.split(value)) + "]"
+            return shlex.split(value)
         except ValueError:
-            return _toml_str(value)
+            return value
 
     def show(self, value):
         return shlex.join(value) if value else "-"
@@ -148,8 +145,8 @@ class Ports(Kind):
     def to_toml(self, value):
         ports = split(value)
         if ports and all(p.isdigit() for p in ports):
-            return ports[0] if len(ports) == 1 else "[" + ", ".join(ports) + "]"
-        return _toml_str(value)
+            return int(ports[0]) if len(ports) == 1 else [int(p) for p in ports]
+        return value
 
 
 class Flag(Kind):
@@ -162,7 +159,7 @@ class Flag(Kind):
         return [(key.key, "true" if value else "false", None)]
 
     def to_toml(self, value):
-        return "true" if value.lower() in TRUE else "false"
+        return value.lower() in TRUE
 
     def show(self, value):
         return "yes" if value else "no"
@@ -182,7 +179,7 @@ class Names(Kind):
         return [(key.key, ",".join(value), None)]
 
     def to_toml(self, value):
-        return "[" + ", ".join(_toml_str(v) for v in split(value)) + "]"
+        return split(value)
 
 
 class Services(Names):
@@ -255,7 +252,7 @@ class Secret(Kind):
         return found
 
     def to_toml(self, value):
-        return "true" if value.lower() in TRUE else "false"
+        return value.lower() in TRUE
 
 
 class Packages(Kind):
@@ -282,7 +279,7 @@ class Packages(Kind):
         return found
 
     def to_toml(self, value):
-        return "[" + ", ".join(_toml_str(v) for v in split(value)) + "]"
+        return split(value)
 
     def show(self, value):
         return "; ".join(f"{stage}: {' '.join(pkgs)}" for stage, pkgs in value.items() if pkgs) or "-"
@@ -435,24 +432,46 @@ def canonical(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return merged
 
 
-def dumps(pairs: list[tuple[str, str]], table: str = "") -> str:
-    """The answers as TOML; ``table`` (e.g. "tool.containerize") prefixes every table header."""
+def to_table(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The answers as the saved file's table (plain keys first, then ``[env]``, ``[secrets]``...),
+    in the order of KEYS."""
     merged = canonical(pairs)
-    lines = [f"[{table}]"] if table else []
+    table: dict[str, Any] = {}
     for key in KEYS:
         if not key.table and key.key in merged:
-            lines.append(f"{key.key} = {key.kind.to_toml(merged[key.key])}")
+            table[key.key] = key.kind.to_toml(merged[key.key])
     for key in KEYS:
         prefix = key.key + "."
-        named = [k for k in merged if k.startswith(prefix)]
+        named = {k[len(prefix):]: key.kind.to_toml(v) for k, v in merged.items() if k.startswith(prefix)}
         if key.table and named:
-            lines += [""] if lines else []
-            lines.append(f"[{table + '.' if table else ''}{key.table}]")
-            for k in named:
-                name = k[len(prefix):]
-                bare = name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _toml_str(name)
-                lines.append(f"{bare} = {key.kind.to_toml(merged[k])}")
-    return "\n".join(lines) + "\n"
+            table[key.table] = named
+    return table
+
+
+def dumps(pairs: list[tuple[str, str]], table: str = "") -> str:
+    """The answers as TOML (written by tomlkit); ``table`` (e.g. "tool.containerize") nests them."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    body: Any = doc
+    for part in filter(None, table.split(".")):
+        inner = tomlkit.table(is_super_table=part != table.split(".")[-1])
+        body.add(part, inner)
+        body = inner
+    for name, value in to_table(pairs).items():
+        body.add(name, _item(value))
+    return tomlkit.dumps(doc)
+
+
+def _item(value: Any):
+    import tomlkit
+
+    if isinstance(value, dict):
+        sub = tomlkit.table()
+        for name, inner in value.items():
+            sub.add(name, _item(inner))
+        return sub
+    return tomlkit.item(value)
 
 
 # -- showing -----------------------------------------------------------------------------

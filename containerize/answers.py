@@ -190,28 +190,41 @@ def merge(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[tuple[
 
 
 def target(root: str | Path) -> Path:
-    """Where answers are saved: containerize.toml, unless the project has a pyproject.toml and no containerize.toml."""
+    """Where answers are saved: pyproject.toml when its [tool.containerize] table already holds them
+    (the user put them there), else containerize.toml; a user's pyproject.toml is never given a table
+    it didn't have."""
     root = Path(root)
-    if (root / FILE).is_file() or not (root / PYPROJECT).is_file():
-        return root / FILE
-    return root / PYPROJECT
+    saved = load(root)
+    if saved is not None and saved.path.name == PYPROJECT:
+        return saved.path
+    return root / FILE
 
 
 def save(root: str | Path, pairs: list[tuple[str, str]]) -> Path:
-    """Merge ``pairs`` into the saved answers of ``root``; returns the file written."""
+    """Merge ``pairs`` into the saved answers of ``root``; returns the file written. The file is edited
+    with tomlkit: what else it holds keeps its formatting and comments."""
+    import tomlkit
+
     root = Path(root)
     saved = load(root)
     merged = merge(saved.pairs() if saved else [], pairs)
     path = target(root)
-    if path.name == FILE:
-        text = HEADER + "\n" + dumps(merged)
-    else:
-        text = _replace_table(_read(path), dumps(merged, ".".join(PYPROJECT_TABLE)))
-        try:
-            tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:  # pragma: no cover - a pyproject.toml we can't edit safely
-            raise AnswersError(f"{PYPROJECT}: can't add [tool.containerize] safely ({exc}); "
-                               f"write the answers to {FILE} instead") from None
+    table = answer_keys.to_table(merged)
+    try:
+        if path.name == PYPROJECT:
+            doc = tomlkit.parse(_read(path))
+            _update(doc["tool"]["containerize"], table)
+        elif path.is_file():
+            doc = tomlkit.parse(_read(path))
+            _update(doc, table)
+        else:
+            doc = tomlkit.parse(HEADER + "\n" + dumps(merged))
+        text = tomlkit.dumps(doc)
+        if path.name == FILE and not text.startswith(HEADER.splitlines()[0]):
+            text = HEADER + "\n" + text
+        tomllib.loads(text)
+    except (tomlkit.exceptions.TOMLKitError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover
+        raise AnswersError(f"{path.name}: can't be edited safely ({exc})") from None
     try:
         write.write_all(root, {path.name: text}, force=True)
     except write.WriteError as exc:
@@ -219,15 +232,16 @@ def save(root: str | Path, pairs: list[tuple[str, str]]) -> Path:
     return path
 
 
-def _replace_table(text: str, block: str) -> str:
-    """``text`` without its [tool.containerize] tables, with ``block`` at the end."""
-    kept: list[str] = []
-    inside = False
-    for raw in text.splitlines():
-        header = _HEADER_LINE.match(raw) or _ARRAY_HEADER_LINE.match(raw)
-        if header:
-            inside = _parts(header.group(1))[:2] == PYPROJECT_TABLE
-        if not inside:
-            kept.append(raw)
-    body = "\n".join(kept).rstrip("\n")
-    return (body + "\n\n" if body else "") + block
+def _update(container, table: dict) -> None:
+    """Make ``container`` (a tomlkit table or document) hold ``table``, changing only what differs:
+    the keys that stay keep their place, formatting and comments."""
+    for name in [k for k in container if k not in table]:
+        del container[name]
+    for name, value in table.items():
+        if isinstance(value, dict):
+            if name in container and isinstance(container[name], dict):
+                _update(container[name], value)
+            else:
+                container[name] = answer_keys._item(value)
+        elif name not in container or container[name] != value:
+            container[name] = value

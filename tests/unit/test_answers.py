@@ -329,3 +329,35 @@ def test_many_saved_answers_load_in_linear_time(flask_app: Path):
     assert time.monotonic() - started < 15  # quadratic work here took minutes
     assert profile.env_var("VAR_2").secret and profile.env_var("VAR_3").default == "x"
     assert profile.origins["env.VAR_5999"] == "containerize.toml"
+
+
+# -- the saved file is edited with tomlkit ------------------------------------------
+def test_a_pyproject_without_the_table_is_left_alone(tmp_path: Path):
+    text = '[project]\nname = "demo"  # a comment\nversion="1"\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    path = answers.save(tmp_path, [("port", "8080")])
+    assert path.name == "containerize.toml"
+    assert (tmp_path / "pyproject.toml").read_text() == text
+    assert tomllib.loads(path.read_text()) == {"port": 8080}
+
+
+def test_editing_the_table_keeps_the_users_formatting(tmp_path: Path):
+    text = ('[project]\nname   =   "demo"   # spaced out\n\n'
+            '[tool.containerize]\n# the port the app serves\nport = 8081\n\n'
+            '[tool.containerize.env]\nMODE = "prod"  # keep me\n\n[tool.ruff]\nline-length=100\n')
+    (tmp_path / "pyproject.toml").write_text(text)
+    answers.save(tmp_path, [("env.LEVEL", "debug"), ("secret.TOKEN", "true")])
+    after = (tmp_path / "pyproject.toml").read_text()
+    for kept in ('name   =   "demo"   # spaced out', "# the port the app serves\nport = 8081",
+                 'MODE = "prod"  # keep me', "[tool.ruff]\nline-length=100"):
+        assert kept in after
+    data = tomllib.loads(after)["tool"]["containerize"]
+    assert data == {"port": 8081, "env": {"MODE": "prod", "LEVEL": "debug"}, "secrets": {"TOKEN": True}}
+
+
+def test_no_regex_writes_toml():
+    import inspect as source
+
+    for module in (answers, answer_keys):
+        text = source.getsource(module)
+        assert "_replace_table" not in text and "tomlkit" in text
