@@ -77,7 +77,6 @@ class Facts:
     routes: list[tuple[str, str, int]] = field(default_factory=list)
     reads: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (path, file, line, a whole file name)
     writes: list[tuple[str, str, int]] = field(default_factory=list)  # folders
-    has_main: bool = False
     loopback: list[tuple[str, str, int]] = field(default_factory=list)  # listens on localhost only
 
 
@@ -258,9 +257,6 @@ class Reader:
     # -- passes ----------------------------------------------------------------------
     def collect_constants(self) -> None:
         for rel, grammar, root in self.roots():
-            for node in syntax.captures(grammar, _Q_FUNCTIONS, root).get("decl", []):
-                if _declared_name(node) == "main":
-                    self.facts.has_main = True
             for _, m in syntax.matches(grammar, _Q_DEFINES, root):
                 name = syntax.text(m["name"][0])
                 lit = _literal_arg(syntax.text(m["value"][0]))

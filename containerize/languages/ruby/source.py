@@ -28,7 +28,6 @@ _Q_WHEN = "(when pattern: (pattern (string) @path))"
 _Q_METHODS = """
 (method name: (identifier) @name parameters: (method_parameters) @params body: (_) @body)
 """
-_Q_MAIN_GUARD = '(binary left: (_) @left operator: "==" right: (_) @right) @guard'
 
 SERVER_CLASSES = {"TCPServer", "WEBrick::HTTPServer", "HTTPServer", "Puma::Server", "Thin::Server"}
 ROUTE_VERBS = {"get", "post", "put", "patch", "delete", "options", "head", "map", "route", "match"}
@@ -36,7 +35,6 @@ WRITE_CALLS = {("File", "write"), ("File", "binwrite"), ("IO", "write")}
 MKDIR_CALLS = {("FileUtils", "mkdir_p"), ("FileUtils", "mkdir"), ("FileUtils", "makedirs"), ("Dir", "mkdir")}
 READ_CALLS = {("File", "read"), ("File", "binread"), ("File", "foreach"), ("File", "readlines"), ("IO", "readlines"),
               ("IO", "read"), ("YAML", "load_file"), ("JSON", "load_file")}
-PORT_KEYS = {"Port", "port"}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
