@@ -422,12 +422,17 @@ def test_python2_file_is_read_by_tokens(tmp_path):
             KEY = os.environ['LEGACY_KEY']
             handle = open('/srv/legacy/input.txt')
             out = open('/var/lib/legacy/out.txt', 'w')
+            DEBUG = env.bool("LEGACY_DEBUG", default=True)
+            TIMEOUT = config('LEGACY_TIMEOUT', 30)
+            lower = env("not_an_env_name")
         """,
     })
     p = build_profile(tmp_path)
     env = {e.name: e for e in p.env}
     assert env["LEGACY_DATA"].default == "/srv/legacy"
     assert env["LEGACY_KEY"].default is None
+    assert env["LEGACY_DEBUG"].default == "True" and env["LEGACY_TIMEOUT"].default == "30"
+    assert "not_an_env_name" not in env
     notes = [e for e in p.evidence["env"] if e.file == "legacy.py"]
     assert notes and all("read by tokens: file does not parse" in e.why for e in notes)
     assert (notes[0].line, notes[1].line) == (3, 4)

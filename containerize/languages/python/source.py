@@ -474,11 +474,16 @@ def _from_tokens(mod: Module, found: Facts) -> None:
         if tok.type != tokenize.NAME:
             continue
         word, line = tok.string, tok.start[0]
-        env_call = (word == "getenv" or (word == "get" and at(i - 1, ".") and at(i - 2, "environ"))) and at(i + 1, "(")
-        if env_call and i + 2 < n:
+        strict = word == "getenv" or (word == "get" and at(i - 1, ".") and at(i - 2, "environ"))
+        loose = (word in ("env", "config") and not at(i - 1, ".")) or \
+            (at(i - 1, ".") and at(i - 2, "env") and f"env.{word}" in values._LOOSE_ENV_CALLS)
+        if (strict or loose) and at(i + 1, "(") and i + 2 < n:
             name = _literal(toks[i + 2])
-            if isinstance(name, str) and values._is_env_name(name, False) and toks[i + 2].type == tokenize.STRING:
-                default = _literal(toks[i + 4]) if at(i + 3, ",") and i + 4 < n else UNKNOWN
+            if isinstance(name, str) and values._is_env_name(name, loose) and toks[i + 2].type == tokenize.STRING:
+                j = i + 4 if at(i + 3, ",") else n
+                if at(j, "default") and at(j + 1, "="):
+                    j += 2
+                default = _literal(toks[j]) if j < n else UNKNOWN
                 default = default if isinstance(default, str) else None
                 why = ("read with a default" if default is not None else "read") + f" ({TOKENS_NOTE})"
                 found.env.append((name, default, line, why, 0.6))
