@@ -1,0 +1,207 @@
+"""`containerize --k8s`: the manifests of every fixture pass kubernetes-validate (strict), checkov
+(no failed check; every skip carries its reason) and `kubectl kustomize`; and what they say
+matches the profile (labels and selectors, probes, secrets as files, security context)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize.checklist import build_profile
+from containerize.k8s import render_k8s, resource_name
+from containerize.k8s.runtime import runtime
+from containerize.profile import EnvVar, Profile, Service
+from containerize.render import render
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "fixtures"
+NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("broken-"))
+K8S_VERSIONS = ("1.30.0", "1.37.0")
+
+
+def generated(name: str) -> tuple[Profile, dict[str, str]]:
+    profile = build_profile(FIXTURES / name, [])
+    return profile, render(profile, k8s=True)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        if rel.startswith("k8s/"):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+    return root / "k8s"
+
+
+def kustomize(folder: Path) -> list[dict]:
+    kubectl = shutil.which("kubectl")
+    assert kubectl, "kubectl is needed to render the kustomization"
+    done = subprocess.run([kubectl, "kustomize", str(folder)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [d for d in yaml.safe_load_all(done.stdout) if d]
+
+
+@pytest.fixture(scope="module")
+def all_manifests(tmp_path_factory) -> dict[str, tuple[Profile, Path]]:
+    root = tmp_path_factory.mktemp("k8s")
+    out = {}
+    for name in NAMES:
+        profile, files = generated(name)
+        out[name] = (profile, write(root / name, files))
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_kustomize_renders_and_every_resource_validates_strictly(all_manifests, name):
+    import kubernetes_validate
+
+    profile, folder = all_manifests[name]
+    docs = kustomize(folder)
+    kinds = sorted(d["kind"] for d in docs)
+    assert ("Deployment" in kinds) == bool(profile.ports) and ("Job" in kinds) == (not profile.ports)
+    assert "NetworkPolicy" in kinds and "ConfigMap" in kinds and "Namespace" in kinds
+    for doc in docs:
+        for version in K8S_VERSIONS:
+            kubernetes_validate.validate(doc, version, strict=True)  # raises on any error
+
+
+def test_checkov_finds_no_failed_check_and_every_skip_has_a_reason(all_manifests, tmp_path):
+    folder = next(iter(all_manifests.values()))[1].parent.parent
+    checkov = Path(sys.executable).parent / "checkov"
+    done = subprocess.run([str(checkov), "--framework", "kubernetes", "-d", str(folder), "-o", "json",
+                           "--skip-download", "--compact"], capture_output=True, text=True, timeout=600)
+    reports = json.loads(done.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [(c["check_id"], c["file_path"], c["resource"]) for r in reports
+              for c in r["results"]["failed_checks"]]
+    assert failed == []
+    passed = sum(r["summary"]["passed"] for r in reports)
+    assert passed > 50 * len(all_manifests)  # it really read every fixture's manifests
+    for r in reports:
+        for check in r["results"]["skipped_checks"]:
+            assert len((check["check_result"].get("suppress_comment") or "").strip()) > 20, check
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def _docs(folder: Path) -> dict[str, dict]:
+    return {str(p.relative_to(folder)): yaml.safe_load(p.read_text()) for p in folder.rglob("*.yaml")}
+
+
+def test_flask_deployment_matches_the_profile(all_manifests):
+    profile, folder = all_manifests["python-flask"]
+    docs = _docs(folder)
+    deploy = docs["deployment.yaml"]
+    labels = deploy["spec"]["template"]["metadata"]["labels"]
+    assert set(deploy["spec"]["selector"]["matchLabels"].items()) <= set(labels.items())
+    assert docs["service.yaml"]["spec"]["selector"] == deploy["spec"]["selector"]["matchLabels"]
+    assert docs["networkpolicy.yaml"]["spec"]["podSelector"]["matchLabels"] == deploy["spec"]["selector"]["matchLabels"]
+    for key in ("app.kubernetes.io/name", "app.kubernetes.io/component", "app.kubernetes.io/part-of",
+                "app.kubernetes.io/managed-by"):
+        assert key in labels
+    pod = deploy["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["ports"] == [{"name": "http", "containerPort": 5050, "protocol": "TCP"}]
+    assert container["readinessProbe"]["httpGet"] == {"path": profile.health_path, "port": "http"}
+    assert pod["securityContext"]["runAsUser"] == 10001 and pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    sec = container["securityContext"]
+    assert sec["readOnlyRootFilesystem"] and not sec["allowPrivilegeEscalation"]
+    assert sec["capabilities"] == {"drop": ["ALL"]}
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    assert "/tmp" in mounts and "/app/uploads" in mounts and mounts["/run/secrets"]["readOnly"]
+    assert "pvc-app-uploads.yaml" in docs
+    # the secret has no value in the manifest; the app reads it as a file the shim exports
+    assert "data" not in docs["secret.yaml"] and "stringData" not in docs["secret.yaml"]
+    assert container["args"] == profile.entrypoint and container["command"][:2] == ["/bin/sh", "-c"]
+    assert not any("secretKeyRef" in json.dumps(e) for e in container.get("env", []))
+    assert docs["configmap.yaml"]["data"]["PORT"] == "5050"
+    assert "SECRET_KEY" not in docs["configmap.yaml"]["data"]
+    assert "kubectl -n python-flask create secret generic python-flask-secrets --from-literal=SECRET_KEY=" in \
+        (folder / "secret.yaml").read_text()
+    ingress = docs["networkpolicy.yaml"]["spec"]["ingress"][0]
+    assert ingress["ports"] == [{"protocol": "TCP", "port": 5050}]
+
+
+def test_postgres_is_a_statefulset_in_a_component_the_app_may_reach(all_manifests):
+    _, folder = all_manifests["python-postgres"]
+    docs = _docs(folder)
+    kust = docs["kustomization.yaml"]
+    assert kust["components"] == ["services"] and docs["services/kustomization.yaml"]["kind"] == "Component"
+    sts = docs["services/postgres-statefulset.yaml"]
+    svc = docs["services/postgres-service.yaml"]
+    assert svc["spec"]["clusterIP"] == "None" and sts["spec"]["serviceName"] == svc["metadata"]["name"]
+    assert sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "data"
+    policy = docs["services/postgres-networkpolicy.yaml"]["spec"]
+    app_selector = docs["deployment.yaml"]["spec"]["selector"]["matchLabels"]
+    assert policy["ingress"][0]["from"] == [{"podSelector": {"matchLabels": app_selector}}]
+    egress = docs["networkpolicy.yaml"]["spec"]["egress"]
+    assert {"protocol": "TCP", "port": 5432} in [p for rule in egress for p in rule["ports"]]
+    # leaving the component out still renders a valid set
+    without = dict(kust)
+    del without["components"]
+    (folder / "kustomization.yaml").write_text(yaml.safe_dump(without))
+    try:
+        kinds = [d["kind"] for d in kustomize(folder)]
+    finally:
+        (folder / "kustomization.yaml").write_text(yaml.safe_dump(kust))
+    assert "StatefulSet" not in kinds and "Deployment" in kinds
+
+
+def test_a_batch_program_is_a_job_with_no_ingress(all_manifests):
+    _, folder = all_manifests["python-batch"]
+    docs = _docs(folder)
+    assert "deployment.yaml" not in docs and "service.yaml" not in docs
+    job = docs["job.yaml"]
+    assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+    assert docs["networkpolicy.yaml"]["spec"]["ingress"] == []
+    mounts = job["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert any(m["mountPath"] == "/data/words.txt" and m["readOnly"] for m in mounts)
+
+
+def test_low_uid_images_skip_the_high_uid_check_with_the_reason(all_manifests):
+    _, folder = all_manifests["static-site"]
+    meta = _docs(folder)["deployment.yaml"]["metadata"]
+    reasons = dict(v.split("=", 1) for v in meta["annotations"].values())
+    assert "uid 101" in reasons["CKV_K8S_40"] and "CKV_K8S_43" in reasons
+
+
+def test_no_shell_image_gets_file_paths_in_env():
+    profile = Profile(root="/x/go", language="go", ports=[8080], entrypoint=["/usr/local/bin/app"],
+                      env=[EnvVar("API_TOKEN", secret=True), EnvVar("MODE", "a: b $(X)")])
+    profile.build = {"shell": False}
+    files = render_k8s(profile, "go", "FROM scratch\nUSER 65532:65532\n")
+    docs = {k: yaml.safe_load(v) for k, v in files.items()}
+    container = docs["k8s/deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
+    assert {"name": "API_TOKEN_FILE", "value": "/run/secrets/api_token"} in container["env"]
+    assert "command" not in container
+    assert docs["k8s/configmap.yaml"]["data"]["MODE"] == "a: b $(X)"
+    assert "CKV_K8S_40" not in json.dumps(docs["k8s/deployment.yaml"]["metadata"])
+
+
+def test_names_that_kubernetes_refuses_are_made_valid():
+    assert resource_name("2048-game") == "app-2048-game"
+    assert resource_name("My_App") == "my-app"
+    assert len(resource_name("x" * 200)) <= 40
+    profile = Profile(root="/x/9", language="python", ports=[80], entrypoint=["python", "a.py"],
+                      services=[Service("redis", "REDIS_URL")], env=[EnvVar("REDIS_URL")])
+    files = render_k8s(profile, "9lives", "FROM python\nUSER 10001:10001\n")
+    assert all(yaml.safe_load(t)["metadata"].get("name", "").startswith("app-9lives")
+               for k, t in files.items() if not k.endswith("kustomization.yaml") and "namespace" not in k)
+    config = yaml.safe_load(files["k8s/configmap.yaml"])["data"]
+    assert config["REDIS_URL"] == "redis://app-9lives-redis:6379/0"
+
+
+def test_runtime_reads_the_final_stage_and_its_parents():
+    dockerfile = ("FROM ruby:3 AS base\nWORKDIR /app\nFROM base AS build\nRUN make\n"
+                  "FROM base\nRUN mkdir -p tmp log /app/storage \\\n && chown -R 10001:10001 tmp log /app/storage\n"
+                  "USER 10001:10001\n")
+    profile = Profile(language="ruby", writable_paths=["/app/storage"], entrypoint=["bundle", "exec", "puma"])
+    rt = runtime(profile, dockerfile)
+    assert (rt.uid, rt.gid, rt.base, rt.workdir) == (10001, 10001, "ruby:3", "/app")
+    assert rt.scratch == ["/tmp", "/app/tmp", "/app/log"]
+    assert rt.init is False  # puma reaps its workers
+    assert runtime(Profile(language="node", entrypoint=["node", "a.js"]), "FROM node\nUSER 1000\n").init is True
