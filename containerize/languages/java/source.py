@@ -319,8 +319,8 @@ class JavaSource:
                 read = self.value(rel, node)
                 if not isinstance(read, Env) or not isinstance(read.name, str) or not _ENV_NAME.fullmatch(read.name):
                     continue
-                default = read.default if isinstance(read.default, str) else render(read.default)
-                if read.default is not None and default is None:
+                default = render(read.default) if read.default is not None else None
+                if default is not None and "{?}" in default:  # a part that can't be known
                     default = None
                 old = found.get(read.name)
                 if old is None or (old[1] is None and default is not None):
