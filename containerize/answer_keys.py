@@ -28,6 +28,7 @@ SET_ORIGIN = "command line (--set)"
 ASKED_ORIGIN = "questionnaire"
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}")  # what an image tag's version part may hold
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 # a TOML value that can't be used: (message, the sub-key whose line to name, or None for the key's own line)
@@ -88,6 +89,18 @@ class Text(Kind):
         if not isinstance(value, str):
             raise fail(f"{written} must be a string, e.g. {written} = \"...\"", None)
         return [(key.key, value, None)]
+
+
+class Version(Text):
+    """A runtime version as an image tag carries it: ``3.12``, ``20``, ``1.22.3``, ``gcc-12``
+    (a digit in it, or ``lts``/``latest``/``stable``)."""
+
+    WORDS = ("lts", "latest", "stable")
+
+    def apply(self, profile, key, name, value, given):
+        if value and not (TAG.fullmatch(value) and (any(c.isdigit() for c in value) or value in self.WORDS)):
+            raise AnswerError(f"--set {given}={value}: not a version; give one such as 3.12, 20 or 1.22")
+        super().apply(profile, key, name, value, given)
 
 
 class Argv(Kind):
@@ -308,7 +321,7 @@ KEYS: tuple[AnswerKey, ...] = (
     AnswerKey("language", "language", TEXT, label="language", summary=True),
     AnswerKey("framework", "framework", TEXT, label="framework", summary=True),
     AnswerKey("package_manager", "package_manager", TEXT),
-    AnswerKey("runtime_version", "runtime_version", TEXT, label="version", summary=True),
+    AnswerKey("runtime_version", "runtime_version", Version(), label="version", summary=True),
     AnswerKey("compiled", "compiled", FLAG),
     AnswerKey("build_command", "build_command", Argv(none_when_empty=True)),
     AnswerKey("entrypoint", "entrypoint", Argv(), label="start command", summary=True),
@@ -377,8 +390,16 @@ def parse_set(pair: str) -> tuple[str, str]:
     if not sep or not key:
         raise AnswerError(f"--set {pair!r}: expected KEY=VALUE")
     if lookup(key) is None:
-        raise AnswerError(f"--set {pair!r}: unknown key {key!r} (known: {known()})")
+        raise AnswerError(f"--set {pair!r}: unknown key {key!r}{_nearest(key)} (known: {known()})")
     return key, value.strip()
+
+
+def _nearest(key: str) -> str:
+    import difflib
+
+    names = [s for s in _SPELLINGS] + [f"{k.key}.{n}" for k in KEYS for n in k.names]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def apply(profile: "Profile", pairs: list[tuple[str, str]], origin: str) -> None:

@@ -1,22 +1,72 @@
 """Command line: ``containerize [PATH]``, ``containerize inspect [PATH]``."""
 from __future__ import annotations
 
+import signal
 import sys
-from pathlib import Path
-from typing import List, Optional
 
-import typer
+# Ctrl-C while the modules load: one line, nothing written yet (main() puts Python's handler back)
+_INTERRUPTED = "containerize: interrupted; nothing was written"
 
-from . import __version__
-from .verify.command import verify
+
+def _early_interrupt(_signum, _frame):  # pragma: no cover - timing dependent
+    sys.stderr.write(_INTERRUPTED + "\n")
+    sys.stderr.flush()
+    import os
+
+    os._exit(130)
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _early_interrupt)
+
+from pathlib import Path  # noqa: E402
+from typing import List, Optional  # noqa: E402
+
+import typer  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .verify.command import verify  # noqa: E402
 
 # The modules each command needs load inside it, so `inspect` never loads the templates, YAML or
 # the questionnaire, and `--version` loads none of them.
 
-app = typer.Typer(add_completion=False, no_args_is_help=False, pretty_exceptions_enable=False,
-                  help="Container files for an application, read from its source.")
+HELP = """Container files for an application, read from its source.
 
-SUBCOMMANDS = {"generate", "init", "inspect", "verify", "--help", "-h", "--version"}
+`containerize PATH` is `containerize generate PATH`: it writes a Dockerfile,
+.dockerignore, compose.yaml and README.Docker.md for the app in PATH.
+
+\b
+Examples:
+  containerize .                      the container files for the app here
+  containerize inspect ./app          what was detected, with evidence
+  containerize ./app --set port=8080  override an answer
+  containerize init new-app           a new project, from your answers
+  containerize verify ./app           build, run and probe the result
+"""
+
+app = typer.Typer(add_completion=True, no_args_is_help=False, pretty_exceptions_enable=False, help=HELP,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+COMMANDS = ("generate", "init", "inspect", "verify")
+SUBCOMMANDS = {*COMMANDS, "--help", "-h", "--version", "--install-completion", "--show-completion"}
+# options whose value is the next argument (a value is never a command, a path or --version)
+VALUED = {"--set", "--ci", "--expect", "--path", "--timeout"}
+
+_json_errors = False  # --json was given: errors are a JSON object on stdout
+_said = False  # a cancel was reported already
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"containerize {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _top(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                      help="Print the version and exit (anywhere on the command line).")) -> None:
+    """Container files for an application, read from its source."""
+
 
 SetOption = typer.Option(None, "--set", metavar="KEY=VALUE",
                          help="Override a checklist answer, e.g. port=8080 or 'entrypoint=gunicorn app:app'.")
@@ -27,7 +77,13 @@ CiOption = typer.Option(None, "--ci", metavar="PROVIDER",
 
 
 def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"containerize: error: {message}", err=True)
+    """One line (a JSON object on stdout under --json) and exit ``code``: never a traceback."""
+    if _json_errors:
+        import json
+
+        typer.echo(json.dumps({"error": message, "exit": code}))
+    else:
+        typer.echo(f"containerize: error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -53,7 +109,17 @@ def generate(
     sets: Optional[List[str]] = SetOption,
     k8s: bool = typer.Option(False, "--k8s", help="Also write Kubernetes manifests under k8s/ (kustomize)."),
 ) -> None:
-    """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH."""
+    """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH.
+
+    `containerize PATH` means the same. On a terminal it asks about what the
+    code doesn't settle, then shows a summary to accept or change.
+
+    \b
+    Examples:
+      containerize generate .
+      containerize ./app --dry-run
+      containerize ./app --yes --set port=8080 --set secret.API_KEY=true
+      containerize ./app --ci github --force"""
     from . import questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
     from .checklist import AnalysisError
 
@@ -93,7 +159,12 @@ def init(
 
     Asks language, framework, version, port, start command, env vars and
     services (or takes them from --set), and writes the container files with a
-    README.Docker.md."""
+    README.Docker.md.
+
+    \b
+    Examples:
+      containerize init new-app
+      containerize init new-app --yes --set language=python --set framework=flask --set port=8000"""
     from . import scaffold
 
     if not scaffold.is_new_project(path):
@@ -143,8 +214,29 @@ def _check_clash(path: Path, force: bool, dry_run: bool, ci: str | None) -> None
 
 
 def _cancelled() -> None:
+    global _said
     typer.echo("\ncontainerize: cancelled; nothing was written", err=True)
+    _said = True
     raise typer.Exit(130)
+
+
+def _check_new(profile) -> None:
+    """A framework for a new project is one the language's starter knows (the nearest is suggested)."""
+    from . import scaffold
+
+    if not profile.framework:
+        return
+    known = [key for key, _label in scaffold.frameworks(profile.language)]
+    if known and profile.framework not in known and profile.framework != "none":
+        fail(f"framework={profile.framework}: {profile.language} projects start with one of: "
+             f"{', '.join(known)}{_nearest(profile.framework, known)}")
+
+
+def _nearest(word: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive: bool, ci: Optional[str],
@@ -162,6 +254,7 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
             profile, asked = questionnaire.new_project(path, pairs, saved.pairs() if saved else [], interactive)
         else:
             profile = scaffold.new_profile(path, pairs)
+        _check_new(profile)
         files = scaffold.render_new(profile, ci=ci)
     except (AnalysisError, answers.AnswersError) as exc:
         fail(str(exc))
@@ -210,7 +303,13 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output (see README)."),
     sets: Optional[List[str]] = SetOption,
 ) -> None:
-    """Show the checklist answers and the evidence for each."""
+    """Show the checklist answers and the evidence for each.
+
+    \b
+    Examples:
+      containerize inspect .
+      containerize inspect ./app --json | jq .ports
+      containerize inspect ./app --set port=8080"""
     profile = _profile(path, sets)
     if as_json:
         import json
@@ -219,7 +318,7 @@ def inspect(
     else:
         from . import report
 
-        typer.echo(report.table(profile))
+        report.print_table(profile)
         for line in report.origins(profile):
             typer.echo(line)
 
@@ -227,16 +326,88 @@ def inspect(
 app.command("verify")(verify)
 
 
+def _scan(args: list[str]) -> tuple[list[str], bool]:
+    """The positional arguments (up to ``--``, then all) and whether --version is among the options."""
+    positional, version, i = [], False, 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            positional += args[i + 1:]
+            break
+        if arg in VALUED:
+            i += 2
+            continue
+        if arg == "--version":
+            version = True
+        elif not arg.startswith("-") or arg == "":
+            positional.append(arg)
+        i += 1
+    return positional, version
+
+
+def _usage_error(exc) -> None:
+    """A click usage error as one line: what is wrong, and where to read more."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = message.rstrip(".")
+    option = getattr(exc, "option_name", None) or ""
+    if "No such option" in message and option.startswith("-") and not option.startswith("--"):
+        word = next((a for a in sys.argv[1:] if a.startswith(option) and a != option), option)
+        message = f"No such option: {word} (a folder whose name starts with - goes after --: containerize -- {word})"
+    fail(f"{message[0].lower() + message[1:]} (see containerize --help)", getattr(exc, "exit_code", 2) or 2)
+
+
 def main(argv: list[str] | None = None) -> None:
+    global _json_errors
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "--version":
-        print(f"containerize {__version__}")
-        return
-    # `containerize [PATH] [options]` is `containerize generate [PATH] [options]`
-    if not args or args[0] not in SUBCOMMANDS:
-        args.insert(0, "generate")
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on Ctrl-C unwinds (write.py restores files)
     try:
-        app(args=args, prog_name="containerize", standalone_mode=True)
+        sys.exit(_main(args))
     except KeyboardInterrupt:
-        typer.echo("containerize: interrupted; nothing was written", err=True)
+        typer.echo("\n" + _INTERRUPTED, err=True)
         sys.exit(130)
+
+
+def _main(args: list[str]) -> int:
+    global _json_errors
+    from typer import _click as click
+
+    positional, version = _scan(args)
+    _json_errors = "--json" in args[:args.index("--")] if "--" in args else "--json" in args
+    if version:
+        typer.echo(f"containerize {__version__}")
+        return 0
+    first = args[0] if args else None
+    try:
+        if first is not None and first not in SUBCOMMANDS:
+            word = positional[0] if positional and args[0] == positional[0] else None
+            if word is not None:
+                if word == "":
+                    fail("the folder is an empty string: name one, e.g. containerize .")
+                if not Path(word).exists():
+                    guess = _nearest(word, COMMANDS)
+                    if guess:
+                        fail(f"no such command or folder: {word!r}{guess}")
+            if "" in positional:
+                fail("the folder is an empty string: name one, e.g. containerize .")
+        elif first in COMMANDS and "" in positional[1:]:
+            fail("the folder is an empty string: name one, e.g. containerize .")
+        # `containerize [PATH] [options]` is `containerize generate [PATH] [options]`
+        if not args or args[0] not in SUBCOMMANDS:
+            args.insert(0, "generate")
+        try:
+            result = app(args=args, prog_name="containerize", standalone_mode=False)
+        except click.exceptions.UsageError as exc:
+            _usage_error(exc)
+        except click.exceptions.ClickException as exc:
+            fail(exc.format_message(), exc.exit_code)
+        except typer.Abort:  # end of input at a prompt
+            raise KeyboardInterrupt from None
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            fail(f"{exc.strerror or exc}{where}")
+        code = result if isinstance(result, int) else 0
+    except typer.Exit as exc:
+        code = exc.exit_code
+    if code == 130 and not _said:  # typer turns Ctrl-C into a silent exit 130
+        typer.echo("\n" + _INTERRUPTED, err=True)
+    return code

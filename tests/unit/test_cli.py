@@ -138,3 +138,136 @@ def test_a_failed_overwrite_restores_the_old_files(tmp_path, monkeypatch):
 def test_version():
     done = cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("containerize ")
+
+
+# -- conventions: the ones users know from other command lines --------------------------
+def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    full = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True,
+                          timeout=60, cwd=cwd, stdin=subprocess.DEVNULL, env=full)
+
+
+def one_line_error(done: subprocess.CompletedProcess, code: int = 2) -> str:
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and "╭" not in done.stderr
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("containerize: error: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [("-h",), ("--help",), ("inspect", "-h"), ("generate", "-h"), ("init", "-h")])
+def test_short_and_long_help(args):
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    assert "Usage" in done.stdout
+
+
+def test_top_level_help_says_path_means_generate_and_has_examples():
+    out = run("--help").stdout
+    assert "containerize PATH" in out and "generate" in out and "Examples" in out
+    assert "--version" in out and "--install-completion" in out
+    for command in ("generate", "init", "inspect"):
+        assert "Examples" in run(command, "--help").stdout, command
+
+
+@pytest.mark.parametrize("args", [("--version",), ("inspect", "--version"), ("{app}", "--dry-run", "--version"),
+                                  ("--set", "port=80", "--version"), ("init", "--yes", "--version")])
+def test_version_anywhere(flask_app, args):
+    done = run(*(a.format(app=flask_app) for a in args))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("containerize ") and "FROM" not in done.stdout
+    assert not (flask_app / "Dockerfile").exists()
+
+
+def test_completion_show_and_install(tmp_path):
+    shown = run("--show-completion", "bash", env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
+    assert shown.returncode == 0, shown.stderr
+    assert "_CONTAINERIZE_COMPLETE" in shown.stdout and "complete" in shown.stdout
+    installed = run("--install-completion", "bash", env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
+    assert installed.returncode == 0, installed.stderr
+    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert "_CONTAINERIZE_COMPLETE" in written
+
+
+def test_completion_answers_a_partial_command():
+    done = run(env={"_CONTAINERIZE_COMPLETE": "complete_bash", "COMP_WORDS": "containerize ins", "COMP_CWORD": "1"})
+    assert done.returncode == 0, done.stderr
+    assert "inspect" in done.stdout
+
+
+def test_a_mistyped_command_is_suggested(tmp_path):
+    line = one_line_error(run("inpsect", cwd=tmp_path))
+    assert "did you mean 'inspect'" in line
+    # a folder of that name is a folder
+    (tmp_path / "inpsect").mkdir()
+    assert "did you mean" not in run("inpsect", "--yes", cwd=tmp_path).stderr
+
+
+def test_an_unknown_set_key_is_suggested(flask_app):
+    assert "did you mean 'port'" in one_line_error(run("inspect", str(flask_app), "--set", "prot=1"))
+
+
+@pytest.mark.parametrize("args, code", [
+    (("inspect", "/definitely/not/here", "--json"), 2),
+    (("inspect", "{app}", "--json", "--set", "port=abc"), 2),
+    (("inspect", "{app}", "--json", "--bogus"), 2),
+])
+def test_json_errors_are_json(flask_app, args, code):
+    done = run(*(a.format(app=flask_app) for a in args))
+    assert done.returncode == code
+    data = json.loads(done.stdout)
+    assert set(data) == {"error", "exit"} and data["exit"] == code and data["error"]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (("",), "empty"),
+    (("inspect", ""), "empty"),
+    (("-weird",), "containerize -- -weird"),
+    (("{app}", "--frce"), "--force"),
+])
+def test_bad_paths_and_options_get_one_line(flask_app, tmp_path, args, words):
+    done = run(*(a.format(app=flask_app) for a in args), cwd=tmp_path)
+    assert words in one_line_error(done)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]  # nothing written in the current folder
+    assert not (flask_app / "Dockerfile").exists()
+
+
+def test_a_folder_starting_with_a_dash_after_double_dash(tmp_path):
+    app = Path(shutil.copytree(FIXTURES / "python-flask", tmp_path / "-app"))
+    done = run("--dry-run", "--", str(app.name), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "FROM python:" in done.stdout
+
+
+def test_answers_are_checked_against_the_choices(tmp_path):
+    line = one_line_error(run("init", str(tmp_path), "--yes", "--set", "language=python", "--set", "framework=flsk"))
+    assert "did you mean 'flask'" in line
+    line = one_line_error(run("init", str(tmp_path), "--yes", "--set", "language=python",
+                              "--set", "runtime_version=banana"))
+    assert "not a version" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+LONG = "x" * 150
+
+
+@pytest.mark.parametrize("columns", [60, 200])
+def test_inspect_table_fits_the_terminal(flask_app, columns):
+    done = run("inspect", str(flask_app), "--set", f"env.LONG_SETTING={LONG}", env={"COLUMNS": str(columns)})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines), max(lines, key=len)
+    assert "".join(line.replace(" ", "") for line in lines).count(LONG) >= 1  # folded, not cut
+    if columns == 200:
+        assert any("gunicorn --bind 0.0.0.0:5050 app:app" in line for line in lines)
+
+
+def test_inspect_in_a_pipe_prints_whole_values(flask_app):
+    done = run("inspect", str(flask_app), "--set", f"env.LONG_SETTING={LONG}")
+    assert done.returncode == 0, done.stderr
+    assert any(f"LONG_SETTING={LONG}" in line for line in done.stdout.splitlines())
+    assert not any(line != line.rstrip() for line in done.stdout.splitlines())
