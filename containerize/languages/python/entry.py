@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import stat
+from collections import deque
 from dataclasses import dataclass, field
 
 from ...scan import SourceTree
@@ -276,9 +277,9 @@ def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_va
     """The first server call that running ``roots`` reaches, following calls to the file's own functions
     (``main()``, ``asyncio.run(main())``, ``Thread(target=serve)``)."""
     seen: set[str] = set()
-    todo: list[ast.AST] = list(roots)
+    todo: deque[ast.AST] = deque(roots)
     while todo:
-        node = todo.pop(0)
+        node = todo.popleft()
         for sub in ast.walk(node):
             if not isinstance(sub, ast.Call):
                 continue
