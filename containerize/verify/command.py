@@ -23,6 +23,8 @@ def verify(
                                   help="Write the missing container files first (never overwrites)."),
     keep: bool = typer.Option(False, "--keep", help="Keep the images, containers, networks and volumes."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable result on stdout; no progress."),
+    k8s: bool = typer.Option(False, "--k8s", help="Run the pod spec of k8s/ (Deployment or Job) as Kubernetes "
+                                                  "would, with the local Docker engine, and run its probes."),
 ) -> None:
     """Build the image, run it with the compose settings and check that it works."""
     from . import report, run  # rich and the docker phases load only when verify runs
@@ -31,7 +33,12 @@ def verify(
     options = Options(path=path, expect=expect, health_path=health_path, timeout=timeout,
                       cache_check=cache_check, keep=keep, generate=generate)
     with report.Progress(enabled=not as_json) as progress:
-        result = run.verify(options, progress)
+        if k8s:
+            from . import k8s as k8s_run
+
+            result = k8s_run.verify(options, progress)
+        else:
+            result = run.verify(options, progress)
     if as_json:
         typer.echo(report.to_json(result))
     else:
