@@ -290,3 +290,22 @@ def test_a_procfile_shell_line_runs_in_a_shell(tmp_path):
     p = build_profile(tmp_path)
     assert p.entrypoint == ["sh", "-c", "flask db upgrade; gunicorn --bind 0.0.0.0:8000 site:app"]
     assert not any(c.get("file") in ("migrations/env.py", "tests.py") for c in p.candidates)
+
+
+def test_a_module_that_builds_a_web_app_is_not_a_script(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\nsentry-sdk\n",
+        "app/__init__.py": "",
+        "app/main.py": """
+            import sentry_sdk
+            from fastapi import FastAPI
+
+            if True:
+                sentry_sdk.init(dsn="")
+            app = FastAPI()
+            app.mount_frontend("/")
+        """,
+        "app/alembic/env.py": "print('migrate')\n",
+    })
+    p = build_profile(tmp_path)
+    assert starts(p) == [["uvicorn", "app.main:app", "--host", "0.0.0.0"]]

@@ -17,8 +17,8 @@ MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup
 
 def python_files(tree: SourceTree) -> list[str]:
     return [f for f in tree.with_suffix(".py")
-            if not f.startswith(("tests/", "test/", "docs/", "migrations/")) and "/tests/" not in f
-            and "/migrations/" not in f]
+            if not f.startswith(("tests/", "test/", "docs/", "migrations/", "alembic/")) and "/tests/" not in f
+            and "/migrations/" not in f and "/alembic/" not in f]
 
 
 def detect(tree: SourceTree) -> Detection | None:

@@ -413,7 +413,8 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
         names = {dotted, dotted.removeprefix("src.")}
         importers = set().union(*(imported.get(n, set()) for n in names)) - {rel}
         executable = f.executable and not every_file_executable
-        script = f.action is not None and not importers
+        # a module that builds a web app is imported by its server, not run
+        script = f.action is not None and not importers and not f.apps
         if not (f.guard or f.server or script or f.shebang or executable):
             continue
         named = base in START_NAMES
