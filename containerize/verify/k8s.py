@@ -4,7 +4,8 @@ Docker engine the way Kubernetes would run them, and run the probes they declare
 No cluster is needed. The manifests are rendered with ``kubectl kustomize`` (or read file by file
 when kubectl is missing); each backing service's StatefulSet pod, then the app's Deployment (or
 Job) pod, becomes one container with: the built image, the pod's uid/gid (and fsGroup as an extra
-group), a read-only root filesystem when the manifest asks for one, every emptyDir as a tmpfs, a
+group), a read-only root filesystem when the manifest asks for one, every emptyDir as an empty
+world-writable folder (a tmpfs when its medium is Memory), a
 Docker volume per PersistentVolumeClaim, the ConfigMap's settings as env vars, the Secrets' keys
 (throwaway values) as files where the manifest mounts them, the capabilities it drops and adds,
 no-new-privileges when privilege escalation is off, and the Service names as network aliases.
@@ -263,10 +264,12 @@ def docker_args(run: Run, pod: Pod, image: str, network: str, configs: dict[str,
     for alias in pod.aliases:
         args += ["--network-alias", alias]
     uid, gid = sec.get("runAsUser"), sec.get("runAsGroup")
+    if pod.kind == "StatefulSet" and uid is not None:
+        uid, gid = _service_user(run, image, pod.container.get("name", ""), uid, gid)
     if uid is not None:
         args += ["--user", f"{uid}:{gid}" if gid is not None else str(uid)]
     if pod_sec.get("fsGroup") is not None:
-        args += ["--group-add", str(pod_sec["fsGroup"])]
+        args += ["--group-add", str(gid if pod.kind == "StatefulSet" and gid is not None else pod_sec["fsGroup"])]
     if sec.get("readOnlyRootFilesystem"):
         args.append("--read-only")
     caps = sec.get("capabilities") or {}
@@ -307,8 +310,15 @@ def docker_args(run: Run, pod: Pod, image: str, network: str, configs: dict[str,
         vol = volumes.get(mount["name"]) or {}
         path = mount["mountPath"]
         ro = ",readonly" if mount.get("readOnly") else ""
-        if "emptyDir" in vol:
-            args += ["--tmpfs", f"{path}:rw,nosuid,nodev,mode=1777"]
+        if "emptyDir" in vol and (vol["emptyDir"] or {}).get("medium") == "Memory":
+            args += ["--tmpfs", f"{path}:rw,nosuid,nodev"]
+        elif "emptyDir" in vol:
+            # what the kubelet makes: an empty folder with mode 0777 (a tmpfs would take the mode of
+            # the image's folder at that path, which the pod's user may not be able to write)
+            empty = run.created.workdir / "emptydir" / f"{pod.name}-{mount['name']}"
+            empty.mkdir(parents=True, exist_ok=True)
+            empty.chmod(0o777)
+            args += ["--mount", f"type=bind,source={empty},target={path}"]
         elif "secret" in vol:
             folder = _secret_folder(run, vol["secret"], values)
             src = folder / mount["subPath"] if mount.get("subPath") else folder
@@ -355,6 +365,27 @@ def start_pod(run: Run, pod: Pod, image: str, network: str, configs: dict, value
         raise VerifyError("start", f"the {pod.kind} {pod.name} could not be started as its pod spec says",
                           done.stderr.strip()[-3000:], START_FAILED)
     return done.stdout.strip()
+
+
+def _service_user(run: Run, image: str, kind: str, uid: int, gid: int | None) -> tuple[int, int | None]:
+    """The uid a backing service's image really has for its user: the manifest names the official
+    image's (999); a local stand-in image may number it differently."""
+    done = docker.run(["run", "--rm", "--entrypoint", "cat", image, "/etc/passwd"], check=False, timeout=120)
+    if done.returncode != 0:
+        return uid, gid
+    users = {}
+    for line in done.stdout.splitlines():
+        fields = line.split(":")
+        if len(fields) >= 4 and fields[2].isdigit() and fields[3].isdigit():
+            users[fields[0]] = (int(fields[2]), int(fields[3]))
+    if any(u == uid for u, _ in users.values()):
+        return uid, gid
+    for name in (kind, kind.removesuffix("db"), "mysql" if kind == "mysql" else kind):
+        if name in users:
+            run.result.notes.append(f"{image}: its {name} user is uid {users[name][0]} here, not {uid} as in the "
+                                    f"official image the manifest is written for; ran it as {users[name][0]}")
+            return users[name]
+    return uid, gid
 
 
 def _secret_folder(run: Run, secret: dict, values: dict[str, dict[str, str]]) -> Path:
