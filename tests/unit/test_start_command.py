@@ -289,6 +289,7 @@ def test_a_procfile_shell_line_runs_in_a_shell(tmp_path):
     })
     p = build_profile(tmp_path)
     assert p.entrypoint == ["sh", "-c", "flask db upgrade; gunicorn --bind 0.0.0.0:8000 site:app"]
+    assert p.port_env == "PORT"  # the Procfile's convention; gunicorn binds 0.0.0.0:$PORT by itself too
     assert not any(c.get("file") in ("migrations/env.py", "tests.py") for c in p.candidates)
 
 
