@@ -103,6 +103,15 @@ class Version(Text):
         super().apply(profile, key, name, value, given)
 
 
+class EnvName(Text):
+    """The name of an env var (or none)."""
+
+    def apply(self, profile, key, name, value, given):
+        if value and not ENV_NAME.fullmatch(value):
+            raise AnswerError(f"--set {given}={value}: {value!r} is not an env var name")
+        super().apply(profile, key, name, value, given)
+
+
 class Argv(Kind):
     """A command line: text split as a shell would (``none_when_empty``: no command is None)."""
 
@@ -326,12 +335,12 @@ KEYS: tuple[AnswerKey, ...] = (
     AnswerKey("build_command", "build_command", Argv(none_when_empty=True)),
     AnswerKey("entrypoint", "entrypoint", Argv(), label="start command", summary=True),
     AnswerKey("port", "ports", Ports(), aliases=("ports",), label="port", summary=True),
-    AnswerKey("port_env", "port_env", TEXT),
+    AnswerKey("port_env", "port_env", EnvName(), label="port env var"),
     AnswerKey("health_path", "health_path", TEXT, label="health check path", summary=True),
     AnswerKey("env", "env", Env(), table="env", label="env vars", summary=True),
     AnswerKey("secret", "env", Secret(), aliases=("secrets",), table="secrets", label="secrets"),
     AnswerKey("writable_paths", "writable_paths", NAMES, label="volumes", summary=True),
-    AnswerKey("read_paths", "read_paths", NAMES, summary=True),
+    AnswerKey("read_paths", "read_paths", NAMES, label="read-only paths", summary=True),
     AnswerKey("services", "services", Services(), label="services", summary=True),
     AnswerKey("dependencies", "dependencies", NAMES),
     AnswerKey("system_packages", "system_packages", Packages(), table="system_packages", names=Packages.STAGES),

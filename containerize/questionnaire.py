@@ -241,13 +241,44 @@ def ask_secrets(profile: Profile) -> Pairs:
 
 
 def ask_volumes(profile: Profile) -> Pairs:
-    chosen = checkbox("Which paths does the app write to at run time? Each gets a volume.",
-                      [(p, p, True) for p in profile.writable_paths])
-    return [("writable_paths", ",".join(chosen))]
+    value = text("Which folders does the app write to at run time? Each gets a volume "
+                 "(absolute paths, comma-separated; empty: none):", ", ".join(profile.writable_paths), _paths_ok)
+    return [("writable_paths", ",".join(answer_keys.split(value)))]
+
+
+def ask_read_paths(profile: Profile) -> Pairs:
+    value = text("Which absolute paths does the app read that come from outside the image? Each is mounted "
+                 "read-only (comma-separated; empty: none):", ", ".join(profile.read_paths), _paths_ok)
+    return [("read_paths", ",".join(answer_keys.split(value)))]
 
 
 def ask_version(profile: Profile) -> Pairs:
-    return [("runtime_version", text(f"Which {profile.language} version?", profile.runtime_version or ""))]
+    return [("runtime_version", text(f"Which {profile.language} version?", profile.runtime_version or "",
+                                     _version_ok))]
+
+
+def ask_port_env(profile: Profile) -> Pairs:
+    return [("port_env", text("Which env var sets the port? (empty: none)", profile.port_env or "", _name_ok))]
+
+
+def ask_env_vars(profile: Profile) -> Pairs:
+    """Env vars the app reads, with their defaults: the ones known are shown and can be added to."""
+    shown = " ".join(v.name + (f"={v.default}" if v.default else "") for v in profile.env
+                     if v.name != profile.port_env and not v.secret
+                     and not any(s.env_var == v.name for s in profile.services))
+    value = text("Env vars it reads (NAME or NAME=default, space-separated):", shown, _env_ok)
+    pairs = []
+    for item in value.split():
+        name, _, default = item.partition("=")
+        pairs.append((f"env.{name}", default))
+    return pairs
+
+
+def ask_services_used(profile: Profile) -> Pairs:
+    have = {s.kind for s in profile.services}
+    chosen = checkbox("Which services does it use? (compose runs them beside the app)",
+                      [(k, f"{k} ({CATALOG[k].image})", k in have) for k in CATALOG])
+    return [("services", ",".join(chosen))]
 
 
 def ask_health(profile: Profile) -> Pairs:
@@ -258,10 +289,13 @@ def ask_health(profile: Profile) -> Pairs:
 EXISTING_QUESTIONS: dict[str, tuple[str, Callable[[Profile], Pairs]]] = {
     key: (label(key), ask) for key, ask in (
         ("language", ask_language), ("entrypoint", ask_entrypoint), ("port", ask_port), ("secret", ask_secrets),
-        ("writable_paths", ask_volumes), ("runtime_version", ask_version), ("health_path", ask_health))
+        ("writable_paths", ask_volumes), ("runtime_version", ask_version), ("health_path", ask_health),
+        ("port_env", ask_port_env), ("env", ask_env_vars), ("read_paths", ask_read_paths),
+        ("services", ask_services_used))
 }
 # the answers the summary offers to change, in this order
-CHANGEABLE = ("entrypoint", "port", "secret", "writable_paths", "runtime_version", "health_path")
+CHANGEABLE = ("entrypoint", "port", "port_env", "env", "secret", "writable_paths", "read_paths", "services",
+              "runtime_version", "health_path")
 
 
 # -- what is shown -----------------------------------------------------------------------
@@ -306,8 +340,8 @@ def interview(path, sets: Pairs, explicit: bool) -> tuple[Profile, Pairs]:
     profile = checklist.profile()
     done: set[str] = set()
     keys = plan(profile, done)
-    if not keys and not explicit:
-        return profile, []
+    if not keys and not explicit and any(pairs for _origin, pairs in checklist.saved):
+        return profile, list(sets)  # answered before: nothing to ask (what --set gave is saved too)
     show(profile, f"Found a {profile.language} project in {profile.root}:", evidence=True)
     while keys:
         key = keys[0]
@@ -316,14 +350,23 @@ def interview(path, sets: Pairs, explicit: bool) -> tuple[Profile, Pairs]:
         profile = checklist.profile(asked)
         keys = plan(profile, done)
     given = _keys(sets)
-    changeable = [k for k in CHANGEABLE
-                  if k not in given and (k != "secret" or profile.env)
-                  and (k != "writable_paths" or profile.writable_paths)
-                  and (k not in ("port", "health_path") or profile.ports)]
-    while (key := confirm(profile, changeable, EXISTING_QUESTIONS)) is not None:
-        asked += EXISTING_QUESTIONS[key][1](profile)
-        profile = checklist.profile(asked)
-    return profile, asked
+    while (key := confirm(profile, _changeable(profile, given), EXISTING_QUESTIONS)) is not None:
+        answer = EXISTING_QUESTIONS[key][1](profile)
+        try:
+            profile = checklist.profile(asked + answer)
+        except answer_keys.AnswerError as exc:
+            say(f"  {str(exc).removeprefix('--set ')}: not changed")
+            continue
+        asked += answer
+    return profile, list(sets) + asked  # every answer given is saved, --set ones included
+
+
+def _changeable(profile: Profile, given: set[str]) -> list[str]:
+    """The answers the summary offers to change: all but those --set gave (and those that need a port
+    or an env var when there is none)."""
+    return [k for k in CHANGEABLE
+            if k not in given and (k != "secret" or profile.env)
+            and (k not in ("port_env", "health_path") or profile.ports)]
 
 
 def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tuple[Profile, Pairs]:
@@ -339,7 +382,7 @@ def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tupl
     if not languages:  # pragma: no cover
         raise scaffold.ScaffoldError("no language can start a new project")
     if not explicit and {"language", "entrypoint"} <= given:
-        return current(), []  # answered before (saved) or on the command line: don't ask again
+        return current(), list(sets)  # answered before (saved) or on the command line: don't ask again
     say(f"No code in {path} yet: a few questions about the app that will be there.")
     say("(Esc or Ctrl-C cancels; nothing is written until you confirm.)\n")
 
@@ -405,15 +448,41 @@ def new_project(path, sets: Pairs, saved: Pairs, explicit: bool = False) -> tupl
     profile = current()
     changeable = [k for k in questions if k not in given and k != "language"]
     while (key := confirm(profile, changeable, questions)) is not None:
-        asked += questions[key][1](profile)
-        profile = current()
-    return profile, asked
+        answer = questions[key][1](profile)
+        try:
+            profile = scaffold.new_profile(path, sets, asked + answer)
+        except answer_keys.AnswerError as exc:
+            say(f"  {str(exc).removeprefix('--set ')}: not changed")
+            continue
+        asked += answer
+    return profile, list(sets) + asked  # every answer given is saved, --set ones included
 
 
 def _keys(pairs: Pairs) -> set[str]:
     """The answer keys ``pairs`` answer (``ports`` and ``port`` are "port", ``env.A`` is "env")."""
     found = (answer_keys.lookup(k) for k, _v in pairs)
     return {f[0].key for f in found if f}
+
+
+def _paths_ok(value: str) -> bool | str:
+    for path in answer_keys.split(value):
+        if not path.startswith("/") or ".." in path.split("/") or any(c in path for c in "\"'$`\\;&|<>*?"):
+            return f"{path!r}: an absolute path in the container, e.g. /app/data"
+    return True
+
+
+def _name_ok(value: str) -> bool | str:
+    value = value.strip()
+    return True if not value or answer_keys.ENV_NAME.fullmatch(value) else f"{value!r} is not an env var name"
+
+
+def _version_ok(value: str) -> bool | str:
+    try:
+        answer_keys.get("runtime_version").kind.apply(Profile(), answer_keys.get("runtime_version"), None,
+                                                      value.strip(), "runtime_version")
+    except answer_keys.AnswerError as exc:
+        return str(exc).split(": ", 1)[-1]
+    return True
 
 
 def _env_ok(value: str) -> bool | str:

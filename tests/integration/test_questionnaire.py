@@ -264,3 +264,166 @@ def test_an_answer_can_be_changed_at_the_summary(two_scripts: Path):
     assert code == 0, plain(out)
     assert 'CMD ["python", "report.py"]' in (two_scripts / "Dockerfile").read_text()
     assert 'entrypoint = ["python", "report.py"]' in (two_scripts / "containerize.toml").read_text()
+
+
+# -- every answer can be changed at the summary ---------------------------------------------
+from containerize.questionnaire import CHANGEABLE  # noqa: E402
+
+
+def menu(has_port: bool, has_env: bool = True) -> list[str]:
+    """The answers "Which answer?" offers, in order, for an app with or without a port."""
+    return [k for k in CHANGEABLE if (has_port or k not in ("port_env", "health_path"))
+            and (has_env or k != "secret")]
+
+
+def to_summary(child: "pexpect.spawn") -> None:
+    """Answer the two_scripts questions with their defaults and reach the summary."""
+    child.expect("Which command starts the app")
+    child.expect("something else")
+    child.send(DOWN + ENTER)  # python report.py
+    child.expect("hold secrets")
+    child.expect("REPORT_TARGET")
+    child.send(ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+
+
+def change(child: "pexpect.spawn", key: str, has_port: bool) -> None:
+    child.send(DOWN + ENTER)  # Change an answer
+    child.expect("Which answer")
+    child.send(DOWN * menu(has_port).index(key) + ENTER)
+
+
+def env_order(app: Path, *sets: str) -> list[str]:
+    args = [a for s in sets for a in ("--set", s)]
+    done = subprocess.run([sys.executable, "-m", "containerize", "inspect", str(app), "--json", *args],
+                          capture_output=True, text=True, timeout=DEADLINE, stdin=subprocess.DEVNULL)
+    return [v["name"] for v in __import__("json").loads(done.stdout)["env"]]
+
+
+def test_a_port_can_be_given_at_the_summary(two_scripts: Path):
+    child = spawn(str(two_scripts))
+    to_summary(child)
+    change(child, "port", has_port=False)
+    child.expect("Which port does the app listen on")
+    child.send("8080" + ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "EXPOSE 8080" in (two_scripts / "Dockerfile").read_text()
+    assert "port = 8080" in (two_scripts / "containerize.toml").read_text()
+
+
+def test_a_bad_port_is_refused_at_the_prompt(two_scripts: Path):
+    child = spawn(str(two_scripts))
+    to_summary(child)
+    change(child, "port", has_port=False)
+    child.expect("Which port does the app listen on")
+    child.send("99999")
+    child.expect("a port is a number from 1 to 65535")
+    child.send(BACKSPACE * 5 + "8081" + ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "EXPOSE 8081" in (two_scripts / "Dockerfile").read_text()
+
+
+def test_an_env_var_can_be_added_and_marked_secret(two_scripts: Path):
+    child = spawn(str(two_scripts))
+    to_summary(child)
+    change(child, "env", has_port=False)
+    child.expect("Env vars it reads")
+    child.send(" API_SIGNING=abc" + ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    change(child, "secret", has_port=False)
+    child.expect("hold secrets")
+    child.expect("API_SIGNING")
+    names = [n for n in env_order(two_scripts, "env.API_SIGNING=abc")]
+    child.send(DOWN * names.index("API_SIGNING") + SPACE + ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    saved = (two_scripts / "containerize.toml").read_text()
+    assert "API_SIGNING = true" in saved, saved
+    compose = (two_scripts / "compose.yaml").read_text()
+    assert "api_signing" in compose and "abc" not in compose
+
+
+def test_a_read_path_can_be_added_at_the_summary(two_scripts: Path):
+    child = spawn(str(two_scripts))
+    to_summary(child)
+    change(child, "read_paths", has_port=False)
+    child.expect("read-only")
+    child.send("/srv/reference" + ENTER)
+    child.expect("Write the container files")
+    child.expect("No, write nothing")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "/srv/reference:ro" in (two_scripts / "compose.yaml").read_text()
+    assert 'read_paths = ["/srv/reference"]' in (two_scripts / "containerize.toml").read_text()
+    # and the next run asks nothing
+    child = spawn(str(two_scripts), "--force")
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "Which" not in out and "Write the container files" not in out
+
+
+def test_set_in_an_interactive_run_is_saved(two_scripts: Path):
+    child = spawn(str(two_scripts), "--set", "health_path=/ready", "--set", "env.MODE=fast")
+    to_summary(child)
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    saved = (two_scripts / "containerize.toml").read_text()
+    assert 'health_path = "/ready"' in saved and 'MODE = "fast"' in saved, saved
+
+
+def test_nothing_unsure_still_shows_the_summary_once(tmp_path: Path):
+    import shutil
+
+    app = Path(shutil.copytree(ROOT / "fixtures" / "go-http", tmp_path / "app"))  # nothing unsure in it
+    child = spawn(str(app))
+    child.expect("The container files will use")
+    child.expect("Write the container files")
+    child.send(ENTER)
+    code, out = finish(child)
+    assert code == 0, plain(out)
+    assert "Which" not in out
+    assert (app / "Dockerfile").is_file()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("stage", ["first-question", "summary", "which-answer", "changing"])
+def test_ctrl_c_anywhere_writes_nothing(two_scripts: Path, stage: str):
+    (two_scripts / "containerize.toml").write_text("# mine\n[env]\nGREETING = 'hi'\n")
+    before = snapshot(two_scripts)
+    child = spawn("-i", str(two_scripts))
+    if stage == "first-question":
+        child.expect("Which command starts the app")
+        child.expect("something else")
+    else:
+        to_summary(child)
+        if stage != "summary":
+            child.send(DOWN + ENTER)
+            child.expect("Which answer")
+            if stage == "changing":
+                child.send(DOWN + ENTER)  # port
+                child.expect("Which port")
+    child.send(CTRL_C)
+    code, out = finish(child)
+    assert code == 130
+    text = plain(out)
+    assert "nothing was written" in text and "Traceback" not in text
+    assert sum("nothing was written" in line for line in text.splitlines()) == 1
+    assert snapshot(two_scripts) == before
