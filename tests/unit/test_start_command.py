@@ -310,3 +310,10 @@ def test_a_module_that_builds_a_web_app_is_not_a_script(tmp_path):
     })
     p = build_profile(tmp_path)
     assert starts(p) == [["uvicorn", "app.main:app", "--host", "0.0.0.0"]]
+
+
+def test_main_modules_that_are_not_module_names(tmp_path):
+    write_tree(tmp_path / "a", {"my-tool/__main__.py": "print('a')\n"})
+    write_tree(tmp_path / "b", {"__main__.py": "print('b')\n"})
+    assert build_profile(tmp_path / "a").entrypoint == ["python", "my-tool"]
+    assert build_profile(tmp_path / "b").entrypoint == ["python", "__main__.py"]

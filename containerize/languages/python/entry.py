@@ -439,8 +439,11 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
             confidence = 0.7 if named else 0.65 if top else 0.6
         else:
             confidence = 0.4
-        if base == "__main__.py":
-            argv = ["python", "-m", module_of(rel).removesuffix(".__main__")]
+        package = module_of(rel).removesuffix(".__main__")
+        if base == "__main__.py" and "/" in rel.removeprefix("src/") and _importable(package):
+            argv = ["python", "-m", package]
+        elif base == "__main__.py" and "/" in rel:
+            argv = ["python", rel.rsplit("/", 1)[0]]  # a folder that isn't a module name runs as a path
         else:
             argv = ["python", rel]
         line = f.server[1] if f.server else f.guard or f.action or 1
