@@ -44,7 +44,7 @@ DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filter
                "config_from_object", "autodiscover_tasks", "from_object", "from_envvar", "from_pyfile",
                "from_mapping", "init_app", "patch_all", "monkey_patch", "set_event_loop_policy", "disable_warnings",
                "setLevel", "addHandler", "update", "seed", "use", "install", "extend", "append", "insert"}
-_SHELL_OPERATORS = {";", "&&", "||", "|", "&", ">", ">>", "<"}
+_SHELL_OPERATORS = (";", "&", "|", ">", "<", "`", "$(")
 _IDENT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -321,7 +321,7 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
             argv = shlex.split(command.strip())
         except ValueError:
             continue
-        if any(a in _SHELL_OPERATORS or a.endswith(";") for a in argv) or "`" in command or "$(" in command:
+        if any(op in command for op in _SHELL_OPERATORS):
             argv = ["sh", "-c", command.strip()]  # a shell command line: `migrate; serve`, `a && b`
         if argv:
             processes.append((kind.strip(), argv, number))
