@@ -317,3 +317,11 @@ def test_main_modules_that_are_not_module_names(tmp_path):
     write_tree(tmp_path / "b", {"__main__.py": "print('b')\n"})
     assert build_profile(tmp_path / "a").entrypoint == ["python", "my-tool"]
     assert build_profile(tmp_path / "b").entrypoint == ["python", "__main__.py"]
+
+
+def test_a_chosen_server_candidate_is_bound_to_the_port(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "flask\ngunicorn\n",
+                          "web.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    p = build_profile(tmp_path, [("entrypoint", ""), ("port", "7000")])
+    assert p.entrypoint == ["gunicorn", "--bind", "0.0.0.0:7000", "web:app"]
+    assert any("gunicorn web:app" in w for w in p.warnings)

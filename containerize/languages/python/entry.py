@@ -473,11 +473,12 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
 
 
 def finish(profile) -> None:
-    """After the answers: a detected server command listens on 0.0.0.0 at the port (as answered, not as
-    detected), and a server the start command names is installed."""
+    """After the answers: a detected server command (or one chosen from the candidates) listens on 0.0.0.0
+    at the port (as answered, not as detected), and a server the start command names is installed."""
     from ...checklist import DETECTED, origin_of
 
-    if profile.entrypoint and origin_of(profile, "entrypoint") == DETECTED:
+    detected = [c.get("entrypoint") for c in profile.candidates]
+    if profile.entrypoint and (origin_of(profile, "entrypoint") == DETECTED or profile.entrypoint in detected):
         profile.entrypoint = bind_argv(profile.entrypoint, profile.ports[0] if profile.ports else None,
                                        profile.port_env)
     install_named_server(profile)
