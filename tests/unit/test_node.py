@@ -32,7 +32,10 @@ def test_pnpm_fixture_uses_the_package_manager_field():
     assert p.ports == [8080] and p.health_path == "/healthz"
     assert "is-number" not in p.dependencies  # a dev dependency
     text = render.render(p)["Dockerfile"]
-    assert "corepack pnpm install --frozen-lockfile --prod" in text
+    # corepack installs the pinned release, npm the same one where corepack can't
+    assert 'corepack install --global "pnpm@${PNPM_VERSION}"' in text and "ARG PNPM_VERSION=9.15.9" in text
+    assert '|| npm install --global --prefix /opt/pm "pnpm@${PNPM_VERSION}"' in text
+    assert "pnpm install --frozen-lockfile --prod" in text
     assert "COPY package.json pnpm-lock.yaml ./" in text
 
 
@@ -127,9 +130,13 @@ def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
                      "yarn.lock": "__metadata:\n  version: 8\n", ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.5.0.cjs\n",
                      ".yarn/releases/yarn-4.5.0.cjs": "// yarn\n"})
     p = build_profile(tmp_path)
-    assert p.build.manager == "yarn-berry" and p.build.corepack
+    # the committed release (yarnPath) runs: nothing is downloaded
+    assert p.build.manager == "yarn-berry" and not p.build.corepack
+    assert p.build.yarn_path == ".yarn/releases/yarn-4.5.0.cjs"
     text = render.render(p)["Dockerfile"]
-    assert "YARN_NODE_LINKER=node-modules" in text and "corepack yarn workspaces focus --all --production" in text
+    assert "YARN_NODE_LINKER=node-modules" in text
+    assert "node .yarn/releases/yarn-4.5.0.cjs workspaces focus --all --production" in text
+    assert "YARN_VERSION" not in text and "corepack" not in text
     assert "COPY .yarn/releases ./.yarn/releases" in text
     assert any("Plug'n'Play" in w for w in p.warnings)
     lint(text, tmp_path)

@@ -10,8 +10,9 @@ from ..base import Analyzer, Detection
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
 from . import package as pkgmod
-from . import source, starter
+from . import frameworks, source, starter
 from .plan import NodePlan
+from ...envvars import is_secret
 from .values import is_env_name
 
 WORKDIR = "/app"
@@ -42,14 +43,35 @@ ENTRY_FILES = ("server.js", "index.js", "app.js", "main.js", "server.mjs", "inde
                "src/server.js", "src/index.js", "src/app.js", "src/main.js")
 
 
+# Debian libraries that native addons load at run time (the build tools stay in the build stage).
+NATIVE_RUNTIME_LIBS = {"canvas": ["libcairo2", "libpango-1.0-0", "libpangocairo-1.0-0", "libjpeg62-turbo", "libgif7",
+                                  "librsvg2-2"], "zeromq": ["libzmq5"], "libxmljs": ["libxml2"], "libxmljs2": ["libxml2"]}
+# Start commands that hand over to another script or tool: kept as the project runs them.
+SCRIPT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "turbo", "nx", "lerna", "concurrently", "npm-run-all", "run-p", "run-s"}
+# Env vars a bundler compiles into the client code at build time.
+PUBLIC_PREFIXES = ("VITE_", "NEXT_PUBLIC_", "PUBLIC_", "REACT_APP_", "NUXT_PUBLIC_", "GATSBY_")
+DOTENV_FILES = (".env", ".env.production", ".env.example", ".env.sample", ".env.template")
+
+
 def detect(tree: SourceTree) -> Detection | None:
     if not tree.exists("package.json"):
+        if tree.exists("package.json5"):
+            return Detection("node", 90, [Evidence("package.json5 (read by pnpm)", "package.json5", None, 0.9)])
+        entry = next((f for f in ENTRY_FILES if tree.exists(f)), None)
+        if entry and not _other_backend(tree) and not tree.with_suffix(".py", ".rb", ".php", ".go", ".java"):
+            serves = source.serves_http(tree, [entry])
+            return Detection("node", 70 if serves else 40,
+                             [Evidence(f"{entry} with no package.json: a Node program"
+                                       + (" that serves HTTP" if serves else ""), entry, None, 0.7)])
         return None
     try:
         pkg = pkgmod.read_package_json(tree)
     except ValueError as exc:
         return Detection("node", 90, [Evidence(f"package.json ({exc})", "package.json", None, 0.5)])
-    role, why = _role(tree, pkg)
+    try:
+        role, why = _role(tree, pkg)
+    except ValueError as exc:
+        return Detection("node", 90, [Evidence(str(exc), "package.json", None, 0.5)])
     score = {"server": 95, "spa": 95, "next": 100, "script": 90, "assets": 50}[role]
     if role == "spa" and _other_backend(tree):
         score, why = 50, f"{why}, but {_other_backend(tree)} is the app: package.json only builds its assets"
@@ -65,6 +87,9 @@ def _role(tree: SourceTree, pkg: pkgmod.Package) -> tuple[str, str]:
     deps = pkg.deps()
     runtime = pkg.deps(dev=False)
     scripts = pkg.scripts
+    fw = frameworks.detect(tree, deps, scripts)
+    if fw:
+        return ("spa" if fw.kind == "static" else "server"), fw.why
     if "next" in deps:
         return "next", "package.json depends on next (a Next.js app)"
     framework = next((SERVER_FRAMEWORKS[d] for d in SERVER_FRAMEWORKS if d in runtime), None)
@@ -139,6 +164,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     role, why = _role(tree, pkg)
     scripts = pkg.scripts
     deps_all = pkg.deps()
+    fw = frameworks.detect(tree, deps_all, scripts)
     runtime_deps = pkg.deps(dev=False)
 
     for name in deps_all:
@@ -149,16 +175,26 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     native = sorted(n for n in deps_all if n in NATIVE)
     if native:
         profile.note("system_packages", f"{', '.join(native)} may compile native code at install: "
-                     "dependencies install on the full node image (python3, make, g++)", "package.json")
+                     "dependencies install on the full node image (python3, make, g++); the runtime image "
+                     "stays slim", "package.json")
+    runtime_libs = sorted({lib for n in native if n in runtime_deps for lib in NATIVE_RUNTIME_LIBS.get(n, [])})
+    if runtime_libs:
+        profile.note("system_packages", f"{', '.join(runtime_libs)}: libraries the native addons load at run time",
+                     "package.json")
 
     build_script = next((s for s in ("build", "compile", "build:prod") if s in scripts), None)
-    if role == "next":
+    if fw:
+        profile.framework = fw.name
+    elif role == "next":
         profile.framework = "next"
     else:
         profile.framework = next((SERVER_FRAMEWORKS[d] for d in SERVER_FRAMEWORKS if d in runtime_deps), None) \
             or (next((t for t in SPA_TOOLS if t in deps_all), None) if role == "spa" else None)
     if profile.framework:
-        profile.note("framework", why, "package.json", pkg.line_of.get(profile.framework), 0.9)
+        profile.note("framework", why, fw.file if fw else "package.json",
+                     None if fw else pkg.line_of.get(profile.framework), 0.9)
+    if fw and fw.warning:
+        profile.warnings.append(fw.warning)
 
     pm = _pm_commands(pkg)
     if build_script:
@@ -172,8 +208,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         corepack=pkg.corepack, lockfile=pkg.lockfile, install_files=pkg.install_files,
         install_dirs=pkg.install_dirs, copy_all_first=pkg.workspaces, native=bool(native),
         install_all=pm["install_all"], install_prod=pm["install_prod"], cache=pm["cache"],
-        has_deps=bool(deps_all), next_public=tree.isdir("public"),
+        has_deps=bool(deps_all), next_public=tree.isdir("public"), manifest=pkg.manifest, yarn_path=pkg.yarn_path,
+        runtime_packages=runtime_libs,
     )
+    if pkg.manifest is None:
+        build.has_deps = False
+        build.needs_modules = False
+    _prisma(tree, pkg, profile, build, pm)
     if pkg.workspaces:
         profile.warnings.append("a workspace (monorepo): the whole tree is copied before the install, so code "
                                 "edits re-run it; build each app's image from its own folder for better caching")
@@ -182,11 +223,17 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append("Yarn Plug'n'Play is turned into a node_modules install in the image "
                                 "(YARN_NODE_LINKER=node-modules)")
     if build_script:
-        build.build_run = shlex.join(pm["run"] + [build_script])
+        run = shlex.join(pm["run"] + [build_script])
+        build.build_run = f"{build.build_run} \\\n && {run}" if build.build_run else run
     profile.build = build
+    if build_script:
+        _build_args(tree, profile, build)
 
     if role == "spa":
-        _spa(tree, pkg, profile)
+        if fw:
+            _framework_static(profile, fw)
+        else:
+            _spa(tree, pkg, profile)
         return
 
     source.read_env(tree, files, profile)
@@ -194,8 +241,17 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     link_service_env(profile)
 
     argv, start_why, start_file, start_line, confidence = _start(tree, pkg, role, build_script)
+    if fw and fw.kind == "server" and not (argv and argv[0] in SCRIPT_RUNNERS):
+        argv, start_why, start_file, start_line, confidence = fw.argv, fw.why, fw.file, None, 0.9
+        build.needs_modules = fw.modules
+        build.runtime_copy = list(fw.copy)
+        build.runtime_env = dict(fw.env)
+        if not build_script:
+            profile.warnings.append(f"{fw.name} builds its server with a build script: add \"build\" to "
+                                    "package.json's scripts")
     profile.entrypoint = argv
     profile.note("entrypoint", start_why, start_file, start_line, confidence)
+    _start_needs(pkg, profile, build)
     if role == "next":
         standalone = _next_standalone(tree)
         build.kind = "next-standalone" if standalone else "next"
@@ -208,6 +264,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     serves = role in ("server", "next") or source.serves_http(tree, files)
     if serves:
         source.read_ports(tree, files, profile)
+        if not profile.ports and fw and fw.kind == "server" and fw.port:
+            profile.add_port(fw.port, f"{fw.name}'s server listens on {fw.port} (PORT) by default", fw.file, None, 0.9)
+            profile.port_env = "PORT"
         if not profile.ports:
             default = 3000
             profile.add_port(default, f"no literal port; {default} (the usual Node default) assumed",
@@ -228,6 +287,134 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
 
 
+def _framework_static(profile: Profile, fw: frameworks.Framework) -> None:
+    """A framework's static build (Next.js export, SvelteKit adapter-static, SPA mode, Astro), served by nginx."""
+    b = profile.build
+    b.kind = "spa"
+    b.out_dir = fw.out_dir
+    b.spa_fallback = fw.fallback
+    b.not_found = fw.not_found
+    b.needs_modules = False
+    if not b.build_run:
+        raise ValueError(f"package.json: {fw.name} builds the site with a build script; add one to scripts")
+    profile.entrypoint = ["nginx", "-g", "daemon off;"]
+    profile.note("entrypoint", f"{fw.why}; nginx serves it" + (f" ({fw.fallback} for unknown paths)"
+                 if fw.fallback else ""), fw.file, None, 0.9)
+    profile.ports = [8080]
+    profile.port_env = None
+    profile.note("ports", "nginx-unprivileged listens on 8080", confidence=1.0)
+    profile.health_path = "/"
+    profile.note("health_path", "the site's index.html", confidence=0.9)
+    profile.dependencies = []
+
+
+def _prisma(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: NodePlan, pm: dict) -> None:
+    """Prisma: the client is generated before the build (tsc needs its types); the generated client and its
+    engines (node_modules/.prisma) reach the runtime image."""
+    deps = pkg.deps()
+    if "prisma" not in deps and "@prisma/client" not in deps:
+        return
+    settings = pkg.data.get("prisma")
+    schema = settings.get("schema") if isinstance(settings, dict) else None
+    if not (isinstance(schema, str) and tree.exists(schema)):
+        schema = next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None)             or ("prisma" if tree.isdir("prisma/schema") else None)
+    if schema is None:
+        return
+    build.prisma = True
+    if any("prisma generate" in v for v in pkg.scripts.values() if isinstance(v, str)):
+        profile.note("build_command", "a script runs prisma generate", "package.json", None, 0.8)
+        if any("prisma generate" in pkg.scripts.get(s, "") for s in ("build", "compile", "build:prod")):
+            return
+    build.build_run = f"{pm['exec']} prisma generate"
+    profile.note("build_command", f"{schema}: prisma generate writes the client (and its engines) before the build",
+                 schema, None, 0.9)
+    if "openssl" not in build.runtime_packages:
+        build.runtime_packages.append("openssl")
+    if "prisma" not in deps:
+        profile.warnings.append("@prisma/client without the prisma CLI in devDependencies: prisma generate "
+                                "downloads it at build time")
+
+
+def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
+    """Env vars the bundler compiles in (VITE_*, NEXT_PUBLIC_*, PUBLIC_*): build arguments of the build stage,
+    with the non-secret defaults the project's .env files give (those files stay out of the image)."""
+    files = [f for f in tree.with_suffix(".js", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".mjs", ".astro")
+             if not f.startswith("node_modules/") and "/node_modules/" not in f]
+    names = set(source.bundle_env_names(tree, files))
+    defaults: dict[str, str] = {}
+    for rel in DOTENV_FILES:
+        for raw in tree.lines(rel):
+            line = raw.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            name, _, value = line.removeprefix("export ").partition("=")
+            name = name.strip()
+            if not is_env_name(name) or not name.startswith(PUBLIC_PREFIXES):
+                continue
+            names.add(name)
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            defaults.setdefault(name, value)
+    args: list[tuple[str, str | None]] = []
+    unsafe: list[str] = []
+    for name in sorted(names):
+        value = defaults.get(name)
+        if value is not None and is_secret(name, value):
+            profile.warnings.append(f"{name} looks like a secret, but is compiled into the public bundle: "
+                                    "its value is left out of the Dockerfile")
+            value = None
+        elif value is not None and not _plain_value(value):
+            unsafe.append(name)
+            value = None
+        args.append((name, value))
+    build.build_args = args
+    if args:
+        profile.note("env", f"{', '.join(n for n, _ in args)}: compiled into the bundle at build time "
+                     "(docker build --build-arg NAME=value)", confidence=0.9)
+    if unsafe:
+        profile.warnings.append(f"{', '.join(unsafe)}: the default in the .env file has characters kept out of "
+                                "the Dockerfile; pass it with --build-arg")
+
+
+def _plain_value(value: str) -> bool:
+    return len(value) <= 200 and all(c.isalnum() or c in "_./:@%+,=~-?&#" for c in value)
+
+
+def _start_needs(pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None:
+    """What the start command needs at run time: the package manager, dev dependencies (turbo, nx)."""
+    argv = profile.entrypoint
+    if not argv:
+        return
+    build.runtime_pm = argv[0] in ("pnpm", "yarn", "bun")
+    start = pkg.scripts.get("start", "")
+    dev_only = set(pkg.deps()) - set(pkg.deps(dev=False))
+    if argv[-1:] == ["start"] or argv[0] in SCRIPT_RUNNERS:
+        tools = [w for w in _all_programs(start) if w in dev_only]
+        if tools:
+            build.runtime_dev = True
+            build.install_prod = build.install_all
+            profile.warnings.append(f"the start script runs {', '.join(tools)} (dev dependencies): every "
+                                    "dependency is installed in the runtime image")
+
+
+def _all_programs(script: str) -> list[str]:
+    try:
+        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        tokens = list(lexer)
+    except ValueError:
+        return []
+    programs, first = [], True
+    for token in tokens:
+        if token in ("&&", "||", ";", "&", "|", "|&"):
+            first = True
+        elif first and not _is_assignment(token) and token not in ("cross-env", "env", "exec"):
+            programs.append(token)
+            first = False
+    return programs
+
+
 def _started_file(tree: SourceTree, pkg: pkgmod.Package) -> str | None:
     """The file `node <file>` in scripts.start runs, when it has no .js extension (bin/www)."""
     words = _command(pkg.scripts.get("start", ""))
@@ -246,32 +433,34 @@ def _reads_port_env(tree: SourceTree, files: list[str]) -> bool:
 
 
 def _pm_commands(pkg: pkgmod.Package) -> dict:
+    """Install, run and exec commands of the project's package manager (installed in the base stage, by corepack
+    when packageManager pins it, else by npm; a committed yarnPath release runs as it is)."""
     m, lock = pkg.manager, pkg.lockfile
     exe = {"npm": "npm", "pnpm": "pnpm", "yarn": "yarn", "yarn-berry": "yarn", "bun": "bun"}[m]
-    if pkg.corepack:
-        exe = f"corepack {exe}"
+    if m == "yarn-berry" and pkg.yarn_path:
+        exe = f"node {pkg.yarn_path}"
     if m == "npm":
         base = "npm ci" if lock else "npm install"
         return {"install_all": f"{base} --no-audit --no-fund", "install_prod": f"{base} --omit=dev --no-audit --no-fund",
-                "run": ["npm", "run"], "cache": "/root/.npm"}
+                "run": ["npm", "run"], "exec": "npx --no-install", "cache": "/root/.npm"}
     if m == "pnpm":
         frozen = " --frozen-lockfile" if lock else ""
         return {"install_all": f"{exe} install{frozen} --store-dir /pnpm/store",
                 "install_prod": f"{exe} install{frozen} --prod --store-dir /pnpm/store",
-                "run": exe.split() + ["run"], "cache": "/pnpm/store"}
+                "run": exe.split() + ["run"], "exec": f"{exe} exec", "cache": "/pnpm/store"}
     if m == "yarn":
         frozen = " --frozen-lockfile" if lock else ""
         return {"install_all": f"{exe} install{frozen} --non-interactive",
                 "install_prod": f"{exe} install{frozen} --production --non-interactive",
-                "run": exe.split() + ["run"], "cache": "/usr/local/share/.cache/yarn"}
+                "run": exe.split() + ["run"], "exec": exe, "cache": "/usr/local/share/.cache/yarn"}
     if m == "yarn-berry":
         immutable = " --immutable" if lock else ""
         return {"install_all": f"{exe} install{immutable}",
                 "install_prod": f"{exe} workspaces focus --all --production",
-                "run": exe.split() + ["run"], "cache": "/root/.yarn/berry/cache"}
+                "run": exe.split() + ["run"], "exec": f"{exe} exec", "cache": "/root/.yarn/berry/cache"}
     frozen = " --frozen-lockfile" if lock else ""
     return {"install_all": f"bun install{frozen}", "install_prod": f"bun install{frozen} --production",
-            "run": ["bun", "run"], "cache": "/root/.bun/install/cache"}
+            "run": ["bun", "run"], "exec": "bunx", "cache": "/root/.bun/install/cache"}
 
 
 def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str | None):
@@ -282,6 +471,13 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
     if start:
         words = _command(start)
         prog = words[0] if words else None
+        programs = _all_programs(start)
+        if prog in SCRIPT_RUNNERS or "cd" in programs:
+            run = {"npm": ["npm", "start"], "pnpm": ["pnpm", "start"], "yarn": ["yarn", "start"],
+                   "yarn-berry": ["yarn", "start"], "bun": ["bun", "run", "start"]}[pkg.manager]
+            if pkg.manager == "yarn-berry" and pkg.yarn_path:
+                run = ["node", pkg.yarn_path, "start"]
+            return run, f"scripts.start runs {start}: kept as the project starts it", "package.json", line, 0.85
         if prog == "node" and len(words) > 1:
             return ["node", *words[1:]], f"scripts.start runs {shlex.join(words)}", "package.json", line, 0.95
         if prog == "next":

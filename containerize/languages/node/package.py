@@ -5,18 +5,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ... import syntax
 from ...profile import Profile
 from ...scan import SourceTree
-
-DEFAULT_NODE = "22"
-# Long-term-support majors, in the order one is preferred when a range allows several.
-LTS_PREFERENCE = (22, 24, 20, 18)
-LTS_NAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14, "gallium": 16,
-             "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24}
+from .versions import DEFAULT_NODE, PNPM_DEFAULT, pick_major, pnpm_version  # noqa: F401 (re-exported)
+from . import versions
 
 # Package manager versions installed when package.json has no `packageManager` field.
-PNPM_BY_LOCKFILE = (("9", "9.15.9"), ("6", "8.15.9"), ("5", "7.33.7"))
-PNPM_DEFAULT = "9.15.9"
 YARN_CLASSIC = "1.22.22"
 YARN_BERRY_BY_LOCKFILE = (("8", "4.9.2"), ("7", "3.8.7"), ("6", "3.8.7"), ("4", "2.4.3"))
 YARN_BERRY_DEFAULT = "4.9.2"
@@ -38,6 +33,8 @@ class Package:
     install_files: list[str] = field(default_factory=list)
     install_dirs: list[str] = field(default_factory=list)  # copied with their path (yarn releases, patches)
     workspaces: bool = False
+    manifest: str | None = "package.json"  # package.json, package.json5 (pnpm), or None (a lone script)
+    yarn_path: str | None = None  # .yarnrc.yml's yarnPath: the committed Yarn release that runs
 
     @property
     def scripts(self) -> dict[str, str]:
@@ -54,6 +51,10 @@ class Package:
 
 
 def read_package_json(tree: SourceTree) -> Package:
+    if not tree.exists("package.json"):
+        if tree.exists("package.json5"):
+            return _read_json5(tree)
+        return Package({}, {}, manifest=None)
     text = tree.read("package.json")
     if text is None:
         raise ValueError("package.json: can't be read (binary or not UTF-8)")
@@ -71,12 +72,65 @@ def read_package_json(tree: SourceTree) -> Package:
     return Package(data, lines)
 
 
+def _read_json5(tree: SourceTree) -> Package:
+    """package.json5 (pnpm reads it): a JavaScript object literal, read from its parse tree."""
+    text = tree.read("package.json5")
+    if text is None:
+        raise ValueError("package.json5: can't be read (binary or not UTF-8)")
+    root = syntax.parse("javascript", "(" + text + "\n)").root_node
+    found = syntax.captures("javascript", "(program (expression_statement (parenthesized_expression (object) @o)))",
+                            root).get("o")
+    if not found or root.has_error:
+        raise ValueError("package.json5: not a valid JSON5 object")
+    lines: dict[str, int] = {}
+    data = _literal(found[0], lines)
+    return Package(data if isinstance(data, dict) else {}, lines, manifest="package.json5")
+
+
+def _literal(node, lines: dict[str, int]):
+    """The value of a JSON5 literal node (objects, arrays, strings, numbers, true/false/null)."""
+    kind = node.type
+    if kind == "object":
+        out = {}
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            key_node = pair.child_by_field_name("key")
+            key = syntax.text(key_node)
+            if key_node.type == "string":
+                key = _literal(key_node, lines)
+            lines.setdefault(str(key), syntax.line(pair))
+            out[str(key)] = _literal(pair.child_by_field_name("value"), lines)
+        return out
+    if kind == "array":
+        return [_literal(c, lines) for c in node.named_children if c.type != "comment"]
+    if kind == "string":
+        return "".join(syntax.text(c) if c.type == "string_fragment" else
+                       syntax.text(c)[1:] for c in node.named_children)
+    if kind == "number":
+        raw = syntax.text(node)
+        try:
+            return int(raw, 0) if raw.isdigit() or raw.lower().startswith("0x") else float(raw)
+        except ValueError:
+            return raw
+    return {"true": True, "false": False, "null": None}.get(kind)
+
+
 def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
     """pnpm / yarn (classic or Berry) / bun / npm: the packageManager field first, then the lockfiles."""
     pkg.lockfile = next((f for f in LOCKFILES if tree.exists(f)), None)
     pkg.install_files = [f for f in INSTALL_FILES if tree.exists(f)]
     pkg.install_dirs = [d for d in (".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches") if tree.isdir(d)]
-    pkg.workspaces = bool(pkg.data.get("workspaces")) or tree.exists("pnpm-workspace.yaml")
+    pkg.workspaces = bool(pkg.data.get("workspaces")) or _pnpm_workspace(tree)
+    if pkg.manifest is None:
+        pkg.manager = "npm"
+        profile.note("package_manager", "no package.json: nothing to install", confidence=0.9)
+        return
+    if pkg.manifest == "package.json5" and pkg.lockfile in (None, "pnpm-lock.yaml"):
+        pkg.manager, pkg.lockfile = "pnpm", pkg.lockfile
+        pkg.manager_version, why = pnpm_version(tree, pkg.data, _lockfile_major(tree) if pkg.lockfile else None)
+        profile.note("package_manager", f"package.json5 is read by pnpm only ({why})", "package.json5")
+        return
     field_value = pkg.data.get("packageManager")
     if isinstance(field_value, str) and "@" in field_value:
         name, _, version = field_value.partition("@")
@@ -90,13 +144,14 @@ def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
             profile.note("package_manager", f"packageManager is {name}@{version_only}", "package.json",
                          pkg.line_of.get("packageManager"), 1.0)
             _check_lockfile(pkg, profile)
+            if pkg.manager == "yarn-berry":
+                _yarn_path(tree, pkg, profile)
             return
     lock = pkg.lockfile
     if lock == "pnpm-lock.yaml":
         pkg.manager = "pnpm"
-        major = _first(r"^lockfileVersion:\s*['\"]?(\d+)", tree.read(lock) or "")
-        pkg.manager_version = dict(PNPM_BY_LOCKFILE).get(major or "", PNPM_DEFAULT)
-        profile.note("package_manager", f"pnpm-lock.yaml (lockfile v{major or '?'}: pnpm {pkg.manager_version})", lock)
+        pkg.manager_version, why = pnpm_version(tree, pkg.data, _lockfile_major(tree))
+        profile.note("package_manager", f"pnpm-lock.yaml: pnpm {pkg.manager_version} ({why})", lock)
     elif lock == "yarn.lock":
         text = tree.read(lock) or ""
         if "__metadata:" in text or tree.exists(".yarnrc.yml"):
@@ -104,6 +159,7 @@ def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
             major = _first(r"^\s+version:\s*(\d+)", text.split("__metadata:", 1)[-1][:200])
             pkg.manager_version = dict(YARN_BERRY_BY_LOCKFILE).get(major or "", YARN_BERRY_DEFAULT)
             profile.note("package_manager", f"yarn.lock in the Berry format (Yarn {pkg.manager_version})", lock)
+            _yarn_path(tree, pkg, profile)
         else:
             pkg.manager = "yarn"
             pkg.manager_version = YARN_CLASSIC
@@ -121,6 +177,41 @@ def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
         if pkg.deps():
             profile.warnings.append("no lockfile (package-lock.json, pnpm-lock.yaml, yarn.lock): dependency versions "
                                     "are resolved at build time; commit a lockfile for repeatable builds")
+
+
+def _lockfile_major(tree: SourceTree) -> str | None:
+    return _first(r"^lockfileVersion:\s*['\"]?(\d+)", (tree.read("pnpm-lock.yaml") or "")[:2000])
+
+
+def _pnpm_workspace(tree: SourceTree) -> bool:
+    import yaml
+
+    if not tree.exists("pnpm-workspace.yaml"):
+        return False
+    try:
+        data = yaml.safe_load(tree.read("pnpm-workspace.yaml") or "")
+    except yaml.YAMLError:
+        return True
+    return not isinstance(data, dict) or bool(data.get("packages"))
+
+
+def _yarn_path(tree: SourceTree, pkg: Package, profile: Profile) -> None:
+    """A committed Yarn release (.yarnrc.yml's yarnPath) runs instead of a downloaded one."""
+    value = yarnrc(tree).get("yarnPath")
+    if not isinstance(value, str):
+        return
+    rel = value.strip().removeprefix("./")
+    if not re.fullmatch(r"[A-Za-z0-9._/@+-]+\.c?js", rel) or ".." in rel.split("/") or not tree.exists(rel):
+        profile.warnings.append(f".yarnrc.yml's yarnPath {value!r} is not a file of the project: Yarn "
+                                f"{pkg.manager_version} is installed instead")
+        return
+    pkg.yarn_path = rel
+    pkg.corepack = False
+    folder = rel.rsplit("/", 1)[0] if "/" in rel else None
+    if folder and folder not in pkg.install_dirs:
+        pkg.install_dirs.append(folder)
+    profile.note("package_manager", f".yarnrc.yml's yarnPath: the committed {rel} runs Yarn", ".yarnrc.yml",
+                 None, 1.0)
 
 
 def _check_lockfile(pkg: Package, profile: Profile) -> None:
@@ -196,67 +287,4 @@ def _first(pattern: str, text: str) -> str | None:
 
 
 def node_version(tree: SourceTree, pkg: Package, profile: Profile) -> str:
-    """.nvmrc / .node-version (what developers run), else engines.node, else the current LTS."""
-    for rel in (".nvmrc", ".node-version"):
-        raw = (tree.read(rel) or "").strip().splitlines()
-        if not raw:
-            continue
-        value = raw[0].strip().lower().removeprefix("v")
-        if value.startswith("lts/"):
-            name = value[4:]
-            version = str(LTS_NAMES.get(name, int(DEFAULT_NODE)))
-        elif value in ("node", "stable", "latest", "current"):
-            version = DEFAULT_NODE
-        elif re.fullmatch(r"\d+(\.\d+){0,2}", value):
-            version = value
-        else:
-            continue
-        profile.note("runtime_version", f"{rel} says {raw[0].strip()}", rel, 1, 1.0)
-        return version
-    engines = pkg.data.get("engines")
-    wanted = engines.get("node") if isinstance(engines, dict) else None
-    if isinstance(wanted, str) and wanted.strip():
-        version = pick_major(wanted)
-        if version:
-            profile.note("runtime_version", f'engines.node is "{wanted}"', "package.json", pkg.line_of.get("node"), 0.9)
-            return version
-    profile.note("runtime_version", f"no .nvmrc or engines.node: Node {DEFAULT_NODE} (LTS)", confidence=0.5)
-    return DEFAULT_NODE
-
-
-def pick_major(spec: str) -> str | None:
-    """The preferred LTS major a semver range allows (``>=18`` -> 22, ``^20.11`` -> 20)."""
-    alternatives = [a.strip() for a in spec.split("||")]
-    for major in LTS_PREFERENCE:
-        if any(_allows(a, major) for a in alternatives):
-            return str(major)
-    m = re.search(r"\d+", spec)
-    return m.group(0) if m else None
-
-
-def _allows(spec: str, major: int) -> bool:
-    spec = re.sub(r"\s*-\s*", " - ", spec.strip())
-    if spec in ("", "*", "x", "latest"):
-        return True
-    if " - " in spec:
-        low, _, high = spec.partition(" - ")
-        return _major(low) <= major <= _major(high)
-    for part in spec.split():
-        m = re.fullmatch(r"(>=|<=|>|<|=|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?", part)
-        if not m:
-            return False
-        op, want = m.group(1) or "", int(m.group(2))
-        minor_zero = (m.group(3) in (None, "0", "x", "*")) and (m.group(4) in (None, "0", "x", "*"))
-        ok = {
-            "": major == want, "=": major == want, "^": major == want, "~": major == want,
-            ">=": major >= want, ">": major > want or (major == want and not minor_zero),
-            "<": major < want or (major == want and not minor_zero), "<=": major <= want,
-        }[op]
-        if not ok:
-            return False
-    return True
-
-
-def _major(text: str) -> int:
-    m = re.search(r"\d+", text)
-    return int(m.group(0)) if m else 0
+    return versions.node_version(tree, pkg.data, pkg.line_of, profile)

@@ -11,7 +11,7 @@ from ...plan import BuildPlan
 
 @dataclass
 class NodePlan(BuildPlan):
-    # server | script | spa | next | next-standalone
+    # server | script | spa | next | next-standalone ("spa" is any static site nginx serves)
     kind: str = "server"
     workdir: str = "/app"
     # npm | pnpm | yarn | yarn-berry | bun, and the version installed when corepack doesn't pin it
@@ -32,3 +32,15 @@ class NodePlan(BuildPlan):
     next_public: bool = False  # a Next.js standalone build copies public/
     node_linker: str | None = None  # YARN_NODE_LINKER (Plug'n'Play turned into node_modules)
     starter: str | None = None  # a new project: the starter's key (express, fastify, ...)
+    manifest: str | None = "package.json"  # package.json, package.json5, or None: nothing to install
+    yarn_path: str | None = None  # the committed Yarn release (.yarnrc.yml's yarnPath) that runs yarn
+    spa_fallback: str | None = "/index.html"  # static sites: what unknown paths answer (None: a 404)
+    not_found: str | None = None  # static sites: the page a 404 shows
+    needs_modules: bool = True  # the runtime image takes the production node_modules
+    runtime_copy: list[str] = field(default_factory=list)  # what the runtime takes from the build stage (else all)
+    runtime_env: dict[str, str] = field(default_factory=dict)  # HOST=0.0.0.0 and other run-time settings
+    runtime_dev: bool = False  # the start command needs a dev dependency (turbo, nx): every package at run time
+    runtime_pm: bool = False  # the start command calls the package manager: it is installed in the runtime
+    runtime_packages: list[str] = field(default_factory=list)  # Debian libraries native addons load at run time
+    build_args: list[tuple[str, str | None]] = field(default_factory=list)  # VITE_* ...: ARG name=default
+    prisma: bool = False  # prisma generate before the build; the generated client and engines reach the runtime

@@ -1,0 +1,161 @@
+"""Meta-frameworks that build their own server or static site, as their deployment docs run them.
+
+Nuxt (``.output/server/index.mjs``), SvelteKit (the adapter in svelte.config.js decides: node -> ``node build``,
+static -> files from ``build/``), Next.js ``output: "export"`` (static files from ``out/``), React Router v7 /
+Remix in SPA mode (``ssr: false`` -> ``build/client`` with an index fallback), Astro (the node adapter's
+``dist/server/entry.mjs`` on ``HOST=0.0.0.0``, else static files from ``dist/``).
+Config files are read from their parse trees (:func:`source.config_value`, import sources).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ... import syntax
+from ...scan import SourceTree
+from . import source
+from .values import grammar_of
+
+IMPORTS = """
+(import_statement source: (string (string_fragment) @source))
+(call_expression function: (identifier) @fn arguments: (arguments . (string (string_fragment) @source))
+  (#any-of? @fn "require" "import"))
+"""
+SVELTE_CONFIGS = ("svelte.config.js", "svelte.config.mjs", "svelte.config.ts", "svelte.config.cjs")
+NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs")
+ASTRO_CONFIGS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astro.config.mts", "astro.config.cjs")
+RR_CONFIGS = ("react-router.config.ts", "react-router.config.js", "react-router.config.mjs", "react-router.config.mts")
+VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts")
+NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs")
+
+
+@dataclass
+class Framework:
+    name: str  # nuxt, sveltekit, next, react-router, remix, astro
+    kind: str  # "server": a built server the image runs; "static": files nginx serves
+    why: str
+    file: str | None = None
+    argv: list[str] = field(default_factory=list)  # server: the start command
+    port: int | None = None
+    env: dict[str, str] = field(default_factory=dict)  # server: run-time settings (HOST=0.0.0.0)
+    copy: list[str] = field(default_factory=list)  # server: what the runtime image takes from the build stage
+    modules: bool = True  # server: the production node_modules are needed beside the output
+    out_dir: str | None = None  # static: the built site
+    fallback: str | None = None  # static: the page unknown paths answer with (client-side routes)
+    not_found: str | None = None  # static: the page a 404 shows
+    warning: str | None = None
+
+
+def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> Framework | None:
+    if "nuxt" in deps:
+        return _nuxt(tree, scripts)
+    if "@sveltejs/kit" in deps:
+        return _sveltekit(tree, deps)
+    if "next" in deps:
+        return _next_export(tree)
+    if "@react-router/dev" in deps or "@remix-run/dev" in deps:
+        return _react_router(tree, "react-router" if "@react-router/dev" in deps else "remix")
+    if "astro" in deps:
+        return _astro(tree, deps)
+    return None
+
+
+def _first_config(tree: SourceTree, names: tuple[str, ...]) -> str | None:
+    return next((n for n in names if tree.exists(n)), None)
+
+
+def _value(tree: SourceTree, rel: str | None, key: str):
+    if rel is None:
+        return None
+    found = source.config_value(tree, rel, key)
+    return found[0] if found else None
+
+
+def _dir(value, default: str) -> str:
+    if isinstance(value, str):
+        out = value.strip().removeprefix("./").rstrip("/")
+        if out and safe_dir(out):
+            return out
+    return default
+
+
+def safe_dir(path: str) -> bool:
+    """A folder of the build stage that a COPY line can name as it is."""
+    return not path.startswith(("/", "../")) and ".." not in path.split("/") and \
+        all(c.isalnum() or c in "/._-@+" for c in path)
+
+
+def imports(tree: SourceTree, rel: str) -> list[str]:
+    grammar = grammar_of(rel)
+    parsed = tree.parse(rel, grammar) if grammar else None
+    if parsed is None:
+        return []
+    return [syntax.text(n) for n in syntax.captures(grammar, IMPORTS, parsed.root_node).get("source", [])]
+
+
+def _nuxt(tree: SourceTree, scripts: dict[str, str]) -> Framework:
+    build = scripts.get("build", "")
+    config = _first_config(tree, NUXT_CONFIGS)
+    if "generate" in build.split() or _value(tree, config, "ssr") is False and "generate" in build:
+        return Framework("nuxt", "static", f"scripts.build runs {build!r}: Nuxt writes a static site to "
+                         ".output/public", "package.json", out_dir=".output/public", fallback="/200.html",
+                         not_found="/404.html")
+    return Framework("nuxt", "server", "Nuxt builds a self-contained server: node .output/server/index.mjs "
+                     "(Nitro reads PORT and HOST)", config or "package.json",
+                     argv=["node", ".output/server/index.mjs"], port=3000, env={"HOST": "0.0.0.0"},
+                     copy=[".output"], modules=False)
+
+
+def _sveltekit(tree: SourceTree, deps: dict[str, str]) -> Framework:
+    config = _first_config(tree, SVELTE_CONFIGS)
+    adapters = [s for s in (imports(tree, config) if config else []) if s.startswith("@sveltejs/adapter-")]
+    adapter = adapters[0].removeprefix("@sveltejs/adapter-") if adapters else None
+    where = config or "package.json"
+    if adapter == "static":
+        pages = _dir(_value(tree, config, "pages"), "build")
+        fallback = _value(tree, config, "fallback")
+        fallback = "/" + fallback if isinstance(fallback, str) and safe_dir(fallback) else None
+        return Framework("sveltekit", "static", f"{config} uses @sveltejs/adapter-static: the site is {pages}/",
+                         where, out_dir=pages, fallback=fallback, not_found=None if fallback else "/404.html")
+    out = _dir(_value(tree, config, "out"), "build") if adapter == "node" else "build"
+    warning = None
+    if adapter != "node":
+        what = f"@sveltejs/adapter-{adapter}" if adapter else "no adapter"
+        warning = (f"SvelteKit with {what}: the image runs the Node server (node {out}); add "
+                   "@sveltejs/adapter-node to devDependencies and use it in svelte.config.js so the build "
+                   f"writes {out}/")
+    why = f"{config} uses @sveltejs/adapter-node: node {out}" if adapter == "node" else \
+        f"SvelteKit ({adapter or 'no adapter'}): run as a Node server, node {out}"
+    return Framework("sveltekit", "server", why, where, argv=["node", out], port=3000,
+                     copy=[out, "package.json"], modules=True, warning=warning)
+
+
+def _next_export(tree: SourceTree) -> Framework | None:
+    config = _first_config(tree, NEXT_CONFIGS)
+    if _value(tree, config, "output") != "export":
+        return None
+    out = _dir(_value(tree, config, "distDir"), "out")
+    return Framework("next", "static", f"output: 'export' in {config}: next build writes a static site to {out}/",
+                     config, out_dir=out, not_found="/404.html")
+
+
+def _react_router(tree: SourceTree, name: str) -> Framework | None:
+    config = _first_config(tree, RR_CONFIGS) if name == "react-router" else _first_config(tree, VITE_CONFIGS)
+    if config is None or _value(tree, config, "ssr") is not False:
+        return None
+    out = _dir(_value(tree, config, "buildDirectory"), "build")
+    return Framework(name, "static", f"ssr: false in {config}: SPA mode, static files in {out}/client with "
+                     "index.html for every client route", config, out_dir=f"{out}/client", fallback="/index.html")
+
+
+def _astro(tree: SourceTree, deps: dict[str, str]) -> Framework:
+    config = _first_config(tree, ASTRO_CONFIGS)
+    out = _dir(_value(tree, config, "outDir"), "dist")
+    adapter_node = "@astrojs/node" in deps
+    if adapter_node and _value(tree, config, "output") != "static":
+        port = _value(tree, config, "port")
+        port = port if isinstance(port, int) and 0 < port < 65536 else 4321
+        return Framework("astro", "server", f"@astrojs/node: node ./{out}/server/entry.mjs, listening on HOST and "
+                         "PORT", config or "package.json", argv=["node", f"./{out}/server/entry.mjs"], port=port,
+                         env={"HOST": "0.0.0.0"}, copy=[out, "package.json"], modules=True)
+    return Framework("astro", "static", f"Astro without a server adapter: static pages in {out}/",
+                     config or "package.json", out_dir=out, not_found="/404.html")

@@ -1,0 +1,224 @@
+"""Which Node.js and package manager versions a project asks for, kept within published releases.
+
+Node: ``.nvmrc``, ``.node-version``, ``.tool-versions``, ``mise.toml``, package.json's ``volta.node``, then
+``engines.node``; the answer is a tag the official ``node:<tag>-bookworm-slim`` images publish.
+pnpm: ``packageManager`` (read in :mod:`.package`), ``engines.pnpm``, ``mise.toml`` / ``.tool-versions``,
+then the lockfile.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+
+from ...profile import Profile
+from ...scan import SourceTree
+
+DEFAULT_NODE = "22"
+# Majors with node:<major>-bookworm-slim images, and the first release of each that has a bookworm tag
+# (bookworm variants began in June 2023: older patch releases of 18 and 20 exist only for bullseye/buster).
+PUBLISHED_MAJORS: dict[int, tuple[int, int, int]] = {
+    18: (18, 17, 0), 20: (20, 4, 0), 21: (21, 0, 0), 22: (22, 0, 0), 23: (23, 0, 0), 24: (24, 0, 0),
+    25: (25, 0, 0),
+}
+# Long-term-support majors, in the order one is preferred when a range allows several.
+LTS_PREFERENCE = (22, 24, 20, 18)
+LTS_NAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14, "gallium": 16,
+             "hydrogen": 18, "iron": 20, "jod": 22, "krypton": 24}
+
+# The newest release of each pnpm major (installed when only the major is known).
+PNPM_LATEST = {"7": "7.33.7", "8": "8.15.9", "9": "9.15.9", "10": "10.34.9", "11": "11.28.11", "12": "12.23.0"}
+PNPM_BY_LOCKFILE = {"5": "7", "6": "8", "9": "9"}
+PNPM_DEFAULT = PNPM_LATEST["10"]
+_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def published_tag(version: str) -> tuple[str, str | None]:
+    """A node image tag for ``version`` (``20``, ``20.11``, ``20.11.1``), and why it differs when it does."""
+    m = _VERSION.fullmatch(version.strip())
+    if not m:
+        return DEFAULT_NODE, f"{version!r} is not a Node version: {DEFAULT_NODE} (LTS)"
+    major = int(m.group(1))
+    parts = tuple(int(g) for g in m.groups() if g is not None)
+    if major in PUBLISHED_MAJORS:
+        first = PUBLISHED_MAJORS[major]
+        if len(parts) > 1 and parts + (0,) * (3 - len(parts)) < first:
+            return str(major), (f"node {version} has no bookworm image (they start at "
+                                f"{'.'.join(map(str, first))}): node {major}")
+        return ".".join(map(str, parts)), None
+    newer = [v for v in PUBLISHED_MAJORS if v > major]
+    if newer:
+        lts = next((v for v in sorted(newer) if v % 2 == 0), min(newer))
+        return str(lts), f"node {version} has no bookworm image: the next published LTS, {lts}"
+    return str(max(PUBLISHED_MAJORS)), f"node {version} is newer than the published images: {max(PUBLISHED_MAJORS)}"
+
+
+def tool_versions(tree: SourceTree) -> dict[str, tuple[str, str]]:
+    """{tool: (version, file)} from .tool-versions (asdf) and mise.toml / .mise.toml ([tools])."""
+    found: dict[str, tuple[str, str]] = {}
+    for rel in ("mise.toml", ".mise.toml", "mise/config.toml", ".config/mise.toml"):
+        text = tree.read(rel)
+        if not text:
+            continue
+        try:
+            tools = tomllib.loads(text).get("tools")
+        except tomllib.TOMLDecodeError:
+            continue
+        if not isinstance(tools, dict):
+            continue
+        for name, value in tools.items():
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, dict):
+                value = value.get("version")
+            if isinstance(value, (str, int, float)):
+                found.setdefault(str(name), (str(value).strip(), rel))
+    text = tree.read(".tool-versions") or ""
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2:
+            found.setdefault(words[0], (words[1], ".tool-versions"))
+    if "nodejs" in found and "node" not in found:
+        found["node"] = found["nodejs"]
+    return found
+
+
+def node_version(tree: SourceTree, data: dict, line_of: dict[str, int], profile: Profile) -> str:
+    """The Node version the image runs: what developers pin first, then engines.node, else the LTS."""
+    asked = _asked(tree, data, line_of, profile)
+    if asked is None:
+        profile.note("runtime_version", f"no .nvmrc, version file or engines.node: Node {DEFAULT_NODE} (LTS)",
+                     confidence=0.5)
+        return DEFAULT_NODE
+    tag, why = published_tag(asked)
+    if why:
+        profile.warnings.append(why)
+    return tag
+
+
+def _asked(tree: SourceTree, data: dict, line_of: dict[str, int], profile: Profile) -> str | None:
+    for rel in (".nvmrc", ".node-version"):
+        raw = (tree.read(rel) or "").strip().splitlines()
+        if not raw:
+            continue
+        version = _named(raw[0].strip())
+        if version:
+            profile.note("runtime_version", f"{rel} says {raw[0].strip()}", rel, 1, 1.0)
+            return version
+    tools = tool_versions(tree)
+    if "node" in tools:
+        value, rel = tools["node"]
+        version = _named(value) or pick_major(value)
+        if version:
+            profile.note("runtime_version", f"{rel} asks for node {value}", rel, None, 1.0)
+            return version
+    volta = data.get("volta")
+    if isinstance(volta, dict) and isinstance(volta.get("node"), str):
+        version = _named(volta["node"])
+        if version:
+            profile.note("runtime_version", f"volta.node is {volta['node']}", "package.json",
+                         line_of.get("volta"), 1.0)
+            return version
+    engines = data.get("engines")
+    wanted = engines.get("node") if isinstance(engines, dict) else None
+    if isinstance(wanted, str) and wanted.strip():
+        exact = wanted.strip().removeprefix("=").strip()
+        version = exact.removeprefix("v") if re.fullmatch(r"v?\d+\.\d+\.\d+", exact) else pick_major(wanted)
+        if version:
+            profile.note("runtime_version", f'engines.node is "{wanted}"', "package.json", line_of.get("node"), 0.9)
+            return version
+    return None
+
+
+def _named(value: str) -> str | None:
+    """A version file's value: ``20``, ``v20.11.1``, ``lts/iron``, ``node``; None when unreadable."""
+    value = value.strip().lower().removeprefix("v")
+    if value.startswith("lts/"):
+        return str(LTS_NAMES.get(value[4:], int(DEFAULT_NODE)))
+    if value in ("node", "stable", "latest", "current", "lts", "lts/*"):
+        return DEFAULT_NODE
+    return value if re.fullmatch(r"\d+(\.\d+){0,2}", value) else None
+
+
+def pnpm_version(tree: SourceTree, data: dict, lockfile_major: str | None) -> tuple[str, str]:
+    """The pnpm release to install when packageManager doesn't name one, and why."""
+    engines = data.get("engines")
+    wanted = engines.get("pnpm") if isinstance(engines, dict) else None
+    if isinstance(wanted, str) and wanted.strip():
+        version = _pnpm_release(wanted)
+        if version:
+            return version, f'engines.pnpm is "{wanted}"'
+    tools = tool_versions(tree)
+    if "pnpm" in tools:
+        value, rel = tools["pnpm"]
+        version = _pnpm_release(value)
+        if version:
+            return version, f"{rel} asks for pnpm {value}"
+    major = PNPM_BY_LOCKFILE.get(lockfile_major or "")
+    if major == "9" and _workspace_settings_only(tree):
+        return PNPM_LATEST["10"], "pnpm-workspace.yaml holds settings without packages (pnpm 10 and later)"
+    if major:
+        return PNPM_LATEST[major], f"pnpm-lock.yaml v{lockfile_major}: pnpm {major}"
+    return PNPM_DEFAULT, "pnpm " + PNPM_DEFAULT.split(".")[0]
+
+
+def _pnpm_release(spec: str) -> str | None:
+    spec = spec.strip()
+    exact = spec.removeprefix("=").removeprefix("v")
+    if re.fullmatch(r"\d+\.\d+\.\d+", exact):
+        return exact
+    majors = [m for m in PNPM_LATEST if _allows_any(spec, int(m))]
+    return PNPM_LATEST[max(majors, key=int)] if majors else None
+
+
+def _allows_any(spec: str, major: int) -> bool:
+    return any(_allows(a.strip(), major) for a in spec.split("||"))
+
+
+def _workspace_settings_only(tree: SourceTree) -> bool:
+    import yaml
+
+    if not tree.exists("pnpm-workspace.yaml"):
+        return False
+    try:
+        data = yaml.safe_load(tree.read("pnpm-workspace.yaml") or "")
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and "packages" not in data
+
+
+def pick_major(spec: str) -> str | None:
+    """The preferred LTS major a semver range allows (``>=18`` -> 22, ``^20.11`` -> 20)."""
+    alternatives = [a.strip() for a in spec.split("||")]
+    for major in LTS_PREFERENCE:
+        if any(_allows(a, major) for a in alternatives):
+            return str(major)
+    m = re.search(r"\d+", spec)
+    return m.group(0) if m else None
+
+
+def _allows(spec: str, major: int) -> bool:
+    spec = re.sub(r"\s*-\s*", " - ", spec.strip())
+    if spec in ("", "*", "x", "latest"):
+        return True
+    if " - " in spec:
+        low, _, high = spec.partition(" - ")
+        return _major(low) <= major <= _major(high)
+    for part in spec.split():
+        m = re.fullmatch(r"(>=|<=|>|<|=|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?", part)
+        if not m:
+            return False
+        op, want = m.group(1) or "", int(m.group(2))
+        minor_zero = (m.group(3) in (None, "0", "x", "*")) and (m.group(4) in (None, "0", "x", "*"))
+        ok = {
+            "": major == want, "=": major == want, "^": major == want, "~": major == want,
+            ">=": major >= want, ">": major > want or (major == want and not minor_zero),
+            "<": major < want or (major == want and not minor_zero), "<=": major <= want,
+        }[op]
+        if not ok:
+            return False
+    return True
+
+
+def _major(text: str) -> int:
+    m = re.search(r"\d+", text)
+    return int(m.group(0)) if m else 0
