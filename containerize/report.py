@@ -11,25 +11,12 @@ def value(profile: Profile, key: str) -> str:
 
 
 def table(profile: Profile) -> str:
-    rows = [("server", "yes" if profile.is_server else "no (runs to completion)", "", "")]
-    for key in ANSWER_KEYS:
-        notes = profile.evidence.get(key, [])
-        first = notes[0] if notes else None
-        conf = f"{profile.confidence(key):.0%}" if notes else ""
-        rows.append((key, value(profile, key), conf, f"{first.where()}  {first.why}" if first else ""))
-        for extra in notes[1:4]:
-            rows.append(("", "", "", f"{extra.where()}  {extra.why}"))
-        if len(notes) > 4:
-            rows.append(("", "", "", f"... and {len(notes) - 4} more (see --json)"))
-    width = [max(len(r[i]) for r in rows) for i in range(3)]
-    width[1] = min(width[1], 48)
-    lines = []
-    for key, text, conf, why in rows:
-        shown = text if len(text) <= 48 else text[:45] + "..."
-        lines.append(f"{key:<{width[0]}}  {shown:<{width[1]}}  {conf:>4}  {why}".rstrip())
-    for warning in profile.warnings:
-        lines.append(f"warning: {warning}")
-    return "\n".join(lines)
+    """The checklist as plain text, whole values (print_table fits it to a terminal)."""
+    import io
+
+    out = io.StringIO()
+    print_table(profile, file=out)
+    return out.getvalue().rstrip("\n")
 
 
 def rows(profile: Profile) -> list[tuple[str, str, str, str]]:

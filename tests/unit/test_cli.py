@@ -271,3 +271,19 @@ def test_inspect_in_a_pipe_prints_whole_values(flask_app):
     assert done.returncode == 0, done.stderr
     assert any(f"LONG_SETTING={LONG}" in line for line in done.stdout.splitlines())
     assert not any(line != line.rstrip() for line in done.stdout.splitlines())
+
+
+def test_ctrl_c_while_running_is_one_line(flask_app):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "containerize", "inspect", str(flask_app)], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    time.sleep(0.3)  # past the interpreter's own start-up, while the modules load or the tree is read
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    if proc.returncode != 0:  # it may have finished first
+        assert proc.returncode == 130
+        assert [line for line in err.splitlines() if line.strip()] == [
+            "containerize: interrupted; nothing was written"]
