@@ -323,7 +323,11 @@ def inspect(
             typer.echo(line)
 
 
-app.command("verify")(verify)
+app.command("verify", epilog="""\b
+Examples:
+  containerize verify ./app
+  containerize verify ./app --expect "Hello" --path /api/health
+  containerize verify ./app --generate --json""")(verify)
 
 
 def _scan(args: list[str]) -> tuple[list[str], bool]:

@@ -169,7 +169,7 @@ def test_top_level_help_says_path_means_generate_and_has_examples():
     out = run("--help").stdout
     assert "containerize PATH" in out and "generate" in out and "Examples" in out
     assert "--version" in out and "--install-completion" in out
-    for command in ("generate", "init", "inspect"):
+    for command in ("generate", "init", "inspect", "verify"):
         assert "Examples" in run(command, "--help").stdout, command
 
 
