@@ -608,3 +608,265 @@ def test_fastify_listening_on_localhost_is_a_warning(tmp_path, listen, warned):
                           "server.js": f"const app = require('fastify')();\nconst PORT = 3000, host = '::';\n{listen};\n"})
     warnings = [w for w in build_profile(tmp_path).warnings if "Fastify listens on localhost" in w]
     assert bool(warnings) == warned and all(w.startswith("server.js:3:") for w in warnings)
+
+
+# -- frameworks as their deployment docs run them ------------------------------------------------------
+
+def render_checked(tmp_path, files: dict) -> tuple:
+    write_tree(tmp_path, files)
+    p = build_profile(tmp_path)
+    text = render.render(p)["Dockerfile"]
+    lint(text, tmp_path)
+    return p, text
+
+
+def test_nuxt_runs_its_self_contained_server_output(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "nuxt build", "dev": "nuxt dev", "preview": "nuxt preview"},
+                         "dependencies": {"nuxt": "^4.0.0", "vue": "^3.5.0"}},
+        "nuxt.config.ts": "export default defineNuxtConfig({ devtools: { enabled: true } })\n",
+        "app/app.vue": "<template><h1>hi</h1></template>\n",
+        "tsconfig.json": '{"extends": "./.nuxt/tsconfig.json"}\n'})
+    assert p.framework == "nuxt" and p.entrypoint == ["node", ".output/server/index.mjs"]
+    assert p.ports == [3000] and p.port_env == "PORT"
+    final = stages(text)[-1]
+    assert "COPY --from=build /app/.output ./.output" in final and "HOST=0.0.0.0" in final
+    assert "AS deps" not in text and "node_modules" not in final  # .output carries what it needs
+
+
+def test_nuxt_generate_is_a_static_site(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "nuxt generate"}, "dependencies": {"nuxt": "^3.12.0"}},
+        "nuxt.config.ts": "export default defineNuxtConfig({ ssr: false })\n"})
+    assert p.build.kind == "spa" and p.build.out_dir == ".output/public" and p.ports == [8080]
+    assert "COPY --from=build /app/.output/public/ /usr/share/nginx/html" in text
+    assert "/200.html; }" in text
+
+
+SVELTE_PKG = {"type": "module", "scripts": {"build": "vite build", "dev": "vite dev", "preview": "vite preview"},
+              "devDependencies": {"@sveltejs/kit": "^2.0.0", "svelte": "^5.0.0", "vite": "^6.0.0"}}
+
+
+def svelte_config(adapter: str, options: str = "") -> str:
+    return (f"import adapter from '@sveltejs/adapter-{adapter}';\n"
+            f"const config = {{ kit: {{ adapter: adapter({options}) }} }};\nexport default config;\n")
+
+
+def test_sveltekit_adapter_node_runs_node_build(tmp_path):
+    pkg_json = {**SVELTE_PKG, "devDependencies": {**SVELTE_PKG["devDependencies"], "@sveltejs/adapter-node": "^5"}}
+    p, text = render_checked(tmp_path, {"package.json": pkg_json, "svelte.config.js": svelte_config("node"),
+                                        "src/routes/+page.svelte": "<h1>Welcome</h1>\n"})
+    assert p.framework == "sveltekit" and p.entrypoint == ["node", "build"]
+    assert p.ports == [3000] and p.port_env == "PORT"
+    final = stages(text)[-1]
+    assert "COPY --from=deps /app/node_modules ./node_modules" in final
+    assert "COPY --from=build /app/build ./build" in final and "COPY --from=build /app/package.json" in final
+    assert "COPY --from=build /app ./" not in final  # sources and dev tools stay in the build stage
+
+
+def test_sveltekit_adapter_node_out_option(tmp_path):
+    pkg_json = {**SVELTE_PKG, "devDependencies": {**SVELTE_PKG["devDependencies"], "@sveltejs/adapter-node": "^5"}}
+    write_tree(tmp_path, {"package.json": pkg_json, "svelte.config.js": svelte_config("node", "{ out: 'server' }")})
+    assert build_profile(tmp_path).entrypoint == ["node", "server"]
+
+
+@pytest.mark.parametrize("options, fallback, not_found", [
+    ("{ fallback: '200.html' }", "/200.html", None),
+    ("", None, "/404.html"),
+])
+def test_sveltekit_adapter_static_is_served_by_nginx(tmp_path, options, fallback, not_found):
+    p, text = render_checked(tmp_path, {"package.json": SVELTE_PKG, "svelte.config.js": svelte_config("static", options)})
+    assert p.build.kind == "spa" and p.build.out_dir == "build" and p.ports == [8080]
+    assert (p.build.spa_fallback, p.build.not_found) == (fallback, not_found)
+    assert "COPY --from=build /app/build/ /usr/share/nginx/html" in text
+    if fallback:
+        assert f"try_files \\$uri \\$uri/ {fallback};" in text
+    else:
+        assert "=404;" in text and "error_page 404 /404.html;" in text
+
+
+def test_sveltekit_adapter_auto_runs_the_node_server_and_says_what_to_add(tmp_path):
+    p, _ = render_checked(tmp_path, {"package.json": SVELTE_PKG, "svelte.config.js": svelte_config("auto")})
+    assert p.entrypoint == ["node", "build"] and p.ports == [3000]
+    assert any("@sveltejs/adapter-node" in w for w in p.warnings)
+
+
+def test_next_output_export_is_a_static_site(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "next build", "start": "next start"},
+                         "dependencies": {"next": "^15.0.0", "react": "^19.0.0", "react-dom": "^19.0.0"}},
+        "next.config.mjs": "const nextConfig = { output: 'export' };\nexport default nextConfig;\n",
+        "app/page.js": "export default function Page() { return <h1>Hi</h1> }\n"})
+    assert p.framework == "next" and p.build.kind == "spa" and p.build.out_dir == "out"
+    assert p.entrypoint == ["nginx", "-g", "daemon off;"] and p.ports == [8080]
+    assert "COPY --from=build /app/out/ /usr/share/nginx/html" in text and "error_page 404 /404.html;" in text
+    assert "next start" not in text
+
+
+def test_react_router_spa_mode_is_static_with_an_index_fallback(tmp_path):
+    rr = {"scripts": {"build": "react-router build", "start": "react-router-serve ./build/server/index.js"},
+          "dependencies": {"@react-router/node": "7.6.0", "@react-router/serve": "7.6.0", "react-router": "7.6.0"},
+          "devDependencies": {"@react-router/dev": "7.6.0", "vite": "^6.0.0"}}
+    p, text = render_checked(tmp_path, {
+        "package.json": rr, "react-router.config.ts": "import type { Config } from '@react-router/dev/config';\n"
+                                                      "export default { ssr: false } satisfies Config;\n"})
+    assert p.framework == "react-router" and p.build.kind == "spa" and p.build.out_dir == "build/client"
+    assert "try_files \\$uri \\$uri/ /index.html;" in text and "react-router-serve" not in text
+
+
+def test_react_router_with_ssr_runs_its_server(tmp_path):
+    rr = {"scripts": {"build": "react-router build", "start": "react-router-serve ./build/server/index.js"},
+          "dependencies": {"@react-router/serve": "7.6.0", "react-router": "7.6.0"},
+          "devDependencies": {"@react-router/dev": "7.6.0"}}
+    write_tree(tmp_path, {"package.json": rr, "react-router.config.ts": "export default { ssr: true };\n"})
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["/app/node_modules/.bin/react-router-serve", "./build/server/index.js"]
+    assert p.ports == [3000]
+
+
+def test_astro_node_adapter_listens_on_all_interfaces(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"type": "module", "scripts": {"build": "astro build", "preview": "astro preview"},
+                         "dependencies": {"astro": "^5.0.0", "@astrojs/node": "^9.0.0"}},
+        "astro.config.mjs": "import node from '@astrojs/node';\n"
+                            "export default defineConfig({ output: 'server', adapter: node({ mode: 'standalone' }) });\n"})
+    assert p.framework == "astro" and p.entrypoint == ["node", "./dist/server/entry.mjs"]
+    assert p.ports == [4321] and p.port_env == "PORT"
+    final = stages(text)[-1]
+    assert "HOST=0.0.0.0" in final and "PORT=4321" in final and "EXPOSE 4321" in final
+    assert "COPY --from=build /app/dist ./dist" in final
+
+
+def test_astro_without_an_adapter_is_static_pages(tmp_path):
+    p, text = render_checked(tmp_path, {"package.json": {"scripts": {"build": "astro build"},
+                                                         "dependencies": {"astro": "^5.0.0"}}})
+    assert p.build.kind == "spa" and p.build.out_dir == "dist" and p.build.spa_fallback is None
+    assert "error_page 404 /404.html;" in text
+
+
+# -- start scripts, package managers at run time, dev dependencies ---------------------------------------
+
+def test_monorepo_start_script_is_kept(tmp_path):
+    p, _ = render_checked(tmp_path, {
+        "package.json": {"scripts": {"start": "cd apps/web && npm start"}, "workspaces": ["apps/*"]},
+        "apps/web/package.json": {"name": "web", "scripts": {"start": "node server.js"},
+                                  "dependencies": {"express": "^4"}},
+        "apps/web/server.js": SERVER})
+    assert p.entrypoint == ["npm", "start"] and not p.build.runtime_pm
+
+
+def test_a_start_script_calling_pnpm_and_turbo_gets_them_at_run_time(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"packageManager": "pnpm@10.5.2", "scripts": {"start": "turbo run start"},
+                         "devDependencies": {"turbo": "^2.0.0"}},
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+        "apps/api/package.json": {"name": "api", "scripts": {"start": "node index.js"}},
+        "apps/api/index.js": SERVER})
+    assert p.entrypoint == ["pnpm", "start"] and p.build.runtime_pm and p.build.runtime_dev
+    final = stages(text)[-1]
+    assert 'npm install --global "pnpm@${PNPM_VERSION}"' in final and "ARG PNPM_VERSION=10.5.2" in final
+    deps = next(s for s in stages(text) if " AS deps" in s)
+    assert "--prod" not in deps  # turbo is a dev dependency the start command runs
+    # a workspace: each package's node_modules reaches the runtime image
+    assert "COPY --from=deps /app ./" in final
+
+
+def test_workspace_build_drops_every_node_modules_of_the_build_stage(tmp_path):
+    _, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "tsc -b", "start": "node packages/api/dist/index.js"},
+                         "workspaces": ["packages/*"], "devDependencies": {"typescript": "^5"}},
+        "package-lock.json": "{}\n", "packages/api/package.json": {"name": "api", "dependencies": {"express": "^4"}},
+        "packages/api/src/index.ts": SERVER})
+    build = next(s for s in stages(text) if " AS build" in s)
+    assert "find . -path ./node_modules -prune -o -name node_modules -type d -prune -exec rm -rf {} +" in build
+    assert "COPY --from=deps /app ./" in stages(text)[-1]
+
+
+def test_start_script_without_the_package_manager_does_not_install_it_at_run_time(tmp_path):
+    _, text = render_checked(tmp_path, {"package.json": pkg(), "server.js": SERVER,
+                                        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n"})
+    assert "pnpm" not in stages(text)[-1]
+
+
+def test_every_cache_mount_is_locked(tmp_path):
+    _, text = render_checked(tmp_path, {"package.json": {**pkg(), "scripts": {"build": "tsc", "start": "node dist/server.js"}},
+                                        "yarn.lock": "# yarn lockfile v1\n", "src/server.ts": SERVER})
+    mounts = re.findall(r"--mount=type=cache,\S+", text)
+    assert mounts and all(m.endswith(",sharing=locked") for m in mounts), mounts
+
+
+def test_native_addons_build_tools_stay_in_the_build_stages(tmp_path):
+    p, text = render_checked(tmp_path, {"package.json": {**pkg(), "dependencies": {"express": "^4", "canvas": "^2"}},
+                                        "server.js": SERVER, "package-lock.json": "{}\n"})
+    assert "FROM node:${NODE_VERSION}-bookworm AS base" in text
+    final = stages(text)[-1]
+    assert final.startswith("FROM node:${NODE_VERSION}-bookworm-slim") and "libcairo2" in final
+    assert "g++" not in final and "build-essential" not in final
+
+
+# -- Prisma ----------------------------------------------------------------------------------------------
+
+def test_prisma_generates_before_tsc_and_keeps_the_client_and_engines(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "tsc", "start": "node dist/index.js"},
+                         "dependencies": {"@prisma/client": "^6.0.0", "express": "^4"},
+                         "devDependencies": {"prisma": "^6.0.0", "typescript": "^5"}},
+        "package-lock.json": "{}\n", "prisma/schema.prisma": "datasource db {\n  provider = \"postgresql\"\n}\n",
+        "src/index.ts": SERVER})
+    assert p.build.prisma
+    build = next(s for s in stages(text) if " AS build" in s)
+    assert build.index("npx --no-install prisma generate") < build.index("npm run build")
+    assert "! -name .prisma" in build and "rm -rf node_modules" not in build
+    final = stages(text)[-1]
+    assert "openssl" in final and "COPY --from=build /app ./" in final
+
+
+# -- manifests ---------------------------------------------------------------------------------------------
+
+def test_package_json5_is_read_and_installed_by_pnpm(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json5": "// pnpm reads this\n{\n  name: 'five',\n  scripts: { start: 'node server.js' },\n"
+                         "  dependencies: { express: '^4.21.0', },\n}\n",
+        "server.js": SERVER})
+    assert p.language == "node" and p.package_manager == "pnpm" and p.framework == "express"
+    assert p.entrypoint == ["node", "server.js"] and "express" in p.dependencies
+    assert "COPY package.json5 ./" in text and "pnpm install --prod" in text
+
+
+def test_broken_package_json5_is_a_clear_error(tmp_path):
+    write_tree(tmp_path, {"package.json5": "{ name: 'x', scripts: { start: }\n", "server.js": SERVER})
+    with pytest.raises(AnalysisError, match="package.json5"):
+        build_profile(tmp_path)
+
+
+def test_main_js_without_package_json_is_a_node_program(tmp_path):
+    p, text = render_checked(tmp_path, {"main.js": "const http = require('http');\n"
+                                                   "http.createServer((q, s) => s.end('hi')).listen(8000);\n"})
+    assert p.language == "node" and p.entrypoint == ["node", "main.js"] and p.ports == [8000]
+    assert "npm" not in text and "COPY . ." in text and "AS base" not in text
+
+
+# -- build-time variables ---------------------------------------------------------------------------------
+
+def test_public_build_variables_become_build_args_with_their_safe_defaults(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^6"}},
+        "index.html": "<div id=app></div>\n",
+        "src/main.js": "fetch(import.meta.env.VITE_API_URL + import.meta.env.VITE_TITLE)\n",
+        ".env": "VITE_API_URL=https://api.example.com/v1\nVITE_TITLE=\"a $(whoami)\"\nVITE_STRIPE_SECRET_KEY=sk_live_x\n"
+                "DATABASE_URL=postgres://u:p@db/x\n"})
+    build = next(s for s in stages(text) if " AS build" in s)
+    assert 'ARG VITE_API_URL="https://api.example.com/v1"' in build
+    assert "\nARG VITE_TITLE\n" in build and "whoami" not in text  # kept out: not a plain value
+    assert "VITE_STRIPE_SECRET_KEY" not in text and "sk_live_x" not in text  # a secret in a public bundle: warned
+    assert any("VITE_STRIPE_SECRET_KEY" in w for w in p.warnings)
+    assert "DATABASE_URL" not in text
+    assert build.index("ARG VITE_API_URL") < build.index("npm run build")
+
+
+def test_next_public_variables_are_build_args(tmp_path):
+    _, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "15"}},
+        "app/page.js": "export default () => process.env.NEXT_PUBLIC_SITE_NAME\n",
+        ".env.production": "NEXT_PUBLIC_SITE_NAME=Shop\n"})
+    assert 'ARG NEXT_PUBLIC_SITE_NAME="Shop"' in text

@@ -46,6 +46,9 @@ ENTRY_FILES = ("server.js", "index.js", "app.js", "main.js", "server.mjs", "inde
 # Debian libraries that native addons load at run time (the build tools stay in the build stage).
 NATIVE_RUNTIME_LIBS = {"canvas": ["libcairo2", "libpango-1.0-0", "libpangocairo-1.0-0", "libjpeg62-turbo", "libgif7",
                                   "librsvg2-2"], "zeromq": ["libzmq5"], "libxmljs": ["libxml2"], "libxmljs2": ["libxml2"]}
+# bookworm versions of the run-time libraries the shared pin table doesn't list
+RUNTIME_PINS = {"libpangocairo-1.0-0": "1.50.*", "libgif7": "5.2.*", "librsvg2-2": "2.54.*", "libzmq5": "4.3.*",
+                "openssl": "3.0.*"}
 # Start commands that hand over to another script or tool: kept as the project runs them.
 SCRIPT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "turbo", "nx", "lerna", "concurrently", "npm-run-all", "run-p", "run-s"}
 # Env vars a bundler compiles into the client code at build time.
@@ -177,7 +180,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("system_packages", f"{', '.join(native)} may compile native code at install: "
                      "dependencies install on the full node image (python3, make, g++); the runtime image "
                      "stays slim", "package.json")
-    runtime_libs = sorted({lib for n in native if n in runtime_deps for lib in NATIVE_RUNTIME_LIBS.get(n, [])})
+    runtime_libs = [_pin(lib) for lib in
+                    sorted({lib for n in native if n in runtime_deps for lib in NATIVE_RUNTIME_LIBS.get(n, [])})]
     if runtime_libs:
         profile.note("system_packages", f"{', '.join(runtime_libs)}: libraries the native addons load at run time",
                      "package.json")
@@ -328,8 +332,8 @@ def _prisma(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: Node
     build.build_run = f"{pm['exec']} prisma generate"
     profile.note("build_command", f"{schema}: prisma generate writes the client (and its engines) before the build",
                  schema, None, 0.9)
-    if "openssl" not in build.runtime_packages:
-        build.runtime_packages.append("openssl")
+    if _pin("openssl") not in build.runtime_packages:
+        build.runtime_packages.append(_pin("openssl"))
     if "prisma" not in deps:
         profile.warnings.append("@prisma/client without the prisma CLI in devDependencies: prisma generate "
                                 "downloads it at build time")
@@ -360,11 +364,11 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
     unsafe: list[str] = []
     for name in sorted(names):
         value = defaults.get(name)
-        if value is not None and is_secret(name, value):
-            profile.warnings.append(f"{name} looks like a secret, but is compiled into the public bundle: "
-                                    "its value is left out of the Dockerfile")
-            value = None
-        elif value is not None and not _plain_value(value):
+        if is_secret(name, value):
+            profile.warnings.append(f"{name} looks like a secret, but the bundler compiles it into the public "
+                                    "bundle: left out of the Dockerfile (move it to the server side)")
+            continue
+        if value is not None and not _plain_value(value):
             unsafe.append(name)
             value = None
         args.append((name, value))
@@ -375,6 +379,10 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
     if unsafe:
         profile.warnings.append(f"{', '.join(unsafe)}: the default in the .env file has characters kept out of "
                                 "the Dockerfile; pass it with --build-arg")
+
+
+def _pin(package: str) -> str:
+    return f"{package}={RUNTIME_PINS[package]}" if package in RUNTIME_PINS else package
 
 
 def _plain_value(value: str) -> bool:

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from ... import syntax
 from ...scan import SourceTree
 from . import source
-from .values import grammar_of
+from .values import Dir, Env, Obj, grammar_of
 
 IMPORTS = """
 (import_statement source: (string (string_fragment) @source))
 (call_expression function: (identifier) @fn arguments: (arguments . (string (string_fragment) @source))
   (#any-of? @fn "require" "import"))
+"""
+CONFIG_PAIRS = """
+(pair key: [(property_identifier) (string)] @key value: (_) @value) @pair
 """
 SVELTE_CONFIGS = ("svelte.config.js", "svelte.config.mjs", "svelte.config.ts", "svelte.config.cjs")
 NEXT_CONFIGS = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs")
@@ -64,10 +67,22 @@ def _first_config(tree: SourceTree, names: tuple[str, ...]) -> str | None:
 
 
 def _value(tree: SourceTree, rel: str | None, key: str):
-    if rel is None:
+    """The literal value of the first ``key: ...`` property of a config file's parse tree (names folded)."""
+    if rel is None or grammar_of(rel) is None:
         return None
-    found = source.config_value(tree, rel, key)
-    return found[0] if found else None
+    prog = source.program(tree)
+    module = prog.module(rel)
+    if module is None:
+        return None
+    for m in module.matches(CONFIG_PAIRS):
+        key_node = m["key"][0]
+        name = syntax.text(key_node)
+        if key_node.type == "string":
+            name = name[1:-1]
+        if name == key:
+            value = prog.value(module, m["value"][0])
+            return None if value is None or isinstance(value.value, (Obj, Env, Dir)) else value.value
+    return None
 
 
 def _dir(value, default: str) -> str:
@@ -95,7 +110,7 @@ def imports(tree: SourceTree, rel: str) -> list[str]:
 def _nuxt(tree: SourceTree, scripts: dict[str, str]) -> Framework:
     build = scripts.get("build", "")
     config = _first_config(tree, NUXT_CONFIGS)
-    if "generate" in build.split() or _value(tree, config, "ssr") is False and "generate" in build:
+    if "generate" in build.split():
         return Framework("nuxt", "static", f"scripts.build runs {build!r}: Nuxt writes a static site to "
                          ".output/public", "package.json", out_dir=".output/public", fallback="/200.html",
                          not_found="/404.html")
