@@ -60,6 +60,7 @@ class SourceTree:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root).resolve()
+        self._root_str = str(self.root)
         if not self.root.exists():
             raise ScanError(f"{root}: no such directory")
         if not self.root.is_dir():
@@ -165,7 +166,7 @@ class SourceTree:
             return self._texts[rel]
         text = None
         try:
-            with open(self.root / rel, "rb") as fh:
+            with open(os.path.join(self._root_str, rel), "rb") as fh:
                 data = fh.read(MAX_READ)
             if b"\0" not in data[:8192]:
                 try:

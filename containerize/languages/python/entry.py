@@ -19,7 +19,9 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ...scan import SourceTree
+from . import values
 from .imports import parsed, token_facts
+from .values import walk
 from .manifests import Manifests
 
 GUNICORN = "gunicorn>=23,<24"
@@ -226,7 +228,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     calls: list[ast.Call] = []
     assigns: list[ast.Assign | ast.AnnAssign] = []
     imports: list[ast.AST] = []
-    for node in ast.walk(module):
+    for node, _scope in values.module(tree, rel).nodes:
         if isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -256,7 +258,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                     if _IDENT.fullmatch(target_module) and obj.isidentifier():
                         facts.wsgi_application = (target_module, obj, node.lineno)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FACTORIES:
-            built = next((c for c in (_class_called(n) for n in ast.walk(node) if isinstance(n, ast.Call))
+            built = next((c for c in (_class_called(n) for n in walk(node) if isinstance(n, ast.Call))
                           if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
             facts.factories.append((node.name, node.lineno, built))
         elif _is_main_guard(node):
@@ -280,7 +282,7 @@ def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_va
     todo: deque[ast.AST] = deque(roots)
     while todo:
         node = todo.popleft()
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if not isinstance(sub, ast.Call):
                 continue
             what = _server_call(sub, app_vars)

@@ -10,12 +10,12 @@ import ast
 import io
 import sys
 import tokenize
-import warnings
 import weakref
 from functools import lru_cache
 from importlib import resources
 
 from ...scan import SourceTree
+from .values import walk as values_walk
 
 
 @lru_cache(maxsize=1)
@@ -34,24 +34,12 @@ def _pipreqs_tables() -> tuple[dict[str, str], frozenset[str]]:
     return mapping, frozenset(stdlib)
 
 
-_PARSED: "weakref.WeakKeyDictionary[SourceTree, dict[str, ast.Module | None]]" = weakref.WeakKeyDictionary()
-
-
 def parsed(tree: SourceTree, rel: str) -> ast.Module | None:
-    """The file's ``ast`` module (parsed once per tree), or None when it is unreadable or doesn't parse."""
-    cache = _PARSED.setdefault(tree, {})
-    if rel not in cache:
-        text = tree.read(rel)
-        module = None
-        if text:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # invalid escape sequences and the like in old code
-                    module = ast.parse(text, filename=rel)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                module = None
-        cache[rel] = module
-    return cache[rel]
+    """The file's ``ast`` module (parsed once per tree, shared with the value resolver), or None when it is
+    unreadable or doesn't parse."""
+    from . import values
+
+    return values.module(tree, rel).tree
 
 
 def local_modules(tree: SourceTree, py_files: list[str]) -> set[str]:
@@ -93,7 +81,7 @@ def imported_packages_with_origin(tree: SourceTree, py_files: list[str]) -> list
 
 
 def _ast_imports(module: ast.Module):
-    for node in ast.walk(module):
+    for node in values_walk(module):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno

@@ -12,6 +12,7 @@ import ast
 import io
 import posixpath
 import tokenize
+import warnings
 import weakref
 from dataclasses import dataclass, field
 
@@ -132,6 +133,31 @@ def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
                 assigns.setdefault(alias.asname or alias.name.split(".")[0], []).append(None)
 
 
+def children_reversed(node: ast.AST) -> list[ast.AST]:
+    """The node's children, last first (for a stack that visits them in source order): what
+    ``reversed(list(ast.iter_child_nodes(node)))`` gives, without the generator's cost on every node."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(x for x in value if isinstance(x, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    found.reverse()
+    return found
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """Every node under ``node`` (itself first), in source order."""
+    out: list[ast.AST] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(children_reversed(current))
+    return out
+
+
 # -- modules -----------------------------------------------------------------------------------
 
 class Module:
@@ -160,7 +186,9 @@ class Module:
             self.error = "unreadable"
             return
         try:
-            self.tree = ast.parse(text, filename=rel)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escape sequences and the like in old code
+                self.tree = ast.parse(text, filename=rel)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             self.error = type(exc).__name__
             self.tokens = _tokens(text)
@@ -207,7 +235,7 @@ class Module:
                     self.assigns.setdefault(node.name, []).append(None)
                 elif scope is not None:
                     scope.assigns.setdefault(node.name, []).append(None)
-                for child in reversed(list(ast.iter_child_nodes(node))):
+                for child in children_reversed(node):
                     stack.append((child, scope, scope is None))
                 continue
             if isinstance(node, (ast.Global, ast.Nonlocal)) and scope is not None:
@@ -222,7 +250,7 @@ class Module:
                 _bindings(node, scope.assigns)
             elif module_level:
                 _bindings(node, self.assigns)
-            for child in reversed(list(ast.iter_child_nodes(node))):
+            for child in children_reversed(node):
                 stack.append((child, scope, in_class))
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -524,7 +552,7 @@ class Module:
             return None
         allp = params + [a.arg for a in func.args.kwonlyargs]
         spec = None
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Call):
                 fname_called = self.dotted(node.func) or ""
                 if fname_called in _OS_ENV_CALLS or fname_called.endswith(".environ.get") or \
@@ -559,14 +587,14 @@ class Module:
 def _param_in(node: ast.AST | None, params: list[str], skip: str) -> str | None:
     if node is None:
         return None
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, ast.Name) and sub.id in params and sub.id != skip:
             return sub.id
     return None
 
 
 def _or_default(func: ast.AST, params: list[str], skip: str) -> str | None:
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
             for value in node.values[1:]:
                 found = _param_in(value, params, skip)
@@ -748,6 +776,7 @@ class Project:
     def __init__(self, tree: SourceTree):
         self.tree = tree
         self.modules: dict[str, Module] = {}
+        self._found: dict[tuple[str, str, int], list[str]] = {}
 
     def module(self, rel: str) -> Module:
         if rel not in self.modules:
@@ -758,23 +787,31 @@ class Project:
     def find_module(self, dotted: str, importer: str, level: int) -> str | None:
         """The file a module name refers to, from `importer`: relative imports from its package, absolute
         ones from the root, from `src/` and from the importer's own folder (scripts run from there)."""
-        parts = [p for p in dotted.split(".") if p]
         here = posixpath.dirname(importer)
+        key = (dotted, here, level)
+        found = self._found.get(key)
+        if found is None:  # the files it could be, from this folder, looked up once
+            found = self._found[key] = self._candidates(dotted, here, level)
+        return next((c for c in found if c != importer), None)
+
+    def _candidates(self, dotted: str, here: str, level: int) -> list[str]:
+        parts = [p for p in dotted.split(".") if p]
         if level:
             base = here
             for _ in range(level - 1):
                 if not base:
-                    return None
+                    return []
                 base = posixpath.dirname(base)
             bases = [base]
         else:
             bases = ["", "src", here] if here else ["", "src"]
+        found = []
         for base in bases:
             stem = posixpath.join(base, *parts) if parts else base
             for candidate in ((stem + ".py") if parts else None, posixpath.join(stem, "__init__.py")):
-                if candidate and candidate != importer and self.tree.exists(candidate):
-                    return candidate
-        return None
+                if candidate and self.tree.exists(candidate):
+                    found.append(candidate)
+        return found
 
     def wrapper(self, mod: Module, func: ast.expr) -> tuple | None:
         """The wrapper spec (owner module, function, name at, default at) a call's function refers to."""
