@@ -870,3 +870,54 @@ def test_next_public_variables_are_build_args(tmp_path):
         "app/page.js": "export default () => process.env.NEXT_PUBLIC_SITE_NAME\n",
         ".env.production": "NEXT_PUBLIC_SITE_NAME=Shop\n"})
     assert 'ARG NEXT_PUBLIC_SITE_NAME="Shop"' in text
+
+
+# -- versions within published image tags ------------------------------------------------------------------
+
+@pytest.mark.parametrize("asked, tag, warned", [
+    ("22", "22", False), ("20.11.1", "20.11.1", False), ("24.1", "24.1", False),
+    ("18.12.0", "18", True),  # before bookworm images
+    ("16", "18", True), ("19", "20", True), ("26", "25", True), ("nope", "22", True),
+])
+def test_published_node_tags(asked, tag, warned):
+    from containerize.languages.node.versions import published_tag
+
+    got, why = published_tag(asked)
+    assert got == tag and bool(why) == warned
+
+
+@pytest.mark.parametrize("files, version", [
+    ({".tool-versions": "python 3.12.1\nnodejs 20.11.0\n"}, "20.11.0"),
+    ({"mise.toml": "[tools]\nnode = \"24\"\n"}, "24"),
+    ({".mise.toml": "[tools]\nnode = [\"lts/iron\"]\n"}, "20"),
+    ({}, "22"),
+])
+def test_node_version_files(tmp_path, files, version):
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER, **files})
+    assert build_profile(tmp_path).runtime_version == version
+
+
+def test_volta_and_exact_engines_pins(tmp_path):
+    write_tree(tmp_path, {"package.json": pkg(volta={"node": "20.10.0"}, engines={"node": ">=18"}), "server.js": SERVER})
+    assert build_profile(tmp_path).runtime_version == "20.10.0"
+    write_tree(tmp_path, {"package.json": pkg(engines={"node": "20.11.1"})})
+    assert build_profile(tmp_path).runtime_version == "20.11.1"
+    write_tree(tmp_path, {"package.json": pkg(engines={"node": "14.x"})})
+    p = build_profile(tmp_path)
+    assert p.runtime_version == "18" and any("no bookworm image" in w for w in p.warnings)
+
+
+@pytest.mark.parametrize("files, extra, version", [
+    ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}, {}, "9.15.9"),
+    ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "pnpm-workspace.yaml": "onlyBuiltDependencies:\n  - esbuild\n"},
+     {}, "10.34.9"),
+    ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}, {"engines": {"pnpm": "^10.2.0"}}, "10.34.9"),
+    ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}, {"engines": {"pnpm": "10.5.2"}}, "10.5.2"),
+    ({"pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "mise.toml": "[tools]\npnpm = \"11\"\n"}, {}, "11.28.11"),
+    ({"pnpm-lock.yaml": "lockfileVersion: '6.0'\n"}, {}, "8.15.9"),
+])
+def test_pnpm_version_sources(tmp_path, files, extra, version):
+    write_tree(tmp_path, {"package.json": pkg(**extra), "server.js": SERVER, **files})
+    p = build_profile(tmp_path)
+    assert p.package_manager == "pnpm" and p.build.manager_version == version
+    assert f"ARG PNPM_VERSION={version}" in render.render(p)["Dockerfile"]
