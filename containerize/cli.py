@@ -124,7 +124,7 @@ def generate(
     from .checklist import AnalysisError
 
     if path.is_dir() and scaffold.is_new_project(path):
-        _generate_new(path, dry_run, force, yes, interactive, ci, sets)
+        _generate_new(path, dry_run, force, yes, interactive, ci, sets, k8s)
         return
     ask = _asking(interactive, yes, dry_run)
     asked: list[tuple[str, str]] = []
@@ -154,6 +154,7 @@ def init(
     interactive: bool = InteractiveOption,
     ci: Optional[str] = CiOption,
     sets: Optional[List[str]] = SetOption,
+    k8s: bool = typer.Option(False, "--k8s", help="Also write Kubernetes manifests under k8s/ (kustomize)."),
 ) -> None:
     """Container files for a new project in an empty folder, from your answers.
 
@@ -169,9 +170,9 @@ def init(
 
     if not scaffold.is_new_project(path):
         typer.echo(f"{path} already has code: reading it instead of asking about a new project", err=True)
-        generate(path, dry_run, force, yes, interactive, ci, sets)
+        generate(path, dry_run, force, yes, interactive, ci, sets, k8s)
         return
-    _generate_new(path, dry_run, force, yes, interactive, ci, sets)
+    _generate_new(path, dry_run, force, yes, interactive, ci, sets, k8s)
 
 
 def _parse_sets(sets: list[str] | None) -> list[tuple[str, str]]:
@@ -240,7 +241,7 @@ def _nearest(word: str, choices) -> str:
 
 
 def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive: bool, ci: Optional[str],
-                  sets: list[str] | None) -> None:
+                  sets: list[str] | None, k8s: bool = False) -> None:
     """An empty folder: the container files for the app about to be written there."""
     from . import answers, questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
     from .checklist import AnalysisError
@@ -256,6 +257,10 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
             profile = scaffold.new_profile(path, pairs)
         _check_new(profile)
         files = scaffold.render_new(profile, ci=ci)
+        if k8s:
+            from .k8s import render_k8s
+
+            files.update(render_k8s(profile, render.slug(Path(profile.root).name), files.get("Dockerfile")))
     except (AnalysisError, answers.AnswersError) as exc:
         fail(str(exc))
     except questionnaire.Cancelled:

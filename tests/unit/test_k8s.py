@@ -205,3 +205,26 @@ def test_runtime_reads_the_final_stage_and_its_parents():
     assert rt.scratch == ["/tmp", "/app/tmp", "/app/log"]
     assert rt.init is False  # puma reaps its workers
     assert runtime(Profile(language="node", entrypoint=["node", "a.js"]), "FROM node\nUSER 1000\n").init is True
+
+
+def test_cli_writes_k8s_only_when_asked(tmp_path):
+    import subprocess as sp
+
+    def cz(*args):
+        return sp.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True, timeout=120)
+
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "python-flask", plain)
+    assert cz("init", str(plain), "--yes").returncode == 0  # an existing project: generate, without k8s
+    assert not (plain / "k8s").exists()
+    asked = tmp_path / "asked"
+    shutil.copytree(FIXTURES / "python-flask", asked)
+    done = cz(str(asked), "--yes", "--k8s")
+    assert done.returncode == 0, done.stderr
+    assert (asked / "k8s" / "deployment.yaml").is_file() and (asked / "k8s" / "kustomization.yaml").is_file()
+    assert "k8s/kustomization.yaml" in (asked / "README.Docker.md").read_text()
+    new = tmp_path / "new"
+    done = cz("init", str(new), "--yes", "--k8s", "--set", "language=python", "--set", "framework=flask",
+              "--set", "port=8000")
+    assert done.returncode == 0, done.stderr
+    assert (new / "k8s" / "service.yaml").is_file()
