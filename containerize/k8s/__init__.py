@@ -95,7 +95,7 @@ def _notes(profile: Profile, name: str, docs: dict, services: dict) -> dict[str,
           "to use managed ones and point the app's connection settings at them."] if services else []))}
     secret_doc = docs.get("secret.yaml")
     if secret_doc is not None:
-        keys = [v.name for v in profile.secrets]
+        keys = [v.name for v in profile.secrets if manifests.valid_key(v.name)]
         literal = " ".join(f"--from-literal={k}=<value>" for k in keys)
         notes["secret.yaml"] = _comment([
             "No values here, ever. Create them in the cluster before applying (values stay out of git):",

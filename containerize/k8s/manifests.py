@@ -6,6 +6,8 @@ kustomize component (``k8s/services/``) that can be left out for a managed datab
 """
 from __future__ import annotations
 
+import re
+
 from ..compose import SECRETS_SHIM, secret_name, volume_name
 from ..profile import Profile
 from ..services import CATALOG, ServiceSpec
@@ -25,6 +27,13 @@ HIGH_UID = 10000
 SKIP_DIGEST = ("CKV_K8S_43", "the image digest is only known after the image is pushed; "
                              "pin it with kustomize edit set image NAME@sha256:...")
 SKIP_LOW_UID = ("CKV_K8S_40", "the image's files belong to uid {uid}; another uid could not read or write them")
+
+
+_KEY = re.compile(r"[-._a-zA-Z0-9]{1,253}")  # what a ConfigMap or Secret key may be
+
+
+def valid_key(name: str) -> bool:
+    return bool(_KEY.fullmatch(name))
 
 
 def labels(name: str, component: str) -> dict[str, str]:
@@ -111,7 +120,7 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
     # settings: a ConfigMap with the non-secret env vars
     config: dict[str, str] = {}
     for var in profile.env:
-        if var.secret:
+        if var.secret or not valid_key(var.name):
             continue
         if profile.port_env and var.name == profile.port_env and profile.ports:
             config[var.name] = str(profile.ports[0])
@@ -130,7 +139,7 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
     env: list[dict] = []
     volumes: list[dict] = []
     mounts: list[dict] = []
-    secrets = profile.secrets
+    secrets = [v for v in profile.secrets if valid_key(v.name)]
     secret_name_k8s = f"{name}-secrets"
     if secrets:
         out["secret.yaml"] = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",

@@ -228,3 +228,22 @@ def test_cli_writes_k8s_only_when_asked(tmp_path):
               "--set", "port=8000")
     assert done.returncode == 0, done.stderr
     assert (new / "k8s" / "service.yaml").is_file()
+
+
+def test_hostile_names_and_values_stay_valid_yaml_and_valid_resources():
+    import kubernetes_validate
+
+    profile = Profile(root="/x/a", language="python", ports=[8000], entrypoint=["python", "a.py", "$(HOME)"],
+                      health_path="/health",
+                      env=[EnvVar("GOOD", "x\ny: 1 # not a key"), EnvVar("bad name;rm", "1"),
+                           EnvVar("TOKEN", secret=True), EnvVar("ba d", secret=True)])
+    files = render_k8s(profile, "a", "FROM python\nUSER 10001:10001\n")
+    docs = {k: yaml.safe_load(v) for k, v in files.items()}
+    assert docs["k8s/configmap.yaml"]["data"] == {"GOOD": "x\ny: 1 # not a key"}
+    container = docs["k8s/deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["python", "a.py", "$$(HOME)"]  # Kubernetes does not expand it
+    items = docs["k8s/deployment.yaml"]["spec"]["template"]["spec"]["volumes"][0]["secret"]["items"]
+    assert items == [{"key": "TOKEN", "path": "token"}]
+    for name, doc in docs.items():
+        if not name.endswith("kustomization.yaml"):
+            kubernetes_validate.validate(doc, K8S_VERSIONS[-1], strict=True)
