@@ -15,4 +15,5 @@ context.py  the temporary build context, the file touched for the cache check, m
 probe.py    HTTP probes, listening sockets, the user a process runs as
 report.py   the result as a table or JSON
 command.py  the command line
+k8s.py      --k8s: the pod specs of k8s/ run with Docker as Kubernetes would, and their probes
 """
