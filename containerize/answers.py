@@ -138,35 +138,64 @@ def _answers(data: dict, text: str, name: str, table: tuple[str, ...]) -> list[A
     return found
 
 
-_HEADER_LINE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_ARRAY_HEADER_LINE = re.compile(r"^\s*\[\[\s*([^\[\]]+?)\s*\]\]\s*(#.*)?$")
-_KEY_LINE = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    return tuple(p.strip().strip("\"'") for p in re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", dotted))
-
-
 def _lines(text: str) -> dict[tuple[str, ...], int]:
-    """The first line that sets each key path (a table's header, or a key in it or under it), in one pass."""
+    """The first line that sets each key path (a table's header, or a key in it or under it), in one pass.
+
+    Each header, and the key of each ``key = value`` line, is read by the TOML parser itself (a line at a
+    time), so quoted and dotted keys are read as TOML reads them."""
     found: dict[tuple[str, ...], int] = {}
     current: tuple[str, ...] = ()
     for number, raw in enumerate(text.splitlines(), 1):
-        array = _ARRAY_HEADER_LINE.match(raw)
-        if array:
-            current = _parts(array.group(1)) + ("[]",)
+        line = raw.strip()
+        if not line or line.startswith("#"):
             continue
-        header = _HEADER_LINE.match(raw)
-        if header:
-            current = _parts(header.group(1))
-            found.setdefault(current, number)
+        if line.startswith("["):
+            header = _header(line)
+            if header is not None:
+                current = header
+                if header[-1:] != ("[]",):
+                    found.setdefault(current, number)
             continue
-        m = _KEY_LINE.match(raw)
-        if m:
-            path = current + _parts(m.group(1))
+        key = _key(line)
+        if key:
+            path = current + key
             for end in range(len(current) + 1, len(path) + 1):
                 found.setdefault(path[:end], number)
     return found
+
+
+def _path(data: dict) -> tuple[str, ...]:
+    """The keys down a TOML document of one key a level (``{"a": {"b": 0}}`` -> ``("a", "b")``)."""
+    path: list[str] = []
+    while isinstance(data, dict) and len(data) == 1:
+        (name, data), = data.items()
+        path.append(name)
+        if isinstance(data, list):
+            path.append("[]")
+            break
+    return tuple(path)
+
+
+def _header(line: str) -> tuple[str, ...] | None:
+    """``[a.b]`` -> ("a", "b"); ``[[a]]`` -> ("a", "[]"); None for a line that is no header."""
+    try:
+        return _path(tomllib.loads(line)) or None
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _key(line: str) -> tuple[str, ...] | None:
+    """The key of a ``key = value`` line (the value may go on over the next lines), or None."""
+    start = 0
+    for _try in range(3):  # a quoted key may hold "=": the key ends at one of the first few
+        at = line.find("=", start)
+        if at < 0:
+            return None
+        try:
+            return _path(tomllib.loads(line[:at] + "= 0")) or None
+        except tomllib.TOMLDecodeError:
+            start = at + 1
+    return None
 
 
 def _line(text: str, table: tuple[str, ...], key: str) -> int | None:

@@ -361,3 +361,15 @@ def test_no_regex_writes_toml():
     for module in (answers, answer_keys):
         text = source.getsource(module)
         assert "_replace_table" not in text and "tomlkit" in text
+
+
+@pytest.mark.parametrize("text, where", [
+    ('[env]\n"1=BAD" = "x"\n', "containerize.toml:2"),  # a quoted key holding "="
+    ('language = "python"\nenv . "2BAD" = "x"\n', "containerize.toml:2"),  # a dotted key with spaces
+    ('entrypoint = [\n  "python",\n]\n[secrets]\nTOKEN = "yes"\n', "containerize.toml:5"),  # after a multi-line value
+])
+def test_lines_are_found_by_the_toml_parser(tmp_path: Path, text: str, where: str):
+    (tmp_path / "containerize.toml").write_text(text)
+    with pytest.raises(answers.AnswersError) as caught:
+        answers.load(tmp_path)
+    assert str(caught.value).startswith(where + ":"), caught.value
