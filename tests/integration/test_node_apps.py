@@ -21,6 +21,8 @@ class App:
     user: str  # the uid the image runs as
     secret: str | None = None  # env var that carries a secret at run time
     absent: tuple[str, ...] = ()  # paths that must not be in the final image (dev dependencies, sources)
+    also: tuple[tuple[str, str], ...] = ()  # more (path, text) probes: API routes, client routes
+    present: tuple[str, ...] = ()  # paths that must be in the final image
 
 
 APPS = [
@@ -33,13 +35,37 @@ APPS = [
     App("node-vite", 8080, "/about", '<div id="app">', "101", absent=("/usr/share/nginx/html/src",)),
     App("static-site", 8080, "/about.html", "Plain HTML and CSS", "101",
         absent=("/usr/share/nginx/html/README.md", "/usr/share/nginx/html/Dockerfile")),
+    App("node-values", 8080, "/", "hello from node-values", "1000", secret="NOTES_TOKEN",
+        also=(("/healthz", '"ok":true'),)),
+    # Next.js output: "standalone": .next/standalone + .next/static + public, no full node_modules
+    App("node-next-standalone", 3000, "/", "Rendered on the server by Next.js", "1000",
+        absent=("/app/node_modules/is-number", "/app/node_modules/typescript", "/app/app/page.js"),
+        also=(("/api/health", '"ok":true'), ("/robots.txt", "User-agent")),
+        present=("/app/server.js", "/app/.next/static", "/app/public/robots.txt")),
+    # SvelteKit adapter-node: node build, PORT; vite and the sources stay in the build stage
+    App("node-sveltekit", 3000, "/", "Rendered by SvelteKit on the server", "1000",
+        absent=("/app/node_modules/vite", "/app/node_modules/@sveltejs/kit", "/app/src"),
+        also=(("/api/items", '"items":["one","two"]'),), present=("/app/build/index.js",)),
+    # pnpm workspace: the start script calls pnpm; each package's own node_modules is in the image
+    App("node-pnpm-workspace", 3000, "/api/items", '"greeting":"hello, workspace"', "1000",
+        absent=("/app/apps/api/node_modules/is-number",),
+        also=(("/api/items?name=%3Cb%3E", "hello, &lt;b&gt;"),),
+        present=("/app/packages/greeting/node_modules/escape-html",)),
+    # React Router v7 in SPA mode: static files, every client route answers index.html
+    App("node-react-router-spa", 8080, "/", "Client-routes-by-React-Router", "101",
+        absent=("/usr/share/nginx/html/app",),
+        also=(("/about", "Client-routes-by-React-Router"), ("/no/such/route", "Client-routes-by-React-Router"))),
+    # Astro with the Node adapter: HOST=0.0.0.0 and PORT 4321 in the image
+    App("node-astro", 4321, "/", "Rendered by Astro on the server", "1000",
+        absent=("/app/node_modules/is-number", "/app/src"),
+        also=(("/api/status.json", '"status":"up"'),)),
 ]
 
 
 @pytest.mark.parametrize("app", APPS, ids=lambda a: a.fixture)
 def test_app_builds_runs_and_answers(docker, tmp_path, app: App):
     project, profile = generate(tmp_path, app.fixture)
-    assert profile["ports"] == [app.port]
+    assert profile["ports"][0] == app.port
     dockerfile = (project / "Dockerfile").read_text()
     assert f"EXPOSE {app.port}" in dockerfile and "HEALTHCHECK" in dockerfile
 
@@ -52,6 +78,11 @@ def test_app_builds_runs_and_answers(docker, tmp_path, app: App):
             status, body = http_get(f"http://127.0.0.1:{host_port}{app.path}", container=container)
             assert status == 200, body
             assert app.body in body
+            for path, text in app.also:
+                status, body = http_get(f"http://127.0.0.1:{host_port}{path}", container=container)
+                assert status == 200 and text in body, f"{path}: {status} {body[:500]}"
+            for path in app.present:
+                assert container.exec("test", "-e", path, check=False).returncode == 0, f"{path} is not in the image"
             assert container.exec("id", "-u").stdout.strip() == app.user
             health = container.run_healthcheck()
             assert health.returncode == 0, f"HEALTHCHECK failed: {health.stdout}{health.stderr}"

@@ -19,7 +19,7 @@ WORKDIR = "/app"
 SERVER_FRAMEWORKS = {
     "express": "express", "fastify": "fastify", "koa": "koa", "@hapi/hapi": "hapi", "hapi": "hapi",
     "@nestjs/core": "nestjs", "next": "next", "nuxt": "nuxt", "hono": "hono", "@remix-run/serve": "remix",
-    "@remix-run/express": "remix", "restify": "restify", "polka": "polka", "@adonisjs/core": "adonis",
+    "@remix-run/express": "remix", "@react-router/serve": "react-router", "@react-router/express": "react-router", "restify": "restify", "polka": "polka", "@adonisjs/core": "adonis",
     "sails": "sails", "@feathersjs/feathers": "feathers", "socket.io": "socket.io", "@sveltejs/adapter-node": "sveltekit",
     "@astrojs/node": "astro", "@apollo/server": "apollo", "apollo-server": "apollo", "json-server": "json-server",
 }
@@ -49,6 +49,8 @@ NATIVE_RUNTIME_LIBS = {"canvas": ["libcairo2", "libpango-1.0-0", "libpangocairo-
 # bookworm versions of the run-time libraries the shared pin table doesn't list
 RUNTIME_PINS = {"libpangocairo-1.0-0": "1.50.*", "libgif7": "5.2.*", "librsvg2-2": "2.54.*", "libzmq5": "4.3.*",
                 "openssl": "3.0.*"}
+# Servers started by a framework's command that listen on PORT.
+READS_PORT = {"react-router-serve", "remix-serve", "next", "nuxt", "astro", "json-server"}
 # Start commands that hand over to another script or tool: kept as the project runs them.
 SCRIPT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "turbo", "nx", "lerna", "concurrently", "npm-run-all", "run-p", "run-s"}
 # Env vars a bundler compiles into the client code at build time.
@@ -281,6 +283,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.port_env = "PORT"
             profile.note("port_env", "next start and the standalone server read PORT", confidence=0.95)
         source.read_health_path(tree, files, profile)
+        program = profile.entrypoint[0].rsplit("/", 1)[-1] if profile.entrypoint else None
+        if program in READS_PORT and not profile.port_env:
+            profile.port_env = "PORT"
+            profile.note("port_env", f"{program} listens on PORT", "package.json", pkg.line_of.get("start"), 0.9)
     else:
         profile.ports = []
         build.kind = "script"
@@ -386,7 +392,8 @@ def _pin(package: str) -> str:
 
 
 def _plain_value(value: str) -> bool:
-    return len(value) <= 200 and all(c.isalnum() or c in "_./:@%+,=~-?&#" for c in value)
+    """A value a double-quoted ARG default holds as it is (no quote, $, backslash or control character)."""
+    return len(value) <= 200 and value.isprintable() and not any(c in value for c in '"$\\`')
 
 
 def _start_needs(pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None:
