@@ -157,9 +157,26 @@ def compile_pattern(line: str) -> Pattern:
             tokens.append((_LIT, c))
         i += 1
     pattern = Pattern(text, exception, kind, tuple(tokens))
-    if kind == "match" and sum(t in (_STAR, _DIRS, _ANY) for t, _ in tokens) <= 1:
+    if kind == "match" and _bounded(tokens):
         pattern.regex = re.compile("".join(_regex(t, v) for t, v in tokens), re.S)
     return pattern
+
+
+def _bounded(tokens) -> bool:
+    """Whether a backtracking regex of ``tokens`` stays polynomial and small: one ``**`` at most, and one
+    ``*`` at most in each folder name (a ``*`` never crosses a ``/``, so each name is matched on its own,
+    once for each place the ``**`` can end). Other patterns run as a set of states."""
+    if sum(t in (_DIRS, _ANY) for t, _ in tokens) > 1:
+        return False
+    stars = 0
+    for kind, value in tokens:
+        if kind == _LIT and value == "/" or kind in (_DIRS, _ANY):
+            stars = 0
+        elif kind == _STAR:
+            stars += 1
+            if stars > 1:
+                return False
+    return True
 
 
 def _class(text: str, i: int) -> tuple[tuple[bool, tuple[tuple[str, str], ...]], int]:
@@ -283,6 +300,8 @@ class DockerIgnore:
                 continue  # "." is ignored, for historical reasons (Docker's docs)
             self.patterns.append(pattern)
         self.has_exceptions = any(p.exception for p in self.patterns)
+        self._none = (False,) * len(self.patterns)
+        self._hits: dict[str, tuple[bool, ...]] = {}
         self._exception_dirs = [_segments(p.text) for p in self.patterns if p.exception]
 
     @classmethod
@@ -309,14 +328,34 @@ class DockerIgnore:
         rel = rel.strip("/")
         if not rel or not self.patterns:
             return False
-        parents = not (walked and not self.has_exceptions) and "/" in rel
+        if walked and not self.has_exceptions or "/" not in rel:
+            parents = None
+        else:
+            parents = self._folder_hits(rel.rpartition("/")[0])
         matched = False
-        for pattern in self.patterns:
+        for i, pattern in enumerate(self.patterns):
             if pattern.exception != matched:
                 continue  # an exclusion can't change an excluded path, nor an exception a kept one
-            if pattern.hits(rel, parents):
+            if parents is not None and parents[i] or pattern.match(rel):
                 matched = not pattern.exception
         return matched
+
+    def _folder_hits(self, folder: str) -> tuple[bool, ...]:
+        """For each pattern, whether it matches ``folder`` or one of its parents. Remembered: in a walk
+        the parent's answers are known, and only ``folder`` itself is matched; else one pass over
+        ``folder`` answers for it and all its parents."""
+        hits = self._hits.get(folder)
+        if hits is not None:
+            return hits
+        parent = folder.rpartition("/")[0]
+        above = self._none if not parent else self._hits.get(parent)
+        if above is not None:
+            hits = tuple(hit or pattern.match(folder) for hit, pattern in zip(above, self.patterns))
+        else:
+            hits = tuple(pattern.hits(folder, parents=True) for pattern in self.patterns)
+        if len(self._hits) < 100_000:
+            self._hits[folder] = hits
+        return hits
 
     def prunes(self, rel_dir: str, walked: bool = False) -> bool:
         """Whether a walk may skip the folder ``rel_dir`` altogether: it is left out, and no
