@@ -156,3 +156,53 @@ def test_verify_copies_what_docker_sends(project, tmp_path_factory):
     assert not (dest / "NOTES.md").exists() or True  # with exceptions the copy may hold more, never less
     assert (dest / "docs/keep.txt").exists() and (dest / "README.md").exists()
     assert pick_source_file(project, ["app.py"]) != "app.py"
+
+
+def _docker_reference(lines: list[str], rel: str) -> bool:
+    """Docker's MatchesOrParentMatches, step by step: each pattern against the path, then its parents."""
+    patterns = [compile_pattern(line) for line in lines]
+    parts = rel.split("/")[:-1]
+    parents = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    matched = False
+    for pattern in patterns:
+        if pattern.exception != matched:
+            continue
+        hit = pattern.match(rel) or any(pattern.match(p) for p in parents)
+        if hit:
+            matched = not pattern.exception
+    return matched
+
+
+def test_remembered_folders_agree_with_dockers_algorithm():
+    import itertools
+    import random
+
+    pool = ["*.log", "**/*.log", "a", "a/**", "!a/b", "**/c", "!**/keep*", "b*/c?", "**", "!a/b/c.log",
+            "a/**/d", "[ab]/*", "x*y*z/w", "*/*/*"]
+    names = ["a", "b", "c", "d", "c.log", "keep.txt", "xayaz", "w", "bb"]
+    rng = random.Random(7)
+    paths = ["/".join(p) for n in (1, 2, 3, 4) for p in itertools.product(names, repeat=n)]
+    for _ in range(40):
+        lines = rng.sample(pool, rng.randint(1, 5))
+        ignore = DockerIgnore(lines)
+        for rel in rng.sample(paths, 300):
+            assert ignore.ignored(rel) == _docker_reference(lines, rel), (lines, rel)
+
+
+def test_regex_and_state_set_agree():
+    import itertools
+
+    from containerize.dockerignore import _run
+
+    pool = ["**/*.log", "a*/b?", "[a-c]*", "a/**/b*", "*a", "**/x*", "a**b", "?/*/c*"]
+    names = ["a", "b", "ab", "x.log", "cab", "xb"]
+    paths = ["/".join(p) for n in (1, 2, 3) for p in itertools.product(names, repeat=n)]
+    for text in pool:
+        pattern = compile_pattern(text)
+        if pattern.kind != "match":
+            continue
+        assert pattern.regex is not None, text
+        for rel in paths:
+            assert (pattern.regex.fullmatch(rel) is not None) == _run(pattern.tokens, rel), (text, rel)
+            assert pattern.hits(rel) == any(pattern.match(p) for p in
+                                            ["/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 2)])
