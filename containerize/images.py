@@ -3,7 +3,9 @@
 Templates refer to them by role (``FROM {{ img.go_build }} AS build``); the tag
 carries the Dockerfile's version ARG (``${GO_VERSION}``) so the user can change a
 version at build time. Debian-based everywhere: bookworm for the language images,
-debian12 for distroless.
+debian12 for distroless. Which versions each family publishes with these variants, and the newest one
+a project's constraint allows, is in :mod:`containerize.image_tags` (``image_tags.choose("golang", "1.18",
+minimum=True)``): analyzers choose ``runtime_version`` through it so every tag named here exists.
 """
 from __future__ import annotations
 

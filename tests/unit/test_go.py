@@ -44,7 +44,7 @@ def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
 # -- fixtures ----------------------------------------------------------------------
 def test_root_main_package_with_a_secret_gets_a_slim_runtime(tmp_path):
     p, files = rendered(tmp_path, FIXTURES / "go-http")
-    assert (p.language, p.framework, p.package_manager, p.runtime_version) == ("go", "net/http", "go modules", "1.22")
+    assert (p.language, p.framework, p.package_manager, p.runtime_version) == ("go", "net/http", "go modules", "1.25")
     assert p.entrypoint == ["/usr/local/bin/greeter"] and p.compiled
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/healthz"
     assert p.env_var("GREETING").default == "hello from go"
@@ -52,7 +52,7 @@ def test_root_main_package_with_a_secret_gets_a_slim_runtime(tmp_path):
     assert p.build.package == "." and not p.build.cgo and p.build.runtime == "slim" and p.build.shell
     build, runtime = stages(files["Dockerfile"])
     assert build.startswith("FROM golang:${GO_VERSION}-bookworm AS build")
-    assert "ARG GO_VERSION=1.22" in files["Dockerfile"]
+    assert "ARG GO_VERSION=1.25" in files["Dockerfile"]  # `go 1.22` is a minimum: the newest published Go
     assert "ENV CGO_ENABLED=0" in build
     assert build.index("COPY go.mod ./") < build.index("go mod download") < build.index("COPY . .")
     assert "--mount=type=cache,target=/go/pkg/mod" in build and "--mount=type=cache,target=/root/.cache/go-build" in build
@@ -90,7 +90,7 @@ def test_cmd_layout_on_distroless_static_with_a_writable_folder(tmp_path):
 
 def test_dependencies_are_downloaded_from_go_mod_and_go_sum_before_the_source(tmp_path):
     p, files = rendered(tmp_path, FIXTURES / "go-postgres")
-    assert p.runtime_version == "1.23"  # toolchain go1.23.4 is newer than `go 1.22.0`
+    assert p.runtime_version == "1.25"  # toolchain go1.23.4 (newer than `go 1.22.0`) is a minimum too
     assert any("toolchain" in e.why for e in p.evidence["runtime_version"])
     assert p.entrypoint == ["/usr/local/bin/notes"] and p.build.package == "./cmd/notes"
     assert ["/usr/local/bin/migrate"] in [c["entrypoint"] for c in p.candidates if "entrypoint" in c]
@@ -256,7 +256,7 @@ def test_local_replace_is_copied_before_download(tmp_path):
 def test_no_go_version_defaults_and_is_unsure(tmp_path):
     root = write_tree(tmp_path / "proj", {"go.mod": "module x\n", "main.go": "package main\n\nfunc main() {}\n"})
     p = build_profile(root)
-    assert p.runtime_version == "1.24" and p.confidence("runtime_version") < 0.5
+    assert p.runtime_version == "1.25" and p.confidence("runtime_version") < 0.5
 
 
 @pytest.mark.parametrize("files, message", [

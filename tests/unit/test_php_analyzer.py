@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 def test_plain_site_with_composer_autoload_and_an_extension():
     p = profile_of("php-plain")
     assert p.language == "php" and p.framework is None and p.package_manager == "composer"
-    assert p.runtime_version == "8.3"  # ">=8.1": the default within the range
+    assert p.runtime_version == "8.4"  # ">=8.1": the newest published minor within the range
     assert p.ports == [8080] and p.entrypoint == ["apache2-foreground"]
     assert p.health_path == "/health.php"
     assert p.build.docroot == "public"
@@ -45,7 +45,7 @@ def test_root_index_and_superglobals():
 
 def test_laravel_app():
     p = profile_of("php-laravel")
-    assert p.framework == "laravel" and p.runtime_version == "8.3"
+    assert p.framework == "laravel" and p.runtime_version == "8.4"  # ^8.2: the newest published 8.x
     assert p.build.docroot == "public" and p.health_path == "/up"
     assert p.build.composer_install and p.build.composer_files == ["composer.json", "composer.lock"]
     assert p.build.extensions == ["intl", "pdo_pgsql"]
@@ -61,8 +61,9 @@ def test_laravel_app():
 
 
 @pytest.mark.parametrize("constraint, version", [
-    ("^8.1", "8.3"), (">=8.1", "8.3"), ("~8.2.0", "8.2"), ("8.2.*", "8.2"), ("^8.4", "8.4"),
-    (">=8.1 <8.3", "8.2"), ("^7.4|^8.0", "8.3"), ("^7.4 || ^8.1", "8.3"), ("8.1.2", "8.1"), ("*", "8.3"),
+    ("^8.1", "8.4"), (">=8.1", "8.4"), ("~8.2.0", "8.2"), ("8.2.*", "8.2"), ("^8.4", "8.4"), ("8.*", "8.4"),
+    (">=8.1 <8.3", "8.2"), ("^7.4|^8.0", "8.4"), ("^7.4 || ^8.1", "8.4"), ("8.1.2", "8.1"), ("*", "8.3"),
+    ("^7.4", "8.1"), ("~8.0", "8.4"), ("8.0.*", "8.1"),
 ])
 def test_php_version_from_constraint(constraint, version):
     assert php_version(constraint) == version

@@ -121,7 +121,11 @@ def test_procfile_web_process_wins(tmp_path):
 @pytest.mark.parametrize("files, version", [
     ({".ruby-version": "ruby-3.2.4\n"}, "3.2.4"),
     ({".tool-versions": "nodejs 20.1.0\nruby 3.4.1\n"}, "3.4.1"),
-    ({"Gemfile": 'source "https://rubygems.org"\nruby "~> 3.3.0"\ngem "rack"\n'}, "3.3.0"),
+    ({"Gemfile": 'source "https://rubygems.org"\nruby "~> 3.3.0"\ngem "rack"\n'}, "3.3"),  # the newest 3.3.x
+    ({"Gemfile": 'ruby "~> 3.4.0"\ngem "rack"\n', "Gemfile.lock": "DEPENDENCIES\n  rack\n\nRUBY VERSION\n   ruby 3.4.9p1\n"},
+     "3.4.9"),  # the lock's patch within the Gemfile's range
+    ({"Gemfile": 'ruby "3.3.6"\ngem "rack"\n'}, "3.3.6"),
+    ({".ruby-version": "3.1.2\n"}, "3.1"),  # 3.1.2 has no bookworm image
     ({"Gemfile": 'gem "rack"\n', "Gemfile.lock": "DEPENDENCIES\n  rack\n\nRUBY VERSION\n   ruby 3.1.4p223\n"}, "3.1.4"),
 ])
 def test_ruby_version_sources(tmp_path, files, version):
@@ -335,7 +339,7 @@ def test_a_gemfile_lower_bound_gives_way_to_the_locked_ruby(tmp_path):
     })
     assert build_profile(root).runtime_version == "3.4.1"
     (root / "Gemfile.lock").write_text("DEPENDENCIES\n  rack\n")
-    assert build_profile(root).runtime_version == "3.2"
+    assert build_profile(root).runtime_version == "3.4"  # the newest published Ruby the range allows
 
 
 def test_a_server_bound_to_localhost_is_a_warning(tmp_path):

@@ -35,14 +35,14 @@ def rendered(tmp_path: Path, root: Path, *sets: tuple[str, str]):
 def test_std_http_server_on_distroless_cc(tmp_path):
     p, files = rendered(tmp_path, FIXTURES / "rust-http")
     assert (p.language, p.framework, p.package_manager) == ("rust", "std::net", "cargo")
-    assert p.runtime_version == "1.74" and "rust-version" in p.evidence["runtime_version"][0].why
+    assert p.runtime_version == "1.90" and "rust-version = 1.74" in p.evidence["runtime_version"][0].why  # a minimum
     assert p.entrypoint == ["/usr/local/bin/hello-server"] and p.compiled
     assert p.ports == [8080] and p.port_env == "PORT" and p.health_path == "/health"
     assert p.env_var("GREETING").default == "hello from rust"
     assert p.build_command == ["cargo", "build", "--release", "--locked", "--bin", "hello-server"]
     assert p.build.runtime == "distroless" and p.build.shell is False
     build, runtime = stages(files["Dockerfile"])
-    assert build.startswith("FROM rust:${RUST_VERSION}-bookworm AS build") and "ARG RUST_VERSION=1.74" in files["Dockerfile"]
+    assert build.startswith("FROM rust:${RUST_VERSION}-bookworm AS build") and "ARG RUST_VERSION=1.90" in files["Dockerfile"]
     # manifests and lock, stand-ins and fetch before the source; the build copies the binary out of the cache mount
     assert build.index("COPY Cargo.toml Cargo.lock ./") < build.index("touch src/main.rs") \
         < build.index("cargo fetch --locked") < build.index("COPY . .") < build.index("cargo build --release --locked")
@@ -122,7 +122,7 @@ def test_workspace_with_default_run_and_members(tmp_path):
         "tools/cli/main.rs": "fn main() {}\n",
     })
     p, files = rendered(tmp_path, root)
-    assert p.runtime_version == "1.80" and p.framework == "actix-web"
+    assert p.runtime_version == "1.90" and p.framework == "actix-web"
     assert p.entrypoint == ["/usr/local/bin/api"] and p.ports == [8088] and p.health_path == "/healthz"
     assert p.build_command == ["cargo", "build", "--release", "--locked", "-p", "api", "--bin", "api"]
     build = stages(files["Dockerfile"])[0]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ... import image_tags
 from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -28,7 +29,7 @@ from .starter import NEW_FRAMEWORKS, NEW_GO, NEW_PORT, STARTER
 
 __all__ = ["ANALYZER", "STARTER", "GoModError", "GoPlan", "NEW_GO", "NEW_PORT", "NEW_FRAMEWORKS", "parse_go_mod"]
 
-DEFAULT_GO = "1.24"
+DEFAULT_GO = image_tags.FAMILIES["golang"].default or "1.25"
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "TMPDIR", "GOMAXPROCS",
               "GODEBUG", "GOGC", "GOMEMLIMIT"}
 
@@ -240,7 +241,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         version, why, line = mod["go"], f"go.mod says go {mod['go_full']}", mod["go_line"]
     if mod["toolchain"] and (not mod["go"] or version_key(mod["toolchain"]) > version_key(mod["go"])):
         version, why, line = mod["toolchain"], f"go.mod asks for toolchain go{mod['toolchain']}", mod["toolchain_line"]
-    profile.runtime_version = version
+    # a go directive is a minimum: build with the newest published toolchain that satisfies it
+    choice = image_tags.choose("golang", version if mod["go"] or mod["toolchain"] else None, minimum=True)
+    profile.runtime_version = choice.version
+    if choice.version != version:
+        why += f", built with the newest published Go, {choice.version}"
     profile.note("runtime_version", why + " (GO_VERSION build argument, golang:X-bookworm builder)", "go.mod", line,
                  0.95 if line else 0.4)
 

@@ -8,6 +8,7 @@ starter.py a new project's defaults.
 """
 from __future__ import annotations
 
+from ... import image_tags
 from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -98,9 +99,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     # Java release
     java = app.java or next((m.java for m in mods if m.java), None)
     if java:
-        profile.runtime_version = java[0]
-        profile.note("runtime_version", f"Java {java[0]} ({java[1]})", app.build_file if app.java else manifest,
-                     java[2], 1.0)
+        choice = image_tags.choose("eclipse-temurin", java[0])
+        profile.runtime_version = choice.version
+        profile.note("runtime_version", f"Java {java[0]} ({java[1]})" + (f"; {choice.note}" if choice.note else ""),
+                     app.build_file if app.java else manifest, java[2], 1.0)
+        if choice.note:
+            profile.warnings.append(f"Java {java[0]}: {choice.note} (the image's JDK compiles with --release "
+                                    "only up to its own version)")
     else:
         profile.runtime_version = DEFAULT_JAVA
         profile.note("runtime_version", f"no Java release in the build; the current LTS ({DEFAULT_JAVA}) assumed",
@@ -117,6 +122,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      pinned[1], 1.0)
     if tool == "gradle" and tree.exists("gradlew") and tree.exists("gradle/wrapper/gradle-wrapper.jar"):
         wrapper = True
+    tool_version = _published_tool(profile, tool, tool_version, pinned is not None, wrapper, props_file)
 
     # framework, main class
     profile.framework = _framework(profile.dependencies, app.boot)
@@ -183,3 +189,29 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
 
 ANALYZER = Analyzer("java", detect, analyze, starter=STARTER)
+
+
+def _published_tool(profile: Profile, tool: str, version: str, pinned: bool, wrapper: bool, props_file: str) -> str:
+    """The Maven/Gradle version of a published image for the chosen JDK; a Gradle the JDK can't run is a warning."""
+    jdk = int(profile.runtime_version or DEFAULT_JAVA)
+    if tool == "maven":
+        lines = tuple(line for line, jdks in image_tags.MAVEN_JDKS.items() if str(jdk) in jdks)
+        # Maven 3 builds what an older 3.x built: the newest published line at or above the pin
+        return image_tags.choose("maven", ".".join(version.split(".")[:2]), minimum=True, within=lines).version
+    if wrapper or pinned:
+        if not image_tags.gradle_runs_on(version, jdk):
+            need = image_tags.GRADLE_MIN_FOR_JDK.get(jdk, "a newer release")
+            profile.warnings.append(f"{props_file}: Gradle {version} can't run on JDK {jdk} (Java {jdk} needs Gradle "
+                                    f"{need} or newer): update the wrapper (./gradlew wrapper --gradle-version "
+                                    f"{image_tags.FAMILIES['gradle'].default}) or build for an older Java")
+        if wrapper:
+            return version
+    lines = tuple(line for line in image_tags.FAMILIES["gradle"].lines if image_tags.gradle_runs_on(line, jdk))
+    if not lines:
+        return version
+    line = ".".join(version.split(".")[:2])
+    if line in lines:
+        return line
+    # else the same major as the pin (a new major removes APIs builds use), newest published that runs on the JDK
+    choice = image_tags.choose("gradle", f"~>{version.split('.')[0]}.0" if pinned else None, within=lines)
+    return choice.version

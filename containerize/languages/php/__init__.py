@@ -13,7 +13,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
 from ..base import Analyzer, Detection
-from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_version, read_json
+from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_choice, php_version, read_json
 from .extensions import EXTENSION_CONFIGURE, plan_extensions
 from .plan import WORKDIR, PhpPlan
 from .settings import SYSTEM_ENV, database_defaults, read_connections, read_env, read_paths
@@ -72,13 +72,16 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     # -- runtime version --------------------------------------------------
     platform = ((composer.get("config") or {}).get("platform") or {}).get("php")
     if isinstance(platform, str) and re.match(r"\d+\.\d+", platform):
-        profile.runtime_version = ".".join(platform.split(".")[:2])
+        profile.runtime_version = php_version(".".join(platform.split(".")[:2]))
         profile.note("runtime_version", f"config.platform.php is {platform}", "composer.json",
                      line_of_text(tree, "composer.json", '"platform"'), 1.0)
     elif isinstance(require.get("php"), str):
+        choice = php_choice(require["php"])
         profile.runtime_version = php_version(require["php"])
-        profile.note("runtime_version", f"require.php is {require['php']!r}", "composer.json",
-                     line_of_text(tree, "composer.json", '"php"'), 0.9)
+        profile.note("runtime_version", f"require.php is {require['php']!r}: the newest published PHP it allows",
+                     "composer.json", line_of_text(tree, "composer.json", '"php"'), 0.9)
+        if choice.note:
+            profile.warnings.append(f"composer.json: {choice.note}")
     else:
         profile.runtime_version = DEFAULT_PHP
         profile.note("runtime_version", f"no PHP constraint; PHP {DEFAULT_PHP} assumed", confidence=0.5)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import re
-
+from ... import image_tags
 from ...scan import SourceTree
 
-DEFAULT_PHP = "8.3"
-SUPPORTED_MINORS = ("8.1", "8.2", "8.3", "8.4")
+DEFAULT_PHP = image_tags.FAMILIES["php"].default or "8.3"
+SUPPORTED_MINORS = image_tags.FAMILIES["php"].lines
 
 FRAMEWORKS = (  # composer package -> framework, in order of precedence
     ("laravel/framework", "laravel"),
@@ -43,40 +42,10 @@ def line_of_text(tree: SourceTree, rel: str, needle: str) -> int | None:
 
 
 def php_version(constraint: str) -> str:
-    """The PHP minor version to build with for a Composer constraint like ``^8.1`` or ``>=8.2 <8.4``."""
-    best = None
-    for alternative in re.split(r"\s*\|\|?\s*", constraint.strip()):
-        picked = _pick(alternative)
-        if picked and (best is None or _key(picked) > _key(best)):
-            best = picked
-    return best or DEFAULT_PHP
+    """The PHP minor to build with for a Composer constraint like ``^8.1``, ``8.*`` or ``>=8.2 <8.4``: the newest
+    minor with a published ``php:X-apache-bookworm`` image that the constraint allows."""
+    return ".".join(php_choice(constraint).version.split(".")[:2])
 
 
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split("."))
-
-
-def _pick(constraint: str) -> str | None:
-    m = re.match(r"^\s*(\^|~|>=|>|==|=)?\s*v?(\d+)(?:\.(\d+|\*))?", constraint)
-    if not m:
-        return None
-    op, major, minor = m.group(1) or "", m.group(2), m.group(3)
-    if minor in (None, "*"):
-        minor = "0"
-    version = f"{major}.{minor}"
-    upper = re.search(r"<\s*(\d+)\.(\d+)", constraint)
-    exact_minor = op in ("", "=", "==") or (op == "~" and constraint.count(".") >= 2)
-    if exact_minor:
-        return version
-    candidates = [v for v in SUPPORTED_MINORS if _key(v) >= _key(version)]
-    if op == "^" or op == "~":
-        candidates = [v for v in candidates if v.split(".")[0] == major]
-    if upper:
-        limit = (int(upper.group(1)), int(upper.group(2)))
-        candidates = [v for v in candidates if _key(v) < limit]
-    if not candidates:
-        return version
-    if DEFAULT_PHP in candidates:
-        return DEFAULT_PHP
-    below = [v for v in candidates if _key(v) < _key(DEFAULT_PHP)]
-    return below[-1] if below else candidates[0]
+def php_choice(constraint: str) -> image_tags.Choice:
+    return image_tags.choose("php", constraint)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ... import syntax
+from ... import image_tags, syntax
 from ...profile import Profile
 from ...scan import SourceTree
 
-DEFAULT_RUBY = "3.3"
+DEFAULT_RUBY = image_tags.FAMILIES["ruby"].default or "3.3"
 _VERSION = re.compile(r"(\d+\.\d+(?:\.\d+)?)")
 _Q_CALLS = "(call method: (identifier) @method arguments: (argument_list) @args) @call"
 
@@ -91,11 +91,13 @@ def gemfile_gems(tree: SourceTree, rel: str) -> list[tuple[str, int, set[str]]]:
 
 
 def gemfile_ruby(tree: SourceTree, rel: str) -> tuple[str, str, int] | None:
-    """(version, as written, line) of the Gemfile's `ruby "..."` call."""
+    """(version, as written, line) of the Gemfile's `ruby "..."` call; every string argument is a clause
+    (`ruby ">= 3.2", "< 4.0"`)."""
     for method, args, call in _calls(tree, rel):
         if method == "ruby" and args.named_children and (written := _string(args.named_children[0])):
             if m := _VERSION.search(written):
-                return m.group(1), written, syntax.line(call)
+                clauses = [w for a in args.named_children if (w := _string(a))]
+                return m.group(1), ", ".join(clauses), syntax.line(call)
     return None
 
 
@@ -133,6 +135,9 @@ def has_git_gems(lock_text: str) -> bool:
 
 
 def ruby_version(tree: SourceTree, profile: Profile) -> str:
+    """The Ruby to build with, a published ``ruby:X-slim-bookworm`` tag: .ruby-version / .tool-versions pin it;
+    the Gemfile's ruby line is a constraint the lock's RUBY VERSION resolves (when it satisfies it), else the
+    newest published Ruby it allows."""
     version = None
     if text := tree.read(".ruby-version"):
         raw = text.strip().splitlines()[0].strip() if text.strip() else ""
@@ -148,21 +153,36 @@ def ruby_version(tree: SourceTree, profile: Profile) -> str:
                 break
     gemfile = tree.first("Gemfile", "gems.rb")
     found = gemfile_ruby(tree, gemfile) if gemfile and not version else None
-    # `ruby ">= 3.2"` is only a lower bound: the lock's RUBY VERSION says more
-    if found and not found[1].lstrip().startswith(">"):
-        version, written, line = found
-        profile.note("runtime_version", f"the Gemfile's ruby line: {written}", gemfile, line, 1.0)
     lock = tree.first("Gemfile.lock", "gems.locked")
+    locked = None
     if not version and lock:
         for line in lock_section(tree.read(lock) or "", "RUBY VERSION"):
             if m := re.match(r"ruby (\d+\.\d+\.\d+)", line):
-                version = m.group(1)
-                profile.note("runtime_version", f"Gemfile.lock's RUBY VERSION is {version}", lock, None, 0.95)
+                locked = m.group(1)
                 break
-    if not version and found:
-        version, written, line = found
-        profile.note("runtime_version", f"the Gemfile's ruby line: {written} (its lower bound)", gemfile, line, 0.7)
+    if locked and (not found or image_tags.allows(found[1], locked)):
+        version = locked
+        profile.note("runtime_version", f"Gemfile.lock's RUBY VERSION is {locked}"
+                     + (f" (the Gemfile asks for {found[1]})" if found else ""), lock, None, 0.95)
+    elif found:
+        written, line = found[1], found[2]
+        choice = image_tags.choose("ruby", written)
+        version = choice.version
+        exact = image_tags.exact_pin(written) is not None
+        profile.note("runtime_version", f"the Gemfile's ruby line: {written}"
+                     + ("" if exact else f" (the newest published Ruby it allows: {version})"), gemfile, line,
+                     1.0 if exact else 0.8)
+        if locked:
+            profile.warnings.append(f"{lock} says ruby {locked}, which the Gemfile's {written} does not allow: "
+                                    f"Ruby {version}")
+        if choice.note:
+            profile.warnings.append(f"{gemfile}: {choice.note}")
+        return version
     if not version:
         version = DEFAULT_RUBY
         profile.note("runtime_version", f"no Ruby version pinned; Ruby {DEFAULT_RUBY} assumed", confidence=0.5)
-    return version
+        return version
+    choice = image_tags.choose("ruby", version)
+    if choice.note:
+        profile.warnings.append(f"Ruby {version}: {choice.note}")
+    return choice.version

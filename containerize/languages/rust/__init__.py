@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ... import image_tags
 from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -236,7 +237,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         rel = line = None
     elif edition in EDITION_MIN and tuple(map(int, version.split(".")[:2])) < tuple(map(int, EDITION_MIN[edition].split("."))):
         profile.warnings.append(f"edition {edition} needs Rust {EDITION_MIN[edition]} or newer, but {version} is asked for")
-    profile.runtime_version = version
+    # a toolchain file pins a release; rust-version is a minimum (dependencies often need newer): the newest
+    choice = image_tags.choose("rust", version, minimum=why is not None and why.startswith("rust-version"))
+    if choice.version != version:
+        why += f", built with Rust {choice.version}" + (f" ({choice.note})" if choice.note else "")
+    if choice.note:
+        profile.warnings.append(f"{rel or 'Rust'}: {choice.note}")
+    profile.runtime_version = choice.version
     profile.note("runtime_version", why + " (RUST_VERSION build argument, rust:X-bookworm builder)", rel, line,
                  0.95 if rel else 0.4)
 
