@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .answer_keys import DETECTED, FIELDS
+from .plan import BuildPlan
 
 # The answers every profile has, in the order `inspect` shows them (declared in answer_keys.KEYS).
 ANSWER_KEYS = FIELDS
@@ -68,8 +69,8 @@ class Profile:
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})
     # Language-specific details the templates need (manifests to copy, install method, ...):
-    # a languages/<lang>/plan.py BuildPlan.
-    build: Any = field(default_factory=dict)
+    # the language's typed plan (languages/<lang>/plan.py), a BuildPlan.
+    build: BuildPlan = field(default_factory=BuildPlan)
     # a project that is about to be written (containerize init), not one read from code
     new_project: bool = False
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
