@@ -354,26 +354,33 @@ def _scan(args: list[str]) -> tuple[list[str], bool]:
     return positional, version
 
 
-def _usage_error(exc) -> None:
+def _usage_error(exc, args: list[str]) -> None:
     """A click usage error as one line: what is wrong, and where to read more."""
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     message = message.rstrip(".")
     option = getattr(exc, "option_name", None) or ""
     if "No such option" in message and option.startswith("-") and not option.startswith("--"):
-        word = next((a for a in sys.argv[1:] if a.startswith(option) and a != option), option)
+        word = next((a for a in args if a.startswith(option) and a != option), option)
         message = f"No such option: {word} (a folder whose name starts with - goes after --: containerize -- {word})"
     fail(f"{message[0].lower() + message[1:]} (see containerize --help)", getattr(exc, "exit_code", 2) or 2)
 
 
 def main(argv: list[str] | None = None) -> None:
-    global _json_errors
     args = list(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on Ctrl-C unwinds (write.py restores files)
     try:
-        sys.exit(_main(args))
+        code = _main(args)
     except KeyboardInterrupt:
         typer.echo("\n" + _INTERRUPTED, err=True)
-        sys.exit(130)
+        code = 130
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a Ctrl-C now can't kill the interpreter mid-exit
+    if code == 130:  # interrupted: exit with 130 itself (Python would re-raise SIGINT on its way out)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        import os
+
+        os._exit(130)
+    sys.exit(code)
 
 
 def _main(args: list[str]) -> int:
@@ -406,7 +413,7 @@ def _main(args: list[str]) -> int:
         try:
             result = app(args=args, prog_name="containerize", standalone_mode=False)
         except click.exceptions.UsageError as exc:
-            _usage_error(exc)
+            _usage_error(exc, args)
         except click.exceptions.ClickException as exc:
             fail(exc.format_message(), exc.exit_code)
         except typer.Abort:  # end of input at a prompt
