@@ -72,3 +72,23 @@ def test_forcing_static_without_an_index_is_an_error(tmp_path):
     write_tree(tmp_path, {"page.txt": "hi"})
     with pytest.raises(AnalysisError, match="no index.html"):
         build_profile(tmp_path, [("language", "static")])
+
+
+def test_pages_without_their_extension_are_found_and_unknown_paths_are_404(tmp_path):
+    """/about serves about.html (how static exports link pages); nothing falls back to index.html."""
+    write_tree(tmp_path, {"index.html": "<h1>hi</h1>", "about.html": "<h1>about</h1>"})
+    text = render.render(build_profile(tmp_path))["Dockerfile"]
+    assert "try_files \\$uri \\$uri.html \\$uri/ =404;" in text
+    assert "error_page" not in text
+
+
+def test_a_node_server_beside_an_index_html_is_node(tmp_path):
+    write_tree(tmp_path, {"index.html": "<h1>hi</h1>",
+                          "server.js": "require('http').createServer((q, s) => s.end('x')).listen(8000);\n"})
+    p = build_profile(tmp_path)
+    assert p.language == "node" and p.entrypoint == ["node", "server.js"] and p.ports == [8000]
+
+
+def test_a_static_site_with_a_script_stays_static(tmp_path):
+    write_tree(tmp_path, {"index.html": "<script src=app.js></script>", "app.js": "document.title = 'x';\n"})
+    assert build_profile(tmp_path).language == "static"

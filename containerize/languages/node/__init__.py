@@ -65,7 +65,7 @@ def detect(tree: SourceTree) -> Detection | None:
         entry = next((f for f in ENTRY_FILES if tree.exists(f)), None)
         if entry and not _other_backend(tree) and not tree.with_suffix(".py", ".rb", ".php", ".go", ".java"):
             serves = source.serves_http(tree, [entry])
-            return Detection("node", 70 if serves else 40,
+            return Detection("node", 75 if serves else 40,
                              [Evidence(f"{entry} with no package.json: a Node program"
                                        + (" that serves HTTP" if serves else ""), entry, None, 0.7)])
         return None
