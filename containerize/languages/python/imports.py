@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ...scan import SourceTree
+from . import values
 from .values import walk as values_walk
 
 
@@ -101,7 +102,7 @@ def token_facts(tree: SourceTree, rel: str) -> tuple[list[tuple[str, int]], int 
     ``if __name__ == "__main__":``, read from its tokens in one pass (cached per tree)."""
     cache = _TOKEN_FACTS.setdefault(tree, {})
     if rel not in cache:
-        cache[rel] = _scan_tokens(tree.read(rel) or "")
+        cache[rel] = _scan_tokens((tree.read(rel) or "")[:values.TOKEN_READ])
     return cache[rel]
 
 

@@ -292,6 +292,19 @@ class Module:
         parts.append(self.aliases.get(node.id, node.id))
         return ".".join(reversed(parts))
 
+    def aliases_root(self) -> set[str]:
+        """The top-level packages this module imports."""
+        return {dotted.split(".", 1)[0] for dotted in self.aliases.values()}
+
+    def flask_instance_path(self) -> ProjectPath:
+        """Flask's default instance folder for an app made in this module, when the code runs from the
+        project (not installed): ``instance/`` beside the module's top-level package, or beside the module."""
+        folder = posixpath.dirname(self.rel)
+        tree = self.project.tree
+        while folder and tree.exists(posixpath.join(folder, "__init__.py")):
+            folder = posixpath.dirname(folder)
+        return ProjectPath(posixpath.join(folder, "instance") if folder else "instance")
+
     def value_of(self, name: str, depth: int = 0) -> object:
         """The module-level value of `name` (the first assignment), following imports."""
         if name in self._values:
@@ -398,6 +411,8 @@ class Module:
             if isinstance(base, PathValue) and node.attr in ("name", "stem"):
                 name = posixpath.basename(base)
                 return name if node.attr == "name" else posixpath.splitext(name)[0]
+            if node.attr == "instance_path" and base is UNKNOWN and "flask" in self.aliases_root():
+                return self.flask_instance_path()
             return UNKNOWN
         if isinstance(node, ast.Call):
             return self._call(node, scope, depth)
@@ -756,11 +771,15 @@ def _binop(op: ast.operator, left: object, right: object) -> object:
     return UNKNOWN
 
 
+# A file that doesn't parse is read by its tokens, a best effort in pure Python: only its first part.
+TOKEN_READ = 64 * 1024
+
+
 def _tokens(text: str) -> list[tokenize.TokenInfo]:
-    """The tokens of a file that does not parse (as far as tokenize gets)."""
+    """The tokens of a file that does not parse (as far as tokenize gets, in its first TOKEN_READ characters)."""
     found: list[tokenize.TokenInfo] = []
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        for tok in tokenize.generate_tokens(io.StringIO(text[:TOKEN_READ]).readline):
             if tok.type in (tokenize.NAME, tokenize.STRING, tokenize.NUMBER, tokenize.OP):
                 found.append(tok)
     except (tokenize.TokenError, SyntaxError, ValueError):
