@@ -1,6 +1,8 @@
 """Python: pip / uv / Poetry / Pipenv / PDM projects, Django, Flask, FastAPI, scripts."""
 from __future__ import annotations
 
+import re
+
 from ...profile import Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
@@ -75,7 +77,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
     source.read_ports(tree, files + [f for f in ("gunicorn.conf.py", "Procfile") if tree.exists(f)], profile)
-    source.read_paths(tree, files, profile, WORKDIR)
+    writes_workdir = source.read_paths(tree, files, profile, WORKDIR)
+    if "python-fasthtml" in dep_names:  # FastHTML writes its session key (.sesskey) to the working folder
+        writes_workdir = True
+        profile.note("writable_paths", "FastHTML writes its session key (.sesskey) to the working folder",
+                     next((d[1] for d in deps if d[0] == "python-fasthtml"), None),
+                     next((d[2] for d in deps if d[0] == "python-fasthtml"), None), 0.9)
     link_service_env(profile)
 
     starts = entry.find_starts(tree, files, found, dep_names)
@@ -100,7 +107,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.port_env = "PORT"
             profile.note("port_env", "the Procfile's web process is given its port in $PORT", best.file,
                          best.line, 0.8)
-        confidence = best.confidence if len(starts) == 1 or starts[1].confidence < best.confidence else 0.6
+        # a tie is unsure, unless the best is the author's word (a Procfile, a console script) over a guess
+        sure = len(starts) == 1 or starts[1].confidence < best.confidence or \
+            (best.order >= 4 and best.order > starts[1].order)
+        confidence = best.confidence if sure else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
         if best.file and best.file.endswith(".py") and imports.parsed(tree, best.file) is None:
             profile.warnings.append(f"{best.file} doesn't parse as Python 3 (Python 2 code?); the image runs "
@@ -125,7 +135,22 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         extra_packages=list(extra),
         generated_requirements=[d[0] for d in deps] if found.install == "imports" else [],
         workdir=WORKDIR,
+        requirement_files=found.included if found.install == "requirements" else list(found.requirements),
+        git=bool(found.vcs),
+        pdm_relock=found.pdm_relock,
+        writable_workdir=writes_workdir,
     )
+    if found.vcs:
+        rel, line = found.vcs[0]
+        profile.note("system_packages", "a dependency is fetched with git: git in the build stage", rel, line, 1.0)
+    static_root = django_static_root(tree, files) if tree.exists("manage.py") and "django" in dep_names else None
+    if static_root:
+        rel, line = static_root
+        profile.build.collectstatic = True
+        profile.build.build_placeholders = [e.name for e in profile.env if e.secret and e.default is None
+                                            and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", e.name)]
+        profile.note("build_command", "Django's STATIC_ROOT is set: `manage.py collectstatic` gathers the static "
+                     "files at build time (Manifest storage answers 500 without its manifest)", rel, line, 0.9)
     if found.install == "setup":
         profile.warnings.append("setup.py installs the dependencies together with the code, so a code edit "
                                 "reinstalls them; a requirements.txt or pyproject.toml [project] list avoids that")
@@ -134,6 +159,19 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                                 "review it and pin versions")
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
+
+
+def django_static_root(tree: SourceTree, files: list[str]) -> tuple[str, int | None] | None:
+    """The settings module that sets STATIC_ROOT, and the line."""
+    from .values import module
+
+    for rel in files:
+        if not (rel.endswith("settings.py") or "/settings/" in rel):
+            continue
+        mod = module(tree, rel)
+        if "STATIC_ROOT" in mod.assigns:
+            return rel, mod.lines.get("STATIC_ROOT")
+    return None
 
 
 def _framework_from_deps(deps: set[str]) -> str | None:

@@ -28,7 +28,12 @@ GUNICORN = "gunicorn>=23,<24"
 UVICORN = "uvicorn[standard]>=0.30,<1"
 
 # app classes -> framework; ASGI ones are served by uvicorn
-ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart", "Litestar": "litestar"}
+ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart", "Litestar": "litestar",
+                "FastHTML": "fasthtml", "fast_app": "fasthtml"}
+# calls that return an (app, ...) tuple: FastHTML's `app, rt = fast_app()`
+APP_TUPLES = {"fast_app"}
+# frameworks whose package brings uvicorn with it, and the port their own serve() uses
+BRINGS_UVICORN = {"fasthtml": 5001}
 WSGI_CLASSES = {"Flask": "flask"}
 # objects whose .run(...) starts a web server
 SERVING_CLASSES = {*ASGI_CLASSES, *WSGI_CLASSES, "Sanic", "Bottle", "Dash", "Application", "SocketIO"}
@@ -248,9 +253,12 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             cls = _class_called(node.value)
             for target in targets:
+                if cls in APP_TUPLES and isinstance(target, ast.Tuple) and target.elts \
+                        and isinstance(target.elts[0], ast.Name):
+                    facts.apps.append((target.elts[0].id, cls, node.lineno))
                 if not isinstance(target, ast.Name):
                     continue
-                if cls in ASGI_CLASSES or cls in WSGI_CLASSES:
+                if (cls in ASGI_CLASSES or cls in WSGI_CLASSES) and cls not in APP_TUPLES:
                     facts.apps.append((target.id, cls, node.lineno))
                 if target.id == "WSGI_APPLICATION" and isinstance(node.value, ast.Constant) \
                         and isinstance(node.value.value, str):
@@ -354,15 +362,16 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                 flask_found = True
                 argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), f"{module}:{var}"]
                 extra = () if "gunicorn" in deps else (GUNICORN,)
-            elif kind == "quart" or "uvicorn" in deps or "gunicorn" not in deps:
+            elif kind == "quart" or kind in BRINGS_UVICORN or "uvicorn" in deps or "gunicorn" not in deps:
                 argv = ["uvicorn", f"{module}:{var}", *_src_option(rel, "uvicorn", manifests), "--host", "0.0.0.0"]
-                extra = () if "uvicorn" in deps else (UVICORN,)
+                extra = () if "uvicorn" in deps or kind in BRINGS_UVICORN else (UVICORN,)
             else:
                 argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), "--worker-class",
                         "uvicorn.workers.UvicornWorker", f"{module}:{var}"]
                 extra = () if "uvicorn" in deps else (UVICORN,)
-            starts.append(Start(kind, argv, f"{var} = {cls}(...) in {rel}", rel, line, 0.95, True, extra, 8000,
-                                order=3))
+            made = f"{var}, ... = {cls}(...)" if cls in APP_TUPLES else f"{var} = {cls}(...)"
+            starts.append(Start(kind, argv, f"{made} in {rel}", rel, line, 0.95, True, extra,
+                                BRINGS_UVICORN.get(kind, 8000), order=3))
     for rel, f in facts.items():
         module = module_of(rel)
         if not _importable(module):
@@ -498,6 +507,8 @@ def install_named_server(profile) -> None:
         wanted.append(("uvicorn", UVICORN))
     extra = profile.build.extra_packages
     declared = set(profile.dependencies) | set(profile.build.starter_requirements)
+    if declared & {"python-fasthtml"}:  # brings uvicorn[standard] with it
+        declared.add("uvicorn")
     for name, spec in wanted:
         if name in declared or any(re.split(r"[\[<>=~! ]", e, 1)[0] == name for e in extra):
             continue

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,8 +20,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_PYTHON = "3.12"
-KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
+# minor versions published as python:<minor>-slim-bookworm (and -bookworm) images; a constraint picks among them
+KNOWN_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 
+_VCS = re.compile(r"(^|[\s@])git\+[a-z]+://")  # one requirement line: name @ git+https://...
 _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[= ]\S+)?")  # per-requirement options: --hash=sha256:..., --config-settings
 
 
@@ -53,6 +56,12 @@ class Manifests:
     scripts: dict[str, str] = field(default_factory=dict)  # console scripts: name -> "module:func"
     deps: list[tuple[str, str, int | None]] = field(default_factory=list)  # (name, file, line)
     pyproject: dict = field(default_factory=dict)
+    # every requirement file pip reads: the top ones and those they include with -r / -c
+    included: list[str] = field(default_factory=list)
+    # a dependency fetched from a version-control URL (git+https://...): git in the build stage
+    vcs: list[tuple[str, int | None]] = field(default_factory=list)
+    # pdm.lock has no environment markers (no inherit_metadata strategy): `pdm export` refuses it
+    pdm_relock: bool = False
 
 
 def load_pyproject(tree: SourceTree) -> dict:
@@ -81,7 +90,10 @@ def requirement_files(tree: SourceTree) -> list[str]:
     return [main] if main else []
 
 
-def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None) -> list[tuple[str, str, int]]:
+def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
+                       vcs: list[tuple[str, int | None]] | None = None) -> list[tuple[str, str, int]]:
+    """The requirements of one file and of the files it includes; ``seen`` collects every file read
+    (in order), ``vcs`` the lines that fetch from version control."""
     seen = seen if seen is not None else set()
     if rel in seen:
         return []
@@ -102,11 +114,19 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None)
         line, number, pending, start = (pending + line).strip(), start or number, "", 0
         if not line:
             continue
-        if line.startswith(("-r ", "--requirement ", "-c ", "--constraint ")):
-            inner = base + line.split(None, 1)[1].strip()
-            if line.startswith(("-r", "--requirement")) and tree.exists(inner):
-                deps += parse_requirements(tree, inner, seen)
+        option, _eq, value = line.replace("=", " ", 1).partition(" ") if line.startswith("--") else \
+            line.partition(" ")
+        if option in ("-r", "--requirement", "-c", "--constraint") and value.strip():
+            inner = posixpath.normpath(base + value.strip())
+            if inner.startswith("../") or inner.startswith("/") or not tree.exists(inner):
+                continue
+            if option in ("-r", "--requirement"):
+                deps += parse_requirements(tree, inner, seen, vcs)
+            else:
+                seen.add(inner)  # constraints: no dependencies of their own, but pip reads the file
             continue
+        if vcs is not None and _VCS.search(line):
+            vcs.append((rel, number))
         if line.startswith("-"):
             continue  # options: --index-url, -e ., ...
         if line.startswith((".", "/")) or re.match(r"[a-z][\w+.-]*://", line):
@@ -119,16 +139,26 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None)
 
 
 def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
-    """The Python to run on, from the most specific source that says."""
+    """The Python to run on, from the most specific source that says, within the published image tags."""
     for rel in (".python-version", "runtime.txt", ".tool-versions"):
         for number, line in enumerate(tree.lines(rel), 1):
-            if rel == ".tool-versions" and not line.startswith("python"):
+            words = line.split()
+            if rel == ".tool-versions" and (not words or words[0] != "python"):
                 continue
-            m = re.search(r"(\d+)\.(\d+)", line)
+            if rel == ".python-version" and line.strip().lower().startswith(("pypy", "graalpy", "system")):
+                continue
+            m = re.search(r"(\d+)\.(\d+)", line[:200])
             if m:
-                version = f"{m.group(1)}.{m.group(2)}"
-                profile.note("runtime_version", f"{rel} pins Python {line.strip()}", rel, number, 1.0)
-                return version
+                return _published(f"{m.group(1)}.{m.group(2)}", f"{rel} pins Python {line.strip()[:40]}", rel,
+                                  number, profile)
+    pipfile = _pipfile(tree) if tree.exists("Pipfile") else {}
+    requires = pipfile.get("requires") if isinstance(pipfile.get("requires"), dict) else {}
+    for key in ("python_full_version", "python_version"):
+        value = requires.get(key)
+        m = re.match(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
+        if m:
+            return _published(f"{m.group(1)}.{m.group(2)}", f"Pipfile [requires] {key} = {value[:40]!r}",
+                              "Pipfile", _line_of(tree, "Pipfile", key), profile)
     spec = (pyproject.get("project") or {}).get("requires-python")
     origin = "requires-python"
     if not spec:
@@ -137,6 +167,12 @@ def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
     if isinstance(spec, str):
         version = pick_version(spec)
         line = _line_of(tree, "pyproject.toml", "requires-python" if origin == "requires-python" else "python")
+        if version is None:
+            profile.warnings.append(f"pyproject.toml: {origin} = {spec!r} admits no published Python image "
+                                    f"({KNOWN_PYTHONS[0]} to {KNOWN_PYTHONS[-1]}); using {DEFAULT_PYTHON}")
+            profile.note("runtime_version", f"{origin} = {spec!r} admits no published image", "pyproject.toml",
+                         line, 0.4)
+            return DEFAULT_PYTHON
         profile.note("runtime_version", f"{origin} = {spec!r} allows Python {version}", "pyproject.toml", line, 0.9)
         return version
     profile.note("runtime_version", f"no version pinned; using the current stable Python {DEFAULT_PYTHON}",
@@ -144,37 +180,70 @@ def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
     return DEFAULT_PYTHON
 
 
-def pick_version(spec: str) -> str:
-    """The newest known Python that a requirement like '>=3.9,<3.12' or '^3.11' admits."""
-    def key(v: str) -> tuple[int, int]:
-        major, minor = v.split(".")
-        return int(major), int(minor)
+def _key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
 
+
+def _published(version: str, why: str, rel: str, line: int | None, profile: Profile) -> str:
+    """A pinned minor version, or the nearest published one (with a warning) when it has no image."""
+    if version in KNOWN_PYTHONS:
+        profile.note("runtime_version", why, rel, line, 1.0)
+        return version
+    nearest = min(KNOWN_PYTHONS, key=lambda v: (abs(_key(v)[0] - _key(version)[0]),
+                                                abs(_key(v)[1] - _key(version)[1])))
+    profile.warnings.append(f"{rel}: Python {version} has no published slim-bookworm image; using {nearest}")
+    profile.note("runtime_version", f"{why}; {version} has no published image, {nearest} is the nearest", rel,
+                 line, 0.6)
+    return nearest
+
+
+def _pipfile(tree: SourceTree) -> dict:
+    text = tree.read("Pipfile")
+    if text is None:
+        raise ManifestError("Pipfile: not a UTF-8 text file")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"Pipfile: invalid TOML ({exc})") from None
+
+
+def pick_version(spec: str) -> str | None:
+    """The published Python that a requirement like '>=3.9,<3.12' or '^3.11' admits: the default when it is
+    allowed, else the allowed one nearest to it; None when no published minor version fits."""
     allowed = list(KNOWN_PYTHONS)
-    for clause in re.split(r"[,|]", spec):
+    for clause in re.split(r"[,|]", spec[:500]):
         clause = clause.strip()
-        m = re.match(r"(\^|~=|~|>=|<=|==|>|<|!=)?\s*(\d+)(?:\.(\d+))?", clause)
+        m = re.match(r"(\^|~=|~|>=|<=|==|>|<|!=)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+|\*))?", clause)
         if not m:
             continue
         op, major, minor = m.group(1) or "==", int(m.group(2)), int(m.group(3) or 0)
         bound = (major, minor)
+        patch = m.group(4) not in (None, "*", "0")
         if op in ("^", ">="):
-            allowed = [v for v in allowed if key(v) >= bound]
-        elif op in ("~", "~=", "=="):
-            if op == "==" and "*" not in clause and clause.count(".") < 1:
+            allowed = [v for v in allowed if _key(v) >= bound]
+            if op == "^":
+                allowed = [v for v in allowed if _key(v)[0] == major]
+        elif op in ("~", "=="):
+            if op == "==" and m.group(3) is None:
                 continue
-            allowed = [v for v in allowed if key(v) == bound] if op != "~=" else [v for v in allowed if key(v) >= bound]
-        elif op == ">":
-            allowed = [v for v in allowed if key(v) > bound]
-        elif op == "<":
-            allowed = [v for v in allowed if key(v) < bound]
+            allowed = [v for v in allowed if _key(v) == bound]
+        elif op == "~=":  # ~=3.10 is >=3.10,<4; ~=3.10.2 is >=3.10.2,<3.11
+            allowed = [v for v in allowed if _key(v) >= bound and (_key(v) == bound if m.group(4) else True)]
+        elif op == ">":  # >3.10 admits 3.10.1 and later, so 3.10's image (the newest 3.10) fits
+            allowed = [v for v in allowed if _key(v) > bound or (_key(v) == bound and m.group(3) is not None)]
+        elif op == "<":  # <3.12 excludes 3.12; <3.12.4 admits an older 3.12 only, which has no minor tag
+            allowed = [v for v in allowed if _key(v) < bound]
         elif op == "<=":
-            allowed = [v for v in allowed if key(v) <= bound]
+            allowed = [v for v in allowed if _key(v) < bound or (_key(v) == bound and not patch)]
+        elif op == "!=" and m.group(3) is not None and m.group(4) in (None, "*"):
+            allowed = [v for v in allowed if _key(v) != bound]
     if not allowed:
-        return DEFAULT_PYTHON
-    if DEFAULT_PYTHON in allowed:
-        return DEFAULT_PYTHON
-    return max(allowed, key=key)
+        return None
+    # the current stable Python when allowed, else the allowed one nearest to it (newer on a tie): wheels for
+    # a brand-new Python lag behind
+    default = KNOWN_PYTHONS.index(DEFAULT_PYTHON)
+    return min(allowed, key=lambda v: (abs(KNOWN_PYTHONS.index(v) - default), -KNOWN_PYTHONS.index(v)))
 
 
 def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
@@ -182,11 +251,28 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
     project = pyproject.get("project") or {}
     poetry = (pyproject.get("tool") or {}).get("poetry") or {}
     m = Manifests(pyproject=pyproject)
-    m.installable = bool(tree.exists("setup.py") or (pyproject.get("build-system") and (project or poetry)))
     if pyproject and not isinstance(project, dict):
         raise ManifestError("pyproject.toml: [project] must be a table")
     m.scripts = dict(project.get("scripts") or poetry.get("scripts") or {})
     m.scripts = {k: v for k, v in m.scripts.items() if isinstance(v, str)}
+    # The project itself is installed only when it must be: its console scripts exist only once installed.
+    # Otherwise the code runs from the app folder, and a layout the build backend can't package (a flat
+    # folder of modules, Poetry with no package of the project's name) can't fail the build.
+    non_package = poetry.get("package-mode") is False or \
+        (((pyproject.get("tool") or {}).get("pdm") or {}).get("distribution") is False)
+    m.installable = bool(m.scripts) and not non_package and bool(pyproject.get("build-system") or poetry)
+    if tree.exists("setup.py") and not pyproject.get("build-system"):
+        m.installable = True  # setup.py: entry points are code, not read here
+    if m.scripts and non_package:
+        profile.note("installable", "package-mode/distribution is off: the console scripts are not installed",
+                     "pyproject.toml", _line_of(tree, "pyproject.toml", "package-mode")
+                     or _line_of(tree, "pyproject.toml", "distribution"), 0.9)
+    elif m.installable and pyproject:
+        profile.note("installable", f"the console script(s) {', '.join(sorted(m.scripts)[:3])} exist once the "
+                     "project is installed", "pyproject.toml", _line_of(tree, "pyproject.toml", "scripts"), 0.9)
+    elif pyproject.get("build-system") or poetry.get("name"):
+        profile.note("installable", "no console scripts: the code runs from the app folder, the project "
+                     "itself isn't installed", "pyproject.toml", None, 0.8)
 
     if tree.exists("uv.lock") and pyproject:
         m.package_manager, m.install, m.files = "uv", "uv", ["pyproject.toml", "uv.lock"]
@@ -202,6 +288,11 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
     elif tree.exists("pdm.lock") and pyproject:
         m.package_manager, m.install, m.files = "pdm", "pdm", ["pyproject.toml", "pdm.lock"]
         profile.note("package_manager", "pdm.lock is present", "pdm.lock", None, 1.0)
+        m.pdm_relock = not _pdm_lock_has_markers(tree)
+        if m.pdm_relock:
+            profile.note("package_manager", "pdm.lock was locked without environment markers (no "
+                         "inherit_metadata strategy), which `pdm export` refuses: the build re-locks it, "
+                         "reusing the locked versions", "pdm.lock", _line_of(tree, "pdm.lock", "strategy"), 0.9)
     elif tree.exists("Pipfile"):
         m.package_manager, m.install = "pipenv", "pipenv"
         m.files = ["Pipfile"] + (["Pipfile.lock"] if tree.exists("Pipfile.lock") else [])
@@ -225,7 +316,37 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
         profile.note("package_manager", "no manifest: dependencies come from the imports", confidence=0.6)
 
     m.deps = collect_dependencies(tree, m, pyproject)
+    m.vcs += _vcs_dependencies(tree, project, poetry, m)
     return m
+
+
+def _pdm_lock_has_markers(tree: SourceTree) -> bool:
+    try:
+        lock = tomllib.loads(tree.read("pdm.lock") or "")
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"pdm.lock: invalid TOML ({exc})") from None
+    metadata = lock.get("metadata") if isinstance(lock.get("metadata"), dict) else {}
+    strategy = metadata.get("strategy")
+    return isinstance(strategy, list) and "inherit_metadata" in strategy
+
+
+def _vcs_dependencies(tree: SourceTree, project: dict, poetry: dict, m: Manifests) -> list[tuple[str, int | None]]:
+    """Dependencies pip, Poetry or Pipenv fetch with git: [project] `name @ git+https://...`,
+    Poetry/Pipfile tables with a `git` key."""
+    found: list[tuple[str, int | None]] = []
+    for spec in project.get("dependencies") or []:
+        if isinstance(spec, str) and _VCS.search(spec):
+            found.append(("pyproject.toml", _line_of(tree, "pyproject.toml", spec)))
+    tables = [("pyproject.toml", poetry.get("dependencies") or {})]
+    if m.install == "pipenv":
+        tables.append(("Pipfile", _pipfile(tree).get("packages") or {}))
+    for rel, table in tables:
+        if not isinstance(table, dict):
+            continue
+        for name, value in table.items():
+            if isinstance(value, dict) and "git" in value:
+                found.append((rel, _line_of(tree, rel, str(name))))
+    return found
 
 
 def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> list[tuple[str, str, int | None]]:
@@ -240,8 +361,10 @@ def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> lis
             deps.append((normalize(name), "pyproject.toml", _line_of(tree, "pyproject.toml", name)))
     if m.install == "pipenv":
         deps += _pipfile_packages(tree)
+    read: set[str] = set()
     for rel in m.requirements:
-        deps += parse_requirements(tree, rel)
+        deps += parse_requirements(tree, rel, read, m.vcs)
+    m.included = [f for f in dict.fromkeys([*m.requirements, *sorted(read)])]
     if m.install == "setup":
         deps += _setup_requires(tree)
     seen: set[str] = set()

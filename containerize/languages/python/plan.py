@@ -26,3 +26,29 @@ class PythonPlan(BuildPlan):
     # a new project's starter requirements.txt (its distribution names)
     starter_requirements: list[str] = field(default_factory=list)
     workdir: str = WORKDIR
+    # every requirement file pip reads (those included with -r / -c too), copied at their own paths
+    requirement_files: list[str] = field(default_factory=list)
+    # a dependency comes from a git URL: the build stage has git
+    git: bool = False
+    # pdm.lock has no environment markers: re-lock (reusing its versions) before exporting
+    pdm_relock: bool = False
+    # Django with STATIC_ROOT: `manage.py collectstatic` at build time (Manifest storage needs its manifest)
+    collectstatic: bool = False
+    # secrets the settings require (no default) set to a placeholder for that build-time command only
+    build_placeholders: list[str] = field(default_factory=list)
+    # the app (or its framework) writes files in its own folder: the folder is owned by the app user
+    writable_workdir: bool = False
+
+    def requirement_copies(self) -> list[tuple[list[str], str]]:
+        """COPY instructions for the requirement files, each file at its own path (an included
+        ``-r requirements/base.txt`` is read relative to the file that includes it): (files, destination)."""
+        by_folder: dict[str, list[str]] = {}
+        for rel in self.requirement_files or self.requirements:
+            folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else "./"
+            by_folder.setdefault(folder, []).append(rel)
+        return [(files, folder) for folder, files in by_folder.items()]
+
+    def collectstatic_command(self) -> str:
+        """Django's collectstatic, with a placeholder for each secret the settings require (that step only)."""
+        placeholders = "".join(f"{name}=build-time-placeholder " for name in self.build_placeholders)
+        return f"{placeholders}python manage.py collectstatic --noinput"

@@ -110,8 +110,11 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                         profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, number, 0.9)
 
 
-def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
-    """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts)."""
+def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> bool:
+    """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts). A written
+    file puts its folder on a volume and stays a file. True when the app writes in its own folder, which
+    can't be a volume (it holds the code): the folder is then made writable for the app user instead."""
+    in_workdir = False
     written: dict[str, tuple[str, int, str]] = {}
     named: list[tuple[str, str, str, int]] = []
     reads: list[tuple[str, str, int, str, float]] = []
@@ -134,8 +137,13 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
     for path, (rel, line, why) in sorted(written.items()):
         absolute = path if path.startswith("/") else posixpath.normpath(posixpath.join(workdir, path))
         if absolute == workdir:
-            profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
-                                    "point it at a sub-folder to keep the data on a volume")
+            in_workdir = True
+            profile.note("writable_paths", f"{why}, in the app's own folder: the folder is writable by the app "
+                         "user, not a volume", rel, line, 0.8)
+            profile.warnings.append(f"{rel}:{line}: {why}, in the app's own folder ({workdir}), which can't be a "
+                                    "volume: it is writable by the app user, but what the app writes there is "
+                                    "lost when the container is replaced; point it at a sub-folder to keep it "
+                                    "on a volume")
             continue
         if absolute.startswith("/tmp") or absolute == "/":
             continue
@@ -160,6 +168,7 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             if outside_written(absolute) and absolute not in profile.read_paths:
                 profile.read_paths.append(absolute)
                 profile.note("read_paths", f"{name} names {value}, outside the app", rel, line, 0.8)
+    return in_workdir
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -319,6 +328,10 @@ class _Collector:
             path = concrete(self.ev(node.args[0], scope))
             if isinstance(path, str) and path:
                 found.written.append((path.rstrip("/") or path, line, f"creates the folder {path}"))
+        elif last == "fast_app" and node.args:
+            path = concrete(self.ev(node.args[0], scope))  # FastHTML: a SQLite file, made on first run
+            if isinstance(path, str) and path and ":" not in path:
+                found.written.append((_folder(path), line, f"a SQLite database at {path}"))
         elif name == "sqlite3.connect" and node.args:
             path = concrete(self.ev(node.args[0], scope))
             if isinstance(path, str) and path and ":" not in path:

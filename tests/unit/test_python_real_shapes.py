@@ -1,0 +1,439 @@
+"""Shapes of real Python apps that must build and run on the first try: included requirement files, git
+dependencies, projects that are (or aren't) installed, PDM locks without markers, FastHTML under uvicorn,
+Django's static files, files written beside the code, Flask's instance folder, Python versions."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from containerize import render
+from containerize.checklist import build_profile
+from containerize.languages.python import manifests
+from projects import lint, profile_of, write_tree
+
+
+def _dockerfile(tmp_path, files) -> tuple[object, str]:
+    profile = build_profile(write_tree(tmp_path, files))
+    dockerfile = render.render(profile)["Dockerfile"]
+    lint(dockerfile, tmp_path)
+    return profile, dockerfile
+
+
+def _copy_lines(dockerfile: str) -> list[str]:
+    build = dockerfile.split("# ---- runtime")[0]
+    return [line for line in build.splitlines() if line.startswith("COPY ")]
+
+
+# -- requirement files --------------------------------------------------------------------------
+
+def test_included_requirement_files_are_copied_at_their_paths_before_pip_install(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "-c constraints.txt\n-r requirements/base.txt\n--requirement=requirements/extra.txt\n",
+        "constraints.txt": "flask<4\n",
+        "requirements/base.txt": "flask\n-r common.txt\n",
+        "requirements/common.txt": "requests\n",
+        "requirements/extra.txt": "redis\n",
+        "requirements/dev.txt": "pytest\n",  # not included: not copied
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    assert profile.build.requirement_files == ["requirements.txt", "constraints.txt", "requirements/base.txt",
+                                               "requirements/common.txt", "requirements/extra.txt"]
+    assert {"flask", "requests", "redis"} <= set(profile.dependencies) and "pytest" not in profile.dependencies
+    copies = _copy_lines(dockerfile)
+    assert copies[:2] == ["COPY requirements.txt constraints.txt ./",
+                          "COPY requirements/base.txt requirements/common.txt requirements/extra.txt requirements/"]
+    build = dockerfile.split("# ---- runtime")[0]
+    assert build.index(copies[1]) < build.index("pip install -r requirements.txt")
+
+
+def test_an_include_outside_the_project_or_missing_is_not_copied(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "-r ../shared.txt\n-r missing.txt\n-c /etc/constraints.txt\nflask\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    }))
+    assert profile.build.requirement_files == ["requirements.txt"]
+
+
+def test_git_requirements_build_on_the_image_that_has_git(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "flask\nmylib @ git+https://example.com/org/mylib.git@v1\n"
+                            "git+https://example.com/org/other.git#egg=other\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    assert profile.build.git
+    build_from = next(ln for ln in dockerfile.splitlines() if ln.endswith("AS build"))
+    assert build_from == "FROM python:${PYTHON_VERSION}-bookworm AS build"  # the full image ships git
+    runtime_from = dockerfile.split("# ---- runtime")[1].splitlines()[1]
+    assert "slim" in runtime_from
+    assert any(e.why.startswith("a dependency is fetched with git") and e.file == "requirements.txt"
+               and e.line == 2 for e in profile.evidence["system_packages"])
+
+
+def test_git_dependencies_in_poetry_and_pyproject(tmp_path):
+    poetry = build_profile(write_tree(tmp_path / "a", {
+        "pyproject.toml": """
+            [tool.poetry]
+            name = "x"
+            version = "0"
+            [tool.poetry.dependencies]
+            python = "^3.11"
+            lib = { git = "https://example.com/org/lib.git", tag = "v1" }
+        """,
+        "main.py": "print(1)\n",
+    }))
+    assert poetry.build.git
+    plain = build_profile(write_tree(tmp_path / "b", {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["lib @ git+https://e.com/l.git"]\n',
+        "main.py": "print(1)\n",
+    }))
+    assert plain.build.git
+    none = build_profile(write_tree(tmp_path / "c", {"requirements.txt": "gitpython\n", "main.py": "print(1)\n"}))
+    assert not none.build.git
+
+
+# -- installing the project itself --------------------------------------------------------------
+
+POETRY = """
+    [tool.poetry]
+    name = "shop"
+    version = "0.1.0"
+    {extra}
+    [tool.poetry.dependencies]
+    python = "^3.11"
+    flask = "^3.0"
+    {scripts}
+    [build-system]
+    requires = ["poetry-core"]
+    build-backend = "poetry.core.masonry.api"
+"""
+
+
+@pytest.mark.parametrize("extra, scripts, installed", [
+    ("package-mode = false", "", False),
+    ("package-mode = false", '[tool.poetry.scripts]\nshop = "app:main"', False),
+    ("", "", False),  # no console scripts: the code runs from /app
+    ("", '[tool.poetry.scripts]\nshop = "app:main"', True),
+])
+def test_poetry_installs_the_project_only_for_its_console_scripts(tmp_path, extra, scripts, installed):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": textwrap.dedent(POETRY).format(extra=extra, scripts=scripts),
+        "poetry.lock": "# lock\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\ndef main():\n    app.run()\n",
+    })
+    assert profile.build.installable is installed
+    assert ("pip install --no-deps ." in dockerfile) is installed
+    assert "poetry export" in dockerfile
+
+
+def test_a_pyproject_with_a_build_backend_but_no_scripts_is_not_installed(tmp_path):
+    # Flask's tutorial: flit, a package, no console scripts; `pip install .` adds nothing the app needs
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": """
+            [project]
+            name = "flaskr"
+            version = "1.0.0"
+            dependencies = ["flask"]
+            [build-system]
+            requires = ["flit_core<4"]
+            build-backend = "flit_core.buildapi"
+        """,
+        "flaskr/__init__.py": "from flask import Flask\ndef create_app():\n    return Flask(__name__)\n",
+    })
+    assert not profile.build.installable and "pip install --no-deps ." not in dockerfile
+    assert profile.entrypoint[-1] == "flaskr:create_app()"
+
+
+def test_a_console_script_project_is_installed(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": """
+            [project]
+            name = "tool"
+            version = "1"
+            requires-python = ">=3.11"
+            dependencies = ["click"]
+            [project.scripts]
+            tool = "tool.cli:main"
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+        """,
+        "tool/__init__.py": "",
+        "tool/cli.py": "def main():\n    print('hi')\n",
+    })
+    assert profile.build.installable and "pip install --no-deps ." in dockerfile
+    assert profile.entrypoint == ["tool"]
+
+
+def test_pdm_distribution_false_is_not_installed(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["flask"]\n'
+                          '[project.scripts]\nx = "app:main"\n[tool.pdm]\ndistribution = false\n'
+                          '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n',
+        "pdm.lock": '[metadata]\nstrategy = ["inherit_metadata"]\n',
+        "app.py": "def main():\n    print(1)\n",
+    }))
+    assert not profile.build.installable
+
+
+@pytest.mark.parametrize("lock, relock", [
+    ('[metadata]\ngroups = ["default"]\nstrategy = ["cross_platform"]\nlock_version = "4.4"\n', True),
+    ('[metadata]\ngroups = ["default"]\nstrategy = ["inherit_metadata"]\nlock_version = "4.5.0"\n', False),
+    ("# an old lock with no metadata\n", True),
+])
+def test_a_pdm_lock_without_markers_is_relocked_before_export(tmp_path, lock, relock):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["fastapi", "uvicorn"]\n',
+        "pdm.lock": lock,
+        "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    })
+    assert profile.build.pdm_relock is relock
+    assert ("pdm lock --update-reuse --strategy inherit_metadata" in dockerfile) is relock
+    assert "pdm export --prod" in dockerfile
+
+
+def test_a_broken_pdm_lock_is_one_error(tmp_path):
+    from containerize.checklist import AnalysisError
+
+    write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n', "pdm.lock": "[metadata\n", "a.py": ""})
+    with pytest.raises((AnalysisError, manifests.ManifestError)):
+        build_profile(tmp_path)
+
+
+# -- how the app runs ---------------------------------------------------------------------------
+
+def test_fasthtml_runs_under_uvicorn_with_a_writable_folder(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "python-fasthtml\n",
+        "main.py": """
+            from fasthtml.common import *
+
+            app, rt, todos, Todo = fast_app("data/todos.db", id=int, title=str, pk="id")
+
+            @rt("/")
+            def get():
+                return Titled("Todos")
+
+            serve()
+        """,
+    })
+    assert profile.framework == "fasthtml"
+    assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5001"]
+    assert profile.ports == [5001]
+    assert profile.build.extra_packages == []  # python-fasthtml brings uvicorn
+    assert profile.writable_paths == ["/app/data"]  # the database's folder; the file stays a file
+    assert profile.build.writable_workdir  # .sesskey
+    assert "RUN mkdir -p /app/data \\\n && chown 10001:10001 /app/data \\\n && chown 10001:10001 /app\n" \
+        in dockerfile
+    assert not any("start command" in w for w in profile.warnings)
+
+
+def test_fast_app_with_a_single_target_and_a_plain_starlette_app(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "starlette\n",
+        "main.py": """
+            from starlette.applications import Starlette
+            from starlette.responses import PlainTextResponse
+            from starlette.routing import Route
+
+            async def home(request):
+                return PlainTextResponse("hi")
+
+            app = Starlette(routes=[Route("/", home)])
+        """,
+    }))
+    assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.extra_packages
+    assert not profile.build.writable_workdir
+
+
+def test_the_app_user_has_a_writable_home_for_gunicorns_control_socket(tmp_path):
+    _profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "flask\ngunicorn>=25\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    runtime = dockerfile.split("# ---- runtime")[1]
+    assert "    HOME=/tmp \\\n" in runtime
+    assert runtime.index("HOME=/tmp") < runtime.index("USER 10001:10001")
+
+
+def test_a_procfile_command_is_not_a_guess_when_the_framework_agrees(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "django\ngunicorn\n",
+        "Procfile": "web: gunicorn site1.wsgi\n",
+        "manage.py": "import os\n",
+        "site1/__init__.py": "",
+        "site1/settings.py": "WSGI_APPLICATION = 'site1.wsgi.application'\n",
+        "site1/wsgi.py": "application = None\n",
+    }))
+    assert profile.entrypoint[0] == "gunicorn" and profile.entrypoint[-1] == "site1.wsgi"
+    assert not any(w.startswith("start command") for w in profile.warnings)
+
+
+# -- Django static files, SQLite beside the code ------------------------------------------------
+
+DJANGO_SETTINGS = """
+    import os
+    from pathlib import Path
+
+    BASE_DIR = Path(__file__).resolve().parent.parent
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    DEBUG = os.environ.get("DEBUG", "") == "1"
+    WSGI_APPLICATION = "site1.wsgi.application"
+    DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db}}}}}
+    STATIC_URL = "static/"
+    {static}
+"""
+
+
+def _django(tmp_path, db: str, static: str) -> dict:
+    return {
+        "requirements.txt": "django>=5\nwhitenoise\n",
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+        "site1/__init__.py": "",
+        "site1/settings.py": textwrap.dedent(DJANGO_SETTINGS).format(db=db, static=static),
+        "site1/wsgi.py": "application = None\n",
+    }
+
+
+def test_django_collects_static_files_at_build_time(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, _django(
+        tmp_path, 'BASE_DIR / "db.sqlite3"',
+        'STATIC_ROOT = BASE_DIR / "staticfiles"\n'
+        'STORAGES = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}'))
+    assert profile.build.collectstatic and profile.build.build_placeholders == ["DJANGO_SECRET_KEY"]
+    runtime = dockerfile.split("# ---- runtime")[1]
+    step = "RUN DJANGO_SECRET_KEY=build-time-placeholder python manage.py collectstatic --noinput"
+    assert step in runtime
+    assert runtime.index("COPY . .") < runtime.index(step) < runtime.index("USER 10001:10001")
+    assert "ENV DJANGO_SECRET_KEY" not in dockerfile  # the placeholder lives in that one step only
+    # db.sqlite3 beside manage.py: the folder is the app user's, the file is never made a folder
+    assert profile.writable_paths == [] and profile.build.writable_workdir
+    assert "db.sqlite3" not in dockerfile
+    assert "collectstatic --noinput \\\n && chown 10001:10001 /app\n" in runtime
+    assert any("SQLite database at db.sqlite3, in the app's own folder" in w for w in profile.warnings)
+
+
+def test_django_without_static_root_has_no_collectstatic(tmp_path):
+    profile, dockerfile = _dockerfile(tmp_path, _django(tmp_path, 'BASE_DIR / "data" / "db.sqlite3"', ""))
+    assert not profile.build.collectstatic and "collectstatic" not in dockerfile
+    # a database in a folder: the folder is a volume, the file stays a file
+    assert profile.writable_paths == ["/app/data"] and not profile.build.writable_workdir
+    assert "mkdir -p /app/data \\" in dockerfile and "db.sqlite3" not in dockerfile
+
+
+@pytest.mark.parametrize("code, folder", [
+    ('DB_FILE = os.environ.get("DB_FILE", "var/app.db")\nopen(DB_FILE, "a")\n', "/app/var"),
+    ('import sqlite3\nsqlite3.connect("state/cache.sqlite")\n', "/app/state"),
+    ('from pathlib import Path\nPath("logs/run.log").write_text("x")\n', "/app/logs"),
+])
+def test_a_written_file_puts_its_folder_on_a_volume(tmp_path, code, folder):
+    profile = build_profile(write_tree(tmp_path, {"main.py": "import os\n" + code + "print(1)\n"}))
+    assert profile.writable_paths == [folder]
+    compose = render.render(profile)["compose.yaml"]
+    assert f":{folder}" in compose and ".db:" not in compose and ".sqlite:" not in compose
+
+
+# -- Flask's instance folder --------------------------------------------------------------------
+
+@pytest.mark.parametrize("package, folder", [
+    ("flaskr/__init__.py", "/app/instance"),
+    ("src/blog/__init__.py", "/app/src/instance"),
+    ("app.py", "/app/instance"),
+])
+def test_flasks_instance_folder_is_writable(tmp_path, package, folder):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\n",
+        package: """
+            import os
+            from flask import Flask
+
+            def create_app():
+                app = Flask(__name__, instance_relative_config=True)
+                app.config.from_mapping(DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"))
+                try:
+                    os.makedirs(app.instance_path)
+                except OSError:
+                    pass
+                return app
+        """,
+    }))
+    assert profile.writable_paths == [folder]
+    assert any(e.why.startswith("creates the folder") for e in profile.evidence["writable_paths"])
+
+
+def test_instance_path_of_something_else_is_not_flasks(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "main.py": "import os\nclass C:\n    instance_path = '/x'\nos.makedirs(C().instance_path)\nprint(1)\n",
+    }))
+    assert profile.writable_paths == []
+
+
+# -- Python versions ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("files, version", [
+    ({"Pipfile": '[packages]\nflask = "*"\n[requires]\npython_version = "3.10"\n'}, "3.10"),
+    ({"Pipfile": '[packages]\nflask = "*"\n[requires]\npython_full_version = "3.11.7"\n'}, "3.11"),
+    ({".python-version": "3.11.9\n", "requirements.txt": "flask\n"}, "3.11"),
+    ({".python-version": "pypy3.10\n3.13.1\n", "requirements.txt": "flask\n"}, "3.13"),
+    ({".tool-versions": "nodejs 20.1.0\npython 3.10.4\n", "requirements.txt": "flask\n"}, "3.10"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.8,<3.9"\n'}, "3.8"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.9,<3.12"\n'}, "3.11"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.13"\n'}, "3.13"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "~=3.10.2"\n'}, "3.10"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "<=3.11"\n'}, "3.11"),
+])
+def test_python_version_sources_within_published_tags(tmp_path, files, version):
+    profile = build_profile(write_tree(tmp_path, {**files, "main.py": "print(1)\n"}))
+    assert profile.runtime_version == version
+    assert version in manifests.KNOWN_PYTHONS
+
+
+def test_an_unpublished_python_pin_falls_back_to_the_nearest_with_a_warning(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {".python-version": "3.6.15\n", "main.py": "print(1)\n"}))
+    assert profile.runtime_version == "3.8"
+    assert any("Python 3.6 has no published" in w for w in profile.warnings)
+    impossible = build_profile(write_tree(tmp_path / "b", {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "<3.5"\n',
+        "main.py": "print(1)\n"}))
+    assert impossible.runtime_version == manifests.DEFAULT_PYTHON
+    assert any("admits no published Python image" in w for w in impossible.warnings)
+
+
+@pytest.mark.parametrize("spec, version", [
+    (">=3.9", "3.12"), ("^3.11", "3.12"), ("~3.10", "3.10"), ("==3.13.*", "3.13"), (">=3.13", "3.13"),
+    (">3.12", "3.12"),  # 3.12.1 and later: the 3.12 image is the newest 3.12
+    (">3.13.0", "3.13"), ("<3.12.4", "3.11"), (">=3.10,!=3.12.*", "3.13"), ("<3.10", "3.9"), ("^2.7", None),
+    (">=4", None), ("==3.14.*", "3.14"),
+])
+def test_pick_version(spec, version):
+    assert manifests.pick_version(spec) == version
+
+
+def test_every_known_python_is_a_published_slim_bookworm_tag():
+    from containerize.images import IMAGES
+
+    assert IMAGES["python_runtime"] == "python:${PYTHON_VERSION}-slim-bookworm"
+    # slim-bookworm tags were published for 3.8 (until its end of life) through 3.14
+    assert manifests.KNOWN_PYTHONS == ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+    assert manifests.DEFAULT_PYTHON in manifests.KNOWN_PYTHONS
+
+
+# -- the committed fixtures ---------------------------------------------------------------------
+
+def test_the_django_static_fixture():
+    profile = profile_of("python-django-static")
+    assert profile.build.collectstatic and profile.writable_paths == ["/app/var"]
+    assert profile.entrypoint[:3] == ["gunicorn", "--bind", "0.0.0.0:8000"]
+
+
+def test_the_flask_instance_fixture():
+    profile = profile_of("python-flask-instance")
+    assert profile.writable_paths == ["/app/instance"] and not profile.build.installable
+    assert profile.build.requirement_files == ["requirements.txt", "requirements/base.txt",
+                                               "requirements/constraints.txt"]
+
+
+def test_the_fasthtml_fixture():
+    profile = profile_of("python-fasthtml")
+    assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.writable_workdir
+    assert profile.writable_paths == ["/app/data"]
