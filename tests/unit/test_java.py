@@ -399,3 +399,66 @@ def test_odd_names_in_a_pom_stay_out_of_the_shell(tmp_path):
     assert "pwned" not in p.build.copy_artifact and p.build.copy_artifact.startswith("find target ")
     assert p.entrypoint[-1] == "org.acme.Main"  # the main method found in the source instead
     lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+ASSEMBLY = """
+      <build><plugins><plugin>
+        <artifactId>maven-assembly-plugin</artifactId>
+        <configuration>
+          <archive><manifest><mainClass>org.acme.Main</mainClass></manifest></archive>
+          <descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs>
+          {extra}
+        </configuration>{executions}
+      </plugin></plugins></build>"""
+
+
+@pytest.mark.parametrize("extra, executions, jar, goals", [
+    # the awesome-compose sparkjava shape: a named assembly, no id, no execution bound to package
+    ("<finalName>app</finalName><appendAssemblyId>false</appendAssemblyId>", "", "app.jar",
+     "package assembly:single"),
+    ("", "", "tool-2.1-jar-with-dependencies.jar", "package assembly:single"),
+    ("<finalName>svc</finalName>", "<executions><execution><id>make</id><phase>package</phase>"
+     "<goals><goal>single</goal></goals></execution></executions>", "svc-jar-with-dependencies.jar", "package"),
+])
+def test_assembly_jar_name_and_whether_it_runs_at_package(tmp_path, extra, executions, jar, goals):
+    pom = POM.format(artifact="tool", body=ASSEMBLY.format(extra=extra, executions=executions))
+    root = write_tree(tmp_path / "proj", {"pom.xml": pom, "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert p.build.copy_artifact == f"cp target/{jar} /out/app.jar"
+    assert p.build.package == f"mvn -B -q {goals} -DskipTests"
+    assert p.build.jar_mode == "jar" and p.entrypoint[-2:] == ["-jar", "/app/app.jar"]
+
+
+def test_shade_without_an_execution_runs_its_goal_and_a_final_name_drops_the_classifier(tmp_path):
+    shade = """<build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><configuration>
+        <finalName>fat</finalName><shadedArtifactAttached>true</shadedArtifactAttached>
+        <transformers><transformer implementation="org.apache.maven.plugins.shade.resource.ManifestResourceTransformer">
+        <mainClass>org.acme.Main</mainClass></transformer></transformers></configuration></plugin></plugins></build>"""
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="tool", body=shade),
+                                          "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert p.build.package == "mvn -B -q package shade:shade -DskipTests"
+    assert p.build.copy_artifact == "cp target/fat.jar /out/app.jar"
+
+
+@pytest.mark.parametrize("gradle, java, warned", [("7.4", "21", True), ("7.4", "17", False), ("8.5", "21", False)])
+def test_a_gradle_wrapper_that_cant_run_on_the_jdk_is_a_warning(tmp_path, gradle, java, warned):
+    root = write_tree(tmp_path / "proj", {
+        "settings.gradle": "rootProject.name = 'cli'\n",
+        "build.gradle": f"plugins {{ id 'application' }}\njava {{ toolchain {{ languageVersion = JavaLanguageVersion.of({java}) }} }}\n"
+                        "application { mainClass = 'org.acme.Main' }\n",
+        "gradlew": "#!/bin/sh\n", "gradle/wrapper/gradle-wrapper.jar": "jar",
+        "gradle/wrapper/gradle-wrapper.properties":
+            f"distributionUrl=https\\://services.gradle.org/distributions/gradle-{gradle}-bin.zip\n",
+        "src/main/java/org/acme/Main.java": MAIN,
+    })
+    p = build_profile(root)
+    assert p.runtime_version == java and p.build.tool_version == gradle
+    assert any(f"Gradle {gradle} can't run on JDK {java}" in w for w in p.warnings) == warned
+
+
+def test_a_java_release_without_a_published_image_moves_to_the_next_lts(tmp_path):
+    pom = POM.format(artifact="tool", body="").replace("1.8", "15")
+    root = write_tree(tmp_path / "proj", {"pom.xml": pom, "src/main/java/org/acme/Main.java": MAIN})
+    p = build_profile(root)
+    assert p.runtime_version == "17" and any("eclipse-temurin 17" in w for w in p.warnings)

@@ -43,6 +43,10 @@ def jar_steps(tree: SourceTree, profile: Profile, tool: str, manifest: str, mods
             jar_mode = "classpath"
         elif not (app.boot or app.shaded or app.main_class):
             jar_mode = "classpath"  # no Main-Class in the manifest: name the class on the command line
+        if app.extra_goals:  # the assembly/shade plugin has no execution bound to package: run its goal too
+            goals = " ".join([goals.split()[0], *app.extra_goals, *goals.split()[1:]])
+            profile.note("build_command", f"{' and '.join(app.extra_goals)}: the plugin has no execution bound to "
+                         "package, so the build runs its goal after package", app.build_file, None, 0.85)
         package = f"mvn -B -q {goals} -DskipTests{select}"
         copy = copy_jar_cmd(f"{mod_dir}target", app.jar_name)
         if jar_mode == "classpath" and has_deps:

@@ -150,13 +150,24 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                                          lines.find("<mainClass>"))
                 if (_text(c, "shadedArtifactAttached") or "").lower() == "true":
                     mod.fat_classifier = _text(c, "shadedClassifierName") or "shaded"
-                if _text(c, "finalName"):
+                if _text(c, "finalName"):  # the shaded jar's own name, without a classifier
                     final_name = _interpolate(_text(c, "finalName"), props)
+                    mod.fat_classifier = None
+            if not _bound_to_package(plugin, ("shade",)):
+                mod.extra_goals.append("shade:shade")
         elif artifact == "maven-assembly-plugin":
             refs = [r.text.strip() for c in configs for r in c.findall("descriptorRefs/descriptorRef") if r.text]
             if "jar-with-dependencies" in refs:
                 mod.shaded = True
                 mod.fat_classifier = "jar-with-dependencies"
+                # the assembly's own name: <finalName>, and <appendAssemblyId>false</appendAssemblyId> drops the id
+                for c in configs:
+                    if _text(c, "finalName"):
+                        final_name = _interpolate(_text(c, "finalName"), props)
+                    if (_text(c, "appendAssemblyId") or "").strip().lower() == "false":
+                        mod.fat_classifier = None
+                if not _bound_to_package(plugin, ("single", "attached")):
+                    mod.extra_goals.append("assembly:single")
             for c in configs:
                 main = _text(c, "archive/manifest/mainClass")
                 if main:
@@ -184,3 +195,12 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
     return mod
 
 
+def _bound_to_package(plugin, goals: tuple[str, ...]) -> bool:
+    """Whether one of the plugin's executions runs ``goals`` during ``mvn package`` (its phase is package,
+    or unset for goals whose default phase is package)."""
+    for execution in plugin.findall("executions/execution"):
+        names = {(g.text or "").strip() for g in execution.findall("goals/goal")}
+        phase = (_text(execution, "phase") or "package").strip()
+        if names & set(goals) and phase in ("package", "prepare-package", "compile", "process-classes"):
+            return True
+    return False

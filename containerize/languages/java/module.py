@@ -29,6 +29,7 @@ class Module:
     packaging: str = "jar"
     modules: list[str] = field(default_factory=list)
     props: dict[str, str] = field(default_factory=dict)  # Maven properties (inherited by sub-modules)
+    extra_goals: list[str] = field(default_factory=list)  # plugin goals `mvn package` doesn't run by itself
 
     @property
     def runs(self) -> bool:
