@@ -312,3 +312,45 @@ def test_odd_paths_in_the_source_stay_out_of_the_generated_files(tmp_path):
     p = build_profile(root)
     assert p.writable_paths == ["/var/www/html/logs"]
     lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+@pytest.mark.parametrize("procfile, docroot", [
+    ("web: heroku-php-apache2 web/\n", "web"),                     # heroku php-getting-started
+    ("web: vendor/bin/heroku-php-apache2 -C apache.conf site/\n", "site"),
+    ("web: heroku-php-nginx -F fpm.conf\n", ""),                    # no folder: the project folder
+    ("worker: php worker.php\nweb: heroku-php-apache2 ../etc\n", "public"),  # outside the project: ignored
+])
+def test_document_root_from_the_procfile(tmp_path, procfile, docroot):
+    root = write_tree(tmp_path, {
+        "composer.json": '{"require": {"php": "^8.1", "slim/slim": "^4.0"}}', "Procfile": procfile,
+        "web/index.php": "<?php echo 'web';", "site/index.php": "<?php echo 'site';",
+        "public/index.php": "<?php echo 'public';", "index.php": "<?php echo 'root';",
+    })
+    p = build_profile(root)
+    assert p.build.docroot == docroot
+    if docroot != "public":
+        assert any(e.file == "Procfile" for e in p.evidence["entrypoint"])
+    assert f"DocumentRoot)\\s.*$#\\1 /var/www/html{'/' + docroot if docroot else ''}#" in render.render(p)["Dockerfile"]
+
+
+def test_a_framework_without_public_keeps_the_project_folder(tmp_path):
+    root = write_tree(tmp_path, {"composer.json": '{"require": {"slim/slim": "^4.0"}}', "index.php": "<?php echo 1;"})
+    p = build_profile(root)
+    assert p.framework == "slim" and p.build.docroot == ""
+    assert any("public/" in w for w in p.warnings)
+
+
+def test_the_image_works_on_a_read_only_root(tmp_path):
+    df = render.render(profile_of("php-plain"))["Dockerfile"]
+    assert "ln -sfT /dev/stdout /var/log/apache2/other_vhosts_access.log" in df
+    assert "chmod 1777 /var/run/apache2 /var/lock/apache2" in df
+
+
+@pytest.mark.parametrize("status, healthy", [(200, True), (302, True), (401, True), (403, True), (404, False),
+                                             (410, False), (500, False)])
+def test_the_probe_treats_4xx_other_than_401_403_as_failure(status, healthy):
+    import re as _re
+    df = render.render(profile_of("php-plain"))["Dockerfile"]
+    cond = _re.search(r"exit\(\$b !== false && (.*?) \? 0 : 1\)", df).group(1)
+    expr = cond.replace("$s", str(status)).replace("||", " or ").replace("&&", " and ").replace("==", "==")
+    assert eval(expr) is healthy  # the PHP condition is also a Python expression over integers

@@ -6,7 +6,9 @@ plan.py is what the Dockerfile reads.
 """
 from __future__ import annotations
 
+import posixpath
 import re
+import shlex
 
 from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
@@ -191,16 +193,62 @@ def finish(profile: Profile) -> None:
         profile.build.pass_env = [e.name for e in profile.env]
 
 
+_HEROKU_OPTIONS_WITH_VALUE = {"-C", "-F", "-i", "-l", "-p"}  # heroku-php-apache2/-nginx options taking a value
+
+
+def _procfile_docroot(tree: SourceTree) -> tuple[str, int] | None:
+    """(folder, line) of the document root a Procfile's web process gives heroku-php-apache2/-nginx."""
+    for number, line in enumerate((tree.read("Procfile") or "").splitlines(), 1):
+        kind, sep, command = line.partition(":")
+        if not sep or kind.strip() != "web":
+            continue
+        try:
+            words = shlex.split(command)
+        except ValueError:
+            continue
+        at = next((i for i, w in enumerate(words) if posixpath.basename(w).startswith("heroku-php-")), None)
+        if at is None:
+            continue
+        args, skip = words[at + 1:], False
+        for word in args:
+            if skip:
+                skip = False
+            elif word in _HEROKU_OPTIONS_WITH_VALUE:
+                skip = True
+            elif not word.startswith("-"):
+                folder = posixpath.normpath(word).strip("/")
+                if folder in ("", "."):
+                    return "", number
+                if re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*", folder) and ".." not in folder.split("/"):
+                    return folder, number
+                return None
+        return "", number  # no folder: the project folder
+    return None
+
+
 def _docroot(tree: SourceTree, profile: Profile, framework: str | None) -> str:
-    if framework in ("laravel", "symfony", "slim", "laminas") or tree.exists("public/index.php"):
+    procfile = _procfile_docroot(tree)
+    if procfile and (procfile[0] == "" or tree.isdir(procfile[0])):
+        folder, line = procfile
+        profile.note("entrypoint", f"document root {folder or 'the project folder'}: the Procfile's web process "
+                     "serves it", "Procfile", line, 1.0)
+        return folder
+    # a framework's public/ only when the project has one
+    if tree.isdir("public") and (framework in ("laravel", "symfony", "slim", "laminas")
+                                 or tree.exists("public/index.php")):
         why = f"{framework} serves public/" if framework else "public/index.php is the front controller"
         profile.note("entrypoint", f"document root public/: {why}", "public/index.php" if tree.exists("public/index.php")
                      else None, None, 0.95)
         return "public"
-    if framework == "cakephp" or tree.exists("webroot/index.php"):
+    if tree.exists("webroot/index.php") or (framework == "cakephp" and tree.isdir("webroot")):
         return "webroot"
     if tree.exists("web/index.php"):
+        profile.note("entrypoint", "document root web/: web/index.php is the front controller", "web/index.php",
+                     None, 0.9)
         return "web"
+    if framework in ("laravel", "symfony", "slim", "laminas"):
+        profile.warnings.append(f"{framework} usually serves public/, which this project doesn't have: Apache "
+                                "serves the project folder (set the document root in the Dockerfile if it's another)")
     if not tree.exists("index.php") and not tree.exists("index.html"):
         profile.warnings.append("no index.php at the root or in public/: Apache serves the project folder as is")
     return ""
