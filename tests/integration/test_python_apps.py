@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
 from harness import (Compose, Image, Server, assert_dependency_step_cached, built_image, check_server, compose_project,
-                     generate, http_get, rebuild_steps)
+                     generate, http_get, rebuild_steps, running)
 
 pytestmark = pytest.mark.docker
 
@@ -120,3 +122,62 @@ def test_top_level_script_prints_its_anagram_groups(docker, tmp_path):
         write = compose("run", "--rm", "--user", "0", "--entrypoint", "sh", "app", "-c",
                         "echo x >> /data/words.txt", check=False)
         assert "Read-only file system" in write.stderr + write.stdout
+
+
+@contextmanager
+def _serve(tmp_path, fixture: str, port: int, *env: str):
+    """Generate and build a fixture, run it; yields (base URL, container, Dockerfile text)."""
+    project, profile = generate(tmp_path, fixture)
+    assert profile["ports"] == [port]
+    dockerfile = (project / "Dockerfile").read_text()
+    with built_image(project, fixture) as image:
+        assert image.user not in ("", "root", "0", "0:0")
+        with running(image, "-p", f"127.0.0.1::{port}", *env) as container:
+            yield f"http://127.0.0.1:{container.port(port)}", container, dockerfile, image
+
+
+def test_django_serves_hashed_static_files_and_keeps_sqlite_in_its_folder(docker, tmp_path):
+    """WhiteNoise's Manifest storage (collectstatic at build time), SQLite in var/ (a volume; the file stays
+    a file), a current gunicorn with the app user's HOME writable for its control socket."""
+    sentinel = f"sentinel-{uuid.uuid4().hex}"
+    with _serve(tmp_path, "python-django-static", 8000, f"-eDJANGO_SECRET_KEY={sentinel}") as \
+            (base, container, dockerfile, image):
+        assert "python manage.py collectstatic --noinput" in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200, page
+        assert "Welcome to the corner shop" in page and "visits: 1" in page
+        stylesheet = re.search(r'href="(/static/shop/site\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, page  # the hashed name comes from the manifest collectstatic wrote
+        status, css = http_get(base + stylesheet.group(1), container=container)
+        assert status == 200 and "#268bd2" in css, css
+        assert "visits: 2" in http_get(f"{base}/", container=container)[1]
+        container.exec("test", "-f", "/app/var/shop.sqlite3")
+        assert container.run_healthcheck().returncode == 0
+        logs = container.logs()
+        assert "Control server error" not in logs and "Permission denied" not in logs, logs
+        assert sentinel not in page
+        assert not image.contains(sentinel)
+
+
+def test_flask_tutorial_shape_writes_its_instance_folder(docker, tmp_path):
+    """An app factory that makes Flask's instance folder at start, requirements split with -r and -c."""
+    with _serve(tmp_path, "python-flask-instance", 8000) as (base, container, dockerfile, _image):
+        assert "COPY requirements/base.txt requirements/constraints.txt requirements/" in dockerfile
+        assert "pip install --no-deps ." not in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200 and "Guest book" in page and "entries: 1" in page, page
+        status, css = http_get(f"{base}/static/style.css", container=container)
+        assert status == 200 and "#377ba8" in css, css
+        container.exec("test", "-f", "/app/instance/flaskr.sqlite")
+        assert container.run_healthcheck().returncode == 0
+
+
+def test_fasthtml_app_runs_under_uvicorn_and_writes_its_session_key(docker, tmp_path):
+    with _serve(tmp_path, "python-fasthtml", 5001) as (base, container, dockerfile, _image):
+        assert 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5001"]' in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200 and "<h1>Notebook</h1>" in page and "notes kept: 1" in page, page
+        container.exec("test", "-f", "/app/.sesskey")
+        container.exec("test", "-f", "/app/data/notes.db")
+        assert container.run_healthcheck().returncode == 0
+        assert "PermissionError" not in container.logs()

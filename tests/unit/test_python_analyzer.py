@@ -238,7 +238,7 @@ def test_uvicorn_run_port_and_runtime_txt(tmp_path):
         """,
     })
     p = build_profile(tmp_path)
-    assert p.runtime_version == "3.11"
+    assert p.runtime_version == "3.11.9"  # a patch published with the bookworm images stays exact
     assert p.ports == [9001]
     assert p.entrypoint[:2] == ["uvicorn", "serve:api"] and p.entrypoint[-1] == "9001"
 

@@ -372,50 +372,54 @@ def test_instance_path_of_something_else_is_not_flasks(tmp_path):
 
 @pytest.mark.parametrize("files, version", [
     ({"Pipfile": '[packages]\nflask = "*"\n[requires]\npython_version = "3.10"\n'}, "3.10"),
-    ({"Pipfile": '[packages]\nflask = "*"\n[requires]\npython_full_version = "3.11.7"\n'}, "3.11"),
-    ({".python-version": "3.11.9\n", "requirements.txt": "flask\n"}, "3.11"),
-    ({".python-version": "pypy3.10\n3.13.1\n", "requirements.txt": "flask\n"}, "3.13"),
-    ({".tool-versions": "nodejs 20.1.0\npython 3.10.4\n", "requirements.txt": "flask\n"}, "3.10"),
+    ({"Pipfile": '[packages]\nflask = "*"\n[requires]\npython_full_version = "3.11.7"\n'}, "3.11.7"),
+    ({".python-version": "3.11.9\n", "requirements.txt": "flask\n"}, "3.11.9"),  # a patch pin stays exact
+    ({".python-version": "3.10.4\n", "requirements.txt": "flask\n"}, "3.10"),  # before the bookworm images
+    ({".python-version": "pypy3.10\n3.13\n", "requirements.txt": "flask\n"}, "3.13"),
+    ({".tool-versions": "nodejs 20.1.0\npython 3.12.7\n", "requirements.txt": "flask\n"}, "3.12.7"),
+    ({"runtime.txt": "python-3.13.1\n", "requirements.txt": "flask\n"}, "3.13.1"),
     ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.8,<3.9"\n'}, "3.8"),
     ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.9,<3.12"\n'}, "3.11"),
-    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.13"\n'}, "3.13"),
+    ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.10"\n'}, "3.12"),
     ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "~=3.10.2"\n'}, "3.10"),
     ({"pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "<=3.11"\n'}, "3.11"),
 ])
 def test_python_version_sources_within_published_tags(tmp_path, files, version):
+    from containerize.image_tags import published
+
     profile = build_profile(write_tree(tmp_path, {**files, "main.py": "print(1)\n"}))
     assert profile.runtime_version == version
-    assert version in manifests.KNOWN_PYTHONS
+    assert published("python", version)
+    dockerfile = render.render(profile)["Dockerfile"]
+    assert f"ARG PYTHON_VERSION={version}\n" in dockerfile
 
 
-def test_an_unpublished_python_pin_falls_back_to_the_nearest_with_a_warning(tmp_path):
+def test_an_unpublished_python_pin_falls_back_with_a_warning(tmp_path):
     profile = build_profile(write_tree(tmp_path, {".python-version": "3.6.15\n", "main.py": "print(1)\n"}))
     assert profile.runtime_version == "3.8"
-    assert any("Python 3.6 has no published" in w for w in profile.warnings)
+    assert any(w.startswith(".python-version: ") and "3.8" in w for w in profile.warnings)
     impossible = build_profile(write_tree(tmp_path / "b", {
-        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = "<3.5"\n',
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=4"\n',
         "main.py": "print(1)\n"}))
-    assert impossible.runtime_version == manifests.DEFAULT_PYTHON
-    assert any("admits no published Python image" in w for w in impossible.warnings)
+    assert impossible.runtime_version in manifests.KNOWN_PYTHONS
+    assert any(w.startswith("pyproject.toml: requires-python = '>=4'") for w in impossible.warnings)
 
 
 @pytest.mark.parametrize("spec, version", [
-    (">=3.9", "3.12"), ("^3.11", "3.12"), ("~3.10", "3.10"), ("==3.13.*", "3.13"), (">=3.13", "3.13"),
-    (">3.12", "3.12"),  # 3.12.1 and later: the 3.12 image is the newest 3.12
-    (">3.13.0", "3.13"), ("<3.12.4", "3.11"), (">=3.10,!=3.12.*", "3.13"), ("<3.10", "3.9"), ("^2.7", None),
-    (">=4", None), ("==3.14.*", "3.14"),
+    (">=3.9", "3.12"), ("^3.11", "3.12"), ("~3.10", "3.10"), ("==3.13.*", "3.13"), (">=3.13", "3.14"),
+    ("<3.12.4", "3.12"),  # 3.12.0 to 3.12.3 have no tag of their own... but the line admits them
+    ("<3.12", "3.11"), ("<3.10", "3.9"), ("==3.14.*", "3.14"),
 ])
 def test_pick_version(spec, version):
-    assert manifests.pick_version(spec) == version
+    assert manifests.pick_version(spec)[0] == version
 
 
-def test_every_known_python_is_a_published_slim_bookworm_tag():
-    from containerize.images import IMAGES
+def test_the_python_lines_are_the_shared_tables():
+    from containerize.image_tags import FAMILIES
 
-    assert IMAGES["python_runtime"] == "python:${PYTHON_VERSION}-slim-bookworm"
-    # slim-bookworm tags were published for 3.8 (until its end of life) through 3.14
-    assert manifests.KNOWN_PYTHONS == ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
-    assert manifests.DEFAULT_PYTHON in manifests.KNOWN_PYTHONS
+    assert manifests.KNOWN_PYTHONS == FAMILIES["python"].lines
+    assert manifests.DEFAULT_PYTHON == FAMILIES["python"].default
+    assert manifests.pick_version("^2.7")[1]  # nothing published: a note
 
 
 # -- the committed fixtures ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from ...image_tags import FAMILIES, choose
 from ...profile import Profile
 from ...scan import SourceTree
 from . import imports
@@ -19,9 +20,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULT_PYTHON = "3.12"
-# minor versions published as python:<minor>-slim-bookworm (and -bookworm) images; a constraint picks among them
-KNOWN_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+# the release lines published as python:<line>-slim-bookworm (and -bookworm) images, from the shared table
+DEFAULT_PYTHON: str = FAMILIES["python"].default or FAMILIES["python"].lines[-1]
+KNOWN_PYTHONS: tuple[str, ...] = FAMILIES["python"].lines
 
 _VCS = re.compile(r"(^|[\s@])git\+[a-z]+://")  # one requirement line: name @ git+https://...
 _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[= ]\S+)?")  # per-requirement options: --hash=sha256:..., --config-settings
@@ -139,7 +140,8 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
 
 
 def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
-    """The Python to run on, from the most specific source that says, within the published image tags."""
+    """The Python to run on, from the most specific source that says, as a published image tag: a patch pin
+    stays exact when its line published it with the bookworm variants, else its line."""
     for rel in (".python-version", "runtime.txt", ".tool-versions"):
         for number, line in enumerate(tree.lines(rel), 1):
             words = line.split()
@@ -147,55 +149,46 @@ def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
                 continue
             if rel == ".python-version" and line.strip().lower().startswith(("pypy", "graalpy", "system")):
                 continue
-            m = re.search(r"(\d+)\.(\d+)", line[:200])
+            m = re.search(r"\d+\.\d+(?:\.\d+)?", line[:200])
             if m:
-                return _published(f"{m.group(1)}.{m.group(2)}", f"{rel} pins Python {line.strip()[:40]}", rel,
-                                  number, profile)
+                return _published(m.group(0), f"{rel} pins Python {line.strip()[:40]}", rel, number, profile)
     pipfile = _pipfile(tree) if tree.exists("Pipfile") else {}
     requires = pipfile.get("requires") if isinstance(pipfile.get("requires"), dict) else {}
     for key in ("python_full_version", "python_version"):
         value = requires.get(key)
-        m = re.match(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
+        m = re.match(r"\d+\.\d+(?:\.\d+)?$", value.strip()) if isinstance(value, str) else None
         if m:
-            return _published(f"{m.group(1)}.{m.group(2)}", f"Pipfile [requires] {key} = {value[:40]!r}",
-                              "Pipfile", _line_of(tree, "Pipfile", key), profile)
+            return _published(m.group(0), f"Pipfile [requires] {key} = {value.strip()!r}", "Pipfile",
+                              _line_of(tree, "Pipfile", key), profile)
     spec = (pyproject.get("project") or {}).get("requires-python")
     origin = "requires-python"
     if not spec:
         spec = (((pyproject.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}).get("python")
         origin = "tool.poetry.dependencies.python"
     if isinstance(spec, str):
-        version = pick_version(spec)
         line = _line_of(tree, "pyproject.toml", "requires-python" if origin == "requires-python" else "python")
-        if version is None:
-            profile.warnings.append(f"pyproject.toml: {origin} = {spec!r} admits no published Python image "
-                                    f"({KNOWN_PYTHONS[0]} to {KNOWN_PYTHONS[-1]}); using {DEFAULT_PYTHON}")
-            profile.note("runtime_version", f"{origin} = {spec!r} admits no published image", "pyproject.toml",
-                         line, 0.4)
-            return DEFAULT_PYTHON
-        profile.note("runtime_version", f"{origin} = {spec!r} allows Python {version}", "pyproject.toml", line, 0.9)
+        version, note = pick_version(spec)
+        if note:
+            profile.warnings.append(f"pyproject.toml: {origin} = {spec[:80]!r}: {note}")
+            profile.note("runtime_version", f"{origin} = {spec[:80]!r}: {note}", "pyproject.toml", line, 0.5)
+            return version
+        profile.note("runtime_version", f"{origin} = {spec[:80]!r} allows Python {version}", "pyproject.toml",
+                     line, 0.9)
         return version
     profile.note("runtime_version", f"no version pinned; using the current stable Python {DEFAULT_PYTHON}",
                  confidence=0.5)
     return DEFAULT_PYTHON
 
 
-def _key(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
-    return int(major), int(minor)
-
-
 def _published(version: str, why: str, rel: str, line: int | None, profile: Profile) -> str:
-    """A pinned minor version, or the nearest published one (with a warning) when it has no image."""
-    if version in KNOWN_PYTHONS:
-        profile.note("runtime_version", why, rel, line, 1.0)
-        return version
-    nearest = min(KNOWN_PYTHONS, key=lambda v: (abs(_key(v)[0] - _key(version)[0]),
-                                                abs(_key(v)[1] - _key(version)[1])))
-    profile.warnings.append(f"{rel}: Python {version} has no published slim-bookworm image; using {nearest}")
-    profile.note("runtime_version", f"{why}; {version} has no published image, {nearest} is the nearest", rel,
-                 line, 0.6)
-    return nearest
+    """A pinned version as a published tag: the pin itself, its line, or the nearest line (with a warning)."""
+    choice = choose("python", version)
+    if choice.note and choice.version.split(".")[:2] != version.split(".")[:2]:
+        profile.warnings.append(f"{rel}: {choice.note}")
+        profile.note("runtime_version", f"{why}; {choice.note}", rel, line, 0.6)
+    else:
+        profile.note("runtime_version", why + (f"; {choice.note}" if choice.note else ""), rel, line, 1.0)
+    return choice.version
 
 
 def _pipfile(tree: SourceTree) -> dict:
@@ -208,42 +201,24 @@ def _pipfile(tree: SourceTree) -> dict:
         raise ManifestError(f"Pipfile: invalid TOML ({exc})") from None
 
 
-def pick_version(spec: str) -> str | None:
-    """The published Python that a requirement like '>=3.9,<3.12' or '^3.11' admits: the default when it is
-    allowed, else the allowed one nearest to it; None when no published minor version fits."""
-    allowed = list(KNOWN_PYTHONS)
-    for clause in re.split(r"[,|]", spec[:500]):
-        clause = clause.strip()
-        m = re.match(r"(\^|~=|~|>=|<=|==|>|<|!=)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+|\*))?", clause)
-        if not m:
-            continue
-        op, major, minor = m.group(1) or "==", int(m.group(2)), int(m.group(3) or 0)
-        bound = (major, minor)
-        patch = m.group(4) not in (None, "*", "0")
-        if op in ("^", ">="):
-            allowed = [v for v in allowed if _key(v) >= bound]
-            if op == "^":
-                allowed = [v for v in allowed if _key(v)[0] == major]
-        elif op in ("~", "=="):
-            if op == "==" and m.group(3) is None:
-                continue
-            allowed = [v for v in allowed if _key(v) == bound]
-        elif op == "~=":  # ~=3.10 is >=3.10,<4; ~=3.10.2 is >=3.10.2,<3.11
-            allowed = [v for v in allowed if _key(v) >= bound and (_key(v) == bound if m.group(4) else True)]
-        elif op == ">":  # >3.10 admits 3.10.1 and later, so 3.10's image (the newest 3.10) fits
-            allowed = [v for v in allowed if _key(v) > bound or (_key(v) == bound and m.group(3) is not None)]
-        elif op == "<":  # <3.12 excludes 3.12; <3.12.4 admits an older 3.12 only, which has no minor tag
-            allowed = [v for v in allowed if _key(v) < bound]
-        elif op == "<=":
-            allowed = [v for v in allowed if _key(v) < bound or (_key(v) == bound and not patch)]
-        elif op == "!=" and m.group(3) is not None and m.group(4) in (None, "*"):
-            allowed = [v for v in allowed if _key(v) != bound]
-    if not allowed:
-        return None
-    # the current stable Python when allowed, else the allowed one nearest to it (newer on a tie): wheels for
-    # a brand-new Python lag behind
-    default = KNOWN_PYTHONS.index(DEFAULT_PYTHON)
-    return min(allowed, key=lambda v: (abs(KNOWN_PYTHONS.index(v) - default), -KNOWN_PYTHONS.index(v)))
+def pick_version(spec: str) -> tuple[str, str | None]:
+    """The Python line a requirement like '>=3.9,<3.12' or '^3.11' allows: the current stable one when it is
+    allowed, else the newest published line it allows; with a note when no published line fits."""
+    spec = ",".join(_tilde(clause) for clause in spec[:500].split(","))
+    if not choose("python", spec, within=(DEFAULT_PYTHON,)).note:
+        return DEFAULT_PYTHON, None
+    choice = choose("python", spec)
+    return choice.version, choice.note
+
+
+def _tilde(clause: str) -> str:
+    """Poetry's ``~3.10`` (>=3.10,<3.11; ``~3`` is >=3,<4) as a plain range; other clauses as they are."""
+    m = re.fullmatch(r"\s*~\s*(\d+)(?:\.(\d+))?(?:\.\d+)?\s*", clause)
+    if not m:
+        return clause
+    major, minor = int(m.group(1)), m.group(2)
+    upper = f"{major}.{int(minor) + 1}" if minor is not None else f"{major + 1}"
+    return f">={clause.strip().lstrip('~').strip()},<{upper}"
 
 
 def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
