@@ -165,7 +165,8 @@ def test_rails_dockerfile_structure():
     copy_gems = build.index("COPY Gemfile Gemfile.lock ./")
     install = build.index("bundle install")
     copy_source = build.index("COPY . .")
-    assets = build.index("SECRET_KEY_BASE_DUMMY=1 ./bin/rails assets:precompile")
+    assets = build.index("SECRET_KEY_BASE_DUMMY=1 SECRET_KEY_BASE=precompile-only-not-used-at-run-time ./bin/rails assets:precompile")
+    assert "ENV SECRET_KEY_BASE" not in build  # the throwaway key lives only in that RUN
     assert copy_gems < install < copy_source < assets
     assert "RUN --mount=type=cache,target=/root/.bundle/cache" in build
     assert "libpq5=15.*" in final and "libpq-dev" not in final
@@ -357,3 +358,21 @@ def test_a_server_bound_to_localhost_is_a_warning(tmp_path):
 def test_deeply_nested_code_is_read_without_blowing_up(tmp_path, files):
     p = build_profile(write_tree(tmp_path, files))
     assert p.language == "ruby" and p.ports
+
+
+def test_force_ssl_is_documented_and_a_service_url_with_a_plain_default_is_a_setting(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "puma"\n', "config.ru": "run Rails.application\n",
+        "config/application.rb": "module App; class Application < Rails::Application; end; end\n",
+        "bin/rails": "#!/usr/bin/env ruby\n",
+        "config/environments/production.rb": "Rails.application.configure do\n  config.force_ssl = true\nend\n",
+        "config/cable.yml": 'production:\n  adapter: redis\n  url: <%= ENV.fetch("REDIS_URL") { "redis://localhost:6379/1" } %>\n'
+                            '  password: <%= ENV.fetch("CACHE_URL") { "redis://u:pw@cache:6379" } %>\n',
+    })
+    p = build_profile(root)
+    assert any("config/environments/production.rb:2 sets config.force_ssl = true" in w for w in p.warnings)
+    redis = p.env_var("REDIS_URL")
+    assert not redis.secret and redis.default == "redis://localhost:6379/1"
+    assert p.env_var("CACHE_URL").secret  # a default that carries credentials stays a secret
+    (root / "config/environments/production.rb").write_text("Rails.application.configure do\n  config.force_ssl = false\nend\n")
+    assert not any("force_ssl" in w for w in build_profile(root).warnings)

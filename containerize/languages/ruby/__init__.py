@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ... import syntax
 from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -137,11 +138,37 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if assets:
         profile.build_command = ["./bin/rails", "assets:precompile"]
         profile.note("build_command", "Rails assets are precompiled in the build stage", "bin/rails", None, 0.9)
+    if rails:
+        _force_ssl(tree, profile)
     profile.compiled = False
     profile.build = RubyPlan(
         workdir=WORKDIR, gems=has_gems, gemfiles=[f for f in (gemfile, lockfile) if f], bundler=bundler,
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
         env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True)
+
+
+_Q_CONFIG_SET = ('(assignment left: (call receiver: (identifier) @owner method: (identifier) @name) '
+                 'right: (_) @value) @set')
+
+
+def _force_ssl(tree: SourceTree, profile: Profile) -> None:
+    """`config.force_ssl = true` in production.rb redirects plain HTTP to https: say so (the container serves
+    plain HTTP; a TLS proxy in front, or config.assume_ssl behind one)."""
+    rel = "config/environments/production.rb"
+    parsed = tree.parse(rel, "ruby")
+    if parsed is None:
+        return
+    for _, m in syntax.matches("ruby", _Q_CONFIG_SET, parsed.root_node):
+        if syntax.text(m["owner"][0]) == "config" and syntax.text(m["name"][0]) == "force_ssl" \
+                and m["value"][0].type == "true":
+            line = syntax.line(m["set"][0])
+            profile.note("env", "config.force_ssl = true: plain-HTTP requests are redirected to https", rel, line, 1.0)
+            profile.warnings.append(
+                f"{rel}:{line} sets config.force_ssl = true: the container serves plain HTTP and every request "
+                "to it is redirected to https:// (the health check accepts the redirect). Put a TLS proxy in front "
+                "(with config.assume_ssl = true), or make it conditional, e.g. "
+                "config.force_ssl = ENV.fetch(\"RAILS_FORCE_SSL\", \"true\") == \"true\", to try it locally")
+            return
 
 
 def _system_packages(profile: Profile, gems: list[str], has_gems: bool, lock_text: str, where: str | None) -> None:
@@ -163,6 +190,9 @@ def _env(profile: Profile, facts: Facts) -> None:
         if name in SYSTEM_ENV:
             continue
         secret = is_secret(name, default)
+        if secret and default and "://" in default and not is_secret("_", default) \
+                and re.search(r"_(URL|URI|DSN)$", name, re.I):
+            secret = False  # a service URL with a plain default (redis://localhost:6379/1) is a setting
         profile.add_env(name, None if secret else default, secret)
         profile.note("env", f"{name}: read with {how}" + (" (a secret)" if secret else f", default {default}"
                                                           if default is not None else ""), rel, line)
