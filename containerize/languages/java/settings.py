@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import re
 
-import yaml
 
 from ...profile import Profile
 from ...scan import SourceTree
@@ -83,6 +82,8 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
 
 def _yaml_server_port(text: str) -> str | None:
     """server.port of a Spring YAML file (any of its documents), as written."""
+    import yaml  # loaded only for a project with YAML settings
+
     try:
         docs = list(yaml.safe_load_all(text))
     except yaml.YAMLError:
