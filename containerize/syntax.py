@@ -29,6 +29,11 @@ GRAMMARS: dict[str, tuple[str, str]] = {
     "ruby": ("tree_sitter_ruby", "language"),
     "c": ("tree_sitter_c", "language"),
     "cpp": ("tree_sitter_cpp", "language"),
+    "kotlin": ("tree_sitter_kotlin", "language"),
+    "groovy": ("tree_sitter_groovy", "language"),  # Gradle build scripts
+    "cmake": ("tree_sitter_cmake", "language"),
+    "make": ("tree_sitter_make", "language"),
+    "bash": ("tree_sitter_bash", "language"),  # shell scripts, Procfile commands
 }
 
 
