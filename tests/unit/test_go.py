@@ -264,7 +264,9 @@ def test_no_go_version_defaults_and_is_unsure(tmp_path):
     ({"go.mod": "go 1.22\n", "main.go": "package main\nfunc main() {}\n"}, "no `module` directive"),
     ({"go.mod": "module x\n\nrequire (\n\tgithub.com/a/b\n)\n", "main.go": "package main\nfunc main() {}\n"},
      "can't read the requirement"),
-    ({"main.go": "package main\n\nfunc main() {}\n"}, "no go.mod"),
+    ({"main.go": 'package main\n\nimport "github.com/a/b"\n\nfunc main() { b.Run() }\n'},
+     "main.go imports github.com/a/b but there is no go.mod: run `go mod init <module> && go mod tidy`"),
+    ({"cmd/tool/main.go": "package main\n\nfunc main() {}\n", "util.go": "package util\n"}, "no main package at the top"),
 ])
 def test_broken_projects_fail_clearly(tmp_path, files, message):
     root = write_tree(tmp_path / "proj", files)
@@ -527,3 +529,17 @@ def test_an_address_env_var_is_not_the_port_env_and_a_database_port_is_not_eithe
     p = build_profile(root)
     assert p.ports == [9090] and p.port_env is None and p.framework == "echo"
     assert p.env_var("SERVER_ADDRESS").default == ":9090"
+
+
+def test_a_standard_library_main_go_without_go_mod_gets_one_in_the_build(tmp_path):
+    root = write_tree(tmp_path / "My App", {"main.go": 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\n'
+                                            'func main() {\n\thttp.Handle("/", http.FileServer(http.Dir("static")))\n'
+                                            '\thttp.ListenAndServe(":"+os.Getenv("PORT"), nil)\n}\n',
+                                            "static/index.html": "<h1>hi</h1>\n"})
+    p, files = rendered(tmp_path, root)
+    assert p.build.mod_init and p.build.module == "my-app" and p.build.binary == "my-app"
+    assert any("no go.mod" in w for w in p.warnings)
+    build = stages(files["Dockerfile"])[0]
+    assert "RUN go mod init my-app" in build and "go mod download" not in build
+    assert build.index("COPY . .") < build.index("go mod init") < build.index("-o /out/my-app")
+    assert "COPY --from=build /src/static /app/static" in files["Dockerfile"]  # read at run time

@@ -88,6 +88,23 @@ def packages(tree: SourceTree, files: list[str]) -> dict[str, dict]:
     return found
 
 
+def _loose_module(tree: SourceTree) -> dict:
+    """A module for .go files without a go.mod: only a standard-library main package at the top can be built
+    that way (any other import needs versions only `go mod tidy` on the developer's machine should choose)."""
+    loose = [f for f in tree.with_suffix(".go") if "/" not in f and not f.endswith("_test.go")]
+    facts = [(rel, f) for rel in loose if (f := read_file(tree, rel)) is not None and not f.ignored]
+    if not any(f.package == "main" and f.has_main for _, f in facts):
+        raise GoModError(f"{tree.root}: Go sources but no go.mod and no main package at the top: run "
+                         "`go mod init <module>` first (containerize builds Go modules)")
+    for rel, f in facts:
+        for path in f.imports.values():
+            if "." in path.split("/", 1)[0]:
+                raise GoModError(f"{rel} imports {path} but there is no go.mod: run `go mod init <module> && "
+                                 "go mod tidy` and commit go.mod and go.sum (the build can't choose dependency versions)")
+    name = re.sub(r"[^a-z0-9._-]+", "-", tree.root.name.lower()).strip("-.") or "app"
+    return parse_go_mod(f"module {name}\n", "(go mod init)")
+
+
 def detect(tree: SourceTree) -> Detection | None:
     if not tree.exists("go.mod"):
         loose = [f for f in tree.with_suffix(".go") if not f.endswith("_test.go")]
@@ -226,17 +243,25 @@ def _binary_name(d: str, module: str) -> str:
 
 
 def analyze(tree: SourceTree, profile: Profile) -> None:
-    if not tree.exists("go.mod"):
-        raise GoModError(f"{tree.root}: Go sources but no go.mod: run `go mod init <module>` first "
-                         "(containerize builds Go modules)")
-    mod = parse_go_mod(tree.read("go.mod") or "")
-    module = mod["module"]
-    profile.package_manager = "go modules"
-    profile.note("package_manager", f"go.mod declares module {module}", "go.mod", mod["module_line"], 1.0)
+    mod_init = not tree.exists("go.mod")
+    if mod_init:
+        mod = _loose_module(tree)
+        module = mod["module"]
+        profile.package_manager = "go modules"
+        profile.note("package_manager", f"no go.mod: the build stage runs `go mod init {module}` (the program uses "
+                     "the standard library only)", None, None, 0.8)
+        profile.warnings.append(f"no go.mod: the image makes one (`go mod init {module}`); commit your own to pin "
+                                "the Go version")
+    else:
+        mod = parse_go_mod(tree.read("go.mod") or "")
+        module = mod["module"]
+        profile.package_manager = "go modules"
+        profile.note("package_manager", f"go.mod declares module {module}", "go.mod", mod["module_line"], 1.0)
     profile.compiled = True
 
     # the Go version: the toolchain directive when newer than the go line
-    version, why, line = DEFAULT_GO, f"go.mod has no go directive; Go {DEFAULT_GO} assumed", None
+    version, why, line = DEFAULT_GO, f"{'there is no go.mod' if mod_init else 'go.mod has no go directive'}; " \
+        f"Go {DEFAULT_GO} assumed", None
     if mod["go"]:
         version, why, line = mod["go"], f"go.mod says go {mod['go_full']}", mod["go_line"]
     if mod["toolchain"] and (not mod["go"] or version_key(mod["toolchain"]) > version_key(mod["go"])):
@@ -246,7 +271,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.runtime_version = choice.version
     if choice.version != version:
         why += f", built with the newest published Go, {choice.version}"
-    profile.note("runtime_version", why + " (GO_VERSION build argument, golang:X-bookworm builder)", "go.mod", line,
+    profile.note("runtime_version", why + " (GO_VERSION build argument, golang:X-bookworm builder)",
+                 None if mod_init else "go.mod", line,
                  0.95 if line else 0.4)
 
     files = go_files(tree)
@@ -349,7 +375,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.system_packages = {"build": build_pkgs, "runtime": runtime_pkgs}
     profile.build = GoPlan(
         module=module, package=package, binary=binary, cgo=cgo,
-        manifests=["go.mod"] + (["go.sum"] if tree.exists("go.sum") else []),
+        manifests=["go.mod"] + (["go.sum"] if tree.exists("go.sum") else []), mod_init=mod_init,
         replace_dirs=replace_dirs, vendored=vendored, gowork=tree.exists("go.work"), runtime=runtime,
         shell=runtime == "slim", assets=assets)
     image = {"slim": "debian:bookworm-slim", "distroless-base": "gcr.io/distroless/base-debian12:nonroot",

@@ -19,6 +19,7 @@ class GoPlan(BuildPlan):
     manifests: list[str] = field(default_factory=lambda: ["go.mod"])  # copied before `go mod download`
     replace_dirs: list[str] = field(default_factory=list)  # local `replace` targets, copied with them
     vendored: bool = False
+    mod_init: bool = False  # no go.mod: `go mod init <module>` in the build stage (standard library only)
     gowork: bool = False
     # "slim" (debian, a shell), "distroless-base" (glibc for cgo) or "distroless-static"
     runtime: str = "distroless-static"
