@@ -136,9 +136,10 @@ def _serve(tmp_path, fixture: str, port: int, *env: str):
             yield f"http://127.0.0.1:{container.port(port)}", container, dockerfile, image
 
 
-def test_django_serves_hashed_static_files_and_keeps_sqlite_in_its_folder(docker, tmp_path):
-    """WhiteNoise's Manifest storage (collectstatic at build time), SQLite in var/ (a volume; the file stays
-    a file), a current gunicorn with the app user's HOME writable for its control socket."""
+def test_django_serves_hashed_static_files_and_keeps_its_sqlite_file(docker, tmp_path):
+    """WhiteNoise's Manifest storage (collectstatic at build time), db.sqlite3 beside manage.py (kept in a
+    volume, linked from its path: the file stays a file, the code stays read-only), a current gunicorn with
+    the app user's HOME writable for its control socket."""
     sentinel = f"sentinel-{uuid.uuid4().hex}"
     with _serve(tmp_path, "python-django-static", 8000, f"-eDJANGO_SECRET_KEY={sentinel}") as \
             (base, container, dockerfile, image):
@@ -151,7 +152,8 @@ def test_django_serves_hashed_static_files_and_keeps_sqlite_in_its_folder(docker
         status, css = http_get(base + stylesheet.group(1), container=container)
         assert status == 200 and "#268bd2" in css, css
         assert "visits: 2" in http_get(f"{base}/", container=container)[1]
-        container.exec("test", "-f", "/app/var/shop.sqlite3")
+        container.exec("test", "-f", "/var/lib/app/db.sqlite3")
+        container.exec("test", "-L", "/app/db.sqlite3")
         assert container.run_healthcheck().returncode == 0
         logs = container.logs()
         assert "Control server error" not in logs and "Permission denied" not in logs, logs
@@ -177,7 +179,33 @@ def test_fasthtml_app_runs_under_uvicorn_and_writes_its_session_key(docker, tmp_
         assert 'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5001"]' in dockerfile
         status, page = http_get(f"{base}/", container=container)
         assert status == 200 and "<h1>Notebook</h1>" in page and "notes kept: 1" in page, page
-        container.exec("test", "-f", "/app/.sesskey")
+        container.exec("test", "-f", "/var/lib/app/.sesskey")
+        container.exec("test", "-L", "/app/.sesskey")
         container.exec("test", "-f", "/app/data/notes.db")
         assert container.run_healthcheck().returncode == 0
         assert "PermissionError" not in container.logs()
+
+
+@pytest.mark.parametrize("fixture, port, secret, counter", [
+    ("python-django-static", 8000, "django_secret_key", r"visits: (\d+)"),
+    ("python-fasthtml", 5001, None, r"notes kept: (\d+)"),
+])
+def test_files_beside_the_code_work_on_the_read_only_root(docker, tmp_path, fixture, port, secret, counter):
+    """Under the hardened compose file (read-only root), db.sqlite3 and .sesskey, written beside the code,
+    are written through their links into the volume, and outlive the container."""
+    project, _ = generate(tmp_path, fixture)
+    compose_text = (project / "compose.yaml").read_text()
+    assert "read_only: true" in compose_text and ":/var/lib/app" in compose_text
+    assert "- /app\n" not in compose_text  # the code is never hidden under a tmpfs
+    if secret:
+        (project / "secrets").mkdir()
+        (project / "secrets" / secret).write_text(uuid.uuid4().hex)
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0"})
+        url = f"http://127.0.0.1:{compose.port('app', port)}/"
+        assert http_get(url)[0] == 200
+        compose("up", "-d", "--force-recreate", env={"HOST_PORT": "0"})  # a new container, the same volume
+        url = f"http://127.0.0.1:{compose.port('app', port)}/"
+        status, page = http_get(url)
+        count = re.search(counter, page)
+        assert status == 200 and count and int(count.group(1)) >= 2, page  # the first run's row is still there

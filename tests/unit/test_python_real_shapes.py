@@ -221,10 +221,16 @@ def test_fasthtml_runs_under_uvicorn_with_a_writable_folder(tmp_path):
     assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5001"]
     assert profile.ports == [5001]
     assert profile.build.extra_packages == []  # python-fasthtml brings uvicorn
-    assert profile.writable_paths == ["/app/data"]  # the database's folder; the file stays a file
-    assert profile.build.writable_workdir  # .sesskey
-    assert "RUN mkdir -p /app/data \\\n && chown 10001:10001 /app/data \\\n && chown 10001:10001 /app\n" \
-        in dockerfile
+    # the database's folder is a volume (the file stays a file); .sesskey, written to the working folder,
+    # lives in a volume of its own and is linked from /app, so the code stays read-only
+    assert profile.writable_paths == ["/app/data", "/var/lib/app"]
+    assert profile.build.state_files == [".sesskey"]
+    assert ("RUN mkdir -p /app/data /var/lib/app \\\n && chown 10001:10001 /app/data /var/lib/app \\\n"
+            " && { [ ! -e /app/.sesskey ] || { mv /app/.sesskey /var/lib/app/.sesskey"
+            " && chown 10001:10001 /var/lib/app/.sesskey; }; } \\\n"
+            " && ln -s /var/lib/app/.sesskey /app/.sesskey\n") in dockerfile
+    assert "chown 10001:10001 /app\n" not in dockerfile and "chown 10001:10001 /app " not in dockerfile
+    assert ".sesskey" in render.render(profile)[".dockerignore"].splitlines()
     assert not any("start command" in w for w in profile.warnings)
 
 
@@ -243,7 +249,7 @@ def test_fast_app_with_a_single_target_and_a_plain_starlette_app(tmp_path):
         """,
     }))
     assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.extra_packages
-    assert not profile.build.writable_workdir
+    assert not profile.build.state_files and profile.writable_paths == []
 
 
 def test_the_app_user_has_a_writable_home_for_gunicorns_control_socket(tmp_path):
@@ -306,18 +312,21 @@ def test_django_collects_static_files_at_build_time(tmp_path):
     assert step in runtime
     assert runtime.index("COPY . .") < runtime.index(step) < runtime.index("USER 10001:10001")
     assert "ENV DJANGO_SECRET_KEY" not in dockerfile  # the placeholder lives in that one step only
-    # db.sqlite3 beside manage.py: the folder is the app user's, the file is never made a folder
-    assert profile.writable_paths == [] and profile.build.writable_workdir
-    assert "db.sqlite3" not in dockerfile
-    assert "collectstatic --noinput \\\n && chown 10001:10001 /app\n" in runtime
-    assert any("SQLite database at db.sqlite3, in the app's own folder" in w for w in profile.warnings)
+    # db.sqlite3 beside manage.py: kept in a volume, linked from its path; never made a folder
+    assert profile.writable_paths == ["/var/lib/app"] and profile.build.state_files == ["db.sqlite3"]
+    assert "mkdir -p /app/db.sqlite3" not in dockerfile and "/app/db.sqlite3 \\" not in dockerfile
+    assert "collectstatic --noinput \\\n && mkdir -p /var/lib/app" in runtime
+    assert " && ln -s /var/lib/app/db.sqlite3 /app/db.sqlite3\n" in runtime
+    assert any(w.startswith("the app writes db.sqlite3 in its own folder") for w in profile.warnings)
+    compose = render.render(profile)["compose.yaml"]
+    assert ":/var/lib/app\"" in compose and "- /app\n" not in compose
 
 
 def test_django_without_static_root_has_no_collectstatic(tmp_path):
     profile, dockerfile = _dockerfile(tmp_path, _django(tmp_path, 'BASE_DIR / "data" / "db.sqlite3"', ""))
     assert not profile.build.collectstatic and "collectstatic" not in dockerfile
     # a database in a folder: the folder is a volume, the file stays a file
-    assert profile.writable_paths == ["/app/data"] and not profile.build.writable_workdir
+    assert profile.writable_paths == ["/app/data"] and not profile.build.state_files
     assert "mkdir -p /app/data \\" in dockerfile and "db.sqlite3" not in dockerfile
 
 
@@ -426,7 +435,8 @@ def test_the_python_lines_are_the_shared_tables():
 
 def test_the_django_static_fixture():
     profile = profile_of("python-django-static")
-    assert profile.build.collectstatic and profile.writable_paths == ["/app/var"]
+    assert profile.build.collectstatic and profile.writable_paths == ["/var/lib/app"]
+    assert profile.build.state_files == ["db.sqlite3"]
     assert profile.entrypoint[:3] == ["gunicorn", "--bind", "0.0.0.0:8000"]
 
 
@@ -439,5 +449,5 @@ def test_the_flask_instance_fixture():
 
 def test_the_fasthtml_fixture():
     profile = profile_of("python-fasthtml")
-    assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.writable_workdir
-    assert profile.writable_paths == ["/app/data"]
+    assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.state_files == [".sesskey"]
+    assert profile.writable_paths == ["/app/data", "/var/lib/app"]

@@ -10,7 +10,7 @@ from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
 from ...start import chosen_warning
 from . import entry, imports, manifests, native, source, starter
-from .plan import WORKDIR, PythonPlan
+from .plan import STATE_DIR, WORKDIR, PythonPlan
 
 GUESS = 0.7  # a start command less sure than this is named in a warning
 MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
@@ -77,12 +77,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
     source.read_ports(tree, files + [f for f in ("gunicorn.conf.py", "Procfile") if tree.exists(f)], profile)
-    writes_workdir = source.read_paths(tree, files, profile, WORKDIR)
-    if "python-fasthtml" in dep_names:  # FastHTML writes its session key (.sesskey) to the working folder
-        writes_workdir = True
-        profile.note("writable_paths", "FastHTML writes its session key (.sesskey) to the working folder",
-                     next((d[1] for d in deps if d[0] == "python-fasthtml"), None),
-                     next((d[2] for d in deps if d[0] == "python-fasthtml"), None), 0.9)
+    beside = source.read_paths(tree, files, profile, WORKDIR)
+    if "python-fasthtml" in dep_names and not any(b[0] == ".sesskey" for b in beside):
+        # FastHTML writes its session signing key to .sesskey in the working folder on first start
+        where = next(((d[1], d[2]) for d in deps if d[0] == "python-fasthtml"), (None, None))
+        beside.append((".sesskey", where[0] or "", where[1] or 0, "FastHTML keeps its session key in .sesskey"))
+    state_files = place_files_beside_the_code(profile, beside)
     link_service_env(profile)
 
     starts = entry.find_starts(tree, files, found, dep_names)
@@ -138,7 +138,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         requirement_files=found.included if found.install == "requirements" else list(found.requirements),
         git=bool(found.vcs),
         pdm_relock=found.pdm_relock,
-        writable_workdir=writes_workdir,
+        state_files=state_files,
+        state_dir=STATE_DIR if state_files else "",
     )
     if found.vcs:
         rel, line = found.vcs[0]
@@ -159,6 +160,23 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                                 "review it and pin versions")
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
+
+
+def place_files_beside_the_code(profile: Profile, beside: list[tuple[str, str, int, str]]) -> list[str]:
+    """Files the app writes in its own folder, which can't be a volume (it holds the code): they live in
+    the volume STATE_DIR, and a link at each one's path points there (the file stays a file)."""
+    if not beside:
+        return []
+    profile.writable_paths.append(STATE_DIR)
+    names = []
+    for name, rel, line, why in beside:
+        names.append(name)
+        profile.note("writable_paths", f"{why}, beside the code: kept in {STATE_DIR}, linked from "
+                     f"{WORKDIR}/{name}", rel or None, line or None, 0.8)
+    profile.warnings.append(f"the app writes {', '.join(names)} in its own folder, which can't be a volume: "
+                            f"{'they live' if len(names) > 1 else 'it lives'} in the volume {STATE_DIR}, "
+                            f"linked from {WORKDIR}/")
+    return names
 
 
 def django_static_root(tree: SourceTree, files: list[str]) -> tuple[str, int | None] | None:

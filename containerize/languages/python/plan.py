@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from ...plan import BuildPlan
 
 WORKDIR = "/app"
+STATE_DIR = "/var/lib/app"  # the volume for files the app writes beside its code
 
 
 @dataclass
@@ -36,8 +37,10 @@ class PythonPlan(BuildPlan):
     collectstatic: bool = False
     # secrets the settings require (no default) set to a placeholder for that build-time command only
     build_placeholders: list[str] = field(default_factory=list)
-    # the app (or its framework) writes files in its own folder: the folder is owned by the app user
-    writable_workdir: bool = False
+    # files the app (or its framework) writes in its own folder: kept in state_dir (a volume), linked from
+    # the workdir, so the code stays read-only and the file stays a file
+    state_files: list[str] = field(default_factory=list)
+    state_dir: str = ""
 
     def requirement_copies(self) -> list[tuple[list[str], str]]:
         """COPY instructions for the requirement files, each file at its own path (an included
@@ -52,3 +55,12 @@ class PythonPlan(BuildPlan):
         """Django's collectstatic, with a placeholder for each secret the settings require (that step only)."""
         placeholders = "".join(f"{name}=build-time-placeholder " for name in self.build_placeholders)
         return f"{placeholders}python manage.py collectstatic --noinput"
+
+    def state_links(self) -> str:
+        """Shell steps that move each state file the source ships into state_dir and link it from the workdir."""
+        steps = []
+        for name in self.state_files:
+            here, there = f"{self.workdir}/{name}", f"{self.state_dir}/{name}"
+            steps.append(f"{{ [ ! -e {here} ] || {{ mv {here} {there} && chown 10001:10001 {there}; }}; }} \\\n"
+                         f" && ln -s {there} {here}")
+        return " \\\n && ".join(steps)

@@ -22,6 +22,7 @@ from .values import UNKNOWN, EnvRead, Module, PathValue, ProjectPath, Scope, con
 _WRITABLE_NAME = re.compile(r"(UPLOAD|CACHE|MEDIA|STORAGE|LOG|OUTPUT|STATE|DATA)S?_?(DIR|FOLDER|PATH|ROOT|DIRECTORY)$"
                             r"|^(MEDIA_ROOT|UPLOAD_FOLDER|UPLOADS)$")
 _RUNTIME_FILE_NAME = re.compile(r"LOG|CACHE|UPLOAD|MEDIA|SQLITE|DATABASE|(^|_)DB(_|$)")
+_FILE_NAME = re.compile(r"(?!\.{1,2}$)[\w.-]{1,100}")  # a file name safe in a shell word (no slash)
 _PATH_NAME = re.compile(r"(PATH|FILE|DIR|ROOT|FOLDER)$")
 _ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run|var/run|app|opt/venv|home)(?:/|$))"
                        r"[\w.@-]+(?:/[\w.@-]+)*/?$")
@@ -50,6 +51,7 @@ class Facts:
     reads: list[tuple[str, int, str, float]] = field(default_factory=list)
     named: list[tuple[str, object, int]] = field(default_factory=list)
     routes: list[tuple[str, int]] = field(default_factory=list)
+    files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
 
 
 def facts(tree: SourceTree, rel: str) -> Facts:
@@ -110,14 +112,20 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                         profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, number, 0.9)
 
 
-def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> bool:
+def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> list[tuple[str, str, int, str]]:
     """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts). A written
-    file puts its folder on a volume and stays a file. True when the app writes in its own folder, which
-    can't be a volume (it holds the code): the folder is then made writable for the app user instead."""
-    in_workdir = False
+    file puts its folder on a volume and stays a file. The app's own folder can't be a volume (it holds the
+    code): the files written there are returned, (name, file, line, why), for the caller to move into one."""
     written: dict[str, tuple[str, int, str]] = {}
     named: list[tuple[str, str, str, int]] = []
     reads: list[tuple[str, str, int, str, float]] = []
+    beside: dict[str, tuple[str, str, int, str]] = {}
+
+    def at_workdir(path: str) -> bool:
+        folder = posixpath.dirname(path)
+        absolute = folder if folder.startswith("/") else posixpath.normpath(posixpath.join(workdir, folder))
+        return absolute == workdir
+
     for rel in files:
         found = facts(tree, rel)
         for path, line, why in found.written:
@@ -126,24 +134,30 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             named.append((name, value, rel, line))  # type: ignore[arg-type]
         for path, line, why, confidence in found.reads:
             reads.append((path, rel, line, why, confidence))
+        for path, line, why in found.files:
+            base = posixpath.basename(path)
+            if at_workdir(path) and _FILE_NAME.fullmatch(base):
+                beside.setdefault(base, (base, rel, line, why))
     for name, value, rel, line in named:
         upper = name.upper()
         if _WRITABLE_NAME.search(upper) and not value.startswith(("http", "sqlite")):
             written.setdefault(value.rstrip("/") or value, (rel, line, f"{name} names a folder the app writes"))
         elif isinstance(value, ProjectPath) and _RUNTIME_FILE_NAME.search(upper) and value != ".":
-            target = posixpath.dirname(value) if "." in posixpath.basename(value) else value
-            written.setdefault(target or ".", (rel, line, f"{name} is {value}, under the app (written at run time)"))
+            is_file = "." in posixpath.basename(value)
+            target = posixpath.dirname(value) if is_file else value
+            why = f"{name} is {value}, under the app (written at run time)"
+            written.setdefault(target or ".", (rel, line, why))
+            base = posixpath.basename(value)
+            if is_file and at_workdir(value) and _FILE_NAME.fullmatch(base):
+                beside.setdefault(base, (base, rel, line, why))
 
     for path, (rel, line, why) in sorted(written.items()):
         absolute = path if path.startswith("/") else posixpath.normpath(posixpath.join(workdir, path))
         if absolute == workdir:
-            in_workdir = True
-            profile.note("writable_paths", f"{why}, in the app's own folder: the folder is writable by the app "
-                         "user, not a volume", rel, line, 0.8)
-            profile.warnings.append(f"{rel}:{line}: {why}, in the app's own folder ({workdir}), which can't be a "
-                                    "volume: it is writable by the app user, but what the app writes there is "
-                                    "lost when the container is replaced; point it at a sub-folder to keep it "
-                                    "on a volume")
+            if not beside:  # nothing to move: a folder made at the top, a file with no literal name
+                profile.warnings.append(f"{rel}:{line}: {why}, in the app's own folder, which can't be a volume "
+                                        "(it holds the code); point it at a sub-folder to keep the data on a "
+                                        "volume")
             continue
         if absolute.startswith("/tmp") or absolute == "/":
             continue
@@ -168,7 +182,7 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             if outside_written(absolute) and absolute not in profile.read_paths:
                 profile.read_paths.append(absolute)
                 profile.note("read_paths", f"{name} names {value}, outside the app", rel, line, 0.8)
-    return in_workdir
+    return list(beside.values())
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -203,6 +217,12 @@ def _text(value: object) -> str | None:
 def _folder(path: str) -> str:
     """The folder a written file sits in ("." for the app's own folder)."""
     return posixpath.dirname(path.rstrip("/")) or ("/" if path.startswith("/") else ".")
+
+
+def _wrote(found: Facts, path: str, line: int, why: str) -> None:
+    """A file the app writes: its folder is written to, and the file is remembered by its path."""
+    found.written.append((_folder(path), line, why))
+    found.files.append((path.rstrip("/"), line, why))
 
 
 def _starts_with_sqlite(node: ast.BinOp) -> bool:
@@ -331,11 +351,11 @@ class _Collector:
         elif last == "fast_app" and node.args:
             path = concrete(self.ev(node.args[0], scope))  # FastHTML: a SQLite file, made on first run
             if isinstance(path, str) and path and ":" not in path:
-                found.written.append((_folder(path), line, f"a SQLite database at {path}"))
+                _wrote(found, path, line, f"a SQLite database at {path}")
         elif name == "sqlite3.connect" and node.args:
             path = concrete(self.ev(node.args[0], scope))
             if isinstance(path, str) and path and ":" not in path:
-                found.written.append((_folder(path), line, f"a SQLite database at {path}"))
+                _wrote(found, path, line, f"a SQLite database at {path}")
         elif isinstance(node.func, ast.Attribute) and attr in ({"mkdir", "open"} | _WRITE_METHODS | _READ_METHODS):
             base = self.ev(node.func.value, scope)
             if not isinstance(base, PathValue):
@@ -345,7 +365,7 @@ class _Collector:
             elif attr == "open":
                 self.opened_value(base, values._arg(node, 0, "mode"), scope, line, "opens", node.func.value)
             elif attr in _WRITE_METHODS:
-                found.written.append((_folder(base), line, f"writes {base}"))
+                _wrote(found, base, line, f"writes {base}")
             else:
                 self.read(base, line, *_read_why(base, node.func.value))
         elif name.endswith(("pathlib.Path", "pathlib.PurePath")) or name == "Path":
@@ -378,7 +398,7 @@ class _Collector:
         if not isinstance(mode, str):
             return
         if any(c in mode for c in "wax"):
-            self.found.written.append((_folder(path), line, f"{verb} {path} for writing"))
+            _wrote(self.found, path, line, f"{verb} {path} for writing")
         else:
             self.read(path, line, *_read_why(path, path_node))
 
@@ -428,8 +448,7 @@ class _Collector:
         if not isinstance(path, str) or not path or ":memory:" in path:
             return
         if (isinstance(engine, str) and "sqlite" in engine) or path.endswith((".sqlite3", ".sqlite", ".db")):
-            self.found.written.append((_folder(path), keys["NAME"].lineno,
-                                       f"a SQLite database at {path}"))
+            _wrote(self.found, path, keys["NAME"].lineno, f"a SQLite database at {path}")
 
     def string(self, text: str, line: int) -> None:
         if len(text) > 4000:
@@ -437,7 +456,7 @@ class _Collector:
         for m in _SQLITE_URL.finditer(text):
             path = m.group(1)
             if ":memory:" not in path:
-                self.found.written.append((_folder(path), line, f"a SQLite database at {path}"))
+                _wrote(self.found, path, line, f"a SQLite database at {path}")
         for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
             for m in rx.finditer(text):
                 self.found.ports.append((int(m.group(1)), line, f"{why}: {m.group(1)}", 0.9, None))
@@ -510,8 +529,7 @@ def _from_tokens(mod: Module, found: Facts) -> None:
                 continue
             mode = _literal(toks[i + 4]) if at(i + 3, ",") and i + 4 < n else "r"
             if isinstance(mode, str) and any(c in mode for c in "wax"):
-                found.written.append((_folder(path), line,
-                                      f"opens {path} for writing ({TOKENS_NOTE})"))
+                _wrote(found, path, line, f"opens {path} for writing ({TOKENS_NOTE})")
             elif path.startswith("/"):
                 found.reads.append((path, line, f"reads {path} ({TOKENS_NOTE})", 0.6))
         elif word == "port" and at(i + 1, "=") and i + 2 < n and toks[i + 2].type == tokenize.NUMBER:
