@@ -398,9 +398,20 @@ def parse_set(pair: str) -> tuple[str, str]:
     key = key.strip().replace("-", "_")
     if not sep or not key:
         raise AnswerError(f"--set {pair!r}: expected KEY=VALUE")
-    if lookup(key) is None:
+    if lookup(key) is None and scope_of(key)[0] is None:
         raise AnswerError(f"--set {pair!r}: unknown key {key!r}{_nearest(key)} (known: {known()})")
     return key, value.strip()
+
+
+def scope_of(key: str) -> tuple[str | None, str]:
+    """``"api.port"`` -> ``("api", "port")``: an answer for one app of a repository of several.
+    A key that is an answer key already (``port``, ``env.DEBUG``) has no scope."""
+    if lookup(key) is not None:
+        return None, key
+    scope, dot, rest = key.partition(".")
+    if dot and scope and lookup(rest) is not None:
+        return scope, rest
+    return None, key
 
 
 def _nearest(key: str) -> str:

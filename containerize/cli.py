@@ -50,7 +50,7 @@ app = typer.Typer(add_completion=True, no_args_is_help=False, pretty_exceptions_
 COMMANDS = ("generate", "init", "inspect", "verify")
 SUBCOMMANDS = {*COMMANDS, "--help", "-h", "--version", "--install-completion", "--show-completion"}
 # options whose value is the next argument (a value is never a command, a path or --version)
-VALUED = {"--set", "--ci", "--expect", "--path", "--timeout"}
+VALUED = {"--set", "--ci", "--expect", "--path", "--timeout", "--only"}
 
 _json_errors = False  # --json was given: errors are a JSON object on stdout
 _said = False  # a cancel was reported already
@@ -74,6 +74,8 @@ InteractiveOption = typer.Option(False, "--interactive", "-i",
                                  help="Ask about the answers the code doesn't settle (the default on a terminal).")
 CiOption = typer.Option(None, "--ci", metavar="PROVIDER",
                         help="Also write a CI workflow that builds and publishes the image (github).")
+OnlyOption = typer.Option(None, "--only", metavar="NAME",
+                          help="A repository of several apps: only the app NAME (a folder's name, see inspect).")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -88,14 +90,49 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _profile(path: Path, sets: list[str] | None):
-    from . import overrides
+    from . import apps, overrides
     from .checklist import AnalysisError, build_profile
 
     try:
         answers = overrides.parse(sets or [])
+        apps.split_answers(answers, None)  # a scoped answer names an app: there is only one here
         return build_profile(path, answers)
-    except (AnalysisError, overrides.OverrideError) as exc:
+    except (AnalysisError, overrides.OverrideError, apps.AppsError) as exc:
         fail(str(exc))
+
+
+def _repo(path: Path, sets: list[str] | None, only: str | None):
+    """The apps of a repository of several (analyzed with the answers), or None for one app."""
+    from . import apps, overrides
+
+    if not path.is_dir():
+        if only:
+            fail(f"--only {only}: {path} is not a folder")
+        return None
+    try:
+        answers = overrides.parse(sets or [])
+        repo = apps.discover(path, analyze=False)
+        if repo is None:
+            if only:
+                fail(f"--only {only}: {path} holds one app, not several (leave --only out)")
+            return None
+        if only:
+            repo.get(only)
+            only = repo.get(only).name
+        apps.analyze_apps(repo, answers, only)
+    except (overrides.OverrideError, apps.AppsError) as exc:
+        fail(str(exc))
+    if only:
+        chosen = repo.get(only)
+        if not chosen.deployable:
+            fail(f"--only {only}: {chosen.path}/ is {chosen.kind}: {chosen.error or chosen.evidence[-1]}")
+        repo.apps = [a if a is chosen else _without_profile(a) for a in repo.apps]
+    return repo
+
+
+def _without_profile(app):
+    app.profile = None
+    return app
 
 
 @app.command()
@@ -108,6 +145,7 @@ def generate(
     ci: Optional[str] = CiOption,
     sets: Optional[List[str]] = SetOption,
     k8s: bool = typer.Option(False, "--k8s", help="Also write Kubernetes manifests under k8s/ (kustomize)."),
+    only: Optional[str] = OnlyOption,
 ) -> None:
     """Write a Dockerfile, .dockerignore, compose.yaml and README.Docker.md for the project in PATH.
 
@@ -123,6 +161,10 @@ def generate(
     from . import questionnaire, render, scaffold  # prompt_toolkit & co. load only for the commands that ask
     from .checklist import AnalysisError
 
+    repo = _repo(path, sets, only)
+    if repo is not None:
+        _generate_apps(repo, dry_run, force, interactive, ci, k8s)
+        return
     if path.is_dir() and scaffold.is_new_project(path):
         _generate_new(path, dry_run, force, yes, interactive, ci, sets, k8s)
         return
@@ -170,7 +212,7 @@ def init(
 
     if not scaffold.is_new_project(path):
         typer.echo(f"{path} already has code: reading it instead of asking about a new project", err=True)
-        generate(path, dry_run, force, yes, interactive, ci, sets, k8s)
+        generate(path, dry_run, force, yes, interactive, ci, sets, k8s, None)
         return
     _generate_new(path, dry_run, force, yes, interactive, ci, sets, k8s)
 
@@ -270,6 +312,39 @@ def _generate_new(path: Path, dry_run: bool, force: bool, yes: bool, interactive
     _emit(profile, files, dry_run, force, asked)
 
 
+def _generate_apps(repo, dry_run: bool, force: bool, interactive: bool, ci: Optional[str], k8s: bool) -> None:
+    """A repository of several apps: each app's files in its folder, one compose.yaml at the root."""
+    from . import render, write
+
+    if interactive:
+        fail("--interactive asks about one app: run it on the app's folder (containerize ./FOLDER -i)")
+    try:
+        files = render.render_apps(repo, ci=ci, k8s=k8s)
+    except render.RenderError as exc:
+        fail(str(exc))
+    for app in repo.deployable:
+        for warning in app.profile.warnings:
+            typer.echo(f"warning: {app.name}: {warning}", err=True)
+    for note in repo.notes:
+        typer.echo(f"note: {note}", err=True)
+    root = Path(repo.root)
+    if dry_run:
+        for name, text in files.items():
+            typer.echo(f"==> {root / name} <==")
+            typer.echo(text)
+        return
+    try:
+        written = write.write_all(root, files, force=force)
+    except write.WriteError as exc:
+        fail(str(exc), 1)
+    for name in written:
+        typer.echo(f"wrote {root / name}")
+    if any(a.profile.secrets or a.profile.services for a in repo.deployable):
+        typer.echo("next: create the secret files named at the top of compose.yaml, then `docker compose up --build`")
+    else:
+        typer.echo("next: docker compose up --build")
+
+
 def _emit(profile, files: dict[str, str], dry_run: bool, force: bool, asked: list[tuple[str, str]]) -> None:
     """Print or write the files; then save the answers given in the questionnaire."""
     from . import answers, render, start, write
@@ -307,6 +382,7 @@ def inspect(
     path: Path = typer.Argument(Path("."), help="The project folder."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output (see README)."),
     sets: Optional[List[str]] = SetOption,
+    only: Optional[str] = OnlyOption,
 ) -> None:
     """Show the checklist answers and the evidence for each.
 
@@ -315,6 +391,10 @@ def inspect(
       containerize inspect .
       containerize inspect ./app --json | jq .ports
       containerize inspect ./app --set port=8080"""
+    repo = _repo(path, sets, only)
+    if repo is not None:
+        _inspect_apps(repo, as_json, only)
+        return
     profile = _profile(path, sets)
     if as_json:
         import json
@@ -326,6 +406,53 @@ def inspect(
         report.print_table(profile)
         for line in report.origins(profile):
             typer.echo(line)
+
+
+def _inspect_apps(repo, as_json: bool, only: str | None) -> None:
+    from . import report
+
+    if as_json:
+        import json
+
+        if only:  # one app: the same keys as a single app's, with its name and folder
+            app = repo.get(only)
+            typer.echo(json.dumps({"name": app.name, "path": app.path, **app.profile.to_dict()}, indent=2))
+            return
+        typer.echo(json.dumps(apps_dict(repo), indent=2))
+        return
+    shown = [a for a in repo.apps if not only or a.name == only]
+    typer.echo(f"{repo.root}: {len(repo.deployable)} app(s) to run"
+               + (f" (members of {repo.workspace})" if repo.workspace else ""))
+    for app in shown:
+        what = app.kind if not app.deployable else f"{app.profile.language}" + (
+            f" ({app.profile.framework})" if app.profile.framework else "")
+        typer.echo(f"  {app.name:<14} {app.path + '/':<22} {what}   <- {'; '.join(app.evidence)}")
+        if app.calls:
+            target = f"proxied to {app.proxy_to}" if app.proxy_to else "no app found to serve them"
+            typer.echo(f"  {'':<14} calls {', '.join(app.calls)} ({app.calls_from}): {target}")
+    for note in repo.notes:
+        typer.echo(f"note: {note}")
+    for app in shown:
+        if app.deployable:
+            typer.echo(f"\n== {app.name} ({app.path}/) ==")
+            report.print_table(app.profile)
+            for line in report.origins(app.profile):
+                typer.echo(line)
+
+
+def apps_dict(repo) -> dict:
+    """inspect --json of a repository of several apps: ``apps`` (each with the keys of a single app's)."""
+    out = {"root": str(repo.root), "workspace": repo.workspace, "apps": [], "notes": list(repo.notes)}
+    for app in repo.apps:
+        entry = {"name": app.name, "path": app.path, "kind": app.kind, "evidence": list(app.evidence)}
+        if app.calls:
+            entry["calls"] = {"paths": app.calls, "where": app.calls_from, "proxied_to": app.proxy_to}
+        if app.error:
+            entry["error"] = app.error
+        if app.profile is not None:
+            entry.update(app.profile.to_dict())
+        out["apps"].append(entry)
+    return out
 
 
 app.command("verify", epilog="""\b

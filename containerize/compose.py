@@ -164,3 +164,93 @@ def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -
 def _has_shell(profile: Profile) -> bool:
     build = profile.build
     return build.get("shell", True) if isinstance(build, dict) else build.shell
+
+
+# -- several apps ----------------------------------------------------------------------------
+def env_prefix(name: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_") or "APP"
+
+
+def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
+                      depends: dict[str, list[str]] | None = None) -> dict:
+    """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
+
+    Every app is the service its own compose would have (built from its folder, hardened the same
+    way); its host port is ``<NAME>_HOST_PORT`` (the next free one when two apps listen on the same
+    port); its volumes are named after it; backing services and secrets several apps use appear once."""
+    services: dict[str, dict] = {}
+    backing: dict[str, dict] = {}
+    volumes: dict[str, dict] = {}
+    secrets: dict[str, dict] = {}
+    taken: set[int] = set()
+    for service, folder, profile, dockerfile in apps:
+        doc = compose_dict(profile, f"{project}-{service}", dockerfile)
+        app = doc["services"].pop("app")
+        app["build"] = {"context": f"./{folder}"}
+        renamed: dict[str, str] = {}
+        for vol in profile.writable_paths:
+            renamed[volume_name(vol)] = f"{service}-{volume_name(vol)}"
+        if "volumes" in app:
+            mounts = []
+            for mount in app["volumes"]:
+                source, _, rest = mount.partition(":")
+                if source in renamed:
+                    mounts.append(f"{renamed[source]}:{rest}")
+                elif source.startswith("./"):
+                    mounts.append(f"./{folder}/{source[2:]}:{rest}")
+                else:
+                    mounts.append(mount)
+            app["volumes"] = mounts
+        for vol, spec in doc.get("volumes", {}).items():
+            volumes[renamed.get(vol, vol)] = spec
+        if profile.ports:
+            first, *rest = profile.ports
+            host = first
+            while host in taken:
+                host += 1
+            taken.add(host)
+            ports = [f"127.0.0.1:${{{env_prefix(service)}_HOST_PORT:-{host}}}:{first}"]
+            for p in rest:
+                extra = p
+                while extra in taken:
+                    extra += 1
+                taken.add(extra)
+                ports.append(f"127.0.0.1:{extra}:{p}")
+            app["ports"] = ports
+        for other in (depends or {}).get(service, []):
+            app.setdefault("depends_on", {})[other] = {"condition": "service_started"}
+        services[service] = app
+        for kind, spec in doc["services"].items():
+            backing.setdefault(kind, spec)
+        secrets.update(doc.get("secrets", {}))
+    services.update(backing)
+    out: dict = {"services": services}
+    if volumes:
+        out["volumes"] = volumes
+    if secrets:
+        out["secrets"] = secrets
+    return out
+
+
+def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | None]],
+                        depends: dict[str, list[str]] | None = None) -> str:
+    doc = apps_compose_dict(project, apps, depends)
+    lines = [f"# Compose file for {project}: {len(apps)} app{'s' if len(apps) != 1 else ''} "
+             f"({', '.join(a[0] for a in apps)}), made by containerize.",
+             "#   docker compose up --build"]
+    for service, _folder, profile, _df in apps:
+        ports = doc["services"][service].get("ports")
+        if ports:
+            host = ports[0].split(":-", 1)[1].split("}", 1)[0]
+            lines.append(f"# {service} answers on http://127.0.0.1:{host} "
+                         f"(set {env_prefix(service)}_HOST_PORT to publish it elsewhere).")
+        else:
+            lines.append(f"# {service} publishes no port.")
+    if doc.get("secrets"):
+        lines += ["#", "# Secrets are never written here nor baked into the images. Put each value in",
+                  "# its own file before the first `up` (and keep ./secrets/ out of git):"]
+        lines += [f"#   {spec['file']}" for spec in doc["secrets"].values()]
+    lines += ["#", "# Hardened: each app runs with a read-only root filesystem (tmpfs for its",
+              "# scratch folders, volumes for the folders it keeps), no Linux capabilities,",
+              "# no privilege escalation and resource limits (change them under deploy:)."]
+    return "\n".join(lines) + "\n" + to_yaml(doc)

@@ -132,10 +132,28 @@ _EXTRA_ABOUT = {
 
 def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: str | None = None) -> str:
     """README.Docker.md: how to build, run and push, where settings/secrets/volumes go, and why each answer."""
+    from .services import CATALOG
+
+    rows = answer_rows(profile)
+    secret_files = [compose.secret_name(v.name) for v in profile.secrets]
+    secret_files += [f"{s.kind}_password" for s in profile.services
+                     if s.kind in CATALOG and CATALOG[s.kind].password_env]
+    version_args = re.findall(r"^ARG ([A-Z0-9_]*VERSION)=", files.get("Dockerfile", ""), re.M)
+    known = {"Dockerfile", ".dockerignore", "compose.yaml", README}
+    return environment().get_template(f"common/{README}.j2").render(
+        ctx, rows=rows, secret_files=list(dict.fromkeys(secret_files)), version_args=version_args,
+        extra_files=[f for f in files if f not in known and not (f.startswith("k8s/") and
+                                                                  not f.endswith("kustomization.yaml"))],
+        extra_about=_EXTRA_ABOUT, workflow=workflow,
+        new_project=profile.new_project,
+        catalog=CATALOG, volume_name=compose.volume_name)
+
+
+def answer_rows(profile: Profile) -> list[dict]:
+    """The "why these answers" rows: each answer, its value, why, and where it came from."""
     from . import report
     from .answer_keys import DETECTED
     from .profile import ANSWER_KEYS
-    from .services import CATALOG
 
     rows = []
     for key in ANSWER_KEYS:
@@ -154,18 +172,7 @@ def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: 
                 continue
             why, source = "", "default"
         rows.append({"key": key, "value": value, "why": why, "origin": source})
-    secret_files = [compose.secret_name(v.name) for v in profile.secrets]
-    secret_files += [f"{s.kind}_password" for s in profile.services
-                     if s.kind in CATALOG and CATALOG[s.kind].password_env]
-    version_args = re.findall(r"^ARG ([A-Z0-9_]*VERSION)=", files.get("Dockerfile", ""), re.M)
-    known = {"Dockerfile", ".dockerignore", "compose.yaml", README}
-    return environment().get_template(f"common/{README}.j2").render(
-        ctx, rows=rows, secret_files=list(dict.fromkeys(secret_files)), version_args=version_args,
-        extra_files=[f for f in files if f not in known and not (f.startswith("k8s/") and
-                                                                  not f.endswith("kustomization.yaml"))],
-        extra_about=_EXTRA_ABOUT, workflow=workflow,
-        new_project=profile.new_project,
-        catalog=CATALOG, volume_name=compose.volume_name)
+    return rows
 
 
 def _cell(value) -> str:
@@ -179,3 +186,135 @@ def _gitignore_lines(profile: Profile) -> list[str]:
     except OSError:
         return []
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+# -- several apps ----------------------------------------------------------------------------
+APP_OWN = ("compose.yaml", README)  # files written once at the root for a repository of several apps
+
+
+def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str]:
+    """The files of a repository of several apps (``apps.Repo``): each app's Dockerfile, .dockerignore
+    and extra files in its folder; one compose.yaml and one README.Docker.md at the root."""
+    from . import apps as apps_mod
+
+    if ci:
+        raise RenderError(f"--ci {ci}: a CI workflow is written for one app; run it with --only NAME "
+                          f"on the app's folder (containerize ./FOLDER --ci {ci})")
+    if k8s:
+        raise RenderError("--k8s: Kubernetes manifests are written for one app; "
+                          "run containerize ./FOLDER --k8s for each app")
+    deployable = repo.deployable
+    if not deployable:
+        raise RenderError(f"{repo.root}: no app to run among its folders "
+                          f"({', '.join(a.path + '/' for a in repo.apps) or 'none'})")
+    project = slug(repo.root.name)
+    files: dict[str, str] = {}
+    services = _service_names(repo)
+    entries = []
+    depends: dict[str, list[str]] = {}
+    by_name = {a.name: a for a in repo.apps}
+    for app in deployable:
+        own = render(app.profile)
+        dockerfile = own["Dockerfile"]
+        if app.proxy_to and app.proxy_to in by_name and by_name[app.proxy_to].deployable:
+            target = by_name[app.proxy_to]
+            dockerfile = apps_mod.add_proxy(dockerfile, apps_mod.proxy_lines(app, target, services[target.name]))
+            own["Dockerfile"] = dockerfile
+            depends.setdefault(services[app.name], []).append(services[target.name])
+        for name, text in own.items():
+            if name not in APP_OWN:
+                files[f"{app.path}/{name}"] = text
+        entries.append((services[app.name], app.path, app.profile, dockerfile))
+    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends)
+    files[README] = render_apps_readme(repo, project, services, files)
+    return files
+
+
+def _service_names(repo) -> dict[str, str]:
+    """App name -> its compose service (an app named like a backing service gets ``-app``)."""
+    from .services import CATALOG
+
+    kinds = {s.kind for a in repo.deployable for s in a.profile.services} | set(CATALOG)
+    return {a.name: (a.name + "-app" if a.name in kinds else a.name) for a in repo.apps}
+
+
+def render_apps_readme(repo, project: str, services: dict[str, str], files: dict[str, str]) -> str:
+    from .services import CATALOG
+
+    apps = repo.deployable
+    out = [f"# Running {project} in containers", "",
+           f"These files were made by containerize from what it read in the code of {len(apps)} "
+           f"app{'s' if len(apps) != 1 else ''}:", "",
+           "| File | What it is |", "|------|------------|",
+           "| `compose.yaml` | runs every app and the backing services together |"]
+    for name in files:
+        if name.endswith("/Dockerfile"):
+            out.append(f"| `{name}` | how the image of `{name.rsplit('/', 1)[0]}/` is built |")
+        elif name.endswith("/.dockerignore"):
+            out.append(f"| `{name}` | what stays out of that app's build context |")
+        elif name not in ("compose.yaml", README):
+            out.append(f"| `{name}` | generated alongside that app's Dockerfile |")
+    out += ["| `README.Docker.md` | this file |", "",
+            "Run `containerize inspect` to see every app and every answer with the line of code it was read from.",
+            "", "## Run", "", "```sh", "docker compose up --build", "```", ""]
+    kinds = list(dict.fromkeys(s.kind for a in apps for s in a.profile.services if s.kind in CATALOG))
+    secret_files = [f"{k}_password" for k in kinds if CATALOG[k].password_env]
+    secret_files += [compose.secret_name(v.name) for a in apps for v in a.profile.secrets]
+    secret_files = list(dict.fromkeys(secret_files))
+    if secret_files:
+        out += ["Create the secret files first (keep `secrets/` out of git):", "", "```sh", "mkdir -p secrets"]
+        out += [f"printf '%s' '...' > secrets/{f}" for f in secret_files]
+        out += ["```", ""]
+    out += ["| App | Folder | Language | Port on this machine | Start command |",
+            "|-----|--------|----------|----------------------|---------------|"]
+    taken: set[int] = set()
+    for app in apps:
+        p = app.profile
+        host = "-"
+        if p.ports:
+            port = p.ports[0]
+            while port in taken:
+                port += 1
+            taken.add(port)
+            host = f"{port} (`{compose.env_prefix(services[app.name])}_HOST_PORT`)"
+        lang = p.language + (f" ({p.framework})" if p.framework else "")
+        out.append(f"| {_cell(services[app.name])} | `{app.path}/` | {_cell(lang)} | {_cell(host)} "
+                   f"| {_cell(' '.join(p.entrypoint))} |")
+    out.append("")
+    if kinds:
+        out += [f"Backing services, shared by the apps that use them: {', '.join(kinds)} "
+                f"(data in the named volumes {', '.join(k + '-data' for k in kinds)}; "
+                "`docker compose down --volumes` deletes them).", ""]
+    wired = [a for a in apps if a.proxy_to]
+    if wired:
+        out += ["## How the apps reach each other", ""]
+        for app in wired:
+            out.append(f"- `{services[app.name]}` is served by nginx, which passes "
+                       f"{', '.join('`' + c + '`' for c in app.calls)} to `{services[app.proxy_to]}` "
+                       f"(its code calls them: {app.calls_from}); the browser talks to one origin, so no CORS "
+                       "setting is needed.")
+        out.append("")
+    unwired = [a for a in apps if a.calls and not a.proxy_to]
+    for app in unwired:
+        out += [f"`{services[app.name]}` calls {', '.join(app.calls)} ({app.calls_from}), but no single app "
+                "was found to serve it: add a proxy location to its nginx configuration.", ""]
+    others = [a for a in repo.apps if not a.deployable]
+    if others:
+        out += ["Not run as services:", ""]
+        out += [f"- `{a.path}/`: {a.kind}" + (f" ({a.evidence[-1]})" if a.evidence else "") for a in others]
+        out.append("")
+    out += ["## Build one app", "", "Each app's image builds from its own folder:", "", "```sh"]
+    out += [f"docker build -t {project}-{services[a.name]} {a.path}" for a in apps]
+    out += ["```", "", "`containerize --only NAME` writes the files of one app; `--set NAME.KEY=VALUE` "
+            "(e.g. `--set " + apps[0].name + ".port=8000`) changes one app's answer.", ""]
+    for app in apps:
+        out += [f"## {services[app.name]} (`{app.path}/`)", "",
+                "| Answer | Value | Why | From |", "|--------|-------|-----|------|"]
+        for row in answer_rows(app.profile):
+            out.append(f"| {row['key']} | {_cell(row['value'])} | {_cell(row['why'])} | {_cell(row['origin'])} |")
+        if app.profile.warnings:
+            out += ["", "Warnings:"] + [f"- {w}" for w in app.profile.warnings]
+        out.append("")
+    if repo.notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in repo.notes] + [""]
+    return "\n".join(out)

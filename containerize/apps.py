@@ -1,0 +1,433 @@
+"""Several apps in one repository: which subfolders are apps, which are libraries, and how they call each other.
+
+A repository whose root is an app of its own (a manifest or source files at the top) is one app, handled
+as before. A root with no app of its own whose subfolders hold apps (``backend/``, ``frontend/``,
+``services/*``, ``apps/*``, ``packages/*``, any folder with its own manifest, or the members a workspace
+file names: npm/yarn ``workspaces``, ``pnpm-workspace.yaml``, ``go.work``, a Cargo ``[workspace]``) is a
+repository of several apps: each app is analyzed in its own folder, and one root compose.yaml runs them all.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .profile import Profile
+from .scan import ScanError, SourceTree
+
+# files that make the folder holding them an app (or a library) of its own
+MANIFESTS = (
+    "package.json", "pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "Pipfile", "go.mod",
+    "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "CMakeLists.txt",
+    "meson.build", "manage.py", "config.ru", "index.html",
+)
+# source files at the root make the root an app of its own
+ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".rs", ".java", ".kt",
+                        ".c", ".cc", ".cpp", ".html", ".htm")
+# folders whose subfolders are the apps (or shared packages)
+GROUP_DIRS = ("services", "apps", "packages", "libs")
+# folders of a repository that are never an app
+NOT_APPS = frozenset({"docs", "doc", "test", "tests", "e2e", "scripts", "examples", "example", "fixtures",
+                      "deploy", "deployment", "k8s", "helm", "charts", "secrets", "db", "data", "assets"})
+# names of the app a front end's API calls go to, when several could take them
+API_NAMES = ("api", "backend", "server", "app")
+NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+
+# the server block of the nginx stage every static front end's Dockerfile has
+NGINX_LISTEN = "'    listen 8080;' \\"
+
+
+class AppsError(ValueError):
+    """A repository of several apps that can't be handled as asked; the message says why."""
+
+
+@dataclass
+class App:
+    name: str
+    path: str  # relative to the repository's root, POSIX
+    kind: str = "app"  # "app" (deployable) or "library" (shared code, no image)
+    evidence: list[str] = field(default_factory=list)
+    profile: Profile | None = None
+    error: str | None = None  # why it could not be analyzed
+    calls: list[str] = field(default_factory=list)  # path prefixes of the API calls it makes ("/api/")
+    calls_from: str | None = None  # where the first of them is
+    proxy_to: str | None = None  # the app those calls are proxied to
+
+    @property
+    def deployable(self) -> bool:
+        return self.kind == "app" and self.profile is not None
+
+
+@dataclass
+class Repo:
+    root: Path
+    apps: list[App]
+    workspace: str | None = None  # the workspace file, when members come from one
+    notes: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> App:
+        for app in self.apps:
+            if app.name == name or app.path == name.strip("/"):
+                return app
+        known = ", ".join(a.name for a in self.apps)
+        raise AppsError(f"--only {name}: no app of that name here (apps: {known})")
+
+    @property
+    def deployable(self) -> list[App]:
+        return [a for a in self.apps if a.deployable]
+
+
+# -- discovery -----------------------------------------------------------------------------
+def root_is_app(tree: SourceTree) -> bool:
+    """Whether the root holds an app of its own: a manifest or source files at the top."""
+    top = tree.children("")
+    return any(f in MANIFESTS for f in top) or any(f.endswith(ROOT_SOURCE_SUFFIXES) for f in top)
+
+
+def _json(tree: SourceTree, rel: str) -> dict:
+    try:
+        data = json.loads(tree.read(rel) or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _toml(tree: SourceTree, rel: str) -> dict:
+    try:
+        return tomllib.loads(tree.read(rel) or "")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}
+
+
+def workspace_members(tree: SourceTree) -> tuple[str | None, list[str]]:
+    """(the workspace file, its member folders) when the root defines a workspace."""
+    patterns: list[str] = []
+    source = None
+    if tree.exists("pnpm-workspace.yaml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(tree.read("pnpm-workspace.yaml") or "") or {}
+        except yaml.YAMLError:
+            data = {}
+        packages = data.get("packages") if isinstance(data, dict) else None
+        if isinstance(packages, list):
+            source, patterns = "pnpm-workspace.yaml", [p for p in packages if isinstance(p, str)]
+    if source is None and tree.exists("package.json"):
+        ws = _json(tree, "package.json").get("workspaces")
+        if isinstance(ws, dict):
+            ws = ws.get("packages")
+        if isinstance(ws, list):
+            source, patterns = "package.json workspaces", [p for p in ws if isinstance(p, str)]
+    if source is None and tree.exists("go.work"):
+        source, patterns = "go.work", _go_work_uses(tree.read("go.work") or "")
+    if source is None and tree.exists("Cargo.toml"):
+        data = _toml(tree, "Cargo.toml")
+        members = data.get("workspace", {}).get("members") if isinstance(data.get("workspace"), dict) else None
+        if isinstance(members, list) and "package" not in data:
+            source, patterns = "Cargo.toml [workspace]", [m for m in members if isinstance(m, str)]
+    if source is None:
+        return None, []
+    folders: list[str] = []
+    for pattern in patterns:
+        if pattern.startswith("!"):
+            continue
+        pattern = pattern.strip().strip("/").removeprefix("./")
+        for folder in sorted(tree.dirs):
+            if folder and fnmatch.fnmatchcase(folder, pattern) and "/" not in folder[len(pattern.split("*")[0]):]:
+                if folder not in folders:
+                    folders.append(folder)
+    return source, folders
+
+
+def _go_work_uses(text: str) -> list[str]:
+    """The folders a go.work file's ``use`` directives name (a config format read line by line)."""
+    uses, block = [], False
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if block:
+            if line == ")":
+                block = False
+            elif line:
+                uses.append(line.strip('"'))
+        elif line == "use (":
+            block = True
+        elif line.startswith("use "):
+            uses.append(line[4:].strip().strip('"'))
+    return uses
+
+
+def candidate_folders(tree: SourceTree) -> list[tuple[str, str]]:
+    """(folder, why) of every subfolder that holds a manifest of its own."""
+    found = []
+    for folder in sorted(d for d in tree.dirs if d and "/" not in d):
+        if folder.startswith(".") or folder.lower() in NOT_APPS:
+            continue
+        if folder in GROUP_DIRS:
+            for sub in sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]):
+                manifest = _manifest(tree, sub)
+                if manifest:
+                    found.append((sub, f"{manifest} in {sub}/ (under {folder}/)"))
+            continue
+        manifest = _manifest(tree, folder)
+        if manifest:
+            found.append((folder, f"{manifest} in {folder}/"))
+    return found
+
+
+def _manifest(tree: SourceTree, folder: str) -> str | None:
+    names = {f.rsplit("/", 1)[-1] for f in tree.children(folder)}
+    return next((m for m in MANIFESTS if m in names), None)
+
+
+def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, analyze: bool = True) -> Repo | None:
+    """The apps of a repository of several, or None when ``path`` is one app (the root is an app itself,
+    or a workspace whose members are one deployable app and the libraries it uses)."""
+    try:
+        tree = SourceTree(path)
+    except ScanError:
+        return None
+    workspace, members = workspace_members(tree)
+    if workspace is None and root_is_app(tree):
+        return None
+    if workspace:
+        folders = [(m, f"a member of the workspace ({workspace})") for m in members if _manifest(tree, m)]
+    else:
+        folders = candidate_folders(tree)
+    if not folders:
+        return None
+    repo = Repo(tree.root, [], workspace)
+    names: dict[str, int] = {}
+    for folder, why in folders:
+        name = _app_name(folder, names)
+        app = App(name, folder, evidence=[why])
+        _classify(tree, app)
+        repo.apps.append(app)
+    if workspace:
+        local = {_json(tree, f"{a.path}/package.json").get("name") for a in repo.apps} - {None}
+        deployable = [a for a in repo.apps if a.kind == "app"]
+        uses_shared = [a for a in deployable if _uses_workspace_packages(tree, a, local)]
+        if len(deployable) < 2 or uses_shared:
+            return None  # one app built from the workspace root, as a single app is
+    if analyze:
+        analyze_apps(repo, answers or [])
+    return repo
+
+
+def _app_name(folder: str, taken: dict[str, int]) -> str:
+    base = re.sub(r"[^a-z0-9_-]+", "-", folder.rsplit("/", 1)[-1].lower()).strip("-") or "app"
+    if base in taken:
+        base = re.sub(r"[^a-z0-9_-]+", "-", folder.lower()).strip("-")
+    taken[base] = taken.get(base, 0) + 1
+    return base
+
+
+def _classify(tree: SourceTree, app: App) -> None:
+    """A library is shared code with nothing to start: a package.json without a start script that
+    names a main/exports, a Cargo package with only a [lib]."""
+    pkg = f"{app.path}/package.json"
+    if tree.exists(pkg):
+        data = _json(tree, pkg)
+        scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+        runs = any(k in scripts for k in ("start", "dev", "serve", "build"))
+        if not runs and ("main" in data or "exports" in data or app.path.startswith(("packages/", "libs/"))):
+            app.kind = "library"
+            app.evidence.append(f"{pkg}: no start, dev or build script, a package others import")
+    cargo = f"{app.path}/Cargo.toml"
+    if tree.exists(cargo):
+        data = _toml(tree, cargo)
+        if "lib" in data and "bin" not in data and not tree.exists(f"{app.path}/src/main.rs"):
+            app.kind = "library"
+            app.evidence.append(f"{cargo}: a [lib] and no binary")
+
+
+def _uses_workspace_packages(tree: SourceTree, app: App, local: set) -> bool:
+    data = _json(tree, f"{app.path}/package.json")
+    deps = {}
+    for key in ("dependencies", "devDependencies"):
+        if isinstance(data.get(key), dict):
+            deps.update(data[key])
+    return any(name in local for name in deps)
+
+
+def split_answers(pairs: list[tuple[str, str]], names: list[str] | None) -> tuple[list, dict[str, list]]:
+    """(answers for every app, answers scoped to one app by name: ``api.port`` -> ``{"api": [("port", ..)]}``).
+
+    ``names`` None: a single app, where a scoped answer is an error."""
+    from .answer_keys import scope_of
+
+    shared: list[tuple[str, str]] = []
+    scoped: dict[str, list[tuple[str, str]]] = {}
+    for key, value in pairs:
+        scope, rest = scope_of(key)
+        if scope is None:
+            shared.append((key, value))
+            continue
+        if names is None:
+            raise AppsError(f"--set {key}={value}: {scope!r} names an app, but this folder is one app "
+                            f"(use --set {rest}={value})")
+        by_key = {n.replace("-", "_"): n for n in names}
+        if scope.replace("-", "_") not in by_key:
+            raise AppsError(f"--set {key}={value}: no app named {scope!r} (apps: {', '.join(names)})")
+        scoped.setdefault(by_key[scope.replace("-", "_")], []).append((rest, value))
+    return shared, scoped
+
+
+def analyze_apps(repo: Repo, answers: list[tuple[str, str]], only: str | None = None) -> None:
+    """Each app's checklist, read from its own folder with the answers for every app and its own."""
+    from .checklist import AnalysisError, build_profile
+
+    shared, scoped = split_answers(answers, [a.name for a in repo.apps])
+    for app in repo.apps:
+        if app.kind != "app" or (only and app.name != only):
+            continue
+        try:
+            app.profile = build_profile(repo.root / app.path, shared + scoped.get(app.name, []))
+        except AnalysisError as exc:
+            app.error = str(exc)
+            app.kind = "skipped"
+            repo.notes.append(f"{app.path}/: skipped ({exc})")
+            continue
+        if not app.profile.entrypoint:
+            app.kind = "library"
+            app.evidence.append("nothing to start (no start command found)")
+            app.profile = None
+    wire(repo)
+
+
+# -- wiring between apps ---------------------------------------------------------------------
+_JS = {".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+       ".ts": "typescript", ".tsx": "tsx", ".vue": None, ".svelte": None}
+_STRINGS = "[(string) (template_string)] @s"
+
+
+def api_calls(root: Path) -> tuple[list[str], str | None]:
+    """The API path prefixes a front end's code calls (string literals starting with ``/api``, a CRA
+    ``"proxy"``), and where the first is."""
+    try:
+        tree = SourceTree(root)
+    except ScanError:
+        return [], None
+    from . import syntax
+
+    prefixes: list[str] = []
+    where = None
+    for rel in tree.files:
+        suffix = "." + rel.rsplit(".", 1)[-1] if "." in rel else ""
+        texts: list[tuple[str, str]] = []
+        if suffix in (".html", ".htm"):
+            texts = [("javascript", s) for s in _inline_scripts(tree.read(rel) or "")]
+        elif _JS.get(suffix):
+            texts = [(_JS[suffix], tree.read(rel) or "")]
+        for grammar, text in texts:
+            if not text or "/api" not in text:
+                continue
+            found = syntax.captures(grammar, _STRINGS, syntax.parse(grammar, text).root_node).get("s", [])
+            for node in found:
+                literal = syntax.text(node)[1:-1]
+                prefix = _api_prefix(literal)
+                if prefix and prefix not in prefixes:
+                    prefixes.append(prefix)
+                    where = where or f"{rel}:{node.start_point[0] + 1}"
+    if tree.exists("package.json") and isinstance(_json(tree, "package.json").get("proxy"), str):
+        if not prefixes:
+            prefixes.append("/api/")
+        where = where or "package.json \"proxy\""
+    return prefixes, where
+
+
+def _api_prefix(literal: str) -> str | None:
+    """``/api/items`` -> ``/api/``: the first path segment, when it names an API."""
+    if not literal.startswith("/"):
+        return None
+    segment = literal[1:].split("/", 1)[0].split("?", 1)[0].split("$", 1)[0]
+    if segment and (segment == "api" or segment.startswith("api")) and NAME_OK.fullmatch(segment):
+        return f"/{segment}/"
+    return None
+
+
+class _Scripts(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and not dict(attrs).get("src"):
+            self.inside = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.inside:
+            self.scripts[-1] += data
+
+
+def _inline_scripts(html: str) -> list[str]:
+    parser = _Scripts()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # hostile HTML: what was read so far
+        pass
+    return parser.scripts
+
+
+def serves_with_nginx(dockerfile: str) -> bool:
+    return NGINX_LISTEN in dockerfile
+
+
+def wire(repo: Repo) -> None:
+    """A front end that calls an API path gets the app serving it: the one named api/backend/server,
+    or the only other app with a port."""
+    apps = repo.deployable
+    servers = [a for a in apps if a.profile and a.profile.ports]
+    for front in apps:
+        if not _static(front):
+            continue
+        calls, where = api_calls(repo.root / front.path)
+        if not calls:
+            continue
+        others = [a for a in servers if a is not front and not _static(a)]
+        target = next((a for n in API_NAMES for a in others if a.name == n), None)
+        if target is None and len(others) == 1:
+            target = others[0]
+        front.calls, front.calls_from = calls, where
+        if target is not None:
+            front.proxy_to = target.name
+
+
+def _static(app: App) -> bool:
+    """A front end nginx serves: a static site or a single-page app's build output."""
+    build = app.profile.build if app.profile else None
+    return getattr(build, "kind", None) in ("static", "spa")
+
+
+def proxy_lines(app: App, target: App, service: str) -> list[str]:
+    """nginx locations (lines of the Dockerfile's printf) that pass ``app``'s API calls to ``service``.
+
+    The upstream is resolved when a request comes (Docker's DNS), so nginx starts before the API."""
+    port = target.profile.ports[0]
+    lines = []
+    for prefix in app.calls:
+        lines.append(f"    '    location {prefix} {{ resolver 127.0.0.11 valid=10s; "
+                     f"set $upstream http://{service}:{port}; proxy_pass $upstream; "
+                     f"proxy_set_header Host $host; proxy_set_header X-Forwarded-For $remote_addr; }}' \\")
+    return lines
+
+
+def add_proxy(dockerfile: str, lines: list[str]) -> str:
+    """The Dockerfile with the proxy locations in its nginx server block (after ``listen``)."""
+    out = []
+    for line in dockerfile.splitlines(keepends=True):
+        out.append(line)
+        if line.strip() == NGINX_LISTEN:
+            out += [ln + "\n" for ln in lines]
+    return "".join(out)
