@@ -176,6 +176,27 @@ def test_pdm_distribution_false_is_not_installed(tmp_path):
     assert not profile.build.installable
 
 
+def test_uv_package_false_is_not_installed(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["flask"]\n'
+                          '[project.scripts]\nx = "app:main"\n[tool.uv]\npackage = false\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        "uv.lock": "version = 1\n",
+        "app.py": "def main():\n    print(1)\n",
+    }))
+    assert not profile.build.installable
+
+
+def test_tool_tables_of_the_wrong_type_are_ignored(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "0"\ndependencies = ["flask"]\n'
+                          '[project.scripts]\nx = "app:main"\n[tool]\nuv = "yes"\npdm = 1\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        "app.py": "def main():\n    print(1)\n",
+    }))
+    assert profile.build.installable
+
+
 @pytest.mark.parametrize("lock, relock", [
     ('[metadata]\ngroups = ["default"]\nstrategy = ["cross_platform"]\nlock_version = "4.4"\n', True),
     ('[metadata]\ngroups = ["default"]\nstrategy = ["inherit_metadata"]\nlock_version = "4.5.0"\n', False),

@@ -160,10 +160,10 @@ def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
         if m:
             return _published(m.group(0), f"Pipfile [requires] {key} = {value.strip()!r}", "Pipfile",
                               _line_of(tree, "Pipfile", key), profile)
-    spec = (pyproject.get("project") or {}).get("requires-python")
+    spec = _table(pyproject, "project").get("requires-python")
     origin = "requires-python"
     if not spec:
-        spec = (((pyproject.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}).get("python")
+        spec = _table(_table(_table(pyproject, "tool"), "poetry"), "dependencies").get("python")
         origin = "tool.poetry.dependencies.python"
     if isinstance(spec, str):
         line = _line_of(tree, "pyproject.toml", "requires-python" if origin == "requires-python" else "python")
@@ -223,21 +223,23 @@ def _tilde(clause: str) -> str:
 
 def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
     pyproject = load_pyproject(tree)
-    project = pyproject.get("project") or {}
-    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
-    m = Manifests(pyproject=pyproject)
-    if pyproject and not isinstance(project, dict):
+    if "project" in pyproject and not isinstance(pyproject["project"], dict):
         raise ManifestError("pyproject.toml: [project] must be a table")
-    m.scripts = dict(project.get("scripts") or poetry.get("scripts") or {})
+    project = _table(pyproject, "project")
+    poetry = _table(_table(pyproject, "tool"), "poetry")
+    m = Manifests(pyproject=pyproject)
+    scripts = project.get("scripts") or poetry.get("scripts")
+    m.scripts = dict(scripts) if isinstance(scripts, dict) else {}
     m.scripts = {k: v for k, v in m.scripts.items() if isinstance(v, str)}
     # The project itself is installed only when it must be: its console scripts exist only once installed.
     # Otherwise the code runs from the app folder, and a layout the build backend can't package (a flat
     # folder of modules, Poetry with no package of the project's name) can't fail the build.
-    non_package = poetry.get("package-mode") is False or \
-        (((pyproject.get("tool") or {}).get("pdm") or {}).get("distribution") is False)
+    tool = _table(pyproject, "tool")
+    non_package = poetry.get("package-mode") is False or _table(tool, "pdm").get("distribution") is False \
+        or _table(tool, "uv").get("package") is False
     m.installable = bool(m.scripts) and not non_package and bool(pyproject.get("build-system") or poetry)
-    if tree.exists("setup.py") and not pyproject.get("build-system"):
-        m.installable = True  # setup.py: entry points are code, not read here
+    if tree.exists("setup.py") and not non_package:
+        m.installable = True  # setup.py lists its packages itself, and its entry points are code, not read here
     if m.scripts and non_package:
         profile.note("installable", "package-mode/distribution is off: the console scripts are not installed",
                      "pyproject.toml", _line_of(tree, "pyproject.toml", "package-mode")
@@ -295,6 +297,15 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
     return m
 
 
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _table(data: dict, key: str) -> dict:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _pdm_lock_has_markers(tree: SourceTree) -> bool:
     try:
         lock = tomllib.loads(tree.read("pdm.lock") or "")
@@ -309,10 +320,10 @@ def _vcs_dependencies(tree: SourceTree, project: dict, poetry: dict, m: Manifest
     """Dependencies pip, Poetry or Pipenv fetch with git: [project] `name @ git+https://...`,
     Poetry/Pipfile tables with a `git` key."""
     found: list[tuple[str, int | None]] = []
-    for spec in project.get("dependencies") or []:
+    for spec in _list(project.get("dependencies")):
         if isinstance(spec, str) and _VCS.search(spec):
             found.append(("pyproject.toml", _line_of(tree, "pyproject.toml", spec)))
-    tables = [("pyproject.toml", poetry.get("dependencies") or {})]
+    tables = [("pyproject.toml", _table(poetry, "dependencies"))]
     if m.install == "pipenv":
         tables.append(("Pipfile", _pipfile(tree).get("packages") or {}))
     for rel, table in tables:
@@ -326,12 +337,12 @@ def _vcs_dependencies(tree: SourceTree, project: dict, poetry: dict, m: Manifest
 
 def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> list[tuple[str, str, int | None]]:
     deps: list[tuple[str, str, int | None]] = []
-    project = pyproject.get("project") or {}
-    poetry = (pyproject.get("tool") or {}).get("poetry") or {}
-    for spec in project.get("dependencies") or []:
+    project = _table(pyproject, "project")
+    poetry = _table(_table(pyproject, "tool"), "poetry")
+    for spec in _list(project.get("dependencies")):
         if isinstance(spec, str) and (name := requirement_name(spec)):
             deps.append((name, "pyproject.toml", _line_of(tree, "pyproject.toml", spec)))
-    for name in poetry.get("dependencies") or {}:
+    for name in _table(poetry, "dependencies"):
         if name.lower() != "python":
             deps.append((normalize(name), "pyproject.toml", _line_of(tree, "pyproject.toml", name)))
     if m.install == "pipenv":
