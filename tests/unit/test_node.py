@@ -921,3 +921,14 @@ def test_pnpm_version_sources(tmp_path, files, extra, version):
     p = build_profile(tmp_path)
     assert p.package_manager == "pnpm" and p.build.manager_version == version
     assert f"ARG PNPM_VERSION={version}" in render.render(p)["Dockerfile"]
+
+
+def test_prisma_with_pnpm_says_how_to_keep_the_generated_client(tmp_path):
+    write_tree(tmp_path, {"package.json": {"scripts": {"build": "tsc", "start": "node dist/index.js"},
+                                           "dependencies": {"@prisma/client": "^6.0.0"},
+                                           "devDependencies": {"prisma": "^6.0.0"}},
+                          "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "prisma/schema.prisma": "\n",
+                          "src/index.ts": SERVER})
+    p = build_profile(tmp_path)
+    assert p.build.build_run.startswith("pnpm exec prisma generate")
+    assert any("node-linker=hoisted" in w for w in p.warnings)

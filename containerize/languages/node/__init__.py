@@ -331,6 +331,10 @@ def _prisma(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: Node
     if schema is None:
         return
     build.prisma = True
+    if pkg.manager == "pnpm":
+        profile.warnings.append("Prisma with pnpm: the generated client lives in pnpm's store, which the runtime "
+                                "image rebuilds from the deps stage; set node-linker=hoisted in .npmrc so "
+                                "node_modules/.prisma is kept")
     if any("prisma generate" in v for v in pkg.scripts.values() if isinstance(v, str)):
         profile.note("build_command", "a script runs prisma generate", "package.json", None, 0.8)
         if any("prisma generate" in pkg.scripts.get(s, "") for s in ("build", "compile", "build:prod")):
