@@ -241,7 +241,9 @@ def test_fasthtml_runs_under_uvicorn_with_a_writable_folder(tmp_path):
     assert profile.framework == "fasthtml"
     assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5001"]
     assert profile.ports == [5001]
-    assert profile.build.extra_packages == []  # python-fasthtml brings uvicorn
+    # python-fasthtml brings uvicorn; fast_app() with a database needs fastlite, which it doesn't bring
+    assert profile.build.extra_packages == ["fastlite>=0.1,<1"]
+    assert 'pip install -r requirements.txt \\\n && pip install "fastlite>=0.1,<1"' in dockerfile
     # the database's folder is a volume (the file stays a file); .sesskey, written to the working folder,
     # lives in a volume of its own and is linked from /app, so the code stays read-only
     assert profile.writable_paths == ["/app/data", "/var/lib/app"]
@@ -253,6 +255,21 @@ def test_fasthtml_runs_under_uvicorn_with_a_writable_folder(tmp_path):
     assert "chown 10001:10001 /app\n" not in dockerfile and "chown 10001:10001 /app " not in dockerfile
     assert ".sesskey" in render.render(profile)[".dockerignore"].splitlines()
     assert not any("start command" in w for w in profile.warnings)
+
+
+def test_fasthtml_without_a_database_or_with_fastlite_declared_needs_nothing_more(tmp_path):
+    plain = build_profile(write_tree(tmp_path / "a", {
+        "requirements.txt": "python-fasthtml\n",
+        "main.py": "from fasthtml.common import *\napp, rt = fast_app()\n",
+    }))
+    assert plain.build.extra_packages == [] and plain.entrypoint[:2] == ["uvicorn", "main:app"]
+    declared = build_profile(write_tree(tmp_path / "b", {
+        "requirements.txt": "python-fasthtml\nfastlite\n",
+        "main.py": "from fasthtml.common import *\napp, rt, items, Item = fast_app('items.db', id=int, pk='id')\n",
+    }))
+    assert declared.build.extra_packages == []
+    assert declared.build.state_files == [".sesskey", "items.db"] or \
+        sorted(declared.build.state_files) == [".sesskey", "items.db"]
 
 
 def test_fast_app_with_a_single_target_and_a_plain_starlette_app(tmp_path):

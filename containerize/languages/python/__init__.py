@@ -13,6 +13,8 @@ from . import entry, imports, manifests, native, source, starter
 from .plan import STATE_DIR, WORKDIR, PythonPlan
 
 GUESS = 0.7  # a start command less sure than this is named in a warning
+# packages a framework call needs beyond its own package, as installed when the project doesn't declare them
+NEEDED_SPECS = {"fastlite": "fastlite>=0.1,<1"}
 MANIFESTS = ("pyproject.toml", "requirements.txt", "Pipfile", "setup.py", "setup.cfg", "poetry.lock", "uv.lock",
              "pdm.lock", "manage.py")
 
@@ -97,6 +99,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         if best.server and not profile.ports and best.default_port:
             profile.add_port(best.default_port, f"{best.argv[0]}'s default port", None, None, 0.6)
         extra = best.extra_packages
+        for name, rel, line, why in source.needed_packages(tree, files):
+            if name not in dep_names and NEEDED_SPECS[name] not in extra:
+                extra += (NEEDED_SPECS[name],)
+                profile.note("dependencies", f"{why}, which the project doesn't declare: installed too", rel,
+                             line, 0.8)
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)

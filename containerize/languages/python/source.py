@@ -52,6 +52,8 @@ class Facts:
     named: list[tuple[str, object, int]] = field(default_factory=list)
     routes: list[tuple[str, int]] = field(default_factory=list)
     files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
+    # packages a framework call needs that its own package doesn't bring: (distribution, line, why)
+    needs: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def facts(tree: SourceTree, rel: str) -> Facts:
@@ -183,6 +185,11 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
                 profile.read_paths.append(absolute)
                 profile.note("read_paths", f"{name} names {value}, outside the app", rel, line, 0.8)
     return list(beside.values())
+
+
+def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int, str]]:
+    """Packages framework calls need beyond what the framework's package brings: (name, file, line, why)."""
+    return [(name, rel, line, why) for rel in files for name, line, why in facts(tree, rel).needs]
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -350,6 +357,7 @@ class _Collector:
                 found.written.append((path.rstrip("/") or path, line, f"creates the folder {path}"))
         elif last == "fast_app" and node.args:
             path = concrete(self.ev(node.args[0], scope))  # FastHTML: a SQLite file, made on first run
+            found.needs.append(("fastlite", line, "fast_app() with a database imports fastlite"))
             if isinstance(path, str) and path and ":" not in path:
                 _wrote(found, path, line, f"a SQLite database at {path}")
         elif name == "sqlite3.connect" and node.args:
