@@ -489,3 +489,4 @@ def test_the_fasthtml_fixture():
     profile = profile_of("python-fasthtml")
     assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.state_files == [".sesskey"]
     assert profile.writable_paths == ["/app/data", "/var/lib/app"]
+    assert profile.build.extra_packages == ["fastlite>=0.1,<1"]  # python-fasthtml no longer brings it
