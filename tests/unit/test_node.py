@@ -691,6 +691,14 @@ def test_sveltekit_adapter_auto_runs_the_node_server_and_says_what_to_add(tmp_pa
     assert any("@sveltejs/adapter-node" in w for w in p.warnings)
 
 
+def test_next_standalone_fixture_probes_its_health_route():
+    p = build_profile(FIXTURES / "node-next-standalone")
+    assert p.build.kind == "next-standalone" and p.entrypoint == ["node", "server.js"]
+    assert p.health_path == "/api/health" and p.ports == [3000]
+    text = render.render(p)["Dockerfile"]
+    assert "node_modules" not in stages(text)[-1] and "'/api/health'" in text
+
+
 def test_next_output_export_is_a_static_site(tmp_path):
     p, text = render_checked(tmp_path, {
         "package.json": {"scripts": {"build": "next build", "start": "next start"},

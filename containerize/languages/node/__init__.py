@@ -292,6 +292,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         build.kind = "script"
     source.read_paths(tree, files, profile, WORKDIR)
     source.read_kept_out(tree, files, profile)
+    if role == "next":
+        _next_health_route(tree, profile)
     if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
@@ -541,6 +543,25 @@ def _tsc_out_dir(tree: SourceTree) -> str | None:
     if not isinstance(out, str) or not out.strip():
         return None
     return out.strip().removeprefix("./").rstrip("/") or None
+
+
+def _next_health_route(tree: SourceTree, profile: Profile) -> None:
+    """A health route of the file-based routers (app/api/health/route.js, pages/api/health.js)."""
+    for base in ("app", "src/app"):
+        for name in ("api/health", "api/healthz", "health", "healthz", "api/status"):
+            found = next((f"{base}/{name}/route.{ext}" for ext in ("js", "ts", "mjs") if
+                          tree.exists(f"{base}/{name}/route.{ext}")), None)
+            if found:
+                profile.health_path = "/" + name
+                profile.note("health_path", f"{found} answers /{name}", found, None, 0.9)
+                return
+    for base in ("pages", "src/pages"):
+        for name in ("api/health", "api/healthz", "api/status"):
+            found = next((f"{base}/{name}.{ext}" for ext in ("js", "ts") if tree.exists(f"{base}/{name}.{ext}")), None)
+            if found:
+                profile.health_path = "/" + name
+                profile.note("health_path", f"{found} answers /{name}", found, None, 0.9)
+                return
 
 
 def _next_standalone(tree: SourceTree) -> str | None:
