@@ -462,3 +462,205 @@ def test_a_java_release_without_a_published_image_moves_to_the_next_lts(tmp_path
     root = write_tree(tmp_path / "proj", {"pom.xml": pom, "src/main/java/org/acme/Main.java": MAIN})
     p = build_profile(root)
     assert p.runtime_version == "17" and any("eclipse-temurin 17" in w for w in p.warnings)
+
+
+# -- Kotlin sources and Gradle scripts (parse trees) ------------------------------------------
+KTOR_BUILD = """
+plugins {
+    kotlin("jvm") version "1.9.22"
+    application
+}
+java { toolchain { languageVersion.set(JavaLanguageVersion.of(17)) } }
+repositories { mavenCentral() }
+dependencies {
+    implementation("io.ktor:ktor-server-netty:$ktorVersion")
+    implementation(platform("io.ktor:ktor-bom:2.3.7"))
+    runtimeOnly("org.postgresql:postgresql:42.7.1")
+    testImplementation(kotlin("test"))
+    testImplementation("io.ktor:ktor-server-test-host:2.3.7")
+}
+application {
+    // mainClass.set("com.example.Wrong")
+    mainClass.set("com.example.ApplicationKt")
+}
+"""
+KTOR_APP = """package com.example
+
+import io.ktor.server.engine.*
+import io.ktor.server.netty.*
+import java.io.File
+
+const val DEFAULT_PORT = 8085
+private const val DATA_DIR = "/var/lib/ktor"
+
+fun env(name: String, fallback: String): String = System.getenv(name) ?: fallback
+
+object Settings {
+    val greeting = System.getenv("GREETING") ?: "hello from ktor"
+    val region = env("APP_REGION", "eu")
+    val dbUrl = "jdbc:postgresql://db:5432/" + (System.getenv().getOrDefault("DB_NAME", "shop"))
+}
+
+fun main() {
+    val port = System.getenv("PORT")?.toIntOrNull() ?: DEFAULT_PORT
+    val token = System.getenv("API_TOKEN")
+    File("$DATA_DIR/cache").mkdirs()
+    embeddedServer(Netty, port = port, host = "0.0.0.0") {
+        routing {
+            route("/api") {
+                get("/health") { call.respondText("ok") }
+            }
+            get("/") { call.respondText(Settings.greeting) }
+        }
+    }.start(wait = true)
+}
+"""
+
+
+def test_a_ktor_app_in_kotlin_with_a_kotlin_gradle_script(tmp_path):
+    root = write_tree(tmp_path / "proj", {"settings.gradle.kts": 'rootProject.name = "ktor-sample"\n',
+                                          "build.gradle.kts": KTOR_BUILD,
+                                          "src/main/kotlin/com/example/Application.kt": KTOR_APP})
+    p = build_profile(root)
+    app = "src/main/kotlin/com/example/Application.kt"
+    assert (p.language, p.package_manager, p.runtime_version) == ("java", "gradle", "17")
+    assert p.dependencies == ["io.ktor:ktor-server-netty", "org.postgresql:postgresql"]
+    assert evidence(p, "dependencies", "org.postgresql:postgresql")[:2] == ("build.gradle.kts", 10)
+    assert evidence(p, "runtime_version", "Java 17")[:2] == ("build.gradle.kts", 5)
+    # mainClass.set(...) (the commented one is not read), the application plugin's distribution
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/lib/*", "com.example.ApplicationKt"]
+    assert evidence(p, "entrypoint", "build.gradle.kts names the main class")[1] == 16
+    assert "installDist" in p.build.package
+    # System.getenv("PORT")?.toIntOrNull() ?: DEFAULT_PORT, with const val DEFAULT_PORT = 8085
+    assert p.ports == [8085] and p.port_env == "PORT" and p.env_var("PORT").default == "8085"
+    assert evidence(p, "port_env", "the port is read from PORT")[:2] == (app, 19)
+    assert p.env_var("GREETING").default == "hello from ktor"
+    assert p.env_var("APP_REGION").default == "eu"  # through fun env(name, fallback)
+    assert p.env_var("DB_NAME").default == "shop" and p.env_var("API_TOKEN").secret
+    assert evidence(p, "env", "API_TOKEN")[:2] == (app, 20)
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert "jdbc:postgresql://db:5432/${DB_NAME:shop}" in evidence(p, "services", "a JDBC URL")[2]
+    assert p.writable_paths == ["/var/lib/ktor/cache"]  # File("$DATA_DIR/cache")
+    assert p.health_path == "/api/health" and evidence(p, "health_path", "a health route")[:2] == (app, 25)
+    df = render.render(p)["Dockerfile"]
+    assert "EXPOSE 8085" in df
+    lint(df, tmp_path)
+
+
+SPRING_KOTLIN_BUILD = """
+plugins {
+    id 'org.springframework.boot' version '3.2.0'
+    id 'org.jetbrains.kotlin.jvm' version '1.9.20'
+}
+/* sourceCompatibility = '11' */
+java { sourceCompatibility = JavaVersion.VERSION_21 }
+dependencies {
+    implementation 'org.springframework.boot:spring-boot-starter-web'
+    implementation group: 'org.jetbrains.kotlin', name: 'kotlin-reflect'
+    compileOnly 'org.projectlombok:lombok'
+    testImplementation 'org.springframework.boot:spring-boot-starter-test'
+}
+"""
+SPRING_KOTLIN_APP = """package com.example.demo
+
+import org.springframework.beans.factory.annotation.Value
+import org.springframework.boot.autoconfigure.SpringBootApplication
+import org.springframework.boot.runApplication
+import org.springframework.web.bind.annotation.*
+
+@SpringBootApplication
+class DemoApplication
+
+fun main(args: Array<String>) {
+    runApplication<DemoApplication>(*args)
+}
+
+@RestController
+@RequestMapping("/api")
+class StatusController(@Value("\\${APP_MODE:demo}") private val mode: String) {
+    companion object {
+        const val STATUS = "/status"
+    }
+
+    @GetMapping(STATUS)
+    fun status() = mode
+
+    @GetMapping(value = ["/health"])
+    fun health() = "ok"
+}
+"""
+
+
+def test_a_spring_boot_app_in_kotlin_with_a_groovy_gradle_script(tmp_path):
+    root = write_tree(tmp_path / "proj", {"settings.gradle": "rootProject.name = 'demo'\n",
+                                          "build.gradle": SPRING_KOTLIN_BUILD,
+                                          "src/main/kotlin/com/example/demo/DemoApplication.kt": SPRING_KOTLIN_APP})
+    p = build_profile(root)
+    app = "src/main/kotlin/com/example/demo/DemoApplication.kt"
+    assert (p.framework, p.runtime_version) == ("spring-boot", "21")  # not the commented-out '11'
+    assert p.dependencies == ["org.springframework.boot:spring-boot-starter-web", "org.jetbrains.kotlin:kotlin-reflect"]
+    assert "bootJar" in p.build.package and p.ports == [8080]
+    assert p.env_var("APP_MODE").default == "demo" and evidence(p, "env", "APP_MODE")[:2] == (app, 17)
+    # the class's @RequestMapping("/api") prefixes the method mappings
+    assert p.health_path == "/api/health" and evidence(p, "health_path", "a health route")[:2] == (app, 25)
+
+
+def test_gradle_scripts_in_groovy_and_kotlin_say_the_same(tmp_path):
+    from containerize.languages.java.gradle import gradle_subprojects, read_gradle
+    from containerize.scan import SourceTree
+
+    root = write_tree(tmp_path / "proj", {
+        "settings.gradle": "rootProject.name = 'x'\ninclude ':app', 'lib'\ninclude(\":core:api\") // include 'no'\n",
+        "settings.gradle.kts": 'include(":app")\ninclude("tools:cli", ":lib")\n',
+        "build.gradle": """
+            apply plugin: 'application'
+            apply plugin: 'com.github.johnrengelman.shadow'
+            targetCompatibility = 1.8
+            mainClassName = "org.acme.${name}"
+            jar { manifest { attributes 'Main-Class': 'org.acme.Main' } }
+            dependencies {
+                api "com.google.guava:guava:33.0.0-jre"
+                annotationProcessor 'org.projectlombok:lombok:1.18.30'
+                implementation(project(':lib'))
+            }
+            """,
+        "build.gradle.kts": """
+            plugins { id("com.gradleup.shadow") version "8.3.0"; `java-library` }
+            kotlin { jvmToolchain(11) }
+            tasks.jar { manifest { attributes("Main-Class" to "org.acme.Main") } }
+            dependencies { api("com.google.guava:guava:33.0.0-jre"); implementation(project(":lib")) }
+            """,
+    })
+    tree = SourceTree(root)
+    groovy, kotlin = read_gradle(tree, "build.gradle"), read_gradle(tree, "build.gradle.kts")
+    assert groovy.application and groovy.shaded and not groovy.boot and not kotlin.application and kotlin.shaded
+    # "org.acme.${name}" is not a class name; the manifest's Main-Class is
+    assert groovy.main_class == kotlin.main_class == "org.acme.Main"
+    assert groovy.java[0] == "8" and kotlin.java[:2] == ("11", "jvmToolchain(11)")
+    assert [d[0] for d in groovy.deps] == [d[0] for d in kotlin.deps] == ["com.google.guava:guava"]
+    assert gradle_subprojects(tree, "settings.gradle") == ["app", "lib", "core/api"]
+    assert gradle_subprojects(tree, "settings.gradle.kts") == ["app", "tools/cli", "lib"]
+
+
+def test_huge_gradle_scripts_and_kotlin_sources_are_read_in_linear_time(tmp_path):
+    """A 1 MB single-line build script (Groovy and Kotlin) and Kotlin source, and 60,000 blank lines before
+    the facts: one parse each (the per-test timeout catches a quadratic walk)."""
+    deps = " ".join(f'implementation("org.acme:lib{i}:1.0");' for i in range(30_000))
+    assert len(deps) > 1_000_000
+    one_line_kts = 'plugins { application }; application { mainClass.set("big.MainKt") }; dependencies { ' + deps + " }"
+    one_line_kt = "package big; " + " ".join(f'val S{i} = "{i:06d}"' + ";" for i in range(60_000))
+    assert len(one_line_kt) > 1_000_000 and "\n" not in one_line_kt + one_line_kts
+    blank_groovy = "// build\n" + "\n" * 60_000 + "plugins { id 'application' }\napplication { mainClass = 'big.MainKt' }\n"
+    blank_kt = "package big\n" + "\n" * 60_000 + 'fun main() { println(System.getenv("LAST") ?: "x") }\n'
+    from containerize.languages.java.gradle import read_gradle
+    from containerize.scan import SourceTree
+
+    root = write_tree(tmp_path / "proj", {"build.gradle.kts": one_line_kts, "b/build.gradle": blank_groovy,
+                                          "src/main/kotlin/big/Big.kt": one_line_kt,
+                                          "src/main/kotlin/big/Main.kt": blank_kt})
+    tree = SourceTree(root)
+    deps = read_gradle(tree, "build.gradle.kts").deps  # (only the first 512 KB of a file are read)
+    assert len(deps) > 10_000 and deps[-1] == (f"org.acme:lib{len(deps) - 1}", "build.gradle.kts", 1)
+    assert read_gradle(tree, "b/build.gradle").main_evidence[1] == 60_003
+    p = build_profile(root)
+    assert p.env_var("LAST").default == "x" and evidence(p, "env", "LAST")[1] == 60_002

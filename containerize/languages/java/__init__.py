@@ -166,7 +166,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     # ports, env, paths
     read_settings(tree, config_files(tree, app.dir) or config_files(tree), profile)
     read_source(profile, src)
-    read_kotlin(tree, sources, profile)
+    kotlin = read_kotlin(tree, sources, profile)
     read_dotenv_example(tree, profile)
     if not profile.ports and profile.framework in DEFAULT_PORTS:
         port = DEFAULT_PORTS[profile.framework]
@@ -181,7 +181,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.health_path = "/actuator/health"
             profile.note("health_path", "Spring Boot Actuator's health endpoint", actuator[1], actuator[2], 0.85)
         else:
-            choose_health_path(profile, src.routes())
+            choose_health_path(profile, src.routes() + kotlin.routes())
 
     profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
                              resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
