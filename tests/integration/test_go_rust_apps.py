@@ -160,3 +160,19 @@ def test_port_and_defaults_read_through_names(docker, tmp_path, fixture, port, h
         with running(image, "-p", f"127.0.0.1::{port}", "-e", "GREETING=set at run time") as container:
             status, body = http_get(f"http://127.0.0.1:{container.port(port)}/", container=container)
             assert status == 200 and body.strip() == "set at run time"
+
+
+def test_go_without_go_mod_carries_the_folders_it_reads_at_run_time(docker, tmp_path):
+    """main.go with no go.mod: `go mod init` in the build; templates/ and static/ are copied into the runtime
+    image, run under compose's read-only root; the page and its stylesheet are the real ones."""
+    project, profile = generate(tmp_path, "go-loose")
+    assert profile["build"]["mod_init"] and profile["build"]["assets"] == ["templates", "static"]
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0", "GREETING": "hi from a loose main.go"}, timeout=900)
+        port = compose.port("app", 8080)
+        status, body = http_get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "<h1>hi from a loose main.go</h1>" in body, body
+        status, css = http_get(f"http://127.0.0.1:{port}/static/site.css")
+        assert status == 200 and "rebeccapurple" in css
+        status, _ = http_get(f"http://127.0.0.1:{port}/no-such-page")
+        assert status == 404

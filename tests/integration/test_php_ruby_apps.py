@@ -96,3 +96,21 @@ def test_php_values_settings_through_names(docker, tmp_path):
         "php-values", 8080, "/",
         ("howdy from php-values", "dsn=mysql:host=db;port=3306;dbname=inventory", "visits=1", "key=set"),
         secret="API_KEY", env={"GREETING": "howdy"}))
+
+
+def test_php_document_root_from_the_procfile_on_a_read_only_root(docker, tmp_path):
+    """heroku's shape: the Procfile serves web/; views/ stays outside the document root; composer's "8.*"
+    is a published 8.x; only the port Apache listens on answers."""
+    project, profile = generate(tmp_path, "php-procfile")
+    assert profile["build"]["docroot"] == "web" and profile["runtime_version"] == "8.4"
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0", "GREETING": "hi from web/"})
+        port = compose.port("app", 8080)
+        status, body = http_get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "<h1>hi from web/</h1>" in body, body
+        status, css = http_get(f"http://127.0.0.1:{port}/css/app.css")
+        assert status == 200 and "teal" in css
+        status, _ = http_get(f"http://127.0.0.1:{port}/views/layout.php")
+        assert status == 404
+        write = compose("exec", "-T", "app", "sh", "-c", "echo ok > /var/www/html/x", check=False)
+        assert "Read-only file system" in write.stdout + write.stderr

@@ -1,0 +1,123 @@
+"""Shell-script apps: detection, what the script says (commands, env vars, port) and the rendered files."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.checklist import AnalysisError, build_profile
+from containerize.languages import detect_all
+from containerize.languages.shell.script import logical_lines, read_script
+from containerize.scan import SourceTree
+from projects import lint, profile_of, stages, write_tree
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def test_fixture_a_script_that_serves_with_python():
+    p = profile_of("shell-script")
+    assert p.language == "shell" and p.entrypoint == ["bash", "start.sh"]
+    assert any(e.file == "Procfile" for e in p.evidence["entrypoint"])
+    assert p.ports == [8000] and p.port_env == "PORT" and p.health_path == "/"
+    env = {e.name: e for e in p.env}
+    assert env["GREETING"].default == "hello from a shell script" and not env["GREETING"].secret
+    assert env["API_TOKEN"].secret and env["API_TOKEN"].default is None
+    assert env["SITE_DIR"].default == "/tmp/site"
+    assert "configured" not in env  # set by the script itself
+    assert p.build.base == "python_runtime" and p.build.packages == [] and p.runtime_version == "3.12"
+
+
+def test_rendered_files(tmp_path):
+    p = profile_of("shell-script")
+    files = render.render(p)
+    df = files["Dockerfile"]
+    runtime = stages(df)[-1]
+    assert runtime.startswith("FROM python:${PYTHON_VERSION}-slim-bookworm") and "ARG PYTHON_VERSION=3.12" in df
+    assert "USER 10001:10001" in runtime and "COPY . ." in runtime
+    assert df.rstrip().splitlines()[-1] == 'CMD ["bash", "start.sh"]'
+    assert "EXPOSE 8000" in df and "/dev/tcp/127.0.0.1/" in df
+    lint(df, tmp_path)
+    compose = yaml.safe_load(files["compose.yaml"])
+    app = compose["services"]["app"]
+    assert app["secrets"] == ["api_token"] and app["command"] == ["bash", "start.sh"]
+
+
+@pytest.mark.parametrize("status, healthy", [(200, True), (301, True), (401, True), (403, True), (404, False),
+                                             (400, False), (500, False)])
+def test_the_bash_probe_treats_4xx_other_than_401_403_as_failure(tmp_path, status, healthy):
+    probe = [ln for ln in render.render(profile_of("shell-script"))["Dockerfile"].splitlines() if "CMD [\"bash\", \"-c\"" in ln][0]
+    import json
+    script = json.loads(probe.strip()[4:])[2]
+    condition = script.split("read -r _ s _ <&3 && ", 1)[1]
+    done = subprocess.run(["bash", "-c", f"s={status}; {condition}"], capture_output=True)
+    assert (done.returncode == 0) is healthy
+
+
+def test_a_bash_script_with_debian_commands_and_no_port_is_a_batch_job(tmp_path):
+    root = write_tree(tmp_path / "job", {"run.sh": """\
+        #!/bin/bash
+        # nightly export
+        set -e
+        OUT=/data/export.json
+        curl -fsS "$SOURCE_URL" \\
+          | jq '.items' > "$OUT"
+        cat <<EOF
+        $NOT_AN_ENV_READ inside a heredoc
+        EOF
+        psql "$DATABASE_URL" -c 'select 1'
+        frobnicate --now
+        """})
+    p = build_profile(root)
+    assert p.language == "shell" and p.entrypoint == ["bash", "run.sh"] and p.ports == [] and p.health_path is None
+    assert p.build.packages == ["curl", "jq", "postgresql-client"] and p.build.base == "debian_slim"
+    assert p.env_var("DATABASE_URL").secret and p.env_var("SOURCE_URL") is not None
+    assert p.env_var("NOT_AN_ENV_READ") is None and p.env_var("OUT") is None
+    assert any("frobnicate" in w for w in p.warnings)
+    df = render.render(p)["Dockerfile"]
+    assert "FROM debian:bookworm-slim" in df
+    assert re.search(r"--no-install-recommends curl(=\S+)? jq(=\S+)? postgresql-client", df)
+    assert "HEALTHCHECK" not in df and "EXPOSE" not in df and 'CMD ["bash", "run.sh"]' in df
+    lint(df, tmp_path)
+
+
+def test_a_procfile_shell_command(tmp_path):
+    root = write_tree(tmp_path / "app", {"Procfile": "web: busybox httpd -f -p ${PORT:-9000} -h public\n",
+                                         "public/hello.txt": "hi\n"})
+    p = build_profile(root)
+    assert p.language == "shell" and p.ports == [9000] and p.port_env == "PORT"
+    assert p.build.packages == ["busybox"]
+    root = write_tree(tmp_path / "app2", {"Procfile": "web: cd site && exec ./serve.sh $PORT\n",
+                                          "site/serve.sh": "#!/bin/sh\nexec busybox httpd -f -p \"$1\"\n"})
+    p = build_profile(root, [("language", "shell")])
+    assert p.entrypoint[:2] == ["sh", "-c"] and p.entrypoint[2] == "cd site && exec ./serve.sh $PORT"
+
+
+def test_sh_scripts_run_with_sh_and_a_script_beats_a_static_folder(tmp_path):
+    root = write_tree(tmp_path / "app", {"start.sh": "#!/bin/sh\nexec python3 -m http.server ${PORT:-8080} -d public\n",
+                                         "public/index.html": "<h1>hi</h1>\n"})
+    claims = detect_all(SourceTree(root))
+    assert claims[0].language == "shell"
+    p = build_profile(root)
+    assert p.entrypoint == ["sh", "start.sh"] and p.ports == [8080]
+
+
+def test_a_manifest_beats_a_start_script(tmp_path):
+    root = write_tree(tmp_path / "app", {"start.sh": "#!/bin/sh\nexec gunicorn app:app\n",
+                                         "requirements.txt": "flask\n", "app.py": "import flask\napp = flask.Flask(__name__)\n"})
+    assert detect_all(SourceTree(root))[0].language == "python"
+
+
+def test_reading_scripts_never_crashes_and_stays_linear(tmp_path):
+    facts = read_script('echo "unterminated\nX=${A:-1} ; export B C=2\nlocal D\n' + "echo $E\n" * 50000)
+    assert [n for n, _, _ in facts.env] == ["A", "E"] and {"X", "C"} <= facts.assigned
+    assert [ln for ln, _ in logical_lines("a \\\nb\nc\n")] == [1, 3]
+
+
+def test_a_script_name_the_dockerfile_cant_carry(tmp_path):
+    root = write_tree(tmp_path / "app", {"Procfile": "web: bash 'my start.sh'\n", "my start.sh": "echo hi\n"})
+    with pytest.raises(AnalysisError, match="can't carry"):
+        build_profile(root, [("language", "shell")])
