@@ -417,9 +417,9 @@ def proxy_lines(app: App, target: App, service: str) -> list[str]:
     port = target.profile.ports[0]
     lines = []
     for prefix in app.calls:
-        lines.append(f"    '    location {prefix} {{ resolver 127.0.0.11 valid=10s; "
-                     f"set $upstream http://{service}:{port}; proxy_pass $upstream; "
-                     f"proxy_set_header Host $host; proxy_set_header X-Forwarded-For $remote_addr; }}' \\")
+        lines.append(f'    "    location {prefix} {{ resolver 127.0.0.11 valid=10s; '
+                     f'set \\$upstream http://{service}:{port}; proxy_pass \\$upstream; '
+                     f'proxy_set_header Host \\$host; proxy_set_header X-Forwarded-For \\$remote_addr; }}" \\')
     return lines
 
 
