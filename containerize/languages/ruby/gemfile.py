@@ -160,7 +160,11 @@ def ruby_version(tree: SourceTree, profile: Profile) -> str:
             if m := re.match(r"ruby (\d+\.\d+\.\d+)", line):
                 locked = m.group(1)
                 break
-    if locked and (not found or image_tags.allows(found[1], locked)):
+    if locked and found and image_tags.exact_pin(found[1]) == locked:
+        version = locked
+        profile.note("runtime_version", f"the Gemfile's ruby line: {found[1]} (Gemfile.lock agrees)", gemfile,
+                     found[2], 1.0)
+    elif locked and (not found or image_tags.allows(found[1], locked)):
         version = locked
         profile.note("runtime_version", f"Gemfile.lock's RUBY VERSION is {locked}"
                      + (f" (the Gemfile asks for {found[1]})" if found else ""), lock, None, 0.95)
