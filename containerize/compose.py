@@ -186,7 +186,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
     for service, folder, profile, dockerfile in apps:
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
-        app["build"] = {"context": f"./{folder}"}
+        app["build"] = {"context": f"./{_escape(folder)}"}  # a folder's name is never interpolated
         renamed: dict[str, str] = {}
         for vol in profile.writable_paths:
             renamed[volume_name(vol)] = f"{service}-{volume_name(vol)}"
@@ -197,7 +197,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
                 if source in renamed:
                     mounts.append(f"{renamed[source]}:{rest}")
                 elif source.startswith("./"):
-                    mounts.append(f"./{folder}/{source[2:]}:{rest}")
+                    mounts.append(f"./{_escape(folder)}/{source[2:]}:{rest}")
                 else:
                     mounts.append(mount)
             app["volumes"] = mounts

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from containerize.apps import discover
 from containerize.checklist import build_profile
-from containerize.render import render
+from containerize.render import render, render_apps
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -22,6 +23,9 @@ NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.s
 
 
 def generated(name: str) -> dict[str, str]:
+    repo = discover(FIXTURES / name)
+    if repo is not None:  # a repository of several apps (multi-*)
+        return render_apps(repo)
     return render(build_profile(FIXTURES / name, []))
 
 

@@ -1,0 +1,234 @@
+"""Repositories of several apps: discovery, libraries, wiring, --only, scoped --set and inspect."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from containerize import apps
+from containerize.answer_keys import parse_set, scope_of
+from containerize.cli import app as cli_app
+from containerize.render import render_apps
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "fixtures"
+
+GO_MAIN = """package main
+
+import (
+\t"net/http"
+\t"os"
+)
+
+func main() {
+\tport := os.Getenv("PORT")
+\tif port == "" {
+\t\tport = "8000"
+\t}
+\thttp.HandleFunc("/api/items", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("[]")) })
+\thttp.ListenAndServe(":"+port, nil)
+}
+"""
+EXPRESS = """const express = require("express");
+const app = express();
+app.get("/health", (req, res) => res.json({ ok: true }));
+app.listen(process.env.PORT || 3000);
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def go_and_static(root: Path) -> Path:
+    return write(root, {
+        "README.md": "two apps\n",
+        "backend/go.mod": "module example.com/api\n\ngo 1.19\n",
+        "backend/main.go": GO_MAIN,
+        "frontend/index.html": "<html><body><p id=x></p><script>fetch('/api/items').then(r => r.json())</script>"
+                               "</body></html>\n",
+    })
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli_app, list(args))
+
+
+def test_a_root_with_an_app_of_its_own_is_one_app(tmp_path):
+    write(tmp_path, {"go.mod": "module example.com/x\n\ngo 1.19\n", "main.go": GO_MAIN,
+                     "frontend/index.html": "<html></html>\n"})
+    assert apps.discover(tmp_path) is None
+    write(tmp_path / "py", {"app.py": "print('hi')\n", "web/package.json": "{}"})
+    assert apps.discover(tmp_path / "py") is None
+
+
+def test_every_single_app_fixture_stays_one_app():
+    for fixture in sorted(FIXTURES.iterdir()):
+        if fixture.is_dir() and not fixture.name.startswith("multi-"):
+            assert apps.discover(fixture, analyze=False) is None, fixture.name
+
+
+def test_subfolders_with_manifests_are_the_apps_and_the_front_end_calls_the_api(tmp_path):
+    repo = apps.discover(go_and_static(tmp_path))
+    assert [(a.name, a.path, a.kind) for a in repo.apps] == [("backend", "backend", "app"),
+                                                           ("frontend", "frontend", "app")]
+    backend, frontend = repo.apps
+    assert backend.profile.language == "go" and backend.profile.ports == [8000]
+    assert frontend.profile.language == "static"
+    assert frontend.calls == ["/api/"] and frontend.calls_from == "index.html:1"
+    assert frontend.proxy_to == "backend"
+    assert backend.calls == [] and backend.proxy_to is None  # its own routes are not calls
+
+
+def test_group_folders_list_their_members_and_skip_what_is_not_an_app(tmp_path):
+    write(tmp_path, {
+        "services/api/package.json": json.dumps({"name": "api", "scripts": {"start": "node index.js"},
+                                                 "dependencies": {"express": "^4.19.2"}}),
+        "services/api/index.js": EXPRESS,
+        "packages/util/package.json": json.dumps({"name": "util", "main": "index.js"}),
+        "packages/util/index.js": "module.exports = 1;\n",
+        "docs/index.html": "<html></html>\n",
+        "db/password.txt": "x\n",
+    })
+    repo = apps.discover(tmp_path)
+    kinds = {a.path: a.kind for a in repo.apps}
+    assert kinds == {"services/api": "app", "packages/util": "library"}
+    assert [a.name for a in repo.deployable] == ["api"]
+
+
+def test_workspace_members_come_from_the_manifest(tmp_path):
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "tools/*"]}),
+        "apps/one/package.json": json.dumps({"name": "one", "scripts": {"start": "node index.js"}}),
+        "apps/one/index.js": EXPRESS,
+        "apps/two/package.json": json.dumps({"name": "two", "scripts": {"start": "node index.js"}}),
+        "apps/two/index.js": EXPRESS,
+        "tools/lint/package.json": json.dumps({"name": "lint", "main": "index.js"}),
+        "tools/lint/index.js": "module.exports = 1;\n",
+    })
+    repo = apps.discover(tmp_path, analyze=False)
+    assert repo.workspace == "package.json workspaces"
+    assert [(a.path, a.kind) for a in repo.apps] == [("apps/one", "app"), ("apps/two", "app"),
+                                                     ("tools/lint", "library")]
+
+
+def test_a_workspace_app_that_imports_a_shared_package_builds_from_the_root_as_before():
+    # node-pnpm-workspace: apps/api imports packages/greeting, so the root context is needed
+    assert apps.discover(FIXTURES / "node-pnpm-workspace", analyze=False) is None
+
+
+def test_go_work_and_cargo_workspaces(tmp_path):
+    write(tmp_path / "go", {"go.work": "go 1.21\n\nuse (\n\t./api // the API\n\t./worker\n)\n",
+                            "api/go.mod": "module a\n", "worker/go.mod": "module w\n"})
+    assert apps.workspace_members(apps.SourceTree(tmp_path / "go")) == ("go.work", ["api", "worker"])
+    write(tmp_path / "rs", {"Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+                            "crates/core/Cargo.toml": '[package]\nname = "core"\n[lib]\n',
+                            "crates/core/src/lib.rs": "", "crates/srv/Cargo.toml": '[package]\nname = "srv"\n',
+                            "crates/srv/src/main.rs": "fn main() {}\n"})
+    repo = apps.discover(tmp_path / "rs", analyze=False)
+    assert repo is None  # one binary and the library it uses: a single app, as before
+    source, members = apps.workspace_members(apps.SourceTree(tmp_path / "rs"))
+    assert source == "Cargo.toml [workspace]" and members == ["crates/core", "crates/srv"]
+
+
+def test_the_files_one_compose_at_the_root_and_each_dockerfile_in_its_folder(tmp_path):
+    repo = apps.discover(go_and_static(tmp_path))
+    files = render_apps(repo)
+    assert sorted(files) == ["README.Docker.md", "backend/.dockerignore", "backend/Dockerfile", "compose.yaml",
+                             "frontend/.dockerignore", "frontend/Dockerfile"]
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert list(doc["services"]) == ["backend", "frontend"]
+    assert doc["services"]["backend"]["build"] == {"context": "./backend"}
+    assert doc["services"]["frontend"]["ports"] == ["127.0.0.1:${FRONTEND_HOST_PORT:-8080}:8080"]
+    assert doc["services"]["frontend"]["depends_on"] == {"backend": {"condition": "service_started"}}
+    assert doc["services"]["backend"]["read_only"] is True
+    assert "http://backend:8000" in files["frontend/Dockerfile"]
+    assert "location /api/" in files["frontend/Dockerfile"]
+    assert "location /api/" not in files["backend/Dockerfile"]
+    assert "`frontend` is served by nginx, which passes `/api/` to `backend`" in files["README.Docker.md"]
+
+
+def test_two_apps_on_one_port_get_different_host_ports_and_a_shared_service_appears_once(tmp_path):
+    pkg = json.dumps({"name": "x", "scripts": {"start": "node index.js"},
+                      "dependencies": {"express": "^4.19.2", "redis": "^4.6.0"}})
+    code = EXPRESS + "const { createClient } = require('redis');\ncreateClient({ url: process.env.REDIS_URL });\n"
+    write(tmp_path, {"api/package.json": pkg, "api/index.js": code,
+                     "web/package.json": pkg, "web/index.js": code})
+    doc = yaml.safe_load(render_apps(apps.discover(tmp_path))["compose.yaml"])
+    assert list(doc["services"]) == ["api", "web", "redis"]
+    assert doc["services"]["api"]["ports"] == ["127.0.0.1:${API_HOST_PORT:-3000}:3000"]
+    assert doc["services"]["web"]["ports"] == ["127.0.0.1:${WEB_HOST_PORT:-3001}:3000"]
+    assert doc["services"]["web"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+
+
+def test_scoped_answers(tmp_path):
+    assert scope_of("api.port") == ("api", "port")
+    assert scope_of("port") == (None, "port")
+    assert scope_of("env.DEBUG") == (None, "env.DEBUG")
+    assert parse_set("backend.port=9000") == ("backend.port", "9000")
+    with pytest.raises(ValueError):
+        parse_set("backend.nope=1")
+    repo = apps.discover(go_and_static(tmp_path), [("backend.port", "9000")])
+    assert repo.apps[0].profile.ports == [9000]
+    assert "http://backend:9000" in render_apps(repo)["frontend/Dockerfile"]
+    with pytest.raises(apps.AppsError, match="no app named 'api'"):
+        apps.discover(tmp_path, [("api.port", "1")])
+    with pytest.raises(apps.AppsError, match="this folder is one app"):
+        apps.split_answers([("api.port", "1")], None)
+
+
+def test_inspect_lists_the_apps_and_json_has_an_apps_list(tmp_path):
+    go_and_static(tmp_path)
+    result = run("inspect", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(a["name"], a["path"], a["language"], a["ports"]) for a in data["apps"]] == [
+        ("backend", "backend", "go", [8000]), ("frontend", "frontend", "static", [8080])]
+    assert data["apps"][1]["calls"] == {"paths": ["/api/"], "where": "index.html:1", "proxied_to": "backend"}
+    assert {"entrypoint", "evidence", "origin", "server"} <= set(data["apps"][0])
+    text = run("inspect", str(tmp_path))
+    assert "2 app(s) to run" in text.output and "calls /api/" in text.output
+    one = json.loads(run("inspect", str(tmp_path), "--json", "--only", "backend").output)
+    assert one["name"] == "backend" and one["language"] == "go" and "apps" not in one
+
+
+def test_a_single_app_keeps_its_inspect_keys_and_refuses_only_and_scoped_sets():
+    single = json.loads(run("inspect", str(FIXTURES / "go-http"), "--json").output)
+    assert "apps" not in single and "language" in single
+    result = run("inspect", str(FIXTURES / "go-http"), "--only", "api")
+    assert result.exit_code == 2 and "holds one app" in result.output
+    result = run("inspect", str(FIXTURES / "go-http"), "--set", "api.port=1")
+    assert result.exit_code == 2 and "names an app" in result.output
+
+
+def test_only_writes_one_app_and_generate_writes_them_all(tmp_path):
+    go_and_static(tmp_path)
+    result = run("generate", str(tmp_path), "--yes", "--only", "frontend", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "frontend/Dockerfile <==" in result.output and "backend/Dockerfile" not in result.output
+    assert "location /api/" not in result.output  # the API is not part of this run
+    result = run("generate", str(tmp_path), "--yes")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "compose.yaml").is_file() and (tmp_path / "backend" / "Dockerfile").is_file()
+    assert not (tmp_path / "Dockerfile").exists()
+    again = run("generate", str(tmp_path), "--yes")
+    assert again.exit_code == 1 and "already there" in again.output
+    assert run("generate", str(tmp_path), "--yes", "--k8s", "--force").exit_code == 2
+    assert run("generate", str(tmp_path), "--yes", "--only", "nope").exit_code == 2
+
+
+def test_hostile_folder_names_never_reach_the_files(tmp_path):
+    write(tmp_path, {"we b$(x)/index.html": "<script>fetch('/api/x')</script>\n",
+                     "api/go.mod": "module a\n\ngo 1.19\n", "api/main.go": GO_MAIN})
+    files = render_apps(apps.discover(tmp_path))
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert "we-b-x" in doc["services"]
+    assert doc["services"]["we-b-x"]["build"] == {"context": "./we b$$(x)"}  # compose reads $$ as $
+    assert doc["services"]["we-b-x"]["ports"] == ["127.0.0.1:${WE_B_X_HOST_PORT:-8080}:8080"]
+    assert "http://api:8000" in files["we b$(x)/Dockerfile"]
