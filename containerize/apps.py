@@ -35,6 +35,8 @@ NOT_APPS = frozenset({"docs", "doc", "test", "tests", "e2e", "scripts", "example
                       "deploy", "deployment", "k8s", "helm", "charts", "secrets", "db", "data", "assets"})
 # names of the app a front end's API calls go to, when several could take them
 API_NAMES = ("api", "backend", "server", "app")
+# folders that hold background processes: a port their code never names is not assumed
+WORKER_NAMES = frozenset({"worker", "workers", "jobs", "queue", "consumer", "consumers", "scheduler", "cron"})
 NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 
 # the server block of the nginx stage every static front end's Dockerfile has
@@ -296,7 +298,24 @@ def analyze_apps(repo: Repo, answers: list[tuple[str, str]], only: str | None = 
             app.kind = "library"
             app.evidence.append("nothing to start (no start command found)")
             app.profile = None
+            continue
+        _worker_without_port(app, scoped.get(app.name, []) + shared)
     wire(repo)
+
+
+def _worker_without_port(app: App, answers: list[tuple[str, str]]) -> None:
+    """A worker (a folder named worker, jobs, ...) whose port was only assumed, not read in its code,
+    runs without one: nothing would answer a health check on it."""
+    profile = app.profile
+    if app.name not in WORKER_NAMES or not profile.ports or any(k in ("port", "ports") for k, _ in answers):
+        return
+    notes = profile.evidence.get("ports", [])
+    if notes and all(n.file is None and n.confidence <= 0.5 for n in notes):
+        profile.ports = []
+        profile.port_env = None
+        profile.note("ports", f"{app.path}/ is a worker and its code names no port: none published",
+                     confidence=0.8)
+        app.evidence.append("a worker: no port (its code names none)")
 
 
 # -- wiring between apps ---------------------------------------------------------------------
@@ -318,12 +337,12 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
     where = None
     for rel in tree.files:
         suffix = "." + rel.rsplit(".", 1)[-1] if "." in rel else ""
-        texts: list[tuple[str, str]] = []
+        texts: list[tuple[str, str, int]] = []  # (grammar, code, the file's line the code starts on, less 1)
         if suffix in (".html", ".htm"):
-            texts = [("javascript", s) for s in _inline_scripts(tree.read(rel) or "")]
+            texts = [("javascript", code, line - 1) for line, code in _inline_scripts(tree.read(rel) or "")]
         elif _JS.get(suffix):
-            texts = [(_JS[suffix], tree.read(rel) or "")]
-        for grammar, text in texts:
+            texts = [(_JS[suffix], tree.read(rel) or "", 0)]
+        for grammar, text, offset in texts:
             if not text or "/api" not in text:
                 continue
             found = syntax.captures(grammar, _STRINGS, syntax.parse(grammar, text).root_node).get("s", [])
@@ -332,7 +351,7 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
                 prefix = _api_prefix(literal)
                 if prefix and prefix not in prefixes:
                     prefixes.append(prefix)
-                    where = where or f"{rel}:{node.start_point[0] + 1}"
+                    where = where or f"{rel}:{offset + node.start_point[0] + 1}"
     if tree.exists("package.json") and isinstance(_json(tree, "package.json").get("proxy"), str):
         if not prefixes:
             prefixes.append("/api/")
@@ -354,12 +373,12 @@ class _Scripts(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.inside = False
-        self.scripts: list[str] = []
+        self.scripts: list[tuple[int, str]] = []  # (the line of the <script> tag, its code)
 
     def handle_starttag(self, tag, attrs):
         if tag == "script" and not dict(attrs).get("src"):
             self.inside = True
-            self.scripts.append("")
+            self.scripts.append((self.getpos()[0], ""))
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -367,10 +386,11 @@ class _Scripts(HTMLParser):
 
     def handle_data(self, data):
         if self.inside:
-            self.scripts[-1] += data
+            line, code = self.scripts[-1]
+            self.scripts[-1] = (line, code + data)
 
 
-def _inline_scripts(html: str) -> list[str]:
+def _inline_scripts(html: str) -> list[tuple[int, str]]:
     parser = _Scripts()
     try:
         parser.feed(html)

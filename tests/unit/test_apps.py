@@ -232,3 +232,18 @@ def test_hostile_folder_names_never_reach_the_files(tmp_path):
     assert doc["services"]["we-b-x"]["build"] == {"context": "./we b$$(x)"}  # compose reads $$ as $
     assert doc["services"]["we-b-x"]["ports"] == ["127.0.0.1:${WE_B_X_HOST_PORT:-8080}:8080"]
     assert "http://api:8000" in files["we b$(x)/Dockerfile"]
+
+
+def test_a_worker_whose_code_names_no_port_publishes_none_and_redis_appears_once():
+    repo = apps.discover(FIXTURES / "multi-express-worker")
+    by_name = {a.name: a for a in repo.apps}
+    assert by_name["worker"].profile.ports == [] and by_name["api"].profile.ports == [3000]
+    assert by_name["web"].proxy_to == "api" and by_name["web"].calls_from == "index.html:15"
+    files = render_apps(repo)
+    assert "EXPOSE" not in files["worker/Dockerfile"] and "HEALTHCHECK" not in files["worker/Dockerfile"]
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert list(doc["services"]) == ["api", "web", "worker", "redis"]
+    assert "ports" not in doc["services"]["worker"]
+    # an answer for the worker's port wins over the rule
+    repo = apps.discover(FIXTURES / "multi-express-worker", [("worker.port", "9000")])
+    assert {a.name: a for a in repo.apps}["worker"].profile.ports == [9000]
