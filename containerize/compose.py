@@ -171,6 +171,23 @@ def env_prefix(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_") or "APP"
 
 
+def host_ports(apps: list[tuple[str, Profile]]) -> dict[str, list[int]]:
+    """Service -> the host port of each of its ports: its own, or the next free one when an app
+    before it took that port already."""
+    taken: set[int] = set()
+    out: dict[str, list[int]] = {}
+    for service, profile in apps:
+        hosts = []
+        for port in profile.ports:
+            host = port
+            while host in taken:
+                host += 1
+            taken.add(host)
+            hosts.append(host)
+        out[service] = hosts
+    return out
+
+
 def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
                       depends: dict[str, list[str]] | None = None) -> dict:
     """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
@@ -182,7 +199,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
     backing: dict[str, dict] = {}
     volumes: dict[str, dict] = {}
     secrets: dict[str, dict] = {}
-    taken: set[int] = set()
+    hosts = host_ports([(a[0], a[2]) for a in apps])
     for service, folder, profile, dockerfile in apps:
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
@@ -204,19 +221,9 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         for vol, spec in doc.get("volumes", {}).items():
             volumes[renamed.get(vol, vol)] = spec
         if profile.ports:
-            first, *rest = profile.ports
-            host = first
-            while host in taken:
-                host += 1
-            taken.add(host)
-            ports = [f"127.0.0.1:${{{env_prefix(service)}_HOST_PORT:-{host}}}:{first}"]
-            for p in rest:
-                extra = p
-                while extra in taken:
-                    extra += 1
-                taken.add(extra)
-                ports.append(f"127.0.0.1:{extra}:{p}")
-            app["ports"] = ports
+            (first, *rest), (host, *extra) = profile.ports, hosts[service]
+            app["ports"] = [f"127.0.0.1:${{{env_prefix(service)}_HOST_PORT:-{host}}}:{first}"] + [
+                f"127.0.0.1:{h}:{p}" for h, p in zip(extra, rest)]
         for other in (depends or {}).get(service, []):
             app.setdefault("depends_on", {})[other] = {"condition": "service_started"}
         services[service] = app

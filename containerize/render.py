@@ -267,16 +267,12 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += ["```", ""]
     out += ["| App | Folder | Language | Port on this machine | Start command |",
             "|-----|--------|----------|----------------------|---------------|"]
-    taken: set[int] = set()
+    hosts = compose.host_ports([(services[a.name], a.profile) for a in apps])
     for app in apps:
         p = app.profile
         host = "-"
         if p.ports:
-            port = p.ports[0]
-            while port in taken:
-                port += 1
-            taken.add(port)
-            host = f"{port} (`{compose.env_prefix(services[app.name])}_HOST_PORT`)"
+            host = f"{hosts[services[app.name]][0]} (`{compose.env_prefix(services[app.name])}_HOST_PORT`)"
         lang = p.language + (f" ({p.framework})" if p.framework else "")
         out.append(f"| {_cell(services[app.name])} | `{app.path}/` | {_cell(lang)} | {_cell(host)} "
                    f"| {_cell(' '.join(p.entrypoint))} |")

@@ -160,7 +160,9 @@ def test_two_apps_on_one_port_get_different_host_ports_and_a_shared_service_appe
     code = EXPRESS + "const { createClient } = require('redis');\ncreateClient({ url: process.env.REDIS_URL });\n"
     write(tmp_path, {"api/package.json": pkg, "api/index.js": code,
                      "web/package.json": pkg, "web/index.js": code})
-    doc = yaml.safe_load(render_apps(apps.discover(tmp_path))["compose.yaml"])
+    files = render_apps(apps.discover(tmp_path))
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert "| web | `web/` | node (express) | 3001 (`WEB_HOST_PORT`) |" in files["README.Docker.md"]
     assert list(doc["services"]) == ["api", "web", "redis"]
     assert doc["services"]["api"]["ports"] == ["127.0.0.1:${API_HOST_PORT:-3000}:3000"]
     assert doc["services"]["web"]["ports"] == ["127.0.0.1:${WEB_HOST_PORT:-3001}:3000"]
