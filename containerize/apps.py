@@ -322,6 +322,8 @@ def _worker_without_port(app: App, answers: list[tuple[str, str]]) -> None:
 _JS = {".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
        ".ts": "typescript", ".tsx": "tsx", ".vue": None, ".svelte": None}
 _STRINGS = "[(string) (template_string)] @s"
+# vite.config's server.proxy: { "/api": ... } (its keys are the paths the dev server passes on)
+_PROXY_KEYS = "(pair key: (property_identifier) @key value: (object (pair key: [(string) (property_identifier)] @path)))"
 
 
 def api_calls(root: Path) -> tuple[list[str], str | None]:
@@ -342,6 +344,19 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
             texts = [("javascript", code, line - 1) for line, code in _inline_scripts(tree.read(rel) or "")]
         elif _JS.get(suffix):
             texts = [(_JS[suffix], tree.read(rel) or "", 0)]
+        if rel.rsplit("/", 1)[-1].startswith("vite.config.") and _JS.get(suffix):
+            grammar = _JS[suffix]
+            tree_ = tree.parse(rel, grammar)
+            for _, match in (syntax.matches(grammar, _PROXY_KEYS, tree_.root_node) if tree_ else []):
+                if syntax.text(match["key"][0]) != "proxy":
+                    continue
+                for node in match["path"]:
+                    path = syntax.text(node).strip("'\"`")
+                    prefix = "/" + path.strip("/").split("/", 1)[0] + "/" if path.startswith("/") else None
+                    if prefix and NAME_OK.fullmatch(prefix.strip("/")) and prefix not in prefixes:
+                        prefixes.append(prefix)
+                        where = where or f"{rel}:{node.start_point[0] + 1} (server.proxy)"
+            continue
         for grammar, text, offset in texts:
             if not text or "/api" not in text:
                 continue

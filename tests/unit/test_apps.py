@@ -249,3 +249,18 @@ def test_a_worker_whose_code_names_no_port_publishes_none_and_redis_appears_once
     # an answer for the worker's port wins over the rule
     repo = apps.discover(FIXTURES / "multi-express-worker", [("worker.port", "9000")])
     assert {a.name: a for a in repo.apps}["worker"].profile.ports == [9000]
+
+
+def test_a_vite_dev_proxy_names_the_paths_the_front_end_calls(tmp_path):
+    write(tmp_path, {
+        "api/go.mod": "module a\n\ngo 1.19\n", "api/main.go": GO_MAIN,
+        "web/package.json": json.dumps({"name": "web", "scripts": {"dev": "vite", "build": "vite build"},
+                                        "devDependencies": {"vite": "^5.4.0"}}),
+        "web/index.html": "<div id=app></div><script type=module src=/src/main.js></script>\n",
+        "web/src/main.js": "document.getElementById('app').textContent = 'hi';\n",
+        "web/vite.config.js": "export default {\n  server: {\n    proxy: {\n"
+                              "      '/graphql': 'http://localhost:8000',\n"
+                              "      '/auth/login': { target: 'http://localhost:8000' },\n    },\n  },\n};\n",
+    })
+    calls, where = apps.api_calls(tmp_path / "web")
+    assert calls == ["/graphql/", "/auth/"] and where == "vite.config.js:4 (server.proxy)"
