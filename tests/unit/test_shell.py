@@ -121,3 +121,22 @@ def test_a_script_name_the_dockerfile_cant_carry(tmp_path):
     root = write_tree(tmp_path / "app", {"Procfile": "web: bash 'my start.sh'\n", "my start.sh": "echo hi\n"})
     with pytest.raises(AnalysisError, match="can't carry"):
         build_profile(root, [("language", "shell")])
+
+
+def test_commands_a_script_looks_for_are_wanted_and_redirections_are_not_commands(tmp_path):
+    # the shape of a real start.sh: probe for a server with `command -v`, run it from a variable
+    root = write_tree(tmp_path / "app", {"start.sh": """\
+        #!/bin/bash
+        PORT="${PORT:-8080}"
+        if command -v python >/dev/null 2>&1; then
+          SERVER="python -m http.server $PORT --bind 0.0.0.0"
+        elif which socat > /dev/null; then
+          SERVER="socat TCP-LISTEN:$PORT,fork EXEC:./reply.sh"
+        fi
+        echo "on http://$(hostname -I 2>/dev/null | awk '{print $1}'):$PORT"
+        exec $SERVER
+        """, "index.html": "<h1>hi</h1>\n"})
+    p = build_profile(root)
+    assert p.language == "shell" and p.ports == [8080] and p.warnings == []
+    assert p.build.base == "python_runtime" and p.build.packages == ["socat"]
+    assert p.env_var("SERVER") is None

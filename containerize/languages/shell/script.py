@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 _OPERATORS = {";", "&&", "||", "|", "&", "(", ")", ";;", "|&", "!", "{", "}"}
 _KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "in",
-             "exec", "time", "command", "nohup", "env", "sudo"}
+             "exec", "time", "nohup", "env", "sudo"}
+_PROBES = {"command", "which", "type", "hash"}  # `command -v python`: the script looks for python
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:=default}, $NAME, read inside one word
 _EXPANSION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
@@ -53,7 +54,7 @@ def logical_lines(text: str):
 
 
 def _split(line: str) -> list[str]:
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     lexer.commenters = "#"
     try:
@@ -69,7 +70,14 @@ def read_script(text: str) -> Script:
         words = _split(line)
         command: list[str] = []
         at_start, declaring = True, False
+        redirect = False
         for word in words + [";"]:
+            if redirect:  # the target of > file, 2>&1, < input
+                redirect = False
+                continue
+            if word and set(word) <= set("<>&") and ("<" in word or ">" in word):
+                redirect = word not in ("<<", "<<-")  # a heredoc's word was handled by logical_lines
+                continue
             if word in _OPERATORS:
                 if command:
                     found.words.append((command, number))
@@ -99,8 +107,18 @@ def read_script(text: str) -> Script:
                 continue
             if at_start and word in _KEYWORDS:
                 continue
-            if at_start:
+            if at_start and word.startswith("-"):
+                continue
+            if at_start and word not in _PROBES:
                 found.commands.append((word, number))
                 at_start = False
+            elif at_start:
+                at_start = False
             command.append(word)
+    for words_of, line_of in found.words:  # `command -v X`, `which X`: X is wanted too; `command X` runs X
+        if words_of[0] in _PROBES:
+            names = [w for w in words_of[1:] if not w.startswith("-") and not w.startswith(">")]
+            if words_of[0] == "command" and names and not any(w in ("-v", "-V") for w in words_of[1:]):
+                names = names[:1]
+            found.commands += [(n, line_of) for n in names if re.fullmatch(r"[\w.+-]+", n) and not n.isdigit()]
     return found
