@@ -361,3 +361,100 @@ def test_getaddrinfo_server_with_a_string_port(tmp_path):
     })
     p = build_profile(root)
     assert p.ports == [3490] and _evidence(p, "ports") == [("server.c", 7)]
+
+
+# -- build files through their parse trees (cmake and make grammars) ----------------------------
+def test_cmake_commands_come_from_the_parse_tree(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "CMakeLists.txt": """
+            cmake_minimum_required(VERSION 3.16)
+            project(svc C)  # add_executable(commented out)
+            #[[ add_executable(old src/old.c)
+                target_link_libraries(old ssl) ]]
+            message(STATUS "add_executable(in a string)")
+            find_package(PkgConfig REQUIRED)
+            pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.0)
+            if(UNIX)
+              add_executable(${PROJECT_NAME}
+                "src/main.c"   # the server
+                src/util.c)
+            endif()
+            target_link_libraries(svc PRIVATE PkgConfig::CURL m $<$<CONFIG:Debug>:asan>)
+            install(TARGETS svc DESTINATION bin)
+            """,
+        "src/main.c": SERVER_C,
+        "src/util.c": "int util(void) { return 1; }\n",
+        "src/old.c": "int main(void) { return htons(1234) + listen(0, 1); }\n",
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/svc"] and [c["entrypoint"] for c in p.candidates if "entrypoint" in c] \
+        == [["/usr/local/bin/svc"]]
+    assert _evidence(p, "entrypoint") == [("CMakeLists.txt", 9)]
+    assert p.system_packages["build"] == ["build-essential", "cmake", "libcurl4-openssl-dev", "pkg-config"]
+    assert p.system_packages["runtime"] == ["libcurl4"] and not p.warnings
+    from containerize.languages.cpp.build import target_sources
+    from containerize.scan import SourceTree
+    assert target_sources(SourceTree(root), "cmake", "CMakeLists.txt", "svc") == ["src/main.c", "src/util.c"]
+
+
+def test_makefile_rules_and_variables_come_from_the_parse_tree(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "Makefile": """
+            CC ?= gcc
+            # LDLIBS = -lssl (an old setting)
+            LDLIBS = -lz \\
+                     $(shell pkg-config --libs libcurl)
+            LDLIBS += -lm
+            OBJS := main.o util.o # objects
+
+            all: server
+
+            server: $(OBJS) ; $(CC) -o $@ $^ $(LDLIBS)
+
+            main.o: src/main.c
+            \t$(CC) -c -o $@ $<
+
+            .PHONY: all
+            """.replace("\\t", "\t"),
+        "src/main.c": SERVER_C,
+        "util.c": "int util(void) { return 1; }\n",
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/server"]  # the recipe after `;` links it
+    assert p.system_packages["build"] == ["build-essential", "zlib1g-dev", "libcurl4-openssl-dev", "pkg-config"]
+    assert p.system_packages["runtime"] == ["zlib1g", "libcurl4"] and not p.warnings
+    assert "libssl-dev" not in p.system_packages["build"]  # only in a comment
+    from containerize.languages.cpp.build import make_libraries, target_sources
+    from containerize.scan import SourceTree
+    tree = SourceTree(root)
+    assert make_libraries(tree, "Makefile") == [("z", "Makefile", 3), ("libcurl", "Makefile", 3),
+                                                ("m", "Makefile", 5)]
+    assert target_sources(tree, "make", "Makefile", "server") == ["src/main.c", "util.c"]
+
+
+@pytest.mark.parametrize("manifest", ["CMakeLists.txt", "Makefile"])
+def test_huge_build_files_are_read_in_linear_time(tmp_path, manifest):
+    """A 1 MB single-line build file, and 60,000 blank lines before the target: one parse each
+    (the per-test timeout catches a quadratic walk)."""
+    if manifest == "CMakeLists.txt":
+        one_line = "project(big C) " + " ".join(f"set(V{i} value{i:07d})" for i in range(50_000)) + \
+            " add_executable(big main.c)"
+        blank = "project(big C)\n" + "\n" * 60_000 + "add_executable(big main.c)\ntarget_link_libraries(big z)\n"
+    else:
+        one_line = "LDLIBS = " + " ".join(f"-lv{i:07d}" for i in range(100_000))
+        blank = "all: big\n" + "\n" * 60_000 + "big: main.o\n\t$(CC) -o $@ $^ -lz\n"
+    assert len(one_line) > 1_000_000 and "\n" not in one_line
+    from containerize.languages.cpp import build as buildfiles
+    from containerize.scan import SourceTree
+
+    root = write_tree(tmp_path / "proj", {manifest: one_line, "main.c": "int main(void) { return 0; }\n"})
+    tree = SourceTree(root)
+    if manifest == "CMakeLists.txt":
+        assert buildfiles.cmake_commands(tree.read(manifest))[0] == ("project", ["big", "C"], 1)
+    else:
+        assert len(buildfiles.make_libraries(tree, manifest)) > 40_000  # (the first 512 KB are read)
+    (root / manifest).write_text(blank)
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/big"]
+    assert _evidence(p, "entrypoint") == [(manifest, 60_002)]
+    assert p.system_packages["runtime"] == ["zlib1g"]

@@ -1,14 +1,19 @@
-"""CMake, Make and Meson build files: executable targets and the libraries they link.
+"""CMake, Make and Meson build files: executable targets, their sources and the libraries they link.
 
-These formats have no parser in Python's standard library, so they are read
-with small line-oriented patterns (comments stripped first); line numbers come
-from one index of line starts per file, never from counting per match.
+CMakeLists.txt is read through the cmake grammar (its commands and their arguments) and Makefiles
+through the make grammar (variables, rules, recipes); only extracted words are looked at after
+that (``-lfoo``, a ``pkg-config --libs`` list, ``$(NAME)`` expanded in a value). Meson has no
+grammar here: meson.build is read with a small scanner for ``executable(...)`` and
+``dependency(...)`` calls, with line numbers from one index of line starts.
 """
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
+import weakref
 
+from ... import syntax
 from ...profile import Profile
 from ...scan import SourceTree
 
@@ -48,10 +53,6 @@ DISTROLESS_CC = {"libssl3"}
 _CMAKE_KEYWORDS = {"PRIVATE", "PUBLIC", "INTERFACE", "REQUIRED", "IMPORTED_TARGET", "QUIET", "STATIC", "SHARED",
                    "GLOBAL", "CONFIG", "MODULE", "COMPONENTS", "OPTIONAL_COMPONENTS", "NO_MODULE"}
 _CMAKE_EXE_OPTIONS = {"WIN32", "MACOSX_BUNDLE", "EXCLUDE_FROM_ALL"}
-_MAKE_LIB = re.compile(r"(?<![\w-])-l([\w+.-]+)")
-_MAKE_REF = re.compile(r"\$[({](\w+)[)}]")
-_COMPILER = re.compile(r"\$\((?:CC|CXX|LD)\)|\b(?:gcc|g\+\+|cc|c\+\+|clang\+\+|clang)\b")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 NOT_TARGETS = {"all", "clean", "install", "uninstall", "test", "tests", "check", "distclean", "format", "lint",
                "run", "debug", "release", "help", "dist", "docs", "default", "bench"}
 _TARGET_NAME = re.compile(r"^[\w.+/-]+$")  # a file name the build command may name unquoted
@@ -80,87 +81,74 @@ def build_system(tree: SourceTree) -> tuple[str | None, str | None]:
     return None, None
 
 
-# -- CMake: a one-pass reader of `command(arg ...)` -------------------------------------------
-def cmake_commands(text: str) -> list[tuple[str, list[str], int]]:
-    """(command in lower case, its arguments, line) of every command invocation, comments skipped."""
-    out: list[tuple[str, list[str], int]] = []
-    i, n, line = 0, len(text), 1
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c == '"':
-            i, newlines = _skip_quoted(text, i)
-            line += newlines
-        elif c.isalpha() or c == "_":
-            m = _IDENTIFIER.match(text, i)
-            j = m.end()
-            k = j
-            while k < n and text[k] in " \t":
-                k += 1
-            if k < n and text[k] == "(":
-                args, i, newlines = _cmake_arguments(text, k + 1)
-                if i <= n:  # an unclosed command is not one
-                    out.append((m.group(0).lower(), args, line))
-                line += newlines
-            else:
-                i = j
-        else:
-            i += 1
+# -- CMake: commands from the parse tree -----------------------------------------------------------
+_CMAKE_COMMANDS = "(normal_command) @command"
+
+
+def _cmake_argument(node) -> str:
+    """An argument's value: an unquoted word as written (``${VAR}`` kept), a quoted one's inside, a bracket's content."""
+    inner = node.named_children[0] if node.named_children else None
+    if inner is None:
+        return ""
+    if inner.type == "quoted_argument":
+        return "".join(syntax.text(c) for c in inner.named_children if c.type == "quoted_element")
+    if inner.type == "bracket_argument":
+        return "".join(syntax.text(c) for c in inner.named_children if c.type == "bracket_argument_content")
+    return syntax.text(inner)
+
+
+def _cmake_commands(root, lines: list[int]) -> list[tuple[str, list[str], int]]:
+    out = []
+    for node in syntax.captures("cmake", _CMAKE_COMMANDS, root).get("command", []):
+        name = next((c for c in node.named_children if c.type == "identifier"), None)
+        args = next((c for c in node.named_children if c.type == "argument_list"), None)
+        if name is None or node.has_error or node.is_missing:
+            continue
+        words = [_cmake_argument(a) for a in args.named_children if a.type == "argument"] if args is not None else []
+        row = node.start_point[0]
+        out.append((syntax.text(name).lower(), words, lines[row] if row < len(lines) else row + 1))
     return out
 
 
-def _skip_quoted(text: str, i: int) -> tuple[int, int]:
-    """Index after the quoted argument starting at ``i``, and the newlines inside it."""
-    j, n = i + 1, len(text)
-    while j < n and text[j] != '"':
-        j += 2 if text[j] == "\\" else 1
-    return min(j + 1, n), text.count("\n", i, min(j, n))
+def _compact(text: str) -> tuple[str, list[int]]:
+    """The text without its blank lines and with each line's outer whitespace trimmed (long runs inside a
+    line squeezed), and the original line number of each line kept. The cmake grammar takes time
+    quadratic in the length of a run of whitespace; commands and their words don't change."""
+    kept: list[str] = []
+    lines: list[int] = []
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if _WIDE_GAP in line:
+            line = " ".join(line.split())
+        kept.append(line)
+        lines.append(number)
+    return "\n".join(kept), lines
 
 
-def _cmake_arguments(text: str, i: int) -> tuple[list[str], int, int]:
-    """The words up to the `)` closing a command (nested parentheses kept as words), the index after it
-    (past the end when it is never closed), and the newlines crossed."""
-    args: list[str] = []
-    depth, n, newlines = 0, len(text), 0
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            newlines += 1
-            i += 1
-        elif c in " \t\r":
-            i += 1
-        elif c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c == "(":
-            depth += 1
-            i += 1
-        elif c == ")":
-            i += 1
-            if depth == 0:
-                return args, i, newlines
-            depth -= 1
-        elif c == '"':
-            end, crossed = _skip_quoted(text, i)
-            args.append(text[i + 1:end - 1])
-            newlines += crossed
-            i = end
-        else:
-            j = i
-            while j < n and text[j] not in ' \t\r\n()#"':
-                j += 1
-            args.append(text[i:j])
-            i = j
-    return args, n + 1, newlines  # no closing `)`
+_WIDE_GAP = " " * 64
+
+
+def cmake_commands(text: str) -> list[tuple[str, list[str], int]]:
+    """(command in lower case, its arguments, line) of every command invocation, comments skipped."""
+    compact, lines = _compact(text)
+    return _cmake_commands(syntax.parse("cmake", compact).root_node, lines)
+
+
+_READ: "weakref.WeakKeyDictionary[SourceTree, dict[str, list]]" = weakref.WeakKeyDictionary()
+
+
+def _file_commands(tree: SourceTree, rel: str) -> list[tuple[str, list[str], int]]:
+    """cmake_commands of one file of the tree, read once per tree."""
+    files = _READ.setdefault(tree, {})
+    if rel not in files:
+        files[rel] = cmake_commands(tree.read(rel) or "")
+    return files[rel]
 
 
 def _cmake_project(tree: SourceTree) -> str | None:
-    return next((args[0] for name, args, _ in cmake_commands(tree.read("CMakeLists.txt") or "")
+    return next((args[0] for name, args, _ in _file_commands(tree, "CMakeLists.txt")
                  if name == "project" and args), None)
 
 
@@ -169,8 +157,14 @@ def has_cmake_executable(text: str) -> bool:
 
 
 def uses_pkg_config(system: str, text: str) -> bool:
-    return system == "meson" or "pkg-config" in text or any(
-        name in ("pkg_check_modules", "pkg_search_module") for name, _args, _line in cmake_commands(text))
+    """Meson always; CMake's pkg_check_modules / pkg_search_module or a pkg-config it runs; a Makefile's pkg-config."""
+    if system == "meson":
+        return True
+    if system == "make":
+        return bool(make_words(syntax.parse("make", text).root_node)[1])
+    return any(name in ("pkg_check_modules", "pkg_search_module") or
+               name in ("execute_process", "find_program") and any("pkg-config" in a for a in args)
+               for name, args, _line in cmake_commands(text))
 
 
 def _cmake_files(tree: SourceTree) -> list[str]:
@@ -182,7 +176,7 @@ def cmake_targets(tree: SourceTree, profile: Profile) -> tuple[list[tuple[str, s
     exes, libs = [], []
     project_name = _cmake_project(tree)
     for rel in _cmake_files(tree):
-        for command, args, line in cmake_commands(tree.read(rel) or ""):
+        for command, args, line in _file_commands(tree, rel):
             if not args:
                 continue
             if command == "add_executable":
@@ -191,10 +185,12 @@ def cmake_targets(tree: SourceTree, profile: Profile) -> tuple[list[tuple[str, s
                     continue
                 exes.append((name, rel, line))
             elif command == "find_package":
-                libs.append((args[0], rel, line))
+                if args[0].lower() != "pkgconfig":  # pkg-config itself: uses_pkg_config
+                    libs.append((args[0], rel, line))
             elif command in ("target_link_libraries", "pkg_check_modules", "pkg_search_module"):
                 for word in args[1:]:
-                    if word.upper() in _CMAKE_KEYWORDS or word.startswith(("$", "-")) or not word:
+                    if word.upper() in _CMAKE_KEYWORDS or word.startswith(("$", "-")) or not word \
+                            or word.lower().startswith("pkgconfig::"):  # pkg_check_modules' target: its modules count
                         continue
                     libs.append((re.split(r"[<>=]", word)[0], rel, line))
             elif command in ("fetchcontent_declare", "externalproject_add") and _TARGET_NAME.match(args[0]):
@@ -207,7 +203,7 @@ def cmake_targets(tree: SourceTree, profile: Profile) -> tuple[list[tuple[str, s
 def cmake_local_libraries(tree: SourceTree) -> set[str]:
     """Libraries built in this tree (add_library targets): not system libraries."""
     return {args[0].lower() for rel in tree.glob("*CMakeLists.txt")
-            for name, args, _line in cmake_commands(tree.read(rel) or "") if name == "add_library" and args}
+            for name, args, _line in _file_commands(tree, rel) if name == "add_library" and args}
 
 
 # -- Meson --------------------------------------------------------------------------------
@@ -269,88 +265,124 @@ def meson_targets(tree: SourceTree, manifest: str) -> tuple[list[tuple[str, str,
     return exes, deps
 
 
-# -- Make: read line by line -----------------------------------------------------------------
-def _make_logical_lines(text: str) -> list[tuple[str, int]]:
-    """(line with `\\` continuations joined, first line number)."""
-    out: list[tuple[str, int]] = []
-    pending: list[str] = []
-    first = 1
-    for number, raw in enumerate(text.split("\n"), 1):
-        if not pending:
-            first = number
-        if raw.endswith("\\") and not raw.startswith("\t"):
-            pending.append(raw[:-1])
-            continue
-        pending.append(raw)
-        out.append((" ".join(pending), first))
-        pending = []
-    if pending:
-        out.append((" ".join(pending), first))
-    return out
+# -- Make: variables and rules from the parse tree ----------------------------------------------
+_MAKE_NODES = "(variable_assignment) @assign (rule) @rule"
+_COMPILERS = {"gcc", "g++", "cc", "c++", "clang", "clang++"}
+_COMPILER_VARS = {"$(CC)", "$(CXX)", "$(LD)", "${CC}", "${CXX}", "${LD}"}
 
 
-def _make_assignment(line: str) -> tuple[str, str] | None:
-    """`NAME = value`, `NAME := value`, `NAME ?= value`, `NAME += value` -> (NAME, value)."""
-    if line.startswith("\t"):
-        return None
-    eq = line.find("=")
-    if eq <= 0:
-        return None
-    name = line[:eq].rstrip(":?+!").strip()
-    if name.startswith("export "):
-        name = name[7:].strip()
-    if not _IDENTIFIER.fullmatch(name):
-        return None
-    return name, line[eq + 1:].split("#", 1)[0].strip()
+def _identifier(name: str) -> bool:
+    return bool(name) and name.isascii() and (name[0].isalpha() or name[0] == "_") and \
+        all(c.isalnum() or c == "_" for c in name)
 
 
-def _make_vars(text: str) -> dict[str, str]:
+def _make_value(node) -> str:
+    """An assignment's value as written: continuation lines joined, a trailing # comment dropped."""
+    return syntax.text(node).replace("\\\n", " ").split("#", 1)[0].strip() if node is not None else ""
+
+
+def _make_nodes(tree: SourceTree, makefile: str) -> dict[str, list]:
+    parsed = tree.parse(makefile, "make")
+    return syntax.captures("make", _MAKE_NODES, parsed.root_node) if parsed is not None else {}
+
+
+def _make_vars(nodes: dict[str, list]) -> dict[str, str]:
     variables: dict[str, str] = {}
-    for line, _number in _make_logical_lines(text):
-        if found := _make_assignment(line):
-            variables[found[0]] = found[1]
+    for node in nodes.get("assign", []):
+        name = syntax.text(node.child_by_field_name("name")).strip()
+        op = syntax.text(node.child_by_field_name("operator"))
+        if not _identifier(name):
+            continue
+        value = _make_value(node.child_by_field_name("value"))
+        if op == "+=" and name in variables:
+            variables[name] = f"{variables[name]} {value}"[:MAX_EXPANDED]
+        elif op != "?=" or name not in variables:
+            variables[name] = value
     return variables
+
+
+def _substitute(value: str, variables: dict[str, str]) -> str:
+    """One round of $(NAME) / ${NAME} replaced by the variable's value (other $ forms kept)."""
+    out, i = [], 0
+    while True:
+        at = value.find("$", i)
+        if at < 0 or at + 1 >= len(value):
+            out.append(value[i:])
+            return "".join(out)
+        opener = value[at + 1]
+        end = value.find(")" if opener == "(" else "}", at + 2) if opener in "({" else -1
+        if end > 0 and _identifier(value[at + 2:end]):
+            out.append(value[i:at])
+            out.append(variables.get(value[at + 2:end], ""))
+            i = end + 1
+        else:
+            out.append(value[i:at + 1])
+            i = at + 1
 
 
 def _expand(value: str, variables: dict[str, str]) -> str:
     for _ in range(5):
-        new = _MAKE_REF.sub(lambda m: variables.get(m.group(1), ""), value)
+        new = _substitute(value, variables)
         if new == value or len(new) > MAX_EXPANDED:
             break
         value = new
     return value.strip()
 
 
-def _make_rules(text: str) -> list[tuple[str, list[str], str, int]]:
+def _recipe_lines(rule) -> list:
+    recipe = next((c for c in rule.named_children if c.type == "recipe"), None)
+    return [c for c in recipe.named_children if c.type == "recipe_line"] if recipe is not None else []
+
+
+def _rules(nodes: dict[str, list], variables: dict[str, str]) -> list[tuple[str, list[str], str, int]]:
     """(target, prerequisites, recipe, line) of each explicit rule, variables expanded."""
-    variables = _make_vars(text)
-    logical = _make_logical_lines(text)
     rules: list[tuple[str, list[str], str, int]] = []
-    for index, (line, number) in enumerate(logical):
-        if not line or line[0] in "\t#. " or _make_assignment(line):
+    for rule in nodes.get("rule", []):
+        targets = next((c for c in rule.named_children if c.type == "targets"), None)
+        head = syntax.text(targets).strip()
+        if not head or head.startswith(".") or "%" in head:
             continue
-        colon = line.find(":")
-        if colon <= 0 or line[colon + 1:colon + 2] == "=":
-            continue
-        head = line[:colon]
-        if "=" in head or "#" in head or "%" in head:
-            continue
-        prereqs = line[colon + 1:].lstrip(":").split(";", 1)[0].split("#", 1)[0]
-        recipe = []
-        for following, _n in logical[index + 1:index + 200]:  # a recipe: the tab-indented lines after the rule
-            if not following.startswith("\t"):
-                break
-            recipe.append(following)
+        prereqs = _make_value(rule.child_by_field_name("normal"))
+        recipe = "\n".join(syntax.text(line).replace("\\\n", " ") for line in _recipe_lines(rule))
         for name in _expand(head, variables).split():
-            rules.append((name, _expand(prereqs, variables).split(), "\n".join(recipe), number))
+            rules.append((name, _expand(prereqs, variables).split(), recipe, syntax.line(rule)))
     return rules
+
+
+def _make_rules(tree: SourceTree, makefile: str) -> list[tuple[str, list[str], str, int]]:
+    nodes = _make_nodes(tree, makefile)
+    return _rules(nodes, _make_vars(nodes))
+
+
+def make_words(root) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(-lNAME libraries, pkg-config packages), each with its line, of a Makefile's variable values and recipes."""
+    nodes = syntax.captures("make", _MAKE_NODES, root)
+    texts = [(_make_value(n.child_by_field_name("value")), syntax.line(n)) for n in nodes.get("assign", [])]
+    texts += [(syntax.text(line).replace("\\\n", " "), syntax.line(line))
+              for rule in nodes.get("rule", []) for line in _recipe_lines(rule)]
+    texts.sort(key=lambda t: t[1])
+    libs, packages = [], []
+    for text, number in texts:
+        for word in text.split():
+            if word.startswith("-l") and len(word) > 2:
+                name = word[2:]
+                end = 0
+                while end < len(name) and (name[end].isalnum() or name[end] in "_+.-"):
+                    end += 1
+                if end:
+                    libs.append((name[:end], number))
+        for segment in text.split("pkg-config")[1:]:
+            end = min((i for i in (segment.find(")"), segment.find("`")) if i >= 0), default=-1)
+            if end >= 0:
+                packages += [(w, number) for w in segment[:end].split() if not w.startswith("-")]
+    return libs, packages
 
 
 def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
     """Files the Makefile links (rules whose recipe runs the compiler with -o $@ or -o NAME), default goal first."""
-    text = tree.read(makefile) or ""
-    variables = _make_vars(text)
-    rules = _make_rules(text)
+    nodes = _make_nodes(tree, makefile)
+    variables = _make_vars(nodes)
+    rules = _rules(nodes, variables)
     linked = []
     for name, prereqs, recipe, number in rules:
         if name in NOT_TARGETS or not _TARGET_NAME.match(name) or name.endswith((".o", ".a", ".so", ".d")):
@@ -358,12 +390,12 @@ def make_targets(tree: SourceTree, makefile: str) -> list[tuple[str, int]]:
         expanded = _expand(recipe, variables) + " " + recipe
         outputs = {"$@", "${@}", name}
         words = expanded.replace("-o$", "-o $").split()
-        if _COMPILER.search(recipe) and any(w == "-o" and words[i + 1] in outputs
-                                            for i, w in enumerate(words[:-1])):
+        compiler = any(w in _COMPILER_VARS or posixpath.basename(w) in _COMPILERS for w in recipe.split())
+        if compiler and any(w == "-o" and words[i + 1] in outputs for i, w in enumerate(words[:-1])):
             linked.append((name, number))
         elif not recipe.strip() and any(p.endswith(".o") for p in prereqs):  # built-in link rule
             linked.append((name, number))
-    goal = next((r for r in rules if not r[0].startswith(".")), None)
+    goal = rules[0] if rules else None
     if goal and goal[0] in NOT_TARGETS:  # `all: app` puts app first
         order = goal[1]
         linked.sort(key=lambda t: order.index(t[0]) if t[0] in order else len(order))
@@ -375,7 +407,7 @@ def target_sources(tree: SourceTree, system: str, manifest: str, target: str) ->
     names: list[str] = []
     folder = ""
     if system == "make":
-        rules = {name: prereqs for name, prereqs, _recipe, _line in _make_rules(tree.read(manifest) or "")}
+        rules = {name: prereqs for name, prereqs, _recipe, _line in _make_rules(tree, manifest)}
         for prereq in rules.get(target, []):
             stem, dot, ext = prereq.rpartition(".")
             if dot and ext == "o":  # main.o: its own rule's prerequisites, else the source beside it
@@ -385,7 +417,7 @@ def target_sources(tree: SourceTree, system: str, manifest: str, target: str) ->
     elif system == "cmake":
         project = _cmake_project(tree)
         for rel in _cmake_files(tree):
-            for command, args, _line in cmake_commands(tree.read(rel) or ""):
+            for command, args, _line in _file_commands(tree, rel):
                 if command == "add_executable" and args and \
                         args[0].replace("${PROJECT_NAME}", project or "app") == target:
                     names = [w for w in args[1:] if w not in _CMAKE_EXE_OPTIONS]
@@ -410,17 +442,12 @@ def target_sources(tree: SourceTree, system: str, manifest: str, target: str) ->
 
 
 def make_libraries(tree: SourceTree, makefile: str) -> list[tuple[str, str, int]]:
-    """-lfoo and `pkg-config --libs foo` libraries of a Makefile, comments skipped."""
-    found = []
-    for line, number in _make_logical_lines(tree.read(makefile) or ""):
-        line = line.split("#", 1)[0]
-        for m in _MAKE_LIB.finditer(line):
-            found.append((m.group(1), makefile, number))
-        for segment in line.split("pkg-config")[1:]:
-            end = min((i for i in (segment.find(")"), segment.find("`")) if i >= 0), default=-1)
-            if end >= 0:
-                found += [(w, makefile, number) for w in segment[:end].split() if not w.startswith("-")]
-    return found
+    """-lfoo and `pkg-config --libs foo` libraries of a Makefile (its variables and recipes)."""
+    parsed = tree.parse(makefile, "make")
+    if parsed is None:
+        return []
+    libs, packages = make_words(parsed.root_node)
+    return sorted([(name, makefile, line) for name, line in libs + packages], key=lambda t: t[2])
 
 
 def build_steps(system: str, target: str, binary: str) -> tuple[str, str, list[str]]:
