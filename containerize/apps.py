@@ -43,6 +43,28 @@ NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 NGINX_LISTEN = "'    listen 8080;' \\"
 
 
+# folders that hold the repository's own reverse proxy (an nginx configuration, maybe a Dockerfile)
+PROXY_DIRS = ("nginx", "proxy", "reverse-proxy", "gateway")
+# nginx configuration (a config format with no parser here): the ports it listens on, the hosts it passes to
+NGINX_LISTEN_RX = re.compile(r"(?:^|[{;])\s*listen\s+(?:[\w.\[\]:]+:)?(\d{1,5})\b", re.M)
+NGINX_HTTP_RX = re.compile(r"^\s*http\s*\{", re.M)  # a whole nginx.conf, not a server block
+NGINX_PASS_RX = re.compile(r"(?:^|[{;])\s*proxy_pass\s+https?://([A-Za-z0-9_.-]+)(?::(\d{1,5}))?", re.M)
+NGINX_IMAGE = "nginx:1.27-bookworm"
+
+
+@dataclass
+class Proxy:
+    """A reverse proxy the repository keeps (``proxy/nginx.conf``): run as a service with its own config."""
+
+    name: str
+    path: str
+    conf: str | None = None  # the configuration file, relative to the root
+    dockerfile: bool = False  # the folder builds its own image
+    main_conf: bool = False  # the file is a whole nginx.conf (an http block), not a conf.d server block
+    ports: list[int] = field(default_factory=list)
+    upstreams: list[str] = field(default_factory=list)  # the hosts its proxy_pass lines name
+
+
 class AppsError(ValueError):
     """A repository of several apps that can't be handled as asked; the message says why."""
 
@@ -70,6 +92,7 @@ class Repo:
     apps: list[App]
     workspace: str | None = None  # the workspace file, when members come from one
     notes: list[str] = field(default_factory=list)
+    proxies: list[Proxy] = field(default_factory=list)
 
     def get(self, name: str) -> App:
         for app in self.apps:
@@ -215,9 +238,32 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         uses_shared = [a for a in deployable if _uses_workspace_packages(tree, a, local)]
         if len(deployable) < 2 or uses_shared:
             return None  # one app built from the workspace root, as a single app is
+    repo.proxies = find_proxies(tree, {f for f, _ in folders})
     if analyze:
         analyze_apps(repo, answers or [])
     return repo
+
+
+def find_proxies(tree: SourceTree, apps: set[str]) -> list[Proxy]:
+    """The reverse proxies the repository keeps in a top folder named nginx/, proxy/, ...: the nginx
+    configuration there (``*.conf``, ``nginx.conf``, a file named ``conf``) and its Dockerfile if any."""
+    found = []
+    for folder in sorted(d for d in tree.dirs if d and "/" not in d):
+        if folder in apps or folder.lower() not in PROXY_DIRS:
+            continue
+        files = [f for f in tree.files if f.startswith(folder + "/")]
+        confs = [f for f in files if f.endswith(".conf") or f.rsplit("/", 1)[-1] in ("conf", "nginx.conf")]
+        if not confs:
+            continue
+        proxy = Proxy(re.sub(r"[^a-z0-9-]+", "-", folder.lower()).strip("-") or "proxy", folder,
+                      conf=confs[0], dockerfile=f"{folder}/Dockerfile" in files)
+        text = "\n".join(line.split("#", 1)[0] for line in (tree.read(confs[0]) or "").splitlines())
+        proxy.ports = list(dict.fromkeys(int(m.group(1)) for m in NGINX_LISTEN_RX.finditer(text)
+                                         if 0 < int(m.group(1)) < 65536))
+        proxy.upstreams = list(dict.fromkeys(m.group(1) for m in NGINX_PASS_RX.finditer(text)))
+        proxy.main_conf = bool(NGINX_HTTP_RX.search(text))
+        found.append(proxy)
+    return found
 
 
 def _app_name(folder: str, taken: dict[str, int]) -> str:

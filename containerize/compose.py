@@ -10,6 +10,7 @@ from .profile import Profile
 from .services import CATALOG
 
 SECRETS_DIR = "./secrets"
+PROXY_IMAGE = "nginx:1.27-bookworm"  # a repository's own nginx configuration runs on the official image
 # Reads each secret file mounted under /run/secrets into the env var of the
 # same name in upper case, then starts the app: apps that read DATABASE_URL
 # from the environment get it without the value ever being in the image or
@@ -188,8 +189,39 @@ def host_ports(apps: list[tuple[str, Profile]]) -> dict[str, list[int]]:
     return out
 
 
+PROXY_CAPABILITIES = ["CHOWN", "NET_BIND_SERVICE", "SETGID", "SETUID"]  # nginx's master binds, then drops to nginx
+PROXY_SCRATCH = ["/var/cache/nginx", "/var/lib/nginx", "/var/run", "/tmp"]  # the official image, Debian's nginx
+
+
+def proxy_service(project: str, proxy, hosts: list[int], services: set[str], image: str) -> dict:
+    """The repository's own reverse proxy (``apps.Proxy``): its image (or the official nginx image with
+    its configuration mounted read-only), its ports, and the apps it passes to."""
+    svc: dict = {}
+    if proxy.dockerfile:
+        svc["build"] = {"context": f"./{_escape(proxy.path)}"}
+        svc["image"] = f"{project}-{proxy.name}:latest"
+    else:
+        svc["image"] = image
+        target = "/etc/nginx/nginx.conf" if proxy.main_conf else "/etc/nginx/conf.d/default.conf"
+        svc["volumes"] = [f"./{_escape(proxy.conf)}:{target}:ro"]
+    if proxy.ports:
+        first, *rest = proxy.ports
+        svc["ports"] = [f"127.0.0.1:${{{env_prefix(proxy.name)}_HOST_PORT:-{hosts[0]}}}:{first}"] + [
+            f"127.0.0.1:{h}:{p}" for h, p in zip(hosts[1:], rest)]
+    upstreams = [u for u in proxy.upstreams if u in services]
+    if upstreams:
+        svc["depends_on"] = {u: {"condition": "service_started"} for u in upstreams}
+    svc["read_only"] = True
+    svc["tmpfs"] = list(PROXY_SCRATCH)
+    svc["cap_drop"] = ["ALL"]
+    svc["cap_add"] = list(PROXY_CAPABILITIES)
+    svc["security_opt"] = ["no-new-privileges:true"]
+    svc["restart"] = "unless-stopped"
+    return svc
+
+
 def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
-                      depends: dict[str, list[str]] | None = None) -> dict:
+                      depends: dict[str, list[str]] | None = None, proxies: list | None = None) -> dict:
     """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
 
     Every app is the service its own compose would have (built from its folder, hardened the same
@@ -199,7 +231,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
     backing: dict[str, dict] = {}
     volumes: dict[str, dict] = {}
     secrets: dict[str, dict] = {}
-    hosts = host_ports([(a[0], a[2]) for a in apps])
+    hosts = host_ports([(a[0], a[2]) for a in apps] + [(p.name, p) for p in proxies or []])
     for service, folder, profile, dockerfile in apps:
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
@@ -230,6 +262,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         for kind, spec in doc["services"].items():
             backing.setdefault(kind, spec)
         secrets.update(doc.get("secrets", {}))
+    for proxy in proxies or []:
+        services[proxy.name] = proxy_service(project, proxy, hosts[proxy.name], set(services), PROXY_IMAGE)
     services.update(backing)
     out: dict = {"services": services}
     if volumes:
@@ -240,8 +274,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
 
 
 def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | None]],
-                        depends: dict[str, list[str]] | None = None) -> str:
-    doc = apps_compose_dict(project, apps, depends)
+                        depends: dict[str, list[str]] | None = None, proxies: list | None = None) -> str:
+    doc = apps_compose_dict(project, apps, depends, proxies)
     lines = [f"# Compose file for {project}: {len(apps)} app{'s' if len(apps) != 1 else ''} "
              f"({', '.join(a[0] for a in apps)}), made by containerize.",
              "#   docker compose up --build"]
@@ -253,6 +287,10 @@ def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | 
                          f"(set {env_prefix(service)}_HOST_PORT to publish it elsewhere).")
         else:
             lines.append(f"# {service} publishes no port.")
+    for proxy in proxies or []:
+        ports = doc["services"][proxy.name].get("ports")
+        where = f" on http://127.0.0.1:{ports[0].split(':-', 1)[1].split('}', 1)[0]}" if ports else ""
+        lines.append(f"# {proxy.name}: the repository's own reverse proxy ({proxy.conf}){where}.")
     if doc.get("secrets"):
         lines += ["#", "# Secrets are never written here nor baked into the images. Put each value in",
                   "# its own file before the first `up` (and keep ./secrets/ out of git):"]

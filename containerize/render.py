@@ -225,9 +225,31 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
             if name not in APP_OWN:
                 files[f"{app.path}/{name}"] = text
         entries.append((services[app.name], app.path, app.profile, dockerfile))
-    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends)
+    proxies = _proxies(repo, services)
+    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies)
     files[README] = render_apps_readme(repo, project, services, files)
     return files
+
+
+def _proxies(repo, services: dict[str, str]) -> list:
+    """The repository's own reverse proxies, named apart from the apps; a note for each host they pass
+    to that no service answers to."""
+    import copy
+
+    names = set(services.values())
+    out = []
+    for proxy in repo.proxies:
+        proxy = copy.copy(proxy)
+        if proxy.name in names:
+            proxy.name += "-proxy"
+        names.add(proxy.name)
+        for host in proxy.upstreams:
+            if host not in services.values():
+                note = f"{proxy.conf} passes to {host!r}, which no service here is named"
+                if note not in repo.notes:
+                    repo.notes.append(note)
+        out.append(proxy)
+    return out
 
 
 def _service_names(repo) -> dict[str, str]:
@@ -281,6 +303,11 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += [f"Backing services, shared by the apps that use them: {', '.join(kinds)} "
                 f"(data in the named volumes {', '.join(k + '-data' for k in kinds)}; "
                 "`docker compose down --volumes` deletes them).", ""]
+    for proxy in repo.proxies:
+        how = (f"built from `{proxy.path}/`" if proxy.dockerfile
+               else f"the official nginx image with `{proxy.conf}` mounted read-only")
+        out += [f"The repository's own reverse proxy runs as `{proxy.name}` ({how}); it passes requests to "
+                f"{', '.join('`' + u + '`' for u in proxy.upstreams) or 'the hosts its configuration names'}.", ""]
     wired = [a for a in apps if a.proxy_to]
     if wired:
         out += ["## How the apps reach each other", ""]

@@ -264,3 +264,27 @@ def test_a_vite_dev_proxy_names_the_paths_the_front_end_calls(tmp_path):
     })
     calls, where = apps.api_calls(tmp_path / "web")
     assert calls == ["/graphql/", "/auth/"] and where == "vite.config.js:4 (server.proxy)"
+
+
+def test_the_repository_reverse_proxy_runs_with_its_own_configuration(tmp_path):
+    write(tmp_path, {
+        "backend/go.mod": "module a\n\ngo 1.19\n", "backend/main.go": GO_MAIN,
+        "proxy/nginx.conf": "server {\n    listen       80;\n    # proxy_pass http://old:1;\n"
+                            "    location / {\n        proxy_pass http://backend:8000;\n    }\n}\n",
+        "gateway/Dockerfile": "FROM nginx\nCOPY conf /etc/nginx/conf.d/default.conf\n",
+        "gateway/conf": "server { listen 8443; location / { proxy_pass http://nowhere:9000; } }\n",
+    })
+    repo = apps.discover(tmp_path)
+    assert [(p.name, p.conf, p.dockerfile, p.ports, p.upstreams) for p in repo.proxies] == [
+        ("gateway", "gateway/conf", True, [8443], ["nowhere"]),
+        ("proxy", "proxy/nginx.conf", False, [80], ["backend"])]
+    files = render_apps(repo)
+    doc = yaml.safe_load(files["compose.yaml"])
+    proxy = doc["services"]["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["volumes"] == ["./proxy/nginx.conf:/etc/nginx/conf.d/default.conf:ro"]
+    assert proxy["ports"] == ["127.0.0.1:${PROXY_HOST_PORT:-80}:80"]
+    assert proxy["depends_on"] == {"backend": {"condition": "service_started"}}
+    assert "NET_BIND_SERVICE" in proxy["cap_add"] and proxy["read_only"] is True
+    assert doc["services"]["gateway"]["build"] == {"context": "./gateway"}
+    assert "gateway/conf passes to 'nowhere', which no service here is named" in files["README.Docker.md"]
