@@ -430,6 +430,9 @@ def _inspect_apps(repo, as_json: bool, only: str | None) -> None:
         if app.calls:
             target = f"proxied to {app.proxy_to}" if app.proxy_to else "no app found to serve them"
             typer.echo(f"  {'':<14} calls {', '.join(app.calls)} ({app.calls_from}): {target}")
+    for proxy in repo.proxies if not only else []:
+        typer.echo(f"  {proxy.name:<14} {proxy.path + '/':<22} reverse proxy   <- {proxy.conf}"
+                   + (f" (passes to {', '.join(proxy.upstreams)})" if proxy.upstreams else ""))
     for note in repo.notes:
         typer.echo(f"note: {note}")
     for app in shown:
@@ -452,6 +455,8 @@ def apps_dict(repo) -> dict:
         if app.profile is not None:
             entry.update(app.profile.to_dict())
         out["apps"].append(entry)
+    out["proxies"] = [{"name": p.name, "path": p.path, "conf": p.conf, "dockerfile": p.dockerfile,
+                       "ports": p.ports, "upstreams": p.upstreams} for p in repo.proxies]
     return out
 
 

@@ -288,3 +288,6 @@ def test_the_repository_reverse_proxy_runs_with_its_own_configuration(tmp_path):
     assert "NET_BIND_SERVICE" in proxy["cap_add"] and proxy["read_only"] is True
     assert doc["services"]["gateway"]["build"] == {"context": "./gateway"}
     assert "gateway/conf passes to 'nowhere', which no service here is named" in files["README.Docker.md"]
+    listing = json.loads(run("inspect", str(tmp_path), "--json").output)
+    assert [p["name"] for p in listing["proxies"]] == ["gateway", "proxy"]
+    assert "reverse proxy" in run("inspect", str(tmp_path)).output
