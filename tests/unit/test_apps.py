@@ -291,3 +291,21 @@ def test_the_repository_reverse_proxy_runs_with_its_own_configuration(tmp_path):
     listing = json.loads(run("inspect", str(tmp_path), "--json").output)
     assert [p["name"] for p in listing["proxies"]] == ["gateway", "proxy"]
     assert "reverse proxy" in run("inspect", str(tmp_path)).output
+
+
+@pytest.mark.parametrize("files", [
+    {"package.json": "[1, 2]", "a/package.json": "{"},
+    {"package.json": json.dumps({"workspaces": {"packages": [1, None, "!x", "**"]}})},
+    {"pnpm-workspace.yaml": "packages: [: bad", "a/package.json": "{}"},
+    {"pnpm-workspace.yaml": "- just\n- a list\n"},
+    {"go.work": "use (\n\n", "a/go.mod": "module a\n"},
+    {"Cargo.toml": "[workspace\nmembers = 1", "b/Cargo.toml": "not toml ["},
+    {"Cargo.toml": '[workspace]\nmembers = "crates/*"\n'},
+    {"proxy/nginx.conf": "listen 99999999; proxy_pass http://;\n", "api/package.json": "{}"},
+])
+def test_weird_manifests_never_crash_discovery(tmp_path, files):
+    write(tmp_path, files)
+    repo = apps.discover(tmp_path)
+    if repo is not None:
+        result = run("inspect", str(tmp_path), "--json")
+        assert result.exit_code in (0, 2), result.output
