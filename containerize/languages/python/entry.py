@@ -219,7 +219,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     first = text.split("\n", 1)[0]
     facts.shebang = first.startswith("#!") and "python" in first
     try:
-        facts.executable = bool(os.stat(tree.root / rel).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
+        facts.executable = bool(os.stat(os.path.join(tree.root, rel)).st_mode
+                                & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
     except OSError:
         facts.executable = False
     module = parsed(tree, rel)
@@ -277,8 +278,10 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
     run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                 ast.ClassDef))]
-    facts.server = _reached_server(run_roots, functions, app_vars)
-    facts.serves_anywhere = facts.server is not None or any(_server_call(n, app_vars) for n in calls)
+    serving = [n for n in calls if _server_call(n, app_vars)]
+    # no server call anywhere: running the file reaches none (the common case, with no second walk)
+    facts.server = _reached_server(run_roots, functions, app_vars) if serving else None
+    facts.serves_anywhere = bool(serving)
     facts.imports = _imports(imports + calls, rel)
     return facts
 

@@ -30,6 +30,9 @@ _BIND_IN_TEXT = re.compile(r"(?:--bind|-b|\bbind\s*=)[ =]?[\"']?[\w.\[\]:]*:(\d{
 _PORT_IN_TEXT = re.compile(r"--port[ =](\d{2,5})\b")
 _HOST_PORT = re.compile(r"^[\w.\[\]:-]*:(\d{2,5})$")
 _SQLITE_URL = re.compile(r"sqlite(?:\+\w+)?:///([^\s\"'?]+)")
+# the node types a fact can start from (every other node is skipped by its exact type)
+_FACT_TYPES = frozenset({ast.Call, ast.Subscript, ast.BoolOp, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign,
+                         ast.AnnAssign, ast.Dict, ast.Constant, ast.List, ast.Tuple, ast.JoinedStr, ast.BinOp})
 
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "PYTHONPATH",
               "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED"}
@@ -262,28 +265,32 @@ class _Collector:
 
     def run(self) -> None:
         mod = self.mod
+        done = self.done
         for node, scope in mod.nodes:
-            if id(node) in self.done:
+            kind = type(node)
+            if kind not in _FACT_TYPES or id(node) in done:
                 continue
-            if isinstance(node, ast.Call):
+            if kind is ast.Call:
                 self.call(node, scope)
-            elif isinstance(node, ast.Subscript):
+            elif kind is ast.Subscript:
                 env = mod.env_subscript(node, scope, 0)
                 if env is not None:
                     self.found.env.append((env.name, None, node.lineno, "required (os.environ[...])", 0.9))
-            elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-                self.or_default(node, scope)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            elif kind is ast.BoolOp:
+                if isinstance(node.op, ast.Or):
+                    self.or_default(node, scope)
+            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 self.route_decorators(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            elif kind is ast.Assign or kind is ast.AnnAssign:
                 self.assignment(node, scope)
-            elif isinstance(node, ast.Dict):
+            elif kind is ast.Dict:
                 self.database_dict(node, scope)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self.string(node.value, node.lineno)
-            elif isinstance(node, (ast.List, ast.Tuple)):
+            elif kind is ast.Constant:
+                if isinstance(node.value, str):
+                    self.string(node.value, node.lineno)
+            elif kind is ast.List or kind is ast.Tuple:
                 self.argv(node)
-            elif isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and _starts_with_sqlite(node)):
+            elif kind is ast.JoinedStr or (kind is ast.BinOp and _starts_with_sqlite(node)):
                 value = self.ev(node, scope)
                 if isinstance(value, str) and "sqlite" in value:
                     self.string(value, node.lineno)
@@ -459,7 +466,7 @@ class _Collector:
             _wrote(self.found, path, keys["NAME"].lineno, f"a SQLite database at {path}")
 
     def string(self, text: str, line: int) -> None:
-        if len(text) > 4000:
+        if len(text) > 4000 or not ("sqlite" in text or "-" in text or "bind" in text):
             return
         for m in _SQLITE_URL.finditer(text):
             path = m.group(1)

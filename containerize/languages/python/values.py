@@ -107,8 +107,16 @@ def _bind(assigns: dict[str, list[ast.expr | None]], target: ast.AST, value: ast
             _bind(assigns, elt.value if isinstance(elt, ast.Starred) else elt, None)
 
 
+_FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+# the node types that bind names (checked by exact type first: most nodes bind nothing)
+_BINDING_TYPES = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.withitem,
+                            ast.NamedExpr, ast.comprehension, ast.ExceptHandler, ast.Import, ast.ImportFrom})
+
+
 def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
     """Record the names `node` (one statement or expression) binds."""
+    if type(node) not in _BINDING_TYPES:
+        return
     if isinstance(node, ast.Assign):
         for target in node.targets:
             _bind(assigns, target, node.value if isinstance(target, ast.Name) else None)
@@ -133,15 +141,20 @@ def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
                 assigns.setdefault(alias.asname or alias.name.split(".")[0], []).append(None)
 
 
+# Contexts and operators (Load, Store, Add, Eq, ...): children of almost every expression, never a fact
+_MARKERS = frozenset(t for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+                     for t in base.__subclasses__())
+
+
 def children_reversed(node: ast.AST) -> list[ast.AST]:
-    """The node's children, last first (for a stack that visits them in source order): what
-    ``reversed(list(ast.iter_child_nodes(node)))`` gives, without the generator's cost on every node."""
+    """The node's children, last first (for a stack that visits them in source order), without the
+    context and operator markers: ``reversed(list(ast.iter_child_nodes(node)))`` less the generator's cost."""
     found: list[ast.AST] = []
     for name in node._fields:
         value = getattr(node, name, None)
         if value.__class__ is list:
-            found.extend(x for x in value if isinstance(x, ast.AST))
-        elif isinstance(value, ast.AST):
+            found.extend(x for x in value if isinstance(x, ast.AST) and type(x) not in _MARKERS)
+        elif isinstance(value, ast.AST) and type(value) not in _MARKERS:
             found.append(value)
     found.reverse()
     return found
@@ -206,14 +219,15 @@ class Module:
         while stack:
             node, scope, in_class = stack.pop()
             self.nodes.append((node, scope))
+            kind = type(node)
             module_level = scope is None and not in_class
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            if kind in _FUNCTION_TYPES:
                 inner = Scope(node, scope)
                 args = node.args
                 inner.params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
                 inner.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
                 self.scopes[node] = inner
-                if not isinstance(node, ast.Lambda):
+                if kind is not ast.Lambda:
                     if scope is not None:
                         scope.assigns.setdefault(node.name, []).append(None)
                     elif module_level:
@@ -229,7 +243,7 @@ class Module:
                 for child in reversed(body):
                     stack.append((child, inner, False))
                 continue
-            if isinstance(node, ast.ClassDef):
+            if kind is ast.ClassDef:
                 if module_level:
                     self.classes.setdefault(node.name, node)
                     self.assigns.setdefault(node.name, []).append(None)
@@ -238,18 +252,19 @@ class Module:
                 for child in children_reversed(node):
                     stack.append((child, scope, scope is None))
                 continue
-            if isinstance(node, (ast.Global, ast.Nonlocal)) and scope is not None:
-                scope.globals.update(node.names)
-            if module_level and isinstance(node, (ast.Assign, ast.AnnAssign)):
-                for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
-                    if isinstance(target, ast.Name):
-                        self.lines.setdefault(target.id, node.lineno)
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node)
-            if scope is not None:
-                _bindings(node, scope.assigns)
-            elif module_level:
-                _bindings(node, self.assigns)
+            if kind in _BINDING_TYPES or kind is ast.Global or kind is ast.Nonlocal:
+                if (kind is ast.Global or kind is ast.Nonlocal) and scope is not None:
+                    scope.globals.update(node.names)
+                if module_level and (kind is ast.Assign or kind is ast.AnnAssign):
+                    for target in (node.targets if kind is ast.Assign else [node.target]):
+                        if isinstance(target, ast.Name):
+                            self.lines.setdefault(target.id, node.lineno)
+                if kind is ast.Import or kind is ast.ImportFrom:
+                    self._import(node)
+                if scope is not None:
+                    _bindings(node, scope.assigns)
+                elif module_level:
+                    _bindings(node, self.assigns)
             for child in children_reversed(node):
                 stack.append((child, scope, in_class))
 
