@@ -48,8 +48,8 @@ FAMILIES: dict[str, Family] = {
                      ("jdk8-jammy", "jdk11-jammy", "jdk17-jammy", "jdk21-jammy"), default="8.14"),
     "php": Family("php", ("8.1", "8.2", "8.3", "8.4"), ("apache-bookworm", "cli-bookworm"),
                   {"8.1": "8.1.20", "8.2": "8.2.7"}, default="8.3"),
-    "composer": Family("composer", ("2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8"), ("",), default="2.8",
-                       patch_tags=False),
+    "composer": Family("composer", ("1", "2", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8"), ("",), default="2",
+                       patch_tags=False),  # "2" follows the newest 2.x (the PHP Dockerfile's COMPOSER_VERSION)
     "ruby": Family("ruby", ("3.0", "3.1", "3.2", "3.3", "3.4"), ("slim-bookworm", "bookworm"),
                    {"3.0": "3.0.6", "3.1": "3.1.4", "3.2": "3.2.2"}, default="3.3"),
     "nginx": Family("nginxinc/nginx-unprivileged", ("1.25", "1.26", "1.27", "1.28", "1.29"), ("bookworm",),

@@ -142,6 +142,18 @@ def test_the_languages_defaults_are_published():
     assert published("php", DEFAULT_PHP) and published("ruby", DEFAULT_RUBY)
 
 
+def test_every_version_arg_of_the_rendered_fixtures_is_a_published_tag():
+    from containerize import render
+    args = {"GO_VERSION": "golang", "RUST_VERSION": "rust", "JAVA_VERSION": "eclipse-temurin",
+            "MAVEN_VERSION": "maven", "GRADLE_VERSION": "gradle", "PHP_VERSION": "php", "COMPOSER_VERSION": "composer",
+            "RUBY_VERSION": "ruby", "PYTHON_VERSION": "python"}
+    for fixture in sorted(p.name for p in FIXTURES.iterdir() if p.name.split("-")[0] in LANGUAGE_FAMILY):
+        dockerfile = render.render(build_profile(FIXTURES / fixture))["Dockerfile"]
+        for name, value in re.findall(r"^ARG (\w+_VERSION)=(\S+)$", dockerfile, re.M):
+            if name in args:
+                assert published(args[name], value), (fixture, name, value)
+
+
 def test_node_versions_chosen_by_the_node_analyzer_are_published():
     from containerize.languages.node.versions import published_tag
     for ask in ASKS + ["v20.11.1", "lts/iron", "18.12.0", "22.0.0", "23.5.0"]:
