@@ -1,7 +1,10 @@
 """The small interface every language analyzer implements."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Callable
 
 from ..profile import Evidence, Profile
@@ -41,3 +44,23 @@ class Analyzer:
     finish: Callable[[Profile], None] | None = None
     # defaults for a new project in this language (containerize init)
     starter: Starter | None = None
+
+
+def submodules(package: str, *names: str) -> list[ModuleType]:
+    """A language's own modules, each loaded on its first use (importlib's LazyLoader), so that detecting the
+    languages of a tree never loads the code only the chosen language's analysis runs."""
+    found = []
+    for name in names:
+        full = f"{package}.{name}"
+        module = sys.modules.get(full)
+        if module is None:
+            spec = importlib.util.find_spec(full)
+            if spec is None or spec.loader is None:  # pragma: no cover - a packaging mistake
+                raise ImportError(full)
+            loader = importlib.util.LazyLoader(spec.loader)
+            spec.loader = loader
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[full] = module
+            loader.exec_module(module)
+        found.append(module)
+    return found

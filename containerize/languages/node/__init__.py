@@ -6,14 +6,16 @@ import shlex
 
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
 from . import package as pkgmod
-from . import frameworks, source, starter
+from . import starter
 from .plan import NodePlan
 from ...envvars import is_secret
-from .values import is_env_name
+
+# loaded when a tree has JavaScript to read, not while other languages are detected
+frameworks, source, values = submodules(__name__, "frameworks", "source", "values")
 
 WORKDIR = "/app"
 SERVER_FRAMEWORKS = {
@@ -151,7 +153,7 @@ def _command(script: str) -> list[str]:
 
 def _is_assignment(word: str) -> bool:
     name, eq, _ = word.partition("=")
-    return bool(eq) and is_env_name(name)
+    return bool(eq) and values.is_env_name(name)
 
 
 def analyze(tree: SourceTree, profile: Profile) -> None:
@@ -365,7 +367,7 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
                 continue
             name, _, value = line.removeprefix("export ").partition("=")
             name = name.strip()
-            if not is_env_name(name) or not name.startswith(PUBLIC_PREFIXES):
+            if not values.is_env_name(name) or not name.startswith(PUBLIC_PREFIXES):
                 continue
             names.add(name)
             value = value.strip()
