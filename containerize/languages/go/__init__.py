@@ -20,12 +20,14 @@ from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
 from .manifest import GoModError, module_basename, parse_go_mod, version_key
 from .plan import BIN_DIR, GoPlan
-from .source import Program, port_of, read_file
 from .starter import NEW_FRAMEWORKS, NEW_GO, NEW_PORT, STARTER
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+source, = submodules(__name__, "source")
 
 __all__ = ["ANALYZER", "STARTER", "GoModError", "GoPlan", "NEW_GO", "NEW_PORT", "NEW_FRAMEWORKS", "parse_go_mod"]
 
@@ -73,7 +75,7 @@ def packages(tree: SourceTree, files: list[str]) -> dict[str, dict]:
     """Directory -> {"name", "files", "main" (has func main), "serves", "main_file"}."""
     found: dict[str, dict] = {}
     for rel in files:
-        facts = read_file(tree, rel)
+        facts = source.read_file(tree, rel)
         if facts is None or facts.ignored or not facts.package:
             continue
         pkg = found.setdefault(facts.dir, {"name": facts.package, "files": [], "main": False, "serves": False,
@@ -84,7 +86,7 @@ def packages(tree: SourceTree, files: list[str]) -> dict[str, dict]:
             pkg["main_file"] = pkg["main_file"] or rel
     for pkg in found.values():
         if pkg["main"]:
-            pkg["serves"] = Program(tree, pkg["files"]).serves()
+            pkg["serves"] = source.Program(tree, pkg["files"]).serves()
     return found
 
 
@@ -92,7 +94,7 @@ def _loose_module(tree: SourceTree) -> dict:
     """A module for .go files without a go.mod: only a standard-library main package at the top can be built
     that way (any other import needs versions only `go mod tidy` on the developer's machine should choose)."""
     loose = [f for f in tree.with_suffix(".go") if "/" not in f and not f.endswith("_test.go")]
-    facts = [(rel, f) for rel in loose if (f := read_file(tree, rel)) is not None and not f.ignored]
+    facts = [(rel, f) for rel in loose if (f := source.read_file(tree, rel)) is not None and not f.ignored]
     if not any(f.package == "main" and f.has_main for _, f in facts):
         raise GoModError(f"{tree.root}: Go sources but no go.mod and no main package at the top: run "
                          "`go mod init <module>` first (containerize builds Go modules)")
@@ -108,7 +110,7 @@ def _loose_module(tree: SourceTree) -> dict:
 def detect(tree: SourceTree) -> Detection | None:
     if not tree.exists("go.mod"):
         loose = [f for f in tree.with_suffix(".go") if not f.endswith("_test.go")]
-        if any((facts := read_file(tree, rel)) is not None and facts.has_main for rel in loose[:50]):
+        if any((facts := source.read_file(tree, rel)) is not None and facts.has_main for rel in loose[:50]):
             return Detection("go", 45, [Evidence(f"{len(loose)} .go file(s) but no go.mod", confidence=0.5)])
         return None
     files = go_files(tree)
@@ -128,7 +130,7 @@ def _clean(value: str | None) -> str | None:
     return value
 
 
-def read_source(program: Program, profile: Profile, framework: str | None) -> bool:
+def read_source(program: source.Program, profile: Profile, framework: str | None) -> bool:
     """Env vars, ports, routes and paths of the files that make the binary; True when it serves."""
     defaults = program.defaults
     seen: set[str] = set()
@@ -149,7 +151,7 @@ def read_source(program: Program, profile: Profile, framework: str | None) -> bo
     read = next(((v.env, rel, line) for v, rel, line, _ in addresses if v.env), None)
     listen_env = read if read and is_port_name(read[0]) else None
     chosen = listen_env
-    if not read and not any(port_of(v.text) for v, _, _, _ in addresses):
+    if not read and not any(source.port_of(v.text) for v, _, _, _ in addresses):
         chosen = next(((n, rel, line) for n, rel, line in program.env_reads()
                        if is_port_name(n) and n not in SYSTEM_ENV and not n.startswith(SERVICE_PREFIXES)), None)
     if chosen:
@@ -162,17 +164,17 @@ def read_source(program: Program, profile: Profile, framework: str | None) -> bo
             profile.warnings.append(
                 f"{rel}:{line}: the server listens on {value.text} (localhost only); it must listen on all "
                 "interfaces to be reachable in a container" + (
-                    f": set {value.env}=:{port_of(value.text)}" if value.env and port_of(value.text) else ""))
+                    f": set {value.env}=:{source.port_of(value.text)}" if value.env and source.port_of(value.text) else ""))
             break
     if serves:
         if profile.port_env:
             default = defaults.get(profile.port_env)
-            port = port_of(default[0], bare=True) if default else None
+            port = source.port_of(default[0], bare=True) if default else None
             if port:
                 profile.add_port(port, f"{profile.port_env} falls back to {default[0]}", default[1], default[2], 0.95)
         if not profile.ports:
             for value, rel, line, what in addresses:
-                port = port_of(value.text)
+                port = source.port_of(value.text)
                 if port:
                     profile.add_port(port, f"listens on {value.text!r} ({what})", rel, line, 0.9)
                     break
@@ -184,7 +186,7 @@ def read_source(program: Program, profile: Profile, framework: str | None) -> bo
                 profile.note("port_env", "gin's Run() reads PORT", rel, line, 0.85)
         if not profile.ports:
             for value, rel, line in program.flag_ports():
-                profile.add_port(port_of(value, bare=True), f"a flag's default port: {value!r}", rel, line, 0.6)
+                profile.add_port(source.port_of(value, bare=True), f"a flag's default port: {value!r}", rel, line, 0.6)
                 break
         if not profile.ports:
             profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
@@ -281,7 +283,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     binary = _binary_name(chosen, module)
     # the binary's own package plus every library package of the module
     src = [f for d, p in pkgs.items() if d == chosen or not p["main"] for f in p["files"]]
-    program = Program(tree, src)
+    program = source.Program(tree, src)
 
     direct = [r for r in mod["requires"] if not r["indirect"]]
     profile.dependencies = [r["path"] for r in direct]

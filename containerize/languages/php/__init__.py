@@ -14,12 +14,13 @@ from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_choice, php_version, read_json
 from .extensions import EXTENSION_CONFIGURE, plan_extensions
 from .plan import WORKDIR, PhpPlan
-from .settings import SYSTEM_ENV, database_defaults, read_connections, read_env, read_paths
-from .source import PhpSource
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+settings, source = submodules(__name__, "settings", "source")
 
 __all__ = ["ANALYZER", "DEFAULT_PHP", "SUPPORTED_MINORS", "PhpPlan", "php_version"]
 
@@ -118,10 +119,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      where, line_of_text(tree, "composer.json", '"laravel/framework"') if where == "composer.json" else None, 1.0)
 
     # -- env vars -----------------------------------------------------------
-    src = PhpSource(tree, files, WORKDIR)
-    superglobals = read_env(src, profile)
+    src = source.PhpSource(tree, files, WORKDIR)
+    superglobals = settings.read_env(src, profile)
     read_dotenv_example(tree, profile)
-    profile.env = [e for e in profile.env if e.name not in SYSTEM_ENV]
+    profile.env = [e for e in profile.env if e.name not in settings.SYSTEM_ENV]
 
     # database drivers named by configuration (Laravel's DB_CONNECTION) need their extension
     connection = profile.env_var("DB_CONNECTION")
@@ -134,12 +135,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         # DB_URL is optional in Laravel (DB_HOST, DB_PASSWORD, ... are used when it is unset):
         # one secret (DB_PASSWORD) is enough
         profile.env = [e for e in profile.env if e.name != "DB_URL"]
-    needed, targets = read_connections(src, profile)
+    needed, targets = settings.read_connections(src, profile)
     for ext, rel, line in needed:
         extensions.setdefault(ext, (rel, line))
     service_deps = [(f"ext-{ext}", rel, line) for ext, (rel, line) in extensions.items()] + deps
     add_services_from_dependencies(profile, service_deps)
-    database_defaults(profile, targets)
+    settings.database_defaults(profile, targets)
     link_service_env(profile)
 
     install, pecl = plan_extensions(profile, extensions)
@@ -169,7 +170,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("writable_paths", "Laravel writes logs, sessions, caches and uploads under storage/",
                      "artisan" if tree.exists("artisan") else "composer.json", None, 0.95)
     profile.writable_paths = writable
-    read_paths(src, profile)
+    settings.read_paths(src, profile)
 
     profile.compiled = False
     profile.build = PhpPlan(
@@ -254,7 +255,7 @@ def _docroot(tree: SourceTree, profile: Profile, framework: str | None) -> str:
     return ""
 
 
-def _health_path(tree: SourceTree, profile: Profile, docroot: str, src: PhpSource) -> None:
+def _health_path(tree: SourceTree, profile: Profile, docroot: str, src: source.PhpSource) -> None:
     prefix = f"{docroot}/" if docroot else ""
     for name in HEALTH_FILES:
         if tree.exists(prefix + name):

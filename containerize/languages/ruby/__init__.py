@@ -13,11 +13,13 @@ from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from .gemfile import bundler_version, gemfile_gems, has_git_gems, locked_gems, ruby_version
 from .plan import RubyPlan
-from .source import Facts, read_facts
 from .start import start_command
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+source, = submodules(__name__, "source")
 
 WORKDIR = "/app"
 WEB_GEMS = ("rails", "railties", "puma", "sinatra", "rack", "hanami", "roda", "grape", "unicorn", "falcon", "thin")
@@ -104,7 +106,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         where = "config/application.rb" if rails else "config.ru" if framework == "rack" else gemfile
         profile.note("framework", f"{framework}: {where}", where, None, 1.0)
 
-    facts = read_facts(tree, files + tree.glob("config/*.yml"))
+    facts = source.read_facts(tree, files + tree.glob("config/*.yml"))
     _env(profile, facts)
     read_dotenv_example(tree, profile)
     profile.env = [e for e in profile.env if e.name not in SYSTEM_ENV]
@@ -185,7 +187,7 @@ def _system_packages(profile: Profile, gems: list[str], has_gems: bool, lock_tex
     profile.system_packages = {"build": build_pkgs, "runtime": runtime_pkgs}
 
 
-def _env(profile: Profile, facts: Facts) -> None:
+def _env(profile: Profile, facts: source.Facts) -> None:
     for name, default, rel, line, how in facts.env:
         if name in SYSTEM_ENV:
             continue
@@ -217,7 +219,7 @@ def _env_evidence(profile: Profile, name: str) -> tuple[str | None, int | None]:
     return (where.file, where.line) if where else (None, None)
 
 
-def _ports(profile: Profile, facts: Facts, framework: str | None) -> None:
+def _ports(profile: Profile, facts: source.Facts, framework: str | None) -> None:
     for name in PORT_NAMES:
         var = profile.env_var(name)
         if var and var.default and var.default.isdigit():
@@ -244,7 +246,7 @@ def _ports(profile: Profile, facts: Facts, framework: str | None) -> None:
         profile.add_port(default, f"the default port of {framework or 'a Ruby server'}", confidence=0.6)
 
 
-def _health(profile: Profile, facts: Facts, rails: bool) -> None:
+def _health(profile: Profile, facts: source.Facts, rails: bool) -> None:
     routes = facts.routes
     if rails:
         routes = [r for r in routes if r[1].endswith("routes.rb")] or routes
@@ -263,7 +265,7 @@ def _health(profile: Profile, facts: Facts, rails: bool) -> None:
     profile.note("health_path", "no health route found; probing /", confidence=0.4)
 
 
-def _paths(tree: SourceTree, profile: Profile, facts: Facts, rails: bool) -> None:
+def _paths(tree: SourceTree, profile: Profile, facts: source.Facts, rails: bool) -> None:
     if rails and tree.isdir("storage"):
         profile.writable_paths.append(f"{WORKDIR}/storage")
         profile.note("writable_paths", "Rails keeps uploads (and SQLite databases) in storage/", "config/storage.yml"

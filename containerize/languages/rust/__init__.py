@@ -20,12 +20,14 @@ from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
 from .manifest import CargoError, Package, key_line, load_packages, lock_line, parse_lock, toolchain_version
 from .plan import BIN_DIR, RustPlan
-from .source import Crate, file_serves, port_of, read_file
 from .starter import DEFAULT_RUST, DISTROLESS_CC, NEW_EDITION, NEW_FRAMEWORKS, NEW_PORT, STARTER
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+source, = submodules(__name__, "source")
 
 __all__ = ["ANALYZER", "STARTER", "CargoError", "RustPlan", "DEFAULT_RUST", "NEW_EDITION", "NEW_FRAMEWORKS",
            "NEW_PORT"]
@@ -87,7 +89,7 @@ def _clean(value: str | None) -> str | None:
     return value
 
 
-def read_source(crate: Crate, profile: Profile, framework: str | None) -> bool:
+def read_source(crate: source.Crate, profile: Profile, framework: str | None) -> bool:
     seen: set[str] = set()
     for name, default, rel, line in crate.env_reads():
         if name in SYSTEM_ENV:
@@ -107,7 +109,7 @@ def read_source(crate: Crate, profile: Profile, framework: str | None) -> bool:
                  if (env := v.env or next((p.env for p in v.parts or [] if p.env), None))), None)
     listen_env = read if read and is_port_name(read[0]) else None
     chosen = listen_env
-    if not read and not any(port_of(v) for v, _, _ in addresses):
+    if not read and not any(source.port_of(v) for v, _, _ in addresses):
         chosen = next(((n, rel, line) for n, _, rel, line in crate.env_reads()
                        if is_port_name(n) and n not in SYSTEM_ENV and not n.startswith(SERVICE_PREFIXES)), None)
     if chosen:
@@ -120,15 +122,15 @@ def read_source(crate: Crate, profile: Profile, framework: str | None) -> bool:
     for value, rel, line in addresses:
         host = value.parts[0].text if value.parts else (value.text.rsplit(":", 1)[0] if value.text else "")
         if host in LOCAL_HOSTS:
-            address = f"{host}:{port_of(value)}" if port_of(value) else host
+            address = f"{host}:{source.port_of(value)}" if source.port_of(value) else host
             profile.warnings.append(
                 f"{rel}:{line}: the server listens on {address} (localhost only); it must listen on 0.0.0.0 to be "
-                "reachable in a container" + (f": set {value.env}=0.0.0.0:{port_of(value)}"
-                                               if value.env and not value.parts and port_of(value) else ""))
+                "reachable in a container" + (f": set {value.env}=0.0.0.0:{source.port_of(value)}"
+                                               if value.env and not value.parts and source.port_of(value) else ""))
             break
     if serves and not profile.ports:
         for value, rel, line in addresses + crate.socket_addresses():
-            port = port_of(value)
+            port = source.port_of(value)
             if port:
                 profile.add_port(port, "listens on " + (repr(value.text) if value.text else "a literal port")
                                  + (f" (through {value.env})" if value.env else ""), rel, line, 0.9)
@@ -175,8 +177,8 @@ def _choose_bin(tree: SourceTree, root: dict, packages: list[Package], profile: 
     root_name = (root.get("package") or {}).get("name") or posixpath.basename(str(tree.root))
 
     def serves(pkg: Package, b: dict) -> bool:
-        facts = read_file(tree, b["path"]) if tree.exists(b["path"]) else None
-        return facts is not None and file_serves(facts)
+        facts = source.read_file(tree, b["path"]) if tree.exists(b["path"]) else None
+        return facts is not None and source.file_serves(facts)
 
     def rank(item):
         pkg, b = item
@@ -308,7 +310,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
            and not f.endswith("build.rs")]
     other_bin_dirs = tuple(posixpath.dirname(p) + "/" for p in other_bins if p.endswith("/main.rs"))
     src = [f for f in src if not f.startswith(other_bin_dirs)] if other_bin_dirs else src
-    code = Crate(tree, src)
+    code = source.Crate(tree, src)
     serves = read_source(code, profile, framework)
     read_dotenv_example(tree, profile)
     if profile.port_env and profile.ports:
