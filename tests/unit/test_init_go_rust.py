@@ -11,12 +11,15 @@ import pytest
 import yaml
 
 from containerize import render, scaffold
+from containerize import image_tags
 from containerize.languages import go, rust
 from containerize.checklist import build_profile
 from projects import lint, stages, write_tree
 
 GO_FRAMEWORKS = [name for name, _ in go.STARTER.frameworks]
 RUST_FRAMEWORKS = [name for name, _ in rust.STARTER.frameworks]
+
+GO_IMAGE = image_tags.choose("golang", go.NEW_GO, minimum=True).version
 
 
 def new(tmp_path: Path, language: str, *sets: tuple[str, str], folder: str = "shop"):
@@ -39,7 +42,7 @@ def test_every_go_framework_renders_a_clean_dockerfile(tmp_path: Path, framework
     dockerfile = files["Dockerfile"]
     lint(dockerfile, tmp_path)
     build, runtime = stages(dockerfile)
-    assert build.startswith("FROM golang:${GO_VERSION}-bookworm AS build") and "ARG GO_VERSION=1.23" in dockerfile
+    assert build.startswith("FROM golang:${GO_VERSION}-bookworm AS build") and f"ARG GO_VERSION={GO_IMAGE}" in dockerfile
     # module files (go.sum once there is one) and the download before the code
     assert build.index("COPY go.mod go.sum* ./") < build.index("go mod download") < build.index("COPY . .")
     assert "go build -trimpath -ldflags=\"-s -w\" -o /out/shop ." in build and "CGO_ENABLED=0" in build
@@ -59,7 +62,8 @@ def test_every_go_framework_renders_a_clean_dockerfile(tmp_path: Path, framework
 def test_go_defaults_to_a_net_http_server(tmp_path: Path):
     profile, _ = new(tmp_path, "go")
     assert profile.framework == "net/http" and profile.ports == [8080]
-    assert profile.runtime_version == go.NEW_GO and profile.new_project is True
+    # go.mod's go line is a minimum: the image is the newest published Go that satisfies it
+    assert profile.runtime_version == GO_IMAGE and profile.new_project is True
 
 
 def test_go_port_version_and_start_command_follow_the_answers(tmp_path: Path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ... import image_tags
+from ...answer_keys import DETECTED
 from ...profile import Profile
 from ..base import Starter
 from ..common import new_project_port, new_server
@@ -40,9 +42,11 @@ def new_defaults(profile: Profile, framework: str | None) -> None:
     profile.package_manager = "go modules"
     profile.note("package_manager", f"a new project: the go.mod written for it declares module {name}",
                  confidence=0.5)
-    profile.runtime_version = NEW_GO
-    profile.note("runtime_version", f"a new project: go.mod says go {NEW_GO} (GO_VERSION build argument; "
-                 "any newer toolchain builds it too)", confidence=0.5)
+    # go.mod's go line is a minimum: the image is the newest published Go that satisfies it, as the
+    # analyzer chooses once the code is there
+    profile.runtime_version = image_tags.choose("golang", NEW_GO, minimum=True).version
+    profile.note("runtime_version", f"a new project: go.mod says go {NEW_GO}, built with Go "
+                 f"{profile.runtime_version} (GO_VERSION build argument)", confidence=0.5)
     profile.compiled = True
     profile.note("compiled", "pure Go: a static binary (CGO_ENABLED=0)", confidence=0.5)
     profile.build_command = _build_command(name, ".")
@@ -88,8 +92,12 @@ def new_finish(profile: Profile) -> None:
 
 
 def _go_line(profile: Profile) -> str:
-    m = re.match(r"(\d+\.\d+(?:\.\d+)?)", profile.runtime_version or "")
-    return m.group(1) if m else NEW_GO
+    """The go.mod go line of a new project: the version asked for (--set runtime_version), else NEW_GO."""
+    if profile.origin("runtime_version") != DETECTED:
+        m = re.match(r"(\d+\.\d+(?:\.\d+)?)", profile.runtime_version or "")
+        if m:
+            return m.group(1)
+    return NEW_GO
 
 
 def new_files(profile: Profile) -> dict[str, str]:
