@@ -49,6 +49,31 @@ class Service:
 
 
 @dataclass
+class Connection:
+    """How the code reaches one backing service: the host, port, user, database and password it uses, each
+    a literal from the code or the env var it is read from (with that var's default), and where it was seen."""
+
+    kind: str
+    host: str | None = None
+    host_env: str | None = None
+    port: int | None = None
+    user: str | None = None
+    user_env: str | None = None
+    database: str | None = None
+    database_env: str | None = None
+    # "literal" (in the code), "env" (an env var holds the value), "env-file" (an env var holds the path
+    # of a file that holds it), "file" (a fixed path, e.g. /run/secrets/db-password)
+    password_source: str | None = None
+    password_env: str | None = None
+    password_path: str | None = None
+    url_env: str | None = None
+    scheme: str | None = None
+    file: str | None = None
+    line: int | None = None
+    why: str = ""
+
+
+@dataclass
 class Profile:
     root: str = "."
     language: str | None = None
@@ -65,6 +90,7 @@ class Profile:
     writable_paths: list[str] = field(default_factory=list)
     read_paths: list[str] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
+    connections: list[Connection] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})
