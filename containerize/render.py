@@ -96,6 +96,9 @@ def render(profile: Profile, ci: str | None = None, k8s: bool = False) -> dict[s
     lang = profile.language
     if not lang or not (language_templates(lang) / "Dockerfile.j2").exists():
         raise RenderError(f"no templates for language {lang!r}")
+    from .validate import check_profile
+
+    check_profile(profile)  # values read from the project are hostile input
     ctx = context(profile)
     files = {"Dockerfile": env.get_template(f"{lang}/Dockerfile.j2").render(ctx)}
     extra_ignore = ""

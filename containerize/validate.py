@@ -1,0 +1,240 @@
+"""Checks on every value read from a project before it reaches a generated file.
+
+Project files are hostile input: a version, a folder name or a health path read
+from them must not add a Dockerfile instruction, a shell command or Python code.
+Each value is checked against what it is (a version, a path inside the image, a
+Debian package name, an env var name, a URL path, an identifier); a value that
+fails is dropped with a warning naming where it was read (file:line).
+"""
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+
+from .profile import Profile
+
+VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}")
+DEBIAN_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]{0,127}")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+IDENTIFIER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@/-]{0,127}")
+# a URL path and query: no quotes, spaces, backslashes, `$` or parentheses
+URL_PATH = re.compile(r"/[A-Za-z0-9._~%/:@+=,!*-]{0,255}(\?[A-Za-z0-9._~%/:@+=,&!*-]{0,255})?")
+# a path inside the image: letters, digits and . _ - + @ / only (no shell metacharacters)
+IMAGE_PATH = re.compile(r"[A-Za-z0-9._+@/-]{1,255}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# System folders of the image: never a volume or a chown target (nor anything inside /proc, /sys, /dev).
+SYSTEM_DIRS = frozenset({
+    "/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/sys", "/dev",
+    "/boot", "/root", "/run", "/var", "/var/run", "/var/lib", "/var/log", "/opt", "/opt/venv", "/home",
+    "/srv", "/mnt", "/media", "/usr/local", "/usr/bin", "/usr/lib", "/usr/local/bin", "/usr/local/lib",
+    "/usr/sbin", "/usr/share",
+})
+SYSTEM_TREES = ("/proc/", "/sys/", "/dev/", "/etc/", "/bin/", "/sbin/", "/boot/", "/usr/bin/", "/usr/sbin/",
+                "/lib/", "/lib64/")
+
+# Plan fields that hold a path (checked as paths); other plan strings only lose control characters.
+PATH_FIELDS = frozenset({
+    "workdir", "binary", "bin_dir", "out_dir", "site_dir", "docroot", "state_dir", "manifest", "manifests",
+    "assets", "install_dirs", "stand_in_dirs", "replace_dirs", "state_files", "state_links", "gemfiles",
+    "member_manifests", "requirements", "lockfile", "yarn_path", "cargo_config", "runtime_copy", "package",
+    "module", "wrapper",
+})
+
+
+def is_version(value) -> bool:
+    return isinstance(value, str) and bool(VERSION.fullmatch(value))
+
+
+def is_env_name(value) -> bool:
+    return isinstance(value, str) and bool(ENV_NAME.fullmatch(value))
+
+
+def is_debian_package(value) -> bool:
+    return isinstance(value, str) and bool(DEBIAN_PACKAGE.fullmatch(value))
+
+
+def is_identifier(value) -> bool:
+    return isinstance(value, str) and bool(IDENTIFIER.fullmatch(value)) and ".." not in value.split("/")
+
+
+def is_url_path(value) -> bool:
+    return isinstance(value, str) and bool(URL_PATH.fullmatch(value))
+
+
+def is_system_dir(path: str) -> bool:
+    norm = posixpath.normpath(path)
+    return norm in SYSTEM_DIRS or norm.startswith(SYSTEM_TREES)
+
+
+def is_image_path(value, absolute: bool = False) -> bool:
+    """A path inside the image: no `..`, no control characters, no shell metacharacters."""
+    if not isinstance(value, str) or not IMAGE_PATH.fullmatch(value):
+        return False
+    if absolute and not value.startswith("/"):
+        return False
+    return ".." not in value.split("/")
+
+
+def is_writable_path(value) -> bool:
+    """A folder the app writes: a path inside the image that is not a system folder."""
+    if not is_image_path(value):
+        return False
+    return not (value.startswith("/") and is_system_dir(value))
+
+
+def is_plain_text(value) -> bool:
+    return isinstance(value, str) and not CONTROL.search(value)
+
+
+def _where(profile: Profile, key: str, value) -> str:
+    notes = profile.evidence.get(key) or []
+    text = str(value)
+    for note in notes:
+        if note.file and (text in (note.why or "") or (note.answer and text in note.answer[1])):
+            return note.where()
+    origin = profile.origins.get(key)
+    if origin:
+        return origin
+    for note in notes:
+        if note.file:
+            return note.where()
+    return "-"
+
+
+def _drop(profile: Profile, key: str, value, what: str) -> None:
+    where = _where(profile, key, value)
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    profile.warnings.append(f"{where}: {key}={shown} is not {what}; left out")
+
+
+def _check_list(profile: Profile, key: str, values: list, ok, what: str) -> list:
+    kept = []
+    for value in values:
+        if ok(value):
+            kept.append(value)
+        else:
+            _drop(profile, key, value, what)
+    return kept
+
+
+def check_profile(profile: Profile) -> Profile:
+    """Drop (with a warning) every value of the profile that is not what it claims to be."""
+    if profile.runtime_version is not None and not is_version(str(profile.runtime_version)):
+        _drop(profile, "runtime_version", profile.runtime_version, "a version")
+        profile.runtime_version = None
+    for key in ("framework", "package_manager"):
+        value = getattr(profile, key)
+        if value is not None and not is_identifier(value):
+            _drop(profile, key, value, "a name")
+            setattr(profile, key, None)
+    if profile.health_path is not None and not is_url_path(profile.health_path):
+        _drop(profile, "health_path", profile.health_path, "a URL path")
+        profile.health_path = None
+    if profile.port_env is not None and not is_env_name(profile.port_env):
+        _drop(profile, "port_env", profile.port_env, "an env var name")
+        profile.port_env = None
+    profile.ports = _check_list(profile, "ports", profile.ports,
+                                lambda p: isinstance(p, int) and not isinstance(p, bool) and 0 < p < 65536,
+                                "a port number")
+    profile.writable_paths = _check_list(profile, "writable_paths", profile.writable_paths, is_writable_path,
+                                         "a folder the app may own (no system folder, `..` or shell characters)")
+    profile.read_paths = _check_list(profile, "read_paths", profile.read_paths, is_image_path,
+                                     "a path inside the image")
+    kept_env = []
+    for var in profile.env:
+        if not is_env_name(var.name):
+            _drop(profile, "env", var.name, "an env var name")
+            continue
+        if var.default is not None and not is_plain_text(var.default):
+            _drop(profile, f"env.{var.name}", var.default, "a one-line value")
+            var.default = None
+        kept_env.append(var)
+    if len(kept_env) != len(profile.env):
+        profile.env = kept_env
+    for service in profile.services:
+        if service.env_var is not None and not is_env_name(service.env_var):
+            _drop(profile, "services", service.env_var, "an env var name")
+            service.env_var = None
+    profile.services = _check_list(profile, "services", profile.services,
+                                   lambda s: is_identifier(s.kind), "a service name")
+    packages = profile.system_packages if isinstance(profile.system_packages, dict) else {}
+    for stage in list(packages):
+        packages[stage] = _check_list(profile, "system_packages", list(packages[stage] or []),
+                                      is_debian_package, "a Debian package name")
+    if profile.build_command is not None:
+        if not all(is_plain_text(part) for part in profile.build_command):
+            _drop(profile, "build_command", profile.build_command, "a one-line command")
+            profile.build_command = None
+    if not all(is_plain_text(part) for part in profile.entrypoint):
+        profile.entrypoint = [CONTROL.sub(" ", part) for part in profile.entrypoint]
+    _check_plan(profile)
+    return profile
+
+
+def _clean(profile: Profile, key: str, value, path_like: bool):
+    """The value with every unsafe string left out; (value, changed)."""
+    if isinstance(value, str):
+        ok = is_image_path(value) if path_like and value else is_plain_text(value)
+        if not ok:
+            _drop(profile, key, value, "a path inside the image" if path_like else "a one-line value")
+            return None, True
+        return value, False
+    if isinstance(value, (list, tuple)):
+        out, changed = [], False
+        for item in value:
+            item2, c = _clean(profile, key, item, path_like)
+            changed |= c
+            if not (c and item2 is None):
+                out.append(item2)
+        return (type(value)(out) if isinstance(value, tuple) else out), changed
+    if isinstance(value, dict):
+        out, changed = {}, False
+        for k, v in value.items():
+            if isinstance(k, str) and not is_plain_text(k):
+                _drop(profile, key, k, "a one-line value")
+                changed = True
+                continue
+            v2, c = _clean(profile, key, v, path_like)
+            changed |= c
+            if not (c and v2 is None):
+                out[k] = v2
+        return out, changed
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = False
+        for f in dataclasses.fields(value):
+            v2, c = _clean(profile, f"{key}.{f.name}", getattr(value, f.name), f.name in PATH_FIELDS)
+            if c:
+                changed = True
+                setattr(value, f.name, v2 if v2 is not None else _default(f))
+        return value, changed
+    return value, False
+
+
+def _default(f: dataclasses.Field):
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return f.default_factory()  # type: ignore[misc]
+    return None
+
+
+def _check_plan(profile: Profile) -> None:
+    plan = profile.build
+    if dataclasses.is_dataclass(plan):
+        for f in dataclasses.fields(plan):
+            value = getattr(plan, f.name)
+            new, changed = _clean(profile, f"build.{f.name}", value, f.name in PATH_FIELDS)
+            if changed:
+                setattr(plan, f.name, new if new is not None else _default(f))
+    elif isinstance(plan, dict):
+        for name in list(plan):
+            new, changed = _clean(profile, f"build.{name}", plan[name], name in PATH_FIELDS)
+            if changed:
+                if new is None:
+                    del plan[name]
+                else:
+                    plan[name] = new
