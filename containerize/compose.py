@@ -62,7 +62,9 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
             environment[var.name] = str(profile.ports[0])
             continue
         # no default: passed through from the shell running compose when set there, else left unset
-        environment[var.name] = None if var.default is None else f"${{{var.name}:-{_escape(var.default)}}}"
+        # a default with `}` can't be carried by ${V:-...}: left unset, the app falls back on its own default
+        environment[var.name] = (None if var.default is None or "}" in var.default
+                                 else f"${{{var.name}:-{_escape(var.default)}}}")
     for service in profile.services:
         spec = CATALOG.get(service.kind)
         var = profile.env_var(service.env_var) if service.env_var else None
