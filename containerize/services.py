@@ -1,9 +1,11 @@
 """Backing services a compose file can run beside the app."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
-from .profile import Profile, Service
+from .profile import Connection, Profile, Service
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,15 @@ CATALOG: dict[str, ServiceSpec] = {
         {"MONGO_INITDB_ROOT_USERNAME": "app"}, "MONGO_INITDB_ROOT_PASSWORD_FILE",
         ("CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"),
         "mongodb://app:{password}@{host}:27017/?authSource=admin"),
+    "rabbitmq": ServiceSpec(
+        "rabbitmq", "rabbitmq:3", 5672, "/var/lib/rabbitmq", {}, None,
+        ("CMD", "rabbitmq-diagnostics", "-q", "ping"), "amqp://guest:guest@{host}:5672/"),
+}
+# the env vars of each image that set the user, the database and the password file
+IMAGE_SETTINGS: dict[str, dict[str, str]] = {
+    "postgres": {"user": "POSTGRES_USER", "database": "POSTGRES_DB"},
+    "mysql": {"user": "MYSQL_USER", "database": "MYSQL_DATABASE"},
+    "mongodb": {"user": "MONGO_INITDB_ROOT_USERNAME", "database": "MONGO_INITDB_DATABASE"},
 }
 
 
@@ -48,11 +59,14 @@ for _kind, _names in {
                  "postgres", "pg-promise", "github.com/lib/pq", "github.com/jackc/pgx/v5", "github.com/jackc/pgx/v4",
                  "tokio-postgres", "postgres-rs", "org.postgresql:postgresql", "pdo_pgsql", "ext-pgsql",
                  "ext-pdo_pgsql"),
-    "mysql": ("mysqlclient", "pymysql", "mysql-connector-python", "aiomysql", "mysql2", "mysql",
+    "mysql": ("mysqlclient", "pymysql", "mysql-connector-python", "mysql-connector", "aiomysql", "mysql2", "mysql",
               "github.com/go-sql-driver/mysql", "com.mysql:mysql-connector-j", "mysql:mysql-connector-java",
               "ext-pdo_mysql", "ext-mysqli", "trilogy"),
     "redis": ("redis", "aioredis", "ioredis", "github.com/redis/go-redis/v9", "github.com/go-redis/redis/v8",
               "redis-rs", "predis/predis", "ext-redis", "rq", "celery[redis]"),
+    "rabbitmq": ("pika", "aio-pika", "amqplib", "amqp-connection-manager", "lapin", "amqprs",
+                 "github.com/rabbitmq/amqp091-go", "github.com/streadway/amqp", "php-amqplib/php-amqplib", "bunny",
+                 "com.rabbitmq:amqp-client", "org.springframework.boot:spring-boot-starter-amqp"),
     "mongodb": ("pymongo", "motor", "mongoengine", "mongodb", "mongoose", "go.mongodb.org/mongo-driver",
                 "mongodb/mongodb", "ext-mongodb", "mongoid", "mongo"),
 }.items():
@@ -84,6 +98,7 @@ SERVICE_ENV = {
     "postgres": ("DATABASE_URL", "POSTGRES_URL", "POSTGRES_DSN", "PG_DSN", "DB_URL", "SQLALCHEMY_DATABASE_URI"),
     "mysql": ("DATABASE_URL", "MYSQL_URL", "MYSQL_DSN", "DB_URL"),
     "redis": ("REDIS_URL", "REDIS_DSN", "CACHE_URL", "CELERY_BROKER_URL", "BROKER_URL"),
+    "rabbitmq": ("AMQP_URL", "RABBITMQ_URL", "RABBITMQ_URI", "BROKER_URL", "CELERY_BROKER_URL"),
     "mongodb": ("MONGODB_URI", "MONGO_URL", "MONGO_URI", "MONGODB_URL", "DATABASE_URL"),
 }
 
@@ -109,3 +124,74 @@ def link_service_env(profile: Profile) -> None:
                 service.env_var = name
                 var.secret = var.secret or service.kind in ("postgres", "mysql", "mongodb")
                 break
+
+
+# -- how the code connects ---------------------------------------------------------------------
+
+SCHEMES = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql",
+           "mongodb": "mongodb", "mongodb+srv": "mongodb", "redis": "redis", "rediss": "redis",
+           "amqp": "rabbitmq", "amqps": "rabbitmq"}
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")  # one DNS label: a compose service name
+
+
+def connection_from_url(url: str) -> Connection | None:
+    """The connection a database or broker URL names (``postgresql+psycopg://u:p@db:5432/name``,
+    ``jdbc:mysql://db/app``): one already-extracted string, split by urllib."""
+    text = url.strip()[:1000]
+    if text.lower().startswith("jdbc:"):
+        text = text[5:]
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    kind = SCHEMES.get(scheme.split("+", 1)[0])
+    if not kind:
+        return None
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    conn = Connection(kind, scheme=scheme)
+    conn.host = parts.hostname if parts.hostname and "${" not in parts.netloc else None
+    conn.port = port
+    conn.user = unquote(parts.username) if parts.username and "$" not in parts.username else None
+    if parts.password:
+        conn.password_source = "literal"
+    path = parts.path.lstrip("/")
+    if path and "$" not in path and kind in ("postgres", "mysql", "mongodb"):
+        conn.database = unquote(path)
+    return conn
+
+
+def connection_for(profile: Profile, kind: str) -> Connection | None:
+    """The connection the code makes to a service of this kind (the first one with a host, else the first)."""
+    found = [c for c in profile.connections if c.kind == kind]
+    return next((c for c in found if c.host or c.host_env), found[0] if found else None)
+
+
+def service_name(profile: Profile, kind: str) -> str:
+    """The compose service of a kind: named after the host the code connects to when that is a fixed name
+    a service can have (``db``, ``mongo``), else after its kind."""
+    conn = connection_for(profile, kind)
+    host = (conn.host or "").lower() if conn else ""
+    taken = {"app"} | {s.kind for s in profile.services if s.kind != kind}
+    if host and host not in LOCAL_HOSTS and _HOST_NAME.fullmatch(host) and host not in taken:
+        return host
+    return kind
+
+
+def add_services_from_connections(profile: Profile) -> None:
+    """A service for each connection the code makes that no dependency brought (a URL scheme, say)."""
+    for conn in profile.connections:
+        if conn.kind in CATALOG and not any(s.kind == conn.kind for s in profile.services):
+            profile.services.append(Service(conn.kind))
+            profile.note("services", f"the code connects to {conn.kind} ({conn.why})", conn.file, conn.line)
+
+
+def warn_fixed_localhost(profile: Profile) -> None:
+    """A host fixed to localhost in code can't reach a service in another container: say where."""
+    for conn in profile.connections:
+        if conn.host in LOCAL_HOSTS and not conn.host_env and not conn.url_env:
+            where = f"{conn.file}:{conn.line}" if conn.line else (conn.file or "the code")
+            profile.warnings.append(f"{where} connects to {conn.kind} on {conn.host} with no env var to change it: "
+                                    f"in compose the {conn.kind} service is another host; read the host from an "
+                                    f"env var (e.g. {conn.kind.upper()}_HOST)")

@@ -7,9 +7,10 @@ from ...profile import Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from ...envvars import read_dotenv_example
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
+                         warn_fixed_localhost)
 from ...start import chosen_warning
-from . import entry, imports, manifests, native, source, starter
+from . import connections, entry, imports, manifests, native, source, starter
 from .plan import STATE_DIR, WORKDIR, PythonPlan
 
 GUESS = 0.7  # a start command less sure than this is named in a warning
@@ -85,7 +86,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         where = next(((d[1], d[2]) for d in deps if d[0] == "python-fasthtml"), (None, None))
         beside.append((".sesskey", where[0] or "", where[1] or 0, "FastHTML keeps its session key in .sesskey"))
     state_files = place_files_beside_the_code(profile, beside)
+    connections.read_connections(tree, files, profile)
+    add_services_from_connections(profile)
     link_service_env(profile)
+    warn_fixed_localhost(profile)
 
     starts = entry.find_starts(tree, files, found, dep_names)
     profile.candidates = [{"entrypoint": s.argv, "why": s.why, "file": s.file, "line": s.line,

@@ -1,0 +1,175 @@
+"""How Python code connects to its backing services, read from the parse tree: the connect calls of the
+common drivers (psycopg, asyncpg, PyMySQL, mysql-connector, MySQLdb, redis, pymongo, pika, SQLAlchemy) and
+the host, port, user, database and password each is given, as literals or env reads (with their defaults)."""
+from __future__ import annotations
+
+import ast
+
+from ...profile import Connection, Profile
+from ...scan import SourceTree
+from ...services import connection_from_url
+from . import values
+from .values import UNKNOWN, EnvRead, Module, Scope
+
+# dotted call name (as imported) -> service kind
+CONNECT_CALLS: dict[str, str] = {
+    "psycopg2.connect": "postgres", "psycopg.connect": "postgres", "psycopg.AsyncConnection.connect": "postgres",
+    "psycopg_pool.ConnectionPool": "postgres", "psycopg2.pool.SimpleConnectionPool": "postgres",
+    "psycopg2.pool.ThreadedConnectionPool": "postgres", "asyncpg.connect": "postgres",
+    "asyncpg.create_pool": "postgres", "pg8000.connect": "postgres", "pg8000.native.Connection": "postgres",
+    "pymysql.connect": "mysql", "pymysql.Connect": "mysql", "MySQLdb.connect": "mysql",
+    "mysql.connector.connect": "mysql", "mysql.connector.pooling.MySQLConnectionPool": "mysql",
+    "aiomysql.connect": "mysql", "aiomysql.create_pool": "mysql",
+    "redis.Redis": "redis", "redis.StrictRedis": "redis", "redis.from_url": "redis", "redis.Redis.from_url": "redis",
+    "redis.asyncio.Redis": "redis", "redis.asyncio.from_url": "redis", "redis.ConnectionPool": "redis",
+    "pymongo.MongoClient": "mongodb", "motor.motor_asyncio.AsyncIOMotorClient": "mongodb",
+    "mongoengine.connect": "mongodb",
+    "pika.ConnectionParameters": "rabbitmq", "pika.URLParameters": "rabbitmq",
+    "sqlalchemy.create_engine": "", "sqlalchemy.ext.asyncio.create_async_engine": "",
+}
+_HOST_KEYS = ("host", "hostname")
+_PORT_KEYS = ("port",)
+_USER_KEYS = ("user", "username")
+_DB_KEYS = ("database", "dbname", "db", "virtual_host")
+_PASSWORD_KEYS = ("password", "passwd")
+_URL_KEYS = ("dsn", "url", "conninfo", "host")  # a URL given by keyword (MongoClient(host="mongodb://..."))
+_READ_METHODS = {"read", "strip", "rstrip", "readline", "read_text", "decode"}
+
+
+def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    for rel in files:
+        if not rel.endswith(".py"):
+            continue
+        mod = values.module(tree, rel)
+        if mod.tree is None:
+            continue
+        try:
+            _read(mod, rel, profile)
+        except (RecursionError, ValueError, TypeError, AttributeError):
+            continue  # absurd input: keep what was found
+
+
+def _read(mod: Module, rel: str, profile: Profile) -> None:
+    secret_paths: list[str] = []
+    calls: list[tuple[ast.Call, Scope | None, str]] = []
+    for node, scope in mod.nodes:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/run/secrets/") \
+                and len(node.value) < 200:
+            secret_paths.append(node.value)
+        if isinstance(node, ast.Call):
+            name = mod.dotted(node.func) or ""
+            if name in CONNECT_CALLS:
+                calls.append((node, scope, name))
+    for node, scope, name in calls:
+        conn = _connection(mod, node, scope, CONNECT_CALLS[name])
+        if conn is None:
+            continue
+        if conn.password_source is None and secret_paths:
+            conn.password_source, conn.password_path = "file", secret_paths[0]
+        conn.file, conn.line, conn.why = rel, node.lineno, f"{name}(...)"
+        profile.connections.append(conn)
+        profile.note("connections", f"{conn.kind}: {name}(...)" + (f" to {conn.host}" if conn.host else ""),
+                     rel, node.lineno)
+
+
+def _value(mod: Module, node: ast.expr | None, scope: Scope | None) -> object:
+    if node is None:
+        return UNKNOWN
+    if isinstance(node, ast.Name) and scope is not None and node.id in scope.params \
+            and isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        found = mod.param_default(scope.node, node.id)
+        return UNKNOWN if found is None else found
+    return mod.evaluate(node, scope)
+
+
+def _arg(node: ast.Call, keys: tuple[str, ...], position: int | None = None) -> ast.expr | None:
+    for kw in node.keywords:
+        if kw.arg in keys:
+            return kw.value
+    if position is not None and len(node.args) > position and not isinstance(node.args[position], ast.Starred):
+        return node.args[position]
+    return None
+
+
+def _text(value: object) -> tuple[str | None, str | None]:
+    """(literal or default, env var name) of a value."""
+    if isinstance(value, EnvRead):
+        default = value.default
+        return (str(default) if isinstance(default, (str, int)) and not isinstance(default, bool) else None), value.name
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return str(value), None
+    return None, None
+
+
+def _connection(mod: Module, node: ast.Call, scope: Scope | None, kind: str) -> Connection | None:
+    first = _value(mod, node.args[0], scope) if node.args and not isinstance(node.args[0], ast.Starred) else UNKNOWN
+    url_value = first
+    if not (isinstance(_text(first)[0], str) and "://" in (_text(first)[0] or "")) and \
+            not (isinstance(first, EnvRead) and first.name.upper().endswith(("URL", "URI", "DSN"))):
+        url_value = UNKNOWN
+        for key in _URL_KEYS:
+            candidate = _value(mod, _arg(node, (key,)), scope)
+            text, env = _text(candidate)
+            if (text and "://" in text) or (env and env.upper().endswith(("URL", "URI", "DSN"))):
+                url_value = candidate
+                break
+    conn = Connection(kind or "postgres")
+    if url_value is not UNKNOWN:
+        text, env = _text(url_value)
+        parsed = connection_from_url(text) if text else None
+        if parsed is not None:
+            conn = parsed
+        elif not kind:
+            return None
+        conn.url_env = env
+        if kind and parsed is not None and parsed.kind != kind and not (kind == "mysql" and parsed.kind == "mysql"):
+            conn.kind = parsed.kind
+    elif not kind:
+        return None
+    if kind == "mongodb" or (kind == "redis" and node.args):
+        pass
+    host, host_env = _text(_value(mod, _arg(node, _HOST_KEYS, 0 if kind in ("redis", "rabbitmq", "mongodb") else None), scope))
+    if host and "://" not in host:
+        if kind == "mongodb" and ":" in host:  # MongoClient("mongo:27017")
+            host, _, port = host.partition(":")
+            conn.port = int(port) if port.isdigit() else conn.port
+        conn.host, conn.host_env = host, host_env
+    elif host_env and not conn.url_env:
+        conn.host_env = host_env
+    port, _ = _text(_value(mod, _arg(node, _PORT_KEYS, 1 if kind == "redis" else None), scope))
+    if port and port.isdigit():
+        conn.port = int(port)
+    user, user_env = _text(_value(mod, _arg(node, _USER_KEYS), scope))
+    if user or user_env:
+        conn.user, conn.user_env = user, user_env
+    database, database_env = _text(_value(mod, _arg(node, _DB_KEYS), scope))
+    if database or database_env:
+        conn.database, conn.database_env = database, database_env
+    password = _arg(node, _PASSWORD_KEYS)
+    if password is not None:
+        _password(mod, password, scope, conn)
+    return conn
+
+
+def _password(mod: Module, node: ast.expr, scope: Scope | None, conn: Connection) -> None:
+    """A literal, an env var, or a file read (``open(path).read()``, ``Path(p).read_text()``)."""
+    inner = node
+    while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in _READ_METHODS:
+        inner = inner.func.value
+    if inner is not node:
+        path_node = inner.args[0] if isinstance(inner, ast.Call) and inner.args else None
+        if isinstance(inner, ast.Name):  # pf = open(path); pf.read()
+            found = scope.assigns.get(inner.id) if scope is not None else None
+            call = found[0] if found and len(found) == 1 else None
+            path_node = call.args[0] if isinstance(call, ast.Call) and call.args else None
+        text, env = _text(_value(mod, path_node, scope))
+        if env:
+            conn.password_source, conn.password_env, conn.password_path = "env-file", env, text
+        elif text and text.startswith("/"):
+            conn.password_source, conn.password_path = "file", text
+        return
+    text, env = _text(_value(mod, node, scope))
+    if env:
+        conn.password_source, conn.password_env = "env", env
+    elif text is not None:
+        conn.password_source = "literal"
