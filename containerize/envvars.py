@@ -2,6 +2,7 @@
 project documents in its .env example file."""
 from __future__ import annotations
 
+import math
 import re
 
 from .profile import Profile
@@ -20,15 +21,71 @@ _CREDENTIAL_URL_NAMES = re.compile(
 PORT_NAMES = ("PORT", "HTTP_PORT", "APP_PORT", "SERVER_PORT", "LISTEN_PORT", "WEB_PORT")
 
 
+# name tokens (split on `_`) that mark a credential wherever they stand
+_SECRET_TOKENS = frozenset({"PWD", "PW", "PASS", "PASSWORD", "PASSWORDS", "PASSWD", "PASSPHRASE", "SECRET",
+                            "SECRETS", "TOKEN", "TOKENS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "SIGNING",
+                            "WEBHOOK", "PRIVATE"})
+# tokens that mark a credential as the last word (GITHUB_PAT, TWILIO_AUTH, SLACK_HOOK) or before these
+_SECRET_LAST = frozenset({"PAT", "AUTH", "HOOK", "KEY", "DSN", "SALT", "CERT"})
+_AUTH_NEXT = frozenset({"HEADER", "TOKEN", "KEY", "SECRET", "PASSWORD", "PASS"})
+# a vendor's name alone is its API key (OPENAI=sk-...)
+_VENDOR_KEYS = frozenset({"OPENAI", "ANTHROPIC", "STRIPE", "TWILIO", "SENDGRID", "MAILGUN", "GITHUB", "GITLAB",
+                          "SLACK", "HUGGINGFACE", "HF", "COHERE", "MISTRAL", "GROQ"})
+# a URL with a password, with or without a user (redis://:pw@host)
+_URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]+@", re.I)
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", "glpat-", "sk-", "sk_live_",
+                   "sk_test_", "rk_live_", "pk_live_", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-",
+                   "AKIA", "ASIA", "AIza", "hf_", "npm_", "pypi-", "SG.", "-----BEGIN")
+
+
+def _entropy(value: str) -> float:
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_like_credential(value: str | None) -> bool:
+    """True when a value itself looks like a credential: a URL with a password, a known token
+    prefix, or a long random-looking string."""
+    if not value:
+        return False
+    value = value.strip()
+    if _URL_WITH_PASSWORD.match(value):
+        return True
+    if len(value) >= 12 and value.startswith(_TOKEN_PREFIXES):
+        return True
+    if len(value) >= 24 and not any(c in value for c in " /:\\") and "." not in value[:1]:
+        classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                       any(c.isdigit() for c in value)))
+        if classes >= 2 and _entropy(value) >= 4.0:
+            return True
+    return False
+
+
+def _secret_name(name: str) -> bool:
+    tokens = [t for t in name.upper().replace("-", "_").split("_") if t]
+    if not tokens:
+        return False
+    if any(t in _SECRET_TOKENS for t in tokens):
+        return True
+    if tokens[-1] in _SECRET_LAST:
+        return True
+    if any(t == "AUTH" and nxt in _AUTH_NEXT for t, nxt in zip(tokens, tokens[1:])):
+        return True
+    return len(tokens) == 1 and tokens[0] in _VENDOR_KEYS
+
+
 def is_secret(name: str, default: str | None = None) -> bool:
     """True when an env var (by its name or its default) holds a credential."""
-    if default and _URL_WITH_CREDENTIALS.match(default):
+    if default and (_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default)):
         return True
     if _CREDENTIAL_URL_NAMES.match(name):
         return True
     if _NOT_SECRET.search(name):
         return False
-    return bool(_SECRET_WORDS.search(name))
+    return bool(_SECRET_WORDS.search(name)) or _secret_name(name)
 
 
 def is_port_name(name: str) -> bool:

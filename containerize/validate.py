@@ -12,6 +12,7 @@ import dataclasses
 import posixpath
 import re
 
+from .envvars import is_secret, looks_like_credential
 from .profile import Profile
 
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}")
@@ -151,6 +152,13 @@ def check_profile(profile: Profile) -> Profile:
             continue
         if var.default is not None and not is_plain_text(var.default):
             _drop(profile, f"env.{var.name}", var.default, "a one-line value")
+            var.default = None
+        if not var.secret and is_secret(var.name, var.default):
+            var.secret = True  # a credential by its name or its value: never written as a default
+            if var.default is not None:
+                profile.warnings.append(f"{_where(profile, f'env.{var.name}', var.name)}: {var.name} holds a "
+                                        "credential; its default is left out (set it as a secret)")
+        if var.secret or looks_like_credential(var.default):
             var.default = None
         kept_env.append(var)
     if len(kept_env) != len(profile.env):
