@@ -1,24 +1,39 @@
 """What a shell script says about the app: the commands it runs, the env vars it reads (with their
 defaults) and the variables it sets itself.
 
-There is no shell parser in the standard library or in the project's tree-sitter grammars: each logical
-line (continuations joined, heredoc bodies and comments skipped) is split into words and operators by
-:mod:`shlex`, the shell-compatible lexer. Parameter expansions are then read inside each single word.
+The script is read from its tree-sitter-bash parse tree (``syntax.parse("bash", text)``): simple commands
+anywhere (if/while/for/case bodies, pipelines, lists, functions, ``$(...)`` and backquote substitutions), the
+command behind ``exec``/``nohup``/``env X=1``/``sudo``/``time``, the commands looked for with ``command -v``,
+``which``, ``type`` and ``hash``; parameter expansions (``$X``, ``${X:-d}``, ``${X-d}``, ``${X:=d}``) and the
+names the script assigns (``X=``, ``export``/``local``/``declare``, ``read X``, ``for X in``, ``getopts``).
+Heredoc bodies are data, not commands or reads; redirection targets are never commands.
 """
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
+from typing import Iterator
 
-_OPERATORS = {";", "&&", "||", "|", "&", "(", ")", ";;", "|&", "!", "{", "}"}
-_KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac", "in",
-             "exec", "time", "nohup", "env", "sudo"}
+from ... import syntax
+
+# commands that run the command after them (their own options skipped); value: options taking a value,
+# and how many leading operands are not the command (`timeout 5 cmd`)
+_WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
+    "exec": (frozenset({"-a"}), 0), "nohup": (frozenset(), 0), "time": (frozenset(), 0),
+    "env": (frozenset({"-u", "-C", "-S", "--unset", "--chdir"}), 0),
+    "sudo": (frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-R", "-T", "-U", "--user", "--group"}), 0),
+    "nice": (frozenset({"-n", "--adjustment"}), 0), "setsid": (frozenset(), 0), "builtin": (frozenset(), 0),
+    "stdbuf": (frozenset({"-i", "-o", "-e"}), 0), "command": (frozenset(), 0),
+    "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
+}
 _PROBES = {"command", "which", "type", "hash"}  # `command -v python`: the script looks for python
-# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:=default}, $NAME, read inside one word
-_EXPANSION = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
-_HEREDOC = re.compile(r"<<-?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
+_READ_VALUE_OPTIONS = {"-a", "-d", "-i", "-n", "-N", "-p", "-t", "-u"}
+_DECLARATIONS = {"export", "local", "readonly", "declare", "typeset"}
+_DEFAULTING = {":-", "-", ":=", "="}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")        # one extracted variable name
+_COMMAND_WORD = re.compile(r"[\w.+-]+")               # one extracted probed command name
+_ASSIGNMENT_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")  # the start of one `env X=1` word
+_MAX_RESTARTS = 8  # unterminated quotes: the rest of the script is read again from the next line, at most this often
 SHELL_ENV = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "HOSTNAME", "IFS", "RANDOM", "LINENO", "SECONDS",
              "BASH_SOURCE", "BASH_VERSION", "TERM", "UID", "EUID", "PPID", "REPLY", "OPTARG", "OPTIND", "LANG", "TMPDIR"}
 
@@ -31,94 +46,198 @@ class Script:
     words: list[tuple[list[str], int]] = field(default_factory=list)     # each simple command's words
 
 
-def logical_lines(text: str):
-    """(line number, text) of each logical line: continuations joined, heredoc bodies skipped."""
-    pending, start, heredoc = "", 0, None
-    for number, raw in enumerate(text.splitlines(), 1):
-        if heredoc is not None:
-            if raw.strip() == heredoc:
-                heredoc = None
-            continue
-        if not pending:
-            start = number
-        if raw.endswith("\\"):
-            pending += raw[:-1] + " "
-            continue
-        line = pending + raw
-        pending = ""
-        if m := _HEREDOC.search(line):
-            heredoc = m.group(1)
-        yield start, line
-    if pending:
-        yield start, pending
+def logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each top-level statement: continuations joined, heredoc bodies inside theirs."""
+    for node in syntax.parse("bash", text).root_node.named_children:
+        if node.type != "comment":
+            yield syntax.line(node), syntax.text(node)
 
 
-def _split(line: str) -> list[str]:
-    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    try:
-        return list(lexer)
-    except ValueError:  # an unbalanced quote (a string spanning lines): the words before it
-        return line.split("#", 1)[0].split()
+def _unterminated(node, src: bytes) -> bool:
+    """A quote the script never closes (tree-sitter runs it to the end of the file)."""
+    if node.type == "string":
+        last = node.child(node.child_count - 1) if node.child_count else None
+        return last is not None and last.type == '"' and (last.is_missing or last.start_byte == last.end_byte)
+    return node.type == "ERROR" and node.child_count == 0 and src[node.start_byte:node.start_byte + 1] in (b"'", b'"')
+
+
+def _word(node, src: bytes) -> str | None:
+    """The literal text of a word, a quoted string without expansions, or None when it expands at run time."""
+    if node.type in ("word", "number"):
+        return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
+    if node.type == "raw_string":
+        return src[node.start_byte + 1:node.end_byte - 1].decode("utf-8", "replace")
+    if node.type == "string" and all(c.type in ('"', "string_content") for c in node.children):
+        return src[node.start_byte + 1:node.end_byte - 1].decode("utf-8", "replace")
+    return None
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.found = Script()
+        self.seen: set[str] = set()
+        self.functions: set[str] = set()
+
+    def read(self, name: str, default: str | None, number: int, assigns: bool = False) -> None:
+        found = self.found
+        if not _NAME.fullmatch(name) or name in SHELL_ENV or name in found.assigned:
+            return
+        if name in self.seen:
+            if default is not None:
+                found.env = [(n, d if n != name or d is not None else default, ln) for n, d, ln in found.env]
+            return
+        self.seen.add(name)
+        found.env.append((name, default, number))
+        if assigns:
+            found.assigned.add(name)
+
+    def assign(self, name: str) -> None:
+        if _NAME.fullmatch(name) and name not in self.seen:
+            self.found.assigned.add(name)
+
+    def run(self, text: str) -> None:
+        offset, restarts = 0, 0
+        while True:
+            src = text.encode("utf-8", "surrogatepass")
+            restart = self.walk(syntax.parse("bash", text).root_node, src, offset)
+            if restart is None or restarts >= _MAX_RESTARTS:
+                return
+            parts = text.split("\n", restart + 1)
+            if len(parts) <= restart + 1:
+                return
+            text, offset, restarts = parts[-1], offset + restart + 1, restarts + 1
+
+    def walk(self, root, src: bytes, offset: int) -> int | None:
+        """Read every node once (an explicit stack: deep lists never hit the recursion limit); the row of an
+        unterminated quote, when the rest of the text has to be read again."""
+        stack: list = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, tuple):  # an assignment, once its value has been read
+                self.assign(node[1])
+                continue
+            kind = node.type
+            if kind in ("heredoc_body", "comment", "heredoc_start", "heredoc_end"):
+                continue
+            if _unterminated(node, src):
+                return node.start_point[0]
+            if kind == "command":
+                self.command(node, src, offset, stack)
+                continue
+            if kind == "variable_assignment":
+                name = node.child_by_field_name("name")
+                if name is not None and name.type == "subscript":
+                    name = name.child_by_field_name("name")
+                stack.append(("assign", syntax.text(name)))
+                if (value := node.child_by_field_name("value")) is not None:
+                    stack.append(value)
+                continue
+            if kind == "declaration_command":
+                for child in node.named_children:
+                    if child.type == "variable_name":
+                        self.assign(syntax.text(child))
+                stack.extend(c for c in reversed(node.named_children) if c.type != "variable_name")
+                continue
+            if kind in ("for_statement", "select_statement"):
+                if (variable := node.child_by_field_name("variable")) is not None:
+                    self.assign(syntax.text(variable))
+            if kind == "function_definition":
+                if (name := node.child_by_field_name("name")) is not None:
+                    self.functions.add(syntax.text(name))
+            if kind == "simple_expansion":
+                variable = node.named_children[0] if node.named_child_count else None
+                if variable is not None and variable.type == "variable_name":
+                    self.read(syntax.text(variable), None, syntax.line(node) + offset)
+                continue
+            if kind == "expansion":
+                self.expansion(node, src, offset)
+            stack.extend(reversed(node.children))
+        return None
+
+    def expansion(self, node, src: bytes, offset: int) -> None:
+        children = node.children
+        if len(children) < 3 or children[1].type != "variable_name":
+            return  # ${#X}, ${!X}, ${X[@]}: lengths, indirections and arrays are the script's own
+        name = syntax.text(children[1])
+        operator = node.child_by_field_name("operator")
+        default = None
+        if operator is not None and operator.type in _DEFAULTING:
+            rest = [c for c in children if c.start_byte >= operator.end_byte and c.type != "}"]
+            literal = _word(rest[0], src) if len(rest) == 1 else None
+            default = literal if literal is not None else src[operator.end_byte:children[-1].start_byte].decode(
+                "utf-8", "replace")
+        elif operator is not None and operator.start_byte != children[1].end_byte:
+            return  # an operator before the name
+        self.read(name, default, syntax.line(node) + offset, assigns=operator is not None and operator.type in (":=", "="))
+
+    def command(self, node, src: bytes, offset: int, stack: list) -> None:
+        number = syntax.line(node) + offset
+        name_node = node.child_by_field_name("name")
+        arguments = [c for c in node.children_by_field_name("argument")]
+        # its parts (assignments, expansions, substitutions) are read as usual
+        stack.extend(reversed(node.named_children))
+        if name_node is None:
+            return
+        head = name_node.named_children[0] if name_node.named_child_count else name_node
+        words = [head] + arguments
+        literal = [_word(w, src) for w in words]
+        self.found.words.append(([syntax.text(w) if lit is None else lit for w, lit in zip(words, literal)], number))
+        i = 0
+        while i < len(words):
+            word = literal[i]
+            if word is None:  # `exec $SERVER`: a command chosen at run time
+                self.found.commands.append((syntax.text(words[i]), number))
+                return
+            if word in _PROBES:
+                rest = [w for w in literal[i + 1:] if w is not None]
+                if word != "command" or any(w in ("-v", "-V") for w in rest):
+                    self.probe(rest, number)
+                    return
+            if word in _WRAPPERS:
+                takes_value, operands = _WRAPPERS[word]
+                i += 1
+                while i < len(words):
+                    current = literal[i]
+                    if current is not None and current.startswith("-") and current != "-":
+                        i += 2 if current in takes_value else 1
+                    elif word == "env" and current is not None and _ASSIGNMENT_WORD.match(current):
+                        self.assign(_ASSIGNMENT_WORD.match(current).group(1))
+                        i += 1
+                    elif operands:
+                        operands -= 1
+                        i += 1
+                    else:
+                        break
+                continue
+            self.found.commands.append((word, number))
+            if word == "read":
+                self.read_names(literal[i + 1:])
+            elif word == "getopts" and len(literal) > i + 2 and literal[i + 2] is not None:
+                self.assign(literal[i + 2])
+            return
+
+    def read_names(self, words: list[str | None]) -> None:
+        skip = False
+        for word in words:
+            if skip:
+                skip = False
+            elif word is None:
+                continue
+            elif word.startswith("-"):
+                skip = word in _READ_VALUE_OPTIONS
+            else:
+                self.assign(word)
+
+    def probe(self, words: list[str], number: int) -> None:
+        for word in words:
+            if not word.startswith("-") and _COMMAND_WORD.fullmatch(word) and not word.isdigit():
+                self.found.commands.append((word, number))
 
 
 def read_script(text: str) -> Script:
-    found = Script()
-    seen: set[str] = set()
-    for number, line in logical_lines(text):
-        words = _split(line)
-        command: list[str] = []
-        at_start, declaring = True, False
-        redirect = False
-        for word in words + [";"]:
-            if redirect:  # the target of > file, 2>&1, < input
-                redirect = False
-                continue
-            if word and set(word) <= set("<>&") and ("<" in word or ">" in word):
-                redirect = word not in ("<<", "<<-")  # a heredoc's word was handled by logical_lines
-                continue
-            if word in _OPERATORS:
-                if command:
-                    found.words.append((command, number))
-                command, at_start, declaring = [], True, False
-                continue
-            for m in _EXPANSION.finditer(word):
-                name = m.group(1) or m.group(4)
-                default = m.group(3) if m.group(2) else None
-                if name in SHELL_ENV or name in found.assigned:
-                    continue
-                if name in seen:
-                    if default is not None:
-                        found.env = [(n, d if n != name or d is not None else default, ln) for n, d, ln in found.env]
-                    continue
-                seen.add(name)
-                found.env.append((name, default, number))
-                if m.group(2) == ":=" or m.group(2) == "=":
-                    found.assigned.add(name)
-            if at_start and (a := _ASSIGNMENT.fullmatch(word)):
-                if a.group(1) not in seen:
-                    found.assigned.add(a.group(1))
-                continue
-            if at_start and word in ("export", "local", "readonly", "declare", "unset"):
-                declaring = True
-                continue
-            if declaring:  # `export NAME` / `local -r NAME`: names, not commands
-                continue
-            if at_start and word in _KEYWORDS:
-                continue
-            if at_start and word.startswith("-"):
-                continue
-            if at_start and word not in _PROBES:
-                found.commands.append((word, number))
-                at_start = False
-            elif at_start:
-                at_start = False
-            command.append(word)
-    for words_of, line_of in found.words:  # `command -v X`, `which X`: X is wanted too; `command X` runs X
-        if words_of[0] in _PROBES:
-            names = [w for w in words_of[1:] if not w.startswith("-") and not w.startswith(">")]
-            if words_of[0] == "command" and names and not any(w in ("-v", "-V") for w in words_of[1:]):
-                names = names[:1]
-            found.commands += [(n, line_of) for n in names if re.fullmatch(r"[\w.+-]+", n) and not n.isdigit()]
+    reader = _Reader()
+    reader.run(text)
+    found = reader.found
+    if reader.functions:  # calls of the script's own functions are not commands to install
+        found.commands = [(c, n) for c, n in found.commands if c not in reader.functions]
     return found
