@@ -1,14 +1,13 @@
 """Shell-script apps: a ``start.sh`` (or run.sh, server.sh ...) or a Procfile whose web process is a shell
 command, run on Debian slim (or the Python image when the script runs python3) as a non-root user.
 
-script.py reads the script (shlex words per logical line): the commands it runs become Debian packages,
-the env vars it reads (``${PORT:-8080}``) become settings, secrets and the port.
+script.py reads the script's tree-sitter-bash parse tree (a Procfile command line the same way): the commands
+it runs become Debian packages, the env vars it reads (``${PORT:-8080}``) become settings, secrets and the port.
 """
 from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from ... import debian, image_tags
 from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
@@ -16,7 +15,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from .plan import WORKDIR, ShellPlan
-from .script import Script, read_script
+from .script import Script, command_line, read_script
 
 SCRIPT_NAMES = ("start.sh", "run.sh", "server.sh", "serve.sh", "entrypoint.sh", "app.sh", "main.sh", "boot.sh")
 # commands a script runs -> the Debian package that has them ("" for what Debian slim has already)
@@ -87,14 +86,10 @@ def _start(tree: SourceTree) -> tuple[list[str], str | None, str | None, str, in
     """(words or a shell command, script, interpreter, file, line) of how the app starts."""
     if web := _procfile_web(tree):
         command, line = web
-        try:
-            words = shlex.split(command)
-        except ValueError:
-            words = []
+        words, plain = command_line(command)
         if words and (found := _script_of(tree, words)):
             return words, found[0], found[1], "Procfile", line
-        if words and not any(w in command for w in (";", "&&", "||", "|", "$(", "`", ">", "<")) \
-                and words[0] in BASE_COMMANDS | set(PACKAGES) | PYTHON:
+        if plain and words[0] in BASE_COMMANDS | set(PACKAGES) | PYTHON:
             return words, None, None, "Procfile", line
         if command:
             return ["sh", "-c", command], None, "sh", "Procfile", line
@@ -130,8 +125,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         raise ValueError(f"{script!r}: a script name the Dockerfile can't carry (use letters, digits, '.', '_', '-')")
     interpreter = named or (_interpreter(tree, script) if script else "sh")
     texts = [(script, tree.read(script) or "")] if script else []
-    if rel == "Procfile":
-        texts.append(("Procfile", " ".join(words)))
+    if rel == "Procfile" and (web := _procfile_web(tree)):
+        texts.append(("Procfile", web[0]))  # the command line as written: quotes and operators kept
     facts = Script()
     for source, text in texts:
         part = read_script(text)

@@ -241,3 +241,22 @@ def read_script(text: str) -> Script:
     if reader.functions:  # calls of the script's own functions are not commands to install
         found.commands = [(c, n) for c, n in found.commands if c not in reader.functions]
     return found
+
+
+def command_line(text: str) -> tuple[list[str], bool]:
+    """The words of a command line (a Procfile process) that is one simple command, unquoted (an expansion
+    keeps its text), and whether they are all literal (no expansion, assignment, operator or redirection);
+    ([], False) for anything else: a list, a pipeline, a redirection, a compound command."""
+    root = syntax.parse("bash", text).root_node
+    statements = [n for n in root.named_children if n.type != "comment"]
+    if root.has_error or len(statements) != 1 or statements[0].type != "command":
+        return [], False
+    node = statements[0]
+    name = node.child_by_field_name("name")
+    if name is None:
+        return [], False
+    src = text.encode("utf-8", "surrogatepass")
+    parts = [name.named_children[0] if name.named_child_count else name] + node.children_by_field_name("argument")
+    literal = [_word(p, src) for p in parts]
+    words = [syntax.text(p) if w is None else w for p, w in zip(parts, literal)]
+    return words, None not in literal and len(node.named_children) == len(parts)
