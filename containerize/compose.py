@@ -7,7 +7,7 @@ import yaml
 
 from .k8s.runtime import Runtime, runtime
 from .profile import Profile
-from .services import CATALOG
+from .services import CATALOG, wire
 
 SECRETS_DIR = "./secrets"
 PROXY_IMAGE = "nginx:1.27-bookworm"  # a repository's own nginx configuration runs on the official image
@@ -17,6 +17,13 @@ PROXY_IMAGE = "nginx:1.27-bookworm"  # a repository's own nginx configuration ru
 # in this file.
 SECRETS_SHIM = ('for f in /run/secrets/*; do [ -f "$$f" ] || continue; '
                 'n=$$(basename "$$f" | tr "[:lower:]" "[:upper:]"); export "$$n=$$(cat "$$f")"; done; exec "$$@"')
+
+# the same, for secret files whose names are not env var names (db-password): those are left to the app
+SECRETS_SHIM_GUARDED = ('for f in /run/secrets/*; do [ -f "$$f" ] || continue; '
+                        'n=$$(basename "$$f" | tr "[:lower:]" "[:upper:]"); '
+                        'case "$$n" in ""|[0-9]*|*[!A-Z0-9_]*) continue;; esac; '
+                        'export "$$n=$$(cat "$$f")"; done; exec "$$@"')
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def secret_name(env_name: str) -> str:
@@ -65,21 +72,33 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         # a default with `}` can't be carried by ${V:-...}: left unset, the app falls back on its own default
         environment[var.name] = (None if var.default is None or "}" in var.default
                                  else f"${{{var.name}:-{_escape(var.default)}}}")
+    wiring = {service.kind: wire(profile, service.kind) for service in profile.services if service.kind in CATALOG}
     for service in profile.services:
         spec = CATALOG.get(service.kind)
         var = profile.env_var(service.env_var) if service.env_var else None
         if spec and var and not var.secret:
-            environment[var.name] = f"${{{var.name}:-{spec.url.format(host=service.kind, password='')}}}"
+            host = wiring[service.kind].name
+            environment[var.name] = f"${{{var.name}:-{spec.url.format(host=host, password='')}}}"
+    for w in wiring.values():
+        environment.update(w.app_env)
     if environment:
         app["environment"] = environment
-    app_secrets = [secret_name(v.name) for v in profile.secrets]
+    path_vars = {v for w in wiring.values() for v in w.app_env}
+    app_secrets: list = [secret_name(v.name) for v in profile.secrets if v.name not in path_vars]
     top_secrets = {s: {"file": f"{SECRETS_DIR}/{s}"} for s in app_secrets}
+    for w in wiring.values():
+        for source, target in w.app_files:
+            app_secrets.append(source if target == f"/run/secrets/{source}" else {"source": source, "target": target})
+            top_secrets[source] = {"file": f"{SECRETS_DIR}/{source}"}
     if app_secrets:
-        app["secrets"] = app_secrets
-        if _has_shell(profile):
-            app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM, "--"]
+        app["secrets"] = [s if isinstance(s, str) else s["source"] for s in app_secrets] \
+            if all(isinstance(s, str) for s in app_secrets) else app_secrets
+        exported = [s for s in app_secrets if isinstance(s, str) and _IDENTIFIER.fullmatch(s)]
+        if _has_shell(profile) and exported:
+            plain = len(exported) == len(app_secrets)
+            app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM if plain else SECRETS_SHIM_GUARDED, "--"]
             app["command"] = [_escape(a) for a in profile.entrypoint]
-        else:
+        elif not _has_shell(profile):
             # no shell in the image to export the files: tell the app where they are
             for var in profile.secrets:
                 environment[f"{var.name}_FILE"] = f"/run/secrets/{secret_name(var.name)}"
@@ -101,27 +120,28 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         spec = CATALOG.get(service.kind)
         if not spec:
             continue
+        w = wiring[service.kind]
         svc: dict = {"image": spec.image}
-        env = dict(spec.environment)
-        if spec.password_env:
-            pw = f"{service.kind}_password"
-            env[spec.password_env] = f"/run/secrets/{pw}"
+        env = dict(w.environment)
+        if w.password_secret:
+            pw = w.password_secret
+            env[w.password_env] = f"/run/secrets/{pw}"
             top_secrets[pw] = {"file": f"{SECRETS_DIR}/{pw}"}
         if env:
             svc["environment"] = env
-        if spec.password_env:
-            svc["secrets"] = [f"{service.kind}_password"]
-        vol = f"{service.kind}-data"
+        if w.password_secret:
+            svc["secrets"] = [w.password_secret]
+        vol = f"{w.name}-data"
         volumes[vol] = {}
         svc["volumes"] = [f"{vol}:{spec.data_path}"]
-        svc["healthcheck"] = {"test": list(spec.healthcheck), "interval": "5s", "timeout": "5s",
+        svc["healthcheck"] = {"test": list(w.healthcheck), "interval": "5s", "timeout": "5s",
                               "retries": 20, "start_period": "10s"}
         svc["restart"] = "unless-stopped"
         svc["cap_drop"] = ["ALL"]
         svc["cap_add"] = list(SERVICE_CAPABILITIES)
         svc["security_opt"] = ["no-new-privileges:true"]
-        services[service.kind] = svc
-        depends[service.kind] = {"condition": "service_healthy"}
+        services[w.name] = svc
+        depends[w.name] = {"condition": "service_healthy"}
     if depends:
         app["depends_on"] = depends
     if profile.ports:

@@ -82,7 +82,7 @@ def is_secret(name: str, default: str | None = None) -> bool:
     if default and (_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default)):
         return True
     if _CREDENTIAL_URL_NAMES.match(name):
-        return True
+        return not default  # a default with no credentials in it (redis://localhost:6379) is a setting
     if _NOT_SECRET.search(name):
         return False
     return bool(_SECRET_WORDS.search(name)) or _secret_name(name)

@@ -195,3 +195,90 @@ def warn_fixed_localhost(profile: Profile) -> None:
             profile.warnings.append(f"{where} connects to {conn.kind} on {conn.host} with no env var to change it: "
                                     f"in compose the {conn.kind} service is another host; read the host from an "
                                     f"env var (e.g. {conn.kind.upper()}_HOST)")
+
+
+@dataclass
+class Wiring:
+    """A backing service as compose runs it so that the code reaches it unchanged."""
+
+    name: str
+    environment: dict[str, str]
+    password_env: str | None
+    password_secret: str | None
+    healthcheck: tuple[str, ...]
+    app_env: dict[str, str] = field(default_factory=dict)  # env vars the app gets (host, password file path)
+    app_files: list[tuple[str, str]] = field(default_factory=list)  # (secret, path) mounted into the app
+
+
+def _setting(profile: Profile, literal: str | None, env: str | None) -> tuple[str | None, str | None]:
+    """The value the code uses for a setting, and the env var to give the app when it reads one with no
+    default (so both sides agree)."""
+    if literal:
+        return literal, None
+    if env:
+        var = profile.env_var(env)
+        if var and var.default:
+            return var.default, None
+        if var and not var.secret:
+            return None, env
+    return None, None
+
+
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,63}")
+
+
+def wire(profile: Profile, kind: str) -> Wiring:
+    spec = CATALOG[kind]
+    name = service_name(profile, kind)
+    conn = connection_for(profile, kind)
+    env = dict(spec.environment)
+    password_env, secret = spec.password_env, (f"{kind}_password" if spec.password_env else None)
+    wiring = Wiring(name, env, password_env, secret, spec.healthcheck)
+    if conn is None:
+        return wiring
+    if conn.host_env:
+        var = profile.env_var(conn.host_env)
+        default = (var.default if var else None) or conn.host
+        if default != name:
+            wiring.app_env[conn.host_env] = f"${{{conn.host_env}:-{name}}}"
+    settings = IMAGE_SETTINGS.get(kind, {})
+    root = False
+    for key, literal, env_name in (("user", conn.user, conn.user_env), ("database", conn.database, conn.database_env)):
+        value, give = _setting(profile, literal, env_name)
+        if key not in settings:
+            continue
+        if value and not _SAFE_VALUE.fullmatch(value):
+            value = None
+        if give:  # the app reads it with no default: set it to what the image is told
+            value = env.get(settings[key], "app")
+            wiring.app_env[give] = value
+        if not value:
+            continue
+        if kind == "mysql" and key == "user" and value == "root":
+            root = True
+            continue
+        env[settings[key]] = value
+    if root:  # the app logs in as root: root's password is the one it reads
+        env.pop("MYSQL_USER", None)
+        env.pop("MYSQL_RANDOM_ROOT_PASSWORD", None)
+        wiring.password_env = "MYSQL_ROOT_PASSWORD_FILE"
+    if kind == "postgres":
+        user, db = env.get("POSTGRES_USER", "app"), env.get("POSTGRES_DB", env.get("POSTGRES_USER", "app"))
+        wiring.healthcheck = ("CMD-SHELL", f"pg_isready -U {user} -d {db} -h 127.0.0.1")
+    if kind == "mongodb" and not (conn.user or conn.user_env or conn.password_source or conn.url_env):
+        env.pop("MONGO_INITDB_ROOT_USERNAME", None)  # the code logs in with no credentials
+        wiring.password_env = wiring.password_secret = None
+        return wiring
+    if conn.password_source == "file" and conn.password_path and wiring.password_secret:
+        base = conn.password_path.rsplit("/", 1)[-1]
+        source = base if conn.password_path == f"/run/secrets/{base}" and _SAFE_VALUE.fullmatch(base) else wiring.password_secret
+        wiring.password_secret = source
+        wiring.app_files.append((source, conn.password_path))
+    elif conn.password_source == "env-file" and conn.password_env and wiring.password_secret:
+        wiring.app_env[conn.password_env] = f"/run/secrets/{wiring.password_secret}"
+        wiring.app_files.append((wiring.password_secret, f"/run/secrets/{wiring.password_secret}"))
+    elif conn.password_source == "env" and conn.password_env and wiring.password_secret:
+        var = profile.env_var(conn.password_env)
+        if var and var.secret:
+            wiring.password_secret = conn.password_env.lower()  # one file: the app's value and the image's
+    return wiring
