@@ -140,3 +140,88 @@ def test_commands_a_script_looks_for_are_wanted_and_redirections_are_not_command
     assert p.language == "shell" and p.ports == [8080] and p.warnings == []
     assert p.build.base == "python_runtime" and p.build.packages == ["socat"]
     assert p.env_var("SERVER") is None
+
+
+def _commands(text):
+    return [c for c, _ in read_script(text).commands]
+
+
+def test_commands_inside_compound_statements_pipelines_and_substitutions():
+    facts = read_script("""\
+#!/bin/bash
+if curl -fsS x | jq .; then
+  while read -r line; do socat - "$line"; done < list.txt
+elif [ -n "$(pgrep nginx)" ]; then :
+fi
+for f in a b; do psql -c "$f"; done
+case "$MODE" in
+  web) exec nohup env A=1 B="x y" sudo -u app lighttpd -D ;;
+  *) timeout -s KILL 5 redis-cli ping ;;
+esac
+echo "`hostname` $(date +%s)" > /tmp/out 2>&1
+nice -n 5 stdbuf -oL tini -- sleep 1
+greet() { local who=$1; echo "hi $who"; }
+greet world
+""")
+    names = [c for c, _ in facts.commands]
+    for wanted in ("curl", "jq", "read", "socat", "pgrep", "psql", "lighttpd", "redis-cli", "hostname", "date", "tini"):
+        assert wanted in names, wanted
+    for wrapper_or_target in ("nohup", "env", "sudo", "timeout", "nice", "stdbuf", "exec", "list.txt", "/tmp/out",
+                              "A=1", "-u", "app", "KILL", "5", "greet", "1"):
+        assert wrapper_or_target not in names, wrapper_or_target
+    lines = dict(facts.commands)
+    assert lines["curl"] == 2 and lines["socat"] == 3 and lines["lighttpd"] == 8 and lines["date"] == 11
+    assert {"A", "B", "line", "f", "who"} <= facts.assigned
+    assert [n for n, _, _ in facts.env] == ["MODE"]
+
+
+def test_commands_a_script_looks_for():
+    assert _commands("command -v nc >/dev/null || which curl wget; type -p jq; hash socat 2>/dev/null\n"
+                     "command git status\n") == ["nc", "curl", "wget", "jq", "socat", "git"]
+
+
+def test_env_reads_with_their_defaults_and_names_the_script_sets():
+    facts = read_script("""\
+PORT="${PORT:-8080}"
+echo "${HOST-0.0.0.0}" ${WORKERS:=4} $DEBUG ${LEVEL:-"info"} ${EMPTY:-} ${BASE:-$PREFIX/app} ${REQUIRED:?set it}
+export STAGE=prod NAME; local L; read -r -p "name? " ANSWER; for ITEM in 1 2; do :; done
+declare -x DECLARED=1; getopts ab OPT
+echo $STAGE $NAME $L $ANSWER $ITEM $DECLARED $OPT $HOME $1 $@ ${#ARR[@]} ${ARR[0]}
+echo $DEBUG ${DEBUG:-0}
+""")
+    env = {n: d for n, d, _ in facts.env}
+    assert env == {"PORT": "8080", "HOST": "0.0.0.0", "WORKERS": "4", "DEBUG": "0", "LEVEL": "info", "EMPTY": "",
+                   "BASE": "$PREFIX/app", "PREFIX": None, "REQUIRED": None}
+    assert [n for n, _, _ in facts.env][:2] == ["PORT", "HOST"]
+    assert {"WORKERS", "STAGE", "NAME", "L", "ANSWER", "ITEM", "DECLARED", "OPT"} <= facts.assigned
+    assert all(ln == 2 for n, _, ln in facts.env if n in ("HOST", "WORKERS", "DEBUG"))
+
+
+def test_heredoc_bodies_are_data_and_redirection_targets_are_not_commands():
+    facts = read_script(
+        "cat <<'END' > /etc/app.conf\ncurl $NOT_READ\n$(psql -c 1)\nEND\n"
+        "cat <<-END\n\tnc -l $ALSO_NOT\n\tEND\n"
+        "tr a b < input > output 2>> errors\n"
+        "exec 3<>/dev/tcp/127.0.0.1/80\n")
+    assert [c for c, _ in facts.commands] == ["cat", "cat", "tr"]
+    assert facts.env == []
+
+
+def test_a_procfile_line_is_read_as_written(tmp_path):
+    root = write_tree(tmp_path / "app", {"Procfile": "web: PORT=${PORT:-7000} exec socat TCP-LISTEN:\"$PORT\",fork "
+                                                     "EXEC:'cat' 2>&1 | tee log\n"})
+    p = build_profile(root, [("language", "shell")])
+    assert p.entrypoint[:2] == ["sh", "-c"] and p.ports == [7000] and p.build.packages == ["socat"]
+    root = write_tree(tmp_path / "app2", {"Procfile": "web: busybox httpd -f -p 8000\n"})
+    assert build_profile(root, [("language", "shell")]).entrypoint == ["busybox", "httpd", "-f", "-p", "8000"]
+
+
+def test_a_one_megabyte_line_and_sixty_thousand_blank_lines_read_in_linear_time():
+    import time
+    line = "echo ${A:-1} | curl -s $B && " * (1_000_000 // 30) + "jq .\n"
+    started = time.perf_counter()
+    facts = read_script(line + "\n" * 60_000 + "X=${C:-2}\n" + "( " * 5000 + "nc" + " )" * 5000 + "\n")
+    elapsed = time.perf_counter() - started
+    assert [n for n, _, _ in facts.env] == ["A", "B", "C"] and "X" in facts.assigned
+    assert facts.env[2][2] == 60_002 and {"curl", "jq", "nc"} <= {c for c, _ in facts.commands}
+    assert elapsed < 30

@@ -33,6 +33,8 @@ _DEFAULTING = {":-", "-", ":=", "="}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")        # one extracted variable name
 _COMMAND_WORD = re.compile(r"[\w.+-]+")               # one extracted probed command name
 _ASSIGNMENT_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")  # the start of one `env X=1` word
+_LEAVES = {"word", "number", "string_content", "raw_string", "heredoc_body", "heredoc_start", "heredoc_end",
+           "comment", "file_descriptor", "regex", "special_variable_name", "ansi_c_string"}
 _MAX_RESTARTS = 8  # unterminated quotes: the rest of the script is read again from the next line, at most this often
 SHELL_ENV = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "HOSTNAME", "IFS", "RANDOM", "LINENO", "SECONDS",
              "BASH_SOURCE", "BASH_VERSION", "TERM", "UID", "EUID", "PPID", "REPLY", "OPTARG", "OPTIND", "LANG", "TMPDIR"}
@@ -61,6 +63,10 @@ def _unterminated(node, src: bytes) -> bool:
     return node.type == "ERROR" and node.child_count == 0 and src[node.start_byte:node.start_byte + 1] in (b"'", b'"')
 
 
+def _text(node, src: bytes) -> str:
+    return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
 def _word(node, src: bytes) -> str | None:
     """The literal text of a word, a quoted string without expansions, or None when it expands at run time."""
     if node.type in ("word", "number"):
@@ -77,16 +83,19 @@ class _Reader:
         self.found = Script()
         self.seen: set[str] = set()
         self.functions: set[str] = set()
+        self.index: dict[str, int] = {}  # name -> its place in found.env
 
     def read(self, name: str, default: str | None, number: int, assigns: bool = False) -> None:
         found = self.found
         if not _NAME.fullmatch(name) or name in SHELL_ENV or name in found.assigned:
             return
-        if name in self.seen:
-            if default is not None:
-                found.env = [(n, d if n != name or d is not None else default, ln) for n, d, ln in found.env]
+        if name in self.seen:  # read again: its first default counts
+            if default is not None and name in self.index and found.env[self.index[name]][1] is None:
+                _, _, first = found.env[self.index[name]]
+                found.env[self.index[name]] = (name, default, first)
             return
         self.seen.add(name)
+        self.index[name] = len(found.env)
         found.env.append((name, default, number))
         if assigns:
             found.assigned.add(name)
@@ -117,7 +126,7 @@ class _Reader:
                 self.assign(node[1])
                 continue
             kind = node.type
-            if kind in ("heredoc_body", "comment", "heredoc_start", "heredoc_end"):
+            if kind in _LEAVES:
                 continue
             if _unterminated(node, src):
                 return node.start_point[0]
@@ -128,37 +137,39 @@ class _Reader:
                 name = node.child_by_field_name("name")
                 if name is not None and name.type == "subscript":
                     name = name.child_by_field_name("name")
-                stack.append(("assign", syntax.text(name)))
+                if name is not None:
+                    stack.append(("assign", _text(name, src)))
                 if (value := node.child_by_field_name("value")) is not None:
                     stack.append(value)
                 continue
             if kind == "declaration_command":
                 for child in node.named_children:
                     if child.type == "variable_name":
-                        self.assign(syntax.text(child))
+                        self.assign(_text(child, src))
                 stack.extend(c for c in reversed(node.named_children) if c.type != "variable_name")
                 continue
             if kind in ("for_statement", "select_statement"):
                 if (variable := node.child_by_field_name("variable")) is not None:
-                    self.assign(syntax.text(variable))
+                    self.assign(_text(variable, src))
             if kind == "function_definition":
                 if (name := node.child_by_field_name("name")) is not None:
-                    self.functions.add(syntax.text(name))
+                    self.functions.add(_text(name, src))
             if kind == "simple_expansion":
                 variable = node.named_children[0] if node.named_child_count else None
                 if variable is not None and variable.type == "variable_name":
-                    self.read(syntax.text(variable), None, syntax.line(node) + offset)
+                    self.read(_text(variable, src), None, syntax.line(node) + offset)
                 continue
             if kind == "expansion":
                 self.expansion(node, src, offset)
-            stack.extend(reversed(node.children))
+            if node.named_child_count:
+                stack.extend(reversed(node.named_children))
         return None
 
     def expansion(self, node, src: bytes, offset: int) -> None:
         children = node.children
         if len(children) < 3 or children[1].type != "variable_name":
             return  # ${#X}, ${!X}, ${X[@]}: lengths, indirections and arrays are the script's own
-        name = syntax.text(children[1])
+        name = _text(children[1], src)
         operator = node.child_by_field_name("operator")
         default = None
         if operator is not None and operator.type in _DEFAULTING:
@@ -181,12 +192,12 @@ class _Reader:
         head = name_node.named_children[0] if name_node.named_child_count else name_node
         words = [head] + arguments
         literal = [_word(w, src) for w in words]
-        self.found.words.append(([syntax.text(w) if lit is None else lit for w, lit in zip(words, literal)], number))
+        self.found.words.append(([_text(w, src) if lit is None else lit for w, lit in zip(words, literal)], number))
         i = 0
         while i < len(words):
             word = literal[i]
             if word is None:  # `exec $SERVER`: a command chosen at run time
-                self.found.commands.append((syntax.text(words[i]), number))
+                self.found.commands.append((_text(words[i], src), number))
                 return
             if word in _PROBES:
                 rest = [w for w in literal[i + 1:] if w is not None]
@@ -200,8 +211,8 @@ class _Reader:
                     current = literal[i]
                     if current is not None and current.startswith("-") and current != "-":
                         i += 2 if current in takes_value else 1
-                    elif word == "env" and current is not None and _ASSIGNMENT_WORD.match(current):
-                        self.assign(_ASSIGNMENT_WORD.match(current).group(1))
+                    elif word == "env" and (a := _ASSIGNMENT_WORD.match(_text(words[i], src))):
+                        self.assign(a.group(1))
                         i += 1
                     elif operands:
                         operands -= 1
@@ -258,5 +269,5 @@ def command_line(text: str) -> tuple[list[str], bool]:
     src = text.encode("utf-8", "surrogatepass")
     parts = [name.named_children[0] if name.named_child_count else name] + node.children_by_field_name("argument")
     literal = [_word(p, src) for p in parts]
-    words = [syntax.text(p) if w is None else w for p, w in zip(parts, literal)]
+    words = [_text(p, src) if w is None else w for p, w in zip(parts, literal)]
     return words, None not in literal and len(node.named_children) == len(parts)
