@@ -93,8 +93,17 @@ def load(root: str | Path) -> Saved | None:
     return None
 
 
+MAX_READ = 1024 * 1024  # bytes of containerize.toml / pyproject.toml read
+
+
 def _read(path: Path) -> str:
+    from .scan import inside
+
+    if not inside(path.parent, path):
+        raise AnswersError(f"{path.name}: a link out of the project; not read")
     try:
+        if path.stat().st_size > MAX_READ:
+            raise AnswersError(f"{path.name}: larger than {MAX_READ // 1024} KB; not read")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise AnswersError(f"{path.name}: not a UTF-8 text file") from None

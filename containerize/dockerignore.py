@@ -311,11 +311,10 @@ class DockerIgnore:
     @classmethod
     def load(cls, root: str | Path) -> "DockerIgnore":
         """The rules of ``root``/.dockerignore (none when it is missing or unreadable)."""
-        try:
-            text = (Path(root) / NAME).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return cls()
-        return cls.from_text(text)
+        from .scan import read_capped  # capped, and never through a link out of the tree
+
+        text = read_capped(root, Path(root) / NAME)
+        return cls() if text is None else cls.from_text(text)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)

@@ -184,10 +184,10 @@ def _cell(value) -> str:
 
 def _gitignore_lines(profile: Profile) -> list[str]:
     path = Path(profile.root) / ".gitignore"
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+    from .scan import read_capped  # capped, and never through a link out of the tree
+
+    text = read_capped(profile.root, path)
+    lines = text.splitlines() if text else []
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 

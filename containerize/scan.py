@@ -37,11 +37,51 @@ class ScanError(Exception):
     """The path can't be scanned at all (missing, not a directory, unreadable)."""
 
 
-def _load_spec(path: Path) -> pathspec.PathSpec | None:
+MAX_IGNORE_READ = 1024 * 1024  # bytes read of an ignore file (.gitignore, .dockerignore)
+MAX_IGNORE_LINE = 4096  # characters of one ignore pattern (longer lines are left out)
+
+
+def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+    """Whether ``path``, its symlinks followed, stays inside ``root`` (a link out of the tree is never read)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_capped(root: str | os.PathLike[str], path: str | os.PathLike[str], cap: int = MAX_IGNORE_READ,
+                warnings: list[str] | None = None, max_line: int | None = MAX_IGNORE_LINE) -> str | None:
+    """The text of a file of the tree, at most ``cap`` bytes (undecodable bytes replaced); None when it
+    is missing, unreadable, or a symlink that leads outside ``root``. A longer file is cut at ``cap``
+    with a warning (in ``warnings``), and lines longer than ``max_line`` are left out."""
+    path = os.fspath(path)
+    if not inside(root, path):
+        if warnings is not None and os.path.lexists(path):
+            warnings.append(f"{os.path.relpath(path, root)}: a link out of the project; not read")
+        return None
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(path, "rb") as fh:
+            data = fh.read(cap + 1)
     except OSError:
         return None
+    if len(data) > cap:
+        if warnings is not None:
+            warnings.append(f"{os.path.relpath(path, root)}: larger than {cap // 1024} KB; "
+                            f"only the first {cap // 1024} KB read")
+        data = data[:cap]
+        data = data[: data.rfind(b"\n") + 1] or data
+    text = data.decode("utf-8", errors="replace")
+    if max_line and len(text) > max_line and any(len(ln) > max_line for ln in text.splitlines()):
+        if warnings is not None:
+            warnings.append(f"{os.path.relpath(path, root)}: lines longer than {max_line} characters left out")
+        text = "\n".join(ln for ln in text.splitlines() if len(ln) <= max_line)
+    return text
+
+
+def _load_spec(path: Path, root: Path | None = None, warnings: list[str] | None = None) -> pathspec.PathSpec | None:
+    text = read_capped(root or path.parent, path, warnings=warnings)
+    if text is None:
+        return None
+    lines = text.splitlines()
     lines = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return None
@@ -70,6 +110,7 @@ class SourceTree:
         self.warnings: list[str] = []
         self.files: list[str] = []
         self.dirs: set[str] = {""}
+        self._links: set[str] = set()  # files that are symlinks: read only when they stay inside the root
         self._walk()
         self._set = frozenset(self.files)
         self._texts: dict[str, str | None] = {}
@@ -78,13 +119,13 @@ class SourceTree:
     # -- walking -----------------------------------------------------------
     def _walk(self) -> None:
         top: tuple[tuple[str, pathspec.PathSpec], ...] = tuple(
-            ("", spec) for spec in (_load_spec(self.root / ".gitignore"),) if spec)
+            ("", spec) for spec in (_load_spec(self.root / ".gitignore", self.root, self.warnings),) if spec)
         docker = dockerignore.load(self.root)  # Docker's rules, not gitignore's: anchored at the root
         stack = [(str(self.root), "", top)]
         while stack:
             abs_dir, rel_dir, specs = stack.pop()
             if rel_dir:
-                nested = _load_spec(Path(abs_dir) / ".gitignore")
+                nested = _load_spec(Path(abs_dir) / ".gitignore", self.root, self.warnings)
                 if nested:
                     specs = specs + ((rel_dir + "/", nested),)
             try:
@@ -111,6 +152,11 @@ class SourceTree:
                     subdirs.append((entry.path, rel, specs))
                     self.dirs.add(rel)
                 elif is_file and not self._ignored(specs, rel) and not (docker and docker.ignored(rel, walked=True)):
+                    if entry.is_symlink():
+                        if not inside(self._root_str, entry.path):
+                            self.warnings.append(f"{rel}: a link out of the project; not read")
+                            continue
+                        self._links.add(rel)
                     self.files.append(rel)
                     if len(self.files) >= MAX_FILES:
                         self.warnings.append(f"stopped after {MAX_FILES} files")
@@ -165,8 +211,12 @@ class SourceTree:
         if rel in self._texts:
             return self._texts[rel]
         text = None
+        path = os.path.join(self._root_str, rel)
+        if (rel not in self._set or rel in self._links) and not inside(self._root_str, path):
+            self._texts[rel] = None  # a link out of the tree (or a path through one) is never read
+            return None
         try:
-            with open(os.path.join(self._root_str, rel), "rb") as fh:
+            with open(path, "rb") as fh:
                 data = fh.read(MAX_READ)
             if b"\0" not in data[:8192]:
                 try:
