@@ -155,7 +155,7 @@ elif [ -n "$(pgrep nginx)" ]; then :
 fi
 for f in a b; do psql -c "$f"; done
 case "$MODE" in
-  web) exec nohup env A=1 B="x y" sudo -u app lighttpd -D ;;
+  web) exec nohup env A=1 B="x y" sudo -u app C=2 lighttpd -D ;;
   *) timeout -s KILL 5 redis-cli ping ;;
 esac
 echo "`hostname` $(date +%s)" > /tmp/out 2>&1
@@ -167,11 +167,11 @@ greet world
     for wanted in ("curl", "jq", "read", "socat", "pgrep", "psql", "lighttpd", "redis-cli", "hostname", "date", "tini"):
         assert wanted in names, wanted
     for wrapper_or_target in ("nohup", "env", "sudo", "timeout", "nice", "stdbuf", "exec", "list.txt", "/tmp/out",
-                              "A=1", "-u", "app", "KILL", "5", "greet", "1"):
+                              "A=1", "C=2", "-u", "app", "KILL", "5", "greet", "1"):
         assert wrapper_or_target not in names, wrapper_or_target
     lines = dict(facts.commands)
     assert lines["curl"] == 2 and lines["socat"] == 3 and lines["lighttpd"] == 8 and lines["date"] == 11
-    assert {"A", "B", "line", "f", "who"} <= facts.assigned
+    assert {"A", "B", "C", "line", "f", "who"} <= facts.assigned
     assert [n for n, _, _ in facts.env] == ["MODE"]
 
 

@@ -211,7 +211,7 @@ class _Reader:
                     current = literal[i]
                     if current is not None and current.startswith("-") and current != "-":
                         i += 2 if current in takes_value else 1
-                    elif word == "env" and (a := _ASSIGNMENT_WORD.match(_text(words[i], src))):
+                    elif word in ("env", "sudo") and (a := _ASSIGNMENT_WORD.match(_text(words[i], src))):
                         self.assign(a.group(1))
                         i += 1
                     elif operands:
