@@ -225,6 +225,12 @@ def _setting(profile: Profile, literal: str | None, env: str | None) -> tuple[st
 
 
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,63}")
+_SAFE_PATH = re.compile(r"(?:/[A-Za-z0-9_.-]{1,100}){1,10}")
+
+
+def _safe_path(path: str | None) -> bool:
+    """An absolute path with plain names and no ``.``/``..`` parts: one a compose secret can be mounted at."""
+    return bool(path and _SAFE_PATH.fullmatch(path) and not any(p in (".", "..") for p in path.split("/")))
 
 
 def wire(profile: Profile, kind: str) -> Wiring:
@@ -269,7 +275,7 @@ def wire(profile: Profile, kind: str) -> Wiring:
         env.pop("MONGO_INITDB_ROOT_USERNAME", None)  # the code logs in with no credentials
         wiring.password_env = wiring.password_secret = None
         return wiring
-    if conn.password_source == "file" and conn.password_path and wiring.password_secret:
+    if conn.password_source == "file" and _safe_path(conn.password_path) and wiring.password_secret:
         base = conn.password_path.rsplit("/", 1)[-1]
         source = base if conn.password_path == f"/run/secrets/{base}" and _SAFE_VALUE.fullmatch(base) else wiring.password_secret
         wiring.password_secret = source

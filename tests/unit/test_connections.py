@@ -1,0 +1,150 @@
+"""How the code connects to its backing services, and the compose file wired to match."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from containerize.checklist import build_profile
+from containerize.compose import compose_dict
+from containerize.services import connection_from_url
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def compose_of(path: Path) -> tuple:
+    profile = build_profile(path, [])
+    return profile, compose_dict(profile, path.name)
+
+
+def test_host_fixed_in_code_names_the_service_and_the_password_file_is_mounted_where_the_code_reads_it():
+    profile, doc = compose_of(FIXTURES / "conn-flask-mysql-secret")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.user, conn.database) == ("mysql", "db", "root", "notes")
+    assert (conn.password_source, conn.password_path) == ("file", "/run/secrets/db-password")
+    assert (conn.file, conn.line) == ("app.py", 13)
+    services = doc["services"]
+    assert set(services) == {"app", "db"}
+    db = services["db"]
+    # the app logs in as root: root's password is the file the app reads
+    assert db["environment"]["MYSQL_DATABASE"] == "notes"
+    assert db["environment"]["MYSQL_ROOT_PASSWORD_FILE"] == "/run/secrets/db-password"
+    assert "MYSQL_USER" not in db["environment"] and "MYSQL_RANDOM_ROOT_PASSWORD" not in db["environment"]
+    assert db["secrets"] == ["db-password"] and services["app"]["secrets"] == ["db-password"]
+    assert doc["secrets"] == {"db-password": {"file": "./secrets/db-password"}}
+    assert services["app"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    # db-password is no env var name: nothing exports it, the app reads the file itself
+    assert "entrypoint" not in services["app"]
+
+
+def test_host_from_an_env_var_with_a_localhost_default_is_pointed_at_the_service():
+    profile, doc = compose_of(FIXTURES / "conn-redis-env")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.host_env, conn.port) == ("redis", "localhost", "REDIS_HOST", 6379)
+    env = doc["services"]["app"]["environment"]
+    assert env["REDIS_HOST"] == "${REDIS_HOST:-redis}"
+    assert "redis" in doc["services"] and not profile.warnings
+
+
+def test_user_and_database_the_code_uses_are_the_images(tmp_path):
+    app = write(tmp_path / "shop", {
+        "requirements.txt": "flask\npsycopg2-binary\n",
+        "app.py": "import os\nimport psycopg2\nfrom flask import Flask\napp = Flask(__name__)\n"
+                  "def db():\n    return psycopg2.connect(host=os.environ.get('DB_HOST', 'localhost'), user='shop',\n"
+                  "        dbname='orders', password=os.environ['DB_PASSWORD'])\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.user, conn.database, conn.password_source, conn.password_env) == ("shop", "orders", "env", "DB_PASSWORD")
+    pg = doc["services"]["postgres"]
+    assert pg["environment"]["POSTGRES_USER"] == "shop" and pg["environment"]["POSTGRES_DB"] == "orders"
+    # one password file: the app's DB_PASSWORD and the image's password are the same value
+    assert pg["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/db_password"
+    assert pg["secrets"] == ["db_password"] and doc["services"]["app"]["secrets"] == ["db_password"]
+    assert "pg_isready -U shop -d orders" in pg["healthcheck"]["test"][1]
+    assert doc["services"]["app"]["environment"]["DB_HOST"] == "${DB_HOST:-postgres}"
+
+
+def test_a_mongo_host_in_a_client_string_names_the_service_and_no_credentials_means_no_auth(tmp_path):
+    app = write(tmp_path / "todo", {
+        "requirements.txt": "flask\npymongo\n",
+        "server.py": "from flask import Flask\nfrom pymongo import MongoClient\napp = Flask(__name__)\n"
+                     "client = MongoClient('mongo:27017')\n",
+    })
+    profile, doc = compose_of(app)
+    assert profile.connections[0].host == "mongo" and profile.connections[0].port == 27017
+    mongo = doc["services"]["mongo"]
+    assert "secrets" not in mongo and "MONGO_INITDB_ROOT_USERNAME" not in mongo.get("environment", {})
+
+
+def test_a_host_fixed_to_localhost_is_a_warning_naming_the_line(tmp_path):
+    app = write(tmp_path / "cache", {
+        "requirements.txt": "redis\n",
+        "main.py": "import redis\n\nr = redis.Redis(host='localhost', port=6379)\nprint(r.ping())\n",
+    })
+    profile, _ = compose_of(app)
+    assert any(w.startswith("main.py:3 ") and "localhost" in w for w in profile.warnings), profile.warnings
+
+
+def test_urls_are_split_into_their_parts():
+    conn = connection_from_url("jdbc:postgresql://db:5432/shop")
+    assert (conn.kind, conn.host, conn.port, conn.database) == ("postgres", "db", 5432, "shop")
+    conn = connection_from_url("amqp://guest:guest@rabbit:5672/")
+    assert (conn.kind, conn.host, conn.user, conn.password_source) == ("rabbitmq", "rabbit", "guest", "literal")
+    assert connection_from_url("https://example.com/") is None
+    assert connection_from_url("postgresql://db:notaport/x") is None
+    assert connection_from_url("mysql://${DB_HOST}/x").host is None
+
+
+def test_a_url_var_with_a_credential_free_default_is_a_setting(tmp_path):
+    app = write(tmp_path / "worker", {
+        "requirements.txt": "redis\n",
+        "main.py": "import os\nimport redis\nr = redis.from_url(os.getenv('REDIS_URL', 'redis://localhost:6379/0'))\n",
+    })
+    profile, doc = compose_of(app)
+    var = profile.env_var("REDIS_URL")
+    assert var is not None and not var.secret
+    assert profile.connections[0].url_env == "REDIS_URL"
+    assert doc["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+
+
+def test_rabbitmq_is_a_service_kind(tmp_path):
+    app = write(tmp_path / "jobs", {
+        "requirements.txt": "pika\n",
+        "main.py": "import os\nimport pika\n"
+                   "params = pika.ConnectionParameters(host=os.getenv('RABBIT_HOST', 'rabbitmq'))\n",
+    })
+    profile, doc = compose_of(app)
+    assert [s.kind for s in profile.services] == ["rabbitmq"]
+    assert doc["services"]["rabbitmq"]["image"].startswith("rabbitmq:")
+
+
+def test_inspect_json_lists_the_connections():
+    out = subprocess.run([sys.executable, "-m", "containerize", "inspect", str(FIXTURES / "conn-redis-env"), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    (conn,) = json.loads(out.stdout)["connections"]
+    assert conn["kind"] == "redis" and conn["host_env"] == "REDIS_HOST" and conn["file"] == "app.py"
+
+
+def test_weird_values_never_reach_the_compose_file_unquoted(tmp_path):
+    app = write(tmp_path / "odd", {
+        "requirements.txt": "pymysql\n",
+        "app.py": "import pymysql\nc = pymysql.connect(host='db;rm -rf', user='a b: c', database='x\\ny',\n"
+                  "    password=open('/run/secrets/../../etc/passwd').read())\n",
+    })
+    _, doc = compose_of(app)
+    text = yaml.safe_dump(doc)
+    assert "rm -rf" not in text and "a b: c" not in text and "/etc/passwd" not in text
+    assert "mysql" in doc["services"]
