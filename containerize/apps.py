@@ -116,7 +116,7 @@ def root_is_app(tree: SourceTree) -> bool:
 def _json(tree: SourceTree, rel: str) -> dict:
     try:
         data = json.loads(tree.read(rel) or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # a document nested too deeply is read by its own analyzer
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -246,3 +246,82 @@ def _check_plan(profile: Profile) -> None:
                     del plan[name]
                 else:
                     plan[name] = new
+
+
+# -- manifest shapes ---------------------------------------------------------------------------
+class ShapeError(ValueError):
+    """A manifest parsed, but a key holds the wrong kind of value (one line: file and key)."""
+
+
+TABLE, TEXT, LIST = dict, str, list
+_KIND = {dict: "a table", str: "a string", list: "a list", bool: "true or false"}
+
+
+def check_shape(data, rel: str, schema: dict, prefix: str = "") -> None:
+    """Raise ShapeError when a key of ``data`` named in ``schema`` holds the wrong kind of value.
+
+    ``schema`` maps a key to a type, a tuple of types, a nested schema (a table whose keys are
+    checked), or ``("each", type)`` (a table or list whose every value is of that type); keys not in
+    the schema are not looked at, a missing key is fine."""
+    if not isinstance(data, dict):
+        raise ShapeError(f"{rel}: {prefix.rstrip('.') or 'the top level'} must be a table")
+    for key, want in schema.items():
+        if key not in data:
+            continue
+        value, name = data[key], prefix + key
+        if isinstance(want, dict):
+            check_shape(value, rel, want, name + ".")
+        elif isinstance(want, tuple) and want and want[0] == "each":
+            kinds = want[1]
+            items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+            if items is None:
+                raise ShapeError(f"{rel}: {name} must be a table or a list")
+            for item in items:
+                if not isinstance(item, kinds):
+                    raise ShapeError(f"{rel}: {name} holds {type(item).__name__} {str(item)[:40]!r}, "
+                                     f"expected {_names(kinds)}")
+        elif not isinstance(value, want):
+            raise ShapeError(f"{rel}: {name} must be {_names(want)}, not {type(value).__name__}")
+
+
+def _names(kinds) -> str:
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    return " or ".join(_KIND.get(k, k.__name__) for k in kinds)
+
+
+def load_json(text: str, rel: str):
+    """json.loads that turns a too-deeply nested document into one line instead of a RecursionError."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ShapeError(f"{rel}: nested too deeply to read") from None
+
+
+_DEPS = ("each", (str, dict, list))
+PYPROJECT_SHAPE = {
+    "project": {"dependencies": ("each", str), "optional-dependencies": ("each", list), "name": str,
+                "scripts": ("each", str), "requires-python": str},
+    "tool": {"poetry": {"dependencies": ("each", (str, dict, list)), "group": ("each", dict),
+                        "scripts": ("each", (str, dict)), "packages": ("each", dict)},
+             "pdm": TABLE, "uv": TABLE, "hatch": TABLE, "setuptools": TABLE},
+    "build-system": {"requires": ("each", str)},
+}
+PIPFILE_SHAPE = {"packages": _DEPS, "dev-packages": _DEPS, "requires": ("each", str), "source": ("each", dict)}
+CARGO_SHAPE = {
+    "package": {"name": str, "default-run": str, "edition": str},
+    "bin": ("each", dict), "lib": TABLE,
+    "workspace": {"members": ("each", str), "default-members": ("each", str), "dependencies": TABLE},
+    "dependencies": TABLE, "dev-dependencies": TABLE, "build-dependencies": TABLE, "features": TABLE,
+}
+COMPOSER_SHAPE = {
+    "require": ("each", str), "require-dev": ("each", str), "name": str,
+    "config": {"platform": ("each", (str, bool)), "vendor-dir": str},
+    "autoload": TABLE, "scripts": ("each", (str, list)), "extra": TABLE,
+}
+PACKAGE_JSON_SHAPE = {
+    "name": str, "main": str, "type": str, "packageManager": str, "scripts": ("each", str),
+    "dependencies": ("each", str), "devDependencies": ("each", str), "engines": ("each", str),
+    "workspaces": (list, dict),
+}

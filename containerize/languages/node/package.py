@@ -58,12 +58,15 @@ def read_package_json(tree: SourceTree) -> Package:
     text = tree.read("package.json")
     if text is None:
         raise ValueError("package.json: can't be read (binary or not UTF-8)")
+    from ...validate import PACKAGE_JSON_SHAPE, check_shape, load_json
+
     try:
-        data = json.loads(text)
+        data = load_json(text, "package.json")
     except json.JSONDecodeError as exc:
         raise ValueError(f"package.json:{exc.lineno}: not valid JSON ({exc.msg})") from None
     if not isinstance(data, dict):
         raise ValueError("package.json: expected a JSON object at the top level")
+    check_shape(data, "package.json", PACKAGE_JSON_SHAPE)
     lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         m = re.match(r'\s*"([^"]+)"\s*:', line)

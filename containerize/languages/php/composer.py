@@ -21,8 +21,16 @@ def read_json(tree: SourceTree, rel: str, strict: bool = True) -> dict:
     text = tree.read(rel)
     if text is None:
         return {}
+    from ...validate import COMPOSER_SHAPE, ShapeError, check_shape, load_json
+
     try:
-        data = json.loads(text)
+        data = load_json(text, rel)
+        if rel.endswith("composer.json"):
+            check_shape(data, rel, COMPOSER_SHAPE)
+    except ShapeError:
+        if strict:
+            raise
+        return {}
     except json.JSONDecodeError as exc:
         if strict:
             raise ValueError(f"{rel}: invalid JSON (line {exc.lineno}: {exc.msg})") from None

@@ -72,9 +72,13 @@ def load_pyproject(tree: SourceTree) -> dict:
     if text is None:
         raise ManifestError("pyproject.toml: not a UTF-8 text file")
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"pyproject.toml: invalid TOML ({exc})") from None
+    from ...validate import PYPROJECT_SHAPE, check_shape
+
+    check_shape(data, "pyproject.toml", PYPROJECT_SHAPE)
+    return data
 
 
 def _line_of(tree: SourceTree, rel: str, needle: str) -> int | None:
@@ -196,9 +200,13 @@ def _pipfile(tree: SourceTree) -> dict:
     if text is None:
         raise ManifestError("Pipfile: not a UTF-8 text file")
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"Pipfile: invalid TOML ({exc})") from None
+    from ...validate import PIPFILE_SHAPE, check_shape
+
+    check_shape(data, "Pipfile", PIPFILE_SHAPE)
+    return data
 
 
 def pick_version(spec: str) -> tuple[str, str | None]:
@@ -363,11 +371,7 @@ def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> lis
 
 
 def _pipfile_packages(tree: SourceTree) -> list[tuple[str, str, int | None]]:
-    text = tree.read("Pipfile") or ""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"Pipfile: invalid TOML ({exc})") from None
+    data = _pipfile(tree)  # its shape checked
     return [(normalize(n), "Pipfile", _line_of(tree, "Pipfile", n)) for n in (data.get("packages") or {})]
 
 

@@ -19,9 +19,17 @@ def _toml(tree: SourceTree, rel: str) -> dict:
     if text is None:
         raise CargoError(f"{rel}: can't read it")
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CargoError(f"{rel}: not valid TOML ({exc})") from None
+    if rel.endswith("Cargo.toml"):
+        from ...validate import CARGO_SHAPE, ShapeError, check_shape
+
+        try:
+            check_shape(data, rel, CARGO_SHAPE)
+        except ShapeError as exc:
+            raise CargoError(str(exc)) from None
+    return data
 
 
 def key_line(tree: SourceTree, rel: str, key: str) -> int | None:
