@@ -207,6 +207,16 @@ def test_heredoc_bodies_are_data_and_redirection_targets_are_not_commands():
     assert facts.env == []
 
 
+def test_the_script_of_sh_c_is_read_too():
+    facts = read_script("echo start\nbash -c \"nc -l $PORT | jq .\"\nsh -c 'read -a ARR; socat - x' &\n")
+    assert facts.commands == [("echo", 1), ("bash", 2), ("nc", 2), ("jq", 2), ("sh", 3), ("read", 3), ("socat", 3)]
+    assert facts.env == [("PORT", None, 2)] and "ARR" in facts.assigned
+    deep = "sh -c " + "'sh -c " * 50 + "curl" + "'" * 50  # odd quoting: never a crash
+    assert read_script(deep).commands[0] == ("sh", 1)
+    nested = 'sh -c "sh -c \'sh -c curl\'"'  # three levels: the two outer ones are read
+    assert [c for c, _ in read_script(nested).commands] == ["sh", "sh", "sh"]
+
+
 def test_a_procfile_line_is_read_as_written(tmp_path):
     root = write_tree(tmp_path / "app", {"Procfile": "web: PORT=${PORT:-7000} exec socat TCP-LISTEN:\"$PORT\",fork "
                                                      "EXEC:'cat' 2>&1 | tee log\n"})

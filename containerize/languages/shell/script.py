@@ -27,7 +27,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "timeout": (frozenset({"-s", "-k", "--signal", "--kill-after"}), 1),
 }
 _PROBES = {"command", "which", "type", "hash"}  # `command -v python`: the script looks for python
-_READ_VALUE_OPTIONS = {"-a", "-d", "-i", "-n", "-N", "-p", "-t", "-u"}
+_READ_VALUE_OPTIONS = {"-d", "-i", "-n", "-N", "-p", "-t", "-u"}
 _DECLARATIONS = {"export", "local", "readonly", "declare", "typeset"}
 _DEFAULTING = {":-", "-", ":=", "="}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")        # one extracted variable name
@@ -35,7 +35,9 @@ _COMMAND_WORD = re.compile(r"[\w.+-]+")               # one extracted probed com
 _ASSIGNMENT_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")  # the start of one `env X=1` word
 _LEAVES = {"word", "number", "string_content", "raw_string", "heredoc_body", "heredoc_start", "heredoc_end",
            "comment", "file_descriptor", "regex", "special_variable_name", "ansi_c_string"}
-_MAX_RESTARTS = 8  # unterminated quotes: the rest of the script is read again from the next line, at most this often
+_MAX_RESTARTS = 8
+_MAX_DEPTH = 2
+_SHELLS = {"sh", "bash", "dash", "ash"}  # unterminated quotes: the rest of the script is read again from the next line, at most this often
 SHELL_ENV = {"HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "HOSTNAME", "IFS", "RANDOM", "LINENO", "SECONDS",
              "BASH_SOURCE", "BASH_VERSION", "TERM", "UID", "EUID", "PPID", "REPLY", "OPTARG", "OPTIND", "LANG", "TMPDIR"}
 
@@ -84,6 +86,7 @@ class _Reader:
         self.seen: set[str] = set()
         self.functions: set[str] = set()
         self.index: dict[str, int] = {}  # name -> its place in found.env
+        self.depth = 0  # `sh -c '...'` inside `sh -c '...'`: read at most _MAX_DEPTH deep
 
     def read(self, name: str, default: str | None, number: int, assigns: bool = False) -> None:
         found = self.found
@@ -104,8 +107,8 @@ class _Reader:
         if _NAME.fullmatch(name) and name not in self.seen:
             self.found.assigned.add(name)
 
-    def run(self, text: str) -> None:
-        offset, restarts = 0, 0
+    def run(self, text: str, offset: int = 0) -> None:
+        restarts = 0
         while True:
             src = text.encode("utf-8", "surrogatepass")
             restart = self.walk(syntax.parse("bash", text).root_node, src, offset)
@@ -221,6 +224,8 @@ class _Reader:
                         break
                 continue
             self.found.commands.append((word, number))
+            if word in _SHELLS and i + 2 < len(words) and literal[i + 1] == "-c":
+                self.inline(words[i + 2], src, offset)
             if word == "read":
                 self.read_names(literal[i + 1:])
             elif word == "getopts" and len(literal) > i + 2 and literal[i + 2] is not None:
@@ -228,16 +233,32 @@ class _Reader:
             return
 
     def read_names(self, words: list[str | None]) -> None:
+        """`read -r -p "prompt" A B`, `read -a ARRAY`: the names it sets."""
         skip = False
         for word in words:
             if skip:
                 skip = False
             elif word is None:
                 continue
+            elif word == "-a":
+                continue  # the array name comes next
             elif word.startswith("-"):
                 skip = word in _READ_VALUE_OPTIONS
             else:
                 self.assign(word)
+
+    def inline(self, node, src: bytes, offset: int) -> None:
+        """The script of `sh -c '...'`, read like the file around it."""
+        if self.depth >= _MAX_DEPTH or node.type not in ("raw_string", "string", "word"):
+            return
+        inner = src[node.start_byte:node.end_byte]
+        if node.type != "word":
+            inner = inner[1:-1]
+        self.depth += 1
+        try:
+            self.run(inner.decode("utf-8", "replace"), offset + node.start_point[0])
+        finally:
+            self.depth -= 1
 
     def probe(self, words: list[str], number: int) -> None:
         for word in words:
