@@ -13,7 +13,8 @@ class WriteError(Exception):
 
 
 def existing(root: Path, files: dict[str, str]) -> list[str]:
-    return [name for name in files if (root / name).exists()]
+    # lexists: a dangling symlink is there too (writing through it would create its target)
+    return [name for name in files if os.path.lexists(root / name)]
 
 
 def unchanged(root: Path, files: dict[str, str]) -> list[str]:
@@ -35,10 +36,15 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
     staged: list[tuple[str, Path]] = []
     backups: dict[Path, str] = {}
     placed: list[Path] = []
+    made: list[Path] = []  # folders this call created (removed again when it fails)
     try:
         for name, text in files.items():
             target = root / name
+            if os.path.isdir(target) and not os.path.islink(target):
+                raise IsADirectoryError(21, f"{name} is a folder", str(target))
+            missing = [d for d in (target.parent, *target.parent.parents) if not os.path.lexists(d)]
             target.parent.mkdir(parents=True, exist_ok=True)
+            made.extend(reversed(missing))
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             staged.append((tmp, target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -47,9 +53,9 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
                 os.fsync(fh.fileno())
             os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         for tmp, target in staged:
-            if target.exists():
+            if os.path.lexists(target):
                 backups[target] = tmp + ".orig"
-                os.link(target, backups[target])
+                os.link(target, backups[target], follow_symlinks=False)
             os.replace(tmp, target)
             placed.append(target)
     except BaseException as exc:  # Ctrl-C included: put everything back as it was
@@ -60,6 +66,11 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
                 target.unlink(missing_ok=True)
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         if isinstance(exc, OSError):
             raise WriteError(f"could not write to {root}: {exc.strerror or exc}") from None
         raise
