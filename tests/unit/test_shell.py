@@ -222,6 +222,10 @@ def test_a_procfile_line_is_read_as_written(tmp_path):
                                                      "EXEC:'cat' 2>&1 | tee log\n"})
     p = build_profile(root, [("language", "shell")])
     assert p.entrypoint[:2] == ["sh", "-c"] and p.ports == [7000] and p.build.packages == ["socat"]
+    root = write_tree(tmp_path / "app3", {"Procfile": "web: bin/serve\n",
+                                          "bin/serve": "#!/usr/bin/env bash\nexec socat TCP-LISTEN:${PORT:-7100} -\n"})
+    p = build_profile(root, [("language", "shell")])
+    assert p.build.script == "bin/serve" and p.ports == [7100] and p.build.packages == ["socat"]
     root = write_tree(tmp_path / "app2", {"Procfile": "web: busybox httpd -f -p 8000\n"})
     assert build_profile(root, [("language", "shell")]).entrypoint == ["busybox", "httpd", "-f", "-p", "8000"]
 

@@ -76,10 +76,19 @@ def _script_of(tree: SourceTree, words: list[str]) -> tuple[str, str | None] | N
         rel = posixpath.normpath(words[1])
         return (rel, words[0]) if tree.exists(rel) else None
     rel = posixpath.normpath(words[0])
-    if rel.endswith(".sh") or (tree.exists(rel) and (tree.read(rel) or "").startswith("#!") and
-                               re.match(r"#!\s*\S*(?:/env\s+)?(?:ba)?sh\b", (tree.read(rel) or "").splitlines()[0])):
+    if rel.endswith(".sh") or (tree.exists(rel) and _shebang(tree.read(rel) or "") in ("sh", "bash")):
         return (rel, None) if tree.exists(rel) else None
     return None
+
+
+def _shebang(text: str) -> str | None:
+    """The interpreter a file's #! line names (`#!/usr/bin/env bash` -> bash), else None."""
+    if not text.startswith("#!"):
+        return None
+    words = text[2:].split("\n", 1)[0].split()
+    if words and posixpath.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    return posixpath.basename(words[0]) if words else None
 
 
 def _start(tree: SourceTree) -> tuple[list[str], str | None, str | None, str, int | None] | None:
