@@ -151,7 +151,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("entrypoint", f"{rel} runs {script} ({interpreter})", rel, line, 0.9)
     else:
         profile.entrypoint = words
-        profile.note("entrypoint", f"the Procfile's command", rel, line, 0.8)
+        profile.note("entrypoint", "the Procfile's command", rel, line, 0.8)
 
     # the commands it runs: Debian packages, or the Python image
     packages: list[str] = []

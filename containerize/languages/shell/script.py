@@ -28,7 +28,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
 }
 _PROBES = {"command", "which", "type", "hash"}  # `command -v python`: the script looks for python
 _READ_VALUE_OPTIONS = {"-d", "-i", "-n", "-N", "-p", "-t", "-u"}
-_DECLARATIONS = {"export", "local", "readonly", "declare", "typeset"}
 _DEFAULTING = {":-", "-", ":=", "="}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")        # one extracted variable name
 _COMMAND_WORD = re.compile(r"[\w.+-]+")               # one extracted probed command name
