@@ -17,6 +17,7 @@ from typing import Any
 from ... import syntax
 from ...scan import SourceTree
 from .module import Module
+from .treewalk import nodes_by_type
 
 BOOT_PLUGIN = "org.springframework.boot"
 SHADOW_PLUGINS = {"com.github.johnrengelman.shadow", "com.gradleup.shadow", "io.github.goooler.shadow"}
@@ -49,6 +50,11 @@ class Script:
 
     def literal(self, node) -> str | None:
         """The text of a string or number literal (a string's inner text, ``$`` templates left as they are)."""
+        for _ in range(16):  # ("x") and value arguments: the expression inside
+            if node is None or node.type not in ("parenthesized_expression", "value_argument") \
+                    or not node.named_children:
+                break
+            node = node.named_children[-1]
         if node is None:
             return None
         kind = node.type
@@ -61,8 +67,6 @@ class Script:
         if kind in ("number_literal", "decimal_integer_literal", "decimal_floating_point_literal", "integer_literal",
                     "real_literal"):
             return syntax.text(node)
-        if kind in ("parenthesized_expression", "value_argument") and node.named_children:
-            return self.literal(node.named_children[-1])
         return None
 
 
@@ -71,7 +75,8 @@ def _named(node) -> list:
 
 
 # -- Groovy (build.gradle) -------------------------------------------------------------------------
-_GROOVY = "(method_invocation) @call (juxt_function_call) @call (assignment_expression) @assign (map_item) @pair"
+_GROOVY = {"method_invocation": "call", "juxt_function_call": "call", "assignment_expression": "assign",
+           "map_item": "pair"}
 
 
 def _groovy_args(node) -> list[tuple[str | None, Any]]:
@@ -87,7 +92,7 @@ def _groovy_args(node) -> list[tuple[str | None, Any]]:
 
 def _groovy(root) -> Script:
     script = Script("groovy")
-    caps = syntax.captures("groovy", _GROOVY, root)
+    caps = nodes_by_type(root, _GROOVY)
     for node in caps.get("call", []):
         name = syntax.text(node.child_by_field_name("name"))
         obj = node.child_by_field_name("object")
@@ -104,12 +109,12 @@ def _groovy(root) -> Script:
 
 
 # -- Kotlin (build.gradle.kts) ---------------------------------------------------------------------
-_KOTLIN = "(call_expression) @call (assignment) @assign (infix_expression) @infix"
+_KOTLIN = {"call_expression": "call", "assignment": "assign", "infix_expression": "infix"}
 
 
 def _kotlin(root) -> Script:
     script = Script("kotlin")
-    caps = syntax.captures("kotlin", _KOTLIN, root)
+    caps = nodes_by_type(root, _KOTLIN)
     for node in caps.get("call", []):
         head = node.named_children[0] if node.named_children else None
         owner, name = None, ""

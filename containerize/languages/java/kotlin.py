@@ -17,11 +17,11 @@ from ...scan import SourceTree
 from .source import ENV_MAP, MAX_DEPTH, PLACEHOLDER, Concat, Env, Param, read_source, render, substitute
 
 G = "kotlin"
-_NODES = """
-(call_expression) @call (index_expression) @index (binary_expression) @binary
-(property_declaration) @property (function_declaration) @function (annotation) @annotation
-(string_literal) @string
-"""
+MAX_SCOPES = 64  # functions and lambdas searched outwards for a local name
+# node type -> the list it is kept in
+_NODES = {"call_expression": "call", "index_expression": "index", "binary_expression": "binary",
+          "property_declaration": "property", "function_declaration": "function", "annotation": "annotation",
+          "string_literal": "string", "return_expression": "return"}
 _SCOPES = ("function_declaration", "lambda_literal", "anonymous_function", "secondary_constructor")
 _OWNERS = ("class_declaration", "object_declaration")
 _CONVERSIONS = {"toInt", "toIntOrNull", "toLong", "toLongOrNull", "toShort", "trim", "toString", "orEmpty",
@@ -37,13 +37,22 @@ def _named(node) -> list:
     return [c for c in node.named_children if c.type not in ("line_comment", "block_comment", "comment")]
 
 
+def _inner(call):
+    """The call that ``f(args) { lambda }`` wraps (the lambda goes to f); the call itself otherwise."""
+    for _ in range(MAX_DEPTH):
+        head = call.named_children[0] if call.named_children else None
+        if head is None or head.type != "call_expression":
+            return call
+        call = head
+    return call
+
+
 def _callee(call) -> tuple[Any, str]:
     """(receiver node or None, function name) of a call_expression."""
+    call = _inner(call)
     head = call.named_children[0] if call.named_children else None
     if head is None:
         return None, ""
-    if head.type == "call_expression":  # f(args) { lambda }: the lambda goes to f
-        return _callee(head)
     if head.type == "identifier":
         return None, syntax.text(head)
     if head.type == "navigation_expression":
@@ -55,9 +64,8 @@ def _callee(call) -> tuple[Any, str]:
 
 def _arguments(call) -> list[tuple[str | None, Any]]:
     """(name or None, expression) of each value argument of a call (or an annotation)."""
-    head = call.named_children[0] if call.named_children else None
-    if head is not None and head.type == "call_expression" and call.type == "call_expression":
-        return _arguments(head)
+    if call.type == "call_expression":
+        call = _inner(call)
     args = next((c for c in call.named_children if c.type == "value_arguments"), None)
     found = []
     for arg in _named(args) if args is not None else []:
@@ -91,17 +99,42 @@ def _integer(raw: str) -> str | None:
         return None
 
 
-def _enclosing(node, types: tuple[str, ...]):
-    node = node.parent
-    while node is not None and node.type not in types:
-        node = node.parent
-    return node
+# node id -> (parent, nearest scope, nearest class/object, nearest call_expression, file); all strict ancestors
+Up = tuple
 
 
-def _owner(node) -> str | None:
-    """The class or object a declaration belongs to (a companion object's members belong to its class)."""
-    found = _enclosing(node, _OWNERS)
-    return syntax.text(found.child_by_field_name("name")) if found is not None else None
+def _walk(root, rel: str, info: dict[int, Up]) -> dict[str, list[Any]]:
+    """One walk of the tree that records each node's parent and nearest scope, owner and call (tree-sitter
+    finds a node's parent by descending from the root, so walking up with ``.parent`` costs the depth
+    each step) and gathers the nodes the facts are read from (a query over a deeply nested tree that
+    had to be recovered can take far longer than the file's size)."""
+    found: dict[str, list[Any]] = {}
+    cursor = root.walk()
+    info[root.id] = (None, None, None, None, rel)
+    stack = [(root, None, None, None, rel)]  # the context of the children of the cursor's parent
+    if not cursor.goto_first_child():
+        return found
+    while True:
+        node = cursor.node
+        up = stack[-1]
+        info[node.id] = up
+        kind = node.type
+        if kind in _NODES:
+            found.setdefault(_NODES[kind], []).append(node)
+        if cursor.goto_first_child():
+            stack.append((node, node if kind in _SCOPES else up[1], node if kind in _OWNERS else up[2],
+                          node if kind == "call_expression" else up[3], rel))
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return found
+            stack.pop()
+            if not stack:
+                return found
+
+
+def _name_of(node) -> str | None:
+    return syntax.text(node.child_by_field_name("name")) if node is not None else None
 
 
 def _property(node) -> tuple[Any, Any]:
@@ -118,16 +151,15 @@ def _property(node) -> tuple[Any, Any]:
     return name, value
 
 
-def _function_result(function):
-    """The expression a function gives: its ``= expr`` body or its one ``return``."""
+def _function_result(function, returns: list):
+    """The expression a function gives: its ``= expr`` body or its one ``return`` (``returns``: the
+    return expressions whose nearest function or lambda is this one)."""
     body = next((c for c in function.named_children if c.type == "function_body"), None)
     if body is None:
         return None
     parts = _named(body)
     if len(parts) == 1 and parts[0].type != "block":
         return parts[0]
-    returns = [r for r in syntax.captures(G, "(return_expression) @r", body).get("r", [])
-               if _enclosing(r, _SCOPES + _OWNERS) == function]
     if len(returns) != 1 or not _named(returns[0]):
         return None
     return _named(returns[0])[-1]
@@ -159,25 +191,30 @@ class KotlinSource:
         self.fields_by_name: dict[str, list[Any]] = {}
         self.locals: dict[int, dict[str, Any]] = {}
         self.functions: dict[str, list[tuple[str | None, Any]]] = {}
-        self.file_of: dict[int, str] = {}
         self._memo: dict[tuple[str, int], Any] = {}
         self._busy: set[tuple[str, int]] = set()
+        self.up: dict[int, Up] = {}  # node id -> its parent, scope, owner, call and file
+        self.returns: dict[int, list[Any]] = {}  # function or lambda node id -> its return expressions
+        self._prefixes: dict[int, str] = {}  # call node id -> the route("/...") paths around it
         for rel, root in self.roots.items():
-            self.file_of[root.id] = rel
-            caps = self.nodes[rel] = syntax.captures(G, _NODES, root)
+            caps = self.nodes[rel] = _walk(root, rel, self.up)
+            for node in caps.get("return", []):
+                scope = self.up[node.id][1]
+                if scope is not None:
+                    self.returns.setdefault(scope.id, []).append(node)
             for prop in caps.get("property", []):
                 name, value = _property(prop)
                 if name is None or value is None:
                     continue
-                scope = _enclosing(prop, _SCOPES)
+                scope = self.up[prop.id][1]
                 if scope is not None:
                     self.locals.setdefault(scope.id, {}).setdefault(syntax.text(name), value)
                 else:
-                    self.fields.setdefault((_owner(prop), syntax.text(name)), value)
+                    self.fields.setdefault((self.owner(prop), syntax.text(name)), value)
                     self.fields_by_name.setdefault(syntax.text(name), []).append(value)
             for function in caps.get("function", []):
                 name = syntax.text(function.child_by_field_name("name"))
-                self.functions.setdefault(name, []).append((_owner(function), function))
+                self.functions.setdefault(name, []).append((self.owner(function), function))
 
     # -- evaluation --------------------------------------------------------------------------
     def value(self, rel: str, node, depth: int = 0) -> Any:
@@ -269,25 +306,31 @@ class KotlinSource:
         return _join(parts)
 
     def _rel(self, node, default: str) -> str:
-        root = node
-        while root.parent is not None:
-            root = root.parent
-        return self.file_of.get(root.id, default)
+        return self.up.get(node.id, (None, None, None, None, default))[4]
+
+    def owner(self, node) -> str | None:
+        """The class or object a declaration belongs to (a companion object's members belong to its class)."""
+        return _name_of(self.up.get(node.id, (None, None, None))[2])
+
+    def parent(self, node):
+        return self.up.get(node.id, (None,))[0] if node is not None else None
 
     def _name(self, rel: str, node, depth: int) -> Any:
         return self._lookup(rel, syntax.text(node), node, depth)
 
     def _lookup(self, rel: str, name: str, node, depth: int) -> Any:
-        scope = _enclosing(node, _SCOPES)
-        while scope is not None:
+        scope = self.up.get(node.id, (None, None))[1]
+        for _ in range(MAX_SCOPES):
+            if scope is None:
+                break
             local = self.locals.get(scope.id, {}).get(name)
             if local is not None and local.start_byte < node.start_byte:
                 return self.value(rel, local, depth)
             params = _parameters(scope)
             if name in params:
                 return Param(params.index(name))
-            scope = _enclosing(scope, _SCOPES)
-        found = self.fields.get((_owner(node), name))
+            scope = self.up.get(scope.id, (None, None))[1]
+        found = self.fields.get((self.owner(node), name))
         if found is None and len(self.fields_by_name.get(name, [])) == 1:
             found = self.fields_by_name[name][0]
         return self.value(self._rel(found, rel), found, depth) if found is not None else None
@@ -310,12 +353,13 @@ class KotlinSource:
         if obj is not None:
             return None
         candidates = self.functions.get(name, [])
-        own = [c for c in candidates if c[0] == _owner(node)]
+        own = [c for c in candidates if c[0] == self.owner(node)]
         candidates = own or candidates
         if len(candidates) != 1:
             return None
         function = candidates[0][1]
-        result = self.value(self._rel(function, rel), _function_result(function), depth)
+        result = self.value(self._rel(function, rel), _function_result(function, self.returns.get(function.id, [])),
+                            depth)
         if not isinstance(result, (Env, Concat, Param)):
             return result
         return substitute(result, [self.value(rel, a, depth) for a in args])
@@ -389,7 +433,7 @@ class KotlinSource:
             for annotation in caps.get("annotation", []):
                 if _annotation_name(annotation) not in ("GetMapping", "RequestMapping"):
                     continue
-                function = annotation.parent.parent if annotation.parent is not None else None
+                function = self.parent(self.parent(annotation)) if self.parent(annotation) is not None else None
                 if function is None or function.type != "function_declaration":
                     continue
                 prefix = self._class_prefix(rel, function)
@@ -409,16 +453,22 @@ class KotlinSource:
         return found
 
     def _route_prefix(self, rel: str, node) -> str:
-        prefix = ""
-        scope = _enclosing(node, ("call_expression",))
-        while scope is not None:
-            obj, name = _callee(scope)
-            args = _positional(scope)
-            if obj is None and name == "route" and args:
+        """The paths of the ``route("/...") { }`` calls around ``node``, outermost first (each call's
+        prefix is kept, so nested routes are walked once)."""
+        chain = []
+        scope = self.up.get(node.id, (None,) * 4)[3]
+        while scope is not None and scope.id not in self._prefixes:
+            chain.append(scope)
+            scope = self.up.get(scope.id, (None,) * 4)[3]
+        prefix = self._prefixes[scope.id] if scope is not None else ""
+        for call in reversed(chain):
+            obj, name = _callee(call)
+            args = _positional(call)
+            if obj is None and name == "route" and args and _wrapper(call):
                 path = self.value(rel, args[0])
                 if isinstance(path, str):
-                    prefix = path.rstrip("/") + prefix
-            scope = _enclosing(scope, ("call_expression",))
+                    prefix = (prefix + path.rstrip("/"))[:4096]
+            self._prefixes[call.id] = prefix
         return prefix
 
     def _mapping_paths(self, rel: str, annotation) -> list[str]:
@@ -435,8 +485,8 @@ class KotlinSource:
         return paths
 
     def _class_prefix(self, rel: str, function) -> str:
-        cls = _enclosing(function, ("class_declaration",))
-        if cls is None:
+        cls = self.up.get(function.id, (None,) * 3)[2]
+        if cls is None or cls.type != "class_declaration":
             return ""
         annotations = []
         mods = next((c for c in cls.named_children if c.type == "modifiers"), None)
@@ -453,12 +503,25 @@ class KotlinSource:
                 paths = self._mapping_paths(rel, annotation)
                 if paths:
                     return paths[0]
-                call = next((c for c in annotation.parent.named_children if c.type == "parenthesized_expression"), None) \
-                    if annotation.parent is not None else None
+                holder = self.parent(annotation)
+                call = next((c for c in holder.named_children if c.type == "parenthesized_expression"), None) \
+                    if holder is not None else None
                 path = self.value(rel, call) if call is not None else None
                 if isinstance(path, str):
                     return path
         return ""
+
+    def _only_read(self, node) -> bool:
+        """True when the File / Path is handed straight to something that only reads it, or only read itself."""
+        parent = self.parent(node)
+        if parent is not None and parent.type == "navigation_expression":
+            parts = _named(parent)
+            if parts and parts[0] == node and parts[-1].type == "identifier" and syntax.text(parts[-1]) in _READERS:
+                return True
+        if parent is None or parent.type != "value_argument":
+            return False
+        call = self.parent(self.parent(parent))
+        return call is not None and call.type == "call_expression" and _callee(call)[1] in _READERS
 
     def files_written(self) -> list[tuple[str, str, int]]:
         found = []
@@ -469,7 +532,7 @@ class KotlinSource:
                 obj, name = _callee(node)
                 owner = syntax.text(obj) if obj is not None else None
                 args = _positional(node)
-                if not args or _only_read(node):
+                if not args or self._only_read(node):
                     continue
                 if obj is None and name in _WRITERS or (owner, name) in (("Paths", "get"), ("Path", "of")):
                     found.append((self.value(rel, args[0]), rel, syntax.line(node)))
@@ -482,10 +545,12 @@ class KotlinSource:
                 if not syntax.text(node).startswith('"jdbc:'):
                     continue
                 top = node
-                while top.parent is not None and (top.parent.type == "parenthesized_expression" or
-                                                  top.parent.type == "binary_expression" and
-                                                  syntax.text(top.parent.child_by_field_name("operator")) == "+"):
-                    top = top.parent
+                for _ in range(MAX_DEPTH):  # the whole "jdbc:..." + name + ... expression
+                    up = self.parent(top)
+                    if up is None or not (up.type == "parenthesized_expression" or up.type == "binary_expression"
+                                          and syntax.text(up.child_by_field_name("operator")) == "+"):
+                        break
+                    top = up
                 text = render(self.value(rel, top))
                 if text:
                     found.append((text, rel, syntax.line(node)))
@@ -514,19 +579,6 @@ def _annotation_name(annotation) -> str:
             user = next((c for c in child.named_children if c.type == "user_type"), None)
             return syntax.text(user).rsplit(".", 1)[-1]
     return ""
-
-
-def _only_read(node) -> bool:
-    """True when the File / Path is handed straight to something that only reads it, or only read itself."""
-    parent = node.parent
-    if parent is not None and parent.type == "navigation_expression" and parent.parent is not None:
-        parts = _named(parent)
-        if parts and parts[0] == node and parts[-1].type == "identifier" and syntax.text(parts[-1]) in _READERS:
-            return True
-    if parent is None or parent.type != "value_argument" or parent.parent is None or parent.parent.parent is None:
-        return False
-    call = parent.parent.parent
-    return call.type == "call_expression" and _callee(call)[1] in _READERS
 
 
 def read_kotlin(tree: SourceTree, files: list[str], profile: Profile) -> KotlinSource:
