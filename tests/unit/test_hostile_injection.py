@@ -1,0 +1,171 @@
+"""Values read from a project never add a Dockerfile instruction, a shell command or probe code."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from containerize import validate
+from containerize.profile import EnvVar, Profile
+from hostile import assert_clean_exit, assert_well_formed, generate, instructions, keywords, run_cli, write_tree
+
+FLASK = """import os
+from flask import Flask
+app = Flask(__name__)
+{extra}
+@app.route("/health")
+def health():
+    return "ok"
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", 5000)))
+"""
+
+
+def flask_app(tmp_path, extra: str = "", **more):
+    return write_tree(tmp_path / "app", {"app.py": FLASK.format(extra=extra), "requirements.txt": "flask\n", **more})
+
+
+def test_splitter_joins_continuations_and_drops_comments():
+    text = "# c\nARG V=1\nFROM x:${V}\nRUN a \\\n  # note\n && b\nCMD [\"x\"]\n"
+    assert keywords(text) == ["ARG", "FROM", "RUN", "CMD"]
+    assert instructions(text)[2][1].split() == ["a", "&&", "b"]
+
+
+def test_makedirs_with_shell_characters_is_dropped(tmp_path):
+    root = flask_app(tmp_path, 'os.makedirs("/data/x;touch /pwned", exist_ok=True)')
+    benign = flask_app(tmp_path / "b", 'os.makedirs("/data/x", exist_ok=True)')
+    files, warnings = generate(root)
+    good, _ = generate(benign)
+    assert "pwned" not in files["Dockerfile"] and "pwned" not in files["compose.yaml"]
+    assert any("app.py:4" in w and "writable_paths" in w for w in warnings), warnings
+    # the same instructions as the app without the hostile folder, less its mkdir
+    assert [w for w in keywords(files["Dockerfile"])] == [w for w, rest in instructions(good["Dockerfile"])
+                                                          if not rest.startswith("mkdir -p")]
+    assert_well_formed(files)
+
+
+@pytest.mark.parametrize("path", ["/etc", "/usr/bin", "/proc/self", "/", "../../etc", "/data/../etc", "/data/a b",
+                                  "/data/$(id)", "/data/x\nRUN touch /pwned", "/var/run"])
+def test_system_or_odd_folders_are_never_volumes(path):
+    profile = Profile(language="python", writable_paths=[path, "/data"])
+    validate.check_profile(profile)
+    assert profile.writable_paths == ["/data"]
+    assert profile.warnings
+
+
+def test_health_path_cannot_reach_the_probe_code(tmp_path):
+    hostile = "/'); __import__('os').system('id'); ('"
+    root = flask_app(tmp_path, **{"containerize.toml": f"health_path = {json.dumps(hostile)}\n"})
+    files, warnings = generate(root)
+    assert "__import__" not in files["Dockerfile"]
+    assert any("health_path" in w and "containerize.toml" in w for w in warnings), warnings
+    health = [rest for word, rest in instructions(files["Dockerfile"]) if word == "HEALTHCHECK"]
+    assert len(health) == 1
+    argv = json.loads(health[0].split("CMD", 1)[1])
+    compile(argv[2], "<probe>", "exec")  # still valid Python
+
+
+def test_health_path_via_set_is_checked_too(tmp_path):
+    files, warnings = generate(flask_app(tmp_path), ["health_path=/x' + __import__('os').getcwd() + '"])
+    assert "__import__" not in files["Dockerfile"]
+    assert any("health_path" in w for w in warnings)
+
+
+def test_a_valid_health_path_reaches_the_probe_as_a_string_literal(tmp_path):
+    files, _ = generate(flask_app(tmp_path), ["health_path=/healthz?full=1"])
+    health = [rest for word, rest in instructions(files["Dockerfile"]) if word == "HEALTHCHECK"][0]
+    code = json.loads(health.split("CMD", 1)[1])[2]
+    assert '"/healthz?full=1"' in code
+    compile(code, "<probe>", "exec")
+
+
+def test_runtime_version_with_a_newline_is_refused(tmp_path):
+    root = flask_app(tmp_path, **{"containerize.toml": 'runtime_version = "3.12\\nRUN touch /pwned"\n'})
+    done = run_cli(str(root), "--dry-run", "--yes")
+    assert_clean_exit(done)
+    assert done.returncode == 2 and "runtime_version" in done.stderr
+    assert "==>" not in done.stdout
+
+
+def test_runtime_version_via_set_is_refused(tmp_path):
+    done = run_cli(str(flask_app(tmp_path)), "--dry-run", "--yes", "--set", "runtime_version=3.12\nRUN touch /pwned")
+    assert_clean_exit(done)
+    assert done.returncode == 2 and "runtime_version" in done.stderr
+    assert "==>" not in done.stdout
+
+
+def test_a_bad_runtime_version_in_the_profile_is_dropped():
+    profile = Profile(language="python", runtime_version="3.12\nRUN touch /pwned")
+    validate.check_profile(profile)
+    assert profile.runtime_version is None and "runtime_version" in profile.warnings[0]
+
+
+def test_composer_platform_php_cannot_add_a_line(tmp_path):
+    root = write_tree(tmp_path / "php", {
+        "composer.json": json.dumps({"config": {"platform": {"php": "8.2\nRUN touch /pwned"}}}),
+        "index.php": "<?php echo 'hi';\n"})
+    files, _ = generate(root)
+    assert "pwned" not in files["Dockerfile"]
+    assert_well_formed(files)
+
+
+def test_node_mkdir_outside_the_app_is_no_volume(tmp_path):
+    root = write_tree(tmp_path / "node", {
+        "package.json": json.dumps({"name": "x", "scripts": {"start": "node index.js"},
+                                    "dependencies": {"express": "4"}}),
+        "index.js": "const fs = require('fs');\nfs.mkdirSync('../../etc');\n"
+                    "const app = require('express')();\napp.listen(3000);\n"})
+    files, _ = generate(root)
+    for word, rest in instructions(files["Dockerfile"]):
+        assert not (word == "RUN" and "chown" in rest and " /etc" in rest), rest
+    compose = yaml.safe_load(files["compose.yaml"])
+    for volume in compose["services"]["app"].get("volumes") or []:
+        assert not volume.split(":")[-1].startswith("/etc"), volume
+
+
+def test_env_default_with_a_brace_is_not_cut_by_compose(tmp_path):
+    files, _ = generate(flask_app(tmp_path, 'V = os.getenv("V", "a}b")'))
+    env = yaml.safe_load(files["compose.yaml"])["services"]["app"]["environment"]
+    # ${V:-a}b} would read as "ab}": the variable is passed through and the app keeps its own default
+    assert "V" in env and env["V"] is None
+
+
+def test_env_defaults_with_newlines_or_bad_names_are_dropped():
+    profile = Profile(language="python", env=[EnvVar("OK", "1"), EnvVar("BAD NAME", "x"),
+                                              EnvVar("MULTI", "a\nRUN touch /pwned")])
+    validate.check_profile(profile)
+    assert [(v.name, v.default) for v in profile.env] == [("OK", "1"), ("MULTI", None)]
+
+
+def test_debian_packages_and_versions_are_checked():
+    profile = Profile(language="python", runtime_version="3.12; rm -rf /",
+                      system_packages={"build": ["gcc", "libpq-dev && curl x"], "runtime": ["libpq5"]})
+    validate.check_profile(profile)
+    assert profile.runtime_version is None
+    assert profile.system_packages == {"build": ["gcc"], "runtime": ["libpq5"]}
+
+
+def test_plan_strings_with_control_characters_are_dropped():
+    from dataclasses import dataclass, field
+
+    from containerize.plan import BuildPlan
+
+    @dataclass
+    class Plan(BuildPlan):
+        workdir: str = "/app"
+        manifests: list[str] = field(default_factory=list)
+        build_run: str = ""
+
+    plan = Plan(workdir="/app;id", manifests=["package.json", "a\nRUN id"], build_run="make\nRUN id")
+    profile = Profile(language="node", build=plan)
+    validate.check_profile(profile)
+    assert plan.workdir == "/app" and plan.manifests == ["package.json"] and plan.build_run == ""
+    assert len(profile.warnings) == 3
+
+
+@pytest.mark.parametrize("value,ok", [("/", True), ("/health", True), ("/api/v1/health?x=1&y=2", True),
+                                      ("health", False), ("/a b", False), ("/a'b", False), ('/a"b', False),
+                                      ("/$(id)", False), ("/a\n", False), ("/a\\b", False)])
+def test_url_path_check(value, ok):
+    assert validate.is_url_path(value) is ok
