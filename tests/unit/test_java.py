@@ -664,3 +664,18 @@ def test_huge_gradle_scripts_and_kotlin_sources_are_read_in_linear_time(tmp_path
     assert read_gradle(tree, "b/build.gradle").main_evidence[1] == 60_003
     p = build_profile(root)
     assert p.env_var("LAST").default == "x" and evidence(p, "env", "LAST")[1] == 60_002
+
+
+def test_deeply_nested_kotlin_is_read_in_linear_time(tmp_path):
+    """Thousands of nested lambdas, a long f()()() chain and a deeply parenthesized string: one walk of
+    the tree (no .parent walks, no query over the recovered tree), no recursion error."""
+    n = 5_000
+    source = ("package a\nconst val PORT = 8080\nfun main() {\n" + 'run { get("/x") { ' * n
+              + 'val x = System.getenv("DEEP_PORT") ?: PORT\n' + "} }" * n + "\n}\n"
+              + "val y = f" + "()" * n + "\n" + "val z = " + "(" * n + '"jdbc:postgresql://db/app"' + ")" * n + "\n")
+    root = write_tree(tmp_path / "proj", {
+        "build.gradle.kts": 'plugins { application }\napplication { mainClass.set("a.MainKt") }\n',
+        "src/main/kotlin/a/Main.kt": source})
+    p = build_profile(root)
+    assert p.env_var("DEEP_PORT").default == "8080" and p.ports == [8080]
+    assert [s.kind for s in p.services] == ["postgres"]
