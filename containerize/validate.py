@@ -261,7 +261,8 @@ def check_shape(data, rel: str, schema: dict, prefix: str = "") -> None:
     """Raise ShapeError when a key of ``data`` named in ``schema`` holds the wrong kind of value.
 
     ``schema`` maps a key to a type, a tuple of types, a nested schema (a table whose keys are
-    checked), or ``("each", type)`` (a table or list whose every value is of that type); keys not in
+    checked), or ``("each" | "map" | "list", type)`` (a table or list, a table, a list whose every
+    value is of that type); keys not in
     the schema are not looked at, a missing key is fine."""
     if not isinstance(data, dict):
         raise ShapeError(f"{rel}: {prefix.rstrip('.') or 'the top level'} must be a table")
@@ -269,13 +270,17 @@ def check_shape(data, rel: str, schema: dict, prefix: str = "") -> None:
         if key not in data:
             continue
         value, name = data[key], prefix + key
+        if isinstance(value, list) and not value and want is not list:
+            continue  # `[]`: how PHP and others write an empty table; read as empty by the analyzers
         if isinstance(want, dict):
             check_shape(value, rel, want, name + ".")
-        elif isinstance(want, tuple) and want and want[0] == "each":
+        elif isinstance(want, tuple) and want and want[0] in ("each", "map", "list"):
             kinds = want[1]
-            items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+            items = (value.values() if isinstance(value, dict) and want[0] != "list"
+                     else value if isinstance(value, list) and want[0] != "map" else None)
             if items is None:
-                raise ShapeError(f"{rel}: {name} must be a table or a list")
+                shown = {"each": "a table or a list", "map": "a table", "list": "a list"}[want[0]]
+                raise ShapeError(f"{rel}: {name} must be {shown}, not {type(value).__name__}")
             for item in items:
                 if not isinstance(item, kinds):
                     raise ShapeError(f"{rel}: {name} holds {type(item).__name__} {str(item)[:40]!r}, "
@@ -299,29 +304,29 @@ def load_json(text: str, rel: str):
         raise ShapeError(f"{rel}: nested too deeply to read") from None
 
 
-_DEPS = ("each", (str, dict, list))
+_DEPS = ("map", (str, dict, list))
 PYPROJECT_SHAPE = {
-    "project": {"dependencies": ("each", str), "optional-dependencies": ("each", list), "name": str,
-                "scripts": ("each", str), "requires-python": str},
-    "tool": {"poetry": {"dependencies": ("each", (str, dict, list)), "group": ("each", dict),
-                        "scripts": ("each", (str, dict)), "packages": ("each", dict)},
+    "project": {"dependencies": ("list", str), "optional-dependencies": ("map", list), "name": str,
+                "scripts": ("map", str), "requires-python": str},
+    "tool": {"poetry": {"dependencies": ("map", (str, dict, list)), "group": ("map", dict),
+                        "scripts": ("map", (str, dict)), "packages": ("list", dict)},
              "pdm": TABLE, "uv": TABLE, "hatch": TABLE, "setuptools": TABLE},
-    "build-system": {"requires": ("each", str)},
+    "build-system": {"requires": ("list", str)},
 }
-PIPFILE_SHAPE = {"packages": _DEPS, "dev-packages": _DEPS, "requires": ("each", str), "source": ("each", dict)}
+PIPFILE_SHAPE = {"packages": _DEPS, "dev-packages": _DEPS, "requires": ("map", str), "source": ("list", dict)}
 CARGO_SHAPE = {
-    "package": {"name": str, "default-run": str, "edition": str},
-    "bin": ("each", dict), "lib": TABLE,
-    "workspace": {"members": ("each", str), "default-members": ("each", str), "dependencies": TABLE},
+    "package": {"name": str, "default-run": str, "edition": (str, dict)},
+    "bin": ("list", dict), "lib": TABLE,
+    "workspace": {"members": ("list", str), "default-members": ("list", str), "dependencies": TABLE},
     "dependencies": TABLE, "dev-dependencies": TABLE, "build-dependencies": TABLE, "features": TABLE,
 }
 COMPOSER_SHAPE = {
-    "require": ("each", str), "require-dev": ("each", str), "name": str,
-    "config": {"platform": ("each", (str, bool)), "vendor-dir": str},
-    "autoload": TABLE, "scripts": ("each", (str, list)), "extra": TABLE,
+    "require": ("map", str), "require-dev": ("map", str), "name": str,
+    "config": {"platform": ("map", (str, bool)), "vendor-dir": str},
+    "autoload": TABLE, "scripts": ("map", (str, list)), "extra": TABLE,
 }
 PACKAGE_JSON_SHAPE = {
-    "name": str, "main": str, "type": str, "packageManager": str, "scripts": ("each", str),
-    "dependencies": ("each", str), "devDependencies": ("each", str), "engines": ("each", str),
+    "name": str, "main": str, "type": str, "packageManager": str, "scripts": ("map", str),
+    "dependencies": ("map", str), "devDependencies": ("map", str), "engines": ("map", str),
     "workspaces": (list, dict),
 }

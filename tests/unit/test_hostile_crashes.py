@@ -1,0 +1,55 @@
+"""Manifests of the wrong shape end in one line naming the file and key (exit 2), never a traceback."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from containerize import validate
+from hostile import assert_clean_exit, run_cli, write_tree
+
+CASES = {
+    "pyproject-tool-string": ({"pyproject.toml": 'tool = "x"\n[project]\nname = "a"\n', "app.py": "import flask\n"},
+                              "pyproject.toml: tool"),
+    "poetry-deps-list": ({"pyproject.toml": '[tool.poetry]\nname = "a"\ndependencies = [1]\n',
+                          "app.py": "import flask\n"}, "pyproject.toml: tool.poetry.dependencies"),
+    "pipfile-packages-ints": ({"Pipfile": "packages = [1]\n", "app.py": "import flask\n"}, "Pipfile: packages"),
+    "cargo-package-string": ({"Cargo.toml": 'package = "x"\n', "src/main.rs": "fn main() {}\n"},
+                             "Cargo.toml: package"),
+    "composer-config-string": ({"composer.json": '{"config": "x"}', "index.php": "<?php echo 1;\n"},
+                               "composer.json: config"),
+    "package-scripts-list": ({"package.json": '{"name": "x", "scripts": ["a"]}', "index.js": "console.log(1)\n"},
+                             "package.json: scripts"),
+    "package-deep-objects": ({"package.json": '{"a":' * 100_000 + "1" + "}" * 100_000,
+                              "index.js": "console.log(1)\n"}, "package.json"),
+    "package-deep-arrays": ({"package.json": '{"name":"x","a":' + "[" * 100_000 + "]" * 100_000 + "}",
+                             "index.js": "console.log(1)\n"}, "package.json"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_wrong_shape_is_one_line_and_exit_2(tmp_path, case):
+    files, where = CASES[case]
+    root = write_tree(tmp_path / case, files)
+    done = run_cli(str(root), "--dry-run", "--yes")
+    assert_clean_exit(done)
+    assert done.returncode == 2, done.stderr
+    assert where in done.stderr, done.stderr
+
+
+def test_poetry_dependencies_as_a_list_of_names_does_not_crash(tmp_path):
+    root = write_tree(tmp_path / "p", {"pyproject.toml": '[tool.poetry]\nname = "a"\ndependencies = ["flask"]\n',
+                                       "app.py": "import flask\n"})
+    assert_clean_exit(run_cli(str(root), "--dry-run", "--yes"))
+
+
+def test_check_shape_names_the_key():
+    with pytest.raises(validate.ShapeError, match=r"x.json: config.platform must be"):
+        validate.check_shape({"config": {"platform": "8.2"}}, "x.json", validate.COMPOSER_SHAPE)
+    validate.check_shape({"config": {"platform": {"php": "8.2"}}, "other": 1}, "x.json", validate.COMPOSER_SHAPE)
+
+
+def test_too_deep_json_is_a_shape_error():
+    with pytest.raises(validate.ShapeError):
+        validate.load_json("[" * 100_000 + "]" * 100_000, "a.json")
+    assert validate.load_json(json.dumps({"a": [1]}), "a.json") == {"a": [1]}
