@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -95,12 +94,10 @@ def test_two_entrypoints_asks_which_and_saves_the_answer(two_scripts: Path):
 def test_rerun_with_saved_answers_asks_nothing(two_scripts: Path):
     (two_scripts / "containerize.toml").write_text(
         'entrypoint = ["python", "report.py"]\n\n[secrets]\nREPORT_TARGET = false\n')
-    started = time.monotonic()
     child = spawn(str(two_scripts))
-    code, out = finish(child)
+    code, out = finish(child)  # a prompt would wait for an answer until pexpect's timeout
     assert code == 0, plain(out)
     assert "Which" not in out and "?" not in plain(out).replace("(or:", "")
-    assert time.monotonic() - started < DEADLINE
     assert 'CMD ["python", "report.py"]' in (two_scripts / "Dockerfile").read_text()
     assert "containerize.toml" in (two_scripts / "README.Docker.md").read_text()
     # inspect says where the answer came from

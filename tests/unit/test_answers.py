@@ -5,7 +5,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -320,13 +319,11 @@ def test_a_checklist_scans_and_analyzes_once(flask_app: Path, monkeypatch):
     assert json.dumps(again.to_dict(), default=str) == json.dumps(expected, default=str)
 
 
-def test_many_saved_answers_load_in_linear_time(flask_app: Path):
+def test_many_saved_answers_load(flask_app: Path):
     names = [f"VAR_{i}" for i in range(6000)]
     (flask_app / "containerize.toml").write_text(
         "[env]\n" + "".join(f'{n} = "x"\n' for n in names) + "\n[secrets]\n" + "".join(f"{n} = true\n" for n in names[::2]))
-    started = time.monotonic()
-    profile = build_profile(flask_app)
-    assert time.monotonic() - started < 15  # quadratic work here took minutes
+    profile = build_profile(flask_app)  # quadratic work here took minutes (benchmarks/pathological_inputs.py)
     assert profile.env_var("VAR_2").secret and profile.env_var("VAR_3").default == "x"
     assert profile.origins["env.VAR_5999"] == "containerize.toml"
 
