@@ -112,6 +112,18 @@ def _drop(profile: Profile, key: str, value, what: str) -> None:
     profile.warnings.append(f"{where}: {key}={shown} is not {what}; left out")
 
 
+def _scrub(profile: Profile, value: str) -> None:
+    """A credential's value out of every piece of evidence (the README shows the evidence)."""
+    if len(value) < 3:
+        return
+    for notes in profile.evidence.values():
+        for note in notes:
+            if note.why and value in note.why:
+                note.why = note.why.replace(value, "***")
+            if note.answer and value in note.answer[1]:
+                note.answer = (note.answer[0], note.answer[1].replace(value, "***"))
+
+
 def _check_list(profile: Profile, key: str, values: list, ok, what: str) -> list:
     kept = []
     for value in values:
@@ -158,7 +170,8 @@ def check_profile(profile: Profile) -> Profile:
             if var.default is not None:
                 profile.warnings.append(f"{_where(profile, f'env.{var.name}', var.name)}: {var.name} holds a "
                                         "credential; its default is left out (set it as a secret)")
-        if var.secret or looks_like_credential(var.default):
+        if var.default is not None and (var.secret or looks_like_credential(var.default)):
+            _scrub(profile, var.default)
             var.default = None
         kept_env.append(var)
     if len(kept_env) != len(profile.env):

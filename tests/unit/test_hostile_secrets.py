@@ -1,0 +1,94 @@
+"""Credentials are recognised by name and by value, and never written as defaults."""
+from __future__ import annotations
+
+import yaml
+
+import pytest
+
+from containerize import validate
+from containerize.envvars import is_secret, looks_like_credential
+from containerize.profile import EnvVar, Profile
+from hostile import generate, write_tree
+
+SECRET_NAMES = ["DB_PWD", "SMTP_PW", "GPG_PASSPHRASE", "GITHUB_PAT", "OPENAI", "SESSION_SIGNING", "AUTH_HEADER",
+                "TWILIO_AUTH", "SLACK_HOOK", "SMTP_PASSWORD", "SECRET_KEY", "API_TOKEN", "STRIPE_API_KEY",
+                "SENTRY_DSN"]
+PLAIN_NAMES = ["PORT", "DEBUG", "LOG_LEVEL", "APP_NAME", "REDIS_HOST", "PASSWORD_FILE", "NODE_ENV", "WORKERS",
+               "TIMEZONE", "AUTH_URL"]
+CREDENTIAL_VALUES = ["redis://:pw@cache:6379", "postgres://user:pw@db/app", "ghp_" + "a1B2" * 9,
+                     "sk-" + "x9Y8" * 10, "xoxb-1234-5678-abcdefghij", "AKIAIOSFODNN7EXAMPLE",
+                     "9fK2mQ7xLp4Zr8Vt1Wn6Yb3Hc5Jd0Gs"]
+PLAIN_VALUES = ["development", "info", "0.0.0.0", "sqlite:///app.db", "redis://cache:6379/0", "/var/lib/app/data",
+                "http://localhost:8080/api", "en_US.UTF-8", "abcdefghijklmnopqrstuvwxyz", "30"]
+
+
+@pytest.mark.parametrize("name", SECRET_NAMES)
+def test_secret_names(name):
+    assert is_secret(name)
+
+
+@pytest.mark.parametrize("name", PLAIN_NAMES)
+def test_plain_names(name):
+    assert not is_secret(name)
+
+
+@pytest.mark.parametrize("value", CREDENTIAL_VALUES)
+def test_credential_values(value):
+    assert looks_like_credential(value) and is_secret("CACHE_URL" if "://" in value else "SOMETHING", value)
+
+
+@pytest.mark.parametrize("value", PLAIN_VALUES)
+def test_plain_values(value):
+    assert not looks_like_credential(value)
+
+
+def test_code_defaults_of_secrets_are_never_written(tmp_path):
+    lines = ["import os", "from flask import Flask", "app = Flask(__name__)"]
+    values = {}
+    for i, name in enumerate(SECRET_NAMES[:9]):
+        values[name] = f"sentinel-{i}-value"
+        lines.append(f"{name} = os.getenv({name!r}, {values[name]!r})")
+    values["CACHE_URL"] = "redis://:sentinelpw@cache:6379"
+    lines.append("CACHE_URL = os.getenv('CACHE_URL', 'redis://:sentinelpw@cache:6379')")
+    lines += ["if __name__ == '__main__':", "    app.run(host='0.0.0.0', port=5000)"]
+    root = write_tree(tmp_path / "app", {"app.py": "\n".join(lines) + "\n", "requirements.txt": "flask\n"})
+    files, _ = generate(root)
+    for text in files.values():
+        for value in values.values():
+            assert value not in text
+    env = yaml.safe_load(files["compose.yaml"])["services"]["app"].get("environment") or {}
+    for name in values:
+        assert ":-" not in str(env.get(name) or ""), (name, env.get(name))
+
+
+def test_set_env_of_a_secret_is_not_written_as_default(tmp_path):
+    root = write_tree(tmp_path / "app", {"app.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
+                                         "if __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n",
+                                         "requirements.txt": "flask\n"})
+    files, _ = generate(root, ["env.SMTP_PASSWORD=sentinel-set-value"])
+    for text in files.values():
+        assert "sentinel-set-value" not in text
+
+
+def test_check_profile_marks_credentials():
+    profile = Profile(language="python", env=[EnvVar("CACHE_URL", "redis://:pw@cache:6379"),
+                                              EnvVar("MODE", "ghp_" + "a1B2" * 9), EnvVar("LEVEL", "info")])
+    validate.check_profile(profile)
+    by_name = {v.name: v for v in profile.env}
+    assert by_name["CACHE_URL"].secret and by_name["CACHE_URL"].default is None
+    assert by_name["MODE"].default is None
+    assert by_name["LEVEL"].default == "info" and not by_name["LEVEL"].secret
+
+
+def test_dockerignore_keeps_secrets_out_at_any_depth(tmp_path):
+    from containerize.dockerignore import DockerIgnore
+
+    root = write_tree(tmp_path / "app", {"app.py": "import flask\napp = flask.Flask(__name__)\n",
+                                         "requirements.txt": "flask\n"})
+    files, _ = generate(root)
+    rules = DockerIgnore.from_text(files[".dockerignore"])
+    for path in ["config/.env", ".env", "a/b/.env.local", "certs/server.key", "deploy/tls.pem", "x/secrets/db",
+                 "keys/id_rsa", "keys/id_rsa.pub", ".envrc", ".npmrc", ".pypirc", ".netrc", "sub/cert.p12"]:
+        assert rules.ignored(path), path
+    for path in ["app.py", ".env.example", "config/.env.example", "requirements.txt"]:
+        assert not rules.ignored(path), path
