@@ -29,23 +29,38 @@ def compose_of(path: Path) -> tuple:
 
 
 def test_host_fixed_in_code_names_the_service_and_the_password_file_is_mounted_where_the_code_reads_it():
-    profile, doc = compose_of(FIXTURES / "conn-flask-mysql-secret")
+    profile, doc = compose_of(FIXTURES / "conn-flask-db-secret")
     (conn,) = profile.connections
-    assert (conn.kind, conn.host, conn.user, conn.database) == ("mysql", "db", "root", "notes")
+    assert (conn.kind, conn.host, conn.user, conn.database) == ("postgres", "db", "notes", "notes")
     assert (conn.password_source, conn.password_path) == ("file", "/run/secrets/db-password")
     assert (conn.file, conn.line) == ("app.py", 13)
     services = doc["services"]
     assert set(services) == {"app", "db"}
     db = services["db"]
-    # the app logs in as root: root's password is the file the app reads
-    assert db["environment"]["MYSQL_DATABASE"] == "notes"
-    assert db["environment"]["MYSQL_ROOT_PASSWORD_FILE"] == "/run/secrets/db-password"
-    assert "MYSQL_USER" not in db["environment"] and "MYSQL_RANDOM_ROOT_PASSWORD" not in db["environment"]
+    assert db["environment"] == {"POSTGRES_USER": "notes", "POSTGRES_DB": "notes",
+                                 "POSTGRES_PASSWORD_FILE": "/run/secrets/db-password"}
     assert db["secrets"] == ["db-password"] and services["app"]["secrets"] == ["db-password"]
     assert doc["secrets"] == {"db-password": {"file": "./secrets/db-password"}}
     assert services["app"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     # db-password is no env var name: nothing exports it, the app reads the file itself
     assert "entrypoint" not in services["app"]
+
+
+def test_an_app_that_logs_in_as_root_gets_roots_password_from_its_file(tmp_path):
+    app = write(tmp_path / "blog", {
+        "requirements.txt": "flask\nmysql-connector\n",
+        "hello.py": "import mysql.connector\nfrom flask import Flask\nserver = Flask(__name__)\n"
+                    "class DB:\n    def __init__(self, database='example', host='db', user='root', password_file=None):\n"
+                    "        pf = open(password_file, 'r')\n"
+                    "        self.c = mysql.connector.connect(user=user, password=pf.read(), host=host, database=database)\n"
+                    "@server.route('/')\ndef index():\n    DB(password_file='/run/secrets/db-password')\n    return 'ok'\n",
+    })
+    profile, doc = compose_of(app)
+    assert [s.kind for s in profile.services] == ["mysql"]
+    db = doc["services"]["db"]
+    assert db["environment"]["MYSQL_DATABASE"] == "example"
+    assert db["environment"]["MYSQL_ROOT_PASSWORD_FILE"] == "/run/secrets/db-password"
+    assert "MYSQL_USER" not in db["environment"] and "MYSQL_RANDOM_ROOT_PASSWORD" not in db["environment"]
 
 
 def test_host_from_an_env_var_with_a_localhost_default_is_pointed_at_the_service():
