@@ -679,3 +679,24 @@ def test_deeply_nested_kotlin_is_read_in_linear_time(tmp_path):
     p = build_profile(root)
     assert p.env_var("DEEP_PORT").default == "8080" and p.ports == [8080]
     assert [s.kind for s in p.services] == ["postgres"]
+
+
+def test_a_ktor_connector_block_names_the_port(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "build.gradle.kts": 'plugins { application }\napplication { mainClass.set("a.MainKt") }\n',
+        "src/main/kotlin/a/Main.kt": """package a
+
+            object Net { const val HTTP = 8181 }
+
+            fun main() {
+                embeddedServer(Netty, configure = {
+                    connector {
+                        port = Net.HTTP
+                        host = "0.0.0.0"
+                    }
+                }, module = Application::module).start(wait = true)
+            }
+            """})
+    p = build_profile(root)
+    assert p.ports == [8181] and p.port_env is None
+    assert evidence(p, "ports", "a port in the source: connector")[:2] == ("src/main/kotlin/a/Main.kt", 8)

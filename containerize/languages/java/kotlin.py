@@ -21,7 +21,7 @@ MAX_SCOPES = 64  # functions and lambdas searched outwards for a local name
 # node type -> the list it is kept in
 _NODES = {"call_expression": "call", "index_expression": "index", "binary_expression": "binary",
           "property_declaration": "property", "function_declaration": "function", "annotation": "annotation",
-          "string_literal": "string", "return_expression": "return"}
+          "string_literal": "string", "return_expression": "return", "assignment": "assignment"}
 _SCOPES = ("function_declaration", "lambda_literal", "anonymous_function", "secondary_constructor")
 _OWNERS = ("class_declaration", "object_declaration")
 _CONVERSIONS = {"toInt", "toIntOrNull", "toLong", "toLongOrNull", "toShort", "trim", "toString", "orEmpty",
@@ -412,6 +412,15 @@ class KotlinSource:
                     if isinstance(value, str) and not value.isdigit():
                         continue
                     found.append((value, f"{name}({syntax.text(positional[0])})", rel, syntax.line(node)))
+            for node in self.nodes[rel].get("assignment", []):  # Ktor: connector { port = 8080 }
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if left is None or right is None or syntax.text(left) != "port":
+                    continue
+                block = self.up.get(node.id, (None, None))[1]
+                call = self.parent(self.parent(block)) if block is not None and block.type == "lambda_literal" else None
+                if call is not None and call.type == "call_expression" and _callee(call)[1] == "connector":
+                    found.append((self.value(rel, right), f"connector {{ port = {syntax.text(right)} }}", rel,
+                                  syntax.line(node)))
         return found
 
     def port_constants(self) -> list[tuple[str, str, str, int]]:
