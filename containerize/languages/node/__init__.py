@@ -624,8 +624,9 @@ def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
     if tool == "@angular/cli" and tree.exists("angular.json"):
         try:
             data = json.loads(tree.read("angular.json") or "{}")
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             data = {}
+        data = data if isinstance(data, dict) else {}
         projects = data.get("projects") or {}
         name = data.get("defaultProject") or next(iter(projects), None)
         target = ((projects.get(name) or {}).get("architect") or {}).get("build") or {}

@@ -243,7 +243,7 @@ def tsconfig(tree: SourceTree) -> dict:
     """tsconfig.json's compilerOptions (JSON with comments and trailing commas), or {}."""
     try:
         data = json.loads(strip_jsonc(tree.read("tsconfig.json") or "{}"))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {}
     options = data.get("compilerOptions") if isinstance(data, dict) else None
     return options if isinstance(options, dict) else {}

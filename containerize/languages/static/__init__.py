@@ -24,7 +24,7 @@ def site_dir(tree: SourceTree) -> str | None:
 def _package_builds(tree: SourceTree) -> bool:
     try:
         data = json.loads(tree.read("package.json") or "{}")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # too deep: read (and refused) by the Node analyzer
         return False
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return isinstance(scripts, dict) and any(k in scripts for k in ("build", "start"))
