@@ -10,7 +10,7 @@ import re
 
 from ..compose import SECRETS_SHIM, secret_name, volume_name
 from ..profile import Profile
-from ..services import CATALOG, ServiceSpec
+from ..services import CATALOG, ServiceSpec, wire
 from .runtime import CPU_LIMIT, CPU_REQUEST, Runtime
 
 MANAGED_BY = "containerize"
@@ -130,7 +130,13 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
         spec = CATALOG.get(service.kind)
         var = profile.env_var(service.env_var) if service.env_var else None
         if spec and var and not var.secret:
-            config[var.name] = spec.url.format(host=f"{name}-{service.kind}", password="")
+            config[var.name] = spec.url.format(host=service_host(profile, name, service.kind), password="")
+        if spec:  # the app reads the host from an env var: point it at the service
+            for env_name in wire(profile, service.kind).app_env:
+                conn_host = next((c.host_env for c in profile.connections if c.kind == service.kind
+                                  and c.host_env == env_name), None)
+                if conn_host and valid_key(conn_host):
+                    config[conn_host] = service_host(profile, name, service.kind)
     config_name = f"{name}-config"
     out["configmap.yaml"] = {"apiVersion": "v1", "kind": "ConfigMap",
                              "metadata": _meta(name, ns, "app", config_name), "data": config}
@@ -250,6 +256,13 @@ _SERVICE_MEMORY = {"postgres": ("256Mi", "512Mi"), "mysql": ("256Mi", "512Mi"), 
                    "mongodb": ("256Mi", "1Gi")}
 
 
+def service_host(profile: Profile, name: str, kind: str) -> str:
+    """The Service a backing service is reached by: the host the code connects to when it names one (``db``,
+    as in compose; the namespace is the app's own), else ``<app>-<kind>``."""
+    host = wire(profile, kind).name
+    return host if host != kind else f"{name}-{kind}"
+
+
 def service_manifests(profile: Profile, name: str) -> dict[str, dict]:
     """The files of the services component: per backing service a StatefulSet, a headless Service,
     a Secret (no value) for its password and a NetworkPolicy that lets only the app in."""
@@ -260,20 +273,21 @@ def service_manifests(profile: Profile, name: str) -> dict[str, dict]:
         if not spec:
             continue
         kind = service.kind
-        full = f"{name}-{kind}"
-        env: list[dict] = [{"name": k, "value": v} for k, v in spec.environment.items()]
+        full = service_host(profile, name, kind)
+        wiring = wire(profile, kind)
+        env: list[dict] = [{"name": k, "value": v} for k, v in wiring.environment.items()]
         volumes: list[dict] = []
         mounts = [{"name": "data", "mountPath": spec.data_path}]
         if kind == "postgres":  # a fresh volume has lost+found at its root: keep the cluster one level down
             env.append({"name": "PGDATA", "value": spec.data_path + "/pgdata"})
-        if spec.password_env:
+        if wiring.password_secret and wiring.password_env:
             secret = f"{full}-password"
             out[f"{kind}-secret.yaml"] = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
                                          "metadata": _meta(name, ns, kind, secret)}
             volumes.append({"name": "password", "secret": {"secretName": secret, "defaultMode": 0o440,
                                                            "items": [{"key": "password", "path": "password"}]}})
             mounts.append({"name": "password", "mountPath": SECRETS_MOUNT + "/" + kind, "readOnly": True})
-            env.append({"name": spec.password_env, "value": f"{SECRETS_MOUNT}/{kind}/password"})
+            env.append({"name": wiring.password_env, "value": f"{SECRETS_MOUNT}/{kind}/password"})
         for path in _SERVICE_SCRATCH.get(kind, ["/tmp"]):
             volumes.append({"name": scratch_volume(path), "emptyDir": {"sizeLimit": "64Mi"}})
             mounts.append({"name": scratch_volume(path), "mountPath": path})

@@ -163,3 +163,14 @@ def test_weird_values_never_reach_the_compose_file_unquoted(tmp_path):
     text = yaml.safe_dump(doc)
     assert "rm -rf" not in text and "a b: c" not in text and "/etc/passwd" not in text
     assert "mysql" in doc["services"]
+
+
+def test_kubernetes_names_the_service_after_the_host_the_code_uses_as_compose_does():
+    from containerize.k8s.manifests import service_manifests
+
+    profile = build_profile(FIXTURES / "conn-flask-db-secret", [])
+    out = service_manifests(profile, "notes")
+    assert out["postgres-service.yaml"]["metadata"]["name"] == "db"
+    env = {e["name"]: e.get("value") for e in
+           out["postgres-statefulset.yaml"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["POSTGRES_USER"] == "notes" and env["POSTGRES_DB"] == "notes"
