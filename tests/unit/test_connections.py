@@ -174,3 +174,25 @@ def test_kubernetes_names_the_service_after_the_host_the_code_uses_as_compose_do
     env = {e["name"]: e.get("value") for e in
            out["postgres-statefulset.yaml"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["POSTGRES_USER"] == "notes" and env["POSTGRES_DB"] == "notes"
+
+
+def test_a_jdbc_url_with_placeholders_names_the_service_and_the_app_gets_the_database_it_reads(tmp_path):
+    app = write(tmp_path / "api", {
+        "pom.xml": "<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>api</artifactId>"
+                   "<version>1</version><dependencies><dependency><groupId>org.postgresql</groupId>"
+                   "<artifactId>postgresql</artifactId></dependency></dependencies></project>",
+        "src/main/java/x/App.java": "package x;\npublic class App { public static void main(String[] a) {} }\n",
+        "src/main/resources/application.properties":
+            "spring.datasource.url=jdbc:postgresql://db:5432/${POSTGRES_DB}\n"
+            "spring.datasource.username=postgres\nspring.datasource.password=${POSTGRES_PASSWORD:db-wrz2z}\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.host, conn.user, conn.database_env, conn.password_env) == ("db", "postgres", "POSTGRES_DB",
+                                                                           "POSTGRES_PASSWORD")
+    db = doc["services"]["db"]["environment"]
+    assert db["POSTGRES_USER"] == "postgres"
+    assert doc["services"]["app"]["environment"]["POSTGRES_DB"] == db["POSTGRES_DB"]
+    # the app's POSTGRES_PASSWORD and the image's password are one file
+    assert db["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert "postgres_password" in doc["services"]["app"]["secrets"]

@@ -8,7 +8,7 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
-from .source import PLACEHOLDER, SYSTEM_ENV, record_env, record_jdbc
+from .source import PLACEHOLDER, SYSTEM_ENV, record_datasource, record_env, record_jdbc
 
 _CONFIG_NAME = re.compile(r"(application|bootstrap)(-[\w]+)?\.(properties|ya?ml)")
 
@@ -73,6 +73,9 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 port_value(profile, pair[1], rel, number, f"server.port in {rel}")
             if pair and pair[1].strip("'\"").startswith("jdbc:"):
                 record_jdbc(profile, pair[1].strip("'\""), rel, number)
+            elif pair and pair[0] in ("spring.datasource.username", "spring.datasource.password", "username",
+                                      "password"):
+                record_datasource(profile, pair[0], pair[1].strip("'\""))
             for m in PLACEHOLDER.finditer(text):
                 name, default = m.group(1), m.group(2)
                 if name in SYSTEM_ENV or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):

@@ -15,7 +15,8 @@ from typing import Any
 
 from ... import syntax
 from ...envvars import is_port_name, is_secret
-from ...profile import Profile, Service
+from ...profile import Connection, Profile, Service
+from ...services import connection_from_url
 from ...scan import SourceTree
 
 G = "java"
@@ -624,3 +625,26 @@ def record_jdbc(profile: Profile, url: str, rel: str, line: int) -> None:
     if not any(s.kind == kind for s in profile.services):
         profile.services.append(Service(kind))
     profile.note("services", why, rel, line, 0.9)
+    conn = connection_from_url(url) or Connection(kind)
+    conn.kind, conn.file, conn.line, conn.why = kind, rel, line, f"a JDBC URL {url}"
+    for part, attr in ((m.group("host"), "host_env"), (m.group("db"), "database_env")):
+        found = PLACEHOLDER.search(part or "")  # one value already read: ${NAME} or ${NAME:default}
+        if found:
+            setattr(conn, attr, found.group(1))
+    profile.connections.append(conn)
+
+
+def record_datasource(profile: Profile, key: str, value: str) -> None:
+    """spring.datasource.username / password: the user and password source of the JDBC connection."""
+    conn = next((c for c in reversed(profile.connections) if c.why.startswith("a JDBC URL")), None)
+    if conn is None:
+        return
+    found = PLACEHOLDER.fullmatch(value.strip())
+    if (conn.user or conn.user_env) if key.endswith("username") else conn.password_source:
+        return  # the first one after the URL is the datasource's
+    if key.endswith("username"):
+        conn.user, conn.user_env = (None, found.group(1)) if found else (value.strip() or None, None)
+        if found and found.group(2):
+            conn.user = found.group(2)
+    elif key.endswith("password"):
+        conn.password_source, conn.password_env = ("env", found.group(1)) if found else ("literal", None)
