@@ -196,3 +196,31 @@ def test_a_jdbc_url_with_placeholders_names_the_service_and_the_app_gets_the_dat
     # the app's POSTGRES_PASSWORD and the image's password are one file
     assert db["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
     assert "postgres_password" in doc["services"]["app"]["secrets"]
+
+
+def test_node_password_read_from_the_file_an_env_var_names_gets_that_path(tmp_path):
+    app = write(tmp_path / "api", {
+        "package.json": json.dumps({"name": "api", "main": "src/index.js", "scripts": {"start": "node src/index.js"},
+                                    "dependencies": {"express": "^4.19.2", "mysql2": "^3.10.0"}}),
+        "src/config.js": 'const fs = require("fs");\n'
+                         'const readFileSync = f => fs.readFileSync(f).toString("utf8");\n'
+                         "module.exports = { database: {\n"
+                         '  host: process.env.DATABASE_HOST || "localhost",\n'
+                         "  database: process.env.DATABASE_DB,\n  user: process.env.DATABASE_USER,\n"
+                         "  password: process.env.DATABASE_PASSWORD ? readFileSync(process.env.DATABASE_PASSWORD) : null\n"
+                         "}, port: process.env.PORT || 8080 };\n",
+        "src/index.js": 'const express = require("express");\nconst mysql = require("mysql2");\n'
+                        'const config = require("./config");\nconst app = express();\n'
+                        "const db = mysql.createPool(config.database);\n"
+                        'app.get("/", (req, res) => res.send("ok"));\napp.listen(config.port);\n',
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.host_env, conn.password_source, conn.password_env) == ("DATABASE_HOST", "env-file", "DATABASE_PASSWORD")
+    env = doc["services"]["app"]["environment"]
+    assert env["DATABASE_HOST"] == "${DATABASE_HOST:-mysql}"
+    # the app reads the password from the file DATABASE_PASSWORD names: it gets the path, not the value
+    assert env["DATABASE_PASSWORD"] == "/run/secrets/mysql_password"
+    assert "database_password" not in doc.get("secrets", {})
+    mysql = doc["services"]["mysql"]["environment"]
+    assert env["DATABASE_USER"] == mysql["MYSQL_USER"] and env["DATABASE_DB"] == mysql["MYSQL_DATABASE"]

@@ -8,7 +8,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
 from ...envvars import read_dotenv_example
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import add_services_from_dependencies, link_service_env, warn_fixed_localhost
 from . import package as pkgmod
 from . import starter
 from .plan import NodePlan
@@ -246,7 +246,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
+    from . import connections  # how the code reaches its database (loaded with the source modules)
+    connections.read_connections(tree, files, profile)
     link_service_env(profile)
+    warn_fixed_localhost(profile)
 
     argv, start_why, start_file, start_line, confidence = _start(tree, pkg, role, build_script)
     if fw and fw.kind == "server" and not (argv and argv[0] in SCRIPT_RUNNERS):
