@@ -141,6 +141,11 @@ def render_readme(profile: Profile, files: dict[str, str], ctx: dict, workflow: 
     secret_files = [compose.secret_name(v.name) for v in profile.secrets]
     secret_files += [f"{s.kind}_password" for s in profile.services
                      if s.kind in CATALOG and CATALOG[s.kind].password_env]
+    if "compose.yaml" in files:  # the secret files compose mounts (a password file as the code names it)
+        import yaml
+
+        found = yaml.safe_load(files["compose.yaml"])
+        secret_files = list((found.get("secrets") or {}) if isinstance(found, dict) else secret_files)
     version_args = re.findall(r"^ARG ([A-Z0-9_]*VERSION)=", files.get("Dockerfile", ""), re.M)
     known = {"Dockerfile", ".dockerignore", "compose.yaml", README}
     return environment().get_template(f"common/{README}.j2").render(
