@@ -224,3 +224,13 @@ def test_node_password_read_from_the_file_an_env_var_names_gets_that_path(tmp_pa
     assert "database_password" not in doc.get("secrets", {})
     mysql = doc["services"]["mysql"]["environment"]
     assert env["DATABASE_USER"] == mysql["MYSQL_USER"] and env["DATABASE_DB"] == mysql["MYSQL_DATABASE"]
+
+
+def test_an_indirect_go_module_adds_no_service(tmp_path):
+    app = write(tmp_path / "svc", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire (\n"
+                  "\tgo.mongodb.org/mongo-driver v1.15.0 // indirect\n)\n",
+        "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
+    })
+    profile, doc = compose_of(app)
+    assert profile.services == [] and set(doc["services"]) == {"app"}

@@ -296,7 +296,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             framework = name
             profile.note("framework", f"go.mod requires {hit['path']}", "go.mod", hit["line"], 0.95)
             break
-    add_services_from_dependencies(profile, [(r["path"], "go.mod", r["line"]) for r in mod["requires"]])
+    add_services_from_dependencies(profile, [(r["path"], "go.mod", r["line"]) for r in mod["requires"] if not r["indirect"]])
 
     # cgo: import "C" in the module's code, or a dependency that wraps C
     cgo_why = None
