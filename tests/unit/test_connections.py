@@ -234,3 +234,16 @@ def test_an_indirect_go_module_adds_no_service(tmp_path):
     })
     profile, doc = compose_of(app)
     assert profile.services == [] and set(doc["services"]) == {"app"}
+
+
+def test_a_pdo_dsn_is_a_connection_and_its_host_names_the_service(tmp_path):
+    app = write(tmp_path / "shop", {
+        "composer.json": json.dumps({"require": {"php": ">=8.1", "ext-pdo_mysql": "*"}}),
+        "public/index.php": "<?php\n$pdo = new PDO('mysql:host=db;dbname=shop', 'shop', getenv('DB_PASSWORD'));\n"
+                            "echo 'ok';\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.database, conn.user, conn.line) == ("mysql", "db", "shop", "shop", 2)
+    db = doc["services"]["db"]["environment"]
+    assert db["MYSQL_USER"] == "shop" and db["MYSQL_DATABASE"] == "shop"

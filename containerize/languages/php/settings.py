@@ -5,7 +5,7 @@ import posixpath
 import re
 
 from ...envvars import is_secret
-from ...profile import Profile, Service
+from ...profile import Connection, Profile, Service
 from .source import PLACEHOLDER, PhpSource
 
 # $_SERVER keys the web server sets for every request: not configuration.
@@ -63,6 +63,17 @@ def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, 
         profile.note("services", f"{'a PDO DSN' if driver != 'mysqli' else 'mysqli connects to'} {dsn!r}: {kind}"
                      + (f" ({', '.join(facts)})" if facts else ""), rel, line, 0.9)
         needed.append((ext, rel, line))
+        conn = Connection(kind, file=rel, line=line, why=f"a PDO DSN {dsn!r}" if driver != "mysqli" else "mysqli")
+        for key, attr in (("host", "host"), ("dbname", "database"), ("user", "user")):
+            value = params.get(key, "").strip()
+            m = PLACEHOLDER.fullmatch(value)
+            if m:
+                setattr(conn, attr + "_env", m.group(1))
+            elif value and "$" not in value:
+                setattr(conn, attr, value)
+        port = params.get("port", "").strip()
+        conn.port = int(port) if port.isdigit() and len(port) < 6 else None
+        profile.connections.append(conn)
         for key, value in params.items():
             m = PLACEHOLDER.fullmatch(value)
             if m and key in ("host", "port", "dbname", "user"):
