@@ -77,6 +77,11 @@ def _secret_name(name: str) -> bool:
     return len(tokens) == 1 and tokens[0] in _VENDOR_KEYS
 
 
+def is_secret_name(name: str) -> bool:
+    """True when the name alone says the variable holds a credential (SMTP_PASSWORD, GITHUB_PAT)."""
+    return not _NOT_SECRET.search(name) and (bool(_SECRET_WORDS.search(name)) or _secret_name(name))
+
+
 def is_secret(name: str, default: str | None = None) -> bool:
     """True when an env var (by its name or its default) holds a credential."""
     if default and (_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default)):

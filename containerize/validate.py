@@ -12,18 +12,24 @@ import dataclasses
 import posixpath
 import re
 
-from .envvars import is_secret, looks_like_credential
+from .envvars import is_secret_name, looks_like_credential
 from .profile import Profile
 
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}")
 DEBIAN_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]{0,127}")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 IDENTIFIER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+@/-]{0,127}")
+# a framework or package manager as shown in comments and the README ("go modules", "std::net")
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9 _.+:@/-]{0,63}")
 # a URL path and query: no quotes, spaces, backslashes, `$` or parentheses
 URL_PATH = re.compile(r"/[A-Za-z0-9._~%/:@+=,!*-]{0,255}(\?[A-Za-z0-9._~%/:@+=,&!*-]{0,255})?")
 # a path inside the image: letters, digits and . _ - + @ / only (no shell metacharacters)
 IMAGE_PATH = re.compile(r"[A-Za-z0-9._+@/-]{1,255}")
+# a path of the plan, which may be a COPY pattern (go.sum*)
+PLAN_PATH = re.compile(r"[A-Za-z0-9._+@/*-]{1,255}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# plan strings may be multi-line commands the templates lay out; other control characters never
+PLAN_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 # System folders of the image: never a volume or a chown target (nor anything inside /proc, /sys, /dev).
 SYSTEM_DIRS = frozenset({
@@ -35,11 +41,12 @@ SYSTEM_DIRS = frozenset({
 SYSTEM_TREES = ("/proc/", "/sys/", "/dev/", "/etc/", "/bin/", "/sbin/", "/boot/", "/usr/bin/", "/usr/sbin/",
                 "/lib/", "/lib64/")
 
-# Plan fields that hold a path (checked as paths); other plan strings only lose control characters.
+# Plan fields that hold a path (checked as paths); other plan strings (commands the templates lay out,
+# which may span lines) only lose control characters other than newline and tab.
 PATH_FIELDS = frozenset({
     "workdir", "binary", "bin_dir", "out_dir", "site_dir", "docroot", "state_dir", "manifest", "manifests",
     "assets", "install_dirs", "stand_in_dirs", "replace_dirs", "state_files", "state_links", "gemfiles",
-    "member_manifests", "requirements", "lockfile", "yarn_path", "cargo_config", "runtime_copy", "package",
+    "member_manifests", "requirements", "lockfile", "yarn_path", "cargo_config", "runtime_copy",
     "module", "wrapper",
 })
 
@@ -141,7 +148,7 @@ def check_profile(profile: Profile) -> Profile:
         profile.runtime_version = None
     for key in ("framework", "package_manager"):
         value = getattr(profile, key)
-        if value is not None and not is_identifier(value):
+        if value is not None and not (isinstance(value, str) and NAME.fullmatch(value)):
             _drop(profile, key, value, "a name")
             setattr(profile, key, None)
     if profile.health_path is not None and not is_url_path(profile.health_path):
@@ -165,7 +172,7 @@ def check_profile(profile: Profile) -> Profile:
         if var.default is not None and not is_plain_text(var.default):
             _drop(profile, f"env.{var.name}", var.default, "a one-line value")
             var.default = None
-        if not var.secret and is_secret(var.name, var.default):
+        if not var.secret and (is_secret_name(var.name) or looks_like_credential(var.default)):
             var.secret = True  # a credential by its name or its value: never written as a default
             if var.default is not None:
                 profile.warnings.append(f"{_where(profile, f'env.{var.name}', var.name)}: {var.name} holds a "
@@ -199,7 +206,8 @@ def check_profile(profile: Profile) -> Profile:
 def _clean(profile: Profile, key: str, value, path_like: bool):
     """The value with every unsafe string left out; (value, changed)."""
     if isinstance(value, str):
-        ok = is_image_path(value) if path_like and value else is_plain_text(value)
+        ok = (bool(PLAN_PATH.fullmatch(value)) and ".." not in value.split("/") if path_like and value
+              else not PLAN_CONTROL.search(value))
         if not ok:
             _drop(profile, key, value, "a path inside the image" if path_like else "a one-line value")
             return None, True
@@ -322,8 +330,7 @@ PYPROJECT_SHAPE = {
     "project": {"dependencies": ("list", str), "optional-dependencies": ("map", list), "name": str,
                 "scripts": ("map", str), "requires-python": str},
     "tool": {"poetry": {"dependencies": ("map", (str, dict, list)), "group": ("map", dict),
-                        "scripts": ("map", (str, dict)), "packages": ("list", dict)},
-             "pdm": TABLE, "uv": TABLE, "hatch": TABLE, "setuptools": TABLE},
+                        "scripts": ("map", (str, dict)), "packages": ("list", dict)}},
     "build-system": {"requires": ("list", str)},
 }
 PIPFILE_SHAPE = {"packages": _DEPS, "dev-packages": _DEPS, "requires": ("map", str), "source": ("list", dict)}
@@ -334,7 +341,7 @@ CARGO_SHAPE = {
     "dependencies": TABLE, "dev-dependencies": TABLE, "build-dependencies": TABLE, "features": TABLE,
 }
 COMPOSER_SHAPE = {
-    "require": ("map", str), "require-dev": ("map", str), "name": str,
+    "name": str,  # require / require-dev: checked by the PHP analyzer with its own messages
     "config": {"platform": ("map", (str, bool)), "vendor-dir": str},
     "autoload": TABLE, "scripts": ("map", (str, list)), "extra": TABLE,
 }

@@ -157,7 +157,7 @@ def test_plan_strings_with_control_characters_are_dropped():
         manifests: list[str] = field(default_factory=list)
         build_run: str = ""
 
-    plan = Plan(workdir="/app;id", manifests=["package.json", "a\nRUN id"], build_run="make\nRUN id")
+    plan = Plan(workdir="/app;id", manifests=["package.json", "a\nRUN id"], build_run="make\rRUN id")
     profile = Profile(language="node", build=plan)
     validate.check_profile(profile)
     assert plan.workdir == "/app" and plan.manifests == ["package.json"] and plan.build_run == ""

@@ -25,7 +25,7 @@ def read_json(tree: SourceTree, rel: str, strict: bool = True) -> dict:
 
     try:
         data = load_json(text, rel)
-        if rel.endswith("composer.json"):
+        if rel.endswith("composer.json") and isinstance(data, dict):
             check_shape(data, rel, COMPOSER_SHAPE)
     except ShapeError:
         if strict:
