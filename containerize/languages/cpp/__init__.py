@@ -17,25 +17,27 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
 from . import build as buildfiles
 from .build import BIN_DIR, DISTROLESS_CC, LIBRARIES, build_system, build_steps
 from .plan import CppPlan
-from .source import C_SUFFIXES, CXX_SUFFIXES, HEADER_SUFFIXES, apply, has_main, read_facts
 from .starter import STARTER
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+source, = submodules(__name__, "source")
 
 _TESTISH = re.compile(r"(^|[_-])(test|tests|unittest|bench|benchmark|example|examples|demo)s?([_-]|$)", re.I)
 _VENDORED = re.compile(r"(^|/)(tests?|examples?|bench(marks?)?|third_party|external|deps)/")
 
 
 def sources(tree: SourceTree) -> list[str]:
-    return [f for f in tree.with_suffix(*C_SUFFIXES, *CXX_SUFFIXES, *HEADER_SUFFIXES) if not _VENDORED.search(f)]
+    return [f for f in tree.with_suffix(*source.C_SUFFIXES, *source.CXX_SUFFIXES, *source.HEADER_SUFFIXES) if not _VENDORED.search(f)]
 
 
 def detect(tree: SourceTree) -> Detection | None:
     system, manifest = build_system(tree)
-    code = [f for f in sources(tree) if f.endswith(C_SUFFIXES + CXX_SUFFIXES)]
+    code = [f for f in sources(tree) if f.endswith(source.C_SUFFIXES + source.CXX_SUFFIXES)]
     if not system or not code:
         return None
     text = tree.read(manifest) or ""
@@ -44,7 +46,7 @@ def detect(tree: SourceTree) -> Detection | None:
     elif system == "meson":
         score = 95 if buildfiles.has_meson_executable(tree, manifest) else 50
     else:
-        score = 80 if buildfiles.make_targets(tree, manifest) and has_main(tree, code) else 55
+        score = 80 if buildfiles.make_targets(tree, manifest) and source.has_main(tree, code) else 55
     return Detection("cpp", score, [Evidence(f"{manifest} builds C/C++ sources ({len(code)} file(s))", manifest,
                                              None, 0.9)])
 
@@ -92,10 +94,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if not system:
         raise ValueError(f"{tree.root}: no CMakeLists.txt, meson.build or Makefile: don't know how to build it")
     files = sources(tree)
-    code = [f for f in files if f.endswith(C_SUFFIXES + CXX_SUFFIXES)]
+    code = [f for f in files if f.endswith(source.C_SUFFIXES + source.CXX_SUFFIXES)]
     if not code:
         raise ValueError(f"{manifest}: no C or C++ sources to build")
-    cxx = any(f.endswith(CXX_SUFFIXES) for f in code)
+    cxx = any(f.endswith(source.CXX_SUFFIXES) for f in code)
     profile.framework = None
     profile.package_manager = system
     profile.note("package_manager", f"{manifest} is a {system} build", manifest, None, 1.0)
@@ -128,8 +130,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     mine = set(buildfiles.target_sources(tree, system, manifest, target))
     others = {f for name, _rel, _line in exes if name != target
               for f in buildfiles.target_sources(tree, system, manifest, name)} - mine
-    facts = read_facts(tree, [f for f in files if f not in others])
-    listens = apply(facts, profile)
+    facts = source.read_facts(tree, [f for f in files if f not in others])
+    listens = source.apply(facts, profile)
     read_dotenv_example(tree, profile)
     if listens and not profile.ports and profile.port_env:
         profile.add_port(8080, f"{profile.port_env} is read but no literal port was found; 8080 assumed",

@@ -13,16 +13,16 @@ from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection
+from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
 from .build import jar_steps
 from .gradle import wrapper_version
-from .kotlin import read_kotlin
 from .module import Module, build_tool, read_modules
 from .plan import APP_JAR, WORKDIR, JavaPlan
-from .settings import config_files, read_settings
-from .source import JavaSource, find_main_classes, read_source
 from .starter import DEFAULT_GRADLE, DEFAULT_JAVA, DEFAULT_MAVEN, DEFAULT_PORTS, JVM_FLAGS, STARTER
+
+# loaded when this language's analysis runs, not while the languages of a tree are detected
+settings, source, kotlin_source = submodules(__name__, "settings", "source", "kotlin")
 
 __all__ = ["ANALYZER", "APP_JAR", "WORKDIR", "JavaPlan", "Module"]
 
@@ -54,7 +54,7 @@ def detect(tree: SourceTree) -> Detection | None:
         det.score = 100
         det.evidence.append(Evidence("the build makes a runnable jar (Spring Boot, shaded, main class)",
                                      manifest, None, 0.95))
-    elif tool == "maven" and find_main_classes(tree, java_sources(tree)):
+    elif tool == "maven" and source.find_main_classes(tree, java_sources(tree)):
         det.score = 95
     return det
 
@@ -67,7 +67,7 @@ def _pick_module(tree: SourceTree, mods: list[Module]) -> Module:
             return found[0]
     leaves = [m for m in mods if m.packaging != "pom"] or mods
     for mod in leaves:
-        if find_main_classes(tree, java_sources(tree, mod.dir)):
+        if source.find_main_classes(tree, java_sources(tree, mod.dir)):
             return mod
     return leaves[0]
 
@@ -136,7 +136,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append(f"{app.build_file} packages a war: it needs a servlet container, which this "
                                 "image does not provide")
     sources = java_sources(tree, app.dir) or java_sources(tree)
-    src = JavaSource(tree, sources)
+    src = source.JavaSource(tree, sources)
     mains = src.main_classes()
     main_class = app.main_class
     if main_class and app.main_evidence:
@@ -164,9 +164,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.entrypoint = entry
 
     # ports, env, paths
-    read_settings(tree, config_files(tree, app.dir) or config_files(tree), profile)
-    read_source(profile, src)
-    kotlin = read_kotlin(tree, sources, profile)
+    settings.read_settings(tree, settings.config_files(tree, app.dir) or settings.config_files(tree), profile)
+    source.read_source(profile, src)
+    kotlin = kotlin_source.read_kotlin(tree, sources, profile)
     read_dotenv_example(tree, profile)
     if not profile.ports and profile.framework in DEFAULT_PORTS:
         port = DEFAULT_PORTS[profile.framework]
