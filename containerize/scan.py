@@ -30,6 +30,10 @@ PRUNED_DIRS = frozenset({
 OUTPUT_DIRS = frozenset({"build", "dist", "out", "_build", "cmake-build-debug", "cmake-build-release"})
 
 MAX_READ = 512 * 1024  # bytes read of any one file
+# manifests that can be valid and larger (a package.json with a long description, a big pom)
+MAX_MANIFEST_READ = 4 * 1024 * 1024
+LARGE_MANIFESTS = frozenset({"package.json", "composer.json", "pom.xml", "Cargo.toml", "pyproject.toml",
+                             "build.gradle", "build.gradle.kts", "angular.json"})
 MAX_FILES = 200_000
 
 
@@ -215,15 +219,18 @@ class SourceTree:
         if (rel not in self._set or rel in self._links) and not inside(self._root_str, path):
             self._texts[rel] = None  # a link out of the tree (or a path through one) is never read
             return None
+        cap = MAX_MANIFEST_READ if rel.rpartition("/")[2] in LARGE_MANIFESTS else MAX_READ
         try:
             with open(path, "rb") as fh:
-                data = fh.read(MAX_READ)
+                data = fh.read(cap)
+            if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark is not part of the text
+                data = data[3:]
             if b"\0" not in data[:8192]:
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     # a cut in the middle of a multi-byte character is not "not UTF-8"
-                    if len(data) == MAX_READ and exc.start >= len(data) - 4:
+                    if len(data) >= cap - 3 and exc.start >= len(data) - 4:
                         text = data[: exc.start].decode("utf-8")
         except OSError:
             text = None

@@ -53,3 +53,24 @@ def test_too_deep_json_is_a_shape_error():
     with pytest.raises(validate.ShapeError):
         validate.load_json("[" * 100_000 + "]" * 100_000, "a.json")
     assert validate.load_json(json.dumps({"a": [1]}), "a.json") == {"a": [1]}
+
+
+VALID_BUT_ODD = {
+    "bom-package-json": {"package.json": '\ufeff{"name": "x", "scripts": {"start": "node index.js"}}',
+                         "index.js": "require('http').createServer().listen(3000)\n"},
+    "bom-and-tab-comment-requirements": {
+        "requirements.txt": "\ufeffflask\t# web\n",
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n"
+                  "if __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n"},
+    "one-mb-package-json": {"package.json": json.dumps({"name": "x", "scripts": {"start": "node index.js"},
+                                                        "description": "a" * 1_100_000}),
+                            "index.js": "require('http').createServer().listen(3000)\n"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(VALID_BUT_ODD))
+def test_valid_files_of_odd_form_are_read(tmp_path, case):
+    root = write_tree(tmp_path / case, VALID_BUT_ODD[case])
+    done = run_cli(str(root), "--dry-run", "--yes")
+    assert_clean_exit(done)
+    assert done.returncode == 0, done.stderr

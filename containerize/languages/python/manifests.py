@@ -110,7 +110,7 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
     base = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
     pending, start = "", 0
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.split(" #", 1)[0].strip()
+        line = raw.replace("\t", " ").split(" #", 1)[0].strip()  # pip: `#` after a space or tab
         if line.startswith("#"):
             line = ""
         if line.endswith("\\"):  # continued on the next line (hashes, long markers)
