@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -86,3 +86,34 @@ def text(node: "tree_sitter.Node | None") -> str:
 def line(node: "tree_sitter.Node") -> int:
     """1-based line of the node's start."""
     return node.start_point[0] + 1
+
+
+class Evaluator:
+    """What expressions in a set of parse trees evaluate to, without running them: memoized per node and safe
+    against cycles (``A = B; B = A``) and depth. A language subclasses it with ``_value(rel, node, depth)``."""
+
+    max_depth = 12
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, int], Any] = {}
+        self._busy: set[tuple[str, int]] = set()
+
+    def value(self, rel: str, node: "tree_sitter.Node | None", depth: int = 0) -> Any:
+        """The value of ``node`` in file ``rel``, or None when it can't be known."""
+        if node is None or depth > self.max_depth:
+            return None
+        key = (rel, node.id)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            result = self._value(rel, node, depth + 1)
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = result
+        return result
+
+    def _value(self, rel: str, node: "tree_sitter.Node", depth: int) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -175,9 +175,11 @@ def _parameters(scope) -> list[str]:
     return names
 
 
-class KotlinSource:
+class KotlinSource(syntax.Evaluator):
     """The parse trees of a module's .kt files, with the names they declare; the facts source.py's
     ``read_source`` records (env_reads, ports, port_constants, files_written, jdbc_urls) and routes."""
+
+    max_depth = MAX_DEPTH
 
     def __init__(self, tree: SourceTree, files: list[str]):
         self.roots: dict[str, Any] = {}
@@ -191,8 +193,7 @@ class KotlinSource:
         self.fields_by_name: dict[str, list[Any]] = {}
         self.locals: dict[int, dict[str, Any]] = {}
         self.functions: dict[str, list[tuple[str | None, Any]]] = {}
-        self._memo: dict[tuple[str, int], Any] = {}
-        self._busy: set[tuple[str, int]] = set()
+        super().__init__()
         self.up: dict[int, Up] = {}  # node id -> its parent, scope, owner, call and file
         self.returns: dict[int, list[Any]] = {}  # function or lambda node id -> its return expressions
         self._prefixes: dict[int, str] = {}  # call node id -> the route("/...") paths around it
@@ -217,22 +218,6 @@ class KotlinSource:
                 self.functions.setdefault(name, []).append((self.owner(function), function))
 
     # -- evaluation --------------------------------------------------------------------------
-    def value(self, rel: str, node, depth: int = 0) -> Any:
-        if node is None or depth > MAX_DEPTH:
-            return None
-        key = (rel, node.id)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._busy:
-            return None
-        self._busy.add(key)
-        try:
-            result = self._value(rel, node, depth + 1)
-        finally:
-            self._busy.discard(key)
-        self._memo[key] = result
-        return result
-
     def _value(self, rel: str, node, depth: int) -> Any:
         kind = node.type
         if kind == "string_literal":

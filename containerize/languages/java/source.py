@@ -120,8 +120,10 @@ def _integer(raw: str) -> str | None:
 
 
 # -- the index of one set of files ---------------------------------------------------------
-class JavaSource:
+class JavaSource(syntax.Evaluator):
     """The parse trees of a module's .java files, with the names they declare."""
+
+    max_depth = MAX_DEPTH
 
     def __init__(self, tree: SourceTree, files: list[str]):
         self.tree = tree
@@ -136,8 +138,7 @@ class JavaSource:
         self.locals: dict[int, dict[str, Any]] = {}  # method node id -> name -> value node
         self.methods: dict[str, list[tuple[str | None, Any]]] = {}  # name -> (class, method node)
         self.classes: set[str] = set()
-        self._memo: dict[tuple[str, int], Any] = {}
-        self._busy: set[tuple[str, int]] = set()
+        super().__init__()
         self.file_of: dict[int, str] = {}
         self._calls: dict[str, dict[str, list[Any]]] = {}
         for rel, root in self.roots.items():
@@ -168,23 +169,6 @@ class JavaSource:
         self.file_of[root.id] = rel
 
     # -- evaluation --------------------------------------------------------------------------
-    def value(self, rel: str, node, depth: int = 0) -> Any:
-        """What an expression evaluates to, as far as it can be known without running it."""
-        if node is None or depth > MAX_DEPTH:
-            return None
-        key = (rel, node.id)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._busy:
-            return None
-        self._busy.add(key)
-        try:
-            result = self._value(rel, node, depth + 1)
-        finally:
-            self._busy.discard(key)
-        self._memo[key] = result
-        return result
-
     def _value(self, rel: str, node, depth: int) -> Any:
         kind = node.type
         if kind == "string_literal":

@@ -132,8 +132,10 @@ def _class_name(node) -> str | None:
     return syntax.text(name) if name is not None else None
 
 
-class PhpSource:
+class PhpSource(syntax.Evaluator):
     """The parse trees of a project's .php files, with the names they declare."""
+
+    max_depth = MAX_DEPTH
 
     def __init__(self, tree: SourceTree, files: list[str], workdir: str):
         self.workdir = workdir
@@ -146,8 +148,7 @@ class PhpSource:
         self.assignments: dict[tuple[str, int | None], dict[str, list[Any]]] = {}  # (file, scope) -> $name -> values
         self.functions: dict[str, tuple[str, Any]] = {}
         self.methods: dict[str, list[tuple[str, Any]]] = {}
-        self._memo: dict[tuple[str, int], Any] = {}
-        self._busy: set[tuple[str, int]] = set()
+        super().__init__()
         self._nodes: dict[str, dict[str, list[Any]]] = {}
         for rel, root in self.roots.items():
             self._index(rel, root)
@@ -181,22 +182,6 @@ class PhpSource:
                     (rel, match["method_node"][0]))
 
     # -- evaluation ----------------------------------------------------------------------------
-    def value(self, rel: str, node, depth: int = 0) -> Any:
-        if node is None or depth > MAX_DEPTH:
-            return None
-        key = (rel, node.id)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._busy:
-            return None
-        self._busy.add(key)
-        try:
-            result = self._value(rel, node, depth + 1)
-        finally:
-            self._busy.discard(key)
-        self._memo[key] = result
-        return result
-
     def _value(self, rel: str, node, depth: int) -> Any:
         kind = node.type
         if kind == "string":
