@@ -6,6 +6,7 @@ At least 500 trees per run (the "ci" profile, the default); `pytest tests/unit/t
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from hostile import assert_well_formed, instructions
 
 SENTINEL = "PROPERTY_OUTSIDE_9c1e"
 OUTSIDE = Path(tempfile.mkdtemp(prefix="hostile-outside-"))
+atexit.register(shutil.rmtree, OUTSIDE, True)
 (OUTSIDE / "secret").write_text(f"{SENTINEL}\n{SENTINEL}=1\n")
 
 HOSTILE = ["x\nRUN touch /pwned", "/etc", "../../etc", "a;id", "$(id)", "'\"", "}", "a}b", "\x00", "é", "",
