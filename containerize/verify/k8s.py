@@ -27,8 +27,9 @@ import yaml
 
 from .. import render, write
 from ..services import CATALOG
-from . import build, checks, cleanup, context, docker, probe, project
-from .record import BUILD_FAILED, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError, new_run
+from . import build, checks, context, docker, probe, project
+from .record import BUILD_FAILED, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError
+from .run import execute
 from .start import App, exited_early, wait_for_exit
 
 FOLDER = "k8s"
@@ -58,22 +59,7 @@ class Pod:
 
 
 def verify(options: Options, progress=None) -> Result:
-    run = new_run(options, progress)
-    try:
-        _phases(run)
-    except VerifyError as exc:
-        run.result.error = exc
-    except docker.DockerError as exc:
-        run.result.error = VerifyError("docker", str(exc), exc.output[-3000:], START_FAILED)
-    except KeyboardInterrupt:
-        run.result.error = VerifyError("interrupted", "interrupted", code=130)
-    finally:
-        if run.created.workdir is not None:
-            try:
-                cleanup.remove_all(run)
-            except KeyboardInterrupt:
-                cleanup.remove_all(run)
-    return run.result
+    return execute(options, progress, _phases)
 
 
 def _phases(run: Run) -> None:

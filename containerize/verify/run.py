@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from . import build, cache, checks, cleanup, context, docker, project, start
 from .record import BUILD_FAILED, NO_DOCKER, START_FAILED, Options, Result, Run, VerifyError, new_run
 
 
 def verify(options: Options, progress=None) -> Result:
+    return execute(options, progress, _phases)
+
+
+def execute(options: Options, progress, phases: Callable[[Run], None]) -> Result:
+    """Run ``phases`` on a new run record; errors become the result's error, and everything the run made is
+    removed at the end, whatever happened (also on Ctrl-C)."""
     run = new_run(options, progress)
     try:
-        _phases(run)
+        phases(run)
     except VerifyError as exc:
         run.result.error = exc
     except docker.DockerError as exc:
