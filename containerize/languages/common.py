@@ -1,6 +1,7 @@
 """Server defaults shared by the languages: the health path from an app's routes, and the port of a new web app."""
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ..profile import Profile
@@ -50,3 +51,24 @@ def new_project_port(profile: Profile) -> None:
             profile.env = [v for v in profile.env if v.name != "PORT"]
         profile.port_env = None
         profile.health_path = None
+
+
+def record_paths(profile: Profile, paths, safe_path, system_paths: tuple[str, ...]) -> None:
+    """The folders a compiled program writes (volumes) and the files it only reads (read-only mounts), from
+    ``paths`` as ``(kind, path, file, line)`` with kind "dir", "file" or "read"; ``safe_path`` is the pattern a
+    path must match to reach a generated file, and paths under ``system_paths`` are never recorded."""
+    for kind, path, rel, line in paths:
+        if kind == "read":
+            continue
+        folder = path if kind == "dir" else posixpath.dirname(path)
+        if folder and folder != "/" and safe_path.fullmatch(folder) and not path.startswith(system_paths) \
+                and folder not in profile.writable_paths:
+            profile.writable_paths.append(folder)
+            profile.note("writable_paths", f"the program writes under {folder}", rel, line, 0.75)
+    for kind, path, rel, line in paths:
+        if kind != "read" or not safe_path.fullmatch(path) or path.startswith(system_paths) \
+                or path in profile.read_paths or any(path.startswith(w.rstrip("/") + "/")
+                                                     for w in profile.writable_paths):
+            continue  # files the program also writes live on its volume
+        profile.read_paths.append(path)
+        profile.note("read_paths", f"the program reads {path}", rel, line, 0.7)

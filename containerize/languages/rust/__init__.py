@@ -21,7 +21,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
 from ..base import Analyzer, Detection, submodules
-from ..common import choose_health_path
+from ..common import choose_health_path, record_paths
 from .manifest import CargoError, Package, key_line, load_packages, lock_line, parse_lock, toolchain_version
 from .plan import BIN_DIR, RustPlan
 from .starter import DEFAULT_RUST, DISTROLESS_CC, NEW_EDITION, NEW_FRAMEWORKS, NEW_PORT, STARTER
@@ -149,22 +149,7 @@ def read_source(crate: source.Crate, profile: Profile, framework: str | None) ->
             profile.add_port(default, f"{framework}'s default port", None, None, 0.7)
         else:
             profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
-    paths = crate.paths()
-    for kind, path, rel, line in paths:
-        if kind == "read":
-            continue
-        folder = path if kind == "dir" else posixpath.dirname(path)
-        if folder and folder != "/" and _SAFE_PATH.fullmatch(folder) and not path.startswith(_SYSTEM_PATHS) \
-                and folder not in profile.writable_paths:
-            profile.writable_paths.append(folder)
-            profile.note("writable_paths", f"the program writes under {folder}", rel, line, 0.75)
-    for kind, path, rel, line in paths:
-        if kind != "read" or not _SAFE_PATH.fullmatch(path) or path.startswith(_SYSTEM_PATHS) \
-                or path in profile.read_paths or any(path.startswith(w.rstrip("/") + "/")
-                                                     for w in profile.writable_paths):
-            continue
-        profile.read_paths.append(path)
-        profile.note("read_paths", f"the program reads {path}", rel, line, 0.7)
+    record_paths(profile, crate.paths(), _SAFE_PATH, _SYSTEM_PATHS)
     return serves
 
 
