@@ -13,8 +13,9 @@ an analyzer can produce maps to a tag listed here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from .version_ranges import Comparator, Range, parse, python_range
 
 Version = tuple[int, ...]
 
@@ -84,69 +85,18 @@ class Choice:
         return f"{fam.image}:{self.version}" + (f"-{suffix}" if suffix else "")
 
 
-_CLAUSE = re.compile(r"(\^|~>|~=|~|>=|<=|!=|==|=|>|<)?\s*v?(\d+(?:\.(?:\d+|[*xX]))*)")
+def _range(constraint: str, minimum: bool, family: str | None = None) -> Range | None:
+    """The constraint as a range: Python's specifiers through ``packaging``, else the Composer grammar (which also
+    reads Ruby's ``~>`` and Go/Rust minimums); None when unreadable."""
+    if family == "python":
+        rng = python_range(constraint)
+        if rng is not None:
+            return rng
+    return parse(constraint, "composer", minimum=minimum)
 
 
-def _clauses(alternative: str, minimum: bool) -> list[tuple[str, Version]] | None:
-    """[(op, version)] of one alternative (clauses joined by spaces or commas); None when unreadable."""
-    found: list[tuple[str, Version]] = []
-    text = alternative.strip()
-    if not text or text in ("*", "latest", "stable"):
-        return []
-    pos = 0
-    while pos < len(text):
-        if text[pos] in " ,\t":
-            pos += 1
-            continue
-        m = _CLAUSE.match(text, pos)
-        if not m:
-            return None
-        pos = m.end()
-        op, raw = m.group(1) or "", m.group(2)
-        parts = raw.split(".")
-        wild = next((i for i, p in enumerate(parts) if not p.isdigit()), None)
-        if wild is not None:  # 8.* / 8.x: the line's range
-            fixed = tuple(int(p) for p in parts[:wild])
-            if not fixed:
-                continue
-            found += [(">=", fixed), ("<", fixed[:-1] + (fixed[-1] + 1,))]
-            continue
-        v = tuple(int(p) for p in parts)
-        if op == "^":
-            nonzero = next((i for i, p in enumerate(v) if p), len(v) - 1)
-            found += [(">=", v), ("<", v[:nonzero] + (v[nonzero] + 1,))]
-        elif op in ("~>", "~=", "~"):
-            bump = v[:-1] if len(v) > 1 else v
-            found += [(">=", v), ("<", bump[:-1] + (bump[-1] + 1,))]
-        elif op in ("", "=", "=="):
-            found.append((">=" if (op == "" and minimum) else "==", v))
-        else:
-            found.append((op, v))
-    return found
-
-
-def _line_allows(line: Version, clauses: list[tuple[str, Version]]) -> bool:
-    """Whether some patch of ``line`` (or the version itself) satisfies every clause."""
-    for op, v in clauses:
-        n = len(line)
-        head, rest = v[:n], v[n:]
-        if op == "==" and head != line[:len(head)]:
-            return False
-        if op in (">=", ">") and line < head:
-            return False
-        if op == ">" and line == head and not rest:
-            return False
-        if op == "<" and (line > head[:n] or (line == head and not any(rest))):
-            return False
-        if op == "<=" and line > head:
-            return False
-        if op == "!=" and len(v) <= n and line[:len(v)] == v:
-            return False
-    return True
-
-
-def _exact(clauses: list[tuple[str, Version]]) -> Version | None:
-    pins = [v for op, v in clauses if op == "=="]
+def _exact(clauses: tuple[Comparator, ...]) -> Version | None:
+    pins = [c.version for c in clauses if c.op == "=="]
     return pins[0] if len(pins) == 1 else None
 
 
@@ -165,18 +115,16 @@ def choose(family: str, constraint: str | None, *, minimum: bool = False, within
     asked = (constraint or "").strip()
     if not asked:
         return Choice(default)
-    alternatives = [a for a in re.split(r"\s*\|\|?\s*", asked) if a.strip()]
-    parsed = [_clauses(a, minimum) for a in alternatives]
-    if any(c is None for c in parsed) or not parsed:
+    rng = _range(asked, minimum, family)
+    if rng is None:
         return Choice(default, f"{asked!r} is not a version: {fam.image} {default}")
-    if any(c == [] for c in parsed):  # "*": anything goes
+    if rng.anything:  # "*": anything goes
         return Choice(default)
     best: tuple[Version, str] | None = None
-    for clauses in parsed:
-        assert clauses is not None
+    for alternative in rng.alternatives:
         for ln in lines:
-            if _line_allows(key(ln), clauses):
-                pin = _exact(clauses)
+            if all(c.allows_line(key(ln)) for c in alternative):
+                pin = _exact(alternative)
                 version = ln
                 if pin is not None and len(pin) > len(key(ln)) and fam.patch_tags:
                     first = fam.first_patch.get(ln)
@@ -192,7 +140,7 @@ def choose(family: str, constraint: str | None, *, minimum: bool = False, within
     if best:
         return Choice(best[1])
     # nothing published satisfies it: the nearest line above its lower bound, else the newest
-    lows = [v for clauses in parsed if clauses for op, v in clauses if op in (">=", ">", "==")]
+    lows = [c.version for alternative in rng.alternatives for c in alternative if c.op in (">=", ">", "==")]
     low = min(lows) if lows else ()
     above = [ln for ln in lines if key(ln) > low[:len(key(ln))]]
     pick = above[0] if above and low else lines[-1]
@@ -202,22 +150,16 @@ def choose(family: str, constraint: str | None, *, minimum: bool = False, within
 
 def exact_pin(constraint: str) -> str | None:
     """The version when ``constraint`` names exactly one (``3.3.6``, ``= 3.3.6``), else None."""
-    clauses = _clauses(constraint, False)
-    if clauses and len(clauses) == 1 and clauses[0][0] == "==":
-        return ".".join(map(str, clauses[0][1]))
-    return None
+    rng = _range(constraint, False)
+    pin = rng.exact() if rng is not None else None
+    return ".".join(map(str, pin)) if pin else None
 
 
 def allows(constraint: str, version: str) -> bool:
     """Whether the exact ``version`` (``3.4.9``) satisfies ``constraint`` (``~> 3.4.0``, ``>= 3.2, < 4.0``)."""
     v = key(version)
-    if not v:
-        return False
-    for alternative in re.split(r"\s*\|\|?\s*", constraint.strip()):
-        clauses = _clauses(alternative, False)
-        if clauses is not None and _line_allows(v + (0,) * max(0, 3 - len(v)), clauses):
-            return True
-    return False
+    rng = _range(constraint, False)
+    return bool(v) and rng is not None and rng.allows(v)
 
 
 def published(family: str, version: str) -> bool:

@@ -317,14 +317,44 @@ def matching(versions: Iterable[str], constraint: str, dialect: str = "npm") -> 
     return rng.select(versions) if rng is not None else []
 
 
+def python_range(specifier: str) -> Range | None:
+    """A Python specifier set (requires-python ``>=3.9,<3.13``, ``~=3.10``, ``!=3.10.*``) parsed by
+    ``packaging.specifiers``, as a range; a bare version (Pipfile's ``python_version = "3.11"``) is that line."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = specifier.strip()
+    if parse_version(spec) is not None:
+        spec = "==" + spec + (".*" if spec.count(".") < 2 else "")
+    try:
+        specifiers = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return None
+    found: list[Comparator] = []
+    for item in specifiers:
+        op, text = item.operator, item.version
+        wild = text.endswith(".*")
+        v = parse_version(text.removesuffix(".*"))
+        if v is None:
+            return None  # pre-releases, epochs, local versions: not a runtime line
+        if op == "~=":
+            found += [Comparator(">=", v), Comparator("<", _bump(v[:-1]))]
+        elif op in ("==", "==="):
+            found.append(Comparator("==", v))
+        elif op == "!=":
+            found.append(Comparator("!=", v if wild else v + (0,) * (3 - len(v))))
+        else:
+            found.append(Comparator(op, v))
+    return Range((tuple(found),))
+
+
 def python_allows(specifier: str, version: str) -> bool:
-    """Whether ``version`` satisfies a Python specifier set (``>=3.9,<3.13``; a bare ``3.11`` means ``==3.11.*``)."""
+    """Whether ``version`` satisfies a Python specifier set (checked by ``packaging.specifiers``)."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version as PyVersion
 
     spec = specifier.strip()
-    if spec and (spec[0].isdigit()):
-        spec = "==" + spec + (".*" if spec.count(".") < 2 and not spec.endswith("*") else "")
+    if parse_version(spec) is not None:
+        spec = "==" + spec + (".*" if spec.count(".") < 2 else "")
     try:
         return SpecifierSet(spec).contains(PyVersion(version), prereleases=False)
     except (InvalidSpecifier, InvalidVersion):

@@ -60,6 +60,12 @@ def test_every_image_role_names_a_family_and_a_variant_of_the_table():
     ("composer", "^2.2", False, "2.8"),
     ("nginx", "1.27.3", False, "1.27"),
     ("gradle", "~>7.0", False, "7.6"),
+    ("php", "^8.1@stable", False, "8.4"),     # composer stability flags are not part of the range
+    ("php", "^7.4 | ^8.2", False, "8.4"),     # composer's single-pipe OR
+    ("php", "8.1 - 8.2", False, "8.2"),       # composer hyphen range
+    ("php", ">=8.1, <8.3", False, "8.2"),     # comma AND
+    ("python", ">=3.10,!=3.14.*", False, "3.13"),  # packaging's specifiers: != with a wildcard excludes a line
+    ("python", "==3.11.*", False, "3.11"),
 ])
 def test_the_newest_published_line_a_constraint_allows(family, constraint, minimum, version):
     choice = choose(family, constraint, minimum=minimum)
