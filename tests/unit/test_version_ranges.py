@@ -126,3 +126,12 @@ def test_python_specifiers_go_to_packaging():
     assert python_allows(">=3.9,<3.13", "3.12.1") and not python_allows(">=3.9,<3.13", "3.13.0")
     assert python_allows("3.11", "3.11.4") and not python_allows("3.11", "3.12.0")
     assert python_allows("~=3.10", "3.14.0") and not python_allows("not a spec", "3.12.0")
+
+
+def test_node_versions_read_ranges_through_the_module():
+    from containerize.languages.node.versions import _pnpm_release, pick_major, published_tag
+
+    assert pick_major(">= 18") == "22" and pick_major(">= 20.9.0 <21") == "20" and pick_major("14.x") == "14"
+    assert pick_major("latest") == "22" and pick_major("^16 || ^18") == "18"
+    assert _pnpm_release("^8.15.0 || ^9") == "9.15.9" and _pnpm_release("=9.1.0") == "9.1.0"
+    assert published_tag("\u0663")[1] and published_tag("v20.11.1") == ("20.11.1", None)

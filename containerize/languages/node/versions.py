@@ -7,11 +7,11 @@ then the lockfile.
 """
 from __future__ import annotations
 
-import re
 import tomllib
 
 from ...profile import Profile
 from ...scan import SourceTree
+from ...version_ranges import parse, parse_version
 
 DEFAULT_NODE = "22"
 # Majors with node:<major>-bookworm-slim images, and the first release of each that has a bookworm tag
@@ -29,16 +29,23 @@ LTS_NAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "
 PNPM_LATEST = {"7": "7.33.7", "8": "8.15.9", "9": "9.15.9", "10": "10.34.9", "11": "11.28.11", "12": "12.23.0"}
 PNPM_BY_LOCKFILE = {"5": "7", "6": "8", "9": "9"}
 PNPM_DEFAULT = PNPM_LATEST["10"]
-_VERSION = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def _release(text: str, parts: tuple[int, ...] = (1, 2, 3), *, v: bool = True) -> tuple[int, ...] | None:
+    """(20, 11, 1) for ``20.11.1`` (or ``v20.11.1`` when ``v``) with one of ``parts`` components, else None."""
+    text = text.strip()
+    if not v and text[:1] in ("v", "V"):
+        return None
+    found = parse_version(text)
+    return found if found is not None and len(found) in parts else None
 
 
 def published_tag(version: str) -> tuple[str, str | None]:
     """A node image tag for ``version`` (``20``, ``20.11``, ``20.11.1``), and why it differs when it does."""
-    m = _VERSION.fullmatch(version.strip())
-    if not m:
+    parts = _release(version)
+    if parts is None:
         return DEFAULT_NODE, f"{version!r} is not a Node version: {DEFAULT_NODE} (LTS)"
-    major = int(m.group(1))
-    parts = tuple(int(g) for g in m.groups() if g is not None)
+    major = parts[0]
     if major in PUBLISHED_MAJORS:
         first = PUBLISHED_MAJORS[major]
         if len(parts) > 1 and parts + (0,) * (3 - len(parts)) < first:
@@ -122,7 +129,7 @@ def _asked(tree: SourceTree, data: dict, line_of: dict[str, int], profile: Profi
     wanted = engines.get("node") if isinstance(engines, dict) else None
     if isinstance(wanted, str) and wanted.strip():
         exact = wanted.strip().removeprefix("=").strip()
-        version = exact.removeprefix("v") if re.fullmatch(r"v?\d+\.\d+\.\d+", exact) else pick_major(wanted)
+        version = exact.removeprefix("v") if _release(exact, (3,)) else pick_major(wanted)
         if version:
             profile.note("runtime_version", f'engines.node is "{wanted}"', "package.json", line_of.get("node"), 0.9)
             return version
@@ -136,7 +143,7 @@ def _named(value: str) -> str | None:
         return str(LTS_NAMES.get(value[4:], int(DEFAULT_NODE)))
     if value in ("node", "stable", "latest", "current", "lts", "lts/*"):
         return DEFAULT_NODE
-    return value if re.fullmatch(r"\d+(\.\d+){0,2}", value) else None
+    return value if _release(value, v=False) else None
 
 
 def pnpm_version(tree: SourceTree, data: dict, lockfile_major: str | None) -> tuple[str, str]:
@@ -164,14 +171,10 @@ def pnpm_version(tree: SourceTree, data: dict, lockfile_major: str | None) -> tu
 def _pnpm_release(spec: str) -> str | None:
     spec = spec.strip()
     exact = spec.removeprefix("=").removeprefix("v")
-    if re.fullmatch(r"\d+\.\d+\.\d+", exact):
+    if _release(exact, (3,), v=False):
         return exact
-    majors = [m for m in PNPM_LATEST if _allows_any(spec, int(m))]
+    majors = [m for m in PNPM_LATEST if _allows(spec, int(m))]
     return PNPM_LATEST[max(majors, key=int)] if majors else None
-
-
-def _allows_any(spec: str, major: int) -> bool:
-    return any(_allows(a.strip(), major) for a in spec.split("||"))
 
 
 def _workspace_settings_only(tree: SourceTree) -> bool:
@@ -188,37 +191,27 @@ def _workspace_settings_only(tree: SourceTree) -> bool:
 
 def pick_major(spec: str) -> str | None:
     """The preferred LTS major a semver range allows (``>=18`` -> 22, ``^20.11`` -> 20)."""
-    alternatives = [a.strip() for a in spec.split("||")]
     for major in LTS_PREFERENCE:
-        if any(_allows(a, major) for a in alternatives):
+        if _allows(spec, major):
             return str(major)
-    m = re.search(r"\d+", spec)
-    return m.group(0) if m else None
+    rng = parse(spec, "npm")
+    bounds = [c.version[0] for alt in (rng.alternatives if rng else ()) for c in alt if c.op in ("==", ">=", ">")]
+    return str(bounds[0]) if bounds else _first_number(spec)
 
 
 def _allows(spec: str, major: int) -> bool:
-    spec = re.sub(r"\s*-\s*", " - ", spec.strip())
-    if spec in ("", "*", "x", "latest"):
+    """Whether the npm range ``spec`` allows some release of Node (or pnpm) ``major``."""
+    if spec.strip().lower() == "latest":
         return True
-    if " - " in spec:
-        low, _, high = spec.partition(" - ")
-        return _major(low) <= major <= _major(high)
-    for part in spec.split():
-        m = re.fullmatch(r"(>=|<=|>|<|=|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?", part)
-        if not m:
-            return False
-        op, want = m.group(1) or "", int(m.group(2))
-        minor_zero = (m.group(3) in (None, "0", "x", "*")) and (m.group(4) in (None, "0", "x", "*"))
-        ok = {
-            "": major == want, "=": major == want, "^": major == want, "~": major == want,
-            ">=": major >= want, ">": major > want or (major == want and not minor_zero),
-            "<": major < want or (major == want and not minor_zero), "<=": major <= want,
-        }[op]
-        if not ok:
-            return False
-    return True
+    rng = parse(spec, "npm")
+    return rng is not None and rng.allows_line((major,))
 
 
-def _major(text: str) -> int:
-    m = re.search(r"\d+", text)
-    return int(m.group(0)) if m else 0
+def _first_number(text: str) -> str | None:
+    start = next((i for i, c in enumerate(text) if c.isascii() and c.isdigit()), None)
+    if start is None:
+        return None
+    end = start
+    while end < len(text) and text[end].isascii() and text[end].isdigit():
+        end += 1
+    return text[start:end]
