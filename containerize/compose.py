@@ -185,8 +185,7 @@ def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -
 
 
 def _has_shell(profile: Profile) -> bool:
-    build = profile.build
-    return build.get("shell", True) if isinstance(build, dict) else build.shell
+    return profile.build.shell
 
 
 # -- several apps ----------------------------------------------------------------------------

@@ -105,8 +105,7 @@ def scratch_volume(path: str) -> str:
 
 
 def _has_shell(profile: Profile) -> bool:
-    build = profile.build
-    return build.get("shell", True) if isinstance(build, dict) else build.shell
+    return profile.build.shell
 
 
 def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from containerize.plan import BuildPlan
 from containerize.checklist import build_profile
 from containerize.k8s import render_k8s, resource_name
 from containerize.k8s.runtime import runtime
@@ -173,7 +174,7 @@ def test_low_uid_images_skip_the_high_uid_check_with_the_reason(all_manifests):
 def test_no_shell_image_gets_file_paths_in_env():
     profile = Profile(root="/x/go", language="go", ports=[8080], entrypoint=["/usr/local/bin/app"],
                       env=[EnvVar("API_TOKEN", secret=True), EnvVar("MODE", "a: b $(X)")])
-    profile.build = {"shell": False}
+    profile.build = BuildPlan(shell=False)
     files = render_k8s(profile, "go", "FROM scratch\nUSER 65532:65532\n")
     docs = {k: yaml.safe_load(v) for k, v in files.items()}
     container = docs["k8s/deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]

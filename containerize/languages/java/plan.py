@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...plan import BuildPlan
 
@@ -24,6 +23,3 @@ class JavaPlan(BuildPlan):
     app_jar: str = APP_JAR
     workdir: str = WORKDIR
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Read like the dict it replaces (shared templates call ``b.get(...)``)."""
-        return getattr(self, key, default)

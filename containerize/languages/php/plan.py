@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...plan import BuildPlan
 
@@ -24,6 +23,3 @@ class PhpPlan(BuildPlan):
     htaccess: bool = False  # AllowOverride All and mod_rewrite
     laravel: bool = False  # storage/ and bootstrap/cache/ writable
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Read like the dict it replaces (shared templates call ``b.get(...)``)."""
-        return getattr(self, key, default)
