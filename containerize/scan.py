@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
-from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -250,24 +248,3 @@ class SourceTree:
     def lines(self, rel: str) -> list[str]:
         text = self.read(rel)
         return text.splitlines() if text else []
-
-    def grep(self, pattern: str | re.Pattern[str], files: list[str]) -> list[tuple[str, int, re.Match[str]]]:
-        """(file, 1-based line, match) for every line of `files` matching `pattern`."""
-        rx = _compile(pattern) if isinstance(pattern, str) else pattern
-        hits = []
-        for rel in files:
-            text = self.read(rel)
-            if not text:
-                continue
-            for m in rx.finditer(text):
-                hits.append((rel, text.count("\n", 0, m.start()) + 1, m))
-        return hits
-
-
-@lru_cache(maxsize=256)
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.M)
-
-
-def line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
