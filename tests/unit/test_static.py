@@ -92,3 +92,69 @@ def test_a_node_server_beside_an_index_html_is_node(tmp_path):
 def test_a_static_site_with_a_script_stays_static(tmp_path):
     write_tree(tmp_path, {"index.html": "<script src=app.js></script>", "app.js": "document.title = 'x';\n"})
     assert build_profile(tmp_path).language == "static"
+
+
+def test_the_staticfile_fixture_serves_its_root_with_the_index_fallback():
+    p = build_profile(FIXTURES / "static-staticfile")
+    assert p.language == "static" and p.build.site_dir == "dist" and p.build.spa_fallback == "/index.html"
+    assert p.warnings == []
+    text = render.render(p)["Dockerfile"]
+    assert "COPY dist/ /usr/share/nginx/html" in text
+    assert "try_files \\$uri \\$uri/ /index.html;" in text and "=404" not in text
+
+
+@pytest.mark.parametrize("staticfile, fallback", [
+    ("root: public\npushstate: enabled\n", "/index.html"),
+    ("root: public/\nindex_fallback: true\n", "/index.html"),  # Railpack's spelling
+    ("root: ./public\n", None),
+    ("root: public\npushstate: disabled\n", None),
+])
+def test_staticfile_root_and_fallback(tmp_path, staticfile, fallback):
+    write_tree(tmp_path, {"Staticfile": staticfile, "public/index.html": "<h1>hi</h1>", "index.html": "draft",
+                          "public/404.html": "gone"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "public" and p.build.spa_fallback == fallback
+
+
+def test_an_empty_staticfile_serves_the_top_and_its_404_page(tmp_path):
+    write_tree(tmp_path, {"Staticfile": "status_codes:\n  404: /404.html\n", "index.html": "<h1>hi</h1>",
+                          "404.html": "<h1>gone</h1>", "app.py": "print('a helper script')\n"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "." and p.build.not_found == "/404.html"
+    assert "error_page 404 /404.html;" in render.render(p)["Dockerfile"]
+
+
+def test_staticfile_options_nginx_cant_carry_are_named(tmp_path):
+    write_tree(tmp_path, {"Staticfile": "force_https: true\nssi: enabled\n", "Staticfile.auth": "bob:$apr1$x\n",
+                          "index.html": "<h1>hi</h1>"})
+    p = build_profile(tmp_path)
+    assert p.language == "static"
+    assert any("force_https, ssi, Staticfile.auth (basic auth) not carried over" in w for w in p.warnings)
+    assert "Staticfile.auth" in render.render(p)[".dockerignore"].splitlines()
+
+
+@pytest.mark.parametrize("root", ["../outside", "/etc", "dist; touch /pwned", "missing", "[a, b]", "'a\\nb'"])
+def test_a_staticfile_root_that_is_not_a_folder_here_is_not_used(tmp_path, root):
+    write_tree(tmp_path, {"Staticfile": f"root: {root}\n", "index.html": "<h1>top</h1>", "dist/index.html": "x"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "."
+    text = render.render(p)["Dockerfile"]
+    assert [ln for ln in text.splitlines() if ln.startswith("COPY")] == ["COPY . /usr/share/nginx/html"]
+    assert "outside" not in text and "pwned" not in text
+
+
+@pytest.mark.parametrize("text", ["{{{{", "- a\n- b\n", "root: [1, 2]\n", "? [a]\n: b\n", "&a [*a]\n", "\0\0"])
+def test_an_unreadable_staticfile_is_an_empty_one(tmp_path, text):
+    write_tree(tmp_path, {"Staticfile": text, "index.html": "<h1>hi</h1>"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "." and p.build.spa_fallback is None
+
+
+def test_static_json_root_routes_and_error_page(tmp_path):
+    write_tree(tmp_path, {"static.json": json.dumps({"root": "build/", "routes": {"/**": "index.html"},
+                                                     "error_page": "404.html", "https_only": True}),
+                          "build/index.html": "<h1>app</h1>", "build/404.html": "gone"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "build"
+    assert p.build.spa_fallback == "/index.html" and p.build.not_found == "/404.html"
+    assert any("https_only not carried over" in w for w in p.warnings)
