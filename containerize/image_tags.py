@@ -13,9 +13,15 @@ an analyzer can produce maps to a tag listed here.
 """
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .version_ranges import Comparator, Range, parse, python_range
+
+if TYPE_CHECKING:
+    from .scan import SourceTree
 
 Version = tuple[int, ...]
 
@@ -193,3 +199,43 @@ def gradle_runs_on(gradle: str, jdk: int) -> bool:
         if needed is None and jdk > max(GRADLE_MIN_FOR_JDK):
             needed = "99"
     return needed is None or v >= key(needed)
+
+
+# mise's configuration files, in the order mise reads them (the nearest first), then asdf's .tool-versions
+MISE_FILES = ("mise.toml", ".mise.toml", "mise/config.toml", ".config/mise.toml", ".mise/config.toml")
+_TOOL_VERSION = re.compile(r"(?:prefix:)?v?(\d+(?:\.\d+){0,2})")
+
+
+def tool_pin(tree: SourceTree, *names: str) -> tuple[str, str, int | None] | None:
+    """(version, file, line) of the first of ``names`` (``go``, ``golang``) a mise file's ``[tools]`` or asdf's
+    ``.tool-versions`` pins to a number; "latest", "lts", "ref:..." and the like are no pin."""
+    for rel in MISE_FILES + (".tool-versions",):
+        text = tree.read(rel)
+        if not text:
+            continue
+        if rel == ".tool-versions":
+            for number, line in enumerate(text.splitlines(), 1):
+                words = line.split("#", 1)[0].split()
+                if len(words) >= 2 and words[0] in names:
+                    m = _TOOL_VERSION.fullmatch(words[1])
+                    return (m.group(1), rel, number) if m else None
+            continue
+        try:
+            tools = tomllib.loads(text).get("tools")
+        except (tomllib.TOMLDecodeError, RecursionError):
+            continue
+        if not isinstance(tools, dict):
+            continue
+        for name in names:
+            value = tools.get(name)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, dict):
+                value = value.get("version")
+            if value is None:
+                continue
+            m = _TOOL_VERSION.fullmatch(str(value).strip()) if isinstance(value, (str, int, float)) else None
+            line = next((n for n, ln in enumerate(text.splitlines(), 1)
+                         if ln.split("=", 1)[0].strip().strip('"\'') == name), None)
+            return (m.group(1), rel, line) if m else None
+    return None

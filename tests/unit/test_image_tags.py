@@ -10,6 +10,8 @@ from containerize import image_tags
 from containerize.checklist import build_profile
 from containerize.image_tags import FAMILIES, allows, choose, exact_pin, gradle_runs_on, published
 from containerize.images import IMAGES
+from containerize.scan import SourceTree
+from projects import write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -164,3 +166,63 @@ def test_node_versions_chosen_by_the_node_analyzer_are_published():
     from containerize.languages.node.versions import published_tag
     for ask in ASKS + ["v20.11.1", "lts/iron", "18.12.0", "22.0.0", "23.5.0"]:
         assert published("node", published_tag(ask)[0]), ask
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"mise.toml": '[tools]\ngo = "1.24.2"\nnode = "22"\n'}, ("1.24.2", "mise.toml", 2)),
+    ({".mise.toml": '[tools]\ngolang = ["1.23", "1.22"]\n'}, ("1.23", ".mise.toml", 2)),
+    ({"mise.toml": '[tools]\ngo = { version = "prefix:1.22" }\n'}, ("1.22", "mise.toml", 2)),
+    ({".tool-versions": "nodejs 22.1.0\ngolang 1.22.5 # pinned\n"}, ("1.22.5", ".tool-versions", 2)),
+    ({"mise.toml": '[tools]\ngo = "1.24"\n', ".tool-versions": "golang 1.21.3\n"}, ("1.24", "mise.toml", 2)),
+    ({"mise.toml": '[tools]\ngo = "latest"\n'}, None),
+    ({".tool-versions": "golang ref:master\n"}, None),
+    ({"mise.toml": "[tools\ngo = 1"}, None),
+    ({"mise.toml": 'tools = "go"\n'}, None),
+    ({}, None),
+])
+def test_tool_pin_reads_mise_and_asdf(tmp_path, files, expected):
+    write_tree(tmp_path, files)
+    assert image_tags.tool_pin(SourceTree(tmp_path), "go", "golang") == expected
+
+
+GO_MAIN = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n'
+
+
+@pytest.mark.parametrize("files, version, warned", [
+    ({"mise.toml": '[tools]\ngo = "1.23"\n'}, "1.23", None),
+    ({".tool-versions": "golang 1.24.1\n"}, "1.24.1", None),
+    # a pin that can't build a go 1.21 module: the go directive's rule (the newest published Go)
+    ({"mise.toml": '[tools]\ngo = "1.19"\n'}, image_tags.FAMILIES["golang"].lines[-1], "older than the go.mod's 1.21"),
+    ({}, image_tags.FAMILIES["golang"].lines[-1], None),  # a go directive is a minimum
+])
+def test_go_builds_with_the_go_mise_or_asdf_pins(tmp_path, files, version, warned):
+    write_tree(tmp_path, {"go.mod": "module example.com/hi\n\ngo 1.21\n", "main.go": GO_MAIN, **files})
+    p = build_profile(tmp_path)
+    assert p.language == "go" and p.runtime_version == version
+    assert image_tags.published("golang", p.runtime_version)
+    assert any(warned in w for w in p.warnings) if warned else not any("pins go" in w for w in p.warnings)
+
+
+@pytest.mark.parametrize("files, version", [
+    ({"mise.toml": '[tools]\nruby = "3.3.6"\n'}, "3.3.6"),
+    ({".tool-versions": "ruby 3.2.4\n"}, "3.2.4"),
+    ({".ruby-version": "3.4.1\n", "mise.toml": '[tools]\nruby = "3.3.6"\n'}, "3.4.1"),
+    ({"mise.toml": '[tools]\nruby = "3.1.2"\n'}, "3.1"),  # 3.1.2 was never published with -slim-bookworm
+])
+def test_ruby_version_from_mise_and_asdf(tmp_path, files, version):
+    write_tree(tmp_path, {"Gemfile": 'source "https://rubygems.org"\n', "app.rb": 'puts "hi"\n', **files})
+    p = build_profile(tmp_path)
+    assert p.language == "ruby" and p.runtime_version == version
+
+
+@pytest.mark.parametrize("files, version", [
+    ({"mise.toml": '[tools]\npython = "3.11"\n'}, "3.11"),
+    ({"mise.toml": '[tools]\npython = "3.12.4"\n'}, "3.12.4"),
+    ({".tool-versions": "python 3.10.14\n"}, "3.10.14"),
+    ({".python-version": "3.13\n", "mise.toml": '[tools]\npython = "3.11"\n'}, "3.13"),
+    ({"mise.toml": '[tools]\npython = "3"\n'}, image_tags.FAMILIES["python"].default),  # a major only: no pin
+])
+def test_python_version_from_mise_and_asdf(tmp_path, files, version):
+    write_tree(tmp_path, {"requirements.txt": "", "main.py": "print('hi')\n", **files})
+    p = build_profile(tmp_path)
+    assert p.language == "python" and p.runtime_version == version

@@ -19,7 +19,8 @@ from ... import image_tags
 from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
+                         warn_fixed_localhost)
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import GoModError, module_basename, parse_go_mod, version_key
@@ -253,14 +254,28 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         version, why, line = mod["go"], f"go.mod says go {mod['go_full']}", mod["go_line"]
     if mod["toolchain"] and (not mod["go"] or version_key(mod["toolchain"]) > version_key(mod["go"])):
         version, why, line = mod["toolchain"], f"go.mod asks for toolchain go{mod['toolchain']}", mod["toolchain_line"]
-    # a go directive is a minimum: build with the newest published toolchain that satisfies it
-    choice = image_tags.choose("golang", version if mod["go"] or mod["toolchain"] else None, minimum=True)
-    profile.runtime_version = choice.version
-    if choice.version != version:
-        why += f", built with the newest published Go, {choice.version}"
-    profile.note("runtime_version", why + " (GO_VERSION build argument, golang:X-bookworm builder)",
-                 None if mod_init else "go.mod", line,
-                 0.95 if line else 0.4)
+    # a go directive is a minimum: build with the newest published toolchain that satisfies it, unless mise or
+    # asdf pins the Go the developers build with (and it can build this module)
+    pin = image_tags.tool_pin(tree, "go", "golang")
+    if pin and (mod["go"] or mod["toolchain"]) and version_key(pin[0])[:2] < version_key(version)[:2]:
+        profile.warnings.append(f"{pin[1]} pins go {pin[0]}, older than the go.mod's {version}: Go {version} or newer")
+        pin = None
+    if pin:
+        choice = image_tags.choose("golang", pin[0])
+        why, line = f"{pin[1]} pins go {pin[0]}", pin[2]
+        if choice.note:
+            profile.warnings.append(f"{pin[1]}: {choice.note}")
+        profile.runtime_version = choice.version
+        profile.note("runtime_version", why + (f", built with Go {choice.version}" if choice.version != pin[0] else "")
+                     + " (GO_VERSION build argument, golang:X-bookworm builder)", pin[1], line, 0.95)
+    else:
+        choice = image_tags.choose("golang", version if mod["go"] or mod["toolchain"] else None, minimum=True)
+        profile.runtime_version = choice.version
+        if choice.version != version:
+            why += f", built with the newest published Go, {choice.version}"
+        profile.note("runtime_version", why + " (GO_VERSION build argument, golang:X-bookworm builder)",
+                     None if mod_init else "go.mod", line,
+                     0.95 if line else 0.4)
 
     files = go_files(tree)
     pkgs = packages(tree, files)
@@ -313,6 +328,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.framework = framework
     if profile.ports:
         choose_health_path(profile, program.routes())
+    from . import connections  # how the code reaches its backing services
+    connections.read_connections(program, profile)
+    add_services_from_connections(profile)
+    warn_fixed_localhost(profile)
     link_service_env(profile)
 
     # files the binary opens relative to its working directory (templates/, static/)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from ...image_tags import FAMILIES, choose
+from ...image_tags import FAMILIES, choose, tool_pin
 from ...profile import Profile
 from ...scan import SourceTree
 from . import imports
@@ -146,16 +146,16 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
 def python_version(tree: SourceTree, profile: Profile, pyproject: dict) -> str:
     """The Python to run on, from the most specific source that says, as a published image tag: a patch pin
     stays exact when its line published it with the bookworm variants, else its line."""
-    for rel in (".python-version", "runtime.txt", ".tool-versions"):
+    for rel in (".python-version", "runtime.txt"):
         for number, line in enumerate(tree.lines(rel), 1):
-            words = line.split()
-            if rel == ".tool-versions" and (not words or words[0] != "python"):
-                continue
             if rel == ".python-version" and line.strip().lower().startswith(("pypy", "graalpy", "system")):
                 continue
             m = re.search(r"\d+\.\d+(?:\.\d+)?", line[:200])
             if m:
                 return _published(m.group(0), f"{rel} pins Python {line.strip()[:40]}", rel, number, profile)
+    pin = tool_pin(tree, "python")  # mise.toml's [tools], asdf's .tool-versions
+    if pin and "." in pin[0]:
+        return _published(pin[0], f"{pin[1]} pins python {pin[0]}", pin[1], pin[2], profile)
     pipfile = _pipfile(tree) if tree.exists("Pipfile") else {}
     requires = pipfile.get("requires") if isinstance(pipfile.get("requires"), dict) else {}
     for key in ("python_full_version", "python_version"):

@@ -144,13 +144,9 @@ def ruby_version(tree: SourceTree, profile: Profile) -> str:
         if m := _VERSION.search(raw):
             version = m.group(1)
             profile.note("runtime_version", f".ruby-version says {raw}", ".ruby-version", 1, 1.0)
-    if not version and (text := tree.read(".tool-versions")):
-        for number, line in enumerate(text.splitlines(), 1):
-            words = line.split()
-            if len(words) > 1 and words[0] == "ruby" and (m := re.fullmatch(r"(\d+\.\d+(?:\.\d+)?)", words[1])):
-                version = m.group(1)
-                profile.note("runtime_version", f".tool-versions says ruby {version}", ".tool-versions", number, 1.0)
-                break
+    if not version and (pin := image_tags.tool_pin(tree, "ruby")) and "." in pin[0]:
+        version = pin[0]  # mise.toml's [tools] or asdf's .tool-versions
+        profile.note("runtime_version", f"{pin[1]} says ruby {version}", pin[1], pin[2], 1.0)
     gemfile = tree.first("Gemfile", "gems.rb")
     found = gemfile_ruby(tree, gemfile) if gemfile and not version else None
     lock = tree.first("Gemfile.lock", "gems.locked")
