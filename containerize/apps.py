@@ -39,6 +39,11 @@ API_NAMES = ("api", "backend", "server", "app")
 WORKER_NAMES = frozenset({"worker", "workers", "jobs", "queue", "consumer", "consumers", "scheduler", "cron"})
 NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 
+# build-time variables that hold the API's base URL (after their public prefix: VITE_, NEXT_PUBLIC_, ...)
+API_URL_NAMES = frozenset({"API_URL", "API_BASE_URL", "API_BASE", "API_ENDPOINT", "API_HOST", "API_ROOT",
+                           "BACKEND_URL", "BACKEND_API_URL", "SERVER_URL", "API_SERVER_URL"})
+PUBLIC_PREFIXES = ("VITE_", "NEXT_PUBLIC_", "REACT_APP_", "PUBLIC_", "NUXT_PUBLIC_", "GATSBY_")
+
 # the server block of the nginx stage every static front end's Dockerfile has
 NGINX_LISTEN = "'    listen 8080;' \\"
 
@@ -80,6 +85,8 @@ class App:
     calls: list[str] = field(default_factory=list)  # path prefixes of the API calls it makes ("/api/")
     calls_from: str | None = None  # where the first of them is
     proxy_to: str | None = None  # the app those calls are proxied to
+    strip_prefix: bool = False  # the calls come through an API base URL variable: nginx drops the prefix
+    build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
 
     @property
     def deployable(self) -> bool:
@@ -467,13 +474,19 @@ def serves_with_nginx(dockerfile: str) -> bool:
 
 def wire(repo: Repo) -> None:
     """A front end that calls an API path gets the app serving it: the one named api/backend/server,
-    or the only other app with a port."""
+    or the only other app with a port. A build-time API URL variable (``VITE_API_URL``) is set in
+    compose so that the bundle calls the front end's own origin, whose nginx passes the calls on."""
     apps = repo.deployable
     servers = [a for a in apps if a.profile and a.profile.ports]
     for front in apps:
         if not _static(front):
             continue
         calls, where = api_calls(repo.root / front.path)
+        url_vars = api_url_args(front.profile)
+        if not calls and url_vars:
+            # the code calls ${VITE_API_URL}/items: the variable becomes /api, which nginx passes on without it
+            calls, where = ["/api/"], f"{url_vars[0]} (a build-time variable)"
+            front.strip_prefix = True
         if not calls:
             continue
         others = [a for a in servers if a is not front and not _static(a)]
@@ -483,6 +496,23 @@ def wire(repo: Repo) -> None:
         front.calls, front.calls_from = calls, where
         if target is not None:
             front.proxy_to = target.name
+            # the paths the code calls carry the prefix: the base URL is the front end's own origin ("")
+            value = "/api" if front.strip_prefix else ""
+            front.build_args = {name: value for name in url_vars}
+            if url_vars:
+                shown = repr(value) if value else "'' (the front end's own origin)"
+                front.evidence.append(f"{', '.join(url_vars)} = {shown}: a build argument set in compose")
+
+
+def api_url_args(profile: Profile | None) -> list[str]:
+    """The build arguments of a front end that hold the API's base URL (VITE_API_URL, NEXT_PUBLIC_API_URL)."""
+    build = profile.build if profile else None
+    out = []
+    for name, _default in getattr(build, "build_args", None) or []:
+        bare = next((name[len(p):] for p in PUBLIC_PREFIXES if name.startswith(p)), None)
+        if bare in API_URL_NAMES:
+            out.append(name)
+    return out
 
 
 def _static(app: App) -> bool:
@@ -494,12 +524,14 @@ def _static(app: App) -> bool:
 def proxy_lines(app: App, target: App, service: str) -> list[str]:
     """nginx locations (lines of the Dockerfile's printf) that pass ``app``'s API calls to ``service``.
 
-    The upstream is resolved when a request comes (Docker's DNS), so nginx starts before the API."""
+    The upstream is resolved when a request comes (Docker's DNS), so nginx starts before the API.
+    Calls made through an API base URL variable set to the prefix lose the prefix on the way."""
     port = target.profile.ports[0]
     lines = []
     for prefix in app.calls:
+        strip = f"rewrite ^{prefix}(.*)\\$ /\\$1 break; " if app.strip_prefix else ""
         lines.append(f'    "    location {prefix} {{ resolver 127.0.0.11 valid=10s; '
-                     f'set \\$upstream http://{service}:{port}; proxy_pass \\$upstream; '
+                     f'set \\$upstream http://{service}:{port}; {strip}proxy_pass \\$upstream; '
                      f'proxy_set_header Host \\$host; proxy_set_header X-Forwarded-For \\$remote_addr; }}" \\')
     return lines
 

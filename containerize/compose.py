@@ -242,7 +242,8 @@ def proxy_service(project: str, proxy, hosts: list[int], services: set[str], ima
 
 
 def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
-                      depends: dict[str, list[str]] | None = None, proxies: list | None = None) -> dict:
+                      depends: dict[str, list[str]] | None = None, proxies: list | None = None,
+                      build_args: dict[str, dict[str, str]] | None = None) -> dict:
     """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
 
     Every app is the service its own compose would have (built from its folder, hardened the same
@@ -250,6 +251,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
     port); its volumes are named after it; backing services and secrets several apps use appear once."""
     services: dict[str, dict] = {}
     backing: dict[str, dict] = {}
+    by_image: dict[str | None, str] = {}  # a backing service's image -> the first service of it
     volumes: dict[str, dict] = {}
     secrets: dict[str, dict] = {}
     hosts = host_ports([(a[0], a[2]) for a in apps] + [(p.name, p) for p in proxies or []])
@@ -257,6 +259,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
         app["build"] = {"context": f"./{_escape(folder)}"}  # a folder's name is never interpolated
+        if (build_args or {}).get(service):  # API URL variables the bundle compiles in
+            app["build"]["args"] = {k: _escape(v) for k, v in build_args[service].items()}
         renamed: dict[str, str] = {}
         for vol in profile.writable_paths:
             renamed[volume_name(vol)] = f"{service}-{volume_name(vol)}"
@@ -280,8 +284,19 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         for other in (depends or {}).get(service, []):
             app.setdefault("depends_on", {})[other] = {"condition": "service_started"}
         services[service] = app
-        for kind, spec in doc["services"].items():
-            backing.setdefault(kind, spec)
+        for name, spec in doc["services"].items():
+            first = by_image.setdefault(spec.get("image"), name)
+            if first == name:
+                backing.setdefault(name, spec)
+                continue
+            # the same backing service another app reaches under another host name: one service that
+            # answers to both names (a network alias), its data in one volume
+            aliases = backing[first].setdefault("networks", {"default": {"aliases": []}})["default"]["aliases"]
+            if name not in aliases:
+                aliases.append(name)
+            volumes.pop(f"{name}-data", None)
+            if name in app.get("depends_on", {}):
+                app["depends_on"][first] = app["depends_on"].pop(name)
         secrets.update(doc.get("secrets", {}))
     for proxy in proxies or []:
         services[proxy.name] = proxy_service(project, proxy, hosts[proxy.name], set(services), PROXY_IMAGE)
@@ -295,8 +310,9 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
 
 
 def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | None]],
-                        depends: dict[str, list[str]] | None = None, proxies: list | None = None) -> str:
-    doc = apps_compose_dict(project, apps, depends, proxies)
+                        depends: dict[str, list[str]] | None = None, proxies: list | None = None,
+                        build_args: dict[str, dict[str, str]] | None = None) -> str:
+    doc = apps_compose_dict(project, apps, depends, proxies, build_args)
     lines = [f"# Compose file for {project}: {len(apps)} app{'s' if len(apps) != 1 else ''} "
              f"({', '.join(a[0] for a in apps)}), made by containerize.",
              "#   docker compose up --build"]

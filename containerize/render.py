@@ -234,7 +234,8 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
                 files[f"{app.path}/{name}"] = text
         entries.append((services[app.name], app.path, app.profile, dockerfile))
     proxies = _proxies(repo, services)
-    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies)
+    build_args = {services[a.name]: a.build_args for a in deployable if a.build_args and a.proxy_to}
+    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, build_args)
     files[README] = render_apps_readme(repo, project, services, files)
     return files
 
@@ -308,8 +309,12 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
                    f"| {_cell(' '.join(p.entrypoint))} |")
     out.append("")
     if kinds:
+        from .services import wire as wire_service
+
+        names = {k: wire_service(a.profile, k).name for a in reversed(apps) for s in a.profile.services
+                 if (k := s.kind) in CATALOG}
         out += [f"Backing services, shared by the apps that use them: {', '.join(kinds)} "
-                f"(data in the named volumes {', '.join(k + '-data' for k in kinds)}; "
+                f"(data in the named volumes {', '.join(names[k] + '-data' for k in kinds)}; "
                 "`docker compose down --volumes` deletes them).", ""]
     for proxy in repo.proxies:
         how = (f"built from `{proxy.path}/`" if proxy.dockerfile
@@ -324,6 +329,10 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
                        f"{', '.join('`' + c + '`' for c in app.calls)} to `{services[app.proxy_to]}` "
                        f"(its code calls them: {app.calls_from}); the browser talks to one origin, so no CORS "
                        "setting is needed.")
+            if app.build_args:
+                out.append(f"  {', '.join('`' + k + '`' for k in app.build_args)} (compiled into its bundle) is "
+                           f"set to {repr(next(iter(app.build_args.values())))} by the build arguments in "
+                           "compose.yaml, so the bundle calls its own origin.")
         out.append("")
     unwired = [a for a in apps if a.calls and not a.proxy_to]
     for app in unwired:

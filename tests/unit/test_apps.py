@@ -309,3 +309,82 @@ def test_weird_manifests_never_crash_discovery(tmp_path, files):
     if repo is not None:
         result = run("inspect", str(tmp_path), "--json")
         assert result.exit_code in (0, 2), result.output
+
+
+def vite_front(root: Path, main_js: str, env: str = "VITE_API_URL=http://localhost:8000\n") -> None:
+    write(root, {
+        "web/package.json": json.dumps({"name": "web", "scripts": {"dev": "vite", "build": "vite build"},
+                                        "devDependencies": {"vite": "^5.4.0"}}),
+        "web/index.html": "<div id=app></div><script type=module src=/src/main.js></script>\n",
+        "web/src/main.js": main_js,
+        "web/.env": env,
+    })
+
+
+def test_an_api_url_variable_with_api_paths_in_the_code_is_the_front_ends_own_origin(tmp_path):
+    write(tmp_path, {"api/go.mod": "module a\n\ngo 1.19\n", "api/main.go": GO_MAIN})
+    vite_front(tmp_path, "const base = import.meta.env.VITE_API_URL;\nfetch(base + '/api/items');\n")
+    repo = apps.discover(tmp_path)
+    web = repo.get("web")
+    assert web.proxy_to == "api" and web.calls == ["/api/"] and not web.strip_prefix
+    assert web.build_args == {"VITE_API_URL": ""}
+    files = render_apps(repo)
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert doc["services"]["web"]["build"] == {"context": "./web", "args": {"VITE_API_URL": ""}}
+    assert 'ARG VITE_API_URL="http://localhost:8000"' in files["web/Dockerfile"]  # the default compose overrides
+    assert "rewrite" not in files["web/Dockerfile"]
+    assert "`VITE_API_URL` (compiled into its bundle) is set to ''" in files["README.Docker.md"]
+
+
+def test_an_api_url_variable_alone_becomes_the_proxied_path_and_nginx_drops_the_prefix(tmp_path):
+    write(tmp_path, {"backend/go.mod": "module a\n\ngo 1.19\n", "backend/main.go": GO_MAIN})
+    vite_front(tmp_path, "fetch(`${import.meta.env.VITE_API_URL}/items`);\n")
+    repo = apps.discover(tmp_path)
+    web = repo.get("web")
+    assert (web.proxy_to, web.calls, web.strip_prefix) == ("backend", ["/api/"], True)
+    assert web.calls_from == "VITE_API_URL (a build-time variable)"
+    files = render_apps(repo)
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert doc["services"]["web"]["build"]["args"] == {"VITE_API_URL": "/api"}
+    assert r"rewrite ^/api/(.*)\$ /\$1 break; proxy_pass \$upstream;" in files["web/Dockerfile"]
+
+
+def test_a_variable_that_is_not_an_api_url_is_left_to_the_dockerfile_default(tmp_path):
+    write(tmp_path, {"api/go.mod": "module a\n\ngo 1.19\n", "api/main.go": GO_MAIN})
+    vite_front(tmp_path, "document.title = import.meta.env.VITE_TITLE;\n", env="VITE_TITLE=Shop\n")
+    repo = apps.discover(tmp_path)
+    assert repo.get("web").calls == [] and repo.get("web").build_args == {}
+    assert "args" not in yaml.safe_load(render_apps(repo)["compose.yaml"])["services"]["web"]["build"]
+
+
+PG_APP = """import os
+import psycopg2
+from flask import Flask
+app = Flask(__name__)
+conn = psycopg2.connect(host=os.environ.get("{var}", "{host}"), user="app", dbname="app",
+                        password=os.environ["DB_PASSWORD"])
+"""
+
+
+def test_two_apps_that_reach_postgres_under_two_host_names_share_one_service_with_an_alias(tmp_path):
+    for folder, var, host in (("api", "DB_HOST", "db"), ("jobs", "PGHOST", "postgres")):
+        write(tmp_path / folder, {"requirements.txt": "flask\npsycopg2-binary\n",
+                                  "app.py": PG_APP.format(var=var, host=host)})
+    doc = yaml.safe_load(render_apps(apps.discover(tmp_path))["compose.yaml"])
+    postgres = [n for n, s in doc["services"].items() if str(s.get("image", "")).startswith("postgres:")]
+    assert postgres == ["db"]
+    assert doc["services"]["db"]["networks"] == {"default": {"aliases": ["postgres"]}}
+    assert doc["services"]["jobs"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "postgres-data" not in doc["volumes"] and "db-data" in doc["volumes"]
+
+
+def test_the_fastapi_and_vite_fixture_runs_the_api_from_its_folder_with_postgres():
+    repo = apps.discover(FIXTURES / "multi-fastapi-vite")
+    backend, frontend = repo.get("backend"), repo.get("frontend")
+    assert backend.profile.package_manager == "uv" and backend.profile.framework == "fastapi"
+    assert backend.profile.entrypoint[:2] == ["uvicorn", "app.main:app"]  # run from backend/: `from app...`
+    assert [s.kind for s in backend.profile.services] == ["postgres"]
+    assert frontend.proxy_to == "backend" and frontend.build_args == {"VITE_API_URL": ""}
+    doc = yaml.safe_load(render_apps(repo)["compose.yaml"])
+    assert doc["services"]["backend"]["environment"]["POSTGRES_SERVER"] == "${POSTGRES_SERVER:-db}"
+    assert doc["services"]["db"]["environment"]["POSTGRES_USER"] == "notes"
