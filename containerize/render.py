@@ -193,7 +193,14 @@ def _gitignore_lines(profile: Profile) -> list[str]:
 
     text = read_capped(profile.root, path)
     lines = text.splitlines() if text else []
-    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    lines = [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    if lines:  # a manifest the Dockerfile copies stays in the build context even when .gitignore matches it
+        from .dockerignore import DockerIgnore
+
+        rules = DockerIgnore.from_text("\n".join(lines))
+        lines += [f"!{name}" for name in getattr(profile.build, "manifests", None) or []
+                  if isinstance(name, str) and rules.ignored(name)]
+    return lines
 
 
 # -- several apps ----------------------------------------------------------------------------

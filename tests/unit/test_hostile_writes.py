@@ -180,3 +180,22 @@ def test_text_that_is_not_utf8_is_refused_before_anything_is_written(tmp_path):
     with pytest.raises(write.WriteError, match="Dockerfile"):
         write.write_all(tmp_path, {"README.Docker.md": "ok\n", "Dockerfile": "COPY \udcff.py ./\n"})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ignore", [".gitignore", ".dockerignore"])
+def test_an_ignored_hand_written_requirements_txt_is_never_replaced(tmp_path, ignore):
+    from containerize.dockerignore import DockerIgnore
+
+    mine = "flask==3.0.3\t# web\n# pinned by hand\ngunicorn==23.0.0\n"
+    root = write_tree(tmp_path / "app", {"app.py": "import flask\nimport requests\napp = flask.Flask(__name__)\n"
+                                         "if __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n",
+                                         "requirements.txt": mine, ignore: "*.txt\n", "Dockerfile": "FROM old\n"})
+    done = run_cli(str(root), "--yes", "--force")
+    assert_clean_exit(done)
+    assert done.returncode == 0, done.stderr
+    assert (root / "requirements.txt").read_text() == mine
+    assert "wrote " + str(root / "requirements.txt") not in done.stdout
+    assert "requirements.txt is ignored" in done.stderr
+    # the Dockerfile installs the user's list, and the build context keeps it
+    assert "pip install -r requirements.txt" in (root / "Dockerfile").read_text()
+    assert not DockerIgnore.from_text((root / ".dockerignore").read_text()).ignored("requirements.txt")

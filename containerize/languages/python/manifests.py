@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import os
 import posixpath
 import re
 import sys
@@ -12,7 +13,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from ...image_tags import FAMILIES, choose, tool_pin
 from ...profile import Profile
-from ...scan import SourceTree
+from ...scan import SourceTree, inside
 from . import imports
 
 if sys.version_info >= (3, 11):
@@ -92,7 +93,15 @@ def requirement_files(tree: SourceTree) -> list[str]:
     """The requirement files that install the app (not its tests or docs)."""
     main = tree.first("requirements.txt", "requirements/prod.txt", "requirements/production.txt",
                       "requirements/base.txt", "requirements/main.txt", "requirements.in")
+    if not main and _ignored_file(tree, "requirements.txt"):
+        main = "requirements.txt"  # ignored (`*.txt` in .gitignore) but there: the user's list, never replaced
     return [main] if main else []
+
+
+def _ignored_file(tree: SourceTree, rel: str) -> bool:
+    """A regular file inside the project that the index leaves out (an ignore file matches it)."""
+    path = os.path.join(tree.root, rel)
+    return not tree.exists(rel) and os.path.isfile(path) and inside(tree.root, path)
 
 
 def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
@@ -287,6 +296,9 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
         m.files = list(m.requirements)
         m.install = "requirements"
         profile.note("package_manager", f"{m.requirements[0]} lists the dependencies", m.requirements[0], None, 1.0)
+        if not tree.exists(m.requirements[0]):
+            profile.warnings.append(f"{m.requirements[0]} is ignored (.gitignore or .dockerignore) but lists the "
+                                    "dependencies: it is used, and kept in the build context")
     elif project.get("dependencies") is not None or (pyproject.get("build-system") and project):
         m.install, m.files = "pyproject", ["pyproject.toml"]
         profile.note("package_manager", "pyproject.toml [project] lists the dependencies (no lock file)",
