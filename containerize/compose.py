@@ -93,7 +93,9 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
     if app_secrets:
         app["secrets"] = [s if isinstance(s, str) else s["source"] for s in app_secrets] \
             if all(isinstance(s, str) for s in app_secrets) else app_secrets
-        exported = [s for s in app_secrets if isinstance(s, str) and _IDENTIFIER.fullmatch(s)]
+        # a password file the app reads by its path is not exported (unless the app also reads it as a var)
+        by_path = {s for w in wiring.values() for s, _ in w.app_files} - {secret_name(v.name) for v in profile.secrets}
+        exported = [s for s in app_secrets if isinstance(s, str) and _IDENTIFIER.fullmatch(s) and s not in by_path]
         if _has_shell(profile) and exported:
             plain = len(exported) == len(app_secrets)
             app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM if plain else SECRETS_SHIM_GUARDED, "--"]

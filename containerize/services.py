@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from .answer_keys import DETECTED
 from .profile import Connection, Profile, Service
 
 
@@ -113,8 +114,57 @@ def add_services_from_dependencies(profile: Profile, deps_with_origin: list[tupl
         profile.note("services", f"{name} is a {kind} client", file, line)
 
 
+# URL schemes of a database or cache that lives inside the app's own process (or a file beside it)
+EMBEDDED_SCHEMES = ("sqlite", "sqlite3", "memory", "mem", "locmem", "locmemcache", "dummy", "dummycache",
+                    "filecache", "file", "simple", "null", "nullcache")
+
+
+def embedded_url(value: str | None) -> bool:
+    """True for a URL of an in-process database or cache (``sqlite:///:memory:``, ``memory://``)."""
+    if not value:
+        return False
+    text = value.strip().lower()
+    scheme = text.split("://", 1)[0].split("+", 1)[0] if "://" in text else text.split(":", 1)[0]
+    return ":memory:" in text or ("://" in text or text.startswith("sqlite:")) and scheme in EMBEDDED_SCHEMES
+
+
+def optional_reason(profile: Profile, kind: str) -> tuple[str, str | None, int | None] | None:
+    """Why the app runs without a service of this kind: every way the code reaches it is an env var whose
+    default is an in-process database or cache. (why, file, line) or None."""
+    conns = [c for c in profile.connections if c.kind == kind]
+    names = [c.url_env for c in conns if c.url_env]
+    if any(not c.url_env and (c.host or c.host_env) for c in conns):
+        return None  # the code connects to it with a host of its own
+    names += [n for n in SERVICE_ENV.get(kind, ()) if profile.env_var(n) and n not in names]
+    if not names:
+        return None
+    for name in names:
+        var = profile.env_var(name)
+        if var is None or not embedded_url(var.default):
+            return None
+    name = names[0]
+    conn = next((c for c in conns if c.url_env == name), None)
+    notes = [e for e in profile.evidence.get("env", []) if e.why.startswith(name + ":") or f" {name} " in e.why]
+    file, line = (conn.file, conn.line) if conn else ((notes[0].file, notes[0].line) if notes else (None, None))
+    return (f"{name} defaults to {profile.env_var(name).default} (in-process): the app runs without a {kind} "
+            f"service; --set services={kind} adds one", file, line)
+
+
+def drop_optional_services(profile: Profile) -> None:
+    """Services the app can do without (an in-memory fallback by default) are not added unless asked for;
+    the evidence says why."""
+    if profile.origin("services") != DETECTED:
+        return
+    for service in list(profile.services):
+        reason = optional_reason(profile, service.kind)
+        if reason:
+            profile.services.remove(service)
+            profile.note("services", f"{service.kind} not added: {reason[0]}", reason[1], reason[2], 0.8)
+
+
 def link_service_env(profile: Profile) -> None:
     """Tie each service to the env var the app reads for it (and make that a secret)."""
+    drop_optional_services(profile)
     for service in profile.services:
         if service.env_var:
             continue
@@ -135,9 +185,50 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")  # one DNS label: a compose service name
 
 
+_PLACEHOLDER_MARK = "xcph"
+
+
+def _placeholders(text: str) -> tuple[str, dict[str, tuple[str | None, str | None]]]:
+    """``${NAME}``, ``${NAME:default}``, ``${NAME:-default}`` (Spring, shell) and ``${?}`` (a part the code
+    computes) replaced by plain tokens, in one pass: (text, token -> (env var, default))."""
+    out, found, at = [], {}, 0
+    while True:
+        start = text.find("${", at)
+        end = text.find("}", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(text[at:])
+            break
+        body = text[start + 2:end]
+        name, sep, default = body.partition(":")
+        if sep and default.startswith("-"):
+            default = default[1:]
+        token = f"{_PLACEHOLDER_MARK}{len(found)}z"
+        name = name.strip()
+        found[token] = (name if _ENV_NAME.fullmatch(name) else None, default if sep else None)
+        out += [text[at:start], token]
+        at = end + 1
+    return "".join(out), found
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+
+
+def _part(value: str | None, tokens: dict) -> tuple[str | None, str | None, bool]:
+    """(literal or default, env var, known) of one URL part that may be a placeholder token."""
+    if not value:
+        return None, None, True
+    if value in tokens or value.lower() in tokens:
+        env, default = tokens.get(value) or tokens[value.lower()]
+        return default or None, env, env is not None or bool(default)
+    if _PLACEHOLDER_MARK in value.lower():
+        return None, None, False
+    return value, None, True
+
+
 def connection_from_url(url: str) -> Connection | None:
     """The connection a database or broker URL names (``postgresql+psycopg://u:p@db:5432/name``,
-    ``jdbc:mysql://db/app``): one already-extracted string, split by urllib."""
+    ``jdbc:mysql://${MYSQL_HOST:db}:3306/app``): one already-extracted string, split by urllib. A part that is
+    a ``${NAME:default}`` placeholder is read from that env var with that default."""
     text = url.strip()[:1000]
     if text.lower().startswith("jdbc:"):
         text = text[5:]
@@ -145,20 +236,87 @@ def connection_from_url(url: str) -> Connection | None:
     kind = SCHEMES.get(scheme.split("+", 1)[0])
     if not kind:
         return None
+    text, tokens = _placeholders(text)
     try:
         parts = urlsplit(text)
-        port = parts.port
+        host_text = parts.hostname
+        port_text = parts.netloc.rsplit("@", 1)[-1].rpartition(":")[2] if ":" in parts.netloc.rsplit("@", 1)[-1] \
+            else None
+        port = parts.port if port_text and port_text.isdigit() else None
     except ValueError:
         return None
+    if port_text and not port_text.isdigit():
+        if port_text.lower() not in tokens:
+            return None
+        default, _, _ = _part(port_text, tokens)
+        port = int(default) if default and default.isdigit() and len(default) < 6 else None
     conn = Connection(kind, scheme=scheme)
-    conn.host = parts.hostname if parts.hostname and "${" not in parts.netloc else None
+    conn.host, conn.host_env, _ = _part(host_text, tokens)
     conn.port = port
-    conn.user = unquote(parts.username) if parts.username and "$" not in parts.username else None
-    if parts.password:
-        conn.password_source = "literal"
+    user, user_env, _ = _part(unquote(parts.username) if parts.username else None, tokens)
+    conn.user, conn.user_env = user, user_env
+    if parts.password is not None:
+        _, password_env, known = _part(parts.password, tokens)
+        if password_env:
+            conn.password_source, conn.password_env = "env", password_env
+        elif known and parts.password:
+            conn.password_source = "literal"
     path = parts.path.lstrip("/")
-    if path and "$" not in path and kind in ("postgres", "mysql", "mongodb"):
-        conn.database = unquote(path)
+    if path and kind in ("postgres", "mysql", "mongodb"):
+        conn.database, conn.database_env, _ = _part(unquote(path), tokens)
+    return conn
+
+
+# libpq keyword/value connection strings ("host=db user=app dbname=app sslmode=disable")
+_DSN_KEYS = {"host": "host", "hostaddr": "host", "port": "port", "user": "user", "dbname": "database",
+             "database": "database", "password": "password"}
+
+
+def connection_from_dsn(dsn: str, kind: str | None = None) -> Connection | None:
+    """The connection of a DSN that is not a URL: libpq's ``host=db dbname=app`` and Go MySQL's
+    ``user:pass@tcp(db:3306)/app``; placeholders as in :func:`connection_from_url`."""
+    text = dsn.strip()[:1000]
+    if "://" in text:
+        return connection_from_url(text)
+    text, tokens = _placeholders(text)
+    if "@tcp(" in text or "@unix(" in text or (kind == "mysql" and "@" in text and "/" in text):
+        credentials, _, rest = text.rpartition("@")
+        user, _, password = credentials.partition(":")
+        address, _, database = rest.partition("/")
+        if address.startswith(("tcp(", "unix(")) and address.endswith(")"):
+            address = address[address.index("(") + 1:-1]
+        conn = Connection("mysql")
+        host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
+        conn.host, conn.host_env, _ = _part(host or None, tokens)
+        port_value, _, _ = _part(port or None, tokens)
+        conn.port = int(port_value) if port_value and port_value.isdigit() and len(port_value) < 6 else None
+        conn.user, conn.user_env, _ = _part(user or None, tokens)
+        conn.database, conn.database_env, _ = _part(database.split("?", 1)[0] or None, tokens)
+        _, password_env, known = _part(password or None, tokens)
+        if password_env:
+            conn.password_source, conn.password_env = "env", password_env
+        elif password and known:
+            conn.password_source = "literal"
+        return conn
+    pairs = [p.partition("=") for p in text.split()]
+    values = {k.strip().lower(): v.strip().strip("'") for k, sep, v in pairs if sep}
+    if not any(k in values for k in ("host", "hostaddr", "dbname")):
+        return None
+    conn = Connection(kind or "postgres")
+    for key, attr in _DSN_KEYS.items():
+        if key not in values or attr == "port" and conn.port:
+            continue
+        value, env, known = _part(values[key], tokens)
+        if attr == "port":
+            conn.port = int(value) if value and value.isdigit() and len(value) < 6 else None
+        elif attr == "password":
+            if env:
+                conn.password_source, conn.password_env = "env", env
+            elif known and value:
+                conn.password_source = "literal"
+        elif getattr(conn, attr) is None and getattr(conn, attr + "_env") is None:
+            setattr(conn, attr, value)
+            setattr(conn, attr + "_env", env)
     return conn
 
 

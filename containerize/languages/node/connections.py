@@ -3,10 +3,12 @@
 literals or env reads, a password read from the file an env var names (``readFileSync(process.env.X)``)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ... import syntax
-from ...profile import Connection, Profile
+from ...profile import Connection, Profile, Service
+from ...services import connection_from_url
 from ...scan import SourceTree
 from .source import modules, program
 from .values import Env, register
@@ -66,7 +68,49 @@ def _file_read(prog, module, node) -> tuple[str | None, str | None] | None:
     return _scalar(prog.value(module, first))
 
 
+# Prisma's datasource providers -> service kind (sqlite is a file beside the app)
+PRISMA_PROVIDERS = {"postgresql": "postgres", "postgres": "postgres", "cockroachdb": "postgres", "mysql": "mysql",
+                    "mongodb": "mongodb"}
+_PRISMA_SETTING = re.compile(r'\s*(provider|url)\s*=\s*(?:env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)|"([^"]*)")')
+
+
+def read_prisma(tree: SourceTree, profile: Profile) -> None:
+    """The ``datasource`` block of a Prisma schema (no parser for its format: one line at a time):
+    ``provider = "postgresql"`` and ``url = env("DATABASE_URL")`` are a connection through that env var."""
+    rel = next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None)
+    if rel is None:
+        return
+    inside, provider, url, url_env, start = False, None, None, None, None
+    for number, line in enumerate(tree.lines(rel)[:5000], 1):
+        stripped = line.strip()
+        if stripped.startswith("datasource ") and stripped.endswith("{"):
+            inside, start = True, number
+        elif inside and stripped.startswith("}"):
+            break
+        elif inside and (m := _PRISMA_SETTING.match(stripped)):
+            if m.group(1) == "provider":
+                provider = m.group(3)
+            else:
+                url_env, url = m.group(2), m.group(3)
+    kind = PRISMA_PROVIDERS.get(provider or "")
+    if kind is None:
+        return
+    conn = (connection_from_url(url) if url else None) or Connection(kind)
+    conn.kind, conn.url_env = kind, url_env
+    conn.file, conn.line, conn.why = rel, start, f'a Prisma datasource (provider "{provider}")'
+    profile.connections.append(conn)
+    profile.note("connections", f"{kind}: Prisma datasource" + (f" url = env(\"{url_env}\")" if url_env else ""),
+                 rel, start)
+    if url_env and profile.env_var(url_env) is None:
+        profile.add_env(url_env, None, True)  # Prisma reads it at run time
+        profile.note("env", f"{url_env}: the Prisma datasource url (a secret)", rel, start)
+    if not any(s.kind == kind for s in profile.services):
+        profile.services.append(Service(kind))
+        profile.note("services", f"the Prisma datasource is {provider}", rel, start)
+
+
 def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    read_prisma(tree, profile)
     kinds = [s.kind for s in profile.services if s.kind in _DATABASE_KINDS]
     if len(kinds) != 1:
         return  # which database an options object is for is not known

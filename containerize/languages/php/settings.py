@@ -6,7 +6,8 @@ import re
 
 from ...envvars import is_secret
 from ...profile import Connection, Profile, Service
-from .source import PLACEHOLDER, PhpSource
+from ... import syntax
+from .source import G, PLACEHOLDER, Env, PhpSource, _args
 
 # $_SERVER keys the web server sets for every request: not configuration.
 SERVER_KEYS = re.compile(r"^(HTTP_.*|REQUEST_.*|SERVER_.*|REMOTE_.*|SCRIPT_.*|PHP_.*|DOCUMENT_ROOT|QUERY_STRING|"
@@ -71,6 +72,8 @@ def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, 
                 setattr(conn, attr + "_env", m.group(1))
             elif value and "$" not in value:
                 setattr(conn, attr, value)
+        if driver != "mysqli":
+            _password(src, rel, line, conn)
         port = params.get("port", "").strip()
         conn.port = int(port) if port.isdigit() and len(port) < 6 else None
         profile.connections.append(conn)
@@ -80,6 +83,54 @@ def read_connections(src: PhpSource, profile: Profile) -> tuple[list[tuple[str, 
                 targets.setdefault(m.group(1), {"host": kind, "port": "5432" if kind == "postgres" else "3306",
                                                 "dbname": "app", "user": "app"}[key])
     return needed, targets
+
+
+_ASSIGNED = "(assignment_expression left: (variable_name) @name right: (_) @value)"
+_FILE_READS = {"file_get_contents", "file"}
+_PASS_THROUGH = {"trim", "rtrim", "chop", "strval"}
+
+
+def _password(src: PhpSource, rel: str, line: int, conn: Connection) -> None:
+    """The third argument of ``new PDO(...)``: a literal, an env read, or a file read
+    (``trim(file_get_contents(getenv('DB_PASSWORD_FILE') ?: '/run/secrets/db-password'))``)."""
+    node = next((n for n in src.nodes(rel, "new") if syntax.line(n) == line), None)
+    args = _args(node) if node is not None else []
+    if len(args) < 3:
+        return
+    node = args[2]
+    assigned = None
+    for _ in range(6):
+        if node is not None and node.type == "argument" and node.named_children:
+            node = node.named_children[-1]
+        if node is not None and node.type == "variable_name":
+            if assigned is None:
+                assigned = [(m["name"][0], m["value"][0]) for _, m in syntax.matches(G, _ASSIGNED, src.roots[rel])]
+            earlier = [v for n, v in assigned if syntax.text(n) == syntax.text(node) and v.start_byte < node.start_byte]
+            node = earlier[-1] if earlier else None
+            continue
+        if node is not None and node.type == "function_call_expression":
+            name = syntax.text(node.child_by_field_name("function")).rsplit("\\", 1)[-1].lower()
+            inner = _args(node)
+            if name in _PASS_THROUGH and inner:
+                node = inner[0]
+                continue
+            if name in _FILE_READS and inner:
+                path = src.value(rel, inner[0].named_children[-1] if inner[0].type == "argument"
+                                 and inner[0].named_children else inner[0])
+                if isinstance(path, Env) and isinstance(path.name, str):
+                    conn.password_source, conn.password_env = "env-file", path.name
+                    conn.password_path = path.default if isinstance(path.default, str) else None
+                elif isinstance(path, str) and path.startswith("/"):
+                    conn.password_source, conn.password_path = "file", path
+                return
+        break
+    if node is None:
+        return
+    value = src.value(rel, node)
+    if isinstance(value, Env) and isinstance(value.name, str):
+        conn.password_source, conn.password_env = "env", value.name
+    elif isinstance(value, str):
+        conn.password_source = "literal"
 
 
 def read_paths(src: PhpSource, profile: Profile) -> None:

@@ -12,7 +12,8 @@ from ... import syntax
 from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
+                         warn_fixed_localhost)
 from ..base import Analyzer, Detection, submodules
 from .gemfile import bundler_version, gemfile_gems, has_git_gems, locked_gems, ruby_version
 from .plan import RubyPlan
@@ -112,8 +113,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.env = [e for e in profile.env if e.name not in SYSTEM_ENV]
     if rails:
         _rails_env(tree, profile, gems)
+    # the Gemfile's own runtime gems (a gem of a development/test group, or one another gem pulls in, is not the
+    # app's); the lock's only when the Gemfile declares none (a gemspec)
     add_services_from_dependencies(profile, [(g, gemfile, line) for g, line in runtime_gems] +
-                                   [(g, lockfile, None) for g in locked])
+                                   ([(g, lockfile, None) for g in locked] if not declared else []))
+    from . import connections  # how the code reaches its backing services
+    connections.read_connections(tree, files, profile)
+    add_services_from_connections(profile)
+    warn_fixed_localhost(profile)
     link_service_env(profile)
 
     start = start_command(tree, profile, files, facts, framework, gems, has_gems)

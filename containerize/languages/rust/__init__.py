@@ -19,7 +19,8 @@ from ... import image_tags
 from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
+                         warn_fixed_localhost)
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import CargoError, Package, key_line, load_packages, lock_line, parse_lock, toolchain_version
@@ -253,10 +254,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     lock = parse_lock(tree)
     crates = set(lock) | set(all_deps)
     service_deps = []
-    for crate in sorted(crates):
+    for crate in sorted(all_deps):  # direct, non-dev dependencies: a crate another one pulls in is not the app's
         client = SERVICE_CRATES.get(crate)
         if client:
-            service_deps.append((client, "Cargo.lock" if crate in lock else pkg.manifest, None))
+            service_deps.append((client, pkg.manifest, key_line(tree, pkg.manifest, crate)))
     for crate in ("sqlx", "diesel"):
         features = [f for spec in (all_deps.get(crate) or {},) for f in spec.get("features") or []]
         for feature, client in (("postgres", "sqlx-postgres"), ("mysql", "sqlx-mysql")):
@@ -305,6 +306,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("framework", "the standard library's TcpListener", confidence=0.7)
     if profile.ports:
         choose_health_path(profile, code.routes())
+    from . import connections  # how the code reaches its backing services
+    connections.read_connections(code, profile, set(all_deps))
+    add_services_from_connections(profile)
+    warn_fixed_localhost(profile)
     link_service_env(profile)
 
     locked = tree.exists("Cargo.lock")

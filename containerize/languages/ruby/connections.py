@@ -1,0 +1,230 @@
+"""How Ruby code connects to its backing services.
+
+Rails' ``config/database.yml`` (YAML with ERB tags: each tag's Ruby is parsed on its own by tree-sitter and
+read by ``source.Reader``, e.g. ``<%= ENV.fetch("DB_HOST") { "localhost" } %>``; the YAML by ``yaml.safe_load``),
+and the connect calls of the common gems, read from the parse trees: ``Redis.new(url: ...)``/``(host: ...)``,
+``PG.connect(...)``, ``Mysql2::Client.new(...)``, ``Sequel.connect(url)``, ``Mongo::Client.new(...)``,
+``Bunny.new(url)``; a password read from a file (``File.read(ENV.fetch("DB_PASSWORD_FILE")).strip``).
+"""
+from __future__ import annotations
+
+import yaml
+
+from ... import syntax
+from ...profile import Connection, Profile
+from ...scan import SourceTree
+from ...services import connection_from_dsn, connection_from_url
+from . import source
+
+# Rails adapters -> service kind
+ADAPTERS = {"postgresql": "postgres", "postgis": "postgres", "mysql2": "mysql", "trilogy": "mysql",
+            "mysql": "mysql", "mongoid": "mongodb"}
+# (receiver, method) -> kind ("" when a URL's scheme says)
+CONNECT_CALLS = {("Redis", "new"): "redis", ("RedisClient", "new"): "redis", ("RedisClient", "config"): "redis",
+                 ("PG", "connect"): "postgres", ("PG::Connection", "new"): "postgres",
+                 ("PG::Connection", "open"): "postgres", ("Mysql2::Client", "new"): "mysql",
+                 ("Trilogy", "new"): "mysql", ("Sequel", "connect"): "", ("Mongo::Client", "new"): "mongodb",
+                 ("Bunny", "new"): "rabbitmq"}
+_KEYS = {"host": "host", "hostname": "host", "port": "port", "user": "user", "username": "user",
+         "dbname": "database", "database": "database", "db": "database", "password": "password",
+         "url": "url", "uri": "url"}
+_TOKEN = "xcerb"
+_Q_CALLS = "(call receiver: (_) @receiver method: (identifier) @method) @call"
+_READS = {"read", "strip", "chomp", "rstrip", "chomp!", "strip!", "read_text"}
+
+
+def _erb(text: str, reader: source.Reader) -> tuple[str, dict[str, source.Value]]:
+    """The YAML with each ``<%= ... %>`` tag replaced by a token (``<% ... %>`` tags dropped), in one pass."""
+    out, values, at = [], {}, 0
+    while True:
+        start = text.find("<%", at)
+        end = text.find("%>", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(text[at:])
+            break
+        out.append(text[at:start])
+        code = text[start + 2:end]
+        if code.startswith("="):
+            token = f"{_TOKEN}{len(values)}z"
+            root = syntax.parse("ruby", code[1:].strip("-")).root_node
+            values[token] = reader.value(root.named_children[-1]) if root.named_children else source.Value()
+            out.append(token)
+        at = end + 2
+    return "".join(out), values
+
+
+def _setting(raw, values: dict[str, source.Value]) -> tuple[str | None, str | None]:
+    """(literal or default, env var) of one database.yml value."""
+    if raw is None or isinstance(raw, (dict, list, bool)):
+        return None, None
+    text = str(raw).strip()
+    if text in values:
+        value = values[text]
+        return (None if value.lit is None else str(value.lit)), value.env
+    if _TOKEN in text:
+        return None, None
+    return text, None
+
+
+def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> None:
+    rel = "config/database.yml"
+    text = tree.read(rel)
+    if not text or len(text) > 200_000:
+        return
+    body, values = _erb(text, reader)
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError:
+        profile.note("connections", f"{rel} is not YAML this tool can read (after its ERB tags)", rel, None, 0.3)
+        return
+    section = data.get("production") if isinstance(data, dict) else None
+    if isinstance(section, dict) and "adapter" not in section and "url" not in section:
+        section = section.get("primary") or next((v for v in section.values() if isinstance(v, dict)), None)
+    if not isinstance(section, dict):
+        return
+    adapter, _ = _setting(section.get("adapter"), values)
+    url, url_env = _setting(section.get("url"), values)
+    kind = ADAPTERS.get((adapter or "").lower())
+    conn = None
+    if url:
+        conn = connection_from_url(url)
+    if conn is None and kind is None and not url_env:
+        return
+    conn = conn or Connection(kind or "postgres")
+    if kind:
+        conn.kind = kind
+    conn.url_env = url_env
+    for key in ("host", "port", "username", "database", "password"):
+        literal, env = _setting(section.get(key), values)
+        if literal is None and env is None:
+            continue
+        if key == "host":
+            conn.host, conn.host_env = literal, env
+        elif key == "port":
+            conn.port = int(literal) if literal and literal.isdigit() and len(literal) < 6 else conn.port
+        elif key == "username":
+            conn.user, conn.user_env = literal, env
+        elif key == "database":
+            conn.database, conn.database_env = literal, env
+        elif env:
+            conn.password_source, conn.password_env = "env", env
+        else:
+            conn.password_source = "literal"
+    if not url_env and profile.env_var("DATABASE_URL") is None:
+        conn.url_env = None
+    line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
+    _record(profile, conn, rel, line, f"{rel} (production, adapter {adapter or 'from the URL'})")
+
+
+def _pairs(args) -> dict[str, object]:
+    found = {}
+    for arg in args.named_children if args is not None else []:
+        if arg.type == "pair":
+            key = syntax.text(arg.child_by_field_name("key")).strip(":\"' ")
+            if key in _KEYS:
+                found[_KEYS[key]] = arg.child_by_field_name("value")
+    return found
+
+
+def _file_read(node, reader: source.Reader) -> tuple[str | None, str | None] | None:
+    """``File.read(X).strip``: X as (path, env var)."""
+    for _ in range(4):
+        if node is None or node.type != "call":
+            return None
+        method = syntax.text(node.child_by_field_name("method"))
+        receiver = node.child_by_field_name("receiver")
+        if method in ("read", "binread") and receiver is not None and syntax.text(receiver) in ("File", "IO"):
+            args = node.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_child_count else None
+            value = reader.value(first)
+            return (value.lit if isinstance(value.lit, str) else None), value.env
+        if method in _READS and receiver is not None:
+            node = receiver
+            continue
+        return None
+    return None
+
+
+def _calls(tree: SourceTree, files: list[str], profile: Profile, reader: source.Reader) -> None:
+    for rel in files:
+        if not rel.endswith(".rb"):
+            continue
+        parsed = tree.parse(rel, "ruby")
+        if parsed is None:
+            continue
+        for _, m in syntax.matches("ruby", _Q_CALLS, parsed.root_node):
+            key = (syntax.text(m["receiver"][0]), syntax.text(m["method"][0]))
+            if key not in CONNECT_CALLS:
+                continue
+            call = m["call"][0]
+            kind = CONNECT_CALLS[key]
+            args = call.child_by_field_name("arguments")
+            pairs = _pairs(args)
+            positional = [a for a in (args.named_children if args is not None else []) if a.type != "pair"]
+            url_node = pairs.get("url") or (positional[0] if positional and positional[0].type != "array" else None)
+            conn = None
+            if url_node is not None:
+                value = reader.value(url_node)
+                text = value.lit if isinstance(value.lit, str) else None
+                if text:
+                    conn = connection_from_url(text) or (connection_from_dsn(text, kind) if "=" in text else None)
+                if conn is None and (value.env or text):
+                    conn = Connection(kind) if kind else None
+                if conn is not None:
+                    conn.url_env = value.env
+            elif positional and positional[0].type == "array" and positional[0].named_child_count:
+                # Mongo::Client.new(["mongo:27017"], database: "app")
+                host = reader.value(positional[0].named_children[0])
+                conn = Connection(kind or "mongodb")
+                if isinstance(host.lit, str):
+                    conn.host, _, port = host.lit.partition(":")
+                    conn.port = int(port) if port.isdigit() and len(port) < 6 else None
+                conn.host_env = host.env
+            if conn is None:
+                if not kind or not pairs:
+                    continue
+                conn = Connection(kind)
+            for field, node in pairs.items():
+                if field == "url":
+                    continue
+                if field == "password":
+                    read = _file_read(node, reader)
+                    if read is not None:
+                        path, env = read
+                        if env:
+                            conn.password_source, conn.password_env, conn.password_path = "env-file", env, path
+                        elif path and path.startswith("/"):
+                            conn.password_source, conn.password_path = "file", path
+                        continue
+                value = reader.value(node)
+                literal = None if value.lit is None else str(value.lit)
+                if field == "host":
+                    conn.host, conn.host_env = literal, value.env
+                elif field == "port":
+                    conn.port = int(literal) if literal and literal.isdigit() and len(literal) < 6 else conn.port
+                elif field == "user":
+                    conn.user, conn.user_env = literal, value.env
+                elif field == "database":
+                    conn.database, conn.database_env = literal, value.env
+                elif field == "password":
+                    if value.env:
+                        conn.password_source, conn.password_env = "env", value.env
+                    elif literal:
+                        conn.password_source = "literal"
+            _record(profile, conn, rel, syntax.line(call), f"{key[0]}.{key[1]}(...)")
+
+
+def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    reader = source.Reader(tree)
+    reader.collect([f for f in files if f.endswith(".rb")])
+    if tree.exists("config/database.yml"):
+        _database_yml(tree, profile, reader)
+    _calls(tree, files, profile, reader)
+
+
+def _record(profile: Profile, conn: Connection, rel: str, line: int | None, why: str) -> None:
+    conn.file, conn.line, conn.why = rel, line, why
+    profile.connections.append(conn)
+    profile.note("connections", f"{conn.kind}: {why}" + (f" to {conn.host}" if conn.host else "")
+                 + (f" (host from {conn.host_env})" if conn.host_env else "")
+                 + (f" (URL from {conn.url_env})" if conn.url_env else ""), rel, line)
