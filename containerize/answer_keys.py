@@ -142,6 +142,30 @@ class Argv(Kind):
         return shlex.join(value) if value else "-"
 
 
+class Migrate(Argv):
+    """The command run once before the app starts (database migrations): ``none`` for no such step."""
+
+    NONE = ("none", "no", "off", "false")
+
+    def apply(self, profile, key, name, value, given):
+        from .profile import Migration
+
+        if value.strip().lower() in self.NONE or not value.strip():
+            profile.migrations = []
+            return
+        try:
+            argv = shlex.split(value)
+        except ValueError as exc:
+            raise AnswerError(f"--set {given}: {exc}") from None
+        profile.migrations = [Migration("given", argv, why=f"--set {given}")]
+
+    def to_toml(self, value):
+        return value if value.strip().lower() in self.NONE else super().to_toml(value)
+
+    def show(self, value):
+        return "; ".join(shlex.join(m.command) for m in value) if value else "-"
+
+
 class Ports(Kind):
     def apply(self, profile, key, name, value, given):
         try:
@@ -342,6 +366,7 @@ KEYS: tuple[AnswerKey, ...] = (
     AnswerKey("writable_paths", "writable_paths", NAMES, label="volumes", summary=True),
     AnswerKey("read_paths", "read_paths", NAMES, label="read-only paths", summary=True),
     AnswerKey("services", "services", Services(), label="services", summary=True),
+    AnswerKey("migrate", "migrations", Migrate(), aliases=("migrations",)),
     AnswerKey("dependencies", "dependencies", NAMES),
     AnswerKey("system_packages", "system_packages", Packages(), table="system_packages", names=Packages.STAGES),
 )

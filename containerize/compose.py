@@ -1,11 +1,14 @@
 """The compose.yaml of a profile: the app, its settings, secrets, volumes and backing services."""
 from __future__ import annotations
 
+import copy
 import re
+import shlex
 
 import yaml
 
 from .k8s.runtime import Runtime, runtime
+from .migrations import MIGRATE_SERVICE, command_of, compose_service
 from .profile import Profile
 from .services import CATALOG, wire
 
@@ -146,6 +149,10 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         depends[w.name] = {"condition": "service_healthy"}
     if depends:
         app["depends_on"] = depends
+    migrate = compose_service(profile, app)  # migrations: a one-shot service the app waits for
+    if migrate:
+        services = {"app": app, MIGRATE_SERVICE: migrate, **{k: v for k, v in services.items() if k != "app"}}
+        app.setdefault("depends_on", {})[MIGRATE_SERVICE] = {"condition": "service_completed_successfully"}
     if profile.ports:
         app["restart"] = "unless-stopped"
     doc: dict = {"services": services}
@@ -183,7 +190,7 @@ def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -
     secrets = [s for s in doc.get("secrets", {})]
     return environment().get_template("common/compose.yaml.j2").render(
         p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG,
-        service_caps=SERVICE_CAPABILITIES)
+        service_caps=SERVICE_CAPABILITIES, migrate_command=shlex.join(command_of(profile)).replace("\n", " "))
 
 
 def _has_shell(profile: Profile) -> bool:
@@ -286,6 +293,11 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         for other in (depends or {}).get(service, []):
             app.setdefault("depends_on", {})[other] = {"condition": "service_started"}
         services[service] = app
+        migrate = doc["services"].pop(MIGRATE_SERVICE, None)
+        if migrate:  # <app>-migrate: the app's own one-shot migrations, from its folder and with its volumes
+            migrate.update({k: copy.deepcopy(app[k]) for k in ("build", "volumes") if k in app})
+            services[f"{service}-{MIGRATE_SERVICE}"] = migrate
+            app["depends_on"][f"{service}-{MIGRATE_SERVICE}"] = app["depends_on"].pop(MIGRATE_SERVICE)
         for name, spec in doc["services"].items():
             first = by_image.setdefault(spec.get("image"), name)
             if first == name:

@@ -74,6 +74,19 @@ class Connection:
 
 
 @dataclass
+class Migration:
+    """A one-time step run before the app starts, once per deploy (database migrations and the like): the
+    tool, the command the app's own image runs, and why (where it was seen)."""
+
+    tool: str
+    command: list[str]
+    file: str | None = None
+    line: int | None = None
+    why: str = ""
+    confidence: float = 0.9
+
+
+@dataclass
 class Profile:
     root: str = "."
     language: str | None = None
@@ -91,6 +104,8 @@ class Profile:
     read_paths: list[str] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     connections: list[Connection] = field(default_factory=list)
+    # run before the app starts (compose: a one-shot service the app waits for; Kubernetes: an initContainer)
+    migrations: list[Migration] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..compose import SECRETS_SHIM, secret_name, volume_name
+from ..migrations import k8s_init_container
 from ..profile import Profile
 from ..services import CATALOG, ServiceSpec, wire
 from .runtime import CPU_LIMIT, CPU_REQUEST, Runtime
@@ -188,6 +189,9 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
     container.update(_probes(profile))
     pod: dict = {"automountServiceAccountToken": False, "securityContext": _pod_security(rt.uid, rt.gid),
                  "containers": [container]}
+    init = k8s_init_container(profile, container)  # migrations, before the app starts
+    if init:
+        pod["initContainers"] = [init]
     if volumes:
         pod["volumes"] = volumes
     template = {"metadata": {"labels": labels(name, "app")}, "spec": pod}

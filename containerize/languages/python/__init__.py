@@ -10,7 +10,7 @@ from ...envvars import read_dotenv_example
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from ...start import chosen_warning
-from . import connections, entry, imports, manifests, native, source, starter
+from . import connections, entry, imports, manifests, migrations, native, source, starter
 from .plan import STATE_DIR, WORKDIR, PythonPlan
 
 GUESS = 0.7  # a start command less sure than this is named in a warning
@@ -169,6 +169,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if found.install == "imports" and deps:
         profile.warnings.append("no dependency manifest: requirements.txt is generated from the imports; "
                                 "review it and pin versions")
+    migrations.detect(tree, files, profile, dep_names)
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
 

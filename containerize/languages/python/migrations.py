@@ -1,0 +1,247 @@
+"""Python's one-time steps before the app starts: Django's ``migrate``, Alembic's ``upgrade head``,
+Flask-Migrate's ``flask db upgrade``; and whether the code does it itself as it starts (``db.create_all()``,
+``call_command("migrate")``, ``alembic.command.upgrade`` run at import or from a startup hook).
+
+Settings and code are read from ``ast`` parse trees; ``alembic.ini`` with configparser."""
+from __future__ import annotations
+
+import ast
+import configparser
+import posixpath
+
+from ... import migrations as shared
+from ...profile import Migration, Profile
+from ...scan import SourceTree
+from . import values
+
+# calls that create or migrate the schema, by the name they are called as (its last part)
+_SCHEMA_CALLS = {"create_all": "creates its tables with {call}()", "call_command": "runs {call}('migrate')",
+                 "upgrade": "runs Alembic's {call}()"}
+# decorators and hooks that run a function as the app starts
+_STARTUP_DECORATORS = ("on_event", "before_first_request", "before_serving", "on_startup", "startup")
+_APPS_NAMES = ("INSTALLED_APPS", "LOCAL_APPS", "PROJECT_APPS", "DJANGO_APPS", "THIRD_PARTY_APPS", "CUSTOM_APPS")
+
+
+def detect(tree: SourceTree, files: list[str], profile: Profile, deps: set[str]) -> None:
+    found = django(tree, files, deps) + alembic(tree, deps, profile)
+    itself = runs_itself(tree, files) if found else None
+    shared.settle(tree, profile, found, itself)
+    for migration in profile.migrations:
+        if migration.tool == "alembic" and "alembic" not in deps and migration.command[:1] == ["alembic"]:
+            profile.warnings.append("alembic is not a declared dependency: `alembic upgrade head` needs it in the "
+                                    "image (add it to the requirements)")
+
+
+# -- Django ---------------------------------------------------------------------------------------
+def django(tree: SourceTree, files: list[str], deps: set[str]) -> list[Migration]:
+    manage = tree.first("manage.py") or next((f for f in tree.glob("*/manage.py")), None)
+    if not manage or "django" not in deps:
+        return []
+    base = posixpath.dirname(manage)
+    command = ["python", manage, "migrate", "--noinput"]
+    for rel in files:
+        if not (rel.endswith("settings.py") or "/settings/" in rel):
+            continue
+        mod = values.module(tree, rel)
+        if mod.tree is None:
+            continue
+        for name, line, app in _installed_apps(mod.tree):
+            folder = _migrations_of(tree, base, app)
+            if folder:
+                count = len(_migration_files(tree, folder))
+                return [Migration("django", command, rel, line,
+                                  f"{name} lists {app!r}, whose {folder}/ holds {count} migration(s)", 0.9)]
+    # settings that could not be read: migrations packages beside manage.py
+    for init in tree.glob(f"{base + '/' if base else ''}*/migrations/__init__.py"):
+        folder = posixpath.dirname(init)
+        if _migration_files(tree, folder):
+            return [Migration("django", command, init, None,
+                              f"manage.py and a migrations package ({folder}/); INSTALLED_APPS was not read", 0.6)]
+    return []
+
+
+def _installed_apps(module: ast.Module):
+    """(assigned name, line, app) of every string in a list or tuple assigned to INSTALLED_APPS (or the
+    *_APPS lists it is commonly built from), in order."""
+    for node in ast.walk(module):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name) and (t.id in _APPS_NAMES or t.id.endswith("_APPS"))]
+        if not names or node.value is None:
+            continue
+        for item in ast.walk(node.value):
+            if isinstance(item, ast.Constant) and isinstance(item.value, str) and len(item.value) < 200:
+                yield names[0], item.lineno, item.value
+
+
+def _migrations_of(tree: SourceTree, base: str, app: str) -> str | None:
+    """The migrations package of an installed app (``polls``, ``polls.apps.PollsConfig``,
+    ``project.blog``) in the tree, or None (Django's own apps and third-party ones are not in it)."""
+    parts = [p for p in app.split(".") if p.isidentifier()]
+    if len(parts) != len(app.split(".")):
+        return None
+    for size in range(len(parts), 0, -1):
+        folder = posixpath.join(base, *parts[:size], "migrations")
+        if tree.exists(folder + "/__init__.py") and _migration_files(tree, folder):
+            return folder
+    return None
+
+
+def _migration_files(tree: SourceTree, folder: str) -> list[str]:
+    return [f for f in tree.children(folder) if f.endswith(".py") and not f.endswith("/__init__.py")]
+
+
+# -- Alembic and Flask-Migrate -----------------------------------------------------------------
+def alembic(tree: SourceTree, deps: set[str], profile: Profile) -> list[Migration]:
+    for ini in sorted(tree.glob("alembic.ini") + tree.glob("*/alembic.ini"), key=lambda f: (f.count("/"), f)):
+        location = _script_location(tree, ini)
+        if location is None:
+            continue
+        if ini == "alembic.ini":
+            command = ["alembic", "upgrade", "head"]
+        elif posixpath.dirname(ini) == location and "flask-migrate" in deps:
+            continue  # Flask-Migrate's own migrations/alembic.ini: below
+        else:
+            command = ["alembic", "-c", ini, "upgrade", "head"]
+        versions = [f for f in tree.children(location + "/versions") if f.endswith(".py")]
+        return [Migration("alembic", command, ini, None,
+                          f"{ini} and {location}/env.py with {len(versions)} revision(s)", 0.9 if versions else 0.7)]
+    if "flask-migrate" in deps and tree.exists("migrations/env.py"):
+        versions = [f for f in tree.children("migrations/versions") if f.endswith(".py")]
+        command = ["flask", "db", "upgrade"]
+        app = _flask_app(profile)
+        if app:
+            command = ["flask", "--app", app, "db", "upgrade"]
+        return [Migration("flask-migrate", command, "migrations/env.py", None,
+                          f"Flask-Migrate and migrations/env.py with {len(versions)} revision(s)",
+                          0.9 if versions else 0.7)]
+    return []
+
+
+def _script_location(tree: SourceTree, ini: str) -> str | None:
+    """The folder an alembic.ini's script_location names (relative to the root), when it holds env.py."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(tree.read(ini) or "")
+        location = parser.get("alembic", "script_location", fallback="").strip()
+    except (configparser.Error, ValueError):
+        return None
+    here = posixpath.dirname(ini)
+    if location.startswith("%(here)s"):
+        location = posixpath.join(here, location[len("%(here)s"):].lstrip("/"))
+    elif ":" in location:  # a package resource: package:folder
+        package, _, folder = location.partition(":")
+        location = posixpath.join(*package.split("."), folder)
+    location = posixpath.normpath(location) if location else ""
+    if not location or location.startswith(("..", "/")):
+        return None
+    for candidate in dict.fromkeys([location, posixpath.join(here, location) if here else location]):
+        if tree.exists(candidate + "/env.py"):
+            return candidate
+    return None
+
+
+def _flask_app(profile: Profile) -> str | None:
+    """The app ``flask --app`` finds, from the start command (gunicorn's ``module:app``, ``flask --app X``)."""
+    argv = profile.entrypoint
+    if not argv:
+        return None
+    if "--app" in argv[:-1]:
+        return argv[argv.index("--app") + 1]
+    if argv[0] in ("gunicorn", "waitress-serve", "uwsgi"):
+        targets = [a for a in argv[1:] if ":" in a and not a.startswith("-") and not a[0].isdigit()]
+        if targets:
+            return targets[-1]
+    return None
+
+
+# -- the code does it itself ------------------------------------------------------------------
+def runs_itself(tree: SourceTree, files: list[str]) -> tuple[str, str, int] | None:
+    """A call that creates or migrates the schema and runs when the app starts: at the top level of a module
+    (``with app.app_context(): db.create_all()``), in a function called there, or in a startup hook."""
+    for rel in files:
+        mod = values.module(tree, rel)
+        if mod.tree is None:
+            continue
+        try:
+            found = _at_start(mod)
+        except RecursionError:
+            continue
+        if found:
+            call, line, kind = found
+            return _SCHEMA_CALLS[kind].format(call=call), rel, line
+    return None
+
+
+def _schema_call(mod, node: ast.AST) -> tuple[str, int, str] | None:
+    if not isinstance(node, ast.Call):
+        return None
+    name = mod.dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")
+    last = name.rsplit(".", 1)[-1]
+    if last == "create_all" and isinstance(node.func, ast.Attribute):
+        return name, node.lineno, "create_all"
+    if last == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
+            and node.args[0].value == "migrate":
+        return name, node.lineno, "call_command"
+    if name in ("alembic.command.upgrade", "flask_migrate.upgrade"):
+        return name, node.lineno, "upgrade"
+    return None
+
+
+def _calls_in(mod, nodes: list[ast.AST], functions: dict, seen: set[str]):
+    """The first schema call among ``nodes`` (skipping nested definitions), following calls of the module's
+    own functions."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found = _schema_call(mod, node)
+        if found:
+            return found
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions \
+                and node.func.id not in seen:
+            seen.add(node.func.id)
+            inner = _calls_in(mod, functions[node.func.id].body, functions, seen)
+            if inner:
+                return inner
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return None
+
+
+def _main_guard(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+
+
+def _at_start(mod) -> tuple[str, int, str] | None:
+    functions = {n.name: n for n in ast.walk(mod.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    top = [n for n in mod.tree.body if not _main_guard(n)]
+    found = _calls_in(mod, top, functions, set())
+    if found:
+        return found
+    for func in functions.values():
+        hooked = any(_decorator_name(d) in _STARTUP_DECORATORS for d in func.decorator_list) \
+            or func.name == "lifespan" or func.name == "ready" and _in_app_config(mod, func)
+        if hooked:
+            found = _calls_in(mod, func.body, functions, {func.name})
+            if found:
+                return found
+    return None
+
+
+def _decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _in_app_config(mod, func: ast.AST) -> bool:
+    """``ready()`` of a Django AppConfig: run as Django starts."""
+    for cls in mod.classes.values():
+        if func in cls.body and any(_decorator_name(b) == "AppConfig" for b in cls.bases):
+            return True
+    return False

@@ -1,0 +1,234 @@
+"""Steps run once before the app starts: database migrations and one-time setup.
+
+Each language finds its own tools (``languages/<lang>/migrations.py``: Django, Alembic, Flask-Migrate,
+Prisma, Rails, Laravel, Flyway/Liquibase) and hands what it found to :func:`settle`, which
+- drops them when the app already runs them itself as it starts: the start command (or a script it runs,
+  or the package script it names) runs a migration command, or the language saw the code do it
+  (``db.create_all()`` at import, Spring Boot with Flyway on the classpath);
+- prefers the command a Procfile's ``release`` process runs (the author's own one-time step);
+- records them on ``profile.migrations`` with their evidence.
+
+compose.yaml runs them as a one-shot service the app waits for; Kubernetes as an initContainer.
+Commands are read from parse trees (tree-sitter-bash for command lines and shell scripts).
+"""
+from __future__ import annotations
+
+import copy
+import posixpath
+import shlex
+from dataclasses import dataclass
+
+from .profile import Migration, Profile
+from .scan import SourceTree
+
+_SHELLS = ("sh", "bash", "dash", "ash", "zsh")
+_MAX_SCRIPT_DEPTH = 3
+
+
+def _base(word: str) -> str:
+    return posixpath.basename(word)
+
+
+def migration_tool(words: list[str]) -> str | None:
+    """The tool a simple command's words run migrations (or the schema setup) with, or None:
+    ``python manage.py migrate``, ``alembic upgrade head``, ``flask db upgrade``, ``prisma migrate deploy``,
+    ``bin/rails db:prepare``, ``php artisan migrate --force``, ``flyway migrate``, ``liquibase update``, and
+    the common Node tools (knex, sequelize, typeorm, drizzle-kit, node-pg-migrate)."""
+    names = [_base(w) for w in words]
+    rest = set(words)
+    for i, name in enumerate(names):
+        after = words[i + 1:]
+        if name in ("manage.py", "django-admin") and "migrate" in after:
+            return "django"
+        if name == "alembic" and "upgrade" in after:
+            return "alembic"
+        if name == "flask" and "db" in after and "upgrade" in after[after.index("db"):]:
+            return "flask-migrate"
+        if name == "prisma" and (_pair(after, "migrate", "deploy") or _pair(after, "db", "push")):
+            return "prisma"
+        if name in ("rails", "rake") and rest & {"db:migrate", "db:prepare", "db:setup", "db:schema:load"}:
+            return "rails"
+        if name == "artisan" and any(w == "migrate" or w.startswith("migrate:") for w in after):
+            return "laravel"
+        if name == "flyway" and "migrate" in after:
+            return "flyway"
+        if name == "liquibase" and "update" in after:
+            return "liquibase"
+        if name in ("knex", "knex.js") and "migrate:latest" in after:
+            return "knex"
+        if name in ("sequelize", "sequelize-cli") and "db:migrate" in after:
+            return "sequelize"
+        if name in ("typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm") and "migration:run" in after:
+            return "typeorm"
+        if name == "drizzle-kit" and rest & {"migrate", "push"}:
+            return "drizzle"
+        if name == "node-pg-migrate" and (not after or after[0] == "up"):
+            return "node-pg-migrate"
+    return None
+
+
+def _pair(words: list[str], first: str, second: str) -> bool:
+    return any(a == first and b == second for a, b in zip(words, words[1:]))
+
+
+@dataclass
+class Seen:
+    """A migration command found in what runs at start: the tool, the command's text and where."""
+
+    tool: str
+    text: str
+    file: str | None
+    line: int | None
+
+    def where(self) -> str:
+        if not self.file:
+            return "the start command"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def scan_command_line(tree: SourceTree | None, text: str, file: str | None = None, line: int | None = None,
+                      depth: int = 0) -> Seen | None:
+    """The first migration command that a command line or shell script runs, following the scripts of the
+    tree it runs (``sh prestart.sh``, ``./scripts/start.sh``, ``bin/docker-entrypoint``) a few levels down."""
+    from .languages.shell.script import read_script
+
+    try:
+        script = read_script(text)
+    except (RecursionError, ValueError):
+        return None
+    for words, number in script.words:
+        tool = migration_tool(words)
+        if tool:
+            return Seen(tool, " ".join(words)[:200], file, line if line is not None else (number if file else None))
+        if tree is None or depth >= _MAX_SCRIPT_DEPTH:
+            continue
+        target = _script_of(tree, words, file)
+        if target:
+            found = scan_command_line(tree, tree.read(target) or "", target, None, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _script_of(tree: SourceTree, words: list[str], beside: str | None) -> str | None:
+    """The file of the tree a command runs as a script (``sh x.sh``, ``./x.sh``, ``bash -e scripts/x``)."""
+    if not words:
+        return None
+    candidates = [words[0]]
+    if _base(words[0]) in _SHELLS:
+        candidates = [w for w in words[1:] if not w.startswith("-")][:1]
+    for word in candidates:
+        rel = posixpath.normpath(word.removeprefix("/app/")).lstrip("/")
+        if rel.startswith("..") or rel == ".":
+            continue
+        for path in (rel, posixpath.join(posixpath.dirname(beside), rel) if beside else None):
+            if path and tree.exists(path) and (path.endswith(".sh") or "." not in posixpath.basename(path)):
+                return path
+    return None
+
+
+def start_lines(profile: Profile) -> list[tuple[str, str | None, int | None]]:
+    """The start command as a command line (with no file: it is the profile's own)."""
+    return [(shlex.join(profile.entrypoint), None, None)] if profile.entrypoint else []
+
+
+def release_process(tree: SourceTree) -> tuple[list[str], str, int] | None:
+    """A Procfile's ``release`` process (run once per deploy before the new release starts) as an argv, its
+    file and line. A Procfile is configuration: ``name: command`` lines."""
+    procfile = tree.first("Procfile")
+    if not procfile:
+        return None
+    for number, text in enumerate(tree.lines(procfile), 1):
+        kind, sep, command = text.partition(":")
+        if sep and kind.strip() == "release" and command.strip():
+            from .languages.shell.script import command_line
+
+            words, literal = command_line(command.strip())
+            return (words if words and literal else ["sh", "-c", command.strip()]), procfile, number
+    return None
+
+
+def settle(tree: SourceTree, profile: Profile, found: list[Migration],
+           itself: tuple[str, str | None, int | None] | None = None,
+           lines: list[tuple[str, str | None, int | None]] | None = None) -> None:
+    """Record the migrations ``found`` on the profile, unless the app runs them itself.
+
+    ``itself``: the language saw the code run them (why, file, line). ``lines``: command lines that run at
+    start besides the start command (a package.json script it names), with where each is written."""
+    release = release_process(tree)
+    if not found and not itself and release is None:
+        return
+    if itself:
+        why, file, line = itself
+        profile.note("migrations", f"the app runs them itself as it starts: {why}; no separate step", file, line,
+                     0.9)
+        return
+    for text, file, line in start_lines(profile) + list(lines or []):
+        seen = scan_command_line(tree, text, file, line)
+        if seen:
+            what = ", ".join(dict.fromkeys(m.tool for m in found)) or seen.tool
+            profile.note("migrations", f"the app runs its {what} migrations itself as it starts "
+                         f"(`{seen.text}`, {seen.where()}): no separate step", seen.file, seen.line, 0.9)
+            return
+    if release:
+        argv, file, line = release
+        seen = scan_command_line(tree, shlex.join(argv) if argv[:2] != ["sh", "-c"] else argv[2], file, line)
+        if seen:  # the author's own one-time step, with whatever else it does
+            found = [Migration(seen.tool, argv, file, line, "the Procfile's release process runs it before each "
+                               "deploy", 1.0)]
+    for migration in found:
+        profile.migrations.append(migration)
+        profile.note("migrations", f"{migration.why}: `{shlex.join(migration.command)}` runs once before the "
+                     f"app starts", migration.file, migration.line, migration.confidence)
+
+
+# -- compose and Kubernetes --------------------------------------------------------------------
+MIGRATE_SERVICE = "migrate"
+# what the one-shot service takes from the app's: the same image, settings, secrets, volumes and hardening
+_SHARED_KEYS = ("build", "image", "environment", "secrets", "entrypoint", "volumes", "read_only", "tmpfs",
+                "cap_drop", "security_opt", "init", "deploy")
+
+
+def _clean(argv: list[str]) -> list[str]:
+    """A command as generated files carry it: control characters (a newline in a given answer) as spaces."""
+    return ["".join(" " if ord(c) < 32 or c == "\x7f" else c for c in a) for a in argv]
+
+
+def command_of(profile: Profile) -> list[str]:
+    """The argv the one-shot step runs: the one migration, or several in order through the shell."""
+    commands = [_clean(m.command) for m in profile.migrations if m.command]
+    if len(commands) == 1:
+        return commands[0]
+    return ["/bin/sh", "-c", " && ".join(shlex.join(c) for c in commands)] if commands else []
+
+
+def compose_service(profile: Profile, app: dict) -> dict | None:
+    """The one-shot service that runs the migrations with the app's own image and settings, once the
+    backing services are healthy (None when there is nothing to run). The app then waits for it."""
+    argv = command_of(profile)
+    if not argv:
+        return None
+    svc = {key: copy.deepcopy(value) for key, value in app.items() if key in _SHARED_KEYS}
+    svc["command"] = [a.replace("$", "$$") for a in argv]
+    svc["healthcheck"] = {"disable": True}  # the image's check probes a server this container never starts
+    if app.get("depends_on"):
+        svc["depends_on"] = copy.deepcopy(app["depends_on"])
+    svc["restart"] = "no"
+    return svc
+
+
+_INIT_KEYS = ("image", "imagePullPolicy", "command", "env", "envFrom", "volumeMounts", "resources",
+              "securityContext")
+
+
+def k8s_init_container(profile: Profile, container: dict) -> dict | None:
+    """The initContainer that runs the migrations before the app's container starts, in the same pod: the
+    app's image, settings, secrets, mounts, limits and security context; no ports, no probes. The pod's
+    init container is retried until it succeeds (say, once the database answers)."""
+    argv = command_of(profile)
+    if not argv:
+        return None
+    init = {"name": MIGRATE_SERVICE}
+    init.update({key: copy.deepcopy(container[key]) for key in _INIT_KEYS if key in container})
+    init["args"] = [a.replace("$", "$$") for a in argv]  # Kubernetes expands $(VAR) in args: $$ keeps a $
+    return init
