@@ -38,6 +38,7 @@ API_NAMES = ("api", "backend", "server", "app")
 # folders that hold background processes: a port their code never names is not assumed
 WORKER_NAMES = frozenset({"worker", "workers", "jobs", "queue", "consumer", "consumers", "scheduler", "cron"})
 NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+SAFE_PATH = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9_.@-]*(?:/[A-Za-z0-9_@][A-Za-z0-9_.@-]*)*")  # a folder in COPY
 
 # build-time variables that hold the API's base URL (after their public prefix: VITE_, NEXT_PUBLIC_, ...)
 API_URL_NAMES = frozenset({"API_URL", "API_BASE_URL", "API_BASE", "API_ENDPOINT", "API_HOST", "API_ROOT",
@@ -87,6 +88,7 @@ class App:
     proxy_to: str | None = None  # the app those calls are proxied to
     strip_prefix: bool = False  # the calls come through an API base URL variable: nginx drops the prefix
     build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
+    members: list[str] | None = None  # built from the workspace root: its folder and the members it needs
 
     @property
     def deployable(self) -> bool:
@@ -228,6 +230,9 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         return None
     if workspace:
         folders = [(m, f"a member of the workspace ({workspace})") for m in members if _manifest(tree, m)]
+        # folders beside the workspace (a Python API next to an npm workspace of front ends)
+        folders += [(f, why) for f, why in candidate_folders(tree)
+                    if not any(f == m or f.startswith(m + "/") or m.startswith(f + "/") for m in members)]
     else:
         folders = candidate_folders(tree)
     if not folders:
@@ -243,8 +248,12 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         local = {_json(tree, f"{a.path}/package.json").get("name") for a in repo.apps} - {None}
         deployable = [a for a in repo.apps if a.kind == "app"]
         uses_shared = [a for a in deployable if _uses_workspace_packages(tree, a, local)]
-        if len(deployable) < 2 or uses_shared:
+        if len(deployable) < 2:
             return None  # one app built from the workspace root, as a single app is
+        if tree.exists("package-lock.json") and workspace == "package.json workspaces":
+            _npm_members(tree, repo)  # each member built from the root, with the packages it uses
+        elif uses_shared:
+            return None  # the whole workspace built from the root, as a single app is
     repo.proxies = find_proxies(tree, {f for f, _ in folders})
     if analyze:
         analyze_apps(repo, answers or [])
@@ -298,6 +307,34 @@ def _classify(tree: SourceTree, app: App) -> None:
         if "lib" in data and "bin" not in data and not tree.exists(f"{app.path}/src/main.rs"):
             app.kind = "library"
             app.evidence.append(f"{cargo}: a [lib] and no binary")
+
+
+def _npm_members(tree: SourceTree, repo: Repo) -> None:
+    """Each app of an npm workspace (its lockfile at the root) is built from the root with the members it
+    needs: itself and the workspace packages it depends on, and theirs, found by their package.json names."""
+    by_name = {}
+    for app in repo.apps:
+        name = _json(tree, f"{app.path}/package.json").get("name")
+        if isinstance(name, str):
+            by_name[name] = app
+    for app in repo.apps:
+        if app.kind != "app" or not tree.exists(f"{app.path}/package.json"):
+            continue
+        needed, todo = [app.path], [app]
+        while todo:
+            data = _json(tree, f"{todo.pop().path}/package.json")
+            for key in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+                deps = data.get(key) if isinstance(data.get(key), dict) else {}
+                for dep in deps:
+                    member = by_name.get(dep)
+                    if member is not None and member.path not in needed:
+                        needed.append(member.path)
+                        todo.append(member)
+        if all(SAFE_PATH.fullmatch(p) for p in needed):
+            app.members = needed
+            shared = needed[1:]
+            app.evidence.append("built from the workspace root (its lockfile)"
+                                + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
 
 
 def _uses_workspace_packages(tree: SourceTree, app: App, local: set) -> bool:
@@ -544,3 +581,52 @@ def add_proxy(dockerfile: str, lines: list[str]) -> str:
         if line.strip() == NGINX_LISTEN:
             out += [ln + "\n" for ln in lines]
     return "".join(out)
+
+
+# -- workspace members built from the root ------------------------------------------------------
+_RUNTIME = "# ---- runtime"
+_DEPS_COPY = "COPY --from=deps /app/node_modules ./node_modules\n"
+_SOURCE_COPY = "\nCOPY . .\n"
+
+
+def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dict[str, str] | None:
+    """The Dockerfile (and its Dockerfile.dockerignore) of an npm workspace member, built from the root:
+    the root manifest and lockfile, the manifests of the app and of the members it needs, ``npm ci``
+    for that workspace only, then their code. The runtime stage is the app's own (its user, port,
+    HEALTHCHECK and start command), run from the app's folder. None when its Dockerfile has another
+    shape (a build step, a framework's output): the app is then built from its own folder."""
+    if not app.members or getattr(app.profile.build, "manager", None) != "npm":
+        return None
+    text = own.get("Dockerfile", "")
+    at = text.find(_RUNTIME)
+    runtime = text[at:] if at >= 0 else ""
+    if _DEPS_COPY not in runtime or _SOURCE_COPY not in runtime or " AS build" in text:
+        return None
+    version = next((ln for ln in text.splitlines() if ln.startswith("ARG NODE_VERSION=")), "ARG NODE_VERSION=22")
+    manifests = "".join(f"COPY {m}/package.json {m}/\n" for m in app.members)
+    sources = "".join(f"COPY {m} {m}/\n" for m in app.members)
+    shared = app.members[1:]
+    head = [
+        f"# Dockerfile for {app.name} ({app.path}/, a member of the npm workspace), made by containerize.",
+        "# Built from the workspace root, where the lockfile is, with only this app"
+        + (f" and {', '.join(m + '/' for m in shared)}:" if shared else ":"),
+        f"#   docker build -f {app.path}/Dockerfile -t {project}-{app.name} .",
+        "# Versions are build arguments: docker build --build-arg NODE_VERSION=24 ...",
+        version, "",
+        "# ---- deps: the manifests of this app and of the packages it uses, then their production dependencies ----",
+        "FROM node:${NODE_VERSION}-bookworm-slim AS deps",
+        "ENV NPM_CONFIG_UPDATE_NOTIFIER=false",
+        "WORKDIR /app",
+        "COPY package.json package-lock.json ./",
+    ]
+    install = ("RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\n"
+               f"    npm ci --omit=dev --workspace {app.path} --no-audit --no-fund\n\n")
+    runtime = runtime.replace(_DEPS_COPY, "COPY --from=deps /app ./\n", 1)
+    runtime = runtime.replace(_SOURCE_COPY, "\n" + sources + f"WORKDIR /app/{app.path}\n", 1)
+    dockerfile = "\n".join(head) + "\n" + manifests + install + runtime
+    secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
+    ignore = [f"# The build context is the workspace root: only what {app.path}/ needs goes in.", "*",
+              "!package.json", "!package-lock.json", *[f"!{m}" for m in app.members],
+              "**/node_modules", f"{app.path}/Dockerfile", f"{app.path}/Dockerfile.dockerignore",
+              f"{app.path}/.dockerignore", *secret_lines]
+    return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}

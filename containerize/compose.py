@@ -252,7 +252,7 @@ def proxy_service(project: str, proxy, hosts: list[int], services: set[str], ima
 
 def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
                       depends: dict[str, list[str]] | None = None, proxies: list | None = None,
-                      build_args: dict[str, dict[str, str]] | None = None) -> dict:
+                      builds: dict[str, dict] | None = None) -> dict:
     """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
 
     Every app is the service its own compose would have (built from its folder, hardened the same
@@ -268,8 +268,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
         app["build"] = {"context": f"./{_escape(folder)}"}  # a folder's name is never interpolated
-        if (build_args or {}).get(service):  # API URL variables the bundle compiles in
-            app["build"]["args"] = {k: _escape(v) for k, v in build_args[service].items()}
+        for key, value in (builds or {}).get(service, {}).items():  # a workspace root context, build args
+            app["build"][key] = {k: _escape(v) for k, v in value.items()} if key == "args" else _escape(value)
         renamed: dict[str, str] = {}
         for vol in profile.writable_paths:
             renamed[volume_name(vol)] = f"{service}-{volume_name(vol)}"
@@ -325,8 +325,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
 
 def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | None]],
                         depends: dict[str, list[str]] | None = None, proxies: list | None = None,
-                        build_args: dict[str, dict[str, str]] | None = None) -> str:
-    doc = apps_compose_dict(project, apps, depends, proxies, build_args)
+                        builds: dict[str, dict] | None = None) -> str:
+    doc = apps_compose_dict(project, apps, depends, proxies, builds)
     lines = [f"# Compose file for {project}: {len(apps)} app{'s' if len(apps) != 1 else ''} "
              f"({', '.join(a[0] for a in apps)}), made by containerize.",
              "#   docker compose up --build"]

@@ -228,8 +228,18 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
     entries = []
     depends: dict[str, list[str]] = {}
     by_name = {a.name: a for a in repo.apps}
+    builds: dict[str, dict] = {}
     for app in deployable:
         own = render(app.profile)
+        if app.members:  # an npm workspace member: built from the root with the packages it uses
+            member = apps_mod.member_files(repo, app, own, project)
+            if member:
+                own = {k: v for k, v in own.items() if k != ".dockerignore"} | member
+                app.profile.warnings = [w for w in app.profile.warnings if not w.startswith("no lockfile")]
+                builds[services[app.name]] = {"context": ".", "dockerfile": f"{app.path}/Dockerfile"}
+            else:
+                repo.notes.append(f"{app.path}/: built from its own folder (its Dockerfile has a build step "
+                                  "or another package manager); the workspace's lockfile is not used")
         dockerfile = own["Dockerfile"]
         if app.proxy_to and app.proxy_to in by_name and by_name[app.proxy_to].deployable:
             target = by_name[app.proxy_to]
@@ -241,8 +251,10 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
                 files[f"{app.path}/{name}"] = text
         entries.append((services[app.name], app.path, app.profile, dockerfile))
     proxies = _proxies(repo, services)
-    build_args = {services[a.name]: a.build_args for a in deployable if a.build_args and a.proxy_to}
-    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, build_args)
+    for a in deployable:
+        if a.build_args and a.proxy_to:
+            builds.setdefault(services[a.name], {})["args"] = a.build_args
+    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds)
     files[README] = render_apps_readme(repo, project, services, files)
     return files
 
@@ -290,6 +302,8 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
             out.append(f"| `{name}` | how the image of `{name.rsplit('/', 1)[0]}/` is built |")
         elif name.endswith("/.dockerignore"):
             out.append(f"| `{name}` | what stays out of that app's build context |")
+        elif name.endswith("/Dockerfile.dockerignore"):
+            out.append(f"| `{name}` | what of the workspace root goes into that app's build context |")
         elif name not in ("compose.yaml", README):
             out.append(f"| `{name}` | generated alongside that app's Dockerfile |")
     out += ["| `README.Docker.md` | this file |", "",
@@ -350,8 +364,11 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += ["Not run as services:", ""]
         out += [f"- `{a.path}/`: {a.kind}" + (f" ({a.evidence[-1]})" if a.evidence else "") for a in others]
         out.append("")
-    out += ["## Build one app", "", "Each app's image builds from its own folder:", "", "```sh"]
-    out += [f"docker build -t {project}-{services[a.name]} {a.path}" for a in apps]
+    out += ["## Build one app", "", "Each app's image builds from its own folder (a workspace member's from the "
+            "workspace root):", "", "```sh"]
+    out += [f"docker build -f {a.path}/Dockerfile -t {project}-{services[a.name]} ."
+            if f"{a.path}/Dockerfile.dockerignore" in files else
+            f"docker build -t {project}-{services[a.name]} {a.path}" for a in apps]
     out += ["```", "", "`containerize --only NAME` writes the files of one app; `--set NAME.KEY=VALUE` "
             "(e.g. `--set " + apps[0].name + ".port=8000`) changes one app's answer.", ""]
     for app in apps:

@@ -27,7 +27,7 @@ def verify(
                                                   "would, with the local Docker engine, and run its probes."),
 ) -> None:
     """Build the image, run it with the compose settings and check that it works."""
-    from . import report, run  # rich and the docker phases load only when verify runs
+    from . import apps as apps_run, report, run  # rich and the docker phases load only when verify runs
     from .record import Options
 
     options = Options(path=path, expect=expect, health_path=health_path, timeout=timeout,
@@ -37,6 +37,8 @@ def verify(
             from . import k8s as k8s_run
 
             result = k8s_run.verify(options, progress)
+        elif apps_run.applies(path):  # the root of a repository of several apps: the whole stack
+            result = apps_run.verify(options, progress)
         else:
             result = run.verify(options, progress)
     if as_json:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import Compose, containerize, copy_fixture, hadolint, http_get, provide
+from harness import Compose, containerize, copy_fixture, hadolint, http_get, provide, run
 
 pytestmark = pytest.mark.docker
 
@@ -85,3 +87,80 @@ def test_express_api_worker_and_redis_queue_jobs_through_the_front_end(docker, t
             time.sleep(0.5)
         assert status == 200, compose("logs", "worker", check=False).stdout
         assert json.loads(body)["result"] == "QUEUED THROUGH NGINX"
+
+
+def test_fastapi_vite_and_postgres_write_and_read_a_row_through_the_front_end(docker, tmp_path):
+    project = copy_fixture("multi-fastapi-vite", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("backend", "frontend"):
+        hadolint(project / app / "Dockerfile")
+    (project / "secrets").mkdir()
+    (project / "secrets" / "postgres_password").write_text("pw-" + tmp_path.name[-8:])
+    with compose_apps(project, ("backend", "frontend")) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=1200,
+                env={"BACKEND_HOST_PORT": "0", "FRONTEND_HOST_PORT": "0"})
+        front = compose.port("frontend", 8080)
+        status, body = http_get(f"http://127.0.0.1:{front}/")
+        assert status == 200 and "Notes front end" in body
+        script = body.split('src="', 1)[1].split('"', 1)[0]  # the bundle vite wrote into index.html
+        status, bundle = http_get(f"http://127.0.0.1:{front}{script}")
+        assert status == 200 and "/api/notes" in bundle
+        assert "localhost:8000" not in bundle  # VITE_API_URL came from compose's build args, not the .env
+        request = urllib.request.Request(f"http://127.0.0.1:{front}/api/notes", method="POST",
+                                         data=json.dumps({"text": "kept in postgres"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            assert resp.status == 201
+            created = json.loads(resp.read())
+        status, body = http_get(f"http://127.0.0.1:{front}/api/notes")
+        assert status == 200
+        assert {"id": created["id"], "text": "kept in postgres"} in json.loads(body)["notes"]
+        for service, uid in (("backend", "10001"), ("frontend", "101")):
+            assert compose("exec", "-T", service, "id", "-u").stdout.strip() == uid
+
+
+def test_verify_on_the_root_brings_the_stack_up_and_probes_every_app(docker, tmp_path):
+    project = copy_fixture("multi-express-worker", tmp_path)
+    done = run([sys.executable, "-m", "containerize", "verify", str(project), "--generate", "--json",
+                "--timeout", "300"], check=False, timeout=1800)
+    result = json.loads(done.stdout)
+    assert done.returncode == 0, json.dumps(result, indent=2)[-4000:]
+    assert result["kind"] == "apps" and "compose.yaml" in result["generated"]
+    checks = {c["name"]: c["status"] for c in result["checks"]}
+    for name in ("api: http", "api: non-root", "web: http", "web: /api/ reaches api", "web: non-root",
+                 "worker: running", "worker: non-root"):
+        assert checks.get(name) == "pass", (name, result["checks"])
+    assert set(result["run"]["apps"]) == {"api", "web", "worker"}
+    label = result["label"]
+    for kind in (["ps", "-aq"], ["volume", "ls", "-q"], ["images", "-q"], ["network", "ls", "-q"]):
+        left = subprocess.run(["docker", *kind, "--filter", f"label={label}"], capture_output=True, text=True)
+        assert left.stdout.strip() == "", f"verify left {kind} behind"
+
+
+def test_npm_workspace_apps_build_from_the_root_with_the_shared_package_and_each_starts(docker, tmp_path):
+    project = copy_fixture("multi-npm-workspace", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("server", "web"):
+        hadolint(project / "apps" / app / "Dockerfile")
+    provide("compose", project / "compose.yaml")
+    for app in ("server", "web"):
+        provide("dockerfile", project / "apps" / app / "Dockerfile")
+    compose = Compose(project)
+    try:
+        compose("up", "-d", "--build", "--wait", timeout=900, env={"SERVER_HOST_PORT": "0", "WEB_HOST_PORT": "0"})
+        server = compose.port("server", 4000)
+        status, body = http_get(f"http://127.0.0.1:{server}/api/products")
+        assert status == 200
+        assert json.loads(body) == {"shop": "Corner Shop", "products": [{"name": "tea", "price": "3.50 EUR"}]}
+        web = compose.port("web", 3000)
+        status, body = http_get(f"http://127.0.0.1:{web}/")
+        assert status == 200 and "Corner Shop welcomes visitors" in body  # escape-html, a dependency of shared
+        # only the members each app needs went in; the dev dependency stayed out
+        assert compose("exec", "-T", "server", "ls", "/app/apps").stdout.split() == ["server"]
+        assert compose("exec", "-T", "web", "ls", "/app/apps").stdout.split() == ["web"]
+        modules = compose("exec", "-T", "server", "ls", "/app/node_modules").stdout.split()
+        assert "express" in modules and "escape-html" in modules and "is-number" not in modules
+        for service in ("server", "web"):
+            assert compose("exec", "-T", service, "id", "-u").stdout.strip() == "1000"
+    finally:
+        compose.down()

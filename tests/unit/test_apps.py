@@ -388,3 +388,43 @@ def test_the_fastapi_and_vite_fixture_runs_the_api_from_its_folder_with_postgres
     doc = yaml.safe_load(render_apps(repo)["compose.yaml"])
     assert doc["services"]["backend"]["environment"]["POSTGRES_SERVER"] == "${POSTGRES_SERVER:-db}"
     assert doc["services"]["db"]["environment"]["POSTGRES_USER"] == "notes"
+
+
+def test_an_npm_workspace_builds_each_app_from_the_root_with_only_the_members_it_needs():
+    repo = apps.discover(FIXTURES / "multi-npm-workspace")
+    assert [(a.name, a.path, a.kind) for a in repo.apps] == [
+        ("server", "apps/server", "app"), ("web", "apps/web", "app"), ("shared", "packages/shared", "library")]
+    assert repo.get("server").members == ["apps/server", "packages/shared"]
+    files = render_apps(repo)
+    assert sorted(files) == ["README.Docker.md", "apps/server/Dockerfile", "apps/server/Dockerfile.dockerignore",
+                             "apps/web/Dockerfile", "apps/web/Dockerfile.dockerignore", "compose.yaml"]
+    server = files["apps/server/Dockerfile"]
+    manifests = [ln for ln in server.splitlines() if ln.startswith("COPY") and "json" in ln]
+    assert manifests == ["COPY package.json package-lock.json ./", "COPY apps/server/package.json apps/server/",
+                         "COPY packages/shared/package.json packages/shared/"]
+    assert server.index("npm ci --omit=dev --workspace apps/server") < server.index("COPY apps/server apps/server/")
+    assert "apps/web" not in server and "WORKDIR /app/apps/server" in server
+    assert server.rstrip().endswith('CMD ["node", "index.js"]')
+    ignore = files["apps/server/Dockerfile.dockerignore"].splitlines()
+    assert ignore[1:6] == ["*", "!package.json", "!package-lock.json", "!apps/server", "!packages/shared"]
+    assert "**/node_modules" in ignore and "**/.env" in ignore
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert doc["services"]["server"]["build"] == {"context": ".", "dockerfile": "apps/server/Dockerfile"}
+    assert doc["services"]["web"]["build"] == {"context": ".", "dockerfile": "apps/web/Dockerfile"}
+    assert "docker build -f apps/web/Dockerfile -t multi-npm-workspace-web ." in files["README.Docker.md"]
+    assert not any(w.startswith("no lockfile") for a in repo.deployable for w in a.profile.warnings)
+
+
+def test_a_folder_beside_the_workspace_is_an_app_too(tmp_path):
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "workspaces": ["frontend"]}),
+        "frontend/package.json": json.dumps({"name": "frontend", "scripts": {"build": "vite build"},
+                                             "devDependencies": {"vite": "^5.4.0"}}),
+        "frontend/index.html": "<script type=module src=/src/main.js></script>\n",
+        "frontend/src/main.js": "fetch('/api/v1/items');\n",
+        "backend/requirements.txt": "fastapi\nuvicorn\n",
+        "backend/app/__init__.py": "", "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    })
+    repo = apps.discover(tmp_path)
+    assert [(a.path, a.kind) for a in repo.apps] == [("frontend", "app"), ("backend", "app")]
+    assert repo.get("frontend").proxy_to == "backend"
