@@ -6,6 +6,7 @@ import re
 
 from ..profile import Profile
 
+_PLAIN_ROUTE = re.compile(r"(?:/[A-Za-z0-9._~-]+)+/?")  # /api/items: no <id>, {id}, :id, * or method
 _HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez|api/health)/?$", re.I)
 
 
@@ -21,6 +22,11 @@ def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> 
         if path == "/":
             profile.health_path = "/"
             profile.note("health_path", "the root route /", rel, line, 0.8)
+            return
+    for path, rel, line in routes:  # no / route: / would answer 404, so a route the code serves, with no parameter
+        if _PLAIN_ROUTE.fullmatch(path):
+            profile.health_path = path
+            profile.note("health_path", f"no health or / route: the route {path}", rel, line, 0.6)
             return
     profile.health_path = "/"
     profile.note("health_path", "no health route found; probing /", confidence=0.4)

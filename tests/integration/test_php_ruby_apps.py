@@ -103,6 +103,9 @@ def test_php_document_root_from_the_procfile_on_a_read_only_root(docker, tmp_pat
     is a published 8.x; only the port Apache listens on answers."""
     project, profile = generate(tmp_path, "php-procfile")
     assert profile["build"]["docroot"] == "web" and profile["runtime_version"] == "8.4"
+    dockerfile = (project / "Dockerfile").read_text()
+    assert [ln for ln in dockerfile.splitlines() if ln.startswith("EXPOSE")] == ["EXPOSE 8080"]
+    assert '"127.0.0.1:${HOST_PORT:-8080}:8080"' in (project / "compose.yaml").read_text()
     with compose_project(project) as compose:
         compose("up", "-d", "--build", env={"HOST_PORT": "0", "GREETING": "hi from web/"})
         port = compose.port("app", 8080)
@@ -112,5 +115,10 @@ def test_php_document_root_from_the_procfile_on_a_read_only_root(docker, tmp_pat
         assert status == 200 and "teal" in css
         status, _ = http_get(f"http://127.0.0.1:{port}/views/layout.php")
         assert status == 404
+        # Apache listens on 8080 only (the base image's EXPOSE 80 is metadata nothing answers on)
+        listening = compose("exec", "-T", "app", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6").stdout
+        ports = {int(row.split()[1].rsplit(":", 1)[1], 16) for row in listening.splitlines()[1:]
+                 if len(row.split()) > 3 and row.split()[3] == "0A"}
+        assert ports == {8080}, ports
         write = compose("exec", "-T", "app", "sh", "-c", "echo ok > /var/www/html/x", check=False)
         assert "Read-only file system" in write.stdout + write.stderr

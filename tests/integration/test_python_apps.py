@@ -209,3 +209,34 @@ def test_files_beside_the_code_work_on_the_read_only_root(docker, tmp_path, fixt
         status, page = http_get(url)
         count = re.search(counter, page)
         assert status == 200 and count and int(count.group(1)) >= 2, page  # the first run's row is still there
+
+
+def test_poetry_non_package_mode_installs_only_the_dependencies(docker, tmp_path):
+    """package-mode = false: no `pip install .` (there is no package to build), the app runs from its folder."""
+    with _serve(tmp_path, "python-poetry-app", 8000, "-eGREETING=hi from poetry") as (base, container, dockerfile, _):
+        assert "poetry export --only main" in dockerfile and "pip install --no-deps ." not in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200 and "<h1>hi from poetry</h1>" in page, page
+        assert container.run_healthcheck().returncode == 0
+
+
+def test_pdm_lock_without_markers_is_relocked_and_exported(docker, tmp_path):
+    """A pdm.lock with no environment markers, a project that is not a distribution, served by uvicorn."""
+    with _serve(tmp_path, "python-pdm", 8000, "-eSTATION=north pier") as (base, container, dockerfile, _):
+        assert "pdm lock --update-reuse --strategy inherit_metadata" in dockerfile
+        assert "pip install --no-deps ." not in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200 and "<h1>Tide table: north pier</h1>" in page, page
+        versions = container.exec("python", "-c", "import importlib.metadata as m; print(m.version('starlette'))")
+        assert versions.stdout.strip() == "1.10.0"  # the locked version, reused by the re-lock
+        assert container.run_healthcheck().returncode == 0
+
+
+def test_an_api_without_a_root_route_is_probed_on_a_route_it_serves(docker, tmp_path):
+    """No / and no /health: / answers 404, so the HEALTHCHECK probes /api/notes, which answers 200."""
+    with _serve(tmp_path, "python-api-routes", 8000, "-eFIRST_NOTE=buy rope") as (base, container, dockerfile, _):
+        assert "/api/notes" in dockerfile.split("HEALTHCHECK", 1)[1]
+        assert http_get(f"{base}/", container=container)[0] == 404
+        status, body = http_get(f"{base}/api/notes", container=container)
+        assert status == 200 and json.loads(body) == {"notes": [{"id": 1, "text": "buy rope"}]}, body
+        assert container.run_healthcheck().returncode == 0

@@ -490,3 +490,37 @@ def test_the_fasthtml_fixture():
     assert profile.entrypoint[:2] == ["uvicorn", "main:app"] and profile.build.state_files == [".sesskey"]
     assert profile.writable_paths == ["/app/data", "/var/lib/app"]
     assert profile.build.extra_packages == ["fastlite>=0.1,<1"]  # python-fasthtml no longer brings it
+
+
+def test_the_poetry_non_package_fixture():
+    profile = profile_of("python-poetry-app")
+    assert profile.build.install == "poetry" and not profile.build.installable
+    assert profile.entrypoint == ["gunicorn", "--bind", "0.0.0.0:8000", "main:app"]
+    assert profile.health_path == "/healthz"
+
+
+def test_the_pdm_fixture_is_relocked_and_not_installed():
+    profile = profile_of("python-pdm")
+    assert profile.build.install == "pdm" and profile.build.pdm_relock and not profile.build.installable
+    assert profile.entrypoint[:2] == ["uvicorn", "main:app"]
+    assert profile.runtime_version == "3.12"  # requires-python = ">=3.11,<3.14": a published line it allows
+
+
+# -- the health check's path --------------------------------------------------------------------
+
+def test_an_api_with_no_root_or_health_route_is_probed_on_a_route_it_serves():
+    profile = profile_of("python-api-routes")
+    assert profile.health_path == "/api/notes"  # not /notes/<int:note_id>, and not /, which is a 404
+    assert '\\"/api/notes\\"' in render.render(profile)["Dockerfile"]
+
+
+@pytest.mark.parametrize("routes, path", [
+    ('@app.get("/items/<int:i>")\ndef a(i): ...\n@app.get("/items")\ndef b(): ...\n', "/items"),
+    ('@app.get("/")\ndef a(): ...\n@app.get("/items")\ndef b(): ...\n', "/"),
+    ('@app.get("/items")\ndef a(): ...\n@app.get("/ping")\ndef b(): ...\n', "/ping"),
+    ('@app.get("/items/<i>")\ndef a(i): ...\n', "/"),  # only a parameterised route: / with low confidence
+])
+def test_the_probe_path_is_a_route_the_code_serves(tmp_path, routes, path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n" + routes}))
+    assert profile.health_path == path
