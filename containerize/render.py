@@ -364,8 +364,9 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += ["Not run as services:", ""]
         out += [f"- `{a.path}/`: {a.kind}" + (f" ({a.evidence[-1]})" if a.evidence else "") for a in others]
         out.append("")
-    out += ["## Build one app", "", "Each app's image builds from its own folder (a workspace member's from the "
-            "workspace root):", "", "```sh"]
+    from_root = any(name.endswith("/Dockerfile.dockerignore") for name in files)
+    out += ["## Build one app", "", "Each app's image builds from its own folder"
+            + (" (a workspace member's from the workspace root):" if from_root else ":"), "", "```sh"]
     out += [f"docker build -f {a.path}/Dockerfile -t {project}-{services[a.name]} ."
             if f"{a.path}/Dockerfile.dockerignore" in files else
             f"docker build -t {project}-{services[a.name]} {a.path}" for a in apps]
