@@ -309,11 +309,12 @@ class DockerIgnore:
         return cls(read_lines(text))
 
     @classmethod
-    def load(cls, root: str | Path) -> "DockerIgnore":
-        """The rules of ``root``/.dockerignore (none when it is missing or unreadable)."""
+    def load(cls, root: str | Path, warnings: list[str] | None = None) -> "DockerIgnore":
+        """The rules of ``root``/.dockerignore (none when it is missing or unreadable); a cut read is
+        named in ``warnings``."""
         from .scan import read_capped  # capped, and never through a link out of the tree
 
-        text = read_capped(root, Path(root) / NAME)
+        text = read_capped(root, Path(root) / NAME, warnings=warnings)
         return cls() if text is None else cls.from_text(text)
 
     def __bool__(self) -> bool:
@@ -392,5 +393,5 @@ def _may_reach(segments: list[Pattern | None], parts: list[str]) -> bool:
     return True
 
 
-def load(root: str | Path) -> DockerIgnore:
-    return DockerIgnore.load(root)
+def load(root: str | Path, warnings: list[str] | None = None) -> DockerIgnore:
+    return DockerIgnore.load(root, warnings)

@@ -122,7 +122,7 @@ class SourceTree:
     def _walk(self) -> None:
         top: tuple[tuple[str, pathspec.PathSpec], ...] = tuple(
             ("", spec) for spec in (_load_spec(self.root / ".gitignore", self.root, self.warnings),) if spec)
-        docker = dockerignore.load(self.root)  # Docker's rules, not gitignore's: anchored at the root
+        docker = dockerignore.load(self.root, self.warnings)  # Docker's rules, not gitignore's: anchored at the root
         stack = [(str(self.root), "", top)]
         while stack:
             abs_dir, rel_dir, specs = stack.pop()

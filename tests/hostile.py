@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,23 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     return subprocess.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True,
                           timeout=timeout, env=env)
+
+
+MEMORY_LIMIT = 1 << 30  # address space of a bounded run (bytes); generous, so it never flakes: a bound, not a timing
+CPU_LIMIT = 60  # CPU seconds of a bounded run
+
+
+def _limit_resources() -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT))
+
+
+def run_bounded(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """containerize in a child process that can't use more than MEMORY_LIMIT of address space or CPU_LIMIT
+    seconds of CPU (past them it is killed, or fails with a MemoryError traceback, and the test fails)."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, "-m", "containerize", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, preexec_fn=_limit_resources)
 
 
 def assert_clean_exit(done: subprocess.CompletedProcess) -> None:
