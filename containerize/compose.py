@@ -81,7 +81,8 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         var = profile.env_var(service.env_var) if service.env_var else None
         if spec and var and not var.secret:
             host = wiring[service.kind].name
-            environment[var.name] = f"${{{var.name}:-{spec.url.format(host=host, password='')}}}"
+            url = wiring[service.kind].url or spec.url.format(host=host, password='')
+            environment[var.name] = f"${{{var.name}:-{_escape(url)}}}"
     for w in wiring.values():
         environment.update(w.app_env)
     if environment:
@@ -107,7 +108,8 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
             # no shell in the image to export the files: tell the app where they are
             for var in profile.secrets:
                 environment[f"{var.name}_FILE"] = f"/run/secrets/{secret_name(var.name)}"
-            app["environment"] = environment
+            if environment:
+                app["environment"] = environment
     volumes: dict[str, dict] = {}
     mounts = []
     for path in profile.writable_paths:

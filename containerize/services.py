@@ -355,6 +355,26 @@ def warn_fixed_localhost(profile: Profile) -> None:
                                     f"env var (e.g. {conn.kind.upper()}_HOST)")
 
 
+def _url_with_host(profile: Profile, env_name: str, host: str) -> str | None:
+    """The default URL the code gives ``env_name`` (a setting: no credentials in it), pointed at ``host``."""
+    var = profile.env_var(env_name)
+    if var is None or var.secret or not var.default or "://" not in var.default or len(var.default) > 500:
+        return None
+    try:
+        parts = urlsplit(var.default)
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or parts.password or not all(_SAFE_URL_PART.fullmatch(p) for p in (
+            parts.scheme, parts.path or "/", parts.username or "x")) or parts.query or parts.fragment:
+        return None
+    netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{port}" if port else "")
+    return f"{parts.scheme}://{netloc}{parts.path}"
+
+
+_SAFE_URL_PART = re.compile(r"[A-Za-z0-9_.+/-]{1,200}")
+
+
 @dataclass
 class Wiring:
     """A backing service as compose runs it so that the code reaches it unchanged."""
@@ -366,6 +386,7 @@ class Wiring:
     healthcheck: tuple[str, ...]
     app_env: dict[str, str] = field(default_factory=dict)  # env vars the app gets (host, password file path)
     app_files: list[tuple[str, str]] = field(default_factory=list)  # (secret, path) mounted into the app
+    url: str | None = None  # the code's own default URL, with the service's name for its host
 
 
 def _setting(profile: Profile, literal: str | None, env: str | None) -> tuple[str | None, str | None]:
@@ -400,6 +421,8 @@ def wire(profile: Profile, kind: str) -> Wiring:
     wiring = Wiring(name, env, password_env, secret, spec.healthcheck)
     if conn is None:
         return wiring
+    if conn.url_env:
+        wiring.url = _url_with_host(profile, conn.url_env, name)
     if conn.host_env:
         var = profile.env_var(conn.host_env)
         default = (var.default if var else None) or conn.host

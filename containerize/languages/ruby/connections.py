@@ -110,8 +110,14 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
             conn.password_source, conn.password_env = "env", env
         else:
             conn.password_source = "literal"
-    if not url_env and profile.env_var("DATABASE_URL") is None:
-        conn.url_env = None
+    var = profile.env_var("DATABASE_URL")
+    implied = [e for e in profile.evidence.get("env", []) if e.why.startswith("DATABASE_URL")]
+    if (conn.host or conn.host_env) and not url_env and var is not None and var.default is None \
+            and implied and all("Active Record reads it" in e.why for e in implied):
+        # database.yml names the host, user and password itself: DATABASE_URL may override them, isn't needed
+        profile.env.remove(var)
+        profile.note("env", "DATABASE_URL is not needed: the production settings of config/database.yml name the "
+                     "host, user and password", rel, None, 0.8)
     line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
     _record(profile, conn, rel, line, f"{rel} (production, adapter {adapter or 'from the URL'})")
 

@@ -180,8 +180,9 @@ def read_connections(crate: Crate, profile: Profile, dependencies: set[str]) -> 
                 method = syntax.text(function.child_by_field_name("field"))
                 receiver = syntax.text(function.child_by_field_name("value"))
                 if method in POOL_METHODS:
-                    kind = next((k for t, k in POOL_TYPES if t in receiver), None)
-                    index = 0
+                    found = next(((t, k) for t, k in POOL_TYPES if t in receiver), None)
+                    kind, index = (found[1], 0) if found else (None, None)
+                    path = f"{found[0]}::new()...{method}" if found else path
             else:
                 for suffix, (k, i) in CONNECT_PATHS.items():
                     if _ends(path, (suffix,)):
@@ -196,7 +197,7 @@ def read_connections(crate: Crate, profile: Profile, dependencies: set[str]) -> 
             conn = connection_of(reader.template(args[index], f), kind)
             if conn is None:
                 continue
-            _record(profile, conn, f.rel, syntax.line(call), path or "connect")
+            _record(profile, conn, f.rel, syntax.line(call), f"{path}(...)")
         if not dependencies & {"deadpool-postgres", "tokio-postgres", "postgres"}:
             continue
         fields: dict[str, tuple[str, int]] = {}
