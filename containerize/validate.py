@@ -323,6 +323,13 @@ def load_json(text: str, rel: str):
         return json.loads(text)
     except RecursionError:
         raise ShapeError(f"{rel}: nested too deeply to read") from None
+    except json.JSONDecodeError:
+        from .scan import MAX_MANIFEST_READ
+
+        # cut at the read cap (less a byte order mark or a split character): too large, not malformed
+        if len(text.encode("utf-8", "surrogatepass")) >= MAX_MANIFEST_READ - 8:
+            raise ShapeError(f"{rel}: larger than {MAX_MANIFEST_READ >> 20} MB; not read") from None
+        raise
 
 
 _DEPS = ("map", (str, dict, list))

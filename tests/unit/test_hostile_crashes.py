@@ -74,3 +74,31 @@ def test_valid_files_of_odd_form_are_read(tmp_path, case):
     done = run_cli(str(root), "--dry-run", "--yes")
     assert_clean_exit(done)
     assert done.returncode == 0, done.stderr
+
+
+# The read cap of a manifest is 4 MB (scan.MAX_MANIFEST_READ): a valid package.json of 1 MB (rejected when the
+# cap was 512 KB) is read; past the cap, one line says the file is too large rather than "not valid JSON".
+def _package_json(size: int) -> str:
+    head = {"name": "x", "scripts": {"start": "node index.js"}, "description": ""}
+    return json.dumps({**head, "description": "a" * (size - len(json.dumps(head)))})
+
+
+@pytest.mark.parametrize("size", [1 << 20, (4 << 20) - 64])
+def test_a_package_json_up_to_the_cap_is_read(tmp_path, size):
+    from containerize.scan import MAX_MANIFEST_READ
+
+    assert size < MAX_MANIFEST_READ
+    root = write_tree(tmp_path / "n", {"package.json": _package_json(size),
+                                       "index.js": "require('http').createServer().listen(3000)\n"})
+    done = run_cli(str(root), "--dry-run", "--yes")
+    assert_clean_exit(done)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("name,other", [("package.json", {"index.js": "console.log(1)\n"}),
+                                        ("composer.json", {"index.php": "<?php echo 1;\n"})])
+def test_a_manifest_past_the_cap_is_refused_as_too_large(tmp_path, name, other):
+    root = write_tree(tmp_path / "n", {name: _package_json(5 << 20), **other})
+    done = run_cli(str(root), "--dry-run", "--yes")
+    assert_clean_exit(done)
+    assert done.returncode == 2 and f"{name}: larger than 4 MB" in done.stderr, done.stderr
