@@ -389,6 +389,14 @@ def analyze_apps(repo: Repo, answers: list[tuple[str, str]], only: str | None = 
             app.evidence.append("nothing to start (no start command found)")
             app.profile = None
             continue
+        guessed = [n for n in app.profile.evidence.get("entrypoint", []) if n.confidence < 0.5]
+        if app.path.startswith(("packages/", "libs/")) and guessed and len(guessed) == len(
+                app.profile.evidence.get("entrypoint", [])):
+            # a shared package or a tool (an email template builder) whose start command is only a guess
+            app.kind = "library"
+            app.evidence.append(f"no start command: only a guess ({guessed[0].why}), not run as a service")
+            app.profile = None
+            continue
         _worker_without_port(app, scoped.get(app.name, []) + shared)
     wire(repo)
 
@@ -630,3 +638,20 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
               "**/node_modules", f"{app.path}/Dockerfile", f"{app.path}/Dockerfile.dockerignore",
               f"{app.path}/.dockerignore", *secret_lines]
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
+
+
+def nested_app_folders(path: str | Path, limit: int = 6) -> list[str]:
+    """Subfolders (one or two levels down) with a manifest of their own: what to suggest when the root
+    can't be analyzed as one app (a repository of examples, each its own app)."""
+    try:
+        tree = SourceTree(path)
+    except ScanError:
+        return []
+    found = []
+    for folder in sorted(d for d in tree.dirs if d and d.count("/") <= 1):
+        parts = folder.split("/")
+        if any(p.startswith(".") or p.lower() in NOT_APPS or p == "node_modules" for p in parts):
+            continue
+        if _manifest(tree, folder) and not any(folder.startswith(f + "/") for f in found):
+            found.append(folder)
+    return found[:limit] + (["..."] if len(found) > limit else [])

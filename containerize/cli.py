@@ -97,7 +97,11 @@ def _profile(path: Path, sets: list[str] | None):
         answers = overrides.parse(sets or [])
         apps.split_answers(answers, None)  # a scoped answer names an app: there is only one here
         return build_profile(path, answers)
-    except (AnalysisError, overrides.OverrideError, apps.AppsError) as exc:
+    except AnalysisError as exc:
+        nested = apps.nested_app_folders(path) if path.is_dir() else []
+        fail(str(exc) + (f" (its subfolders hold apps of their own: {', '.join(f + '/' for f in nested)}; "
+                         "run containerize on one of them)" if nested else ""))
+    except (overrides.OverrideError, apps.AppsError) as exc:
         fail(str(exc))
 
 

@@ -428,3 +428,36 @@ def test_a_folder_beside_the_workspace_is_an_app_too(tmp_path):
     repo = apps.discover(tmp_path)
     assert [(a.path, a.kind) for a in repo.apps] == [("frontend", "app"), ("backend", "app")]
     assert repo.get("frontend").proxy_to == "backend"
+
+
+def test_a_package_whose_start_command_is_only_a_guess_is_not_run(tmp_path):
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "packages/*"]}),
+        "apps/api/package.json": json.dumps({"name": "api", "scripts": {"start": "node index.js"},
+                                             "dependencies": {"express": "^4.19.2"}}),
+        "apps/api/index.js": EXPRESS,
+        "apps/site/index.html": "<h1>site</h1>\n",
+        "apps/site/package.json": json.dumps({"name": "site", "scripts": {"start": "node index.js"}}),
+        "apps/site/index.js": EXPRESS,
+        "packages/emails/package.json": json.dumps({"name": "emails", "scripts": {"build": "email build",
+                                                                                  "dev": "email dev"}}),
+        "packages/emails/tsconfig.json": json.dumps({"compilerOptions": {"outDir": "dist"}}),
+        "packages/emails/src/welcome.tsx": "export default function Welcome() { return null; }\n",
+    })
+    repo = apps.discover(tmp_path)
+    emails = repo.get("emails")
+    assert emails.kind == "library" and emails.profile is None
+    assert "only a guess" in emails.evidence[-1]
+    assert [a.name for a in repo.deployable] == ["api", "site"]
+
+
+def test_a_root_that_is_no_app_names_the_apps_in_its_subfolders(tmp_path):
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "scripts": {"start": "next start"},
+                                    "dependencies": {"next": "^14.0.0"}}),
+        "basics/demo/package.json": json.dumps({"scripts": {"build": "next build", "start": "next start"}}),
+        "dashboard/final/package.json": json.dumps({"scripts": {"build": "next build", "start": "next start"}}),
+    })
+    result = run("inspect", str(tmp_path))
+    assert result.exit_code == 2
+    assert "its subfolders hold apps of their own: basics/demo/, dashboard/final/" in result.output
