@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -247,3 +248,283 @@ def test_a_pdo_dsn_is_a_connection_and_its_host_names_the_service(tmp_path):
     assert (conn.kind, conn.host, conn.database, conn.user, conn.line) == ("mysql", "db", "shop", "shop", 2)
     db = doc["services"]["db"]["environment"]
     assert db["MYSQL_USER"] == "shop" and db["MYSQL_DATABASE"] == "shop"
+
+
+# -- Go, Rust, Ruby, and one fixture per pattern ------------------------------------------------------------
+
+def test_go_dsn_built_with_sprintf_names_the_service_and_the_secret_file_is_mounted_where_the_code_reads_it():
+    profile, doc = compose_of(FIXTURES / "conn-go-db-secret")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.user, conn.database) == ("postgres", "db", "blog", "blog")
+    assert (conn.password_source, conn.password_path) == ("file", "/run/secrets/db-password")
+    assert (conn.file, conn.line) == ("main.go", 24)
+    # go-redis is required // indirect only: no redis service
+    assert set(doc["services"]) == {"app", "db"}
+    db = doc["services"]["db"]
+    assert db["environment"] == {"POSTGRES_USER": "blog", "POSTGRES_DB": "blog",
+                                 "POSTGRES_PASSWORD_FILE": "/run/secrets/db-password"}
+    assert doc["services"]["app"]["secrets"] == ["db-password"] and "environment" not in doc["services"]["app"]
+
+
+def test_go_redis_options_and_a_key_value_dsn_read_their_env_vars(tmp_path):
+    app = write(tmp_path / "svc", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire (\n\tgithub.com/redis/go-redis/v9 v9.6.1\n"
+                  "\tgithub.com/jackc/pgx/v5 v5.7.1\n)\n",
+        "main.go": 'package main\n\nimport (\n\t"context"\n\t"fmt"\n\t"net/http"\n\t"os"\n\n'
+                   '\t"github.com/jackc/pgx/v5"\n\t"github.com/redis/go-redis/v9"\n)\n\n'
+                   'func getenv(key, fallback string) string {\n\tif v := os.Getenv(key); v != "" {\n\t\treturn v\n\t}\n'
+                   '\treturn fallback\n}\n\n'
+                   'func main() {\n'
+                   '\trdb := redis.NewClient(&redis.Options{Addr: getenv("REDIS_ADDR", "localhost:6379"), '
+                   'Password: os.Getenv("REDIS_PASSWORD")})\n'
+                   '\tdsn := fmt.Sprintf("host=%s user=%s dbname=shop password=%s sslmode=disable", '
+                   'getenv("DB_HOST", "localhost"), getenv("DB_USER", "shop"), os.Getenv("DB_PASSWORD"))\n'
+                   '\tconn, _ := pgx.Connect(context.Background(), dsn)\n'
+                   '\t_, _ = rdb, conn\n\thttp.ListenAndServe(":8080", nil)\n}\n',
+    })
+    profile, doc = compose_of(app)
+    by_kind = {c.kind: c for c in profile.connections}
+    redis_conn, pg = by_kind["redis"], by_kind["postgres"]
+    assert (redis_conn.host, redis_conn.host_env, redis_conn.port) == ("localhost", "REDIS_ADDR", 6379)
+    assert (redis_conn.password_source, redis_conn.password_env) == ("env", "REDIS_PASSWORD")
+    assert (pg.host, pg.host_env, pg.user, pg.user_env, pg.database) == ("localhost", "DB_HOST", "shop", "DB_USER",
+                                                                         "shop")
+    assert (pg.password_source, pg.password_env) == ("env", "DB_PASSWORD")
+    env = doc["services"]["app"]["environment"]
+    assert env["DB_HOST"] == "${DB_HOST:-postgres}"
+    assert doc["services"]["postgres"]["environment"]["POSTGRES_USER"] == "shop"
+
+
+def test_rust_sqlx_url_with_a_credential_free_default_sets_the_user_and_a_dev_dependency_adds_nothing():
+    profile, doc = compose_of(FIXTURES / "conn-rust-sqlx-url")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.user, conn.database) == ("postgres", "DATABASE_URL", "todo", "todo")
+    assert conn.why.startswith("PgPoolOptions::new()...connect")
+    assert [s.kind for s in profile.services] == ["postgres"]  # redis is a dev-dependency
+    pg = doc["services"]["postgres"]["environment"]
+    assert pg["POSTGRES_USER"] == "todo" and pg["POSTGRES_DB"] == "todo"
+
+
+def test_rust_deadpool_config_fields_from_if_let_env_reads(tmp_path):
+    app = write(tmp_path / "api", {
+        "Cargo.toml": '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+                      'deadpool-postgres = "0.14"\ntokio-postgres = "0.7"\ntokio = "1"\n',
+        "src/main.rs": "use deadpool_postgres::{Config, Pool};\nuse tokio_postgres::NoTls;\n\n"
+                       "fn create_config() -> Config {\n    let mut cfg = Config::new();\n"
+                       '    if let Ok(host) = std::env::var("PG_HOST") {\n        cfg.host = Some(host);\n    }\n'
+                       '    if let Ok(dbname) = std::env::var("PG_DBNAME") {\n        cfg.dbname = Some(dbname);\n    }\n'
+                       '    if let Ok(user) = std::env::var("PG_USER") {\n        cfg.user = Some(user);\n    }\n'
+                       '    if let Ok(password) = std::env::var("PG_PASSWORD") {\n'
+                       "        cfg.password = Some(password);\n    }\n    cfg\n}\n\n"
+                       "fn main() {\n    let _pool: Pool = create_config().create_pool(None, NoTls).unwrap();\n"
+                       '    let l = std::net::TcpListener::bind("0.0.0.0:8000").unwrap();\n}\n',
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.host_env, conn.database_env, conn.user_env, conn.password_env) == (
+        "PG_HOST", "PG_DBNAME", "PG_USER", "PG_PASSWORD")
+    env = doc["services"]["app"]["environment"]
+    pg = doc["services"]["postgres"]["environment"]
+    assert env["PG_HOST"] == "${PG_HOST:-postgres}"
+    assert env["PG_USER"] == pg["POSTGRES_USER"] and env["PG_DBNAME"] == pg["POSTGRES_DB"]
+    assert pg["POSTGRES_PASSWORD_FILE"] == "/run/secrets/pg_password"  # PG_PASSWORD and the image's: one file
+
+
+def test_a_crate_only_in_cargo_lock_adds_no_service(tmp_path):
+    app = write(tmp_path / "tool", {
+        "Cargo.toml": '[package]\nname = "tool"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+                      'some-cache = "1"\n\n[dev-dependencies]\ntokio-postgres = "0.7"\n',
+        "Cargo.lock": 'version = 3\n\n[[package]]\nname = "redis"\nversion = "0.27.0"\n\n'
+                      '[[package]]\nname = "some-cache"\nversion = "1.0.0"\ndependencies = ["redis"]\n\n'
+                      '[[package]]\nname = "tokio-postgres"\nversion = "0.7.12"\n\n'
+                      '[[package]]\nname = "tool"\nversion = "0.1.0"\ndependencies = ["some-cache"]\n',
+        "src/main.rs": 'fn main() { println!("hi"); }\n',
+    })
+    profile, doc = compose_of(app)
+    assert profile.services == [] and set(doc["services"]) == {"app"}
+
+
+def test_rails_database_yml_erb_settings_are_the_connection_and_test_group_gems_add_nothing():
+    profile, doc = compose_of(FIXTURES / "conn-rails-database-yml")
+    pg = next(c for c in profile.connections if c.kind == "postgres")
+    assert (pg.host, pg.host_env, pg.user, pg.user_env) == ("localhost", "DB_HOST", "shop", "DB_USER")
+    assert (pg.database, pg.database_env, pg.password_env) == ("shop_production", "DB_NAME", "DB_PASSWORD")
+    assert (pg.file, pg.line) == ("config/database.yml", 17)
+    assert sorted(s.kind for s in profile.services) == ["postgres", "redis"]  # mysql2 is in the test group
+    assert profile.env_var("DATABASE_URL") is None  # database.yml names the host and user itself
+    env = doc["services"]["app"]["environment"]
+    db = doc["services"]["postgres"]["environment"]
+    assert env["DB_HOST"] == "${DB_HOST:-postgres}"
+    assert db["POSTGRES_USER"] == "shop" and db["POSTGRES_DB"] == "shop_production"
+    assert db["POSTGRES_PASSWORD_FILE"] == "/run/secrets/db_password"
+    # the code's own Redis URL (database 1), pointed at the service
+    assert env["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/1}"
+
+
+def test_a_gem_only_in_the_lock_adds_no_service(tmp_path):
+    app = write(tmp_path / "site", {
+        "Gemfile": 'source "https://rubygems.org"\ngem "sinatra"\ngem "sidekiq-lite"\n',
+        "Gemfile.lock": "GEM\n  remote: https://rubygems.org/\n  specs:\n    redis (5.3.0)\n"
+                        "    sidekiq-lite (1.0.0)\n      redis\n    sinatra (4.0.0)\n\n"
+                        "PLATFORMS\n  ruby\n\nDEPENDENCIES\n  sidekiq-lite\n  sinatra\n",
+        "app.rb": 'require "sinatra"\nget("/") { "ok" }\n',
+    })
+    profile, _ = compose_of(app)
+    assert profile.services == []
+
+
+def test_spring_jdbc_placeholders_with_defaults_name_the_service_and_a_test_scoped_driver_adds_nothing():
+    profile, doc = compose_of(FIXTURES / "conn-spring-jdbc")
+    (conn,) = profile.connections
+    assert (conn.host, conn.host_env, conn.database, conn.database_env) == ("db", "DB_HOST", "inventory", "POSTGRES_DB")
+    assert (conn.user, conn.user_env, conn.password_env) == ("inventory", "POSTGRES_USER", "POSTGRES_PASSWORD")
+    assert set(doc["services"]) == {"app", "db"}  # mysql-connector-j is test-scoped
+    db = doc["services"]["db"]["environment"]
+    assert db["POSTGRES_USER"] == "inventory" and db["POSTGRES_DB"] == "inventory"
+    assert db["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert "postgres_password" in doc["services"]["app"]["secrets"]
+
+
+def test_a_jdbc_host_placeholder_with_a_default_is_the_service_name(tmp_path):
+    app = write(tmp_path / "backend", {
+        "pom.xml": "<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>b</artifactId>"
+                   "<version>1</version><dependencies><dependency><groupId>com.mysql</groupId>"
+                   "<artifactId>mysql-connector-j</artifactId></dependency></dependencies></project>",
+        "src/main/java/x/App.java": "package x;\npublic class App { public static void main(String[] a) {} }\n",
+        "src/main/resources/application.properties":
+            "spring.datasource.url=jdbc:mysql://${MYSQL_HOST:db}:3306/example\n"
+            "spring.datasource.username=root\nspring.datasource.password=${MYSQL_PASSWORD}\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.host, conn.host_env, conn.database, conn.user) == ("db", "MYSQL_HOST", "example", "root")
+    db = doc["services"]["db"]["environment"]
+    assert db["MYSQL_DATABASE"] == "example" and "MYSQL_ROOT_PASSWORD_FILE" in db
+
+
+def test_prisma_datasource_env_url_is_a_connection_and_a_dev_driver_adds_nothing():
+    profile, doc = compose_of(FIXTURES / "conn-prisma-url")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.file, conn.line) == ("postgres", "DATABASE_URL", "prisma/schema.prisma", 5)
+    assert [s.kind for s in profile.services] == ["postgres"]  # mysql2 is a devDependency
+    assert profile.env_var("DATABASE_URL").secret
+
+
+def test_pdo_dsn_with_a_password_file_env_var_gets_the_mounted_path():
+    profile, doc = compose_of(FIXTURES / "conn-php-pdo-pgsql")
+    (conn,) = profile.connections
+    assert (conn.kind, conn.user, conn.database, conn.host_env) == ("postgres", "guestbook", "guestbook", "DB_HOST")
+    assert (conn.password_source, conn.password_env) == ("env-file", "DB_PASSWORD_FILE")
+    assert set(doc["services"]) == {"app", "postgres"}  # predis is a dev requirement
+    app = doc["services"]["app"]
+    assert app["environment"]["DB_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert app["environment"]["DB_HOST"] == "${DB_HOST:-postgres}"
+    assert "entrypoint" not in app  # the file is read by its path: nothing to export
+    pg = doc["services"]["postgres"]["environment"]
+    assert pg["POSTGRES_USER"] == "guestbook" and pg["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+
+
+def test_node_pg_password_file_env_var_and_a_dev_driver():
+    profile, doc = compose_of(FIXTURES / "conn-node-pg-password-file")
+    (conn,) = profile.connections
+    assert (conn.host_env, conn.user, conn.password_source, conn.password_env) == (
+        "DATABASE_HOST", "visits", "env-file", "DATABASE_PASSWORD_FILE")
+    assert set(doc["services"]) == {"app", "postgres"}  # mysql2 is a devDependency
+    env = doc["services"]["app"]["environment"]
+    assert env["DATABASE_HOST"] == "${DATABASE_HOST:-postgres}"
+    assert env["DATABASE_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert doc["services"]["postgres"]["environment"]["POSTGRES_USER"] == "visits"
+
+
+def test_python_dev_only_driver_adds_no_service(tmp_path):
+    app = write(tmp_path / "api", {
+        "pyproject.toml": '[project]\nname = "api"\nversion = "0.1.0"\ndependencies = ["flask"]\n\n'
+                          '[project.optional-dependencies]\ntest = ["psycopg2-binary"]\n\n'
+                          '[dependency-groups]\ndev = ["redis"]\n',
+        "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    })
+    profile, _ = compose_of(app)
+    assert profile.services == []
+
+
+def test_php_require_dev_driver_adds_no_service(tmp_path):
+    app = write(tmp_path / "site", {
+        "composer.json": json.dumps({"require": {"php": ">=8.1"}, "require-dev": {"predis/predis": "^2.2",
+                                                                                  "ext-pdo_mysql": "*"}}),
+        "public/index.php": "<?php echo 'ok';\n",
+    })
+    profile, _ = compose_of(app)
+    assert profile.services == []
+
+
+def test_redis_url_default_names_the_service_after_its_host():
+    profile, doc = compose_of(FIXTURES / "conn-flask-redis-url")
+    (conn,) = profile.connections
+    assert (conn.host, conn.url_env) == ("cache", "REDIS_URL")
+    assert set(doc["services"]) == {"app", "cache"}
+    assert doc["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://cache:6379/0}"
+    assert not profile.env_var("REDIS_URL").secret and "secrets" not in doc
+
+
+def test_an_in_memory_fallback_adds_no_service_unless_asked_and_inspect_says_why():
+    profile, doc = compose_of(FIXTURES / "conn-flask-cache-fallback")
+    assert profile.services == [] and set(doc["services"]) == {"app"}
+    why = [e for e in profile.evidence["services"] if "not added" in e.why]
+    assert why and "REDIS_URL defaults to memory://" in why[0].why and (why[0].file, why[0].line) == ("app.py", 8)
+    out = subprocess.run([sys.executable, "-m", "containerize", "inspect", str(FIXTURES / "conn-flask-cache-fallback")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "COLUMNS": "250"})
+    assert out.returncode == 0 and "redis not added: REDIS_URL defaults to memory://" in " ".join(out.stdout.split())
+    given = build_profile(FIXTURES / "conn-flask-cache-fallback", [("services", "redis")])
+    doc = compose_dict(given, "fallback")
+    assert set(doc["services"]) == {"app", "redis"}
+    assert doc["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+
+
+def test_a_sqlite_memory_default_makes_the_database_optional(tmp_path):
+    app = write(tmp_path / "notes", {
+        "requirements.txt": "flask\nsqlalchemy\npsycopg2-binary\n",
+        "app.py": "import os\nfrom flask import Flask\nfrom sqlalchemy import create_engine\napp = Flask(__name__)\n"
+                  "engine = create_engine(os.environ.get('DATABASE_URL', 'sqlite:///:memory:'))\n",
+    })
+    profile, doc = compose_of(app)
+    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert any("postgres not added" in e.why for e in profile.evidence["services"])
+
+
+def test_placeholders_and_dsns_are_split_into_their_parts():
+    from containerize.services import connection_from_dsn
+
+    conn = connection_from_url("postgresql://${DB_USER:-app}:${DB_PASSWORD}@${DB_HOST:-localhost}:${DB_PORT:-5432}/"
+                               "${DB_NAME:-shop}")
+    assert (conn.host, conn.host_env, conn.port, conn.user, conn.user_env) == ("localhost", "DB_HOST", 5432, "app",
+                                                                               "DB_USER")
+    assert (conn.database, conn.database_env, conn.password_env) == ("shop", "DB_NAME", "DB_PASSWORD")
+    conn = connection_from_url("postgres://postgres:${?}@db:5432/example?sslmode=disable")
+    assert (conn.host, conn.user, conn.database, conn.password_source) == ("db", "postgres", "example", None)
+    conn = connection_from_dsn("root:${DB_PASSWORD}@tcp(${DB_HOST:db}:3306)/example?parseTime=true")
+    assert (conn.kind, conn.host, conn.host_env, conn.port, conn.user, conn.database) == (
+        "mysql", "db", "DB_HOST", 3306, "root", "example")
+    conn = connection_from_dsn("host=db port=5433 user=app dbname=shop sslmode=disable")
+    assert (conn.kind, conn.host, conn.port, conn.user, conn.database) == ("postgres", "db", 5433, "app", "shop")
+    assert connection_from_dsn("just some text") is None
+    connection_from_url("mysql://${" + "A" * 5000)  # an unclosed placeholder: never raises
+
+
+def test_hostile_connection_sources_never_crash_or_leak(tmp_path):
+    app = write(tmp_path / "odd", {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "pg"\n',
+        "config/application.rb": "module Odd\n  class Application < Rails::Application\n  end\nend\n",
+        "config/database.yml": "production: [unclosed\n  host: <%= ENV.fetch('X' %>\n<%= %>\n",
+        "app.rb": 'R = Redis.new(url: "redis://a b;rm -rf/:x@$(id)/0")\nPG.connect(host: "db\\n x", user: 1)\n',
+    })
+    profile, doc = compose_of(app)
+    text = yaml.safe_dump(doc)
+    assert "rm -rf" not in text and "$(id)" not in text and "db\n x" not in text
+    go = write(tmp_path / "gosvc", {
+        "go.mod": "module x\n\ngo 1.22\n\nrequire github.com/lib/pq v1.10.9\n",
+        "main.go": 'package main\n\nimport (\n\t"database/sql"\n\t"fmt"\n\t"net/http"\n\t_ "github.com/lib/pq"\n)\n\n'
+                   'func main() {\n\tsql.Open("postgres", fmt.Sprintf("postgres://u:%s@db;x$(id):5432/a b", x))\n'
+                   '\tsql.Open("postgres", "${" + "}")\n\thttp.ListenAndServe(":8080", nil)\n}\n',
+    })
+    _, doc = compose_of(go)
+    assert "$(id)" not in yaml.safe_dump(doc)
