@@ -107,7 +107,9 @@ def alembic(tree: SourceTree, deps: set[str], profile: Profile) -> list[Migratio
         else:
             command = ["alembic", "-c", ini, "upgrade", "head"]
         versions = [f for f in tree.children(location + "/versions") if f.endswith(".py")]
-        return [Migration("alembic", command, ini, None,
+        line = next((n for n, text in enumerate(tree.lines(ini), 1) if text.strip().startswith("script_location")),
+                    None)
+        return [Migration("alembic", command, ini, line,
                           f"{ini} and {location}/env.py with {len(versions)} revision(s)", 0.9 if versions else 0.7)]
     if "flask-migrate" in deps and tree.exists("migrations/env.py"):
         versions = [f for f in tree.children("migrations/versions") if f.endswith(".py")]
