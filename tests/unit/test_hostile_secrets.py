@@ -1,6 +1,8 @@
 """Credentials are recognised by name and by value, and never written as defaults."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 import pytest
@@ -92,3 +94,47 @@ def test_dockerignore_keeps_secrets_out_at_any_depth(tmp_path):
         assert rules.ignored(path), path
     for path in ["app.py", ".env.example", "config/.env.example", "requirements.txt"]:
         assert not rules.ignored(path), path
+
+
+# fixtures/python-secret-defaults: code defaults of every new secret class; none may reach a generated file
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "python-secret-defaults"
+FIXTURE_SECRETS = ["DB_PWD", "SMTP_PW", "GPG_PASSPHRASE", "GITHUB_PAT", "OPENAI", "SESSION_SIGNING", "AUTH_HEADER",
+                   "TWILIO_AUTH", "SLACK_HOOK", "CACHE_URL", "RELEASE_FEED", "COMPLETIONS", "NOTIFY_WITH"]
+
+
+def fixture_defaults() -> dict[str, str]:
+    """name -> default of each os.getenv / os.environ.get call in the fixture (read with ast)."""
+    import ast
+
+    defaults = {}
+    for node in ast.walk(ast.parse((FIXTURE / "app.py").read_text())):
+        if isinstance(node, ast.Call) and len(node.args) == 2 and all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args):
+            defaults[node.args[0].value] = node.args[1].value
+    return defaults
+
+
+def test_fixture_defaults_of_the_new_secret_classes_are_never_written(tmp_path):
+    import shutil
+
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURE, root)
+    defaults = fixture_defaults()
+    assert sorted(defaults) == sorted(FIXTURE_SECRETS + ["LOG_LEVEL", "GREETING"])
+    assert all(any(p in defaults[v] for p in ("fixture-default", "fixturedefault", "FxDefault", "Fx7dQ2mR9"))
+               for v in FIXTURE_SECRETS)
+    from containerize import checklist, render
+
+    files = render.render(checklist.build_profile(root), ci="github", k8s=True)
+    for name, text in files.items():
+        for var in FIXTURE_SECRETS:
+            assert defaults[var] not in text, (name, var)
+        # nor a piece of one (the password of the URL, a token's body): each default holds one of these
+        for piece in ("fixture-default", "fixturedefault", "FxDefault", "Fx7dQ2mR9"):
+            assert piece not in text, (name, piece)
+    compose = yaml.safe_load(files["compose.yaml"])["services"]["app"]
+    env = compose.get("environment") or {}
+    assert env["LOG_LEVEL"] == "${LOG_LEVEL:-info}" and env["GREETING"] == "${GREETING:-hello}"
+    assert sorted(compose["secrets"]) == sorted(v.lower() for v in FIXTURE_SECRETS)
+    for var in FIXTURE_SECRETS:
+        assert var not in env
