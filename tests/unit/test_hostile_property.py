@@ -88,6 +88,7 @@ def _build(root: Path, files, links, dangling) -> None:
         os.symlink(OUTSIDE / ("missing" if dangling else "secret"), path)
 
 
+TRIED = [0]  # trees tried in this run (checked by the test that follows the property test)
 EXPECTED = (checklist.AnalysisError, render.RenderError, answers.AnswersError, overrides.OverrideError)
 
 
@@ -95,6 +96,7 @@ EXPECTED = (checklist.AnalysisError, render.RenderError, answers.AnswersError, o
 @given(trees())
 def test_random_trees(tree):
     files, links, dangling = tree
+    TRIED[0] += 1
     root = Path(tempfile.mkdtemp(prefix="hostile-tree-"))
     try:
         _build(root, files, links, dangling)
@@ -114,3 +116,11 @@ def test_random_trees(tree):
         yaml.safe_load(out["compose.yaml"])
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_at_least_500_trees_per_run():
+    """The profile in use (tests/conftest.py: "ci" by default, "long" for a nightly run) asks for 500 or more
+    trees, and when the property test ran in this session it really tried that many."""
+    assert settings.default.max_examples >= 500
+    if TRIED[0]:
+        assert TRIED[0] >= settings.default.max_examples, TRIED[0]
