@@ -89,6 +89,8 @@ class App:
     strip_prefix: bool = False  # the calls come through an API base URL variable: nginx drops the prefix
     build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
     members: list[str] | None = None  # built from the workspace root: its folder and the members it needs
+    uv_package: str | None = None  # a uv workspace member: its project name (uv sync --package)
+    uv_manifests: list[str] = field(default_factory=list)  # every member folder of that uv workspace
 
     @property
     def deployable(self) -> bool:
@@ -159,6 +161,10 @@ def workspace_members(tree: SourceTree) -> tuple[str | None, list[str]]:
             source, patterns = "package.json workspaces", [p for p in ws if isinstance(p, str)]
     if source is None and tree.exists("go.work"):
         source, patterns = "go.work", _go_work_uses(tree.read("go.work") or "")
+    if source is None and tree.exists("pyproject.toml"):
+        members = _uv_workspace(tree).get("members")
+        if isinstance(members, list):
+            source, patterns = "pyproject.toml [tool.uv.workspace]", [m for m in members if isinstance(m, str)]
     if source is None and tree.exists("Cargo.toml"):
         data = _toml(tree, "Cargo.toml")
         members = data.get("workspace", {}).get("members") if isinstance(data.get("workspace"), dict) else None
@@ -176,6 +182,14 @@ def workspace_members(tree: SourceTree) -> tuple[str | None, list[str]]:
                 if folder not in folders:
                     folders.append(folder)
     return source, folders
+
+
+def _uv_workspace(tree: SourceTree) -> dict:
+    """The root pyproject.toml's [tool.uv.workspace] table, or {}."""
+    data = _toml(tree, "pyproject.toml")
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    return uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
 
 
 def _go_work_uses(text: str) -> list[str]:
@@ -254,6 +268,8 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
             _npm_members(tree, repo)  # each member built from the root, with the packages it uses
         elif uses_shared:
             return None  # the whole workspace built from the root, as a single app is
+    if tree.exists("uv.lock") and _uv_workspace(tree):
+        _uv_members(tree, repo)
     repo.proxies = find_proxies(tree, {f for f, _ in folders})
     if analyze:
         analyze_apps(repo, answers or [])
@@ -335,6 +351,48 @@ def _npm_members(tree: SourceTree, repo: Repo) -> None:
             shared = needed[1:]
             app.evidence.append("built from the workspace root (its lockfile)"
                                 + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
+
+
+def _uv_members(tree: SourceTree, repo: Repo) -> None:
+    """Apps that are members of the root's uv workspace (its uv.lock at the root, none of their own) are
+    built from the root: the lockfile, every member's pyproject.toml (uv reads the whole workspace), and the
+    code of the app and of the members it takes from the workspace ([tool.uv.sources] ``workspace = true``)."""
+    patterns = [p.strip("/").removeprefix("./") for p in _uv_workspace(tree).get("members") or []
+                if isinstance(p, str)]
+    excluded = [p.strip("/").removeprefix("./") for p in _uv_workspace(tree).get("exclude") or []
+                if isinstance(p, str)]
+    folders = [d for d in sorted(tree.dirs) if d and tree.exists(f"{d}/pyproject.toml")
+               and any(fnmatch.fnmatchcase(d, p) for p in patterns)
+               and not any(fnmatch.fnmatchcase(d, p) for p in excluded)]
+    by_name = {}
+    for folder in folders:
+        project = _toml(tree, f"{folder}/pyproject.toml").get("project")
+        if isinstance(project, dict) and isinstance(project.get("name"), str):
+            by_name[_normalize(project["name"])] = folder
+    for app in repo.apps:
+        if app.kind != "app" or app.path not in folders or tree.exists(f"{app.path}/uv.lock"):
+            continue
+        needed, todo = [app.path], [app.path]
+        while todo:
+            data = _toml(tree, f"{todo.pop()}/pyproject.toml")
+            tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+            uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+            sources = uv.get("sources") if isinstance(uv.get("sources"), dict) else {}
+            for name, spec in sources.items():
+                folder = by_name.get(_normalize(name))
+                if isinstance(spec, dict) and spec.get("workspace") is True and folder and folder not in needed:
+                    needed.append(folder)
+                    todo.append(folder)
+        name = next((n for n, f in by_name.items() if f == app.path), None)
+        if name and all(SAFE_PATH.fullmatch(p) for p in folders) and NAME_OK.fullmatch(name):
+            app.members, app.uv_package, app.uv_manifests = needed, name, folders
+            shared = needed[1:]
+            app.evidence.append("a member of the uv workspace: built from the root (its uv.lock)"
+                                + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _uses_workspace_packages(tree: SourceTree, app: App, local: set) -> bool:
@@ -603,6 +661,8 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     for that workspace only, then their code. The runtime stage is the app's own (its user, port,
     HEALTHCHECK and start command), run from the app's folder. None when its Dockerfile has another
     shape (a build step, a framework's output): the app is then built from its own folder."""
+    if app.members and app.uv_package:
+        return _uv_member_files(app, own, project)
     if not app.members or getattr(app.profile.build, "manager", None) != "npm":
         return None
     text = own.get("Dockerfile", "")
@@ -655,3 +715,59 @@ def nested_app_folders(path: str | Path, limit: int = 6) -> list[str]:
         if _manifest(tree, folder) and not any(folder.startswith(f + "/") for f in found):
             found.append(folder)
     return found[:limit] + (["..."] if len(found) > limit else [])
+
+
+_PIP_EXTRA = re.compile(r'^ && pip install (?!-r )("[A-Za-z0-9_.\[\],<>=!~ -]+")$')  # a line of our own Dockerfile
+
+
+def _uv_member_files(app: App, own: dict[str, str], project: str) -> dict[str, str] | None:
+    """A uv workspace member, built from the root: uv.lock and every member's pyproject.toml, ``uv sync``
+    of this member's dependencies only, then the code of the members it needs; its own runtime stage."""
+    text = own.get("Dockerfile", "")
+    at = text.find(_RUNTIME)
+    runtime = text[at:] if at >= 0 else ""
+    if _SOURCE_COPY not in runtime or "COPY --from=build /opt/venv /opt/venv\n" not in runtime:
+        return None
+    version = next((ln for ln in text.splitlines() if ln.startswith("ARG PYTHON_VERSION=")), None)
+    if version is None:
+        return None
+    extras = [m.group(1) for ln in text[:max(at, 0)].splitlines() if (m := _PIP_EXTRA.match(ln))]
+    manifests = "".join(f"COPY {m}/pyproject.toml {m}/\n" for m in app.uv_manifests)
+    sources = "".join(f"COPY {m} {m}/\n" for m in app.members)
+    shared = app.members[1:]
+    install = (f"RUN --mount=type=cache,target=/root/.cache/uv \\\n"
+               f"    uv sync --frozen --no-dev --no-install-workspace --package {app.uv_package}"
+               + "".join(f" \\\n && uv pip install {e}" for e in extras) + "\n\n")
+    head = "\n".join([
+        f"# Dockerfile for {app.name} ({app.path}/, a member of the uv workspace), made by containerize.",
+        "# Built from the workspace root, where uv.lock is, with only this app's code"
+        + (f" and {', '.join(m + '/' for m in shared)}:" if shared else ":"),
+        f"#   docker build -f {app.path}/Dockerfile -t {project}-{app.name} .",
+        "# Versions are build arguments: docker build --build-arg PYTHON_VERSION=3.13 ...",
+        version, "ARG UV_VERSION=0.13", "",
+        "FROM ghcr.io/astral-sh/uv:${UV_VERSION} AS uv", "",
+        "# ---- build: the workspace's lockfile and manifests, then this member's dependencies ----",
+        "FROM python:${PYTHON_VERSION}-slim-bookworm AS build",
+        "ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \\",
+        "    PYTHONDONTWRITEBYTECODE=1 \\",
+        "    UV_COMPILE_BYTECODE=1 \\",
+        "    UV_LINK_MODE=copy \\",
+        "    UV_PYTHON_DOWNLOADS=never \\",
+        "    UV_PYTHON=python \\",
+        "    UV_PROJECT_ENVIRONMENT=/opt/venv \\",
+        "    VIRTUAL_ENV=/opt/venv \\",
+        '    PATH="/opt/venv/bin:$PATH"',
+        "COPY --from=uv /uv /uvx /bin/",
+        "RUN python -m venv /opt/venv",
+        "WORKDIR /app",
+        "COPY pyproject.toml uv.lock ./",
+    ]) + "\n"
+    runtime = runtime.replace(_SOURCE_COPY, "\n" + sources + f"WORKDIR /app/{app.path}\n", 1)
+    dockerfile = head + manifests + install + runtime
+    secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
+    ignore = [f"# The build context is the workspace root: only what {app.path}/ needs goes in.", "*",
+              "!pyproject.toml", "!uv.lock", *[f"!{m}/pyproject.toml" for m in app.uv_manifests],
+              *[f"!{m}" for m in app.members], "**/__pycache__", "**/.venv", "**/*.py[cod]",
+              f"{app.path}/Dockerfile", f"{app.path}/Dockerfile.dockerignore", f"{app.path}/.dockerignore",
+              *secret_lines]
+    return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}

@@ -14,7 +14,7 @@ import yaml
 from .. import apps as apps_mod
 from .. import render, write
 from . import checks, compose, docker, probe, project
-from .record import LABEL, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError
+from .record import BUILD_FAILED, LABEL, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError
 from .run import execute
 
 # what a front end's proxy answers when the API behind it can't be reached
@@ -98,8 +98,8 @@ def _provide(run: Run, repo: apps_mod.Repo) -> None:
     if not command:
         return
     targets = [("--compose", run.compose_file)]
-    targets += [("--dockerfile", run.root / a.path / "Dockerfile") for a in repo.deployable
-                if (run.root / a.path / "Dockerfile").is_file()]
+    folders = [a.path for a in repo.deployable] + [p.path for p in repo.proxies if p.dockerfile]
+    targets += [("--dockerfile", run.root / f / "Dockerfile") for f in folders if (run.root / f / "Dockerfile").is_file()]
     for flag, path in targets:
         run.progress.update(f"Providing base images ({path.relative_to(run.root)})")
         try:
@@ -169,20 +169,42 @@ def _up(run: Run, config: dict) -> None:
     run.progress.update(f"Building {', '.join(n for n in services if services[n].get('build'))}")
     started = time.monotonic()
     done = compose.command(run, "build", check=False, timeout=3600)
-    if done.returncode != 0:
-        raise VerifyError("build", "the images of the stack did not build",
-                          (done.stdout + done.stderr).strip()[-4000:], code=START_FAILED)
+    unbuilt = [t for t in run.created.tags if docker.quiet(["image", "inspect", t]) != 0]
+    if done.returncode != 0 or unbuilt:  # some compose versions exit 0 when a build failed
+        raise VerifyError("build", "the images of the stack did not build"
+                          + (f" ({', '.join(t.split('-', 1)[1].split(':')[0] for t in unbuilt)})" if unbuilt else ""),
+                          (done.stdout + done.stderr).strip()[-4000:], code=BUILD_FAILED)
     run.result.build["seconds"] = round(time.monotonic() - started, 1)
     run.progress.update(f"Starting {', '.join(services)}")
     started = time.monotonic()
     done = compose.command(run, "up", "-d", "--no-build", "--wait", "--wait-timeout", str(int(timeout)),
                            check=False, timeout=timeout + 300)
-    if done.returncode != 0:
+    states = _states(run)
+    stuck = [name for name in services if states.get(name) in (None, "created")]
+    if done.returncode != 0 or stuck:
         logs = compose.command(run, "logs", "--no-color", "--tail", "20", check=False).stdout
-        raise VerifyError("start", f"the stack did not come up healthy within {timeout:.0f}s",
+        raise VerifyError("start", f"the stack did not come up healthy within {timeout:.0f}s"
+                          + (f" (not started: {', '.join(stuck)})" if stuck else ""),
                           done.stderr.strip()[-1500:] + "\n" + logs[-4000:], START_FAILED)
     run.result.run["start_to_healthy"] = round(time.monotonic() - started, 1)
     run.progress.done(f"The stack is up ({len(services)} services)")
+
+
+def _states(run: Run) -> dict[str, str]:
+    """Service -> the state of its container (running, exited, created ...)."""
+    import json
+
+    out = compose.command(run, "ps", "-a", "--format", "json", check=False).stdout
+    states = {}
+    for line in out.splitlines():  # one JSON object a line (older versions: one JSON list)
+        try:
+            rows = json.loads(line)
+        except ValueError:
+            continue
+        for row in rows if isinstance(rows, list) else [rows]:
+            if isinstance(row, dict) and row.get("Service"):
+                states[row["Service"]] = str(row.get("State", "")).lower()
+    return states
 
 
 def _container(run: Run, service: str) -> str | None:

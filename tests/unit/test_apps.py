@@ -461,3 +461,36 @@ def test_a_root_that_is_no_app_names_the_apps_in_its_subfolders(tmp_path):
     result = run("inspect", str(tmp_path))
     assert result.exit_code == 2
     assert "its subfolders hold apps of their own: basics/demo/, dashboard/final/" in result.output
+
+
+def test_a_uv_workspace_member_builds_from_the_root_with_the_lockfile_and_the_members_it_uses(tmp_path):
+    write(tmp_path, {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["backend", "libs/*"]\n',
+        "uv.lock": "version = 1\n",
+        "backend/pyproject.toml": '[project]\nname = "Notes_API"\nversion = "0.1.0"\n'
+                                  'dependencies = ["fastapi>=0.115", "uvicorn>=0.30", "notes-core"]\n'
+                                  '[tool.uv.sources]\nnotes-core = { workspace = true }\n',
+        "backend/app/__init__.py": "",
+        "backend/app/main.py": "from fastapi import FastAPI\nfrom notes_core import NAME\napp = FastAPI(title=NAME)\n",
+        "libs/core/pyproject.toml": '[project]\nname = "notes-core"\nversion = "0.1.0"\n',
+        "libs/core/notes_core/__init__.py": "NAME = 'notes'\n",
+        "libs/other/pyproject.toml": '[project]\nname = "other"\nversion = "0.1.0"\n',
+        "frontend/index.html": "<script>fetch('/api/notes')</script>\n",
+    })
+    repo = apps.discover(tmp_path)
+    assert repo.workspace == "pyproject.toml [tool.uv.workspace]"
+    backend = repo.get("backend")
+    assert backend.members == ["backend", "libs/core"] and backend.uv_package == "notes-api"
+    files = render_apps(repo)
+    dockerfile = files["backend/Dockerfile"]
+    assert [ln for ln in dockerfile.splitlines() if ln.startswith("COPY") and "pyproject" in ln] == [
+        "COPY pyproject.toml uv.lock ./", "COPY backend/pyproject.toml backend/", "COPY libs/core/pyproject.toml libs/core/",
+        "COPY libs/other/pyproject.toml libs/other/"]
+    assert "uv sync --frozen --no-dev --no-install-workspace --package notes-api" in dockerfile
+    assert dockerfile.index("uv sync") < dockerfile.index("COPY backend backend/")
+    assert "COPY libs/core libs/core/" in dockerfile and "COPY libs/other libs/other/" not in dockerfile
+    assert "WORKDIR /app/backend" in dockerfile and "app.main:app" in dockerfile
+    ignore = files["backend/Dockerfile.dockerignore"].splitlines()
+    assert "!libs/core" in ignore and "!libs/other" not in ignore and "!libs/other/pyproject.toml" in ignore
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert doc["services"]["backend"]["build"] == {"context": ".", "dockerfile": "backend/Dockerfile"}
