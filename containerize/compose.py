@@ -311,8 +311,9 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
             if name not in aliases:
                 aliases.append(name)
             volumes.pop(f"{name}-data", None)
-            if name in app.get("depends_on", {}):
-                app["depends_on"][first] = app["depends_on"].pop(name)
+            for user in (app, services.get(f"{service}-{MIGRATE_SERVICE}", {})):
+                if name in user.get("depends_on", {}):
+                    user["depends_on"][first] = user["depends_on"].pop(name)
         secrets.update(doc.get("secrets", {}))
     for proxy in proxies or []:
         services[proxy.name] = proxy_service(project, proxy, hosts[proxy.name], set(services), PROXY_IMAGE)
