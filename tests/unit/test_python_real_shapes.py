@@ -524,3 +524,8 @@ def test_the_probe_path_is_a_route_the_code_serves(tmp_path, routes, path):
     profile = build_profile(write_tree(tmp_path, {
         "requirements.txt": "flask\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n" + routes}))
     assert profile.health_path == path
+
+
+def test_pdm_is_installed_with_a_hishel_it_can_import():
+    dockerfile = render.render(profile_of("python-pdm"))["Dockerfile"]
+    assert '"pdm==${PDM_VERSION}" "hishel<2"' in dockerfile  # hishel 2.0 removed the storage class pdm 2.29 uses

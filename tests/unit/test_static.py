@@ -130,7 +130,19 @@ def test_staticfile_options_nginx_cant_carry_are_named(tmp_path):
     p = build_profile(tmp_path)
     assert p.language == "static"
     assert any("force_https, ssi, Staticfile.auth (basic auth) not carried over" in w for w in p.warnings)
-    assert "Staticfile.auth" in render.render(p)[".dockerignore"].splitlines()
+    ignored = render.render(p)[".dockerignore"].splitlines()
+    assert "Staticfile.auth" in ignored and "Staticfile" not in ignored  # a re-run still reads the Staticfile
+
+
+def test_a_second_run_reads_the_staticfile_again(tmp_path):
+    import shutil as sh
+
+    project = tmp_path / "site"
+    sh.copytree(FIXTURES / "static-staticfile", project)
+    for name, text in render.render(build_profile(project)).items():
+        (project / name).write_text(text)
+    p = build_profile(project)
+    assert p.language == "static" and p.build.site_dir == "dist" and p.build.spa_fallback == "/index.html"
 
 
 @pytest.mark.parametrize("root", ["../outside", "/etc", "dist; touch /pwned", "missing", "[a, b]", "'a\\nb'"])
