@@ -23,6 +23,7 @@ class App:
     absent: tuple[str, ...] = ()  # paths that must not be in the final image (dev dependencies, sources)
     also: tuple[tuple[str, str], ...] = ()  # more (path, text) probes: API routes, client routes
     present: tuple[str, ...] = ()  # paths that must be in the final image
+    missing: tuple[tuple[str, str], ...] = ()  # (path, text) probes that must answer 404 with that page
 
 
 APPS = [
@@ -59,6 +60,26 @@ APPS = [
     App("node-astro", 4321, "/", "Rendered by Astro on the server", "1000",
         absent=("/app/node_modules/is-number", "/app/src"),
         also=(("/api/status.json", '"status":"up"'),)),
+    # Nuxt: node .output/server/index.mjs; the page is rendered with the API's answer in it; .output only
+    App("node-nuxt", 3000, "/", "Rendered by Nuxt on the server", "1000",
+        absent=("/app/node_modules", "/app/app", "/app/server"),
+        also=(("/", "hello from Nitro"), ("/api/hello", '"greeting":"hello from Nitro"')),
+        present=("/app/.output/server/index.mjs",)),
+    # Next.js output: "export": nginx serves out/; a path the site doesn't have is its exported 404 page
+    App("node-next-export", 8080, "/", "Exported to static HTML by Next.js", "101",
+        absent=("/usr/share/nginx/html/app", "/usr/share/nginx/html/package.json"),
+        also=(("/about", "About this statically exported site"), ("/robots.txt", "User-agent")),
+        missing=(("/no/such/page", "No page at this address"),)),
+    # Yarn Berry: the committed .yarn/releases/yarn-4.9.2.cjs installs (Plug'n'Play turned into node_modules)
+    App("node-yarn-berry", 3000, "/?name=%3Ci%3E", "Installed by the committed Yarn release, &lt;i&gt;", "1000",
+        absent=("/app/node_modules/is-number", "/app/.pnp.cjs"),
+        also=(("/api/greeting", '"greeting":"hello from yarn berry"'),),
+        present=("/app/node_modules/escape-html",)),
+    # a native addon (bcrypt) installed on the full image; the runtime is slim, without the build tools
+    App("node-native", 3000, "/api/verify?password=correct%20horse%20battery%20staple", '"verified":true', "1000",
+        absent=("/app/node_modules/is-number", "/usr/bin/g++", "/usr/bin/make"),
+        also=(("/api/verify?password=wrong", '"verified":false'),),
+        present=("/app/node_modules/bcrypt",)),
 ]
 
 
@@ -81,6 +102,9 @@ def test_app_builds_runs_and_answers(docker, tmp_path, app: App):
             for path, text in app.also:
                 status, body = http_get(f"http://127.0.0.1:{host_port}{path}", container=container)
                 assert status == 200 and text in body, f"{path}: {status} {body[:500]}"
+            for path, text in app.missing:
+                status, body = http_get(f"http://127.0.0.1:{host_port}{path}", container=container)
+                assert status == 404 and text in body, f"{path}: {status} {body[:500]}"
             for path in app.present:
                 assert container.exec("test", "-e", path, check=False).returncode == 0, f"{path} is not in the image"
             assert container.exec("id", "-u").stdout.strip() == app.user

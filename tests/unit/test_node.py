@@ -691,6 +691,58 @@ def test_sveltekit_adapter_auto_runs_the_node_server_and_says_what_to_add(tmp_pa
     assert any("@sveltejs/adapter-node" in w for w in p.warnings)
 
 
+def test_nuxt_fixture_runs_the_output_server_only():
+    p = build_profile(FIXTURES / "node-nuxt")
+    assert p.framework == "nuxt" and p.entrypoint == ["node", ".output/server/index.mjs"]
+    assert p.ports == [3000] and p.port_env == "PORT"
+    text = render.render(p)["Dockerfile"]
+    final = stages(text)[-1]
+    assert "COPY --from=build /app/.output ./.output" in final and "node_modules" not in final
+    assert "AS deps" not in text and "RUN npm run build" in text
+
+
+def test_next_export_fixture_is_served_statically_with_its_404_page():
+    p = build_profile(FIXTURES / "node-next-export")
+    assert p.framework == "next" and p.build.kind == "spa" and p.build.out_dir == "out"
+    assert (p.build.spa_fallback, p.build.not_found) == (None, "/404.html") and p.ports == [8080]
+    text = render.render(p)["Dockerfile"]
+    assert "try_files \\$uri \\$uri.html \\$uri/ =404;" in text and "error_page 404 /404.html;" in text
+    assert "next start" not in text and "node_modules/next" not in text
+
+
+def test_yarn_berry_fixture_runs_its_committed_release():
+    p = build_profile(FIXTURES / "node-yarn-berry")
+    assert p.package_manager == "yarn" and p.build.yarn_path == ".yarn/releases/yarn-4.9.2.cjs"
+    assert not p.build.corepack and p.entrypoint == ["node", "server.js"]
+    text = render.render(p)["Dockerfile"]
+    assert "node .yarn/releases/yarn-4.9.2.cjs workspaces focus --all --production" in text
+    assert "YARN_VERSION" not in text and "cli-dist" not in text and "corepack" not in text
+    assert p.dependencies == ["escape-html"]
+
+
+def test_yarn_files_are_not_read_as_the_app(tmp_path):
+    """The committed release and Plug'n'Play's loader are Yarn's code: no ports, env vars or routes from them."""
+    yarn_code = "require('http').createServer().listen(9999);\nprocess.env.YARN_SECRET_THING;\n"
+    write_tree(tmp_path, {"package.json": pkg(packageManager="yarn@4.9.2"), "yarn.lock": "__metadata:\n  version: 8\n",
+                          ".yarnrc.yml": "yarnPath: .yarn/releases/yarn-4.9.2.cjs\n",
+                          ".yarn/releases/yarn-4.9.2.cjs": yarn_code, ".pnp.cjs": yarn_code, "server.js": SERVER})
+    p = build_profile(tmp_path)
+    assert 9999 not in p.ports and p.env_var("YARN_SECRET_THING") is None
+    files = {e.file or "" for notes in p.evidence.values() for e in notes}
+    assert not any(f.startswith((".yarn/", ".pnp")) for f in files), files
+
+
+def test_native_fixture_installs_on_the_full_image_and_runs_slim():
+    p = build_profile(FIXTURES / "node-native")
+    assert p.framework == "express" and p.health_path == "/healthz" and p.ports == [3000]
+    assert any("bcrypt" in e.why for e in p.evidence["system_packages"])
+    text = render.render(p)["Dockerfile"]
+    deps = next(s for s in stages(text) if " AS deps" in s)
+    assert "npm ci --omit=dev" in deps
+    assert "FROM node:${NODE_VERSION}-bookworm AS base" in text
+    assert stages(text)[-1].startswith("FROM node:${NODE_VERSION}-bookworm-slim")
+
+
 def test_next_standalone_fixture_probes_its_health_route():
     p = build_profile(FIXTURES / "node-next-standalone")
     assert p.build.kind == "next-standalone" and p.entrypoint == ["node", "server.js"]

@@ -19,7 +19,9 @@ from ..common import choose_health_path
 from .values import SOURCE_SUFFIXES, Dir, Env, Module, Obj, Program, Value, grammar_of, is_env_name, register
 
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",
-             "static/", "dist/", "build/", "out/", "coverage/")
+             "static/", "dist/", "build/", "out/", "coverage/", ".yarn/")
+# Files Yarn Berry writes or commits (.pnp.cjs, the release in .yarn/releases): Yarn's code, not the app's.
+YARN_FILES = (".pnp.cjs", ".pnp.js", ".pnp.loader.mjs")
 # Tool configuration files: not the app.
 TOOL_CONFIGS = ("vite", "webpack", "rollup", "babel", "jest", "vitest", "eslint", "prettier", "tailwind", "postcss",
                 "astro", "svelte", "next", "nuxt", "playwright", "cypress", "karma", "gulpfile", "gruntfile")
@@ -94,7 +96,7 @@ def source_files(tree: SourceTree) -> list[str]:
     for rel in tree.with_suffix(*SOURCE_SUFFIXES):
         name = rel.rsplit("/", 1)[-1]
         stem, _, suffix = name.rpartition(".")
-        if rel.startswith(SKIP_DIRS) or "/__tests__/" in rel or "/node_modules/" in rel:
+        if rel.startswith(SKIP_DIRS) or "/__tests__/" in rel or "/node_modules/" in rel or name in YARN_FILES:
             continue
         if stem.endswith((".test", ".spec", ".d")) or stem in ("test", "tests", "spec"):
             continue
@@ -494,6 +496,8 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
         if absolute == workdir or not absolute.startswith(workdir + "/") and not folder.startswith("/"):
             continue
         if not _safe_path(absolute):
+            profile.warnings.append(f"{rel}:{line}: writable_paths={absolute!r} is not a folder the app may own "
+                                    "(spaces or shell characters); left out")
             continue
         if absolute not in profile.writable_paths:
             profile.writable_paths.append(absolute)
