@@ -170,3 +170,12 @@ def test_static_json_root_routes_and_error_page(tmp_path):
     assert p.language == "static" and p.build.site_dir == "build"
     assert p.build.spa_fallback == "/index.html" and p.build.not_found == "/404.html"
     assert any("https_only not carried over" in w for w in p.warnings)
+
+
+def test_a_staticfile_with_visible_directories_and_no_index_page(tmp_path):
+    write_tree(tmp_path, {"Staticfile": "directory: visible\n", "find-me.html": "<p>here</p>",
+                          "subdir/index.html": "<p>sub</p>"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "." and p.build.autoindex
+    assert "'    autoindex on;' \\" in render.render(p)["Dockerfile"]
+    assert p.warnings == []

@@ -26,7 +26,7 @@ SERVER_SOURCES = (".py", ".go", ".php", ".rb", ".java", ".rs", ".cs", ".ex")
 # A folder or page path that may be written into the Dockerfile and nginx's config as it is.
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 _STATICFILE_UNSUPPORTED = ("force_https", "http_strict_transport_security", "http_strict_transport_security_"
-                           "include_subdomains", "ssi", "location_include", "directory", "host_dot_files",
+                           "include_subdomains", "ssi", "location_include",
                            "enable_http2", "basic_auth")
 
 
@@ -47,7 +47,11 @@ def _config(tree: SourceTree) -> tuple[str, dict] | None:
 def _root(tree: SourceTree) -> str | None:
     """The folder a Staticfile / static.json names as the site's root, when it is one of the project's folders."""
     found = _config(tree)
-    value = found[1].get("root") if found else None
+    if found is None:
+        return None
+    value = found[1].get("root", ".")  # no root: the project's top (static.json's default is public_html/)
+    if found[0] == "static.json" and "root" not in found[1]:
+        value = "public_html"
     if not isinstance(value, str):
         return None
     value = value.strip().strip("/")
@@ -60,9 +64,15 @@ def _root(tree: SourceTree) -> str | None:
     return value
 
 
+def _listed(data: dict) -> bool:
+    """Staticfile ``directory: visible``: folders without an index page answer a listing."""
+    return isinstance(data.get("directory"), str) and data["directory"].strip().lower() == "visible"
+
+
 def site_dir(tree: SourceTree) -> str | None:
-    if _config(tree) and (root := _root(tree)) and tree.exists("index.html" if root == "." else f"{root}/index.html"):
-        return root
+    if (found := _config(tree)) and (root := _root(tree)):
+        if tree.exists("index.html" if root == "." else f"{root}/index.html") or _listed(found[1]):
+            return root
     if tree.exists("index.html"):
         return "."
     found = [d for d in SITE_DIRS if tree.exists(f"{d}/index.html")]
@@ -143,6 +153,10 @@ def _settings(tree: SourceTree, profile: Profile, rel: str, data: dict, folder: 
                 b.spa_fallback = "/index.html"
                 profile.note("health_path", f"{rel}: {option} is on: unknown paths answer index.html", rel, None,
                              1.0)
+        if _listed(data):
+            b.autoindex = True
+            profile.note("entrypoint", f"{rel}: directory: visible: folders without an index page are listed", rel,
+                         None, 1.0)
         codes = data.get("status_codes")
         if isinstance(codes, dict):
             b.not_found = _page(codes.get(404, codes.get("404")), folder, tree)
