@@ -38,6 +38,7 @@ API_NAMES = ("api", "backend", "server", "app")
 # folders that hold background processes: a port their code never names is not assumed
 WORKER_NAMES = frozenset({"worker", "workers", "jobs", "queue", "consumer", "consumers", "scheduler", "cron"})
 NAME_OK = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+NPM_NAME = re.compile(r"(?:@[a-z0-9][a-z0-9._~-]{0,100}/)?[a-z0-9][a-z0-9._~-]{0,100}")  # a package's name
 SAFE_PATH = re.compile(r"[A-Za-z0-9_@][A-Za-z0-9_.@-]*(?:/[A-Za-z0-9_@][A-Za-z0-9_.@-]*)*")  # a folder in COPY
 
 # build-time variables that hold the API's base URL (after their public prefix: VITE_, NEXT_PUBLIC_, ...)
@@ -90,6 +91,9 @@ class App:
     build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
     members: list[str] | None = None  # built from the workspace root: its folder and the members it needs
     uv_package: str | None = None  # a uv workspace member: its project name (uv sync --package)
+    node_manager: str | None = None  # an npm or pnpm workspace member: the root's package manager
+    manager_version: str | None = None  # ... its version (pnpm)
+    package_name: str | None = None  # ... the member's package.json name (pnpm --filter)
     uv_manifests: list[str] = field(default_factory=list)  # every member folder of that uv workspace
 
     @property
@@ -266,6 +270,8 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
             return None  # one app built from the workspace root, as a single app is
         if tree.exists("package-lock.json") and workspace == "package.json workspaces":
             _npm_members(tree, repo)  # each member built from the root, with the packages it uses
+        elif tree.exists("pnpm-lock.yaml") and workspace == "pnpm-workspace.yaml":
+            _npm_members(tree, repo, "pnpm")
         elif uses_shared:
             return None  # the whole workspace built from the root, as a single app is
     if tree.exists("uv.lock") and _uv_workspace(tree):
@@ -325,9 +331,18 @@ def _classify(tree: SourceTree, app: App) -> None:
             app.evidence.append(f"{cargo}: a [lib] and no binary")
 
 
-def _npm_members(tree: SourceTree, repo: Repo) -> None:
-    """Each app of an npm workspace (its lockfile at the root) is built from the root with the members it
-    needs: itself and the workspace packages it depends on, and theirs, found by their package.json names."""
+def _npm_members(tree: SourceTree, repo: Repo, manager: str = "npm") -> None:
+    """Each app of an npm or pnpm workspace (its lockfile at the root) is built from the root with the
+    members it needs: itself and the workspace packages it depends on, and theirs, by their package.json names."""
+    version = None
+    if manager == "pnpm":
+        from .languages.node import package as pkgmod
+
+        root_pkg = pkgmod.read_package_json(tree)
+        pkgmod.package_manager(tree, root_pkg, Profile())
+        version = root_pkg.manager_version if root_pkg.manager == "pnpm" else None
+        if not (version and re.fullmatch(r"[0-9][0-9A-Za-z.+-]{0,40}", version)):
+            return
     by_name = {}
     for app in repo.apps:
         name = _json(tree, f"{app.path}/package.json").get("name")
@@ -346,8 +361,12 @@ def _npm_members(tree: SourceTree, repo: Repo) -> None:
                     if member is not None and member.path not in needed:
                         needed.append(member.path)
                         todo.append(member)
+        own_name = _json(tree, f"{app.path}/package.json").get("name")
+        if manager == "pnpm" and not (isinstance(own_name, str) and NPM_NAME.fullmatch(own_name)):
+            continue  # pnpm --filter needs the package's name
         if all(SAFE_PATH.fullmatch(p) for p in needed):
             app.members = needed
+            app.node_manager, app.manager_version, app.package_name = manager, version, own_name
             shared = needed[1:]
             app.evidence.append("built from the workspace root (its lockfile)"
                                 + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
@@ -663,8 +682,9 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     shape (a build step, a framework's output): the app is then built from its own folder."""
     if app.members and app.uv_package:
         return _uv_member_files(app, own, project)
-    if not app.members or getattr(app.profile.build, "manager", None) != "npm":
+    if not app.members or app.node_manager not in ("npm", "pnpm"):
         return None
+    pnpm = app.node_manager == "pnpm"
     text = own.get("Dockerfile", "")
     at = text.find(_RUNTIME)
     runtime = text[at:] if at >= 0 else ""
@@ -675,7 +695,8 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     sources = "".join(f"COPY {m} {m}/\n" for m in app.members)
     shared = app.members[1:]
     head = [
-        f"# Dockerfile for {app.name} ({app.path}/, a member of the npm workspace), made by containerize.",
+        f"# Dockerfile for {app.name} ({app.path}/, a member of the {app.node_manager} workspace), made by "
+        "containerize.",
         "# Built from the workspace root, where the lockfile is, with only this app"
         + (f" and {', '.join(m + '/' for m in shared)}:" if shared else ":"),
         f"#   docker build -f {app.path}/Dockerfile -t {project}-{app.name} .",
@@ -683,18 +704,36 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
         version, "",
         "# ---- deps: the manifests of this app and of the packages it uses, then their production dependencies ----",
         "FROM node:${NODE_VERSION}-bookworm-slim AS deps",
-        "ENV NPM_CONFIG_UPDATE_NOTIFIER=false",
-        "WORKDIR /app",
-        "COPY package.json package-lock.json ./",
     ]
-    install = ("RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\n"
-               f"    npm ci --omit=dev --workspace {app.path} --no-audit --no-fund\n\n")
+    if pnpm:
+        head += [
+            f"ARG PNPM_VERSION={app.manager_version}",
+            "ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \\",
+            "    COREPACK_HOME=/opt/corepack \\",
+            '    PATH="/opt/pm/bin:$PATH" \\',
+            "    NPM_CONFIG_UPDATE_NOTIFIER=false",
+            "# corepack runs the pnpm release the workspace pins; npm installs it where corepack can't.",
+            "RUN --mount=type=cache,target=/root/.npm,sharing=locked \\",
+            '    { corepack enable pnpm && corepack install --global "pnpm@${PNPM_VERSION}" && pnpm --version; } \\',
+            ' || npm install --global --prefix /opt/pm "pnpm@${PNPM_VERSION}"',
+            "WORKDIR /app",
+            "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./",
+        ]
+        install = ("RUN --mount=type=cache,target=/pnpm/store,sharing=locked \\\n"
+                   f'    pnpm install --frozen-lockfile --prod --filter "{app.package_name}..." '
+                   "--store-dir /pnpm/store\n\n")
+    else:
+        head += ["ENV NPM_CONFIG_UPDATE_NOTIFIER=false", "WORKDIR /app", "COPY package.json package-lock.json ./"]
+        install = ("RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\n"
+                   f"    npm ci --omit=dev --workspace {app.path} --no-audit --no-fund\n\n")
     runtime = runtime.replace(_DEPS_COPY, "COPY --from=deps /app ./\n", 1)
     runtime = runtime.replace(_SOURCE_COPY, "\n" + sources + f"WORKDIR /app/{app.path}\n", 1)
     dockerfile = "\n".join(head) + "\n" + manifests + install + runtime
     secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
+    roots = ["!package.json", "!pnpm-lock.yaml", "!pnpm-workspace.yaml"] if pnpm else \
+        ["!package.json", "!package-lock.json"]
     ignore = [f"# The build context is the workspace root: only what {app.path}/ needs goes in.", "*",
-              "!package.json", "!package-lock.json", *[f"!{m}" for m in app.members],
+              *roots, *[f"!{m}" for m in app.members],
               "**/node_modules", f"{app.path}/Dockerfile", f"{app.path}/Dockerfile.dockerignore",
               f"{app.path}/.dockerignore", *secret_lines]
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}

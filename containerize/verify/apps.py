@@ -51,6 +51,8 @@ def _phases(run: Run) -> None:
     run.result.kind = "apps"
     for service, app in members.items():
         _probe(run, service, app, members)
+    for proxy in repo.proxies:
+        _probe_proxy(run, proxy, config)
     if run.options.cache_check:
         run.result.check("dependency cache", "skip", "not checked for a repository of several apps: "
                          "run verify on one app's folder for it")
@@ -294,3 +296,18 @@ def _through_proxy(run: Run, service: str, app: apps_mod.App, host: int, members
                      f"GET {path} through {service} answered {through.status}, as {target} does"
                      if same else f"GET {path} through {service} answered {through.status}, but {target} "
                      f"answers {direct.status or direct.error} to GET {sent}: the proxy does not reach it")
+
+
+def _probe_proxy(run: Run, proxy: apps_mod.Proxy, config: dict) -> None:
+    """The repository's own reverse proxy passes a request on: GET / is no gateway error."""
+    services = config.get("services") or {}
+    name = proxy.name if proxy.name in services else f"{proxy.name}-proxy"
+    svc = services.get(name)
+    ports = [int(p["target"]) for p in (svc or {}).get("ports") or [] if str(p.get("target", "")).isdigit()]
+    if not ports:
+        return
+    host = _published(run, name, ports[0])
+    answer = _get(host, "/", 30) if host else probe.Answer(error="not published")
+    ok = answer.status is not None and answer.status not in UNREACHED
+    run.result.check(f"{name}: passes requests on", "pass" if ok else "fail",
+                     f"GET / through {name} ({proxy.conf}) answered {answer.status or answer.error}")

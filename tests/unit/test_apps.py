@@ -494,3 +494,28 @@ def test_a_uv_workspace_member_builds_from_the_root_with_the_lockfile_and_the_me
     assert "!libs/core" in ignore and "!libs/other" not in ignore and "!libs/other/pyproject.toml" in ignore
     doc = yaml.safe_load(files["compose.yaml"])
     assert doc["services"]["backend"]["build"] == {"context": ".", "dockerfile": "backend/Dockerfile"}
+
+
+def test_a_pnpm_workspace_member_installs_with_a_filter_on_its_name(tmp_path):
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "packageManager": "pnpm@9.15.9"}),
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "apps/api/package.json": json.dumps({"name": "@shop/api", "scripts": {"start": "node index.js"},
+                                             "dependencies": {"express": "^4.19.2", "@shop/util": "workspace:*"}}),
+        "apps/api/index.js": EXPRESS,
+        "apps/admin/package.json": json.dumps({"name": "@shop/admin", "scripts": {"start": "node index.js"},
+                                               "dependencies": {"express": "^4.19.2"}}),
+        "apps/admin/index.js": EXPRESS,
+        "packages/util/package.json": json.dumps({"name": "@shop/util", "main": "index.js"}),
+        "packages/util/index.js": "module.exports = {};\n",
+    })
+    repo = apps.discover(tmp_path)
+    api = repo.get("api")
+    assert (api.members, api.node_manager, api.manager_version) == (["apps/api", "packages/util"], "pnpm", "9.15.9")
+    files = render_apps(repo)
+    dockerfile = files["apps/api/Dockerfile"]
+    assert 'pnpm install --frozen-lockfile --prod --filter "@shop/api..." --store-dir /pnpm/store' in dockerfile
+    assert "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./" in dockerfile
+    assert "ARG PNPM_VERSION=9.15.9" in dockerfile and "packages/util" not in files["apps/admin/Dockerfile"]
+    assert "!pnpm-lock.yaml" in files["apps/api/Dockerfile.dockerignore"].splitlines()
