@@ -161,6 +161,9 @@ def apply_layers(profile: Profile, layers: Layers) -> None:
     if any(k == "services" for _origin, pairs in layers for k, _v in pairs):
         link_given_services(profile)
     start.choose_entrypoint(profile)  # never an empty CMD: the best candidate when no start command is given
+    from .migrations import after_answers
+
+    after_answers(profile)  # a given start command that runs the migrations itself
     analyzer = languages.get(profile.language or "")
     if analyzer and analyzer.finish:
         analyzer.finish(profile)

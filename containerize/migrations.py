@@ -232,3 +232,62 @@ def k8s_init_container(profile: Profile, container: dict) -> dict | None:
     init.update({key: copy.deepcopy(container[key]) for key in _INIT_KEYS if key in container})
     init["args"] = [a.replace("$", "$$") for a in argv]  # Kubernetes expands $(VAR) in args: $$ keeps a $
     return init
+
+
+class _Files:
+    """The few reads the start-command check needs, from the project folder, after the analysis (its files are
+    read the way SourceTree reads them: capped, never through a link out of the folder)."""
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def exists(self, rel: str) -> bool:
+        import os
+
+        path = os.path.join(self.root, rel)
+        return os.path.isfile(path) and self.read(rel) is not None
+
+    def read(self, rel: str) -> str | None:
+        import os
+
+        from .scan import MAX_READ, read_capped
+
+        return read_capped(self.root, os.path.join(self.root, rel), MAX_READ, max_line=None)
+
+
+def after_answers(profile: Profile) -> None:
+    """A start command that was given (not detected) and runs the detected migrations itself: no separate step."""
+    from .answer_keys import DETECTED
+
+    if not profile.migrations or not profile.entrypoint or profile.origin("entrypoint") == DETECTED \
+            or profile.origin("migrations") != DETECTED:
+        return
+    files = _Files(profile.root)
+    seen = scan_command_line(files, shlex.join(profile.entrypoint))  # type: ignore[arg-type]
+    if not seen and posixpath.basename(profile.entrypoint[0]) in ("npm", "pnpm", "yarn", "bun"):
+        seen = _package_scripts(files, profile.entrypoint)
+    if seen:
+        what = ", ".join(dict.fromkeys(m.tool for m in profile.migrations))
+        profile.migrations = []
+        profile.note("migrations", f"the start command runs its {what} migrations itself "
+                     f"(`{seen.text}`, {seen.where()}): no separate step", seen.file, seen.line, 0.9)
+
+
+def _package_scripts(files: _Files, argv: list[str]) -> Seen | None:
+    """A migration in the package.json scripts a given ``npm start`` runs."""
+    import json
+    from types import SimpleNamespace
+
+    from .languages.node.migrations import start_scripts
+
+    try:
+        data = json.loads(files.read("package.json") or "{}")
+    except ValueError:
+        return None
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    pkg = SimpleNamespace(scripts=scripts if isinstance(scripts, dict) else {}, line_of={})
+    for text, file, line in start_scripts(pkg, argv):
+        seen = scan_command_line(files, text, file, line)  # type: ignore[arg-type]
+        if seen:
+            return seen
+    return None

@@ -186,6 +186,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
                              resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
                              jar_mode=jar_mode, main_class=main_class)
+    from . import migrations  # Flyway/Liquibase: run by the app itself, or said in a warning
+    migrations.detect(tree, profile)
 
 
 ANALYZER = Analyzer("java", detect, analyze, starter=STARTER)

@@ -302,6 +302,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
+    from . import migrations  # Prisma's migrations: a one-shot step before the app starts
+    migrations.detect(tree, pkg, profile)
 
 
 def _framework_static(profile: Profile, fw: frameworks.Framework) -> None:

@@ -186,6 +186,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         htaccess=any(f.endswith(".htaccess") for f in tree.files) or framework in ("laravel", "symfony", "slim"),
         laravel=framework == "laravel",
     )
+    from . import migrations  # Laravel's migrations: a one-shot step before the app starts
+    migrations.detect(tree, profile)
 
 
 def finish(profile: Profile) -> None:

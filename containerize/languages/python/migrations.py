@@ -163,38 +163,55 @@ def _flask_app(profile: Profile) -> str | None:
 # -- the code does it itself ------------------------------------------------------------------
 def runs_itself(tree: SourceTree, files: list[str]) -> tuple[str, str, int] | None:
     """A call that creates or migrates the schema and runs when the app starts: at the top level of a module
-    (``with app.app_context(): db.create_all()``), in a function called there, or in a startup hook."""
+    (``with app.app_context(): db.create_all()``), in a function called there (``app = create_app()``, the
+    factory imported from another module), or in a startup hook."""
     for rel in files:
         mod = values.module(tree, rel)
         if mod.tree is None:
             continue
         try:
-            found = _at_start(mod)
+            found = _at_start(tree, mod)
         except RecursionError:
             continue
         if found:
-            call, line, kind = found
-            return _SCHEMA_CALLS[kind].format(call=call), rel, line
+            call, where, line, kind = found
+            return _SCHEMA_CALLS[kind].format(call=call), where, line
     return None
 
 
-def _schema_call(mod, node: ast.AST) -> tuple[str, int, str] | None:
+def _schema_call(mod, node: ast.AST) -> tuple[str, str, int, str] | None:
     if not isinstance(node, ast.Call):
         return None
     name = mod.dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")
     last = name.rsplit(".", 1)[-1]
     if last == "create_all" and isinstance(node.func, ast.Attribute):
-        return name, node.lineno, "create_all"
+        return name, mod.rel, node.lineno, "create_all"
     if last == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
             and node.args[0].value == "migrate":
-        return name, node.lineno, "call_command"
+        return name, mod.rel, node.lineno, "call_command"
     if name in ("alembic.command.upgrade", "flask_migrate.upgrade"):
-        return name, node.lineno, "upgrade"
+        return name, mod.rel, node.lineno, "upgrade"
     return None
 
 
-def _calls_in(mod, nodes: list[ast.AST], functions: dict, seen: set[str]):
-    """The first schema call among ``nodes`` (skipping nested definitions), following calls of the module's
+def _callee(tree: SourceTree, mod, node: ast.Call):
+    """The module and function definition a call of a plain name runs: the module's own, or one imported
+    from a module of the tree (``from web import create_app``)."""
+    if not isinstance(node.func, ast.Name):
+        return None
+    name = node.func.id
+    if name in mod.functions:
+        return mod, mod.functions[name]
+    target = mod.imports.get(name)
+    if target and target[1]:
+        other = values.module(tree, target[0])
+        if other.tree is not None and target[1] in other.functions:
+            return other, other.functions[target[1]]
+    return None
+
+
+def _calls_in(tree: SourceTree, mod, nodes: list[ast.AST], seen: set):
+    """The first schema call among ``nodes`` (skipping nested definitions), following calls of the tree's
     own functions."""
     stack = list(reversed(nodes))
     while stack:
@@ -204,12 +221,13 @@ def _calls_in(mod, nodes: list[ast.AST], functions: dict, seen: set[str]):
         found = _schema_call(mod, node)
         if found:
             return found
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions \
-                and node.func.id not in seen:
-            seen.add(node.func.id)
-            inner = _calls_in(mod, functions[node.func.id].body, functions, seen)
-            if inner:
-                return inner
+        if isinstance(node, ast.Call):
+            callee = _callee(tree, mod, node)
+            if callee and (callee[0].rel, callee[1].name) not in seen and len(seen) < 50:
+                seen.add((callee[0].rel, callee[1].name))
+                inner = _calls_in(tree, callee[0], callee[1].body, seen)
+                if inner:
+                    return inner
         stack.extend(reversed(list(ast.iter_child_nodes(node))))
     return None
 
@@ -219,17 +237,18 @@ def _main_guard(node: ast.stmt) -> bool:
     return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
-def _at_start(mod) -> tuple[str, int, str] | None:
-    functions = {n.name: n for n in ast.walk(mod.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+def _at_start(tree: SourceTree, mod) -> tuple[str, str, int, str] | None:
     top = [n for n in mod.tree.body if not _main_guard(n)]
-    found = _calls_in(mod, top, functions, set())
+    found = _calls_in(tree, mod, top, set())
     if found:
         return found
-    for func in functions.values():
+    for func in ast.walk(mod.tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
         hooked = any(_decorator_name(d) in _STARTUP_DECORATORS for d in func.decorator_list) \
             or func.name == "lifespan" or func.name == "ready" and _in_app_config(mod, func)
         if hooked:
-            found = _calls_in(mod, func.body, functions, {func.name})
+            found = _calls_in(tree, mod, func.body, {(mod.rel, func.name)})
             if found:
                 return found
     return None

@@ -154,6 +154,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         workdir=WORKDIR, gems=has_gems, gemfiles=[f for f in (gemfile, lockfile) if f], bundler=bundler,
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
         env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True)
+    from . import migrations  # Rails' migrations: a one-shot step before the app starts
+    migrations.detect(tree, profile)
 
 
 _Q_CONFIG_SET = ('(assignment left: (call receiver: (identifier) @owner method: (identifier) @name) '

@@ -1,0 +1,58 @@
+"""Java's schema migrations: Flyway (``db/migration/V*.sql``) and Liquibase (``db/changelog/``). Spring Boot
+runs them itself as it starts when flyway-core or liquibase-core is on the classpath, and so does code that
+calls ``Flyway...migrate()`` or Liquibase's ``update``; otherwise nothing in the image can run them (their
+command-line tools are not in it), which is said in a warning. The code is read with tree-sitter."""
+from __future__ import annotations
+
+from ... import migrations as shared
+from ... import syntax
+from ...profile import Profile
+from ...scan import SourceTree
+
+_TOOLS = {"flyway": ("flyway-core", "org.flywaydb", "migrate"), "liquibase": ("liquibase-core", "liquibase", "update")}
+_CALLS = "(method_invocation name: (identifier) @name) @call"
+_IMPORTS = "(import_declaration) @import"
+
+
+def detect(tree: SourceTree, profile: Profile) -> None:
+    java_files = [f for f in tree.with_suffix(".java") if "src/test/" not in f and "/resources/" not in f]
+    flyway = [f for f in tree.files if "resources/db/migration/" in f and f.rsplit("/", 1)[-1][:1] in "VR"
+              and f.endswith((".sql", ".java"))]
+    liquibase = [f for f in tree.files if "resources/db/changelog/" in f]
+    artifacts = {d.split(":", 1)[-1] for d in profile.dependencies}
+    for tool, files in (("flyway", flyway), ("liquibase", liquibase)):
+        artifact, package, method = _TOOLS[tool]
+        on_classpath = artifact in artifacts or any(a.startswith(f"{tool}-") for a in artifacts)
+        if not files and not on_classpath:
+            continue
+        if on_classpath and profile.framework == "spring-boot":
+            shared.settle(tree, profile, [], itself=(f"Spring Boot runs {tool.title()}'s migrations at start "
+                                                     f"({artifact} is on the classpath)", files[0] if files else None,
+                                                     None))
+            return
+        call = _called(tree, java_files, package, method)
+        if call:
+            shared.settle(tree, profile, [], itself=(f"the code calls {tool.title()}'s {method}()", *call))
+            return
+        if files:
+            profile.warnings.append(f"{tool.title()} migrations in {files[0].rsplit('/', 1)[0]}/ but nothing in the "
+                                    f"app runs them and the image has no {tool} command: run them against the "
+                                    f"database before the app starts (the {tool} tool or build plugin), or add "
+                                    f"{artifact} so the app does")
+            profile.note("migrations", f"{tool.title()} migrations that the app does not run", files[0], None, 0.6)
+            return
+
+
+def _called(tree: SourceTree, files: list[str], package: str, method: str) -> tuple[str, int] | None:
+    """A call of ``method`` in a file that imports ``package``."""
+    for rel in files:
+        parsed = tree.parse(rel, "java")
+        if parsed is None:
+            continue
+        imports = syntax.captures("java", _IMPORTS, parsed.root_node).get("import", [])
+        if not any(package in syntax.text(node) for node in imports):
+            continue
+        for _, match in syntax.matches("java", _CALLS, parsed.root_node):
+            if syntax.text(match["name"][0]) == method:
+                return rel, syntax.line(match["call"][0])
+    return None

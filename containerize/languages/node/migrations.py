@@ -1,0 +1,83 @@
+"""Node's one-time steps before the app starts: Prisma's ``migrate deploy`` (``prisma/schema.prisma`` and its
+``migrations/`` folder); and whether the start command (the package script it runs, with its ``pre`` script
+and the scripts those run) does it itself."""
+from __future__ import annotations
+
+import posixpath
+
+from ... import migrations as shared
+from ...profile import Migration, Profile
+from ...scan import SourceTree
+
+_RUNNERS = ("npm", "pnpm", "yarn", "bun")
+_MAX_DEPTH = 3
+
+
+def detect(tree: SourceTree, pkg, profile: Profile) -> None:
+    found = prisma(tree, pkg, profile)
+    shared.settle(tree, profile, found, lines=start_scripts(pkg, profile.entrypoint))
+
+
+def prisma(tree: SourceTree, pkg, profile: Profile) -> list[Migration]:
+    configured = (pkg.data.get("prisma") or {}).get("schema") if isinstance(pkg.data.get("prisma"), dict) else None
+    schema = configured if isinstance(configured, str) and tree.exists(posixpath.normpath(configured)) else None
+    schema = posixpath.normpath(schema) if schema else tree.first("prisma/schema.prisma")
+    if not schema:
+        return []
+    folder = posixpath.join(posixpath.dirname(schema), "migrations")
+    steps = [f for f in tree.files if f.startswith(folder + "/") and f.endswith("/migration.sql")]
+    if not steps:
+        return []
+    command = ["npx", "prisma", "migrate", "deploy"]
+    if schema != "prisma/schema.prisma":
+        command += ["--schema", schema]
+    runtime, everything = pkg.deps(dev=False), pkg.deps()
+    if "prisma" not in runtime:
+        where = "a devDependency, which the image leaves out" if "prisma" in everything else "not a dependency"
+        profile.warnings.append(f"prisma (the CLI that runs `prisma migrate deploy`) is {where}: move it to "
+                                "dependencies (npm install --save-prod prisma) so the migrate step finds it in the "
+                                "image; otherwise npx would download it at run time")
+    return [Migration("prisma", command, schema, None,
+                      f"{schema} and {len(steps)} migration(s) in {folder}/", 0.9 if "prisma" in runtime else 0.7)]
+
+
+def _script_name(argv: list[str]) -> str | None:
+    """The package script a start command runs: ``npm start``, ``npm run serve``, ``yarn start``."""
+    if len(argv) < 2 or posixpath.basename(argv[0]) not in _RUNNERS:
+        return None
+    rest = [a for a in argv[1:] if not a.startswith("-")]
+    if not rest:
+        return None
+    if rest[0] in ("run", "run-script") and len(rest) > 1:
+        return rest[1]
+    return rest[0]
+
+
+def start_scripts(pkg, argv: list[str]) -> list[tuple[str, str, int | None]]:
+    """The package scripts that run when the app starts (the start script, its ``pre`` script and the scripts
+    they run in turn), as command lines with their line in package.json."""
+    from ..shell.script import read_script
+
+    scripts = pkg.scripts if isinstance(pkg.scripts, dict) else {}
+    found: list[tuple[str, str, int | None]] = []
+    todo = [(n, 0) for n in (_script_name(argv),) if n]
+    if not todo:  # `node server.js` and the like: no script runs; a command line could still name one
+        for words, _line in read_script(" ".join(argv)).words if argv else []:
+            name = _script_name(words)
+            if name:
+                todo.append((name, 1))
+    seen: set[str] = set()
+    while todo:
+        name, depth = todo.pop(0)
+        for script in (f"pre{name}", name):
+            text = scripts.get(script)
+            if script in seen or not isinstance(text, str):
+                continue
+            seen.add(script)
+            found.append((text, "package.json", pkg.line_of.get(script)))
+            if depth < _MAX_DEPTH:
+                for words, _line in read_script(text).words:
+                    inner = _script_name(words)
+                    if inner:
+                        todo.append((inner, depth + 1))
+    return found

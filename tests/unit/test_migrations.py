@@ -1,0 +1,300 @@
+"""Migrations and one-time setup: what each stack's detection finds (with evidence), the app that runs them
+itself (then nothing is added), `--set migrate=...`, and how compose.yaml and the Kubernetes manifests run
+them (a one-shot service the app waits for; an initContainer)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from containerize.checklist import build_profile
+from containerize.compose import apps_compose_dict, compose_dict
+from containerize.k8s import render_k8s
+from containerize.migrations import migration_tool
+from containerize.render import render
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def tree(root: Path, files: dict[str, str], base: str | None = None) -> Path:
+    if base:
+        shutil.copytree(FIXTURES / base, root, dirs_exist_ok=True)
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+def notes(profile) -> list[str]:
+    return [e.why for e in profile.evidence.get("migrations", [])]
+
+
+# -- Django -----------------------------------------------------------------------------------
+DJANGO = {
+    "requirements.txt": "Django==5.0.9\npsycopg[binary]==3.2.3\ngunicorn==22.0.0\n",
+    "manage.py": "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_/settings')\n"
+                 "from django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+    "proj/__init__.py": "",
+    "proj/settings.py": "LOCAL_APPS = ['shop.apps.ShopConfig']\nINSTALLED_APPS = ['django.contrib.auth'] + LOCAL_APPS\n"
+                        "WSGI_APPLICATION = 'proj.wsgi.application'\n",
+    "proj/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+    "shop/__init__.py": "",
+    "shop/migrations/__init__.py": "",
+    "shop/migrations/0001_initial.py": "from django.db import migrations\n\nclass Migration(migrations.Migration):\n"
+                                      "    operations = []\n",
+}
+
+
+def test_django_app_with_a_migrations_package_gets_migrate_with_the_settings_line(tmp_path):
+    profile = build_profile(tree(tmp_path, DJANGO), [])
+    [m] = profile.migrations
+    assert (m.tool, m.command) == ("django", ["python", "manage.py", "migrate", "--noinput"])
+    assert (m.file, m.line) == ("proj/settings.py", 1) and "shop/migrations/" in m.why
+    data = json.loads(json.dumps(profile.to_dict()))
+    assert data["migrations"][0]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+
+
+def test_django_apps_without_migrations_need_no_step(tmp_path):
+    files = {k: v for k, v in DJANGO.items() if "/migrations/" not in k}
+    profile = build_profile(tree(tmp_path, files), [])
+    assert profile.migrations == [] and "migrations" not in profile.evidence
+
+
+def test_the_migrate_fixture_matches(tmp_path):
+    profile = build_profile(FIXTURES / "migrate-django-postgres", [])
+    assert [m.tool for m in profile.migrations] == ["django"]
+    assert profile.migrations[0].file == "notebook/settings.py"
+
+
+def test_a_procfile_web_process_that_migrates_first_runs_them_itself(tmp_path):
+    files = dict(DJANGO, Procfile="web: python manage.py migrate --noinput && gunicorn proj.wsgi\n")
+    profile = build_profile(tree(tmp_path, files), [])
+    assert profile.migrations == []
+    assert any("runs its django migrations itself" in n for n in notes(profile))
+    assert "migrate" not in compose_dict(profile, "shop")["services"]
+
+
+def test_call_command_migrate_in_an_app_config_ready_runs_them_itself(tmp_path):
+    files = dict(DJANGO, **{"shop/apps.py": "from django.apps import AppConfig\nfrom django.core.management import "
+                            "call_command\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n"
+                            "        call_command('migrate', interactive=False)\n"})
+    profile = build_profile(tree(tmp_path, files), [])
+    assert profile.migrations == []
+    [note] = profile.evidence["migrations"]
+    assert (note.file, note.line) == ("shop/apps.py", 8) and "call_command" in note.why
+
+
+def test_a_procfile_release_process_is_the_step_as_the_author_wrote_it(tmp_path):
+    files = dict(DJANGO, Procfile="web: gunicorn proj.wsgi\nrelease: python manage.py migrate && "
+                                  "python manage.py loaddata seed\n")
+    profile = build_profile(tree(tmp_path, files), [])
+    [m] = profile.migrations
+    assert m.tool == "django" and m.file == "Procfile" and m.line == 2
+    assert m.command == ["sh", "-c", "python manage.py migrate && python manage.py loaddata seed"]
+
+
+# -- Alembic, Flask-Migrate, create_all -------------------------------------------------------
+def test_alembic_fixture_and_an_ini_in_a_subfolder(tmp_path):
+    profile = build_profile(FIXTURES / "migrate-flask-alembic", [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file, m.line) == ("alembic", ["alembic", "upgrade", "head"], "alembic.ini", 2)
+    files = {"requirements.txt": "fastapi\nuvicorn\nalembic\nsqlalchemy\n",
+             "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+             "db/alembic.ini": "[alembic]\nscript_location = %(here)s/migrations\n",
+             "db/migrations/env.py": "", "db/migrations/versions/001_init.py": "revision = '001'\n"}
+    profile = build_profile(tree(tmp_path / "sub", files), [])
+    assert [m.command for m in profile.migrations] == [["alembic", "-c", "db/alembic.ini", "upgrade", "head"]]
+
+
+FLASK_MIGRATE = {
+    "requirements.txt": "flask\nflask-sqlalchemy\nflask-migrate\ngunicorn\npsycopg2-binary\n",
+    "wsgi.py": "from web import create_app\napp = create_app()\n",
+    "web/__init__.py": "from flask import Flask\nfrom flask_migrate import Migrate\nfrom flask_sqlalchemy import "
+                       "SQLAlchemy\n\ndb = SQLAlchemy()\n\n\ndef create_app():\n    app = Flask(__name__)\n"
+                       "    db.init_app(app)\n    Migrate(app, db)\n    return app\n",
+    "migrations/env.py": "", "migrations/alembic.ini": "[alembic]\n",
+    "migrations/versions/abc_init.py": "revision = 'abc'\n",
+    "Procfile": "web: gunicorn wsgi:app\n",
+}
+
+
+def test_flask_migrate_runs_flask_db_upgrade_on_the_app_gunicorn_serves(tmp_path):
+    profile = build_profile(tree(tmp_path, FLASK_MIGRATE), [])
+    assert [(m.tool, m.command) for m in profile.migrations] == [
+        ("flask-migrate", ["flask", "--app", "wsgi:app", "db", "upgrade"])]
+
+
+def test_create_all_in_the_app_factory_means_the_app_creates_its_tables_itself(tmp_path):
+    files = dict(FLASK_MIGRATE)
+    files["web/__init__.py"] = files["web/__init__.py"].replace(
+        "    return app\n", "    with app.app_context():\n        db.create_all()\n    return app\n")
+    profile = build_profile(tree(tmp_path, files), [])
+    assert profile.migrations == []
+    [note] = profile.evidence["migrations"]
+    assert note.file == "web/__init__.py" and note.line == 13 and "db.create_all()" in note.why
+
+
+def test_create_all_only_in_a_cli_command_is_not_run_at_start(tmp_path):
+    files = dict(FLASK_MIGRATE)
+    files["web/__init__.py"] += "\n\n@click.command('init-db')\ndef init_db():\n    db.create_all()\n"
+    profile = build_profile(tree(tmp_path, files), [])
+    assert [m.tool for m in profile.migrations] == ["flask-migrate"]
+
+
+def test_a_start_script_that_upgrades_first_runs_them_itself(tmp_path):
+    files = {"requirements.txt": "fastapi\nuvicorn\nalembic\n", "main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+             "alembic.ini": "[alembic]\nscript_location = alembic\n", "alembic/env.py": "",
+             "scripts/start.sh": "#!/bin/sh\nset -e\nif [ -n \"$X\" ]; then\n  alembic upgrade head\nfi\n"
+                                 "exec uvicorn main:app --host 0.0.0.0\n"}
+    profile = build_profile(tree(tmp_path, files), [("entrypoint", "sh scripts/start.sh")])
+    assert profile.migrations == []
+    assert any("scripts/start.sh:4" in n for n in notes(profile))
+
+
+# -- answers ----------------------------------------------------------------------------------
+def test_set_migrate_replaces_or_clears_the_step(tmp_path):
+    root = tree(tmp_path, DJANGO)
+    given = build_profile(root, [("migrate", "python manage.py migrate --database=main")])
+    assert [(m.tool, m.command) for m in given.migrations] == [
+        ("given", ["python", "manage.py", "migrate", "--database=main"])]
+    assert given.origin("migrations") == "command line (--set)"
+    none = build_profile(root, [("migrate", "none")])
+    assert none.migrations == []
+    assert "migrate" not in compose_dict(none, "shop")["services"]
+    added = build_profile(tree(tmp_path / "plain", {"app.py": "print(1)\n"}), [("migrate", "python seed.py")])
+    assert added.migrations[0].command == ["python", "seed.py"]
+
+
+def test_a_given_command_reaches_compose_escaped(tmp_path):
+    profile = build_profile(tree(tmp_path, DJANGO), [("migrate", "sh -c 'echo $HOME\nmigrate'")])
+    migrate = compose_dict(profile, "shop")["services"]["migrate"]
+    assert migrate["command"] == ["sh", "-c", "echo $$HOME migrate"]
+
+
+# -- compose and Kubernetes -------------------------------------------------------------------
+def test_compose_runs_migrate_once_with_the_apps_image_settings_and_hardening():
+    profile = build_profile(FIXTURES / "migrate-django-postgres", [])
+    doc = compose_dict(profile, "notes")
+    app, migrate = doc["services"]["app"], doc["services"]["migrate"]
+    assert list(doc["services"])[:2] == ["app", "migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    for key in ("build", "image", "environment", "secrets", "entrypoint", "read_only", "tmpfs", "cap_drop",
+                "security_opt", "deploy"):
+        assert migrate[key] == app[key], key
+    assert "ports" not in migrate and migrate["restart"] == "no" and migrate["healthcheck"] == {"disable": True}
+    db = next(n for n, s in doc["services"].items() if str(s.get("image", "")).startswith("postgres"))
+    assert migrate["depends_on"] == {db: {"condition": "service_healthy"}}
+    assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    files = render(profile)
+    assert "docker compose run --rm migrate" in files["README.Docker.md"]
+    assert "`python manage.py migrate --noinput`" in files["compose.yaml"]
+    assert yaml.safe_load(files["compose.yaml"])["services"]["migrate"]["restart"] == "no"
+
+
+def test_several_apps_each_get_their_own_migrate_service():
+    profile = build_profile(FIXTURES / "migrate-flask-alembic", [])
+    doc = apps_compose_dict("repo", [("api", "api", profile, None)])
+    migrate = doc["services"]["api-migrate"]
+    assert migrate["build"] == {"context": "./api"} and "migrate" not in doc["services"]
+    assert doc["services"]["api"]["depends_on"]["api-migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_kubernetes_runs_the_step_as_an_init_container_of_the_app():
+    profile = build_profile(FIXTURES / "migrate-django-postgres", [])
+    deployment = yaml.safe_load(render_k8s(profile, "notes", render(profile)["Dockerfile"])["k8s/deployment.yaml"])
+    pod = deployment["spec"]["template"]["spec"]
+    [init], [app] = pod["initContainers"], pod["containers"]
+    assert init["name"] == "migrate" and init["image"] == app["image"]
+    assert init["args"] == ["python", "manage.py", "migrate", "--noinput"]
+    for key in ("command", "envFrom", "volumeMounts", "securityContext", "resources"):
+        assert init[key] == app[key], key
+    assert not any(k.endswith("Probe") for k in init) and "ports" not in init
+
+
+# -- Node, Ruby, PHP, Java --------------------------------------------------------------------
+PRISMA = {
+    "package.json": json.dumps({"name": "api", "scripts": {"start": "node server.js"},
+                                "dependencies": {"express": "^4.19.0", "@prisma/client": "^5.0.0",
+                                                 "prisma": "^5.0.0"}}),
+    "server.js": "const express = require('express');\nconst app = express();\napp.listen(3000);\n",
+    "prisma/schema.prisma": "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+    "prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE note (id serial primary key);\n",
+    "prisma/migrations/migration_lock.toml": "provider = \"postgresql\"\n",
+}
+
+
+def test_prisma_migrate_deploy_and_the_cli_it_needs_in_the_image(tmp_path):
+    profile = build_profile(tree(tmp_path / "a", PRISMA), [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file) == ("prisma", ["npx", "prisma", "migrate", "deploy"], "prisma/schema.prisma")
+    assert not any("prisma (the CLI" in w for w in profile.warnings)
+    dev = dict(PRISMA, **{"package.json": PRISMA["package.json"].replace(', "prisma": "^5.0.0"', "")
+                          .replace('"scripts"', '"devDependencies": {"prisma": "^5.0.0"}, "scripts"')})
+    profile = build_profile(tree(tmp_path / "b", dev), [])
+    assert [m.tool for m in profile.migrations] == ["prisma"]
+    assert any("devDependency" in w and "--save-prod prisma" in w for w in profile.warnings)
+
+
+def test_a_start_script_that_deploys_prisma_migrations_first_runs_them_itself(tmp_path):
+    files = dict(PRISMA, **{"package.json": PRISMA["package.json"].replace(
+        '"start": "node server.js"', '"start": "node server.js", "prestart": "npm run db:deploy", '
+        '"db:deploy": "prisma migrate deploy"')})
+    profile = build_profile(tree(tmp_path, files), [("entrypoint", "npm start")])
+    assert profile.migrations == []
+    note = profile.evidence["migrations"][-1]
+    assert note.file == "package.json" and "prisma migrate deploy" in note.why and "itself" in note.why
+    assert "migrate" not in compose_dict(profile, "api")["services"]
+
+
+def test_rails_db_prepare(tmp_path):
+    root = tree(tmp_path, {"db/migrate/20240101000000_create_notes.rb":
+                           "class CreateNotes < ActiveRecord::Migration[7.2]\n  def change\n"
+                           "    create_table :notes\n  end\nend\n"}, base="ruby-rails")
+    profile = build_profile(root, [])
+    assert [(m.tool, m.command) for m in profile.migrations] == [("rails", ["bin/rails", "db:prepare"])]
+    assert build_profile(FIXTURES / "ruby-rails", []).migrations == []
+
+
+def test_laravel_migrate_force(tmp_path):
+    root = tree(tmp_path, {"database/migrations/2024_01_01_000000_create_notes_table.php":
+                           "<?php\nreturn new class extends Illuminate\\Database\\Migrations\\Migration {};\n"},
+                base="php-laravel")
+    profile = build_profile(root, [])
+    assert [(m.tool, m.command) for m in profile.migrations] == [
+        ("laravel", ["php", "artisan", "migrate", "--force"])]
+    doc = compose_dict(profile, "site")
+    assert doc["services"]["migrate"]["command"] == ["php", "artisan", "migrate", "--force"]
+
+
+def test_spring_boot_with_flyway_runs_them_itself(tmp_path):
+    root = tree(tmp_path, {"src/main/resources/db/migration/V1__init.sql": "CREATE TABLE note (id int);\n"},
+                base="java-spring-boot")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace(
+        "<dependency>", "<dependency>\n      <groupId>org.flywaydb</groupId>\n      <artifactId>flyway-core"
+        "</artifactId>\n    </dependency>\n    <dependency>", 1))
+    profile = build_profile(root, [])
+    assert profile.migrations == []
+    assert any("Spring Boot runs Flyway" in n for n in notes(profile))
+
+
+def test_flyway_migrations_nothing_runs_are_a_warning(tmp_path):
+    root = tree(tmp_path, {"src/main/resources/db/migration/V1__init.sql": "CREATE TABLE note (id int);\n"},
+                base="java-maven")
+    profile = build_profile(root, [])
+    assert profile.migrations == []
+    assert any("Flyway migrations in src/main/resources/db/migration/" in w for w in profile.warnings)
+
+
+@pytest.mark.parametrize("words, tool", [
+    (["python", "manage.py", "migrate"], "django"), (["alembic", "-c", "x.ini", "upgrade", "head"], "alembic"),
+    (["flask", "--app", "app", "db", "upgrade"], "flask-migrate"), (["npx", "prisma", "migrate", "deploy"], "prisma"),
+    (["./bin/rails", "db:prepare"], "rails"), (["php", "artisan", "migrate", "--force"], "laravel"),
+    (["npx", "knex", "migrate:latest"], "knex"), (["python", "manage.py", "runserver"], None),
+    (["prisma", "generate"], None), (["flask", "run"], None)])
+def test_migration_commands_are_recognised(words, tool):
+    assert migration_tool(words) == tool
