@@ -302,6 +302,20 @@ def test_the_repository_reverse_proxy_runs_with_its_own_configuration(tmp_path):
     {"Cargo.toml": "[workspace\nmembers = 1", "b/Cargo.toml": "not toml ["},
     {"Cargo.toml": '[workspace]\nmembers = "crates/*"\n'},
     {"proxy/nginx.conf": "listen 99999999; proxy_pass http://;\n", "api/package.json": "{}"},
+    {"pyproject.toml": "[tool.uv.workspace]\nmembers = 5\n", "uv.lock": "", "a/pyproject.toml": "[project\n"},
+    {"pyproject.toml": '[tool.uv]\nworkspace = "x"\n', "uv.lock": "", "a/requirements.txt": "flask\n"},
+    {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["*"]\n', "uv.lock": "",
+     "a b/pyproject.toml": '[project]\nname = "x y"\n[tool.uv.sources]\nz = 3\n', "a b/app.py": "print(1)\n",
+     "c/pyproject.toml": '[project]\nname = 7\n', "c/app.py": "print(1)\n"},
+    {"package.json": json.dumps({"workspaces": ["*"]}), "package-lock.json": "{}",
+     "x$y/package.json": json.dumps({"name": "x", "scripts": {"start": "node i.js"}, "dependencies": {"y": 1}}),
+     "x$y/i.js": "require('http').createServer().listen(3000);\n",
+     "y/package.json": json.dumps({"name": "y", "scripts": {"start": "node i.js"}, "dependencies": ["x"]}),
+     "y/i.js": "require('http').createServer().listen(3001);\n"},
+    {"pnpm-workspace.yaml": "packages: ['*']\n", "pnpm-lock.yaml": ": :",
+     "package.json": json.dumps({"packageManager": "pnpm@9; rm -rf /"}),
+     "a/package.json": json.dumps({"name": "A B", "scripts": {"start": "node i.js"}}), "a/i.js": "",
+     "b/package.json": json.dumps({"name": "b", "scripts": {"start": "node i.js"}}), "b/i.js": ""},
 ])
 def test_weird_manifests_never_crash_discovery(tmp_path, files):
     write(tmp_path, files)
@@ -309,6 +323,10 @@ def test_weird_manifests_never_crash_discovery(tmp_path, files):
     if repo is not None:
         result = run("inspect", str(tmp_path), "--json")
         assert result.exit_code in (0, 2), result.output
+        result = run("generate", str(tmp_path), "--dry-run", "--yes")
+        assert result.exit_code in (0, 2), result.output
+        for line in result.output.splitlines():  # nothing unvalidated reaches a COPY or RUN line
+            assert not (line.startswith(("COPY", "RUN")) and ("$y" in line or "rm -rf /" in line)), line
 
 
 def vite_front(root: Path, main_js: str, env: str = "VITE_API_URL=http://localhost:8000\n") -> None:
