@@ -525,6 +525,22 @@ def test_written_paths_through_names(tmp_path):
     assert ("server.js", 7) in evidence(p, "writable_paths")
 
 
+@pytest.mark.parametrize("open_db, writable, warned", [
+    ("const db = require('better-sqlite3')('data/app.db');", ["/app/data"], False),
+    ("const db = require('better-sqlite3')(process.env.DB_FILE || 'var/app.sqlite');", ["/app/var"], False),
+    ("const db = require('better-sqlite3')('ourApp.db');", [], True),
+    ("const Database = require('better-sqlite3');\nconst db = new Database('app.db');", [], True),
+])
+def test_better_sqlite3_database_files(tmp_path, open_db, writable, warned):
+    """better-sqlite3 called straight from require(): its file's folder is written at run time; a file in the
+    app's own folder can't be created by the app user, which is said."""
+    write_tree(tmp_path, {"package.json": pkg(dependencies={"express": "^4", "better-sqlite3": "^11"}),
+                          "server.js": SERVER + open_db + "\n"})
+    p = build_profile(tmp_path)
+    assert p.writable_paths == writable
+    assert any("SQLite database" in w and "can't write" in w for w in p.warnings) == warned
+
+
 def test_next_standalone_and_vite_out_dir_read_from_config_trees(tmp_path):
     write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "next build", "start": "next start"},
                                            "dependencies": {"next": "15.0.0"}},
@@ -761,6 +777,17 @@ def test_next_output_export_is_a_static_site(tmp_path):
     assert p.entrypoint == ["nginx", "-g", "daemon off;"] and p.ports == [8080]
     assert "COPY --from=build /app/out/ /usr/share/nginx/html" in text and "error_page 404 /404.html;" in text
     assert "next start" not in text
+
+
+@pytest.mark.parametrize("dist_dir, out", [("'./site-out'", "site-out"), ("'.next'", "out"), ("'./.next/'", "out")])
+def test_next_export_goes_to_dist_dir_unless_it_is_dot_next(tmp_path, dist_dir, out):
+    """With output: 'export', next build writes the static site to distDir; distDir '.next' keeps out/."""
+    write_tree(tmp_path, {
+        "package.json": {"scripts": {"build": "next build"}, "dependencies": {"next": "^15.0.0"}},
+        "next.config.ts": "import type { NextConfig } from 'next';\n"
+                          f"const nextConfig: NextConfig = {{ output: 'export', distDir: {dist_dir} }};\n"
+                          "export default nextConfig;\n"})
+    assert build_profile(tmp_path).build.out_dir == out
 
 
 def test_react_router_spa_mode_is_static_with_an_index_fallback(tmp_path):

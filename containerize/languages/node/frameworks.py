@@ -148,7 +148,10 @@ def _next_export(tree: SourceTree) -> Framework | None:
     config = _first_config(tree, NEXT_CONFIGS)
     if _value(tree, config, "output") != "export":
         return None
+    # next build writes the export to distDir, unless distDir is Next's own .next (then out/ as usual)
     out = _dir(_value(tree, config, "distDir"), "out")
+    if out == ".next":
+        out = "out"
     return Framework("next", "static", f"output: 'export' in {config}: next build writes a static site to {out}/",
                      config, out_dir=out, not_found="/404.html")
 

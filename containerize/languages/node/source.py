@@ -65,6 +65,11 @@ CALLS_NAMED = """
     "createWriteStream" "ensureDir" "ensureDirSync" "outputFile" "outputFileSync")) @call
 (new_expression constructor: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
   arguments: (arguments . (_) @arg) (#eq? @fn "Database")) @call
+(call_expression
+  function: (call_expression function: (identifier) @require
+    arguments: (arguments . (string (string_fragment) @fn)))
+  arguments: (arguments . (_) @arg)
+  (#eq? @require "require") (#eq? @fn "better-sqlite3")) @call
 """
 BUNDLE_ENV = """
 (member_expression object: (member_expression object: (meta_property) property: (property_identifier) @env)
@@ -416,6 +421,8 @@ def _path_text(value: Value | None) -> str | None:
         return None
     if isinstance(value.value, Dir):
         return value.value.path or "."
+    if isinstance(value.value, Env) and isinstance(value.value.default, str):  # process.env.X || 'data/app.db'
+        value = Value(value.value.default, value.loc)
     if isinstance(value.value, str) and value.value and "\n" not in value.value and "\0" not in value.value:
         return value.value
     return None
@@ -433,7 +440,7 @@ def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, st
             if path is None:
                 continue
             kind = "creates the folder" if fn.startswith(("mkdir", "ensureDir")) else \
-                "a SQLite database at" if fn == "Database" else "writes"
+                "a SQLite database at" if fn in ("Database", "better-sqlite3") else "writes"
             found.append((kind, path, module.rel, syntax.line(m["call"][0])))
         for m in module.matches(PAIRS):
             key = _key(m["key"][0])
@@ -487,8 +494,14 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             continue
         folder = path if kind in ("creates the folder", "uploads go to") else posixpath.dirname(path)
         if not folder or folder == ".":
-            profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
-                                    "point it at a sub-folder to keep the data on a volume")
+            if kind == "a SQLite database at":
+                profile.warnings.append(f"{rel}:{line}: the SQLite database {path!r} is created in the app's own "
+                                        "folder, which the app user can't write in the image (the app fails to "
+                                        "open it) and which no volume keeps: open it in a sub-folder such as "
+                                        "data/ (that folder becomes a volume owned by the app user)")
+            else:
+                profile.warnings.append(f"{rel}:{line}: the app writes {path!r} inside its own folder; "
+                                        "point it at a sub-folder to keep the data on a volume")
             continue
         found.setdefault(folder.rstrip("/"), (rel, line, f"{kind} {path}"))
     for folder, (rel, line, why) in sorted(found.items()):
