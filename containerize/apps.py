@@ -89,6 +89,7 @@ class App:
     proxy_to: str | None = None  # the app those calls are proxied to
     strip_prefix: bool = False  # the calls come through an API base URL variable: nginx drops the prefix
     build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
+    api_origin: str | None = None  # a server front end whose bundle calls this app at its published address
     members: list[str] | None = None  # built from the workspace root: its folder and the members it needs
     uv_package: str | None = None  # a uv workspace member: its project name (uv sync --package)
     node_manager: str | None = None  # an npm or pnpm workspace member: the root's package manager
@@ -602,6 +603,7 @@ def wire(repo: Repo) -> None:
     servers = [a for a in apps if a.profile and a.profile.ports]
     for front in apps:
         if not _static(front):
+            _server_front_end(front, servers)
             continue
         calls, where = api_calls(repo.root / front.path)
         url_vars = api_url_args(front.profile)
@@ -624,6 +626,25 @@ def wire(repo: Repo) -> None:
             if url_vars:
                 shown = repr(value) if value else "'' (the front end's own origin)"
                 front.evidence.append(f"{', '.join(url_vars)} = {shown}: a build argument set in compose")
+
+
+def _server_front_end(front: App, servers: list[App]) -> None:
+    """A front end with a server of its own (Next.js) whose bundle calls the API at a build-time URL
+    (``NEXT_PUBLIC_API_URL``): there is no nginx in front of it, so the browser calls the API where
+    compose publishes it (``api_origin``: the URL is set in render, once the host port is known)."""
+    url_vars = api_url_args(front.profile)
+    if not url_vars:
+        return
+    others = [a for a in servers if a is not front and not _static(a) and not api_url_args(a.profile)]
+    target = next((a for n in API_NAMES for a in others if a.name == n), None)
+    if target is None and len(others) == 1:
+        target = others[0]
+    if target is not None:
+        front.api_origin = target.name
+        front.build_args = {name: "" for name in url_vars}  # filled in with the API's published address
+        front.evidence.append(f"{', '.join(url_vars)}: the published address of {target.name}, a build "
+                              "argument set in compose (the browser calls it directly: allow that origin "
+                              "in the API's CORS settings)")
 
 
 def api_url_args(profile: Profile | None) -> list[str]:

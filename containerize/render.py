@@ -251,8 +251,13 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
                 files[f"{app.path}/{name}"] = text
         entries.append((services[app.name], app.path, app.profile, dockerfile))
     proxies = _proxies(repo, services)
+    hosts = compose.host_ports([(e[0], e[2]) for e in entries])
     for a in deployable:
         if a.build_args and a.proxy_to:
+            builds.setdefault(services[a.name], {})["args"] = a.build_args
+        elif a.build_args and a.api_origin in by_name and by_name[a.api_origin].deployable:
+            api = services[a.api_origin]
+            a.build_args = {k: f"http://localhost:{hosts[api][0]}" for k in a.build_args}
             builds.setdefault(services[a.name], {})["args"] = a.build_args
     files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds)
     files[README] = render_apps_readme(repo, project, services, files)
@@ -355,6 +360,12 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
                            f"set to {repr(next(iter(app.build_args.values())))} by the build arguments in "
                            "compose.yaml, so the bundle calls its own origin.")
         out.append("")
+    for app in apps:
+        if app.api_origin and app.build_args and not app.proxy_to:
+            out += [f"`{services[app.name]}` has no nginx in front: its bundle calls `{services[app.api_origin]}` "
+                    f"where compose publishes it ({', '.join('`' + k + '`' for k in app.build_args)} = "
+                    f"`{next(iter(app.build_args.values()))}`, a build argument in compose.yaml); allow that "
+                    "origin in the API's CORS settings, and change the argument if you move its host port.", ""]
     unwired = [a for a in apps if a.calls and not a.proxy_to]
     for app in unwired:
         out += [f"`{services[app.name]}` calls {', '.join(app.calls)} ({app.calls_from}), but no single app "

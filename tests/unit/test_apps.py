@@ -537,3 +537,24 @@ def test_a_pnpm_workspace_member_installs_with_a_filter_on_its_name(tmp_path):
     assert "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./" in dockerfile
     assert "ARG PNPM_VERSION=9.15.9" in dockerfile and "packages/util" not in files["apps/admin/Dockerfile"]
     assert "!pnpm-lock.yaml" in files["apps/api/Dockerfile.dockerignore"].splitlines()
+
+
+def test_a_next_front_end_calls_the_api_where_compose_publishes_it(tmp_path):
+    write(tmp_path, {"api/package.json": json.dumps({"name": "api", "scripts": {"start": "node index.js"},
+                                                     "dependencies": {"express": "^4.19.2"}}),
+                     "api/index.js": EXPRESS.replace("3000", "4000"),
+                     "web/package.json": json.dumps({"name": "web", "scripts": {"build": "next build",
+                                                                                "start": "next start"},
+                                                     "dependencies": {"next": "^14.2.0", "react": "^18.3.0"}}),
+                     "web/app/page.js": "export default async function Page() {\n"
+                                        "  const r = await fetch(`${process.env.NEXT_PUBLIC_API_URL}/items`);\n"
+                                        "  return null;\n}\n",
+                     "web/.env.example": "NEXT_PUBLIC_API_URL=http://localhost:4000\n"})
+    repo = apps.discover(tmp_path)
+    web = repo.get("web")
+    assert web.api_origin == "api" and web.proxy_to is None
+    files = render_apps(repo)
+    doc = yaml.safe_load(files["compose.yaml"])
+    api_host = doc["services"]["api"]["ports"][0].split(":-", 1)[1].split("}", 1)[0]
+    assert doc["services"]["web"]["build"]["args"] == {"NEXT_PUBLIC_API_URL": f"http://localhost:{api_host}"}
+    assert "its bundle calls `api` where compose publishes it" in files["README.Docker.md"]
