@@ -257,7 +257,7 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
             builds.setdefault(services[a.name], {})["args"] = a.build_args
         elif a.build_args and a.api_origin in by_name and by_name[a.api_origin].deployable:
             api = services[a.api_origin]
-            a.build_args = {k: f"http://localhost:{hosts[api][0]}" for k in a.build_args}
+            a.build_args = {k: f"http://127.0.0.1:{hosts[api][0]}" for k in a.build_args}
             builds.setdefault(services[a.name], {})["args"] = a.build_args
     files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds)
     files[README] = render_apps_readme(repo, project, services, files)

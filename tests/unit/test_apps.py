@@ -556,5 +556,5 @@ def test_a_next_front_end_calls_the_api_where_compose_publishes_it(tmp_path):
     files = render_apps(repo)
     doc = yaml.safe_load(files["compose.yaml"])
     api_host = doc["services"]["api"]["ports"][0].split(":-", 1)[1].split("}", 1)[0]
-    assert doc["services"]["web"]["build"]["args"] == {"NEXT_PUBLIC_API_URL": f"http://localhost:{api_host}"}
+    assert doc["services"]["web"]["build"]["args"] == {"NEXT_PUBLIC_API_URL": f"http://127.0.0.1:{api_host}"}
     assert "its bundle calls `api` where compose publishes it" in files["README.Docker.md"]
