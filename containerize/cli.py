@@ -84,7 +84,8 @@ def fail(message: str, code: int = 2) -> None:
         import json
 
         typer.echo(json.dumps({"error": message, "exit": code}))
-    else:
+    else:  # a value quoted from the project may hold a newline or a control character: shown escaped
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
         typer.echo(f"containerize: error: {message}", err=True)
     raise typer.Exit(code)
 

@@ -67,6 +67,9 @@ def record_paths(profile: Profile, paths, safe_path, system_paths: tuple[str, ..
         if kind == "read":
             continue
         folder = path if kind == "dir" else posixpath.dirname(path)
+        if any(not (c.isalnum() or c in "/._-@+") for c in folder) and not path.startswith(system_paths):
+            profile.warnings.append(f"{rel}:{line}: writable_paths={folder!r} is not a folder the app may own "
+                                    "(spaces or shell characters); left out")
         if folder and folder != "/" and safe_path.fullmatch(folder) and not path.startswith(system_paths) \
                 and folder not in profile.writable_paths:
             profile.writable_paths.append(folder)

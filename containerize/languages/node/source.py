@@ -509,6 +509,8 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
         if absolute == workdir or not absolute.startswith(workdir + "/") and not folder.startswith("/"):
             continue
         if not _safe_path(absolute):
+            profile.warnings.append(f"{rel}:{line}: writable_paths={absolute!r} is not a folder the app may own "
+                                    "(spaces or shell characters); left out")
             continue
         if absolute not in profile.writable_paths:
             profile.writable_paths.append(absolute)
