@@ -17,33 +17,71 @@ TEMPLATE_INSTRUCTIONS = frozenset({"FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV
 
 
 def instructions(dockerfile: str) -> list[tuple[str, str]]:
-    """(KEYWORD, rest) of every instruction, line continuations joined and comments left out."""
-    out: list[tuple[str, str]] = []
-    current: list[str] = []
-    for raw in dockerfile.splitlines():
-        line = raw.strip()
-        if not current and (not line or line.startswith("#")):
-            continue
-        if current and line.startswith("#"):
-            continue  # a comment inside a continued instruction is dropped by Docker
-        if line.endswith("\\"):
-            current.append(line[:-1])
-            continue
-        current.append(line)
-        text = " ".join(current).strip()
-        current = []
-        if text:
-            word, _, rest = text.partition(" ")
-            out.append((word.upper(), rest))
-    if current:
-        text = " ".join(current).strip()
-        word, _, rest = text.partition(" ")
-        out.append((word.upper(), rest))
+    """(KEYWORD, rest) of every instruction, as BuildKit's own parser reads the file (the `dockerfile`
+    package wraps it): continuations joined, comments left out, a heredoc's body part of its instruction; a
+    file BuildKit can't parse raises."""
+    import dockerfile as parser
+
+    out = []
+    for command in parser.parse_string(dockerfile):
+        words = command.original.split(None, 1)  # the instruction as written (a heredoc's body included)
+        out.append((command.cmd.upper(), words[1] if len(words) > 1 else ""))
     return out
 
 
 def keywords(dockerfile: str) -> list[str]:
     return [word for word, _ in instructions(dockerfile)]
+
+
+MARKER = "pwned"  # every hostile value in the injection tests carries it
+
+
+def _outside_single_quotes(shell: str) -> str:
+    """The shell text with every single-quoted span taken out (where nothing is expanded or split)."""
+    out, quoted = [], False
+    for ch in shell:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted:
+            out.append(ch)
+    return "".join(out)
+
+
+def _assert_command_clean(word: str, text: str, argv: list[str] | None, shell: str | None) -> None:
+    if argv is not None:  # exec form: each element is one argument; only a shell's -c script is parsed again
+        if argv and argv[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash") and "-c" in argv[:-1]:
+            shell = argv[argv.index("-c") + 1]
+        else:
+            return
+    assert MARKER not in _outside_single_quotes(shell or ""), (word, text)
+
+
+def assert_no_injection(files: dict[str, str]) -> None:
+    """No value carrying MARKER became an instruction, a shell command or an argument of a non-shell
+    instruction (the Dockerfile as BuildKit parses it): in a shell command it may only appear single-quoted,
+    in exec form only as one argument of a program that isn't a shell; compose.yaml parses and mounts
+    nothing named with it."""
+    import json
+
+    import dockerfile as parser
+
+    assert_well_formed(files)
+    for command in parser.parse_string(files["Dockerfile"]):
+        text, word = command.original, command.cmd.upper()
+        if MARKER not in text:
+            continue
+        assert word in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"), (word, text)
+        if word == "HEALTHCHECK":
+            probe = text.split(" CMD ", 1)[1].strip() if " CMD " in text else ""
+            argv = json.loads(probe) if probe.startswith("[") else None
+            _assert_command_clean(word, text, argv, None if argv is not None else probe)
+        else:
+            _assert_command_clean(word, text, list(command.value) if command.json else None,
+                                  None if command.json else text.split(None, 1)[1])
+    doc = yaml.safe_load(files["compose.yaml"])
+    for service in (doc.get("services") or {}).values():
+        for volume in service.get("volumes") or []:
+            assert MARKER not in str(volume), volume
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -98,6 +136,10 @@ def assert_clean_exit(done: subprocess.CompletedProcess) -> None:
     if done.returncode:
         errors = [ln for ln in done.stderr.splitlines() if ln.startswith("containerize: error")]
         assert len(errors) == 1, done.stderr[-2000:]
+        # and nothing else but warnings: a value quoted in the message can't start a line of its own
+        others = [ln for ln in done.stderr.splitlines() if ln.strip() and not ln.startswith(
+            ("containerize: error", "warning: ", "note: "))]
+        assert not others, done.stderr[-2000:]
 
 
 def assert_well_formed(files: dict[str, str]) -> None:

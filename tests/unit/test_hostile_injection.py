@@ -8,7 +8,8 @@ import yaml
 
 from containerize import validate
 from containerize.profile import EnvVar, Profile
-from hostile import assert_clean_exit, assert_well_formed, generate, instructions, keywords, run_cli, write_tree
+from hostile import (assert_clean_exit, assert_no_injection, assert_well_formed, generate, instructions, keywords,
+                     run_cli, write_tree)
 
 FLASK = """import os
 from flask import Flask
@@ -169,3 +170,116 @@ def test_plan_strings_with_control_characters_are_dropped():
                                       ("/$(id)", False), ("/a\n", False), ("/a\\b", False)])
 def test_url_path_check(value, ok):
     assert validate.is_url_path(value) is ok
+
+
+# -- the issue's reproductions, one per source of a value -------------------------------------------------
+# Each hostile value carries hostile.MARKER. A case either ends in one line and exit 2 (the value is refused),
+# or gives files in which the value is no instruction, no shell command and no mount (assert_no_injection).
+SEMI = "x;touch /pwned"
+NEWLINE = "x\nRUN touch /pwned"
+JAVA_MAIN = ("public class App { public static void main(String[] a) throws Exception { "
+             "var s = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(8080), 0); s.start(); } }\n")
+EXPRESS = "const app = require('express')();\napp.listen(3000);\n"
+VITE = json.dumps({"name": "v", "scripts": {"build": "vite build", "dev": "vite"}, "devDependencies": {"vite": "5"}})
+
+
+def _pom(extra: str, packaging: str = "jar") -> str:
+    return ("<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>app</artifactId>"
+            f"<version>1</version><packaging>{packaging}</packaging>{extra}</project>")
+
+
+def _cargo(extra: str = "", name: str = "x") -> str:
+    return f'[package]\nname = {json.dumps(name)}\nversion = "0.1.0"\nedition = "2021"\n{extra}'
+
+
+def _express(name="n", **more):
+    return json.dumps({"name": name, "scripts": {"start": "node index.js"}, "dependencies": {"express": "4"},
+                       **more})
+
+
+REPRODUCTIONS = {
+    "pom-finalname-newline": ({"pom.xml": _pom(f"<build><finalName>{NEWLINE}</finalName></build>"),
+                               "src/main/java/App.java": JAVA_MAIN}, "java"),
+    "pom-finalname-semicolon": ({"pom.xml": _pom(f"<build><finalName>{SEMI}</finalName></build>"),
+                                 "src/main/java/App.java": JAVA_MAIN}, "java"),
+    "maven-module": ({"pom.xml": _pom(f"<modules><module>{SEMI}</module><module>web</module></modules>", "pom"),
+                      "web/pom.xml": _pom("").replace("<artifactId>app", "<artifactId>web"),
+                      "web/src/main/java/App.java": JAVA_MAIN}, "java"),
+    "vite-outdir-newline": ({"package.json": VITE, "index.html": "<html></html>\n",
+                             "vite.config.js": "import { defineConfig } from 'vite';\n"
+                                               "export default defineConfig({ build: { outDir: 'dist\\nRUN touch "
+                                               "/pwned' } });\n"}, "node"),
+    "vite-outdir-semicolon": ({"package.json": VITE, "index.html": "<html></html>\n",
+                               "vite.config.js": "import { defineConfig } from 'vite';\n"
+                                                 "export default defineConfig({ build: { outDir: 'dist;touch "
+                                                 "/pwned' } });\n"}, "node"),
+    "go-build-folder": ({"go.mod": "module example.com/x\n\ngo 1.22\n",
+                         "cmd/x;touch${IFS}pwned;#/main.go": 'package main\nimport "net/http"\n'
+                                                              'func main() { http.ListenAndServe(":8080", nil) }\n'},
+                        "refused"),
+    "node-mkdirsync": ({"package.json": _express(),
+                        "index.js": f"const fs = require('fs');\nfs.mkdirSync({json.dumps('/data/' + SEMI)}, "
+                                    "{recursive: true});\n" + EXPRESS}, "node"),
+    "ruby-mkdir-p": ({"Gemfile": "source 'https://rubygems.org'\ngem 'sinatra'\n",
+                      "app.rb": f"require 'fileutils'\nrequire 'sinatra'\nFileUtils.mkdir_p({json.dumps('/data/' + SEMI)})"
+                                "\nget('/') { 'hi' }\n"}, "ruby"),
+    "rust-bin-path": ({"Cargo.toml": _cargo(f'\n[[bin]]\nname = "srv"\npath = {json.dumps("src/" + SEMI + ".rs")}\n'),
+                       f"src/{SEMI.replace('/', '_')}.rs": "fn main() {}\n"}, "refused"),
+    "rust-bin-name": ({"Cargo.toml": _cargo(f'\n[[bin]]\nname = {json.dumps(SEMI)}\npath = "src/main.rs"\n'),
+                       "src/main.rs": "fn main() {}\n"}, "rust"),
+    "rust-package-name": ({"Cargo.toml": _cargo(name=SEMI), "src/main.rs": "fn main() {}\n"}, "refused"),
+    "cargo-workspace-member": ({"Cargo.toml": f'[workspace]\nmembers = [{json.dumps(SEMI)}, "srv"]\n',
+                                "srv/Cargo.toml": _cargo(name="srv"), "srv/src/main.rs": "fn main() {}\n"}, "rust"),
+    "package-json-name": ({"package.json": _express(NEWLINE), "index.js": EXPRESS}, "node"),
+    "npm-workspace-member": ({"package.json": json.dumps({"name": "root", "private": True,
+                                                         "workspaces": ["packages/*", SEMI]}),
+                              "packages/x;touch _pwned/package.json": _express(SEMI),
+                              "packages/x;touch _pwned/index.js": EXPRESS}, "node"),
+    "composer-platform-php": ({"composer.json": json.dumps({"config": {"platform": {"php": NEWLINE}}}),
+                               "index.php": "<?php echo 'hi';\n"}, "php"),
+    "python-makedirs": ({"app.py": FLASK.format(extra=f"os.makedirs({('/data/' + SEMI)!r}, exist_ok=True)"),
+                         "requirements.txt": "flask\n"}, "python"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REPRODUCTIONS))
+def test_reproduction_adds_no_instruction(tmp_path, case):
+    files, expect = REPRODUCTIONS[case]
+    root = write_tree(tmp_path / "app", files)
+    if expect == "refused":
+        done = run_cli(str(root), "--dry-run", "--yes")
+        assert_clean_exit(done)
+        assert done.returncode == 2 and "pwned" in done.stderr, done.stderr
+        assert "==>" not in done.stdout
+        return
+    out, _ = generate(root)
+    from containerize import checklist
+
+    assert checklist.build_profile(root).language == expect
+    assert_no_injection(out)
+
+
+@pytest.mark.parametrize("case,where", [("node-mkdirsync", "index.js:2"), ("python-makedirs", "app.py:4")])
+def test_a_dropped_folder_is_named_with_its_file_and_line(tmp_path, case, where):
+    _, warnings = generate(write_tree(tmp_path / "app", REPRODUCTIONS[case][0]))
+    assert any(w.startswith(where) and "writable_paths" in w for w in warnings), warnings
+
+
+SET_KEYS = ["runtime_version", "build_command", "entrypoint", "health_path", "port_env", "writable_paths",
+            "read_paths", "system_packages", "env.MODE", "framework", "package_manager"]
+LIST_KEYS = ("writable_paths", "read_paths", "system_packages")  # space-separated lists: one hostile word each
+
+
+@pytest.mark.parametrize("key", SET_KEYS)
+@pytest.mark.parametrize("value", [NEWLINE, SEMI, "x$(touch /pwned)", "x`touch /pwned`", "/data/" + SEMI])
+def test_set_values_add_no_instruction(tmp_path, key, value):
+    from containerize import answers, checklist, overrides, render
+
+    if key in LIST_KEYS:
+        value = value.replace(" ", "${IFS}").replace("\n", ";")
+    try:
+        out, _ = generate(flask_app(tmp_path), [f"{key}={value}"])
+    except (checklist.AnalysisError, render.RenderError, answers.AnswersError, overrides.OverrideError) as exc:
+        assert str(exc).strip(), exc  # refused (the CLI prints it on one line, control characters escaped)
+        return
+    assert_no_injection(out)
