@@ -249,6 +249,7 @@ EVERY_KEY = {
     "writable_paths": ("/data", 'writable_paths = ["/data"]'),
     "read_paths": ("/etc/app", 'read_paths = ["/etc/app"]'),
     "services": ("redis", 'services = ["redis"]'),
+    "migrate": ("alembic upgrade head", 'migrate = ["alembic", "upgrade", "head"]'),
     "dependencies": ("flask", 'dependencies = ["flask"]'),
     "system_packages.runtime": ("libpq5", '[system_packages]\nruntime = ["libpq5"]'),
 }
@@ -256,7 +257,7 @@ EVERY_KEY = {
 
 def test_every_key_is_in_the_table_and_every_field_has_a_key():
     assert {key.split(".")[0] for key in EVERY_KEY} == set(answer_keys.BY_NAME)
-    assert set(answer_keys.FIELDS) == set(ANSWER_KEYS) and len(ANSWER_KEYS) == 16
+    assert set(answer_keys.FIELDS) == set(ANSWER_KEYS) and len(ANSWER_KEYS) == 17
 
 
 @pytest.mark.parametrize("key", list(EVERY_KEY))
