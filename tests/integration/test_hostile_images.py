@@ -61,3 +61,21 @@ def test_secret_defaults_and_run_time_values_stay_out_of_the_image(docker, tmp_p
             assert piece not in config, f"a credential default ({piece}) is in the image config"
         assert base not in history and base not in config
         assert not image.contains(base), "a secret given at run time ended up in the image"
+
+
+def test_an_ignored_requirements_txt_is_built_from(docker, tmp_path):
+    """`*.txt` in .gitignore: the hand-written requirements.txt is the one installed (and left as it was)."""
+    from harness import built_image, copy_fixture, containerize, running
+
+    project = copy_fixture("python-flask", tmp_path)
+    mine = (project / "requirements.txt").read_text()
+    (project / ".gitignore").write_text("*.txt\n")
+    done = containerize(str(project), "--yes", "--force")
+    assert "requirements.txt is ignored" in done.stderr
+    assert (project / "requirements.txt").read_text() == mine
+    with built_image(project, "ignored-requirements") as image:
+        with running(image, "-p", "127.0.0.1::5050") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(5050)}/", container=container)
+            assert status == 200 and "hello" in body, body
+            pinned = container.exec("pip", "show", "flask").stdout
+            assert "Version: " + mine.split("==")[1].strip() in pinned, pinned
