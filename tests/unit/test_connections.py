@@ -528,3 +528,40 @@ def test_hostile_connection_sources_never_crash_or_leak(tmp_path):
     })
     _, doc = compose_of(go)
     assert "$(id)" not in yaml.safe_dump(doc)
+
+
+def test_go_amqp_and_mongo_urls_and_a_fixed_localhost_is_a_warning(tmp_path):
+    app = write(tmp_path / "worker", {
+        "go.mod": "module example.com/worker\n\ngo 1.22\n\nrequire (\n\tgithub.com/rabbitmq/amqp091-go v1.10.0\n"
+                  "\tgo.mongodb.org/mongo-driver v1.17.1\n)\n",
+        "main.go": 'package main\n\nimport (\n\t"context"\n\t"os"\n\n\tamqp "github.com/rabbitmq/amqp091-go"\n'
+                   '\t"go.mongodb.org/mongo-driver/mongo"\n\t"go.mongodb.org/mongo-driver/mongo/options"\n)\n\n'
+                   'func main() {\n\turl := os.Getenv("AMQP_URL")\n\tif url == "" {\n'
+                   '\t\turl = "amqp://guest:guest@rabbit:5672/"\n\t}\n\tconn, _ := amqp.Dial(url)\n'
+                   '\tclient, _ := mongo.Connect(context.TODO(), options.Client().ApplyURI("mongodb://localhost:27017"))\n'
+                   '\t_, _ = conn, client\n}\n',
+    })
+    profile, doc = compose_of(app)
+    by_kind = {c.kind: c for c in profile.connections}
+    assert (by_kind["rabbitmq"].host, by_kind["rabbitmq"].url_env) == ("rabbit", "AMQP_URL")
+    assert "rabbit" in doc["services"]
+    assert by_kind["mongodb"].host == "localhost" and by_kind["mongodb"].line == 18
+    assert any(w.startswith("main.go:18 ") and "mongodb" in w for w in profile.warnings), profile.warnings
+
+
+def test_rust_and_ruby_hosts_fixed_to_localhost_are_warnings(tmp_path):
+    rust = write(tmp_path / "r", {
+        "Cargo.toml": '[package]\nname = "r"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nredis = "0.27"\n',
+        "src/main.rs": 'fn main() {\n    let client = redis::Client::open("redis://127.0.0.1:6379/").unwrap();\n}\n',
+    })
+    profile, _ = compose_of(rust)
+    assert any(w.startswith("src/main.rs:2 ") for w in profile.warnings), profile.warnings
+    ruby = write(tmp_path / "rb", {
+        "Gemfile": 'source "https://rubygems.org"\ngem "sinatra"\ngem "pg"\n',
+        "app.rb": 'require "sinatra"\nrequire "pg"\nDB = PG.connect(host: "localhost", dbname: "app", user: "app")\n'
+                  'get("/") { "ok" }\n',
+    })
+    profile, doc = compose_of(ruby)
+    (conn,) = profile.connections
+    assert (conn.host, conn.database, conn.user, conn.line) == ("localhost", "app", "app", 3)
+    assert any(w.startswith("app.rb:3 ") for w in profile.warnings), profile.warnings

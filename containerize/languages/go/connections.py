@@ -66,13 +66,14 @@ class _Reader:
                     spec = m["bind"][0]
                 function = f.function_at(spec.start_byte)
                 scope = self.bindings.setdefault((f.rel, function.start_byte if function is not None else -1), {})
+                conditional = _conditional(spec, function)
                 for i, name in enumerate(names):
                     if name.type != "identifier":
                         continue
                     if len(values) == len(names):
-                        scope.setdefault(syntax.text(name), []).append((spec.start_byte, values[i], 0))
+                        scope.setdefault(syntax.text(name), []).append((spec.start_byte, values[i], 0, conditional))
                     elif len(values) == 1:
-                        scope.setdefault(syntax.text(name), []).append((spec.start_byte, values[0], i))
+                        scope.setdefault(syntax.text(name), []).append((spec.start_byte, values[0], i, conditional))
 
     def bound(self, node, f) -> tuple[object, int] | None:
         """The expression a name was last given before ``node`` (in its function, else at package level)."""
@@ -80,8 +81,11 @@ class _Reader:
         function = f.function_at(node.start_byte)
         for key in ([(f.rel, function.start_byte)] if function is not None else []) + [(f.rel, -1)]:
             entries = [e for e in self.bindings.get(key, {}).get(name, []) if e[0] < node.start_byte or key[1] == -1]
-            if entries:
-                return entries[-1][1], entries[-1][2]
+            # `v := os.Getenv("X"); if v == "" { v = "d" }`: the unconditional binding (its fallback is the
+            # program's default for X)
+            plain = [e for e in entries if not e[3]] or entries
+            if plain:
+                return plain[-1][1], plain[-1][2]
         return None
 
     def template(self, node, f, files: list, depth: int = 0) -> str:
@@ -129,6 +133,19 @@ class _Reader:
         if value.text is not None:
             return value.text.replace("${", "$ {")
         return UNKNOWN
+
+
+def _conditional(node, function) -> bool:
+    """True when ``node`` sits in an if statement of its function (a reassignment that may not run)."""
+    parent = node.parent
+    for _ in range(30):
+        if parent is None or (function is not None and parent.start_byte == function.start_byte
+                              and parent.type == function.type):
+            return False
+        if parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _sprintf(fmt: str, args: list[str]) -> str:
