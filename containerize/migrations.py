@@ -148,6 +148,26 @@ def release_process(tree: SourceTree) -> tuple[list[str], str, int] | None:
     return None
 
 
+# scripts that, by convention, hold the one-time setup run before the app starts (the prestart.sh of the
+# uvicorn/gunicorn images and the FastAPI template, Heroku-style release scripts)
+SETUP_SCRIPTS = ("prestart.sh", "scripts/prestart.sh", "app/prestart.sh", "scripts/pre-start.sh", "bin/prestart",
+                 "release.sh", "scripts/release.sh", "bin/release", "scripts/migrate.sh", "bin/migrate")
+
+
+def _setup_script(tree: SourceTree, found: list[Migration]) -> list[Migration]:
+    """The project's own setup script, when it runs the migrations found (with whatever else it does: waiting
+    for the database, loading initial data), in their place; else ``found``."""
+    tools = {m.tool for m in found}
+    for path in SETUP_SCRIPTS:
+        text = tree.read(path) if tree.exists(path) else None
+        seen = scan_command_line(tree, text, path) if text else None
+        if seen and (seen.tool in tools or {seen.tool, *tools} <= {"alembic", "flask-migrate"}):
+            shell = "bash" if "bash" in text.split("\n", 1)[0] else "sh"
+            return [Migration(seen.tool, [shell, path], path, seen.line,
+                              f"{path} runs `{seen.text}` with the rest of the app's one-time setup", 0.9)]
+    return found
+
+
 def settle(tree: SourceTree, profile: Profile, found: list[Migration],
            itself: tuple[str, str | None, int | None] | None = None,
            lines: list[tuple[str, str | None, int | None]] | None = None) -> None:
@@ -170,12 +190,15 @@ def settle(tree: SourceTree, profile: Profile, found: list[Migration],
             profile.note("migrations", f"the app runs its {what} migrations itself as it starts "
                          f"(`{seen.text}`, {seen.where()}): no separate step", seen.file, seen.line, 0.9)
             return
+    seen = None
     if release:
         argv, file, line = release
         seen = scan_command_line(tree, shlex.join(argv) if argv[:2] != ["sh", "-c"] else argv[2], file, line)
         if seen:  # the author's own one-time step, with whatever else it does
             found = [Migration(seen.tool, argv, file, line, "the Procfile's release process runs it before each "
                                "deploy", 1.0)]
+    if not seen and found and getattr(profile.build, "shell", True):
+        found = _setup_script(tree, found)
     for migration in found:
         profile.migrations.append(migration)
         profile.note("migrations", f"{migration.why}: `{shlex.join(migration.command)}` runs once before the "

@@ -298,3 +298,15 @@ def test_flyway_migrations_nothing_runs_are_a_warning(tmp_path):
     (["prisma", "generate"], None), (["flask", "run"], None)])
 def test_migration_commands_are_recognised(words, tool):
     assert migration_tool(words) == tool
+
+
+def test_a_prestart_script_that_migrates_and_seeds_is_the_step(tmp_path):
+    files = {"requirements.txt": "fastapi\nuvicorn\nalembic\nsqlmodel\n",
+             "app/__init__.py": "", "app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+             "alembic.ini": "[alembic]\nscript_location = app/alembic\n", "app/alembic/env.py": "",
+             "app/alembic/versions/1_init.py": "revision = '1'\n",
+             "scripts/prestart.sh": "#! /usr/bin/env bash\nset -e\npython app/backend_pre_start.py\n"
+                                    "alembic upgrade head\npython app/initial_data.py\n"}
+    profile = build_profile(tree(tmp_path, files), [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file, m.line) == ("alembic", ["bash", "scripts/prestart.sh"], "scripts/prestart.sh", 4)
