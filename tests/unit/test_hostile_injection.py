@@ -259,7 +259,8 @@ def test_reproduction_adds_no_instruction(tmp_path, case):
     assert_no_injection(out)
 
 
-@pytest.mark.parametrize("case,where", [("node-mkdirsync", "index.js:2"), ("python-makedirs", "app.py:4")])
+@pytest.mark.parametrize("case,where", [("node-mkdirsync", "index.js:2"), ("python-makedirs", "app.py:4"),
+                                        ("ruby-mkdir-p", "app.rb:3")])
 def test_a_dropped_folder_is_named_with_its_file_and_line(tmp_path, case, where):
     _, warnings = generate(write_tree(tmp_path / "app", REPRODUCTIONS[case][0]))
     assert any(w.startswith(where) and "writable_paths" in w for w in warnings), warnings

@@ -284,7 +284,11 @@ def _paths(tree: SourceTree, profile: Profile, facts: source.Facts, rails: bool)
             continue
         absolute = folder if folder.startswith("/") else f"{WORKDIR}/{folder.removeprefix('./').lstrip('/')}"
         absolute = absolute.rstrip("/")
-        if absolute == WORKDIR or not re.fullmatch(r"/[\w.@/-]+", absolute):
+        if absolute == WORKDIR:
+            continue
+        if not re.fullmatch(r"/[\w.@/-]+", absolute):  # one extracted string, checked before it reaches a file
+            profile.warnings.append(f"{rel}:{line}: writable_paths={absolute!r} is not a folder the app may own "
+                                    "(spaces or shell characters); left out")
             continue
         if absolute not in profile.writable_paths:
             profile.writable_paths.append(absolute)
