@@ -249,9 +249,9 @@ def test_fasthtml_runs_under_uvicorn_with_a_writable_folder(tmp_path):
     assert profile.writable_paths == ["/app/data", "/var/lib/app"]
     assert profile.build.state_files == [".sesskey"]
     assert ("RUN mkdir -p /app/data /var/lib/app \\\n && chown 10001:10001 /app/data /var/lib/app \\\n"
-            " && { [ ! -e /app/.sesskey ] || { mv /app/.sesskey /var/lib/app/.sesskey"
-            " && chown 10001:10001 /var/lib/app/.sesskey; }; } \\\n"
-            " && ln -s /var/lib/app/.sesskey /app/.sesskey\n") in dockerfile
+            " && { [ ! -e /app/.sesskey ] || mv /app/.sesskey /var/lib/app/.sesskey; } \\\n"
+            " && ln -s /var/lib/app/.sesskey /app/.sesskey \\\n"
+            " && chown -R 10001:10001 /var/lib/app\n") in dockerfile
     assert "chown 10001:10001 /app\n" not in dockerfile and "chown 10001:10001 /app " not in dockerfile
     assert ".sesskey" in render.render(profile)[".dockerignore"].splitlines()
     assert not any("start command" in w for w in profile.warnings)
@@ -352,12 +352,15 @@ def test_django_collects_static_files_at_build_time(tmp_path):
     assert "ENV DJANGO_SECRET_KEY" not in dockerfile  # the placeholder lives in that one step only
     # db.sqlite3 beside manage.py: kept in a volume, linked from its path; never made a folder
     assert profile.writable_paths == ["/var/lib/app"] and profile.build.state_files == ["db.sqlite3"]
-    assert "mkdir -p /app/db.sqlite3" not in dockerfile and "/app/db.sqlite3 \\" not in dockerfile
+    assert "mkdir -p /app/db.sqlite3" not in dockerfile and "chown 10001:10001 /app/db.sqlite3" not in dockerfile
     assert "collectstatic --noinput \\\n && mkdir -p /var/lib/app" in runtime
-    assert " && ln -s /var/lib/app/db.sqlite3 /app/db.sqlite3\n" in runtime
+    assert " && ln -s /var/lib/app/db.sqlite3 /app/db.sqlite3 \\\n && chown -R 10001:10001 /var/lib/app\n" in runtime
     assert any(w.startswith("the app writes db.sqlite3 in its own folder") for w in profile.warnings)
     compose = render.render(profile)["compose.yaml"]
     assert ":/var/lib/app\"" in compose and "- /app\n" not in compose
+    # the shell around the move is not read as folders to give a tmpfs (once: `- /app/};`)
+    tmpfs = compose.split("tmpfs:\n", 1)[1].split("cap_drop:", 1)[0]
+    assert tmpfs.split() == ["-", "/tmp"], tmpfs
 
 
 def test_django_without_static_root_has_no_collectstatic(tmp_path):

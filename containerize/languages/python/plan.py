@@ -61,6 +61,7 @@ class PythonPlan(BuildPlan):
         steps = []
         for name in self.state_files:
             here, there = f"{self.workdir}/{name}", f"{self.state_dir}/{name}"
-            steps.append(f"{{ [ ! -e {here} ] || {{ mv {here} {there} && chown 10001:10001 {there}; }}; }} \\\n"
-                         f" && ln -s {there} {here}")
+            steps.append(f"{{ [ ! -e {here} ] || mv {here} {there}; }} \\\n && ln -s {there} {here}")
+        # one chown at the end, of the folder only: the moved files become the app user's
+        steps.append(f"chown -R 10001:10001 {self.state_dir}")
         return " \\\n && ".join(steps)
