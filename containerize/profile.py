@@ -71,6 +71,7 @@ class Connection:
     file: str | None = None
     line: int | None = None
     why: str = ""
+    optional: str | None = None  # why the app runs without it: the code connects only when an env var is set
 
 
 @dataclass

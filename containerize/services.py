@@ -132,6 +132,11 @@ def optional_reason(profile: Profile, kind: str) -> tuple[str, str | None, int |
     """Why the app runs without a service of this kind: every way the code reaches it is an env var whose
     default is an in-process database or cache. (why, file, line) or None."""
     conns = [c for c in profile.connections if c.kind == kind]
+    guarded = [c for c in conns if c.optional]
+    if guarded and len(guarded) == len(conns):
+        return (f"{guarded[0].optional}: the app runs without a {kind} service; --set services={kind} adds one",
+                guarded[0].file, guarded[0].line)
+    conns = [c for c in conns if not c.optional]
     names = [c.url_env for c in conns if c.url_env]
     if any(not c.url_env and (c.host or c.host_env) for c in conns):
         return None  # the code connects to it with a host of its own
@@ -160,6 +165,13 @@ def drop_optional_services(profile: Profile) -> None:
         if reason:
             profile.services.remove(service)
             profile.note("services", f"{service.kind} not added: {reason[0]}", reason[1], reason[2], 0.8)
+            for conn in profile.connections:
+                var = profile.env_var(conn.url_env) if conn.kind == service.kind and conn.optional and conn.url_env \
+                    else None
+                if var is not None and var.secret and var.default is None:
+                    var.secret = False  # optional: passed through from the shell when set there, never required
+                    profile.note("env", f"{var.name}: optional (the app runs without it), passed through when set",
+                                 conn.file, conn.line, 0.8)
 
 
 def link_service_env(profile: Profile) -> None:

@@ -565,3 +565,24 @@ def test_rust_and_ruby_hosts_fixed_to_localhost_are_warnings(tmp_path):
     (conn,) = profile.connections
     assert (conn.host, conn.database, conn.user, conn.line) == ("localhost", "app", "app", 3)
     assert any(w.startswith("app.rb:3 ") for w in profile.warnings), profile.warnings
+
+
+def test_a_client_made_only_when_its_env_var_is_set_is_optional(tmp_path):
+    app = write(tmp_path / "counter", {
+        "requirements.txt": "flask\nredis\n",
+        "app.py": "import os\n\nimport redis\nfrom flask import Flask\n\n"
+                  "REDIS_URL = os.environ.get('REDIS_URL')\n"
+                  "cache = redis.Redis.from_url(REDIS_URL) if REDIS_URL else {}\napp = Flask(__name__)\n",
+    })
+    profile, doc = compose_of(app)
+    assert profile.connections[0].optional == "app.py:7 connects only when REDIS_URL is set"
+    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert any("redis not added: app.py:7 connects only when REDIS_URL is set" in e.why
+               for e in profile.evidence["services"])
+    assert not profile.env_var("REDIS_URL").secret and "secrets" not in doc  # optional: never a required file
+    given = compose_dict(build_profile(app, [("services", "redis")]), "counter")
+    assert given["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+    # a client made unconditionally is not optional
+    write(app, {"app.py": "import os\nimport redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\n"})
+    profile, _ = compose_of(app)
+    assert [s.kind for s in profile.services] == ["redis"]

@@ -60,16 +60,46 @@ def _read(mod: Module, rel: str, profile: Profile) -> None:
             name = mod.dotted(node.func) or ""
             if name in CONNECT_CALLS:
                 calls.append((node, scope, name))
+    guards = _guards(mod) if calls else []
     for node, scope, name in calls:
         conn = _connection(mod, node, scope, CONNECT_CALLS[name])
         if conn is None:
             continue
+        conn.optional = _guarded(mod, node, scope, guards)
         if conn.password_source is None and secret_paths:
             conn.password_source, conn.password_path = "file", secret_paths[0]
         conn.file, conn.line, conn.why = rel, node.lineno, f"{name}(...)"
         profile.connections.append(conn)
         profile.note("connections", f"{conn.kind}: {name}(...)" + (f" to {conn.host}" if conn.host else ""),
                      rel, node.lineno)
+
+
+def _guards(mod: Module) -> list[tuple[ast.expr, tuple[int, int], tuple[int, int]]]:
+    """(test, start, end) of each ``if``/conditional expression's true branch in the file (one walk)."""
+    found = []
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.If) and node.body:
+            found.append((node.test, (node.body[0].lineno, node.body[0].col_offset),
+                          (node.body[-1].end_lineno or 0, node.body[-1].end_col_offset or 0)))
+        elif isinstance(node, ast.IfExp):
+            found.append((node.test, (node.body.lineno, node.body.col_offset),
+                          (node.body.end_lineno or 0, node.body.end_col_offset or 0)))
+    return found
+
+
+def _guarded(mod: Module, node: ast.Call, scope: Scope | None, guards: list) -> str | None:
+    """Why a connect call may never run: it sits in the branch taken only when an env var with no default is
+    set (``redis.from_url(url) if url else {}``, ``if os.getenv("REDIS_URL"): ...``)."""
+    where = (node.lineno, node.col_offset)
+    for test, start, end in guards:
+        if not start <= where <= end:
+            continue
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.IsNot, ast.NotEq)):
+            test = test.left
+        value = _value(mod, test, scope)
+        if isinstance(value, EnvRead) and value.default is None and not value.required:
+            return f"{mod.rel}:{node.lineno} connects only when {value.name} is set"
+    return None
 
 
 def _value(mod: Module, node: ast.expr | None, scope: Scope | None) -> object:
