@@ -237,6 +237,12 @@ REPRODUCTIONS = {
                               "packages/x;touch _pwned/index.js": EXPRESS}, "node"),
     "composer-platform-php": ({"composer.json": json.dumps({"config": {"platform": {"php": NEWLINE}}}),
                                "index.php": "<?php echo 'hi';\n"}, "php"),
+    "go-mkdirall": ({"go.mod": "module example.com/x\n\ngo 1.22\n",
+                     "main.go": 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n'
+                                f'\tos.MkdirAll({json.dumps("/data/" + SEMI)}, 0o755)\n'
+                                '\thttp.ListenAndServe(":8080", nil)\n}\n'}, "go"),
+    "rust-create-dir-all": ({"Cargo.toml": _cargo(), "src/main.rs": "fn main() {\n    std::fs::create_dir_all("
+                             f"{json.dumps('/data/' + SEMI)}).unwrap();\n}}\n"}, "rust"),
     "python-makedirs": ({"app.py": FLASK.format(extra=f"os.makedirs({('/data/' + SEMI)!r}, exist_ok=True)"),
                          "requirements.txt": "flask\n"}, "python"),
 }
@@ -260,7 +266,8 @@ def test_reproduction_adds_no_instruction(tmp_path, case):
 
 
 @pytest.mark.parametrize("case,where", [("node-mkdirsync", "index.js:2"), ("python-makedirs", "app.py:4"),
-                                        ("ruby-mkdir-p", "app.rb:3")])
+                                        ("ruby-mkdir-p", "app.rb:3"), ("go-mkdirall", "main.go:9"),
+                                        ("rust-create-dir-all", "src/main.rs:2")])
 def test_a_dropped_folder_is_named_with_its_file_and_line(tmp_path, case, where):
     _, warnings = generate(write_tree(tmp_path / "app", REPRODUCTIONS[case][0]))
     assert any(w.startswith(where) and "writable_paths" in w for w in warnings), warnings
