@@ -23,7 +23,7 @@ from .scan import ScanError, SourceTree
 MANIFESTS = (
     "package.json", "pyproject.toml", "requirements.txt", "setup.py", "setup.cfg", "Pipfile", "go.mod",
     "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "CMakeLists.txt",
-    "meson.build", "manage.py", "config.ru", "index.html", "Staticfile",
+    "meson.build", "manage.py", "config.ru", "index.html", "Staticfile", "static.json",
 )
 # source files at the root make the root an app of its own
 ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".rs", ".java", ".kt",

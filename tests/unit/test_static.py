@@ -179,3 +179,12 @@ def test_a_staticfile_with_visible_directories_and_no_index_page(tmp_path):
     assert p.language == "static" and p.build.site_dir == "." and p.build.autoindex
     assert "'    autoindex on;' \\" in render.render(p)["Dockerfile"]
     assert p.warnings == []
+
+
+def test_static_json_defaults_to_public_html_and_a_route_object(tmp_path):
+    write_tree(tmp_path, {"static.json": json.dumps({"routes": {"/**": {"path": "index.html",
+                                                                       "excepts": ["/api/**"]}}}),
+                          "public_html/index.html": "<h1>app</h1>", "public_html/api/v1/items.json": "[]"})
+    p = build_profile(tmp_path)
+    assert p.language == "static" and p.build.site_dir == "public_html" and p.build.spa_fallback == "/index.html"
+    assert any("has excepts, which are not carried over" in w for w in p.warnings)

@@ -167,6 +167,11 @@ def _settings(tree: SourceTree, profile: Profile, rel: str, data: dict, folder: 
         routes = data.get("routes")
         if isinstance(routes, dict):
             for pattern, target in routes.items():
+                if isinstance(target, dict):  # {"path": "index.html", "excepts": [...]}
+                    if target.get("excepts"):
+                        profile.warnings.append(f"{rel}: the route {str(pattern)[:40]!r} has excepts, which are "
+                                                "not carried over: those paths answer the fallback page too")
+                    target = target.get("path")
                 if pattern in ("/**", "/*", "/**/*") and (page := _page(target, folder, tree)):
                     b.spa_fallback = page
                     profile.note("health_path", f"{rel}: routes {pattern} answer {page}", rel, None, 1.0)
