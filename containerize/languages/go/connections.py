@@ -198,6 +198,14 @@ def _password_file(conn: Connection, files: list[str]) -> None:
 
 
 def read_connections(program: Program, profile: Profile) -> None:
+    try:
+        _read(program, profile)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        profile.note("connections", "the connect calls could not all be read (unusual code): some are missing",
+                     confidence=0.3)
+
+
+def _read(program: Program, profile: Profile) -> None:
     reader = _Reader(program)
     for call, f in program.calls:
         kind, arg = None, None

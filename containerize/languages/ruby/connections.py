@@ -74,7 +74,7 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
     body, values = _erb(text, reader)
     try:
         data = yaml.safe_load(body)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError):
         profile.note("connections", f"{rel} is not YAML this tool can read (after its ERB tags)", rel, None, 0.3)
         return
     section = data.get("production") if isinstance(data, dict) else None
@@ -221,11 +221,15 @@ def _calls(tree: SourceTree, files: list[str], profile: Profile, reader: source.
 
 
 def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    reader = source.Reader(tree)
-    reader.collect([f for f in files if f.endswith(".rb")])
-    if tree.exists("config/database.yml"):
-        _database_yml(tree, profile, reader)
-    _calls(tree, files, profile, reader)
+    try:
+        reader = source.Reader(tree)
+        reader.collect([f for f in files if f.endswith(".rb")])
+        if tree.exists("config/database.yml"):
+            _database_yml(tree, profile, reader)
+        _calls(tree, files, profile, reader)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        profile.note("connections", "the connect calls could not all be read (unusual code): some are missing",
+                     confidence=0.3)
 
 
 def _record(profile: Profile, conn: Connection, rel: str, line: int | None, why: str) -> None:

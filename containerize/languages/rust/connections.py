@@ -169,6 +169,14 @@ def connection_of(text: str, kind: str) -> Connection | None:
 
 
 def read_connections(crate: Crate, profile: Profile, dependencies: set[str]) -> None:
+    try:
+        _read(crate, profile, dependencies)
+    except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        profile.note("connections", "the connect calls could not all be read (unusual code): some are missing",
+                     confidence=0.3)
+
+
+def _read(crate: Crate, profile: Profile, dependencies: set[str]) -> None:
     reader = _Reader(crate)
     for f in crate.files:
         for call in f.calls:
