@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .. import apps as apps_mod
+from ..migrations import MIGRATE_SERVICE
 from .. import render, write
 from . import checks, compose, docker, probe, project
 from .record import BUILD_FAILED, LABEL, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError
@@ -53,6 +54,9 @@ def _phases(run: Run) -> None:
         _probe(run, service, app, members)
     for proxy in repo.proxies:
         _probe_proxy(run, proxy, config)
+    for name in config.get("services") or {}:
+        if name.endswith(f"-{MIGRATE_SERVICE}"):
+            _check_one_shot(run, name)
     if run.options.cache_check:
         run.result.check("dependency cache", "skip", "not checked for a repository of several apps: "
                          "run verify on one app's folder for it")
@@ -125,6 +129,8 @@ def _services_of(run: Run, repo: apps_mod.Repo, config: dict) -> dict[str, apps_
         folder = Path(context)
         folder = (folder if folder.is_absolute() else run.root / folder).resolve()
         dockerfile = (svc.get("build") or {}).get("dockerfile") or ""
+        if name.endswith(f"-{MIGRATE_SERVICE}"):
+            continue  # an app's one-shot migrations: checked apart (it must have exited 0)
         if folder in by_folder:
             found[name] = by_folder[folder]
         elif folder == run.root and "/" in dockerfile:  # a workspace member built from the root
@@ -311,3 +317,13 @@ def _probe_proxy(run: Run, proxy: apps_mod.Proxy, config: dict) -> None:
     ok = answer.status is not None and answer.status not in UNREACHED
     run.result.check(f"{name}: passes requests on", "pass" if ok else "fail",
                      f"GET / through {name} ({proxy.conf}) answered {answer.status or answer.error}")
+
+
+def _check_one_shot(run: Run, name: str) -> None:
+    """A migrations service ran to its end: exit code 0."""
+    cid = _container(run, name)
+    state = (docker.inspect("container", cid).get("State") or {}) if cid else {}
+    ok = state.get("Status") == "exited" and state.get("ExitCode") == 0
+    run.result.check(f"{name}: completed", "pass" if ok else "fail",
+                     "exited 0" if ok else f"{state.get('Status') or 'not created'} (exit code "
+                     f"{state.get('ExitCode')})" + (f"\n--- its last log lines\n{docker.logs(cid, 20)}" if cid else ""))

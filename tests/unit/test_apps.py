@@ -558,3 +558,22 @@ def test_a_next_front_end_calls_the_api_where_compose_publishes_it(tmp_path):
     api_host = doc["services"]["api"]["ports"][0].split(":-", 1)[1].split("}", 1)[0]
     assert doc["services"]["web"]["build"]["args"] == {"NEXT_PUBLIC_API_URL": f"http://127.0.0.1:{api_host}"}
     assert "its bundle calls `api` where compose publishes it" in files["README.Docker.md"]
+
+
+def test_verify_takes_a_repository_root_as_a_stack_and_maps_services_to_app_folders(tmp_path):
+    from containerize.verify import apps as verify_apps
+    from containerize.verify.record import Options, new_run
+
+    root = go_and_static(tmp_path / "repo")
+    assert verify_apps.applies(root)
+    assert not verify_apps.applies(FIXTURES / "python-flask")
+    repo = apps.discover(root)
+    run_ = new_run(Options(path=root))
+    run_.compose_file = root / "compose.yaml"
+    config = {"services": {
+        "api": {"build": {"context": str(root / "backend")}},
+        "api-migrate": {"build": {"context": str(root / "backend")}},
+        "site": {"build": {"context": "frontend"}},
+        "db": {"image": "postgres:16-bookworm"}}}
+    found = verify_apps._services_of(run_, repo, config)
+    assert {name: app.path for name, app in found.items()} == {"api": "backend", "site": "frontend"}
