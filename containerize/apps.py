@@ -767,13 +767,17 @@ def nested_app_folders(path: str | Path, limit: int = 6) -> list[str]:
         tree = SourceTree(path)
     except ScanError:
         return []
-    found = []
+    found: list[str] = []
+    tops: set[str] = set()  # a folder that is an app: its subfolders are its own business
     for folder in sorted(d for d in tree.dirs if d and d.count("/") <= 1):
         parts = folder.split("/")
         if any(p.startswith(".") or p.lower() in NOT_APPS or p == "node_modules" for p in parts):
             continue
-        if _manifest(tree, folder) and not any(folder.startswith(f + "/") for f in found):
+        if _manifest(tree, folder) and parts[0] not in tops:
             found.append(folder)
+            tops.add(folder)
+            if len(found) > limit:
+                break
     return found[:limit] + (["..."] if len(found) > limit else [])
 
 
