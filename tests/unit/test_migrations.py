@@ -310,3 +310,15 @@ def test_a_prestart_script_that_migrates_and_seeds_is_the_step(tmp_path):
     profile = build_profile(tree(tmp_path, files), [])
     [m] = profile.migrations
     assert (m.tool, m.command, m.file, m.line) == ("alembic", ["bash", "scripts/prestart.sh"], "scripts/prestart.sh", 4)
+
+
+def test_laravel_on_its_default_sqlite_file_is_warned_about(tmp_path):
+    root = tree(tmp_path, {"database/migrations/2024_01_01_000000_create_notes_table.php": "<?php\n"},
+                base="php-laravel")
+    env = root / ".env.example"
+    env.write_text("APP_NAME=Laravel\nDB_CONNECTION=sqlite\n")
+    config = root / "config" / "database.php"
+    config.write_text(config.read_text().replace("env('DB_CONNECTION', 'pgsql')", "env('DB_CONNECTION', 'sqlite')"))
+    profile = build_profile(root, [])
+    assert [m.tool for m in profile.migrations] == ["laravel"]
+    assert any("DB_CONNECTION defaults to sqlite" in w for w in profile.warnings)

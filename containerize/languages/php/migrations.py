@@ -14,3 +14,8 @@ def detect(tree: SourceTree, profile: Profile) -> None:
         found.append(Migration("laravel", ["php", "artisan", "migrate", "--force"], "database/migrations", None,
                                f"artisan and {len(steps)} migration(s) in database/migrations/", 0.9))
     shared.settle(tree, profile, found)
+    connection = profile.env_var("DB_CONNECTION")
+    if profile.migrations and connection is not None and connection.default == "sqlite":
+        profile.warnings.append("DB_CONNECTION defaults to sqlite (database/database.sqlite, inside the image's "
+                                "read-only code): `php artisan migrate --force` and the app need a database server "
+                                "(DB_CONNECTION=mysql or pgsql and --set services=mysql) or a volume for the file")
