@@ -249,9 +249,11 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         return None
     if workspace:
         folders = [(m, f"a member of the workspace ({workspace})") for m in members if _manifest(tree, m)]
-        # folders beside the workspace (a Python API next to an npm workspace of front ends)
+        # folders beside the workspace in another language (a Python API next to an npm workspace of front
+        # ends); a package.json the workspace leaves out is left out on purpose
         folders += [(f, why) for f, why in candidate_folders(tree)
-                    if not any(f == m or f.startswith(m + "/") or m.startswith(f + "/") for m in members)]
+                    if not any(f == m or f.startswith(m + "/") or m.startswith(f + "/") for m in members)
+                    and not why.startswith(("package.json", "index.html"))]
     else:
         folders = candidate_folders(tree)
     if not folders:

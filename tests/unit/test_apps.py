@@ -442,6 +442,9 @@ def test_a_folder_beside_the_workspace_is_an_app_too(tmp_path):
         "frontend/src/main.js": "fetch('/api/v1/items');\n",
         "backend/requirements.txt": "fastapi\nuvicorn\n",
         "backend/app/__init__.py": "", "backend/app/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        # a package.json the workspace leaves out is left out on purpose
+        "tooling/package.json": json.dumps({"name": "tooling", "scripts": {"start": "node i.js"}}),
+        "tooling/i.js": EXPRESS,
     })
     repo = apps.discover(tmp_path)
     assert [(a.path, a.kind) for a in repo.apps] == [("frontend", "app"), ("backend", "app")]
