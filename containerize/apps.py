@@ -30,6 +30,10 @@ ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php
                         ".c", ".cc", ".cpp", ".html", ".htm")
 # folders whose subfolders are the apps (or shared packages)
 GROUP_DIRS = ("services", "apps", "packages", "libs")
+# the manifest of a workspace's own members: a folder with one that the workspace leaves out stays out
+WORKSPACE_MANIFEST = {"package.json workspaces": "package.json", "pnpm-workspace.yaml": "package.json",
+                      "go.work": "go.mod", "Cargo.toml [workspace]": "Cargo.toml",
+                      "pyproject.toml [tool.uv.workspace]": "pyproject.toml"}
 # folders of a repository that are never an app
 NOT_APPS = frozenset({"docs", "doc", "test", "tests", "e2e", "scripts", "examples", "example", "fixtures",
                       "deploy", "deployment", "k8s", "helm", "charts", "secrets", "db", "data", "assets"})
@@ -253,7 +257,7 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         # ends); a package.json the workspace leaves out is left out on purpose
         folders += [(f, why) for f, why in candidate_folders(tree)
                     if not any(f == m or f.startswith(m + "/") or m.startswith(f + "/") for m in members)
-                    and not why.startswith(("package.json", "index.html"))]
+                    and not why.startswith(WORKSPACE_MANIFEST.get(workspace, "\0"))]
     else:
         folders = candidate_folders(tree)
     if not folders:

@@ -500,6 +500,7 @@ def test_a_uv_workspace_member_builds_from_the_root_with_the_lockfile_and_the_me
     })
     repo = apps.discover(tmp_path)
     assert repo.workspace == "pyproject.toml [tool.uv.workspace]"
+    assert [a.path for a in repo.deployable] == ["backend", "frontend"]  # a front end beside it is an app
     backend = repo.get("backend")
     assert backend.members == ["backend", "libs/core"] and backend.uv_package == "notes-api"
     files = render_apps(repo)
