@@ -60,6 +60,7 @@ def test_django_app_with_a_migrations_package_gets_migrate_with_the_settings_lin
 
 def test_django_apps_without_migrations_need_no_step(tmp_path):
     files = {k: v for k, v in DJANGO.items() if "/migrations/" not in k}
+    files["proj/settings.py"] = files["proj/settings.py"].replace("django.contrib.auth", "django.contrib.staticfiles")
     profile = build_profile(tree(tmp_path, files), [])
     assert profile.migrations == [] and "migrations" not in profile.evidence
 
@@ -322,3 +323,12 @@ def test_laravel_on_its_default_sqlite_file_is_warned_about(tmp_path):
     profile = build_profile(root, [])
     assert [m.tool for m in profile.migrations] == ["laravel"]
     assert any("DB_CONNECTION defaults to sqlite" in w for w in profile.warnings)
+
+
+def test_django_own_apps_with_tables_need_migrate_too():
+    profile = build_profile(FIXTURES / "python-django", [])
+    [m] = profile.migrations
+    assert m.confidence == 0.7 and "django.contrib.contenttypes" in m.why and m.file == "mysite/settings.py"
+    doc = compose_dict(profile, "site")
+    assert doc["services"]["migrate"]["volumes"] == doc["services"]["app"]["volumes"]  # the SQLite file's volume
+    assert "depends_on" not in doc["services"]["migrate"]

@@ -19,6 +19,9 @@ _SCHEMA_CALLS = {"create_all": "creates its tables with {call}()", "call_command
                  "upgrade": "runs Alembic's {call}()"}
 # decorators and hooks that run a function as the app starts
 _STARTUP_DECORATORS = ("on_event", "before_first_request", "before_serving", "on_startup", "startup")
+# Django's own apps that keep tables (created by their migrations)
+_CONTRIB_WITH_MODELS = {f"django.contrib.{a}" for a in ("admin", "auth", "contenttypes", "sessions", "sites",
+                                                       "flatpages", "redirects")}
 _APPS_NAMES = ("INSTALLED_APPS", "LOCAL_APPS", "PROJECT_APPS", "DJANGO_APPS", "THIRD_PARTY_APPS", "CUSTOM_APPS")
 
 
@@ -39,6 +42,7 @@ def django(tree: SourceTree, files: list[str], deps: set[str]) -> list[Migration
         return []
     base = posixpath.dirname(manage)
     command = ["python", manage, "migrate", "--noinput"]
+    contrib = None
     for rel in files:
         if not (rel.endswith("settings.py") or "/settings/" in rel):
             continue
@@ -51,6 +55,11 @@ def django(tree: SourceTree, files: list[str], deps: set[str]) -> list[Migration
                 count = len(_migration_files(tree, folder))
                 return [Migration("django", command, rel, line,
                                   f"{name} lists {app!r}, whose {folder}/ holds {count} migration(s)", 0.9)]
+            if contrib is None and app in _CONTRIB_WITH_MODELS:
+                contrib = Migration("django", command, rel, line,
+                                    f"{name} lists {app!r}, whose tables come from its migrations", 0.7)
+    if contrib:
+        return [contrib]
     # settings that could not be read: migrations packages beside manage.py
     for init in tree.glob(f"{base + '/' if base else ''}*/migrations/__init__.py"):
         folder = posixpath.dirname(init)
