@@ -68,6 +68,10 @@ def environment() -> "jinja2.Environment":
     env.filters["shquote"] = shlex.quote
     env.filters["cell"] = _cell
     env.globals["img"] = IMAGES  # base images by role, for every template and macro
+    from .services import example_url, password_secret
+
+    env.globals["service_url"] = example_url  # a backing service's URL as compose wires it
+    env.globals["service_secret"] = password_secret
     return env
 
 

@@ -481,3 +481,28 @@ def wire(profile: Profile, kind: str) -> Wiring:
         if var and var.secret:
             wiring.password_secret = conn.password_env.lower()  # one file: the app's value and the image's
     return wiring
+
+
+def example_url(profile: Profile, kind: str, password: str) -> str:
+    """The URL an app reaches a wired service by, for the notes beside compose.yaml: the service's name, the
+    user and database the image is given, ``password`` in the password's place (``{secret}`` in it names the
+    password's secret file)."""
+    spec = CATALOG[kind]
+    wiring = wire(profile, kind)
+    settings = IMAGE_SETTINGS.get(kind, {})
+    user = wiring.environment.get(settings.get("user", ""), "root" if wiring.password_env == "MYSQL_ROOT_PASSWORD_FILE"
+                                  else "app")
+    database = wiring.environment.get(settings.get("database", ""), user if kind == "postgres" else "app")
+    text = password.replace("{secret}", wiring.password_secret or f"{kind}_password")
+    url = spec.url.format(host=wiring.name, password=text)
+    if kind in ("postgres", "mysql"):
+        scheme, _, rest = url.partition("://")
+        url = f"{scheme}://{user}:{text}@{wiring.name}:{spec.port}/{database}"
+    elif kind == "mongodb" and user != "app":
+        url = f"mongodb://{user}:{text}@{wiring.name}:{spec.port}/?authSource=admin"
+    return url
+
+
+def password_secret(profile: Profile, kind: str) -> str:
+    """The secret file that holds a wired service's password."""
+    return wire(profile, kind).password_secret or f"{kind}_password"
