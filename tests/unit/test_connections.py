@@ -586,3 +586,16 @@ def test_a_client_made_only_when_its_env_var_is_set_is_optional(tmp_path):
     write(app, {"app.py": "import os\nimport redis\nr = redis.Redis.from_url(os.environ['REDIS_URL'])\n"})
     profile, _ = compose_of(app)
     assert [s.kind for s in profile.services] == ["redis"]
+
+
+def test_the_example_url_beside_compose_names_the_wired_user_database_and_service():
+    from containerize.compose import render_compose
+    from containerize.services import example_url
+
+    profile = build_profile(FIXTURES / "conn-rust-sqlx-url", [])
+    assert example_url(profile, "postgres", "PW") == "postgresql://todo:PW@postgres:5432/todo"
+    assert "postgresql://todo:<the password in ./secrets/postgres_password>@postgres:5432/todo" in \
+        render_compose(profile, "todo")
+    profile = build_profile(FIXTURES / "conn-spring-jdbc", [])
+    assert example_url(profile, "postgres", "<{secret}>") == \
+        "postgresql://inventory:<postgres_password>@db:5432/inventory"
