@@ -128,8 +128,12 @@ def _script_of(tree: SourceTree, words: list[str], beside: str | None) -> str | 
 
 
 def start_lines(profile: Profile) -> list[tuple[str, str | None, int | None]]:
-    """The start command as a command line (with no file: it is the profile's own)."""
-    return [(shlex.join(profile.entrypoint), None, None)] if profile.entrypoint else []
+    """The start command as a command line, with where it was read (a Procfile's line, say) when it was."""
+    if not profile.entrypoint:
+        return []
+    notes = [n for n in profile.evidence.get("entrypoint", []) if n.file]
+    best = max(notes, key=lambda n: n.confidence) if notes else None
+    return [(shlex.join(profile.entrypoint), best.file if best else None, best.line if best else None)]
 
 
 def release_process(tree: SourceTree) -> tuple[list[str], str, int] | None:

@@ -76,6 +76,7 @@ def test_a_procfile_web_process_that_migrates_first_runs_them_itself(tmp_path):
     profile = build_profile(tree(tmp_path, files), [])
     assert profile.migrations == []
     assert any("runs its django migrations itself" in n for n in notes(profile))
+    assert [(e.file, e.line) for e in profile.evidence["migrations"]][-1] == ("Procfile", 1)
     assert "migrate" not in compose_dict(profile, "shop")["services"]
 
 
