@@ -300,6 +300,33 @@ def test_spa_output_folder(tmp_path, files, out):
     assert f"COPY --from=build /app/{out}/ /usr/share/nginx/html" in render.render(p)["Dockerfile"]
 
 
+VITE_PKG = {"name": "x", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "^7"}}
+
+
+def test_vite_base_path_is_where_nginx_serves_the_site(tmp_path):
+    """base: '/repo/' (a GitHub Pages project site): the assets load from /repo/..., so the site is copied there,
+    unknown paths fall back to /repo/index.html and / redirects to /repo/."""
+    p, text = render_checked(tmp_path, {
+        "package.json": VITE_PKG,
+        "vite.config.ts": "import { defineConfig } from 'vite';\nexport default defineConfig({ base: '/qr-app/' });\n"})
+    assert p.build.base_path == "/qr-app/" and p.build.spa_fallback == "/qr-app/index.html"
+    assert p.health_path == "/qr-app/"
+    assert "COPY --from=build /app/dist/ /usr/share/nginx/html/qr-app/" in text
+    assert "try_files \\$uri \\$uri/ /qr-app/index.html;" in text
+    assert """content="0; url=/qr-app/">' > /usr/share/nginx/html/index.html""" in text
+
+
+@pytest.mark.parametrize("base, warned", [("'/'", False), ("'./'", False), ("''", False),
+                                          ("'https://cdn.example.com/'", True), ("\"/a'b/\"", True),
+                                          ("'/../etc/'", True), ("'/a//b/'", True), ("'/./'", True)])
+def test_vite_base_that_is_not_a_plain_path_serves_at_the_root(tmp_path, base, warned):
+    p, text = render_checked(tmp_path, {"package.json": VITE_PKG,
+                                        "vite.config.js": f"export default {{ base: {base} }};\n"})
+    assert p.build.base_path is None and p.build.spa_fallback == "/index.html"
+    assert "COPY --from=build /app/dist/ /usr/share/nginx/html\n" in text
+    assert any("is not a plain path" in w for w in p.warnings) == warned
+
+
 def test_spa_build_time_variables_are_a_warning(tmp_path):
     write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "^7"}},
                      "src/main.js": "fetch(import.meta.env.VITE_API_URL)\n"})

@@ -601,6 +601,8 @@ def _spa(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
     profile.health_path = "/"
     profile.note("health_path", "the site's index.html", confidence=0.9)
     profile.dependencies = []
+    if tool == "vite":
+        _vite_base(tree, profile)
     # variables read at build time by the bundler are compiled into the bundle: not run-time settings
     files = [f for f in tree.with_suffix(".js", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".mjs")
              if not f.startswith(("node_modules/",))]
@@ -608,6 +610,31 @@ def _spa(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
     if names:
         profile.warnings.append(f"{', '.join(sorted(names))} are compiled into the bundle at build time: set them in the "
                                 "build stage (never secrets: the bundle is public)")
+
+
+def _vite_base(tree: SourceTree, profile: Profile) -> None:
+    """vite.config's ``base: '/repo/'`` (a site published under a path, e.g. GitHub Pages): the built pages load
+    their assets under that path, so nginx serves the site there, and ``/`` sends visitors to it."""
+    for rel in ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs"):
+        if not tree.exists(rel):
+            continue
+        base = frameworks._value(tree, rel, "base")
+        if not isinstance(base, str) or base.strip() in ("", "/", "./"):
+            return
+        base = base.strip()
+        path = base.strip("/")
+        if not base.startswith("/") or not path or any(seg in ("", ".", "..") for seg in path.split("/")) or \
+                not all(c.isalnum() or c in "/._-" for c in path):
+            profile.warnings.append(f"{rel}: base {base!r} is not a plain path: the site is served at / and its "
+                                    "assets may not load")
+            return
+        b = profile.build
+        b.base_path = f"/{path}/"
+        b.spa_fallback = f"/{path}/index.html"
+        profile.health_path = b.base_path
+        profile.note("health_path", f"base in {rel}: the site is served under {b.base_path} (/ redirects there)",
+                     rel, None, 0.9)
+        return
 
 
 def _safe_dir(path: str) -> bool:

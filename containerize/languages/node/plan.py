@@ -36,6 +36,7 @@ class NodePlan(BuildPlan):
     yarn_path: str | None = None  # the committed Yarn release (.yarnrc.yml's yarnPath) that runs yarn
     spa_fallback: str | None = "/index.html"  # static sites: what unknown paths answer (None: a 404)
     not_found: str | None = None  # static sites: the page a 404 shows
+    base_path: str | None = None  # static sites: the URL path the build expects to be served under (vite base)
     needs_modules: bool = True  # the runtime image takes the production node_modules
     runtime_copy: list[str] = field(default_factory=list)  # what the runtime takes from the build stage (else all)
     runtime_env: dict[str, str] = field(default_factory=dict)  # HOST=0.0.0.0 and other run-time settings
