@@ -333,3 +333,15 @@ def test_django_own_apps_with_tables_need_migrate_too():
     doc = compose_dict(profile, "site")
     assert doc["services"]["migrate"]["volumes"] == doc["services"]["app"]["volumes"]  # the SQLite file's volume
     assert "depends_on" not in doc["services"]["migrate"]
+
+
+def test_a_next_standalone_image_without_the_schema_is_warned_about(tmp_path):
+    files = dict(PRISMA, **{"package.json": json.dumps({
+        "name": "web", "scripts": {"build": "next build", "start": "next start"},
+        "dependencies": {"next": "14.2.0", "react": "18.3.0", "react-dom": "18.3.0", "@prisma/client": "^5.0.0",
+                         "prisma": "^5.0.0"}}),
+        "next.config.mjs": "export default { output: 'standalone' };\n", "app/page.js": "export default () => 1;\n"})
+    del files["server.js"]
+    profile = build_profile(tree(tmp_path, files), [])
+    assert [m.tool for m in profile.migrations] == ["prisma"]
+    assert any("only the built server" in w for w in profile.warnings)

@@ -37,6 +37,13 @@ def prisma(tree: SourceTree, pkg, profile: Profile) -> list[Migration]:
         profile.warnings.append(f"prisma (the CLI that runs `prisma migrate deploy`) is {where}: move it to "
                                 "dependencies (npm install --save-prod prisma) so the migrate step finds it in the "
                                 "image; otherwise npx would download it at run time")
+    plan = profile.build
+    copied = getattr(plan, "runtime_copy", None) or []
+    if getattr(plan, "kind", "") == "next-standalone" or copied and not any(
+            schema.startswith(c.rstrip("/") + "/") for c in copied):
+        profile.warnings.append(f"the runtime image holds only the built server, without {schema} and its "
+                                "migrations: the migrate step needs them (and the prisma CLI) in the image; build "
+                                "a separate migration image or copy them in")
     return [Migration("prisma", command, schema, None,
                       f"{schema} and {len(steps)} migration(s) in {folder}/", 0.9 if "prisma" in runtime else 0.7)]
 
