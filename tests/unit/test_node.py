@@ -142,6 +142,14 @@ def test_yarn_berry_plug_n_play_installs_node_modules(tmp_path):
     lint(text, tmp_path)
 
 
+def test_several_lockfiles_are_a_warning(tmp_path):
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER, "yarn.lock": "# yarn lockfile v1\n",
+                          "package-lock.json": "{}\n"})
+    p = build_profile(tmp_path)
+    assert p.package_manager == "yarn"
+    assert any("several lockfiles (yarn.lock, package-lock.json)" in w for w in p.warnings)
+
+
 def test_package_manager_field_beats_lockfiles(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(packageManager="pnpm@9.1.0"), "server.js": SERVER,
                      "pnpm-lock.yaml": "lockfileVersion: '9.0'\n", "yarn.lock": "# yarn lockfile v1\n"})

@@ -121,7 +121,12 @@ def _literal(node, lines: dict[str, int]):
 
 def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
     """pnpm / yarn (classic or Berry) / bun / npm: the packageManager field first, then the lockfiles."""
-    pkg.lockfile = next((f for f in LOCKFILES if tree.exists(f)), None)
+    lockfiles = [f for f in LOCKFILES if tree.exists(f)]
+    pkg.lockfile = lockfiles[0] if lockfiles else None
+    if len(lockfiles) > 1 and not (set(lockfiles) <= {"package-lock.json", "npm-shrinkwrap.json"}):
+        profile.warnings.append(f"several lockfiles ({', '.join(lockfiles)}): the package manager is chosen from "
+                                f"packageManager, else {lockfiles[0]}; delete the lockfiles of the managers the "
+                                "project doesn't use")
     pkg.install_files = [f for f in INSTALL_FILES if tree.exists(f)]
     pkg.install_dirs = [d for d in (".yarn/releases", ".yarn/plugins", ".yarn/patches", "patches") if tree.isdir(d)]
     pkg.workspaces = bool(pkg.data.get("workspaces")) or _pnpm_workspace(tree)
