@@ -565,6 +565,12 @@ def test_written_paths_through_names(tmp_path):
     ("const db = require('better-sqlite3')(process.env.DB_FILE || 'var/app.sqlite');", ["/app/var"], False),
     ("const db = require('better-sqlite3')('ourApp.db');", [], True),
     ("const Database = require('better-sqlite3');\nconst db = new Database('app.db');", [], True),
+    ("import sqlite3 from 'better-sqlite3';\nimport { join } from 'path';\n"
+     "export const db = sqlite3(join(process.cwd(), 'store', 'app.db'));", ["/app/store"], False),
+    ("const BetterSqlite = require('better-sqlite3');\n"
+     "const dbPath = process.env.DB_PATH || 'var/data.sqlite';\nconst db = new BetterSqlite(dbPath);",
+     ["/app/var"], False),
+    ("const other = require('other-lib');\nother('logs/app.db');", [], False),
 ])
 def test_better_sqlite3_database_files(tmp_path, open_db, writable, warned):
     """better-sqlite3 called straight from require(): its file's folder is written at run time; a file in the

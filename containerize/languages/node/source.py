@@ -71,6 +71,13 @@ CALLS_NAMED = """
   arguments: (arguments . (_) @arg)
   (#eq? @require "require") (#eq? @fn "better-sqlite3")) @call
 """
+# Calls and constructions by a local name: a SQLite database opened through the name better-sqlite3 is bound to
+# (``import sqlite from 'better-sqlite3'; sqlite('app.db')``, ``const DB = require('better-sqlite3'); new DB(f)``).
+CALLS_BY_NAME = """
+(call_expression function: (identifier) @fn arguments: (arguments . (_) @arg)) @call
+(new_expression constructor: (identifier) @fn arguments: (arguments . (_) @arg)) @call
+"""
+SQLITE_MODULES = ("better-sqlite3",)
 BUNDLE_ENV = """
 (member_expression object: (member_expression object: (meta_property) property: (property_identifier) @env)
   property: (property_identifier) @name (#eq? @env "env")) @read
@@ -88,7 +95,7 @@ READS = """
   arguments: (arguments . (_) @arg)
   (#any-of? @fn "readFile" "readFileSync" "createReadStream" "readJson" "readJsonSync")) @call
 """
-register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, PAIRS, READS)
+register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -428,6 +435,20 @@ def _path_text(value: Value | None) -> str | None:
     return None
 
 
+def _binds_sqlite(binding) -> bool:
+    """Whether a module binding is the default export of better-sqlite3 (an import or a require() call)."""
+    if isinstance(binding, tuple):
+        return binding[0] in ("import", "require") and binding[1] in SQLITE_MODULES and \
+            (binding[0] == "require" or binding[2] == "default")
+    if getattr(binding, "type", None) != "call_expression":
+        return False
+    fn, args = binding.child_by_field_name("function"), binding.child_by_field_name("arguments")
+    if fn is None or args is None or fn.type != "identifier" or syntax.text(fn) != "require":
+        return False
+    first = next(iter(args.named_children), None)
+    return first is not None and first.type == "string" and syntax.text(first)[1:-1] in SQLITE_MODULES
+
+
 def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, str, int]]:
     """(kind, path, file, line) of what the app writes: folders it creates, files it writes, uploads, SQLite."""
     prog = program(tree)
@@ -442,6 +463,14 @@ def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, st
             kind = "creates the folder" if fn.startswith(("mkdir", "ensureDir")) else \
                 "a SQLite database at" if fn in ("Database", "better-sqlite3") else "writes"
             found.append((kind, path, module.rel, syntax.line(m["call"][0])))
+        sqlite_names = {name for name in module.bindings if _binds_sqlite(module.bindings[name])} - {"Database"}
+        if sqlite_names:
+            for m in module.matches(CALLS_BY_NAME):
+                if syntax.text(m["fn"][0]) not in sqlite_names:
+                    continue
+                path = _path_text(prog.value(module, m["arg"][0]))
+                if path is not None:
+                    found.append(("a SQLite database at", path, module.rel, syntax.line(m["call"][0])))
         for m in module.matches(PAIRS):
             key = _key(m["key"][0])
             if key not in FOLDER_KEYS and key not in DATABASE_KEYS:
