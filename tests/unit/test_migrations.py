@@ -345,3 +345,18 @@ def test_a_next_standalone_image_without_the_schema_is_warned_about(tmp_path):
     profile = build_profile(tree(tmp_path, files), [])
     assert [m.tool for m in profile.migrations] == ["prisma"]
     assert any("only the built server" in w for w in profile.warnings)
+
+
+def test_hostile_release_commands_stay_data_in_compose_and_kubernetes(tmp_path):
+    files = dict(DJANGO, Procfile="web: gunicorn proj.wsgi\nrelease: python manage.py migrate && echo \"$(id)\" "
+                                  "${HOME} '\"; rm -rf /' \x07\n")
+    profile = build_profile(tree(tmp_path, files), [])
+    [m] = profile.migrations
+    text = render(profile, k8s=True)
+    migrate = yaml.safe_load(text["compose.yaml"])["services"]["migrate"]
+    assert migrate["command"][:2] == ["sh", "-c"] and "$$(id)" in migrate["command"][2]
+    assert "$${HOME}" in migrate["command"][2] and "\x07" not in migrate["command"][2]
+    init = yaml.safe_load(text["k8s/deployment.yaml"])["spec"]["template"]["spec"]["initContainers"][0]
+    assert init["args"][2] == migrate["command"][2]
+    header = text["compose.yaml"].split("services:", 1)[0]
+    assert all(line.startswith("#") for line in header.splitlines() if line)
