@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from operator import attrgetter
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from . import dockerignore
+
+if TYPE_CHECKING:
+    import pathspec  # loaded when an ignore file has patterns: most of its cost is its import
 
 # Folders never walked, whatever the ignore files say.
 PRUNED_DIRS = frozenset({
@@ -79,7 +82,7 @@ def read_capped(root: str | os.PathLike[str], path: str | os.PathLike[str], cap:
     return text
 
 
-def _load_spec(path: Path, root: Path | None = None, warnings: list[str] | None = None) -> pathspec.PathSpec | None:
+def _load_spec(path: Path, root: Path | None = None, warnings: list[str] | None = None) -> "pathspec.PathSpec | None":
     text = read_capped(root or path.parent, path, warnings=warnings)
     if text is None:
         return None
@@ -87,6 +90,8 @@ def _load_spec(path: Path, root: Path | None = None, warnings: list[str] | None 
     lines = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return None
+    import pathspec
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception:  # a malformed pattern must not stop the scan
@@ -117,6 +122,9 @@ class SourceTree:
         self._set = frozenset(self.files)
         self._texts: dict[str, str | None] = {}
         self._trees: dict[tuple[str, str], object] = {}
+        # (module, file) -> what an analyzer read from the file, kept for the run: detection and analysis
+        # ask for the same files, and a large file's facts cost a walk of its parse tree
+        self.facts: dict[tuple[str, str], object] = {}
 
     # -- walking -----------------------------------------------------------
     def _walk(self) -> None:
@@ -124,21 +132,29 @@ class SourceTree:
             ("", spec) for spec in (_load_spec(self.root / ".gitignore", self.root, self.warnings),) if spec)
         docker = dockerignore.load(self.root, self.warnings)  # Docker's rules, not gitignore's: anchored at the root
         stack = [(str(self.root), "", top)]
+        docker = docker if docker else None
+        ignored = self._ignored
+        files, dirs = self.files, self.dirs
+        by_name = attrgetter("name")
         while stack:
             abs_dir, rel_dir, specs = stack.pop()
-            if rel_dir:
+            try:
+                entries = sorted(os.scandir(abs_dir), key=by_name)
+            except OSError as exc:
+                if rel_dir:  # its .gitignore is still read (a warning about it comes first)
+                    _load_spec(Path(abs_dir) / ".gitignore", self.root, self.warnings)
+                self.warnings.append(f"skipped {rel_dir or '.'}: {exc.strerror or exc}")
+                continue
+            # a nested .gitignore: looked for among the entries (no lookup of a missing file per folder)
+            if rel_dir and any(e.name == ".gitignore" for e in entries):
                 nested = _load_spec(Path(abs_dir) / ".gitignore", self.root, self.warnings)
                 if nested:
                     specs = specs + ((rel_dir + "/", nested),)
-            try:
-                entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-            except OSError as exc:
-                self.warnings.append(f"skipped {rel_dir or '.'}: {exc.strerror or exc}")
-                continue
+            prefix = rel_dir + "/" if rel_dir else ""
             subdirs = []
             for entry in entries:
                 name = entry.name
-                rel = f"{rel_dir}/{name}" if rel_dir else name
+                rel = prefix + name
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)
                     is_file = not is_dir and entry.is_file()
@@ -149,18 +165,18 @@ class SourceTree:
                         continue
                     if name in OUTPUT_DIRS and not self._keeps_output(entry.path):
                         continue
-                    if self._ignored(specs, rel + "/") or docker and docker.prunes(rel, walked=True):
+                    if specs and ignored(specs, rel + "/") or docker and docker.prunes(rel, walked=True):
                         continue
                     subdirs.append((entry.path, rel, specs))
-                    self.dirs.add(rel)
-                elif is_file and not self._ignored(specs, rel) and not (docker and docker.ignored(rel, walked=True)):
+                    dirs.add(rel)
+                elif is_file and not (specs and ignored(specs, rel)) and not (docker and docker.ignored(rel, walked=True)):
                     if entry.is_symlink():
                         if not inside(self._root_str, entry.path):
                             self.warnings.append(f"{rel}: a link out of the project; not read")
                             continue
                         self._links.add(rel)
-                    self.files.append(rel)
-                    if len(self.files) >= MAX_FILES:
+                    files.append(rel)
+                    if len(files) >= MAX_FILES:
                         self.warnings.append(f"stopped after {MAX_FILES} files")
                         return
             stack.extend(reversed(subdirs))
