@@ -1,7 +1,7 @@
 """Facts read from Go source through tree-sitter parse trees.
 
-Each file is parsed once (``SourceTree.parse``); small queries pick the nodes
-(calls, declarations, if statements) and the code below reads their fields.
+Each file is parsed once (``SourceTree.parse``) and walked once: one query picks
+the nodes (calls, declarations, if statements) and the code below reads their fields.
 Names resolve to literal values across the files of a package: constants and
 variables (``const listenPort = "9000"``, ``addr := ":" + listenPort``),
 ``fmt.Sprintf(":%d", port)``, ``net.JoinHostPort``, flag defaults, and env
@@ -20,24 +20,26 @@ from ...scan import SourceTree
 GRAMMAR = "go"
 MAX_DEPTH = 12
 
-_TOP = """
+# One query per file: every node the facts below read, by capture name, in one walk of the tree (a walk
+# costs about as much as the parse on a large file, so a file is never walked once per fact). GoFile.nodes
+# keeps them for the other readers of a program (@spec, @short and @assign bind names, @literal is a
+# `pkg.Type{...}` literal).
+_NODES = """
 (package_clause (package_identifier) @package)
 (import_spec) @import
 (source_file (function_declaration) @function)
 (source_file (method_declaration) @function)
 (comment) @comment
-"""
-_DECLARATIONS = """
 (const_spec) @spec
 (var_spec) @spec
 (short_var_declaration) @short
-"""
-_CALLS = "(call_expression) @call"
-_KEYED = "(keyed_element) @keyed"
-_IFS = "(if_statement) @if"
-_SELECTORS = """
+(call_expression) @call
+(keyed_element) @keyed
+(if_statement) @if
 (selector_expression operand: (identifier) @operand) @selector
 (qualified_type) @qualified
+(assignment_statement) @assign
+(composite_literal type: (qualified_type) body: (literal_value)) @literal
 """
 _IDENTIFIERS = "(identifier) @id"
 
@@ -90,6 +92,7 @@ class GoFile:
     functions: list = field(default_factory=list)  # top-level function/method nodes, in order
     starts: list[int] = field(default_factory=list)
     embeds: list[str] = field(default_factory=list)  # //go:embed patterns
+    nodes: dict[str, list] = field(default_factory=dict)  # capture name of _NODES -> nodes, in document order
 
     @property
     def import_c(self) -> bool:
@@ -138,12 +141,20 @@ def string_value(node) -> str | None:
 
 
 def read_file(tree: SourceTree, rel: str) -> GoFile | None:
+    """The facts of one file, read once per tree (detection and analysis ask for the same files)."""
+    key = ("go.source", rel)
+    if key not in tree.facts:
+        tree.facts[key] = _read_file(tree, rel)
+    return tree.facts[key]
+
+
+def _read_file(tree: SourceTree, rel: str) -> GoFile | None:
     parsed = tree.parse(rel, GRAMMAR)
     if parsed is None:
         return None
     root = parsed.root_node
-    facts = GoFile(rel, posixpath.dirname(rel), root)
-    found = syntax.captures(GRAMMAR, _TOP, root)
+    found = syntax.captures(GRAMMAR, _NODES, root)
+    facts = GoFile(rel, posixpath.dirname(rel), root, nodes=found)
     package = found.get("package", [])
     if package:
         facts.package = syntax.text(package[0])
@@ -221,7 +232,7 @@ class Program:
 
     # -- indexing ---------------------------------------------------------------
     def _index(self, f: GoFile) -> None:
-        found = syntax.captures(GRAMMAR, _DECLARATIONS, f.root)
+        found = f.nodes
         for node in found.get("spec", []):
             names = node.children_by_field_name("name")
             value = node.child_by_field_name("value")
@@ -241,18 +252,17 @@ class Program:
                     self._bind(f, name, values[i], 0)
                 elif len(values) == 1:
                     self._bind(f, name, values[0], i)
-        for node in syntax.captures(GRAMMAR, _CALLS, f.root).get("call", []):
+        for node in found.get("call", []):
             call = self._call(f, node)
             if call is not None:
                 self.calls.append((call, f))
                 if not call.name.startswith((".",)) and "." in call.name:
                     self.selectors.add(call.name)
-        sel = syntax.captures(GRAMMAR, _SELECTORS, f.root)
-        for node in sel.get("selector", []):
+        for node in found.get("selector", []):
             operand = syntax.text(node.child_by_field_name("operand"))
             if operand in f.imports:
                 self.selectors.add(_package_name(f.imports[operand]) + "." + syntax.text(node.child_by_field_name("field")))
-        for node in sel.get("qualified", []):
+        for node in found.get("qualified", []):
             package = syntax.text(node.child_by_field_name("package"))
             if package in f.imports:
                 self.selectors.add(_package_name(f.imports[package]) + "." + syntax.text(node.child_by_field_name("name")))
@@ -353,7 +363,7 @@ class Program:
             if value.env and value.text is not None:
                 self.defaults.setdefault(value.env, (value.text, f.rel, syntax.line(function)))
         for f in self.files:
-            for node in syntax.captures(GRAMMAR, _IFS, f.root).get("if", []):
+            for node in f.nodes.get("if", []):
                 function = f.function_at(node.start_byte)
                 condition = node.child_by_field_name("condition")
                 if function is None or condition is None:
@@ -550,7 +560,7 @@ class Program:
             if index is not None and index < len(call.args):
                 out.append((self.value(call.args[index], f), f.rel, syntax.line(call.node), call.name.lstrip(".")))
         for f in self.files:
-            for node in syntax.captures(GRAMMAR, _KEYED, f.root).get("keyed", []):
+            for node in f.nodes.get("keyed", []):
                 parts = node.named_children
                 if len(parts) == 2 and syntax.text(parts[0]) == "Addr":
                     inner = parts[1].named_children[0] if parts[1].type == "literal_element" and \
