@@ -99,6 +99,22 @@ _Q_STREAMS = """
   type: (type_identifier) @args) .)))
 """
 
+# every file is walked once, for all the queries (one set per grammar: the stream query reads C++ only)
+_QUERIES = {
+    "c": syntax.QuerySet("c", _Q_DEFINES, _Q_CONSTS, _Q_FUNCTIONS, _Q_BINDINGS, _Q_CALLS, _Q_EQUALS),
+    "cpp": syntax.QuerySet("cpp", _Q_DEFINES, _Q_CONSTS, _Q_FUNCTIONS, _Q_BINDINGS, _Q_CALLS, _Q_EQUALS, _Q_STREAMS),
+}
+
+
+def _found(tree: SourceTree, rel: str) -> tuple[str, object, syntax.Found] | None:
+    """(grammar, root, query answers) of a file, once per tree (detection and analysis read the same files)."""
+    key = ("cpp.source", rel)
+    if key not in tree.facts:
+        grammar = grammar_of(rel)
+        parsed = tree.parse(rel, grammar)
+        tree.facts[key] = (grammar, parsed.root_node, _QUERIES[grammar].run(parsed.root_node)) if parsed else None
+    return tree.facts[key]
+
 
 def _declared_name(node) -> str | None:
     """The identifier a declarator declares (through pointers, arrays, references)."""
@@ -164,9 +180,13 @@ class Reader:
 
     def roots(self):
         for rel in self.files:
-            parsed = self.tree.parse(rel, grammar_of(rel))
-            if parsed is not None:
-                yield rel, grammar_of(rel), parsed.root_node
+            found = _found(self.tree, rel)
+            if found is not None:
+                yield rel, found[0], found[1]
+
+    def _matches(self, query: str, rel: str) -> list:
+        found = _found(self.tree, rel)
+        return found[2].matches(query) if found is not None else []
 
     # -- values -------------------------------------------------------------------
     def value(self, node, grammar: str, depth: int = 0) -> Value:
@@ -257,7 +277,7 @@ class Reader:
     # -- passes ----------------------------------------------------------------------
     def collect_constants(self) -> None:
         for rel, grammar, root in self.roots():
-            for _, m in syntax.matches(grammar, _Q_DEFINES, root):
+            for _, m in self._matches(_Q_DEFINES, rel):
                 name = syntax.text(m["name"][0])
                 lit = _literal_arg(syntax.text(m["value"][0]))
                 if lit is not None and name not in self.constants:
@@ -266,7 +286,7 @@ class Reader:
                         self.facts.named_ports.append((lit, f"#define {name} {lit}", rel, syntax.line(m["name"][0])))
         # const declarations may name earlier constants: a second pass in document order
         for rel, grammar, root in self.roots():
-            for _, m in syntax.matches(grammar, _Q_CONSTS, root):
+            for _, m in self._matches(_Q_CONSTS, rel):
                 bind = m["bind"][0]
                 if syntax.text(m["qualifier"][0]) not in ("const", "constexpr", "constinit"):
                     continue
@@ -280,8 +300,8 @@ class Reader:
 
     def collect_wrappers(self) -> None:
         """Functions whose body passes one of their parameters to getenv()."""
-        for _rel, grammar, root in self.roots():
-            for _, m in syntax.matches(grammar, _Q_FUNCTIONS, root):
+        for rel, grammar, root in self.roots():
+            for _, m in self._matches(_Q_FUNCTIONS, rel):
                 function = m["decl"][0]
                 while function is not None and function.type != "function_declarator":
                     function = function.child_by_field_name("declarator")
@@ -320,12 +340,12 @@ class Reader:
             self.names = {}
             self._bindings(rel, grammar, root)
             self._calls(rel, grammar, root)
-            for _, m in syntax.matches(grammar, _Q_EQUALS, root):
+            for _, m in self._matches(_Q_EQUALS, rel):
                 for side in (m["left"][0], m["right"][0]):
                     if side.type == "string_literal" and (path := _string(side)) and path.startswith("/"):
                         self.facts.routes.append((path, rel, syntax.line(side)))
             if grammar == "cpp":
-                for _, m in syntax.matches(grammar, _Q_STREAMS, root):
+                for _, m in self._matches(_Q_STREAMS, rel):
                     mode = STREAMS.get(_callee(m["type"][0]) if m["type"][0].type == "qualified_identifier"
                                        else syntax.text(m["type"][0]))
                     args = m["args"][0]
@@ -336,7 +356,7 @@ class Reader:
 
     def _bindings(self, rel: str, grammar: str, root) -> None:
         """Variables in document order: what each holds (merging `v = getenv(..)` with `v = "fallback"`)."""
-        for _, m in syntax.matches(grammar, _Q_BINDINGS, root):
+        for _, m in self._matches(_Q_BINDINGS, rel):
             name = _declared_name(m["name"][0])
             if not name:
                 continue
@@ -354,7 +374,7 @@ class Reader:
                 self.facts.env_defaults.setdefault(held.env, str(held.lit))
 
     def _calls(self, rel: str, grammar: str, root) -> None:
-        for _, m in syntax.matches(grammar, _Q_CALLS, root):
+        for _, m in self._matches(_Q_CALLS, rel):
             fn, call = m["fn"][0], m["call"][0]
             name = _callee(fn)
             args = m["args"][0].named_children
@@ -468,11 +488,11 @@ def read_facts(tree: SourceTree, files: list[str]) -> Facts:
 
 def has_main(tree: SourceTree, files: list[str]) -> bool:
     for rel in files:
-        parsed = tree.parse(rel, grammar_of(rel))
-        if parsed is None:
+        found = _found(tree, rel)
+        if found is None:
             continue
-        for node in syntax.captures(grammar_of(rel), _Q_FUNCTIONS, parsed.root_node).get("decl", []):
-            function = node
+        for _, match in found[2].matches(_Q_FUNCTIONS):
+            function = match["decl"][0]
             while function is not None and function.type != "function_declarator":
                 function = function.child_by_field_name("declarator")
             if function is not None and _declared_name(function.child_by_field_name("declarator")) == "main":

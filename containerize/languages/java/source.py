@@ -49,6 +49,10 @@ _CLASS_NAMES = """
 (enum_declaration name: (identifier) @class) (record_declaration name: (identifier) @class)
 """
 _PACKAGE = "(package_declaration [(scoped_identifier) (identifier)] @name)"
+_STRINGS = "(string_literal) @s"
+# each file is walked once for the matches and once for the captures of these queries
+_MATCHES = syntax.QuerySet(G, _DECLS, _ANNOTATIONS, _MAIN)
+_CAPTURES = syntax.QuerySet(G, _CALLS, _CLASS_NAMES, _PACKAGE, _STRINGS, captures=True)
 _CLASSES = ("class_declaration", "interface_declaration", "enum_declaration", "record_declaration")
 _METHODS = ("method_declaration", "constructor_declaration")
 
@@ -147,11 +151,12 @@ class JavaSource(syntax.Evaluator):
     def calls(self, rel: str) -> dict[str, list[Any]]:
         """The file's method calls, ternaries and `new` expressions (one query per file, kept)."""
         if rel not in self._calls:
-            self._calls[rel] = syntax.captures(G, _CALLS, self.roots[rel])
+            self._calls[rel] = _answers(self.tree, rel)[1].captures(_CALLS)
         return self._calls[rel]
 
     def _index(self, rel: str, root) -> None:
-        for _, match in syntax.matches(G, _DECLS, root):
+        matches, captures = _answers(self.tree, rel)
+        for _, match in matches.matches(_DECLS):
             if "name" in match:
                 name = match["name"][0]
                 self.fields.setdefault((_class_name(name), syntax.text(name)), match["value"][0])
@@ -164,7 +169,7 @@ class JavaSource(syntax.Evaluator):
             elif "method" in match:
                 method = match["decl"][0]
                 self.methods.setdefault(syntax.text(match["method"][0]), []).append((_class_name(method), method))
-        for node in syntax.captures(G, _CLASS_NAMES, root).get("class", []):
+        for node in captures.captures(_CLASS_NAMES).get("class", []):
             self.classes.add(syntax.text(node))
         self.file_of[root.id] = rel
 
@@ -310,7 +315,7 @@ class JavaSource(syntax.Evaluator):
                 old = found.get(read.name)
                 if old is None or (old[1] is None and default is not None):
                     found[read.name] = (read.name, default, rel, syntax.line(node))
-            for annotation, name, args in _annotations(root):
+            for annotation, name, args in _annotations(root, _answers(self.tree, rel)[0]):
                 if name != "Value":
                     continue
                 for literal in _strings(args):
@@ -344,7 +349,7 @@ class JavaSource(syntax.Evaluator):
         """(value, name, file, line) of int fields and locals named like a port (``int port = 8080``)."""
         found = []
         for rel, root in self.roots.items():
-            for _, match in syntax.matches(G, _DECLS, root):
+            for _, match in _answers(self.tree, rel)[0].matches(_DECLS):
                 name = (match.get("name") or match.get("local") or [None])[0]
                 value = (match.get("value") or match.get("lvalue") or [None])[0]
                 if name is None or value is None:
@@ -357,7 +362,7 @@ class JavaSource(syntax.Evaluator):
         """(path, file, line) of GET routes: Spring mappings, createContext, app.get(...)."""
         found = []
         for rel, root in self.roots.items():
-            for annotation, name, args in _annotations(root):
+            for annotation, name, args in _annotations(root, _answers(self.tree, rel)[0]):
                 if name not in ("GetMapping", "RequestMapping"):
                     continue
                 owner = annotation.parent.parent if annotation.parent is not None else None
@@ -412,7 +417,7 @@ class JavaSource(syntax.Evaluator):
         """(URL text, file, line) of JDBC URLs: a literal or a concatenation, names resolved."""
         found = []
         for rel, root in self.roots.items():
-            for node in syntax.captures(G, "(string_literal) @s", root).get("s", []):
+            for node in _answers(self.tree, rel)[1].captures(_STRINGS).get("s", []):
                 if not syntax.text(node).startswith('"jdbc:'):
                     continue
                 top = node
@@ -424,16 +429,17 @@ class JavaSource(syntax.Evaluator):
         return found
 
     def main_classes(self) -> list[tuple[str, str, int]]:
-        return main_classes(self.roots)
+        return main_classes(self.tree, self.roots)
 
 
-def main_classes(roots: dict[str, Any]) -> list[tuple[str, str, int]]:
+def main_classes(tree: SourceTree, roots: dict[str, Any]) -> list[tuple[str, str, int]]:
     """(class name, file, line) of each ``public static void main(String[] args)``."""
     found = []
     for rel, root in roots.items():
-        pkg = syntax.captures(G, _PACKAGE, root).get("name", [])
+        matches, captures = _answers(tree, rel)
+        pkg = captures.captures(_PACKAGE).get("name", [])
         prefix = syntax.text(pkg[0]) + "." if pkg else ""
-        for _, match in syntax.matches(G, _MAIN, root):
+        for _, match in matches.matches(_MAIN):
             mods = {syntax.text(c) for c in match["mods"][0].children}
             params = [p for p in match["params"][0].named_children if p.type in ("formal_parameter", "spread_parameter")]
             if not {"public", "static"} <= mods or len(params) != 1 or "String" not in syntax.text(params[0]):
@@ -455,7 +461,17 @@ def find_main_classes(tree: SourceTree, files: list[str]) -> list[tuple[str, str
         parsed = tree.parse(rel, G) if rel.endswith(".java") else None
         if parsed is not None:
             roots[rel] = parsed.root_node
-    return main_classes(roots)
+    return main_classes(tree, roots)
+
+
+def _answers(tree: SourceTree, rel: str) -> tuple[syntax.Found, syntax.Found]:
+    """The answers of the queries over one parsed .java file, once per tree (detection and analysis read the
+    same files): (matches of _DECLS, _ANNOTATIONS, _MAIN; captures of _CALLS, _CLASS_NAMES, _PACKAGE, _STRINGS)."""
+    key = ("java.source", rel)
+    if key not in tree.facts:
+        root = tree.parse(rel, G).root_node
+        tree.facts[key] = (_MATCHES.run(root), _CAPTURES.run(root))
+    return tree.facts[key]
 
 
 # -- tree helpers ----------------------------------------------------------------------------
@@ -506,8 +522,8 @@ def _single_return(method):
     return returns[0].named_children[0]
 
 
-def _annotations(root):
-    for _, match in syntax.matches(G, _ANNOTATIONS, root):
+def _annotations(root, answers: syntax.Found | None = None):
+    for _, match in (answers.matches(_ANNOTATIONS) if answers is not None else syntax.matches(G, _ANNOTATIONS, root)):
         yield match["annotation"][0], syntax.text(match["name"][0]).rsplit(".", 1)[-1], match["args"][0]
 
 

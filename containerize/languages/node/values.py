@@ -130,16 +130,15 @@ def register(*queries: str) -> None:
             _REGISTERED.append(q)
 
 
+_SETS: dict[tuple[str, tuple[str, ...]], syntax.QuerySet] = {}
+
+
 def _run_registered(grammar: str, root: "tree_sitter.Node") -> dict[str, list[dict[str, list]]]:
-    starts: list[tuple[int, str]] = []
-    count = 0
-    for q in _REGISTERED:
-        starts.append((count, q))
-        count += syntax.query(grammar, q).pattern_count
-    found: dict[str, list[dict[str, list]]] = {q: [] for q in _REGISTERED}
-    for index, captures in syntax.matches(grammar, "\n".join(_REGISTERED), root):
-        owner = next(q for start, q in reversed(starts) if start <= index)
-        found[owner].append(captures)
+    key = (grammar, tuple(_REGISTERED))
+    if key not in _SETS:  # the joined query is compiled once (never each query on its own as well)
+        _SETS[key] = syntax.QuerySet(grammar, *_REGISTERED)
+    answers = _SETS[key].run(root)
+    found: dict[str, list[dict[str, list]]] = {q: [m for _, m in answers.matches(q)] for q in _REGISTERED}
     for matches in found.values():
         matches.sort(key=lambda m: min(n.start_byte for nodes in m.values() for n in nodes))
     return found

@@ -29,6 +29,10 @@ _Q_METHODS = """
 (method name: (identifier) @name parameters: (method_parameters) @params body: (_) @body)
 """
 
+# each file is walked once for the matches and once for the captures of these queries
+_MATCHES = syntax.QuerySet("ruby", _Q_METHODS, _Q_BINDINGS, _Q_ENV_INDEX, _Q_FALLBACK, _Q_EQUALS)
+_CAPTURES = syntax.QuerySet("ruby", _Q_CALLS, _Q_WHEN, captures=True)
+
 SERVER_CLASSES = {"TCPServer", "WEBrick::HTTPServer", "HTTPServer", "Puma::Server", "Thin::Server"}
 ROUTE_VERBS = {"get", "post", "put", "patch", "delete", "options", "head", "map", "route", "match"}
 WRITE_CALLS = {("File", "write"), ("File", "binwrite"), ("IO", "write")}
@@ -104,6 +108,19 @@ class Reader:
         self.wrappers: dict[str, Wrapper] = {}
         self.facts = Facts()
         self.seen_env: set[int] = set()  # start bytes of ENV reads already recorded (per root)
+        # (file, first line) of a parsed root -> the answers of the queries over it
+        self._found: dict[tuple[str, int], tuple[syntax.Found, syntax.Found]] = {}
+
+    def _matches(self, query: str, rel: str, offset: int, root) -> list:
+        return self._answers(rel, offset, root)[0].matches(query)
+
+    def _captures(self, query: str, rel: str, offset: int, root) -> dict:
+        return self._answers(rel, offset, root)[1].captures(query)
+
+    def _answers(self, rel: str, offset: int, root) -> tuple[syntax.Found, syntax.Found]:
+        if (rel, offset) not in self._found:
+            self._found[rel, offset] = (_MATCHES.run(root), _CAPTURES.run(root))
+        return self._found[rel, offset]
 
     # -- values ------------------------------------------------------------------------
     def value(self, node, depth: int = 0) -> Value:
@@ -203,11 +220,11 @@ class Reader:
 
     def collect(self, files: list[str]) -> None:
         code = [f for f in files if not f.endswith((".yml", ".yaml"))]
-        for _rel, root, _, _erb in self.roots(code):
-            for _, m in syntax.matches("ruby", _Q_METHODS, root):
+        for rel, root, offset, _erb in self.roots(code):
+            for _, m in self._matches(_Q_METHODS, rel, offset, root):
                 self._wrapper(m)
-        for _rel, root, _, _erb in self.roots(code):
-            for _, m in syntax.matches("ruby", _Q_BINDINGS, root):
+        for rel, root, offset, _erb in self.roots(code):
+            for _, m in self._matches(_Q_BINDINGS, rel, offset, root):
                 if m["name"][0].type == "constant":
                     found = self.value(m["value"][0])
                     name = syntax.text(m["name"][0])
@@ -248,15 +265,15 @@ class Reader:
     def read(self, files: list[str]) -> None:
         for rel, root, offset, erb in self.roots(files):
             self.names = {}
-            for _, m in syntax.matches("ruby", _Q_BINDINGS, root):
+            for _, m in self._matches(_Q_BINDINGS, rel, offset, root):
                 if m["name"][0].type == "identifier":
                     found = self.value(m["value"][0])
                     self.names.setdefault(syntax.text(m["name"][0]), found)
             self._env(rel, root, offset)
             if erb:  # an ERB tag in a YAML file: env reads only
                 continue
-            self._calls(rel, root)
-            for _, m in syntax.matches("ruby", _Q_EQUALS, root):
+            self._calls(rel, root, offset)
+            for _, m in self._matches(_Q_EQUALS, rel, offset, root):
                 for side in (m["left"][0], m["right"][0]):
                     path = self.value(side).lit if side.type == "string" else None
                     if isinstance(path, str) and path.startswith("/"):
@@ -264,13 +281,13 @@ class Reader:
                 left, right = syntax.text(m["left"][0]), syntax.text(m["right"][0])
                 if {left, right} in ({"__FILE__", "$0"}, {"__FILE__", "$PROGRAM_NAME"}):
                     self.facts.main_guard.add(rel)
-            for node in syntax.captures("ruby", _Q_WHEN, root).get("path", []):
+            for node in self._captures(_Q_WHEN, rel, offset, root).get("path", []):
                 path = self.value(node).lit
                 if isinstance(path, str) and path.startswith("/"):
                     self.facts.routes.append((path, rel, syntax.line(node)))
 
     def _env(self, rel: str, root, offset: int) -> None:
-        for node in syntax.captures("ruby", _Q_CALLS, root).get("call", []):
+        for node in self._captures(_Q_CALLS, rel, offset, root).get("call", []):
             if _receiver(node) == "ENV" and syntax.text(node.child_by_field_name("method")) == "fetch" \
                     or node.child_by_field_name("receiver") is None \
                     and syntax.text(node.child_by_field_name("method")) in self.wrappers:
@@ -279,8 +296,8 @@ class Reader:
                     how = "ENV.fetch" if _receiver(node) == "ENV" else syntax.text(node.child_by_field_name("method")) + "()"
                     self.facts.env.append((found.env, None if found.lit is None else str(found.lit), rel,
                                            syntax.line(node) + offset, how))
-        fallbacks = _fallbacks(root)
-        for _, m in syntax.matches("ruby", _Q_ENV_INDEX, root):
+        fallbacks = _fallbacks(root, self._matches(_Q_FALLBACK, rel, offset, root))
+        for _, m in self._matches(_Q_ENV_INDEX, rel, offset, root):
             ref = m["ref"][0]
             name = self._env_index(ref)
             if not name:
@@ -291,8 +308,8 @@ class Reader:
                 default = None if lit is None else str(lit)
             self.facts.env.append((name, default, rel, syntax.line(ref) + offset, "ENV[...]"))
 
-    def _calls(self, rel: str, root) -> None:
-        for node in syntax.captures("ruby", _Q_CALLS, root).get("call", []):
+    def _calls(self, rel: str, root, offset: int) -> None:
+        for node in self._captures(_Q_CALLS, rel, offset, root).get("call", []):
             method = syntax.text(node.child_by_field_name("method"))
             owner = _receiver(node)
             args_node = node.child_by_field_name("arguments")
@@ -376,9 +393,10 @@ class Reader:
             self.facts.writes.append((folder, path, rel, line))
 
 
-def _fallbacks(node) -> dict[int, object]:
+def _fallbacks(node, found: list | None = None) -> dict[int, object]:
     """`ENV["X"] || fallback`: the start of each such ENV[...] -> its fallback expression."""
-    return {m["ref"][0].start_byte: m["right"][0] for _, m in syntax.matches("ruby", _Q_FALLBACK, node)}
+    found = syntax.matches("ruby", _Q_FALLBACK, node) if found is None else found
+    return {m["ref"][0].start_byte: m["right"][0] for _, m in found}
 
 
 def _erb_tags(text: str):

@@ -86,6 +86,14 @@ class RustFile:
 
 
 def read_file(tree: SourceTree, rel: str) -> RustFile | None:
+    """The facts of one file, read once per tree (detection and analysis ask for the same files)."""
+    key = ("rust.source", rel)
+    if key not in tree.facts:
+        tree.facts[key] = _read_file(tree, rel)
+    return tree.facts[key]
+
+
+def _read_file(tree: SourceTree, rel: str) -> RustFile | None:
     parsed = tree.parse(rel, GRAMMAR)
     if parsed is None:
         return None
