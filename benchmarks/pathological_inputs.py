@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How long containerize takes on inputs built to make naive scanners slow, each next to `cat` of the same file.
 
-    python benchmarks/pathological_inputs.py [--runs 3]
+    python benchmarks/pathological_inputs.py [--runs 3] [--keep DIR] [--only go,ruby]
 
 Each case is a small project with one hostile file: a source file of one 1 MB line and a file of 60,000
 blank lines per language, a containerize.toml with 12,000 saved answers, a .dockerignore of patterns with many
@@ -77,14 +77,19 @@ def write(root: Path, files: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build the trees here and keep them")
+    parser.add_argument("--only", help="comma-separated case names (or their first word: go, ruby, ...)")
     args = parser.parse_args()
-    base = Path(tempfile.mkdtemp(prefix="containerize-hostile-"))
+    base = args.keep or Path(tempfile.mkdtemp(prefix="containerize-hostile-"))
+    base.mkdir(parents=True, exist_ok=True)
+    only = {w.strip() for w in args.only.split(",")} if args.only else None
     try:
         trees = {}
         for lang, (manifests, source, line, after) in CASES.items():
             for shape, text in (("1 MB line", line + "\n" + after), ("60,000 blank lines", "\n" * BLANK + after)):
                 root = base / f"{lang}-{'line' if shape.startswith('1') else 'blank'}"
-                write(root, {**manifests, source: text})
+                if not root.exists():
+                    write(root, {**manifests, source: text})
                 trees[f"{lang}: {shape}"] = root
         answers = base / "saved-answers"
         write(answers, {"app.py": "print('hi')\n", "containerize.toml":
@@ -96,12 +101,15 @@ def main() -> None:
         trees[".dockerignore wildcards"] = ignore
         print(f"{'case':<28}{'cat':>9}{'inspect':>11}")
         for name, root in trees.items():
+            if only and name not in only and name.split(":")[0] not in only and root.name not in only:
+                continue
             files = [str(p) for p in root.rglob("*") if p.is_file()]
             cat = median(["cat", *files], args.runs)
             inspect = median([sys.executable, "-m", "containerize", "inspect", "--json", str(root)], args.runs)
             print(f"{name:<28}{cat * 1000:>6.0f} ms{inspect * 1000:>8.0f} ms")
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,11 @@
 import sys
 
+if sys.argv[1:] == ["--version"]:  # answered before the command line (typer, click) loads: a third of start-up
+    from . import __version__
+
+    sys.stdout.write(f"containerize {__version__}\n")
+    sys.exit(0)
+
 try:
     from .cli import main
 except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing was written yet

@@ -187,8 +187,8 @@ class _Reader:
         number = syntax.line(node) + offset
         name_node = node.child_by_field_name("name")
         arguments = [c for c in node.children_by_field_name("argument")]
-        # its parts (assignments, expansions, substitutions) are read as usual
-        stack.extend(reversed(node.named_children))
+        # its parts (assignments, expansions, substitutions) are read as usual (plain words hold none)
+        stack.extend(c for c in reversed(node.named_children) if c.type not in _LEAVES)
         if name_node is None:
             return
         head = name_node.named_children[0] if name_node.named_child_count else name_node
