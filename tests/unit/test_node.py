@@ -532,6 +532,19 @@ def test_nestjs_controller_routes_and_port(tmp_path):
     assert ("src/health.controller.ts", 3) in evidence(p, "health_path")
 
 
+@pytest.mark.parametrize("start_prod, argv", [
+    ("node dist/main", ["node", "dist/main"]),
+    ("yarn build && node dist/src/main", ["node", "dist/src/main"]),
+    (None, ["node", "dist/main.js"]),
+])
+def test_nest_start_runs_what_start_prod_names(tmp_path, start_prod, argv):
+    scripts = {"build": "nest build", "start": "nest start", **({"start:prod": start_prod} if start_prod else {})}
+    write_tree(tmp_path, {"package.json": {"scripts": scripts, "dependencies": {"@nestjs/core": "^11"},
+                                           "devDependencies": {"@nestjs/cli": "^11"}},
+                          "src/main.ts": "import { NestFactory } from '@nestjs/core';\n"})
+    assert build_profile(tmp_path).entrypoint == argv
+
+
 def test_hand_written_router_routes(tmp_path):
     write_tree(tmp_path, {"package.json": {"name": "x", "main": "app.js"},
                           "app.js": "const http = require('http');\nhttp.createServer((req, res) => {\n"

@@ -516,6 +516,10 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             return ["node", ".output/server/index.mjs"], f"scripts.start runs {start} (Nuxt's server build)", \
                 "package.json", line, 0.85
         if prog == "nest" and build_script:
+            prod = _command(scripts.get("start:prod", ""))  # Nest's scaffold: "start:prod": "node dist/main"
+            if prod[:1] == ["node"] and len(prod) > 1 and "$" not in " ".join(prod):
+                return ["node", *prod[1:]], f"scripts.start runs nest start; scripts.start:prod runs " \
+                    f"{shlex.join(prod)}", "package.json", pkg.line_of.get("start:prod"), 0.9
             return ["node", "dist/main.js"], "scripts.start runs nest start: the built dist/main.js", \
                 "package.json", line, 0.85
         if prog in DEV_RUNNERS:
