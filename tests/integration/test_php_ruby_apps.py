@@ -119,6 +119,6 @@ def test_php_document_root_from_the_procfile_on_a_read_only_root(docker, tmp_pat
         listening = compose("exec", "-T", "app", "sh", "-c", "cat /proc/net/tcp /proc/net/tcp6").stdout
         ports = {int(row.split()[1].rsplit(":", 1)[1], 16) for row in listening.splitlines()[1:]
                  if len(row.split()) > 3 and row.split()[3] == "0A"}
-        assert ports == {8080}, ports
+        assert 8080 in ports and 80 not in ports, ports  # (Docker's embedded DNS listens on a random port too)
         write = compose("exec", "-T", "app", "sh", "-c", "echo ok > /var/www/html/x", check=False)
         assert "Read-only file system" in write.stdout + write.stderr
