@@ -188,3 +188,12 @@ def test_static_json_defaults_to_public_html_and_a_route_object(tmp_path):
     p = build_profile(tmp_path)
     assert p.language == "static" and p.build.site_dir == "public_html" and p.build.spa_fallback == "/index.html"
     assert any("has excepts, which are not carried over" in w for w in p.warnings)
+
+
+def test_a_staticfile_of_nested_aliases_is_read_without_expanding_them(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    write_tree(tmp_path, {"Staticfile": "\n".join(lines) + "\nroot: public\npushstate: enabled\n",
+                          "public/index.html": "<h1>hi</h1>"})
+    p = build_profile(tmp_path)  # 10**12 items if expanded
+    assert p.build.site_dir == "public" and p.build.spa_fallback == "/index.html"
