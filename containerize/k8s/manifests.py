@@ -37,10 +37,10 @@ def valid_key(name: str) -> bool:
     return bool(_KEY.fullmatch(name))
 
 
-def labels(name: str, component: str) -> dict[str, str]:
+def labels(name: str, component: str, part_of: str | None = None) -> dict[str, str]:
     return {"app.kubernetes.io/name": name if component == "app" else f"{name}-{component}",
             "app.kubernetes.io/component": component,
-            "app.kubernetes.io/part-of": name,
+            "app.kubernetes.io/part-of": part_of or name,
             "app.kubernetes.io/managed-by": MANAGED_BY}
 
 
@@ -50,8 +50,8 @@ def selector(name: str, component: str) -> dict[str, str]:
 
 
 def _meta(name: str, namespace: str, component: str, resource: str | None = None,
-          skips: list[tuple[str, str]] | None = None) -> dict:
-    meta: dict = {"name": resource or name, "namespace": namespace, "labels": labels(name, component)}
+          skips: list[tuple[str, str]] | None = None, part_of: str | None = None) -> dict:
+    meta: dict = {"name": resource or name, "namespace": namespace, "labels": labels(name, component, part_of)}
     if skips:
         meta["annotations"] = {f"checkov.io/skip{i + 1}": f"{check}={reason}"
                                for i, (check, reason) in enumerate(skips)}
@@ -109,8 +109,16 @@ def _has_shell(profile: Profile) -> bool:
     return profile.build.shell
 
 
-def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
-    ns = name
+def app_manifests(profile: Profile, name: str, rt: Runtime, *, project: str | None = None,
+                  image: str | None = None, peers_in: list[tuple[str, int]] = (),
+                  peers_out: list[tuple[str, int]] = (), extra_volumes: list[tuple[dict, dict]] = ()
+                  ) -> dict[str, dict]:
+    """One app's resources. Alone, ``name`` is the app, its namespace and its project; in a repository
+    of several apps ``project`` is the namespace, the part-of label and the backing services' prefix,
+    ``peers_in``/``peers_out`` the apps (name, port) it is reached by / reaches, ``extra_volumes``
+    (volume, mount) pairs added to the pod."""
+    project = project or name
+    ns = project
     out: dict[str, dict] = {}
     server = bool(profile.ports)
     skips = [SKIP_DIGEST]
@@ -130,18 +138,19 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
         spec = CATALOG.get(service.kind)
         var = profile.env_var(service.env_var) if service.env_var else None
         if spec and var and not var.secret:
-            config[var.name] = spec.url.format(host=service_host(profile, name, service.kind), password="")
+            config[var.name] = spec.url.format(host=service_host(profile, project, service.kind), password="")
         if spec:  # the app reads the host from an env var: point it at the service
             for env_name in wire(profile, service.kind).app_env:
                 conn_host = next((c.host_env for c in profile.connections if c.kind == service.kind
                                   and c.host_env == env_name), None)
                 if conn_host and valid_key(conn_host):
-                    config[conn_host] = service_host(profile, name, service.kind)
+                    config[conn_host] = service_host(profile, project, service.kind)
     config_name = f"{name}-config"
     out["configmap.yaml"] = {"apiVersion": "v1", "kind": "ConfigMap",
-                             "metadata": _meta(name, ns, "app", config_name), "data": config}
+                             "metadata": _meta(name, ns, "app", config_name, part_of=project), "data": config}
 
-    container: dict = {"name": "app", "image": f"{image_name(name)}:{IMAGE_TAG}", "imagePullPolicy": "Always"}
+    container: dict = {"name": "app", "image": f"{image or image_name(name)}:{IMAGE_TAG}",
+                       "imagePullPolicy": "Always"}
     env: list[dict] = []
     volumes: list[dict] = []
     mounts: list[dict] = []
@@ -149,7 +158,7 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
     secret_name_k8s = f"{name}-secrets"
     if secrets:
         out["secret.yaml"] = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                              "metadata": _meta(name, ns, "app", secret_name_k8s)}
+                              "metadata": _meta(name, ns, "app", secret_name_k8s, part_of=project)}
         # files under /run/secrets, as in compose (never env vars in the manifest)
         volumes.append({"name": "secrets", "secret": {
             "secretName": secret_name_k8s, "defaultMode": 0o440,
@@ -171,17 +180,20 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
         mounts.append({"name": scratch_volume(path), "mountPath": path})
     for path in profile.writable_paths:
         claim = f"{name}-{volume_name(path)}"
-        out[f"pvc-{volume_name(path)}.yaml"] = _pvc(name, ns, "app", claim, "1Gi")
+        out[f"pvc-{volume_name(path)}.yaml"] = _pvc(name, ns, "app", claim, "1Gi", part_of=project)
         volumes.append({"name": volume_name(path), "persistentVolumeClaim": {"claimName": claim}})
         mounts.append({"name": volume_name(path), "mountPath": path})
     for path in profile.read_paths:
         claim = f"{name}-{volume_name(path)}"
-        out[f"pvc-{volume_name(path)}.yaml"] = _pvc(name, ns, "app", claim, "1Gi", read_only=True)
+        out[f"pvc-{volume_name(path)}.yaml"] = _pvc(name, ns, "app", claim, "1Gi", read_only=True, part_of=project)
         volumes.append({"name": volume_name(path),
                         "persistentVolumeClaim": {"claimName": claim, "readOnly": True}})
         mounts.append({"name": volume_name(path), "mountPath": path, "subPath": path.rsplit("/", 1)[-1],
                        "readOnly": True} if not path.endswith("/") and "." in path.rsplit("/", 1)[-1]
                       else {"name": volume_name(path), "mountPath": path, "readOnly": True})
+    for volume, mount in extra_volumes:
+        volumes.append(volume)
+        mounts.append(mount)
     if mounts:
         container["volumeMounts"] = mounts
     container["resources"] = _resources(rt.memory)
@@ -194,29 +206,32 @@ def app_manifests(profile: Profile, name: str, rt: Runtime) -> dict[str, dict]:
         pod["initContainers"] = [init]
     if volumes:
         pod["volumes"] = volumes
-    template = {"metadata": {"labels": labels(name, "app")}, "spec": pod}
+    template = {"metadata": {"labels": labels(name, "app", project)}, "spec": pod}
     if server:
         out["deployment.yaml"] = {
-            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(name, ns, "app", skips=skips),
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": _meta(name, ns, "app", skips=skips, part_of=project),
             "spec": {"replicas": 1, "selector": {"matchLabels": selector(name, "app")},
                      "strategy": {"type": "Recreate"} if profile.writable_paths else {"type": "RollingUpdate"},
                      "template": template}}
         out["service.yaml"] = {
-            "apiVersion": "v1", "kind": "Service", "metadata": _meta(name, ns, "app"),
+            "apiVersion": "v1", "kind": "Service", "metadata": _meta(name, ns, "app", part_of=project),
             "spec": {"type": "ClusterIP", "selector": selector(name, "app"),
                      "ports": [{"name": "http", "port": profile.ports[0], "targetPort": "http",
                                 "protocol": "TCP"}]}}
     else:
         pod["restartPolicy"] = "Never"
         out["job.yaml"] = {
-            "apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name, ns, "app", skips=skips),
+            "apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name, ns, "app", skips=skips, part_of=project),
             "spec": {"backoffLimit": 2, "ttlSecondsAfterFinished": 3600, "template": template}}
-    out["networkpolicy.yaml"] = _app_policy(profile, name, ns)
+    out["networkpolicy.yaml"] = _app_policy(profile, name, ns, project, peers_in, peers_out)
     return out
 
 
-def _pvc(name: str, ns: str, component: str, claim: str, size: str, read_only: bool = False) -> dict:
-    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": _meta(name, ns, component, claim),
+def _pvc(name: str, ns: str, component: str, claim: str, size: str, read_only: bool = False,
+         part_of: str | None = None) -> dict:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": _meta(name, ns, component, claim, part_of=part_of),
             "spec": {"accessModes": ["ReadOnlyMany" if read_only else "ReadWriteOnce"],
                      "resources": {"requests": {"storage": size}}}}
 
@@ -226,23 +241,31 @@ DNS_EGRESS = {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metad
               "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
 
 
-def _app_policy(profile: Profile, name: str, ns: str) -> dict:
+def _app_policy(profile: Profile, name: str, ns: str, project: str | None = None,
+                peers_in: list[tuple[str, int]] = (), peers_out: list[tuple[str, int]] = ()) -> dict:
+    """In from the ingress controller (a server) and the apps that call it; out to DNS, its backing
+    services and the apps it calls."""
+    project = project or name
     spec: dict = {"podSelector": {"matchLabels": selector(name, "app")}, "policyTypes": ["Ingress", "Egress"]}
     if profile.ports:
         spec["ingress"] = [{
             "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}}],
             "ports": [{"protocol": "TCP", "port": profile.ports[0]}]}]
+        spec["ingress"] += [{"from": [{"podSelector": {"matchLabels": selector(peer, "app")}}],
+                             "ports": [{"protocol": "TCP", "port": profile.ports[0]}]} for peer, _port in peers_in]
     else:
         spec["ingress"] = []
     egress = [DNS_EGRESS]
     for service in profile.services:
         spec_ = CATALOG.get(service.kind)
         if spec_:
-            egress.append({"to": [{"podSelector": {"matchLabels": selector(name, service.kind)}}],
+            egress.append({"to": [{"podSelector": {"matchLabels": selector(project, service.kind)}}],
                            "ports": [{"protocol": "TCP", "port": spec_.port}]})
+    egress += [{"to": [{"podSelector": {"matchLabels": selector(peer, "app")}}],
+                "ports": [{"protocol": "TCP", "port": port}]} for peer, port in peers_out]
     spec["egress"] = egress
     return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-            "metadata": _meta(name, ns, "app", f"{name}-app"), "spec": spec}
+            "metadata": _meta(name, ns, "app", f"{name}-app", part_of=project), "spec": spec}
 
 
 def _service_exec_probe(spec: ServiceSpec) -> list[str]:
@@ -269,65 +292,75 @@ def service_host(profile: Profile, name: str, kind: str) -> str:
 def service_manifests(profile: Profile, name: str) -> dict[str, dict]:
     """The files of the services component: per backing service a StatefulSet, a headless Service,
     a Secret (no value) for its password and a NetworkPolicy that lets only the app in."""
-    ns = name
     out: dict[str, dict] = {}
     for service in profile.services:
-        spec = CATALOG.get(service.kind)
-        if not spec:
-            continue
-        kind = service.kind
-        full = service_host(profile, name, kind)
-        wiring = wire(profile, kind)
-        env: list[dict] = [{"name": k, "value": v} for k, v in wiring.environment.items()]
-        volumes: list[dict] = []
-        mounts = [{"name": "data", "mountPath": spec.data_path}]
-        if kind == "postgres":  # a fresh volume has lost+found at its root: keep the cluster one level down
-            env.append({"name": "PGDATA", "value": spec.data_path + "/pgdata"})
-        if wiring.password_secret and wiring.password_env:
-            secret = f"{full}-password"
-            out[f"{kind}-secret.yaml"] = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                                         "metadata": _meta(name, ns, kind, secret)}
-            volumes.append({"name": "password", "secret": {"secretName": secret, "defaultMode": 0o440,
-                                                           "items": [{"key": "password", "path": "password"}]}})
-            mounts.append({"name": "password", "mountPath": SECRETS_MOUNT + "/" + kind, "readOnly": True})
-            env.append({"name": wiring.password_env, "value": f"{SECRETS_MOUNT}/{kind}/password"})
-        for path in _SERVICE_SCRATCH.get(kind, ["/tmp"]):
-            volumes.append({"name": scratch_volume(path), "emptyDir": {"sizeLimit": "64Mi"}})
-            mounts.append({"name": scratch_volume(path), "mountPath": path})
-        probe = {"exec": {"command": _service_exec_probe(spec)}, "timeoutSeconds": 5}
-        container = {
-            "name": kind, "image": spec.image, "imagePullPolicy": "Always",
-            "ports": [{"name": "tcp", "containerPort": spec.port, "protocol": "TCP"}],
-            "env": env, "volumeMounts": mounts, "resources": _resources(_SERVICE_MEMORY.get(kind, ("128Mi", "512Mi"))),
-            "securityContext": _container_security(),
-            "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 60},
-            "readinessProbe": {**probe, "periodSeconds": 10},
-            "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
-        }
-        pod: dict = {"automountServiceAccountToken": False,
-                     "securityContext": _pod_security(SERVICE_UID, SERVICE_UID),
-                     "containers": [container]}
-        if volumes:
-            pod["volumes"] = volumes
-        skips = [(SKIP_DIGEST[0], "an official image by tag; pin its digest with kustomize edit set image"),
-                 (SKIP_LOW_UID[0], SKIP_LOW_UID[1].format(uid=SERVICE_UID))]
-        out[f"{kind}-statefulset.yaml"] = {
-            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": _meta(name, ns, kind, full, skips),
-            "spec": {"serviceName": full, "replicas": 1, "selector": {"matchLabels": selector(name, kind)},
-                     "template": {"metadata": {"labels": labels(name, kind)}, "spec": pod},
-                     "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": labels(name, kind)},
-                                               "spec": {"accessModes": ["ReadWriteOnce"],
-                                                        "resources": {"requests": {"storage": "1Gi"}}}}]}}
-        out[f"{kind}-service.yaml"] = {
-            "apiVersion": "v1", "kind": "Service", "metadata": _meta(name, ns, kind, full),
+        if CATALOG.get(service.kind):
+            out.update(backing_service(profile, service.kind, name, [name]))
+    return out
+
+
+def backing_service(profile: Profile, kind: str, project: str, clients: list[str],
+                    aliases: list[str] = ()) -> dict[str, dict]:
+    """One backing service as ``profile`` wires it, for the apps named in ``clients`` (of ``project``,
+    its namespace and prefix); ``aliases``: other host names apps reach it by (a Service each)."""
+    spec = CATALOG[kind]
+    name = ns = project
+    out: dict[str, dict] = {}
+    full = service_host(profile, name, kind)
+    wiring = wire(profile, kind)
+    env: list[dict] = [{"name": k, "value": v} for k, v in wiring.environment.items()]
+    volumes: list[dict] = []
+    mounts = [{"name": "data", "mountPath": spec.data_path}]
+    if kind == "postgres":  # a fresh volume has lost+found at its root: keep the cluster one level down
+        env.append({"name": "PGDATA", "value": spec.data_path + "/pgdata"})
+    if wiring.password_secret and wiring.password_env:
+        secret = f"{full}-password"
+        out[f"{kind}-secret.yaml"] = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+                                     "metadata": _meta(name, ns, kind, secret)}
+        volumes.append({"name": "password", "secret": {"secretName": secret, "defaultMode": 0o440,
+                                                       "items": [{"key": "password", "path": "password"}]}})
+        mounts.append({"name": "password", "mountPath": SECRETS_MOUNT + "/" + kind, "readOnly": True})
+        env.append({"name": wiring.password_env, "value": f"{SECRETS_MOUNT}/{kind}/password"})
+    for path in _SERVICE_SCRATCH.get(kind, ["/tmp"]):
+        volumes.append({"name": scratch_volume(path), "emptyDir": {"sizeLimit": "64Mi"}})
+        mounts.append({"name": scratch_volume(path), "mountPath": path})
+    probe = {"exec": {"command": _service_exec_probe(spec)}, "timeoutSeconds": 5}
+    container = {
+        "name": kind, "image": spec.image, "imagePullPolicy": "Always",
+        "ports": [{"name": "tcp", "containerPort": spec.port, "protocol": "TCP"}],
+        "env": env, "volumeMounts": mounts, "resources": _resources(_SERVICE_MEMORY.get(kind, ("128Mi", "512Mi"))),
+        "securityContext": _container_security(),
+        "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 60},
+        "readinessProbe": {**probe, "periodSeconds": 10},
+        "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
+    }
+    pod: dict = {"automountServiceAccountToken": False,
+                 "securityContext": _pod_security(SERVICE_UID, SERVICE_UID),
+                 "containers": [container]}
+    if volumes:
+        pod["volumes"] = volumes
+    skips = [(SKIP_DIGEST[0], "an official image by tag; pin its digest with kustomize edit set image"),
+             (SKIP_LOW_UID[0], SKIP_LOW_UID[1].format(uid=SERVICE_UID))]
+    out[f"{kind}-statefulset.yaml"] = {
+        "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": _meta(name, ns, kind, full, skips),
+        "spec": {"serviceName": full, "replicas": 1, "selector": {"matchLabels": selector(name, kind)},
+                 "template": {"metadata": {"labels": labels(name, kind)}, "spec": pod},
+                 "volumeClaimTemplates": [{"metadata": {"name": "data", "labels": labels(name, kind)},
+                                           "spec": {"accessModes": ["ReadWriteOnce"],
+                                                    "resources": {"requests": {"storage": "1Gi"}}}}]}}
+    for host in [full, *[a for a in aliases if a != full]]:
+        fname = f"{kind}-service.yaml" if host == full else f"{kind}-service-{host}.yaml"
+        out[fname] = {
+            "apiVersion": "v1", "kind": "Service", "metadata": _meta(name, ns, kind, host),
             "spec": {"clusterIP": "None", "selector": selector(name, kind),
                      "ports": [{"name": "tcp", "port": spec.port, "targetPort": "tcp", "protocol": "TCP"}]}}
-        out[f"{kind}-networkpolicy.yaml"] = {
-            "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": _meta(name, ns, kind, full),
-            "spec": {"podSelector": {"matchLabels": selector(name, kind)}, "policyTypes": ["Ingress", "Egress"],
-                     "ingress": [{"from": [{"podSelector": {"matchLabels": selector(name, "app")}}],
-                                  "ports": [{"protocol": "TCP", "port": spec.port}]}],
-                     "egress": [DNS_EGRESS]}}
+    out[f"{kind}-networkpolicy.yaml"] = {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": _meta(name, ns, kind, full),
+        "spec": {"podSelector": {"matchLabels": selector(name, kind)}, "policyTypes": ["Ingress", "Egress"],
+                 "ingress": [{"from": [{"podSelector": {"matchLabels": selector(client, "app")}}
+                                       for client in clients],
+                              "ports": [{"protocol": "TCP", "port": spec.port}]}],
+                 "egress": [DNS_EGRESS]}}
     return out
 
 
