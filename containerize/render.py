@@ -216,12 +216,8 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
     and extra files in its folder; one compose.yaml and one README.Docker.md at the root."""
     from . import apps as apps_mod
 
-    if ci:
-        raise RenderError(f"--ci {ci}: a CI workflow is written for one app; run it with --only NAME "
-                          f"on the app's folder (containerize ./FOLDER --ci {ci})")
-    if k8s:
-        raise RenderError("--k8s: Kubernetes manifests are written for one app; "
-                          "run containerize ./FOLDER --k8s for each app")
+    if ci and ci not in CI_PROVIDERS:
+        raise RenderError(f"--ci {ci}: not a known CI (known: {', '.join(sorted(CI_PROVIDERS))})")
     deployable = repo.deployable
     if not deployable:
         raise RenderError(f"{repo.root}: no app to run among its folders "
@@ -264,8 +260,42 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
             a.build_args = {k: f"http://127.0.0.1:{hosts[api][0]}" for k in a.build_args}
             builds.setdefault(services[a.name], {})["args"] = a.build_args
     files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds)
+    if ci:
+        files[CI_PROVIDERS[ci]] = render_apps_workflow(ci, project, entries, builds)
+    if k8s:
+        from .k8s import render_k8s_apps
+
+        calls = {services[a.name]: services[a.proxy_to] for a in deployable
+                 if a.proxy_to and a.proxy_to in by_name and by_name[a.proxy_to].deployable}
+        k8s_files, k8s_notes = render_k8s_apps(project, [(e[0], e[2], e[3]) for e in entries], calls)
+        files.update(k8s_files)
+        repo.notes.extend(n for n in k8s_notes if n not in repo.notes)
     files[README] = render_apps_readme(repo, project, services, files)
     return files
+
+
+_CI_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")  # a context, Dockerfile or app name in the workflow
+
+
+def render_apps_workflow(ci: str, project: str, entries: list, builds: dict[str, dict]) -> str:
+    """One workflow that builds every app's image (a matrix over the apps), each with the context and
+    Dockerfile compose.yaml gives it (a workspace member's from the root)."""
+    rows = []
+    for service, path, _profile, _dockerfile in entries:
+        build = builds.get(service, {})
+        context = build.get("context", path)
+        dockerfile = build.get("dockerfile", f"{path}/Dockerfile")
+        for value in (service, context, dockerfile):
+            if value != "." and (not _CI_VALUE.fullmatch(value) or ".." in value.split("/")):
+                raise RenderError(f"--ci {ci}: {value!r} cannot go in a workflow (use letters, digits, . _ - /)")
+        args = build.get("args") or {}
+        for key, value in args.items():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) or any(c in value for c in "\n\r$`{}"):
+                raise RenderError(f"--ci {ci}: the build argument {key!r} of {service} cannot go in a workflow")
+        rows.append({"app": service, "context": "./" + context if context != "." else ".",
+                     "dockerfile": "./" + dockerfile,
+                     "build_args": "\n".join(f"{k}={v}" for k, v in args.items())})
+    return environment().get_template(f"common/{ci}-workflow-apps.yml.j2").render(project=project, apps=rows)
 
 
 def _proxies(repo, services: dict[str, str]) -> list:
@@ -313,6 +343,11 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
             out.append(f"| `{name}` | what stays out of that app's build context |")
         elif name.endswith("/Dockerfile.dockerignore"):
             out.append(f"| `{name}` | what of the workspace root goes into that app's build context |")
+        elif name in _EXTRA_ABOUT and (name.startswith("k8s/") or name in CI_PROVIDERS.values()):
+            about = _EXTRA_ABOUT[name].replace("the image", "the image of each app")
+            out.append(f"| `{name}` | {about} |")
+        elif name.startswith("k8s/"):
+            continue  # one line for the whole set: its kustomization
         elif name not in ("compose.yaml", README):
             out.append(f"| `{name}` | generated alongside that app's Dockerfile |")
     out += ["| `README.Docker.md` | this file |", "",
