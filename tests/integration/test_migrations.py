@@ -33,7 +33,7 @@ def _write_secrets(project, doc: dict, password: str, sentinel: str, scheme: str
 
 @pytest.mark.parametrize("fixture, port, scheme, tool", [
     ("migrate-django-postgres", 8000, "postgresql", "django"),
-    ("migrate-flask-alembic", 5000, "postgresql+psycopg", "alembic"),
+    ("migrate-flask-alembic", 5000, "postgresql", "alembic"),
 ])
 def test_migrations_run_once_before_the_app_and_its_table_answers(docker, tmp_path, fixture, port, scheme, tool):
     project, profile = generate(tmp_path, fixture)
