@@ -21,7 +21,7 @@ from containerize.render import render
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "fixtures"
-# multi-*: repositories of several apps, whose Kubernetes manifests are not written yet
+# multi-*: repositories of several apps, tested in their own section below
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith(("broken-", "multi-")))
 K8S_VERSIONS = ("1.30.0", "1.37.0")
 
@@ -249,3 +249,192 @@ def test_hostile_names_and_values_stay_valid_yaml_and_valid_resources():
     for name, doc in docs.items():
         if not name.endswith("kustomization.yaml"):
             kubernetes_validate.validate(doc, K8S_VERSIONS[-1], strict=True)
+
+
+# -- repositories of several apps (multi-*): one k8s/ at the root, one workflow for every image ---------
+MULTI = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith("multi-"))
+
+
+def generated_apps(name: str) -> tuple[dict, dict[str, str]]:
+    from containerize.apps import discover
+    from containerize.render import render_apps
+
+    repo = discover(FIXTURES / name)
+    assert repo is not None
+    files = render_apps(repo, ci="github", k8s=True)
+    return yaml.safe_load(files["compose.yaml"]), files
+
+
+@pytest.fixture(scope="module")
+def multi_manifests(tmp_path_factory) -> dict[str, tuple[dict, dict[str, str], Path]]:
+    root = tmp_path_factory.mktemp("k8s-multi")
+    out = {}
+    for name in MULTI:
+        compose_doc, files = generated_apps(name)
+        out[name] = (compose_doc, files, write(root / name, files))
+    return out
+
+
+def _apps_of(compose_doc: dict) -> dict[str, dict]:
+    """The compose services that are built here (the apps), by name."""
+    return {k: v for k, v in compose_doc["services"].items() if "build" in v}
+
+
+@pytest.mark.parametrize("name", MULTI)
+def test_multi_app_kustomize_renders_every_app_and_validates_strictly(multi_manifests, name):
+    import kubernetes_validate
+
+    compose_doc, _files, folder = multi_manifests[name]
+    docs = kustomize(folder)
+    assert {d["metadata"].get("namespace") for d in docs if d["kind"] != "Namespace"} == {name}
+    assert [d["metadata"]["name"] for d in docs if d["kind"] == "Namespace"] == [name]
+    for service, spec in _apps_of(compose_doc).items():
+        mine = [d for d in docs if d["metadata"]["name"].startswith(service)]
+        kinds = {d["kind"] for d in mine}
+        assert {"ConfigMap", "NetworkPolicy"} <= kinds, service
+        if spec.get("ports"):  # a server: a Deployment and a Service named as in compose
+            assert any(d["kind"] == "Deployment" and d["metadata"]["name"] == service for d in mine)
+            assert any(d["kind"] == "Service" and d["metadata"]["name"] == service for d in mine)
+        else:
+            assert any(d["kind"] == "Job" and d["metadata"]["name"] == service for d in mine)
+        for d in mine:
+            assert d["metadata"]["labels"]["app.kubernetes.io/part-of"] == name
+    # the backing services once, named as the apps reach them
+    backing = [k for k, v in compose_doc["services"].items() if "build" not in v]
+    sts = [d["metadata"]["name"] for d in docs if d["kind"] == "StatefulSet"]
+    assert len(sts) == len(backing) and len(set(sts)) == len(sts)
+    for doc in docs:
+        for version in K8S_VERSIONS:
+            kubernetes_validate.validate(doc, version, strict=True)
+
+
+def test_multi_app_checkov_finds_no_failed_check(multi_manifests):
+    folder = next(iter(multi_manifests.values()))[2].parent.parent
+    checkov = Path(sys.executable).parent / "checkov"
+    done = subprocess.run([str(checkov), "--framework", "kubernetes", "-d", str(folder), "-o", "json",
+                           "--skip-download", "--compact"], capture_output=True, text=True, timeout=600)
+    reports = json.loads(done.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [(c["check_id"], c["file_path"], c["resource"]) for r in reports
+              for c in r["results"]["failed_checks"]]
+    assert failed == []
+    assert sum(r["summary"]["passed"] for r in reports) > 50 * len(multi_manifests)
+    for r in reports:
+        for check in r["results"]["skipped_checks"]:
+            assert len((check["check_result"].get("suppress_comment") or "").strip()) > 20, check
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("name", ["multi-go-static", "multi-fastapi-vite"])
+def test_the_front_ends_nginx_reaches_the_api_by_its_compose_name(multi_manifests, name):
+    compose_doc, files, folder = multi_manifests[name]
+    docs = _docs(folder)
+    frontend = docs["frontend/deployment.yaml"]["spec"]["template"]["spec"]
+    conf = docs["frontend/nginx-configmap.yaml"]["data"]["default.conf"]
+    api_port = docs["backend/service.yaml"]["spec"]["ports"][0]["port"]
+    # the image's own server block, but the calls go straight to the Service (Docker's DNS is not there)
+    assert "127.0.0.11" in files["frontend/Dockerfile"] and "127.0.0.11" not in conf
+    assert f"proxy_pass http://backend:{api_port};" in conf and "listen 8080;" in conf
+    assert "$upstream" not in conf and "location /api/" in conf and "root /usr/share/nginx/html;" in conf
+    mounts = frontend["containers"][0]["volumeMounts"]
+    assert {"name": "nginx-conf", "mountPath": "/etc/nginx/conf.d", "readOnly": True} in mounts
+    assert {"name": "nginx-conf", "configMap": {"name": "frontend-nginx"}} in frontend["volumes"]
+    # the API lets the front end in; the front end may reach the API
+    api_in = docs["backend/networkpolicy.yaml"]["spec"]["ingress"]
+    front_selector = docs["frontend/deployment.yaml"]["spec"]["selector"]["matchLabels"]
+    assert {"from": [{"podSelector": {"matchLabels": front_selector}}],
+            "ports": [{"protocol": "TCP", "port": api_port}]} in api_in
+    api_selector = docs["backend/deployment.yaml"]["spec"]["selector"]["matchLabels"]
+    assert {"to": [{"podSelector": {"matchLabels": api_selector}}],
+            "ports": [{"protocol": "TCP", "port": api_port}]} in docs["frontend/networkpolicy.yaml"]["spec"]["egress"]
+
+
+def test_a_backing_service_shared_by_two_apps_is_written_once_and_lets_both_in(multi_manifests):
+    _compose, _files, folder = multi_manifests["multi-express-worker"]
+    docs = _docs(folder)
+    assert "services/redis-statefulset.yaml" in docs and "worker/job.yaml" in docs
+    assert not any(k.startswith(("api/redis", "worker/redis")) for k in docs)
+    allowed = docs["services/redis-networkpolicy.yaml"]["spec"]["ingress"][0]["from"]
+    assert [f["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for f in allowed] == ["api", "worker"]
+    host = docs["services/redis-service.yaml"]["metadata"]["name"]
+    for app in ("api", "worker"):
+        assert docs[f"{app}/configmap.yaml"]["data"]["REDIS_URL"] == f"redis://{host}:6379/0"
+        egress = docs[f"{app}/networkpolicy.yaml"]["spec"]["egress"]
+        assert {"protocol": "TCP", "port": 6379} in [p for rule in egress for p in rule["ports"]]
+
+
+def test_the_postgres_host_the_code_names_is_the_service_and_its_secret_has_no_value(multi_manifests):
+    _compose, _files, folder = multi_manifests["multi-fastapi-vite"]
+    docs = _docs(folder)
+    assert docs["services/postgres-service.yaml"]["metadata"]["name"] == "db"  # POSTGRES_SERVER=db, as in compose
+    assert docs["backend/configmap.yaml"]["data"]["POSTGRES_SERVER"] == "db"
+    secret = docs["services/postgres-secret.yaml"]
+    assert "data" not in secret and "stringData" not in secret
+    assert "create secret generic db-password" in (folder / "services" / "postgres-secret.yaml").read_text()
+
+
+@pytest.mark.parametrize("name", MULTI)
+def test_multi_app_workflow_builds_every_app_as_compose_does(multi_manifests, name):
+    compose_doc, files, _folder = multi_manifests[name]
+    workflow = yaml.safe_load(files[".github/workflows/docker.yml"])
+    rows = workflow["jobs"]["image"]["strategy"]["matrix"]["include"]
+    apps = _apps_of(compose_doc)
+    assert [r["app"] for r in rows] == list(apps)
+    for row in rows:
+        build = apps[row["app"]]["build"]
+        context = build["context"]
+        assert row["context"] in (context, "./" + context.removeprefix("./"))
+        dockerfile = build.get("dockerfile", "Dockerfile")
+        expected = dockerfile if "dockerfile" in build else f"{context.removeprefix('./')}/Dockerfile"
+        assert row["dockerfile"] == "./" + expected
+        args = build.get("args") or {}
+        assert row["build-args"] == "\n".join(f"{k}={v}" for k, v in args.items())
+    steps = workflow["jobs"]["image"]["steps"]
+    build_step = next(s for s in steps if s.get("uses", "").startswith("docker/build-push-action"))
+    assert build_step["with"]["context"] == "${{ matrix.context }}"
+    assert build_step["with"]["file"] == "${{ matrix.dockerfile }}"
+    assert "${{ matrix.app }}" in next(s for s in steps if s.get("id") == "meta")["with"]["images"]
+    readme = files["README.Docker.md"]
+    assert "`.github/workflows/docker.yml`" in readme and "`k8s/kustomization.yaml`" in readme
+    assert "`k8s/" + list(apps)[0] + "/deployment.yaml`" not in readme
+
+
+def test_workspace_members_build_from_the_root_in_the_workflow(multi_manifests):
+    _compose, files, _folder = multi_manifests["multi-npm-workspace"]
+    rows = yaml.safe_load(files[".github/workflows/docker.yml"])["jobs"]["image"]["strategy"]["matrix"]["include"]
+    assert {(r["app"], r["context"], r["dockerfile"]) for r in rows} == {
+        ("server", ".", "./apps/server/Dockerfile"), ("web", ".", "./apps/web/Dockerfile")}
+
+
+def test_multi_app_without_flags_writes_no_k8s_nor_workflow():
+    from containerize.apps import discover
+    from containerize.render import render_apps
+
+    files = render_apps(discover(FIXTURES / "multi-go-static"))
+    assert not any(f.startswith(("k8s/", ".github/")) for f in files)
+
+
+def test_a_folder_name_that_cannot_go_in_a_workflow_is_one_error(tmp_path):
+    from containerize.apps import discover
+    from containerize.render import RenderError, render_apps
+
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "multi-go-static", root)
+    (root / "backend").rename(root / "back end${{ x }}")
+    repo = discover(root)
+    assert repo is not None
+    assert render_apps(repo)  # without --ci nothing is refused
+    repo = discover(root)
+    with pytest.raises(RenderError, match="cannot go in a workflow"):
+        render_apps(repo, ci="github")
+
+
+def test_cli_writes_k8s_and_the_workflow_at_a_repository_root(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "multi-express-worker", root)
+    done = subprocess.run([sys.executable, "-m", "containerize", str(root), "--yes", "--k8s", "--ci", "github"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (root / "k8s" / "kustomization.yaml").is_file() and (root / "k8s" / "api" / "deployment.yaml").is_file()
+    assert (root / "k8s" / "worker" / "job.yaml").is_file()
+    assert (root / ".github" / "workflows" / "docker.yml").is_file()
