@@ -11,7 +11,7 @@ def detect(tree: SourceTree, profile: Profile) -> None:
     steps = [f for f in tree.children("database/migrations") if f.endswith(".php")]
     found = []
     if steps and tree.exists("artisan"):
-        found.append(Migration("laravel", ["php", "artisan", "migrate", "--force"], "database/migrations", None,
+        found.append(Migration("laravel", ["php", "artisan", "migrate", "--force"], sorted(steps)[0], None,
                                f"artisan and {len(steps)} migration(s) in database/migrations/", 0.9))
     shared.settle(tree, profile, found)
     connection = profile.env_var("DB_CONNECTION")

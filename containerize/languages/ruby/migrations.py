@@ -13,6 +13,6 @@ def detect(tree: SourceTree, profile: Profile) -> None:
     found = []
     if steps and rails:
         command = ["bin/rails", "db:prepare"] if tree.exists("bin/rails") else ["bundle", "exec", "rails", "db:prepare"]
-        found.append(Migration("rails", command, "db/migrate", None,
+        found.append(Migration("rails", command, sorted(steps)[0], None,
                                f"a Rails app with {len(steps)} migration(s) in db/migrate/", 0.9))
     shared.settle(tree, profile, found)
