@@ -10,7 +10,7 @@ import yaml
 from .k8s.runtime import Runtime, runtime
 from .migrations import MIGRATE_SERVICE, command_of, compose_service
 from .profile import Profile
-from .services import CATALOG, wire
+from .services import CATALOG, AssembledUrl, assembled_url, wire
 
 SECRETS_DIR = "./secrets"
 PROXY_IMAGE = "nginx:1.27-bookworm"  # a repository's own nginx configuration runs on the official image
@@ -27,6 +27,36 @@ SECRETS_SHIM_GUARDED = ('for f in /run/secrets/*; do [ -f "$$f" ] || continue; '
                         'case "$$n" in ""|[0-9]*|*[!A-Z0-9_]*) continue;; esac; '
                         'export "$$n=$$(cat "$$f")"; done; exec "$$@"')
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+# percent-encodes its argument (RFC 3986 unreserved characters kept), in POSIX sh: a password in a URL
+_URL_ENCODE = ('u() { s=$1; o=; while [ -n "$s" ]; do r=${s#?}; c=${s%"$r"}; s=$r; case $c in '
+               '[A-Za-z0-9._~-]) o=$o$c;; *) o=$o$(printf %%%02X "\'$c");; esac; done; printf %s "$o"; }')
+
+
+def assembled_urls(profile: Profile) -> dict[str, AssembledUrl]:
+    """Env var -> the URL compose gives the app for a backing service it starts (``services.assembled_url``):
+    one with a password only when the image has a shell to build it from the password file at start."""
+    found = (assembled_url(profile, s.kind) for s in profile.services if s.kind in CATALOG)
+    return {a.env: a for a in found if a and (a.password_secret is None or _has_shell(profile))}
+
+
+def entrypoint_script(exported: bool, guarded: bool, skip: list[str], urls: list[AssembledUrl]) -> str:
+    """The app's /bin/sh entrypoint: each secret file as the env var of its name (``exported``; ``guarded``
+    skips names that are no env var names, ``skip`` the password files only read into a URL), then each URL
+    with its password read from the service's password file, percent-encoded; as compose writes it."""
+    if not urls:
+        return SECRETS_SHIM_GUARDED if guarded else SECRETS_SHIM
+    parts = []
+    if exported:
+        cases = "|".join(['""', "[0-9]*", "*[!A-Z0-9_]*"] + [n.upper() for n in skip])
+        parts.append('for f in /run/secrets/*; do [ -f "$f" ] || continue; '
+                     'n=$(basename "$f" | tr "[:lower:]" "[:upper:]"); '
+                     f'case "$n" in {cases}) continue;; esac; export "$n=$(cat "$f")"; done')
+    parts.append(_URL_ENCODE)
+    for url in urls:
+        parts.append(f'export {url.env}="{url.prefix}$(u "$(cat /run/secrets/{url.password_secret})"){url.suffix}"')
+    parts.append('exec "$@"')
+    return _escape("; ".join(parts))
 
 
 def secret_name(env_name: str) -> str:
@@ -85,10 +115,17 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
             environment[var.name] = f"${{{var.name}:-{_escape(url)}}}"
     for w in wiring.values():
         environment.update(w.app_env)
+    urls = assembled_urls(profile)  # a URL secret assembled from the service's password file
+    for url in urls.values():
+        if url.password_secret is None:  # no credentials in it: a setting
+            environment[url.env] = f"${{{url.env}:-{_escape(url.prefix)}}}"
     if environment:
         app["environment"] = environment
     path_vars = {v for w in wiring.values() for v in w.app_env}
-    app_secrets: list = [secret_name(v.name) for v in profile.secrets if v.name not in path_vars]
+    app_secrets: list = [secret_name(v.name) for v in profile.secrets if v.name not in path_vars | set(urls)]
+    for url in urls.values():
+        if url.password_secret and url.password_secret not in app_secrets:
+            app_secrets.append(url.password_secret)
     top_secrets = {s: {"file": f"{SECRETS_DIR}/{s}"} for s in app_secrets}
     for w in wiring.values():
         for source, target in w.app_files:
@@ -99,10 +136,16 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
             if all(isinstance(s, str) for s in app_secrets) else app_secrets
         # a password file the app reads by its path is not exported (unless the app also reads it as a var)
         by_path = {s for w in wiring.values() for s, _ in w.app_files} - {secret_name(v.name) for v in profile.secrets}
-        exported = [s for s in app_secrets if isinstance(s, str) and _IDENTIFIER.fullmatch(s) and s not in by_path]
-        if _has_shell(profile) and exported:
+        # a password file read only to build a URL is not exported either
+        url_only = {u.password_secret for u in urls.values() if u.password_secret} - {
+            secret_name(v.name) for v in profile.secrets}
+        exported = [s for s in app_secrets if isinstance(s, str) and _IDENTIFIER.fullmatch(s) and s not in by_path
+                    and s not in url_only]
+        built = [u for u in urls.values() if u.password_secret]
+        if _has_shell(profile) and (exported or built):
             plain = len(exported) == len(app_secrets)
-            app["entrypoint"] = ["/bin/sh", "-c", SECRETS_SHIM if plain else SECRETS_SHIM_GUARDED, "--"]
+            app["entrypoint"] = ["/bin/sh", "-c", entrypoint_script(bool(exported), not plain, sorted(url_only),
+                                                                    built), "--"]
             app["command"] = [_escape(a) for a in profile.entrypoint]
         elif not _has_shell(profile):
             # no shell in the image to export the files: tell the app where they are
@@ -192,6 +235,7 @@ def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -
     secrets = [s for s in doc.get("secrets", {})]
     return environment().get_template("common/compose.yaml.j2").render(
         p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG,
+        urls=assembled_urls(profile),
         service_caps=SERVICE_CAPABILITIES, migrate_command=shlex.join(command_of(profile)).replace("\n", " "))
 
 

@@ -72,6 +72,7 @@ def environment() -> "jinja2.Environment":
 
     env.globals["service_url"] = example_url  # a backing service's URL as compose wires it
     env.globals["service_secret"] = password_secret
+    env.globals["assembled_urls"] = compose.assembled_urls  # URL secrets the entrypoint builds
     return env
 
 

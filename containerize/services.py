@@ -506,3 +506,57 @@ def example_url(profile: Profile, kind: str, password: str) -> str:
 def password_secret(profile: Profile, kind: str) -> str:
     """The secret file that holds a wired service's password."""
     return wire(profile, kind).password_secret or f"{kind}_password"
+
+
+# -- a URL the app reads as a secret, assembled from the service's one password file -------------
+
+_SCHEME = re.compile(r"[a-z][a-z0-9]{0,19}(?:\+[a-z0-9]{1,20})?")
+# the plain scheme a compose service answers to, for the ones that need what it doesn't run (TLS, SRV)
+_PLAIN_SCHEME = {"rediss": "redis", "amqps": "amqp", "mongodb+srv": "mongodb"}
+
+
+@dataclass(frozen=True)
+class AssembledUrl:
+    """The URL an app reads from ``env`` (a secret with no default), built when the container starts:
+    ``prefix`` + the password in the service's secret file ``password_secret``, percent-encoded, + ``suffix``.
+    Without ``password_secret`` (a service that runs without one) ``prefix`` is the whole URL."""
+
+    env: str
+    kind: str
+    prefix: str
+    suffix: str = ""
+    password_secret: str | None = None
+
+    def example(self, password: str) -> str:
+        return self.prefix + (password + self.suffix if self.password_secret else "")
+
+
+def assembled_url(profile: Profile, kind: str) -> AssembledUrl | None:
+    """The URL of a backing service compose starts, for the env var the app reads it from as a secret with no
+    default (``DATABASE_URL``): the scheme the code uses (``postgres://``, ``postgresql+psycopg://``), the
+    service's name, port, user and database as wired, and its one password file. None when the app reads no
+    such var, the URL can't hold the password (a JDBC URL takes it apart), or the kind has no catalog URL."""
+    spec = CATALOG.get(kind)
+    service = next((s for s in profile.services if s.kind == kind), None)
+    var = profile.env_var(service.env_var) if service and service.env_var else None
+    if spec is None or var is None or not var.secret or var.default is not None or profile.language == "java":
+        return None
+    conn = next((c for c in profile.connections if c.kind == kind and c.url_env == var.name), None)
+    default_scheme = spec.url.split("://", 1)[0]
+    scheme = (conn.scheme or "").lower() if conn else ""
+    scheme = _PLAIN_SCHEME.get(scheme, scheme)
+    if not _SCHEME.fullmatch(scheme) or SCHEMES.get(scheme.split("+", 1)[0]) != kind:
+        scheme = default_scheme
+    wiring = wire(profile, kind)
+    host = f"{wiring.name}:{spec.port}"
+    if not spec.password_env:  # redis, rabbitmq: the catalog's URL, no secret in it to keep
+        rest = spec.url.split("://", 1)[1].format(host=wiring.name)
+        return AssembledUrl(var.name, kind, f"{scheme}://{rest}")
+    if not wiring.password_secret:  # the code logs in with no credentials (mongodb)
+        return AssembledUrl(var.name, kind, f"{scheme}://{host}/")
+    settings = IMAGE_SETTINGS.get(kind, {})
+    root = wiring.password_env == "MYSQL_ROOT_PASSWORD_FILE"
+    user = "root" if root else wiring.environment.get(settings.get("user", ""), "app")
+    database = wiring.environment.get(settings.get("database", ""), user if kind == "postgres" else "app")
+    suffix = f"@{host}/?authSource=admin" if kind == "mongodb" else f"@{host}/{database}"
+    return AssembledUrl(var.name, kind, f"{scheme}://{user}:", suffix, wiring.password_secret)

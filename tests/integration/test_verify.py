@@ -85,7 +85,7 @@ def test_backing_services_and_throwaway_secrets(docker, tmp_path):
     done, data = verify_json(project, "--no-cache-check")
     assert done.returncode == 0, done.stdout + done.stderr
     assert data["run"]["services"] == ["postgres"]
-    assert sorted(data["secrets"]) == ["database_url", "postgres_password"]
+    assert sorted(data["secrets"]) == ["postgres_password"]  # DATABASE_URL is built from it at start
     # /health runs SELECT 1: the generated DATABASE_URL carries the generated password
     assert data["run"]["status"] == 200 and {c["name"]: c["status"] for c in data["checks"]}["healthcheck"] == "pass"
     assert not (project / "secrets").exists()

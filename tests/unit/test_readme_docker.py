@@ -65,11 +65,13 @@ def test_a_server_readme_has_its_port_and_a_batch_one_doesnt():
 
 def test_secrets_and_services_in_the_readme():
     readme, files = readme_of("python-postgres")
-    assert "printf '%s' '...' > secrets/database_url" in readme
+    # DATABASE_URL is built from the one password file when the app starts: no file of its own to keep matching
+    assert "secrets/database_url" not in readme
     assert "printf '%s' '...' > secrets/postgres_password" in readme
-    assert "`DATABASE_URL` must use the postgres password" in readme
+    assert "`DATABASE_URL` needs no file of its own" in readme
+    assert "`postgresql://app:PASSWORD@postgres:5432/app`" in readme
     assert "postgres keeps its data in the named volume `postgres-data`" in readme
-    assert "database_url" in files["compose.yaml"]
+    assert "secrets/database_url" not in files["compose.yaml"] and "export DATABASE_URL=" in files["compose.yaml"]
 
 
 def test_volumes_settings_and_answers_from_the_command_line():
