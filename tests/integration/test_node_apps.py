@@ -80,6 +80,13 @@ APPS = [
         absent=("/app/node_modules/is-number", "/usr/bin/g++", "/usr/bin/make"),
         also=(("/api/verify?password=wrong", '"verified":false'),),
         present=("/app/node_modules/bcrypt",)),
+    # package.json5: pnpm (the version packageManager pins) installs from it
+    App("node-json5", 3000, "/?name=%3Cb%3E", "Installed from package.json5, &lt;b&gt;", "1000",
+        absent=("/app/node_modules/is-number",), also=(("/api/info", '"manifest":"package.json5"'),),
+        present=("/app/node_modules/escape-html",)),
+    # a main.js with no package.json: nothing installed, node main.js
+    App("node-no-manifest", 8000, "/", "a lone main.js, no package.json", "1000",
+        also=(("/api/time", '"source":"main.js without package.json"'),), absent=("/app/node_modules",)),
 ]
 
 

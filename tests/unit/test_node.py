@@ -974,6 +974,23 @@ def test_package_json5_is_read_and_installed_by_pnpm(tmp_path):
     assert "COPY package.json5 ./" in text and "pnpm install --prod" in text
 
 
+def test_json5_fixture_installs_the_pnpm_its_package_manager_field_pins():
+    p = build_profile(FIXTURES / "node-json5")
+    assert p.package_manager == "pnpm" and p.build.manager_version == "10.18.0" and p.build.corepack
+    assert p.entrypoint == ["node", "server.js"] and p.dependencies == ["escape-html"]
+    text = render.render(p)["Dockerfile"]
+    assert "ARG PNPM_VERSION=10.18.0" in text and "COPY package.json5 pnpm-lock.yaml ./" in text
+    assert ("package.json5", 6) in evidence(p, "package_manager") and ("package.json5", 8) in evidence(p, "entrypoint")
+    assert "package.json" not in {f for f, _ in evidence(p, "package_manager") | evidence(p, "entrypoint")}
+
+
+def test_no_manifest_fixture_copies_the_program_and_runs_it():
+    p = build_profile(FIXTURES / "node-no-manifest")
+    assert p.entrypoint == ["node", "main.js"] and p.ports == [8000] and p.port_env == "PORT"
+    text = render.render(p)["Dockerfile"]
+    assert "npm" not in text and "AS base" not in text
+
+
 def test_broken_package_json5_is_a_clear_error(tmp_path):
     write_tree(tmp_path, {"package.json5": "{ name: 'x', scripts: { start: }\n", "server.js": SERVER})
     with pytest.raises(AnalysisError, match="package.json5"):

@@ -157,6 +157,16 @@ def _is_assignment(word: str) -> bool:
 
 
 def analyze(tree: SourceTree, profile: Profile) -> None:
+    _analyze(tree, profile)
+    if not tree.exists("package.json") and tree.exists("package.json5"):
+        # the manifest's facts are noted against package.json throughout: name the file they come from
+        for notes in profile.evidence.values():
+            for note in notes:
+                if note.file == "package.json":
+                    note.file = "package.json5"
+
+
+def _analyze(tree: SourceTree, profile: Profile) -> None:
     pkg = pkgmod.read_package_json(tree)
     files = source.source_files(tree)
     started = _started_file(tree, pkg)

@@ -134,12 +134,13 @@ def package_manager(tree: SourceTree, pkg: Package, profile: Profile) -> None:
         pkg.manager = "npm"
         profile.note("package_manager", "no package.json: nothing to install", confidence=0.9)
         return
-    if pkg.manifest == "package.json5" and pkg.lockfile in (None, "pnpm-lock.yaml"):
+    field_value = pkg.data.get("packageManager")
+    if pkg.manifest == "package.json5" and pkg.lockfile in (None, "pnpm-lock.yaml") and \
+            not (isinstance(field_value, str) and field_value.startswith("pnpm@")):
         pkg.manager, pkg.lockfile = "pnpm", pkg.lockfile
         pkg.manager_version, why = pnpm_version(tree, pkg.data, _lockfile_major(tree) if pkg.lockfile else None)
         profile.note("package_manager", f"package.json5 is read by pnpm only ({why})", "package.json5")
         return
-    field_value = pkg.data.get("packageManager")
     if isinstance(field_value, str) and "@" in field_value:
         name, _, version = field_value.partition("@")
         version_only = version.split("+", 1)[0]
