@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ...scan import SourceTree
 from . import values
-from .imports import parsed, token_facts
+from .imports import token_facts
 from .values import walk
 from .manifests import Manifests
 
@@ -98,14 +98,17 @@ class FileFacts:
 def _dotted(node: ast.AST) -> str | None:
     """``uvicorn.run`` for the callee of ``uvicorn.run(...)``; a call inside the chain reads as its callee's
     name (``web.Application().run`` -> ``web.Application.run``); None for anything else."""
+    if node.__class__ is ast.Name:
+        return node.id
     parts: list[str] = []
     while True:
-        if isinstance(node, ast.Attribute):
+        kind = node.__class__
+        if kind is ast.Attribute:
             parts.append(node.attr)
             node = node.value
-        elif isinstance(node, ast.Call):
+        elif kind is ast.Call:
             node = node.func
-        elif isinstance(node, ast.Name):
+        elif kind is ast.Name:
             parts.append(node.id)
             return ".".join(reversed(parts))
         else:
@@ -139,7 +142,7 @@ def _server_call(call: ast.Call, app_vars: set[str]) -> str | None:
     if not name:
         return None
     base, _, last = name.rpartition(".")
-    keywords = {k.arg for k in call.keywords if k.arg}
+    keywords = {k.arg for k in call.keywords if k.arg} if call.keywords else set()
     if name in ("uvicorn.run", "hypercorn.run", "waitress.serve", "bjoern.run", "cheroot.wsgi.Server"):
         return name
     if last in ("run_app", "run_simple", "make_server", "serve_forever", "HTTPServer", "ThreadingHTTPServer",
@@ -204,9 +207,8 @@ def _imports(nodes: list[ast.AST], rel: str) -> set[str]:
                     add(f"{node.module}.{alias.name}")
         elif isinstance(node, ast.Call):
             # uvicorn.run("pkg.main:app") and importlib.import_module("pkg.jobs") import by name
-            name = _dotted(node.func) or ""
             if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) \
-                    and name.rsplit(".", 1)[-1] in ("run", "import_module", "Config"):
+                    and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("run", "import_module", "Config"):
                 target = node.args[0].value.split(":", 1)[0]
                 if _IDENT.fullmatch(target):
                     add(target)
@@ -216,48 +218,55 @@ def _imports(nodes: list[ast.AST], rel: str) -> set[str]:
 def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     facts = FileFacts(rel)
     text = tree.read(rel) or ""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     facts.shebang = first.startswith("#!") and "python" in first
     try:
         facts.executable = bool(os.stat(os.path.join(tree.root, rel)).st_mode
                                 & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
     except OSError:
         facts.executable = False
-    module = parsed(tree, rel)
+    mod = values.module(tree, rel)
+    module = mod.tree
     if module is None:
         facts.parses = False
         facts.guard = token_facts(tree, rel)[1]
         return facts
 
-    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    # one walk of the whole tree: calls, assignments, imports
+    # the nodes the module's one walk kept: calls, assignments, imports
     calls: list[ast.Call] = []
     assigns: list[ast.Assign | ast.AnnAssign] = []
     imports: list[ast.AST] = []
-    for node, _scope in values.module(tree, rel).nodes:
-        if isinstance(node, ast.Call):
+    for node, _scope in mod.nodes:
+        kind = node.__class__
+        if kind is ast.Call:
             calls.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+        elif kind is ast.Assign or kind is ast.AnnAssign:
             assigns.append(node)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif kind is ast.Import or kind is ast.ImportFrom:
             imports.append(node)
     app_vars: set[str] = set()
+    called: dict[int, str] = {}  # id(assignment) -> the class its value calls
     for node in assigns:
         cls = _class_called(node.value)
+        if cls is None:
+            continue
+        called[id(node)] = cls
         if cls in SERVING_CLASSES or cls in FACTORIES:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            app_vars.update(t.id for t in targets if isinstance(t, ast.Name))
+            targets = node.targets if node.__class__ is ast.Assign else [node.target]
+            app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
     app_vars.add("app")
 
     for node in module.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            cls = _class_called(node.value)
+        kind = node.__class__
+        if kind is ast.Assign or kind is ast.AnnAssign:
+            targets = node.targets if kind is ast.Assign else [node.target]
+            cls = called.get(id(node))
             for target in targets:
-                if cls in APP_TUPLES and isinstance(target, ast.Tuple) and target.elts \
-                        and isinstance(target.elts[0], ast.Name):
+                if cls in APP_TUPLES and target.__class__ is ast.Tuple and target.elts \
+                        and target.elts[0].__class__ is ast.Name:
                     facts.apps.append((target.elts[0].id, cls, node.lineno))
-                if not isinstance(target, ast.Name):
+                if target.__class__ is not ast.Name:
                     continue
                 if (cls in ASGI_CLASSES or cls in WSGI_CLASSES) and cls not in APP_TUPLES:
                     facts.apps.append((target.id, cls, node.lineno))
@@ -266,22 +275,23 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                     target_module, _, obj = node.value.value.rpartition(".")
                     if _IDENT.fullmatch(target_module) and obj.isidentifier():
                         facts.wsgi_application = (target_module, obj, node.lineno)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FACTORIES:
+        elif (kind is ast.FunctionDef or kind is ast.AsyncFunctionDef) and node.name in FACTORIES:
             built = next((c for c in (_class_called(n) for n in walk(node) if isinstance(n, ast.Call))
                           if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
             facts.factories.append((node.name, node.lineno, built))
-        elif _is_main_guard(node):
+        elif kind is ast.If and _is_main_guard(node):
             facts.guard = facts.guard or node.lineno
         elif facts.action is None and _is_action(node):
             facts.action = node.lineno
 
     # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
-    run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                ast.ClassDef))]
-    serving = [n for n in calls if _server_call(n, app_vars)]
-    # no server call anywhere: running the file reaches none (the common case, with no second walk)
-    facts.server = _reached_server(run_roots, functions, app_vars) if serving else None
-    facts.serves_anywhere = bool(serving)
+    serving = any(_server_call(n, app_vars) for n in calls)
+    if serving:  # no server call anywhere: running the file reaches none (the common case, with no second walk)
+        functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                    ast.ClassDef))]
+        facts.server = _reached_server(run_roots, functions, app_vars)
+    facts.serves_anywhere = serving
     facts.imports = _imports(imports + calls, rel)
     return facts
 
@@ -356,6 +366,8 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
 
     flask_found = False
     for rel, f in facts.items():
+        if not f.apps:
+            continue
         module = module_of(rel)
         if not _importable(module):
             continue
@@ -376,6 +388,8 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
             starts.append(Start(kind, argv, f"{made} in {rel}", rel, line, 0.95, True, extra,
                                 BRINGS_UVICORN.get(kind, 8000), order=3))
     for rel, f in facts.items():
+        if not f.factories:
+            continue
         module = module_of(rel)
         if not _importable(module):
             continue
@@ -423,12 +437,9 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
         if base in NOT_STARTS or base.startswith("test_") or base.endswith("_test.py") \
                 or (base == "__init__.py") or rel.startswith(("tests/", "test/", "docs/", "examples/")):
             continue
-        dotted = rel[:-3].replace("/", ".")
-        names = {dotted, dotted.removeprefix("src.")}
-        importers = set().union(*(imported.get(n, set()) for n in names)) - {rel}
         executable = f.executable and not every_file_executable
         # a module that builds a web app is imported by its server, not run
-        script = f.action is not None and not importers and not f.apps
+        script = f.action is not None and not f.apps and not _imported_by_another(rel, imported)
         if not (f.guard or f.server or script or f.shebang or executable):
             continue
         named = base in START_NAMES
@@ -467,6 +478,11 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
         ranked.append((key, start))
     ranked.sort(key=lambda item: item[0], reverse=True)
     return [s for _k, s in ranked]
+
+
+def _imported_by_another(rel: str, imported: dict[str, set[str]]) -> bool:
+    dotted = rel[:-3].replace("/", ".")
+    return any(imported.get(name, set()) - {rel} for name in {dotted, dotted.removeprefix("src.")})
 
 
 def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[str]:

@@ -68,21 +68,25 @@ _LOOSE_ENV_CALLS = {"config", "decouple.config", "env", "env.str", "env.int", "e
 def _is_env_name(name: object, loose: bool) -> bool:
     if not isinstance(name, str) or not name or len(name) > 200:
         return False
-    if not (name[0].isalpha() or name[0] == "_") or not all(c.isalnum() or c == "_" for c in name):
-        return False
+    if not (name.isascii() and name.isidentifier()):  # the same rule, spelled out for non-ASCII names
+        if not (name[0].isalpha() or name[0] == "_") or not all(c.isalnum() or c == "_" for c in name):
+            return False
     return not loose or name == name.upper()
 
 
 def _arg(call: ast.Call, index: int, keyword: str | None) -> ast.expr | None:
+    """The argument given by `keyword`, else the one at `index` (None past a ``*args``)."""
     if keyword:
         for kw in call.keywords:
             if kw.arg == keyword:
                 return kw.value
-    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    if len(positional) != len(call.args) and index >= next(
-            i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)):
+    args = call.args
+    if index >= len(args):
         return None
-    return call.args[index] if index < len(call.args) else None
+    for arg in args[:index + 1]:
+        if arg.__class__ is ast.Starred:
+            return None
+    return args[index]
 
 
 # -- scopes ------------------------------------------------------------------------------------
@@ -100,50 +104,97 @@ class Scope:
 
 
 def _bind(assigns: dict[str, list[ast.expr | None]], target: ast.AST, value: ast.expr | None) -> None:
-    if isinstance(target, ast.Name):
+    kind = target.__class__
+    if kind is ast.Name:
         assigns.setdefault(target.id, []).append(value)
-    elif isinstance(target, (ast.Tuple, ast.List)):
+    elif kind is ast.Tuple or kind is ast.List:
         for elt in target.elts:
-            _bind(assigns, elt.value if isinstance(elt, ast.Starred) else elt, None)
+            _bind(assigns, elt.value if elt.__class__ is ast.Starred else elt, None)
 
 
 _FUNCTION_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
-# the node types that bind names (checked by exact type first: most nodes bind nothing)
-_BINDING_TYPES = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.withitem,
-                            ast.NamedExpr, ast.comprehension, ast.ExceptHandler, ast.Import, ast.ImportFrom})
+
+
+def _bind_assign(node: ast.Assign, assigns: dict) -> None:
+    for target in node.targets:
+        _bind(assigns, target, node.value if target.__class__ is ast.Name else None)
+
+
+def _bind_ann_assign(node: ast.AnnAssign, assigns: dict) -> None:
+    if node.value is not None or node.target.__class__ is not ast.Name:
+        _bind(assigns, node.target, node.value)
+
+
+def _bind_target(node: ast.AugAssign | ast.For | ast.AsyncFor | ast.comprehension, assigns: dict) -> None:
+    _bind(assigns, node.target, None)
+
+
+def _bind_withitem(node: ast.withitem, assigns: dict) -> None:
+    if node.optional_vars is not None:
+        _bind(assigns, node.optional_vars, None)
+
+
+def _bind_named(node: ast.NamedExpr, assigns: dict) -> None:
+    _bind(assigns, node.target, node.value)
+
+
+def _bind_handler(node: ast.ExceptHandler, assigns: dict) -> None:
+    if node.name:
+        assigns.setdefault(node.name, []).append(None)
+
+
+def _bind_import(node: ast.Import | ast.ImportFrom, assigns: dict) -> None:
+    for alias in node.names:
+        if alias.name != "*":
+            assigns.setdefault(alias.asname or alias.name.split(".")[0], []).append(None)
+
+
+# the node types that bind names, and how (looked up by exact type: most nodes bind nothing)
+_BINDERS = {ast.Assign: _bind_assign, ast.AnnAssign: _bind_ann_assign, ast.AugAssign: _bind_target,
+            ast.For: _bind_target, ast.AsyncFor: _bind_target, ast.withitem: _bind_withitem,
+            ast.NamedExpr: _bind_named, ast.comprehension: _bind_target, ast.ExceptHandler: _bind_handler,
+            ast.Import: _bind_import, ast.ImportFrom: _bind_import}
+_BINDING_TYPES = frozenset(_BINDERS)
 
 
 def _bindings(node: ast.AST, assigns: dict[str, list[ast.expr | None]]) -> None:
     """Record the names `node` (one statement or expression) binds."""
-    if type(node) not in _BINDING_TYPES:
-        return
-    if isinstance(node, ast.Assign):
-        for target in node.targets:
-            _bind(assigns, target, node.value if isinstance(target, ast.Name) else None)
-    elif isinstance(node, ast.AnnAssign):
-        if node.value is not None or not isinstance(node.target, ast.Name):
-            _bind(assigns, node.target, node.value)
-    elif isinstance(node, ast.AugAssign):
-        _bind(assigns, node.target, None)
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        _bind(assigns, node.target, None)
-    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-        _bind(assigns, node.optional_vars, None)
-    elif isinstance(node, ast.NamedExpr):
-        _bind(assigns, node.target, node.value)
-    elif isinstance(node, ast.comprehension):
-        _bind(assigns, node.target, None)
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        assigns.setdefault(node.name, []).append(None)
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        for alias in node.names:
-            if alias.name != "*":
-                assigns.setdefault(alias.asname or alias.name.split(".")[0], []).append(None)
+    binder = _BINDERS.get(node.__class__)
+    if binder is not None:
+        binder(node, assigns)
 
 
 # Contexts and operators (Load, Store, Add, Eq, ...): children of almost every expression, never a fact
 _MARKERS = frozenset(t for base in (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
                      for t in base.__subclasses__())
+# the field types of the grammar that never hold a node worth visiting (names, literals, markers)
+_LEAF_FIELD_TYPES = frozenset({"identifier", "string", "constant", "int", "expr_context", "operator", "boolop",
+                               "unaryop", "cmpop"})
+# node type -> its fields that hold nodes, last first: ((name, is a list), ...); None when unknown
+_CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...] | None] = {}
+
+
+def _child_fields(kind: type) -> tuple[tuple[str, bool], ...] | None:
+    """The fields of a node type that hold child nodes, last first, read once per type from the grammar line
+    ``ast`` documents each type with (``Call(expr func, expr* args, keyword* keywords)``); None when that
+    line isn't there as expected (the generic ``children_reversed`` is used then)."""
+    doc = kind.__doc__ or ""
+    head, sep, rest = doc.partition("(")
+    fields = getattr(kind, "_fields", ())
+    found: list[tuple[str, bool]] | None = []
+    if not sep or head.strip() != kind.__name__:
+        found = [] if not fields and head.strip() == kind.__name__ else None
+    else:
+        for part in rest.partition(")")[0].split(","):
+            typ, _, name = part.strip().rpartition(" ")
+            if name not in fields:
+                found = None
+                break
+            if typ.rstrip("*?") not in _LEAF_FIELD_TYPES:
+                found.append((name, typ.endswith("*")))
+    spec = tuple(reversed(found)) if found is not None else None
+    _CHILD_FIELDS[kind] = spec
+    return spec
 
 
 def children_reversed(node: ast.AST) -> list[ast.AST]:
@@ -164,11 +215,33 @@ def walk(node: ast.AST) -> list[ast.AST]:
     """Every node under ``node`` (itself first), in source order."""
     out: list[ast.AST] = []
     stack = [node]
+    specs = _CHILD_FIELDS
     while stack:
         current = stack.pop()
+        if current is None:
+            continue
         out.append(current)
-        stack.extend(children_reversed(current))
+        kind = current.__class__
+        spec = specs[kind] if kind in specs else _child_fields(kind)
+        if spec is None:
+            stack.extend(children_reversed(current))
+            continue
+        for name, many in spec:
+            value = getattr(current, name, None)
+            if many:
+                if value:
+                    stack.extend(value[::-1])
+            elif value is not None:
+                stack.append(value)
     return out
+
+
+# the node types the index looks at more closely: scopes, classes, bindings
+_SPECIAL_TYPES = _FUNCTION_TYPES | _BINDING_TYPES | {ast.ClassDef, ast.Global, ast.Nonlocal}
+# the node types kept in Module.nodes, the ones a fact can start from (a Constant only when it is a string)
+KEPT_TYPES = frozenset({ast.Call, ast.Subscript, ast.BoolOp, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign,
+                        ast.AnnAssign, ast.Dict, ast.Constant, ast.List, ast.Tuple, ast.JoinedStr, ast.BinOp,
+                        ast.Import, ast.ImportFrom})
 
 
 # -- modules -----------------------------------------------------------------------------------
@@ -213,60 +286,92 @@ class Module:
 
     # the module's names, in one pass over the tree
     def _index(self) -> None:
+        """One pass over the tree, in source order: names, scopes, imports, and the nodes a fact can start
+        from (``nodes``, with their function scope). The context (enclosing function scope, in a class body
+        outside any function) changes at functions and classes; a (scope, in_class) tuple on the stack puts
+        the outer one back once their insides are done."""
         assert self.tree is not None
-        # (node, enclosing function scope, in a class body outside any function)
-        stack: list[tuple[ast.AST, Scope | None, bool]] = [(self.tree, None, False)]
+        nodes = self.nodes
+        kept = KEPT_TYPES
+        specs = _CHILD_FIELDS
+        binders = _BINDERS
+        special = _SPECIAL_TYPES
+        scope: Scope | None = None
+        in_class = False
+        stack: list = [self.tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
-            node, scope, in_class = stack.pop()
-            self.nodes.append((node, scope))
-            kind = type(node)
-            module_level = scope is None and not in_class
-            if kind in _FUNCTION_TYPES:
-                inner = Scope(node, scope)
-                args = node.args
-                inner.params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
-                inner.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
-                self.scopes[node] = inner
-                if kind is not ast.Lambda:
-                    if scope is not None:
-                        scope.assigns.setdefault(node.name, []).append(None)
-                    elif module_level:
+            node = pop()
+            kind = node.__class__
+            if kind is tuple:  # leaving a function or class
+                scope, in_class = node
+                continue
+            if node is None:  # a dict's ** entry, a keyword-only parameter without a default
+                continue
+            if kind in kept and (kind is not ast.Constant or node.value.__class__ is str):
+                nodes.append((node, scope))
+            if kind in special:
+                module_level = scope is None and not in_class
+                if kind in _FUNCTION_TYPES:
+                    inner = Scope(node, scope)
+                    args = node.args
+                    inner.params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+                    inner.params += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+                    self.scopes[node] = inner
+                    if kind is not ast.Lambda:
+                        if scope is not None:
+                            scope.assigns.setdefault(node.name, []).append(None)
+                        elif module_level:
+                            self.assigns.setdefault(node.name, []).append(None)
+                            self.functions.setdefault(node.name, node)
+                            self.lines.setdefault(node.name, node.lineno)
+                    # defaults and decorators belong to the enclosing scope: visited after the body
+                    extend(args.defaults)
+                    extend([d for d in args.kw_defaults if d is not None])
+                    extend(getattr(node, "decorator_list", ()))
+                    push((scope, in_class))
+                    body = node.body
+                    if body.__class__ is list:
+                        extend(body[::-1])
+                    else:
+                        push(body)
+                    scope, in_class = inner, False
+                    continue
+                if kind is ast.ClassDef:
+                    if module_level:
+                        self.classes.setdefault(node.name, node)
                         self.assigns.setdefault(node.name, []).append(None)
-                        self.functions.setdefault(node.name, node)
-                        self.lines.setdefault(node.name, node.lineno)
-                # defaults and decorators belong to the enclosing scope
-                for child in args.defaults + [d for d in args.kw_defaults if d is not None]:
-                    stack.append((child, scope, in_class))
-                for child in getattr(node, "decorator_list", []):
-                    stack.append((child, scope, in_class))
-                body = node.body if isinstance(node.body, list) else [node.body]
-                for child in reversed(body):
-                    stack.append((child, inner, False))
+                    elif scope is not None:
+                        scope.assigns.setdefault(node.name, []).append(None)
+                    push((scope, in_class))
+                    extend(children_reversed(node))
+                    in_class = scope is None
+                    continue
+                if kind is ast.Global or kind is ast.Nonlocal:
+                    if scope is not None:
+                        scope.globals.update(node.names)
+                else:
+                    if module_level and (kind is ast.Assign or kind is ast.AnnAssign):
+                        for target in (node.targets if kind is ast.Assign else [node.target]):
+                            if target.__class__ is ast.Name:
+                                self.lines.setdefault(target.id, node.lineno)
+                    if kind is ast.Import or kind is ast.ImportFrom:
+                        self._import(node)
+                    if scope is not None:
+                        binders[kind](node, scope.assigns)
+                    elif module_level:
+                        binders[kind](node, self.assigns)
+            spec = specs[kind] if kind in specs else _child_fields(kind)
+            if spec is None:
+                extend(children_reversed(node))
                 continue
-            if kind is ast.ClassDef:
-                if module_level:
-                    self.classes.setdefault(node.name, node)
-                    self.assigns.setdefault(node.name, []).append(None)
-                elif scope is not None:
-                    scope.assigns.setdefault(node.name, []).append(None)
-                for child in children_reversed(node):
-                    stack.append((child, scope, scope is None))
-                continue
-            if kind in _BINDING_TYPES or kind is ast.Global or kind is ast.Nonlocal:
-                if (kind is ast.Global or kind is ast.Nonlocal) and scope is not None:
-                    scope.globals.update(node.names)
-                if module_level and (kind is ast.Assign or kind is ast.AnnAssign):
-                    for target in (node.targets if kind is ast.Assign else [node.target]):
-                        if isinstance(target, ast.Name):
-                            self.lines.setdefault(target.id, node.lineno)
-                if kind is ast.Import or kind is ast.ImportFrom:
-                    self._import(node)
-                if scope is not None:
-                    _bindings(node, scope.assigns)
-                elif module_level:
-                    _bindings(node, self.assigns)
-            for child in children_reversed(node):
-                stack.append((child, scope, in_class))
+            for name, many in spec:
+                value = getattr(node, name, None)
+                if many:
+                    if value:
+                        extend(value[::-1])
+                elif value is not None:
+                    push(value)
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -298,11 +403,15 @@ class Module:
     # -- names ---------------------------------------------------------------------------------
     def dotted(self, node: ast.AST) -> str | None:
         """``os.path.join`` for an attribute chain, its first name expanded through ``import ... as``."""
+        kind = node.__class__
+        if kind is ast.Name:  # the common case: a plain name
+            return self.aliases.get(node.id, node.id)
         parts = []
-        while isinstance(node, ast.Attribute):
+        while kind is ast.Attribute:
             parts.append(node.attr)
             node = node.value
-        if not isinstance(node, ast.Name):
+            kind = node.__class__
+        if kind is not ast.Name:
             return None
         parts.append(self.aliases.get(node.id, node.id))
         return ".".join(reversed(parts))
@@ -384,53 +493,64 @@ class Module:
             return UNKNOWN
 
     def _evaluate(self, node: ast.AST, scope: Scope | None, depth: int) -> object:
-        ev = lambda n: self.evaluate(n, scope, depth + 1)  # noqa: E731
-        if isinstance(node, ast.Constant):
-            return node.value if isinstance(node.value, (str, int, float, bool, type(None))) else UNKNOWN
-        if isinstance(node, ast.Name):
-            return self.lookup(node.id, scope, depth)
-        if isinstance(node, ast.JoinedStr):
-            parts = []
-            for part in node.values:
-                value = concrete(ev(part.value)) if isinstance(part, ast.FormattedValue) else ev(part)
-                if not isinstance(value, (str, int, float)) or \
-                        (isinstance(part, ast.FormattedValue) and part.format_spec is not None):
-                    return UNKNOWN
-                parts.append(str(value))
-            text = "".join(parts)
-            return text if len(text) <= MAX_TEXT else UNKNOWN
-        if isinstance(node, ast.BinOp):
-            return _binop(node.op, ev(node.left), ev(node.right))
-        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-            values = [ev(v) for v in node.values]
-            first = values[0]
-            if isinstance(first, EnvRead) and first.default in (None, ""):
-                rest = next((v for v in values[1:] if v is not UNKNOWN), UNKNOWN)
-                return EnvRead(first.name, rest, False, first.via) if rest is not UNKNOWN else first
-            return next((v for v in values if v is not UNKNOWN and v), UNKNOWN) if first is not UNKNOWN else UNKNOWN
-        if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) <= 50:
-            items = [ev(e) for e in node.elts]
-            return UNKNOWN if any(i is UNKNOWN for i in items) else items
-        if isinstance(node, ast.Subscript):
-            env = self.env_subscript(node, scope, depth)
-            return env if env is not None else UNKNOWN
-        if isinstance(node, ast.Attribute):
-            base = ev(node.value)
-            if isinstance(base, ModuleRef):
-                other = self.project.module(base.rel)
-                return other.value_of(node.attr, depth + 1) if other is not self else UNKNOWN
-            if isinstance(base, SettingsRef):
-                return base.attribute(node.attr, depth)
-            if isinstance(base, PathValue) and node.attr == "parent":
-                return _parent(base)
-            if isinstance(base, PathValue) and node.attr in ("name", "stem"):
-                name = posixpath.basename(base)
-                return name if node.attr == "name" else posixpath.splitext(name)[0]
-            if node.attr == "instance_path" and base is UNKNOWN and "flask" in self.aliases_root():
-                return self.flask_instance_path()
+        handler = _EVALUATORS.get(node.__class__)
+        return handler(self, node, scope, depth) if handler is not None else UNKNOWN
+
+    def _constant(self, node: ast.Constant, scope: Scope | None, depth: int) -> object:
+        return node.value if isinstance(node.value, (str, int, float, bool, type(None))) else UNKNOWN
+
+    def _name(self, node: ast.Name, scope: Scope | None, depth: int) -> object:
+        return self.lookup(node.id, scope, depth)
+
+    def _joined(self, node: ast.JoinedStr, scope: Scope | None, depth: int) -> object:
+        parts = []
+        for part in node.values:
+            formatted = isinstance(part, ast.FormattedValue)
+            value = concrete(self.evaluate(part.value, scope, depth + 1)) if formatted else \
+                self.evaluate(part, scope, depth + 1)
+            if not isinstance(value, (str, int, float)) or (formatted and part.format_spec is not None):
+                return UNKNOWN
+            parts.append(str(value))
+        text = "".join(parts)
+        return text if len(text) <= MAX_TEXT else UNKNOWN
+
+    def _binary(self, node: ast.BinOp, scope: Scope | None, depth: int) -> object:
+        return _binop(node.op, self.evaluate(node.left, scope, depth + 1), self.evaluate(node.right, scope, depth + 1))
+
+    def _boolop(self, node: ast.BoolOp, scope: Scope | None, depth: int) -> object:
+        if not isinstance(node.op, ast.Or):
             return UNKNOWN
-        if isinstance(node, ast.Call):
-            return self._call(node, scope, depth)
+        values = [self.evaluate(v, scope, depth + 1) for v in node.values]
+        first = values[0]
+        if isinstance(first, EnvRead) and first.default in (None, ""):
+            rest = next((v for v in values[1:] if v is not UNKNOWN), UNKNOWN)
+            return EnvRead(first.name, rest, False, first.via) if rest is not UNKNOWN else first
+        return next((v for v in values if v is not UNKNOWN and v), UNKNOWN) if first is not UNKNOWN else UNKNOWN
+
+    def _sequence(self, node: ast.List | ast.Tuple, scope: Scope | None, depth: int) -> object:
+        if len(node.elts) > 50:
+            return UNKNOWN
+        items = [self.evaluate(e, scope, depth + 1) for e in node.elts]
+        return UNKNOWN if any(i is UNKNOWN for i in items) else items
+
+    def _subscript(self, node: ast.Subscript, scope: Scope | None, depth: int) -> object:
+        env = self.env_subscript(node, scope, depth)
+        return env if env is not None else UNKNOWN
+
+    def _attribute(self, node: ast.Attribute, scope: Scope | None, depth: int) -> object:
+        base = self.evaluate(node.value, scope, depth + 1)
+        if isinstance(base, ModuleRef):
+            other = self.project.module(base.rel)
+            return other.value_of(node.attr, depth + 1) if other is not self else UNKNOWN
+        if isinstance(base, SettingsRef):
+            return base.attribute(node.attr, depth)
+        if isinstance(base, PathValue) and node.attr == "parent":
+            return _parent(base)
+        if isinstance(base, PathValue) and node.attr in ("name", "stem"):
+            name = posixpath.basename(base)
+            return name if node.attr == "name" else posixpath.splitext(name)[0]
+        if node.attr == "instance_path" and base is UNKNOWN and "flask" in self.aliases_root():
+            return self.flask_instance_path()
         return UNKNOWN
 
     def _call(self, node: ast.Call, scope: Scope | None, depth: int) -> object:
@@ -612,6 +732,13 @@ class Module:
             break
         self._wrappers[fname] = spec
         return spec
+
+
+# how each kind of expression evaluates (any other kind is UNKNOWN)
+_EVALUATORS = {ast.Constant: Module._constant, ast.Name: Module._name, ast.JoinedStr: Module._joined,
+               ast.BinOp: Module._binary, ast.BoolOp: Module._boolop, ast.List: Module._sequence,
+               ast.Tuple: Module._sequence, ast.Subscript: Module._subscript, ast.Attribute: Module._attribute,
+               ast.Call: Module._call}
 
 
 def _param_in(node: ast.AST | None, params: list[str], skip: str) -> str | None:
