@@ -73,6 +73,9 @@ def environment() -> "jinja2.Environment":
     env.globals["service_url"] = example_url  # a backing service's URL as compose wires it
     env.globals["service_secret"] = password_secret
     env.globals["assembled_urls"] = compose.assembled_urls  # URL secrets the entrypoint builds
+    from .languages.common import listen_env
+
+    env.globals["listen_env"] = listen_env  # listen-address env vars set to all interfaces
     return env
 
 
@@ -270,6 +273,12 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
                  if a.proxy_to and a.proxy_to in by_name and by_name[a.proxy_to].deployable}
         k8s_files, k8s_notes = render_k8s_apps(project, [(e[0], e[2], e[3]) for e in entries], calls)
         files.update(k8s_files)
+        k8s_notes += [f"k8s: the repository's own reverse proxy ({p.conf}) is not in k8s/; route to the apps' "
+                      "Services with an Ingress" for p in repo.proxies]
+        k8s_notes += [f"k8s: {services[a.name]}'s bundle calls {services[a.api_origin]} at "
+                      f"{next(iter(a.build_args.values()))} (a build argument); build the image for the cluster "
+                      "with the API's public address" for a in deployable
+                      if a.api_origin and a.build_args and not a.proxy_to]
         repo.notes.extend(n for n in k8s_notes if n not in repo.notes)
     files[README] = render_apps_readme(repo, project, services, files)
     return files

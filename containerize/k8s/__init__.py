@@ -126,7 +126,13 @@ def render_k8s_apps(project: str, apps: list[tuple[str, Profile, str | None]],
 
     ns = resource_name(project)
     calls = calls or {}
-    names = {service: resource_name(service) for service, _p, _d in apps}
+    names: dict[str, str] = {}
+    for service, _p, _d in apps:  # compose names that become one Kubernetes name (a_b, a-b) get a number
+        name, n = resource_name(service), 1
+        while name in names.values():
+            n += 1
+            name = resource_name(service)[:36].rstrip("-") + f"-{n}"
+        names[service] = name
     profiles = {service: profile for service, profile, _d in apps}
     notes: list[str] = []
     for service, name in names.items():

@@ -438,3 +438,20 @@ def test_cli_writes_k8s_and_the_workflow_at_a_repository_root(tmp_path):
     assert (root / "k8s" / "kustomization.yaml").is_file() and (root / "k8s" / "api" / "deployment.yaml").is_file()
     assert (root / "k8s" / "worker" / "job.yaml").is_file()
     assert (root / ".github" / "workflows" / "docker.yml").is_file()
+
+
+def test_compose_names_kubernetes_refuses_become_distinct_valid_names():
+    from containerize.k8s import render_k8s_apps
+
+    def app(port):
+        return Profile(root="/x", language="node", ports=[port], entrypoint=["node", "a.js"])
+
+    files, notes = render_k8s_apps("Repo", [("my_api", app(3000), "FROM node\nUSER 1000\n"),
+                                            ("my-api", app(3001), "FROM node\nUSER 1000\n"),
+                                            ("web", app(8080), "FROM nginx\nUSER 101\n")], {"web": "my_api"})
+    deployments = sorted(yaml.safe_load(t)["metadata"]["name"] for k, t in files.items()
+                         if k.endswith("/deployment.yaml"))
+    assert deployments == ["my-api", "my-api-2", "web"]
+    assert any("'my_api'" in n and "will not reach" in n for n in notes)
+    assert any("nginx configuration was not found" in n for n in notes)  # web's Dockerfile has none
+    assert yaml.safe_load(files["k8s/namespace.yaml"])["metadata"]["name"] == "repo"
