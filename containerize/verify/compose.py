@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..migrations import MIGRATE_SERVICE
 from ..profile import Profile
 from ..services import CATALOG
 from . import docker
@@ -71,6 +72,8 @@ def override(run: Run, config: dict, app: str, ports: list[int], tag: str) -> Pa
         services[name] = {"labels": dict(labels)}
     services[app].update({"image": tag, "pull_policy": "never", "restart": "no",
                           "healthcheck": {"interval": "2s"}})
+    if MIGRATE_SERVICE in services:  # the app's one-shot migrations run the image under test, never a build of it
+        services[MIGRATE_SERVICE].update({"image": tag, "pull_policy": "never"})
     if ports:
         services[app]["ports"] = _Override([f"127.0.0.1::{p}" for p in ports])
     doc: dict[str, Any] = {"services": services}
