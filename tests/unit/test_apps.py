@@ -221,7 +221,8 @@ def test_only_writes_one_app_and_generate_writes_them_all(tmp_path):
     assert not (tmp_path / "Dockerfile").exists()
     again = run("generate", str(tmp_path), "--yes")
     assert again.exit_code == 1 and "already there" in again.output
-    assert run("generate", str(tmp_path), "--yes", "--k8s", "--force").exit_code == 2
+    assert run("generate", str(tmp_path), "--yes", "--k8s", "--force").exit_code == 0  # one k8s/ for every app
+    assert (tmp_path / "k8s" / "kustomization.yaml").is_file() and (tmp_path / "k8s" / "backend").is_dir()
     assert run("generate", str(tmp_path), "--yes", "--only", "nope").exit_code == 2
 
 
