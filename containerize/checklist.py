@@ -105,6 +105,9 @@ def detect(tree: SourceTree, chosen: str | None = None, origin: str | None = Non
         analyzer.analyze(tree, profile)
     except ValueError as exc:  # manifests that can't be read
         raise AnalysisError(str(exc)) from None
+    from .languages.common import listen_on_all_interfaces
+
+    listen_on_all_interfaces(profile)  # a loopback listen address read from an env var: all interfaces
     profile.candidates = candidates + profile.candidates
     return profile
 

@@ -8,6 +8,7 @@ import shlex
 import yaml
 
 from .k8s.runtime import Runtime, runtime
+from .languages.common import listen_env
 from .migrations import MIGRATE_SERVICE, command_of, compose_service
 from .profile import Profile
 from .services import CATALOG, AssembledUrl, assembled_url, wire
@@ -95,11 +96,15 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         first, *rest = profile.ports
         app["ports"] = [f"127.0.0.1:${{HOST_PORT:-{first}}}:{first}"] + [f"127.0.0.1:{p}:{p}" for p in rest]
     environment: dict[str, str | None] = {}
+    listening = listen_env(profile)
     for var in profile.env:
         if var.secret:
             continue
         if profile.port_env and var.name == profile.port_env and profile.ports:
             environment[var.name] = str(profile.ports[0])
+            continue
+        if var.name in listening:  # a loopback listen address: all interfaces (languages.common.listen_env)
+            environment[var.name] = listening[var.name]
             continue
         # no default: passed through from the shell running compose when set there, else left unset
         # a default with `}` can't be carried by ${V:-...}: left unset, the app falls back on its own default

@@ -517,7 +517,7 @@ _PLAIN_SCHEME = {"rediss": "redis", "amqps": "amqp", "mongodb+srv": "mongodb"}
 
 @dataclass(frozen=True)
 class AssembledUrl:
-    """The URL an app reads from ``env`` (a secret with no default), built when the container starts:
+    """The URL an app reads from ``env`` (a secret), built when the container starts:
     ``prefix`` + the password in the service's secret file ``password_secret``, percent-encoded, + ``suffix``.
     Without ``password_secret`` (a service that runs without one) ``prefix`` is the whole URL."""
 
@@ -532,14 +532,14 @@ class AssembledUrl:
 
 
 def assembled_url(profile: Profile, kind: str) -> AssembledUrl | None:
-    """The URL of a backing service compose starts, for the env var the app reads it from as a secret with no
-    default (``DATABASE_URL``): the scheme the code uses (``postgres://``, ``postgresql+psycopg://``), the
+    """The URL of a backing service compose starts, for the env var the app reads it from as a secret
+    (``DATABASE_URL``; a default in the code names another host): the scheme the code uses (``postgres://``, ``postgresql+psycopg://``), the
     service's name, port, user and database as wired, and its one password file. None when the app reads no
     such var, the URL can't hold the password (a JDBC URL takes it apart), or the kind has no catalog URL."""
     spec = CATALOG.get(kind)
     service = next((s for s in profile.services if s.kind == kind), None)
     var = profile.env_var(service.env_var) if service and service.env_var else None
-    if spec is None or var is None or not var.secret or var.default is not None or profile.language == "java":
+    if spec is None or var is None or not var.secret or profile.language == "java":
         return None
     conn = next((c for c in profile.connections if c.kind == kind and c.url_env == var.name), None)
     default_scheme = spec.url.split("://", 1)[0]

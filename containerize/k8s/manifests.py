@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..compose import SECRETS_SHIM, secret_name, volume_name
+from ..languages.common import listen_env
 from ..migrations import k8s_init_container
 from ..profile import Profile
 from ..services import CATALOG, ServiceSpec, wire
@@ -127,11 +128,14 @@ def app_manifests(profile: Profile, name: str, rt: Runtime, *, project: str | No
 
     # settings: a ConfigMap with the non-secret env vars
     config: dict[str, str] = {}
+    listening = listen_env(profile)
     for var in profile.env:
         if var.secret or not valid_key(var.name):
             continue
         if profile.port_env and var.name == profile.port_env and profile.ports:
             config[var.name] = str(profile.ports[0])
+        elif var.name in listening:  # a loopback listen address: all interfaces
+            config[var.name] = listening[var.name]
         elif var.default is not None:
             config[var.name] = var.default
     for service in profile.services:

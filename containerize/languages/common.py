@@ -4,6 +4,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..answer_keys import DETECTED
 from ..profile import Profile
 
 _PLAIN_ROUTE = re.compile(r"(?:/[A-Za-z0-9._~-]+)+/?")  # /api/items: no <id>, {id}, :id, * or method
@@ -81,3 +82,60 @@ def record_paths(profile: Profile, paths, safe_path, system_paths: tuple[str, ..
             continue  # files the program also writes live on its volume
         profile.read_paths.append(path)
         profile.note("read_paths", f"the program reads {path}", rel, line, 0.7)
+
+
+# -- the listen address: all interfaces in a container -------------------------------------------
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+# env vars that hold the address a server listens on (a host, or host:port)
+LISTEN_NAMES = frozenset({
+    "HOST", "ADDRESS", "ADDR", "BIND", "BIND_ADDR", "BIND_ADDRESS", "BIND_HOST", "LISTEN", "LISTEN_ADDR",
+    "LISTEN_ADDRESS", "LISTEN_HOST", "LISTEN_IP", "SERVER_HOST", "SERVER_ADDR", "SERVER_ADDRESS", "SERVER_BIND",
+    "SERVER_IP", "HTTP_HOST", "HTTP_ADDR", "HTTP_ADDRESS", "HTTP_BIND", "HTTP_LISTEN", "APP_HOST", "APP_ADDR",
+    "APP_ADDRESS", "APP_BIND", "WEB_HOST", "WEB_ADDR", "FLASK_RUN_HOST", "UVICORN_HOST", "NITRO_HOST",
+    "NUXT_HOST", "HOST_ADDR", "HOST_IP", "BIND_IP"})
+
+
+def _all_interfaces(default: str | None, port: int | None) -> str | None:
+    """The value that makes a server listen on all interfaces, in the form of its loopback ``default``:
+    ``127.0.0.1`` -> ``0.0.0.0``, ``localhost:8000`` -> ``0.0.0.0:<port>``; None for any other value."""
+    text = (default or "").strip()
+    if text in LOOPBACK:
+        return "0.0.0.0"
+    host, sep, given = text.rpartition(":")
+    if sep and host in LOOPBACK and given.isdigit() and len(given) < 6:
+        return f"0.0.0.0:{port or int(given)}"
+    return None
+
+
+def listen_env(profile: Profile) -> dict[str, str]:
+    """Env var -> value for each listen-address env var the app reads with a loopback default (``HOST`` =
+    ``127.0.0.1``, ``ADDRESS`` = ``127.0.0.1:8000``): set by compose, Kubernetes and the image so the server
+    listens on all interfaces. Not a service's host (``DB_HOST``), a secret or a value given as an answer."""
+    if not profile.ports:
+        return {}
+    hosts = {c.host_env for c in profile.connections if c.host_env}
+    out = {}
+    for var in profile.env:
+        if var.secret or var.name in hosts or profile.origin(f"env.{var.name}") != DETECTED:
+            continue
+        if var.name not in LISTEN_NAMES and not var.name.endswith(("_LISTEN_ADDR", "_BIND_ADDR")):
+            continue
+        value = _all_interfaces(var.default, profile.ports[0])
+        if value:
+            out[var.name] = value
+    return out
+
+
+def listen_on_all_interfaces(profile: Profile) -> None:
+    """After analysis: a listen address read from an env var with a loopback default is overridden (see
+    :func:`listen_env`), said in the evidence; the warning a language gave for it (\"set NAME=...\") goes, as
+    the override does what it asked. A loopback address fixed in code keeps its warning (file:line)."""
+    found = listen_env(profile)
+    for name, value in found.items():
+        default = profile.env_var(name).default
+        where = next((e for e in profile.evidence.get("env", []) if e.why.startswith(name + ":")), None)
+        profile.note("env", f"{name}: falls back to {default} (loopback only, unreachable from outside the "
+                            f"container): the image and compose set {name}={value} to listen on all interfaces",
+                     where.file if where else None, where.line if where else None)
+        profile.warnings = [w for w in profile.warnings if f" set {name}=" not in w]

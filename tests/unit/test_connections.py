@@ -594,8 +594,152 @@ def test_the_example_url_beside_compose_names_the_wired_user_database_and_servic
 
     profile = build_profile(FIXTURES / "conn-rust-sqlx-url", [])
     assert example_url(profile, "postgres", "PW") == "postgresql://todo:PW@postgres:5432/todo"
-    assert "postgresql://todo:<the password in ./secrets/postgres_password>@postgres:5432/todo" in \
-        render_compose(profile, "todo")
+    # the app's DATABASE_URL is built from the password file at start, in the scheme the code uses
+    assert "#   postgres://todo:<the password>@postgres:5432/todo" in render_compose(profile, "todo")
     profile = build_profile(FIXTURES / "conn-spring-jdbc", [])
     assert example_url(profile, "postgres", "<{secret}>") == \
         "postgresql://inventory:<postgres_password>@db:5432/inventory"
+
+
+# -- a URL secret built from the service's one password file ------------------------------------
+
+SENTINEL_PW = "s3ntinel p@ss/w:rd%é"
+
+
+def _run_entrypoint(script: str, secrets: dict[str, str], tmp_path: Path) -> str:
+    """The app's compose entrypoint as the container runs it (compose's $$ -> $), with secret files under a
+    temporary folder: the env the app starts with."""
+    folder = tmp_path / "run-secrets"
+    folder.mkdir()
+    for name, value in secrets.items():
+        (folder / name).write_text(value + "\n")
+    script = script.replace("$$", "$").replace("/run/secrets", str(folder))
+    shell = "dash" if subprocess.run(["sh", "-c", "command -v dash"], capture_output=True).returncode == 0 else "sh"
+    done = subprocess.run([shell, "-c", script, "--", sys.executable, "-c",
+                           "import json, os; print(json.dumps(dict(os.environ)))"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_database_url_secret_is_built_from_the_one_password_file(tmp_path):
+    from urllib.parse import unquote, urlsplit
+
+    from containerize.compose import render_compose, to_yaml
+
+    profile, doc = compose_of(FIXTURES / "conn-url-secret")
+    app = doc["services"]["app"]
+    assert app["secrets"] == ["postgres_password"] and set(doc["secrets"]) == {"postgres_password"}
+    assert "DATABASE_URL" not in app.get("environment", {})
+    assert doc["services"]["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    env = _run_entrypoint(app["entrypoint"][2], {"postgres_password": SENTINEL_PW}, tmp_path)
+    url = urlsplit(env["DATABASE_URL"])
+    assert (url.scheme, url.username, url.hostname, url.port, url.path) == ("postgresql", "app", "postgres", 5432,
+                                                                            "/app")
+    assert unquote(url.password) == SENTINEL_PW  # percent-encoded: @ / : % and spaces can't break the URL
+    assert "POSTGRES_PASSWORD" not in env  # read only into the URL, not exported on its own
+    text = render_compose(profile, "conn-url-secret")
+    assert "#   postgresql://app:<the password>@postgres:5432/app" in text and "secrets/database_url" not in text
+    assert SENTINEL_PW not in to_yaml(doc)
+
+
+def test_the_built_url_keeps_the_scheme_user_and_database_the_code_uses(tmp_path):
+    from containerize.compose import assembled_urls
+    from containerize.profile import Connection, EnvVar, Profile, Service
+
+    def url_of(kind: str, scheme: str | None, **conn) -> str:
+        profile = Profile(language="python", ports=[8000])
+        profile.env.append(EnvVar("DATABASE_URL", None, True))
+        profile.services.append(Service(kind, "DATABASE_URL"))
+        profile.connections.append(Connection(kind, url_env="DATABASE_URL", scheme=scheme, **conn))
+        return assembled_urls(profile)["DATABASE_URL"].example("PW")
+
+    assert url_of("postgres", "postgresql+psycopg") == "postgresql+psycopg://app:PW@postgres:5432/app"
+    assert url_of("postgres", "postgres", user="todo", database="todo") == "postgres://todo:PW@postgres:5432/todo"
+    assert url_of("postgres", "bad scheme;rm") == "postgresql://app:PW@postgres:5432/app"
+    assert url_of("mysql", "mysql+pymysql", host="db", user="root") == "mysql+pymysql://root:PW@db:3306/app"
+    assert url_of("mongodb", "mongodb+srv", user="app") == "mongodb://app:PW@mongodb:27017/?authSource=admin"
+    # no credentials in a redis URL compose runs: a plain setting, no secret file
+    profile = Profile(language="python", ports=[8000])
+    profile.env.append(EnvVar("REDIS_URL", None, True))
+    profile.services.append(Service("redis", "REDIS_URL"))
+    profile.connections.append(Connection("redis", url_env="REDIS_URL", scheme="rediss"))
+    doc = compose_dict(profile, "cache")
+    assert doc["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+    assert "secrets" not in doc
+
+
+def test_without_a_shell_the_url_stays_a_file_written_by_hand(tmp_path):
+    from containerize.render import render
+
+    profile = build_profile(FIXTURES / "conn-url-secret", [])
+    profile.build.shell = False
+    doc = compose_dict(profile, "guests")
+    app = doc["services"]["app"]
+    assert "entrypoint" not in app and set(doc["secrets"]) == {"database_url", "postgres_password"}
+    assert app["environment"]["DATABASE_URL_FILE"] == "/run/secrets/database_url"
+    readme = render(profile)["README.Docker.md"]
+    assert "the image has no shell" in readme and "percent-encoded" in readme
+
+
+# -- a listen address read from an env var with a loopback default ------------------------------
+
+def test_a_loopback_listen_address_from_an_env_var_is_set_to_all_interfaces():
+    from containerize.k8s.manifests import app_manifests
+    from containerize.k8s.runtime import runtime
+    from containerize.render import render
+
+    profile, doc = compose_of(FIXTURES / "listen-loopback-env")
+    assert profile.env_var("HOST").default == "127.0.0.1"  # the code's default, as read
+    assert doc["services"]["app"]["environment"]["HOST"] == "0.0.0.0"
+    assert any(e.why.startswith("HOST: falls back to 127.0.0.1") and "HOST=0.0.0.0" in e.why
+               and (e.file, e.line) == ("server.py", 7) for e in profile.evidence["env"])
+    files = render(profile)
+    assert "\nENV HOST=0.0.0.0\n" in files["Dockerfile"]
+    assert "-e HOST=" not in files["README.Docker.md"]  # docker run keeps the image's value
+    config = app_manifests(profile, "status", runtime(profile, files["Dockerfile"]))["configmap.yaml"]["data"]
+    assert config["HOST"] == "0.0.0.0"
+    # an answer wins
+    given = build_profile(FIXTURES / "listen-loopback-env", [("env.HOST", "127.0.0.1")])
+    assert compose_dict(given, "status")["services"]["app"]["environment"]["HOST"] == "${HOST:-127.0.0.1}"
+
+
+def test_listen_address_forms_and_what_is_not_a_listen_address(tmp_path):
+    from containerize.languages.common import _all_interfaces
+
+    assert _all_interfaces("localhost", 3000) == "0.0.0.0"
+    assert _all_interfaces("127.0.0.1:8000", 8000) == "0.0.0.0:8000"
+    assert _all_interfaces("[::1]:9000", None) == "0.0.0.0:9000"
+    assert _all_interfaces("0.0.0.0", 80) is None and _all_interfaces("db.internal:80", 80) is None
+    app = write(tmp_path / "api", {
+        "requirements.txt": "psycopg2-binary\n",
+        "app.py": "import os\nfrom http.server import HTTPServer, BaseHTTPRequestHandler\nimport psycopg2\n\n"
+                  "DB_HOST = os.environ.get('DB_HOST', 'localhost')\n"
+                  "BIND_ADDRESS = os.environ.get('BIND_ADDRESS', 'localhost:8000')\n"
+                  "host, port = BIND_ADDRESS.rsplit(':', 1)\n"
+                  "HTTPServer((host, int(port)), BaseHTTPRequestHandler).serve_forever()\n",
+    })
+    profile, doc = compose_of(app)
+    env = doc["services"]["app"]["environment"]
+    assert profile.ports == [8000] and env["BIND_ADDRESS"] == "0.0.0.0:8000"  # host:port, as the code parses it
+    assert env["DB_HOST"] == "${DB_HOST:-localhost}"  # a service's host is never a listen address
+
+
+def test_go_listen_address_env_with_a_loopback_default_is_overridden_and_a_fixed_one_warns(tmp_path):
+    app = write(tmp_path / "goapi", {
+        "go.mod": "module example.com/goapi\n\ngo 1.22\n",
+        "main.go": 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n'
+                   '\taddr := os.Getenv("ADDR")\n\tif addr == "" {\n\t\taddr = "127.0.0.1:8080"\n\t}\n'
+                   '\thttp.ListenAndServe(addr, nil)\n}\n',
+    })
+    profile, doc = compose_of(app)
+    assert profile.env_var("ADDR").default == "127.0.0.1:8080"
+    assert doc["services"]["app"]["environment"]["ADDR"] == "0.0.0.0:8080"
+    assert not any("ADDR" in w for w in profile.warnings), profile.warnings
+    fixed = write(tmp_path / "gofixed", {
+        "go.mod": "module example.com/gofixed\n\ngo 1.22\n",
+        "main.go": 'package main\n\nimport "net/http"\n\nfunc main() {\n'
+                   '\thttp.ListenAndServe("127.0.0.1:8080", nil)\n}\n',
+    })
+    profile, doc = compose_of(fixed)
+    assert any(w.startswith("main.go:6") and "localhost only" in w for w in profile.warnings), profile.warnings
