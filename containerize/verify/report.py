@@ -74,7 +74,7 @@ def print_error(result: Result, file=None) -> None:
         return
     console = Console(file=file or sys.stderr, width=None if (file or sys.stderr).isatty() else 120,
                       highlight=False)
-    console.print(f"[bold red]containerize verify: error:[/] {escape(err.message)}")
+    console.print(f"[bold red]containerize verify: error:[/] {escape(err.message)}", soft_wrap=True)
     if err.details:
         console.print(escape(err.details.rstrip()), soft_wrap=True)
     if result.build_log:

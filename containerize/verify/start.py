@@ -48,9 +48,12 @@ def start(run: Run, tag: str) -> App:
             raise VerifyError("services", f"the backing services ({', '.join(backing)}) did not become healthy "
                               f"within {opts.timeout:.0f}s", (done.stderr.strip()[-1500:] + "\n" + logs),
                               START_FAILED)
+    one_shots = run_once(config, app)
+    check_run_once(run, one_shots, services)
     run.progress.update("Starting the app")
     started = time.monotonic()
     done = compose.command(run, "up", "-d", "--no-build", app, check=False, timeout=opts.timeout + 300)
+    check_run_once(run, one_shots, services)  # starting the app runs them again (some compose versions exit 0)
     if done.returncode != 0:
         raise VerifyError("start", "the app container could not be started", done.stderr.strip()[-3000:],
                           START_FAILED)
@@ -60,6 +63,46 @@ def start(run: Run, tag: str) -> App:
                           START_FAILED)
     run.result.run["container"] = cid[0]
     return App(cid[0], port, started)
+
+
+def run_once(config: dict, app: str) -> list[str]:
+    """The services the app waits to have completed (``service_completed_successfully``): its migrations."""
+    deps = (config.get("services") or {}).get(app, {}).get("depends_on") or {}
+    if not isinstance(deps, dict):
+        return []
+    return [name for name, dep in deps.items()
+            if isinstance(dep, dict) and dep.get("condition") == "service_completed_successfully"]
+
+
+def check_run_once(run: Run, names: list[str], services: dict) -> None:
+    """Each one-shot service ran to its end with exit code 0; else the run stops with its name, exit code and
+    last log lines (compose itself may exit 0 and leave the app created but never started)."""
+    deadline = time.monotonic() + run.options.timeout
+    for name in names:
+        ids = compose.command(run, "ps", "-a", "-q", name, check=False).stdout.split()
+        state: dict = {}
+        while ids:
+            state = docker.inspect("container", ids[0]).get("State") or {}
+            if not state.get("Running") or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        if ids and state.get("Status") == "exited" and state.get("ExitCode") == 0:
+            if not any(c.name == f"{name}: completed" for c in run.result.checks):
+                run.result.check(f"{name}: completed", "pass", "exited 0 before the app started")
+            continue
+        argv = (services.get(name) or {}).get("command") or []
+        what = f" (`{' '.join(map(str, argv))[:200]}`)" if isinstance(argv, list) and argv else ""
+        if not ids:
+            how = "was not created"
+        elif state.get("Running"):
+            how = f"was still running after {run.options.timeout:.0f}s"
+        else:
+            oom = ", killed: out of memory" if state.get("OOMKilled") else ""
+            how = f"exited with code {state.get('ExitCode')}{oom}"
+        logs = docker.logs(ids[0], 30) if ids else ""
+        run.result.check(f"{name}: completed", "fail", how)
+        raise VerifyError("migrate", f"the {name} service{what}, which the app waits for, {how}: the app was not "
+                          "started", "--- its last log lines\n" + (logs or "(it printed nothing)"), START_FAILED)
 
 
 def wait_for_port(run: Run, app: App) -> tuple[dict, probe.Answer]:
@@ -112,6 +155,9 @@ def wait_for_exit(run: Run, app: App) -> tuple[dict, float]:
 
 
 def exited_early(cid: str, state: dict, what: str) -> VerifyError:
+    if state.get("Status") == "created":
+        return VerifyError("exited", f"the container was created but never started {what}",
+                           "--- its last log lines\n" + (docker.logs(cid, 30) or "(it printed nothing)"), START_FAILED)
     code = state.get("ExitCode")
     logs = docker.logs(cid, 30)
     oom = " (killed: out of memory)" if state.get("OOMKilled") else ""
