@@ -6,8 +6,9 @@ import json
 import uuid
 
 import pytest
+import yaml
 
-from harness import Container, Image, compose_project, generate, http_get, run
+from harness import Container, Image, compose_project, generate, http_get, run, running
 
 pytestmark = pytest.mark.docker
 
@@ -114,3 +115,41 @@ def test_an_in_memory_fallback_runs_alone(docker, tmp_path):
         body = json.loads(second[1])
         assert body["backend"] == "memory" and body["page"] == json.loads(first[1])["page"] + 1 == body["stored"]
         assert _app_container(compose).process_uid() not in ("", "0")
+
+
+def test_a_database_url_secret_is_built_from_the_postgres_password_file(docker, tmp_path):
+    project, profile = generate(tmp_path, "conn-url-secret")
+    assert [(c["kind"], c["url_env"]) for c in profile["connections"]] == [("postgres", "DATABASE_URL")]
+    doc = yaml.safe_load((project / "compose.yaml").read_text())
+    assert set(doc["secrets"]) == {"postgres_password"}  # no hand-written database_url to keep matching
+    # characters a URL would misread (@ / : % space): the entrypoint percent-encodes them
+    password = f"sentinel-{uuid.uuid4().hex}@/:% x"
+    (project / "secrets").mkdir()
+    (project / "secrets" / "postgres_password").write_text(password + "\n")
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        port = compose.port("app", 8080)
+        first = http_get(f"http://127.0.0.1:{port}/first")
+        second = http_get(f"http://127.0.0.1:{port}/second")
+        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
+        # written and read back through postgres (the image's health check signs on / as well)
+        before, after = json.loads(first[1])["guests"], json.loads(second[1])["guests"]
+        assert before[-1] == "signed through /first" and after[:len(before)] == before
+        assert after[-1] == "signed through /second"
+        assert _app_container(compose).process_uid() not in ("", "0")
+        _sentinel_checks(compose, project, password)
+
+
+def test_a_loopback_host_env_var_is_set_to_all_interfaces(docker, tmp_path):
+    project, profile = generate(tmp_path, "listen-loopback-env")
+    assert any(e["why"].startswith("HOST: falls back to 127.0.0.1") for e in profile["evidence"]["env"])
+    assert "ENV HOST=0.0.0.0" in (project / "Dockerfile").read_text()
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        status, body = http_get(f"http://127.0.0.1:{compose.port('app', 8000)}/")
+        assert status == 200 and json.loads(body) == {"listening_on": "0.0.0.0", "port": 8000}, body
+        assert _app_container(compose).process_uid() not in ("", "0")
+        # the image alone (docker run, no compose) listens on all interfaces too
+        with running(Image(f"{project.name}:latest"), "-p", "127.0.0.1::8000") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(8000)}/health", container=container)
+            assert status == 200 and json.loads(body) == {"status": "ok"}, body
