@@ -8,7 +8,8 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
 from ...envvars import read_dotenv_example
-from ...services import add_services_from_dependencies, link_service_env, warn_fixed_localhost
+from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
+                         warn_fixed_localhost)
 from . import package as pkgmod
 from . import starter
 from .plan import NodePlan
@@ -258,6 +259,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     read_dotenv_example(tree, profile)
     from . import connections  # how the code reaches its database (loaded with the source modules)
     connections.read_connections(tree, files, profile)
+    add_services_from_connections(profile)
     link_service_env(profile)
     warn_fixed_localhost(profile)
 
