@@ -345,8 +345,12 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
             app.setdefault("depends_on", {})[other] = {"condition": "service_started"}
         services[service] = app
         migrate = doc["services"].pop(MIGRATE_SERVICE, None)
+        if migrate and "build" not in migrate:  # a tool's own image (Flyway) with a folder of the app mounted
+            migrate["volumes"] = [f"./{_escape(folder)}/{m[2:]}" if m.startswith("./") else m
+                                  for m in migrate.get("volumes", [])]
         if migrate:  # <app>-migrate: the app's own one-shot migrations, from its folder and with its volumes
-            migrate.update({k: copy.deepcopy(app[k]) for k in ("build", "volumes") if k in app})
+            if "build" in migrate:
+                migrate.update({k: copy.deepcopy(app[k]) for k in ("build", "volumes") if k in app})
             services[f"{service}-{MIGRATE_SERVICE}"] = migrate
             app["depends_on"][f"{service}-{MIGRATE_SERVICE}"] = app["depends_on"].pop(MIGRATE_SERVICE)
         for name, spec in doc["services"].items():

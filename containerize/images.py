@@ -37,6 +37,8 @@ IMAGES: dict[str, str] = {
     "ruby": "ruby:${RUBY_VERSION}-slim-bookworm",
     # static files
     "nginx": "nginxinc/nginx-unprivileged:${NGINX_VERSION}-bookworm",
+    # database migrations run by their tool's own image (compose.yaml's one-shot service)
+    "flyway": "flyway/flyway:${FLYWAY_VERSION}",
     # runtimes shared by compiled languages
     "debian_slim": "debian:bookworm-slim",
     "distroless_static": "gcr.io/distroless/static-debian12:nonroot",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -231,7 +232,11 @@ def command_of(profile: Profile) -> list[str]:
 
 def compose_service(profile: Profile, app: dict) -> dict | None:
     """The one-shot service that runs the migrations with the app's own image and settings, once the
-    backing services are healthy (None when there is nothing to run). The app then waits for it."""
+    backing services are healthy (None when there is nothing to run). The app then waits for it.
+    Flyway migrations that nothing in the app runs: the official Flyway image instead (:func:`flyway_service`)."""
+    official = flyway_service(profile)
+    if official is not None:
+        return official
     argv = command_of(profile)
     if not argv:
         return None
@@ -244,6 +249,74 @@ def compose_service(profile: Profile, app: dict) -> dict | None:
     return svc
 
 
+# -- Flyway's own image ---------------------------------------------------------------------------
+FLYWAY = "flyway"
+FLYWAY_SQL = "/flyway/sql"  # where the official image looks for SQL migrations
+FLYWAY_JDBC = {"postgres": "postgresql", "mysql": "mariadb"}  # compose's mysql service runs MariaDB
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
+
+
+def flyway_image() -> str:
+    from .image_tags import FAMILIES
+    from .images import IMAGES
+
+    return IMAGES["flyway"].replace("${FLYWAY_VERSION}", FAMILIES["flyway"].default or "")
+
+
+def flyway_step(profile: Profile) -> tuple[Migration, str, str] | None:
+    """The Flyway migration run by the official image (its SQL folder and the backing service it migrates),
+    or None when the migrations are run otherwise."""
+    for m in profile.migrations:
+        if m.tool == FLYWAY and m.command == [FLYWAY, "migrate"] and m.file:
+            folder = posixpath.dirname(m.file)
+            kind = next((s.kind for s in profile.services if s.kind in FLYWAY_JDBC), None)
+            if kind and _SAFE_PATH.fullmatch(folder) and ".." not in folder.split("/"):
+                return m, folder, kind
+    return None
+
+
+def flyway_service(profile: Profile) -> dict | None:
+    """The one-shot service that runs Flyway's official image on the app's SQL folder (mounted read-only),
+    against the database service compose runs, with that service's user, database and password file (read
+    into FLYWAY_PASSWORD, which Flyway reads; it reads no ``*_FILE`` variable)."""
+    from .services import CATALOG, IMAGE_SETTINGS, wire
+
+    step = flyway_step(profile)
+    if step is None:
+        return None
+    _, folder, kind = step
+    w = wire(profile, kind)
+    settings = IMAGE_SETTINGS.get(kind, {})
+    user = w.environment.get(settings.get("user", ""), "root" if kind == "mysql" else "app")
+    database = w.environment.get(settings.get("database", ""), user)
+    svc: dict = {"image": flyway_image()}
+    if w.password_secret:
+        svc["entrypoint"] = ["/bin/sh", "-c", f'FLYWAY_PASSWORD="$$(cat /run/secrets/{w.password_secret})"; '
+                             'export FLYWAY_PASSWORD; exec flyway "$$@"', "flyway"]
+        svc["secrets"] = [w.password_secret]
+    svc["command"] = [f"-url=jdbc:{FLYWAY_JDBC[kind]}://{w.name}:{CATALOG[kind].port}/{database}", f"-user={user}",
+                      f"-locations=filesystem:{FLYWAY_SQL}", "-connectRetries=10", "migrate"]
+    svc["volumes"] = [f"./{folder}:{FLYWAY_SQL}:ro"]
+    svc["cap_drop"] = ["ALL"]
+    svc["security_opt"] = ["no-new-privileges:true"]
+    svc["depends_on"] = {w.name: {"condition": "service_healthy"}}
+    svc["restart"] = "no"
+    return svc
+
+
+def describe(profile: Profile) -> str:
+    """What the one-shot step runs, for a README (empty when there is none)."""
+    step = flyway_step(profile)
+    if step:
+        return (f"`flyway migrate` with the official image `{flyway_image()}` on `{step[1]}/` (mounted read-only) "
+                f"against `{step[2]}`, with its user and password file")
+    argv = command_of(profile)
+    if not argv:
+        return ""
+    what = shlex.join(argv).replace("`", "'")
+    return f"`{what}` with the app's image, settings and secrets"
+
+
 _INIT_KEYS = ("image", "imagePullPolicy", "command", "env", "envFrom", "volumeMounts", "resources",
               "securityContext")
 
@@ -253,7 +326,7 @@ def k8s_init_container(profile: Profile, container: dict) -> dict | None:
     app's image, settings, secrets, mounts, limits and security context; no ports, no probes. The pod's
     init container is retried until it succeeds (say, once the database answers)."""
     argv = command_of(profile)
-    if not argv:
+    if not argv or flyway_step(profile):  # Flyway's SQL is not in the app's image: not from the app's container
         return None
     init = {"name": MIGRATE_SERVICE}
     init.update({key: copy.deepcopy(container[key]) for key in _INIT_KEYS if key in container})

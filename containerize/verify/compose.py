@@ -72,7 +72,8 @@ def override(run: Run, config: dict, app: str, ports: list[int], tag: str) -> Pa
         services[name] = {"labels": dict(labels)}
     services[app].update({"image": tag, "pull_policy": "never", "restart": "no",
                           "healthcheck": {"interval": "2s"}})
-    if MIGRATE_SERVICE in services:  # the app's one-shot migrations run the image under test, never a build of it
+    if (config["services"].get(MIGRATE_SERVICE) or {}).get("build"):  # the app's one-shot migrations run the
+        # image under test, never a build of it (a tool's own image, Flyway's, stays)
         services[MIGRATE_SERVICE].update({"image": tag, "pull_policy": "never"})
     if ports:
         services[app]["ports"] = _Override([f"127.0.0.1::{p}" for p in ports])

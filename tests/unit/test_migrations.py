@@ -360,3 +360,84 @@ def test_hostile_release_commands_stay_data_in_compose_and_kubernetes(tmp_path):
     assert init["args"][2] == migrate["command"][2]
     header = text["compose.yaml"].split("services:", 1)[0]
     assert all(line.startswith("#") for line in header.splitlines() if line)
+
+
+# -- Flyway migrations nothing in the app runs: Flyway's official image -------------------------------
+POSTGRES_DEPENDENCY = ("<dependencies>\n    <dependency>\n      <groupId>org.postgresql</groupId>\n"
+                       "      <artifactId>postgresql</artifactId>\n      <version>42.7.4</version>\n"
+                       "    </dependency>\n  </dependencies>\n  <build>")
+
+
+def flyway_app(root: Path) -> Path:
+    root = tree(root, {"src/main/resources/db/migration/V1__init.sql": "CREATE TABLE note (id int);\n",
+                       "src/main/resources/db/migration/V2__more.sql": "ALTER TABLE note ADD body text;\n"},
+                base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
+    return root
+
+
+def test_flyway_sql_nothing_runs_is_run_by_the_official_image(tmp_path):
+    from containerize.image_tags import FAMILIES
+
+    profile = build_profile(flyway_app(tmp_path), [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file) == ("flyway", ["flyway", "migrate"],
+                                           "src/main/resources/db/migration/V1__init.sql")
+    assert not any("Flyway migrations in" in w for w in profile.warnings)
+    assert any("Flyway's official image runs them" in n for n in notes(profile))
+    doc = compose_dict(profile, "notes")
+    app, migrate = doc["services"]["app"], doc["services"]["migrate"]
+    assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert migrate["image"] == f"flyway/flyway:{FAMILIES['flyway'].default}" and "build" not in migrate
+    assert migrate["command"] == ["-url=jdbc:postgresql://postgres:5432/app", "-user=app",
+                                  "-locations=filesystem:/flyway/sql", "-connectRetries=10", "migrate"]
+    assert migrate["volumes"] == ["./src/main/resources/db/migration:/flyway/sql:ro"]
+    # the password: the database's own secret file, read into the variable Flyway reads
+    assert migrate["secrets"] == ["postgres_password"] == doc["services"]["postgres"]["secrets"]
+    assert migrate["entrypoint"][:2] == ["/bin/sh", "-c"] and migrate["entrypoint"][3] == "flyway"
+    assert 'FLYWAY_PASSWORD="$$(cat /run/secrets/postgres_password)"' in migrate["entrypoint"][2]
+    assert 'exec flyway "$$@"' in migrate["entrypoint"][2]
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}} and migrate["restart"] == "no"
+    assert migrate["cap_drop"] == ["ALL"] and "ports" not in migrate
+    files = render(profile)
+    assert yaml.safe_load(files["compose.yaml"])["services"]["migrate"] == migrate
+    assert "Flyway's official image" in files["README.Docker.md"]
+    assert "Flyway's official image" in files["compose.yaml"]
+    # Kubernetes: the SQL is not in the app's image, so no init container runs `flyway migrate` from it
+    deployment = yaml.safe_load(render_k8s(profile, "notes", files["Dockerfile"])["k8s/deployment.yaml"])
+    assert "initContainers" not in deployment["spec"]["template"]["spec"]
+
+
+def test_flyway_for_one_of_several_apps_mounts_the_sql_of_its_folder(tmp_path):
+    profile = build_profile(flyway_app(tmp_path / "api"), [])
+    doc = apps_compose_dict("repo", [("api", "api", profile, None)])
+    migrate = doc["services"]["api-migrate"]
+    assert "build" not in migrate and migrate["image"].startswith("flyway/flyway:")
+    assert migrate["volumes"] == ["./api/src/main/resources/db/migration:/flyway/sql:ro"]
+    assert doc["services"]["api"]["depends_on"]["api-migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_flyway_without_a_database_service_or_with_flyway_core_adds_no_service(tmp_path):
+    root = flyway_app(tmp_path / "a")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<dependencies>", "<dependencies>\n    <dependency>\n      <groupId>"
+                                           "org.flywaydb</groupId>\n      <artifactId>flyway-core</artifactId>\n"
+                                           "    </dependency>", 1))
+    assert build_profile(root, []).migrations == []  # plain Java with flyway-core: still a warning, no step
+    root = tree(tmp_path / "b", {"src/main/resources/db/migration/V1__init.sql": "CREATE TABLE note (id int);\n"},
+                base="java-maven")
+    profile = build_profile(root, [])
+    assert profile.migrations == [] and "migrate" not in compose_dict(profile, "x")["services"]
+
+
+def test_a_hostile_migration_folder_never_reaches_compose(tmp_path):
+    root = flyway_app(tmp_path)
+    bad = root / "src/main/resources/db/migration"
+    bad.rename(root / "src/main/resources/db/x$y")
+    (root / "src/main/resources/db/migration").mkdir()
+    (root / "src/main/resources/db/migration/x:y").mkdir()
+    (root / "src/main/resources/db/migration/x:y/V1__a.sql").write_text("select 1;\n")
+    profile = build_profile(root, [])
+    assert profile.migrations == []
+    assert any("Flyway migrations in" in w for w in profile.warnings)

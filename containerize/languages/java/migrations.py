@@ -1,12 +1,14 @@
 """Java's schema migrations: Flyway (``db/migration/V*.sql``) and Liquibase (``db/changelog/``). Spring Boot
 runs them itself as it starts when flyway-core or liquibase-core is on the classpath, and so does code that
-calls ``Flyway...migrate()`` or Liquibase's ``update``; otherwise nothing in the image can run them (their
-command-line tools are not in it), which is said in a warning. The code is read with tree-sitter."""
+calls ``Flyway...migrate()`` or Liquibase's ``update``. Otherwise Flyway's SQL migrations are run by a
+one-shot service of Flyway's official image against the database compose runs (the SQL folder mounted
+read-only); Liquibase's, and Flyway's without a database service, are said in a warning (the image has no
+command-line tool for them). The code is read with tree-sitter."""
 from __future__ import annotations
 
 from ... import migrations as shared
 from ... import syntax
-from ...profile import Profile
+from ...profile import Migration, Profile
 from ...scan import SourceTree
 
 _TOOLS = {"flyway": ("flyway-core", "org.flywaydb", "migrate"), "liquibase": ("liquibase-core", "liquibase", "update")}
@@ -34,6 +36,8 @@ def detect(tree: SourceTree, profile: Profile) -> None:
         if call:
             shared.settle(tree, profile, [], itself=(f"the code calls {tool.title()}'s {method}()", *call))
             return
+        if files and tool == "flyway" and not on_classpath and _by_flyway_image(tree, profile, files):
+            return
         if files:
             profile.warnings.append(f"{tool.title()} migrations in {files[0].rsplit('/', 1)[0]}/ but nothing in the "
                                     f"app runs them and the image has no {tool} command: run them against the "
@@ -41,6 +45,22 @@ def detect(tree: SourceTree, profile: Profile) -> None:
                                     f"{artifact} so the app does")
             profile.note("migrations", f"{tool.title()} migrations that the app does not run", files[0], None, 0.6)
             return
+
+
+def _by_flyway_image(tree: SourceTree, profile: Profile, files: list[str]) -> bool:
+    """Flyway's own image runs the SQL migrations of ``files``' folder before the app starts (when compose runs
+    a PostgreSQL or MySQL/MariaDB service for it)."""
+    sql = sorted(f for f in files if f.endswith(".sql"))
+    if not sql or not any(s.kind in shared.FLYWAY_JDBC for s in profile.services):
+        return False
+    folder = sql[0].rsplit("/", 1)[0]
+    if not shared._SAFE_PATH.fullmatch(folder) or ".." in folder.split("/"):
+        return False
+    shared.settle(tree, profile, [Migration(
+        shared.FLYWAY, [shared.FLYWAY, "migrate"], sql[0], None,
+        f"Flyway SQL migrations in {folder}/ that nothing in the app runs (no flyway-core, no Flyway migrate() "
+        "call): Flyway's official image runs them", 0.8)])
+    return True
 
 
 def _called(tree: SourceTree, files: list[str], package: str, method: str) -> tuple[str, int] | None:
