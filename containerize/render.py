@@ -337,6 +337,21 @@ def _service_names(repo) -> dict[str, str]:
     return {a.name: (a.name + "-app" if a.name in kinds else a.name) for a in repo.apps}
 
 
+def _apps_migrations(apps, services: dict[str, str]) -> list[str]:
+    """README lines for each app's one-shot migrations service (``<app>-migrate``)."""
+    from .migrations import MIGRATE_SERVICE, describe
+
+    out = []
+    for app in apps:
+        what = describe(app.profile)
+        if what:
+            name = f"{services[app.name]}-{MIGRATE_SERVICE}"
+            out += [f"Migrations of `{services[app.name]}`: the one-shot service `{name}` runs {what}, and "
+                    f"`{services[app.name]}` starts only after it succeeds. After deploying a new release, "
+                    f"`docker compose run --rm {name}` runs it again.", ""]
+    return out
+
+
 def render_apps_readme(repo, project: str, services: dict[str, str], files: dict[str, str]) -> str:
     from .services import CATALOG
 
@@ -391,6 +406,7 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += [f"Backing services, shared by the apps that use them: {', '.join(kinds)} "
                 f"(data in the named volumes {', '.join(names[k] + '-data' for k in kinds)}; "
                 "`docker compose down --volumes` deletes them).", ""]
+    out += _apps_migrations(apps, services)
     for proxy in repo.proxies:
         how = (f"built from `{proxy.path}/`" if proxy.dockerfile
                else f"the official nginx image with `{proxy.conf}` mounted read-only")

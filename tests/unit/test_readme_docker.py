@@ -183,3 +183,19 @@ def test_answered_rows_name_every_answer_and_where_it_came_from():
     assert "| language | python | answered language=python | command line (--set) |" in readme
     assert "| answered env.A=1, env.B=2 | command line (--set) |" in readme
     assert "| framework | flask | app = Flask(...) in app.py (app.py:" in readme  # still detected
+
+
+def test_the_readme_of_several_apps_names_each_migrate_service(tmp_path: Path):
+    from containerize import apps
+
+    shutil.copytree(ROOT / "fixtures" / "migrate-flask-alembic", tmp_path / "api")
+    shutil.copytree(ROOT / "fixtures" / "migrate-django-postgres", tmp_path / "shop")
+    files = render.render_apps(apps.discover(tmp_path))
+    readme = files["README.Docker.md"]
+    doc = yaml.safe_load(files["compose.yaml"])
+    for app, command in (("api", "alembic upgrade head"), ("shop", "python manage.py migrate --noinput")):
+        assert f"{app}-migrate" in doc["services"]
+        line = next(l for l in readme.splitlines() if f"`{app}-migrate`" in l)
+        assert command in line and f"`{app}` starts only after it succeeds" in line
+        assert f"`docker compose run --rm {app}-migrate`" in line
+    assert "run --rm migrate`" not in readme
