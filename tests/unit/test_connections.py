@@ -743,3 +743,219 @@ def test_go_listen_address_env_with_a_loopback_default_is_overridden_and_a_fixed
     })
     profile, doc = compose_of(fixed)
     assert any(w.startswith("main.go:6") and "localhost only" in w for w in profile.warnings), profile.warnings
+
+
+# -- Node.js: the drivers' own calls -------------------------------------------------------------------
+
+def _node_app(root: Path, deps: dict[str, str], files: dict[str, str], main: str = "server.js") -> Path:
+    return write(root, {"package.json": json.dumps({"name": root.name, "main": main,
+                                                    "scripts": {"start": f"node {main}"},
+                                                    "dependencies": {"express": "^4.21.2", **deps}}),
+                        **files})
+
+
+def test_node_mongoose_uri_from_a_config_module_names_the_service_and_needs_no_credentials(tmp_path):
+    # the shape of awesome-compose react-express-mongodb/backend, with the URI in a config module
+    app = _node_app(tmp_path / "backend", {"mongoose": "^6.0.9"}, {
+        "config/config.js": 'module.exports = {\n  db: { uri: process.env.MONGODB_URI || "mongodb://mongo:27017/TodoApp" },\n'
+                            "  port: process.env.PORT || 3000,\n};\n",
+        "db/index.js": 'const mongoose = require("mongoose");\nconst config = require("../config/config");\n\n'
+                       "exports.connect = (app) => {\n  const options = { autoIndex: false, maxPoolSize: 10 };\n"
+                       "  mongoose\n    .connect(config.db.uri, options)\n"
+                       '    .then(() => app.emit("ready"));\n};\n',
+        "server.js": 'const express = require("express");\nconst db = require("./db");\nconst config = require("./config/config");\n'
+                     "const app = express();\ndb.connect(app);\n"
+                     'app.get("/", (req, res) => res.json({ ok: true }));\napp.listen(config.port);\n',
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.database, conn.url_env) == ("mongodb", "mongo", "TodoApp", "MONGODB_URI")
+    assert (conn.file, conn.line, conn.why) == ("db/index.js", 7, "mongoose.connect(...)")
+    assert set(doc["services"]) == {"app", "mongo"}  # named after the host the URI names
+    # a database URL is a secret: built when the app starts, for the service the default names
+    assert "@mongo:27017/" in " ".join(doc["services"]["app"]["entrypoint"])
+
+
+def test_node_mongoose_uri_with_no_default_is_a_secret_built_from_the_password_file(tmp_path):
+    # awesome-compose react-express-mongodb/backend as it is: mongoose.connect(process.env.MONGODB_URI, options)
+    app = _node_app(tmp_path / "backend", {"mongoose": "^6.0.9", "mongodb": "^3.0.7"}, {
+        "db/index.js": 'const mongoose = require("mongoose");\nexports.connect = (app) => {\n'
+                       "  const connectWithRetry = () => {\n    mongoose\n      .connect(process.env.MONGODB_URI, {})\n"
+                       "      .catch(() => setTimeout(connectWithRetry, 2000));\n  };\n  connectWithRetry();\n};\n",
+        "server.js": 'const express = require("express");\nconst db = require("./db");\nconst app = express();\n'
+                     "db.connect(app);\napp.listen(3000);\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.line) == ("mongodb", "MONGODB_URI", 5)
+    assert [s.kind for s in profile.services] == ["mongodb"]  # mongoose and mongodb: one service
+    assert profile.env_var("MONGODB_URI").secret
+    app_service = doc["services"]["app"]
+    assert "MONGODB_URI" in " ".join(app_service["entrypoint"])  # built when the app starts
+    assert app_service["secrets"] == ["mongodb_password"]
+
+
+def test_node_mysql2_through_knex_with_a_password_file_path_and_database_env(tmp_path):
+    # the shape of awesome-compose react-express-mysql/backend
+    app = _node_app(tmp_path / "backend", {"knex": "^0.95.11", "mysql2": "^2.1.0"}, {
+        "src/config.js": 'const fs = require("fs");\n'
+                         'const readFileSync = filename => fs.readFileSync(filename).toString("utf8");\n'
+                         "module.exports = {\n  database: {\n"
+                         '    host: process.env.DATABASE_HOST || "localhost",\n    port: process.env.DATABASE_PORT,\n'
+                         "    database: process.env.DATABASE_DB,\n    user: process.env.DATABASE_USER,\n"
+                         "    password: process.env.DATABASE_PASSWORD\n      ? readFileSync(process.env.DATABASE_PASSWORD)\n"
+                         "      : null\n  },\n  port: process.env.PORT || 8080\n};\n",
+        "src/database.js": "const knex = require('knex');\nconst { database } = require('./config');\n\n"
+                           "module.exports = knex({\n  client: 'mysql2',\n  connection: database,\n});\n",
+        "src/server.js": 'const express = require("express");\nconst database = require("./database");\n'
+                         "const app = express();\napp.get('/', async (req, res) => res.json(await database.raw('select 1')));\n"
+                         "module.exports = app;\n",
+        "src/index.js": 'const app = require("./server");\nconst { port } = require("./config");\napp.listen(port);\n',
+    }, main="src/index.js")
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections  # knex's connection: the options object is read once
+    assert (conn.kind, conn.why, conn.file, conn.line) == ("mysql", "knex(...)", "src/database.js", 4)
+    assert (conn.host_env, conn.user_env, conn.database_env) == ("DATABASE_HOST", "DATABASE_USER", "DATABASE_DB")
+    assert (conn.password_source, conn.password_env) == ("env-file", "DATABASE_PASSWORD")
+    env = doc["services"]["app"]["environment"]
+    assert env["DATABASE_HOST"] == "${DATABASE_HOST:-mysql}"
+    assert env["DATABASE_PASSWORD"] == "/run/secrets/mysql_password"  # the path, as the code reads it
+    mysql = doc["services"]["mysql"]["environment"]
+    assert env["DATABASE_USER"] == mysql["MYSQL_USER"] and env["DATABASE_DB"] == mysql["MYSQL_DATABASE"]
+
+
+def test_node_redis_counter_url_with_a_default_names_the_service_after_its_host(tmp_path):
+    app = _node_app(tmp_path / "counter", {"redis": "^4.7.0"}, {
+        "server.js": "import express from 'express';\nimport { createClient } from 'redis';\n\n"
+                     "const REDIS_URL = process.env.REDIS_URL || 'redis://cache:6379';\n"
+                     "const client = createClient({ url: REDIS_URL });\nawait client.connect();\n"
+                     "const app = express();\n"
+                     "app.get('/', async (req, res) => res.json({ hits: await client.incr('hits') }));\n"
+                     "app.listen(process.env.PORT || 3000);\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.port, conn.url_env, conn.line) == ("redis", "cache", 6379, "REDIS_URL", 5)
+    assert set(doc["services"]) == {"app", "cache"}
+    assert doc["services"]["app"]["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://cache:6379}"
+    assert not profile.env_var("REDIS_URL").secret and "secrets" not in doc
+
+
+def test_node_redis_v3_host_option_and_a_client_with_no_options_warns(tmp_path):
+    # awesome-compose nginx-nodejs-redis/web: redis 3's createClient({ host, port })
+    app = _node_app(tmp_path / "web", {"redis": "3.1.2"}, {
+        "server.js": "const express = require('express');\nconst redis = require('redis');\n"
+                     "const redisClient = redis.createClient({\n  host: 'redis',\n  port: 6379\n});\n"
+                     "express().listen(5000);\n",
+    })
+    profile, doc = compose_of(app)
+    assert [(c.host, c.port) for c in profile.connections] == [("redis", 6379)]
+    assert set(doc["services"]) == {"app", "redis"} and not profile.warnings[1:]
+    bare = _node_app(tmp_path / "bare", {"ioredis": "^5.4.1"}, {
+        "server.js": "import Redis from 'ioredis';\nimport express from 'express';\nconst redis = new Redis();\n"
+                     "express().listen(3000);\n",
+    })
+    profile, _ = compose_of(bare)
+    assert [(c.kind, c.host) for c in profile.connections] == [("redis", "localhost")]
+    assert any(w.startswith("server.js:3 connects to redis on localhost") for w in profile.warnings)
+
+
+def test_node_ioredis_forms(tmp_path):
+    app = _node_app(tmp_path / "io", {"ioredis": "^5.4.1"}, {
+        "server.js": "const Redis = require('ioredis');\n"
+                     "const a = new Redis(process.env.REDIS_URL);\n"
+                     "const b = new Redis({ host: process.env.REDIS_HOST || 'localhost', port: 6379 });\n"
+                     "const c = new Redis(Number(process.env.REDIS_PORT || 6380), 'queue');\n"
+                     "require('express')().listen(3000);\n",
+    })
+    profile, _ = compose_of(app)
+    got = [(c.url_env, c.host, c.host_env, c.port) for c in profile.connections]
+    assert got == [("REDIS_URL", None, None, None), (None, "localhost", "REDIS_HOST", 6379), (None, "queue", None, 6380)]
+
+
+def test_node_pg_connection_string_without_a_default_is_a_secret_url_built_for_the_app(tmp_path):
+    app = _node_app(tmp_path / "api", {"pg": "^8.13.1"}, {
+        "db.js": "import pg from 'pg';\nconst { Pool } = pg;\n"
+                 "export const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });\n",
+        "server.js": "import express from 'express';\nimport { pool } from './db.js';\nexpress().listen(3000);\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.file, conn.line, conn.why) == ("postgres", "DATABASE_URL", "db.js", 3,
+                                                                          "pg.Pool(...)")
+    assert profile.env_var("DATABASE_URL").secret
+    app_service = doc["services"]["app"]
+    assert "postgresql://app:" in " ".join(app_service["entrypoint"]) and "@postgres:5432/app" in " ".join(
+        app_service["entrypoint"])
+    assert app_service["secrets"] == ["postgres_password"] and "database_url" not in doc["secrets"]
+
+
+def test_node_pg_options_and_pg_env_vars(tmp_path):
+    app = _node_app(tmp_path / "opts", {"pg": "^8.13.1"}, {
+        "config.js": "export default {\n  db: {\n    host: process.env.DB_HOST ?? 'db',\n"
+                     "    port: Number(process.env.DB_PORT ?? 5432),\n    user: process.env.DB_USER || 'shop',\n"
+                     "    database: 'shop',\n    password: process.env.DB_PASSWORD,\n  },\n};\n",
+        "server.js": "import { Client } from 'pg';\nimport config from './config.js';\n"
+                     "const client = new Client({ ...config.db, ssl: false });\n"
+                     "import('express').then(({ default: e }) => e().listen(3000));\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections  # the config object is read once, through the spread
+    assert (conn.host, conn.host_env, conn.port, conn.user, conn.database) == ("db", "DB_HOST", 5432, "shop", "shop")
+    assert (conn.password_source, conn.password_env) == ("env", "DB_PASSWORD")
+    assert set(doc["services"]) == {"app", "db"}
+    assert doc["services"]["db"]["environment"]["POSTGRES_USER"] == "shop"
+    implicit = _node_app(tmp_path / "implicit", {"pg": "^8.13.1"}, {
+        "server.js": "const { Pool } = require('pg');\nconst pool = new Pool();\nrequire('express')().listen(3000);\n",
+    })
+    profile, doc = compose_of(implicit)
+    (conn,) = profile.connections
+    assert (conn.host_env, conn.user_env, conn.database_env, conn.password_env) == (
+        "PGHOST", "PGUSER", "PGDATABASE", "PGPASSWORD")
+    env = doc["services"]["app"]["environment"]
+    assert env["PGHOST"] == "${PGHOST:-postgres}" and env["PGUSER"] == "app" and env["PGDATABASE"] == "app"
+    assert profile.env_var("PGPASSWORD").secret
+
+
+def test_node_mongo_client_template_url_mysql_pool_and_amqp(tmp_path):
+    app = _node_app(tmp_path / "many", {"mongodb": "^6.0.0", "mysql2": "^3.11.5", "amqplib": "^0.10.4"}, {
+        "settings.mjs": "export const mongoHost = process.env.MONGO_HOST || 'mongo';\n"
+                        "export const db = { host: 'mariadb', user: 'shop', password: process.env.MYSQL_PASSWORD, "
+                        "database: 'shop' };\n",
+        "server.js": "import { MongoClient } from 'mongodb';\nimport mysql from 'mysql2/promise';\nimport amqp from 'amqplib';\n"
+                     "import { mongoHost, db } from './settings.mjs';\n"
+                     "const mongo = new MongoClient(`mongodb://${mongoHost}:27017/shop`);\n"
+                     "const pool = mysql.createPool(db);\n"
+                     "const rabbit = await amqp.connect(process.env.AMQP_URL ?? 'amqp://rabbitmq:5672');\n",
+    })
+    profile, doc = compose_of(app)
+    got = {c.kind: (c.host, c.host_env, c.database, c.url_env) for c in profile.connections}
+    assert got == {"mongodb": ("mongo", "MONGO_HOST", "shop", None), "mysql": ("mariadb", None, "shop", None),
+                   "rabbitmq": ("rabbitmq", None, None, "AMQP_URL")}
+    assert {"mongo", "mariadb", "rabbitmq"} <= set(doc["services"])
+    assert "MONGO_INITDB_ROOT_USERNAME" not in doc["services"]["mongo"]["environment"]  # no credentials in the URL
+
+
+def test_node_a_redis_client_made_only_when_its_url_is_set_is_optional(tmp_path):
+    app = _node_app(tmp_path / "opt", {"redis": "^4.7.0"}, {
+        "server.js": "const { createClient } = require('redis');\nlet cache = null;\n"
+                     "if (process.env.REDIS_URL) {\n  cache = createClient({ url: process.env.REDIS_URL });\n}\n"
+                     "require('express')().listen(3000);\n",
+    })
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert conn.optional == "server.js:4 connects only when REDIS_URL is set"
+    assert profile.services == [] and set(doc["services"]) == {"app"}
+
+
+def test_node_hostile_driver_arguments_never_crash(tmp_path):
+    app = _node_app(tmp_path / "weird", {"pg": "^8", "ioredis": "^5", "knex": "^3"}, {
+        "server.js": "const { Pool } = require('pg');\nconst Redis = require('ioredis');\nconst knex = require('knex');\n"
+                     "const a = {...a};\nnew Pool({ ...a, connectionString: `${`${x}`}://\\u0000` });\n"
+                     "new Redis(...[1, 2]);\nnew Pool(null, undefined);\nknex({ client: 42, connection: () => 1 });\n"
+                     "new Pool({ host: 'db; rm -rf /', user: '$(id)', password: `x${y}` });\n"
+                     "require('express')().listen(3000);\n",
+    })
+    profile, doc = compose_of(app)
+    assert all(c.kind == "postgres" or c.kind == "redis" for c in profile.connections)
+    assert "rm -rf" not in yaml.safe_dump(doc) and "$(id)" not in yaml.safe_dump(doc)

@@ -453,7 +453,7 @@ def _pg_env(conn: Connection, profile: Profile, rel: str, line: int) -> None:
                          + (" (a secret)" if attr == "password" else ""), rel, line)
 
 
-def _guard(prog, module, call) -> str | None:
+def _guard(prog, module, call, line: int) -> str | None:
     """Why a connect call may never run: it sits in the branch taken only when an env var with no default is
     set (``if (process.env.REDIS_URL) {...}``, ``process.env.REDIS_URL ? createClient(...) : null``)."""
     node, parent = call, call.parent
@@ -471,7 +471,7 @@ def _guard(prog, module, call) -> str | None:
         if test is not None:
             found = prog.value(module, test)
             if found is not None and isinstance(found.value, Env) and found.value.default is None:
-                return f"{module.rel}:{syntax.line(call)} connects only when {found.value.name} is set"
+                return f"{module.rel}:{line} connects only when {found.value.name} is set"
         if parent.type in ("function_declaration", "program"):
             return None
         node, parent = parent, parent.parent
@@ -506,11 +506,12 @@ def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> s
                 continue
             used.update((obj.module.rel, obj.node.start_byte) for obj in seen)
             name = f"{callee[0]}.{callee[1]}" if callee[1] != "default" else callee[0]
-            conn.file, conn.line = module.rel, syntax.line(call)
+            named = fn.child_by_field_name("property") if fn.type == "member_expression" else None
+            conn.file, conn.line = module.rel, syntax.line(named if named is not None else call)  # mongoose\n.connect(
             conn.why = f"{name}(...)"
             if client[1] == "pg":
                 _pg_env(conn, profile, module.rel, conn.line)
-            conn.optional = _guard(prog, module, call)
+            conn.optional = _guard(prog, module, call, conn.line)
             profile.connections.append(conn)
             where = f" to {conn.host}" if conn.host else (f" through {conn.url_env}" if conn.url_env else "")
             profile.note("connections", f"{conn.kind}: {name}(...){where}", module.rel, conn.line)
