@@ -1030,6 +1030,38 @@ def test_next_public_variables_are_build_args(tmp_path):
     assert 'ARG NEXT_PUBLIC_SITE_NAME="Shop"' in text
 
 
+def test_public_variables_read_only_in_code_are_build_args_with_the_codes_default(tmp_path):
+    p, text = render_checked(tmp_path / "next", {
+        "package.json": {"scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "15"}},
+        "app/page.tsx": "const API = process.env.NEXT_PUBLIC_API_URL || 'http://localhost:8000';\n"
+                        "export default function Page() {\n"
+                        "  return <p>{process.env.NEXT_PUBLIC_SITE_NAME ?? 'Shop'} {process.env.NEXT_PUBLIC_PLAN}</p>;\n}\n"
+                        "export const key = process.env.NEXT_PUBLIC_STRIPE_SECRET_KEY;\n"
+                        "export const db = process.env.DATABASE_URL || 'postgres://u:p@db/x';\n"})
+    build = next(s for s in stages(text) if " AS build" in s)
+    assert 'ARG NEXT_PUBLIC_API_URL="http://localhost:8000"' in build and 'ARG NEXT_PUBLIC_SITE_NAME="Shop"' in build
+    assert "\nARG NEXT_PUBLIC_PLAN\n" in build  # read with no default: an ARG without one
+    assert build.index("ARG NEXT_PUBLIC_API_URL") < build.index("npm run build")
+    assert "NEXT_PUBLIC_STRIPE_SECRET_KEY" not in text and any("NEXT_PUBLIC_STRIPE_SECRET_KEY" in w for w in p.warnings)
+    assert "DATABASE_URL" not in text and "postgres://" not in text  # a server-side variable: no build arg
+
+    p, text = render_checked(tmp_path / "vite", {
+        "package.json": {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^6"}},
+        "index.html": "<div id=app></div>\n",
+        "src/api.ts": "export const base = (import.meta.env.VITE_API_URL as string) ?? '/api';\n"
+                      "export const title = import.meta.env.VITE_TITLE || 'a $(whoami)';\n"
+                      "export const n = import.meta.env.VITE_PAGE_SIZE || 20;\n",
+        ".env.production": "VITE_PAGE_SIZE=50\n"})
+    assert p.build.build_args == [("VITE_API_URL", "/api"), ("VITE_PAGE_SIZE", "50"), ("VITE_TITLE", None)]
+    assert "whoami" not in text  # not a plain value: an ARG without a default, and a warning
+    assert any(w.startswith("VITE_TITLE: the default") for w in p.warnings)
+
+    p, text = render_checked(tmp_path / "cra", {
+        "package.json": {"scripts": {"build": "react-scripts build"}, "dependencies": {"react-scripts": "5.0.1"}},
+        "src/App.js": "export const api = process.env.REACT_APP_API_URL || 'https://api.example.com';\n"})
+    assert 'ARG REACT_APP_API_URL="https://api.example.com"' in text
+
+
 # -- versions within published image tags ------------------------------------------------------------------
 
 @pytest.mark.parametrize("asked, tag, warned", [

@@ -371,11 +371,13 @@ def _prisma(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: Node
 
 
 def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
-    """Env vars the bundler compiles in (VITE_*, NEXT_PUBLIC_*, PUBLIC_*): build arguments of the build stage,
-    with the non-secret defaults the project's .env files give (those files stay out of the image)."""
+    """Env vars the bundler compiles in (VITE_*, NEXT_PUBLIC_*, PUBLIC_*, REACT_APP_*), whether a .env file or
+    only the code names them: build arguments of the build stage, with the non-secret defaults the project's .env
+    files give (those files stay out of the image), else the literal the code falls back to."""
     files = [f for f in tree.with_suffix(".js", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".mjs", ".astro")
              if not f.startswith("node_modules/") and "/node_modules/" not in f]
-    names = set(source.bundle_env_names(tree, files))
+    in_code = source.bundle_env(tree, files)
+    names = set(in_code)
     defaults: dict[str, str] = {}
     for rel in DOTENV_FILES:
         for raw in tree.lines(rel):
@@ -390,6 +392,9 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
             value = value.strip()
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
                 value = value[1:-1]
+            defaults.setdefault(name, value)
+    for name, value in in_code.items():  # the code's own fallback, where no .env file gives a value
+        if value is not None:
             defaults.setdefault(name, value)
     args: list[tuple[str, str | None]] = []
     unsafe: list[str] = []
@@ -408,7 +413,7 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
         profile.note("env", f"{', '.join(n for n, _ in args)}: compiled into the bundle at build time "
                      "(docker build --build-arg NAME=value)", confidence=0.9)
     if unsafe:
-        profile.warnings.append(f"{', '.join(unsafe)}: the default in the .env file has characters kept out of "
+        profile.warnings.append(f"{', '.join(unsafe)}: the default (in a .env file or the code) has characters kept out of "
                                 "the Dockerfile; pass it with --build-arg")
 
 

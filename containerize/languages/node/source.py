@@ -16,7 +16,8 @@ from ...envvars import PORT_NAMES, is_port_name, is_secret
 from ...profile import Profile
 from ...scan import SourceTree
 from ..common import choose_health_path
-from .values import SOURCE_SUFFIXES, Dir, Env, Module, Obj, Program, Value, grammar_of, is_env_name, register
+from .values import (SOURCE_SUFFIXES, TRANSPARENT, Dir, Env, Module, Obj, Program, Value, _string, grammar_of,
+                     is_env_name, register)
 
 SKIP_DIRS = ("test/", "tests/", "__tests__/", "spec/", "e2e/", "cypress/", "docs/", "scripts/", "public/",
              "static/", "dist/", "build/", "out/", "coverage/", ".yarn/")
@@ -570,24 +571,64 @@ def config_value(tree: SourceTree, rel: str, key: str) -> tuple[Any, int] | None
 
 
 def bundle_env_names(tree: SourceTree, files: list[str]) -> set[str]:
-    """Env vars a bundler compiles in: ``import.meta.env.VITE_*`` / ``PUBLIC_*``, ``process.env.REACT_APP_*``."""
-    names: set[str] = set()
+    """Env vars a bundler compiles in: ``import.meta.env.VITE_*`` / ``PUBLIC_*``, ``process.env.REACT_APP_*``,
+    ``process.env.NEXT_PUBLIC_*``, ``process.env.GATSBY_*``."""
+    return set(bundle_env(tree, files))
+
+
+# process.env.<prefix>* that a bundler replaces at build time (Nuxt's NUXT_PUBLIC_* are read at run time)
+BUNDLED_PROCESS_ENV = ("REACT_APP_", "NEXT_PUBLIC_", "GATSBY_")
+
+
+def bundle_env(tree: SourceTree, files: list[str]) -> dict[str, str | None]:
+    """The env vars a bundler compiles in, each with the literal the code falls back to (``|| '/api'``,
+    ``?? 'Shop'``) when it gives one, else None; the first default read wins."""
+    found: dict[str, str | None] = {}
     for rel in files:
         for grammar, root in _script_trees(tree, rel):
-            for m in syntax.matches(grammar, BUNDLE_ENV, root):
-                name = syntax.text(m[1]["name"][0])
-                if name.startswith(("VITE_", "PUBLIC_")) and is_env_name(name):
-                    names.add(name)
-            for m in syntax.matches(grammar, ENV_DOT, root):
-                name = syntax.text(m[1]["name"][0])
-                if name.startswith("REACT_APP_") and is_env_name(name):
-                    names.add(name)
-    return names
+            reads = [(m[1]["name"][0], m[1]["read"][0], ("VITE_", "PUBLIC_"))
+                     for m in syntax.matches(grammar, BUNDLE_ENV, root)]
+            reads += [(m[1]["name"][0], m[1]["read"][0], BUNDLED_PROCESS_ENV)
+                      for m in syntax.matches(grammar, ENV_DOT, root)]
+            for name_node, read, prefixes in sorted(reads, key=lambda r: r[1].start_byte):
+                name = syntax.text(name_node)
+                if not name.startswith(prefixes) or not is_env_name(name):
+                    continue
+                default = _literal_fallback(read)
+                if found.get(name) is None:
+                    found[name] = default
+    return found
+
+
+def _literal_fallback(read) -> str | None:
+    """The literal an env read falls back to: ``X || 'a'``, ``X ?? Y ?? 'a'``, ``(X as string) || 'a'``."""
+    node = read
+    for _ in range(12):
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type in TRANSPARENT:
+            node = parent
+            continue
+        if parent.type != "binary_expression" or syntax.text(parent.child_by_field_name("operator")) not in ("||", "??"):
+            return None
+        if parent.child_by_field_name("left") == node:
+            right = parent.child_by_field_name("right")
+            while right is not None and right.type in TRANSPARENT:
+                right = next((c for c in right.named_children if c.type != "comment"), None)
+            if right is not None and right.type in ("string", "template_string"):
+                text = _string(right)
+                if text is not None:
+                    return text
+            elif right is not None and right.type == "number":
+                return syntax.text(right)
+        node = parent
+    return None
 
 
 ENV_DOT = """
 (member_expression object: (member_expression object: (identifier) @obj property: (property_identifier) @env)
-  property: (property_identifier) @name (#eq? @obj "process") (#eq? @env "env"))
+  property: (property_identifier) @name (#eq? @obj "process") (#eq? @env "env")) @read
 """
 
 
