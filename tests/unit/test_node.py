@@ -1087,6 +1087,27 @@ def test_node_version_files(tmp_path, files, version):
     assert build_profile(tmp_path).runtime_version == version
 
 
+@pytest.mark.parametrize("files, extra, version, warned", [
+    ({}, {"engines": {"node": "23.5.0"}}, "23.5.0", False),
+    ({}, {"engines": {"node": "=v22.12.0"}}, "22.12.0", False),
+    ({".nvmrc": "v23.5.0\n"}, {"engines": {"node": ">=18"}}, "23.5.0", False),
+    ({".node-version": "22.12.0\n"}, {}, "22.12.0", False),
+    ({}, {"volta": {"node": "23.5.0"}}, "23.5.0", False),
+    ({"mise.toml": "[tools]\nnode = { version = \"prefix:22.12.0\" }\n"}, {}, "22.12.0", False),
+    ({".tool-versions": "nodejs 23.5.0 # pinned\n"}, {}, "23.5.0", False),
+    ({}, {"engines": {"node": "20.3.1"}}, "20", True),  # before bookworm images of 20 (20.4.0)
+    ({".nvmrc": "16.20.2\n"}, {}, "18", True),
+])
+def test_exact_node_pins_are_the_image_tag_within_published_tags(tmp_path, files, extra, version, warned):
+    from containerize import image_tags
+
+    write_tree(tmp_path, {"package.json": pkg(**extra), "server.js": SERVER, **files})
+    p = build_profile(tmp_path)
+    assert p.runtime_version == version and image_tags.published("node", version)
+    assert any("bookworm image" in w for w in p.warnings) == warned
+    assert f"ARG NODE_VERSION={version}\n" in render.render(p)["Dockerfile"]
+
+
 def test_volta_and_exact_engines_pins(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(volta={"node": "20.10.0"}, engines={"node": ">=18"}), "server.js": SERVER})
     assert build_profile(tmp_path).runtime_version == "20.10.0"

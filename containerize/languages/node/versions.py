@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import tomllib
 
+from ... import image_tags
 from ...profile import Profile
 from ...scan import SourceTree
 from ...version_ranges import parse, parse_version
 
-DEFAULT_NODE = "22"
-# Majors with node:<major>-bookworm-slim images, and the first release of each that has a bookworm tag
-# (bookworm variants began in June 2023: older patch releases of 18 and 20 exist only for bullseye/buster).
-PUBLISHED_MAJORS: dict[int, tuple[int, int, int]] = {
-    18: (18, 17, 0), 20: (20, 4, 0), 21: (21, 0, 0), 22: (22, 0, 0), 23: (23, 0, 0), 24: (24, 0, 0),
-    25: (25, 0, 0),
-}
+DEFAULT_NODE = image_tags.FAMILIES["node"].default or "22"
 # Long-term-support majors, in the order one is preferred when a range allows several.
 LTS_PREFERENCE = (22, 24, 20, 18)
 LTS_NAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10, "erbium": 12, "fermium": 14, "gallium": 16,
@@ -41,52 +36,52 @@ def _release(text: str, parts: tuple[int, ...] = (1, 2, 3), *, v: bool = True) -
 
 
 def published_tag(version: str) -> tuple[str, str | None]:
-    """A node image tag for ``version`` (``20``, ``20.11``, ``20.11.1``), and why it differs when it does."""
+    """A node image tag for ``version`` (``20``, ``20.11``, ``20.11.1``), and why it differs when it does: the
+    release lines and the first patch each published with bookworm are :mod:`containerize.image_tags`' table."""
     parts = _release(version)
     if parts is None:
         return DEFAULT_NODE, f"{version!r} is not a Node version: {DEFAULT_NODE} (LTS)"
+    asked = ".".join(map(str, parts))
+    family = image_tags.FAMILIES["node"]
+    if image_tags.published("node", asked):
+        return asked, None
+    lines = [int(ln) for ln in family.lines]
     major = parts[0]
-    if major in PUBLISHED_MAJORS:
-        first = PUBLISHED_MAJORS[major]
-        if len(parts) > 1 and parts + (0,) * (3 - len(parts)) < first:
-            return str(major), (f"node {version} has no bookworm image (they start at "
-                                f"{'.'.join(map(str, first))}): node {major}")
-        return ".".join(map(str, parts)), None
-    newer = [v for v in PUBLISHED_MAJORS if v > major]
+    if major in lines:
+        first = family.first_patch.get(str(major), f"{major}.0.0")
+        return str(major), f"node {version} has no bookworm image (they start at {first}): node {major}"
+    newer = [v for v in lines if v > major]
     if newer:
-        lts = next((v for v in sorted(newer) if v % 2 == 0), min(newer))
+        lts = next((v for v in newer if v % 2 == 0), newer[0])
         return str(lts), f"node {version} has no bookworm image: the next published LTS, {lts}"
-    return str(max(PUBLISHED_MAJORS)), f"node {version} is newer than the published images: {max(PUBLISHED_MAJORS)}"
+    choice = image_tags.choose("node", str(major), minimum=True)
+    return choice.version, f"node {version} is newer than the published images: {choice.version}"
 
 
-def tool_versions(tree: SourceTree) -> dict[str, tuple[str, str]]:
-    """{tool: (version, file)} from .tool-versions (asdf) and mise.toml / .mise.toml ([tools])."""
-    found: dict[str, tuple[str, str]] = {}
-    for rel in ("mise.toml", ".mise.toml", "mise/config.toml", ".config/mise.toml"):
+def _tool_pin(tree: SourceTree, *names: str) -> tuple[str, str] | None:
+    """(version, file) a mise file or .tool-versions pins ``names`` to: a number (through
+    :func:`image_tags.tool_pin`), else an LTS alias (``lts/iron``) that the shared reader treats as no pin."""
+    pin = image_tags.tool_pin(tree, *names)
+    if pin is not None:
+        return pin[0], pin[1]
+    for rel in image_tags.MISE_FILES:
         text = tree.read(rel)
         if not text:
             continue
         try:
             tools = tomllib.loads(text).get("tools")
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             continue
-        if not isinstance(tools, dict):
-            continue
-        for name, value in tools.items():
-            if isinstance(value, list):
-                value = value[0] if value else None
-            if isinstance(value, dict):
-                value = value.get("version")
-            if isinstance(value, (str, int, float)):
-                found.setdefault(str(name), (str(value).strip(), rel))
-    text = tree.read(".tool-versions") or ""
-    for line in text.splitlines():
+        value = next((tools.get(n) for n in names if n in tools), None) if isinstance(tools, dict) else None
+        value = value[0] if isinstance(value, list) and value else value
+        value = value.get("version") if isinstance(value, dict) else value
+        if isinstance(value, str):
+            return value.strip(), rel
+    for line in (tree.read(".tool-versions") or "").splitlines():
         words = line.split("#", 1)[0].split()
-        if len(words) >= 2:
-            found.setdefault(words[0], (words[1], ".tool-versions"))
-    if "nodejs" in found and "node" not in found:
-        found["node"] = found["nodejs"]
-    return found
+        if len(words) >= 2 and words[0] in names:
+            return words[1], ".tool-versions"
+    return None
 
 
 def node_version(tree: SourceTree, data: dict, line_of: dict[str, int], profile: Profile) -> str:
@@ -111,9 +106,9 @@ def _asked(tree: SourceTree, data: dict, line_of: dict[str, int], profile: Profi
         if version:
             profile.note("runtime_version", f"{rel} says {raw[0].strip()}", rel, 1, 1.0)
             return version
-    tools = tool_versions(tree)
-    if "node" in tools:
-        value, rel = tools["node"]
+    pin = _tool_pin(tree, "node", "nodejs")
+    if pin is not None:
+        value, rel = pin
         version = _named(value) or pick_major(value)
         if version:
             profile.note("runtime_version", f"{rel} asks for node {value}", rel, None, 1.0)
@@ -154,9 +149,9 @@ def pnpm_version(tree: SourceTree, data: dict, lockfile_major: str | None) -> tu
         version = _pnpm_release(wanted)
         if version:
             return version, f'engines.pnpm is "{wanted}"'
-    tools = tool_versions(tree)
-    if "pnpm" in tools:
-        value, rel = tools["pnpm"]
+    pin = image_tags.tool_pin(tree, "pnpm")
+    if pin is not None:
+        value, rel = pin[0], pin[1]
         version = _pnpm_release(value)
         if version:
             return version, f"{rel} asks for pnpm {value}"
