@@ -531,6 +531,26 @@ class AssembledUrl:
         return self.prefix + (password + self.suffix if self.password_secret else "")
 
 
+# SQLAlchemy picks a driver by the URL's scheme (``postgresql://`` means psycopg 3 since 2.1, psycopg2 before):
+# the driver the project installs, named in the scheme, when the code gives none
+_SQLALCHEMY = ("sqlalchemy", "flask-sqlalchemy", "sqlmodel", "flask-migrate", "alembic")
+_SQLALCHEMY_DRIVERS = {
+    "postgres": (("psycopg2", "psycopg2"), ("psycopg2-binary", "psycopg2"), ("psycopg", "psycopg"),
+                 ("psycopg-binary", "psycopg"), ("asyncpg", "asyncpg"), ("pg8000", "pg8000")),
+    "mysql": (("pymysql", "pymysql"), ("mysqlclient", "mysqldb"), ("mysql-connector-python", "mysqlconnector"),
+              ("aiomysql", "aiomysql")),
+}
+
+
+def _sqlalchemy_scheme(profile: Profile, kind: str) -> str | None:
+    """``postgresql+psycopg2`` for a Python project on SQLAlchemy that installs psycopg2; None otherwise."""
+    deps = {d.lower().split("[", 1)[0] for d in profile.dependencies}
+    if profile.language != "python" or not deps & set(_SQLALCHEMY):
+        return None
+    base = "postgresql" if kind == "postgres" else kind
+    return next((f"{base}+{driver}" for name, driver in _SQLALCHEMY_DRIVERS.get(kind, ()) if name in deps), None)
+
+
 def assembled_url(profile: Profile, kind: str) -> AssembledUrl | None:
     """The URL of a backing service compose starts, for the env var the app reads it from as a secret
     (``DATABASE_URL``; a default in the code names another host): the scheme the code uses (``postgres://``, ``postgresql+psycopg://``), the
@@ -547,6 +567,8 @@ def assembled_url(profile: Profile, kind: str) -> AssembledUrl | None:
     scheme = _PLAIN_SCHEME.get(scheme, scheme)
     if not _SCHEME.fullmatch(scheme) or SCHEMES.get(scheme.split("+", 1)[0]) != kind:
         scheme = default_scheme
+    if scheme == default_scheme and not (conn and conn.scheme):
+        scheme = _sqlalchemy_scheme(profile, kind) or scheme
     wiring = wire(profile, kind)
     host = f"{wiring.name}:{spec.port}"
     if not spec.password_env:  # redis, rabbitmq: the catalog's URL, no secret in it to keep

@@ -959,3 +959,20 @@ def test_node_hostile_driver_arguments_never_crash(tmp_path):
     profile, doc = compose_of(app)
     assert all(c.kind == "postgres" or c.kind == "redis" for c in profile.connections)
     assert "rm -rf" not in yaml.safe_dump(doc) and "$(id)" not in yaml.safe_dump(doc)
+
+
+def test_an_sqlalchemy_app_gets_the_driver_it_installs_in_the_built_url(tmp_path):
+    from containerize.compose import assembled_urls
+
+    app = write(tmp_path / "orm", {
+        "requirements.txt": "flask\nflask-sqlalchemy\npsycopg2-binary\ngunicorn\n",
+        "app.py": "import os\nfrom flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\n"
+                  "app = Flask(__name__)\napp.config['SQLALCHEMY_DATABASE_URI'] = os.environ['DATABASE_URL']\n"
+                  "db = SQLAlchemy(app)\n",
+    })
+    profile = build_profile(app, [])
+    assert [s.kind for s in profile.services] == ["postgres"]
+    # SQLAlchemy 2.1 reads postgresql:// as psycopg 3: the URL names the psycopg2 the project installs
+    assert assembled_urls(profile)["DATABASE_URL"].example("PW") == "postgresql+psycopg2://app:PW@postgres:5432/app"
+    plain = build_profile(FIXTURES / "conn-url-secret", [])  # psycopg.connect(url): libpq's own scheme
+    assert assembled_urls(plain)["DATABASE_URL"].example("PW") == "postgresql://app:PW@postgres:5432/app"
