@@ -61,8 +61,9 @@ FAMILIES: dict[str, Family] = {
                    {"3.0": "3.0.6", "3.1": "3.1.4", "3.2": "3.2.2"}, default="3.3"),
     "nginx": Family("nginxinc/nginx-unprivileged", ("1.25", "1.26", "1.27", "1.28", "1.29"), ("bookworm",),
                     {"1.25": "1.25.1"}, default="1.28", patch_tags=False),
-    # the one-shot service that runs Flyway migrations nothing in a Java app runs (its compose.yaml names a line)
+    # the one-shot services that run Flyway/Liquibase migrations nothing in a Java app runs (its compose.yaml names a line)
     "flyway": Family("flyway/flyway", ("9", "10", "11"), ("",), default="11", patch_tags=False),
+    "liquibase": Family("liquibase/liquibase", ("4.29", "4.30", "4.31"), ("",), default="4.31", patch_tags=False),
 }
 
 # Which JDKs each build tool's images are published with, and the JDKs a Gradle line can run on.

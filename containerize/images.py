@@ -39,6 +39,7 @@ IMAGES: dict[str, str] = {
     "nginx": "nginxinc/nginx-unprivileged:${NGINX_VERSION}-bookworm",
     # database migrations run by their tool's own image (compose.yaml's one-shot service)
     "flyway": "flyway/flyway:${FLYWAY_VERSION}",
+    "liquibase": "liquibase/liquibase:${LIQUIBASE_VERSION}",
     # runtimes shared by compiled languages
     "debian_slim": "debian:bookworm-slim",
     "distroless_static": "gcr.io/distroless/static-debian12:nonroot",

@@ -233,8 +233,8 @@ def command_of(profile: Profile) -> list[str]:
 def compose_service(profile: Profile, app: dict) -> dict | None:
     """The one-shot service that runs the migrations with the app's own image and settings, once the
     backing services are healthy (None when there is nothing to run). The app then waits for it.
-    Flyway migrations that nothing in the app runs: the official Flyway image instead (:func:`flyway_service`)."""
-    official = flyway_service(profile)
+    Flyway/Liquibase migrations that nothing in the app runs: the tool's official image (:func:`official_service`)."""
+    official = official_service(profile)
     if official is not None:
         return official
     argv = command_of(profile)
@@ -249,54 +249,84 @@ def compose_service(profile: Profile, app: dict) -> dict | None:
     return svc
 
 
-# -- Flyway's own image ---------------------------------------------------------------------------
-FLYWAY = "flyway"
-FLYWAY_SQL = "/flyway/sql"  # where the official image looks for SQL migrations
-FLYWAY_JDBC = {"postgres": "postgresql", "mysql": "mariadb"}  # compose's mysql service runs MariaDB
+# -- a migration tool's own image ---------------------------------------------------------------------
+# Java migrations nothing in the app runs (no flyway-core/liquibase-core, no call): the tool's official image runs
+# them from the project's folder, mounted read-only. tool -> (the argv the profile records, where the folder is
+# mounted, the variable the tool reads the password from: neither reads a ``*_FILE`` variable)
+FLYWAY, LIQUIBASE = "flyway", "liquibase"
+OFFICIAL = {FLYWAY: (["flyway", "migrate"], "/flyway/sql", "FLYWAY_PASSWORD"),
+            LIQUIBASE: (["liquibase", "update"], "/liquibase/changelog", "LIQUIBASE_COMMAND_PASSWORD")}
+JDBC = {"postgres": "postgresql", "mysql": "mariadb"}  # compose's mysql service runs MariaDB
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 
-def flyway_image() -> str:
+def safe_path(rel: str) -> bool:
+    """A project path that can go in compose.yaml as it is (no interpolation, no ``..``, no colon)."""
+    return bool(_SAFE_PATH.fullmatch(rel)) and ".." not in rel.split("/")
+
+
+def tool_image(tool: str) -> str:
     from .image_tags import FAMILIES
     from .images import IMAGES
 
-    return IMAGES["flyway"].replace("${FLYWAY_VERSION}", FAMILIES["flyway"].default or "")
+    return IMAGES[tool].replace(f"${{{tool.upper()}_VERSION}}", FAMILIES[tool].default or "")
 
 
-def flyway_step(profile: Profile) -> tuple[Migration, str, str] | None:
-    """The Flyway migration run by the official image (its SQL folder and the backing service it migrates),
-    or None when the migrations are run otherwise."""
+@dataclass
+class OfficialStep:
+    """A migration run by its tool's own image: the folder mounted (Flyway's SQL folder; the resources folder
+    Liquibase's changelog paths start from), the changelog inside it, and the database service."""
+
+    tool: str
+    folder: str
+    changelog: str | None
+    kind: str
+
+
+def official_step(profile: Profile) -> OfficialStep | None:
+    """The migration its tool's official image runs, or None when the migrations are run otherwise."""
     for m in profile.migrations:
-        if m.tool == FLYWAY and m.command == [FLYWAY, "migrate"] and m.file:
-            folder = posixpath.dirname(m.file)
-            kind = next((s.kind for s in profile.services if s.kind in FLYWAY_JDBC), None)
-            if kind and _SAFE_PATH.fullmatch(folder) and ".." not in folder.split("/"):
-                return m, folder, kind
+        spec = OFFICIAL.get(m.tool)
+        if not spec or m.command != spec[0] or not m.file or not safe_path(m.file):
+            continue
+        kind = next((s.kind for s in profile.services if s.kind in JDBC), None)
+        if kind is None:
+            continue
+        if m.tool == FLYWAY:
+            return OfficialStep(m.tool, posixpath.dirname(m.file), None, kind)
+        root, sep, _ = m.file.partition("db/changelog/")
+        if sep:
+            return OfficialStep(m.tool, root.rstrip("/") or ".", m.file[len(root):], kind)
     return None
 
 
-def flyway_service(profile: Profile) -> dict | None:
-    """The one-shot service that runs Flyway's official image on the app's SQL folder (mounted read-only),
-    against the database service compose runs, with that service's user, database and password file (read
-    into FLYWAY_PASSWORD, which Flyway reads; it reads no ``*_FILE`` variable)."""
+def official_service(profile: Profile) -> dict | None:
+    """The one-shot service that runs the tool's official image on the project's folder (mounted read-only)
+    against the database service compose runs, with that service's user, database and password file (read into
+    the variable the tool reads by a /bin/sh entrypoint, the way the app's entrypoint reads secrets)."""
     from .services import CATALOG, IMAGE_SETTINGS, wire
 
-    step = flyway_step(profile)
+    step = official_step(profile)
     if step is None:
         return None
-    _, folder, kind = step
-    w = wire(profile, kind)
-    settings = IMAGE_SETTINGS.get(kind, {})
-    user = w.environment.get(settings.get("user", ""), "root" if kind == "mysql" else "app")
+    argv, mount, password_env = OFFICIAL[step.tool]
+    w = wire(profile, step.kind)
+    settings = IMAGE_SETTINGS.get(step.kind, {})
+    user = w.environment.get(settings.get("user", ""), "root" if step.kind == "mysql" else "app")
     database = w.environment.get(settings.get("database", ""), user)
-    svc: dict = {"image": flyway_image()}
+    url = f"jdbc:{JDBC[step.kind]}://{w.name}:{CATALOG[step.kind].port}/{database}"
+    svc: dict = {"image": tool_image(step.tool)}
     if w.password_secret:
-        svc["entrypoint"] = ["/bin/sh", "-c", f'FLYWAY_PASSWORD="$$(cat /run/secrets/{w.password_secret})"; '
-                             'export FLYWAY_PASSWORD; exec flyway "$$@"', "flyway"]
+        svc["entrypoint"] = ["/bin/sh", "-c", f'{password_env}="$$(cat /run/secrets/{w.password_secret})"; '
+                             f'export {password_env}; exec {argv[0]} "$$@"', argv[0]]
         svc["secrets"] = [w.password_secret]
-    svc["command"] = [f"-url=jdbc:{FLYWAY_JDBC[kind]}://{w.name}:{CATALOG[kind].port}/{database}", f"-user={user}",
-                      f"-locations=filesystem:{FLYWAY_SQL}", "-connectRetries=10", "migrate"]
-    svc["volumes"] = [f"./{folder}:{FLYWAY_SQL}:ro"]
+    if step.tool == FLYWAY:
+        svc["command"] = [f"-url={url}", f"-user={user}", f"-locations=filesystem:{mount}", "-connectRetries=10",
+                          "migrate"]
+    else:
+        svc["command"] = [f"--url={url}", f"--username={user}", f"--search-path={mount}",
+                          f"--changelog-file={step.changelog}", "update"]
+    svc["volumes"] = [f"./{step.folder}:{mount}:ro" if step.folder != "." else f".:{mount}:ro"]
     svc["cap_drop"] = ["ALL"]
     svc["security_opt"] = ["no-new-privileges:true"]
     svc["depends_on"] = {w.name: {"condition": "service_healthy"}}
@@ -306,10 +336,10 @@ def flyway_service(profile: Profile) -> dict | None:
 
 def describe(profile: Profile) -> str:
     """What the one-shot step runs, for a README (empty when there is none)."""
-    step = flyway_step(profile)
+    step = official_step(profile)
     if step:
-        return (f"`flyway migrate` with the official image `{flyway_image()}` on `{step[1]}/` (mounted read-only) "
-                f"against `{step[2]}`, with its user and password file")
+        return (f"`{' '.join(OFFICIAL[step.tool][0])}` with the official image `{tool_image(step.tool)}` on "
+                f"`{step.folder}/` (mounted read-only) against `{step.kind}`, with its user and password file")
     argv = command_of(profile)
     if not argv:
         return ""
@@ -326,7 +356,7 @@ def k8s_init_container(profile: Profile, container: dict) -> dict | None:
     app's image, settings, secrets, mounts, limits and security context; no ports, no probes. The pod's
     init container is retried until it succeeds (say, once the database answers)."""
     argv = command_of(profile)
-    if not argv or flyway_step(profile):  # Flyway's SQL is not in the app's image: not from the app's container
+    if not argv or official_step(profile):  # the tool is not in the app's image: not from the app's container
         return None
     init = {"name": MIGRATE_SERVICE}
     init.update({key: copy.deepcopy(container[key]) for key in _INIT_KEYS if key in container})

@@ -258,6 +258,7 @@ def test_rails_db_prepare(tmp_path):
                            "    create_table :notes\n  end\nend\n"}, base="ruby-rails")
     profile = build_profile(root, [])
     assert [(m.tool, m.command) for m in profile.migrations] == [("rails", ["bin/rails", "db:prepare"])]
+    assert profile.migrations[0].file == "db/migrate/20240101000000_create_notes.rb"  # the evidence
     assert build_profile(FIXTURES / "ruby-rails", []).migrations == []
 
 
@@ -268,6 +269,7 @@ def test_laravel_migrate_force(tmp_path):
     profile = build_profile(root, [])
     assert [(m.tool, m.command) for m in profile.migrations] == [
         ("laravel", ["php", "artisan", "migrate", "--force"])]
+    assert profile.migrations[0].file == "database/migrations/2024_01_01_000000_create_notes_table.php"
     doc = compose_dict(profile, "site")
     assert doc["services"]["migrate"]["command"] == ["php", "artisan", "migrate", "--force"]
 
@@ -402,7 +404,7 @@ def test_flyway_sql_nothing_runs_is_run_by_the_official_image(tmp_path):
     assert migrate["cap_drop"] == ["ALL"] and "ports" not in migrate
     files = render(profile)
     assert yaml.safe_load(files["compose.yaml"])["services"]["migrate"] == migrate
-    assert "Flyway's official image" in files["README.Docker.md"]
+    assert "Flyway's official image, the project's folder mounted read-only" in files["README.Docker.md"]
     assert "Flyway's official image" in files["compose.yaml"]
     # Kubernetes: the SQL is not in the app's image, so no init container runs `flyway migrate` from it
     deployment = yaml.safe_load(render_k8s(profile, "notes", files["Dockerfile"])["k8s/deployment.yaml"])
@@ -441,3 +443,53 @@ def test_a_hostile_migration_folder_never_reaches_compose(tmp_path):
     profile = build_profile(root, [])
     assert profile.migrations == []
     assert any("Flyway migrations in" in w for w in profile.warnings)
+
+
+def test_a_liquibase_changelog_nothing_runs_is_run_by_the_official_image(tmp_path):
+    from containerize.image_tags import FAMILIES
+
+    root = tree(tmp_path, {
+        "src/main/resources/db/changelog/db.changelog-master.yaml":
+            "databaseChangeLog:\n  - include:\n      file: db/changelog/changes/001-notes.yaml\n",
+        "src/main/resources/db/changelog/changes/001-notes.yaml": "databaseChangeLog: []\n"}, base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
+    profile = build_profile(root, [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file) == ("liquibase", ["liquibase", "update"],
+                                           "src/main/resources/db/changelog/db.changelog-master.yaml")
+    assert "Liquibase's official image runs them" in m.why and not any("Liquibase" in w for w in profile.warnings)
+    migrate = compose_dict(profile, "notes")["services"]["migrate"]
+    assert migrate["image"] == f"liquibase/liquibase:{FAMILIES['liquibase'].default}"
+    # the resources folder: includes name their files from there (the classpath's root)
+    assert migrate["volumes"] == ["./src/main/resources:/liquibase/changelog:ro"]
+    assert migrate["command"] == ["--url=jdbc:postgresql://postgres:5432/app", "--username=app",
+                                  "--search-path=/liquibase/changelog",
+                                  "--changelog-file=db/changelog/db.changelog-master.yaml", "update"]
+    assert 'LIQUIBASE_COMMAND_PASSWORD="$$(cat /run/secrets/postgres_password)"' in migrate["entrypoint"][2]
+    assert 'exec liquibase "$$@"' in migrate["entrypoint"][2] and migrate["secrets"] == ["postgres_password"]
+    assert "Liquibase's official image" in render(profile)["README.Docker.md"]
+
+
+def test_liquibase_changelogs_without_a_master_stay_a_warning(tmp_path):
+    root = tree(tmp_path, {"src/main/resources/db/changelog/a.yaml": "databaseChangeLog: []\n",
+                           "src/main/resources/db/changelog/b.yaml": "databaseChangeLog: []\n"}, base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
+    profile = build_profile(root, [])
+    assert profile.migrations == []
+    assert any("Liquibase migrations in src/main/resources/db/changelog/" in w for w in profile.warnings)
+
+
+def test_flyway_against_mysql_uses_mariadb_jdbc_and_the_mysql_password(tmp_path):
+    root = tree(tmp_path, {"src/main/resources/db/migration/V1__init.sql": "CREATE TABLE note (id int);\n"},
+                base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY.replace("org.postgresql", "com.mysql")
+                                           .replace(">postgresql<", ">mysql-connector-j<"), 1))
+    profile = build_profile(root, [])
+    doc = compose_dict(profile, "notes")
+    migrate = doc["services"]["migrate"]
+    db = next(n for n, s in doc["services"].items() if str(s.get("image", "")).startswith("mariadb"))
+    assert migrate["command"][:2] == [f"-url=jdbc:mariadb://{db}:3306/app", "-user=app"]
+    assert migrate["secrets"] == doc["services"][db]["secrets"]

@@ -36,7 +36,7 @@ def detect(tree: SourceTree, profile: Profile) -> None:
         if call:
             shared.settle(tree, profile, [], itself=(f"the code calls {tool.title()}'s {method}()", *call))
             return
-        if files and tool == "flyway" and not on_classpath and _by_flyway_image(tree, profile, files):
+        if files and not on_classpath and _by_official_image(tree, profile, tool, files):
             return
         if files:
             profile.warnings.append(f"{tool.title()} migrations in {files[0].rsplit('/', 1)[0]}/ but nothing in the "
@@ -47,20 +47,38 @@ def detect(tree: SourceTree, profile: Profile) -> None:
             return
 
 
-def _by_flyway_image(tree: SourceTree, profile: Profile, files: list[str]) -> bool:
-    """Flyway's own image runs the SQL migrations of ``files``' folder before the app starts (when compose runs
-    a PostgreSQL or MySQL/MariaDB service for it)."""
-    sql = sorted(f for f in files if f.endswith(".sql"))
-    if not sql or not any(s.kind in shared.FLYWAY_JDBC for s in profile.services):
+_CHANGELOG_SUFFIXES = (".yaml", ".yml", ".xml", ".json", ".sql")
+
+
+def _by_official_image(tree: SourceTree, profile: Profile, tool: str, files: list[str]) -> bool:
+    """The tool's own image runs the migrations (Flyway's SQL folder, Liquibase's master changelog) before the
+    app starts, when compose runs a PostgreSQL or MySQL/MariaDB service for it."""
+    if not any(s.kind in shared.JDBC for s in profile.services):
         return False
-    folder = sql[0].rsplit("/", 1)[0]
-    if not shared._SAFE_PATH.fullmatch(folder) or ".." in folder.split("/"):
+    if tool == shared.FLYWAY:
+        first = min((f for f in files if f.endswith(".sql")), default=None)
+        what = f"Flyway SQL migrations in {first.rsplit('/', 1)[0]}/" if first else ""
+    else:
+        first = _master_changelog(files)
+        what = f"the Liquibase changelog {first}" if first else ""
+    if not first or not shared.safe_path(first):
         return False
+    artifact = _TOOLS[tool][0]
     shared.settle(tree, profile, [Migration(
-        shared.FLYWAY, [shared.FLYWAY, "migrate"], sql[0], None,
-        f"Flyway SQL migrations in {folder}/ that nothing in the app runs (no flyway-core, no Flyway migrate() "
-        "call): Flyway's official image runs them", 0.8)])
+        tool, list(shared.OFFICIAL[tool][0]), first, None,
+        f"{what} that nothing in the app runs (no {artifact}, no call of {tool.title()}'s {_TOOLS[tool][2]}()): "
+        f"{tool.title()}'s official image runs them", 0.8)])
     return True
+
+
+def _master_changelog(files: list[str]) -> str | None:
+    """Liquibase's master changelog: the one named ``*master*`` (Spring Boot's db.changelog-master.yaml), else the
+    only changelog directly in db/changelog/."""
+    changelogs = sorted(f for f in files if f.endswith(_CHANGELOG_SUFFIXES))
+    master = [f for f in changelogs if "master" in f.rsplit("/", 1)[-1]]
+    top = [f for f in changelogs if "/" not in f.split("db/changelog/", 1)[-1]]
+    chosen = master or (top if len(top) == 1 else [])
+    return chosen[0] if chosen else None
 
 
 def _called(tree: SourceTree, files: list[str], package: str, method: str) -> tuple[str, int] | None:
