@@ -292,8 +292,9 @@ def official_step(profile: Profile) -> OfficialStep | None:
         kind = next((s.kind for s in profile.services if s.kind in JDBC), None)
         if kind is None:
             continue
-        if m.tool == FLYWAY:
-            return OfficialStep(m.tool, posixpath.dirname(m.file), None, kind)
+        if m.tool == FLYWAY:  # db/migration and its subfolders (Flyway reads them all); else the file's folder
+            root, sep, _ = m.file.partition("/db/migration/")
+            return OfficialStep(m.tool, root + "/db/migration" if sep else posixpath.dirname(m.file), None, kind)
         root, sep, _ = m.file.partition("db/changelog/")
         if sep:
             return OfficialStep(m.tool, root.rstrip("/") or ".", m.file[len(root):], kind)

@@ -493,3 +493,28 @@ def test_flyway_against_mysql_uses_mariadb_jdbc_and_the_mysql_password(tmp_path)
     db = next(n for n, s in doc["services"].items() if str(s.get("image", "")).startswith("mariadb"))
     assert migrate["command"][:2] == [f"-url=jdbc:mariadb://{db}:3306/app", "-user=app"]
     assert migrate["secrets"] == doc["services"][db]["secrets"]
+
+
+@pytest.mark.parametrize("config, text", [
+    ("flyway.conf", "flyway.url=jdbc:postgresql://localhost/app\nflyway.locations=filesystem:sql/migrations\n"),
+    ("flyway.toml", '[environments.default]\nurl = "jdbc:postgresql://localhost/app"\n\n'
+                    '[flyway]\nlocations = ["filesystem:./sql/migrations"]\n'),
+])
+def test_flyway_sql_where_its_configuration_says(tmp_path, config, text):
+    root = tree(tmp_path, {config: text, "sql/migrations/V1__init.sql": "CREATE TABLE note (id int);\n",
+                           "sql/migrations/v2/V2__more.sql": "ALTER TABLE note ADD body text;\n"}, base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
+    profile = build_profile(root, [])
+    [m] = profile.migrations
+    assert (m.tool, m.file) == ("flyway", "sql/migrations/V1__init.sql")
+    migrate = compose_dict(profile, "notes")["services"]["migrate"]
+    assert migrate["volumes"] == ["./sql/migrations:/flyway/sql:ro"]
+
+
+def test_a_flyway_configuration_that_points_out_of_the_project_is_ignored(tmp_path):
+    root = tree(tmp_path, {"flyway.conf": "flyway.locations=filesystem:../elsewhere,classpath:db/x\n",
+                           "flyway.toml": "[flyway\nbroken", "V1__init.sql": "select 1;\n"}, base="java-maven")
+    pom = root / "pom.xml"
+    pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
+    assert build_profile(root, []).migrations == []

@@ -18,8 +18,9 @@ _IMPORTS = "(import_declaration) @import"
 
 def detect(tree: SourceTree, profile: Profile) -> None:
     java_files = [f for f in tree.with_suffix(".java") if "src/test/" not in f and "/resources/" not in f]
-    flyway = [f for f in tree.files if "resources/db/migration/" in f and f.rsplit("/", 1)[-1][:1] in "VR"
-              and f.endswith((".sql", ".java"))]
+    locations = _config_locations(tree)
+    flyway = [f for f in tree.files if ("resources/db/migration/" in f or f.startswith(tuple(locations)))
+              and f.rsplit("/", 1)[-1][:1] in "VR" and f.endswith((".sql", ".java"))]
     liquibase = [f for f in tree.files if "resources/db/changelog/" in f]
     artifacts = {d.split(":", 1)[-1] for d in profile.dependencies}
     for tool, files in (("flyway", flyway), ("liquibase", liquibase)):
@@ -56,7 +57,7 @@ def _by_official_image(tree: SourceTree, profile: Profile, tool: str, files: lis
     if not any(s.kind in shared.JDBC for s in profile.services):
         return False
     if tool == shared.FLYWAY:
-        first = min((f for f in files if f.endswith(".sql")), default=None)
+        first = min((f for f in files if f.endswith(".sql")), key=lambda f: (f.count("/"), f), default=None)
         what = f"Flyway SQL migrations in {first.rsplit('/', 1)[0]}/" if first else ""
     else:
         first = _master_changelog(files)
@@ -79,6 +80,46 @@ def _master_changelog(files: list[str]) -> str | None:
     top = [f for f in changelogs if "/" not in f.split("db/changelog/", 1)[-1]]
     chosen = master or (top if len(top) == 1 else [])
     return chosen[0] if chosen else None
+
+
+FLYWAY_CONFIGS = ("flyway.conf", "conf/flyway.conf", "flyway.toml", "conf/flyway.toml")
+
+
+def _config_locations(tree: SourceTree) -> list[str]:
+    """The project folders a Flyway configuration file names as ``filesystem:`` locations (``flyway.locations=``
+    in flyway.conf, a properties file; ``locations = [...]`` under ``[flyway]`` or an environment in flyway.toml),
+    each as ``folder/``."""
+    import tomllib
+
+    found: list[str] = []
+    for name in FLYWAY_CONFIGS:
+        text = tree.read(name) if tree.exists(name) else None
+        if not text:
+            continue
+        values: list = []
+        if name.endswith(".toml"):
+            try:
+                data = tomllib.loads(text)
+            except (tomllib.TOMLDecodeError, ValueError):
+                continue
+            tables = [data.get("flyway")] + list((data.get("environments") or {}).values()) \
+                if isinstance(data.get("environments") or {}, dict) else [data.get("flyway")]
+            for table in tables:
+                if isinstance(table, dict):
+                    value = table.get("locations")
+                    values += value if isinstance(value, list) else [value]
+        else:
+            for line in text.splitlines():
+                key, sep, value = line.partition("=")
+                if sep and key.strip() == "flyway.locations":
+                    values += value.split(",")
+        for value in values:
+            if not isinstance(value, str) or not value.strip().startswith("filesystem:"):
+                continue
+            folder = value.strip().removeprefix("filesystem:").removeprefix("./").strip("/")
+            if folder and shared.safe_path(folder) and folder + "/" not in found:
+                found.append(folder + "/")
+    return found
 
 
 def _called(tree: SourceTree, files: list[str], package: str, method: str) -> tuple[str, int] | None:
