@@ -409,6 +409,7 @@ def test_flyway_sql_nothing_runs_is_run_by_the_official_image(tmp_path):
     # Kubernetes: the SQL is not in the app's image, so no init container runs `flyway migrate` from it
     deployment = yaml.safe_load(render_k8s(profile, "notes", files["Dockerfile"])["k8s/deployment.yaml"])
     assert "initContainers" not in deployment["spec"]["template"]["spec"]
+    assert "run that image as a Job" in m.why  # said where the answers are shown
 
 
 def test_flyway_for_one_of_several_apps_mounts_the_sql_of_its_folder(tmp_path):

@@ -68,7 +68,8 @@ def _by_official_image(tree: SourceTree, profile: Profile, tool: str, files: lis
     shared.settle(tree, profile, [Migration(
         tool, list(shared.OFFICIAL[tool][0]), first, None,
         f"{what} that nothing in the app runs (no {artifact}, no call of {tool.title()}'s {_TOOLS[tool][2]}()): "
-        f"{tool.title()}'s official image runs them", 0.8)])
+        f"{tool.title()}'s official image runs them in compose (k8s/ has no init container for them: run that "
+        "image as a Job)", 0.8)])
     return True
 
 
