@@ -153,3 +153,20 @@ def test_a_loopback_host_env_var_is_set_to_all_interfaces(docker, tmp_path):
         with running(Image(f"{project.name}:latest"), "-p", "127.0.0.1::8000") as container:
             status, body = http_get(f"http://127.0.0.1:{container.port(8000)}/health", container=container)
             assert status == 200 and json.loads(body) == {"status": "ok"}, body
+
+
+def test_express_pg_connection_string_from_database_url_reaches_postgres(docker, tmp_path):
+    project, profile = generate(tmp_path, "conn-express-pg")
+    assert [c["url_env"] for c in profile["connections"]] == ["DATABASE_URL"]
+    password = f"sentinel-{uuid.uuid4().hex}/@:"  # characters a URL must percent-encode
+    (project / "secrets").mkdir()
+    (project / "secrets" / "postgres_password").write_text(password)
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        port = compose.port("app", 3000)
+        first = http_get(f"http://127.0.0.1:{port}/?name=first")
+        second = http_get(f"http://127.0.0.1:{port}/?name=second")
+        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
+        assert json.loads(second[1])["guests"][-2:] == ["signed by first", "signed by second"]
+        assert _app_container(compose).process_uid() not in ("", "0")
+        _sentinel_checks(compose, project, password)

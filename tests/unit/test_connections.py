@@ -976,3 +976,22 @@ def test_an_sqlalchemy_app_gets_the_driver_it_installs_in_the_built_url(tmp_path
     assert assembled_urls(profile)["DATABASE_URL"].example("PW") == "postgresql+psycopg2://app:PW@postgres:5432/app"
     plain = build_profile(FIXTURES / "conn-url-secret", [])  # psycopg.connect(url): libpq's own scheme
     assert assembled_urls(plain)["DATABASE_URL"].example("PW") == "postgresql://app:PW@postgres:5432/app"
+
+
+def test_node_pg_shorthand_connection_string_fixture():
+    profile, doc = compose_of(FIXTURES / "conn-express-pg")
+    (conn,) = profile.connections  # new Pool({ connectionString, ... }): the const it repeats
+    assert (conn.kind, conn.url_env, conn.file, conn.line) == ("postgres", "DATABASE_URL", "src/db.js", 9)
+    assert profile.env_var("DATABASE_URL").secret and profile.env_var("PGHOST") is None
+    app = doc["services"]["app"]
+    assert app["secrets"] == ["postgres_password"] and "@postgres:5432/app" in " ".join(app["entrypoint"])
+    assert doc["services"]["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+
+
+def test_a_listen_address_keeps_the_code_port_unless_the_port_is_answered():
+    profile = build_profile(FIXTURES / "conn-url-secret", [])
+    profile.env.append(__import__("containerize.profile", fromlist=["EnvVar"]).EnvVar("ADDRESS", "127.0.0.1:9000"))
+    assert compose_dict(profile, "x")["services"]["app"]["environment"]["ADDRESS"] == "0.0.0.0:9000"
+    given = build_profile(FIXTURES / "listen-loopback-env", [("port", "8500")])
+    given.env.append(__import__("containerize.profile", fromlist=["EnvVar"]).EnvVar("ADDRESS", "localhost:8000"))
+    assert compose_dict(given, "x")["services"]["app"]["environment"]["ADDRESS"] == "0.0.0.0:8500"

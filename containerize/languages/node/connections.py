@@ -157,6 +157,13 @@ _DEFAULT_HOST = {"redis": "localhost", "mysql": "localhost", "rabbitmq": "localh
 PG_ENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "database": "PGDATABASE", "password": "PGPASSWORD"}
 
 
+def _value(prog, module, node):
+    """What an expression evaluates to; a shorthand property (``{ connectionString }``) is the name it repeats."""
+    if node is not None and node.type == "shorthand_property_identifier":
+        return prog.name(module, syntax.text(node))
+    return prog.value(module, node)
+
+
 def _package(spec: str) -> str:
     """``mysql2/promise`` -> mysql2, ``@redis/client`` stays."""
     parts = spec.split("/")
@@ -201,7 +208,7 @@ def _options(prog, module, node, depth: int = 0, seen: list | None = None
              ) -> tuple[dict[str, tuple[Any, Any]], Obj | None, bool] | None:
     """The properties of an options object (through names, imports and spreads): key -> (module, value node),
     the object, and whether every property is known. ``seen`` gets every object literal read on the way."""
-    found = prog.value(module, node) if node is not None else None
+    found = _value(prog, module, node) if node is not None else None
     obj = found.value if found is not None else None
     if not isinstance(obj, Obj) or depth > 4:
         return None
@@ -234,7 +241,7 @@ def _template(prog, module, node, depth: int = 0) -> str | None:
     part computed at run time (the form :func:`services.connection_from_url` splits); None when unknown."""
     if node is None or depth > 12:
         return None
-    found = prog.value(module, node)
+    found = _value(prog, module, node)
     value = found.value if found is not None else None
     if isinstance(value, Env):
         default = value.default
@@ -262,7 +269,7 @@ def _template(prog, module, node, depth: int = 0) -> str | None:
         left = _template(prog, module, node.child_by_field_name("left"), depth + 1)
         right = _template(prog, module, node.child_by_field_name("right"), depth + 1)
         return None if left is None and right is None else (left or "${?}") + (right or "${?}")
-    if kind == "identifier":
+    if kind in ("identifier", "shorthand_property_identifier"):
         bound = module.bindings.get(syntax.text(node))
         if bound is not None and not isinstance(bound, tuple):
             return _template(prog, module, bound, depth + 1)
@@ -290,7 +297,7 @@ def _template(prog, module, node, depth: int = 0) -> str | None:
 
 def _url_connection(prog, module, node, kind: str) -> Connection | None:
     """A URL argument: an env var (its default URL, when it has one, gives the parts) or a text with parts."""
-    found = prog.value(module, node) if node is not None else None
+    found = _value(prog, module, node) if node is not None else None
     value = found.value if found is not None else None
     if isinstance(value, Env):
         default = value.default if isinstance(value.default, str) else None
@@ -308,7 +315,7 @@ def _url_connection(prog, module, node, kind: str) -> Connection | None:
 
 
 def _field(prog, module, node) -> tuple[str | None, str | None]:
-    return _scalar(prog.value(module, node)) if node is not None else (None, None)
+    return _scalar(_value(prog, module, node)) if node is not None else (None, None)
 
 
 def _password(prog, module, node, conn: Connection) -> None:
