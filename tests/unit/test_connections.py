@@ -995,3 +995,14 @@ def test_a_listen_address_keeps_the_code_port_unless_the_port_is_answered():
     given = build_profile(FIXTURES / "listen-loopback-env", [("port", "8500")])
     given.env.append(__import__("containerize.profile", fromlist=["EnvVar"]).EnvVar("ADDRESS", "localhost:8000"))
     assert compose_dict(given, "x")["services"]["app"]["environment"]["ADDRESS"] == "0.0.0.0:8500"
+
+
+def test_node_the_same_connection_made_in_several_files_is_one_record_and_one_warning(tmp_path):
+    files = {f"jobs/job{i}.js": "import { createClient } from 'redis';\nconst client = createClient();\n"
+             for i in range(5)}
+    app = _node_app(tmp_path / "jobs", {"redis": "^4.7.0"}, {
+        **files, "server.js": "import express from 'express';\nimport './jobs/job0.js';\nexpress().listen(3000);\n"})
+    profile, _ = compose_of(app)
+    assert [(c.host, c.file, c.line) for c in profile.connections] == [("localhost", "jobs/job0.js", 2)]
+    assert len([w for w in profile.warnings if "connects to redis on localhost" in w]) == 1
+    assert len(profile.evidence["connections"]) == 5  # every place is still evidence

@@ -12,6 +12,7 @@ an env var names (``readFileSync(process.env.X)``) is recorded as such."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from typing import Any
 
 from ... import syntax
@@ -485,6 +486,14 @@ def _guard(prog, module, call, line: int) -> str | None:
     return None
 
 
+_WHERE = ("file", "line", "why")
+
+
+def _same(a: Connection, b: Connection) -> bool:
+    """The same connection made in another place (``createClient()`` in each of several scripts)."""
+    return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(Connection) if f.name not in _WHERE)
+
+
 def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> set[tuple[str, int]]:
     """Connections made by the drivers' own calls; returns the options objects read (file, start byte)."""
     prog = program(tree)
@@ -519,9 +528,10 @@ def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> s
             if client[1] == "pg":
                 _pg_env(conn, profile, module.rel, conn.line)
             conn.optional = _guard(prog, module, call, conn.line)
-            profile.connections.append(conn)
             where = f" to {conn.host}" if conn.host else (f" through {conn.url_env}" if conn.url_env else "")
             profile.note("connections", f"{conn.kind}: {name}(...){where}", module.rel, conn.line)
+            if not any(_same(conn, other) for other in profile.connections):  # one record per way of connecting
+                profile.connections.append(conn)
     return used
 
 
