@@ -103,3 +103,18 @@ def test_an_app_created_but_never_started_is_not_said_to_have_exited_0(monkeypat
 def test_only_completion_conditions_are_one_shot():
     assert start.run_once(CONFIG, "app") == ["migrate"]
     assert start.run_once({"services": {"app": {"depends_on": ["db"]}}}, "app") == []
+
+
+def test_a_migrate_service_that_fails_when_the_app_starts_it_again(fake, monkeypatch):
+    run, docker_fake = fake(0)
+    first = docker_fake.command
+
+    def command(run_, *args, **kw):  # compose runs it again as it starts the app: this time it fails
+        if args[:2] == ("up", "-d") and "app" in args:
+            docker_fake.migrate_exit = 2
+        return first(run_, *args, **kw)
+
+    monkeypatch.setattr(compose, "command", command)
+    with pytest.raises(VerifyError, match="exited with code 2"):
+        start.start(run, "img:test")
+    assert [(c.name, c.status) for c in run.result.checks] == [("migrate: completed", "fail")]
