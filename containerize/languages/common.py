@@ -98,7 +98,8 @@ LISTEN_NAMES = frozenset({
 
 def _all_interfaces(default: str | None, port: int | None) -> str | None:
     """The value that makes a server listen on all interfaces, in the form of its loopback ``default``:
-    ``127.0.0.1`` -> ``0.0.0.0``, ``localhost:8000`` -> ``0.0.0.0:<port>``; None for any other value."""
+    ``127.0.0.1`` -> ``0.0.0.0``, ``localhost:8000`` -> ``0.0.0.0:8000`` (``port`` instead when given); None for
+    any other value."""
     text = (default or "").strip()
     if text in LOOPBACK:
         return "0.0.0.0"
@@ -121,7 +122,8 @@ def listen_env(profile: Profile) -> dict[str, str]:
             continue
         if var.name not in LISTEN_NAMES and not var.name.endswith(("_LISTEN_ADDR", "_BIND_ADDR")):
             continue
-        value = _all_interfaces(var.default, profile.ports[0])
+        # host:port keeps the code's port unless the port was given as an answer
+        value = _all_interfaces(var.default, profile.ports[0] if profile.origin("ports") != DETECTED else None)
         if value:
             out[var.name] = value
     return out

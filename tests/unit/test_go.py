@@ -104,7 +104,7 @@ def test_dependencies_are_downloaded_from_go_mod_and_go_sum_before_the_source(tm
     assert runtime.startswith("FROM debian:bookworm-slim")
     assert "ca-certificates=20230311*" in runtime  # the driver may talk TLS
     compose = yaml.safe_load(files["compose.yaml"])
-    assert "postgres" in compose["services"] and compose["services"]["app"]["secrets"] == ["database_url"]
+    assert "postgres" in compose["services"] and compose["services"]["app"]["secrets"] == ["postgres_password"]  # DATABASE_URL built from it
 
 
 def test_detection_scores():

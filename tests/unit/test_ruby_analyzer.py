@@ -183,7 +183,7 @@ def test_rack_dockerfile_and_compose():
     assert parts["build"].index("COPY Gemfile Gemfile.lock ./") < parts["build"].index("COPY . .")
     assert parts["final"].rstrip().endswith('CMD ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"]')
     doc = yaml.safe_load(files["compose.yaml"])
-    assert "postgres" in doc["services"] and doc["services"]["app"]["secrets"] == ["database_url"]
+    assert "postgres" in doc["services"] and doc["services"]["app"]["secrets"] == ["postgres_password"]  # DATABASE_URL built from it
     assert doc["services"]["app"]["command"][:3] == ["bundle", "exec", "puma"]
 
 

@@ -398,4 +398,7 @@ def test_an_address_from_a_function_and_a_port_passed_as_an_argument(tmp_path):
     (root / "src/main.rs").write_text((root / "src/main.rs").read_text().replace(
         "let _ = address();", "let _ = TcpListener::bind(address());").replace("serve(7500);", ""))
     p = build_profile(root)
-    assert p.ports == [8000] and any("set ADDRESS=0.0.0.0:8000" in w for w in p.warnings)
+    # the listen address's env var is set to all interfaces (image, compose): no warning left to act on
+    assert p.ports == [8000] and not any("ADDRESS" in w for w in p.warnings), p.warnings
+    assert any(e.why.startswith("ADDRESS: falls back to 127.0.0.1:8000") and "ADDRESS=0.0.0.0:8000" in e.why
+               for e in p.evidence["env"])
