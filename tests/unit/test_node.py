@@ -1044,6 +1044,8 @@ def test_public_variables_read_only_in_code_are_build_args_with_the_codes_defaul
     assert build.index("ARG NEXT_PUBLIC_API_URL") < build.index("npm run build")
     assert "NEXT_PUBLIC_STRIPE_SECRET_KEY" not in text and any("NEXT_PUBLIC_STRIPE_SECRET_KEY" in w for w in p.warnings)
     assert "DATABASE_URL" not in text and "postgres://" not in text  # a server-side variable: no build arg
+    # next build inlines them: not run-time settings, nor secret files the container would read for nothing
+    assert not [e.name for e in p.env if e.name.startswith("NEXT_PUBLIC_")] and p.env_var("DATABASE_URL")
 
     p, text = render_checked(tmp_path / "vite", {
         "package.json": {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^6"}},

@@ -257,6 +257,8 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
 
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
+    if role == "next":
+        _next_public_at_build_only(profile)
     from . import connections  # how the code reaches its database (loaded with the source modules)
     connections.read_connections(tree, files, profile)
     add_services_from_connections(profile)
@@ -415,6 +417,16 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
     if unsafe:
         profile.warnings.append(f"{', '.join(unsafe)}: the default (in a .env file or the code) has characters kept out of "
                                 "the Dockerfile; pass it with --build-arg")
+
+
+def _next_public_at_build_only(profile: Profile) -> None:
+    """next build inlines NEXT_PUBLIC_* into the server and the client bundles: a value set when the container
+    starts changes nothing, so they are build arguments only, not run-time settings (nor secret files)."""
+    names = [e.name for e in profile.env if e.name.startswith("NEXT_PUBLIC_")]
+    if names:
+        profile.env = [e for e in profile.env if not e.name.startswith("NEXT_PUBLIC_")]
+        profile.note("env", f"{', '.join(names)}: compiled in by next build (build arguments), not read when the "
+                     "app starts", confidence=0.9)
 
 
 def _pin(package: str) -> str:
