@@ -155,7 +155,8 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         elif not _has_shell(profile):
             # no shell in the image to export the files: tell the app where they are
             for var in profile.secrets:
-                environment[f"{var.name}_FILE"] = f"/run/secrets/{secret_name(var.name)}"
+                if var.name not in urls:  # a URL compose gives as a setting has no file
+                    environment[f"{var.name}_FILE"] = f"/run/secrets/{secret_name(var.name)}"
             if environment:
                 app["environment"] = environment
     volumes: dict[str, dict] = {}

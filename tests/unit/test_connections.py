@@ -1006,3 +1006,18 @@ def test_node_the_same_connection_made_in_several_files_is_one_record_and_one_wa
     assert [(c.host, c.file, c.line) for c in profile.connections] == [("localhost", "jobs/job0.js", 2)]
     assert len([w for w in profile.warnings if "connects to redis on localhost" in w]) == 1
     assert len(profile.evidence["connections"]) == 5  # every place is still evidence
+
+
+def test_without_a_shell_a_redis_url_with_no_credentials_is_a_setting_with_no_file():
+    from containerize.profile import Connection, EnvVar, Profile, Service
+
+    profile = Profile(language="go", ports=[8080])
+    profile.build.shell = False
+    profile.env += [EnvVar("REDIS_URL", None, True), EnvVar("API_TOKEN", None, True)]
+    profile.services.append(Service("redis", "REDIS_URL"))
+    profile.connections.append(Connection("redis", url_env="REDIS_URL", scheme="redis"))
+    app = compose_dict(profile, "cache")["services"]["app"]
+    assert app["environment"]["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+    assert "REDIS_URL_FILE" not in app["environment"] and app["environment"]["API_TOKEN_FILE"] == \
+        "/run/secrets/api_token"
+    assert app["secrets"] == ["api_token"]
