@@ -489,15 +489,16 @@ def _guard(prog, module, call, line: int) -> str | None:
 _WHERE = ("file", "line", "why")
 
 
-def _same(a: Connection, b: Connection) -> bool:
-    """The same connection made in another place (``createClient()`` in each of several scripts)."""
-    return all(getattr(a, f.name) == getattr(b, f.name) for f in fields(Connection) if f.name not in _WHERE)
+def _way(conn: Connection) -> tuple:
+    """What a connection is, apart from where it is made (``createClient()`` in each of several scripts)."""
+    return tuple(getattr(conn, f.name) for f in fields(Connection) if f.name not in _WHERE)
 
 
 def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> set[tuple[str, int]]:
     """Connections made by the drivers' own calls; returns the options objects read (file, start byte)."""
     prog = program(tree)
     used: set[tuple[str, int]] = set()
+    ways = {_way(c) for c in profile.connections}
     for module in modules(tree, files):
         if not _imports_client(module):
             continue
@@ -530,7 +531,8 @@ def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> s
             conn.optional = _guard(prog, module, call, conn.line)
             where = f" to {conn.host}" if conn.host else (f" through {conn.url_env}" if conn.url_env else "")
             profile.note("connections", f"{conn.kind}: {name}(...){where}", module.rel, conn.line)
-            if not any(_same(conn, other) for other in profile.connections):  # one record per way of connecting
+            if _way(conn) not in ways:  # one record per way of connecting
+                ways.add(_way(conn))
                 profile.connections.append(conn)
     return used
 
