@@ -89,9 +89,22 @@ def harden(app: dict, rt: Runtime) -> None:
     app["deploy"] = {"resources": {"limits": {"cpus": "1.0", "memory": rt.memory_limit_compose}}}
 
 
+def build_args(profile: Profile) -> dict[str, str | None]:
+    """The build arguments of the image (a front end's ``VITE_*``, ``NEXT_PUBLIC_*`` compiled into its bundle):
+    each with the default the Dockerfile's ``ARG`` has, overridable from the shell running compose; one with
+    no default (or one ``${V:-...}`` can't carry) is passed through when set there."""
+    out: dict[str, str | None] = {}
+    for name, default in getattr(profile.build, "build_args", None) or []:
+        out[name] = None if default is None or "}" in default else f"${{{name}:-{_escape(default)}}}"
+    return out
+
+
 def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> dict:
     rt = runtime(profile, dockerfile)
     app: dict = {"build": {"context": "."}, "image": f"{name}:latest"}
+    args = build_args(profile)
+    if args:
+        app["build"]["args"] = args
     if profile.ports:
         first, *rest = profile.ports
         app["ports"] = [f"127.0.0.1:${{HOST_PORT:-{first}}}:{first}"] + [f"127.0.0.1:{p}:{p}" for p in rest]
@@ -241,7 +254,7 @@ def render_compose(profile: Profile, name: str, dockerfile: str | None = None) -
     secrets = [s for s in doc.get("secrets", {})]
     return environment().get_template("common/compose.yaml.j2").render(
         p=profile, name=name, body=to_yaml(doc), secrets=secrets, secrets_dir=SECRETS_DIR, catalog=CATALOG,
-        urls=assembled_urls(profile),
+        urls=assembled_urls(profile), build_args=list(build_args(profile)),
         service_caps=SERVICE_CAPABILITIES, migrate_command=shlex.join(command_of(profile)).replace("\n", " "))
 
 

@@ -79,13 +79,59 @@ def _secret_name(name: str) -> bool:
 
 def is_secret_name(name: str) -> bool:
     """True when the name alone says the variable holds a credential (SMTP_PASSWORD, GITHUB_PAT)."""
+    if is_browser_public_key(name):
+        return False  # a key made for the browser (NEXT_PUBLIC_SUPABASE_ANON_KEY)
     return not _NOT_SECRET.search(name) and (bool(_SECRET_WORDS.search(name)) or _secret_name(name))
+
+
+# prefixes of env vars a front end's bundler (or framework) compiles into the code the browser downloads
+BROWSER_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_", "PUBLIC_", "GATSBY_", "EXPO_PUBLIC_", "NUXT_PUBLIC_")
+# the last words of a key made to be handed to browsers (Supabase's anon key, Stripe's publishable key)
+_BROWSER_KEY_ENDINGS = (("ANON", "KEY"), ("PUBLISHABLE", "KEY"), ("PUBLIC", "KEY"), ("CLIENT", "ID"))
+
+
+def browser_prefix(name: str) -> str | None:
+    """The prefix that puts an env var in the browser bundle (``NEXT_PUBLIC_``), or None."""
+    upper = name.upper()
+    return next((p for p in sorted(BROWSER_PREFIXES, key=len, reverse=True) if upper.startswith(p)), None)
+
+
+def is_browser_public_key(name: str) -> bool:
+    """True for a key meant for the browser under a bundled prefix (``NEXT_PUBLIC_SUPABASE_ANON_KEY``,
+    ``VITE_STRIPE_PUBLISHABLE_KEY``): it ends up in the bundle by design, so it is a setting, not a secret."""
+    prefix = browser_prefix(name)
+    if not prefix:
+        return False
+    tokens = tuple(t for t in name.upper()[len(prefix):].replace("-", "_").split("_") if t)
+    return any(tokens[-len(end):] == end for end in _BROWSER_KEY_ENDINGS) and not any(
+        t in _SECRET_TOKENS for t in tokens)
+
+
+def bundle_env(name: str, default: str | None) -> tuple[bool, str | None, str | None]:
+    """How a variable the bundler compiles in becomes a build argument: (kept, default to write, warning).
+    A public key (``is_browser_public_key``) is kept, without its default when the value itself looks like a
+    credential; any other secret-looking name is left out: a secret in the bundle is readable by anyone."""
+    credential = bool(default) and bool(_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default))
+    if is_browser_public_key(name):
+        if credential:
+            return True, None, (f"{name}: its default looks like a credential and is not written into the "
+                                "Dockerfile nor compose.yaml; pass the public key with --build-arg")
+        return True, default, None
+    if is_secret(name, default):
+        prefix = browser_prefix(name)
+        where = f"the {prefix} prefix compiles it" if prefix else "the bundler compiles it"
+        return False, None, (f"{name} looks like a secret, but {where} into the public bundle, where anyone can "
+                             "read it: a secret in the bundle is a bug. Left out of the Dockerfile (move it to the "
+                             "server side, or rename it if it is a public key)")
+    return True, default, None
 
 
 def is_secret(name: str, default: str | None = None) -> bool:
     """True when an env var (by its name or its default) holds a credential."""
     if default and (_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default)):
         return True
+    if is_browser_public_key(name):
+        return False  # compiled into the browser bundle by design (its value is checked above)
     if _CREDENTIAL_URL_NAMES.match(name):
         return not default  # a default with no credentials in it (redis://localhost:6379) is a setting
     if _NOT_SECRET.search(name):

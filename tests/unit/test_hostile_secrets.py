@@ -138,3 +138,26 @@ def test_fixture_defaults_of_the_new_secret_classes_are_never_written(tmp_path):
     assert sorted(compose["secrets"]) == sorted(v.lower() for v in FIXTURE_SECRETS)
     for var in FIXTURE_SECRETS:
         assert var not in env
+
+
+@pytest.mark.parametrize("name", ["NEXT_PUBLIC_SUPABASE_ANON_KEY", "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY",
+                                  "VITE_MAPBOX_PUBLIC_KEY", "PUBLIC_GOOGLE_CLIENT_ID", "REACT_APP_AUTH0_CLIENT_ID",
+                                  "GATSBY_ALGOLIA_PUBLIC_KEY", "EXPO_PUBLIC_SUPABASE_ANON_KEY"])
+def test_keys_made_for_the_browser_are_settings(name):
+    from containerize.envvars import bundle_env, is_secret_name
+    assert not is_secret(name) and not is_secret_name(name)
+    assert bundle_env(name, "placeholder") == (True, "placeholder", None)
+    # the value is still checked: a credential-looking default is never written
+    kept, default, warning = bundle_env(name, "sk_live_51HxYzAbCdEfGhIjKlMnOpQr")
+    assert kept and default is None and "looks like a credential" in warning
+    assert is_secret(name, "sk_live_51HxYzAbCdEfGhIjKlMnOpQr")
+
+
+@pytest.mark.parametrize("name", ["NEXT_PUBLIC_SECRET_KEY", "VITE_STRIPE_SECRET_KEY", "REACT_APP_API_TOKEN",
+                                  "PUBLIC_PRIVATE_KEY", "VITE_PRIVATE_PUBLIC_KEY", "NEXT_PUBLIC_DB_PASSWORD",
+                                  "STRIPE_PUBLISHABLE_KEY", "SUPABASE_ANON_KEY"])
+def test_secret_names_under_a_public_prefix_stay_secrets_and_are_warned(name):
+    from containerize.envvars import bundle_env
+    assert is_secret(name)
+    kept, default, warning = bundle_env(name, "x")
+    assert not kept and default is None and "a secret in the bundle is a bug" in warning

@@ -1145,3 +1145,64 @@ def test_prisma_with_pnpm_says_how_to_keep_the_generated_client(tmp_path):
     p = build_profile(tmp_path)
     assert p.build.build_run.startswith("pnpm exec prisma generate")
     assert any("node-linker=hoisted" in w for w in p.warnings)
+
+
+# -- build arguments in compose.yaml, public keys ----------------------------------------------------------
+
+def test_single_app_compose_sets_the_build_arguments_with_their_defaults(tmp_path):
+    import yaml
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^6"}},
+        "index.html": "<div id=app></div>\n",
+        "src/main.js": "fetch(import.meta.env.VITE_API_URL + import.meta.env.VITE_TITLE + import.meta.env.VITE_PLAN)\n",
+        ".env": "VITE_API_URL=https://api.example.com/v1\nVITE_TITLE=50%-off\nVITE_STRIPE_SECRET_KEY=sk_live_x\n"})
+    compose = render.render(p)["compose.yaml"]
+    args = yaml.safe_load(compose)["services"]["app"]["build"]["args"]
+    assert args == {"VITE_API_URL": "${VITE_API_URL:-https://api.example.com/v1}",
+                    "VITE_PLAN": None,  # no default: passed through from the shell running compose
+                    "VITE_TITLE": "${VITE_TITLE:-50%-off}"}
+    assert "VITE_STRIPE_SECRET_KEY" not in compose and "sk_live_x" not in compose
+    # the same names as the Dockerfile's ARGs
+    assert [n for n, _ in p.build.build_args] == sorted(args)
+
+
+def test_build_argument_defaults_are_escaped_for_compose(tmp_path):
+    from containerize.compose import build_args
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": {"scripts": {"build": "vite build"}, "devDependencies": {"vite": "^6"}},
+        "index.html": "<div id=app></div>\n", "src/main.js": "console.log(1)\n"}))
+    p.build.build_args = [("VITE_A", "x{y}z"), ("VITE_B", "cost 5"), ("VITE_C", "")]
+    assert build_args(p) == {"VITE_A": None, "VITE_B": "${VITE_B:-cost 5}", "VITE_C": "${VITE_C:-}"}
+    p.build.build_args = [("VITE_D", "a$b")]  # never from an analyzer (kept out of the Dockerfile), still escaped
+    assert build_args(p) == {"VITE_D": "${VITE_D:-a$$b}"}
+
+
+def test_browser_public_keys_are_build_arguments_and_secrets_under_a_public_prefix_are_warned(tmp_path):
+    import yaml
+    jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiIsImV4cCI6MTk4MzgxMjk5Nn0.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0"
+    p, text = render_checked(tmp_path, {
+        "package.json": {"scripts": {"build": "next build", "start": "next start"}, "dependencies": {"next": "15"}},
+        "app/page.js": "export default () => [process.env.NEXT_PUBLIC_SUPABASE_URL,\n"
+                       "  process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY, process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY,\n"
+                       "  process.env.NEXT_PUBLIC_GOOGLE_CLIENT_ID, process.env.NEXT_PUBLIC_SECRET_KEY]\n",
+        ".env.example": "NEXT_PUBLIC_SUPABASE_URL=http://localhost:54321\n"
+                        f"NEXT_PUBLIC_SUPABASE_ANON_KEY={jwt}\n"
+                        "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk_test_placeholder\n"
+                        "NEXT_PUBLIC_GOOGLE_CLIENT_ID=your-client-id.apps.googleusercontent.com\n"
+                        "NEXT_PUBLIC_SECRET_KEY=changeme\n"})
+    args = dict(p.build.build_args)
+    # a key made for the browser is a setting: a build argument, its default written unless it looks like one
+    assert args["NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY"] == "pk_test_placeholder"
+    assert args["NEXT_PUBLIC_GOOGLE_CLIENT_ID"] == "your-client-id.apps.googleusercontent.com"
+    assert "NEXT_PUBLIC_SUPABASE_ANON_KEY" in args and args["NEXT_PUBLIC_SUPABASE_ANON_KEY"] is None
+    assert "\nARG NEXT_PUBLIC_SUPABASE_ANON_KEY\n" in text and jwt not in text
+    assert any(w.startswith("NEXT_PUBLIC_SUPABASE_ANON_KEY: its default looks like a credential") for w in p.warnings)
+    # a secret under a public prefix: left out, and the warning says it is a bug
+    assert "NEXT_PUBLIC_SECRET_KEY" not in args and "NEXT_PUBLIC_SECRET_KEY" not in text
+    (warning,) = [w for w in p.warnings if w.startswith("NEXT_PUBLIC_SECRET_KEY")]
+    assert "a secret in the bundle is a bug" in warning and "NEXT_PUBLIC_ prefix" in warning
+    compose = render.render(p)["compose.yaml"]
+    built = yaml.safe_load(compose)["services"]["app"]["build"]["args"]
+    assert built["NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY"] == "${NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY:-pk_test_placeholder}"
+    assert built["NEXT_PUBLIC_SUPABASE_ANON_KEY"] is None and jwt not in compose
+    assert "NEXT_PUBLIC_SECRET_KEY" not in compose and "changeme" not in compose

@@ -13,7 +13,7 @@ from ...services import (add_services_from_connections, add_services_from_depend
 from . import package as pkgmod
 from . import starter
 from .plan import NodePlan
-from ...envvars import is_secret
+from ...envvars import bundle_env
 
 # loaded when a tree has JavaScript to read, not while other languages are detected
 frameworks, source, values = submodules(__name__, "frameworks", "source", "values")
@@ -401,10 +401,10 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
     args: list[tuple[str, str | None]] = []
     unsafe: list[str] = []
     for name in sorted(names):
-        value = defaults.get(name)
-        if is_secret(name, value):
-            profile.warnings.append(f"{name} looks like a secret, but the bundler compiles it into the public "
-                                    "bundle: left out of the Dockerfile (move it to the server side)")
+        kept, value, warning = bundle_env(name, defaults.get(name))  # a public key is kept, a secret is not
+        if warning:
+            profile.warnings.append(warning)
+        if not kept:
             continue
         if value is not None and not _plain_value(value):
             unsafe.append(name)
