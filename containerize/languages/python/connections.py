@@ -37,6 +37,7 @@ _READ_METHODS = {"read", "strip", "rstrip", "readline", "read_text", "decode"}
 
 
 def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    values.project(tree).load([rel for rel in files if rel.endswith(".py")])
     for rel in files:
         if not rel.endswith(".py"):
             continue

@@ -332,7 +332,9 @@ def _src_option(rel: str, server: str, manifests: Manifests) -> list[str]:
 def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
     """Every plausible way to start the app, best first."""
     starts: list[Start] = []
-    facts = {rel: _read_facts(tree, rel) for rel in py_files}
+    values.project(tree).load(py_files)
+    with values.batch():
+        facts = {rel: _read_facts(tree, rel) for rel in py_files}
 
     procfile = tree.first("Procfile")
     processes = []

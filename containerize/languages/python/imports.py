@@ -12,15 +12,15 @@ import sys
 import tokenize
 import weakref
 from functools import lru_cache
-from importlib import resources
 
 from ...scan import SourceTree
 from . import values
-from .values import walk as values_walk
 
 
 @lru_cache(maxsize=1)
 def _pipreqs_tables() -> tuple[dict[str, str], frozenset[str]]:
+    from importlib import resources
+
     mapping: dict[str, str] = {}
     stdlib: set[str] = set(sys.stdlib_module_names)
     try:
@@ -63,11 +63,12 @@ def imported_packages_with_origin(tree: SourceTree, py_files: list[str]) -> list
     """Like ``imported_packages``, with a flag for imports read from tokens (a file that doesn't parse)."""
     mapping, stdlib = _pipreqs_tables()
     local = local_modules(tree, py_files)
+    values.project(tree).load(py_files)
     found: dict[str, tuple[str, str, int, bool]] = {}
     for rel in py_files:
-        module = parsed(tree, rel)
-        if module is not None:
-            names = list(_ast_imports(module))
+        mod = values.module(tree, rel)
+        if mod.tree is not None:
+            names = list(_ast_imports(mod))
             from_tokens = False
         else:
             names = token_facts(tree, rel)[0]
@@ -81,8 +82,9 @@ def imported_packages_with_origin(tree: SourceTree, py_files: list[str]) -> list
     return sorted(found.values())
 
 
-def _ast_imports(module: ast.Module):
-    for node in values_walk(module):
+def _ast_imports(mod: values.Module):
+    """``(dotted name, line)`` of the module's imports, in source order (from the nodes its walk kept)."""
+    for node, _scope in mod.nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, node.lineno

@@ -79,15 +79,24 @@ def facts(tree: SourceTree, rel: str) -> Facts:
 # -- public steps, called by the analyzer -------------------------------------------------------
 
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    for rel in files:
-        for name, default, line, why, confidence in facts(tree, rel).env:
+    values.project(tree).load(files)
+    with values.batch():  # every file's facts, gathered once for the steps after this one too
+        found = [facts(tree, rel) for rel in files]
+    secrets: dict[tuple[str, str | None], bool] = {}  # the same read in many files is judged once
+    for rel, file_facts in zip(files, found):
+        for name, default, line, why, confidence in file_facts.env:
             if name not in SYSTEM_ENV:
-                _record(profile, name, default, rel, line, why, confidence)
+                key = (name, default)
+                secret = secrets.get(key)
+                if secret is None:
+                    secret = secrets[key] = is_secret(name, default)
+                _record(profile, name, default, rel, line, why, confidence, secret)
 
 
 def _record(profile: Profile, name: str, default: str | None, rel: str, line: int, why: str,
-            confidence: float = 0.9) -> None:
-    secret = is_secret(name, default)
+            confidence: float = 0.9, secret: bool | None = None) -> None:
+    if secret is None:
+        secret = is_secret(name, default)
     profile.add_env(name, None if secret else default, secret)
     profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line, confidence)
 

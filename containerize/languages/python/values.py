@@ -9,11 +9,12 @@ root) and ``EnvRead`` (an environment variable read, with its default). Anything
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import io
 import posixpath
 import tokenize
 import warnings
-import weakref
 from dataclasses import dataclass, field
 
 from ...scan import SourceTree
@@ -267,14 +268,18 @@ class Module:
         self._values: dict[str, object] = {}
         self._resolving: set[str] = set()
         self._wrappers: dict[str, tuple | None] = {}
+        self._env_calls: dict[int, tuple[Scope | None, EnvRead | None]] = {}  # id(call) -> (scope, read)
         self.facts: object = None  # what source.facts() found in this file
         if text is None:
             self.error = "unreadable"
             return
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escape sequences and the like in old code
+            if project.quiet:  # warnings are silenced already
                 self.tree = ast.parse(text, filename=rel)
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # invalid escape sequences and the like in old code
+                    self.tree = ast.parse(text, filename=rel)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             self.error = type(exc).__name__
             self.tokens = _tokens(text)
@@ -648,7 +653,18 @@ class Module:
         return EnvRead(name, None, True) if _is_env_name(name, False) else None
 
     def env_call(self, node: ast.Call, scope: Scope | None, depth: int = 0) -> EnvRead | None:
-        """An env read: os.environ.get / os.getenv / config / env(...), or a call of a wrapper around one."""
+        """An env read: os.environ.get / os.getenv / config / env(...), or a call of a wrapper around one.
+        A call asked about from the top (depth 0: a fact's own call, an assignment's value) is read once."""
+        if depth:
+            return self._env_call(node, scope, depth)
+        known = self._env_calls.get(id(node))
+        if known is not None and known[0] is scope:
+            return known[1]
+        found = self._env_call(node, scope, 0)
+        self._env_calls[id(node)] = (scope, found)
+        return found
+
+    def _env_call(self, node: ast.Call, scope: Scope | None, depth: int) -> EnvRead | None:
         name = self.dotted(node.func)
         if name is None:
             return None
@@ -938,12 +954,29 @@ class Project:
         self.tree = tree
         self.modules: dict[str, Module] = {}
         self._found: dict[tuple[str, str, int], list[str]] = {}
+        self.quiet = False  # warnings are silenced while load() parses
 
     def module(self, rel: str) -> Module:
-        if rel not in self.modules:
+        found = self.modules.get(rel)
+        if found is None:
             self.modules[rel] = _PLACEHOLDER  # an import cycle while indexing sees an empty module
-            self.modules[rel] = Module(self, rel, self.tree.read(rel))
-        return self.modules[rel]
+            found = self.modules[rel] = Module(self, rel, self.tree.read(rel))
+        return found
+
+    def load(self, rels: list[str]) -> None:
+        """Parse the files of `rels` not parsed yet, with warnings (invalid escape sequences in old code and
+        the like) silenced once for all of them rather than once a file."""
+        todo = [rel for rel in rels if rel not in self.modules]
+        if not todo:
+            return
+        with batch(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.quiet = True
+            try:
+                for rel in todo:
+                    self.module(rel)
+            finally:
+                self.quiet = False
 
     def find_module(self, dotted: str, importer: str, level: int) -> str | None:
         """The file a module name refers to, from `importer`: relative imports from its package, absolute
@@ -1003,7 +1036,7 @@ class _Empty(Module):
         self.tokens = []
         self.assigns, self.lines, self.aliases, self.imports = {}, {}, {}, {}
         self.stars, self.functions, self.classes, self.nodes, self.scopes = [], {}, {}, [], {}
-        self._values, self._resolving, self._wrappers = {}, set(), {}
+        self._values, self._resolving, self._wrappers, self._env_calls = {}, set(), {}, {}
         self.facts = None
 
     def value_of(self, name: str, depth: int = 0) -> object:
@@ -1011,14 +1044,33 @@ class _Empty(Module):
 
 
 _PLACEHOLDER = _Empty()
-_PROJECTS: "weakref.WeakKeyDictionary[SourceTree, Project]" = weakref.WeakKeyDictionary()
+_PROJECT_KEY = (__name__, "")  # where a tree keeps its Project, in SourceTree.facts
 
 
 def project(tree: SourceTree) -> Project:
-    found = _PROJECTS.get(tree)
+    """The tree's parsed modules (one Project a tree, kept with the tree for the run)."""
+    found = tree.facts.get(_PROJECT_KEY)
     if found is None:
-        found = _PROJECTS[tree] = Project(tree)
-    return found
+        found = tree.facts[_PROJECT_KEY] = Project(tree)
+    return found  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def batch():
+    """Parse and read many files at once: their trees and indexes are millions of objects that live until the
+    end of the run and hold no garbage cycles, so the cyclic garbage collector pauses while they are made
+    (its young collections would walk each of them again), and they then join its oldest generation directly
+    (gc.freeze() and gc.unfreeze(): no walk). Garbage cycles made meanwhile are collected later as usual."""
+    if not gc.isenabled() or gc.get_freeze_count():  # paused already, or someone else's frozen objects
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
 
 def module(tree: SourceTree, rel: str) -> Module:
