@@ -401,13 +401,11 @@ def inspect(
         _inspect_apps(repo, as_json, only)
         return
     profile = _profile(path, sets)
+    from . import report
+
     if as_json:
-        import json
-
-        typer.echo(json.dumps(profile.to_dict(), indent=2))  # its "origin" says where each answer came from
+        typer.echo(report.to_json(profile.to_dict()))  # its "origin" says where each answer came from
     else:
-        from . import report
-
         report.print_table(profile)
         for line in report.origins(profile):
             typer.echo(line)
@@ -417,13 +415,11 @@ def _inspect_apps(repo, as_json: bool, only: str | None) -> None:
     from . import report
 
     if as_json:
-        import json
-
         if only:  # one app: the same keys as a single app's, with its name and folder
             app = repo.get(only)
-            typer.echo(json.dumps({"name": app.name, "path": app.path, **app.profile.to_dict()}, indent=2))
+            typer.echo(report.to_json({"name": app.name, "path": app.path, **app.profile.to_dict()}))
             return
-        typer.echo(json.dumps(apps_dict(repo), indent=2))
+        typer.echo(report.to_json(apps_dict(repo)))
         return
     shown = [a for a in repo.apps if not only or a.name == only]
     typer.echo(f"{repo.root}: {len(repo.deployable)} app(s) to run"

@@ -5,7 +5,7 @@ renderer reads it. Nothing here knows about files on disk or templates.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .answer_keys import DETECTED, FIELDS
@@ -185,7 +185,8 @@ class Profile:
 
     # -- output ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # the evidence (thousands of notes in a large project) is not copied field by field only to be rebuilt
+        data = asdict(replace(self, evidence={}, origins={}))
         del data["origins"]
         data["evidence"] = {
             key: [{"file": e.file, "line": e.line, "why": e.why, "confidence": e.confidence} for e in notes]

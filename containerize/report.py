@@ -1,6 +1,8 @@
 """The checklist as a person reads it."""
 from __future__ import annotations
 
+from json.encoder import encode_basestring_ascii
+
 from .answer_keys import DETECTED, show
 from .profile import ANSWER_KEYS, Profile
 
@@ -85,3 +87,91 @@ def origins(profile: Profile) -> list[str]:
         if origin != DETECTED:
             given.setdefault(origin, []).append(key)
     return [f"from {origin}: {', '.join(keys)}" for origin, keys in given.items()]
+
+
+def to_json(data: object) -> str:
+    """``json.dumps(data, indent=2)``, the same text, made faster: with an indent the standard library encodes
+    in pure Python through a generator a token, which costs as much as the analysis on a large project. This
+    joins each container's items at once, strings through the library's own C encoder. Data whose types JSON
+    doesn't know (or a container holding itself) is left to json.dumps, errors and all."""
+    try:
+        return _encode(data, "\n")
+    except (_NotPlain, RecursionError):
+        import json
+
+        return json.dumps(data, indent=2)
+
+
+class _NotPlain(Exception):
+    """A value JSON has no form for without a ``default``: json.dumps says how it fails."""
+
+
+_INFINITY = float("inf")
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _scalar(value: object) -> str:
+    """A value that is not a container, as json.dumps writes it (subclasses of str, int and float too)."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    raise _NotPlain
+
+
+# the exact types met most, and how each is written
+_WRITERS = {str: encode_basestring_ascii, int: int.__repr__, float: _float, bool: lambda v: "true" if v else "false",
+            type(None): lambda _v: "null"}
+
+
+def _key(key: object) -> str:
+    """A dict key as json.dumps writes it: strings as they are, numbers, booleans and None as their JSON."""
+    if isinstance(key, str):
+        return encode_basestring_ascii(key)
+    if isinstance(key, (float, bool, int)) or key is None:
+        return encode_basestring_ascii(_scalar(key))
+    raise _NotPlain
+
+
+def _encode(value: object, newline: str) -> str:
+    """The JSON of `value`, at the indent `newline` holds (a newline and the current indent)."""
+    write = _WRITERS.get(value.__class__)
+    if write is not None:
+        return write(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        items = []
+        for item in value:
+            write = _WRITERS.get(item.__class__)
+            items.append(write(item) if write is not None else _encode(item, inner))
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        items = []
+        for key, item in value.items():
+            write = _WRITERS.get(item.__class__)
+            items.append((encode_basestring_ascii(key) if key.__class__ is str else _key(key)) + ": "
+                         + (write(item) if write is not None else _encode(item, inner)))
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    return _scalar(value)
