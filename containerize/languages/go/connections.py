@@ -13,7 +13,7 @@ from __future__ import annotations
 from ... import syntax
 from ...profile import Connection, Profile
 from ...services import connection_from_dsn, connection_from_url
-from .source import GRAMMAR, Program, string_value
+from .source import Program, string_value
 
 # call name (package.Func as source.Program names it) -> (service kind, index of the URL/DSN argument)
 URL_CALLS: dict[str, tuple[str, int]] = {
@@ -39,13 +39,8 @@ OPTION_TYPES: dict[str, tuple[str, dict[str, str]]] = {
 FILE_READS = {"os.ReadFile", "ioutil.ReadFile", "os.Open"}
 UNKNOWN = "${?}"
 
-_BINDINGS = """
-(short_var_declaration left: (expression_list) @names right: (expression_list) @values) @bind
-(assignment_statement left: (expression_list) @names right: (expression_list) @values) @bind
-(var_spec) @spec
-(const_spec) @spec
-"""
-_LITERALS = "(composite_literal type: (qualified_type) @type body: (literal_value) @body) @literal"
+# the nodes read here come from the file's one walk (source.GoFile.nodes): @spec, @short and @assign bind
+# names, @literal is a `pkg.Type{...}` literal
 
 
 class _Reader:
@@ -54,16 +49,21 @@ class _Reader:
         self.calls = {(f.rel, c.node.start_byte, c.node.end_byte): c for c, f in program.calls}
         self.bindings: dict[tuple[str, int], dict[str, list[tuple[int, object, int]]]] = {}
         for f in program.files:
-            for _, m in syntax.matches(GRAMMAR, _BINDINGS, f.root):
-                if "spec" in m:
-                    spec = m["spec"][0]
+            nodes = f.nodes
+            # one list in document order, as one query over the file would give them
+            binders = sorted(nodes.get("spec", []) + nodes.get("short", []) + nodes.get("assign", []),
+                             key=lambda n: n.start_byte)
+            for spec in binders:
+                if spec.type in ("var_spec", "const_spec"):
                     names = spec.children_by_field_name("name")
                     value = spec.child_by_field_name("value")
                     values = value.named_children if value is not None else []
                 else:
-                    names = m["names"][0].named_children
-                    values = m["values"][0].named_children
-                    spec = m["bind"][0]
+                    left, right = spec.child_by_field_name("left"), spec.child_by_field_name("right")
+                    if left is None or right is None or left.type != "expression_list" \
+                            or right.type != "expression_list":
+                        continue
+                    names, values = left.named_children, right.named_children
                 function = f.function_at(spec.start_byte)
                 scope = self.bindings.setdefault((f.rel, function.start_byte if function is not None else -1), {})
                 conditional = _conditional(spec, function)
@@ -230,8 +230,10 @@ def _read(program: Program, profile: Profile) -> None:
         _password_file(conn, files)
         _record(profile, conn, f.rel, syntax.line(call.node), f"{call.name}(...)")
     for f in program.files:
-        for _, m in syntax.matches(GRAMMAR, _LITERALS, f.root):
-            type_node = m["type"][0]
+        for literal in f.nodes.get("literal", []):
+            type_node, body = literal.child_by_field_name("type"), literal.child_by_field_name("body")
+            if type_node is None or body is None or type_node.type != "qualified_type" or body.type != "literal_value":
+                continue
             package = syntax.text(type_node.child_by_field_name("package"))
             name = syntax.text(type_node.child_by_field_name("name"))
             path = f.imports.get(package, "")
@@ -246,7 +248,7 @@ def _read(program: Program, profile: Profile) -> None:
             kind, fields = OPTION_TYPES[key]
             conn = Connection(kind)
             files = []
-            for element in m["body"][0].named_children:
+            for element in body.named_children:
                 if element.type != "keyed_element" or element.named_child_count < 2:
                     continue
                 field = fields.get(syntax.text(element.named_children[0]))
@@ -263,7 +265,7 @@ def _read(program: Program, profile: Profile) -> None:
                 text = reader.template(value_node, f, files)
                 _field(conn, field, text, files)
             _password_file(conn, files)
-            _record(profile, conn, f.rel, syntax.line(m["literal"][0]), f"a {key} literal")
+            _record(profile, conn, f.rel, syntax.line(literal), f"a {key} literal")
 
 
 def _field(conn: Connection, field: str, text: str, files: list[str]) -> None:

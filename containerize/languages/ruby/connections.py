@@ -8,8 +8,6 @@ and the connect calls of the common gems, read from the parse trees: ``Redis.new
 """
 from __future__ import annotations
 
-import yaml
-
 from ... import syntax
 from ...profile import Connection, Profile
 from ...scan import SourceTree
@@ -29,7 +27,6 @@ _KEYS = {"host": "host", "hostname": "host", "port": "port", "user": "user", "us
          "dbname": "database", "database": "database", "db": "database", "password": "password",
          "url": "url", "uri": "url"}
 _TOKEN = "xcerb"
-_Q_CALLS = "(call receiver: (_) @receiver method: (identifier) @method) @call"
 _READS = {"read", "strip", "chomp", "rstrip", "chomp!", "strip!", "read_text"}
 
 
@@ -72,6 +69,8 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
     if not text or len(text) > 200_000:
         return
     body, values = _erb(text, reader)
+    import yaml  # loaded only for a project with a database.yml
+
     try:
         data = yaml.safe_load(body)
     except (yaml.YAMLError, RecursionError, ValueError):
@@ -158,11 +157,13 @@ def _calls(tree: SourceTree, files: list[str], profile: Profile, reader: source.
         parsed = tree.parse(rel, "ruby")
         if parsed is None:
             continue
-        for _, m in syntax.matches("ruby", _Q_CALLS, parsed.root_node):
-            key = (syntax.text(m["receiver"][0]), syntax.text(m["method"][0]))
+        for call in reader.call_nodes(rel, parsed.root_node):  # from the walk the file's other facts come from
+            receiver, method = call.child_by_field_name("receiver"), call.child_by_field_name("method")
+            if receiver is None or method is None or method.type != "identifier":
+                continue
+            key = (syntax.text(receiver), syntax.text(method))
             if key not in CONNECT_CALLS:
                 continue
-            call = m["call"][0]
             kind = CONNECT_CALLS[key]
             args = call.child_by_field_name("arguments")
             pairs = _pairs(args)

@@ -120,8 +120,22 @@ class Reader:
 
     def _answers(self, rel: str, offset: int, root) -> tuple[syntax.Found, syntax.Found]:
         if (rel, offset) not in self._found:
-            self._found[rel, offset] = (_MATCHES.run(root), _CAPTURES.run(root))
+            # a file's own parse tree is the tree's (SourceTree.parse): its answers are kept with it, so
+            # every reader of the file (the analyzer, its connections) shares one walk
+            key = ("ruby.found", rel)
+            kept = self.tree.facts.get(key) if offset == 0 and not rel.endswith((".yml", ".yaml")) else None
+            if kept is not None and kept[0] == root:
+                self._found[rel, offset] = kept[1]
+            else:
+                self._found[rel, offset] = (_MATCHES.run(root), _CAPTURES.run(root))
+                if offset == 0 and not rel.endswith((".yml", ".yaml")):
+                    self.tree.facts[key] = (root, self._found[rel, offset])
         return self._found[rel, offset]
+
+    def call_nodes(self, rel: str, root, offset: int = 0) -> list:
+        """The call nodes of a root (``receiver.method(...)`` and bare ``method(...)``), in document order,
+        from the walk its other facts come from."""
+        return self._captures(_Q_CALLS, rel, offset, root).get("call", [])
 
     # -- values ------------------------------------------------------------------------
     def value(self, node, depth: int = 0) -> Value:
