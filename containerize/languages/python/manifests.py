@@ -9,7 +9,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from packaging.requirements import InvalidRequirement, Requirement
 
 from ...image_tags import FAMILIES, choose, tool_pin
 from ...profile import Profile
@@ -40,6 +39,8 @@ def normalize(name: str) -> str:
 def requirement_name(spec: str) -> str | None:
     """The normalized distribution name of a PEP 508 requirement (``Flask[async]>=3; python_version>'3.8'``
     -> ``flask``), or None when it is not one."""
+    from packaging.requirements import InvalidRequirement, Requirement  # loaded only for a Python project
+
     try:
         return normalize(Requirement(spec.strip()).name)
     except InvalidRequirement:

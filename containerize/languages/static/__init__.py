@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-import yaml
 
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -36,6 +35,8 @@ def _config(tree: SourceTree) -> tuple[str, dict] | None:
         if not tree.exists(rel):
             continue
         text = tree.read(rel) or ""
+        import yaml  # loaded only for a project with a Staticfile
+
         try:
             data = json.loads(text) if rel.endswith(".json") else yaml.safe_load(text)
         except (ValueError, yaml.YAMLError, RecursionError):
