@@ -129,7 +129,9 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         var = profile.env_var(service.env_var) if service.env_var else None
         if spec and var and not var.secret:
             host = wiring[service.kind].name
-            url = wiring[service.kind].url or spec.url.format(host=host, password='')
+            # the code's own default pointed at the service, else the service's address (no credentials in it)
+            url = wiring[service.kind].url or (f"{spec.url.split('://', 1)[0]}://{host}:{spec.port}/"
+                                               if spec.password_env else spec.url.format(host=host, password=''))
             environment[var.name] = f"${{{var.name}:-{_escape(url)}}}"
     for w in wiring.values():
         environment.update(w.app_env)

@@ -174,8 +174,25 @@ def drop_optional_services(profile: Profile) -> None:
                                  conn.file, conn.line, 0.8)
 
 
+def credential_free_url(kind: str, value: str | None) -> bool:
+    """True for a URL of a service of this kind with no user nor password in it (``mongodb://mongo:27017/db``,
+    ``postgresql://db/app``): one already-extracted string, split by urllib."""
+    if not value or "://" not in value or len(value) > 1000:
+        return False
+    scheme = value.split("://", 1)[0].lower()
+    if SCHEMES.get(scheme.split("+", 1)[0]) != kind:
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return bool(parts.hostname) and "@" not in parts.netloc
+
+
 def link_service_env(profile: Profile) -> None:
-    """Tie each service to the env var the app reads for it (and make that a secret)."""
+    """Tie each service to the env var the app reads for it. A database URL is a secret (built with the
+    password of the service compose starts), except a default with no credentials in it for a service that
+    runs without any (mongodb without authentication): a setting pointing at the service."""
     drop_optional_services(profile)
     for service in profile.services:
         if service.env_var:
@@ -184,7 +201,21 @@ def link_service_env(profile: Profile) -> None:
             var = profile.env_var(name)
             if var and not any(s.env_var == name for s in profile.services):
                 service.env_var = name
-                var.secret = var.secret or service.kind in ("postgres", "mysql", "mongodb")
+                if var.secret or service.kind not in ("postgres", "mysql", "mongodb"):
+                    break
+                conn = next((c for c in profile.connections if c.url_env == name), None)
+                where = (conn.file, conn.line) if conn else (None, None)
+                free = credential_free_url(service.kind, var.default)
+                if free and service.kind == "mongodb":
+                    profile.note("env", f"{name}: its default {var.default} carries no credentials and the mongodb "
+                                 "service compose starts runs without authentication: a setting pointing at the "
+                                 "service, no secret file", *where)
+                    break
+                var.secret = True
+                if free:
+                    profile.note("env", f"{name}: its default {var.default} carries no password, but the "
+                                 f"{service.kind} service compose starts always has one: {name} is built with "
+                                 "it when the app starts (a secret)", *where)
                 break
 
 
@@ -378,13 +409,15 @@ def _url_with_host(profile: Profile, env_name: str, host: str) -> str | None:
     except ValueError:
         return None
     if not parts.hostname or parts.password or not all(_SAFE_URL_PART.fullmatch(p) for p in (
-            parts.scheme, parts.path or "/", parts.username or "x")) or parts.query or parts.fragment:
+            parts.scheme, parts.path or "/", parts.username or "x")) or parts.fragment or (
+            parts.query and not _SAFE_QUERY.fullmatch(parts.query)):
         return None
     netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{port}" if port else "")
-    return f"{parts.scheme}://{netloc}{parts.path}"
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 _SAFE_URL_PART = re.compile(r"[A-Za-z0-9_.+/-]{1,200}")
+_SAFE_QUERY = re.compile(r"[A-Za-z0-9_.=&-]{1,200}")  # retryWrites=true&w=majority
 
 
 @dataclass
@@ -424,6 +457,18 @@ def _safe_path(path: str | None) -> bool:
     return bool(path and _SAFE_PATH.fullmatch(path) and not any(p in (".", "..") for p in path.split("/")))
 
 
+def _open_mongodb(profile: Profile, conn: Connection | None) -> bool:
+    """True when the code reaches mongodb with no credentials: none in the connection it makes, and its URL
+    env var (if any) a setting whose default carries none (``link_service_env``)."""
+    if conn is not None and (conn.user or conn.user_env or conn.password_source):
+        return False
+    service = next((s for s in profile.services if s.kind == "mongodb"), None)
+    names = {n for n in (conn.url_env if conn else None, service.env_var if service else None) if n}
+    if conn is None and not names:
+        return False  # nothing says how the code connects: the image's credentials, in a secret
+    return all((var := profile.env_var(n)) is None or not var.secret for n in names)
+
+
 def wire(profile: Profile, kind: str) -> Wiring:
     spec = CATALOG[kind]
     name = service_name(profile, kind)
@@ -431,6 +476,9 @@ def wire(profile: Profile, kind: str) -> Wiring:
     env = dict(spec.environment)
     password_env, secret = spec.password_env, (f"{kind}_password" if spec.password_env else None)
     wiring = Wiring(name, env, password_env, secret, spec.healthcheck)
+    if kind == "mongodb" and _open_mongodb(profile, conn):
+        env.pop("MONGO_INITDB_ROOT_USERNAME", None)  # the code logs in with no credentials
+        wiring.password_env = wiring.password_secret = None
     if conn is None:
         return wiring
     if conn.url_env:
@@ -464,9 +512,7 @@ def wire(profile: Profile, kind: str) -> Wiring:
     if kind == "postgres":
         user, db = env.get("POSTGRES_USER", "app"), env.get("POSTGRES_DB", env.get("POSTGRES_USER", "app"))
         wiring.healthcheck = ("CMD-SHELL", f"pg_isready -U {user} -d {db} -h 127.0.0.1")
-    if kind == "mongodb" and not (conn.user or conn.user_env or conn.password_source or conn.url_env):
-        env.pop("MONGO_INITDB_ROOT_USERNAME", None)  # the code logs in with no credentials
-        wiring.password_env = wiring.password_secret = None
+    if kind == "mongodb" and wiring.password_secret is None:
         return wiring
     if conn.password_source == "file" and _safe_path(conn.password_path) and wiring.password_secret:
         base = conn.password_path.rsplit("/", 1)[-1]

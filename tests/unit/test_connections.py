@@ -772,8 +772,13 @@ def test_node_mongoose_uri_from_a_config_module_names_the_service_and_needs_no_c
     assert (conn.kind, conn.host, conn.database, conn.url_env) == ("mongodb", "mongo", "TodoApp", "MONGODB_URI")
     assert (conn.file, conn.line, conn.why) == ("db/index.js", 7, "mongoose.connect(...)")
     assert set(doc["services"]) == {"app", "mongo"}  # named after the host the URI names
-    # a database URL is a secret: built when the app starts, for the service the default names
-    assert "@mongo:27017/" in " ".join(doc["services"]["app"]["entrypoint"])
+    # the default carries no credentials and the service runs without authentication: a setting, no secret
+    assert not profile.env_var("MONGODB_URI").secret
+    app = doc["services"]["app"]
+    assert app["environment"]["MONGODB_URI"] == "${MONGODB_URI:-mongodb://mongo:27017/TodoApp}"
+    assert "secrets" not in app and "entrypoint" not in app and "secrets" not in doc
+    mongo = doc["services"]["mongo"]
+    assert "secrets" not in mongo and "MONGO_INITDB_ROOT_USERNAME" not in mongo.get("environment", {})
 
 
 def test_node_mongoose_uri_with_no_default_is_a_secret_built_from_the_password_file(tmp_path):
@@ -1021,3 +1026,82 @@ def test_without_a_shell_a_redis_url_with_no_credentials_is_a_setting_with_no_fi
     assert "REDIS_URL_FILE" not in app["environment"] and app["environment"]["API_TOKEN_FILE"] == \
         "/run/secrets/api_token"
     assert app["secrets"] == ["api_token"]
+
+
+# -- credential-free database URL defaults ------------------------------------------------------------
+
+def test_credential_free_url():
+    from containerize.services import credential_free_url
+    assert credential_free_url("mongodb", "mongodb://mongo:27017/db")
+    assert credential_free_url("mongodb", "mongodb+srv://cluster.example.com/db")
+    assert credential_free_url("postgres", "postgresql://db/app") and credential_free_url("postgres", "postgres://db")
+    assert not credential_free_url("mongodb", "mongodb://app:pw@mongo:27017/db")
+    assert not credential_free_url("mongodb", "mongodb://app@mongo:27017/db")  # a user: the image's credentials
+    assert not credential_free_url("postgres", "mongodb://mongo/db")  # another kind's scheme
+    assert not credential_free_url("mongodb", None) and not credential_free_url("mongodb", "mongo:27017")
+    assert not credential_free_url("mongodb", "mongodb://[::1")  # never raises on a malformed URL
+
+
+def test_a_mongodb_url_default_with_no_credentials_is_a_setting_and_mongo_runs_without_auth(tmp_path):
+    app = write(tmp_path / "shop", {
+        "requirements.txt": "flask\npymongo\nredis\n",
+        "app.py": "import os\nfrom flask import Flask\nfrom pymongo import MongoClient\nimport redis\n\n"
+                  "app = Flask(__name__)\n"
+                  'client = MongoClient(os.getenv("MONGODB_URI", "mongodb://localhost:27017/shop?retryWrites=true"))\n'
+                  'cache = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://localhost:6379/0"))\n\n\n'
+                  '@app.get("/")\ndef index():\n    return {"n": client.shop.items.count_documents({})}\n'})
+    profile, doc = compose_of(app)
+    assert not profile.env_var("MONGODB_URI").secret and not profile.secrets
+    services = doc["services"]
+    env = services["app"]["environment"]
+    # pointed at the service compose starts, the code's database and options kept
+    assert env["MONGODB_URI"] == "${MONGODB_URI:-mongodb://mongodb:27017/shop?retryWrites=true}"
+    assert env["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/0}"
+    assert "secrets" not in doc and "secrets" not in services["app"] and "entrypoint" not in services["app"]
+    mongo = services["mongodb"]
+    assert "secrets" not in mongo and "MONGO_INITDB_ROOT_USERNAME" not in mongo.get("environment", {})
+    (note,) = [e for e in profile.evidence["env"] if e.why.startswith("MONGODB_URI: its default")]
+    assert "without authentication" in note.why and (note.file, note.line) == ("app.py", 7)
+
+
+def test_a_mongodb_url_default_with_credentials_stays_a_secret_built_from_the_password_file(tmp_path):
+    app = write(tmp_path / "shop", {
+        "requirements.txt": "flask\npymongo\n",
+        "app.py": "import os\nfrom flask import Flask\nfrom pymongo import MongoClient\n\napp = Flask(__name__)\n"
+                  'client = MongoClient(os.getenv("MONGODB_URI", "mongodb://root:example@mongo:27017/"))\n'})
+    profile, doc = compose_of(app)
+    assert profile.env_var("MONGODB_URI").secret and profile.env_var("MONGODB_URI").default is None
+    text = yaml.safe_dump(doc)
+    assert "example" not in text  # the code's password is never written
+    assert doc["services"]["mongo"]["secrets"] == ["mongodb_password"]
+    assert "MONGODB_URI" in " ".join(doc["services"]["app"]["entrypoint"])
+
+
+def test_a_postgres_url_default_with_no_password_is_still_built_with_the_services_password(tmp_path):
+    # trust authentication in the code's default; the postgres service compose starts always has a password
+    app = write(tmp_path / "notes", {
+        "requirements.txt": "flask\npsycopg2-binary\n",
+        "app.py": "import os\nfrom flask import Flask\nimport psycopg2\n\napp = Flask(__name__)\n"
+                  'conn = psycopg2.connect(os.environ.get("DATABASE_URL", "postgresql://db/app"))\n'})
+    profile, doc = compose_of(app)
+    assert profile.env_var("DATABASE_URL").secret
+    app_service = doc["services"]["app"]
+    assert "DATABASE_URL" not in app_service.get("environment", {})
+    assert "DATABASE_URL=" in " ".join(app_service["entrypoint"])  # built when the app starts
+    assert "POSTGRES_PASSWORD_FILE" in doc["services"]["db"]["environment"]
+    (note,) = [e for e in profile.evidence["env"] if e.why.startswith("DATABASE_URL: its default")]
+    assert "carries no password" in note.why and "always has one" in note.why
+
+
+def test_the_notes_of_compose_yaml_ask_for_no_password_in_a_credential_free_mongodb_url(tmp_path):
+    from containerize.compose import render_compose
+    app = write(tmp_path / "shop", {
+        "requirements.txt": "flask\npymongo\n",
+        "app.py": "import os\nfrom flask import Flask\nfrom pymongo import MongoClient\n\napp = Flask(__name__)\n"
+                  'TOKEN = os.environ["API_TOKEN"]\n'
+                  'client = MongoClient(os.getenv("MONGODB_URI", "mongodb://mongo:27017/shop"))\n'})
+    profile = build_profile(app, [])
+    text = render_compose(profile, "shop")
+    assert "./secrets/api_token" in text and "mongodb_password" not in text
+    assert "MONGODB_URI must use" not in text
+    assert '"${MONGODB_URI:-mongodb://mongo:27017/shop}"' in text
