@@ -479,10 +479,12 @@ def wire(profile: Profile, kind: str) -> Wiring:
     if kind == "mongodb" and _open_mongodb(profile, conn):
         env.pop("MONGO_INITDB_ROOT_USERNAME", None)  # the code logs in with no credentials
         wiring.password_env = wiring.password_secret = None
+    service = next((s for s in profile.services if s.kind == kind), None)
+    url_env = conn.url_env if conn else service.env_var if service else None
+    if url_env:  # the code's own default URL (a setting), pointed at the service
+        wiring.url = _url_with_host(profile, url_env, name)
     if conn is None:
         return wiring
-    if conn.url_env:
-        wiring.url = _url_with_host(profile, conn.url_env, name)
     if conn.host_env:
         var = profile.env_var(conn.host_env)
         default = (var.default if var else None) or conn.host

@@ -1105,3 +1105,23 @@ def test_the_notes_of_compose_yaml_ask_for_no_password_in_a_credential_free_mong
     assert "./secrets/api_token" in text and "mongodb_password" not in text
     assert "MONGODB_URI must use" not in text
     assert '"${MONGODB_URI:-mongodb://mongo:27017/shop}"' in text
+
+
+def test_a_credential_free_url_setting_with_no_connection_found_keeps_the_codes_database_and_needs_no_auth():
+    from containerize.profile import EnvVar, Profile, Service
+
+    profile = Profile(language="node", ports=[3000])
+    profile.env += [EnvVar("MONGO_URL", "mongodb://localhost:27017/shop", False),
+                    EnvVar("REDIS_URL", "redis://localhost:6379/2", False)]
+    profile.services += [Service("mongodb", "MONGO_URL"), Service("redis", "REDIS_URL")]
+    doc = compose_dict(profile, "shop")
+    env = doc["services"]["app"]["environment"]
+    assert env["MONGO_URL"] == "${MONGO_URL:-mongodb://mongodb:27017/shop}"
+    assert env["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/2}"
+    mongo = doc["services"]["mongodb"]
+    assert "secrets" not in mongo and "MONGO_INITDB_ROOT_USERNAME" not in mongo.get("environment", {})
+    assert "secrets" not in doc
+    # nothing says how the code connects and no URL setting: the image's credentials, in a secret file
+    bare = Profile(language="node", ports=[3000])
+    bare.services.append(Service("mongodb"))
+    assert compose_dict(bare, "shop")["services"]["mongodb"]["secrets"] == ["mongodb_password"]
