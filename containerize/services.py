@@ -398,8 +398,9 @@ def warn_fixed_localhost(profile: Profile) -> None:
                                     f"env var (e.g. {conn.kind.upper()}_HOST)")
 
 
-def _url_with_host(profile: Profile, env_name: str, host: str) -> str | None:
-    """The default URL the code gives ``env_name`` (a setting: no credentials in it), pointed at ``host``."""
+def _url_with_host(profile: Profile, env_name: str, host: str, service_port: int | None = None) -> str | None:
+    """The default URL the code gives ``env_name`` (a setting: no credentials in it), pointed at ``host`` (on
+    ``service_port``, the port the service listens on, when the URL names another)."""
     var = profile.env_var(env_name)
     if var is None or var.secret or not var.default or "://" not in var.default or len(var.default) > 500:
         return None
@@ -412,8 +413,10 @@ def _url_with_host(profile: Profile, env_name: str, host: str) -> str | None:
             parts.scheme, parts.path or "/", parts.username or "x")) or parts.fragment or (
             parts.query and not _SAFE_QUERY.fullmatch(parts.query)):
         return None
-    netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{port}" if port else "")
-    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    netloc = (f"{parts.username}@" if parts.username else "") + host + (
+        f":{service_port or port}" if port else "")
+    scheme = _PLAIN_SCHEME.get(parts.scheme.lower(), parts.scheme)  # the service runs no TLS, has no SRV record
+    return f"{scheme}://{netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 _SAFE_URL_PART = re.compile(r"[A-Za-z0-9_.+/-]{1,200}")
@@ -482,7 +485,7 @@ def wire(profile: Profile, kind: str) -> Wiring:
     service = next((s for s in profile.services if s.kind == kind), None)
     url_env = conn.url_env if conn else service.env_var if service else None
     if url_env:  # the code's own default URL (a setting), pointed at the service
-        wiring.url = _url_with_host(profile, url_env, name)
+        wiring.url = _url_with_host(profile, url_env, name, spec.port)
     if conn is None:
         return wiring
     if conn.host_env:

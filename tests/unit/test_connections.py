@@ -1125,3 +1125,15 @@ def test_a_credential_free_url_setting_with_no_connection_found_keeps_the_codes_
     bare = Profile(language="node", ports=[3000])
     bare.services.append(Service("mongodb"))
     assert compose_dict(bare, "shop")["services"]["mongodb"]["secrets"] == ["mongodb_password"]
+
+
+def test_a_credential_free_srv_or_tls_url_default_points_at_the_plain_service():
+    from containerize.profile import EnvVar, Profile, Service
+
+    profile = Profile(language="node", ports=[3000])
+    profile.env += [EnvVar("MONGODB_URI", "mongodb+srv://cluster0.example.net/shop?retryWrites=true", False),
+                    EnvVar("REDIS_URL", "rediss://cache.example.net:6380/1", False)]
+    profile.services += [Service("mongodb", "MONGODB_URI"), Service("redis", "REDIS_URL")]
+    env = compose_dict(profile, "shop")["services"]["app"]["environment"]
+    assert env["MONGODB_URI"] == "${MONGODB_URI:-mongodb://mongodb/shop?retryWrites=true}"
+    assert env["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/1}"  # the port the service listens on
