@@ -13,7 +13,6 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from .profile import Profile
@@ -241,13 +240,17 @@ def _manifest(tree: SourceTree, folder: str) -> str | None:
     return next((m for m in MANIFESTS if m in names), None)
 
 
-def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, analyze: bool = True) -> Repo | None:
+def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, analyze: bool = True,
+             tree: SourceTree | None = None) -> Repo | None:
     """The apps of a repository of several, or None when ``path`` is one app (the root is an app itself,
-    or a workspace whose members are one deployable app and the libraries it uses)."""
-    try:
-        tree = SourceTree(path)
-    except ScanError:
-        return None
+    or a workspace whose members are one deployable app and the libraries it uses).
+
+    ``tree`` is ``path`` scanned already: the caller analyzes one app with the same tree (one walk)."""
+    if tree is None:
+        try:
+            tree = SourceTree(path)
+        except ScanError:
+            return None
     workspace, members = workspace_members(tree)
     if workspace is None and root_is_app(tree):
         return None
@@ -566,28 +569,29 @@ def _api_prefix(literal: str) -> str | None:
     return None
 
 
-class _Scripts(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.inside = False
-        self.scripts: list[tuple[int, str]] = []  # (the line of the <script> tag, its code)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script" and not dict(attrs).get("src"):
-            self.inside = True
-            self.scripts.append((self.getpos()[0], ""))
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self.inside = False
-
-    def handle_data(self, data):
-        if self.inside:
-            line, code = self.scripts[-1]
-            self.scripts[-1] = (line, code + data)
-
-
 def _inline_scripts(html: str) -> list[tuple[int, str]]:
+    from html.parser import HTMLParser  # loaded only for a page with inline scripts to read
+
+    class _Scripts(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.inside = False
+            self.scripts: list[tuple[int, str]] = []  # (the line of the <script> tag, its code)
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "script" and not dict(attrs).get("src"):
+                self.inside = True
+                self.scripts.append((self.getpos()[0], ""))
+
+        def handle_endtag(self, tag):
+            if tag == "script":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                line, code = self.scripts[-1]
+                self.scripts[-1] = (line, code + data)
+
     parser = _Scripts()
     try:
         parser.feed(html)
@@ -766,13 +770,14 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
 
 
-def nested_app_folders(path: str | Path, limit: int = 6) -> list[str]:
+def nested_app_folders(path: str | Path, limit: int = 6, tree: SourceTree | None = None) -> list[str]:
     """Subfolders (one or two levels down) with a manifest of their own: what to suggest when the root
     can't be analyzed as one app (a repository of examples, each its own app)."""
-    try:
-        tree = SourceTree(path)
-    except ScanError:
-        return []
+    if tree is None:
+        try:
+            tree = SourceTree(path)
+        except ScanError:
+            return []
     found: list[str] = []
     tops: set[str] = set()  # a folder that is an app: its subfolders are its own business
     for folder in sorted(d for d in tree.dirs if d and d.count("/") <= 1):

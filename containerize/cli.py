@@ -54,6 +54,7 @@ VALUED = {"--set", "--ci", "--expect", "--path", "--timeout", "--only"}
 
 _json_errors = False  # --json was given: errors are a JSON object on stdout
 _said = False  # a cancel was reported already
+_scanned: dict = {}  # folder -> its SourceTree, built by _repo for _profile
 
 
 def _version(value: bool) -> None:
@@ -94,12 +95,13 @@ def _profile(path: Path, sets: list[str] | None):
     from . import apps, overrides
     from .checklist import AnalysisError, build_profile
 
+    tree = _scanned.pop(path, None)
     try:
         answers = overrides.parse(sets or [])
         apps.split_answers(answers, None)  # a scoped answer names an app: there is only one here
-        return build_profile(path, answers)
+        return build_profile(path, answers, tree=tree)
     except AnalysisError as exc:
-        nested = apps.nested_app_folders(path) if path.is_dir() else []
+        nested = apps.nested_app_folders(path, tree=tree) if path.is_dir() else []
         fail(str(exc) + (f" (its subfolders hold apps of their own: {', '.join(f + '/' for f in nested)}; "
                          "run containerize on one of them)" if nested else ""))
     except (overrides.OverrideError, apps.AppsError) as exc:
@@ -109,6 +111,7 @@ def _profile(path: Path, sets: list[str] | None):
 def _repo(path: Path, sets: list[str] | None, only: str | None):
     """The apps of a repository of several (analyzed with the answers), or None for one app."""
     from . import apps, overrides
+    from .scan import ScanError, SourceTree
 
     if not path.is_dir():
         if only:
@@ -116,8 +119,13 @@ def _repo(path: Path, sets: list[str] | None, only: str | None):
         return None
     try:
         answers = overrides.parse(sets or [])
-        repo = apps.discover(path, analyze=False)
+        try:
+            tree = SourceTree(path)
+        except ScanError:
+            tree = None  # the analysis says why
+        repo = apps.discover(path, analyze=False, tree=tree) if tree is not None else None
         if repo is None:
+            _scanned[path] = tree  # one app: analyzed with the same tree (the folder is walked once)
             if only:
                 fail(f"--only {only}: {path} holds one app, not several (leave --only out)")
             return None
