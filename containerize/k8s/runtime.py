@@ -9,7 +9,6 @@ Only the Dockerfile containerize itself wrote is read here (never project source
 from __future__ import annotations
 
 import posixpath
-import shlex
 from dataclasses import dataclass, field
 
 from ..profile import Profile
@@ -101,25 +100,26 @@ def _user(value: str) -> tuple[int | None, int | None]:
 
 
 def _chowned(rest: str, workdir: str) -> list[str]:
-    """The folders a ``RUN ... chown [-R] owner path...`` gives to the app's user."""
-    try:
-        words = shlex.split(rest)
-    except ValueError:
-        return []
+    """The folders a ``RUN ... chown [-R] owner path...`` gives to the app's user, read from the command's
+    parse tree (tree-sitter-bash), so ``;``, ``&&``, braces and subshells around it are never taken for paths."""
+    from .. import syntax
+    from ..languages.shell.script import literal_word
+
+    src = rest.encode("utf-8", "surrogatepass")
     paths: list[str] = []
-    i = 0
-    while i < len(words):
-        if words[i] == "chown":
-            j = i + 1
-            while j < len(words) and words[j].startswith("-"):
-                j += 1
-            j += 1  # the owner
-            while j < len(words) and words[j] not in ("&&", "||", ";", "|") and not words[j].startswith("-"):
-                paths.append(posixpath.normpath(posixpath.join(workdir, words[j])))
-                j += 1
-            i = j
-        else:
-            i += 1
+    stack = [syntax.parse("bash", rest).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type != "command":
+            stack.extend(reversed(node.named_children))
+            continue
+        name = node.child_by_field_name("name")
+        if name is None or syntax.text(name) != "chown":
+            stack.extend(reversed(node.named_children))
+            continue
+        words = [literal_word(arg, src) for arg in node.children_by_field_name("argument")]
+        operands = [w for w in words if w is None or not w.startswith("-")][1:]  # the owner comes first
+        paths += [posixpath.normpath(posixpath.join(workdir, w)) for w in operands if w]
     return paths
 
 

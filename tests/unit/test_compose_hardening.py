@@ -79,3 +79,13 @@ def test_without_a_dockerfile_the_app_still_gets_tmp_and_its_volumes():
     assert app["tmpfs"] == ["/tmp"]  # Docker mounts the /tmp/cache volume over the tmpfs
     assert [v.split(":", 1)[1] for v in app["volumes"]] == ["/tmp/cache", "/app/data"]
     assert app["read_only"] is True and app["init"] is True
+
+
+def test_folders_given_to_the_app_user_are_read_from_the_run_lines_parse_tree():
+    from containerize.k8s.runtime import _chowned
+
+    run = ('mkdir -p /data && { mv db.sqlite3 /data/; chown -R 1000:1000 /data; } '
+           '&& chown app:app cache logs; if [ -d x ]; then chown 1000 "/q r"; fi')
+    assert _chowned(run, "/app") == ["/data", "/app/cache", "/app/logs", "/q r"]
+    assert _chowned("chown -R 1000:1000 /data;", "/app") == ["/data"]
+    assert _chowned("echo chown 1000 /etc", "/app") == []

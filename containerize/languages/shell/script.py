@@ -79,6 +79,9 @@ def _word(node, src: bytes) -> str | None:
     return None
 
 
+literal_word = _word
+
+
 class _Reader:
     def __init__(self) -> None:
         self.found = Script()
