@@ -173,13 +173,15 @@ def _flask_app(profile: Profile) -> str | None:
 def runs_itself(tree: SourceTree, files: list[str]) -> tuple[str, str, int] | None:
     """A call that creates or migrates the schema and runs when the app starts: at the top level of a module
     (``with app.app_context(): db.create_all()``), in a function called there (``app = create_app()``, the
-    factory imported from another module), or in a startup hook."""
+    factory imported from another module), or in a startup hook. Each module's top level and each function
+    body is walked once: what a body calls is kept and reused by every caller."""
+    bodies: dict[int, list] = {}
     for rel in files:
         mod = values.module(tree, rel)
         if mod.tree is None:
             continue
         try:
-            found = _at_start(tree, mod)
+            found = _at_start(tree, mod, bodies)
         except RecursionError:
             continue
         if found:
@@ -219,25 +221,44 @@ def _callee(tree: SourceTree, mod, node: ast.Call):
     return None
 
 
-def _calls_in(tree: SourceTree, mod, nodes: list[ast.AST], seen: set):
-    """The first schema call among ``nodes`` (skipping nested definitions), following calls of the tree's
-    own functions."""
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _body_calls(tree: SourceTree, mod, nodes: list[ast.AST]) -> list:
+    """The calls among ``nodes`` that matter, in source order (skipping nested definitions): a call of the
+    tree's own functions as (None, (module, function)), up to the first schema call as (found, None)."""
+    events: list = []
     stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(node, _NESTED):
             continue
-        found = _schema_call(mod, node)
+        if node.__class__ is ast.Call:
+            found = _schema_call(mod, node)
+            if found:
+                events.append((found, None))
+                break
+            callee = _callee(tree, mod, node)
+            if callee:
+                events.append((None, callee))
+        stack.extend(values.children_reversed(node))
+    return events
+
+
+def _calls_in(tree: SourceTree, mod, nodes: list[ast.AST], seen: set, bodies: dict[int, list], key: ast.AST):
+    """The first schema call among ``nodes`` (the body of ``key``), following calls of the tree's own
+    functions; each body's calls are found once (kept in ``bodies``)."""
+    events = bodies.get(id(key))
+    if events is None:
+        events = bodies[id(key)] = _body_calls(tree, mod, nodes)
+    for found, callee in events:
         if found:
             return found
-        if isinstance(node, ast.Call):
-            callee = _callee(tree, mod, node)
-            if callee and (callee[0].rel, callee[1].name) not in seen and len(seen) < 50:
-                seen.add((callee[0].rel, callee[1].name))
-                inner = _calls_in(tree, callee[0], callee[1].body, seen)
-                if inner:
-                    return inner
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        if (callee[0].rel, callee[1].name) not in seen and len(seen) < 50:
+            seen.add((callee[0].rel, callee[1].name))
+            inner = _calls_in(tree, callee[0], callee[1].body, seen, bodies, callee[1])
+            if inner:
+                return inner
     return None
 
 
@@ -246,18 +267,18 @@ def _main_guard(node: ast.stmt) -> bool:
     return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
 
 
-def _at_start(tree: SourceTree, mod) -> tuple[str, str, int, str] | None:
+def _at_start(tree: SourceTree, mod, bodies: dict[int, list]) -> tuple[str, str, int, str] | None:
     top = [n for n in mod.tree.body if not _main_guard(n)]
-    found = _calls_in(tree, mod, top, set())
+    found = _calls_in(tree, mod, top, set(), bodies, mod.tree)
     if found:
         return found
-    for func in ast.walk(mod.tree):
+    for func in mod.scopes:  # every function of the module, from the one pass that indexed it
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         hooked = any(_decorator_name(d) in _STARTUP_DECORATORS for d in func.decorator_list) \
             or func.name == "lifespan" or func.name == "ready" and _in_app_config(mod, func)
         if hooked:
-            found = _calls_in(tree, mod, func.body, {(mod.rel, func.name)})
+            found = _calls_in(tree, mod, func.body, {(mod.rel, func.name)}, bodies, func)
             if found:
                 return found
     return None
