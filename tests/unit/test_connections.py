@@ -1137,3 +1137,54 @@ def test_a_credential_free_srv_or_tls_url_default_points_at_the_plain_service():
     env = compose_dict(profile, "shop")["services"]["app"]["environment"]
     assert env["MONGODB_URI"] == "${MONGODB_URI:-mongodb://mongodb/shop?retryWrites=true}"
     assert env["REDIS_URL"] == "${REDIS_URL:-redis://redis:6379/1}"  # the port the service listens on
+
+
+_SETTINGS_APP = {
+    "pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\n'
+                      'dependencies = ["fastapi[standard]", "pydantic-settings", "psycopg[binary]", "sqlmodel"]\n',
+    "app/core/config.py": "from pydantic import PostgresDsn, computed_field\nfrom pydantic_core import MultiHostUrl\n"
+                          "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n"
+                          "class Settings(BaseSettings):\n"
+                          "    model_config = SettingsConfigDict(env_file='../.env', extra='ignore')\n"
+                          "    POSTGRES_SERVER: str\n    POSTGRES_PORT: int = 5432\n"
+                          "    POSTGRES_USER: str = 'shop'\n    POSTGRES_PASSWORD: str = ''\n"
+                          "    POSTGRES_DB: str = 'orders'\n\n"
+                          "    @computed_field\n    @property\n"
+                          "    def SQLALCHEMY_DATABASE_URI(self) -> PostgresDsn:\n"
+                          "        return MultiHostUrl.build(scheme='postgresql+psycopg', username=self.POSTGRES_USER,\n"
+                          "            password=self.POSTGRES_PASSWORD, host=self.POSTGRES_SERVER,\n"
+                          "            port=self.POSTGRES_PORT, path=self.POSTGRES_DB)\n\n"
+                          "settings = Settings()\n",
+    "app/main.py": "from fastapi import FastAPI\nfrom sqlmodel import create_engine\nfrom app.core.config import settings\n"
+                   "engine = create_engine(str(settings.SQLALCHEMY_DATABASE_URI))\napp = FastAPI()\n"
+                   "@app.get('/')\ndef root():\n    return {}\n",
+}
+
+
+def test_a_settings_class_that_builds_the_database_url_from_its_fields_is_the_connection(tmp_path):
+    profile, doc = compose_of(write(tmp_path / "backend", _SETTINGS_APP))
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host_env, conn.port, conn.user, conn.user_env, conn.database, conn.database_env) == \
+        ("postgres", "POSTGRES_SERVER", 5432, "shop", "POSTGRES_USER", "orders", "POSTGRES_DB")
+    assert (conn.password_source, conn.password_env) == ("env", "POSTGRES_PASSWORD")
+    assert (conn.file, conn.line) == ("app/core/config.py", 16)  # the build(...) call
+    app_env = doc["services"]["app"]["environment"]
+    assert app_env["POSTGRES_SERVER"] == "${POSTGRES_SERVER:-postgres}"
+    pg = doc["services"]["postgres"]["environment"]
+    assert (pg["POSTGRES_USER"], pg["POSTGRES_DB"]) == ("shop", "orders")
+    # the app's password and the image's come from the one secret file
+    assert pg["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    assert doc["services"]["app"]["secrets"] == ["postgres_password"]
+    assert "POSTGRES_PASSWORD" not in app_env
+
+
+def test_a_settings_field_typed_as_a_postgres_dsn_is_the_url_the_app_connects_through(tmp_path):
+    files = dict(_SETTINGS_APP)
+    files["app/core/config.py"] = ("from pydantic import PostgresDsn\nfrom pydantic_settings import BaseSettings\n\n"
+                                   "class Settings(BaseSettings):\n    SECRET_KEY: str\n    DATABASE_URL: PostgresDsn\n\n"
+                                   "settings = Settings()\n")
+    files["app/main.py"] = files["app/main.py"].replace("SQLALCHEMY_DATABASE_URI", "DATABASE_URL")
+    profile, doc = compose_of(write(tmp_path / "backend", files))
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.file, conn.line) == ("postgres", "DATABASE_URL", "app/core/config.py", 6)
+    assert "postgres" in doc["services"]

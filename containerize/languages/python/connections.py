@@ -9,7 +9,7 @@ from ...profile import Connection, Profile
 from ...scan import SourceTree
 from ...services import connection_from_url
 from . import values
-from .values import UNKNOWN, EnvRead, Module, Scope
+from .values import UNKNOWN, EnvRead, Module, Scope, concrete
 
 # dotted call name (as imported) -> service kind
 CONNECT_CALLS: dict[str, str] = {
@@ -46,6 +46,8 @@ def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> No
             continue
         try:
             _read(mod, rel, profile)
+            if mod.classes:
+                settings_connections(mod, rel, profile)
         except (RecursionError, ValueError, TypeError, AttributeError):
             continue  # absurd input: keep what was found
 
@@ -204,3 +206,103 @@ def _password(mod: Module, node: ast.expr, scope: Scope | None, conn: Connection
         conn.password_source, conn.password_env = "env", env
     elif text is not None:
         conn.password_source = "literal"
+
+
+# -- pydantic BaseSettings: the fields a database URL is built from, or a *Dsn field ---------------
+
+# the pydantic URL type of a field -> service kind
+_DSN_TYPES = {"PostgresDsn": "postgres", "MySQLDsn": "mysql", "MariaDBDsn": "mysql", "RedisDsn": "redis",
+              "MongoDsn": "mongodb", "AmqpDsn": "rabbitmq"}
+# the URL builders a settings class calls with its fields: the keywords they take
+_BUILD_KEYS = {"host": ("host",), "port": ("port",), "user": ("username", "user"), "password": ("password",),
+               "database": ("path", "database")}
+
+
+def _scheme_kind(scheme: str) -> str | None:
+    parsed = connection_from_url(scheme.split("+", 1)[0] + "://x/") if scheme else None
+    return parsed.kind if parsed is not None else None
+
+
+def settings_connections(mod: Module, rel: str, profile: Profile) -> None:
+    """A BaseSettings class whose method builds the service URL from its fields (``MultiHostUrl.build(
+    scheme="postgresql+psycopg", username=self.POSTGRES_USER, host=self.POSTGRES_SERVER, ...)``), or a field
+    typed as a pydantic DSN (``DATABASE_URL: PostgresDsn``): the env vars the app reaches its service through."""
+    for cls in list(mod.classes.values()):
+        if not values.is_settings(mod, cls):
+            continue
+        fields = {name: (env, default) for name, env, default, _line in values.settings_fields(mod, cls)}
+        found = _built_url(mod, cls, fields) or _dsn_field(mod, cls, fields)
+        if found is None:
+            continue
+        conn, line, why = found
+        conn.file, conn.line, conn.why = rel, line, why
+        profile.connections.append(conn)
+        profile.note("connections", f"{conn.kind}: {why}", rel, line)
+
+
+def _field_value(mod: Module, node: ast.expr | None, fields: dict) -> tuple[str | None, str | None]:
+    """(literal or the field's default, env var) of ``self.FIELD`` / a literal."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") \
+            and node.attr in fields:
+        env, default = fields[node.attr]
+        value = concrete(mod.evaluate(default, None)) if default is not None else None
+        literal = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        return literal, env
+    if node is None:
+        return None, None
+    return _text(mod.evaluate(node, None))
+
+
+def _built_url(mod: Module, cls: ast.ClassDef, fields: dict) -> tuple[Connection, int, str] | None:
+    for stmt in cls.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in values.walk(stmt):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) \
+                    or node.func.attr not in ("build", "create"):
+                continue
+            keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+            scheme, _ = _text(mod.evaluate(keywords.get("scheme") or keywords.get("drivername"), None)) \
+                if ("scheme" in keywords or "drivername" in keywords) else (None, None)
+            kind = _scheme_kind(scheme or "")
+            if kind is None:
+                continue
+            conn = Connection(kind, scheme=scheme.split("+", 1)[0])
+            host, host_env = _field_value(mod, keywords.get("host"), fields)
+            conn.host, conn.host_env = host, host_env
+            port, _ = _field_value(mod, keywords.get("port"), fields)
+            if port and port.isdigit():
+                conn.port = int(port)
+            user_node = next((keywords[k] for k in _BUILD_KEYS["user"] if k in keywords), None)
+            if user_node is not None:
+                conn.user, conn.user_env = _field_value(mod, user_node, fields)
+            db_node = next((keywords[k] for k in _BUILD_KEYS["database"] if k in keywords), None)
+            if db_node is not None:
+                conn.database, conn.database_env = _field_value(mod, db_node, fields)
+            if "password" in keywords:
+                text, env = _field_value(mod, keywords["password"], fields)
+                if env:
+                    conn.password_source, conn.password_env = "env", env
+                elif text is not None:
+                    conn.password_source = "literal"
+            name = mod.dotted(node.func) or node.func.attr
+            return conn, node.lineno, f"{cls.name}: {name}(...) from its fields"
+    return None
+
+
+def _dsn_field(mod: Module, cls: ast.ClassDef, fields: dict) -> tuple[Connection, int, str] | None:
+    for stmt in cls.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name) \
+                or stmt.target.id not in fields:
+            continue
+        kinds = [_DSN_TYPES.get((mod.dotted(n) or "").rsplit(".", 1)[-1]) for n in values.walk(stmt.annotation)
+                 if isinstance(n, (ast.Name, ast.Attribute))]
+        kind = next((k for k in kinds if k), None)
+        if kind is None:
+            continue
+        env, default = fields[stmt.target.id]
+        text, _ = _field_value(mod, ast.Attribute(ast.Name("self"), stmt.target.id), fields)
+        conn = (connection_from_url(text) if text and "://" in text else None) or Connection(kind)
+        conn.url_env = env
+        return conn, stmt.lineno, f"{cls.name}.{stmt.target.id}: {kind} URL from {env}"
+    return None

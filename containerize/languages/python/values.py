@@ -810,20 +810,27 @@ def _bases(mod: Module, cls: ast.ClassDef, depth: int) -> list[tuple[Module, ast
 def settings_prefix(mod: Module, cls: ast.ClassDef, depth: int = 0) -> str:
     """env_prefix from class keywords, model_config = SettingsConfigDict(...) / {...}, or class Config;
     else the first base class's."""
-    def text(node: ast.AST) -> str | None:
+    value = settings_option(mod, cls, "env_prefix", depth)
+    return value if isinstance(value, str) else ""
+
+
+def settings_option(mod: Module, cls: ast.ClassDef, option: str, depth: int = 0) -> object:
+    """A settings option (``env_prefix``, ``case_sensitive``) from class keywords, model_config =
+    SettingsConfigDict(...) / {...}, or class Config; else the first base class's; None when unset."""
+    def text(node: ast.AST) -> object:
         value = concrete(mod.evaluate(node, None))
-        return value if isinstance(value, str) else None
+        return value if isinstance(value, (str, bool)) else None
 
     for kw in cls.keywords:
-        if kw.arg == "env_prefix":
-            return text(kw.value) or ""
+        if kw.arg == option:
+            return text(kw.value)
     for stmt in cls.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
             for inner in stmt.body:
                 if isinstance(inner, (ast.Assign, ast.AnnAssign)) and inner.value is not None and any(
-                        isinstance(t, ast.Name) and t.id == "env_prefix"
+                        isinstance(t, ast.Name) and t.id == option
                         for t in (inner.targets if isinstance(inner, ast.Assign) else [inner.target])):
-                    return text(inner.value) or ""
+                    return text(inner.value)
         target = stmt.target if isinstance(stmt, ast.AnnAssign) else \
             stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
         if isinstance(target, ast.Name) and target.id == "model_config" and stmt.value is not None:
@@ -832,16 +839,17 @@ def settings_prefix(mod: Module, cls: ast.ClassDef, depth: int = 0) -> str:
                 [(k.value if isinstance(k, ast.Constant) else None, v) for k, v in zip(config.keys, config.values)] \
                 if isinstance(config, ast.Dict) else []
             for key, value in pairs:
-                if key == "env_prefix":
-                    return text(value) or ""
+                if key == option:
+                    return text(value)
     for owner, parent in _bases(mod, cls, depth):
-        return settings_prefix(owner, parent, depth + 1)
-    return ""
+        return settings_option(owner, parent, option, depth + 1)
+    return None
 
 
 def settings_fields(mod: Module, cls: ast.ClassDef) -> list[tuple[str, str, ast.expr | None, int]]:
     """(field, env var name, default expression, line) of each field the class declares."""
     prefix = settings_prefix(mod, cls)
+    upper = settings_option(mod, cls, "case_sensitive") is not True  # pydantic matches names case-insensitively
     fields = []
     for stmt in cls.body:
         if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
@@ -853,14 +861,14 @@ def settings_fields(mod: Module, cls: ast.ClassDef) -> list[tuple[str, str, ast.
         if name == "model_config" or name.startswith("_") or \
                 (mod.dotted(annotation) or "").rsplit(".", 1)[-1] == "ClassVar":
             continue
-        env_name = (prefix + name).upper()
+        env_name = (prefix + name).upper() if upper else prefix + name
         default = stmt.value
         if isinstance(default, ast.Call) and (mod.dotted(default.func) or "").endswith("Field"):
             for kw in default.keywords:
                 if kw.arg in ("env", "validation_alias", "alias"):
                     alias = concrete(mod.evaluate(kw.value, None))
                     if isinstance(alias, str) and alias:
-                        env_name = alias.upper()
+                        env_name = alias.upper() if upper else alias
             default = _arg(default, 0, "default")
         fields.append((name, env_name, default, stmt.lineno))
     return fields
