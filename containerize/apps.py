@@ -98,6 +98,10 @@ class App:
     node_manager: str | None = None  # an npm or pnpm workspace member: the root's package manager
     manager_version: str | None = None  # ... its version (pnpm)
     package_name: str | None = None  # ... the member's package.json name (pnpm --filter)
+    yarn_manifests: list[str] = field(default_factory=list)  # a yarn workspace: every member folder (one install)
+    workspace_tool: str | None = None  # "go" (go.work) or "cargo" (a Cargo workspace): built from the root
+    workspace_manifests: list[str] = field(default_factory=list)  # ... every member folder (go.mod, Cargo.toml)
+    stub_targets: list[str] = field(default_factory=list)  # ... a Cargo workspace's target files (empty stand-ins)
     uv_manifests: list[str] = field(default_factory=list)  # every member folder of that uv workspace
 
     @property
@@ -282,6 +286,10 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
             _npm_members(tree, repo)  # each member built from the root, with the packages it uses
         elif tree.exists("pnpm-lock.yaml") and workspace == "pnpm-workspace.yaml":
             _npm_members(tree, repo, "pnpm")
+        elif workspace == "go.work":
+            _go_members(tree, repo, members)
+        elif workspace == "Cargo.toml [workspace]":
+            _cargo_members(tree, repo, members)
         elif uses_shared:
             return None  # the whole workspace built from the root, as a single app is
     if tree.exists("uv.lock") and _uv_workspace(tree):
@@ -380,6 +388,137 @@ def _npm_members(tree: SourceTree, repo: Repo, manager: str = "npm") -> None:
             shared = needed[1:]
             app.evidence.append("built from the workspace root (its lockfile)"
                                 + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
+
+
+def _resolve(base: str, rel: str) -> str | None:
+    """``rel`` (a path a manifest gives, relative to folder ``base``) as a folder relative to the root."""
+    parts: list[str] = [p for p in base.split("/") if p]
+    for part in rel.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) or None
+
+
+def _close(start: str, edges: dict[str, list[str]]) -> list[str]:
+    needed, todo = [start], [start]
+    while todo:
+        for folder in edges.get(todo.pop(), []):
+            if folder not in needed:
+                needed.append(folder)
+                todo.append(folder)
+    return needed
+
+
+def _go_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
+    """The modules of a go.work built from the root: go.work and every module's go.mod (Go reads them
+    all), the code of the app's module and of the modules it requires from the workspace or replaces
+    with a folder of it."""
+    from .languages.go.manifest import GoModError, parse_go_mod
+
+    modules = [m for m in members if tree.exists(f"{m}/go.mod")]
+    parsed, by_path = {}, {}
+    for folder in modules:
+        try:
+            parsed[folder] = parse_go_mod(tree.read(f"{folder}/go.mod") or "", f"{folder}/go.mod")
+        except GoModError:
+            return
+        by_path[parsed[folder]["module"]] = folder
+    edges = {}
+    for folder, mod in parsed.items():
+        deps = [by_path[r["path"]] for r in mod["requires"] if r["path"] in by_path]
+        deps += [t for r in mod["replaces"] if r["local"] and (t := _resolve(folder, r["target"])) in parsed]
+        edges[folder] = [d for d in deps if d != folder]
+    if not all(SAFE_PATH.fullmatch(m) for m in modules):
+        return
+    used = {d for deps in edges.values() for d in deps}
+    for app in repo.apps:
+        if app.path in used and app.kind == "app" and not _go_has_main(tree, app.path):
+            app.kind = "library"
+            app.evidence.append(f"{app.path}/go.mod: no package main, a module others in go.work use")
+    for app in repo.apps:
+        if app.kind != "app" or app.path not in parsed:
+            continue
+        app.members, app.workspace_tool, app.workspace_manifests = _close(app.path, edges), "go", modules
+        shared = app.members[1:]
+        app.evidence.append("a module of go.work: built from the root"
+                            + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
+
+
+_GO_PACKAGE = "(package_clause (package_identifier) @name)"
+
+
+def _go_has_main(tree: SourceTree, folder: str) -> bool:
+    """Whether a module has a main package at its root or under cmd/ (package clauses from the parse tree)."""
+    from . import syntax
+
+    files = [f for f in tree.files if f.endswith(".go") and not f.endswith("_test.go")
+             and (f.rsplit("/", 1)[0] == folder or f.startswith(f"{folder}/cmd/"))]
+    for rel in files:
+        parsed = tree.parse(rel, "go")
+        if parsed is None:
+            continue
+        for node in syntax.captures("go", _GO_PACKAGE, parsed.root_node).get("name", []):
+            if syntax.text(node) == "main":
+                return True
+    return False
+
+
+def _cargo_targets(tree: SourceTree, folder: str, data: dict) -> list[str]:
+    """The target files a member's Cargo.toml names or Cargo finds (lib, main, [[bin]]), relative to the root."""
+    found = []
+    lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
+    paths = [lib.get("path") if isinstance(lib.get("path"), str) else "src/lib.rs", "src/main.rs"]
+    bins = data.get("bin") if isinstance(data.get("bin"), list) else []
+    paths += [b["path"] for b in bins if isinstance(b, dict) and isinstance(b.get("path"), str)]
+    for rel in paths:
+        full = _resolve(folder, rel)
+        if full and full.startswith(folder + "/") and tree.exists(full) and full not in found:
+            found.append(full)
+    return found
+
+
+def _cargo_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
+    """The binaries of a Cargo workspace built from the root: Cargo.toml, Cargo.lock and every member's
+    manifest (Cargo loads them all; members the app doesn't use get empty target files), then the code of
+    the app's crate and of the crates it takes by path, directly or through [workspace.dependencies]."""
+    root = _toml(tree, "Cargo.toml")
+    ws = root.get("workspace") if isinstance(root.get("workspace"), dict) else {}
+    ws_deps = ws.get("dependencies") if isinstance(ws.get("dependencies"), dict) else {}
+    crates = [m for m in members if tree.exists(f"{m}/Cargo.toml")]
+    edges, targets = {}, {}
+    for folder in crates:
+        data = _toml(tree, f"{folder}/Cargo.toml")
+        targets[folder] = _cargo_targets(tree, folder, data)
+        deps = []
+        for key in ("dependencies", "dev-dependencies", "build-dependencies"):
+            table = data.get(key) if isinstance(data.get(key), dict) else {}
+            for name, spec in table.items():
+                if not isinstance(spec, dict):
+                    continue
+                if isinstance(spec.get("path"), str):
+                    deps.append(_resolve(folder, spec["path"]))
+                elif spec.get("workspace") is True and isinstance(ws_deps.get(name), dict) \
+                        and isinstance(ws_deps[name].get("path"), str):
+                    deps.append(_resolve("", ws_deps[name]["path"]))
+        edges[folder] = [d for d in deps if d in crates and d != folder]
+    if not all(SAFE_PATH.fullmatch(p) for m in crates for p in (m, *targets[m])):
+        return
+    if not all(targets[m] for m in crates):
+        return  # a member whose targets Cargo infers from elsewhere (src/bin/, build scripts)
+    for app in repo.apps:
+        if app.kind != "app" or app.path not in edges:
+            continue
+        app.members, app.workspace_tool, app.workspace_manifests = _close(app.path, edges), "cargo", crates
+        app.stub_targets = [t for m in crates for t in targets[m]]
+        shared = app.members[1:]
+        app.evidence.append("a member of the Cargo workspace: built from the root"
+                            + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
 
 
 def _uv_members(tree: SourceTree, repo: Repo) -> None:
@@ -719,7 +858,9 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     text = own.get("Dockerfile", "")
     at = text.find(_RUNTIME)
     runtime = text[at:] if at >= 0 else ""
-    if _DEPS_COPY not in runtime or _SOURCE_COPY not in runtime or " AS build" in text:
+    if " AS build" in text:
+        return _node_build_member_files(repo, app, own, project)
+    if _DEPS_COPY not in runtime or _SOURCE_COPY not in runtime:
         return None
     version = next((ln for ln in text.splitlines() if ln.startswith("ARG NODE_VERSION=")), "ARG NODE_VERSION=22")
     manifests = "".join(f"COPY {m}/package.json {m}/\n" for m in app.members)
@@ -767,6 +908,147 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
               *roots, *[f"!{m}" for m in app.members],
               "**/node_modules", f"{app.path}/Dockerfile", f"{app.path}/Dockerfile.dockerignore",
               f"{app.path}/.dockerignore", *secret_lines]
+    return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
+
+
+def _blocks(text: str) -> list[str]:
+    """A Dockerfile of our own, one instruction (with its continuation lines) or one comment/blank line each."""
+    blocks: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        block = [lines[i]]
+        while block[-1].endswith("\\") and i + 1 < len(lines):
+            i += 1
+            block.append(lines[i])
+        blocks.append("\n".join(block))
+        i += 1
+    return blocks
+
+
+def _pnpm_base(version: str) -> list[str]:
+    return ["FROM node:${NODE_VERSION}-bookworm-slim AS base",
+            f"ARG PNPM_VERSION={version}",
+            "ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \\",
+            "    COREPACK_HOME=/opt/corepack \\",
+            '    PATH="/opt/pm/bin:$PATH" \\',
+            "    NPM_CONFIG_UPDATE_NOTIFIER=false",
+            "# corepack runs the pnpm release the workspace pins; npm installs it where corepack can't.",
+            "RUN --mount=type=cache,target=/root/.npm,sharing=locked \\",
+            '    { corepack enable pnpm && corepack install --global "pnpm@${PNPM_VERSION}" && pnpm --version; } \\',
+            ' || npm install --global --prefix /opt/pm "pnpm@${PNPM_VERSION}"',
+            "WORKDIR /app"]
+
+
+def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dict[str, str] | None:
+    """A workspace member whose Dockerfile has a build stage (a Vite SPA, a TypeScript server), built from the
+    root: the root manifest and lockfile and the manifests of the members it needs, the install for that
+    member only, then their code, the build of the packages it uses that have a build script, then its own
+    build; the runtime stage takes only this member's output (its dist for nginx, its folder and the
+    packages it uses for a server)."""
+    text = own.get("Dockerfile", "")
+    if ".next/" in text or "standalone" in text:
+        return None  # a framework's self-contained output has its own layout in a workspace
+    manager, path, members = app.node_manager, app.path, app.members or []
+    if manager == "pnpm":
+        roots = "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
+    elif manager == "yarn":
+        roots = "COPY package.json yarn.lock ./"
+    else:
+        roots = "COPY package.json package-lock.json ./"
+    manifests = app.yarn_manifests if manager == "yarn" and app.yarn_manifests else members
+
+    def install(prod: bool) -> str:
+        if manager == "pnpm":
+            return ("RUN --mount=type=cache,target=/pnpm/store,sharing=locked \\\n"
+                    f'    pnpm install --frozen-lockfile{" --prod" if prod else ""} --filter "{app.package_name}..." '
+                    "--store-dir /pnpm/store")
+        if manager == "yarn":
+            return ("RUN --mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked \\\n"
+                    f'    yarn install --frozen-lockfile{" --production" if prod else ""} --non-interactive')
+        return ("RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\n"
+                f'    npm ci{" --omit=dev" if prod else ""} --workspace {path} --no-audit --no-fund')
+
+    def build_of(member: str) -> str | None:
+        try:
+            data = json.loads((repo.root / member / "package.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        scripts = data.get("scripts") if isinstance(data, dict) and isinstance(data.get("scripts"), dict) else {}
+        if "build" not in scripts:
+            return None
+        if manager == "pnpm":
+            return f"RUN pnpm --dir {member} run build"
+        if manager == "yarn":
+            return f"RUN yarn --cwd {member} run build"
+        return f"RUN npm run build --workspace {member}"
+
+    out: list[str] = []
+    stage = ""
+    skip_stage = False
+    done = {"roots": 0, "sources": 0, "runtime": 0}
+    for block in _blocks(text):
+        first = block.split("\n", 1)[0]
+        if first.startswith("FROM "):
+            stage = first.rsplit(" AS ", 1)[1] if " AS " in first else "runtime"
+            skip_stage = False
+            if stage == "base" and manager == "pnpm":
+                out += _pnpm_base(app.manager_version or "")
+                skip_stage = True
+                continue
+        elif skip_stage:
+            if block.strip():
+                continue
+            skip_stage = False
+        if first.startswith("COPY package.json") and first.endswith(" ./") and stage != "runtime":
+            out.append(roots)
+            out += [f"COPY {m}/package.json {m}/" for m in manifests]
+            done["roots"] += 1
+        elif first.startswith("COPY .yarn") and stage != "runtime":
+            continue
+        elif first.startswith("RUN --mount=type=cache") and stage in ("deps", "build") and (
+                "npm install" in block or "npm ci" in block or "yarn install" in block or "pnpm install" in block):
+            tail = " \\\n && mkdir -p node_modules" if block.endswith("&& mkdir -p node_modules") else ""
+            out.append(install("--omit=dev" in block or "--prod" in block) + tail)
+        elif block == "COPY . ." and stage == "build":
+            out += [f"COPY {m} {m}/" for m in members]
+            out += [b for m in members[1:] if (b := build_of(m))]
+            out.append(f"WORKDIR /app/{path}")
+            done["sources"] += 1
+        elif first.startswith("RUN npm run build") and "rm -rf node_modules" in block:
+            out.append(block.replace("rm -rf node_modules",
+                                     "rm -rf " + " ".join(f"/app/{m}/node_modules" for m in members)))
+        elif stage == "runtime" and block == "COPY --from=deps /app/node_modules ./node_modules":
+            out.append("COPY --from=deps /app ./")
+        elif stage == "runtime" and block == "COPY --from=build /app ./":
+            out += [f"COPY --from=build /app/{m} {m}/" for m in members]
+            out.append(f"WORKDIR /app/{path}")
+            done["runtime"] += 1
+        elif stage == "runtime" and first.startswith("COPY --from=build /app/"):
+            out.append(block.replace("COPY --from=build /app/", f"COPY --from=build /app/{path}/", 1))
+            done["runtime"] += 1
+        elif stage == "runtime" and (first.startswith("COPY --from=") or first.startswith("COPY . ")):
+            return None  # a runtime copy this shape doesn't know
+        else:
+            out.append(block)
+    if not (done["roots"] and done["sources"] == 1 and done["runtime"]):
+        return None
+    at = next((i for i, ln in enumerate(out) if ln.startswith("ARG ")), 0)
+    shared = members[1:]
+    head = [f"# Dockerfile for {app.name} ({path}/, a member of the {manager} workspace), made by containerize.",
+            "# Built from the workspace root, where the lockfile is, with only this app"
+            + (f" and {', '.join(m + '/' for m in shared)}:" if shared else ":"),
+            f"#   docker build -f {path}/Dockerfile -t {project}-{app.name} .",
+            "# Versions are build arguments: docker build --build-arg NODE_VERSION=24 ..."]
+    dockerfile = "\n".join(head + out[at:])
+    secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
+    root_files = {"pnpm": ["!package.json", "!pnpm-lock.yaml", "!pnpm-workspace.yaml"],
+                  "yarn": ["!package.json", "!yarn.lock"]}.get(manager, ["!package.json", "!package-lock.json"])
+    extra = [f"!{m}/package.json" for m in manifests if m not in members]
+    ignore = [f"# The build context is the workspace root: only what {path}/ needs goes in.", "*",
+              *root_files, *extra, *[f"!{m}" for m in members],
+              "**/node_modules", "**/dist", "**/.turbo", "**/*.tsbuildinfo",
+              f"{path}/Dockerfile", f"{path}/Dockerfile.dockerignore", f"{path}/.dockerignore", *secret_lines]
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
 
 

@@ -164,3 +164,38 @@ def test_npm_workspace_apps_build_from_the_root_with_the_shared_package_and_each
             assert compose("exec", "-T", service, "id", "-u").stdout.strip() == "1000"
     finally:
         compose.down()
+
+
+def test_npm_workspace_apps_with_a_build_step_build_from_the_root_with_the_shared_package(docker, tmp_path):
+    project = copy_fixture("multi-npm-build", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("api", "web"):
+        hadolint(project / "apps" / app / "Dockerfile")
+    with compose_apps(project, ("apps/api", "apps/web")) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=1200, env={"API_HOST_PORT": "0", "WEB_HOST_PORT": "0"})
+        # the TypeScript server, compiled with tsc, answers with text from the shared package
+        api = compose.port("api", 3000)
+        status, body = http_get(f"http://127.0.0.1:{api}/api/greeting?name=probe")
+        assert status == 200
+        assert json.loads(body) == {"message": "Hello, probe! notes-shared-motto-7f3a",
+                                    "motto": "notes-shared-motto-7f3a"}
+        # the Vite SPA: nginx serves its dist, whose bundle holds the shared package's string
+        web = compose.port("web", 8080)
+        status, page = http_get(f"http://127.0.0.1:{web}/")
+        assert status == 200 and "<title>Notes</title>" in page
+        script = page.split('src="', 1)[1].split('"', 1)[0]
+        status, bundle = http_get(f"http://127.0.0.1:{web}{script}")
+        assert status == 200 and "notes-shared-motto-7f3a" in bundle
+        # through the SPA's nginx to the API service
+        status, body = http_get(f"http://127.0.0.1:{web}/api/greeting?name=proxy")
+        assert status == 200 and json.loads(body)["message"] == "Hello, proxy! notes-shared-motto-7f3a"
+        # the runtime images hold only their own output: the API's folder and the package it uses, no sources
+        # of the other app; nginx holds the built files only
+        assert compose("exec", "-T", "api", "ls", "/app/apps").stdout.split() == ["api"]
+        assert "server.js" in compose("exec", "-T", "api", "ls", "/app/apps/api/dist").stdout.split()
+        modules = compose("exec", "-T", "api", "ls", "/app/node_modules").stdout.split()
+        assert "typescript" not in modules and "vite" not in modules
+        html = compose("exec", "-T", "web", "ls", "/usr/share/nginx/html").stdout.split()
+        assert "index.html" in html and "src" not in html and "package.json" not in html
+        assert compose("exec", "-T", "api", "id", "-u").stdout.strip() == "1000"
+        assert compose("exec", "-T", "web", "id", "-u").stdout.strip() == "101"
