@@ -286,6 +286,8 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
             _npm_members(tree, repo)  # each member built from the root, with the packages it uses
         elif tree.exists("pnpm-lock.yaml") and workspace == "pnpm-workspace.yaml":
             _npm_members(tree, repo, "pnpm")
+        elif tree.exists("yarn.lock") and workspace == "package.json workspaces":
+            _npm_members(tree, repo, "yarn")
         elif workspace == "go.work":
             _go_members(tree, repo, members)
         elif workspace == "Cargo.toml [workspace]":
@@ -352,14 +354,23 @@ def _classify(tree: SourceTree, app: App) -> None:
 def _npm_members(tree: SourceTree, repo: Repo, manager: str = "npm") -> None:
     """Each app of an npm or pnpm workspace (its lockfile at the root) is built from the root with the
     members it needs: itself and the workspace packages it depends on, and theirs, by their package.json names."""
-    version = None
-    if manager == "pnpm":
+    version = yarn_path = None
+    if manager in ("pnpm", "yarn"):
         from .languages.node import package as pkgmod
 
         root_pkg = pkgmod.read_package_json(tree)
         pkgmod.package_manager(tree, root_pkg, Profile())
-        version = root_pkg.manager_version if root_pkg.manager == "pnpm" else None
-        if not (version and re.fullmatch(r"[0-9][0-9A-Za-z.+-]{0,40}", version)):
+        if manager == "yarn" and root_pkg.manager == "yarn-berry":
+            # Berry runs the release the repository commits (.yarnrc.yml yarnPath), node_modules linker
+            manager, yarn_path = "yarn-berry", root_pkg.yarn_path
+            if not (yarn_path and yarn_path.startswith(".yarn/releases/")
+                    and SAFE_PATH.fullmatch(yarn_path.removeprefix(".yarn/"))
+                    and (tree.root / yarn_path).is_file()):
+                return
+        elif root_pkg.manager != manager:
+            return
+        version = yarn_path or root_pkg.manager_version
+        if not (version and re.fullmatch(r"[0-9A-Za-z.][0-9A-Za-z./+-]{0,80}", version)):
             return
     by_name = {}
     for app in repo.apps:
@@ -380,10 +391,13 @@ def _npm_members(tree: SourceTree, repo: Repo, manager: str = "npm") -> None:
                         needed.append(member.path)
                         todo.append(member)
         own_name = _json(tree, f"{app.path}/package.json").get("name")
-        if manager == "pnpm" and not (isinstance(own_name, str) and NPM_NAME.fullmatch(own_name)):
-            continue  # pnpm --filter needs the package's name
+        if manager != "npm" and not (isinstance(own_name, str) and NPM_NAME.fullmatch(own_name)):
+            continue  # pnpm --filter and yarn workspaces focus need the package's name
         if all(SAFE_PATH.fullmatch(p) for p in needed):
             app.members = needed
+            if manager.startswith("yarn"):  # yarn reads every workspace's manifest
+                app.yarn_manifests = [a.path for a in repo.apps if tree.exists(f"{a.path}/package.json")
+                                      and SAFE_PATH.fullmatch(a.path)]
             app.node_manager, app.manager_version, app.package_name = manager, version, own_name
             shared = needed[1:]
             app.evidence.append("built from the workspace root (its lockfile)"
@@ -852,13 +866,15 @@ def member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dic
     shape (a build step, a framework's output): the app is then built from its own folder."""
     if app.members and app.uv_package:
         return _uv_member_files(app, own, project)
-    if not app.members or app.node_manager not in ("npm", "pnpm"):
+    if app.members and app.workspace_tool in ("go", "cargo"):
+        return _compiled_member_files(repo, app, own, project)
+    if not app.members or app.node_manager not in ("npm", "pnpm", "yarn", "yarn-berry"):
         return None
     pnpm = app.node_manager == "pnpm"
     text = own.get("Dockerfile", "")
     at = text.find(_RUNTIME)
     runtime = text[at:] if at >= 0 else ""
-    if " AS build" in text:
+    if " AS build" in text or app.node_manager.startswith("yarn"):
         return _node_build_member_files(repo, app, own, project)
     if _DEPS_COPY not in runtime or _SOURCE_COPY not in runtime:
         return None
@@ -926,7 +942,24 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
-def _pnpm_base(version: str) -> list[str]:
+def _manager_base(manager: str, version: str) -> list[str]:
+    """The base stage of a workspace member: Node.js and the workspace's package manager."""
+    if manager == "yarn":
+        return ["FROM node:${NODE_VERSION}-bookworm-slim AS base",
+                f"ARG YARN_VERSION={version}",
+                "ENV YARN_CACHE_FOLDER=/usr/local/share/.cache/yarn \\",
+                '    PATH="/opt/pm/bin:$PATH" \\',
+                "    NPM_CONFIG_UPDATE_NOTIFIER=false",
+                "RUN --mount=type=cache,target=/root/.npm,sharing=locked \\",
+                '    npm install --global --prefix /opt/pm "yarn@${YARN_VERSION}"',
+                "WORKDIR /app"]
+    if manager == "yarn-berry":
+        return ["FROM node:${NODE_VERSION}-bookworm-slim AS base",
+                "ENV YARN_CACHE_FOLDER=/root/.yarn/berry/cache \\",
+                "    YARN_ENABLE_GLOBAL_CACHE=false \\",
+                "    YARN_NODE_LINKER=node-modules \\",
+                "    NPM_CONFIG_UPDATE_NOTIFIER=false",
+                "WORKDIR /app"]
     return ["FROM node:${NODE_VERSION}-bookworm-slim AS base",
             f"ARG PNPM_VERSION={version}",
             "ENV COREPACK_ENABLE_DOWNLOAD_PROMPT=0 \\",
@@ -954,9 +987,11 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
         roots = "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./"
     elif manager == "yarn":
         roots = "COPY package.json yarn.lock ./"
+    elif manager == "yarn-berry":
+        roots = f"COPY package.json yarn.lock .yarnrc.yml ./\nCOPY {app.manager_version} ./{app.manager_version}"
     else:
         roots = "COPY package.json package-lock.json ./"
-    manifests = app.yarn_manifests if manager == "yarn" and app.yarn_manifests else members
+    manifests = app.yarn_manifests if manager.startswith("yarn") and app.yarn_manifests else members
 
     def install(prod: bool) -> str:
         if manager == "pnpm":
@@ -966,6 +1001,9 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
         if manager == "yarn":
             return ("RUN --mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked \\\n"
                     f'    yarn install --frozen-lockfile{" --production" if prod else ""} --non-interactive')
+        if manager == "yarn-berry":
+            return ("RUN --mount=type=cache,target=/root/.yarn/berry/cache,sharing=locked \\\n"
+                    f'    node {app.manager_version} workspaces focus {app.package_name}{" --production" if prod else ""}')
         return ("RUN --mount=type=cache,target=/root/.npm,sharing=locked \\\n"
                 f'    npm ci{" --omit=dev" if prod else ""} --workspace {path} --no-audit --no-fund')
 
@@ -981,6 +1019,8 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
             return f"RUN pnpm --dir {member} run build"
         if manager == "yarn":
             return f"RUN yarn --cwd {member} run build"
+        if manager == "yarn-berry":
+            return f"RUN npm --prefix {member} run build"
         return f"RUN npm run build --workspace {member}"
 
     out: list[str] = []
@@ -992,8 +1032,8 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
         if first.startswith("FROM "):
             stage = first.rsplit(" AS ", 1)[1] if " AS " in first else "runtime"
             skip_stage = False
-            if stage == "base" and manager == "pnpm":
-                out += _pnpm_base(app.manager_version or "")
+            if stage == "base" and manager in ("pnpm", "yarn", "yarn-berry"):
+                out += _manager_base(manager, app.manager_version or "")
                 skip_stage = True
                 continue
         elif skip_stage:
@@ -1020,6 +1060,11 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
                                      "rm -rf " + " ".join(f"/app/{m}/node_modules" for m in members)))
         elif stage == "runtime" and block == "COPY --from=deps /app/node_modules ./node_modules":
             out.append("COPY --from=deps /app ./")
+        elif stage == "runtime" and block == "COPY . ." and " AS build" not in text:
+            out += [f"COPY {m} {m}/" for m in members]
+            out.append(f"WORKDIR /app/{path}")
+            done["sources"] += 1
+            done["runtime"] += 1
         elif stage == "runtime" and block == "COPY --from=build /app ./":
             out += [f"COPY --from=build /app/{m} {m}/" for m in members]
             out.append(f"WORKDIR /app/{path}")
@@ -1043,13 +1088,82 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
     dockerfile = "\n".join(head + out[at:])
     secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
     root_files = {"pnpm": ["!package.json", "!pnpm-lock.yaml", "!pnpm-workspace.yaml"],
-                  "yarn": ["!package.json", "!yarn.lock"]}.get(manager, ["!package.json", "!package-lock.json"])
+                  "yarn": ["!package.json", "!yarn.lock"],
+                  "yarn-berry": ["!package.json", "!yarn.lock", "!.yarnrc.yml", f"!{app.manager_version}"],
+                  }.get(manager, ["!package.json", "!package-lock.json"])
     extra = [f"!{m}/package.json" for m in manifests if m not in members]
     ignore = [f"# The build context is the workspace root: only what {path}/ needs goes in.", "*",
               *root_files, *extra, *[f"!{m}" for m in members],
               "**/node_modules", "**/dist", "**/.turbo", "**/*.tsbuildinfo",
               f"{path}/Dockerfile", f"{path}/Dockerfile.dockerignore", f"{path}/.dockerignore", *secret_lines]
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
+
+
+def _compiled_member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dict[str, str] | None:
+    """A module of a go.work or a binary crate of a Cargo workspace, built from the root: the workspace file
+    and every member's manifest (the tool reads them all), the download/fetch, then the code of the member
+    and of the members it uses, and its own build; the runtime stage (its binary) is the member's own."""
+    go = app.workspace_tool == "go"
+    root = repo.root
+    path, members, manifests = app.path, app.members or [], app.workspace_manifests
+    if go:
+        roots = [f for f in ("go.work", "go.work.sum") if (root / f).is_file()]
+        copies = []
+        for m in manifests:
+            files = [f"{m}/{f}" for f in ("go.mod", "go.sum") if (root / m / f).is_file()]
+            copies.append(f"COPY {' '.join(files)} {m}/")
+        ignore_roots = [f"!{f}" for f in roots] + [f"!{m}/{f}" for m in manifests for f in ("go.mod", "go.sum")]
+    else:
+        roots = [f for f in ("Cargo.toml", "Cargo.lock") if (root / f).is_file()]
+        copies = [f"COPY {m}/Cargo.toml {m}/" for m in manifests]
+        ignore_roots = [f"!{f}" for f in roots] + [f"!{m}/Cargo.toml" for m in manifests]
+    locked = not go and "Cargo.lock" in roots
+    out: list[str] = []
+    done = {"manifests": 0, "stub": 0, "sources": 0}
+    for block in _blocks(own.get("Dockerfile", "")):
+        first = block.split("\n", 1)[0]
+        if first in ("COPY go.mod ./", "COPY go.mod go.sum ./", "COPY Cargo.toml ./", "COPY Cargo.toml Cargo.lock ./"):
+            out.append(f"COPY {' '.join(roots)} ./")
+            out += copies
+            done["manifests"] += 1
+        elif not go and "mkdir -p src \\\n && touch src/main.rs \\\n && cargo fetch" in block:
+            folders = sorted({t.rsplit("/", 1)[0] for t in app.stub_targets})
+            stub = (f"mkdir -p {' '.join(folders)} \\\n && touch {' '.join(app.stub_targets)} \\\n"
+                    f" && cargo fetch{' --locked' if locked else ''}")
+            out.append(block.replace("mkdir -p src \\\n && touch src/main.rs \\\n && cargo fetch", stub))
+            done["stub"] += 1
+        elif block == "COPY . .":
+            out += [f"COPY {m} {m}/" for m in members]
+            if go:
+                out.append(f"WORKDIR /src/{path}")
+            done["sources"] += 1
+        elif not go and "cargo build --release " in block:
+            out.append(block.replace("cargo build --release ", "cargo build --release --locked ", 1)
+                       if locked and "--locked" not in block else block)
+        elif first.startswith("COPY . ") or (first.startswith("COPY ") and "--from=" not in first):
+            return None  # a copy from the context this shape doesn't know
+        else:
+            out.append(block)
+    if done["manifests"] != 1 or done["sources"] != 1 or (not go and done["stub"] != 1):
+        return None
+    at = next((i for i, ln in enumerate(out) if ln.startswith("ARG ")), 0)
+    what = "a module of go.work" if go else "a member of the Cargo workspace"
+    shared = members[1:]
+    version = "GO_VERSION=1.23" if go else "RUST_VERSION=1.85"
+    head = [f"# Dockerfile for {app.name} ({path}/, {what}), made by containerize.",
+            f"# Built from the workspace root, with every member's {'go.mod' if go else 'Cargo.toml'} and only "
+            "the code of this app" + (f" and {', '.join(m + '/' for m in shared)}:" if shared else ":"),
+            f"#   docker build -f {path}/Dockerfile -t {project}-{app.name} .",
+            f"# Versions are build arguments: docker build --build-arg {version} ..."]
+    if app.profile is not None:
+        app.profile.warnings = [w for w in app.profile.warnings
+                                if not w.startswith(("no Cargo.lock", "go.work found"))]
+    secret_lines = [ln for ln in own.get(".dockerignore", "").splitlines() if ln.startswith("**/")]
+    ignore = [f"# The build context is the workspace root: only what {path}/ needs goes in.", "*",
+              *ignore_roots, *[f"!{m}" for m in members],
+              *(["**/target"] if not go else []),
+              f"{path}/Dockerfile", f"{path}/Dockerfile.dockerignore", f"{path}/.dockerignore", *secret_lines]
+    return {"Dockerfile": "\n".join(head + out[at:]), "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
 
 
 def nested_app_folders(path: str | Path, limit: int = 6, tree: SourceTree | None = None) -> list[str]:

@@ -199,3 +199,41 @@ def test_npm_workspace_apps_with_a_build_step_build_from_the_root_with_the_share
         assert "index.html" in html and "src" not in html and "package.json" not in html
         assert compose("exec", "-T", "api", "id", "-u").stdout.strip() == "1000"
         assert compose("exec", "-T", "web", "id", "-u").stdout.strip() == "101"
+
+
+def test_go_work_modules_build_from_the_root_with_the_module_they_use(docker, tmp_path):
+    project = copy_fixture("multi-go-work", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("admin", "api"):
+        hadolint(project / app / "Dockerfile")
+    assert not (project / "greet" / "Dockerfile").exists(), "a library module has no image"
+    with compose_apps(project, ("admin", "api")) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=900, env={"API_HOST_PORT": "0", "ADMIN_HOST_PORT": "0"})
+        api = compose.port("api", 8000)
+        status, body = http_get(f"http://127.0.0.1:{api}/api/greeting?name=probe")
+        assert status == 200 and json.loads(body) == {"message": "Hello, probe! go-shared-motto-93be"}
+        admin = compose.port("admin", 9000)
+        status, body = http_get(f"http://127.0.0.1:{admin}/")
+        assert status == 200 and body.strip() == "admin ok"
+        info = subprocess.run(["docker", "image", "inspect", "multi-go-work-api:latest", "--format",
+                               "{{.Config.User}}"], capture_output=True, text=True)
+        assert info.stdout.strip() == "65532:65532"
+
+
+def test_cargo_workspace_binaries_build_from_the_root_with_the_crate_they_use(docker, tmp_path):
+    project = copy_fixture("multi-cargo-workspace", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("admin", "api"):
+        hadolint(project / app / "Dockerfile")
+    assert not (project / "greet" / "Dockerfile").exists(), "a library crate has no image"
+    with compose_apps(project, ("admin", "api")) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=1500, env={"API_HOST_PORT": "0", "ADMIN_HOST_PORT": "0"})
+        api = compose.port("api", 8080)
+        status, body = http_get(f"http://127.0.0.1:{api}/")
+        assert status == 200 and json.loads(body) == {"message": "Hello, cargo! cargo-shared-motto-51c2"}
+        admin = compose.port("admin", 9090)
+        status, body = http_get(f"http://127.0.0.1:{admin}/")
+        assert status == 200 and body == "admin ok"
+        info = subprocess.run(["docker", "image", "inspect", "multi-cargo-workspace-api:latest", "--format",
+                               "{{.Config.User}}"], capture_output=True, text=True)
+        assert info.stdout.strip() == "65532:65532"
