@@ -277,6 +277,7 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
         _classify(tree, app)
         repo.apps.append(app)
     if workspace:
+        _shared_packages(tree, repo)
         local = {_json(tree, f"{a.path}/package.json").get("name") for a in repo.apps} - {None}
         deployable = [a for a in repo.apps if a.kind == "app"]
         uses_shared = [a for a in deployable if _uses_workspace_packages(tree, a, local)]
@@ -349,6 +350,25 @@ def _classify(tree: SourceTree, app: App) -> None:
         if "lib" in data and "bin" not in data and not tree.exists(f"{app.path}/src/main.rs"):
             app.kind = "library"
             app.evidence.append(f"{cargo}: a [lib] and no binary")
+
+
+def _shared_packages(tree: SourceTree, repo: Repo) -> None:
+    """A workspace package other members depend on, with no start script, that names what it exports
+    (main, exports, types) is a library built with them (a tsup/tsc ``build`` script is not an app)."""
+    datas = {a.path: _json(tree, f"{a.path}/package.json") for a in repo.apps if tree.exists(f"{a.path}/package.json")}
+    wanted: set[str] = set()
+    for data in datas.values():
+        for key in ("dependencies", "devDependencies", "peerDependencies"):
+            if isinstance(data.get(key), dict):
+                wanted.update(k for k in data[key] if isinstance(k, str))
+    for app in repo.apps:
+        data = datas.get(app.path)
+        if app.kind != "app" or not data or data.get("name") not in wanted:
+            continue
+        scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
+        if "start" not in scripts and any(k in data for k in ("main", "exports", "types", "module")):
+            app.kind = "library"
+            app.evidence.append(f"{app.path}/package.json: no start script, a package other members depend on")
 
 
 def _npm_members(tree: SourceTree, repo: Repo, manager: str = "npm") -> None:

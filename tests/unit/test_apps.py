@@ -748,3 +748,38 @@ def test_a_workspace_member_path_outside_the_root_is_not_followed(tmp_path):
                      "b/go.mod": "module b\n\ngo 1.21\n", "b/main.go": GO_MAIN})
     repo = apps.discover(tmp_path)
     assert repo.get("a").members == ["a"] and repo.get("b").members == ["b"]
+
+
+def test_a_pnpm_member_with_a_build_step_and_a_tsup_library_it_uses(tmp_path):
+    # the shape of a Turborepo kitchen sink: packages/logger has build/dev scripts (tsup) but is a library
+    write(tmp_path, {
+        "package.json": json.dumps({"private": True, "packageManager": "pnpm@8.15.6"}),
+        "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+        "pnpm-lock.yaml": "lockfileVersion: '6.0'\n",
+        "apps/api/package.json": json.dumps({"name": "api", "scripts": {"start": "node dist/index.js",
+                                                                        "build": "tsup"},
+                                             "dependencies": {"express": "^4", "@repo/logger": "workspace:*"},
+                                             "devDependencies": {"tsup": "^8", "typescript": "5.7.3"}}),
+        "apps/api/src/index.ts": 'import express from "express";\nconst app = express();\n'
+                                 'app.get("/status", (_, res) => res.json({ ok: true }));\n'
+                                 "app.listen(process.env.PORT || 5001);\n",
+        "apps/api/tsconfig.json": "{}",
+        "apps/admin/package.json": json.dumps({"name": "admin", "scripts": {"build": "vite build"},
+                                               "devDependencies": {"vite": "^6"}}),
+        "apps/admin/index.html": "<html><script type=module src=/src/main.js></script></html>",
+        "apps/admin/src/main.js": "console.log(1);\n",
+        "packages/logger/package.json": json.dumps({"name": "@repo/logger", "main": "./dist/index.cjs",
+                                                    "scripts": {"build": "tsup", "dev": "tsup --watch"}}),
+        "packages/logger/src/index.ts": "export const log = console.log;\n",
+    })
+    repo = apps.discover(tmp_path)
+    assert [(a.name, a.kind) for a in repo.apps] == [("admin", "app"), ("api", "app"), ("logger", "library")]
+    files = render_apps(repo)
+    steps = _instructions(files["apps/api/Dockerfile"])
+    assert "ARG PNPM_VERSION=8.15.6" in steps
+    at = steps.index("COPY packages/logger packages/logger/")
+    assert steps[at + 1:at + 3] == ["RUN pnpm --dir packages/logger run build", "WORKDIR /app/apps/api"]
+    assert "COPY --from=build /app/packages/logger packages/logger/" in steps
+    assert 'pnpm install --frozen-lockfile --prod --filter "api..." --store-dir /pnpm/store \\' in \
+        files["apps/api/Dockerfile"]
+    assert "COPY --from=build /app/apps/admin/dist/ /usr/share/nginx/html" in _instructions(files["apps/admin/Dockerfile"])
