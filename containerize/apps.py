@@ -464,10 +464,14 @@ def _go_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
             return
         by_path[parsed[folder]["module"]] = folder
     edges = {}
+    imports = _go_imports(tree, modules)
     for folder, mod in parsed.items():
         deps = [by_path[r["path"]] for r in mod["requires"] if r["path"] in by_path]
         deps += [t for r in mod["replaces"] if r["local"] and (t := _resolve(folder, r["target"])) in parsed]
-        edges[folder] = [d for d in deps if d != folder]
+        # a workspace module imported without a require (go.work resolves it)
+        deps += [f for path, f in by_path.items() if any(i == path or i.startswith(path + "/")
+                                                         for i in imports.get(folder, ()))]
+        edges[folder] = list(dict.fromkeys(d for d in deps if d != folder))
     if not all(SAFE_PATH.fullmatch(m) for m in modules):
         return
     used = {d for deps in edges.values() for d in deps}
@@ -482,6 +486,29 @@ def _go_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
         shared = app.members[1:]
         app.evidence.append("a module of go.work: built from the root"
                             + (f" with {', '.join(p + '/' for p in shared)}" if shared else ""))
+
+
+_GO_IMPORT = "(import_spec path: (interpreted_string_literal) @path)"
+
+
+def _go_imports(tree: SourceTree, modules: list[str]) -> dict[str, set[str]]:
+    """The import paths of each module's Go files (from their parse trees; a nested module's files are its own)."""
+    from . import syntax
+
+    found: dict[str, set[str]] = {m: set() for m in modules}
+    by_depth = sorted(modules, key=lambda m: -m.count("/"))
+    for rel in tree.files:
+        if not rel.endswith(".go"):
+            continue
+        owner = next((m for m in by_depth if rel.startswith(m + "/")), None)
+        if owner is None:
+            continue
+        parsed = tree.parse(rel, "go")
+        if parsed is None:
+            continue
+        for node in syntax.captures("go", _GO_IMPORT, parsed.root_node).get("path", []):
+            found[owner].add(syntax.text(node).strip('"'))
+    return found
 
 
 _GO_PACKAGE = "(package_clause (package_identifier) @name)"

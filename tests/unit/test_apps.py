@@ -783,3 +783,19 @@ def test_a_pnpm_member_with_a_build_step_and_a_tsup_library_it_uses(tmp_path):
     assert 'pnpm install --frozen-lockfile --prod --filter "api..." --store-dir /pnpm/store \\' in \
         files["apps/api/Dockerfile"]
     assert "COPY --from=build /app/apps/admin/dist/ /usr/share/nginx/html" in _instructions(files["apps/admin/Dockerfile"])
+
+
+def test_a_go_work_module_imported_without_a_require_is_built_with_the_app(tmp_path):
+    write(tmp_path, {"go.work": "go 1.22\n\nuse (\n\t./gateway\n\t./pkg\n\t./services/auth\n)\n",
+                     "pkg/go.mod": "module example.com/fn/pkg\n\ngo 1.22\n",
+                     "pkg/log/log.go": "package log\n\nfunc Info(s string) {}\n",
+                     "gateway/go.mod": "module example.com/fn/gateway\n\ngo 1.22\n", "gateway/main.go": GO_MAIN,
+                     "services/auth/go.mod": "module example.com/fn/services/auth\n\ngo 1.22\n",
+                     "services/auth/main.go": GO_MAIN.replace('\t"os"\n', '\t"os"\n\n\t"example.com/fn/pkg/log"\n')
+                                                     .replace("http.ListenAndServe", "log.Info(port)\n\thttp.ListenAndServe")})
+    repo = apps.discover(tmp_path)
+    assert [(a.name, a.kind) for a in repo.apps] == [("gateway", "app"), ("pkg", "library"), ("auth", "app")]
+    assert repo.get("auth").members == ["services/auth", "pkg"] and repo.get("gateway").members == ["gateway"]
+    steps = _instructions(render_apps(repo)["services/auth/Dockerfile"])
+    assert steps[steps.index("COPY services/auth services/auth/") + 1:][:2] == ["COPY pkg pkg/",
+                                                                              "WORKDIR /src/services/auth"]
