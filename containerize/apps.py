@@ -347,9 +347,11 @@ def _classify(tree: SourceTree, app: App) -> None:
     cargo = f"{app.path}/Cargo.toml"
     if tree.exists(cargo):
         data = _toml(tree, cargo)
-        if "lib" in data and "bin" not in data and not tree.exists(f"{app.path}/src/main.rs"):
+        binary = "bin" in data or tree.exists(f"{app.path}/src/main.rs") or tree.isdir(f"{app.path}/src/bin")
+        if not binary and ("lib" in data or tree.exists(f"{app.path}/src/lib.rs")):
             app.kind = "library"
-            app.evidence.append(f"{cargo}: a [lib] and no binary")
+            app.evidence.append(f"{cargo}: " + ("a [lib] and no binary" if "lib" in data else
+                                                 "src/lib.rs and no binary (no src/main.rs, src/bin/ or [[bin]])"))
 
 
 def _shared_packages(tree: SourceTree, repo: Repo) -> None:
@@ -552,7 +554,7 @@ def _cargo_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
     ws = root.get("workspace") if isinstance(root.get("workspace"), dict) else {}
     ws_deps = ws.get("dependencies") if isinstance(ws.get("dependencies"), dict) else {}
     crates = [m for m in members if tree.exists(f"{m}/Cargo.toml")]
-    edges, targets = {}, {}
+    edges, targets, outside = {}, {}, []
     for folder in crates:
         data = _toml(tree, f"{folder}/Cargo.toml")
         targets[folder] = _cargo_targets(tree, folder, data)
@@ -563,7 +565,10 @@ def _cargo_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
                 if not isinstance(spec, dict):
                     continue
                 if isinstance(spec.get("path"), str):
-                    deps.append(_resolve(folder, spec["path"]))
+                    target = _resolve(folder, spec["path"])
+                    deps.append(target)
+                    if target is None:
+                        outside.append(folder)
                 elif spec.get("workspace") is True and isinstance(ws_deps.get(name), dict) \
                         and isinstance(ws_deps[name].get("path"), str):
                     deps.append(_resolve("", ws_deps[name]["path"]))
@@ -572,8 +577,15 @@ def _cargo_members(tree: SourceTree, repo: Repo, members: list[str]) -> None:
         return
     if not all(targets[m] for m in crates):
         return  # a member whose targets Cargo infers from elsewhere (src/bin/, build scripts)
+    away = sorted({f for f in outside if any(a.path == f and a.kind == "app" for a in repo.apps)})
+    if away:
+        repo.notes.append(f"{', '.join(a + '/' for a in away[:5])}{' ...' if len(away) > 5 else ''}: a path "
+                          "dependency leads out of this workspace's folder; each is built from its own folder, "
+                          "which fails without it (run containerize on the folder that holds both)")
     for app in repo.apps:
         if app.kind != "app" or app.path not in edges:
+            continue
+        if app.path in outside:
             continue
         app.members, app.workspace_tool, app.workspace_manifests = _close(app.path, edges), "cargo", crates
         app.stub_targets = [t for m in crates for t in targets[m]]
@@ -1146,6 +1158,10 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
     return {"Dockerfile": dockerfile, "Dockerfile.dockerignore": "\n".join(ignore) + "\n"}
 
 
+# the empty stand-ins and `cargo fetch` of a Rust Dockerfile of our own (one line each)
+_CARGO_STUB = re.compile(r"mkdir -p [^\n]*\\\n && touch [^\n]*\\\n && cargo fetch(?: --locked)?")
+
+
 def _compiled_member_files(repo: Repo, app: App, own: dict[str, str], project: str) -> dict[str, str] | None:
     """A module of a go.work or a binary crate of a Cargo workspace, built from the root: the workspace file
     and every member's manifest (the tool reads them all), the download/fetch, then the code of the member
@@ -1173,11 +1189,11 @@ def _compiled_member_files(repo: Repo, app: App, own: dict[str, str], project: s
             out.append(f"COPY {' '.join(roots)} ./")
             out += copies
             done["manifests"] += 1
-        elif not go and "mkdir -p src \\\n && touch src/main.rs \\\n && cargo fetch" in block:
+        elif not go and (m := _CARGO_STUB.search(block)):
             folders = sorted({t.rsplit("/", 1)[0] for t in app.stub_targets})
             stub = (f"mkdir -p {' '.join(folders)} \\\n && touch {' '.join(app.stub_targets)} \\\n"
                     f" && cargo fetch{' --locked' if locked else ''}")
-            out.append(block.replace("mkdir -p src \\\n && touch src/main.rs \\\n && cargo fetch", stub))
+            out.append(block[:m.start()] + stub + block[m.end():])
             done["stub"] += 1
         elif block == "COPY . .":
             out += [f"COPY {m} {m}/" for m in members]

@@ -799,3 +799,22 @@ def test_a_go_work_module_imported_without_a_require_is_built_with_the_app(tmp_p
     steps = _instructions(render_apps(repo)["services/auth/Dockerfile"])
     assert steps[steps.index("COPY services/auth services/auth/") + 1:][:2] == ["COPY pkg pkg/",
                                                                               "WORKDIR /src/services/auth"]
+
+
+def test_a_cargo_member_with_several_bins_and_a_path_out_of_the_workspace(tmp_path):
+    write(tmp_path, {
+        "Cargo.toml": '[workspace]\nmembers = ["ws", "web", "core"]\n',
+        "ws/Cargo.toml": '[package]\nname = "ws"\nversion = "0.1.0"\n\n[[bin]]\nname = "ws"\npath = "src/main.rs"\n\n'
+                         '[[bin]]\nname = "client"\npath = "src/client.rs"\n\n[dependencies]\ncore = { path = "../core" }\n',
+        "ws/src/main.rs": "fn main() {}\n", "ws/src/client.rs": "fn main() {}\n",
+        "web/Cargo.toml": '[package]\nname = "web"\nversion = "0.1.0"\n\n[dependencies]\nlib = { path = "../../lib" }\n',
+        "web/src/main.rs": "fn main() {}\n",
+        "core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\n', "core/src/lib.rs": "",
+    })
+    repo = apps.discover(tmp_path)
+    assert [(a.name, a.kind) for a in repo.apps] == [("ws", "app"), ("web", "app"), ("core", "library")]
+    assert repo.get("ws").members == ["ws", "core"] and repo.get("web").members is None
+    assert any(n.startswith("web/: a path dependency leads out") for n in repo.notes)
+    dockerfile = render_apps(repo)["ws/Dockerfile"]
+    assert " && touch ws/src/main.rs ws/src/client.rs web/src/main.rs core/src/lib.rs \\" in dockerfile.splitlines()
+    assert "COPY web web/" not in dockerfile and "COPY core core/" in dockerfile
