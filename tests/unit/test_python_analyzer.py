@@ -562,3 +562,92 @@ def test_wrapper_of_a_wrapper(tmp_path):
     env = {e.name: e for e in p.env}
     assert env["WORKERS"].default == "4" and env["RETRIES"].default == "0"
     assert _where(p, "env", "WORKERS: read through env_int() with a default") == ("app.py", 2)
+
+
+def test_a_server_bound_to_a_loopback_address_in_code_is_a_warning_naming_the_line(tmp_path):
+    write_tree(tmp_path / "http", {"server.py": """
+        import http.server
+
+        http.server.HTTPServer(("localhost", 8000), http.server.SimpleHTTPRequestHandler).serve_forever()
+        """})
+    write_tree(tmp_path / "sock", {"srv.py": """
+        import socket
+        PORT = 9000
+        s = socket.socket()
+        s.bind(("127.0.0.1", PORT))
+        s.listen()
+        while True:
+            c, _ = s.accept()
+            c.close()
+        """})
+    write_tree(tmp_path / "uv", {"requirements.txt": "fastapi\nuvicorn\n", "main.py": """
+        import uvicorn
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        if __name__ == "__main__":
+            uvicorn.run(app, host="127.0.0.1", port=8000)
+        """})
+    profile = build_profile(tmp_path / "http", [])
+    assert profile.entrypoint == ["python", "server.py"]
+    assert any(w.startswith("server.py:3: the server listens on localhost (localhost only)") for w in profile.warnings)
+    profile = build_profile(tmp_path / "sock", [])
+    assert profile.ports == [9000]
+    assert any(w.startswith("srv.py:4: the server listens on 127.0.0.1") for w in profile.warnings)
+    # the start command is uvicorn's own, bound to 0.0.0.0: the main guard's run call never runs
+    profile = build_profile(tmp_path / "uv", [])
+    assert profile.entrypoint[0] == "uvicorn" and "0.0.0.0" in profile.entrypoint
+    assert not any("localhost only" in w for w in profile.warnings)
+    # run as a script, the same call is what binds the address
+    profile = build_profile(tmp_path / "uv", [("entrypoint", "python main.py")])
+    assert any(w.startswith("main.py:6: the server listens on 127.0.0.1") for w in profile.warnings)
+
+
+def test_a_loopback_default_of_a_listen_env_var_is_overridden_not_warned_about(tmp_path):
+    write_tree(tmp_path / "e", {"server.py": """
+        import os
+        import http.server
+
+        http.server.HTTPServer((os.environ.get("HOST", "127.0.0.1"), 8000), http.server.SimpleHTTPRequestHandler).serve_forever()
+        """})
+    write_tree(tmp_path / "f", {"server.py": """
+        import os
+        import http.server
+
+        http.server.HTTPServer((os.environ.get("MYAPP_IFACE", "127.0.0.1"), 8000), http.server.SimpleHTTPRequestHandler).serve_forever()
+        """})
+    from containerize.languages.common import listen_env
+    profile = build_profile(tmp_path / "e", [])
+    assert not any("localhost only" in w for w in profile.warnings)
+    assert listen_env(profile) == {"HOST": "0.0.0.0"}
+    assert any("set HOST=0.0.0.0 to listen on all interfaces" in e.why for e in profile.evidence["env"])
+    # a name that is not a listen address is not overridden: the warning asks for it
+    profile = build_profile(tmp_path / "f", [])
+    assert any(w.startswith("server.py:4: the server listens on 127.0.0.1") and w.endswith("set MYAPP_IFACE=0.0.0.0")
+               for w in profile.warnings)
+
+
+def test_settings_field_names_keep_their_case_when_case_sensitive(tmp_path):
+    write_tree(tmp_path / "s", {"requirements.txt": "fastapi\nuvicorn\npydantic-settings\n", "main.py": """
+        from fastapi import FastAPI
+        from pydantic import Field
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Settings(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="shop_", case_sensitive=True)
+            redis_host: str = "cache"
+            token: str = Field(default="", alias="ApiToken")
+
+        class Loose(BaseSettings):
+            class Config:
+                env_prefix = "x_"
+            level: str = "info"
+
+        settings = Settings()
+        app = FastAPI()
+        """})
+    profile = build_profile(tmp_path / "s", [])
+    names = {e.name: e for e in profile.env}
+    assert names["shop_redis_host"].default == "cache"
+    assert "ApiToken" in names and names["ApiToken"].secret
+    assert names["X_LEVEL"].default == "info"

@@ -514,6 +514,9 @@ def finish(profile) -> None:
         profile.entrypoint = bind_argv(profile.entrypoint, profile.ports[0] if profile.ports else None,
                                        profile.port_env)
     install_named_server(profile)
+    from .source import loopback_warnings
+
+    loopback_warnings(profile, getattr(profile.build, "loopback", None) or [])
 
 
 def install_named_server(profile) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ...plan import BuildPlan
 
@@ -41,6 +42,9 @@ class PythonPlan(BuildPlan):
     # the workdir, so the code stays read-only and the file stays a file
     state_files: list[str] = field(default_factory=list)
     state_dir: str = ""
+    # servers bound to a loopback address in code: (file, line, address, env var it is read from or None);
+    # read again after the answers (a start command given then), shown as warnings and not as the plan
+    loopback: ClassVar[list[tuple[str, int, str, str | None]]] = []
 
     def requirement_copies(self) -> list[tuple[list[str], str]]:
         """COPY instructions for the requirement files, each file at its own path (an included

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ...profile import Profile
 from ...scan import SourceTree
 from ...envvars import PORT_NAMES, is_port_name, is_secret
-from ..common import choose_health_path
+from ..common import LOOPBACK, choose_health_path, listen_env
 from . import values
 from .values import UNKNOWN, EnvRead, Module, PathValue, ProjectPath, Scope, concrete
 
@@ -57,6 +57,8 @@ class Facts:
     files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
     # packages a framework call needs that its own package doesn't bring: (distribution, line, why)
     needs: list[tuple[str, int, str]] = field(default_factory=list)
+    # a server bound to a loopback address: (address, line, env var it is read from or None)
+    loopback: list[tuple[str, int, str | None]] = field(default_factory=list)
 
 
 def facts(tree: SourceTree, rel: str) -> Facts:
@@ -99,6 +101,29 @@ def _record(profile: Profile, name: str, default: str | None, rel: str, line: in
         secret = is_secret(name, default)
     profile.add_env(name, None if secret else default, secret)
     profile.note("env", f"{name}: {why}" + (" (a secret)" if secret else ""), rel, line, confidence)
+
+
+def loopback_sites(tree: SourceTree, files: list[str]) -> list[tuple[str, int, str, str | None]]:
+    """(file, line, address, env var or None) of each server bound to a loopback address (at most 20)."""
+    return [(rel, line, address, env) for rel in files if rel.endswith(".py")
+            for address, line, env in facts(tree, rel).loopback][:20]
+
+
+def loopback_warnings(profile: Profile, sites: list[tuple[str, int, str, str | None]]) -> None:
+    """A server the start command runs itself (``python app.py``), bound to a loopback address: unreachable
+    from outside the container. One read from an env var with a loopback default that the listen-address
+    override sets (languages.common.listen_env) is fine; any other is asked to be set."""
+    if not sites or not profile.entrypoint or not profile.entrypoint[0].startswith("python"):
+        return
+    overridden = listen_env(profile)
+    for rel, line, address, env in sites:
+        if env and env in overridden:
+            continue
+        warning = (f"{rel}:{line}: the server listens on {address} (localhost only); it must listen on all "
+                   "interfaces to be reachable in a container" + (f": set {env}=0.0.0.0" if env else ""))
+        if warning not in profile.warnings:
+            profile.warnings.append(warning)
+        return
 
 
 def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -346,10 +371,14 @@ class _Collector:
             port_node = values._arg(node, 1, "port") if last in ("run_simple", "make_server") else \
                 values._arg(node, 10_000, "port")
             self.port(port_node, scope, line, f"{attr}(port=...)")
+            host_node = values._arg(node, 0, "host") if last in ("run_simple", "make_server") else \
+                values._arg(node, 10_000, "host")
+            self.host(host_node, scope, line)
         if last.endswith("Server") or attr in ("bind", "listen"):
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Tuple) and len(first.elts) == 2:
                 self.port(first.elts[1], scope, line, "a server bound to a port")
+                self.host(first.elts[0], scope, line)
         for kw in node.keywords:
             if kw.arg == "bind":
                 value = concrete(self.ev(kw.value, scope))
@@ -495,6 +524,15 @@ class _Collector:
                                          0.9, None))
             elif flag == "--port" and _port(value) is not None:
                 self.found.ports.append((_port(value), node.lineno, f"a --port option: {value}", 0.9, None))
+
+    def host(self, node: ast.expr | None, scope: Scope | None, line: int) -> None:
+        """The address a server is bound to, when it is a loopback one (fixed, or an env var's default)."""
+        if node is None or len(self.found.loopback) >= 20:
+            return
+        value = self.ev(node, scope)
+        text, env = (value.default, value.name) if isinstance(value, EnvRead) else (concrete(value), None)
+        if isinstance(text, str) and text.strip() in LOOPBACK:
+            self.found.loopback.append((text.strip(), line, env))
 
     def settings_class(self, cls: ast.ClassDef) -> None:
         for _field, env_name, default_node, line in values.settings_fields(self.mod, cls):
