@@ -237,3 +237,24 @@ def test_cargo_workspace_binaries_build_from_the_root_with_the_crate_they_use(do
         info = subprocess.run(["docker", "image", "inspect", "multi-cargo-workspace-api:latest", "--format",
                                "{{.Config.User}}"], capture_output=True, text=True)
         assert info.stdout.strip() == "65532:65532"
+
+
+def test_yarn_classic_workspace_member_installs_from_the_root_lockfile_with_the_shared_package(docker, tmp_path):
+    project = copy_fixture("multi-yarn-workspace", tmp_path)
+    containerize(str(project), "--yes")
+    for app in ("admin", "api"):
+        hadolint(project / "apps" / app / "Dockerfile")
+    with compose_apps(project, ("apps/admin", "apps/api")) as compose:
+        compose("up", "-d", "--build", "--wait", timeout=900, env={"API_HOST_PORT": "0", "ADMIN_HOST_PORT": "0"})
+        api = compose.port("api", 4000)
+        status, body = http_get(f"http://127.0.0.1:{api}/")
+        assert status == 200 and json.loads(body) == {"clinic": "yarn-shared-label-2d84"}
+        admin = compose.port("admin", 4100)
+        status, body = http_get(f"http://127.0.0.1:{admin}/")
+        assert status == 200 and body.strip() == "admin ok"
+        # the api image holds its own code and the package it uses, not the admin's
+        assert compose("exec", "-T", "api", "ls", "/app/apps/admin").stdout.split() == ["package.json"]
+        assert compose("exec", "-T", "api", "ls", "/app/node_modules/@clinic").stdout.split() == ["admin", "api",
+                                                                                                  "labels"]
+        for service in ("admin", "api"):
+            assert compose("exec", "-T", service, "id", "-u").stdout.strip() == "1000"
