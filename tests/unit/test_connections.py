@@ -234,7 +234,7 @@ def test_an_indirect_go_module_adds_no_service(tmp_path):
         "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n',
     })
     profile, doc = compose_of(app)
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
 
 
 def test_a_pdo_dsn_is_a_connection_and_its_host_names_the_service(tmp_path):
@@ -341,7 +341,7 @@ def test_a_crate_only_in_cargo_lock_adds_no_service(tmp_path):
         "src/main.rs": 'fn main() { println!("hi"); }\n',
     })
     profile, doc = compose_of(app)
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
 
 
 def test_rails_database_yml_erb_settings_are_the_connection_and_test_group_gems_add_nothing():
@@ -468,7 +468,7 @@ def test_redis_url_default_names_the_service_after_its_host():
 
 def test_an_in_memory_fallback_adds_no_service_unless_asked_and_inspect_says_why():
     profile, doc = compose_of(FIXTURES / "conn-flask-cache-fallback")
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
     why = [e for e in profile.evidence["services"] if "not added" in e.why]
     assert why and "REDIS_URL defaults to memory://" in why[0].why and (why[0].file, why[0].line) == ("app.py", 8)
     out = subprocess.run([sys.executable, "-m", "containerize", "inspect", str(FIXTURES / "conn-flask-cache-fallback")],
@@ -487,7 +487,7 @@ def test_a_sqlite_memory_default_makes_the_database_optional(tmp_path):
                   "engine = create_engine(os.environ.get('DATABASE_URL', 'sqlite:///:memory:'))\n",
     })
     profile, doc = compose_of(app)
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
     assert any("postgres not added" in e.why for e in profile.evidence["services"])
 
 
@@ -576,7 +576,7 @@ def test_a_client_made_only_when_its_env_var_is_set_is_optional(tmp_path):
     })
     profile, doc = compose_of(app)
     assert profile.connections[0].optional == "app.py:7 connects only when REDIS_URL is set"
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
     assert any("redis not added: app.py:7 connects only when REDIS_URL is set" in e.why
                for e in profile.evidence["services"])
     assert not profile.env_var("REDIS_URL").secret and "secrets" not in doc  # optional: never a required file
@@ -950,7 +950,7 @@ def test_node_a_redis_client_made_only_when_its_url_is_set_is_optional(tmp_path)
     profile, doc = compose_of(app)
     (conn,) = profile.connections
     assert conn.optional == "server.js:4 connects only when REDIS_URL is set"
-    assert profile.services == [] and set(doc["services"]) == {"app"}
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
 
 
 def test_node_hostile_driver_arguments_never_crash(tmp_path):
@@ -1188,3 +1188,54 @@ def test_a_settings_field_typed_as_a_postgres_dsn_is_the_url_the_app_connects_th
     (conn,) = profile.connections
     assert (conn.kind, conn.url_env, conn.file, conn.line) == ("postgres", "DATABASE_URL", "app/core/config.py", 6)
     assert "postgres" in doc["services"]
+
+
+def _django(settings: str, requirements: str = "django\npsycopg[binary]\ngunicorn\n") -> dict[str, str]:
+    return {"requirements.txt": requirements,
+            "manage.py": "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n"
+                         "from django.core.management import execute_from_command_line\n"
+                         "execute_from_command_line(sys.argv)\n",
+            "site_conf/__init__.py": "", "site_conf/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
+                                                             "application = get_wsgi_application()\n",
+            "site_conf/settings.py": "import os\nfrom pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n"
+                                     "ROOT_URLCONF = 'site_conf.urls'\nINSTALLED_APPS = ['django.contrib.auth']\n" + settings}
+
+
+def test_django_on_sqlite_gets_no_postgres_service_for_psycopg_in_its_requirements(tmp_path):
+    app = write(tmp_path / "djangox", _django(
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n"
+        "        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}\n"))
+    profile, doc = compose_of(app)
+    assert profile.services == [] and not {"postgres", "db"} & set(doc["services"])
+    assert any("DATABASES use SQLite" in e.why and e.file == "site_conf/settings.py" for e in profile.evidence["services"])
+    # asked for, it is there
+    profile = build_profile(app, [("services", "postgres")])
+    assert [s.kind for s in profile.services] == ["postgres"]
+
+
+def test_django_with_a_sqlite_default_url_gets_no_postgres_service(tmp_path):
+    app = write(tmp_path / "site", _django(
+        "import dj_database_url\nDATABASES = {'default': dj_database_url.config(default='sqlite:///db.sqlite3')}\n",
+        "django\ndj-database-url\npsycopg2-binary\n"))
+    profile, doc = compose_of(app)
+    assert profile.services == [] and "postgres" not in doc["services"]
+
+
+def test_django_postgres_settings_from_env_vars_are_the_connection(tmp_path):
+    app = write(tmp_path / "site", _django(
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n"
+        "        'HOST': os.environ.get('DB_HOST', 'localhost'),\n        'PORT': os.environ.get('DB_PORT', '5432'),\n"
+        "        'NAME': os.environ.get('DB_NAME', 'blog'),\n        'USER': os.environ.get('DB_USER', 'blogger'),\n"
+        "        'PASSWORD': os.environ['DB_PASSWORD'],\n    }\n}\n"))
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.host_env, conn.port) == ("postgres", "localhost", "DB_HOST", 5432)
+    assert (conn.database, conn.database_env, conn.user, conn.user_env) == ("blog", "DB_NAME", "blogger", "DB_USER")
+    assert (conn.password_source, conn.password_env) == ("env", "DB_PASSWORD")
+    assert (conn.file, conn.line) == ("site_conf/settings.py", 7)  # the "default" entry
+    app_env = doc["services"]["app"]["environment"]
+    assert app_env["DB_HOST"] == "${DB_HOST:-postgres}"
+    pg = doc["services"]["postgres"]["environment"]
+    assert (pg["POSTGRES_USER"], pg["POSTGRES_DB"]) == ("blogger", "blog")
+    assert pg["POSTGRES_PASSWORD_FILE"] == "/run/secrets/db_password"
+    assert doc["services"]["app"]["secrets"] == ["db_password"]

@@ -87,6 +87,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         beside.append((".sesskey", where[0] or "", where[1] or 0, "FastHTML keeps its session key in .sesskey"))
     state_files = place_files_beside_the_code(profile, beside)
     connections.read_connections(tree, files, profile)
+    if "django" in dep_names:
+        unused, sqlite_at = connections.django_databases(tree, files, profile)
+        for service in [s for s in profile.services if s.kind in unused]:
+            if not any(c.kind == service.kind for c in profile.connections):  # the settings don't use it
+                profile.services.remove(service)
+                profile.note("services", f"{service.kind} not added: the Django settings' DATABASES use SQLite "
+                             f"(in the app); --set services={service.kind} adds one",
+                             sqlite_at[0] if sqlite_at else None, sqlite_at[1] if sqlite_at else None, 0.8)
     add_services_from_connections(profile)
     link_service_env(profile)
     warn_fixed_localhost(profile)

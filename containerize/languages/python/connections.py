@@ -7,7 +7,7 @@ import ast
 
 from ...profile import Connection, Profile
 from ...scan import SourceTree
-from ...services import connection_from_url
+from ...services import connection_from_url, embedded_url
 from . import values
 from .values import UNKNOWN, EnvRead, Module, Scope, concrete
 
@@ -306,3 +306,106 @@ def _dsn_field(mod: Module, cls: ast.ClassDef, fields: dict) -> tuple[Connection
         conn.url_env = env
         return conn, stmt.lineno, f"{cls.name}.{stmt.target.id}: {kind} URL from {env}"
     return None
+
+
+# -- Django's DATABASES setting --------------------------------------------------------------------
+
+# ENGINE (its last part) -> service kind; None for a database inside the app (a file)
+_DJANGO_ENGINES = {"sqlite3": None, "spatialite": None, "postgresql": "postgres", "postgresql_psycopg2": "postgres",
+                   "postgis": "postgres", "mysql": "mysql", "oracle": "oracle"}
+# calls that read the database from a URL env var: (the env var keyword, its default name)
+_URL_CONFIG_CALLS = {"dj_database_url.config": ("env", "DATABASE_URL"), "environ.Env.db": ("var", "DATABASE_URL"),
+                     "dj_database_url.parse": (None, None)}
+
+
+def django_databases(tree: SourceTree, files: list[str], profile: Profile) -> tuple[set[str], tuple[str, int] | None]:
+    """Django settings' DATABASES["default"]: a server database (ENGINE postgresql with HOST/NAME/USER/PASSWORD
+    from env vars, or a URL through dj_database_url) is a connection; the service kinds the settings never use
+    are returned (a project on SQLite only needs no postgres service for psycopg in its requirements), with
+    the first entry that uses SQLite."""
+    kinds: list[str | None] = []
+    sqlite_at: tuple[str, int] | None = None
+    for rel in files:
+        if not rel.endswith(".py") or not (rel.endswith("settings.py") or "/settings/" in rel):
+            continue
+        mod = values.module(tree, rel)
+        if mod.tree is None or "DATABASES" not in mod.assigns:
+            continue
+        for node in mod.assigns["DATABASES"]:
+            entry = _default_entry(node)
+            if entry is None:
+                continue
+            try:
+                kind = _django_entry(mod, rel, entry, profile)
+            except (RecursionError, ValueError, TypeError, AttributeError):
+                kind = "unknown"
+            kinds.append(kind)
+            if kind is None and sqlite_at is None:
+                sqlite_at = (rel, entry.lineno)
+    if not kinds or "unknown" in kinds:
+        return set(), None
+    used = {k for k in kinds if k}
+    return {k for k in ("postgres", "mysql") if k not in used}, sqlite_at
+
+
+def _default_entry(node: ast.expr | None) -> ast.expr | None:
+    if not isinstance(node, ast.Dict):
+        return None
+    for key, value in zip(node.keys, node.values):
+        if isinstance(key, ast.Constant) and key.value == "default":
+            return value
+    return None
+
+
+def _django_entry(mod: Module, rel: str, entry: ast.expr, profile: Profile) -> str | None:
+    """The service kind one DATABASES entry uses (None: SQLite; "unknown": not read), its connection noted."""
+    if isinstance(entry, ast.Call):
+        name = mod.dotted(entry.func) or ""
+        if isinstance(entry.func, ast.Attribute) and entry.func.attr == "db" and name not in _URL_CONFIG_CALLS:
+            name = "environ.Env.db"  # env = environ.Env(); env.db()
+        if name not in _URL_CONFIG_CALLS:
+            return "unknown"
+        env_key, env_name = _URL_CONFIG_CALLS[name]
+        if env_key:
+            given = _text(mod.evaluate(_arg(entry, (env_key,), 0 if name == "environ.Env.db" else None), None))[0]
+            env_name = given or env_name
+            default = _text(mod.evaluate(_arg(entry, ("default",), 1 if name == "environ.Env.db" else None), None))[0]
+        else:
+            default, env_name = _text(mod.evaluate(_arg(entry, ("url",), 0), None))
+        if default and embedded_url(default):
+            return None
+        parsed = connection_from_url(default) if default else None
+        if parsed is None:
+            return "unknown"
+        parsed.url_env = env_name
+        parsed.file, parsed.line, parsed.why = rel, entry.lineno, f"DATABASES from {name}(...)"
+        profile.connections.append(parsed)
+        return parsed.kind
+    if not isinstance(entry, ast.Dict):
+        return "unknown"
+    keys = {k.value: v for k, v in zip(entry.keys, entry.values) if isinstance(k, ast.Constant)}
+    engine, _ = _text(mod.evaluate(keys.get("ENGINE"), None)) if "ENGINE" in keys else (None, None)
+    if not engine:
+        return "unknown"
+    kind = _DJANGO_ENGINES.get(engine.rsplit(".", 1)[-1], "unknown")
+    if kind is None:
+        return None
+    if kind not in ("postgres", "mysql"):
+        return kind
+    conn = Connection(kind)
+    host, host_env = _text(mod.evaluate(keys.get("HOST"), None)) if "HOST" in keys else (None, None)
+    conn.host, conn.host_env = host or None, host_env
+    port, _ = _text(mod.evaluate(keys.get("PORT"), None)) if "PORT" in keys else (None, None)
+    if port and port.isdigit():
+        conn.port = int(port)
+    if "USER" in keys:
+        conn.user, conn.user_env = _text(mod.evaluate(keys["USER"], None))
+    if "NAME" in keys:
+        conn.database, conn.database_env = _text(mod.evaluate(keys["NAME"], None))
+    if "PASSWORD" in keys:
+        _password(mod, keys["PASSWORD"], None, conn)
+    conn.file, conn.line, conn.why = rel, entry.lineno, f"DATABASES ENGINE {engine}"
+    profile.connections.append(conn)
+    profile.note("connections", f"{kind}: DATABASES ENGINE {engine}" + (f" to {conn.host}" if conn.host else ""),
+                 rel, entry.lineno)
+    return kind
