@@ -1239,3 +1239,11 @@ def test_django_postgres_settings_from_env_vars_are_the_connection(tmp_path):
     assert (pg["POSTGRES_USER"], pg["POSTGRES_DB"]) == ("blogger", "blog")
     assert pg["POSTGRES_PASSWORD_FILE"] == "/run/secrets/db_password"
     assert doc["services"]["app"]["secrets"] == ["db_password"]
+
+
+def test_django_engine_chosen_by_an_env_var_keeps_the_driver_service(tmp_path):
+    app = write(tmp_path / "site", _django(
+        "DATABASES = {'default': {'ENGINE': os.environ.get('SQL_ENGINE', 'django.db.backends.sqlite3'),\n"
+        "    'NAME': os.environ.get('SQL_DATABASE', BASE_DIR / 'db.sqlite3')}}\n"))
+    profile, _ = compose_of(app)
+    assert [s.kind for s in profile.services] == ["postgres"]

@@ -384,8 +384,8 @@ def _django_entry(mod: Module, rel: str, entry: ast.expr, profile: Profile) -> s
     if not isinstance(entry, ast.Dict):
         return "unknown"
     keys = {k.value: v for k, v in zip(entry.keys, entry.values) if isinstance(k, ast.Constant)}
-    engine, _ = _text(mod.evaluate(keys.get("ENGINE"), None)) if "ENGINE" in keys else (None, None)
-    if not engine:
+    engine, engine_env = _text(mod.evaluate(keys.get("ENGINE"), None)) if "ENGINE" in keys else (None, None)
+    if not engine or engine_env:  # chosen by an env var (SQLite by default, another in deployment): not known
         return "unknown"
     kind = _DJANGO_ENGINES.get(engine.rsplit(".", 1)[-1], "unknown")
     if kind is None:
