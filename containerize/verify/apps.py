@@ -97,25 +97,13 @@ def _generate(run: Run, repo: apps_mod.Repo) -> None:
 def _provide(run: Run, repo: apps_mod.Repo) -> None:
     """The CONTAINERIZE_PROVIDE hook for the compose file and each app's Dockerfile."""
     import os
-    import shlex
-    import subprocess
 
-    command = os.environ.get("CONTAINERIZE_PROVIDE")
-    if not command:
+    if not os.environ.get("CONTAINERIZE_PROVIDE"):
         return
     targets = [("--compose", run.compose_file)]
     folders = [a.path for a in repo.deployable] + [p.path for p in repo.proxies if p.dockerfile]
     targets += [("--dockerfile", run.root / f / "Dockerfile") for f in folders if (run.root / f / "Dockerfile").is_file()]
-    for flag, path in targets:
-        run.progress.update(f"Providing base images ({path.relative_to(run.root)})")
-        try:
-            done = subprocess.run([*shlex.split(command), flag, str(path)], capture_output=True, text=True,
-                                  timeout=1800)
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-            raise VerifyError("provide", f"CONTAINERIZE_PROVIDE failed: {exc}", code=NO_DOCKER) from None
-        if done.returncode != 0:
-            raise VerifyError("provide", f"CONTAINERIZE_PROVIDE {flag} {path} exited {done.returncode}",
-                              (done.stdout + done.stderr)[-3000:], code=NO_DOCKER)
+    project.provide_images(run, [(flag, path, str(path.relative_to(run.root))) for flag, path in targets])
 
 
 def _services_of(run: Run, repo: apps_mod.Repo, config: dict) -> dict[str, apps_mod.App]:

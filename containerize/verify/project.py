@@ -58,14 +58,19 @@ def generate(run: Run) -> None:
 
 def provide(run: Run) -> None:
     """Let a user-supplied command make the base images available (no registry here)."""
-    command = os.environ.get("CONTAINERIZE_PROVIDE")
-    if not command:
-        return
     targets = [("--dockerfile", run.root / "Dockerfile")]
     if run.compose_file:
         targets.append(("--compose", run.compose_file))
-    for flag, path in targets:
-        run.progress.update(f"Providing base images ({path.name})")
+    provide_images(run, [(flag, path, path.name) for flag, path in targets])
+
+
+def provide_images(run: Run, targets: list[tuple[str, Path, str]]) -> None:
+    """Run CONTAINERIZE_PROVIDE (when set) with each ``(flag, path, label)``: ``--dockerfile``/``--compose``."""
+    command = os.environ.get("CONTAINERIZE_PROVIDE")
+    if not command:
+        return
+    for flag, path, label in targets:
+        run.progress.update(f"Providing base images ({label})")
         try:
             done = subprocess.run([*shlex.split(command), flag, str(path)], capture_output=True, text=True,
                                   timeout=1800)
