@@ -12,7 +12,7 @@ from __future__ import annotations
 from ... import syntax
 from ...profile import Connection, Profile
 from ...services import connection_from_dsn, connection_from_url
-from .source import GRAMMAR, Crate, _arguments, _ends, _macro_args, _path, string_value
+from .source import GRAMMAR, Crate, _arguments, _ends, _macro_args, _path, format_pieces, string_value
 
 # callee path suffix -> service kind ("" when the URL's scheme says), index of the URL argument
 CONNECT_PATHS: dict[str, tuple[str, int]] = {
@@ -116,31 +116,20 @@ class _Reader:
                 values.append(self.template(group[0], f, depth + 1))
             else:
                 values.append(UNKNOWN)
-        out, position, i = [], 0, 0
-        while i < len(template):
-            ch = template[i]
-            if ch in "{}" and template[i + 1: i + 2] == ch:
-                out.append(ch)
-                i += 2
-                continue
-            if ch != "{":
-                out.append(ch)
-                i += 1
-                continue
-            end = template.find("}", i)
-            if end < 0:
-                return UNKNOWN
-            spec = template[i + 1:end].split(":", 1)[0].strip()
-            if not spec:
+        pieces = format_pieces(template)
+        if pieces is None:
+            return UNKNOWN
+        out, position = [], 0
+        for is_arg, piece in pieces:
+            if not is_arg:
+                out.append(piece)
+            elif not piece:
                 out.append(values[position] if position < len(values) else UNKNOWN)
                 position += 1
-            elif spec.isdigit():
-                out.append(values[int(spec)] if int(spec) < len(values) else UNKNOWN)
-            elif spec in named:
-                out.append(named[spec])
+            elif piece.isdigit():
+                out.append(values[int(piece)] if int(piece) < len(values) else UNKNOWN)
             else:
-                out.append(UNKNOWN)  # an inline name: its value is the let's
-            i = end + 1
+                out.append(named.get(piece, UNKNOWN))  # an inline name: its value is the let's
         return "".join(out)
 
 

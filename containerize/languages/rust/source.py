@@ -184,6 +184,30 @@ def _params(function) -> list[str]:
     return out
 
 
+def format_pieces(template: str) -> list[tuple[bool, str]] | None:
+    """A ``format!`` template as (is an argument, text) pieces: literal text (``{{``/``}}`` unescaped), or an
+    argument's spec before any ``:`` ("" for the next positional one, a digit, or a name); None when a ``{``
+    is never closed."""
+    pieces: list[tuple[bool, str]] = []
+    i = 0
+    while i < len(template):
+        ch = template[i]
+        if ch in "{}" and template[i + 1: i + 2] == ch:
+            pieces.append((False, ch))
+            i += 2
+            continue
+        if ch != "{":
+            pieces.append((False, ch))
+            i += 1
+            continue
+        end = template.find("}", i)
+        if end < 0:
+            return None
+        pieces.append((True, template[i + 1: end].split(":", 1)[0].strip()))
+        i = end + 1
+    return pieces
+
+
 def _macro_args(node) -> list[list]:
     """A macro's arguments: the token tree's nodes split at its top-level commas."""
     tree = next((c for c in node.children if c.type == "token_tree"), None)
@@ -429,33 +453,25 @@ class Crate:
         template = string_value(groups[0][0]) if len(groups[0]) == 1 else None
         if template is None:
             return Value(None, env)
-        out, position, i = [], 0, 0
-        while i < len(template):
-            ch = template[i]
-            if ch in "{}" and template[i + 1: i + 2] == ch:
-                out.append(ch)
-                i += 2
+        pieces = format_pieces(template)
+        if pieces is None:
+            return Value(None, env)
+        out, position = [], 0
+        for is_arg, piece in pieces:
+            if not is_arg:
+                out.append(piece)
                 continue
-            if ch != "{":
-                out.append(ch)
-                i += 1
-                continue
-            end = template.find("}", i)
-            if end < 0:
-                return Value(None, env)
-            spec = template[i + 1: end].split(":", 1)[0].strip()
-            if not spec:
+            if not piece:
                 value = values[position] if position < len(values) else Value()
                 position += 1
-            elif spec.isdigit():
-                value = values[int(spec)] if int(spec) < len(values) else Value()
+            elif piece.isdigit():
+                value = values[int(piece)] if int(piece) < len(values) else Value()
             else:
-                value = named.get(spec) or self._lookup_name(spec, node, f, depth)
+                value = named.get(piece) or self._lookup_name(piece, node, f, depth)
                 env = env or value.env
             if value.text is None:
                 return Value(None, env)
             out.append(value.text)
-            i = end + 1
         return Value("".join(out), env)
 
     def _lookup(self, node, f: RustFile, depth: int) -> Value:
