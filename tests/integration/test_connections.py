@@ -13,6 +13,14 @@ from harness import Container, Image, compose_project, generate, http_get, run, 
 pytestmark = pytest.mark.docker
 
 
+def _counts_up(compose, port: int, key: str) -> None:
+    """Two requests to / both answer 200, and the count under ``key`` (kept in the backing service) grows by one."""
+    first = http_get(f"http://127.0.0.1:{port}/")
+    second = http_get(f"http://127.0.0.1:{port}/")
+    assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
+    assert json.loads(second[1])[key] == json.loads(first[1])[key] + 1
+
+
 def test_host_db_and_a_run_secrets_password_file_reach_postgres(docker, tmp_path):
     project, profile = generate(tmp_path, "conn-flask-db-secret")
     assert [c["host"] for c in profile["connections"]] == ["db"]
@@ -22,10 +30,7 @@ def test_host_db_and_a_run_secrets_password_file_reach_postgres(docker, tmp_path
     with compose_project(project) as compose:
         compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
         port = compose.port("app", 5000)
-        first = http_get(f"http://127.0.0.1:{port}/")
-        second = http_get(f"http://127.0.0.1:{port}/")
-        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
-        assert json.loads(second[1])["notes"] == json.loads(first[1])["notes"] + 1
+        _counts_up(compose, port, "notes")
         image = compose("config", "--images").stdout.split()[0]
         assert not Image(image).contains(password)
         assert password not in (project / "compose.yaml").read_text()
@@ -37,10 +42,7 @@ def test_redis_host_from_an_env_var_with_a_localhost_default_reaches_redis(docke
     with compose_project(project) as compose:
         compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
         port = compose.port("app", 8000)
-        first = http_get(f"http://127.0.0.1:{port}/")
-        second = http_get(f"http://127.0.0.1:{port}/")
-        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
-        assert json.loads(second[1])["hits"] == json.loads(first[1])["hits"] + 1
+        _counts_up(compose, port, "hits")
 
 
 def _app_container(compose) -> Container:
@@ -64,10 +66,7 @@ def test_node_pg_password_file_env_var_reaches_postgres(docker, tmp_path):
     with compose_project(project) as compose:
         compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
         port = compose.port("app", 3000)
-        first = http_get(f"http://127.0.0.1:{port}/")
-        second = http_get(f"http://127.0.0.1:{port}/")
-        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
-        assert json.loads(second[1])["visits"] == json.loads(first[1])["visits"] + 1
+        _counts_up(compose, port, "visits")
         assert _app_container(compose).process_uid() not in ("", "0")
         _sentinel_checks(compose, project, password)
 
@@ -81,10 +80,7 @@ def test_pdo_dsn_with_a_password_file_reaches_postgres(docker, tmp_path):
     with compose_project(project) as compose:
         compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
         port = compose.port("app", 8080)
-        first = http_get(f"http://127.0.0.1:{port}/")
-        second = http_get(f"http://127.0.0.1:{port}/")
-        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
-        assert json.loads(second[1])["entries"] == json.loads(first[1])["entries"] + 1
+        _counts_up(compose, port, "entries")
         assert _app_container(compose).process_uid() not in ("", "0")
         _sentinel_checks(compose, project, password)
 
@@ -95,10 +91,7 @@ def test_redis_url_default_reaches_the_service_named_after_its_host(docker, tmp_
     with compose_project(project) as compose:
         compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
         port = compose.port("app", 8000)
-        first = http_get(f"http://127.0.0.1:{port}/")
-        second = http_get(f"http://127.0.0.1:{port}/")
-        assert first[0] == 200 and second[0] == 200, (first, second, compose("logs", "app").stdout[-2000:])
-        assert json.loads(second[1])["visits"] == json.loads(first[1])["visits"] + 1
+        _counts_up(compose, port, "visits")
         assert _app_container(compose).process_uid() not in ("", "0")
 
 
