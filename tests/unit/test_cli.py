@@ -140,6 +140,21 @@ def test_version():
     assert done.returncode == 0 and done.stdout.startswith("containerize ")
 
 
+@pytest.mark.parametrize("code, status, err", [(None, 0, ""), (0, 0, ""), (3, 3, ""), ("no way", 1, "no way\n")])
+def test_the_fast_exit_runs_exit_handlers_flushes_and_keeps_the_status(code, status, err):
+    # the command exits without freeing its objects one by one, but nothing a normal exit does is lost
+    script = ("import atexit, sys\nfrom containerize.__main__ import _exit\n"
+              "atexit.register(lambda: sys.stdout.write(' and the exit handler'))\n"
+              f"sys.stdout.write('buffered output')\n_exit({code!r})\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (status, "buffered output and the exit handler", err)
+
+
+def test_the_whole_answer_is_written_before_the_fast_exit(flask_app):
+    done = cli("inspect", "--json", str(flask_app))
+    assert done.returncode == 0 and json.loads(done.stdout)["language"] == "python"
+
+
 # -- conventions: the ones users know from other command lines --------------------------
 def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     import os
