@@ -236,7 +236,10 @@ class SourceTree:
         cap = MAX_MANIFEST_READ if rel.rpartition("/")[2] in LARGE_MANIFESTS else MAX_READ
         try:
             with open(path, "rb") as fh:
-                data = fh.read(cap)
+                # read(n) sets aside n bytes before reading: ask for the file's size, not the cap, so that
+                # thousands of small files don't each cost a fresh half-megabyte buffer
+                size = os.fstat(fh.fileno()).st_size
+                data = fh.read(min(cap, size + 1) if size else cap)
             if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark is not part of the text
                 data = data[3:]
             if b"\0" not in data[:8192]:
