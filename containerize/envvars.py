@@ -2,6 +2,7 @@
 project documents in its .env example file."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -130,10 +131,20 @@ def is_secret(name: str, default: str | None = None) -> bool:
     """True when an env var (by its name or its default) holds a credential."""
     if default and (_URL_WITH_CREDENTIALS.match(default) or looks_like_credential(default)):
         return True
+    verdict = _name_verdict(name)
+    if verdict is None:  # a URL's name: a default with no credentials in it (redis://localhost:6379) is a setting
+        return not default
+    return verdict
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_verdict(name: str) -> bool | None:
+    """What the name alone says (True: a secret, False: not one, None: a URL that is one unless its default
+    shows otherwise); judged once a name: a large project reads the same names in many files."""
     if is_browser_public_key(name):
-        return False  # compiled into the browser bundle by design (its value is checked above)
+        return False  # compiled into the browser bundle by design (its value is checked in is_secret)
     if _CREDENTIAL_URL_NAMES.match(name):
-        return not default  # a default with no credentials in it (redis://localhost:6379) is a setting
+        return None
     if _NOT_SECRET.search(name):
         return False
     return bool(_SECRET_WORDS.search(name)) or _secret_name(name)
@@ -141,6 +152,18 @@ def is_secret(name: str, default: str | None = None) -> bool:
 
 def is_port_name(name: str) -> bool:
     return name.upper() in PORT_NAMES or name.upper().endswith("_PORT") and "DB" not in name.upper()
+
+
+def dotenv_value(raw: str) -> str:
+    """The value of a dotenv line's right-hand side as dotenv reads it: a quoted value up to its closing quote,
+    else the text before an inline `` # comment``."""
+    value = raw.strip()
+    if value[:1] in ("'", '"', "`"):
+        end = value.find(value[0], 1)
+        return value[1:end] if end > 0 else value[1:]
+    cut = value.find(" #")
+    cut = min(c for c in (cut, value.find("\t#")) if c >= 0) if " #" in value or "\t#" in value else -1
+    return (value[:cut] if cut >= 0 else value).strip()
 
 
 def read_dotenv_example(tree: SourceTree, profile: Profile) -> None:
@@ -154,7 +177,7 @@ def read_dotenv_example(tree: SourceTree, profile: Profile) -> None:
             name = name.strip()
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 continue
-            value = value.strip().strip('"').strip("'") or None
+            value = dotenv_value(value) or None
             secret = is_secret(name, value)
             profile.add_env(name, None if secret else value, secret)
             profile.note("env", f"{name} is listed in {rel}", rel, number)
