@@ -700,3 +700,51 @@ def test_a_ktor_connector_block_names_the_port(tmp_path):
     p = build_profile(root)
     assert p.ports == [8181] and p.port_env is None
     assert evidence(p, "ports", "a port in the source: connector")[:2] == ("src/main/kotlin/a/Main.kt", 8)
+
+
+# -- Quarkus ---------------------------------------------------------------------------
+def test_quarkus_maven_fixture_runs_the_fast_jar(tmp_path):
+    p = build_profile(FIXTURES / "java-quarkus")
+    assert p.framework == "quarkus" and p.runtime_version == "21"
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/quarkus-run.jar"]
+    assert p.build.jar_mode == "quarkus" and p.build.main_class is None
+    assert p.build.copy_artifact == "cp -r target/quarkus-app/. /out/ && test -s /out/quarkus-run.jar"
+    assert p.ports == [8081]  # quarkus.http.port
+    assert p.port_env == "QUARKUS_HTTP_PORT" and p.env_var("QUARKUS_HTTP_PORT").default == "8081"
+    assert p.health_path == "/q/health"  # quarkus-smallrye-health
+    assert p.env_var("GREETING_WORD").default == "hello"
+    assert not any("quarkus-app" in w for w in p.warnings)
+    df = render.render(p)["Dockerfile"]
+    check_structure(df, "mvn -B -q dependency:resolve")
+    assert "COPY --from=build /out/ /app/" in df and "test -s /out/app.jar" not in df
+    lint(df, tmp_path)
+
+
+QUARKUS_GRADLE = """plugins {
+    java
+    id("io.quarkus")
+}
+
+dependencies {
+    implementation(enforcedPlatform("io.quarkus.platform:quarkus-bom:3.15.1"))
+    implementation("io.quarkus:quarkus-rest")
+}
+"""
+
+
+@pytest.mark.parametrize("props, mode", [("", "quarkus"), ("quarkus.package.jar.type=uber-jar\n", "jar")])
+def test_quarkus_gradle_kotlin_dsl_fast_jar_or_uber_jar(tmp_path, props, mode):
+    root = write_tree(tmp_path / "proj", {
+        "build.gradle.kts": QUARKUS_GRADLE, "settings.gradle.kts": 'rootProject.name = "svc"\n',
+        "src/main/resources/application.properties": props,
+        "src/main/java/org/acme/Hello.java": 'package org.acme;\n@jakarta.ws.rs.Path("/hello")\npublic class Hello {}\n'})
+    p = build_profile(root)
+    assert p.framework == "quarkus" and p.build.jar_mode == mode
+    assert p.build.package.endswith("quarkusBuild")
+    if mode == "quarkus":
+        assert p.entrypoint[-2:] == ["-jar", "/app/quarkus-run.jar"]
+        assert p.build.copy_artifact == "cp -r build/quarkus-app/. /out/ && test -s /out/quarkus-run.jar"
+    else:
+        assert p.entrypoint[-2:] == ["-jar", "/app/app.jar"]
+        assert "-name '*-runner.jar'" in p.build.copy_artifact
+    assert p.ports == [8080] and p.port_env == "QUARKUS_HTTP_PORT"

@@ -15,7 +15,7 @@ from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
-from .build import jar_steps
+from .build import QUARKUS_APP, jar_steps
 from .gradle import wrapper_version
 from .module import Module, build_tool, read_modules
 from .plan import APP_JAR, WORKDIR, JavaPlan
@@ -61,7 +61,7 @@ def detect(tree: SourceTree) -> Detection | None:
 
 def _pick_module(tree: SourceTree, mods: list[Module]) -> Module:
     """The module whose jar runs: Spring Boot, then fat jars, then a main class."""
-    for test in (lambda m: m.boot, lambda m: m.shaded, lambda m: m.application, lambda m: bool(m.main_class)):
+    for test in (lambda m: m.boot, lambda m: m.quarkus, lambda m: m.shaded, lambda m: m.application, lambda m: bool(m.main_class)):
         found = [m for m in mods if test(m) and m.packaging != "pom"]
         if found:
             return found[0]
@@ -72,9 +72,11 @@ def _pick_module(tree: SourceTree, mods: list[Module]) -> Module:
     return leaves[0]
 
 
-def _framework(deps: list[str], boot: bool) -> str | None:
+def _framework(deps: list[str], boot: bool, quarkus: bool = False) -> str | None:
     if boot:
         return "spring-boot"
+    if quarkus or any(d.startswith("io.quarkus:") for d in deps):
+        return "quarkus"
     names = {d.split(":", 1)[1] for d in deps}
     return next((fw for artifact, fw in FRAMEWORKS if artifact in names), None)
 
@@ -125,11 +127,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     tool_version = _published_tool(profile, tool, tool_version, pinned is not None, wrapper, props_file)
 
     # framework, main class
-    profile.framework = _framework(profile.dependencies, app.boot)
+    profile.framework = _framework(profile.dependencies, app.boot, app.quarkus)
     if profile.framework:
-        profile.note("framework", f"{profile.framework} ({'its build plugin' if app.boot else 'a dependency'})",
+        profile.note("framework", f"{profile.framework} ({'its build plugin' if app.boot or app.quarkus else 'a dependency'})",
                      app.build_file, None, 0.95)
-    if profile.framework == "quarkus":
+    if profile.framework == "quarkus" and not app.quarkus:
         profile.warnings.append("Quarkus builds target/quarkus-app/, not one jar: set quarkus.package.jar.type="
                                 "uber-jar so the image can run the jar")
     if app.packaging == "war" and not app.boot:
@@ -150,11 +152,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     steps = jar_steps(tree, profile, tool, manifest, mods, app, wrapper)
     jar_mode, has_deps = steps.jar_mode, steps.has_deps
 
-    if jar_mode != "jar" and not main_class:
+    if jar_mode not in ("jar", "quarkus") and not main_class:
         raise ValueError(f"{app.build_file}: no main class found (no Spring Boot plugin, no Main-Class in a "
                          "manifest, no `public static void main` under src/main/java); "
                          "use --set entrypoint='java -cp /app/app.jar:/app/lib/* com.example.Main'")
-    if jar_mode == "jar":
+    if jar_mode == "quarkus":
+        entry = ["java", *JVM_FLAGS, "-jar", QUARKUS_APP]
+    elif jar_mode == "jar":
         entry = ["java", *JVM_FLAGS, "-jar", APP_JAR]
     elif jar_mode == "dist":
         entry = ["java", *JVM_FLAGS, "-cp", "/app/lib/*", main_class]
@@ -171,21 +175,30 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if not profile.ports and profile.framework in DEFAULT_PORTS:
         port = DEFAULT_PORTS[profile.framework]
         profile.add_port(port, f"{profile.framework}'s default port", None, None, 0.7)
+    if profile.framework == "quarkus" and profile.ports and not profile.port_env:
+        profile.port_env = "QUARKUS_HTTP_PORT"  # Quarkus maps it to quarkus.http.port by itself
+        profile.note("port_env", "Quarkus reads quarkus.http.port from QUARKUS_HTTP_PORT", confidence=0.9)
     if profile.port_env and profile.ports:
         var = profile.add_env(profile.port_env, str(profile.ports[0]))
         var.default = var.default or str(profile.ports[0])
     link_service_env(profile)
     if profile.ports:
         actuator = next((d for d in deps if d[0].endswith(":spring-boot-starter-actuator")), None)
+        health = next((d for d in deps if d[0] == "io.quarkus:quarkus-smallrye-health"), None)
         if actuator:
             profile.health_path = "/actuator/health"
             profile.note("health_path", "Spring Boot Actuator's health endpoint", actuator[1], actuator[2], 0.85)
+        elif health and profile.framework == "quarkus":
+            profile.health_path = "/q/health"
+            profile.note("health_path", "SmallRye Health's endpoint (quarkus-smallrye-health)", health[1], health[2],
+                         0.85)
         else:
             choose_health_path(profile, src.routes() + kotlin.routes())
 
     profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
                              resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
-                             jar_mode=jar_mode, main_class=main_class)
+                             jar_mode=jar_mode, main_class=main_class,
+                             app_jar=QUARKUS_APP if jar_mode == "quarkus" else APP_JAR)
     from . import migrations  # Flyway/Liquibase: run by the app itself, or said in a warning
     migrations.detect(tree, profile)
 

@@ -19,6 +19,22 @@ def copy_jar_cmd(folder: str, exact: str | None) -> str:
     return f"find {folder} -maxdepth 1 -name '*.jar' {conds} -exec cp {{}} /out/app.jar \\;"
 
 
+QUARKUS_APP = "/app/quarkus-run.jar"  # the fast-jar's launcher, with lib/, app/ and quarkus/ beside it
+
+
+def quarkus_jar_type(tree: SourceTree, mod_dir: str) -> tuple[str, str | None, int | None]:
+    """Quarkus' package type (fast-jar unless application.properties says uber-jar), with where it is said."""
+    from .settings import _property
+
+    rel = f"{mod_dir}src/main/resources/application.properties"
+    for number, text in enumerate(tree.lines(rel), 1):
+        pair = _property(text)
+        if pair and pair[0] in ("quarkus.package.jar.type", "quarkus.package.type") and pair[1] in (
+                "uber-jar", "fast-jar", "legacy-jar", "mutable-jar"):
+            return pair[1], rel, number
+    return "fast-jar", None, None
+
+
 @dataclass
 class JarSteps:
     dep_copies: list[tuple[str, str]]
@@ -34,11 +50,22 @@ def jar_steps(tree: SourceTree, profile: Profile, tool: str, manifest: str, mods
     """The build of `app`'s jar; records the build command and its evidence on the profile."""
     mod_dir = f"{app.dir}/" if app.dir else ""
     has_deps = bool(app.deps) or any(m.deps for m in mods if m is not app)
+    quarkus = uber = False
+    if app.quarkus:
+        kind, rel, line = quarkus_jar_type(tree, mod_dir)
+        uber = kind == "uber-jar"
+        quarkus = not uber
+        profile.note("build_command", f"Quarkus packages a {kind}" + (
+            ": target/*-runner.jar runs" if uber and tool == "maven" else ": build/*-runner.jar runs" if uber else
+            ": quarkus-app/quarkus-run.jar runs with the lib/, app/ and quarkus/ folders beside it"),
+            rel or app.build_file, line, 0.9)
     if tool == "maven":
         select = f" -pl {app.dir} -am" if app.dir else ""
         goals = "package"
         jar_mode = "jar"
-        if not (app.boot or app.shaded) and has_deps:
+        if app.quarkus:
+            pass
+        elif not (app.boot or app.shaded) and has_deps:
             goals = "package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib"
             jar_mode = "classpath"
         elif not (app.boot or app.shaded or app.main_class):
@@ -49,6 +76,10 @@ def jar_steps(tree: SourceTree, profile: Profile, tool: str, manifest: str, mods
                          "package, so the build runs its goal after package", app.build_file, None, 0.85)
         package = f"mvn -B -q {goals} -DskipTests{select}"
         copy = copy_jar_cmd(f"{mod_dir}target", app.jar_name)
+        if quarkus:
+            jar_mode, copy = "quarkus", f"cp -r {mod_dir}target/quarkus-app/. /out/ && test -s /out/quarkus-run.jar"
+        elif uber:
+            copy = f"find {mod_dir}target -maxdepth 1 -name '*-runner.jar' -exec cp {{}} /out/app.jar \\;"
         if jar_mode == "classpath" and has_deps:
             copy += f" && cp -r {mod_dir}target/lib /out/lib"
         dep_copies = [(m.build_file, posixpath.dirname(m.build_file) + "/" if m.dir else "./") for m in mods]
@@ -60,7 +91,11 @@ def jar_steps(tree: SourceTree, profile: Profile, tool: str, manifest: str, mods
         gradle = "./gradlew" if wrapper else "gradle"
         task_prefix = f":{app.dir.replace('/', ':')}:" if app.dir else ""
         libs = f"{mod_dir}build/libs"
-        if app.boot:
+        if app.quarkus:
+            task, jar_mode = "quarkusBuild", "quarkus" if quarkus else "jar"
+            copy = (f"cp -r {mod_dir}build/quarkus-app/. /out/ && test -s /out/quarkus-run.jar" if quarkus else
+                    f"find {mod_dir}build -maxdepth 1 -name '*-runner.jar' -exec cp {{}} /out/app.jar \\;")
+        elif app.boot:
             task, jar_mode = "bootJar", "jar"
             copy = copy_jar_cmd(libs, None)
         elif app.shaded:
@@ -88,11 +123,14 @@ def jar_steps(tree: SourceTree, profile: Profile, tool: str, manifest: str, mods
         build_cmd = [gradle, "--no-daemon", f"{task_prefix}{task}"]
         profile.note("build_command", f"{task}: " + {
             "bootJar": "the Spring Boot plugin's executable jar (not the -plain.jar)",
+            "quarkusBuild": "the Quarkus plugin's application",
             "shadowJar": "the Shadow plugin's fat jar (-all.jar)",
             "installDist": "the application plugin's distribution (the jar and its libraries)",
             "jar": "a plain jar"}[task], app.build_file, None, 0.9)
     if tool == "maven":
-        kind = ("Spring Boot's repackaged executable jar" if app.boot else
+        kind = ("the Quarkus application (target/quarkus-app/)" if quarkus else
+                "Quarkus' uber-jar (target/*-runner.jar)" if uber else
+                "Spring Boot's repackaged executable jar" if app.boot else
                 "the shaded/assembled jar" if app.shaded else
                 "the jar (Main-Class in its manifest)" if jar_mode == "jar" else
                 "the jar plus its runtime dependencies (target/lib)" if has_deps else "the jar")

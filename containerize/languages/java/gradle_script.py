@@ -20,6 +20,7 @@ from .module import Module
 from .treewalk import nodes_by_type
 
 BOOT_PLUGIN = "org.springframework.boot"
+QUARKUS_PLUGIN = "io.quarkus"
 SHADOW_PLUGINS = {"com.github.johnrengelman.shadow", "com.gradleup.shadow", "io.github.goooler.shadow"}
 CONFIGURATIONS = {"implementation", "api", "runtimeOnly", "compile", "runtime"}
 IGNORED_CONFIGURATIONS = {"compileOnly", "testImplementation", "testRuntimeOnly", "developmentOnly",
@@ -213,6 +214,7 @@ def read_gradle(tree: SourceTree, rel: str) -> Module:
     mod.boot = BOOT_PLUGIN in ids or any(c.name == "springBoot" and c.owner is None and c.block is not None
                                          for c in script.calls)
     mod.shaded = bool(ids & SHADOW_PLUGINS)
+    mod.quarkus = QUARKUS_PLUGIN in ids
     mod.application = "application" in ids or any(
         c.name == "application" and c.owner is None and c.block is not None for c in script.calls)
 

@@ -140,6 +140,8 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                     mod.main_evidence = ("spring-boot-maven-plugin names the main class", lines.find("<mainClass>"))
                 if _text(c, "classifier"):  # the repackaged jar is attached, the plain one keeps the name
                     mod.fat_classifier = _text(c, "classifier")
+        elif artifact == "quarkus-maven-plugin":
+            mod.quarkus = True
         elif artifact == "maven-shade-plugin":
             mod.shaded = True
             for c in configs:

@@ -30,10 +30,12 @@ class Module:
     modules: list[str] = field(default_factory=list)
     props: dict[str, str] = field(default_factory=dict)  # Maven properties (inherited by sub-modules)
     extra_goals: list[str] = field(default_factory=list)  # plugin goals `mvn package` doesn't run by itself
+    quarkus: bool = False  # the Quarkus build plugin: target/quarkus-app/ (or build/quarkus-app/) runs
+
 
     @property
     def runs(self) -> bool:
-        return self.boot or self.shaded or self.application or bool(self.main_class)
+        return self.boot or self.shaded or self.application or self.quarkus or bool(self.main_class)
 
 
 class Lines:

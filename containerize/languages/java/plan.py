@@ -18,7 +18,8 @@ class JavaPlan(BuildPlan):
     resolve: str = ""  # shell that downloads the dependencies (its own cached layer)
     package: str = ""  # shell that builds the jar
     copy_artifact: str = ""  # shell that puts the jar (and its libraries) under /out
-    jar_mode: str = "jar"  # jar (java -jar), classpath (jar + lib/ on -cp) or dist (installDist's lib/)
+    jar_mode: str = "jar"  # jar (java -jar), classpath (jar + lib/ on -cp), dist (installDist's lib/) or quarkus
+    # (the quarkus-app folder: quarkus-run.jar with lib/, app/ and quarkus/ beside it)
     main_class: str | None = None  # the class `java -cp` runs (not for jar mode)
     app_jar: str = APP_JAR
     workdir: str = WORKDIR

@@ -13,6 +13,10 @@ from .source import PLACEHOLDER, SYSTEM_ENV, record_datasource, record_env, reco
 _CONFIG_NAME = re.compile(r"(application|bootstrap)(-[\w]+)?\.(properties|ya?ml)")
 
 
+# the port setting of Spring Boot, Quarkus and Micronaut
+PORT_KEYS = ("server.port", "quarkus.http.port", "micronaut.server.port")
+
+
 def config_files(tree: SourceTree, module_dir: str = "") -> list[str]:
     prefix = f"{module_dir}/" if module_dir else ""
     return [f for f in tree.files if f.startswith(prefix) and "/src/main/resources/" in f"/{f}"
@@ -69,7 +73,7 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
             if text.lstrip().startswith("#" if yml else ("#", "!")):
                 continue
             pair = _property(text) if not yml else _yaml_pair(text)
-            if pair and pair[0] == "server.port" and not yml and not profile.ports:
+            if pair and pair[0] in PORT_KEYS and not yml and not profile.ports:
                 port_value(profile, pair[1], rel, number, f"server.port in {rel}")
             if pair and pair[1].strip("'\"").startswith("jdbc:"):
                 record_jdbc(profile, pair[1].strip("'\""), rel, number)
