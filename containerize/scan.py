@@ -215,6 +215,11 @@ class SourceTree:
 
     def glob(self, pattern: str) -> list[str]:
         """Files matching a shell pattern on the whole relative path (`*` crosses `/`)."""
+        tail = pattern.rpartition("/")[2]
+        if not any(c in tail for c in "*?["):  # a literal file name: only paths ending with it can match
+            if tail == pattern:
+                return [pattern] if pattern in self._set else []
+            return [f for f in self.files if f.endswith(tail) and fnmatch.fnmatchcase(f, pattern)]
         return [f for f in self.files if fnmatch.fnmatchcase(f, pattern)]
 
     def with_suffix(self, *suffixes: str) -> list[str]:

@@ -1,0 +1,36 @@
+"""SourceTree's queries give the same answers as the plain definitions they speed up."""
+from __future__ import annotations
+
+import fnmatch
+
+import pytest
+
+from containerize import scan
+from containerize.scan import SourceTree
+
+FILES = ["manage.py", "a/manage.py", "a/b/manage.py", "a/xmanage.py", "alembic.ini", "x/alembic.ini",
+         "[x]/y.py", "requirements.txt", "requirements-dev.txt", "src/app/main.py", "notes.md"]
+
+
+@pytest.fixture
+def tree(tmp_path):
+    for rel in FILES:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    return SourceTree(tmp_path)
+
+
+@pytest.mark.parametrize("pattern", ["*/manage.py", "manage.py", "alembic.ini", "*/alembic.ini", "requirements*.txt",
+                                     "*.py", "[x]/y.py", "*/[x]/y.py", "src/*/main.py", "nope.txt", "*/nope.txt",
+                                     "a/?manage.py", "*"])
+def test_glob_is_fnmatch_on_the_whole_path(tree, pattern):
+    assert tree.glob(pattern) == [f for f in tree.files if fnmatch.fnmatchcase(f, pattern)]
+
+
+def test_a_read_is_capped_and_small_files_are_whole(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(scan, "MAX_READ", 10)
+    (tmp_path / "big.txt").write_text("0123456789abcdef")
+    (tmp_path / "small.txt").write_text("0123")
+    (tmp_path / "empty.txt").write_text("")
+    again = SourceTree(tmp_path)
+    assert (again.read("big.txt"), again.read("small.txt"), again.read("empty.txt")) == ("0123456789", "0123", "")
