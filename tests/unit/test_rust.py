@@ -402,3 +402,42 @@ def test_an_address_from_a_function_and_a_port_passed_as_an_argument(tmp_path):
     assert p.ports == [8000] and not any("ADDRESS" in w for w in p.warnings), p.warnings
     assert any(e.why.startswith("ADDRESS: falls back to 127.0.0.1:8000") and "ADDRESS=0.0.0.0:8000" in e.why
                for e in p.evidence["env"])
+
+
+# -- routes dispatched by a match on the request path ------------------------------
+def test_tiny_http_routes_from_match_arms_and_an_equality(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-tiny-http")
+    assert (p.framework, p.ports, p.port_env) == ("tiny_http", [8000], "PORT")
+    assert p.health_path == "/healthz" and p.evidence["health_path"][0].line == 18
+    _, runtime = stages(files["Dockerfile"])
+    assert 'CMD ["/usr/local/bin/healthprobe", "8000", "/healthz", "PORT"]' in runtime
+
+
+@pytest.mark.parametrize("body, health", [
+    # hyper: a tuple of method and path
+    ('match (req.method(), req.uri().path()) {\n'
+     '    (&Method::POST, "/echo") => a(),\n    (&Method::GET, "/ready") => b(),\n    _ => c(),\n}', "/ready"),
+    # a match on a path variable, arms with alternatives
+    ('let path = req.uri().path().to_string();\nmatch path.as_str() {\n    "/" => a(),\n'
+     '    "/api" | "/healthz" => b(),\n    _ => c(),\n}', "/healthz"),
+    # an equality test on the URL
+    ('if request.url() == "/status" { a() } else { b() }', "/status"),
+    # a match on something that isn't a path: its strings are not routes
+    ('match mode.as_str() { "/health" => a(), _ => b() }', "/"),
+])
+def test_match_on_the_request_path_gives_the_health_route(tmp_path, body, health):
+    main = ("use std::net::TcpListener;\nfn route(req: R, request: R, mode: String) {\n" + body + "\n}\n"
+            'fn main() {\n    let listener = TcpListener::bind("0.0.0.0:7000").unwrap();\n}\n')
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "m"\nversion = "0.1.0"\n',
+                                         "src/main.rs": main})
+    p = build_profile(root, [])
+    assert p.ports == [7000] and p.health_path == health
+
+
+def test_a_workspace_member_folder_asks_for_the_workspace_root(tmp_path):
+    root = write_tree(tmp_path / "member", {
+        "Cargo.toml": '[package]\nname = "hello"\nversion = "0.1.0"\nedition.workspace = true\n\n'
+                      '[dependencies]\nactix-web.workspace = true\n',
+        "src/main.rs": STD_SERVER})
+    with pytest.raises(AnalysisError, match=r"edition\.workspace = true: .*workspace root"):
+        build_profile(root, [])

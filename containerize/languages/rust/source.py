@@ -32,6 +32,8 @@ _ITEMS = """
 (string_literal) @string
 (tuple_expression) @tuple
 (tuple_pattern) @tuple
+(match_expression) @match
+(binary_expression) @binary
 """
 _IDENTIFIERS = "(identifier) @id"
 
@@ -48,6 +50,8 @@ PASS_METHODS = {"into", "to_string", "to_owned", "clone", "unwrap", "expect", "p
                 "ok", "and_then", "map", "map_err", "as_deref", "into_owned", "context", "with_context"}
 FALLBACK_METHODS = {"unwrap_or", "unwrap_or_else", "or", "or_else", "unwrap_or_default", "map_or", "map_or_else"}
 ROUTE_ATTRIBUTES = {"get", "head", "route"}
+# names of a request's path in a `match` or an `==` (`request.url()`, `req.uri().path()`, `let path = ...`)
+PATH_NAMES = {"path", "url", "uri", "route", "target", "request_uri", "path_and_query", "pathname"}
 # path suffix -> (kind, argument index)
 PATH_CALLS = {"fs::create_dir_all": "dir", "fs::create_dir": "dir", "File::create": "file", "fs::write": "file",
               "fs::read_to_string": "read", "fs::read": "read", "File::open": "read"}
@@ -75,6 +79,8 @@ class RustFile:
     attributes: list = field(default_factory=list)
     strings: list = field(default_factory=list)
     tuples: list = field(default_factory=list)
+    matches: list = field(default_factory=list)
+    binaries: list = field(default_factory=list)
 
     def function_at(self, byte: int):
         """The innermost function around ``byte`` (a few steps back for a fn declared inside a fn)."""
@@ -119,6 +125,8 @@ def _read_file(tree: SourceTree, rel: str) -> RustFile | None:
     facts.attributes = found.get("attribute", [])
     facts.strings = found.get("string", [])
     facts.tuples = found.get("tuple", [])
+    facts.matches = found.get("match", [])
+    facts.binaries = found.get("binary", [])
     return facts
 
 
@@ -614,6 +622,21 @@ class Crate:
                 path = next((string_value(c) for c in items if c.type == "string_literal"
                              and (string_value(c) or "").startswith("/")), None)
                 hits.append((node.start_byte, path, syntax.line(node)))
+            for node in f.matches:  # match request.url() { "/healthz" => ..., "/a" | "/b" => ... }
+                if not _names_path(node.child_by_field_name("value")):
+                    continue
+                block = node.child_by_field_name("body")
+                for arm in block.named_children if block is not None else []:
+                    pattern = arm.child_by_field_name("pattern") if arm.type == "match_arm" else None
+                    for literal in _pattern_strings(pattern):
+                        hits.append((literal.start_byte, string_value(literal), syntax.line(literal)))
+            for node in f.binaries:  # if request.url() == "/health"
+                if syntax.text(node.child_by_field_name("operator")) != "==":
+                    continue
+                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+                for literal, other in ((left, right), (right, left)):
+                    if literal is not None and literal.type == "string_literal" and _names_path(other):
+                        hits.append((literal.start_byte, string_value(literal), syntax.line(literal)))
             out += [(path, f.rel, line) for _, path, line in sorted(hits, key=lambda h: h[0])
                     if path and path.startswith("/")]
         return out
@@ -652,6 +675,34 @@ def _is_get(node) -> bool:
     text = string_value(node) if node.type == "string_literal" else syntax.text(node)
     return text in ("GET", "HEAD") or (node.type == "scoped_identifier"
                                        and syntax.text(node).rsplit("::", 1)[-1] in ("GET", "Get", "HEAD", "Head"))
+
+
+def _names_path(node) -> bool:
+    """An expression that names a request's path: `request.url()`, `req.uri().path()`, `path.as_str()`,
+    `(req.method(), req.uri().path())`."""
+    if node is None:
+        return False
+    if node.type in ("identifier", "field_identifier"):
+        name = syntax.text(node).lower()
+        return name in PATH_NAMES or name.endswith(("_path", "_url", "_uri"))
+    if node.type in ("tuple_expression", "string_literal", "raw_string_literal"):
+        return False  # a tuple's items are matched by the tuple patterns; a literal names nothing
+    found = syntax.captures(GRAMMAR, "[(identifier) (field_identifier)] @name", node).get("name", [])
+    return any(_names_path(n) for n in found[:32])
+
+
+def _pattern_strings(pattern) -> list:
+    """The string literals a match arm's pattern accepts: `"/health"`, `"/health" | "/healthz"`."""
+    out, todo = [], [pattern] if pattern is not None else []
+    while todo:
+        node = todo.pop()
+        if node.type == "match_pattern":  # its pattern, not the guard after `if`
+            todo += node.named_children[:1]
+        elif node.type == "or_pattern":
+            todo += reversed(node.named_children)
+        elif node.type == "string_literal":
+            out.append(node)
+    return out
 
 
 def _writes(node) -> bool:
