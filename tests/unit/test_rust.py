@@ -433,11 +433,3 @@ def test_match_on_the_request_path_gives_the_health_route(tmp_path, body, health
     p = build_profile(root, [])
     assert p.ports == [7000] and p.health_path == health
 
-
-def test_a_workspace_member_folder_asks_for_the_workspace_root(tmp_path):
-    root = write_tree(tmp_path / "member", {
-        "Cargo.toml": '[package]\nname = "hello"\nversion = "0.1.0"\nedition.workspace = true\n\n'
-                      '[dependencies]\nactix-web.workspace = true\n',
-        "src/main.rs": STD_SERVER})
-    with pytest.raises(AnalysisError, match=r"edition\.workspace = true: .*workspace root"):
-        build_profile(root, [])

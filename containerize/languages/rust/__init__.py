@@ -191,26 +191,10 @@ def _choose_bin(tree: SourceTree, root: dict, packages: list[Package], profile: 
     return pkg, chosen
 
 
-def _inherited_key(root: dict) -> str | None:
-    """The first key a member's manifest inherits from its workspace (`edition.workspace = true`)."""
-    tables = [("", root.get("package"))] + [(t + ".", root.get(t)) for t in
-                                             ("dependencies", "build-dependencies")]
-    for prefix, table in tables:
-        for key, value in table.items() if isinstance(table, dict) else ():
-            if isinstance(value, dict) and value.get("workspace") is True:
-                return prefix + key
-    return None
-
-
 def analyze(tree: SourceTree, profile: Profile) -> None:
     if not tree.exists("Cargo.toml"):
         raise CargoError(f"{tree.root}: no Cargo.toml")
     root, packages, path_deps = load_packages(tree)
-    inherited = None if "workspace" in root else _inherited_key(root)
-    if inherited:
-        raise CargoError(f"Cargo.toml: {inherited}.workspace = true: this package is a member of a workspace "
-                         "above this folder (its versions, lock file and shared settings are there); containerize "
-                         "the workspace root, the folder whose Cargo.toml has [workspace]")
     pkg, chosen = _choose_bin(tree, root, packages, profile)
     workspace = "workspace" in root
     profile.package_manager = "cargo"
