@@ -7,8 +7,12 @@ stay on the Profile and are derived from there at render time, never copied here
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+# a field's metadata for what a language keeps for itself between analysis and the answers: not shown
+# (inspect --json) and not read by templates
+INTERNAL = {"internal": True}
 
 
 @dataclass
@@ -19,4 +23,8 @@ class BuildPlan:
     next_steps: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for f in fields(self):
+            if f.metadata.get("internal"):
+                del data[f.name]
+        return data

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
-
-from ...plan import BuildPlan
+from ...plan import INTERNAL, BuildPlan
 
 WORKDIR = "/app"
 STATE_DIR = "/var/lib/app"  # the volume for files the app writes beside its code
@@ -44,7 +42,7 @@ class PythonPlan(BuildPlan):
     state_dir: str = ""
     # servers bound to a loopback address in code: (file, line, address, env var it is read from or None);
     # read again after the answers (a start command given then), shown as warnings and not as the plan
-    loopback: ClassVar[list[tuple[str, int, str, str | None]]] = []
+    loopback: list[tuple[str, int, str, str | None]] = field(default_factory=list, metadata=INTERNAL)
 
     def requirement_copies(self) -> list[tuple[list[str], str]]:
         """COPY instructions for the requirement files, each file at its own path (an included
