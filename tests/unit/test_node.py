@@ -1206,3 +1206,92 @@ def test_browser_public_keys_are_build_arguments_and_secrets_under_a_public_pref
     assert built["NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY"] == "${NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY:-pk_test_placeholder}"
     assert built["NEXT_PUBLIC_SUPABASE_ANON_KEY"] is None and jwt not in compose
     assert "NEXT_PUBLIC_SECRET_KEY" not in compose and "changeme" not in compose
+
+
+# -- shapes seen in public apps: production start scripts, tsx, AdonisJS, dotenv comments ---------------
+
+def test_start_prod_script_runs_the_bundle_without_env_file():
+    """No start script; start:prod runs the tsup bundle with node --env-file=.env (the .env stays out of the
+    image); .env.template's quoted values and inline comments are values, and its development NODE_ENV is not
+    the image's."""
+    p = build_profile(FIXTURES / "node-start-prod")
+    assert p.entrypoint == ["node", "dist/index.js"]
+    assert p.ports == [8080] and p.port_env == "PORT"
+    assert p.env_var("CORS_ORIGIN").default == "http://localhost:*"
+    assert p.env_var("RATE_LIMIT_MAX").default == "20"
+    assert p.env_var("NODE_ENV").default == "production"
+    text = render.render(p)["Dockerfile"]
+    assert 'CMD ["node", "dist/index.js"]' in text and "--env-file" not in text
+    assert "PORT=8080" in text and "EXPOSE 8080" in text
+
+
+@pytest.mark.parametrize("start, argv", [
+    ("node --env-file=.env server.js", ["node", "server.js"]),
+    ("node --env-file .env.production --enable-source-maps server.js", ["node", "--enable-source-maps", "server.js"]),
+    ("node --env-file-if-exists=.env server.js", ["node", "server.js"]),
+])
+def test_node_env_file_flags_are_dropped(tmp_path, start, argv):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": start}, "dependencies": {"express": "^4"}},
+        "server.js": "require('express')().listen(process.env.PORT || 3000)\n"})
+    assert p.entrypoint == argv and "--env-file" not in text
+
+
+def test_tsx_start_runs_the_typescript_source_with_every_dependency():
+    """start: tsx --env-file=.env src/server.ts, no build: tsx (a dev dependency) runs in the image."""
+    p = build_profile(FIXTURES / "node-hono-tsx")
+    assert p.framework == "hono"
+    assert p.entrypoint == ["/app/node_modules/.bin/tsx", "src/server.ts"]
+    assert p.ports == [8787] and p.port_env == "PORT" and p.health_path == "/healthz"
+    assert p.build.runtime_dev and p.build.install_prod == p.build.install_all
+    assert any("tsx (a dev dependency)" in w for w in p.warnings)
+    text = render.render(p)["Dockerfile"]
+    assert "--omit=dev" not in text and "npm ci --no-audit --no-fund" in text
+
+
+def test_tsx_start_with_tsx_as_a_dependency_keeps_production_install(tmp_path):
+    p, text = render_checked(tmp_path, {
+        "package.json": {"name": "x", "type": "module", "scripts": {"start": "tsx src/main.ts"},
+                         "dependencies": {"tsx": "^4", "hono": "^4", "@hono/node-server": "^1"}},
+        "src/main.ts": "import { serve } from '@hono/node-server'\nserve({ fetch: () => new Response('x'), port: 3000 })\n"})
+    assert p.entrypoint == ["/app/node_modules/.bin/tsx", "src/main.ts"] and not p.build.runtime_dev
+    assert "--omit=dev" in text
+
+
+def test_tsx_watch_start_is_not_the_production_command(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "tsx watch src/main.ts", "build": "tsc",
+                                                  "serve:prod": "node build/main.js"},
+                         "dependencies": {"express": "^4"}, "devDependencies": {"tsx": "^4", "typescript": "^5"}},
+        "src/main.ts": "import express from 'express'\nexpress().listen(3000)\n"})
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["node", "build/main.js"]
+
+
+def test_adonis_runs_from_its_build_folder():
+    """node ace build writes build/ (with package.json and public/); the server runs from inside it."""
+    p = build_profile(FIXTURES / "node-adonis")
+    assert p.framework == "adonis" and p.entrypoint == ["node", "bin/server.js"]
+    assert p.ports == [3333] and p.port_env == "PORT" and p.health_path == "/health"
+    assert p.build.runtime_copy == ["build/"] and p.build.runtime_env == {"HOST": "0.0.0.0"}
+    assert p.env_var("APP_KEY").secret and p.env_var("NODE_ENV").default == "production"
+    text = render.render(p)["Dockerfile"]
+    assert "COPY --from=build /app/build/ ./\n" in text and 'CMD ["node", "bin/server.js"]' in text
+    assert "COPY --from=deps /app/node_modules ./node_modules" in text and "npm run build" in text
+
+
+def test_adonis_v5_layout_starts_build_server_js(tmp_path):
+    p, _ = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"build": "node ace build --production", "start": "node server.js"},
+                         "dependencies": {"@adonisjs/core": "^5.9.0"}},
+        "ace": "require('@adonisjs/core/build/standalone')\n", ".adonisrc.json": {"typescript": True},
+        "server.ts": "import { Ignitor } from '@adonisjs/core/build/standalone'\nnew Ignitor(__dirname).httpServer().start()\n"})
+    assert p.framework == "adonis" and p.entrypoint == ["node", "server.js"]
+
+
+def test_vue_cli_spa_is_named(tmp_path):
+    p, _ = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"build": "vue-cli-service build"},
+                         "devDependencies": {"@vue/cli-service": "^5"}}, "public/index.html": "<html></html>"})
+    assert p.framework == "vue-cli" and p.build.kind == "spa" and p.build.out_dir == "dist"
+    assert not any("not a name" in w for w in p.warnings)

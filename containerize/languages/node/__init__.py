@@ -7,7 +7,7 @@ import shlex
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
-from ...envvars import read_dotenv_example
+from ...envvars import dotenv_value, read_dotenv_example
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from . import package as pkgmod
@@ -31,6 +31,9 @@ SPA_TOOLS = {"vite": "dist", "react-scripts": "build", "@angular/cli": "dist", "
              "@vue/cli-service": "dist", "parcel": "dist", "gatsby": "public", "@sveltejs/adapter-static": "build",
              "@rsbuild/core": "dist", "preact-cli": "build", "ember-cli": "dist", "@docusaurus/core": "build",
              "vitepress": ".vitepress/dist"}
+# The framework a build tool's package stands for (package names with a scope or a slash are not names).
+SPA_NAMES = {"@angular/cli": "angular", "@vue/cli-service": "vue-cli", "@sveltejs/adapter-static": "sveltekit",
+             "@rsbuild/core": "rsbuild", "@docusaurus/core": "docusaurus"}
 # Commands that only serve files or run a dev server: not how a production app starts.
 DEV_SERVERS = {"vite", "react-scripts", "ng", "astro", "vue-cli-service", "parcel", "gatsby", "serve",
                "http-server", "live-server", "webpack-dev-server", "webpack", "docusaurus", "vitepress",
@@ -210,8 +213,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.framework = next((SERVER_FRAMEWORKS[d] for d in SERVER_FRAMEWORKS if d in runtime_deps), None) \
             or (next((t for t in SPA_TOOLS if t in deps_all), None) if role == "spa" else None)
     if profile.framework:
+        package_name = profile.framework
+        profile.framework = SPA_NAMES.get(package_name, package_name)
         profile.note("framework", why, fw.file if fw else "package.json",
-                     None if fw else pkg.line_of.get(profile.framework), 0.9)
+                     None if fw else pkg.line_of.get(package_name), 0.9)
     if fw and fw.warning:
         profile.warnings.append(fw.warning)
 
@@ -257,6 +262,12 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
 
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
+    node_env = profile.env_var("NODE_ENV")
+    if node_env is not None and node_env.default not in (None, "production"):
+        # a development value from .env.example would turn the production image into a dev server
+        profile.note("env", f"NODE_ENV: {node_env.default!r} in the example settings is for development; the "
+                     "image runs with production", confidence=0.9)
+        node_env.default = "production"
     if role == "next":
         _next_public_at_build_only(profile)
     from . import connections  # how the code reaches its database (loaded with the source modules)
@@ -391,10 +402,7 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
             if not values.is_env_name(name) or not name.startswith(PUBLIC_PREFIXES):
                 continue
             names.add(name)
-            value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            defaults.setdefault(name, value)
+            defaults.setdefault(name, dotenv_value(value))
     for name, value in in_code.items():  # the code's own fallback, where no .env file gives a value
         if value is not None:
             defaults.setdefault(name, value)
@@ -446,7 +454,14 @@ def _start_needs(pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None
     build.runtime_pm = argv[0] in ("pnpm", "yarn", "bun")
     start = pkg.scripts.get("start", "")
     dev_only = set(pkg.deps()) - set(pkg.deps(dev=False))
-    if argv[-1:] == ["start"] or argv[0] in SCRIPT_RUNNERS:
+    tool = argv[0].removeprefix(f"{WORKDIR}/node_modules/.bin/")
+    if tool != argv[0] and tool in dev_only:
+        build.runtime_dev = True
+        build.install_prod = build.install_all
+        profile.warnings.append(f"the start command runs {tool} (a dev dependency): every dependency is installed "
+                                f"in the runtime image (move {tool} to dependencies, or build to JavaScript and "
+                                "run it with node)")
+    elif argv[-1:] == ["start"] or argv[0] in SCRIPT_RUNNERS:
         tools = [w for w in _all_programs(start) if w in dev_only]
         if tools:
             build.runtime_dev = True
@@ -535,8 +550,9 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             if pkg.manager == "yarn-berry" and pkg.yarn_path:
                 run = ["node", pkg.yarn_path, "start"]
             return run, f"scripts.start runs {start}: kept as the project starts it", "package.json", line, 0.85
-        if prog == "node" and len(words) > 1:
-            return ["node", *words[1:]], f"scripts.start runs {shlex.join(words)}", "package.json", line, 0.95
+        if prog == "node" and len(_node_args(words[1:])) > 0:
+            return ["node", *_node_args(words[1:])], f"scripts.start runs {shlex.join(words)}" + \
+                _env_file_note(words), "package.json", line, 0.95
         if prog == "next":
             args = [w for w in words[1:] if w not in ("-H", "--hostname")] if len(words) > 1 else ["start"]
             return (["node", "node_modules/next/dist/bin/next", *args], f"scripts.start runs {start}",
@@ -556,9 +572,21 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             if target and target.endswith((".js", ".mjs", ".cjs")):
                 return ["node", target], f"scripts.start runs {prog} {target}; node runs it in production", \
                     "package.json", line, 0.8
+            prod = _prod_script(pkg)
+            if prod:
+                return prod
+            if prog in ("tsx", "ts-node") and target and "$" not in start and "|" not in start \
+                    and "watch" not in words and tree.exists(target.removeprefix("./")):
+                # no build writes JavaScript for it: the TypeScript runs as the project starts it
+                return ([f"{WORKDIR}/node_modules/.bin/{prog}", *_node_args(words[1:])],
+                        f"scripts.start runs {shlex.join(words)}: {prog} runs the TypeScript source"
+                        + _env_file_note(words), "package.json", line, 0.85)
         elif prog and prog not in ("npm", "yarn", "pnpm", "bun", "npx") and "$" not in start and "|" not in start:
             return ([f"{WORKDIR}/node_modules/.bin/{prog}", *words[1:]], f"scripts.start runs {start}",
                     "package.json", line, 0.8)
+    prod = _prod_script(pkg)
+    if prod:
+        return prod
     main = pkg.data.get("main")
     if isinstance(main, str) and main.strip():
         target = main if not main.endswith((".ts", ".mts", ".cts")) else None
@@ -576,6 +604,42 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             None, 0.3
     return ["node", "index.js"], "no start script, main or server file found; set --set entrypoint=...", \
         None, None, 0.1
+
+
+PROD_SCRIPTS = ("start:prod", "start:production", "prod", "serve:prod")
+
+
+def _prod_script(pkg: pkgmod.Package):
+    """A production start script beside a missing or development ``start`` (``"start:prod": "node
+    dist/index.js"``): (argv, why, file, line, confidence), or None."""
+    for name in PROD_SCRIPTS:
+        script = pkg.scripts.get(name)
+        words = _command(script) if isinstance(script, str) else []
+        args = _node_args(words[1:]) if words[:1] == ["node"] else []
+        if args and "$" not in script and "|" not in script:
+            return ["node", *args], f"scripts.{name} runs {shlex.join(words)}" + _env_file_note(words), \
+                "package.json", pkg.line_of.get(name), 0.9
+    return None
+
+
+def _node_args(args: list[str]) -> list[str]:
+    """node's arguments without --env-file: .dockerignore keeps .env files out of the image, and node stops when
+    the file is missing; the container gets its settings from compose instead."""
+    out, skip = [], False
+    for word in args:
+        if skip:
+            skip = False
+        elif word in ("--env-file", "--env-file-if-exists"):
+            skip = True
+        elif not word.startswith(("--env-file=", "--env-file-if-exists=")):
+            out.append(word)
+    return out
+
+
+def _env_file_note(words: list[str]) -> str:
+    if any(w.startswith("--env-file") for w in words):
+        return " (without --env-file: .env stays out of the image; compose.yaml sets the variables)"
+    return ""
 
 
 def _tsc_out_dir(tree: SourceTree) -> str | None:

@@ -59,6 +59,8 @@ def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> F
         return _react_router(tree, "react-router" if "@react-router/dev" in deps else "remix")
     if "astro" in deps:
         return _astro(tree, deps)
+    if "@adonisjs/core" in deps and (tree.exists("ace.js") or tree.exists("adonisrc.ts") or tree.exists(".adonisrc.json")):
+        return _adonis(tree)
     return None
 
 
@@ -177,3 +179,16 @@ def _astro(tree: SourceTree, deps: dict[str, str]) -> Framework:
                          env={"HOST": "0.0.0.0"}, copy=[out, "package.json"], modules=True)
     return Framework("astro", "static", f"Astro without a server adapter: static pages in {out}/",
                      config or "package.json", out_dir=out, not_found="/404.html")
+
+
+def _adonis(tree: SourceTree) -> Framework:
+    """AdonisJS: ``node ace build`` compiles the app to build/ (with its package.json and public/); the server
+    starts from inside it (paths such as the Vite manifest are relative to the working folder), so build/'s
+    contents are the runtime's /app: node bin/server.js (v6, bin/server.ts) or node server.js (v5, server.ts).
+    It reads HOST and PORT."""
+    entry = "bin/server.js" if tree.exists("bin/server.ts") or tree.exists("bin/server.js") else "server.js"
+    source_file = entry.replace(".js", ".ts")
+    return Framework("adonis", "server", f"AdonisJS: node ace build compiles {source_file} and the app to build/, "
+                     f"which is the image's app folder; node {entry} starts it (HOST and PORT)",
+                     "adonisrc.ts" if tree.exists("adonisrc.ts") else "package.json", argv=["node", entry],
+                     port=3333, env={"HOST": "0.0.0.0"}, copy=["build/"], modules=True)

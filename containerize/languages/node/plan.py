@@ -38,7 +38,8 @@ class NodePlan(BuildPlan):
     not_found: str | None = None  # static sites: the page a 404 shows
     base_path: str | None = None  # static sites: the URL path the build expects to be served under (vite base)
     needs_modules: bool = True  # the runtime image takes the production node_modules
-    runtime_copy: list[str] = field(default_factory=list)  # what the runtime takes from the build stage (else all)
+    # what the runtime takes from the build stage (else all); "build/" (a trailing slash): its contents, in WORKDIR
+    runtime_copy: list[str] = field(default_factory=list)
     runtime_env: dict[str, str] = field(default_factory=dict)  # HOST=0.0.0.0 and other run-time settings
     runtime_dev: bool = False  # the start command needs a dev dependency (turbo, nx): every package at run time
     runtime_pm: bool = False  # the start command calls the package manager: it is installed in the runtime
