@@ -350,7 +350,7 @@ CARGO_SHAPE = {
 COMPOSER_SHAPE = {
     "name": str,  # require / require-dev: checked by the PHP analyzer with its own messages
     "config": {"platform": ("map", (str, bool)), "vendor-dir": str},
-    "autoload": TABLE, "scripts": ("map", (str, list)), "extra": TABLE,
+    "autoload": TABLE, "scripts": ("map", (str, list, dict)), "extra": TABLE,  # Symfony Flex: auto-scripts is a table
 }
 PACKAGE_JSON_SHAPE = {
     "name": str, "main": str, "type": str, "packageManager": str, "scripts": ("map", str),

@@ -55,9 +55,43 @@ def test_laravel_app():
     assert env["APP_KEY"].secret and env["DB_PASSWORD"].secret
     assert env["DB_HOST"].default == "postgres" and env["DB_DATABASE"].default == "app"
     assert "DB_URL" not in env  # optional in Laravel; DB_PASSWORD is the one secret
-    assert p.writable_paths == ["/var/www/html/storage"]
+    assert p.writable_paths == ["/var/www/html/storage"]  # bootstrap/cache/ is scratch space (the template's)
+    assert p.build.scratch_dirs == []
     assert "laravel/framework" in p.dependencies and "league/flysystem" in p.dependencies
     assert p.build_command[:2] == ["composer", "install"]
+
+
+def test_symfony_app_runs_prod_with_its_dotenv_settings_and_a_scratch_var(tmp_path):
+    p = profile_of("php-symfony")  # composer.json's auto-scripts is a table (Symfony Flex)
+    assert p.framework == "symfony" and p.build.docroot == "public" and p.health_path == "/healthz"
+    env = {e.name: e for e in p.env}
+    assert env["APP_ENV"].default == "prod"  # .env says dev: the image has no dev packages
+    assert env["APP_SECRET"].secret and env["APP_SECRET"].default is None
+    assert env["NOTES_TITLE"].default == "My notes"  # the .env's value, not the code's fallback
+    assert env["DATABASE_URL"].default == "sqlite:///%kernel.project_dir%/data/notes.db"
+    # var/ (cache, logs) is scratch space; the SQLite folder and the kept-empty uploads folder are volumes
+    assert p.build.scratch_dirs == ["/var/www/html/var"]
+    assert p.writable_paths == ["/var/www/html/public/uploads", "/var/www/html/data"]
+    assert p.build.dotenv_stub
+    files = render.render(p)
+    df = files["Dockerfile"]
+    assert "touch /var/www/html/.env" in df
+    assert "chown -R 33:33 /var/www/html/var /var/www/html/public/uploads /var/www/html/data" in df
+    app = yaml.safe_load(files["compose.yaml"])["services"]["app"]
+    assert "/var/www/html/var" in app["tmpfs"]
+    assert sorted(v.split(":")[1] for v in app["volumes"]) == ["/var/www/html/data", "/var/www/html/public/uploads"]
+    assert app["environment"]["APP_ENV"].endswith("prod}") or app["environment"]["APP_ENV"] == "prod"
+    lint(df, tmp_path)
+
+
+def test_folders_kept_empty_in_git_are_written(tmp_path):
+    root = write_tree(tmp_path, {
+        "composer.json": '{"require": {"slim/slim": "^4.0"}, "scripts": {"start": "php -S 0.0.0.0:8080 -t public"}}',
+        "public/index.php": "<?php require __DIR__ . '/../vendor/autoload.php';",
+        "logs/README.md": "logs go here\n", "var/cache/.gitignore": "*\n!.gitignore\n", "src/App.php": "<?php\n"})
+    p = build_profile(root)
+    assert p.writable_paths == ["/var/www/html/logs"]  # logs are kept (a volume)
+    assert p.build.scratch_dirs == ["/var/www/html/var/cache"]  # a cache is not
 
 
 @pytest.mark.parametrize("constraint, version", [

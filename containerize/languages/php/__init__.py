@@ -10,7 +10,7 @@ import posixpath
 import re
 import shlex
 
-from ...envvars import read_dotenv_example
+from ...envvars import dotenv_value, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
@@ -27,6 +27,10 @@ __all__ = ["ANALYZER", "DEFAULT_PHP", "SUPPORTED_MINORS", "PhpPlan", "php_versio
 PORT = 8080  # Apache listens here: the non-root www-data user can't bind 80 everywhere
 HEALTH_FILES = ("health.php", "healthz.php", "ping.php", "status.php")
 HEALTH_ROUTES = ("/up", "/health", "/healthz", "/healthcheck", "/ping", "/status")
+# folders a project keeps in git empty (a .gitkeep, a .gitignore, a README) for what the app writes at run time
+KEPT_FOLDERS = {"logs", "log", "uploads", "cache", "tmp", "temp", "sessions"}
+SCRATCH_FOLDERS = {"cache", "tmp", "temp", "sessions"}  # of those, the ones not worth keeping across restarts
+PLACEHOLDERS = {".gitkeep", ".keep", ".gitignore", ".htaccess", "README", "README.md", "README.txt", "index.html"}
 
 
 def php_files(tree: SourceTree) -> list[str]:
@@ -122,6 +126,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     src = source.PhpSource(tree, files, WORKDIR)
     superglobals = settings.read_env(src, profile)
     read_dotenv_example(tree, profile)
+    if framework == "symfony":
+        _symfony_env(tree, profile)
     profile.env = [e for e in profile.env if e.name not in settings.SYSTEM_ENV]
 
     # database drivers named by configuration (Laravel's DB_CONNECTION) need their extension
@@ -169,8 +175,19 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         writable.append(f"{WORKDIR}/storage")
         profile.note("writable_paths", "Laravel writes logs, sessions, caches and uploads under storage/",
                      "artisan" if tree.exists("artisan") else "composer.json", None, 0.95)
+    scratch = []
+    if framework == "symfony":
+        scratch.append(f"{WORKDIR}/var")  # a kept cache would outlive the code it was compiled from
+        profile.note("writable_paths", "Symfony writes its cache and logs under var/ (scratch space, emptied on "
+                     "restart)", "composer.json", None, 0.95)
+    for path, keep in _kept_folders(tree, profile, writable + scratch):
+        if framework == "laravel" and path == f"{WORKDIR}/bootstrap/cache":
+            continue  # the template owns it already
+        (writable if keep else scratch).append(path)
     profile.writable_paths = writable
     settings.read_paths(src, profile)
+    if framework == "symfony":
+        _symfony_sqlite(profile)
 
     profile.compiled = False
     profile.build = PhpPlan(
@@ -185,6 +202,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         env_superglobal="ENV" in superglobals,
         htaccess=any(f.endswith(".htaccess") for f in tree.files) or framework in ("laravel", "symfony", "slim"),
         laravel=framework == "laravel",
+        scratch_dirs=scratch,
+        dotenv_stub=framework == "symfony",
     )
     from . import migrations  # Laravel's migrations: a one-shot step before the app starts
     migrations.detect(tree, profile)
@@ -227,6 +246,67 @@ def _procfile_docroot(tree: SourceTree) -> tuple[str, int] | None:
                 return None
         return "", number  # no folder: the project folder
     return None
+
+
+def _symfony_env(tree: SourceTree, profile: Profile) -> None:
+    """Symfony's committed .env holds the app's settings with their defaults (secrets go in .env.local or the
+    environment): each becomes an env var of the container. The image runs the prod environment."""
+    for number, raw in enumerate(tree.lines(".env"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        name = name.strip()
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name in ("APP_ENV", "APP_DEBUG"):
+            continue
+        value = dotenv_value(value) or None
+        secret = is_secret(name, value)
+        var = profile.add_env(name, None if secret else value, secret)
+        if not var.secret and value is not None:
+            var.default = value  # what the app gets when the environment doesn't say: the .env's value
+        profile.note("env", f"{name} is a setting of Symfony's .env", ".env", number)
+    var = profile.add_env("APP_ENV", "prod")
+    var.default = "prod"  # the .env's dev needs the dev packages, which `composer install --no-dev` leaves out
+    profile.note("env", "APP_ENV: prod (Symfony's production environment; the image has no dev packages)",
+                 ".env" if tree.exists(".env") else "composer.json", None, 0.95)
+
+
+def _symfony_sqlite(profile: Profile) -> None:
+    """A SQLite DATABASE_URL under the project (sqlite:///%kernel.project_dir%/data/app.db): its folder is written."""
+    var = profile.env_var("DATABASE_URL")
+    prefix = "sqlite:///%kernel.project_dir%/"
+    if not var or not var.default or not var.default.startswith(prefix):
+        return
+    folder = posixpath.dirname(posixpath.normpath(var.default[len(prefix):]))
+    path = f"{WORKDIR}/{folder}" if folder else ""
+    if folder and not folder.startswith("..") and settings.SAFE_PATH.fullmatch(path) and not any(
+            path == w or path.startswith(w + "/") for w in profile.writable_paths):
+        profile.writable_paths.append(path)
+        profile.note("writable_paths", f"DATABASE_URL is a SQLite file in {folder}/", ".env", None, 0.8)
+
+
+def _kept_folders(tree: SourceTree, profile: Profile, writable: list[str]) -> list[tuple[str, bool]]:
+    """Folders kept in git with only a placeholder in them (logs/README.md, var/cache/.gitignore): the app
+    writes there at run time; (path, whether what it writes is worth keeping)."""
+    contents: dict[str, list[str]] = {}
+    for rel in tree.files:
+        folder, _, name = rel.rpartition("/")
+        if folder and folder.count("/") < 3:
+            contents.setdefault(folder, []).append(name)
+    found: list[tuple[str, bool]] = []
+    for folder, names in sorted(contents.items()):
+        if folder.rpartition("/")[2] not in KEPT_FOLDERS or not all(n in PLACEHOLDERS for n in names):
+            continue
+        if folder.startswith(("vendor/", "node_modules/", "tests/", "test/")) or tree.isdir(folder) and any(
+                d.startswith(folder + "/") for d in contents):
+            continue
+        path = f"{WORKDIR}/{folder}"
+        if settings.SAFE_PATH.fullmatch(path) and not any(path == w or path.startswith(w + "/")
+                                                          for w in writable + [f for f, _ in found]):
+            found.append((path, folder.rpartition("/")[2] not in SCRATCH_FOLDERS))
+            profile.note("writable_paths", f"{folder}/ is kept in git empty ({', '.join(sorted(names))}): "
+                         "the app writes there", f"{folder}/{sorted(names)[0]}", None, 0.7)
+    return found
 
 
 def _docroot(tree: SourceTree, profile: Profile, framework: str | None) -> str:

@@ -22,4 +22,6 @@ class PhpPlan(BuildPlan):
     env_superglobal: bool = False  # $_ENV is read: variables_order needs E
     htaccess: bool = False  # AllowOverride All and mod_rewrite
     laravel: bool = False  # storage/ and bootstrap/cache/ writable
+    scratch_dirs: list[str] = field(default_factory=list)  # written, not kept: owned by www-data, tmpfs in compose
+    dotenv_stub: bool = False  # Symfony's runtime needs a .env file; the settings come from the environment
 
