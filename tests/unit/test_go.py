@@ -543,3 +543,62 @@ def test_a_standard_library_main_go_without_go_mod_gets_one_in_the_build(tmp_pat
     assert "RUN go mod init my-app" in build and "go mod download" not in build
     assert build.index("COPY . .") < build.index("go mod init") < build.index("-o /out/my-app")
     assert "COPY --from=build /src/static /app/static" in files["Dockerfile"]  # read at run time
+
+
+# -- route groups, serving through the module's packages, struct-tag settings --------
+def test_gin_route_groups_give_full_paths_and_a_ping_route_under_a_group(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-gin-groups")
+    assert p.framework == "gin" and p.entrypoint == ["/usr/local/bin/bookshelf"]
+    # Run(opts.Host + ":" + opts.Port): the struct tags' defaults and env vars (go-flags)
+    assert p.ports == [8070] and p.port_env == "BOOKSHELF_PORT"
+    # "/" is only served under /api/v1/books/ and /api/v1/authors/: the ping route under /system
+    assert p.health_path == "/system/ping" and p.evidence["health_path"][0].line == 30
+    from containerize.languages.go import source
+    program = source.Program(SourceTree(FIXTURES / "go-gin-groups"), ["main.go", "api/books.go"])
+    assert [r[0] for r in program.routes()] == ["/system/ping", "/api/v1/books/", "/api/v1/books/:id",
+                                                "/api/v1/authors/"]
+    assert program.bare_runs() == []  # exec.Cmd's Run() is not gin's
+    _, runtime = stages(files["Dockerfile"])
+    assert 'CMD ["/usr/local/bin/healthprobe", "8070", "/system/ping", "BOOKSHELF_PORT"]' in runtime
+
+
+def test_the_daemon_that_serves_through_a_module_package_beats_a_serving_example(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-cmd-daemon")
+    assert p.entrypoint == ["/usr/local/bin/ledgerd"] and p.build.package == "./cmd/ledgerd"
+    assert "serves (through ./httpapi)" in p.evidence["entrypoint"][0].why
+    assert p.ports == [9400] and p.port_env == "PORT" and p.health_path == "/healthz"
+    assert [c["package"] for c in p.candidates if "entrypoint" in c] == [
+        "./cmd/ledgerd", "./cmd/ledger", "./examples/inmemory"]
+    assert p.build.runtime == "distroless-static"
+    assert "go build -trimpath -ldflags=\"-s -w\" -o /out/ledgerd ./cmd/ledgerd" in files["Dockerfile"]
+
+
+@pytest.mark.parametrize("code, health", [
+    # echo: a group variable, routes on it
+    ('e := echo.New()\n\tg := e.Group("/v2")\n\tg.GET("/", h)\n\tg.GET("/status", h)\n\te.Start(":8000")', "/v2/status"),
+    # chi: Route with a closure whose parameter is the sub-router
+    ('r := chi.NewRouter()\n\tr.Route("/admin", func(r chi.Router) {\n\t\tr.Get("/ping", h)\n\t})\n'
+     '\tr.Get("/", h)\n\thttp.ListenAndServe(":8000", r)', "/"),
+    ('r := chi.NewRouter()\n\tr.Route("/admin", func(r chi.Router) {\n\t\tr.Get("/", h)\n\t\tr.Get("/stats", h)\n\t})\n'
+     '\thttp.ListenAndServe(":8000", r)', "/admin/"),
+    # gorilla: PathPrefix(...).Subrouter()
+    ('r := mux.NewRouter()\n\tapi := r.PathPrefix("/api").Subrouter()\n\tapi.HandleFunc("/health", h)\n'
+     '\thttp.ListenAndServe(":8000", r)', "/api/health"),
+    # a group from a parameter nobody passes: its routes are left out, "/" is a guess
+    ('http.ListenAndServe(":8000", nil)\n}\n\nfunc register(g *echo.Group) {\n\tg.GET("/", h)', "/"),
+])
+def test_route_prefixes_of_groups(tmp_path, code, health):
+    main = ("package main\n\nimport (\n\t\"net/http\"\n\t\"github.com/go-chi/chi/v5\"\n"
+            "\t\"github.com/gorilla/mux\"\n\t\"github.com/labstack/echo/v4\"\n)\n\nvar h = func() {}\n\n"
+            "func main() {\n\t" + code + "\n}\n")
+    root = write_tree(tmp_path / "proj", {"go.mod": "module example.com/r\n\ngo 1.22\n", "main.go": main})
+    p = build_profile(root)
+    assert p.ports == [8000] and p.health_path == health
+
+
+def test_struct_tag_reader():
+    from containerize.languages.go.source import struct_tag
+    assert struct_tag('long:"listen" env:"PORT" default:"8081" description:"a \\"port\\""') == {
+        "long": "listen", "env": "PORT", "default": "8081", "description": 'a \\"port\\"'}
+    assert struct_tag('json:"name,omitempty"') == {"json": "name,omitempty"}
+    assert struct_tag("broken:\"x") == {} and struct_tag("") == {} and struct_tag("a b:\"c\"") == {}

@@ -195,6 +195,54 @@ def read_source(program: source.Program, profile: Profile, framework: str | None
     return serves
 
 
+def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str) -> None:
+    """A main package serves when a package of the module it imports does (`func main() { cli.Run() }` with the
+    server in ./pkg/cli, cmd/appd calling the module's http package): mark those main packages as serving."""
+    prefix = module + "/"
+    imports: dict[str, set[str]] = {}
+    for d, pkg in pkgs.items():
+        found = imports.setdefault(d, set())
+        for rel in pkg["files"]:
+            facts = source.read_file(tree, rel)
+            for path in facts.imports.values() if facts is not None else ():
+                if path.startswith(prefix) and path[len(prefix):] in pkgs:
+                    found.add(path[len(prefix):])
+    library_serves: dict[str, bool] = {}
+
+    def serves(d: str) -> bool:
+        if d not in library_serves:
+            library_serves[d] = source.Program(tree, pkgs[d]["files"]).serves()
+        return library_serves[d]
+
+    for d, pkg in pkgs.items():
+        if not pkg["main"] or pkg["serves"]:
+            continue
+        seen, todo = {d}, list(imports.get(d, ()))
+        while todo and len(seen) < 500:
+            lib = todo.pop()
+            if lib in seen or pkgs[lib]["main"]:
+                continue
+            seen.add(lib)
+            if serves(lib):
+                pkg["serves"] = True
+                pkg["serves_through"] = lib
+                break
+            todo += imports.get(lib, ())
+
+
+# main packages that are examples, demos or tools of a module, not its program
+AUX_DIRS = {"example", "examples", "_examples", "demo", "demos", "sample", "samples", "tools", "tool", "hack",
+            "scripts", "script", "docs", "test", "tests", "e2e", "bench", "benchmarks", "internal/tools"}
+AUX_WORDS = {"example", "examples", "demo", "sample", "storybook", "mock", "mocks", "test", "bench", "gen",
+             "generate", "generator", "codegen", "migrate", "migration", "seed", "tool", "tools", "fixture",
+             "cli", "client", "ctl"}
+SERVER_WORDS = {"server", "api", "web", "daemon", "app", "service", "http", "serve", "backend"}
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[-_.]+", name.lower()) if w]
+
+
 def _choose_main(pkgs: dict[str, dict], module: str, profile: Profile) -> str:
     mains = {d: p for d, p in pkgs.items() if p["main"]}
     if not mains:
@@ -202,14 +250,25 @@ def _choose_main(pkgs: dict[str, dict], module: str, profile: Profile) -> str:
                          "nothing to run; use --set entrypoint=... after adding one")
     base = module_basename(module)
 
+    def aux(d: str) -> bool:
+        parts = d.split("/") if d else []
+        return any(p.lower() in AUX_DIRS for p in parts[:-1]) or any(w in AUX_WORDS for w in _words(parts[-1])) \
+            or parts[-1].lower().endswith(("ctl", "cli")) if parts else False
+
+    def server_named(name: str) -> bool:  # the module's daemon (wtfd beside wtf), or a server-like word
+        return name == base + "d" or any(w in SERVER_WORDS for w in _words(name))
+
     def rank(d: str):
         name = posixpath.basename(d) if d else base
-        return (not mains[d]["serves"], name != base, d != "", not d.startswith("cmd/"), d.count("/"), d)
+        return (not mains[d]["serves"], aux(d), not (mains[d]["serves"] and server_named(name)), name != base,
+                d != "", not d.startswith("cmd/"), d.count("/"), d)
 
     ordered = sorted(mains, key=rank)
     chosen = ordered[0]
     reasons = []
-    if mains[chosen]["serves"]:
+    if mains[chosen].get("serves_through"):
+        reasons.append(f"it serves (through ./{mains[chosen]['serves_through']})")
+    elif mains[chosen]["serves"]:
         reasons.append("it serves")
     if (posixpath.basename(chosen) if chosen else base) == base:
         reasons.append(f"named like the module ({base})")
@@ -279,6 +338,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     files = go_files(tree)
     pkgs = packages(tree, files)
+    serves_through_imports(tree, pkgs, module)
     chosen = _choose_main(pkgs, module, profile)
     binary = _binary_name(chosen, module)
     # the binary's own package plus every library package of the module
@@ -327,7 +387,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.framework = framework
     if profile.ports:
-        choose_health_path(profile, program.routes())
+        # a route whose last part reads like a health check (/api/ping/) before the other plain routes
+        routes = program.routes()
+        choose_health_path(profile, sorted(routes, key=lambda r: not source.health_like(r[0])))
     from . import connections  # how the code reaches its backing services
     connections.read_connections(program, profile)
     add_services_from_connections(profile)

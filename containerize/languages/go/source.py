@@ -40,6 +40,7 @@ _NODES = """
 (qualified_type) @qualified
 (assignment_statement) @assign
 (composite_literal type: (qualified_type) body: (literal_value)) @literal
+(field_declaration tag: (_)) @field
 """
 _IDENTIFIERS = "(identifier) @id"
 
@@ -51,7 +52,10 @@ ADDRESS_ARGS = {"http.ListenAndServe": 0, "http.ListenAndServeTLS": 0, "net.List
 # framework methods that take the listen address: gin's Run, echo's Start, fiber's Listen
 ADDRESS_METHODS = {"Run", "RunTLS", "Start", "StartTLS", "Listen", "ListenTLS"}
 ENV_CALLS = {"os.Getenv", "os.LookupEnv", "syscall.Getenv"}
-ROUTE_METHODS = {"HandleFunc", "Handle", "GET", "Get", "HEAD", "Head", "Any", "Route", "Group", "Path"}
+ROUTE_METHODS = {"HandleFunc", "Handle", "GET", "Get", "HEAD", "Head", "Any", "Path"}
+# methods that mount routes under a prefix: gin/echo/fiber `Group("/api")`, gorilla `PathPrefix("/api")`,
+# chi `Route("/api", func(r chi.Router) {...})`
+GROUP_METHODS = {"Group", "PathPrefix", "Route", "Party"}
 # package.Func -> (kind, index of the path argument)
 PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
               "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
@@ -218,6 +222,9 @@ class Program:
         self.defaults: dict[str, tuple[str, str, int]] = {}  # env var -> (fallback, file, line)
         self.selectors: set[str] = set()
         self._busy: set[int] = set()
+        # struct field name -> (default, env var) from its tag (go-flags, envconfig, caarlos0/env); None when
+        # two fields of that name disagree
+        self.tagged: dict[str, tuple[str | None, str | None] | None] = {}
         # functions without parameters, whose value is what they return (`func port() string {...}`)
         self.functions: dict[str, tuple[object, GoFile]] = {}
         for f in self.files:
@@ -268,6 +275,16 @@ class Program:
                 self.selectors.add(_package_name(f.imports[package]) + "." + syntax.text(node.child_by_field_name("name")))
         if "crypto/tls" in f.imports.values():
             self.selectors.add("tls.Config")
+        for node in found.get("field", []):
+            tag = struct_tag(string_value(node.child_by_field_name("tag")) or "")
+            default = tag.get("default", tag.get("envDefault"))
+            env = next((tag[k].split(",", 1)[0] for k in ("env", "envconfig") if k in tag), None)
+            if default is None and env is None:
+                continue
+            for name in node.children_by_field_name("name"):
+                key = syntax.text(name)
+                fact = (default, env if _env_name(env) else None)
+                self.tagged[key] = fact if self.tagged.get(key, fact) == fact else None
 
     def _bind(self, f: GoFile, name_node, value, index: int) -> None:
         name = syntax.text(name_node)
@@ -436,10 +453,15 @@ class Program:
                 text = left.text + right.text
                 if left.text.lstrip("-").isdigit() and right.text.lstrip("-").isdigit():
                     text = str(int(left.text) + int(right.text))
-            return Value(text, left.env or right.env)
+            return Value(text, _port_env([left, right]))
         if kind == "call_expression":
             call = self._call(f, node)
             return self._call_value(call, f, depth) if call else Value()
+        if kind == "selector_expression":  # options.HTTPPort: a struct field's tag default (`default:"8081"`)
+            fact = self.tagged.get(syntax.text(node.child_by_field_name("field")))
+            if fact:
+                default = self.defaults.get(fact[1], (None,))[0] if fact[0] is None and fact[1] else fact[0]
+                return Value(default, fact[1])
         return Value()
 
     def _call_value(self, call: Call, f: GoFile, depth: int) -> Value:
@@ -449,7 +471,7 @@ class Program:
             return Value(fallback, read[0])
         args = [self.value(a, f, depth + 1) for a in call.args] if call.name in (
             "fmt.Sprintf", "fmt.Sprint", "net.JoinHostPort", "strconv.Itoa", "strconv.FormatInt", "cmp.Or") else []
-        env = next((a.env for a in args if a.env), None)
+        env = _port_env(args)
         if call.name == "fmt.Sprintf" and args:
             return Value(_sprintf(args[0].text, [a.text for a in args[1:]]), env)
         if call.name == "fmt.Sprint":
@@ -570,7 +592,38 @@ class Program:
 
     def bare_runs(self) -> list[tuple[str, int]]:
         """`r.Run()` with no address (gin listens on $PORT or 8080)."""
-        return [(f.rel, syntax.line(c.node)) for c, f in self.calls if c.name == ".Run" and not c.args]
+        return [(f.rel, syntax.line(c.node)) for c, f in self.calls if c.name == ".Run" and not c.args
+                and self._gin_engine(c.node.child_by_field_name("function").child_by_field_name("operand"), f)]
+
+    def _gin_engine(self, node, f: GoFile) -> bool:
+        """An expression that holds a gin engine: gin.Default()/gin.New(), a variable bound to one, or a
+        `*gin.Engine` parameter (not an exec.Cmd's Run())."""
+        for _ in range(8):
+            if node is None:
+                return False
+            if node.type == "call_expression":
+                call = self._call(f, node)
+                return call is not None and call.name in ("gin.Default", "gin.New")
+            if node.type != "identifier":
+                return False
+            name = syntax.text(node)
+            function = f.function_at(node.start_byte)
+            entries = self.locals.get((f.rel, function.start_byte), {}).get(name, []) if function is not None else []
+            before = bisect.bisect_left(entries, (node.start_byte,))
+            if before:
+                _, node, _, f = entries[before - 1]
+                continue
+            bound = self.package_names.get(f.dir, {}).get(name)
+            if bound is not None:
+                node, f = bound[0], bound[1]
+                continue
+            params = function.child_by_field_name("parameters") if function is not None else None
+            for decl in params.named_children if params is not None else []:
+                if name in [syntax.text(n) for n in decl.children_by_field_name("name")]:
+                    kind = decl.child_by_field_name("type")
+                    return kind is not None and syntax.text(kind).endswith("gin.Engine")
+            return False
+        return False
 
     def flag_ports(self) -> list[tuple[str, str, int]]:
         out = []
@@ -582,6 +635,9 @@ class Program:
         return out
 
     def routes(self) -> list[tuple[str, str, int]]:
+        """(path, file, line) of the routes the program serves, with the prefix of the group they are
+        registered on (`api := r.Group("/api"); api.GET("/ping")` -> /api/ping); a route on a group whose
+        prefix isn't known (a `*gin.RouterGroup` parameter nobody passes) is left out."""
         out = []
         for call, f in self.calls:
             if call.name.rsplit(".", 1)[-1] not in ROUTE_METHODS or not call.args:
@@ -589,9 +645,88 @@ class Program:
             path = self.value(call.args[0], f).text
             if path and path.split(" ", 1)[0] in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
                 path = path.split(" ", 1)[1].strip()
-            if path and path.startswith("/"):
-                out.append((path, f.rel, syntax.line(call.node)))
+            if not path or not path.startswith("/"):
+                continue
+            if call.name[:1] == ".":
+                function = call.node.child_by_field_name("function")
+                prefix = self._prefix(function.child_by_field_name("operand"), f, 0)
+                if prefix is None:
+                    continue
+                path = _join(prefix, path)
+            out.append((path, f.rel, syntax.line(call.node)))
         return out
+
+    def _prefix(self, node, f: GoFile, depth: int) -> str | None:
+        """The path prefix of a router expression: "" for a new router, the joined Group/PathPrefix/Route
+        paths for a group, None when unknown."""
+        if node is None or depth > MAX_DEPTH:
+            return None
+        if node.type == "parenthesized_expression" and node.named_child_count:
+            return self._prefix(node.named_children[-1], f, depth + 1)
+        if node.type == "call_expression":
+            call = self._call(f, node)
+            if call is None or call.name[:1] != ".":
+                return ""  # gin.Default(), chi.NewRouter(), http.NewServeMux(), newRouter()
+            receiver = node.child_by_field_name("function").child_by_field_name("operand")
+            if call.name[1:] in GROUP_METHODS and call.args:
+                base = self._prefix(receiver, f, depth + 1)
+                path = self.value(call.args[0], f).text
+                return _join(base, path) if base is not None and path is not None else None
+            if call.name[1:] in ("Subrouter", "With", "Use"):
+                return self._prefix(receiver, f, depth + 1)
+            return ""
+        if node.type != "identifier":
+            return ""  # s.router, app.Mux: a router kept in a struct
+        name = syntax.text(node)
+        key = ("prefix", id(node))
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            # a closure's parameter: chi's r.Route("/api", func(r chi.Router) {...})
+            parent = node.parent
+            while parent is not None and parent.type not in ("function_declaration", "method_declaration"):
+                if parent.type == "func_literal" and name in _params(parent):
+                    holder = parent.parent
+                    call = holder.parent if holder is not None and holder.type == "argument_list" else None
+                    function = call.child_by_field_name("function") if call is not None else None
+                    if function is None or function.type != "selector_expression" or \
+                            syntax.text(function.child_by_field_name("field")) not in GROUP_METHODS:
+                        return None
+                    return self._prefix(call, f, depth + 1)
+                parent = parent.parent
+            function = f.function_at(node.start_byte)
+            if function is not None:
+                entries = self.locals.get((f.rel, function.start_byte), {}).get(name, [])
+                before = bisect.bisect_left(entries, (node.start_byte,))
+                if before:
+                    _, value, index, where = entries[before - 1]
+                    return self._prefix(value, where, depth + 1) if not index else ""
+            bound = self.package_names.get(f.dir, {}).get(name)
+            if bound is not None:
+                return self._prefix(bound[0], bound[1], depth + 1) if not bound[2] else ""
+            if function is not None and name in _params(function):
+                return self._argument_prefix(function, _params(function).index(name), depth)
+            return ""
+        finally:
+            self._busy.discard(key)
+
+    def _argument_prefix(self, function, index: int, depth: int) -> str | None:
+        """A router parameter's prefix, from the calls that pass it (the first one that tells); with no
+        caller, "" unless its type is a group's (`*gin.RouterGroup`, `*echo.Group`)."""
+        name = syntax.text(function.child_by_field_name("name"))
+        method = function.type == "method_declaration"
+        for call, f in self.calls:
+            if call.name.rsplit(".", 1)[-1] != name or (call.name[:1] == ".") != method or index >= len(call.args):
+                continue
+            prefix = self._prefix(call.args[index], f, depth + 1)
+            if prefix is not None:
+                return prefix
+        params = function.child_by_field_name("parameters")
+        declared = [d for d in params.named_children if d.type == "parameter_declaration"] if params is not None else []
+        types = [syntax.text(d.child_by_field_name("type")) for d in declared
+                 for _ in d.children_by_field_name("name") if d.child_by_field_name("type") is not None]
+        return None if index < len(types) and "Group" in types[index] else ""
 
     def paths(self) -> list[tuple[str, str, str, int]]:
         """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens."""
@@ -644,6 +779,50 @@ class Program:
             if f.import_c:
                 return f.rel, 1
         return None
+
+
+HEALTH_WORDS = {"health", "healthz", "healthcheck", "_health", "ping", "status", "ready", "readyz", "livez", "live",
+                "alive", "liveness", "readiness"}
+
+
+def health_like(path: str) -> bool:
+    """A route whose last part names a health check: /api/ping/, /v1/status."""
+    return path.rstrip("/").rsplit("/", 1)[-1].lower() in HEALTH_WORDS
+
+
+def _port_env(parts: list[Value]) -> str | None:
+    """The env var of a value built from parts (host + ":" + port): the one that gives a port number, else the
+    first one read."""
+    return next((p.env for p in parts if p.env and p.text and p.text.isdigit()), None) or \
+        next((p.env for p in parts if p.env), None)
+
+
+def struct_tag(tag: str) -> dict[str, str]:
+    """A struct tag's key:"value" pairs (reflect.StructTag's syntax): `long:"listen" default:"8081"`."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(tag):
+        while i < len(tag) and tag[i] == " ":
+            i += 1
+        colon = tag.find(':"', i)
+        if colon <= i:
+            break
+        key = tag[i:colon]
+        end = colon + 2
+        while end < len(tag) and tag[end] != '"':
+            end += 2 if tag[end] == "\\" else 1
+        if end >= len(tag) or " " in key:
+            break
+        out.setdefault(key, tag[colon + 2:end])
+        i = end + 1
+    return out
+
+
+def _join(prefix: str, path: str) -> str:
+    """A group's prefix and a route's path: "/api" + "/ping" -> "/api/ping", "/api" + "/" -> "/api/"."""
+    if not prefix:
+        return path
+    return prefix.rstrip("/") + "/" + path.lstrip("/") if path else prefix
 
 
 def _env_name(name: str | None) -> bool:
