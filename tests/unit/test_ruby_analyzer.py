@@ -376,3 +376,36 @@ def test_force_ssl_is_documented_and_a_service_url_with_a_plain_default_is_a_set
     assert p.env_var("CACHE_URL").secret  # a default that carries credentials stays a secret
     (root / "config/environments/production.rb").write_text("Rails.application.configure do\n  config.force_ssl = false\nend\n")
     assert not any("force_ssl" in w for w in build_profile(root).warnings)
+
+
+def test_roda_sequel_app(tmp_path):
+    p = profile_of("ruby-roda")
+    assert p.framework == "rack" and p.entrypoint == ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"]
+    assert p.health_path == "/health"  # r.get 'health' in the route block
+    # sequel_pg is Sequel's pg adapter: libpq to build and run, and a postgres service
+    assert "libpq-dev" in p.system_packages["build"] and p.system_packages["runtime"] == ["libpq5"]
+    assert [s.kind for s in p.services] == ["postgres"]
+    env = {e.name: e for e in p.env}
+    assert env["DATABASE_URL"].secret  # ENV.delete('DATABASE_URL') reads it
+    assert "APP_DATABASE_URL" in env
+    assert env["APP_SESSION_SECRET"].secret  # ENV.send(cond ? :[] : :delete, 'APP_SESSION_SECRET')
+    assert env["BOARD_TITLE"].default == "Pinboard"
+    # stack-spec/stack_spec.rb is a test: its env vars and the files it writes are not the app's
+    assert "PUMA" not in env and "RUBY" not in env
+    assert p.writable_paths == []
+    df = render.render(p)["Dockerfile"]
+    assert "libpq5" in stages(df)["final"]
+    lint(df, tmp_path)
+
+
+@pytest.mark.parametrize("code, name, default", [
+    ("x = ENV.delete('TOKEN_A') { 'none' }\n", "TOKEN_A", None),
+    ("x = ENV.delete('PLAIN_VALUE') { 'none' }\n", "PLAIN_VALUE", "none"),
+    ("x = ENV.public_send(:fetch, 'MODE')\n", "MODE", None),
+])
+def test_env_delete_and_send_are_reads(tmp_path, code, name, default):
+    root = write_tree(tmp_path, {"Gemfile": 'source "https://rubygems.org"\ngem "puma"\n', "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+                                 "lib/settings.rb": code, "lib/settings_test.rb": "ENV['ONLY_IN_TESTS']\n"})
+    p = build_profile(root)
+    assert p.env_var(name) is not None and p.env_var(name).default == default
+    assert p.env_var("ONLY_IN_TESTS") is None

@@ -28,10 +28,13 @@ WEB_GEMS = ("rails", "railties", "puma", "sinatra", "rack", "hanami", "roda", "g
 # gem -> (Debian headers to build it, Debian libraries it loads at run time)
 NATIVE_GEMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pg": (("libpq-dev",), ("libpq5",)),
+    "sequel_pg": (("libpq-dev",), ("libpq5",)),  # Sequel's C adapter for pg (it brings the pg gem)
     "mysql2": (("default-libmysqlclient-dev",), ("libmariadb3",)),
     "psych": (("libyaml-dev",), ("libyaml-0-2",)),
     "rmagick": (("libmagickwand-dev",), ("libmagickwand-6.q16-6",)),
 }
+# gems that stand for a database client gem they bring along
+GEM_SERVICES = {"sequel_pg": "pg"}
 ASSET_GEMS = ("sprockets-rails", "propshaft", "sprockets", "cssbundling-rails", "jsbundling-rails",
               "tailwindcss-rails", "importmap-rails")
 HEALTH = re.compile(r"^/(up|health|healthz|healthcheck|ping|status|ready)$")
@@ -45,9 +48,12 @@ SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOS
 
 
 def ruby_files(tree: SourceTree) -> list[str]:
+    """The app's own Ruby files: not its tests (test/, spec/, *_spec.rb, *_test.rb and their helpers)."""
     return [f for f in tree.with_suffix(".rb", ".ru")
             if not f.startswith(("test/", "spec/", "tmp/", "log/", "db/migrate/", "vendor/", "node_modules/"))
-            and "/spec/" not in f and "/test/" not in f]
+            and "/spec/" not in f and "/test/" not in f
+            and not f.endswith(("_spec.rb", "_test.rb", "/spec_helper.rb", "/test_helper.rb"))
+            and f not in ("spec_helper.rb", "test_helper.rb")]
 
 
 def _ev(why: str, file: str) -> Evidence:
@@ -115,7 +121,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         _rails_env(tree, profile, gems)
     # the Gemfile's own runtime gems (a gem of a development/test group, or one another gem pulls in, is not the
     # app's); the lock's only when the Gemfile declares none (a gemspec)
-    add_services_from_dependencies(profile, [(g, gemfile, line) for g, line in runtime_gems] +
+    add_services_from_dependencies(profile, [(GEM_SERVICES.get(g, g), gemfile, line) for g, line in runtime_gems] +
                                    ([(g, lockfile, None) for g in locked] if not declared else []))
     from . import connections  # how the code reaches its backing services
     connections.read_connections(tree, files, profile)

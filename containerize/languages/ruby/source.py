@@ -41,6 +41,10 @@ MKDIR_CALLS = {("FileUtils", "mkdir_p"), ("FileUtils", "mkdir"), ("FileUtils", "
 READ_CALLS = {("File", "read"), ("File", "binread"), ("File", "foreach"), ("File", "readlines"), ("IO", "readlines"),
               ("IO", "read"), ("YAML", "load_file"), ("JSON", "load_file")}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# ENV's methods that read one variable: fetch (a default as 2nd argument or block), [] and delete (read and
+# removed, so subprocesses don't inherit a secret), and send/public_send naming one of them
+ENV_READS = ("fetch", "[]", "delete")
+ENV_CALLS = ENV_READS + ("send", "public_send")
 
 
 @dataclass
@@ -186,7 +190,11 @@ class Reader:
         args_node = call.child_by_field_name("arguments")
         args = [a for a in args_node.named_children if a.type != "block_argument"] if args_node else []
         owner = _receiver(call)
-        if owner == "ENV" and method in ("fetch", "[]") and args:
+        if owner == "ENV" and method in ("send", "public_send") and len(args) > 1:
+            # ENV.send(dev ? :[] : :delete, "X"): a read whichever method the first argument picks
+            args = args[1:]
+            method = "[]"
+        if owner == "ENV" and method in ENV_READS and args:
             name = self.value(args[0], depth + 1).lit
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 return Value()
@@ -303,12 +311,12 @@ class Reader:
 
     def _env(self, rel: str, root, offset: int) -> None:
         for node in self._captures(_Q_CALLS, rel, offset, root).get("call", []):
-            if _receiver(node) == "ENV" and syntax.text(node.child_by_field_name("method")) == "fetch" \
-                    or node.child_by_field_name("receiver") is None \
-                    and syntax.text(node.child_by_field_name("method")) in self.wrappers:
+            method = syntax.text(node.child_by_field_name("method"))
+            if _receiver(node) == "ENV" and method in ENV_CALLS \
+                    or node.child_by_field_name("receiver") is None and method in self.wrappers:
                 found = self.value(node)
                 if found.env:
-                    how = "ENV.fetch" if _receiver(node) == "ENV" else syntax.text(node.child_by_field_name("method")) + "()"
+                    how = f"ENV.{method}" if _receiver(node) == "ENV" else method + "()"
                     self.facts.env.append((found.env, None if found.lit is None else str(found.lit), rel,
                                            syntax.line(node) + offset, how))
         fallbacks = _fallbacks(root, self._captures(_Q_BINARY, rel, offset, root).get("binary", []))
@@ -365,6 +373,11 @@ class Reader:
                     path = self.value(first).lit
                     if isinstance(path, str) and re.fullmatch(r"/?[\w./:-]*", path):
                         self.facts.routes.append(("/" + path.lstrip("/"), rel, line))
+            elif method in ("get", "is", "root") and _roda_request(node):
+                # Roda: r.root, r.get "health", r.is "status" (the routing tree's request object)
+                path = "/" if method == "root" else self.value(args[0]).lit if args else None
+                if isinstance(path, str) and re.fullmatch(r"/?[\w./-]*", path):
+                    self.facts.routes.append(("/" + path.lstrip("/"), rel, line))
             elif keywords and ("Port" in keywords or "port" in keywords) and method in ("new", "run", "start"):
                 self._port(keywords.get("Port") or keywords.get("port"), f"{owner}.{method} Port:", rel, line)
             if (owner, method) in WRITE_CALLS and args:
@@ -406,6 +419,25 @@ class Reader:
         folder = path if mode == "mkdir" or not whole else posixpath.dirname(path)
         if folder:
             self.facts.writes.append((folder, path, rel, line))
+
+
+def _roda_request(call) -> bool:
+    """The call's receiver is the request of a Roda ``route do |r|`` block."""
+    receiver = call.child_by_field_name("receiver")
+    if receiver is None or receiver.type != "identifier":
+        return False
+    name = syntax.text(receiver)
+    node = call.parent
+    while node is not None:
+        if node.type in ("do_block", "block"):
+            params = node.child_by_field_name("parameters")
+            owner = node.parent
+            if params is not None and owner is not None and owner.type == "call" \
+                    and syntax.text(owner.child_by_field_name("method")) == "route" \
+                    and [syntax.text(p) for p in params.named_children] == [name]:
+                return True
+        node = node.parent
+    return False
 
 
 def _sides(binary):
