@@ -1295,3 +1295,20 @@ def test_vue_cli_spa_is_named(tmp_path):
                          "devDependencies": {"@vue/cli-service": "^5"}}, "public/index.html": "<html></html>"})
     assert p.framework == "vue-cli" and p.build.kind == "spa" and p.build.out_dir == "dist"
     assert not any("not a name" in w for w in p.warnings)
+
+
+def test_port_default_in_the_config_module_that_reads_the_port_env(tmp_path):
+    """listen(config.port) where config.port = +process.env.APP_PORT || defaults.port: the `port:` literal of
+    that config module, not a client's `port: 443` elsewhere."""
+    p, _ = render_checked(tmp_path, {
+        "package.json": {"name": "x", "type": "module", "scripts": {"start": "node app.js"},
+                         "dependencies": {"express": "^4"}},
+        "app.js": "import express from 'express'\nimport run from './src/server.js'\nrun(express())\n",
+        "src/a-client.js": "import https from 'node:https'\nexport const get = (u) => https.request(new URL(u), "
+                           "{ method: 'POST', port: 443 })\n",
+        "src/server.js": "import config from './load-config.js'\n"
+                         "export default function run(app) { app.listen(config.port, config.hostname) }\n",
+        "src/load-config.js": "let defaults = { port: 5006, hostname: '::' }\nlet config = defaults\n"
+                              "if (process.env.CONFIG) { config = { ...defaults } }\n"
+                              "export default { port: +process.env.APP_PORT || config.port, hostname: config.hostname }\n"})
+    assert p.ports == [5006] and p.port_env == "APP_PORT"

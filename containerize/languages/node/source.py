@@ -289,7 +289,11 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.7)
                 break
     if not profile.ports:
-        for module in modules(tree, files):
+        # a config module that reads the port's env var holds its default (``port: 5006``) before the
+        # client options elsewhere (``https.request(url, { port: 443 })``)
+        read = reads.get(profile.port_env) if profile.port_env else None
+        home = read.loc[0] if read is not None and read.loc else None
+        for module in sorted(modules(tree, files), key=lambda mod: mod.rel != home):
             for m in module.matches(PAIRS):
                 if _key(m["key"][0]) != "port":
                     continue
