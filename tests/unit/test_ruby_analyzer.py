@@ -409,3 +409,19 @@ def test_env_delete_and_send_are_reads(tmp_path, code, name, default):
     p = build_profile(root)
     assert p.env_var(name) is not None and p.env_var(name).default == default
     assert p.env_var("ONLY_IN_TESTS") is None
+
+
+@pytest.mark.parametrize("database, writable, warned", [
+    ("db/production.sqlite3", ["/app/storage"], True),  # among the code: a warning, not a volume over db/migrate
+    ("data/production.sqlite3", ["/app/data", "/app/storage"], False),
+    ("storage/production.sqlite3", ["/app/storage"], False),
+])
+def test_a_production_sqlite_database_is_written_or_warned_about(tmp_path, database, writable, warned):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "sqlite3"\ngem "puma"\n',
+        "config/application.rb": "require 'rails/all'\nmodule Blog\n  class Application < Rails::Application\n  end\nend\n",
+        "config/database.yml": f"default: &default\n  adapter: sqlite3\n\nproduction:\n  <<: *default\n  database: {database}\n",
+        "config.ru": "run Rails.application\n", "storage/.keep": ""})
+    p = build_profile(root)
+    assert p.writable_paths == writable
+    assert any("production SQLite database" in w for w in p.warnings) == warned

@@ -281,7 +281,7 @@ def _health(profile: Profile, facts: source.Facts, rails: bool) -> None:
 
 
 def _paths(tree: SourceTree, profile: Profile, facts: source.Facts, rails: bool) -> None:
-    if rails and tree.isdir("storage"):
+    if rails and tree.isdir("storage") and f"{WORKDIR}/storage" not in profile.writable_paths:
         profile.writable_paths.append(f"{WORKDIR}/storage")
         profile.note("writable_paths", "Rails keeps uploads (and SQLite databases) in storage/", "config/storage.yml"
                      if tree.exists("config/storage.yml") else None, None, 0.8)

@@ -8,6 +8,9 @@ and the connect calls of the common gems, read from the parse trees: ``Redis.new
 """
 from __future__ import annotations
 
+import posixpath
+import re
+
 from ... import syntax
 from ...profile import Connection, Profile
 from ...scan import SourceTree
@@ -83,6 +86,9 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
         return
     adapter, _ = _setting(section.get("adapter"), values)
     url, url_env = _setting(section.get("url"), values)
+    if (adapter or "").lower() in ("sqlite3", "sqlite") and not url and not url_env:
+        _sqlite(profile, _setting(section.get("database"), values)[0], rel, text)
+        return
     kind = ADAPTERS.get((adapter or "").lower())
     conn = None
     if url:
@@ -119,6 +125,24 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
                      "host, user and password", rel, None, 0.8)
     line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
     _record(profile, conn, rel, line, f"{rel} (production, adapter {adapter or 'from the URL'})")
+
+
+def _sqlite(profile: Profile, database: str | None, rel: str, text: str) -> None:
+    """A production SQLite database: its folder is written at run time. db/ holds the migrations and the
+    schema (code, read-only in the image; a volume there would keep old migrations), so it is a warning."""
+    if not database or database.startswith((":", "/")) or "<" in database:
+        return
+    folder = posixpath.dirname(posixpath.normpath(database))
+    line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
+    if folder in ("", ".", "db") or folder.startswith(("..", "db/")) or not re.fullmatch(r"[\w.@/-]+", folder):
+        profile.warnings.append(f"{rel}: the production SQLite database is {database}, among the code (read-only "
+                                "in the container, and rebuilt with the image): keep it in storage/ "
+                                "(database: storage/production.sqlite3), which is a volume")
+        return
+    path = f"/app/{folder}"
+    if not any(path == w or path.startswith(w + "/") for w in profile.writable_paths):
+        profile.writable_paths.append(path)
+        profile.note("writable_paths", f"the production SQLite database {database} is written there", rel, line, 0.9)
 
 
 def _pairs(args) -> dict[str, object]:
