@@ -425,3 +425,19 @@ def test_a_production_sqlite_database_is_written_or_warned_about(tmp_path, datab
     p = build_profile(root)
     assert p.writable_paths == writable
     assert any("production SQLite database" in w for w in p.warnings) == warned
+
+
+@pytest.mark.parametrize("config, argv, port", [
+    ("worker_processes 4\ntimeout 10\npreload_app true\n",
+     ["bundle", "exec", "unicorn", "-c", "config/unicorn.rb", "-l", "0.0.0.0:8080"], 8080),
+    ("worker_processes 2\nlisten Integer(ENV.fetch('PORT', 5000))\n",
+     ["bundle", "exec", "unicorn", "-c", "config/unicorn.rb"], 5000),
+    ("listen '0.0.0.0:4000', backlog: 64\n", ["bundle", "exec", "unicorn", "-c", "config/unicorn.rb"], 4000),
+])
+def test_unicorn_keeps_its_config_file(tmp_path, config, argv, port):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "sinatra"\ngem "unicorn"\n',
+        "config.ru": "require './app'\nrun Sinatra::Application\n",
+        "app.rb": "require 'sinatra'\nget('/') { 'hi' }\n", "config/unicorn.rb": config})
+    p = build_profile(root)
+    assert p.entrypoint == argv and p.ports == [port]

@@ -360,6 +360,13 @@ class Reader:
                     self.facts.loopback.append((self.value(args[1]).lit, rel, line))
                 elif method == "port" and args:  # puma config
                     self._port(args[0], "puma's port", rel, line)
+                elif method == "listen" and args and rel.endswith("unicorn.rb"):  # listen 8080, "0.0.0.0:8080"
+                    found = self.value(args[0])
+                    text = found.lit if isinstance(found.lit, str) else None
+                    if text and (m := re.fullmatch(r"(?:[\w.\[\]:-]*:)?(\d{2,5})", text)):
+                        self._port_value(int(m.group(1)), None, f"unicorn listens on {text}", rel, line)
+                    else:
+                        self._port(args[0], "unicorn's listen", rel, line)
                 elif method == "bind" and args:
                     url = self.value(args[0]).lit
                     if isinstance(url, str) and (m := re.fullmatch(r"(?:tcp|ssl)://[^/]*:(\d{2,5})", url)):

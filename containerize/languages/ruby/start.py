@@ -38,6 +38,12 @@ def start_command(tree: SourceTree, profile: Profile, files: list[str], facts: F
                     f"puma serves {'the Rails app' if framework == 'rails' else 'config.ru'}",
                     "config.ru" if tree.exists("config.ru") else None, None, 0.95, True)
         if server == "unicorn":
+            config = tree.first("config/unicorn.rb")
+            if config:  # its workers, timeout and preload; its own listen line, else one on every address
+                listens = any(rel == config for _, _, rel, _ in facts.ports) or \
+                    any(rel == config for _, rel, _ in facts.port_envs)
+                return (exec_ + ["unicorn", "-c", config] + ([] if listens else ["-l", "0.0.0.0:8080"]),
+                        f"unicorn with {config}", config, None, 0.95, True)
             return exec_ + ["unicorn", "-l", "0.0.0.0:8080"], "unicorn serves config.ru", "config.ru", None, 0.9, True
         if server == "falcon":
             argv = ["falcon", "host"] if tree.exists("falcon.rb") else ["falcon", "serve", "--bind", "http://0.0.0.0:9292"]
