@@ -1312,3 +1312,25 @@ def test_port_default_in_the_config_module_that_reads_the_port_env(tmp_path):
                               "if (process.env.CONFIG) { config = { ...defaults } }\n"
                               "export default { port: +process.env.APP_PORT || config.port, hostname: config.hostname }\n"})
     assert p.ports == [5006] and p.port_env == "APP_PORT"
+
+
+def test_medusa_runs_its_standalone_build_with_postgres_and_migrations():
+    """medusa build writes .medusa/server; medusa start runs from inside it on PORT 9000, /health answers;
+    PostgreSQL is its database (DATABASE_URL), medusa db:migrate runs before the app."""
+    p = build_profile(FIXTURES / "node-medusa")
+    assert p.framework == "medusa" and p.entrypoint == ["/app/node_modules/.bin/medusa", "start"]
+    assert p.ports == [9000] and p.port_env == "PORT" and p.health_path == "/health"
+    assert p.build.runtime_copy == [".medusa/server/"]
+    assert [s.kind for s in p.services] == ["postgres"] and p.env_var("DATABASE_URL").secret
+    assert [m.command for m in p.migrations] == [["/app/node_modules/.bin/medusa", "db:migrate"]]
+    text = render.render(p)["Dockerfile"]
+    assert "COPY --from=build /app/.medusa/server/ ./\n" in text and "npm run build" in text
+
+
+def test_medusa_v1_without_the_framework_package_is_a_plain_server(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"build": "tsc", "start": "medusa start"},
+                         "dependencies": {"@medusajs/medusa": "^1.20.0", "@medusajs/medusa-cli": "^1.3.0"}},
+        "medusa-config.js": "module.exports = { projectConfig: { database_url: process.env.DATABASE_URL } }\n"})
+    p = build_profile(tmp_path)
+    assert p.framework != "medusa" and not p.build.runtime_copy

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shlex
 
-from ...profile import Evidence, Profile
+from ...profile import Evidence, Profile, Service
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
 from ...envvars import dotenv_value, read_dotenv_example
@@ -193,6 +193,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                      "package.json", pkg.line_of.get(name), 1.0)
     profile.dependencies = list(runtime_deps)
     add_services_from_dependencies(profile, [(d, "package.json", pkg.line_of.get(d)) for d in runtime_deps])
+    for kind in (fw.services if fw else []):
+        if not any(s.kind == kind for s in profile.services):
+            profile.services.append(Service(kind))
+            profile.note("services", f"{fw.name} keeps its data in {kind}", fw.file, None, 0.9)
     native = sorted(n for n in deps_all if n in NATIVE)
     if native:
         profile.note("system_packages", f"{', '.join(native)} may compile native code at install: "
@@ -313,6 +317,9 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
             profile.port_env = "PORT"
             profile.note("port_env", "next start and the standalone server read PORT", confidence=0.95)
         source.read_health_path(tree, files, profile)
+        if fw and fw.kind == "server" and fw.health:
+            profile.health_path = fw.health
+            profile.note("health_path", f"{fw.name} answers {fw.health}", fw.file, None, 0.9)
         program = profile.entrypoint[0].rsplit("/", 1)[-1] if profile.entrypoint else None
         if program in READS_PORT and not profile.port_env:
             profile.port_env = "PORT"

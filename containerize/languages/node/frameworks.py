@@ -29,6 +29,7 @@ ASTRO_CONFIGS = ("astro.config.mjs", "astro.config.ts", "astro.config.js", "astr
 RR_CONFIGS = ("react-router.config.ts", "react-router.config.js", "react-router.config.mjs", "react-router.config.mts")
 VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts")
 NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs")
+MEDUSA_CONFIGS = ("medusa-config.ts", "medusa-config.js", "medusa-config.mjs")
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Framework:
     fallback: str | None = None  # static: the page unknown paths answer with (client-side routes)
     not_found: str | None = None  # static: the page a 404 shows
     warning: str | None = None
+    health: str | None = None  # server: a health route the framework itself answers
+    services: list[str] = field(default_factory=list)  # server: backing services the framework always needs
 
 
 def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> Framework | None:
@@ -59,6 +62,8 @@ def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> F
         return _react_router(tree, "react-router" if "@react-router/dev" in deps else "remix")
     if "astro" in deps:
         return _astro(tree, deps)
+    if "@medusajs/medusa" in deps and "@medusajs/framework" in deps and _first_config(tree, MEDUSA_CONFIGS):
+        return _medusa(tree)
     if "@adonisjs/core" in deps and (tree.exists("ace.js") or tree.exists("adonisrc.ts") or tree.exists(".adonisrc.json")):
         return _adonis(tree)
     return None
@@ -192,3 +197,13 @@ def _adonis(tree: SourceTree) -> Framework:
                      f"which is the image's app folder; node {entry} starts it (HOST and PORT)",
                      "adonisrc.ts" if tree.exists("adonisrc.ts") else "package.json", argv=["node", entry],
                      port=3333, env={"HOST": "0.0.0.0"}, copy=["build/"], modules=True)
+
+
+def _medusa(tree: SourceTree) -> Framework:
+    """Medusa v2: ``medusa build`` writes a standalone server (compiled code, package.json, the admin under
+    public/admin) to .medusa/server, which starts with ``medusa start`` from inside it, on PORT (9000), with
+    PostgreSQL behind DATABASE_URL; /health answers when it is up."""
+    config = _first_config(tree, MEDUSA_CONFIGS)
+    return Framework("medusa", "server", "Medusa: medusa build writes the server to .medusa/server, the image's app "
+                     "folder; medusa start runs it on PORT (9000)", config, argv=["/app/node_modules/.bin/medusa", "start"],
+                     port=9000, copy=[".medusa/server/"], modules=True, health="/health", services=["postgres"])

@@ -14,7 +14,7 @@ _MAX_DEPTH = 3
 
 
 def detect(tree: SourceTree, pkg, profile: Profile) -> None:
-    found = prisma(tree, pkg, profile)
+    found = prisma(tree, pkg, profile) + medusa(profile)
     shared.settle(tree, profile, found, lines=start_scripts(pkg, profile.entrypoint))
 
 
@@ -46,6 +46,15 @@ def prisma(tree: SourceTree, pkg, profile: Profile) -> list[Migration]:
                                 "a separate migration image or copy them in")
     return [Migration("prisma", command, schema, None,
                       f"{schema} and {len(steps)} migration(s) in {folder}/", 0.9 if "prisma" in runtime else 0.7)]
+
+
+def medusa(profile: Profile) -> list[Migration]:
+    """Medusa creates and updates its tables with ``medusa db:migrate`` (run from the built server's folder, the
+    image's app folder), before ``medusa start``."""
+    if profile.framework != "medusa":
+        return []
+    return [Migration("medusa", ["/app/node_modules/.bin/medusa", "db:migrate"], "package.json", None,
+                      "Medusa: medusa db:migrate creates and updates the database tables before medusa start", 0.85)]
 
 
 def _script_name(argv: list[str]) -> str | None:
