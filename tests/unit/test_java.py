@@ -748,3 +748,42 @@ def test_quarkus_gradle_kotlin_dsl_fast_jar_or_uber_jar(tmp_path, props, mode):
         assert p.entrypoint[-2:] == ["-jar", "/app/app.jar"]
         assert "-name '*-runner.jar'" in p.build.copy_artifact
     assert p.ports == [8080] and p.port_env == "QUARKUS_HTTP_PORT"
+
+
+JAVALIN_ASSEMBLY = """
+  <dependencies><dependency><groupId>io.javalin</groupId><artifactId>javalin</artifactId><version>6.3.0</version></dependency></dependencies>
+  <build><plugins><plugin>
+    <artifactId>maven-assembly-plugin</artifactId>
+    <configuration>
+      <descriptorRefs><descriptorRef>jar-with-dependencies</descriptorRef></descriptorRefs>
+      <archive><manifest><mainClass>org.acme.Shop</mainClass></manifest></archive>
+    </configuration>
+    <executions><execution><phase>package</phase><goals><goal>single</goal></goals></execution></executions>
+  </plugin></plugins></build>"""
+
+JAVALIN_SHOP = """
+package org.acme;
+import io.javalin.Javalin;
+public class Shop {
+    public static void main(String[] args) {
+        Javalin.create().get("/ping", ctx -> ctx.result("pong")).start(assignedPort());
+    }
+    private static int assignedPort() {
+        ProcessBuilder processBuilder = new ProcessBuilder();
+        if (processBuilder.environment().get("PORT") != null) {
+            return Integer.parseInt(processBuilder.environment().get("PORT"));
+        }
+        return 7000;
+    }
+}
+"""
+
+
+def test_javalin_port_from_a_process_builder_environment_with_a_guarded_default(tmp_path):
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="shop", body=JAVALIN_ASSEMBLY),
+                                          "src/main/java/org/acme/Shop.java": JAVALIN_SHOP})
+    p = build_profile(root)
+    assert p.framework == "javalin" and p.build.jar_mode == "jar"
+    assert p.build.copy_artifact == "cp target/shop-2.1-jar-with-dependencies.jar /out/app.jar"
+    assert p.ports == [7000] and p.port_env == "PORT"  # not Javalin's default 7070
+    assert p.env_var("PORT").default == "7000" and p.health_path == "/ping"

@@ -79,6 +79,7 @@ class Concat:
 
 
 ENV_MAP = object()  # System.getenv() with no argument: the whole environment
+PROCESS_BUILDER = object()  # new ProcessBuilder(): its environment() is a copy of the process's
 
 
 def substitute(value: Any, args: list[Any]) -> Any:
@@ -207,6 +208,9 @@ class JavaSource(syntax.Evaluator):
             return self._ternary(rel, node, depth)
         if kind == "method_invocation":
             return self._call(rel, node, depth)
+        if kind == "object_creation_expression" and syntax.text(node.child_by_field_name("type")) in (
+                "ProcessBuilder", "java.lang.ProcessBuilder"):
+            return PROCESS_BUILDER
         return None
 
     def _rel(self, node, default: str) -> str:
@@ -263,6 +267,8 @@ class JavaSource(syntax.Evaluator):
         owner = syntax.text(obj) if obj is not None else None
         if owner == "System" and name == "getenv":
             return Env(self.value(rel, args[0], depth)) if len(args) == 1 else ENV_MAP if not args else None
+        if name == "environment" and obj is not None and not args:
+            return ENV_MAP if self.value(rel, obj, depth) is PROCESS_BUILDER else None
         if name in ("getOrDefault", "get") and obj is not None and len(args) in (1, 2):
             if self.value(rel, obj, depth) is ENV_MAP:
                 return Env(self.value(rel, args[0], depth), self.value(rel, args[1], depth) if len(args) == 2 else None)
@@ -293,11 +299,36 @@ class JavaSource(syntax.Evaluator):
         method = candidates[0][1]
         returned = _single_return(method)
         if returned is None:
-            return None
+            result = self._guarded_returns(self._rel(method, rel), method, depth)
+            return substitute(result, [self.value(rel, a, depth) for a in args]) if result is not None else None
         result = self.value(self._rel(method, rel), returned, depth)
         if not isinstance(result, (Env, Concat, Param)):
             return result
         return substitute(result, [self.value(rel, a, depth) for a in args])
+
+    def _guarded_returns(self, rel: str, method, depth: int) -> Any:
+        """``if (env.get("PORT") != null) { return parseInt(env.get("PORT")); } return 7070;``: the env read
+        with the last return as its default."""
+        body = method.child_by_field_name("body")
+        if body is None:
+            return None
+        returns = [r for r in syntax.captures(G, "(return_statement) @r", body).get("r", [])
+                   if _enclosing(r, _METHODS + ("lambda_expression",) + _CLASSES) == method and r.named_children]
+        if len(returns) != 2 or returns[1].parent != body:
+            return None
+        guard = _enclosing(returns[0], ("if_statement",))
+        cond = guard.child_by_field_name("condition") if guard is not None and guard.parent == body else None
+        while cond is not None and cond.type == "parenthesized_expression":
+            cond = cond.named_children[0] if cond.named_children else None
+        if cond is None or cond.type != "binary_expression" or \
+                syntax.text(cond.child_by_field_name("operator")) != "!=" or \
+                cond.child_by_field_name("right") is None or cond.child_by_field_name("right").type != "null_literal":
+            return None
+        tested = self.value(rel, cond.child_by_field_name("left"), depth)
+        taken = self.value(rel, returns[0].named_children[0], depth)
+        if isinstance(tested, Env) and isinstance(taken, Env) and tested.name == taken.name and taken.default is None:
+            return Env(taken.name, self.value(rel, returns[1].named_children[0], depth))
+        return None
 
     # -- facts --------------------------------------------------------------------------------
     def env_reads(self) -> list[tuple[str, str | None, str, int]]:
