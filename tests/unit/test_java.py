@@ -787,3 +787,18 @@ def test_javalin_port_from_a_process_builder_environment_with_a_guarded_default(
     assert p.build.copy_artifact == "cp target/shop-2.1-jar-with-dependencies.jar /out/app.jar"
     assert p.ports == [7000] and p.port_env == "PORT"  # not Javalin's default 7070
     assert p.env_var("PORT").default == "7000" and p.health_path == "/ping"
+
+
+@pytest.mark.parametrize("yml, port, env", [
+    ("micronaut:\n  application:\n    name: vets\n  server:\n    port: ${VETS_PORT:8085}\n", 8085, "VETS_PORT"),
+    ("micronaut.server.port: 8086\n", 8086, None),
+    ("quarkus:\n  http:\n    port: 8087\n", 8087, None),
+])
+def test_micronaut_and_quarkus_ports_in_yaml(tmp_path, yml, port, env):
+    deps = """<dependencies><dependency><groupId>io.micronaut</groupId><artifactId>micronaut-http-server-netty</artifactId>
+      <version>4.6.0</version></dependency></dependencies>"""
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="vets", body=deps),
+                                          "src/main/java/org/acme/Main.java": MAIN,
+                                          "src/main/resources/application.yml": yml})
+    p = build_profile(root)
+    assert p.ports == [port] and p.port_env == env

@@ -66,7 +66,7 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
             raw = _yaml_server_port("\n".join(lines))
             if raw is not None:
                 line = next((n for n, text in enumerate(lines, 1)
-                             if text.strip().startswith(("port:", "server.port:"))
+                             if text.strip().startswith(("port:",) + PORT_KEYS)
                              and text.split(":", 1)[1].strip().strip("'\"") == raw), 1)
                 port_value(profile, raw, rel, line, f"server.port in {rel}")
         for number, text in enumerate(lines, 1):
@@ -98,8 +98,17 @@ def _yaml_server_port(text: str) -> str | None:
     for doc in docs:
         if not isinstance(doc, dict):
             continue
-        server = doc.get("server")
-        port = server.get("port") if isinstance(server, dict) else doc.get("server.port")
-        if port is not None:
-            return str(port)
+        for key in PORT_KEYS:  # server.port, quarkus.http.port, micronaut.server.port: nested or dotted
+            port = _yaml_key(doc, key.split("."))
+            if port is not None and not isinstance(port, (dict, list)):
+                return str(port)
+    return None
+
+
+def _yaml_key(doc, parts: list[str]):
+    """The value at a dotted key of a YAML mapping, written nested (a: {b: 1}) or dotted (a.b: 1) at any level."""
+    for i in range(len(parts), 0, -1):
+        head = ".".join(parts[:i])
+        if isinstance(doc, dict) and head in doc:
+            return doc[head] if i == len(parts) else _yaml_key(doc[head], parts[i:])
     return None
