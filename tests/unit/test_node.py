@@ -1334,3 +1334,27 @@ def test_medusa_v1_without_the_framework_package_is_a_plain_server(tmp_path):
         "medusa-config.js": "module.exports = { projectConfig: { database_url: process.env.DATABASE_URL } }\n"})
     p = build_profile(tmp_path)
     assert p.framework != "medusa" and not p.build.runtime_copy
+
+
+def test_fastify_env_config_names_are_env_vars_the_database_pool_reads():
+    """@fastify/env puts the schema's env vars on fastify.config: the MySQL pool built from them is the
+    connection, so compose points MYSQL_HOST at the mysql service; .env.example's inline comments are no values."""
+    p = build_profile(FIXTURES / "node-fastify-env")
+    assert p.framework == "fastify" and p.ports == [3000] and p.port_env == "PORT"
+    (conn,) = p.connections
+    assert (conn.kind, conn.host_env, conn.user_env, conn.database_env, conn.password_env) == \
+        ("mysql", "MYSQL_HOST", "MYSQL_USER", "MYSQL_DATABASE", "MYSQL_PASSWORD")
+    assert p.env_var("MYSQL_DATABASE").default == "shop_db" and p.env_var("RATE_LIMIT_MAX").default == "4"
+    compose = render.render(p)["compose.yaml"]
+    assert 'MYSQL_HOST: "${MYSQL_HOST:-mysql}"' in compose
+    assert "MYSQL_DATABASE: shop_db" in compose and "MYSQL_USER: shop_user" in compose
+
+
+def test_config_members_are_not_env_vars_without_fastify_env(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node server.js"},
+                         "dependencies": {"fastify": "^5", "mysql2": "^3"}},
+        "server.js": "import mysql from 'mysql2/promise'\nexport function pool(app) {\n"
+                     "  return mysql.createPool({ host: app.config.DB_HOST, user: 'u', database: 'd' })\n}\n"})
+    p = build_profile(tmp_path)
+    assert all(c.host_env != "DB_HOST" for c in p.connections)

@@ -173,6 +173,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 def _analyze(tree: SourceTree, profile: Profile) -> None:
     pkg = pkgmod.read_package_json(tree)
     files = source.source_files(tree)
+    source.program(tree).config_env = "@fastify/env" in pkg.deps()
     started = _started_file(tree, pkg)
     if started and started not in files:
         files.append(started)  # e.g. express-generator's bin/www

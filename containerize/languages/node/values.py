@@ -380,6 +380,8 @@ class Program:
         self._files = set(tree.files)
         self._modules: dict[str, Module | None] = {}
         self._busy: set[tuple[str, int]] = set()
+        # @fastify/env: the env vars its schema names are on ``<instance>.config.NAME`` (fastify.config.PORT)
+        self.config_env = False
 
     def module(self, rel: str) -> Module | None:
         if rel not in self._modules:
@@ -574,6 +576,12 @@ class Program:
                     and syntax.text(prop) == "env":
                 return Value("process.env", loc)
             whole = self.value(module, obj, depth + 1)
+            if whole is None and self.config_env and obj is not None and obj.type == "member_expression":
+                inner = obj.child_by_field_name("property")
+                name = syntax.text(prop)
+                if inner is not None and syntax.text(inner) == "config" and is_env_name(name) \
+                        and name == name.upper():
+                    return Value(Env(name, None, loc), loc)
             return self.member(whole, syntax.text(prop), depth + 1) if whole is not None else None
         if kind == "subscript_expression":
             whole = self.value(module, node.child_by_field_name("object"), depth + 1)
