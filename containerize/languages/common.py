@@ -11,6 +11,11 @@ _PLAIN_ROUTE = re.compile(r"(?:/[A-Za-z0-9._~-]+)+/?")  # /api/items: no <id>, {
 _HEALTHY = re.compile(r"^/?(health|healthz|healthcheck|_health|ping|status|ready|readyz|livez|api/health)/?$", re.I)
 
 
+def is_health_route(path: str) -> bool:
+    """/health, /healthz, /ping, /status and the like."""
+    return bool(_HEALTHY.match(path))
+
+
 def choose_health_path(profile: Profile, routes: list[tuple[str, str, int]]) -> None:
     """The path a health check probes, from the app's routes ``(path, file, line)``:
     a health-like route, else the root route, else ``/`` with low confidence."""
@@ -93,7 +98,7 @@ LISTEN_NAMES = frozenset({
     "LISTEN_ADDRESS", "LISTEN_HOST", "LISTEN_IP", "SERVER_HOST", "SERVER_ADDR", "SERVER_ADDRESS", "SERVER_BIND",
     "SERVER_IP", "HTTP_HOST", "HTTP_ADDR", "HTTP_ADDRESS", "HTTP_BIND", "HTTP_LISTEN", "APP_HOST", "APP_ADDR",
     "APP_ADDRESS", "APP_BIND", "WEB_HOST", "WEB_ADDR", "FLASK_RUN_HOST", "UVICORN_HOST", "NITRO_HOST",
-    "NUXT_HOST", "HOST_ADDR", "HOST_IP", "BIND_IP"})
+    "NUXT_HOST", "HOST_ADDR", "HOST_IP", "BIND_IP", "ROCKET_ADDRESS"})
 
 
 def _all_interfaces(default: str | None, port: int | None) -> str | None:

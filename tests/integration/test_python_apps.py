@@ -240,3 +240,15 @@ def test_an_api_without_a_root_route_is_probed_on_a_route_it_serves(docker, tmp_
         status, body = http_get(f"{base}/api/notes", container=container)
         assert status == 200 and json.loads(body) == {"notes": [{"id": 1, "text": "buy rope"}]}, body
         assert container.run_healthcheck().returncode == 0
+
+
+def test_an_app_made_by_its_own_function_with_routers_under_a_prefix(docker, tmp_path):
+    """`app = get_application()` starts under uvicorn; the routes are under API_PREFIX, so the health check
+    probes FastAPI's /docs (a probe of /items, as written on the router, would be a 404)."""
+    with _serve(tmp_path, "python-fastapi-routers", 8000, "-eSHOP_NAME=harbour shop") as \
+            (base, container, dockerfile, _image):
+        assert '\\"/docs\\"' in dockerfile.split("HEALTHCHECK", 1)[1]
+        assert http_get(f"{base}/items", container=container)[0] == 404
+        status, body = http_get(f"{base}/api/items", container=container)
+        assert status == 200 and json.loads(body) == {"shop": "harbour shop", "items": ["kettle", "teapot"]}, body
+        assert container.run_healthcheck().returncode == 0

@@ -532,3 +532,48 @@ def test_the_probe_path_is_a_route_the_code_serves(tmp_path, routes, path):
 def test_pdm_is_installed_with_a_hishel_it_can_import():
     dockerfile = render.render(profile_of("python-pdm"))["Dockerfile"]
     assert '"pdm==${PDM_VERSION}" "hishel<2"' in dockerfile  # hishel 2.0 removed the storage class pdm 2.29 uses
+
+
+def test_an_app_made_by_a_function_of_its_module_on_routers_under_a_prefix():
+    """app = get_application() (not a create_app name) starts under uvicorn; the routers' routes are under
+    a prefix read from a setting, so the probe is FastAPI's /docs, not /items (a 404)."""
+    profile = profile_of("python-fastapi-routers")
+    assert profile.entrypoint[:2] == ["uvicorn", "app.main:app"] and profile.framework == "fastapi"
+    assert "get_application(), which builds a FastAPI app" in profile.evidence["entrypoint"][0].why
+    assert profile.health_path == "/docs"
+
+
+ROUTER = ('from fastapi import APIRouter\nrouter = APIRouter({args})\n'
+          '@router.get("/items")\ndef items(): ...\n')
+
+
+@pytest.mark.parametrize("files, path", [
+    # a Flask blueprint registered with no prefix: its routes are the app's
+    ({"views.py": 'from flask import Blueprint\nbp = Blueprint("v", __name__)\n@bp.get("/ping")\ndef p(): ...\n',
+      "app.py": 'from flask import Flask\nfrom views import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n'},
+     "/ping"),
+    # registered under a prefix: /ping is not served, the root route is
+    ({"views.py": 'from flask import Blueprint\nbp = Blueprint("v", __name__)\n@bp.get("/ping")\ndef p(): ...\n',
+      "app.py": 'from flask import Flask\nfrom views import bp\napp = Flask(__name__)\n'
+                'app.register_blueprint(bp, url_prefix="/v1")\n@app.get("/")\ndef home(): ...\n'}, "/"),
+    ({"views.py": 'from flask import Blueprint\nbp = Blueprint("v", __name__, url_prefix="/v1")\n'
+                  '@bp.get("/ping")\ndef p(): ...\n',
+      "app.py": 'from flask import Flask\nfrom views import bp\napp = Flask(__name__)\napp.register_blueprint(bp)\n'},
+     "/"),
+])
+def test_routes_under_a_prefix_are_not_probed_bare(tmp_path, files, path):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "flask\n", **files}))
+    assert profile.health_path == path
+
+
+@pytest.mark.parametrize("args, main, path", [
+    ("", 'app.include_router(router)\n@app.get("/healthz")\ndef h(): ...\n', "/healthz"),
+    ("", "app.include_router(router)\n", "/docs"),  # a plain route, but FastAPI's /docs is the safer probe
+    ('prefix="/v1"', "app.include_router(router)\n", "/docs"),
+    ("", "app = FastAPI(docs_url=None)\napp.include_router(router)\n", "/items"),  # no /docs page
+])
+def test_a_fastapi_app_is_probed_on_a_health_route_or_its_docs(tmp_path, args, main, path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\n", "routes.py": ROUTER.format(args=args),
+        "main.py": "from fastapi import FastAPI\nfrom routes import router\napp = FastAPI()\n" + main}))
+    assert profile.health_path == path

@@ -93,6 +93,8 @@ class FileFacts:
     shebang: bool = False
     executable: bool = False
     wsgi_application: tuple[str, str, int] | None = None
+    # app variables made by calling a function of the same file that builds the app: variable -> function
+    made_by: dict[str, str] = field(default_factory=dict)
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -256,13 +258,27 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             targets = node.targets if node.__class__ is ast.Assign else [node.target]
             app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
     app_vars.add("app")
+    local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
 
     for node in module.body:
         kind = node.__class__
         if kind is ast.Assign or kind is ast.AnnAssign:
             targets = node.targets if kind is ast.Assign else [node.target]
             cls = called.get(id(node))
+            maker = None
+            if cls is not None and "." not in cls and cls not in ASGI_CLASSES and cls not in WSGI_CLASSES:
+                # app = get_application(), a function of this file that builds and returns the app
+                if local_functions is None:
+                    local_functions = {n.name: n for n in module.body
+                                       if n.__class__ is ast.FunctionDef or n.__class__ is ast.AsyncFunctionDef}
+                if cls in local_functions:
+                    built = _built_app(local_functions[cls])
+                    if built is not None:
+                        maker, cls = cls, built
+                        app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
             for target in targets:
+                if maker and target.__class__ is ast.Name:
+                    facts.made_by[target.id] = maker
                 if cls in APP_TUPLES and target.__class__ is ast.Tuple and target.elts \
                         and target.elts[0].__class__ is ast.Name:
                     facts.apps.append((target.elts[0].id, cls, node.lineno))
@@ -276,9 +292,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                     if _IDENT.fullmatch(target_module) and obj.isidentifier():
                         facts.wsgi_application = (target_module, obj, node.lineno)
         elif (kind is ast.FunctionDef or kind is ast.AsyncFunctionDef) and node.name in FACTORIES:
-            built = next((c for c in (_class_called(n) for n in walk(node) if isinstance(n, ast.Call))
-                          if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
-            facts.factories.append((node.name, node.lineno, built))
+            facts.factories.append((node.name, node.lineno, _built_app(node)))
         elif kind is ast.If and _is_main_guard(node):
             facts.guard = facts.guard or node.lineno
         elif facts.action is None and _is_action(node):
@@ -294,6 +308,12 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     facts.serves_anywhere = serving
     facts.imports = _imports(imports + calls, rel)
     return facts
+
+
+def _built_app(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The web app class (ASGI or WSGI) a function builds, if it makes one."""
+    return next((c for c in (_class_called(n) for n in walk(function) if isinstance(n, ast.Call))
+                 if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
 
 
 def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_vars: set[str]) -> tuple[str, int] | None:
@@ -386,7 +406,10 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                 argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), "--worker-class",
                         "uvicorn.workers.UvicornWorker", f"{module}:{var}"]
                 extra = () if "uvicorn" in deps else (UVICORN,)
-            made = f"{var}, ... = {cls}(...)" if cls in APP_TUPLES else f"{var} = {cls}(...)"
+            if var in f.made_by:
+                made = f"{var} = {f.made_by[var]}(), which builds a {cls} app,"
+            else:
+                made = f"{var}, ... = {cls}(...)" if cls in APP_TUPLES else f"{var} = {cls}(...)"
             starts.append(Start(kind, argv, f"{made} in {rel}", rel, line, 0.95, True, extra,
                                 BRINGS_UVICORN.get(kind, 8000), order=3))
     for rel, f in facts.items():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ...profile import Profile
 from ...scan import SourceTree
 from ...envvars import PORT_NAMES, is_port_name, is_secret
-from ..common import LOOPBACK, choose_health_path, listen_env
+from ..common import LOOPBACK, choose_health_path, is_health_route, listen_env
 from . import values
 from .values import UNKNOWN, EnvRead, Module, PathValue, ProjectPath, Scope, concrete
 
@@ -39,6 +39,8 @@ SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOS
 TOKENS_NOTE = "read by tokens: file does not parse"
 
 _ROUTE_DECORATORS = {"route", "get", "api_route", "head", "websocket_route"}
+_PREFIX_KEYWORDS = {"prefix", "url_prefix"}
+_ROUTER_CLASSES = {"APIRouter", "Blueprint", "Router"}
 _RUN_CALLS = {"run", "run_app", "serve", "run_server"}
 _WRITE_METHODS = {"write_text", "write_bytes", "touch"}
 _READ_METHODS = {"read_text", "read_bytes"}
@@ -53,7 +55,13 @@ class Facts:
     written: list[tuple[str, int, str]] = field(default_factory=list)
     reads: list[tuple[str, int, str, float]] = field(default_factory=list)
     named: list[tuple[str, object, int]] = field(default_factory=list)
-    routes: list[tuple[str, int]] = field(default_factory=list)
+    # (path, line, the name of the object the route is declared on: app, router, blueprint)
+    routes: list[tuple[str, int, str | None]] = field(default_factory=list)
+    # names of routers and blueprints served under a prefix (include_router(x, prefix=...), url_prefix=...):
+    # their routes' full paths are not known from the decorator alone
+    mounted: list[str] = field(default_factory=list)
+    # FastAPI(docs_url=None): the app serves no /docs page
+    no_docs: bool = False
     files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
     # packages a framework call needs that its own package doesn't bring: (distribution, line, why)
     needs: list[tuple[str, int, str]] = field(default_factory=list)
@@ -230,13 +238,37 @@ def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, 
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """A route the app serves, for the health check. Routes declared on a router or blueprint that is served
+    under a prefix are left out (their full path is the prefix's, often a setting); a FastAPI app with no
+    other route left is probed on /docs, which FastAPI serves unless docs_url=None."""
+    found = [facts(tree, rel) for rel in files]
+    mounted = {name for f in found for name in f.mounted}
     routes = []
-    for rel in files:
-        for path, line in facts(tree, rel).routes:
-            if "<" in path or "{" in path or ":" in path:
+    for rel, file_facts in zip(files, found):
+        for path, line, owner in file_facts.routes:
+            if "<" in path or "{" in path or ":" in path or (owner is not None and owner in mounted):
                 continue
             routes.append((path, rel, line))
+    if profile.framework == "fastapi" and not any(f.no_docs for f in found) and not any(
+            path == "/" or is_health_route(path) for path, _rel, _line in routes):
+        profile.health_path = "/docs"
+        profile.note("health_path", "no health or / route the app serves at a known path: FastAPI's /docs page",
+                     confidence=0.6)
+        return
     choose_health_path(profile, routes)
+
+
+def _last_name(node: ast.AST | None) -> str | None:
+    """``router`` for ``router`` or ``articles.router``; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _empty_text(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value in ("", None)
 
 
 # -- one parsed file ----------------------------------------------------------------------------
@@ -388,11 +420,23 @@ class _Collector:
         if last in ("path", "re_path") and len(node.args) >= 2 and name in ("path", "django.urls.path"):
             route = self.ev(node.args[0], scope)
             if isinstance(route, str):
-                found.routes.append(("/" + route.lstrip("/"), line))
+                found.routes.append(("/" + route.lstrip("/"), line, None))
         elif last in ("Route", "add_url_rule", "add_api_route") and node.args:
             route = self.ev(node.args[0], scope)
             if isinstance(route, str) and route.startswith("/"):
-                found.routes.append((route, line))
+                owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+                found.routes.append((route, line, _last_name(owner)))
+        elif attr in ("include_router", "register_blueprint") and node.args:
+            if any(kw.arg in _PREFIX_KEYWORDS and not _empty_text(kw.value) for kw in node.keywords):
+                first = node.args[0]
+                imported = mod.imports.get(first.id) if isinstance(first, ast.Name) else None
+                # `from .api import router as api_router`: the router's own name
+                mounted = imported[1] if imported and imported[1] else _last_name(first)
+                if mounted:
+                    found.mounted.append(mounted)
+        if last == "FastAPI" and any(kw.arg == "docs_url" and isinstance(kw.value, ast.Constant)
+                                     and kw.value.value is None for kw in node.keywords):
+            found.no_docs = True
         # files
         if name in ("open", "io.open", "codecs.open") and node.args:
             self.opened(values._arg(node, 0, "file"), values._arg(node, 1, "mode"), scope, line, "opens")
@@ -465,7 +509,7 @@ class _Collector:
                     dec.func.attr in _ROUTE_DECORATORS and dec.args:
                 route = self.ev(dec.args[0], None)
                 if isinstance(route, str) and route.startswith("/"):
-                    self.found.routes.append((route, dec.lineno))
+                    self.found.routes.append((route, dec.lineno, _last_name(dec.func.value)))
 
     def assignment(self, node: ast.Assign | ast.AnnAssign, scope: Scope | None) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -480,6 +524,10 @@ class _Collector:
                 name = target.slice.value  # app.config["UPLOAD_FOLDER"] = ...
             else:
                 continue
+            if isinstance(target, ast.Name) and isinstance(node.value, ast.Call) and any(
+                    kw.arg in _PREFIX_KEYWORDS and not _empty_text(kw.value) for kw in node.value.keywords) \
+                    and _last_name(node.value.func) in _ROUTER_CLASSES:
+                self.found.mounted.append(name)  # router = APIRouter(prefix="/items")
             if value is None:
                 value = concrete(self.ev(node.value, scope))
             if name == "bind" and scope is None and isinstance(target, ast.Name):  # gunicorn.conf.py
