@@ -4,7 +4,8 @@ Built here (standard library only: no module proxy or crate registry answers
 inside builds): go-http (main package at the root, reads a secret, slim
 runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
 rust-http (std::net server on distroless cc); go-values and rust-values (the
-port a constant joined into the address, a default read through an env wrapper).
+port a constant joined into the address, a default read through an env wrapper);
+rust-static-pages (pages read at run time from static/ and the crate's templates/).
 go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
@@ -160,6 +161,23 @@ def test_port_and_defaults_read_through_names(docker, tmp_path, fixture, port, h
         with running(image, "-p", f"127.0.0.1::{port}", "-e", "GREETING=set at run time") as container:
             status, body = http_get(f"http://127.0.0.1:{container.port(port)}/", container=container)
             assert status == 200 and body.strip() == "set at run time"
+
+
+def test_rust_carries_the_pages_it_reads_at_run_time(docker, tmp_path):
+    """static/ is read relative to the working directory, templates/ relative to the crate
+    (CARGO_MANIFEST_DIR, /src at build time): both are in the distroless image, the pages are the real ones."""
+    project, profile = generate(tmp_path, "rust-static-pages")
+    assert profile["build"]["assets"] == ["static"] and profile["build"]["crate_assets"] == ["templates"]
+    with built_image(project, "rust-static-pages") as image:
+        assert image.user == "65532:65532" and not has_shell(image)
+        with running(image, "-p", "127.0.0.1::8090") as container:
+            port = container.port(8090)
+            status, body = http_get(f"http://127.0.0.1:{port}/", container=container)
+            assert status == 200 and "static index page" in body, body
+            status, body = http_get(f"http://127.0.0.1:{port}/about", container=container)
+            assert status == 200 and "about pages" in body, body
+            assert container.process_uid() == "65532"
+            healthy(container)
 
 
 def test_go_without_go_mod_carries_the_folders_it_reads_at_run_time(docker, tmp_path):

@@ -433,3 +433,65 @@ def test_match_on_the_request_path_gives_the_health_route(tmp_path, body, health
     p = build_profile(root, [])
     assert p.ports == [7000] and p.health_path == health
 
+
+
+# -- Rocket and files read at run time ------------------------------------------------
+def test_rocket_listens_on_all_interfaces_on_its_release_port_with_mounted_routes(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-rocket")
+    assert p.framework == "rocket" and p.entrypoint == ["/usr/local/bin/quotes"]
+    # Rocket.toml's [release] port (a release build), read from ROCKET_PORT; Rocket's default address is 127.0.0.1
+    assert p.ports == [8200] and p.port_env == "ROCKET_PORT"
+    assert p.evidence["ports"][0].file == "Rocket.toml"
+    assert p.health_path == "/api/health"  # #[get("/health")] on a handler mounted at /api
+    assert p.build.assets == ["Rocket.toml"]
+    _, runtime = stages(files["Dockerfile"])
+    assert "ENV ROCKET_PORT=8200" in runtime and "ENV ROCKET_ADDRESS=0.0.0.0" in runtime
+    assert "COPY --from=build /src/Rocket.toml /app/Rocket.toml" in runtime and "WORKDIR /app" in runtime
+    assert 'CMD ["/usr/local/bin/healthprobe", "8200", "/api/health", "ROCKET_PORT"]' in runtime
+    compose = yaml.safe_load(files["compose.yaml"])
+    assert compose["services"]["app"]["environment"]["ROCKET_ADDRESS"] == "0.0.0.0"
+
+
+def test_rocket_that_reads_port_and_sets_address_in_rocket_toml(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "Cargo.toml": '[package]\nname = "r"\nversion = "0.1.0"\n\n[dependencies]\nrocket = "0.5"\n'
+                      'rocket_dyn_templates = "0.2"\n',
+        "Rocket.toml": '[global]\naddress = "0.0.0.0"\n',
+        "templates/index.html.tera": "hi",
+        "src/main.rs": '#[macro_use] extern crate rocket;\n#[get("/")]\nfn index() -> &\'static str { "hi" }\n'
+                       '#[launch]\nfn rocket() -> _ {\n'
+                       '    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(8000);\n'
+                       '    rocket::custom(rocket::Config::figment().merge(("port", port)))'
+                       '.mount("/", routes![index])\n}\n'})
+    p = build_profile(root, [])
+    assert p.ports == [8000] and p.port_env == "PORT" and p.health_path == "/"
+    assert p.env_var("ROCKET_ADDRESS") is None and p.env_var("ROCKET_PORT") is None
+    assert p.build.assets == ["templates", "Rocket.toml"]
+
+
+def test_files_read_at_run_time_are_copied_into_the_runtime(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-static-pages")
+    assert p.build.assets == ["static"] and p.build.crate_assets == ["templates"]
+    assert (p.ports, p.health_path, p.build.runtime) == ([8090], "/healthz", "distroless")
+    _, runtime = stages(files["Dockerfile"])
+    assert "COPY --from=build /src/templates /src/templates" in runtime  # CARGO_MANIFEST_DIR was /src
+    assert "WORKDIR /app" in runtime and "COPY --from=build /src/static /app/static" in runtime
+
+
+@pytest.mark.parametrize("code, assets, crate_assets", [
+    ('let tera = Tera::new(concat!(env!("CARGO_MANIFEST_DIR"), "/views/**/*")).unwrap();', [], ["views"]),
+    ('App::new().service(Files::new("/", "./public/").index_file("index.html"));', ["public"], []),
+    ('let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("views");\nenv.set_loader(path_loader(dir));',
+     [], ["views"]),
+    ('Router::new().nest_service("/assets", ServeDir::new("public"));', ["public"], []),
+    ('hb.register_templates_directory(".hbs", "./views").unwrap();', ["views"], []),
+    ('let s = std::fs::read_to_string("/etc/hostname");', [], []),  # absolute: not the app's files
+    ('let s = std::fs::read_to_string("missing/x.txt");', [], []),  # not in the project
+])
+def test_runtime_file_readers(tmp_path, code, assets, crate_assets):
+    main = ("use std::net::TcpListener;\nfn app() {\n" + code + "\n}\n"
+            'fn main() {\n    let listener = TcpListener::bind("0.0.0.0:7000").unwrap();\n}\n')
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "m"\nversion = "0.1.0"\n',
+                                         "src/main.rs": main, "views/a.html": "a", "public/index.html": "i"})
+    p = build_profile(root, [])
+    assert (p.build.assets, p.build.crate_assets) == (assets, crate_assets)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import tomllib
 
 from ... import image_tags
 from ...envvars import is_port_name, is_secret, read_dotenv_example
@@ -90,7 +91,7 @@ def _clean(value: str | None) -> str | None:
     return value
 
 
-def read_source(crate: source.Crate, profile: Profile, framework: str | None) -> bool:
+def read_source(crate: source.Crate, profile: Profile, framework: str | None, rocket: dict | None = None) -> bool:
     seen: set[str] = set()
     for name, default, rel, line in crate.env_reads():
         if name in SYSTEM_ENV:
@@ -144,6 +145,9 @@ def read_source(crate: source.Crate, profile: Profile, framework: str | None) ->
         for text, rel, line in crate.port_consts():
             profile.add_port(int(text), f"a port constant: {text}", rel, line, 0.7)
             break
+    if serves and not profile.ports and rocket and rocket.get("port"):
+        port, rel, line = rocket["port"]
+        profile.add_port(port, f"Rocket.toml sets port = {port}", rel, line, 0.9)
     if serves and not profile.ports:
         default = next((d for f, _, d in FRAMEWORKS if f == framework and d), None)
         if default:
@@ -152,6 +156,52 @@ def read_source(crate: source.Crate, profile: Profile, framework: str | None) ->
             profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
     record_paths(profile, crate.paths(), _SAFE_PATH, _SYSTEM_PATHS)
     return serves
+
+
+ROCKET_PROFILES = ("default", "release", "global")  # later ones win in a release build
+
+
+def rocket_config(tree: SourceTree, profile: Profile) -> dict:
+    """Rocket.toml's port and address for a release build: {"port": (port, file, line), "address": (...)}."""
+    rel = "Rocket.toml"
+    text = tree.read(rel) if tree.exists(rel) else None
+    if text is None:
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        profile.warnings.append(f"{rel}: not valid TOML ({exc}); Rocket's defaults assumed")
+        return {}
+    out: dict = {}
+    for name in ROCKET_PROFILES:
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        port = table.get("port")
+        if isinstance(port, int) and not isinstance(port, bool) and 0 < port < 65536:
+            out["port"] = (port, rel, key_line(tree, rel, "port"))
+        address = table.get("address")
+        if isinstance(address, str) and _clean(address):
+            out["address"] = (address, rel, key_line(tree, rel, "address"))
+    return out
+
+
+def rocket_listen(profile: Profile, rocket: dict) -> None:
+    """Rocket listens on 127.0.0.1:8000 unless configured: ROCKET_ADDRESS (read by Rocket's figment, over
+    Rocket.toml) makes it listen on all interfaces, ROCKET_PORT carries the port when the code reads none."""
+    if not profile.port_env:
+        profile.port_env = "ROCKET_PORT"
+        profile.note("port_env", "Rocket reads its port from ROCKET_PORT", *(rocket["port"][1:] if "port" in rocket
+                                                                              else (None, None)), 0.85)
+        profile.add_env("ROCKET_PORT")
+    address = rocket.get("address")
+    if address and address[0] in ("0.0.0.0", "::", "[::]"):
+        profile.note("env", f"Rocket.toml listens on {address[0]}", address[1], address[2], 0.9)
+        return
+    profile.add_env("ROCKET_ADDRESS", address[0] if address else "127.0.0.1")
+    profile.note("env", "ROCKET_ADDRESS: Rocket listens on " + (
+        f"{address[0]} (Rocket.toml)" if address else "127.0.0.1 by default") + "; set to 0.0.0.0 in the image",
+                 address[1] if address else None, address[2] if address else None, 0.9)
 
 
 def _choose_bin(tree: SourceTree, root: dict, packages: list[Package], profile: Profile) -> tuple[Package, dict]:
@@ -297,7 +347,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     other_bin_dirs = tuple(posixpath.dirname(p) + "/" for p in other_bins if p.endswith("/main.rs"))
     src = [f for f in src if not f.startswith(other_bin_dirs)] if other_bin_dirs else src
     code = source.Crate(tree, src)
-    serves = read_source(code, profile, framework)
+    rocket = rocket_config(tree, profile) if framework == "rocket" else None
+    serves = read_source(code, profile, framework, rocket)
+    if rocket is not None and serves:
+        rocket_listen(profile, rocket)
     read_dotenv_example(tree, profile)
     if profile.port_env and profile.ports:
         profile.add_env(profile.port_env)  # its value follows the port (compose.yaml, ENV)
@@ -311,6 +364,28 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     add_services_from_connections(profile)
     warn_fixed_localhost(profile)
     link_service_env(profile)
+
+    # files the binary reads at run time: relative to its working directory (templates/, static/, Rocket.toml)
+    # or to the crate's folder, which is /src in the build stage (concat!(env!("CARGO_MANIFEST_DIR"), ...))
+    assets: list[str] = []
+    crate_assets: list[str] = []
+    crate_dir = pkg.dir
+    for name, rel, ln, manifest in code.relative_folders():
+        where = posixpath.join(crate_dir, name) if manifest and crate_dir else name
+        bucket = crate_assets if manifest else assets
+        if where not in bucket and (tree.isdir(where) or tree.exists(where)) and _SAFE_REL.fullmatch(where) \
+                and ".." not in where.split("/"):
+            bucket.append(where)
+            profile.note("read_paths", f"{where} is read at run time relative to " + (
+                "the crate's folder (CARGO_MANIFEST_DIR, /src in the image)" if manifest else
+                "the working directory"), rel, ln, 0.75)
+    if "rocket_dyn_templates" in deps and tree.isdir("templates") and "templates" not in assets:
+        assets.append("templates")
+        profile.note("read_paths", "templates/: rocket_dyn_templates reads it at run time", pkg.manifest,
+                     key_line(tree, pkg.manifest, "rocket_dyn_templates"), 0.8)
+    if framework == "rocket" and tree.exists("Rocket.toml"):
+        assets.append("Rocket.toml")
+        profile.note("read_paths", "Rocket.toml: Rocket reads it from the working directory", "Rocket.toml", None, 0.9)
 
     locked = tree.exists("Cargo.lock")
     if not locked:
@@ -343,7 +418,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         member_manifests=manifests[1:], stand_ins=stand_ins,
         stand_in_dirs=sorted({posixpath.dirname(t) for t in stand_ins if posixpath.dirname(t)}),
         cargo_config=tree.first(".cargo/config.toml", ".cargo/config"),
-        runtime="distroless" if distroless else "slim", shell=not distroless)
+        runtime="distroless" if distroless else "slim", shell=not distroless, assets=assets,
+        crate_assets=crate_assets)
     profile.note("system_packages", "runtime: " + (
         "gcr.io/distroless/cc-debian12:nonroot (glibc, libgcc, OpenSSL, CA certificates; no shell)" if distroless else
         "debian:bookworm-slim with " + (", ".join(runtime_pkgs) or "no extra packages")

@@ -21,3 +21,6 @@ class RustPlan(BuildPlan):
     stand_in_dirs: list[str] = field(default_factory=list)
     cargo_config: str | None = None  # .cargo/config.toml, copied before the fetch
     runtime: str = "distroless"  # "distroless" (cc) or "slim"
+    workdir: str = "/app"  # the runtime's working directory, when it holds files the program reads
+    assets: list[str] = field(default_factory=list)  # folders/files read relative to the working directory
+    crate_assets: list[str] = field(default_factory=list)  # ... relative to CARGO_MANIFEST_DIR (/src at build)

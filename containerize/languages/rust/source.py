@@ -53,6 +53,16 @@ ROUTE_ATTRIBUTES = {"get", "head", "route"}
 # names of a request's path in a `match` or an `==` (`request.url()`, `req.uri().path()`, `let path = ...`)
 PATH_NAMES = {"path", "url", "uri", "route", "target", "request_uri", "path_and_query", "pathname"}
 # path suffix -> (kind, argument index)
+# path suffix -> index of the argument that names a file or folder read at run time, relative to the working
+# directory (or to CARGO_MANIFEST_DIR through concat!(env!("CARGO_MANIFEST_DIR"), ...) or rocket's relative!)
+ASSET_CALLS = {"Tera::new": 0, "Files::new": 1, "ServeDir::new": 0, "ServeFile::new": 0, "FileServer::from": 0,
+               "FileServer::new": 0, "NamedFile::open": 0, "fs::read_to_string": 0, "fs::read": 0, "File::open": 0,
+               "path_loader": 0, "Environment::from_path": 0}
+ASSET_METHODS = {"register_templates_directory", "add_template_file", "register_template_file", "nest_service",
+                 "fallback_service"}
+# calls whose argument is a folder itself (not a file or glob under one)
+FOLDER_CALLS = ("Files::new", "ServeDir::new", "FileServer::from", "FileServer::new", "path_loader",
+                "register_templates_directory")
 PATH_CALLS = {"fs::create_dir_all": "dir", "fs::create_dir": "dir", "File::create": "file", "fs::write": "file",
               "fs::read_to_string": "read", "fs::read": "read", "File::open": "read"}
 
@@ -583,8 +593,32 @@ class Crate:
     def uses(self, suffix: str) -> bool:
         return any(_ends(_path(c.child_by_field_name("function")), (suffix,)) for f in self.files for c in f.calls)
 
+    def mounts(self) -> dict[str, str | None]:
+        """Rocket: handler function name -> the prefix it is mounted at (`.mount("/api", routes![a::get_tags])`);
+        None when a name is mounted at two prefixes."""
+        out: dict[str, str | None] = {}
+        for f in self.files:
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                args = _arguments(call)
+                if function is None or function.type != "field_expression" or len(args) < 2 \
+                        or syntax.text(function.child_by_field_name("field")) != "mount":
+                    continue
+                prefix = self.value(args[0], f).text
+                listed = args[1]
+                if listed.type != "macro_invocation" or syntax.text(listed.child_by_field_name("macro")) \
+                        .rsplit("::", 1)[-1] != "routes" or prefix is None:
+                    continue
+                for group in _macro_args(listed):
+                    names = [n for n in group if n.type == "identifier"]
+                    if names:
+                        name = syntax.text(names[-1])
+                        out[name] = prefix if out.get(name, prefix) == prefix else None
+        return out
+
     def routes(self) -> list[tuple[str, str, int]]:
         out = []
+        mounts = self.mounts()
         for f in self.files:
             hits = []
             for call in f.calls:
@@ -609,7 +643,14 @@ class Crate:
                 first = next((c for c in tokens.named_children if c.type in ("string_literal", "raw_string_literal")),
                              None) if tokens is not None else None
                 if first is not None:
-                    hits.append((attribute.start_byte, string_value(first), syntax.line(attribute)))
+                    path = string_value(first)
+                    handler = _attributed_function(attribute)
+                    if path and handler in mounts:  # #[get("/tags")] on a handler mounted at /api: /api/tags
+                        if mounts[handler] is None:
+                            continue
+                        path = mounts[handler].rstrip("/") + path if path != "/" or not mounts[handler].rstrip("/") \
+                            else mounts[handler]
+                    hits.append((attribute.start_byte, path, syntax.line(attribute)))
             for node in f.strings:  # "GET /health HTTP/1.1" in a hand-written server
                 text = string_value(node) or ""
                 if text.startswith(("GET /", "HEAD /")):
@@ -640,6 +681,78 @@ class Crate:
             out += [(path, f.rel, line) for _, path, line in sorted(hits, key=lambda h: h[0])
                     if path and path.startswith("/")]
         return out
+
+    def relative_folders(self) -> list[tuple[str, str, int, bool]]:
+        """(first folder or file, file, line, relative to CARGO_MANIFEST_DIR) of the paths the program reads at
+        run time relative to where it runs: templates/, static/, assets/."""
+        out = []
+        for f in self.files:
+            for call in f.calls:
+                function = call.child_by_field_name("function")
+                args = _arguments(call)
+                if function is None or not args:
+                    continue
+                if function.type == "field_expression":
+                    method = syntax.text(function.child_by_field_name("field"))
+                    if method not in ASSET_METHODS:
+                        continue
+                    candidates, folder = args[:2], method == "register_templates_directory"
+                else:
+                    path = _path(function)
+                    index = next((i for suffix, i in ASSET_CALLS.items() if _ends(path, (suffix,))), None)
+                    if index is None or index >= len(args):
+                        continue
+                    candidates, folder = [args[index]], _ends(path, FOLDER_CALLS)
+                for arg in candidates:
+                    if arg.type == "call_expression":  # ServeDir::new("assets") inside nest_service(...)
+                        continue
+                    text, manifest = self._runtime_path(arg, f)
+                    if not text or text.startswith("/"):
+                        continue
+                    if text.startswith(".") and "/" not in text:  # an extension (".hbs"), or "."
+                        continue
+                    text = text.removeprefix("./")
+                    if "/" in text or folder and text not in (".", ""):
+                        out.append((text.split("/", 1)[0], f.rel, syntax.line(call), manifest))
+                        break
+        return out
+
+    def _runtime_path(self, node, f: RustFile, depth: int = 0) -> tuple[str | None, bool]:
+        """A path's text and whether it is relative to the crate (`concat!(env!("CARGO_MANIFEST_DIR"), "/x")`,
+        `PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("x")`, rocket's `relative!("x")`)."""
+        if depth > 4:
+            return None, False
+        if node.type == "identifier":  # let tmpl_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+            function = f.function_at(node.start_byte)
+            entries = f.lets.get(function.start_byte, {}).get(syntax.text(node), []) if function is not None else []
+            before = bisect.bisect_left(entries, (node.start_byte,))
+            if before:
+                return self._runtime_path(entries[before - 1][1], f, depth + 1)
+            bound = (f.consts[syntax.text(node)], f) if syntax.text(node) in f.consts else \
+                self.consts.get(syntax.text(node))
+            if bound is not None:  # const ABOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/about.html");
+                return self._runtime_path(bound[0], bound[1], depth + 1)
+        if node.type == "reference_expression" and node.named_child_count:
+            return self._runtime_path(node.named_children[-1], f, depth + 1)
+        if node.type == "macro_invocation":
+            name = syntax.text(node.child_by_field_name("macro")).rsplit("::", 1)[-1]
+            groups = _macro_args(node)
+            if name == "relative" and len(groups) == 1 and len(groups[0]) == 1:
+                return string_value(groups[0][0]), True
+            if name == "concat" and groups and _manifest_dir(groups[0]):
+                rest = [string_value(g[0]) if len(g) == 1 else None for g in groups[1:]]
+                return ("".join(rest).lstrip("/") if None not in rest else None), True
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            args = _arguments(node)
+            if function is not None and function.type == "field_expression" and len(args) == 1 \
+                    and syntax.text(function.child_by_field_name("field")) == "join":
+                receiver = function.child_by_field_name("value")
+                inner = _arguments(receiver) if receiver is not None and receiver.type == "call_expression" else []
+                if len(inner) == 1 and _ends(_path(receiver.child_by_field_name("function")),
+                                             ("PathBuf::from", "Path::new")) and _manifest_dir([inner[0]]):
+                    return self.value(args[0], f).text, True
+        return self.value(node, f).text, False
 
     def paths(self) -> list[tuple[str, str, str, int]]:
         """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens."""
@@ -675,6 +788,26 @@ def _is_get(node) -> bool:
     text = string_value(node) if node.type == "string_literal" else syntax.text(node)
     return text in ("GET", "HEAD") or (node.type == "scoped_identifier"
                                        and syntax.text(node).rsplit("::", 1)[-1] in ("GET", "Get", "HEAD", "Head"))
+
+
+def _manifest_dir(nodes: list) -> bool:
+    """`env!("CARGO_MANIFEST_DIR")`: a macro node, or its pieces inside another macro's token tree."""
+    if len(nodes) == 1 and nodes[0].type == "macro_invocation":
+        nodes = [nodes[0].child_by_field_name("macro"), None, next(
+            (c for c in nodes[0].children if c.type == "token_tree"), None)]
+    return len(nodes) == 3 and nodes[0] is not None and nodes[2] is not None \
+        and syntax.text(nodes[0]).rsplit("::", 1)[-1] == "env" and nodes[2].type == "token_tree" \
+        and any(c.type == "string_literal" and string_value(c) == "CARGO_MANIFEST_DIR" for c in nodes[2].children)
+
+
+def _attributed_function(attribute) -> str | None:
+    """The name of the function an attribute (`#[get("/")]`) sits on."""
+    item = attribute.parent
+    node = item.next_named_sibling if item is not None else None
+    while node is not None and node.type in ("attribute_item", "line_comment", "block_comment"):
+        node = node.next_named_sibling
+    name = node.child_by_field_name("name") if node is not None and node.type == "function_item" else None
+    return syntax.text(name) if name is not None else None
 
 
 def _names_path(node) -> bool:
