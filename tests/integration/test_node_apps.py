@@ -87,6 +87,9 @@ APPS = [
     # a main.js with no package.json: nothing installed, node main.js
     App("node-no-manifest", 8000, "/", "a lone main.js, no package.json", "1000",
         also=(("/api/time", '"source":"main.js without package.json"'),), absent=("/app/node_modules",)),
+    # an ES module Hono server started by tsx (a dev dependency) from its TypeScript, without --env-file
+    App("node-hono-tsx", 8787, "/?name=docker", "hello from Hono under tsx, docker", "1000",
+        also=(("/healthz", '"ok":true'),), present=("/app/node_modules/.bin/tsx", "/app/src/server.ts")),
 ]
 
 
