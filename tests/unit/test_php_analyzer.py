@@ -94,6 +94,22 @@ def test_folders_kept_empty_in_git_are_written(tmp_path):
     assert p.build.scratch_dirs == ["/var/www/html/var/cache"]  # a cache is not
 
 
+def test_cakephp_writes_tmp_and_logs_and_request_headers_are_not_settings(tmp_path):
+    root = write_tree(tmp_path, {
+        "composer.json": '{"require": {"php": ">=8.1", "cakephp/cakephp": "5.1.*"}}',
+        "webroot/index.php": "<?php require dirname(__DIR__) . '/vendor/autoload.php';",
+        "config/app.php": "<?php return ['App' => ['base' => false, 'fullBaseUrl' => env('HTTPS') ? 'https' : 'http',"
+                          " 'host' => env('HTTP_HOST')], 'Security' => ['salt' => env('SECURITY_SALT')],"
+                          " 'debug' => filter_var(env('DEBUG', false), FILTER_VALIDATE_BOOLEAN)];",
+        "tmp/cache/models/.gitkeep": "", "src/Application.php": "<?php\nnamespace App;\n"})
+    p = build_profile(root)
+    assert p.framework == "cakephp" and p.build.docroot == "webroot"
+    assert p.writable_paths == ["/var/www/html/logs"] and p.build.scratch_dirs == ["/var/www/html/tmp"]
+    names = [e.name for e in p.env]
+    assert "SECURITY_SALT" in names and "DEBUG" in names
+    assert "HTTPS" not in names and "HTTP_HOST" not in names
+
+
 @pytest.mark.parametrize("constraint, version", [
     ("^8.1", "8.4"), (">=8.1", "8.4"), ("~8.2.0", "8.2"), ("8.2.*", "8.2"), ("^8.4", "8.4"), ("8.*", "8.4"),
     (">=8.1 <8.3", "8.2"), ("^7.4|^8.0", "8.4"), ("^7.4 || ^8.1", "8.4"), ("8.1.2", "8.1"), ("*", "8.3"),

@@ -180,6 +180,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         scratch.append(f"{WORKDIR}/var")  # a kept cache would outlive the code it was compiled from
         profile.note("writable_paths", "Symfony writes its cache and logs under var/ (scratch space, emptied on "
                      "restart)", "composer.json", None, 0.95)
+    if framework == "cakephp":
+        scratch.append(f"{WORKDIR}/tmp")  # caches and sessions
+        writable.append(f"{WORKDIR}/logs")
+        profile.note("writable_paths", "CakePHP writes caches and sessions under tmp/ (scratch space) and its logs "
+                     "under logs/", "config/paths.php" if tree.exists("config/paths.php") else "composer.json", None,
+                     0.9)
     for path, keep in _kept_folders(tree, profile, writable + scratch):
         if framework == "laravel" and path == f"{WORKDIR}/bootstrap/cache":
             continue  # the template owns it already

@@ -13,6 +13,7 @@ from .source import G, PLACEHOLDER, Env, PhpSource, _args
 SERVER_KEYS = re.compile(r"^(HTTP_.*|REQUEST_.*|SERVER_.*|REMOTE_.*|SCRIPT_.*|PHP_.*|DOCUMENT_ROOT|QUERY_STRING|"
                          r"PATH_INFO|PATH_TRANSLATED|ORIG_PATH_INFO|HTTPS|CONTENT_TYPE|CONTENT_LENGTH|GATEWAY_INTERFACE|"
                          r"AUTH_TYPE|argv|argc|REDIRECT_.*|UNIQUE_ID|CONTEXT_.*)$")
+REQUEST_KEYS = re.compile(r"^(HTTP_[A-Z0-9_]+|HTTPS|REQUEST_METHOD|REQUEST_URI|REMOTE_ADDR|SERVER_NAME|SERVER_PORT)$")
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "APP_BASE_PATH"}
 # PDO / mysqli driver -> (compose service, PHP extension)
 DRIVERS = {"mysql": ("mysql", "pdo_mysql"), "pgsql": ("postgres", "pdo_pgsql"), "mysqli": ("mysql", "mysqli")}
@@ -27,8 +28,8 @@ def read_env(src: PhpSource, profile: Profile) -> set[str]:
     for name, default, how, rel, line in src.env_reads():
         if name in SYSTEM_ENV:
             continue
-        if "$_SERVER" in how and SERVER_KEYS.match(name):
-            continue
+        if "$_SERVER" in how and SERVER_KEYS.match(name) or REQUEST_KEYS.match(name):
+            continue  # what the web server sets per request (env('HTTPS') reads it too), not configuration
         for kind in ("ENV", "SERVER"):
             if f"$_{kind}[" in how:
                 superglobals.add(kind)
