@@ -577,3 +577,20 @@ def test_a_fastapi_app_is_probed_on_a_health_route_or_its_docs(tmp_path, args, m
         "requirements.txt": "fastapi\nuvicorn\n", "routes.py": ROUTER.format(args=args),
         "main.py": "from fastapi import FastAPI\nfrom routes import router\napp = FastAPI()\n" + main}))
     assert profile.health_path == path
+
+
+def test_a_streamlit_app_runs_under_streamlit_on_all_interfaces(tmp_path):
+    """A Streamlit script runs top to bottom under `streamlit run` (under `python` it serves nothing);
+    its pages/ run from the main file; the probe is Streamlit's health endpoint."""
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "streamlit==1.40.0\n",
+        "streamlit_app.py": 'import streamlit as st\nst.title("Tides")\nst.write(st.slider("hour", 0, 23))\n',
+        "pages/2_Chart.py": 'import streamlit as st\nst.line_chart([1, 2, 3])\n',
+        "helpers.py": "def tide(hour):\n    return hour % 12\n",
+    })
+    assert profile.entrypoint == ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0",
+                                  "--server.port", "8501"]
+    assert (profile.framework, profile.ports, profile.health_path) == ("streamlit", [8501], "/_stcore/health")
+    assert not profile.warnings
+    assert 'CMD ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", ' \
+           '"8501"]' in dockerfile

@@ -432,6 +432,9 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                                     f"the app factory {name}() in {rel}", rel, line, 0.85, True,
                                     () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
 
+    if "streamlit" in deps:
+        starts += streamlit_starts(facts)
+
     by_module = {module_of(rel): f for rel, f in facts.items()}
     for name, target in manifests.scripts.items():
         module = target.split(":")[0].strip()
@@ -445,6 +448,27 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
 
     starts += script_starts(facts)
     return sorted(starts, key=lambda s: (s.order, s.confidence), reverse=True)
+
+
+# the names Streamlit's docs give the app's main file, best first
+STREAMLIT_NAMES = ("streamlit_app.py", "app.py", "main.py", "Home.py", "Hello.py")
+STREAMLIT_PORT = 8501
+
+
+def streamlit_starts(facts: dict[str, FileFacts]) -> list[Start]:
+    """Files that import streamlit and run top to bottom: ``streamlit run <file>``. The pages of a multipage
+    app (``pages/``) run from the main file, not on their own."""
+    found = []
+    for rel, f in facts.items():
+        base = rel.rsplit("/", 1)[-1]
+        if "streamlit" not in f.imports or f.action is None or "pages/" in rel or base.startswith("test_") \
+                or rel.startswith(("tests/", "test/")):
+            continue
+        rank = STREAMLIT_NAMES.index(base) if base in STREAMLIT_NAMES else len(STREAMLIT_NAMES)
+        found.append((rank, rel.count("/"), rel, f.action))
+    return [Start("streamlit", ["streamlit", "run", rel], f"{rel} imports streamlit and runs top to bottom "
+                  "(a Streamlit app)", rel, line, 0.9 if not i else 0.6, True, (), STREAMLIT_PORT, order=3)
+            for i, (_rank, _depth, rel, line) in enumerate(sorted(found))]
 
 
 def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
@@ -519,6 +543,11 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
     if prog == "gunicorn":
         if not any(a in ("-b", "--bind") or a.startswith("--bind=") for a in argv):
             argv[1:1] = ["--bind", f"0.0.0.0:{port}"]
+    elif prog == "streamlit" and argv[1:2] == ["run"]:
+        if not any(a.startswith("--server.address") for a in argv):
+            argv += ["--server.address", "0.0.0.0"]
+        if not any(a.startswith("--server.port") for a in argv):
+            argv += ["--server.port", str(port)]
     elif prog == "uvicorn":
         if "--host" not in argv:
             argv += ["--host", "0.0.0.0"]

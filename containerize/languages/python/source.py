@@ -241,6 +241,10 @@ def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> No
     """A route the app serves, for the health check. Routes declared on a router or blueprint that is served
     under a prefix are left out (their full path is the prefix's, often a setting); a FastAPI app with no
     other route left is probed on /docs, which FastAPI serves unless docs_url=None."""
+    if profile.framework == "streamlit":
+        profile.health_path = "/_stcore/health"
+        profile.note("health_path", "Streamlit's health endpoint", confidence=0.9)
+        return
     found = [facts(tree, rel) for rel in files]
     mounted = {name for f in found for name in f.mounted}
     routes = []
