@@ -390,6 +390,11 @@ def test_roda_sequel_app(tmp_path):
     assert "APP_DATABASE_URL" in env
     assert env["APP_SESSION_SECRET"].secret  # ENV.send(cond ? :[] : :delete, 'APP_SESSION_SECRET')
     assert env["BOARD_TITLE"].default == "Pinboard"
+    # Sequel's migrator over migrate/, on the DB that db.rb connects: a one-shot step before the app
+    [migration] = p.migrations
+    assert migration.tool == "sequel" and migration.file == "migrate/001_pins.rb"
+    assert migration.command == ["bundle", "exec", "ruby", "-r", "./db.rb", "-e",
+                                 'Sequel.extension :migration; Sequel::Migrator.run(DB, "migrate")']
     # stack-spec/stack_spec.rb is a test: its env vars and the files it writes are not the app's
     assert "PUMA" not in env and "RUBY" not in env
     assert p.writable_paths == []

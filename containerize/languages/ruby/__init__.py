@@ -161,7 +161,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
         env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True)
     from . import migrations  # Rails' migrations: a one-shot step before the app starts
-    migrations.detect(tree, profile)
+    migrations.detect(tree, profile, files)
 
 
 _Q_CONFIG_SET = ('(assignment left: (call receiver: (identifier) @owner method: (identifier) @name) '
