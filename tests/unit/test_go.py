@@ -576,6 +576,9 @@ def test_the_daemon_that_serves_through_a_module_package_beats_a_serving_example
 @pytest.mark.parametrize("code, health", [
     # echo: a group variable, routes on it
     ('e := echo.New()\n\tg := e.Group("/v2")\n\tg.GET("/", h)\n\tg.GET("/status", h)\n\te.Start(":8000")', "/v2/status"),
+    # a route with an empty path serves the group's own path
+    ('e := echo.New()\n\tg := e.Group("/v2/items")\n\tg.GET("", h)\n\tg.GET("/:id", h)\n\te.Start(":8000")',
+     "/v2/items"),
     # chi: Route with a closure whose parameter is the sub-router
     ('r := chi.NewRouter()\n\tr.Route("/admin", func(r chi.Router) {\n\t\tr.Get("/ping", h)\n\t})\n'
      '\tr.Get("/", h)\n\thttp.ListenAndServe(":8000", r)', "/"),

@@ -645,14 +645,16 @@ class Program:
             path = self.value(call.args[0], f).text
             if path and path.split(" ", 1)[0] in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
                 path = path.split(" ", 1)[1].strip()
-            if not path or not path.startswith("/"):
+            if path is None or path and not path.startswith("/"):
                 continue
             if call.name[:1] == ".":
                 function = call.node.child_by_field_name("function")
                 prefix = self._prefix(function.child_by_field_name("operand"), f, 0)
-                if prefix is None:
+                if prefix is None or not (path or prefix):
                     continue
-                path = _join(prefix, path)
+                path = _join(prefix, path)  # `articles.GET("", list)` serves the group's own path
+            elif not path:
+                continue
             out.append((path, f.rel, syntax.line(call.node)))
         return out
 
