@@ -594,3 +594,17 @@ def test_a_streamlit_app_runs_under_streamlit_on_all_interfaces(tmp_path):
     assert not profile.warnings
     assert 'CMD ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", ' \
            '"8501"]' in dockerfile
+
+
+def test_url_paths_in_names_are_not_files_to_mount(tmp_path):
+    """A controller's `path = "/api/users"` and an API_PREFIX are URL paths, not folders outside the app;
+    SHARED_DIR still is one."""
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "litestar\nuvicorn\n",
+        "app.py": 'from litestar import Controller, Litestar, get\n'
+                  'API_PREFIX = "/api/v1"\nSHARED_DIR = "/srv/shared"\nDOCS_URL_PATH = "/schema/docs"\n'
+                  'class Users(Controller):\n    path = "/api/users"\n'
+                  '    @get("/")\n    async def index(self) -> str:\n        return "ok"\n'
+                  'app = Litestar([Users])\n',
+    }))
+    assert profile.read_paths == ["/srv/shared"]

@@ -24,6 +24,8 @@ _WRITABLE_NAME = re.compile(r"(UPLOAD|CACHE|MEDIA|STORAGE|LOG|OUTPUT|STATE|DATA)
 _RUNTIME_FILE_NAME = re.compile(r"LOG|CACHE|UPLOAD|MEDIA|SQLITE|DATABASE|(^|_)DB(_|$)")
 _FILE_NAME = re.compile(r"(?!\.{1,2}$)[\w.-]{1,100}")  # a file name safe in a shell word (no slash)
 _PATH_NAME = re.compile(r"(PATH|FILE|DIR|ROOT|FOLDER)$")
+# a name for a URL path (a controller's `path = "/api/users"`, API_PREFIX), not a file
+_URL_PATH_NAME = re.compile(r"^PATH$|URL|ROUTE|ENDPOINT|PREFIX|(^|_)API(_|$)")
 _ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run|var/run|app|opt/venv|home)(?:/|$))"
                        r"[\w.@-]+(?:/[\w.@-]+)*/?$")
 _BIND_IN_TEXT = re.compile(r"(?:--bind|-b|\bbind\s*=)[ =]?[\"']?[\w.\[\]:]*:(\d{2,5})\b")
@@ -224,7 +226,7 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             profile.read_paths.append(absolute)
             profile.note("read_paths", why, rel, line, confidence)
     for name, value, rel, line in named:
-        if _ABS_PATH.match(value) and _PATH_NAME.search(name.upper()):
+        if _ABS_PATH.match(value) and _PATH_NAME.search(name.upper()) and not _URL_PATH_NAME.search(name.upper()):
             absolute = value.rstrip("/")
             if outside_written(absolute) and absolute not in profile.read_paths:
                 profile.read_paths.append(absolute)
