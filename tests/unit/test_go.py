@@ -605,3 +605,13 @@ def test_struct_tag_reader():
         "long": "listen", "env": "PORT", "default": "8081", "description": 'a \\"port\\"'}
     assert struct_tag('json:"name,omitempty"') == {"json": "name,omitempty"}
     assert struct_tag("broken:\"x") == {} and struct_tag("") == {} and struct_tag("a b:\"c\"") == {}
+
+
+def test_fiber_template_engine_and_static_middleware_folders_are_copied(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-fiber-files")
+    assert p.framework == "fiber" and p.ports == [3300] and p.port_env == "GUESTBOOK_PORT"
+    assert p.health_path == "/livez"
+    assert p.build.assets == ["views", "public"]  # html.New("./views", ".html"), static.New("./public")
+    _, runtime = stages(files["Dockerfile"])
+    assert "COPY --from=build /src/views /app/views" in runtime
+    assert "COPY --from=build /src/public /app/public" in runtime

@@ -60,10 +60,14 @@ GROUP_METHODS = {"Group", "PathPrefix", "Route", "Party"}
 PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
               "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
               "os.ReadFile": ("read", 0), "os.Open": ("read", 0)}
-ASSET_CALLS = {"http.Dir", "template.ParseGlob", "template.ParseFiles", "os.ReadFile", "os.Open", "os.DirFS"}
-ASSET_METHODS = {"Static", "LoadHTMLGlob", "LoadHTMLFiles", "StaticFS", "File", "ParseGlob", "ParseFiles"}
+# gofiber's template engines (`django.New("./views", ".html")`) and fiber v3's static middleware take a folder
+FIBER_FOLDERS = {"html.New", "django.New", "pug.New", "handlebars.New", "mustache.New", "ace.New", "amber.New",
+                 "jet.New", "slim.New", "static.New"}
+ASSET_CALLS = {"http.Dir", "template.ParseGlob", "template.ParseFiles", "os.ReadFile", "os.Open",
+               "os.DirFS"} | FIBER_FOLDERS
+ASSET_METHODS = {"Static", "LoadHTMLGlob", "LoadHTMLFiles", "StaticFS", "File", "ParseGlob", "ParseFiles", "SendFile"}
 # calls whose argument is a folder itself
-FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"}
+FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"} | FIBER_FOLDERS
 TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
              "http.NewRequestWithContext", "http.Client", "tls.Config"}
 FLAG_CALLS = {"flag.String", "flag.Int", "flag.Uint", "flag.Int64", "flag.StringVar", "flag.IntVar"}
@@ -765,8 +769,8 @@ class Program:
                 continue
             for arg in call.args[:2]:
                 path = self.value(arg, f).text
-                if not path or path.startswith("/"):
-                    continue
+                if not path or path.startswith("/") or path.startswith(".") and "/" not in path:
+                    continue  # absolute, or an extension (".html")
                 path = path.removeprefix("./")
                 if "/" in path or call.name in FOLDER_CALLS and path not in (".", ""):
                     out.append((path.split("/", 1)[0], f.rel, syntax.line(call.node)))
