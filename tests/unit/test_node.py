@@ -1358,3 +1358,34 @@ def test_config_members_are_not_env_vars_without_fastify_env(tmp_path):
                      "  return mysql.createPool({ host: app.config.DB_HOST, user: 'u', database: 'd' })\n}\n"})
     p = build_profile(tmp_path)
     assert all(c.host_env != "DB_HOST" for c in p.connections)
+
+
+def test_static_field_set_in_a_method_is_the_folder_the_app_creates(tmp_path):
+    """Database.dataDir = process.env.DATA_DIR || args.dir || './data/' in an init method, then
+    fs.mkdirSync(Database.dataDir): data/ is a volume; a release script bumping package.json is no app data."""
+    p, _ = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node server/server.js"},
+                         "dependencies": {"express": "^4"}},
+        "server/server.js": "const express = require('express')\nconst Database = require('./database')\n"
+                            "Database.init({})\nexpress().listen(process.env.PORT || 3001)\n",
+        "server/database.js": "const fs = require('fs')\nclass Database {\n  static dataDir;\n"
+                              "  static init(args) {\n"
+                              "    Database.dataDir = process.env.DATA_DIR || args['data-dir'] || './data/'\n"
+                              "    if (!fs.existsSync(Database.dataDir)) {\n"
+                              "      fs.mkdirSync(Database.dataDir, { recursive: true })\n    }\n  }\n}\n"
+                              "module.exports = Database\n",
+        "extra/bump.js": "const fs = require('fs')\nfs.writeFileSync('package.json', '{}')\n"
+                         "fs.writeFileSync('README.md', '')\n"})
+    assert "/app/data" in p.writable_paths
+    assert not any("inside its own folder" in w for w in p.warnings)
+
+
+def test_clients_of_every_database_kind_add_no_service(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node index.js"},
+                         "dependencies": {"express": "^4", "pg": "^8", "mysql2": "^3", "mongodb": "^6",
+                                          "sqlite3": "^5"}},
+        "index.js": "require('express')().listen(3000)\n"})
+    p = build_profile(tmp_path)
+    assert [s.kind for s in p.services] == []
+    assert any("clients of mongodb, mysql, postgres" in w for w in p.warnings)

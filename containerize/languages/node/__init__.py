@@ -194,6 +194,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                      "package.json", pkg.line_of.get(name), 1.0)
     profile.dependencies = list(runtime_deps)
     add_services_from_dependencies(profile, [(d, "package.json", pkg.line_of.get(d)) for d in runtime_deps])
+    _many_databases(profile)
     for kind in (fw.services if fw else []):
         if not any(s.kind == kind for s in profile.services):
             profile.services.append(Service(kind))
@@ -337,6 +338,23 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
     from . import migrations  # Prisma's migrations: a one-shot step before the app starts
     migrations.detect(tree, pkg, profile)
+
+
+DATABASE_KINDS = ("postgres", "mysql", "mongodb")
+
+
+def _many_databases(profile: Profile) -> None:
+    """Clients of every kind of database among the dependencies (a monitor, an admin tool, an app that lets its
+    users choose): the app runs with whichever one it is configured for, not with all of them. None is added
+    from the dependencies alone; one the code is seen connecting to is added from that connection."""
+    kinds = [s.kind for s in profile.services if s.kind in DATABASE_KINDS]
+    if len(kinds) < len(DATABASE_KINDS):
+        return
+    profile.services = [s for s in profile.services if s.kind not in DATABASE_KINDS]
+    profile.note("services", f"clients of {', '.join(sorted(kinds))}: the app works with whichever one it is "
+                 "configured for, so none is added from package.json alone", "package.json", None, 0.7)
+    profile.warnings.append(f"package.json has clients of {', '.join(sorted(kinds))}: no database service is "
+                            "added for them (--set services=postgres, or another, adds the one you use)")
 
 
 def _framework_static(profile: Profile, fw: frameworks.Framework) -> None:

@@ -519,6 +519,14 @@ def read_kept_out(tree: SourceTree, files: list[str], profile: Profile) -> None:
             profile.note("files_read", f"reads {path} (kept out of the image)", rel, line, 0.8)
 
 
+PROJECT_FILES = ("package.json", "package-lock.json", "readme", "license", "changelog", "tsconfig.json")
+
+
+def _project_file(path: str) -> bool:
+    name = posixpath.basename(path).lower()
+    return name in PROJECT_FILES or name.rsplit(".", 1)[0] in PROJECT_FILES
+
+
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> None:
     """Folders the app writes at run time: they become volumes owned by the app user."""
     found: dict[str, tuple[str, int, str]] = {}
@@ -527,6 +535,8 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
                 or ":memory:" in path:
             continue
         folder = path if kind in ("creates the folder", "uploads go to") else posixpath.dirname(path)
+        if kind == "writes" and (not folder or folder == ".") and _project_file(path):
+            continue  # a release script bumping package.json or rewriting README.md: not run by the server
         if not folder or folder == ".":
             if kind == "a SQLite database at":
                 profile.warnings.append(f"{rel}:{line}: the SQLite database {path!r} is created in the app's own "

@@ -144,7 +144,12 @@ def _run_registered(grammar: str, root: "tree_sitter.Node") -> dict[str, list[di
     return found
 
 
-register(DECLARATORS, IMPORTS, EXPORT_ASSIGN, ENV_READS, ENV_OBJECT, FUNCTIONS)
+# ``Database.dataDir = process.env.DATA_DIR || "./data/"``: a static field set in a method (the first assignment)
+MEMBER_ASSIGN = """
+(assignment_expression left: (member_expression object: (identifier) @obj property: (property_identifier) @prop)
+  right: (_) @value)
+"""
+register(DECLARATORS, IMPORTS, EXPORT_ASSIGN, ENV_READS, ENV_OBJECT, FUNCTIONS, MEMBER_ASSIGN)
 
 
 def _string(node: "tree_sitter.Node") -> str | None:
@@ -576,6 +581,10 @@ class Program:
                     and syntax.text(prop) == "env":
                 return Value("process.env", loc)
             whole = self.value(module, obj, depth + 1)
+            if whole is None and obj is not None and obj.type == "identifier":
+                assigned = self._assigned(module, syntax.text(obj), syntax.text(prop), depth)
+                if assigned is not None:
+                    return assigned
             if whole is None and self.config_env and obj is not None and obj.type == "member_expression":
                 inner = obj.child_by_field_name("property")
                 name = syntax.text(prop)
@@ -604,6 +613,13 @@ class Program:
                 return Value(-inner.value if syntax.text(node.child(0)) == "-" else inner.value, inner.loc)
             if inner is not None and isinstance(inner.value, str) and syntax.text(node.child(0)) == "+":
                 return Value(_number(inner.value), inner.loc) if _number(inner.value) is not None else None
+        return None
+
+    def _assigned(self, module: Module, obj: str, prop: str, depth: int) -> Value | None:
+        """The value of the first ``obj.prop = value`` of ``module`` (a class's static field set in a method)."""
+        for m in module.matches(MEMBER_ASSIGN):
+            if syntax.text(m["obj"][0]) == obj and syntax.text(m["prop"][0]) == prop:
+                return self.value(module, m["value"][0], depth + 1)
         return None
 
     def _binary(self, module: Module, node: "tree_sitter.Node", depth: int) -> Value | None:
