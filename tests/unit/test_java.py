@@ -802,3 +802,40 @@ def test_micronaut_and_quarkus_ports_in_yaml(tmp_path, yml, port, env):
                                           "src/main/resources/application.yml": yml})
     p = build_profile(root)
     assert p.ports == [port] and p.port_env == env
+
+
+GUESTBOOK = """
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.sql.*;
+import static spark.Spark.*;
+public class Guestbook {
+    public static void main(String[] args) {
+        port(8080);
+        get("/", (req, res) -> count());
+    }
+    static int count() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:mysql://db/guests?useSSL=false", "root",
+                Files.lines(Paths.get("/run/secrets/db-password")).findFirst().get())) {
+            return 1;
+        }
+    }
+}
+"""
+
+
+def test_jdbc_login_as_root_with_a_password_file_reaches_the_compose_files(tmp_path):
+    deps = """<dependencies>
+      <dependency><groupId>com.sparkjava</groupId><artifactId>spark-core</artifactId><version>2.9.4</version></dependency>
+      <dependency><groupId>com.mysql</groupId><artifactId>mysql-connector-j</artifactId><version>8.4.0</version></dependency>
+    </dependencies>"""
+    root = write_tree(tmp_path / "proj", {"pom.xml": POM.format(artifact="guestbook", body=deps),
+                                          "src/main/java/Guestbook.java": GUESTBOOK})
+    p = build_profile(root)
+    [conn] = p.connections
+    assert (conn.kind, conn.host, conn.database, conn.user) == ("mysql", "db", "guests", "root")
+    assert conn.password_source == "file" and conn.password_path == "/run/secrets/db-password"
+    compose = yaml.safe_load(render.render(p)["compose.yaml"])
+    assert compose["services"]["app"]["secrets"] == ["db-password"]
+    db = compose["services"]["db"]["environment"]
+    assert db["MYSQL_ROOT_PASSWORD_FILE"] == "/run/secrets/db-password" and "MYSQL_USER" not in db

@@ -532,6 +532,10 @@ class KotlinSource(syntax.Evaluator):
                     found.append((self.value(rel, args[0]), rel, syntax.line(node)))
         return [(v, rel, line) for v, rel, line in found if isinstance(v, str) and v.startswith("/")]
 
+    def jdbc_logins(self) -> list:
+        """DriverManager.getConnection(url, user, password) logins: read from Java sources only."""
+        return []
+
     def jdbc_urls(self) -> list[tuple[str, str, int]]:
         found = []
         for rel in self.roots:

@@ -459,6 +459,42 @@ class JavaSource(syntax.Evaluator):
                     found.append((text, rel, syntax.line(node)))
         return found
 
+    def jdbc_logins(self) -> list[tuple[str, Any, Any, str | None, str, int]]:
+        """(URL, user, password, password file, file, line) of each ``DriverManager.getConnection(url, user,
+        password)``: the password read with ``Files`` from ``Paths.get(path)`` / ``Path.of(path)`` gives its file."""
+        found = []
+        for rel, root in self.roots.items():
+            for node in self.calls(rel).get("call", []):
+                obj = node.child_by_field_name("object")
+                if syntax.text(node.child_by_field_name("name")) != "getConnection" or obj is None \
+                        or syntax.text(obj).rsplit(".", 1)[-1] != "DriverManager":
+                    continue
+                args = node.child_by_field_name("arguments")
+                args = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+                if len(args) != 3:
+                    continue
+                url = render(self.value(rel, args[0]))
+                if url and url.startswith("jdbc:"):
+                    found.append((url, self.value(rel, args[1]), self.value(rel, args[2]),
+                                  self._file_read(rel, args[2]), rel, syntax.line(node)))
+        return found
+
+    def _file_read(self, rel: str, node) -> str | None:
+        """The path of ``Files.readString(Path.of(p)).trim()``, ``Files.lines(Paths.get(p)).findFirst().get()``,
+        ``new String(Files.readAllBytes(Paths.get(p)))``: a file the value is read from."""
+        calls = syntax.captures(G, "(method_invocation) @c", node).get("c", [])
+        if not any(syntax.text(c.child_by_field_name("object") or c).rsplit(".", 1)[-1] == "Files" for c in calls):
+            return None
+        for call in calls:
+            obj = call.child_by_field_name("object")
+            name = syntax.text(call.child_by_field_name("name"))
+            args = call.child_by_field_name("arguments")
+            if obj is not None and (syntax.text(obj), name) in (("Paths", "get"), ("Path", "of")) \
+                    and args is not None and len(args.named_children) == 1:
+                path = self.value(rel, args.named_children[0])
+                return path if isinstance(path, str) and SAFE_PATH.fullmatch(path) else None
+        return None
+
     def main_classes(self) -> list[tuple[str, str, int]]:
         return main_classes(self.tree, self.roots)
 
@@ -639,6 +675,23 @@ def read_source(profile: Profile, src: JavaSource) -> None:
             profile.note("writable_paths", f"the app uses files under {folder}", rel, line, 0.6)
     for url, rel, line in src.jdbc_urls():
         record_jdbc(profile, url, rel, line)
+    for url, user, password, path, rel, line in src.jdbc_logins():
+        conn = next((c for c in profile.connections if c.why == f"a JDBC URL {url}"), None)
+        if conn is None:
+            continue
+        if isinstance(user, str) and not conn.user and not conn.user_env:
+            conn.user = user or None
+        elif isinstance(user, Env) and isinstance(user.name, str) and not conn.user_env:
+            conn.user_env, conn.user = user.name, user.default if isinstance(user.default, str) else None
+        if conn.password_source is None:
+            if path:
+                conn.password_source, conn.password_path = "file", path
+            elif isinstance(password, Env) and isinstance(password.name, str):
+                conn.password_source, conn.password_env = "env", password.name
+            elif isinstance(password, str):
+                conn.password_source = "literal"
+        profile.note("connections", f"DriverManager.getConnection logs in to {url}" + (
+            f" with the password in {path}" if path else ""), rel, line, 0.85)
 
 
 def record_jdbc(profile: Profile, url: str, rel: str, line: int) -> None:
