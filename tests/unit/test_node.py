@@ -1389,3 +1389,16 @@ def test_clients_of_every_database_kind_add_no_service(tmp_path):
     p = build_profile(tmp_path)
     assert [s.kind for s in p.services] == []
     assert any("clients of mongodb, mysql, postgres" in w for w in p.warnings)
+
+
+def test_cloudflare_workers_app_says_the_start_command_is_a_guess(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "type": "module", "scripts": {"dev": "vite", "build": "vite build",
+                                                                    "deploy": "npm run build && wrangler deploy"},
+                         "dependencies": {"hono": "^4", "@hono/node-server": "^1"},
+                         "devDependencies": {"vite": "^6", "@cloudflare/vite-plugin": "^1"}},
+        "wrangler.jsonc": '{ "name": "x", "main": "./api/index.ts" }\n', "tsconfig.json": "{}\n",
+        "api/index.ts": "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/api', (c) => c.text('x'))\n"
+                        "export default app\n"})
+    p = build_profile(tmp_path)
+    assert any(w.startswith("wrangler.jsonc: a Cloudflare Workers app") for w in p.warnings)

@@ -61,6 +61,7 @@ READS_PORT = {"react-router-serve", "remix-serve", "next", "nuxt", "astro", "jso
 SCRIPT_RUNNERS = {"npm", "pnpm", "yarn", "bun", "turbo", "nx", "lerna", "concurrently", "npm-run-all", "run-p", "run-s"}
 # Env vars a bundler compiles into the client code at build time.
 PUBLIC_PREFIXES = ("VITE_", "NEXT_PUBLIC_", "PUBLIC_", "REACT_APP_", "NUXT_PUBLIC_", "GATSBY_")
+WRANGLER_CONFIGS = ("wrangler.toml", "wrangler.json", "wrangler.jsonc")
 DOTENV_FILES = (".env", ".env.production", ".env.example", ".env.sample", ".env.template")
 
 
@@ -283,6 +284,11 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     warn_fixed_localhost(profile)
 
     argv, start_why, start_file, start_line, confidence = _start(tree, pkg, role, build_script)
+    wrangler = next((f for f in WRANGLER_CONFIGS if tree.exists(f)), None)
+    if wrangler and confidence <= 0.3 and not (fw and fw.kind == "server"):
+        profile.warnings.append(f"{wrangler}: a Cloudflare Workers app (wrangler deploys it to the Workers runtime, "
+                                f"not to Node), and no script starts a Node server: `{shlex.join(argv)}` is a guess; "
+                                "give the Node entry with --set entrypoint=... (e.g. a @hono/node-server file)")
     if fw and fw.kind == "server" and not (argv and argv[0] in SCRIPT_RUNNERS):
         argv, start_why, start_file, start_line, confidence = fw.argv, fw.why, fw.file, None, 0.9
         build.needs_modules = fw.modules
