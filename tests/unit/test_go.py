@@ -615,3 +615,42 @@ def test_fiber_template_engine_and_static_middleware_folders_are_copied(tmp_path
     _, runtime = stages(files["Dockerfile"])
     assert "COPY --from=build /src/views /app/views" in runtime
     assert "COPY --from=build /src/public /app/public" in runtime
+
+
+def test_viper_settings_from_the_environment_and_a_walked_templates_folder(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-chi-viper")
+    # viper.AutomaticEnv(): viper.GetString("port") reads PORT, SetDefault gives its fallback
+    assert p.ports == [3000] and p.port_env == "PORT"
+    assert p.env_var("LOG_LEVEL").default == "info"
+    assert p.health_path == "/api/healthz"  # inside r.Route("/api", func(r chi.Router) {...})
+    assert p.build.assets == ["templates"]  # filepath.Walk("./templates", ...)
+    assert "COPY --from=build /src/templates /app/templates" in files["Dockerfile"]
+
+
+def test_viper_prefix_and_bound_names(tmp_path):
+    main = """
+        package main
+
+        import (
+        	"net/http"
+        	"github.com/spf13/viper"
+        )
+
+        func main() {
+        	viper.SetEnvPrefix("shop")
+        	viper.BindEnv("listen", "SHOP_LISTEN_PORT")
+        	viper.SetDefault("listen", "8123")
+        	viper.AutomaticEnv()
+        	_ = viper.GetString("region")
+        	http.ListenAndServe(":"+viper.GetString("listen"), nil)
+        }
+    """
+    root = write_tree(tmp_path / "proj", {"go.mod": "module example.com/shop\n\ngo 1.22\n", "main.go": main})
+    p = build_profile(root)
+    assert p.ports == [8123] and p.port_env == "SHOP_LISTEN_PORT"
+    assert p.env_var("SHOP_REGION") is not None
+    # without AutomaticEnv or BindEnv, viper reads no env var
+    (root / "main.go").write_text(main.replace('viper.AutomaticEnv()', '').replace(
+        'viper.BindEnv("listen", "SHOP_LISTEN_PORT")', ''))
+    p = build_profile(root)
+    assert p.port_env is None and p.env_var("SHOP_REGION") is None

@@ -52,6 +52,8 @@ ADDRESS_ARGS = {"http.ListenAndServe": 0, "http.ListenAndServeTLS": 0, "net.List
 # framework methods that take the listen address: gin's Run, echo's Start, fiber's Listen
 ADDRESS_METHODS = {"Run", "RunTLS", "Start", "StartTLS", "Listen", "ListenTLS"}
 ENV_CALLS = {"os.Getenv", "os.LookupEnv", "syscall.Getenv"}
+VIPER_GETS = {"viper.GetString", "viper.GetInt", "viper.Get", "viper.GetUint", "viper.GetInt64", "viper.GetUint16",
+              "viper.GetBool", "viper.GetDuration", "viper.GetFloat64", "viper.GetStringSlice"}
 ROUTE_METHODS = {"HandleFunc", "Handle", "GET", "Get", "HEAD", "Head", "Any", "Path"}
 # methods that mount routes under a prefix: gin/echo/fiber `Group("/api")`, gorilla `PathPrefix("/api")`,
 # chi `Route("/api", func(r chi.Router) {...})`
@@ -63,11 +65,13 @@ PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile":
 # gofiber's template engines (`django.New("./views", ".html")`) and fiber v3's static middleware take a folder
 FIBER_FOLDERS = {"html.New", "django.New", "pug.New", "handlebars.New", "mustache.New", "ace.New", "amber.New",
                  "jet.New", "slim.New", "static.New"}
+# folders walked or listed at run time (filepath.Walk("./templates", parse))
+WALK_CALLS = {"filepath.Walk", "filepath.WalkDir", "os.ReadDir", "ioutil.ReadDir"}
 ASSET_CALLS = {"http.Dir", "template.ParseGlob", "template.ParseFiles", "os.ReadFile", "os.Open",
-               "os.DirFS"} | FIBER_FOLDERS
+               "os.DirFS", "filepath.Glob"} | FIBER_FOLDERS | WALK_CALLS
 ASSET_METHODS = {"Static", "LoadHTMLGlob", "LoadHTMLFiles", "StaticFS", "File", "ParseGlob", "ParseFiles", "SendFile"}
 # calls whose argument is a folder itself
-FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"} | FIBER_FOLDERS
+FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"} | FIBER_FOLDERS | WALK_CALLS
 TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
              "http.NewRequestWithContext", "http.Client", "tls.Config"}
 FLAG_CALLS = {"flag.String", "flag.Int", "flag.Uint", "flag.Int64", "flag.StringVar", "flag.IntVar"}
@@ -238,6 +242,7 @@ class Program:
                     self.functions.setdefault(syntax.text(function.child_by_field_name("name")), (function, f))
         for f in self.files:
             self._index(f)
+        self._read_viper()
         self._find_wrappers()
         self._find_defaults()
 
@@ -349,11 +354,40 @@ class Program:
         """Wrappers are matched by name: `getenv(..)`, `config.Getenv(..)` (another package of the module)."""
         return call.name.rsplit(".", 1)[-1]
 
+    def _read_viper(self) -> None:
+        """viper's settings that come from the environment: with `viper.AutomaticEnv()` a key reads the env var of
+        its name in capitals (after `SetEnvPrefix("app")`: APP_<KEY>), `BindEnv("key", "VAR")` names one, and
+        `SetDefault("key", value)` is the fallback."""
+        self.viper_env: dict[str, str] = {}  # key -> env var
+        self.viper_defaults: dict[str, str] = {}
+        automatic, prefix = False, ""
+        for call, f in self.calls:
+            if not call.name.startswith("viper."):
+                continue
+            args = [self.value(a, f).text for a in call.args[:2]]
+            if call.name == "viper.AutomaticEnv":
+                automatic = True
+            elif call.name == "viper.SetEnvPrefix" and args and args[0]:
+                prefix = args[0].upper() + "_"
+            elif call.name == "viper.SetDefault" and len(args) == 2 and args[0] and args[1] is not None:
+                self.viper_defaults.setdefault(args[0].lower(), args[1])
+            elif call.name == "viper.BindEnv" and len(args) == 2 and args[0] and _env_name(args[1]):
+                self.viper_env.setdefault(args[0].lower(), args[1])
+        if automatic:
+            for call, f in self.calls:
+                if call.name in VIPER_GETS and call.args:
+                    key = self.value(call.args[0], f).text
+                    if key and _env_name(prefix + key.upper()):
+                        self.viper_env.setdefault(key.lower(), prefix + key.upper())
+
     def env_of(self, call: Call, f: GoFile, depth: int = 0) -> tuple[str, str | None] | None:
         """(env var, fallback) when the call reads an env var, directly or through a wrapper."""
         if call.name in ENV_CALLS:
             key = self.value(call.args[0], f, depth + 1).text if call.args else None
             return (key, None) if _env_name(key) else None
+        if call.name in VIPER_GETS and call.args and self.viper_env:
+            key = (self.value(call.args[0], f, depth + 1).text or "").lower()
+            return (self.viper_env[key], self.viper_defaults.get(key)) if key in self.viper_env else None
         wrapper = self.wrappers.get(self._wrapper_name(call))
         if wrapper is None or wrapper[0] >= len(call.args):
             return None
