@@ -654,3 +654,41 @@ def test_viper_prefix_and_bound_names(tmp_path):
         'viper.BindEnv("listen", "SHOP_LISTEN_PORT")', ''))
     p = build_profile(root)
     assert p.port_env is None and p.env_var("SHOP_REGION") is None
+
+
+def test_embed_patterns_are_relative_to_their_package_folder(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/site\n\ngo 1.22\n",
+        "web/css/site.css": "body {}",
+        "web/assets.go": """
+            package web
+
+            import (
+            	"embed"
+            	"net/http"
+            	"os"
+            )
+
+            //go:embed css/* index.html
+            var files embed.FS
+
+            func Handler() http.Handler {
+            	if os.Getenv("DEV") == "1" {
+            		return http.FileServer(http.Dir("./web"))
+            	}
+            	return http.FileServer(http.FS(files))
+            }
+        """,
+        "main.go": """
+            package main
+
+            import (
+            	"net/http"
+            	"example.com/site/web"
+            )
+
+            func main() { http.ListenAndServe(":8000", web.Handler()) }
+        """,
+    })
+    p = build_profile(root)
+    assert p.ports == [8000] and p.build.assets == []  # web/ is in the binary: nothing to copy

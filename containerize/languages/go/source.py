@@ -812,7 +812,10 @@ class Program:
         return out
 
     def embedded(self) -> set[str]:
-        return {p.removeprefix("./").split("/", 1)[0] for f in self.files for p in f.embeds}
+        """The top folders (from the module root) of the files `//go:embed` puts in the binary; a pattern is
+        relative to its file's package folder (`//go:embed css/*` in static/data.go is static/css)."""
+        return {posixpath.normpath(posixpath.join(f.dir, p.removeprefix("all:"))).split("/", 1)[0]
+                for f in self.files for p in f.embeds if not p.startswith('"')}
 
     def import_c(self) -> tuple[str, int] | None:
         for f in self.files:
