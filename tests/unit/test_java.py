@@ -839,3 +839,24 @@ def test_jdbc_login_as_root_with_a_password_file_reaches_the_compose_files(tmp_p
     assert compose["services"]["app"]["secrets"] == ["db-password"]
     db = compose["services"]["db"]["environment"]
     assert db["MYSQL_ROOT_PASSWORD_FILE"] == "/run/secrets/db-password" and "MYSQL_USER" not in db
+
+
+@pytest.mark.parametrize("base, services", [
+    ("spring.application.name=clinic\n", []),  # H2 by default: the mysql profile's database is not started
+    ("spring.profiles.active=mysql\n", ["mysql"]),  # the profile is the default one
+])
+def test_a_database_only_an_inactive_profile_uses_is_not_a_service(tmp_path, base, services):
+    deps = """<dependencies>
+      <dependency><groupId>com.h2database</groupId><artifactId>h2</artifactId><version>2.2.224</version></dependency>
+      <dependency><groupId>com.mysql</groupId><artifactId>mysql-connector-j</artifactId><version>8.4.0</version></dependency>
+    </dependencies>"""
+    root = write_tree(tmp_path / "proj", {
+        "pom.xml": POM.format(artifact="clinic", body=deps), "src/main/java/org/acme/Main.java": MAIN,
+        "src/main/resources/application.properties": base,
+        "src/main/resources/application-mysql.properties":
+            "spring.datasource.url=${MYSQL_URL:jdbc:mysql://localhost/clinic}\nspring.datasource.password=${MYSQL_PASS:x}\n"})
+    p = build_profile(root)
+    assert [s.kind for s in p.services] == services
+    assert (p.env_var("MYSQL_PASS") is not None) == bool(services)
+    warned = any("--set services=mysql and --set env.SPRING_PROFILES_ACTIVE=mysql" in w for w in p.warnings)
+    assert warned != bool(services)

@@ -168,10 +168,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.entrypoint = entry
 
     # ports, env, paths
-    settings.read_settings(tree, settings.config_files(tree, app.dir) or settings.config_files(tree), profile)
+    config = settings.config_files(tree, app.dir) or settings.config_files(tree)
+    settings.read_settings(tree, config, profile)
     source.read_source(profile, src)
     kotlin = kotlin_source.read_kotlin(tree, sources, profile)
     read_dotenv_example(tree, profile)
+    settings.inactive_profile_services(tree, config, profile.dependencies, profile)
     if not profile.ports and profile.framework in DEFAULT_PORTS:
         port = DEFAULT_PORTS[profile.framework]
         profile.add_port(port, f"{profile.framework}'s default port", None, None, 0.7)

@@ -112,3 +112,66 @@ def _yaml_key(doc, parts: list[str]):
         if isinstance(doc, dict) and head in doc:
             return doc[head] if i == len(parts) else _yaml_key(doc[head], parts[i:])
     return None
+
+
+# the env var that picks a settings profile, by framework (Spring's otherwise)
+PROFILE_SWITCH = {"micronaut": "MICRONAUT_ENVIRONMENTS", "quarkus": "QUARKUS_PROFILE"}
+EMBEDDED_DATABASES = ("com.h2database:h2", "org.hsqldb:hsqldb", "org.apache.derby:derby", "org.apache.derby:derbyclient")
+
+
+def _active_profiles(tree: SourceTree, base: list[str]) -> set[str]:
+    """spring.profiles.active of the base settings files (properties lines, or YAML's spring: profiles: active:)."""
+    active: set[str] = set()
+    for rel in base:
+        text = tree.read(rel) or ""
+        if rel.endswith((".yml", ".yaml")):
+            import yaml  # loaded only for a project with YAML settings
+
+            try:
+                docs = list(yaml.safe_load_all(text))
+            except yaml.YAMLError:
+                continue
+            values = [_yaml_key(doc, ["spring", "profiles", "active"]) for doc in docs if isinstance(doc, dict)]
+        else:
+            values = [pair[1] for pair in map(_property, text.splitlines()) if pair and pair[0] == "spring.profiles.active"]
+        for value in values:
+            if isinstance(value, str):
+                active |= {v.strip() for v in value.split(",") if v.strip()}
+    return active
+
+
+def inactive_profile_services(tree: SourceTree, files: list[str], deps: list[str], profile: Profile) -> None:
+    """A database only a profile's own settings file connects to (application-mysql.properties), while the app
+    runs on an embedded database (H2) by default: not a service of the default run; a warning says how to
+    run that profile instead."""
+    embedded = next((d for d in deps if d in EMBEDDED_DATABASES), None)
+    if embedded is None:
+        return
+    base = [f for f in files if not _CONFIG_NAME.fullmatch(posixpath.basename(f)).group(2)]
+    named = {f: _CONFIG_NAME.fullmatch(posixpath.basename(f)).group(2)[1:] for f in files if f not in base}
+    active = _active_profiles(tree, base)
+    inactive = {f for f, name in named.items() if name not in active}
+    if not inactive:
+        return
+    schemes = {"postgres": ("jdbc:postgresql:",), "mysql": ("jdbc:mysql:", "jdbc:mariadb:")}
+    texts = {f: tree.read(f) or "" for f in files}
+    for kind in list(dict.fromkeys(s.kind for s in profile.services)):
+        conns = [c for c in profile.connections if c.kind == kind]
+        where = sorted(f for f in inactive if any(s in texts[f] for s in schemes.get(kind, ())))
+        if not where or any(c.file not in inactive for c in conns) or \
+                any(s in texts[f] for f in files if f not in inactive for s in schemes.get(kind, ())):
+            continue
+        names = sorted({named[f] for f in where})
+        profile.services = [s for s in profile.services if s.kind != kind]
+        profile.connections = [c for c in profile.connections if c.kind != kind]
+        evidence = profile.evidence.get("env", [])
+        for var in list(profile.env):
+            files_of = {e.file for e in evidence if e.why.startswith(var.name + ":")}
+            if files_of and files_of <= set(where):
+                profile.env.remove(var)
+        profile.note("services", f"{kind}: only the {', '.join(names)} profile connects to it ({', '.join(where)}); "
+                     f"the default profile runs on {embedded.split(':')[1]}", where[0], None, 0.8)
+        profile.warnings.append(
+            f"{', '.join(where)}: the {', '.join(names)} profile uses {kind}, the default one the embedded "
+            f"{embedded.split(':')[1]} database: to run on {kind}, add --set services={kind} and "
+            f"--set env.{PROFILE_SWITCH.get(profile.framework or '', 'SPRING_PROFILES_ACTIVE')}={names[0]}")
