@@ -1402,3 +1402,32 @@ def test_cloudflare_workers_app_says_the_start_command_is_a_guess(tmp_path):
                         "export default app\n"})
     p = build_profile(tmp_path)
     assert any(w.startswith("wrangler.jsonc: a Cloudflare Workers app") for w in p.warnings)
+
+
+def test_prisma_sqlite_file_moves_to_the_data_volume():
+    """file:./data.db is relative to prisma/, which the app user can't write: DATABASE_URL points at /app/data
+    (a volume), for the app and for the migrate step."""
+    p = build_profile(FIXTURES / "node-remix-prisma-sqlite")
+    assert p.framework == "remix" and p.entrypoint == ["/app/node_modules/.bin/remix-serve", "./build/index.js"]
+    var = p.env_var("DATABASE_URL")
+    assert var.default == "file:/app/data/data.db?connection_limit=1" and not var.secret
+    assert p.writable_paths == ["/app/data"] and p.services == []
+    assert [m.command for m in p.migrations] == [["npx", "prisma", "migrate", "deploy"]]
+    compose = render.render(p)["compose.yaml"]
+    assert compose.count('"app-data:/app/data"') == 2  # the app and the migrate step
+
+
+@pytest.mark.parametrize("env, url, writable, warned", [
+    ('DATABASE_URL="file:/data/sqlite.db"\n', 'env("DATABASE_URL")', ["/data"], False),
+    ("", 'env("DATABASE_URL")', ["/app/data"], False),
+    ("", '"file:./dev.db"', [], True),
+])
+def test_prisma_sqlite_urls(tmp_path, env, url, writable, warned):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node server.js"},
+                         "dependencies": {"express": "^4", "@prisma/client": "^5"}, "devDependencies": {"prisma": "^5"}},
+        ".env.example": env, "server.js": "require('express')().listen(3000)\n",
+        "prisma/schema.prisma": f'datasource db {{\n  provider = "sqlite"\n  url = {url}\n}}\n'})
+    p = build_profile(tmp_path)
+    assert p.writable_paths == writable
+    assert any("Prisma SQLite database 'file:./dev.db'" in w for w in p.warnings) == warned

@@ -11,6 +11,7 @@ that no driver call was seen reading is a connection to the app's one database. 
 an env var names (``readFileSync(process.env.X)``) is recorded as such."""
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import fields
 from typing import Any
@@ -84,6 +85,46 @@ PRISMA_PROVIDERS = {"postgresql": "postgres", "postgres": "postgres", "cockroach
 _PRISMA_SETTING = re.compile(r'\s*(provider|url)\s*=\s*(?:env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)|"([^"]*)")')
 
 
+SQLITE_DIR = "/app/data"  # the image's data folder: a volume owned by the app user
+
+
+def _prisma_sqlite(profile: Profile, rel: str, line: int | None, url_env: str | None, url: str | None) -> None:
+    """A Prisma SQLite datasource: ``file:./dev.db`` is relative to the schema's folder, which the image's app user
+    can't write (and the read-only container keeps nothing in). A URL from an env var is pointed at the data
+    folder (a volume); a file named in the schema itself gets a warning."""
+    var = profile.env_var(url_env) if url_env else None
+    value = var.default if var is not None else url
+    path, _, query = (value or "").removeprefix("file:").partition("?")
+    name = posixpath.basename(path) if path and path.endswith(SQLITE_SUFFIXES) and "/" not in path.lstrip("./") \
+        else None
+    if path.startswith("/") and _plain_path(posixpath.dirname(path)) and posixpath.dirname(path) not in ("/", ""):
+        folder = posixpath.dirname(path)  # already an absolute path: that folder is kept
+        if folder not in profile.writable_paths:
+            profile.writable_paths.append(folder)
+            profile.note("writable_paths", f"the Prisma SQLite database {path}", rel, line, 0.8)
+        return
+    if url_env is None:
+        profile.warnings.append(f"{rel}:{line}: the Prisma SQLite database {value!r} is a file beside the schema, "
+                                "which the app user can't write in the image: read the url from an env var "
+                                f"(url = env(\"DATABASE_URL\")) so it can point at {SQLITE_DIR}")
+        return
+    target = f"file:{SQLITE_DIR}/{name or 'app.db'}" + (f"?{query}" if query and _plain_path(query.replace("=", "").replace("&", "")) else "")
+    var = profile.add_env(url_env)
+    var.default, var.secret = target, False  # a file path, no credentials
+    if SQLITE_DIR not in profile.writable_paths:
+        profile.writable_paths.append(SQLITE_DIR)
+    profile.note("env", f"{url_env}: the Prisma SQLite file ({value or 'no default'}) is kept in {SQLITE_DIR}, a "
+                 f"volume the app user owns: {target}", rel, line, 0.85)
+    profile.note("writable_paths", f"{SQLITE_DIR}: the Prisma SQLite database ({url_env})", rel, line, 0.85)
+
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def _plain_path(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "/._-" for c in text)
+
+
 def read_prisma(tree: SourceTree, profile: Profile) -> None:
     """The ``datasource`` block of a Prisma schema (no parser for its format: one line at a time):
     ``provider = "postgresql"`` and ``url = env("DATABASE_URL")`` are a connection through that env var."""
@@ -102,6 +143,9 @@ def read_prisma(tree: SourceTree, profile: Profile) -> None:
                 provider = m.group(3)
             else:
                 url_env, url = m.group(2), m.group(3)
+    if provider == "sqlite":
+        _prisma_sqlite(profile, rel, start, url_env, url)
+        return
     kind = PRISMA_PROVIDERS.get(provider or "")
     if kind is None:
         return
