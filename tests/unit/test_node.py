@@ -1431,3 +1431,18 @@ def test_prisma_sqlite_urls(tmp_path, env, url, writable, warned):
     p = build_profile(tmp_path)
     assert p.writable_paths == writable
     assert any("Prisma SQLite database 'file:./dev.db'" in w for w in p.warnings) == warned
+
+
+@pytest.mark.parametrize("scripts, argv", [
+    ({"start": "npm run serve", "serve": "node dist/server.js"}, ["node", "dist/server.js"]),
+    ({"start": "yarn serve", "serve": "node --env-file=.env dist/server.js"}, ["node", "dist/server.js"]),
+    ({"start": "npm run serve", "serve": "node dist/server.js", "preserve": "npm run build"}, ["npm", "start"]),
+    ({"start": "npm run serve", "serve": "node dist/a.js && node dist/b.js"}, ["npm", "start"]),
+    ({"start": "npm run build && npm run serve", "serve": "node dist/server.js"}, ["npm", "start"]),
+])
+def test_start_running_a_node_script_runs_node(tmp_path, scripts, argv):
+    write_tree(tmp_path, {"package.json": {"name": "x", "scripts": {**scripts, "build": "tsc"},
+                                           "dependencies": {"express": "^4"}, "devDependencies": {"typescript": "^5"}},
+                          "tsconfig.json": "{}\n",
+                          "src/server.ts": "import express from 'express'\nexpress().listen(3000)\n"})
+    assert build_profile(tmp_path).entrypoint == argv

@@ -576,6 +576,9 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
         words = _command(start)
         prog = words[0] if words else None
         programs = _all_programs(start)
+        ran = _runs_node_script(pkg, start)
+        if ran:
+            return ran
         if prog in SCRIPT_RUNNERS or "cd" in programs:
             run = {"npm": ["npm", "start"], "pnpm": ["pnpm", "start"], "yarn": ["yarn", "start"],
                    "yarn-berry": ["yarn", "start"], "bun": ["bun", "run", "start"]}[pkg.manager]
@@ -636,6 +639,30 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             None, 0.3
     return ["node", "index.js"], "no start script, main or server file found; set --set entrypoint=...", \
         None, None, 0.1
+
+
+def _runs_node_script(pkg: pkgmod.Package, start: str):
+    """``"start": "npm run serve"`` with ``"serve": "node dist/server.js"`` (and no pre/post scripts around
+    either): node runs the server itself, as PID 1's child with the signals, without npm in between."""
+    words = _command(start)
+    if _all_programs(start) != words[:1]:
+        return None  # several commands: kept as the project runs them
+    if words[:2] in (["npm", "run"], ["pnpm", "run"], ["yarn", "run"], ["bun", "run"]) and len(words) == 3:
+        name = words[2]
+    elif words[:1] in (["yarn"], ["pnpm"]) and len(words) == 2 and words[1] not in ("install", "build", "run"):
+        name = words[1]
+    else:
+        return None
+    script = pkg.scripts.get(name)
+    if not isinstance(script, str) or any(pkg.scripts.get(s) for s in (f"pre{name}", f"post{name}", "prestart",
+                                                                          "poststart")):
+        return None
+    inner = _command(script)
+    args = _node_args(inner[1:]) if inner[:1] == ["node"] and _all_programs(script) == ["node"] else []
+    if not args or "$" in script or "|" in script:
+        return None
+    return ["node", *args], f"scripts.start runs {start}; scripts.{name} runs {shlex.join(inner)}" + \
+        _env_file_note(inner), "package.json", pkg.line_of.get(name), 0.9
 
 
 PROD_SCRIPTS = ("start:prod", "start:production", "prod", "serve:prod")
