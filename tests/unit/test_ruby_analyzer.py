@@ -446,3 +446,19 @@ def test_unicorn_keeps_its_config_file(tmp_path, config, argv, port):
         "app.rb": "require 'sinatra'\nget('/') { 'hi' }\n", "config/unicorn.rb": config})
     p = build_profile(root)
     assert p.entrypoint == argv and p.ports == [port]
+
+
+def test_erb_tags_of_the_development_and_test_sections_are_not_the_containers_settings(tmp_path):
+    yml = ("default: &default\n  adapter: postgresql\n  pool: <%= ENV.fetch('DB_POOL', 5) %>\n\n"
+           "development:\n  <<: *default\n  database: <%= ENV.fetch('DEV_DB', 'app_dev') %>\n\n"
+           "test:\n  <<: *default\n  database: <%= ENV.fetch('TEST_DB', 'app_test') %>\n\n"
+           "production:\n  <<: *default\n  url: <%= ENV['DATABASE_URL'] %>\n"
+           "  timeout: <%= ENV.fetch('PROD_DB_TIMEOUT', 5000) %>\n")
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "pg"\ngem "puma"\n',
+        "config/application.rb": "require 'rails/all'\nmodule Api\n  class Application < Rails::Application\n  end\nend\n",
+        "config/database.yml": yml, "config.ru": "run Rails.application\n"})
+    p = build_profile(root)
+    names = {e.name for e in p.env}
+    assert {"DB_POOL", "PROD_DB_TIMEOUT", "DATABASE_URL"} <= names
+    assert not names & {"DEV_DB", "TEST_DB"}

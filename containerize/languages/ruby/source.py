@@ -9,6 +9,7 @@ resolve to their values. ERB tags in config/*.yml are Ruby too: each tag is pars
 """
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ MKDIR_CALLS = {("FileUtils", "mkdir_p"), ("FileUtils", "mkdir"), ("FileUtils", "
 READ_CALLS = {("File", "read"), ("File", "binread"), ("File", "foreach"), ("File", "readlines"), ("IO", "readlines"),
               ("IO", "read"), ("YAML", "load_file"), ("JSON", "load_file")}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+OTHER_ENVIRONMENTS = {"development", "test"}  # sections of config/*.yml the production container never reads
 # ENV's methods that read one variable: fetch (a default as 2nd argument or block), [] and delete (read and
 # removed, so subprocesses don't inherit a secret), and send/public_send naming one of them
 ENV_READS = ("fetch", "[]", "delete")
@@ -234,7 +236,12 @@ class Reader:
     def roots(self, files: list[str]):
         for rel in files:
             if rel.endswith((".yml", ".yaml")):
-                for start, code in _erb_tags(self.tree.read(rel) or ""):
+                text = self.tree.read(rel) or ""
+                sections = _sections(text)
+                for start, code in _erb_tags(text):
+                    at = bisect.bisect_right(sections, (start, "\uffff")) - 1
+                    if at >= 0 and sections[at][1] in OTHER_ENVIRONMENTS:
+                        continue  # database.yml's development: and test: sections are not the container's
                     yield rel, syntax.parse("ruby", code).root_node, start - 1, True
             else:
                 parsed = self.tree.parse(rel, "ruby")
@@ -475,6 +482,15 @@ def _equals(binaries: list) -> list[tuple[object, object]]:
         if left is not None and operator is not None and operator.type == "==" and right is not None:
             found.append((right.start_byte, left, right))
     return [(left, right) for _, left, right in sorted(found, key=lambda f: f[0])]
+
+
+def _sections(text: str) -> list[tuple[int, str]]:
+    """(line, key) of each top-level key of a YAML file (``development:``, ``production:``), in order."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line[:1].isalnum() and ":" in line:
+            found.append((number, line.split(":", 1)[0].strip()))
+    return found
 
 
 def _erb_tags(text: str):
