@@ -222,12 +222,15 @@ GO_MAIN = """\
     }
     """
 RUST_MAIN = """\
+    use std::io::Write;
     use std::net::TcpListener;
 
     fn main() {
         let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_string());
         let listener = TcpListener::bind(format!("0.0.0.0:{port}")).unwrap();
-        for _stream in listener.incoming() {}
+        for mut stream in listener.incoming().flatten() {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n");
+        }
     }
     """
 RUST_LOCK = """\

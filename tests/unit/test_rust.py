@@ -426,7 +426,8 @@ def test_tiny_http_routes_from_match_arms_and_an_equality(tmp_path):
     ('match mode.as_str() { "/health" => a(), _ => b() }', "/"),
 ])
 def test_match_on_the_request_path_gives_the_health_route(tmp_path, body, health):
-    main = ("use std::net::TcpListener;\nfn route(req: R, request: R, mode: String) {\n" + body + "\n}\n"
+    main = ("use std::net::TcpListener;\nconst OK: &str = \"HTTP/1.1 200 OK\\r\\n\\r\\n\";\n"
+            "fn route(req: R, request: R, mode: String) {\n" + body + "\n}\n"
             'fn main() {\n    let listener = TcpListener::bind("0.0.0.0:7000").unwrap();\n}\n')
     root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "m"\nversion = "0.1.0"\n',
                                          "src/main.rs": main})
@@ -495,3 +496,28 @@ def test_runtime_file_readers(tmp_path, code, assets, crate_assets):
                                          "src/main.rs": main, "views/a.html": "a", "public/index.html": "i"})
     p = build_profile(root, [])
     assert (p.build.assets, p.build.crate_assets) == (assets, crate_assets)
+
+
+def test_a_tcp_server_of_its_own_protocol_gets_a_connect_only_health_check(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-tcp-kv")
+    # [[bin]] tables that name src/bin/*.rs files replace the inferred targets: two binaries, not four
+    assert [c["entrypoint"] for c in p.candidates if "entrypoint" in c] == [
+        ["/usr/local/bin/kv-server"], ["/usr/local/bin/kv-cli"]]
+    assert p.entrypoint == ["/usr/local/bin/kv-server"]
+    assert p.ports == [7379] and p.port_env == "KV_PORT"  # the fallback is a const of the library
+    assert p.health_path is None  # no HTTP: the probe connects to the port
+    build, runtime = stages(files["Dockerfile"])
+    assert 'if path == "-" { return Ok(true); }' in build
+    assert 'CMD ["/usr/local/bin/healthprobe", "7379", "-", "KV_PORT"]' in runtime
+
+
+def test_http_servers_keep_an_http_health_check(tmp_path):
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "s"\nversion = "0.1.0"\n',
+                                         "src/main.rs": STD_SERVER})
+    assert build_profile(root, []).health_path is None  # accepts and says nothing: not HTTP that we can see
+    (root / "src/main.rs").write_text(STD_SERVER.replace("for _ in", 'let _ = "HTTP/1.1 200 OK\\r\\n";\n    for _ in'))
+    assert build_profile(root, []).health_path == "/"
+    axum = write_tree(tmp_path / "axum", {
+        "Cargo.toml": '[package]\nname = "a"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\n',
+        "src/main.rs": 'use std::net::TcpListener;\nfn main() {\n    let l = TcpListener::bind("0.0.0.0:3000");\n}\n'})
+    assert build_profile(axum, []).health_path == "/"

@@ -59,6 +59,7 @@ FRAMEWORKS = (("axum", "axum", None), ("actix-web", "actix-web", None), ("rocket
               ("warp", "warp", None), ("poem", "poem", None), ("salvo", "salvo", None), ("tide", "tide", None),
               ("hyper", "hyper", None), ("tiny_http", "tiny_http", None))
 
+HTTP_FRAMEWORKS = {fw for _, fw, _ in FRAMEWORKS}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # env vars of a service the app talks to, not of its own listener
 SERVICE_PREFIXES = ("DATABASE_", "DB_", "POSTGRES_", "PG_", "MYSQL_", "MARIADB_", "REDIS_", "MONGO", "SMTP_", "MAIL_",
@@ -357,8 +358,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.framework = framework or ("std::net" if serves and code.uses("TcpListener::bind") else None)
     if profile.framework == "std::net":
         profile.note("framework", "the standard library's TcpListener", confidence=0.7)
-    if profile.ports:
+    if profile.ports and (framework in HTTP_FRAMEWORKS or code.speaks_http()):
         choose_health_path(profile, code.routes())
+    elif profile.ports:  # a TCP server of its own protocol (Redis, gRPC, ...): an HTTP GET can't tell
+        profile.health_path = None
+        profile.note("health_path", "the server speaks no HTTP that the code shows (no HTTP framework, no HTTP "
+                     "status line or route): the health check only connects to the port", confidence=0.6)
     from . import connections  # how the code reaches its backing services
     connections.read_connections(code, profile, set(all_deps))
     add_services_from_connections(profile)

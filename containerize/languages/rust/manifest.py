@@ -94,6 +94,7 @@ class Package:
                     found.setdefault(sub[:-3], f)
                 elif re.fullmatch(r"[\w-]+/main\.rs", sub):
                     found.setdefault(sub.split("/")[0], f)
+        declared: set[str] = set()
         for entry in explicit:
             name = entry.get("name") if isinstance(entry, dict) else None
             if not isinstance(name, str) or not name:
@@ -106,7 +107,11 @@ class Package:
             else:
                 path = next((p for p in (self.rel(f"src/bin/{name}.rs"), self.rel(f"src/bin/{name}/main.rs"))
                              if tree.exists(p)), self.rel(f"src/bin/{name}.rs"))
+            # a [[bin]] that names an inferred target's file replaces it (cargo infers no second binary from it)
+            for other in [n for n, p in found.items() if p == path and n != name and n not in declared]:
+                del found[other]
             found[name] = path
+            declared.add(name)
         self.bins = [{"name": n, "path": p} for n, p in found.items()]
         lib = self.data.get("lib") if isinstance(self.data.get("lib"), dict) else {}
         has_path = isinstance(lib.get("path"), str) and lib["path"]

@@ -590,6 +590,16 @@ class Crate:
                     out.append((literal, f.rel, syntax.line(value)))
         return out
 
+    def speaks_http(self) -> bool:
+        """The code writes or reads HTTP itself: an "HTTP/1.1 200 OK" status line, a "GET / HTTP/1.1" request
+        line, or a route."""
+        for f in self.files:
+            for node in f.strings:
+                text = string_value(node) or ""
+                if "HTTP/1." in text or "HTTP/2" in text or text.startswith(("GET /", "HEAD /")):
+                    return True
+        return bool(self.routes())
+
     def uses(self, suffix: str) -> bool:
         return any(_ends(_path(c.child_by_field_name("function")), (suffix,)) for f in self.files for c in f.calls)
 
