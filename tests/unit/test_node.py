@@ -1446,3 +1446,13 @@ def test_start_running_a_node_script_runs_node(tmp_path, scripts, argv):
                           "tsconfig.json": "{}\n",
                           "src/server.ts": "import express from 'express'\nexpress().listen(3000)\n"})
     assert build_profile(tmp_path).entrypoint == argv
+
+
+def test_strapi_keeps_its_sqlite_and_uploads_folders():
+    p = build_profile(FIXTURES / "node-strapi")
+    assert p.framework == "strapi" and p.entrypoint == ["/app/node_modules/.bin/strapi", "start"]
+    assert p.ports == [1337] and p.port_env == "PORT" and p.health_path == "/_health"
+    assert p.writable_paths == ["/app/.tmp", "/app/public/uploads"]
+    assert p.build.runtime_env == {"HOST": "0.0.0.0"} and p.build.native  # better-sqlite3
+    text = render.render(p)["Dockerfile"]
+    assert "mkdir -p /app/.tmp /app/public/uploads" in text and "npm run build" in text

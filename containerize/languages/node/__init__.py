@@ -328,6 +328,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         if fw and fw.kind == "server" and fw.health:
             profile.health_path = fw.health
             profile.note("health_path", f"{fw.name} answers {fw.health}", fw.file, None, 0.9)
+        for folder in (fw.writable if fw and fw.kind == "server" else []):
+            if f"{WORKDIR}/{folder}" not in profile.writable_paths:
+                profile.writable_paths.append(f"{WORKDIR}/{folder}")
+                profile.note("writable_paths", f"{fw.name} writes {folder}/ at run time", fw.file, None, 0.85)
         program = profile.entrypoint[0].rsplit("/", 1)[-1] if profile.entrypoint else None
         if program in READS_PORT and not profile.port_env:
             profile.port_env = "PORT"

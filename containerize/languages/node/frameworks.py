@@ -49,6 +49,7 @@ class Framework:
     warning: str | None = None
     health: str | None = None  # server: a health route the framework itself answers
     services: list[str] = field(default_factory=list)  # server: backing services the framework always needs
+    writable: list[str] = field(default_factory=list)  # server: folders (relative) it writes at run time
 
 
 def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> Framework | None:
@@ -64,6 +65,8 @@ def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> F
         return _astro(tree, deps)
     if "@medusajs/medusa" in deps and "@medusajs/framework" in deps and _first_config(tree, MEDUSA_CONFIGS):
         return _medusa(tree)
+    if "@strapi/strapi" in deps:
+        return _strapi(tree, deps)
     if "@adonisjs/core" in deps and (tree.exists("ace.js") or tree.exists("adonisrc.ts") or tree.exists(".adonisrc.json")):
         return _adonis(tree)
     return None
@@ -207,3 +210,16 @@ def _medusa(tree: SourceTree) -> Framework:
     return Framework("medusa", "server", "Medusa: medusa build writes the server to .medusa/server, the image's app "
                      "folder; medusa start runs it on PORT (9000)", config, argv=["/app/node_modules/.bin/medusa", "start"],
                      port=9000, copy=[".medusa/server/"], modules=True, health="/health", services=["postgres"])
+
+
+def _strapi(tree: SourceTree, deps: dict[str, str]) -> Framework:
+    """Strapi: ``strapi build`` compiles the app and its admin panel to dist/; ``strapi start`` serves them on HOST
+    and PORT (1337); /_health answers. Its default database is SQLite in .tmp/data.db and the local upload
+    provider writes public/uploads: both are folders it keeps."""
+    writable = ["public/uploads"]
+    if "better-sqlite3" in deps or "sqlite3" in deps:
+        writable.insert(0, ".tmp")
+    config = next((f for f in ("config/server.ts", "config/server.js") if tree.exists(f)), "package.json")
+    return Framework("strapi", "server", "Strapi: strapi build compiles the app and its admin panel; strapi start "
+                     "serves them on HOST and PORT (1337)", config, argv=["/app/node_modules/.bin/strapi", "start"],
+                     port=1337, env={"HOST": "0.0.0.0"}, modules=True, health="/_health", writable=writable)
