@@ -860,3 +860,44 @@ def test_a_database_only_an_inactive_profile_uses_is_not_a_service(tmp_path, bas
     assert (p.env_var("MYSQL_PASS") is not None) == bool(services)
     warned = any("--set services=mysql and --set env.SPRING_PROFILES_ACTIVE=mysql" in w for w in p.warnings)
     assert warned != bool(services)
+
+
+def test_modules_inherit_the_parents_spring_boot_plugin(tmp_path):
+    p = build_profile(FIXTURES / "java-maven-modules")
+    assert p.framework == "spring-boot" and p.runtime_version == "21"
+    # the app module's repackaged jar runs with java -jar (not on a classpath: its classes are in BOOT-INF/)
+    assert p.entrypoint == ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+    assert p.build.package == "mvn -B -q package -DskipTests -pl app -am"
+    assert p.build.copy_artifact == "cp app/target/app-1.0.jar /out/app.jar"
+    assert p.ports == [8090] and p.port_env == "PORT" and p.health_path == "/healthz"
+    df = render.render(p)["Dockerfile"]
+    check_structure(df, "mvn -B -q dependency:resolve -pl app -am")
+    assert "COPY lib/pom.xml lib/" in df and "COPY app/pom.xml app/" in df
+    lint(df, tmp_path)
+
+
+@pytest.mark.parametrize("activation, boot", [
+    ("<activeByDefault>true</activeByDefault>", True),
+    ("<file><exists>src/main/resources/application.yml</exists></file>", True),
+    ("<file><exists>src/main/resources/bootstrap.yml</exists></file>", False),
+])
+def test_a_profile_of_the_parent_adds_the_spring_boot_plugin(tmp_path, activation, boot):
+    parent = f"""<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+      <groupId>org.acme</groupId><artifactId>shop</artifactId><version>1.0</version><packaging>pom</packaging>
+      <modules><module>orders</module></modules>
+      <profiles><profile><id>boot</id><activation>{activation}</activation>
+        <build><plugins><plugin><groupId>org.springframework.boot</groupId>
+          <artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></profile></profiles>
+    </project>"""
+    child = """<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+      <parent><groupId>org.acme</groupId><artifactId>shop</artifactId><version>1.0</version></parent>
+      <artifactId>orders</artifactId>
+      <dependencies><dependency><groupId>org.springframework.boot</groupId>
+        <artifactId>spring-boot-starter-web</artifactId><version>3.3.4</version></dependency></dependencies>
+    </project>"""
+    root = write_tree(tmp_path / "proj", {"pom.xml": parent, "orders/pom.xml": child,
+                                          "orders/src/main/java/org/acme/Main.java": MAIN,
+                                          "orders/src/main/resources/application.yml": "server:\n  port: 8081\n"})
+    p = build_profile(root)
+    assert (p.build.jar_mode == "jar") == boot
+    assert (p.entrypoint[-2:] == ["-jar", "/app/app.jar"]) == boot

@@ -63,6 +63,9 @@ def _pick_module(tree: SourceTree, mods: list[Module]) -> Module:
     """The module whose jar runs: Spring Boot, then fat jars, then a main class."""
     for test in (lambda m: m.boot, lambda m: m.quarkus, lambda m: m.shaded, lambda m: m.application, lambda m: bool(m.main_class)):
         found = [m for m in mods if test(m) and m.packaging != "pom"]
+        if len(found) > 1:  # a library module inherits the parent's plugin too: the one with a main class runs
+            found = [m for m in found if m.main_class or source.find_main_classes(tree, java_sources(tree, m.dir))] \
+                or found
         if found:
             return found[0]
     leaves = [m for m in mods if m.packaging != "pom"] or mods

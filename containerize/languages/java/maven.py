@@ -131,6 +131,9 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                     if release:
                         mod.java = (release, f"the compiler plugin's <{key}>", lines.find(f"<{key}>"))
                         break
+        elif artifact == "spring-boot-maven-plugin" and any(
+                (_text(c, "skip") or "").lower() == "true" for c in configs):
+            mod.boot_skipped = True  # <skip>true</skip>: a library module that inherits the plugin
         elif artifact == "spring-boot-maven-plugin":
             mod.boot = True
             for c in configs:
@@ -184,6 +187,14 @@ def read_pom(tree: SourceTree, rel: str, parent_props: dict[str, str] | None = N
                     mod.main_evidence = ("maven-jar-plugin's manifest names the main class",
                                          lines.find("<mainClass>"))
     # (spring-boot-starter-parent alone doesn't repackage: the plugin has to be declared)
+    # a profile that adds the Spring Boot plugin: active by default, or when a file of the module exists
+    for prof in root.findall("profiles/profile"):
+        if not any(_text(p, "artifactId") == "spring-boot-maven-plugin" for p in prof.findall("build/plugins/plugin")):
+            continue
+        if (_text(prof, "activation/activeByDefault") or "").lower() == "true":
+            mod.boot_when.append("")
+        elif (exists := _text(prof, "activation/file/exists")) and "$" not in exists and ".." not in exists:
+            mod.boot_when.append(exists.lstrip("/"))
 
     base = final_name or (f"{mod.artifact}-{version}" if mod.artifact and version else None)
     if base and "${" not in base:

@@ -31,6 +31,10 @@ class Module:
     props: dict[str, str] = field(default_factory=dict)  # Maven properties (inherited by sub-modules)
     extra_goals: list[str] = field(default_factory=list)  # plugin goals `mvn package` doesn't run by itself
     quarkus: bool = False  # the Quarkus build plugin: target/quarkus-app/ (or build/quarkus-app/) runs
+    # a Maven profile adds the Spring Boot plugin: "" when active by default, else the file whose existence
+    # activates it (relative to each module that inherits it)
+    boot_when: list[str] = field(default_factory=list)
+    boot_skipped: bool = False  # the module's own Spring Boot plugin says <skip>true</skip>
 
 
     @property
@@ -66,6 +70,19 @@ def build_tool(tree: SourceTree) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _inherit_boot(tree: SourceTree, parent: Module, mod: Module) -> None:
+    """A module inherits the Spring Boot plugin its parent POM declares in build/plugins (or in a profile that
+    is active for it): its jar is repackaged too."""
+    if mod.boot or mod.boot_skipped or mod.packaging == "pom":
+        return
+    prefix = f"{mod.dir}/" if mod.dir else ""
+    if parent.boot and parent.packaging == "pom" or any(
+            not when or tree.exists(prefix + when) for when in parent.boot_when):
+        mod.boot = True
+        if mod.main_class is None and parent.main_class:
+            mod.main_class, mod.main_evidence = parent.main_class, parent.main_evidence
+
+
 def read_modules(tree: SourceTree, tool: str, manifest: str) -> list[Module]:
     from .gradle import gradle_subprojects, read_gradle
     from .maven import read_pom
@@ -76,7 +93,9 @@ def read_modules(tree: SourceTree, tool: str, manifest: str) -> list[Module]:
         for name in root.modules:
             rel = f"{name.rstrip('/')}/pom.xml"
             if tree.exists(rel):
-                mods.append(read_pom(tree, rel, root.props))
+                mod = read_pom(tree, rel, root.props)
+                _inherit_boot(tree, root, mod)
+                mods.append(mod)
         return mods
     root = read_gradle(tree, manifest)
     mods = [root]
