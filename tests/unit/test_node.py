@@ -1456,3 +1456,20 @@ def test_strapi_keeps_its_sqlite_and_uploads_folders():
     assert p.build.runtime_env == {"HOST": "0.0.0.0"} and p.build.native  # better-sqlite3
     text = render.render(p)["Dockerfile"]
     assert "mkdir -p /app/.tmp /app/public/uploads" in text and "npm run build" in text
+
+
+@pytest.mark.parametrize("start, dev, runtime_dev", [
+    ("node --import tsx src/server.ts", {"tsx": "^4"}, True),
+    ("node --loader ts-node/esm src/server.ts", {"ts-node": "^10"}, True),
+    ("node -r dotenv/config server.js", {}, False),
+    ("node --env-file .env --import=tsx/esm src/server.ts", {"tsx": "^4"}, True),
+])
+def test_node_preloading_a_dev_dependency_installs_every_dependency(tmp_path, start, dev, runtime_dev):
+    write_tree(tmp_path, {
+        "package.json": {"name": "x", "type": "module", "scripts": {"start": start},
+                         "dependencies": {"express": "^4", "dotenv": "^16"}, "devDependencies": dev},
+        "src/server.ts": "import express from 'express'\nexpress().listen(3000)\n",
+        "server.js": "import express from 'express'\nexpress().listen(3000)\n"})
+    p = build_profile(tmp_path)
+    assert p.entrypoint[0] == "node" and "--env-file" not in p.entrypoint
+    assert p.build.runtime_dev == runtime_dev

@@ -491,7 +491,14 @@ def _start_needs(pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None
     start = pkg.scripts.get("start", "")
     dev_only = set(pkg.deps()) - set(pkg.deps(dev=False))
     tool = argv[0].removeprefix(f"{WORKDIR}/node_modules/.bin/")
-    if tool != argv[0] and tool in dev_only:
+    loaded = [p for p in _node_preloads(argv) if p in dev_only] if argv[0] == "node" else []
+    if loaded:
+        build.runtime_dev = True
+        build.install_prod = build.install_all
+        profile.warnings.append(f"node loads {', '.join(loaded)} (--import/--require/--loader) from the dev "
+                                "dependencies: every dependency is installed in the runtime image (move "
+                                f"{', '.join(loaded)} to dependencies)")
+    elif tool != argv[0] and tool in dev_only:
         build.runtime_dev = True
         build.install_prod = build.install_all
         profile.warnings.append(f"the start command runs {tool} (a dev dependency): every dependency is installed "
@@ -504,6 +511,31 @@ def _start_needs(pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None
             build.install_prod = build.install_all
             profile.warnings.append(f"the start script runs {', '.join(tools)} (dev dependencies): every "
                                     "dependency is installed in the runtime image")
+
+
+PRELOAD_FLAGS = ("--import", "--require", "-r", "--loader", "--experimental-loader")
+
+
+def _node_preloads(argv: list[str]) -> list[str]:
+    """The packages node's --import / --require / --loader flags load (``tsx``, ``ts-node/esm`` -> ts-node)."""
+    specs, take = [], False
+    for word in argv[1:]:
+        if take:
+            specs.append(word)
+            take = False
+        elif word in PRELOAD_FLAGS:
+            take = True
+        elif word.startswith(tuple(f + "=" for f in PRELOAD_FLAGS)):
+            specs.append(word.split("=", 1)[1])
+        elif not word.startswith("-"):
+            break  # the script: what follows are its own arguments
+    packages = []
+    for spec in specs:
+        if spec.startswith((".", "/", "node:", "file:", "data:")):
+            continue
+        parts = spec.split("/")
+        packages.append("/".join(parts[:2]) if spec.startswith("@") else parts[0])
+    return packages
 
 
 def _all_programs(script: str) -> list[str]:
@@ -528,7 +560,7 @@ def _started_file(tree: SourceTree, pkg: pkgmod.Package) -> str | None:
     words = _command(pkg.scripts.get("start", ""))
     if not words or words[0] not in ("node", "nodemon"):
         return None
-    target = next((w for w in words[1:] if not w.startswith("-")), None)
+    target = next((w for w in _node_args(words[1:]) if not w.startswith("-")), None)
     if not target:
         return None
     target = target.removeprefix("./")
