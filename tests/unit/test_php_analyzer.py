@@ -110,6 +110,40 @@ def test_cakephp_writes_tmp_and_logs_and_request_headers_are_not_settings(tmp_pa
     assert "HTTPS" not in names and "HTTP_HOST" not in names
 
 
+@pytest.mark.parametrize("lock, install", [
+    ("package-lock.json", "npm ci"), ("pnpm-lock.yaml", "corepack enable && pnpm install --frozen-lockfile"),
+    (None, "npm install"),
+])
+def test_laravel_vite_front_end_is_built_in_a_node_stage(tmp_path, lock, install):
+    files = {
+        "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0"}}', "artisan": "<?php\n",
+        "public/index.php": "<?php require __DIR__.'/../vendor/autoload.php';",
+        "package.json": '{"private": true, "type": "module", "scripts": {"build": "vite build", "dev": "vite"},'
+                        ' "devDependencies": {"laravel-vite-plugin": "^1.0", "vite": "^5.0"}}',
+        "vite.config.js": "import laravel from 'laravel-vite-plugin';\nexport default { plugins: [laravel(['resources/js/app.js'])] };\n",
+        "resources/js/app.js": "console.log('hi');\n", ".nvmrc": "20\n"}
+    if lock:
+        files[lock] = "{}\n" if lock.endswith(".json") else "lockfileVersion: '9.0'\n"
+    p = build_profile(write_tree(tmp_path / "app", files))
+    assert p.build.assets_install == install and p.build.assets_output == "public/build"
+    assert p.build.assets_files == ["package.json"] + ([lock] if lock else [])
+    assert p.build.node_version == "20"  # .nvmrc
+    df = render.render(p)["Dockerfile"]
+    assets = stages(df)[1]
+    assert assets.startswith("FROM node:${NODE_VERSION}-bookworm-slim AS assets") and "ARG NODE_VERSION=20" in df
+    assert "COPY --from=vendor /app/vendor ./vendor" in assets
+    assert "COPY --from=assets /app/public/build /var/www/html/public/build/" in stages(df)[-1]
+    assert "node" not in stages(df)[-1].split("COPY --from=assets")[0].lower()
+    lint(df, tmp_path)
+
+
+def test_a_package_json_without_a_front_end_plugin_builds_nothing(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "composer.json": '{"require": {"slim/slim": "^4.0"}}', "public/index.php": "<?php echo 1;",
+        "package.json": '{"scripts": {"build": "tsc"}, "devDependencies": {"typescript": "^5.0"}}'}))
+    assert p.build.assets_build == "" and "AS assets" not in render.render(p)["Dockerfile"]
+
+
 @pytest.mark.parametrize("constraint, version", [
     ("^8.1", "8.4"), (">=8.1", "8.4"), ("~8.2.0", "8.2"), ("8.2.*", "8.2"), ("^8.4", "8.4"), ("8.*", "8.4"),
     (">=8.1 <8.3", "8.2"), ("^7.4|^8.0", "8.4"), ("^7.4 || ^8.1", "8.4"), ("8.1.2", "8.1"), ("*", "8.3"),

@@ -26,6 +26,12 @@ __all__ = ["ANALYZER", "DEFAULT_PHP", "SUPPORTED_MINORS", "PhpPlan", "php_versio
 
 PORT = 8080  # Apache listens here: the non-root www-data user can't bind 80 everywhere
 HEALTH_FILES = ("health.php", "healthz.php", "ping.php", "status.php")
+# front-end build plugins -> where they write the built assets (under the document root)
+ASSET_PLUGINS = {"laravel-vite-plugin": "public/build", "@symfony/webpack-encore": "public/build"}
+# lockfile -> (install command, build command)
+NODE_LOCKS = (("package-lock.json", "npm ci", "npm run build"),
+              ("yarn.lock", "corepack enable && yarn install --frozen-lockfile", "yarn run build"),
+              ("pnpm-lock.yaml", "corepack enable && pnpm install --frozen-lockfile", "pnpm run build"))
 HEALTH_ROUTES = ("/up", "/health", "/healthz", "/healthcheck", "/ping", "/status")
 # folders a project keeps in git empty (a .gitkeep, a .gitignore, a README) for what the app writes at run time
 KEPT_FOLDERS = {"logs", "log", "uploads", "cache", "tmp", "temp", "sessions"}
@@ -195,6 +201,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if framework == "symfony":
         _symfony_sqlite(profile)
 
+    assets = _assets(tree, profile)
     profile.compiled = False
     profile.build = PhpPlan(
         docroot=docroot,
@@ -209,6 +216,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         htaccess=any(f.endswith(".htaccess") for f in tree.files) or framework in ("laravel", "symfony", "slim"),
         laravel=framework == "laravel",
         scratch_dirs=scratch,
+        **assets,
         dotenv_stub=framework == "symfony",
     )
     from . import migrations  # Laravel's migrations: a one-shot step before the app starts
@@ -252,6 +260,43 @@ def _procfile_docroot(tree: SourceTree) -> tuple[str, int] | None:
                 return None
         return "", number  # no folder: the project folder
     return None
+
+
+def _assets(tree: SourceTree, profile: Profile) -> dict:
+    """The front end of a Laravel (Vite) or Symfony (Webpack Encore) app: package.json's build script, run by
+    Node in a stage of its own; the built folder is copied into the image (the views link to its manifest)."""
+    if not tree.exists("package.json"):
+        return {}
+    pkg = read_json(tree, "package.json", strict=False)
+    scripts = pkg.get("scripts") if isinstance(pkg.get("scripts"), dict) else {}
+    deps: dict = {}
+    for key in ("dependencies", "devDependencies"):
+        if isinstance(pkg.get(key), dict):
+            deps.update(pkg[key])
+    plugin = next((p for p in ASSET_PLUGINS if p in deps), None)
+    if plugin is None or not isinstance(scripts.get("build"), str):
+        return {}
+    lock, install, build = next((row for row in NODE_LOCKS if tree.exists(row[0])), (None, "npm install", "npm run build"))
+    from ... import image_tags
+
+    node = image_tags.FAMILIES["node"].default or "22"
+    pins = [(lines[0].strip().lstrip("v"), rel) for rel in (".nvmrc", ".node-version") if (lines := tree.lines(rel))]
+    if pin := image_tags.tool_pin(tree, "node", "nodejs"):
+        pins.append((pin[0], pin[1]))
+    for version, rel in pins:  # a major version the node image publishes
+        major = version.split(".")[0]
+        if major in image_tags.FAMILIES["node"].lines:
+            node = major
+            profile.note("build_command", f"{rel} pins Node {version} for the front-end build", rel, 1, 0.9)
+            break
+    profile.note("build_command", f"{plugin} builds the front end into {ASSET_PLUGINS[plugin]}/ "
+                 f"(package.json's build script: {scripts['build']}), in a Node {node} stage", "package.json",
+                 line_of_text(tree, "package.json", '"build"'), 0.9)
+    if lock is None:
+        profile.warnings.append("package.json without a lockfile: the front-end build resolves versions afresh each "
+                                "time; commit package-lock.json")
+    return {"assets_install": install, "assets_build": build, "assets_files": ["package.json"] + ([lock] if lock else []), "assets_output": ASSET_PLUGINS[plugin],
+            "node_version": node}
 
 
 def _symfony_env(tree: SourceTree, profile: Profile) -> None:

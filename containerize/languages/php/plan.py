@@ -23,5 +23,12 @@ class PhpPlan(BuildPlan):
     htaccess: bool = False  # AllowOverride All and mod_rewrite
     laravel: bool = False  # storage/ and bootstrap/cache/ writable
     scratch_dirs: list[str] = field(default_factory=list)  # written, not kept: owned by www-data, tmpfs in compose
+    # the front end built by Node in its own stage (Laravel's Vite plugin, Symfony's Webpack Encore): its
+    # install and build commands, the manifests copied first, the folder copied into the image, Node's version
+    assets_install: str = ""
+    assets_build: str = ""
+    assets_files: list[str] = field(default_factory=list)
+    assets_output: str = ""
+    node_version: str = ""
     dotenv_stub: bool = False  # Symfony's runtime needs a .env file; the settings come from the environment
 
