@@ -692,3 +692,51 @@ def test_embed_patterns_are_relative_to_their_package_folder(tmp_path):
     })
     p = build_profile(root)
     assert p.ports == [8000] and p.build.assets == []  # web/ is in the binary: nothing to copy
+
+
+def test_a_tcp_server_of_its_own_protocol_gets_a_connect_only_health_check(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/kv\n\ngo 1.22\n",
+        "main.go": """
+            package main
+
+            import (
+            	"bufio"
+            	"fmt"
+            	"net"
+            	"os"
+            )
+
+            func main() {
+            	port := os.Getenv("KV_PORT")
+            	if port == "" {
+            		port = "7379"
+            	}
+            	ln, err := net.Listen("tcp", ":"+port)
+            	if err != nil {
+            		panic(err)
+            	}
+            	for {
+            		conn, err := ln.Accept()
+            		if err != nil {
+            			continue
+            		}
+            		go func(c net.Conn) {
+            			defer c.Close()
+            			for s := bufio.NewScanner(c); s.Scan(); {
+            				fmt.Fprintln(c, "+PONG")
+            			}
+            		}(conn)
+            	}
+            }
+        """,
+    })
+    p, files = rendered(tmp_path, root)
+    assert p.ports == [7379] and p.port_env == "KV_PORT" and p.health_path is None
+    build, runtime = stages(files["Dockerfile"])
+    assert "net.DialTimeout" in build
+    assert 'CMD ["/usr/local/bin/healthprobe", "7379", "-", "KV_PORT"]' in runtime
+    # the same listener handing its connections to net/http is an HTTP server
+    (root / "main.go").write_text("package main\n\nimport (\n\t\"net\"\n\t\"net/http\"\n)\n\nfunc main() {\n"
+                                  "\tln, _ := net.Listen(\"tcp\", \":7379\")\n\thttp.Serve(ln, nil)\n}\n")
+    assert build_profile(root).health_path == "/"

@@ -386,10 +386,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("framework", "the standard library's net/http server", confidence=0.7)
     else:
         profile.framework = framework
-    if profile.ports:
+    routes = program.routes() if profile.ports else []
+    if profile.ports and (framework or routes or program.speaks_http()):
         # a route whose last part reads like a health check (/api/ping/) before the other plain routes
-        routes = program.routes()
         choose_health_path(profile, sorted(routes, key=lambda r: not source.health_like(r[0])))
+    elif profile.ports:  # a TCP server of its own protocol (gRPC, Redis, ...): an HTTP GET can't tell
+        profile.health_path = None
+        profile.note("health_path", "the server speaks no HTTP that the code shows (no net/http server or handler, "
+                     "no HTTP framework): the health check only connects to the port", confidence=0.6)
     from . import connections  # how the code reaches its backing services
     connections.read_connections(program, profile)
     add_services_from_connections(profile)

@@ -51,6 +51,10 @@ SERVE_CALLS = {"http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "h
 ADDRESS_ARGS = {"http.ListenAndServe": 0, "http.ListenAndServeTLS": 0, "net.Listen": 1, "tls.Listen": 1}
 # framework methods that take the listen address: gin's Run, echo's Start, fiber's Listen
 ADDRESS_METHODS = {"Run", "RunTLS", "Start", "StartTLS", "Listen", "ListenTLS"}
+# net/http names that only a program serving HTTP uses
+HTTP_SERVER_NAMES = {"http.ListenAndServe", "http.ListenAndServeTLS", "http.Serve", "http.ServeTLS", "http.Server",
+                     "http.HandleFunc", "http.Handle", "http.NewServeMux", "http.ServeMux", "http.FileServer",
+                     "http.ResponseWriter", "http.HandlerFunc", "http.Handler", "http.StripPrefix"}
 ENV_CALLS = {"os.Getenv", "os.LookupEnv", "syscall.Getenv"}
 VIPER_GETS = {"viper.GetString", "viper.GetInt", "viper.Get", "viper.GetUint", "viper.GetInt64", "viper.GetUint16",
               "viper.GetBool", "viper.GetDuration", "viper.GetFloat64", "viper.GetStringSlice"}
@@ -609,6 +613,11 @@ class Program:
     def serves(self) -> bool:
         return any(c.name in SERVE_CALLS or c.name in (".ListenAndServe", ".ListenAndServeTLS")
                    for c, _ in self.calls)
+
+    def speaks_http(self) -> bool:
+        """The program serves HTTP with net/http: a server, a handler or a mux of the standard library."""
+        return bool(self.selectors & HTTP_SERVER_NAMES) or any(
+            c.name in (".ListenAndServe", ".ListenAndServeTLS") for c, _ in self.calls)
 
     def listen_addresses(self) -> list[tuple[Value, str, int, str]]:
         """(address value, file, line, what) of each listen address, in file order."""
