@@ -462,3 +462,27 @@ def test_erb_tags_of_the_development_and_test_sections_are_not_the_containers_se
     names = {e.name for e in p.env}
     assert {"DB_POOL", "PROD_DB_TIMEOUT", "DATABASE_URL"} <= names
     assert not names & {"DEV_DB", "TEST_DB"}
+
+
+@pytest.mark.parametrize("lock, install", [
+    ("yarn.lock", "corepack enable && yarn install --frozen-lockfile"), ("package-lock.json", "npm ci")])
+def test_jsbundling_rails_builds_with_node_in_the_build_stage_only(tmp_path, lock, install):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "puma"\ngem "jsbundling-rails"\ngem "propshaft"\n',
+        "config/application.rb": "require 'rails/all'\nmodule Shop\n  class Application < Rails::Application\n  end\nend\n",
+        "config.ru": "run Rails.application\n", "bin/rails": "#!/usr/bin/env ruby\n",
+        "app/javascript/application.js": "console.log('shop')\n", ".node-version": "20.11.0\n",
+        "package.json": '{"name": "shop", "private": true, "scripts": {"build": "esbuild app/javascript/*.* --bundle --outdir=app/assets/builds"}, "devDependencies": {"esbuild": "^0.20.0"}}',
+        lock: "{}\n" if lock.endswith(".json") else "# yarn lockfile v1\n"})
+    p = build_profile(root)
+    assert p.build.assets and p.build.node_version == "20"
+    assert p.build.js_files == ["package.json", lock] and p.build.js_install == install
+    df = render.render(p)["Dockerfile"]
+    parts = stages(df)
+    assert parts["node"].startswith("FROM node:${NODE_VERSION}-bookworm-slim AS node") and "ARG NODE_VERSION=20" in df
+    build = parts["build"]
+    assert "COPY --from=node /usr/local/bin/node /usr/local/bin/" in build
+    assert build.index(install) < build.index("COPY . .") < build.index("./bin/rails assets:precompile")
+    assert "rm -rf node_modules" in build
+    assert "node" not in parts["final"].replace("node_modules", "")
+    lint(df, tmp_path)

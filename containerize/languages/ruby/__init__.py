@@ -35,6 +35,11 @@ NATIVE_GEMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # gems that stand for a database client gem they bring along
 GEM_SERVICES = {"sequel_pg": "pg"}
+# gems whose assets:precompile runs a JavaScript build (package.json's build script, webpack, vite)
+JS_BUILD_GEMS = ("jsbundling-rails", "cssbundling-rails", "shakapacker", "webpacker", "vite_rails")
+# lockfile -> the install command (yarn and pnpm through corepack)
+JS_LOCKS = (("yarn.lock", "corepack enable && yarn install --frozen-lockfile"), ("package-lock.json", "npm ci"),
+            ("pnpm-lock.yaml", "corepack enable && pnpm install --frozen-lockfile"))
 ASSET_GEMS = ("sprockets-rails", "propshaft", "sprockets", "cssbundling-rails", "jsbundling-rails",
               "tailwindcss-rails", "importmap-rails")
 HEALTH = re.compile(r"^/(up|health|healthz|healthcheck|ping|status|ready)$")
@@ -155,13 +160,37 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("build_command", "Rails assets are precompiled in the build stage", "bin/rails", None, 0.9)
     if rails:
         _force_ssl(tree, profile)
+    js = _js_build(tree, profile, gems) if assets else {}
     profile.compiled = False
     profile.build = RubyPlan(
         workdir=WORKDIR, gems=has_gems, gemfiles=[f for f in (gemfile, lockfile) if f], bundler=bundler,
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
-        env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True)
+        env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True, **js)
     from . import migrations  # Rails' migrations: a one-shot step before the app starts
     migrations.detect(tree, profile, files)
+
+
+def _js_build(tree: SourceTree, profile: Profile, gems: set[str]) -> dict:
+    """Node in the build stage when assets:precompile runs a JavaScript build (jsbundling-rails and the like)."""
+    gem = next((g for g in JS_BUILD_GEMS if g in gems), None)
+    if gem is None or not tree.exists("package.json"):
+        return {}
+    lock, install = next(((f, cmd) for f, cmd in JS_LOCKS if tree.exists(f)), (None, "npm install"))
+    from ... import image_tags
+
+    node = image_tags.FAMILIES["node"].default or "22"
+    for rel in (".nvmrc", ".node-version"):
+        version = (tree.lines(rel) or [""])[0].strip().lstrip("v").split(".")[0]
+        if version in image_tags.FAMILIES["node"].lines:
+            node = version
+            profile.note("build_command", f"{rel} pins Node {version} for the JavaScript build", rel, 1, 0.9)
+            break
+    profile.note("build_command", f"{gem}: assets:precompile runs the JavaScript build, so the build stage has "
+                 f"Node {node} and installs the packages ({install})", "package.json", None, 0.9)
+    if lock is None:
+        profile.warnings.append("package.json without a lockfile: the JavaScript build resolves versions afresh "
+                                "each time; commit yarn.lock or package-lock.json")
+    return {"node_version": node, "js_files": ["package.json"] + ([lock] if lock else []), "js_install": install}
 
 
 _Q_CONFIG_SET = ('(assignment left: (call receiver: (identifier) @owner method: (identifier) @name) '

@@ -15,4 +15,9 @@ class RubyPlan(BuildPlan):
     rails: bool = False
     assets: bool = False  # Rails assets are precompiled in the build stage
     bootsnap: bool = False
+    # a JavaScript build that assets:precompile runs (jsbundling/cssbundling, Shakapacker, Vite Ruby): Node's
+    # version (copied from the node image into the build stage), the manifests and the install command
+    node_version: str = ""
+    js_files: list[str] = field(default_factory=list)
+    js_install: str = ""
     env_name: str | None = None  # RAILS_ENV or RACK_ENV, set to production
