@@ -486,3 +486,31 @@ def test_jsbundling_rails_builds_with_node_in_the_build_stage_only(tmp_path, loc
     assert "rm -rf node_modules" in build
     assert "node" not in parts["final"].replace("node_modules", "")
     lint(df, tmp_path)
+
+
+def test_hanami_2_app(tmp_path):
+    root = write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "hanami", "~> 2.2"\ngem "hanami-router"\ngem "hanami-db"\n'
+                   'gem "pg"\ngem "puma"\ngem "sidekiq"\n',
+        "config.ru": 'require "hanami/boot"\nrun Hanami.app\n',
+        "config/app.rb": 'require "hanami"\nmodule Board\n  class App < Hanami::App\n  end\nend\n',
+        "config/settings.rb": 'module Board\n  class Settings < Hanami::Settings\n'
+                              '    setting :board_title, constructor: Types::String, default: "Pins"\n'
+                              '    setting :page_size, constructor: Types::Params::Integer, default: 2_5\n'
+                              '    setting :api_secret, constructor: Types::String\n  end\nend\n',
+        "config/puma.rb": 'port ENV.fetch("HANAMI_PORT", 2300)\nenvironment ENV.fetch("HANAMI_ENV", "development")\n',
+        "config/routes.rb": 'module Board\n  class Routes < Hanami::Routes\n    get "/health", to: "health.show"\n  end\nend\n',
+        "config/db/migrate/20240101000000_create_pins.rb": "ROM::SQL.migration do\nend\n"})
+    p = build_profile(root)
+    assert p.framework == "hanami" and p.build.env_name == "HANAMI_ENV"
+    assert p.entrypoint == ["bundle", "exec", "puma", "-C", "config/puma.rb"]
+    assert p.ports == [2300] and p.port_env == "HANAMI_PORT" and p.health_path == "/health"
+    env = {e.name: e for e in p.env}
+    assert "HANAMI_ENV" not in env  # the image sets it to production; not a setting with the code's development
+    assert env["BOARD_TITLE"].default == "Pins" and env["PAGE_SIZE"].default == "25"
+    assert env["API_SECRET"].secret and env["DATABASE_URL"].secret
+    assert sorted(s.kind for s in p.services) == ["postgres", "redis"]  # pg, and sidekiq's Redis
+    assert [m.command for m in p.migrations] == [["bundle", "exec", "hanami", "db", "migrate"]]
+    df = render.render(p)["Dockerfile"]
+    assert "HANAMI_ENV=production" in df and "RACK_ENV" not in df
+    lint(df, tmp_path)

@@ -34,7 +34,7 @@ NATIVE_GEMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rmagick": (("libmagickwand-dev",), ("libmagickwand-6.q16-6",)),
 }
 # gems that stand for a database client gem they bring along
-GEM_SERVICES = {"sequel_pg": "pg"}
+GEM_SERVICES = {"sequel_pg": "pg", "sidekiq": "redis"}  # Sidekiq keeps its jobs in Redis
 # gems whose assets:precompile runs a JavaScript build (package.json's build script, webpack, vite)
 JS_BUILD_GEMS = ("jsbundling-rails", "cssbundling-rails", "shakapacker", "webpacker", "vite_rails")
 # lockfile -> the install command (yarn and pnpm through corepack)
@@ -47,7 +47,8 @@ HEALTH = re.compile(r"^/(up|health|healthz|healthcheck|ping|status|ready)$")
 _OUTSIDE_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|run|var/run|app|home)(?:/|$))[\w.@-]+(?:/[\w.@-]+)*$")
 
 SYSTEM_ENV = {"HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "HOSTNAME", "RAILS_ENV", "RACK_ENV",
-              "APP_ENV", "BUNDLE_GEMFILE", "RAILS_LOG_TO_STDOUT", "RAILS_SERVE_STATIC_FILES", "RAILS_MAX_THREADS",
+              "APP_ENV", "HANAMI_ENV", "BUNDLE_GEMFILE",
+              "RAILS_LOG_TO_STDOUT", "RAILS_SERVE_STATIC_FILES", "RAILS_MAX_THREADS",
               "RAILS_MIN_THREADS", "WEB_CONCURRENCY", "PIDFILE", "SECRET_KEY_BASE_DUMMY", "CI", "RUBY_YJIT_ENABLE",
               "SOLID_QUEUE_IN_PUMA", "JOB_CONCURRENCY", "RAILS_LOG_LEVEL"}
 
@@ -113,13 +114,26 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     rails = tree.exists("config/application.rb") and ("rails" in gems or "railties" in gems or not gemfile)
     framework = "rails" if rails else "sinatra" if "sinatra" in gems else "rack" if tree.exists("config.ru") else None
+    # Hanami 2 (config/app.rb): a Rack app with its own environment variable, settings and migrations
+    hanami = framework == "rack" and "hanami" in gems and tree.exists("config/app.rb")
     if framework:
-        profile.framework = framework
-        where = "config/application.rb" if rails else "config.ru" if framework == "rack" else gemfile
-        profile.note("framework", f"{framework}: {where}", where, None, 1.0)
+        profile.framework = "hanami" if hanami else framework
+        where = "config/application.rb" if rails else "config/app.rb" if hanami else \
+            "config.ru" if framework == "rack" else gemfile
+        profile.note("framework", f"{profile.framework}: {where}", where, None, 1.0)
 
     facts = source.read_facts(tree, files + tree.glob("config/*.yml"))
     _env(profile, facts)
+    if hanami:
+        source.hanami_settings(tree, profile, "config/settings.rb")
+        if "hanami-db" in gems and not profile.env_var("DATABASE_URL"):
+            profile.add_env("DATABASE_URL", None, True)
+            profile.note("env", "DATABASE_URL: hanami-db connects the app's database with it", gemfile, None, 0.9)
+        if "hanami-assets" in gems and tree.exists("package.json"):
+            profile.warnings.append("hanami-assets: the image does not compile the front end (`bundle exec hanami "
+                                    "assets compile` needs Node, the npm packages and the app's settings at build "
+                                    "time); compile public/assets/ before `docker build`, or add those steps to the "
+                                    "Dockerfile's build stage")
     read_dotenv_example(tree, profile)
     profile.env = [e for e in profile.env if e.name not in SYSTEM_ENV]
     if rails:
@@ -143,7 +157,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             for host, rel, line in facts.loopback[:1]:
                 profile.warnings.append(f"{rel}:{line} listens on {host} only: nothing outside the container reaches "
                                         "it; bind 0.0.0.0")
-            _ports(profile, facts, framework)
+            _ports(profile, facts, "hanami" if hanami else framework)
             _health(profile, facts, rails)
         else:
             profile.ports = []
@@ -165,9 +179,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.build = RubyPlan(
         workdir=WORKDIR, gems=has_gems, gemfiles=[f for f in (gemfile, lockfile) if f], bundler=bundler,
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
-        env_name="RAILS_ENV" if rails else "RACK_ENV" if profile.ports else None, shell=True, **js)
+        env_name="RAILS_ENV" if rails else "HANAMI_ENV" if hanami else "RACK_ENV" if profile.ports else None,
+        shell=True, **js)
     from . import migrations  # Rails' migrations: a one-shot step before the app starts
-    migrations.detect(tree, profile, files)
+    migrations.detect(tree, profile, files, hanami)
 
 
 def _js_build(tree: SourceTree, profile: Profile, gems: set[str]) -> dict:
@@ -286,7 +301,7 @@ def _ports(profile: Profile, facts: source.Facts, framework: str | None) -> None
                 profile.port_env = name
                 profile.note("port_env", f"the app reads its port from {name}", rel, line, 0.9)
     if not profile.ports:
-        default = 3000 if framework == "rails" else 4567 if framework == "sinatra" else 9292 if framework == "rack" else 8080
+        default = {"rails": 3000, "sinatra": 4567, "rack": 9292, "hanami": 2300}.get(framework or "", 8080)
         profile.add_port(default, f"the default port of {framework or 'a Ruby server'}", confidence=0.6)
 
 

@@ -13,7 +13,7 @@ _Q_DB = "(assignment left: (constant) @name right: (call receiver: (constant) @o
 _Q_MIGRATION = "(call receiver: (constant) @owner method: (identifier) @method)"
 
 
-def detect(tree: SourceTree, profile: Profile, files: list[str] | None = None) -> None:
+def detect(tree: SourceTree, profile: Profile, files: list[str] | None = None, hanami: bool = False) -> None:
     steps = [f for f in tree.children("db/migrate") if f.endswith(".rb")]
     rails = tree.exists("bin/rails") or tree.exists("config/application.rb")
     found = []
@@ -21,6 +21,9 @@ def detect(tree: SourceTree, profile: Profile, files: list[str] | None = None) -
         command = ["bin/rails", "db:prepare"] if tree.exists("bin/rails") else ["bundle", "exec", "rails", "db:prepare"]
         found.append(Migration("rails", command, sorted(steps)[0], None,
                                f"a Rails app with {len(steps)} migration(s) in db/migrate/", 0.9))
+    elif hanami and (hanami_steps := sorted(f for f in tree.children("config/db/migrate") if f.endswith(".rb"))):
+        found.append(Migration("hanami", ["bundle", "exec", "hanami", "db", "migrate"], hanami_steps[0], None,
+                               f"a Hanami app with {len(hanami_steps)} migration(s) in config/db/migrate/", 0.9))
     elif "sequel" in profile.dependencies and files:
         found += _sequel(tree, files)
     shared.settle(tree, profile, found)

@@ -527,3 +527,33 @@ def read_facts(tree: SourceTree, files: list[str]) -> Facts:
     reader.collect(files)
     reader.read(files)
     return reader.facts
+
+
+_Q_SETTING = "(call method: (identifier) @method arguments: (argument_list . (simple_symbol) @name)) @call"
+
+
+def hanami_settings(tree: SourceTree, profile, rel: str) -> None:
+    """Hanami's settings (``setting :database_url, constructor: ...``): each is read from the env var of its
+    name in upper case, with its ``default:`` (a literal) when it has one."""
+    from ...envvars import is_secret
+
+    parsed = tree.parse(rel, "ruby")
+    if parsed is None:
+        return
+    for _, m in syntax.matches("ruby", _Q_SETTING, parsed.root_node):
+        call = m["call"][0]
+        if syntax.text(m["method"][0]) != "setting" or call.child_by_field_name("receiver") is not None:
+            continue
+        name = syntax.text(m["name"][0]).lstrip(":").upper()
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+            continue
+        default_node = _pairs(call.child_by_field_name("arguments")).get("default")
+        default = None
+        if default_node is not None and default_node.type in ("string", "integer", "true", "false", "float"):
+            found = _string(default_node) if default_node.type == "string" else \
+                Value(syntax.text(default_node).replace("_", ""))
+            default = found.lit if isinstance(found.lit, str) else None
+        secret = is_secret(name, default)
+        profile.add_env(name, None if secret else default, secret)
+        profile.note("env", f"{name}: Hanami's setting :{name.lower()} ({rel})" + (" (a secret)" if secret else ""),
+                     rel, syntax.line(call))
