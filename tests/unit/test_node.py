@@ -1473,3 +1473,21 @@ def test_node_preloading_a_dev_dependency_installs_every_dependency(tmp_path, st
     p = build_profile(tmp_path)
     assert p.entrypoint[0] == "node" and "--env-file" not in p.entrypoint
     assert p.build.runtime_dev == runtime_dev
+
+
+def test_test_tools_do_not_download_their_binaries_in_the_image(tmp_path):
+    """cypress (a dev dependency) downloads its ~500 MB binary from its own host at install: skipped."""
+    p, text = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4"},
+                         "devDependencies": {"cypress": "^13", "electron": "^33"}},
+        "server.js": "require('express')().listen(3000)\n"})
+    assert "CYPRESS_INSTALL_BINARY=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --omit=dev" in text
+    assert "CYPRESS_INSTALL_BINARY=0 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit" not in text  # no build
+
+
+def test_puppeteer_as_a_runtime_dependency_keeps_its_browser(tmp_path):
+    _, text = render_checked(tmp_path, {
+        "package.json": {"name": "x", "scripts": {"start": "node server.js", "build": "tsc"},
+                         "dependencies": {"express": "^4", "puppeteer": "^23"}, "devDependencies": {"cypress": "^13"}},
+        "server.js": "require('express')().listen(3000)\n"})
+    assert "PUPPETEER_SKIP_DOWNLOAD" not in text and "CYPRESS_INSTALL_BINARY=0 npm install --no-audit" in text

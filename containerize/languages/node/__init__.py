@@ -55,6 +55,9 @@ NATIVE_RUNTIME_LIBS = {"canvas": ["libcairo2", "libpango-1.0-0", "libpangocairo-
 # bookworm versions of the run-time libraries the shared pin table doesn't list
 RUNTIME_PINS = {"libpangocairo-1.0-0": "1.50.*", "libgif7": "5.2.*", "librsvg2-2": "2.54.*", "libzmq5": "4.3.*",
                 "openssl": "3.0.*"}
+# Dev tools whose install script downloads a large binary from its own host, and the variable that skips it.
+DOWNLOAD_SKIPS = {"cypress": "CYPRESS_INSTALL_BINARY=0", "puppeteer": "PUPPETEER_SKIP_DOWNLOAD=true",
+                  "electron": "ELECTRON_SKIP_BINARY_DOWNLOAD=1"}
 # Servers started by a framework's command that listen on PORT.
 READS_PORT = {"react-router-serve", "remix-serve", "next", "nuxt", "astro", "json-server"}
 # Start commands that hand over to another script or tool: kept as the project runs them.
@@ -228,6 +231,15 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append(fw.warning)
 
     pm = _pm_commands(pkg)
+    skipped = [(name, var) for name, var in DOWNLOAD_SKIPS.items() if name in deps_all and name not in runtime_deps]
+    if skipped:
+        # test tools' install scripts download large binaries from their own hosts: not needed in the image
+        prefix = " ".join(setting for _, setting in skipped) + " "
+        pm["install_all"] = prefix + pm["install_all"]
+        pm["install_prod"] = prefix + pm["install_prod"]
+        profile.note("build_command", f"{', '.join(n for n, _ in skipped)} (dev dependencies): the install skips "
+                     f"downloading {'their binaries' if len(skipped) > 1 else 'its binary'} "
+                     f"({', '.join(v for _, v in skipped)})", "package.json", None, 0.9)
     if build_script:
         profile.build_command = pm["run"] + [build_script]
         profile.note("build_command", f"scripts.{build_script} = {scripts[build_script]!r}", "package.json",
