@@ -521,3 +521,26 @@ def test_http_servers_keep_an_http_health_check(tmp_path):
         "Cargo.toml": '[package]\nname = "a"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\n',
         "src/main.rs": 'use std::net::TcpListener;\nfn main() {\n    let l = TcpListener::bind("0.0.0.0:3000");\n}\n'})
     assert build_profile(axum, []).health_path == "/"
+
+
+def test_sqlx_query_macros_build_offline_from_the_prepared_queries(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-axum-sqlx")
+    assert p.build.sqlx_offline and not p.warnings
+    assert "from .sqlx" in p.evidence["build_command"][-1].why
+    assert [(s.kind, s.env_var) for s in p.services] == [("postgres", "DATABASE_URL")]
+    build, _ = stages(files["Dockerfile"])
+    assert build.index("COPY . .") < build.index("ENV SQLX_OFFLINE=true") < build.index("cargo build --release")
+    assert ".sqlx" not in files[".dockerignore"]
+
+
+def test_sqlx_query_macros_without_prepared_queries_warn(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "Cargo.toml": '[package]\nname = "q"\nversion = "0.1.0"\n\n[dependencies]\nsqlx = "0.7"\n',
+        "src/main.rs": 'fn main() {\n    let q = sqlx::query!("SELECT 1");\n}\n'})
+    p = build_profile(root, [])
+    assert p.build.sqlx_offline
+    assert any("cargo sqlx prepare" in w and "src/main.rs:2" in w for w in p.warnings)
+    # the runtime query functions (no `!`) need nothing at build time
+    (root / "src/main.rs").write_text('fn main() {\n    let q = sqlx::query("SELECT 1");\n}\n')
+    p = build_profile(root, [])
+    assert not p.build.sqlx_offline and not any("sqlx" in w for w in p.warnings)

@@ -60,6 +60,8 @@ FRAMEWORKS = (("axum", "axum", None), ("actix-web", "actix-web", None), ("rocket
               ("hyper", "hyper", None), ("tiny_http", "tiny_http", None))
 
 HTTP_FRAMEWORKS = {fw for _, fw, _ in FRAMEWORKS}
+SQLX_MACROS = {"query", "query_as", "query_scalar", "query_file", "query_file_as", "query_file_scalar",
+               "query_unchecked", "query_as_unchecked"}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # env vars of a service the app talks to, not of its own listener
 SERVICE_PREFIXES = ("DATABASE_", "DB_", "POSTGRES_", "PG_", "MYSQL_", "MARIADB_", "REDIS_", "MONGO", "SMTP_", "MAIL_",
@@ -392,6 +394,22 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         assets.append("Rocket.toml")
         profile.note("read_paths", "Rocket.toml: Rocket reads it from the working directory", "Rocket.toml", None, 0.9)
 
+    # sqlx's query! macros connect to DATABASE_URL while compiling, unless built offline from prepared data
+    sqlx_offline = False
+    checked = code.macro_uses(SQLX_MACROS) if "sqlx" in all_deps else None
+    if checked:
+        sqlx_offline = True
+        prepared = next((d for d in (".sqlx", "sqlx-data.json") + tuple(
+            posixpath.join(p.dir, d) for p in packages if p.dir for d in (".sqlx", "sqlx-data.json"))
+            if tree.isdir(d) or tree.exists(d)), None)
+        sqlx_why = ("sqlx's query macros check SQL at compile time: built with SQLX_OFFLINE=true"
+                    + (f" from {prepared}" if prepared else ""), checked[0], checked[1], 0.9)
+        if not prepared:
+            profile.warnings.append(
+                f"{checked[0]}:{checked[1]}: sqlx's query macros check their SQL against a database while compiling; "
+                "the image builds offline (SQLX_OFFLINE=true), which needs the prepared queries: run "
+                "`cargo sqlx prepare` with the database up and commit .sqlx/ (sqlx-data.json before sqlx 0.7)")
+
     locked = tree.exists("Cargo.lock")
     if not locked:
         profile.warnings.append("no Cargo.lock: the image resolves dependencies at build time (not reproducible); "
@@ -401,6 +419,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         ["-p", pkg.name] if workspace or len(packages) > 1 else []) + ["--bin", binary]
     profile.build_command = cargo
     profile.note("build_command", " ".join(cargo), pkg.manifest, None, 0.9)
+    if sqlx_offline:
+        profile.note("build_command", *sqlx_why)
     profile.entrypoint = [f"{BIN_DIR}/{binary}"]
 
     needs_shell = bool(profile.secrets)
@@ -424,7 +444,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         stand_in_dirs=sorted({posixpath.dirname(t) for t in stand_ins if posixpath.dirname(t)}),
         cargo_config=tree.first(".cargo/config.toml", ".cargo/config"),
         runtime="distroless" if distroless else "slim", shell=not distroless, assets=assets,
-        crate_assets=crate_assets)
+        crate_assets=crate_assets, sqlx_offline=sqlx_offline)
     profile.note("system_packages", "runtime: " + (
         "gcr.io/distroless/cc-debian12:nonroot (glibc, libgcc, OpenSSL, CA certificates; no shell)" if distroless else
         "debian:bookworm-slim with " + (", ".join(runtime_pkgs) or "no extra packages")

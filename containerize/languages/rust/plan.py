@@ -24,3 +24,4 @@ class RustPlan(BuildPlan):
     workdir: str = "/app"  # the runtime's working directory, when it holds files the program reads
     assets: list[str] = field(default_factory=list)  # folders/files read relative to the working directory
     crate_assets: list[str] = field(default_factory=list)  # ... relative to CARGO_MANIFEST_DIR (/src at build)
+    sqlx_offline: bool = False  # sqlx's query! macros: built with SQLX_OFFLINE=true from .sqlx/ (sqlx-data.json)

@@ -590,6 +590,15 @@ class Crate:
                     out.append((literal, f.rel, syntax.line(value)))
         return out
 
+    def macro_uses(self, names: set[str]) -> tuple[str, int] | None:
+        """(file, line) of the first invocation of one of the macros ``names`` (`sqlx::query!`, `query_as!`)."""
+        for f in self.files:
+            for node in f.macros:
+                name = syntax.text(node.child_by_field_name("macro"))
+                if name.rsplit("::", 1)[-1] in names and (name.count("::") == 0 or name.startswith("sqlx::")):
+                    return f.rel, syntax.line(node)
+        return None
+
     def speaks_http(self) -> bool:
         """The code writes or reads HTTP itself: an "HTTP/1.1 200 OK" status line, a "GET / HTTP/1.1" request
         line, or a route."""
