@@ -234,6 +234,8 @@ class Program:
         self.defaults: dict[str, tuple[str, str, int]] = {}  # env var -> (fallback, file, line)
         self.selectors: set[str] = set()
         self._busy: set[int] = set()
+        self._calls_by_name: dict[str, list[tuple[Call, GoFile]]] | None = None
+        self._prefix_memo: dict[tuple[int, int], str | None] = {}
         # struct field name -> (default, env var) from its tag (go-flags, envconfig, caarlos0/env); None when
         # two fields of that name disagree
         self.tagged: dict[str, tuple[str | None, str | None] | None] = {}
@@ -763,14 +765,29 @@ class Program:
     def _argument_prefix(self, function, index: int, depth: int) -> str | None:
         """A router parameter's prefix, from the calls that pass it (the first one that tells); with no
         caller, "" unless its type is a group's (`*gin.RouterGroup`, `*echo.Group`)."""
+        key = (id(function), index)
+        if key in self._prefix_memo:
+            return self._prefix_memo[key]
+        self._prefix_memo[key] = None  # while it is worked out (a recursive registration)
         name = syntax.text(function.child_by_field_name("name"))
         method = function.type == "method_declaration"
-        for call, f in self.calls:
-            if call.name.rsplit(".", 1)[-1] != name or (call.name[:1] == ".") != method or index >= len(call.args):
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for call, f in self.calls:
+                self._calls_by_name.setdefault(call.name.rsplit(".", 1)[-1], []).append((call, f))
+        for call, f in self._calls_by_name.get(name, [])[:50]:
+            if (call.name[:1] == ".") != method or index >= len(call.args):
                 continue
             prefix = self._prefix(call.args[index], f, depth + 1)
             if prefix is not None:
+                self._prefix_memo[key] = prefix
                 return prefix
+        result = self._unpassed_prefix(function, index)
+        self._prefix_memo[key] = result
+        return result
+
+    @staticmethod
+    def _unpassed_prefix(function, index: int) -> str | None:
         params = function.child_by_field_name("parameters")
         declared = [d for d in params.named_children if d.type == "parameter_declaration"] if params is not None else []
         types = [syntax.text(d.child_by_field_name("type")) for d in declared
