@@ -146,6 +146,7 @@ class JavaSource(syntax.Evaluator):
         super().__init__()
         self.file_of: dict[int, str] = {}
         self._calls: dict[str, dict[str, list[Any]]] = {}
+        self._returns: dict[int, list[Any]] = {}  # method node id -> its return statements
         for rel, root in self.roots.items():
             self._index(rel, root)
 
@@ -312,8 +313,11 @@ class JavaSource(syntax.Evaluator):
         body = method.child_by_field_name("body")
         if body is None:
             return None
-        returns = [r for r in syntax.captures(G, "(return_statement) @r", body).get("r", [])
-                   if _enclosing(r, _METHODS + ("lambda_expression",) + _CLASSES) == method and r.named_children]
+        if method.id not in self._returns:  # each method's returns are found once, however often it is called
+            self._returns[method.id] = [
+                r for r in syntax.captures(G, "(return_statement) @r", body).get("r", [])
+                if _enclosing(r, _METHODS + ("lambda_expression",) + _CLASSES) == method and r.named_children]
+        returns = self._returns[method.id]
         if len(returns) != 2 or returns[1].parent != body:
             return None
         guard = _enclosing(returns[0], ("if_statement",))
