@@ -740,3 +740,25 @@ def test_a_tcp_server_of_its_own_protocol_gets_a_connect_only_health_check(tmp_p
     (root / "main.go").write_text("package main\n\nimport (\n\t\"net\"\n\t\"net/http\"\n)\n\nfunc main() {\n"
                                   "\tln, _ := net.Listen(\"tcp\", \":7379\")\n\thttp.Serve(ln, nil)\n}\n")
     assert build_profile(root).health_path == "/"
+
+
+def test_a_route_registered_under_a_condition_is_not_probed(tmp_path):
+    main = """
+        package main
+
+        import (
+        	"net/http"
+        	"os"
+        )
+
+        func main() {
+        	mux := http.NewServeMux()
+        	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {})
+        	if os.Getenv("ENABLE_STATUS") == "1" {
+        		mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {})
+        	}
+        	http.ListenAndServe(":8000", mux)
+        }
+    """
+    root = write_tree(tmp_path / "proj", {"go.mod": "module example.com/c\n\ngo 1.22\n", "main.go": main})
+    assert build_profile(root).health_path == "/"

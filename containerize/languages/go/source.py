@@ -704,7 +704,8 @@ class Program:
                 path = _join(prefix, path)  # `articles.GET("", list)` serves the group's own path
             elif not path:
                 continue
-            out.append((path, f.rel, syntax.line(call.node)))
+            if not _conditional(call.node):  # `if opts.Metrics { r.GET("/metrics", ...) }` may not be served
+                out.append((path, f.rel, syntax.line(call.node)))
         return out
 
     def _prefix(self, node, f: GoFile, depth: int) -> str | None:
@@ -857,6 +858,16 @@ HEALTH_WORDS = {"health", "healthz", "healthcheck", "_health", "ping", "status",
 def health_like(path: str) -> bool:
     """A route whose last part names a health check: /api/ping/, /v1/status."""
     return path.rstrip("/").rsplit("/", 1)[-1].lower() in HEALTH_WORDS
+
+
+def _conditional(node) -> bool:
+    """A statement inside an `if` (or a switch case) of its function: it runs only on some settings."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("function_declaration", "method_declaration", "func_literal"):
+        if parent.type in ("if_statement", "expression_case", "type_case"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _port_env(parts: list[Value]) -> str | None:
