@@ -73,6 +73,7 @@ def test_symfony_app_runs_prod_with_its_dotenv_settings_and_a_scratch_var(tmp_pa
     assert p.build.scratch_dirs == ["/var/www/html/var"]
     assert p.writable_paths == ["/var/www/html/public/uploads", "/var/www/html/data"]
     assert p.build.dotenv_stub
+    assert not any("asset-mapper" in w for w in p.warnings)  # no AssetMapper front end here
     files = render.render(p)
     df = files["Dockerfile"]
     assert "touch /var/www/html/.env" in df

@@ -316,6 +316,13 @@ def _symfony_env(tree: SourceTree, profile: Profile) -> None:
         if not var.secret and value is not None:
             var.default = value  # what the app gets when the environment doesn't say: the .env's value
         profile.note("env", f"{name} is a setting of Symfony's .env", ".env", number)
+    require = (read_json(tree, "composer.json", strict=False).get("require") or {})
+    if isinstance(require, dict) and "symfony/asset-mapper" in require:
+        profile.warnings.append(
+            "symfony/asset-mapper: `composer install --no-scripts` leaves the front end uncompiled, and the prod "
+            "environment doesn't serve assets/ itself (public/assets/ and public/bundles/ are git-ignored, so not in "
+            "the build context either): add `RUN php bin/console assets:install public && php bin/console "
+            "importmap:install && php bin/console asset-map:compile` to the Dockerfile after the code is copied")
     var = profile.add_env("APP_ENV", "prod")
     var.default = "prod"  # the .env's dev needs the dev packages, which `composer install --no-dev` leaves out
     profile.note("env", "APP_ENV: prod (Symfony's production environment; the image has no dev packages)",
