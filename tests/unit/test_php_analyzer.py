@@ -439,3 +439,11 @@ def test_the_probe_treats_4xx_other_than_401_403_as_failure(status, healthy):
     cond = _re.search(r"exit\(\$b !== false && (.*?) \? 0 : 1\)", df).group(1)
     expr = cond.replace("$s", str(status)).replace("||", " or ").replace("&&", " and ").replace("==", "==")
     assert eval(expr) is healthy  # the PHP condition is also a Python expression over integers
+
+
+def test_symfony_asset_mapper_front_end_is_a_warning(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "composer.json": '{"require": {"symfony/framework-bundle": "7.1.*", "symfony/asset-mapper": "7.1.*"}}',
+        "public/index.php": "<?php\\n", ".env": "APP_ENV=dev\\nAPP_SECRET=\\n", "importmap.php": "<?php return [];\\n"}))
+    assert p.framework == "symfony"
+    assert any("asset-map:compile" in w and "importmap:install" in w for w in p.warnings)
