@@ -1491,3 +1491,16 @@ def test_puppeteer_as_a_runtime_dependency_keeps_its_browser(tmp_path):
                          "dependencies": {"express": "^4", "puppeteer": "^23"}, "devDependencies": {"cypress": "^13"}},
         "server.js": "require('express')().listen(3000)\n"})
     assert "PUPPETEER_SKIP_DOWNLOAD" not in text and "CYPRESS_INSTALL_BINARY=0 npm install --no-audit" in text
+
+
+def test_data_folder_used_when_it_exists_is_kept(tmp_path):
+    """let dataDir = fs.existsSync('/data') ? '/data' : projectRoot: the image gives the app /data (a volume)."""
+    p, text = render_checked(tmp_path, {
+        "package.json": {"name": "x", "type": "module", "scripts": {"start": "node app.js"},
+                         "dependencies": {"express": "^4"}},
+        "app.js": "import fs from 'node:fs'\nimport express from 'express'\n"
+                  "let dataDir = fs.existsSync('/data') ? '/data' : process.cwd()\n"
+                  "let other = fs.existsSync('/') ? '/' : '.'\n"
+                  "express().listen(5006)\nexport { dataDir, other }\n"})
+    assert p.writable_paths == ["/data"] and not any("not a folder" in w for w in p.warnings)
+    assert "mkdir -p /data" in text

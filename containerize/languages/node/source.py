@@ -96,7 +96,14 @@ READS = """
   arguments: (arguments . (_) @arg)
   (#any-of? @fn "readFile" "readFileSync" "createReadStream" "readJson" "readJsonSync")) @call
 """
-register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS)
+# ``fs.existsSync('/data') ? '/data' : here``: the app keeps its data in /data when that folder exists
+DATA_IF_EXISTS = """
+(ternary_expression
+  condition: (call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+    arguments: (arguments . (string (string_fragment) @checked)))
+  consequence: (string (string_fragment) @used) (#eq? @fn "existsSync")) @ternary
+"""
+register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS, DATA_IF_EXISTS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -488,6 +495,11 @@ def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, st
                 found.append((FOLDER_KEYS[key], path, module.rel, syntax.line(m["pair"][0])))
             elif path.endswith(DATABASE_SUFFIXES) and ":" not in path:
                 found.append(("a SQLite database at", path, module.rel, syntax.line(m["pair"][0])))
+        for m in module.matches(DATA_IF_EXISTS):
+            checked, used = syntax.text(m["checked"][0]), syntax.text(m["used"][0])
+            if checked == used and checked.startswith("/") and checked.strip("/"):
+                found.append(("keeps its data in", checked.rstrip("/"), module.rel,
+                              syntax.line(m["ternary"][0])))
     return found
 
 
@@ -534,7 +546,8 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
         if path.startswith(("http:", "https:", "/tmp", "/dev", "/proc", "/sys")) or path in (".", "./") \
                 or ":memory:" in path:
             continue
-        folder = path if kind in ("creates the folder", "uploads go to") else posixpath.dirname(path)
+        folder = path if kind in ("creates the folder", "uploads go to", "keeps its data in") \
+            else posixpath.dirname(path)
         if kind == "writes" and (not folder or folder == ".") and _project_file(path):
             continue  # a release script bumping package.json or rewriting README.md: not run by the server
         if not folder or folder == ".":
