@@ -166,6 +166,61 @@ class Migrate(Argv):
         return "; ".join(shlex.join(m.command) for m in value) if value else "-"
 
 
+class Workers(Kind):
+    """``workers.NAME='command'`` adds (or changes) a process run beside the app from its image;
+    ``workers.NAME=none`` leaves that one out, ``workers=none`` all of them."""
+
+    NONE = Migrate.NONE
+    NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,40}")
+
+    def apply(self, profile, key, name, value, given):
+        from .profile import Worker
+
+        off = value.strip().lower() in self.NONE or not value.strip()
+        if name is None:
+            if not off:
+                raise AnswerError(f"--set {given}: name the worker, e.g. --set workers.beat='celery -A app beat', "
+                                  "or leave them all out with --set workers=none")
+            profile.workers = []
+            return
+        if not self.NAME.fullmatch(name):
+            raise AnswerError(f"--set {given}: {name!r} is not a worker name (letters, digits, - and _)")
+        profile.workers = [w for w in profile.workers if w.name != name]
+        if off:
+            return
+        try:
+            argv = shlex.split(value)
+        except ValueError as exc:
+            raise AnswerError(f"--set {given}: {exc}") from None
+        profile.workers.append(Worker(name, argv, why=f"--set {given}"))
+
+    def read_toml(self, key, written, value, fail):
+        if isinstance(value, str):
+            return [(key.key, value, None)]
+        if not isinstance(value, dict):
+            raise fail(f"{written} must be a table of NAME = command lines, e.g. beat = \"celery -A app beat\"", None)
+        found = []
+        for name, command in value.items():
+            if isinstance(command, str):
+                found.append((f"{key.key}.{name}", command, name))
+            elif _strings(command):
+                found.append((f"{key.key}.{name}", shlex.join(command), name))
+            else:
+                raise fail(f"{written}.{name} must be a command, e.g. {name} = \"celery -A app beat\"", name)
+        return found
+
+    def to_toml(self, value):
+        if value.strip().lower() in self.NONE:
+            return value
+        try:
+            return shlex.split(value)
+        except ValueError:
+            return value
+
+    def show(self, value):
+        return "; ".join(f"{w.name}: {shlex.join(w.command)}" for w in value) if value else "-"
+
+
 class Ports(Kind):
     def apply(self, profile, key, name, value, given):
         try:
@@ -367,6 +422,7 @@ KEYS: tuple[AnswerKey, ...] = (
     AnswerKey("read_paths", "read_paths", NAMES, label="read-only paths", summary=True),
     AnswerKey("services", "services", Services(), label="services", summary=True),
     AnswerKey("migrate", "migrations", Migrate(), aliases=("migrations",)),
+    AnswerKey("workers", "workers", Workers(), table="workers"),
     AnswerKey("dependencies", "dependencies", NAMES),
     AnswerKey("system_packages", "system_packages", Packages(), table="system_packages", names=Packages.STAGES),
 )

@@ -7,11 +7,12 @@ import shlex
 
 import yaml
 
+from . import workers
 from .k8s.runtime import Runtime, runtime
 from .languages.common import listen_env
-from .migrations import MIGRATE_SERVICE, command_of, compose_service
+from .migrations import MIGRATE_SERVICE, SHARED_KEYS, command_of, compose_service
 from .profile import Profile
-from .services import CATALOG, AssembledUrl, assembled_url, wire
+from .services import CATALOG, AssembledUrl, assembled_url, local_url_to_service, wire
 
 SECRETS_DIR = "./secrets"
 PROXY_IMAGE = "nginx:1.27-bookworm"  # a repository's own nginx configuration runs on the official image
@@ -133,6 +134,12 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
             url = wiring[service.kind].url or (f"{spec.url.split('://', 1)[0]}://{host}:{spec.port}/"
                                                if spec.password_env else spec.url.format(host=host, password=''))
             environment[var.name] = f"${{{var.name}:-{_escape(url)}}}"
+    linked = {service.env_var for service in profile.services}
+    hosts = {kind: w.name for kind, w in wiring.items() if not CATALOG[kind].password_env}
+    for var in profile.env:  # another URL default at localhost for a service compose starts (a result backend)
+        url = None if var.secret or var.name in linked else local_url_to_service(var.default, hosts)
+        if url and "}" not in url:
+            environment[var.name] = f"${{{var.name}:-{_escape(url)}}}"
     for w in wiring.values():
         environment.update(w.app_env)
     urls = assembled_urls(profile)  # a URL secret assembled from the service's password file
@@ -219,6 +226,8 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
     if migrate:
         services = {"app": app, MIGRATE_SERVICE: migrate, **{k: v for k, v in services.items() if k != "app"}}
         app.setdefault("depends_on", {})[MIGRATE_SERVICE] = {"condition": "service_completed_successfully"}
+    for key, svc in workers.compose_services(profile, app, SHARED_KEYS).items():
+        services[key if key not in services else f"app-{key}"] = svc
     if profile.ports:
         app["restart"] = "unless-stopped"
     doc: dict = {"services": services}

@@ -213,7 +213,7 @@ def settle(tree: SourceTree, profile: Profile, found: list[Migration],
 # -- compose and Kubernetes --------------------------------------------------------------------
 MIGRATE_SERVICE = "migrate"
 # what the one-shot service takes from the app's: the same image, settings, secrets, volumes and hardening
-_SHARED_KEYS = ("build", "image", "environment", "secrets", "entrypoint", "volumes", "read_only", "tmpfs",
+SHARED_KEYS = ("build", "image", "environment", "secrets", "entrypoint", "volumes", "read_only", "tmpfs",
                 "cap_drop", "security_opt", "init", "deploy")
 
 
@@ -240,7 +240,7 @@ def compose_service(profile: Profile, app: dict) -> dict | None:
     argv = command_of(profile)
     if not argv:
         return None
-    svc = {key: copy.deepcopy(value) for key, value in app.items() if key in _SHARED_KEYS}
+    svc = {key: copy.deepcopy(value) for key, value in app.items() if key in SHARED_KEYS}
     svc["command"] = [a.replace("$", "$$") for a in argv]
     svc["healthcheck"] = {"disable": True}  # the image's check probes a server this container never starts
     if app.get("depends_on"):

@@ -88,6 +88,18 @@ class Migration:
 
 
 @dataclass
+class Worker:
+    """A process that runs beside the app from the same image (a Procfile's worker, a Celery worker): its
+    name, its command, and why (where it was seen)."""
+
+    name: str
+    command: list[str]
+    file: str | None = None
+    line: int | None = None
+    why: str = ""
+
+
+@dataclass
 class Profile:
     root: str = "."
     language: str | None = None
@@ -107,6 +119,8 @@ class Profile:
     connections: list[Connection] = field(default_factory=list)
     # run before the app starts (compose: a one-shot service the app waits for; Kubernetes: an initContainer)
     migrations: list[Migration] = field(default_factory=list)
+    # processes that run beside the app from its image (compose: a service each; Kubernetes: a Deployment each)
+    workers: list[Worker] = field(default_factory=list)
     dependencies: list[str] = field(default_factory=list)
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})

@@ -189,6 +189,22 @@ def credential_free_url(kind: str, value: str | None) -> bool:
     return bool(parts.hostname) and "@" not in parts.netloc
 
 
+def local_url_to_service(value: str | None, hosts: dict[str, str]) -> str | None:
+    """A credential-free URL default pointing at this machine (``redis://localhost:6379/1``, a second URL for
+    the same cache or broker) rewritten to the service compose starts for its scheme (``hosts``: kind -> service
+    name): in a container, localhost is the container itself. None when it is not such a URL."""
+    if not value or "://" not in value or len(value) > 1000:
+        return None
+    kind = SCHEMES.get(value.split("://", 1)[0].lower().split("+", 1)[0])
+    if kind not in hosts or not credential_free_url(kind, value):
+        return None
+    parts = urlsplit(value.strip())
+    if parts.hostname not in LOCAL_HOSTS:
+        return None
+    netloc = hosts[kind] + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
+
+
 def link_service_env(profile: Profile) -> None:
     """Tie each service to the env var the app reads for it. A database URL is a secret (built with the
     password of the service compose starts), except a default with no credentials in it for a service that

@@ -6,6 +6,7 @@ kustomize component (``k8s/services/``) that can be left out for a managed datab
 """
 from __future__ import annotations
 
+import copy
 import re
 
 from ..compose import SECRETS_SHIM, secret_name, volume_name
@@ -229,7 +230,40 @@ def app_manifests(profile: Profile, name: str, rt: Runtime, *, project: str | No
             "apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name, ns, "app", skips=skips, part_of=project),
             "spec": {"backoffLimit": 2, "ttlSecondsAfterFinished": 3600, "template": template}}
     out["networkpolicy.yaml"] = _app_policy(profile, name, ns, project, peers_in, peers_out)
+    for worker in profile.workers:
+        out.update(_worker_manifests(worker, name, ns, project, container, pod, skips, out["networkpolicy.yaml"]))
     return out
+
+
+WORKER_SKIPS = [("CKV_K8S_8", "a worker serves no port to probe; Kubernetes restarts it when it exits"),
+                ("CKV_K8S_9", "a worker serves no port to probe; it takes no traffic")]
+
+
+def _worker_manifests(worker, name: str, ns: str, project: str | None, container: dict, pod: dict,
+                      skips: list[tuple[str, str]], app_policy: dict) -> dict[str, dict]:
+    """A Deployment for a process that runs beside the app from its image (no port, no probes, no Service),
+    and its NetworkPolicy: nothing in, out to what the app reaches."""
+    from ..workers import service_name
+
+    component = f"worker-{service_name(worker)}"
+    box = {k: copy.deepcopy(v) for k, v in container.items()
+           if k not in ("ports", "livenessProbe", "readinessProbe", "startupProbe")}
+    box["name"] = service_name(worker)
+    box["args"] = [_escape_k8s(a) for a in worker.command]  # after the secrets shim, or instead of the CMD
+    spec = {k: copy.deepcopy(v) for k, v in pod.items() if k != "initContainers"}
+    spec["containers"] = [box]
+    policy = copy.deepcopy(app_policy)
+    policy["metadata"] = _meta(name, ns, component, f"{name}-{component}", part_of=project)
+    policy["spec"]["podSelector"] = {"matchLabels": selector(name, component)}
+    policy["spec"]["ingress"] = []
+    return {
+        f"deployment-{service_name(worker)}.yaml": {
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": _meta(name, ns, component, f"{name}-{service_name(worker)}", skips + WORKER_SKIPS,
+                              project),
+            "spec": {"replicas": 1, "selector": {"matchLabels": selector(name, component)},
+                     "template": {"metadata": {"labels": labels(name, component, project)}, "spec": spec}}},
+        f"networkpolicy-{service_name(worker)}.yaml": policy}
 
 
 def _pvc(name: str, ns: str, component: str, claim: str, size: str, read_only: bool = False,

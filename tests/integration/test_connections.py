@@ -163,3 +163,23 @@ def test_express_pg_connection_string_from_database_url_reaches_postgres(docker,
         assert json.loads(second[1])["guests"][-2:] == ["signed by first", "signed by second"]
         assert _app_container(compose).process_uid() not in ("", "0")
         _sentinel_checks(compose, project, password)
+
+
+def test_a_celery_worker_runs_beside_the_app_and_both_reach_redis(docker, tmp_path):
+    """The app queues a task and waits for its result: it answers only because the worker service, from the
+    same image, takes the task from the broker and writes the result to the backend (the second URL, whose
+    localhost default compose points at the redis service too)."""
+    project, profile = generate(tmp_path, "python-celery-worker")
+    assert [w["command"][:3] for w in profile["workers"]] == [["celery", "-A", "tasks:celery"]]
+    config = yaml.safe_load((project / "compose.yaml").read_text())
+    assert config["services"]["worker"]["environment"]["CELERY_RESULT_BACKEND"] == \
+        "${CELERY_RESULT_BACKEND:-redis://redis:6379/1}"
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        port = compose.port("app", 8000)
+        status, body = http_get(f"http://127.0.0.1:{port}/count?text=the+quick+brown+fox+jumps")
+        assert status == 200, (body, compose("logs", "worker").stdout[-2000:])
+        assert json.loads(body) == {"words": 5, "longest": "quick"}
+        assert "Task tasks.word_count" in compose("logs", "worker").stdout
+        worker = Container(compose("ps", "-q", "worker").stdout.strip())
+        assert worker.exec("id", "-u").stdout.strip() == "10001"

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 
-from ...profile import Profile
+from ...profile import Profile, Worker
 from ...scan import SourceTree
 from ..base import Analyzer, Detection
 from ...envvars import read_dotenv_example
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from ...start import chosen_warning
+from ...workers import add_procfile_workers
 from . import connections, entry, imports, manifests, migrations, native, source, starter
 from .plan import STATE_DIR, WORKDIR, PythonPlan
 
@@ -139,6 +140,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.warnings.append(chosen_warning(best.argv, best.why, where, len(starts)))
         if profile.ports:
             source.read_health_path(tree, files, profile)
+        add_procfile_workers(tree, profile)
+        celery = next((s for s in starts if s.framework == "celery"), None)
+        if celery and best is not celery and not any("celery" in w.command[:3] for w in profile.workers):
+            # the web app hands tasks to a Celery worker: it runs beside it, or the tasks wait forever
+            profile.workers.append(Worker("worker", list(celery.argv), celery.file, celery.line, celery.why))
+            profile.note("workers", f"worker: {celery.why}", celery.file, celery.line, 0.9)
     else:
         profile.note("entrypoint", "no start command found", confidence=0.0)
         profile.ports = []

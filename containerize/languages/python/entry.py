@@ -13,12 +13,12 @@ from __future__ import annotations
 import ast
 import os
 import re
-import shlex
 import stat
 from collections import deque
 from dataclasses import dataclass, field
 
 from ...scan import SourceTree
+from ...workers import procfile_processes
 from . import values
 from .imports import token_facts
 from .values import walk
@@ -38,6 +38,7 @@ WSGI_CLASSES = {"Flask": "flask"}
 # objects whose .run(...) starts a web server
 SERVING_CLASSES = {*ASGI_CLASSES, *WSGI_CLASSES, "Sanic", "Bottle", "Dash", "Application", "SocketIO"}
 FACTORIES = ("create_app", "make_app")
+CELERY_CLASSES = {"Celery", "celery.Celery"}
 # file names a person gives the file that starts the program
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
                "worker.py", "start.py")
@@ -51,7 +52,6 @@ DECLARATIVE = {"load_dotenv", "basicConfig", "dictConfig", "fileConfig", "filter
                "config_from_object", "autodiscover_tasks", "from_object", "from_envvar", "from_pyfile",
                "from_mapping", "init_app", "patch_all", "monkey_patch", "set_event_loop_policy", "disable_warnings",
                "setLevel", "addHandler", "update", "seed", "use", "install", "extend", "append", "insert"}
-_SHELL_OPERATORS = (";", "&", "|", ">", "<", "`", "$(")
 _IDENT = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -95,6 +95,7 @@ class FileFacts:
     wsgi_application: tuple[str, str, int] | None = None
     # app variables made by calling a function of the same file that builds the app: variable -> function
     made_by: dict[str, str] = field(default_factory=dict)
+    celery: tuple[str, int] | None = None  # (variable, line) of a module-level `x = Celery(...)`
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -279,6 +280,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             for target in targets:
                 if maker and target.__class__ is ast.Name:
                     facts.made_by[target.id] = maker
+                if cls in CELERY_CLASSES and target.__class__ is ast.Name and facts.celery is None:
+                    facts.celery = (target.id, node.lineno)
                 if cls in APP_TUPLES and target.__class__ is ast.Tuple and target.elts \
                         and target.elts[0].__class__ is ast.Name:
                     facts.apps.append((target.elts[0].id, cls, node.lineno))
@@ -357,19 +360,7 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
         facts = {rel: _read_facts(tree, rel) for rel in py_files}
 
     procfile = tree.first("Procfile")
-    processes = []
-    for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
-        kind, sep, command = line.partition(":")
-        if not sep or not re.fullmatch(r"[\w-]+", kind.strip()) or kind.strip() == "release":
-            continue
-        try:
-            argv = shlex.split(command.strip())
-        except ValueError:
-            continue
-        if any(op in command for op in _SHELL_OPERATORS):
-            argv = ["sh", "-c", command.strip()]  # a shell command line: `migrate; serve`, `a && b`
-        if argv:
-            processes.append((kind.strip(), argv, number))
+    processes = [p for p in procfile_processes(tree) if p[0] != "release"]
     for kind, argv, number in processes:
         web = kind == "web"
         first = web or not any(k == "web" for k, _a, _n in processes) and kind == processes[0][0]
@@ -447,6 +438,13 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                             0.97 if serves else 0.72, serves, order=4 if serves else 1))
 
     starts += script_starts(facts)
+    if "celery" in deps:
+        found = celery_worker(facts)
+        if found:
+            argv, rel, line = found
+            # above a script's shape (running the module itself starts nothing), below a web app
+            starts.append(Start("celery", argv, f"{rel} makes a Celery app ({argv[2]}): its worker", rel, line,
+                                0.8, False, order=1))
     return sorted(starts, key=lambda s: (s.order, s.confidence), reverse=True)
 
 
@@ -469,6 +467,17 @@ def streamlit_starts(facts: dict[str, FileFacts]) -> list[Start]:
     return [Start("streamlit", ["streamlit", "run", rel], f"{rel} imports streamlit and runs top to bottom "
                   "(a Streamlit app)", rel, line, 0.9 if not i else 0.6, True, (), STREAMLIT_PORT, order=3)
             for i, (_rank, _depth, rel, line) in enumerate(sorted(found))]
+
+
+def celery_worker(facts: dict[str, FileFacts]) -> tuple[list[str], str, int] | None:
+    """``celery -A module:app worker`` for the first module that makes a Celery app at its top level:
+    (argv, file, line)."""
+    for rel, f in facts.items():
+        module = module_of(rel)
+        if f.celery and _importable(module) and not rel.startswith(("tests/", "test/")):
+            var, line = f.celery
+            return ["celery", "-A", f"{module}:{var}", "worker", "--loglevel=INFO"], rel, line
+    return None
 
 
 def script_starts(facts: dict[str, FileFacts]) -> list[Start]:

@@ -1,0 +1,71 @@
+"""Processes that run beside the app from the same image: a Procfile's other processes (``worker:``,
+``clock:``), a Celery worker. Compose gives each one a service, Kubernetes a Deployment; neither has a port
+or the image's health check (which probes the app's server)."""
+from __future__ import annotations
+
+import copy
+import re
+import shlex
+
+from .profile import Profile, Worker
+from .scan import SourceTree
+
+# a Procfile process name (Heroku: letters, digits, - and _), used as a service and resource name
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,40}")
+_SHELL_OPERATORS = (";", "&", "|", ">", "<", "`", "$(")  # a shell command line: `migrate; serve`, `a && b`
+NOT_WORKERS = {"release", "web"}  # release runs once per deploy (a migration); web is the app itself
+MAX_WORKERS = 8
+
+
+def service_name(worker: Worker) -> str:
+    """The compose service (and Kubernetes resource suffix) of a worker: lower case, no underscore."""
+    return worker.name.lower().replace("_", "-")
+
+
+def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
+    """(name, argv, line) of each process the Procfile declares, in order; a command with shell operators is
+    run by ``sh -c``."""
+    procfile = tree.first("Procfile")
+    found = []
+    for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
+        kind, sep, command = line.partition(":")
+        kind, command = kind.strip(), command.strip()
+        if not sep or not _NAME.fullmatch(kind) or not command:
+            continue
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            continue
+        if any(op in command for op in _SHELL_OPERATORS):
+            argv = ["sh", "-c", command]
+        if argv:
+            found.append((kind, argv, number))
+    return found
+
+
+def add_procfile_workers(tree: SourceTree, profile: Profile) -> None:
+    """The Procfile's processes other than the app's own (web, or the one the start command runs) and
+    release: each one a worker."""
+    procfile = tree.first("Procfile")
+    for kind, argv, line in procfile_processes(tree):
+        if kind in NOT_WORKERS or argv == profile.entrypoint or len(profile.workers) >= MAX_WORKERS:
+            continue
+        if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
+            continue
+        profile.workers.append(Worker(kind, argv, procfile, line, f"the Procfile's {kind} process"))
+        profile.note("workers", f"{kind}: the Procfile's {kind} process runs beside the app", procfile, line, 1.0)
+
+
+def compose_services(profile: Profile, app: dict, shared_keys: tuple[str, ...]) -> dict[str, dict]:
+    """A service per worker, with the app's image, settings, secrets and volumes, started once the app's
+    backing services are ready; no port, no health check (the image's probes the app's server)."""
+    services = {}
+    for worker in profile.workers:
+        svc = {key: copy.deepcopy(value) for key, value in app.items() if key in shared_keys}
+        svc["command"] = [a.replace("$", "$$") for a in worker.command]
+        svc["healthcheck"] = {"disable": True}
+        if app.get("depends_on"):
+            svc["depends_on"] = copy.deepcopy(app["depends_on"])
+        svc["restart"] = "unless-stopped"
+        services[service_name(worker)] = svc
+    return services

@@ -1,0 +1,109 @@
+"""Processes that run beside the app from its image: a Procfile's other processes and a Celery worker get
+a compose service each (no port, no health check, the app's settings and secrets) and a Deployment each."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from containerize import render
+from containerize.checklist import build_profile
+from containerize.k8s import render_k8s
+from containerize.services import local_url_to_service
+from projects import profile_of, write_tree
+
+FLASK = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+def _compose(profile) -> dict:
+    return yaml.safe_load(render.render(profile)["compose.yaml"])
+
+
+def test_a_procfiles_other_processes_run_beside_the_web_process(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n", "app.py": FLASK, "jobs.py": "print('tick')\n",
+        "Procfile": "web: gunicorn app:app\nrelease: python jobs.py migrate\nworker: python jobs.py\n"
+                    "clock_2: python jobs.py --every 60 && echo done\n"}))
+    assert [(w.name, w.command, w.line) for w in profile.workers] == [
+        ("worker", ["python", "jobs.py"], 3), ("clock_2", ["sh", "-c", "python jobs.py --every 60 && echo done"], 4)]
+    services = _compose(profile)["services"]
+    assert set(services) == {"app", "worker", "clock-2"}
+    for name in ("worker", "clock-2"):
+        svc = services[name]
+        assert svc["image"] == services["app"]["image"] and "ports" not in svc
+        assert svc["healthcheck"] == {"disable": True} and svc["read_only"] is True
+    assert services["worker"]["command"] == ["python", "jobs.py"]
+    assert "`worker` runs `python jobs.py` (the Procfile's worker process), `Procfile:3`" in \
+        render.render(profile)["README.Docker.md"]
+
+
+def test_a_procfile_with_only_a_web_process_has_no_worker(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n", "app.py": FLASK, "Procfile": "web: gunicorn app:app\n"}))
+    assert profile.workers == [] and set(_compose(profile)["services"]) == {"app"}
+
+
+def test_a_celery_app_gets_its_worker_which_waits_for_redis_as_the_app_does():
+    profile = profile_of("python-celery-worker")
+    assert profile.entrypoint[:3] == ["gunicorn", "--bind", "0.0.0.0:8000"]
+    assert [(w.name, w.command, w.file, w.line) for w in profile.workers] == [
+        ("worker", ["celery", "-A", "tasks:celery", "worker", "--loglevel=INFO"], "tasks.py", 5)]
+    services = _compose(profile)["services"]
+    assert services["worker"]["depends_on"] == services["app"]["depends_on"] == {
+        "redis": {"condition": "service_healthy"}}
+    for name in ("app", "worker"):  # both URLs reach the service: localhost in a container is the container
+        env = services[name]["environment"]
+        assert env["CELERY_BROKER_URL"] == "${CELERY_BROKER_URL:-redis://redis:6379/0}"
+        assert env["CELERY_RESULT_BACKEND"] == "${CELERY_RESULT_BACKEND:-redis://redis:6379/1}"
+
+
+def test_a_project_that_is_only_a_celery_worker_starts_it(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "celery\n",
+        "worker.py": "from celery import Celery\napp = Celery('w', broker='redis://localhost')\n"
+                     "@app.task\ndef ping():\n    return 'pong'\n"}))
+    assert profile.entrypoint == ["celery", "-A", "worker:app", "worker", "--loglevel=INFO"]
+    assert profile.workers == [] and not profile.ports
+
+
+def test_each_worker_is_a_deployment_with_no_port_nor_probe_and_its_own_selector():
+    profile = profile_of("python-celery-worker")
+    files = render_k8s(profile, "shop", render.render(profile)["Dockerfile"])
+    app = yaml.safe_load(files["k8s/deployment.yaml"].split("\n", 1)[1])
+    worker = yaml.safe_load(files["k8s/deployment-worker.yaml"].split("\n", 1)[1])
+    box = worker["spec"]["template"]["spec"]["containers"][0]
+    assert box["args"] == ["celery", "-A", "tasks:celery", "worker", "--loglevel=INFO"]
+    assert not {"ports", "livenessProbe", "readinessProbe"} & set(box)
+    assert worker["spec"]["selector"] != app["spec"]["selector"]  # the app's Service never sends it traffic
+    policy = yaml.safe_load(files["k8s/networkpolicy-worker.yaml"].split("\n", 1)[1])
+    assert policy["spec"]["ingress"] == [] and policy["spec"]["podSelector"] == worker["spec"]["selector"]
+    assert "deployment-worker.yaml" in files["k8s/kustomization.yaml"]
+
+
+@pytest.mark.parametrize("value, url", [
+    ("redis://localhost:6379/1", "redis://cache:6379/1"),
+    ("redis://127.0.0.1", "redis://cache"),
+    ("redis://elsewhere:6379/1", None),  # not this machine: left as it is
+    ("redis://:pw@localhost:6379", None),  # credentials in it: not rewritten
+    ("postgres://localhost/app", None),  # no such service
+    ("not a url", None), (None, None),
+])
+def test_a_localhost_url_default_points_at_the_service_for_its_scheme(value, url):
+    assert local_url_to_service(value, {"redis": "cache"}) == url
+
+
+def test_workers_are_answers_given_saved_and_read_back(tmp_path):
+    from containerize import answers
+    from containerize.checklist import AnalysisError, build_profile as build
+
+    pairs = [("workers.beat", "celery -A tasks:celery beat"), ("workers.worker", "none")]
+    text = answers.dumps(pairs)
+    assert "[workers]" in text and 'beat = ["celery", "-A", "tasks:celery", "beat"]' in text
+    assert [(a.key, a.value) for a in answers.parse(text)] == pairs
+    from projects import FIXTURES
+
+    profile = build(FIXTURES / "python-celery-worker", pairs)
+    assert [(w.name, w.command) for w in profile.workers] == [("beat", ["celery", "-A", "tasks:celery", "beat"])]
+    assert build(FIXTURES / "python-celery-worker", [("workers", "none")]).workers == []
+    for bad in ([("workers", "celery worker")], [("workers.no way", "x")]):
+        with pytest.raises(AnalysisError, match="worker"):
+            build(FIXTURES / "python-celery-worker", bad)
