@@ -225,8 +225,9 @@ REPRODUCTIONS = {
                                 "\nget('/') { 'hi' }\n"}, "ruby"),
     "rust-bin-path": ({"Cargo.toml": _cargo(f'\n[[bin]]\nname = "srv"\npath = {json.dumps("src/" + SEMI + ".rs")}\n'),
                        f"src/{SEMI.replace('/', '_')}.rs": "fn main() {}\n"}, "refused"),
+    # cargo itself refuses a target name with anything but letters, digits, - and _
     "rust-bin-name": ({"Cargo.toml": _cargo(f'\n[[bin]]\nname = {json.dumps(SEMI)}\npath = "src/main.rs"\n'),
-                       "src/main.rs": "fn main() {}\n"}, "rust"),
+                       "src/main.rs": "fn main() {}\n"}, "refused"),
     "rust-package-name": ({"Cargo.toml": _cargo(name=SEMI), "src/main.rs": "fn main() {}\n"}, "refused"),
     "cargo-workspace-member": ({"Cargo.toml": f'[workspace]\nmembers = [{json.dumps(SEMI)}, "srv"]\n',
                                 "srv/Cargo.toml": _cargo(name="srv"), "srv/src/main.rs": "fn main() {}\n"}, "rust"),

@@ -99,6 +99,8 @@ class Package:
             name = entry.get("name") if isinstance(entry, dict) else None
             if not isinstance(name, str) or not name:
                 raise CargoError(f"{self.manifest}: a [[bin]] without a name")
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name):  # cargo refuses any other target name too
+                raise CargoError(f"{self.manifest}: [[bin]] name {name!r}: a target name is letters, digits, - and _")
             path = entry.get("path")
             if isinstance(path, str) and path:
                 path = self.rel(path)
