@@ -378,6 +378,15 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
                 migrate.update({k: copy.deepcopy(app[k]) for k in ("build", "volumes") if k in app})
             services[f"{service}-{MIGRATE_SERVICE}"] = migrate
             app["depends_on"][f"{service}-{MIGRATE_SERVICE}"] = app["depends_on"].pop(MIGRATE_SERVICE)
+        helpers = [services.get(f"{service}-{MIGRATE_SERVICE}", {})]
+        for worker in profile.workers:  # <app>-<worker>: from the app's folder, with its volumes and order
+            key = workers.service_name(worker)
+            spec = doc["services"].pop(key, None) or doc["services"].pop(f"app-{key}", None)
+            if spec is None:
+                continue
+            spec.update({k: copy.deepcopy(app[k]) for k in ("build", "volumes", "depends_on") if k in app})
+            services[f"{service}-{key}"] = spec
+            helpers.append(spec)
         for name, spec in doc["services"].items():
             first = by_image.setdefault(spec.get("image"), name)
             if first == name:
@@ -389,7 +398,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
             if name not in aliases:
                 aliases.append(name)
             volumes.pop(f"{name}-data", None)
-            for user in (app, services.get(f"{service}-{MIGRATE_SERVICE}", {})):
+            for user in (app, *helpers):
                 if name in user.get("depends_on", {}):
                     user["depends_on"][first] = user["depends_on"].pop(name)
         secrets.update(doc.get("secrets", {}))

@@ -107,3 +107,20 @@ def test_workers_are_answers_given_saved_and_read_back(tmp_path):
     for bad in ([("workers", "celery worker")], [("workers.no way", "x")]):
         with pytest.raises(AnalysisError, match="worker"):
             build(FIXTURES / "python-celery-worker", bad)
+
+
+def test_in_a_repository_of_apps_a_worker_is_built_from_its_apps_folder(tmp_path):
+    from containerize import apps
+    from containerize.render import render_apps
+
+    write_tree(tmp_path, {
+        "api/requirements.txt": "flask\ngunicorn\ncelery\nredis\n",
+        "api/tasks.py": "import os\nfrom celery import Celery\n"
+                        "celery = Celery(__name__, broker=os.environ.get('BROKER_URL', 'redis://localhost:6379/0'))\n",
+        "api/app.py": FLASK + "from tasks import celery\n",
+        "site/index.html": "<h1>hi</h1>\n",
+    })
+    services = yaml.safe_load(render_apps(apps.discover(tmp_path))["compose.yaml"])["services"]
+    assert services["api-worker"]["build"] == services["api"]["build"] == {"context": "./api"}
+    assert services["api-worker"]["command"][:3] == ["celery", "-A", "tasks:celery"]
+    assert "worker" not in services and "ports" not in services["api-worker"]
