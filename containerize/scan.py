@@ -98,6 +98,10 @@ def _load_spec(path: Path, root: Path | None = None, warnings: list[str] | None 
         return None
 
 
+# a name no project has: a .dockerignore that leaves it out leaves out everything not allowed back in
+_ANY_FILE = "containerize-any-name-9f3c"
+
+
 def _is_virtualenv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
 
@@ -131,6 +135,13 @@ class SourceTree:
         top: tuple[tuple[str, pathspec.PathSpec], ...] = tuple(
             ("", spec) for spec in (_load_spec(self.root / ".gitignore", self.root, self.warnings),) if spec)
         docker = dockerignore.load(self.root, self.warnings)  # Docker's rules, not gitignore's: anchored at the root
+        if docker and docker.ignored(_ANY_FILE) and docker.ignored(_ANY_FILE + "/x.txt"):
+            # `*` then exceptions: an allow-list made for a Dockerfile that copies build outputs (Quarkus's
+            # target/quarkus-app/, say); the generated Dockerfile builds from the source, which it leaves out
+            self.warnings.append(".dockerignore leaves out everything but a few paths (made for a Dockerfile "
+                                 "that copies build outputs): the whole tree is read, and the generated "
+                                 ".dockerignore (--force) lets the source into the build")
+            docker = None
         stack = [(str(self.root), "", top)]
         docker = docker if docker else None
         ignored = self._ignored

@@ -34,3 +34,24 @@ def test_a_read_is_capped_and_small_files_are_whole(tree, tmp_path, monkeypatch)
     (tmp_path / "empty.txt").write_text("")
     again = SourceTree(tmp_path)
     assert (again.read("big.txt"), again.read("small.txt"), again.read("empty.txt")) == ("0123456789", "0123", "")
+
+
+def test_a_dockerignore_that_allows_only_build_outputs_does_not_hide_the_source(tmp_path):
+    """`*` then exceptions (Quarkus's generated .dockerignore): made for a Dockerfile that copies build outputs;
+    the scan reads the whole tree and says why."""
+    (tmp_path / ".dockerignore").write_text("*\n!target/*-runner\n!target/quarkus-app/*\n")
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lib.py").write_text("X = 1\n")
+    tree = SourceTree(tmp_path)
+    assert {"app.py", "src/lib.py"} <= set(tree.files)
+    assert any("leaves out everything but a few paths" in w for w in tree.warnings)
+
+
+def test_an_ordinary_dockerignore_still_leaves_files_out(tmp_path):
+    (tmp_path / ".dockerignore").write_text("*.log\nsecrets/\n")
+    for rel in ("app.py", "debug.log", "secrets/key.txt"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text("x\n")
+    tree = SourceTree(tmp_path)
+    assert tree.files == [".dockerignore", "app.py"] and not tree.warnings
