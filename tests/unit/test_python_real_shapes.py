@@ -608,3 +608,30 @@ def test_url_paths_in_names_are_not_files_to_mount(tmp_path):
                   'app = Litestar([Users])\n',
     }))
     assert profile.read_paths == ["/srv/shared"]
+
+
+@pytest.mark.parametrize("launch, port, port_env, warned", [
+    ("demo.launch()", 7860, "GRADIO_SERVER_PORT", False),
+    ("demo.launch(server_port=7000)", 7000, None, False),
+    ('demo.launch(server_name="127.0.0.1")', 7860, "GRADIO_SERVER_PORT", True),  # fixed in code: only a warning
+])
+def test_a_gradio_app_listens_on_all_interfaces_at_its_port(tmp_path, launch, port, port_env, warned):
+    """Gradio's launch() listens on 127.0.0.1:7860 unless GRADIO_SERVER_NAME/GRADIO_SERVER_PORT say otherwise:
+    the image sets both (arguments to launch() win, and a loopback one is a warning with its line)."""
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "gradio\n",
+        "app.py": "import gradio as gr\n\ndef greet(name):\n    return 'Hello ' + name\n\n"
+                  "with gr.Blocks() as demo:\n    box = gr.Textbox()\n    box.submit(greet, box, box)\n\n"
+                  + launch + "\n",
+    })
+    assert (profile.entrypoint, profile.framework, profile.ports) == (["python", "app.py"], "gradio", [port])
+    assert profile.port_env == port_env
+    assert "ENV GRADIO_SERVER_NAME=0.0.0.0" in dockerfile
+    assert any(w.startswith("app.py:10: the server listens on 127.0.0.1") for w in profile.warnings) == warned
+
+
+def test_a_gradio_interface_launched_in_one_expression(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "gradio\n",
+        "app.py": "import gradio as gr\ngr.Interface(fn=lambda s: s[::-1], inputs='text', outputs='text').launch()\n"}))
+    assert (profile.framework, profile.ports, profile.port_env) == ("gradio", [7860], "GRADIO_SERVER_PORT")

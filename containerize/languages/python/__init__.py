@@ -117,6 +117,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                 extra += (NEEDED_SPECS[name],)
                 profile.note("dependencies", f"{why}, which the project doesn't declare: installed too", rel,
                              line, 0.8)
+        if best.framework == "gradio":
+            gradio_settings(profile, best)
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
@@ -218,6 +220,21 @@ def django_static_root(tree: SourceTree, files: list[str]) -> tuple[str, int | N
         if "STATIC_ROOT" in mod.assigns:
             return rel, mod.lines.get("STATIC_ROOT")
     return None
+
+
+def gradio_settings(profile: Profile, start) -> None:
+    """Gradio's launch() listens on 127.0.0.1:7860 unless GRADIO_SERVER_NAME and GRADIO_SERVER_PORT say
+    otherwise (arguments to launch() win over them): the image sets the name to all interfaces and the port
+    it publishes."""
+    if not profile.env_var("GRADIO_SERVER_NAME"):  # a loopback default: set to all interfaces (listen_env)
+        profile.add_env("GRADIO_SERVER_NAME", "127.0.0.1", False)
+        profile.note("env", "GRADIO_SERVER_NAME: Gradio's launch() reads its listen address from it, 127.0.0.1 "
+                     "by default", start.file, start.line, 0.9)
+    from_code = any(e.file for e in profile.evidence.get("ports", []))  # launch(server_port=...) wins
+    if not profile.port_env and not from_code:
+        profile.add_env("GRADIO_SERVER_PORT", str(entry.GRADIO_PORT), False)
+        profile.port_env = "GRADIO_SERVER_PORT"
+        profile.note("port_env", "Gradio reads its port from GRADIO_SERVER_PORT", start.file, start.line, 0.9)
 
 
 def _framework_from_deps(deps: set[str]) -> str | None:

@@ -38,7 +38,10 @@ WSGI_CLASSES = {"Flask": "flask"}
 # objects whose .run(...) starts a web server
 SERVING_CLASSES = {*ASGI_CLASSES, *WSGI_CLASSES, "Sanic", "Bottle", "Dash", "Application", "SocketIO"}
 FACTORIES = ("create_app", "make_app")
-CELERY_CLASSES = {"Celery", "celery.Celery"}
+CELERY_CLASSES = {"Celery"}
+# Gradio's apps: their .launch() starts the web server (on 127.0.0.1:7860 unless told otherwise)
+GRADIO_CLASSES = {"Interface", "Blocks", "ChatInterface", "TabbedInterface"}
+GRADIO_PORT = 7860
 # file names a person gives the file that starts the program
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
                "worker.py", "start.py")
@@ -160,6 +163,8 @@ def _server_call(call: ast.Call, app_vars: set[str]) -> str | None:
         return name
     if last == "listen" and base in app_vars:
         return name
+    if last == "launch" and (base in app_vars or base.rsplit(".", 1)[-1] in GRADIO_CLASSES):  # a Gradio app
+        return name
     return None
 
 
@@ -255,10 +260,15 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         if cls is None:
             continue
         called[id(node)] = cls
-        if cls in SERVING_CLASSES or cls in FACTORIES:
+        if cls in SERVING_CLASSES or cls in FACTORIES or cls in GRADIO_CLASSES:
             targets = node.targets if node.__class__ is ast.Assign else [node.target]
             app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
     app_vars.add("app")
+    for node in module.body:  # with gr.Blocks() as demo: ... demo.launch()
+        if node.__class__ is ast.With:
+            for item in node.items:
+                if item.optional_vars.__class__ is ast.Name and _class_called(item.context_expr) in GRADIO_CLASSES:
+                    app_vars.add(item.optional_vars.id)
     local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
 
     for node in module.body:
@@ -530,8 +540,9 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
         else:
             argv = ["python", rel]
         line = f.server[1] if f.server else f.guard or f.action or 1
-        start = Start(None, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence, bool(f.server),
-                      order=2 if f.server else 0)
+        gradio = bool(f.server) and f.server[0].endswith(".launch") and "gradio" in f.imports
+        start = Start("gradio" if gradio else None, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence,
+                      bool(f.server), default_port=GRADIO_PORT if gradio else None, order=2 if f.server else 0)
         key = (bool(f.server), bool(f.guard or f.server), named, script, f.shebang or executable, top)
         ranked.append((key, start))
     ranked.sort(key=lambda item: item[0], reverse=True)

@@ -412,6 +412,9 @@ class _Collector:
             host_node = values._arg(node, 0, "host") if last in ("run_simple", "make_server") else \
                 values._arg(node, 10_000, "host")
             self.host(host_node, scope, line)
+        if attr == "launch" and node.keywords:  # Gradio: demo.launch(server_name=..., server_port=...)
+            self.port(values._arg(node, 10_000, "server_port"), scope, line, "launch(server_port=...)")
+            self.host(values._arg(node, 10_000, "server_name"), scope, line)
         if last.endswith("Server") or attr in ("bind", "listen"):
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Tuple) and len(first.elts) == 2:
