@@ -635,3 +635,11 @@ def test_a_gradio_interface_launched_in_one_expression(tmp_path):
         "requirements.txt": "gradio\n",
         "app.py": "import gradio as gr\ngr.Interface(fn=lambda s: s[::-1], inputs='text', outputs='text').launch()\n"}))
     assert (profile.framework, profile.ports, profile.port_env) == ("gradio", [7860], "GRADIO_SERVER_PORT")
+
+
+def test_a_sqlite_url_template_is_not_a_file_the_app_writes(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\n",
+        "app.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\nDB_PATH = os.environ.get('DB', 'x.db')\n"
+                  "URI = 'sqlite:///{0}'.format(DB_PATH)\nOTHER = 'sqlite:///%s' % DB_PATH\n"}))
+    assert not any("{0}" in w or "%s" in w for w in profile.warnings) and profile.writable_paths == []

@@ -565,7 +565,7 @@ class _Collector:
             return
         for m in _SQLITE_URL.finditer(text):
             path = m.group(1)
-            if ":memory:" not in path:
+            if ":memory:" not in path and not any(c in path for c in "{}%$"):  # not a template ("{0}".format)
                 _wrote(self.found, path, line, f"a SQLite database at {path}")
         for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
             for m in rx.finditer(text):
