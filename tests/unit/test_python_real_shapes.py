@@ -643,3 +643,23 @@ def test_a_sqlite_url_template_is_not_a_file_the_app_writes(tmp_path):
         "app.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\nDB_PATH = os.environ.get('DB', 'x.db')\n"
                   "URI = 'sqlite:///{0}'.format(DB_PATH)\nOTHER = 'sqlite:///%s' % DB_PATH\n"}))
     assert not any("{0}" in w or "%s" in w for w in profile.warnings) and profile.writable_paths == []
+
+
+def test_a_url_secret_the_settings_require_gets_a_placeholder_url_of_its_kind_for_collectstatic(tmp_path):
+    """dj_database_url parses DATABASE_URL while the settings load: `build-time-placeholder` fails the build."""
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "requirements.txt": "django\ndj-database-url\npsycopg2-binary\nwhitenoise\n",
+        "manage.py": "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n"
+                     "from django.core.management import execute_from_command_line\n"
+                     "execute_from_command_line(sys.argv)\n",
+        "site_cfg/__init__.py": "",
+        "site_cfg/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "site_cfg/settings.py": "import os\nimport dj_database_url\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n"
+                                "DATABASES = {'default': dj_database_url.parse(os.environ['DATABASE_URL'])}\n"
+                                "CACHE_URL = os.environ['REDIS_URL']\nSTATIC_ROOT = 'static'\n"
+                                "WSGI_APPLICATION = 'site_cfg.wsgi.application'\n",
+    })
+    assert profile.build.collectstatic
+    step = next(line for line in dockerfile.splitlines() if "collectstatic" in line)
+    assert "DATABASE_URL=postgres://localhost/build" in step and "REDIS_URL=redis://localhost/0" in step
+    assert "DJANGO_SECRET_KEY=build-time-placeholder" in step

@@ -179,6 +179,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.build.collectstatic = True
         profile.build.build_placeholders = [e.name for e in profile.env if e.secret and e.default is None
                                             and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", e.name)]
+        profile.build.placeholder_urls = placeholder_urls(profile, profile.build.build_placeholders)
         profile.note("build_command", "Django's STATIC_ROOT is set: `manage.py collectstatic` gathers the static "
                      "files at build time (Manifest storage answers 500 without its manifest)", rel, line, 0.9)
     if found.install == "setup":
@@ -220,6 +221,30 @@ def django_static_root(tree: SourceTree, files: list[str]) -> tuple[str, int | N
         if "STATIC_ROOT" in mod.assigns:
             return rel, mod.lines.get("STATIC_ROOT")
     return None
+
+
+# the scheme a placeholder URL of each service kind has (settings parse it: dj_database_url, redis.from_url)
+_PLACEHOLDER_SCHEMES = {"postgres": "postgres", "mysql": "mysql", "redis": "redis", "mongodb": "mongodb",
+                        "rabbitmq": "amqp"}
+_KIND_WORDS = (("REDIS", "redis"), ("MONGO", "mongodb"), ("AMQP", "rabbitmq"), ("RABBIT", "rabbitmq"),
+               ("MYSQL", "mysql"), ("POSTGRES", "postgres"), ("DATABASE", "postgres"))
+
+
+def placeholder_urls(profile: Profile, names: list[str]) -> dict[str, str]:
+    """A placeholder for each URL-valued secret the settings require at build time, as a URL of its kind
+    (``DATABASE_URL=build-time-placeholder`` makes dj_database_url fail the build): the service linked to the
+    variable, else a word in its name, else http."""
+    urls = {}
+    for name in names:
+        kind = next((s.kind for s in profile.services if s.env_var == name), None) or next(
+            (c.kind for c in profile.connections if c.url_env == name), None)
+        if kind is None and name.endswith(("_URL", "_URI", "_DSN")):
+            kind = next((k for word, k in _KIND_WORDS if word in name), "http")
+        if kind in _PLACEHOLDER_SCHEMES:
+            urls[name] = f"{_PLACEHOLDER_SCHEMES[kind]}://localhost/{'0' if kind == 'redis' else 'build'}"
+        elif kind == "http":
+            urls[name] = "http://localhost/"
+    return urls
 
 
 def gradio_settings(profile: Profile, start) -> None:

@@ -36,6 +36,8 @@ class PythonPlan(BuildPlan):
     collectstatic: bool = False
     # secrets the settings require (no default) set to a placeholder for that build-time command only
     build_placeholders: list[str] = field(default_factory=list)
+    # the placeholder of a secret that holds a URL: a URL of its kind (the settings parse it)
+    placeholder_urls: dict[str, str] = field(default_factory=dict)
     # files the app (or its framework) writes in its own folder: kept in state_dir (a volume), linked from
     # the workdir, so the code stays read-only and the file stays a file
     state_files: list[str] = field(default_factory=list)
@@ -55,7 +57,8 @@ class PythonPlan(BuildPlan):
 
     def collectstatic_command(self) -> str:
         """Django's collectstatic, with a placeholder for each secret the settings require (that step only)."""
-        placeholders = "".join(f"{name}=build-time-placeholder " for name in self.build_placeholders)
+        placeholders = "".join(f"{name}={self.placeholder_urls.get(name, 'build-time-placeholder')} "
+                               for name in self.build_placeholders)
         return f"{placeholders}python manage.py collectstatic --noinput"
 
     def state_links(self) -> str:
