@@ -52,8 +52,22 @@ def add_procfile_workers(tree: SourceTree, profile: Profile) -> None:
             continue
         if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
             continue
+        if _development(argv):
+            profile.note("workers", f"{kind}: the Procfile's {kind} process watches files for development "
+                         f"({' '.join(argv)[:80]}): not run beside the app", procfile, line, 0.8)
+            continue
         profile.workers.append(Worker(kind, argv, procfile, line, f"the Procfile's {kind} process"))
         profile.note("workers", f"{kind}: the Procfile's {kind} process runs beside the app", procfile, line, 1.0)
+
+
+def _development(argv: list[str]) -> bool:
+    """A process that rebuilds on file changes (``sass --watch``, ``make watch-scss``, ``npm run dev``): a
+    development helper, not part of the running app."""
+    words = [w for a in argv for w in a.replace("=", " ").split()]
+    if any("watch" in w.lower() for w in words):
+        return True
+    return any(w in ("dev", "develop") and i and words[i - 1] in ("run", "npm", "yarn", "pnpm", "bun")
+               for i, w in enumerate(words))
 
 
 def compose_services(profile: Profile, app: dict, shared_keys: tuple[str, ...]) -> dict[str, dict]:

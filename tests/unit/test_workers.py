@@ -124,3 +124,12 @@ def test_in_a_repository_of_apps_a_worker_is_built_from_its_apps_folder(tmp_path
     assert services["api-worker"]["build"] == services["api"]["build"] == {"context": "./api"}
     assert services["api-worker"]["command"][:3] == ["celery", "-A", "tasks:celery"]
     assert "worker" not in services and "ports" not in services["api-worker"]
+
+
+def test_a_procfile_process_that_watches_files_for_development_is_not_a_worker(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n", "app.py": FLASK,
+        "Procfile": "web: gunicorn app:app\nscss: make watch-scss\ncss: sass --watch in.scss out.css\n"
+                    "assets: npm run dev\nworker: python jobs.py\n", "jobs.py": "print(1)\n"}))
+    assert [w.name for w in profile.workers] == ["worker"]
+    assert any("watches files for development" in e.why for e in profile.evidence["workers"])
