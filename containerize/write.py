@@ -8,7 +8,6 @@ it; every move is recorded before it happens for the same reason."""
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Callable
 
@@ -80,7 +79,7 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
     if clash and not force:
         raise WriteError("already there: " + ", ".join(clash) + " (use --force to overwrite)")
     data = _encode(files)
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()  # (secrets.token_hex, without loading hashlib and hmac on every start)
     staged: list[tuple[str, Path]] = []  # (temporary file, target), recorded before the file is made
     backups: dict[Path, str] = {}  # target -> a hard link to the file it replaces
     placed: list[Path] = []  # targets moved into place (recorded before the move)
