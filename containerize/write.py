@@ -16,6 +16,11 @@ class WriteError(Exception):
     pass
 
 
+def _token() -> str:
+    """A random part for temporary names (secrets.token_hex without loading hashlib and hmac on every start)."""
+    return os.urandom(8).hex()
+
+
 def existing(root: Path, files: dict[str, str]) -> list[str]:
     # lexists: a dangling symlink is there too (writing through it would create its target)
     return [name for name in files if os.path.lexists(root / name)]
@@ -79,7 +84,7 @@ def write_all(root: Path, files: dict[str, str], force: bool = False) -> list[st
     if clash and not force:
         raise WriteError("already there: " + ", ".join(clash) + " (use --force to overwrite)")
     data = _encode(files)
-    token = os.urandom(8).hex()  # (secrets.token_hex, without loading hashlib and hmac on every start)
+    token = _token()
     staged: list[tuple[str, Path]] = []  # (temporary file, target), recorded before the file is made
     backups: dict[Path, str] = {}  # target -> a hard link to the file it replaces
     placed: list[Path] = []  # targets moved into place (recorded before the move)

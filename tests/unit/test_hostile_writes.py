@@ -168,7 +168,7 @@ def test_interrupt_at_every_step_leaves_old_or_new_never_half(tmp_path, monkeypa
 
 
 def test_a_temporary_name_that_is_not_ours_is_left_alone(tmp_path, monkeypatch):
-    monkeypatch.setattr(write.secrets, "token_hex", lambda n: "fixed")
+    monkeypatch.setattr(write, "_token", lambda: "fixed")
     (tmp_path / ".Dockerfile.fixed.tmp").write_text("someone else's\n")
     with pytest.raises(write.WriteError):
         write.write_all(tmp_path, FILES)
