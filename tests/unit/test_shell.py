@@ -235,3 +235,24 @@ def test_a_one_megabyte_line_and_sixty_thousand_blank_lines_are_read():
     facts = read_script(line + "\n" * 60_000 + "X=${C:-2}\n" + "( " * 5000 + "nc" + " )" * 5000 + "\n")
     assert [n for n, _, _ in facts.env] == ["A", "B", "C"] and "X" in facts.assigned
     assert facts.env[2][2] == 60_002 and {"curl", "jq", "nc"} <= {c for c, _ in facts.commands}
+
+
+def test_the_procfiles_other_processes_run_beside_the_app(tmp_path):
+    root = write_tree(tmp_path / "app", {
+        "Procfile": "web: ./start.sh\nworker: ./jobs.sh --loop\nrelease: echo migrated\n",
+        "start.sh": "#!/bin/sh\nexec busybox httpd -f -p ${PORT:-8080}\n",
+        "jobs.sh": "#!/bin/sh\nwhile true; do sleep 60; done\n"})
+    p = build_profile(root)
+    assert p.entrypoint == ["sh", "start.sh"]
+    assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
+        ("worker", ["./jobs.sh", "--loop"], "Procfile", 2)]
+    assert set(yaml.safe_load(render.render(p)["compose.yaml"])["services"]) == {"app", "worker"}
+
+
+def test_without_a_web_process_the_first_one_is_the_app_and_not_also_a_worker(tmp_path):
+    root = write_tree(tmp_path / "app", {"Procfile": "bot: ./bot.sh\nclock: sleep 3600 && echo tick\n",
+                                         "bot.sh": "#!/bin/sh\nwhile true; do date; sleep 5; done\n"})
+    p = build_profile(root)
+    assert p.entrypoint == ["sh", "bot.sh"]
+    assert [(w.name, w.command) for w in p.workers] == [("clock", ["sh", "-c", "sleep 3600 && echo tick"])]
+    assert [n.line for n in p.evidence["workers"]] == [2]

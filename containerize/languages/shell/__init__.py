@@ -13,6 +13,7 @@ from ... import debian, image_tags
 from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
+from ...workers import add_procfile_workers, procfile_processes
 from ..base import Analyzer, Detection
 from .plan import WORKDIR, ShellPlan
 from .script import Script, command_line, read_script
@@ -55,17 +56,15 @@ BASE_COMMANDS = {
 _SCRIPT_WORD = re.compile(r"[\w./-]+")
 
 
-def _procfile_web(tree: SourceTree) -> tuple[str, int] | None:
-    """The web process's command of a Procfile (else its first process) and its line."""
-    first = None
-    for number, line in enumerate((tree.read("Procfile") or "").splitlines(), 1):
-        kind, sep, command = line.partition(":")
-        if not sep or not re.fullmatch(r"[\w-]+", kind.strip()) or not command.strip():
-            continue
-        if kind.strip() == "web":
-            return command.strip(), number
-        first = first or (command.strip(), number)
-    return first
+def _procfile_web(tree: SourceTree) -> tuple[str, int, str] | None:
+    """The web process's command of a Procfile (else its first process) as written, its line and its name."""
+    processes = procfile_processes(tree)
+    chosen = next((p for p in processes if p[0] == "web"), processes[0] if processes else None)
+    if chosen is None:
+        return None
+    name, _, number = chosen
+    lines = tree.lines(tree.first("Procfile"))
+    return lines[number - 1].partition(":")[2].strip(), number, name
 
 
 def _script_of(tree: SourceTree, words: list[str]) -> tuple[str, str | None] | None:
@@ -94,7 +93,7 @@ def _shebang(text: str) -> str | None:
 def _start(tree: SourceTree) -> tuple[list[str], str | None, str | None, str, int | None] | None:
     """(words or a shell command, script, interpreter, file, line) of how the app starts."""
     if web := _procfile_web(tree):
-        command, line = web
+        command, line, _ = web
         words, plain = command_line(command)
         if words and (found := _script_of(tree, words)):
             return words, found[0], found[1], "Procfile", line
@@ -200,6 +199,19 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      confidence=0.6)
     profile.build = ShellPlan(script=script or "", interpreter=interpreter, base=base, packages=packages,
                               workdir=WORKDIR, shell=True)
+    _workers(tree, profile, line if rel == "Procfile" else None)
+
+
+def _workers(tree: SourceTree, profile: Profile, started: int | None) -> None:
+    """The Procfile's other processes run beside the app; the one the start command runs (its web process, else
+    its first) is the app itself."""
+    add_procfile_workers(tree, profile)
+    if started is not None:
+        profile.workers = [w for w in profile.workers if not (w.file == "Procfile" and w.line == started)]
+        notes = profile.evidence.get("workers", [])
+        notes[:] = [n for n in notes if not (n.file == "Procfile" and n.line == started)]
+        if not notes:
+            profile.evidence.pop("workers", None)
 
 
 ANALYZER = Analyzer("shell", detect, analyze)
