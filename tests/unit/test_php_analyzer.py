@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -447,3 +448,63 @@ def test_symfony_asset_mapper_front_end_is_a_warning(tmp_path):
         "public/index.php": "<?php\\n", ".env": "APP_ENV=dev\\nAPP_SECRET=\\n", "importmap.php": "<?php return [];\\n"}))
     assert p.framework == "symfony"
     assert any("asset-map:compile" in w and "importmap:install" in w for w in p.warnings)
+
+
+# -- workers: queue, scheduler, Messenger, the Procfile's other processes ----------------------------
+LARAVEL = {
+    "artisan": "#!/usr/bin/env php\n<?php\n",
+    "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0"}}',
+    "public/index.php": "<?php\n",
+}
+
+
+def test_a_laravel_app_with_a_database_queue_and_a_schedule_runs_a_worker_and_the_scheduler():
+    p = profile_of("php-laravel-queue")
+    assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
+        ("queue", ["php", "artisan", "queue:work", "--tries=3"], ".env.example", 14),
+        ("scheduler", ["php", "artisan", "schedule:work"], "routes/console.php", 10)]
+    services = yaml.safe_load(render.render(p)["compose.yaml"])["services"]
+    assert set(services) == {"app", "queue", "scheduler", "postgres"}
+    for name in ("queue", "scheduler"):
+        assert "ports" not in services[name] and services[name]["healthcheck"] == {"disable": True}
+        assert services[name]["environment"] == services["app"]["environment"]
+
+
+def test_a_sync_queue_has_no_worker_and_horizon_replaces_queue_work(tmp_path):
+    sync = build_profile(write_tree(tmp_path / "sync", {**LARAVEL, ".env.example": "QUEUE_CONNECTION=sync\n"}))
+    assert sync.workers == [] and any("jobs run in the request" in n.why for n in sync.evidence["workers"])
+    literal = build_profile(write_tree(tmp_path / "literal", {
+        **LARAVEL, "config/queue.php": "<?php\nreturn [\n    'default' => 'redis',\n];\n"}))
+    assert [(w.name, w.file, w.line) for w in literal.workers] == [("queue", "config/queue.php", 3)]
+    horizon = build_profile(write_tree(tmp_path / "horizon", {
+        **LARAVEL, "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0", '
+                                    '"laravel/horizon": "^5.0"}}',
+        ".env.example": "QUEUE_CONNECTION=redis\n"}))
+    assert [(w.name, w.command) for w in horizon.workers] == [("horizon", ["php", "artisan", "horizon"])]
+
+
+def test_the_console_kernels_schedule_and_a_procfile_worker(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        **LARAVEL, ".env.example": "QUEUE_CONNECTION=database\n",
+        "Procfile": "web: vendor/bin/heroku-php-apache2 public/\nworker: php artisan queue:work --queue=high,default\n",
+        "app/Console/Kernel.php": "<?php\nnamespace App\\Console;\nclass Kernel extends ConsoleKernel\n{\n"
+                                  "    protected function schedule(Schedule $schedule): void\n    {\n"
+                                  "        $schedule->command('reports:send')->dailyAt('02:00');\n    }\n}\n"}))
+    assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
+        ("worker", ["php", "artisan", "queue:work", "--queue=high,default"], "Procfile", 2),
+        ("scheduler", ["php", "artisan", "schedule:work"], "app/Console/Kernel.php", 7)]
+
+
+def test_symfony_messenger_consumes_its_routed_asynchronous_transports(tmp_path):
+    p = profile_of("php-symfony-messenger")
+    assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
+        ("messenger", ["php", "bin/console", "messenger:consume", "async"], "config/packages/messenger.yaml", 5)]
+    services = yaml.safe_load(render.render(p)["compose.yaml"])["services"]
+    assert services["messenger"]["secrets"] == services["app"]["secrets"]
+    root = tmp_path / "sync"
+    shutil.copytree(FIXTURES / "php-symfony-messenger", root)
+    (root / "config/packages/messenger.yaml").write_text(
+        "framework:\n    messenger:\n        transports:\n            async: 'sync://'\n"
+        "            later: '%env(MESSENGER_TRANSPORT_DSN)%'\n"
+        "        routing:\n            App\\Message\\NoteAdded: async\n")
+    assert build_profile(root).workers == []  # `later` is no message's transport

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from ...envvars import dotenv_value, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
+from ...workers import procfile_processes
 from ..base import Analyzer, Detection, submodules
 from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_choice, php_version, read_json
 from .extensions import EXTENSION_CONFIGURE, plan_extensions
@@ -221,6 +221,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     )
     from . import migrations  # Laravel's migrations: a one-shot step before the app starts
     migrations.detect(tree, profile)
+    from . import workers  # the queue worker, the scheduler, the Procfile's other processes
+    workers.add_workers(tree, profile, src, framework, set(profile.dependencies))
 
 
 def finish(profile: Profile) -> None:
@@ -234,13 +236,8 @@ _HEROKU_OPTIONS_WITH_VALUE = {"-C", "-F", "-i", "-l", "-p"}  # heroku-php-apache
 
 def _procfile_docroot(tree: SourceTree) -> tuple[str, int] | None:
     """(folder, line) of the document root a Procfile's web process gives heroku-php-apache2/-nginx."""
-    for number, line in enumerate((tree.read("Procfile") or "").splitlines(), 1):
-        kind, sep, command = line.partition(":")
-        if not sep or kind.strip() != "web":
-            continue
-        try:
-            words = shlex.split(command)
-        except ValueError:
+    for kind, words, number in procfile_processes(tree):
+        if kind != "web":
             continue
         at = next((i for i, w in enumerate(words) if posixpath.basename(w).startswith("heroku-php-")), None)
         if at is None:
