@@ -1,6 +1,7 @@
 """The Ruby analyzer's answers on the fixtures and on hand-made inputs, and its rendered files."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -514,3 +515,97 @@ def test_hanami_2_app(tmp_path):
     df = render.render(p)["Dockerfile"]
     assert "HANAMI_ENV=production" in df and "RACK_ENV" not in df
     lint(df, tmp_path)
+
+
+# -- workers: the job processes that run beside the app -------------------------------------------
+def _workers(profile) -> list[tuple[str, list[str], str | None, int | None]]:
+    return [(w.name, w.command, w.file, w.line) for w in profile.workers]
+
+
+def test_a_rails_app_on_sidekiq_runs_sidekiq_with_its_config_beside_puma():
+    p = profile_of("ruby-rails-sidekiq")
+    assert _workers(p) == [("sidekiq", ["bundle", "exec", "sidekiq", "-C", "config/sidekiq.yml"], "Gemfile", 10)]
+    assert any(n.why == "Active Job's queue adapter is sidekiq" and n.file == "config/environments/production.rb"
+               and n.line == 11 for n in p.evidence["workers"])
+    services = yaml.safe_load(render.render(p)["compose.yaml"])["services"]
+    worker = services["sidekiq"]
+    assert worker["command"] == ["bundle", "exec", "sidekiq", "-C", "config/sidekiq.yml"]
+    assert worker["image"] == services["app"]["image"] and "ports" not in worker
+    assert worker["environment"]["REDIS_URL"] == services["app"]["environment"]["REDIS_URL"]
+    assert set(worker["depends_on"]) == {"postgres", "redis"}
+
+
+def test_a_sinatra_app_runs_its_procfile_clock_and_sidekiq_loading_the_file_of_its_jobs():
+    p = profile_of("ruby-sinatra-sidekiq")
+    assert p.entrypoint == ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292", "config.ru"]
+    assert _workers(p) == [
+        ("clock", ["bundle", "exec", "ruby", "clock.rb"], "Procfile", 2),
+        ("sidekiq", ["bundle", "exec", "sidekiq", "-r", "./lib/thumbnail_job.rb"], "Gemfile", 6)]
+    assert "lib/thumbnail_job.rb:13 defines the Sidekiq jobs" in p.workers[1].why
+    assert set(yaml.safe_load(render.render(p)["compose.yaml"])["services"]) == {"app", "clock", "sidekiq", "redis"}
+
+
+def test_solid_queue_runs_bin_jobs_unless_puma_runs_it(tmp_path):
+    p = profile_of("ruby-rails-solid-queue")
+    assert _workers(p) == [("solid-queue", ["./bin/jobs"], "Gemfile", 10)]
+    assert any(n.why.startswith("Puma runs Solid Queue only when SOLID_QUEUE_IN_PUMA is set") and n.line == 10
+               for n in p.evidence["workers"])
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "ruby-rails-solid-queue", root)
+    puma = root / "config/puma.rb"
+    puma.write_text(puma.read_text().replace('plugin :solid_queue if ENV["SOLID_QUEUE_IN_PUMA"]', "plugin :solid_queue"))
+    in_puma = build_profile(root)
+    assert in_puma.workers == [] and any(n.why.startswith("config/puma.rb runs Solid Queue inside Puma")
+                                         for n in in_puma.evidence["workers"])
+
+
+RAILS_APP = {
+    "config/application.rb": 'require_relative "boot"\nrequire "rails/all"\nmodule Shop\n'
+                             '  class Application < Rails::Application\n  end\nend\n',
+    "config.ru": 'require_relative "config/environment"\nrun Rails.application\n',
+    "Rakefile": 'require_relative "config/application"\nRails.application.load_tasks\n',
+}
+
+
+def _rails(tmp_path, gems: str, **files):
+    return build_profile(write_tree(tmp_path, {
+        **RAILS_APP, "Gemfile": 'source "https://rubygems.org"\ngem "rails"\ngem "puma"\n' + gems, **files}))
+
+
+def test_good_job_runs_its_own_process_unless_it_executes_jobs_in_the_app(tmp_path):
+    p = _rails(tmp_path / "a", 'gem "good_job", "~> 4.0"\n')
+    assert _workers(p) == [("good-job", ["bundle", "exec", "good_job", "start"], "Gemfile", 4)]
+    assert set(yaml.safe_load(render.render(p)["compose.yaml"])["services"]) >= {"app", "good-job"}
+    for setting in ("config.good_job.execution_mode = :async", "config.good_job = { execution_mode: :async }"):
+        inline = _rails(tmp_path / str(len(setting)), 'gem "good_job"\n', **{
+            "config/environments/production.rb": f"Rails.application.configure do\n  {setting}\nend\n"})
+        assert inline.workers == []
+        assert any("execution_mode = :async" in n.why and n.line == 2 for n in inline.evidence["workers"])
+
+
+def test_resque_works_every_queue_and_a_dev_group_gem_is_no_worker(tmp_path):
+    p = _rails(tmp_path / "a", 'gem "resque"\ngroup :development do\n  gem "sidekiq"\nend\n')
+    assert _workers(p) == [("resque", ["env", "QUEUE=*", "bundle", "exec", "rake", "resque:work"], "Gemfile", 4)]
+    command = yaml.safe_load(render.render(p)["compose.yaml"])["services"]["resque"]["command"]
+    assert command == ["env", "QUEUE=*", "bundle", "exec", "rake", "resque:work"]
+
+
+def test_the_active_job_adapter_picks_the_backend_and_a_procfile_worker_is_not_doubled(tmp_path):
+    production = {"config/environments/production.rb":
+                  "Rails.application.configure do\n  config.active_job.queue_adapter = :sidekiq\nend\n"}
+    p = _rails(tmp_path / "a", 'gem "solid_queue"\ngem "sidekiq"\n', **production, **{"bin/jobs": "#!/usr/bin/env ruby\n"})
+    assert [w.name for w in p.workers] == ["sidekiq"]
+    assert any("adapter is sidekiq: no solid_queue worker" in n.why for n in p.evidence["workers"])
+    procfile = _rails(tmp_path / "b", 'gem "sidekiq"\n', **{
+        "Procfile": "web: bundle exec puma -p $PORT\nworker: bundle exec sidekiq -q default -q mailers\n"})
+    assert _workers(procfile) == [
+        ("worker", ["bundle", "exec", "sidekiq", "-q", "default", "-q", "mailers"], "Procfile", 2)]
+    assert procfile.entrypoint[:3] == ["bundle", "exec", "puma"]  # web reads $PORT: the app's own start command
+
+
+def test_sidekiq_without_rails_and_without_a_job_class_says_what_to_set(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "Gemfile": 'source "https://rubygems.org"\ngem "sinatra"\ngem "sidekiq"\n',
+        "app.rb": 'require "sinatra"\nget("/") { "hi" }\n'}))
+    assert p.workers == []
+    assert any("--set workers.sidekiq=" in w for w in p.warnings)

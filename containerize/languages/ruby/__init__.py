@@ -14,6 +14,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
+from ...workers import add_procfile_workers
 from ..base import Analyzer, Detection, submodules
 from .gemfile import bundler_version, gemfile_gems, has_git_gems, locked_gems, ruby_version
 from .plan import RubyPlan
@@ -164,6 +165,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.note("entrypoint", "no start command found", confidence=0.0)
         profile.warnings.append("no start command found: set one with --set entrypoint='ruby main.rb'")
+
+    add_procfile_workers(tree, profile)
+    from . import jobs  # Sidekiq, GoodJob, Solid Queue, Resque: a worker beside the app
+    jobs.add_job_workers(tree, profile, gemfile, runtime_gems, files, rails, hanami)
 
     _paths(tree, profile, facts, rails)
 

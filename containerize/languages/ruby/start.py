@@ -2,10 +2,9 @@
 or the script that starts a server (else the script that runs)."""
 from __future__ import annotations
 
-import shlex
-
 from ...profile import Profile
 from ...scan import SourceTree
+from ...workers import procfile_processes
 from .source import Facts
 
 ENTRY_SCRIPTS = ("main.rb", "app.rb", "run.rb", "script.rb", "cli.rb")
@@ -16,15 +15,9 @@ def start_command(tree: SourceTree, profile: Profile, files: list[str], facts: F
                   gems: set[str], has_gems: bool):
     """(argv, why, file, line, confidence, server) of the best way to start the app, or None."""
     exec_ = ["bundle", "exec"] if has_gems else []
-    procfile = tree.first("Procfile")
-    for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
-        if line.startswith("web:"):
-            try:
-                argv = shlex.split(line[4:].strip())
-            except ValueError:
-                continue
-            if argv and not any("$" in a for a in argv):
-                return argv, "the Procfile's web process", procfile, number, 1.0, True
+    for kind, argv, number in procfile_processes(tree):
+        if kind == "web" and not any("$" in a for a in argv):  # $PORT: a port the container doesn't set
+            return argv, "the Procfile's web process", tree.first("Procfile"), number, 1.0, True
     if framework in ("rails", "rack") or (framework == "sinatra" and tree.exists("config.ru")):
         server = next((g for g in ("puma", "unicorn", "falcon", "thin") if g in gems), None)
         if server is None and has_gems:
