@@ -476,6 +476,10 @@ def test_a_sync_queue_has_no_worker_and_horizon_replaces_queue_work(tmp_path):
     literal = build_profile(write_tree(tmp_path / "literal", {
         **LARAVEL, "config/queue.php": "<?php\nreturn [\n    'default' => 'redis',\n];\n"}))
     assert [(w.name, w.file, w.line) for w in literal.workers] == [("queue", "config/queue.php", 3)]
+    driver = build_profile(write_tree(tmp_path / "driver", {  # an older app's QUEUE_DRIVER
+        **LARAVEL, "config/queue.php": "<?php\nreturn [\n    'default' => env('QUEUE_DRIVER', 'sync'),\n];\n"}))
+    assert driver.workers == [] and any(n.why.startswith("the queue connection (QUEUE_DRIVER) is sync")
+                                        and n.line == 3 for n in driver.evidence["workers"])
     horizon = build_profile(write_tree(tmp_path / "horizon", {
         **LARAVEL, "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0", '
                                     '"laravel/horizon": "^5.0"}}',

@@ -19,7 +19,7 @@ from ...profile import Profile, Worker
 from ...scan import SourceTree
 from ...workers import MAX_WORKERS, add_procfile_workers, service_name
 from .composer import line_of_text
-from .source import PhpSource
+from .source import Env, PhpSource
 
 _TRANSPORT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,60}")  # a transport name that can be an argument
 _ENV_PLACEHOLDER = re.compile(r"%env\((?:[a-z_]+:)*([A-Za-z_][A-Za-z0-9_]*)\)%")
@@ -52,13 +52,12 @@ def _env_evidence(profile: Profile, name: str) -> tuple[str | None, int | None]:
     return (note.file, note.line) if note else (None, None)
 
 
-def _queue_default(src: PhpSource) -> tuple[str | None, int | None]:
-    """config/queue.php's literal 'default' => '...' (not an env() read), and its line."""
+def _queue_default(src: PhpSource):
+    """config/queue.php's 'default' => ... (a literal, or an env() read with its default), and its line."""
     rel = "config/queue.php"
     if rel not in src.roots:
         return None, None
-    root = src.roots[rel]
-    for statement in root.named_children:
+    for statement in src.roots[rel].named_children:
         array = statement.named_children[0] if statement.type == "return_statement" and statement.named_children \
             else None
         if array is None or array.type != "array_creation_expression":
@@ -67,22 +66,28 @@ def _queue_default(src: PhpSource) -> tuple[str | None, int | None]:
             parts = element.named_children
             if element.type == "array_element_initializer" and len(parts) == 2 and \
                     src.value(rel, parts[0]) == "default":
-                value = src.value(rel, parts[1])
-                return (value if isinstance(value, str) else None), syntax.line(element)
+                return src.value(rel, parts[1]), syntax.line(element)
     return None, None
 
 
 def _laravel_queue(tree: SourceTree, profile: Profile, src: PhpSource, packages: set[str]) -> None:
-    var = profile.env_var("QUEUE_CONNECTION")
-    connection, (rel, line) = (var.default, _env_evidence(profile, "QUEUE_CONNECTION")) if var else (None, (None, None))
-    if not connection:
-        connection, line = _queue_default(src)
-        rel = "config/queue.php"
+    """The connection config/queue.php's default names: the env var it reads (QUEUE_CONNECTION, or an older
+    app's QUEUE_DRIVER) as the app is given it, else its default there; else QUEUE_CONNECTION."""
+    default, line = _queue_default(src)
+    rel = "config/queue.php"
+    name = default.name if isinstance(default, Env) and isinstance(default.name, str) else "QUEUE_CONNECTION"
+    var = profile.env_var(name)
+    if var and var.default:
+        connection, (rel, line) = var.default, _env_evidence(profile, name)
+    elif isinstance(default, Env):
+        connection = default.default if isinstance(default.default, str) else None
+    else:
+        connection = default if isinstance(default, str) else None
     if not connection:  # (Laravel 11's own default is `database`; an app that says nothing queues nothing here)
         return
     if connection in ("sync", "null"):
-        profile.note("workers", f"the queue connection is {connection}: jobs run in the request, no queue worker",
-                     rel, line, 0.9)
+        profile.note("workers", f"the queue connection ({name}) is {connection}: jobs run in the request, no queue "
+                     "worker", rel, line, 0.9)
         return
     if "laravel/horizon" in packages:
         _add(profile, "horizon", ["php", "artisan", "horizon"],
