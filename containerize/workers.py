@@ -14,6 +14,10 @@ from .scan import SourceTree
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,40}")
 _SHELL_OPERATORS = (";", "&", "|", ">", "<", "`", "$(")  # a shell command line: `migrate; serve`, `a && b`
 NOT_WORKERS = {"release", "web"}  # release runs once per deploy (a migration); web is the app itself
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")  # `QUEUE=* rake resque:work`: a variable for the command
+# servers of backing services (`redis: redis-server config/redis.conf`): compose runs their own images
+SERVICE_DAEMONS = {"redis-server", "valkey-server", "postgres", "mysqld", "mariadbd", "mongod", "memcached",
+                   "rabbitmq-server", "elasticsearch", "meilisearch"}
 MAX_WORKERS = 8
 
 
@@ -38,6 +42,8 @@ def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
             continue
         if any(op in command for op in _SHELL_OPERATORS):
             argv = ["sh", "-c", command]
+        elif argv and _ASSIGNMENT.match(argv[0]):
+            argv = ["env"] + argv  # exec form has no shell to read the assignments
         if argv:
             found.append((kind, argv, number))
     return found
@@ -51,6 +57,11 @@ def add_procfile_workers(tree: SourceTree, profile: Profile) -> None:
         if kind in NOT_WORKERS or argv == profile.entrypoint or len(profile.workers) >= MAX_WORKERS:
             continue
         if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
+            continue
+        program = next((w for w in argv if w != "env" and not _ASSIGNMENT.match(w)), "")
+        if program.rsplit("/", 1)[-1] in SERVICE_DAEMONS:
+            profile.note("workers", f"{kind}: the Procfile's {kind} process is a backing service ({program}): "
+                         "not run from the app's image", procfile, line, 0.8)
             continue
         if _development(argv):
             profile.note("workers", f"{kind}: the Procfile's {kind} process watches files for development "

@@ -133,3 +133,13 @@ def test_a_procfile_process_that_watches_files_for_development_is_not_a_worker(t
                     "assets: npm run dev\nworker: python jobs.py\n", "jobs.py": "print(1)\n"}))
     assert [w.name for w in profile.workers] == ["worker"]
     assert any("watches files for development" in e.why for e in profile.evidence["workers"])
+
+
+def test_a_procfile_process_with_variables_runs_through_env_and_a_backing_service_is_no_worker(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\nrq\n", "app.py": FLASK,
+        "Procfile": "web: gunicorn app:app\nredis: redis-server config/redis.conf\n"
+                    "workers: QUEUES=high,low INTERVAL=0.1 rq worker\n"}))
+    assert [(w.name, w.command, w.line) for w in profile.workers] == [
+        ("workers", ["env", "QUEUES=high,low", "INTERVAL=0.1", "rq", "worker"], 3)]
+    assert any(n.line == 2 and "backing service (redis-server)" in n.why for n in profile.evidence["workers"])
