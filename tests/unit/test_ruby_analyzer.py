@@ -609,3 +609,21 @@ def test_sidekiq_without_rails_and_without_a_job_class_says_what_to_set(tmp_path
         "app.rb": 'require "sinatra"\nget("/") { "hi" }\n'}))
     assert p.workers == []
     assert any("--set workers.sidekiq=" in w for w in p.warnings)
+
+
+def test_sidekiq_without_rails_loads_the_app_that_loads_its_jobs(tmp_path):
+    gemfile = 'source "https://rubygems.org"\ngem "sinatra"\ngem "puma"\ngem "sidekiq"\n'
+    job = "class PingJob\n  include Sidekiq::Worker\n  def perform; end\nend\n"
+    classic = build_profile(write_tree(tmp_path / "classic", {
+        "Gemfile": gemfile, "workers/ping_job.rb": job,
+        "config/initializers/sidekiq.rb": "require 'sidekiq'\n",
+        "web.rb": "require 'sinatra'\nrequire 'sidekiq'\nDir['./workers/*.rb'].each { |f| require f }\n"
+                  "get('/') { PingJob.perform_async; 'ok' }\n",
+        "config.ru": "require_relative 'web'\nrun Sinatra::Application\n"}))
+    assert [w.command for w in classic.workers] == [["bundle", "exec", "sidekiq", "-r", "./web.rb"]]
+    assert "web.rb requires sidekiq and loads the jobs (workers/ping_job.rb:2)" in classic.workers[0].why
+    loader = build_profile(write_tree(tmp_path / "loader", {  # a Sinatra + ActiveRecord app's loader
+        "Gemfile": gemfile, "app/jobs/ping_job.rb": job,
+        "config/environment.rb": "require 'bundler/setup'\nBundler.require\nrequire_all 'app'\n",
+        "config.ru": "require_relative 'config/environment'\nrun ApplicationController\n"}))
+    assert [w.command for w in loader.workers] == [["bundle", "exec", "sidekiq", "-r", "./config/environment.rb"]]

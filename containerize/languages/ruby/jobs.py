@@ -99,6 +99,33 @@ def _sidekiq_jobs(tree: SourceTree, files: list[str]) -> list[tuple[str, int]]:
     return found
 
 
+def _sidekiq_loader(tree: SourceTree, profile: Profile, files: list[str], hanami: bool) -> tuple[str | None, str]:
+    """(file, why) of what `sidekiq -r` loads in an app without Rails: the app's loader (config/environment.rb of a
+    Sinatra + ActiveRecord app, Hanami's config/boot.rb), the one file of the jobs when it requires sidekiq itself,
+    else the one file that requires sidekiq (the app that loads its jobs), else the app's script."""
+    for rel in ("config/environment.rb",) + (("config/boot.rb",) if hanami else ()):
+        if tree.exists(rel):
+            return rel, f"{rel} loads the app and its jobs"
+    ruby = [f for f in files if f.endswith(".rb")]
+    jobs = _sidekiq_jobs(tree, ruby)
+    if not jobs:
+        return None, ""
+    loaders = [f for f in ruby if any(_symbol(arg) == "sidekiq" for arg, _ in _calls(tree, f, "require"))]
+    if len(jobs) == 1 and jobs[0][0] in loaders:
+        return jobs[0][0], f"{jobs[0][0]}:{jobs[0][1]} defines the Sidekiq jobs"
+    others = [f for f in loaders if f not in {j[0] for j in jobs}]
+    apps = [f for f in others if not f.startswith(("config/", "lib/", "spec/", "test/"))] or others
+    if len(apps) == 1:  # the app's own file first (an initializer under config/ only configures the client)
+        return apps[0], f"{apps[0]} requires sidekiq and loads the jobs ({jobs[0][0]}:{jobs[0][1]})"
+    argv = profile.entrypoint
+    script = next((a for i, a in enumerate(argv) if i and argv[i - 1] == "ruby" and a.endswith(".rb")
+                   and tree.exists(a)), None)
+    chosen = script or jobs[0][0]
+    profile.warnings.append(f"Sidekiq loads {chosen}: check it loads every job ({', '.join(j[0] for j in jobs[:4])}), "
+                            "or --set workers.sidekiq='bundle exec sidekiq -r ./that_file.rb'")
+    return chosen, f"{chosen} is loaded (the jobs are in {', '.join(j[0] for j in jobs[:4])})"
+
+
 def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, runtime_gems: list[tuple[str, int]],
                     files: list[str], rails: bool, hanami: bool) -> None:
     gems = {name: line for name, line in reversed(runtime_gems)}  # a gem's first line
@@ -173,23 +200,7 @@ def _sidekiq(tree: SourceTree, profile: Profile, files: list[str], rails: bool, 
         profile.note("workers", f"sidekiq: its queues and concurrency are in {config}", config, None, 1.0)
     why = "the Gemfile's sidekiq runs the jobs"
     if not rails:  # Sidekiq boots Rails by itself; anything else names the file that loads the jobs
-        require = None
-        if hanami and tree.exists("config/boot.rb"):
-            require, where = "config/boot.rb", "Hanami's config/boot.rb loads the app and its jobs"
-        else:
-            jobs = _sidekiq_jobs(tree, [f for f in files if f.endswith(".rb")])
-            script = next((a for a in profile.entrypoint if a.endswith(".rb")), None)
-            if len(jobs) == 1:
-                require, where = jobs[0][0], f"{jobs[0][0]}:{jobs[0][1]} defines the Sidekiq jobs"
-            elif jobs and script and tree.exists(script):
-                require, where = script, f"it loads {script}, the app, as the jobs are in {len(jobs)} files"
-                profile.warnings.append(f"Sidekiq loads {script}: check it requires every job "
-                                        f"({', '.join(j[0] for j in jobs[:4])}), or --set workers.sidekiq=...")
-            elif jobs:
-                require, where = jobs[0][0], f"{jobs[0][0]}:{jobs[0][1]} defines some of the jobs (of {len(jobs)} files)"
-                profile.warnings.append(f"Sidekiq jobs are defined in {len(jobs)} files; the worker loads "
-                                        f"{jobs[0][0]} only: make one file require them all and "
-                                        "--set workers.sidekiq='bundle exec sidekiq -r ./that_file.rb'")
+        require, where = _sidekiq_loader(tree, profile, files, hanami)
         if require and _REQUIRE_PATH.fullmatch(require) and ".." not in require.split("/"):
             command += ["-r", f"./{require}"]
             why += f"; {where}"
