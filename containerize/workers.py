@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 import shlex
+from typing import Callable
 
 from .profile import Profile, Worker
 from .scan import SourceTree
@@ -94,3 +95,43 @@ def compose_services(profile: Profile, app: dict, shared_keys: tuple[str, ...]) 
         svc["restart"] = "unless-stopped"
         services[service_name(worker)] = svc
     return services
+
+
+def runs_binary(profile: Profile, names: set[str]) -> Callable[[list[str]], list[str] | None]:
+    """For add_image_procfile_workers: a process that runs the app's binary (``bin/NAME``,
+    ``./target/release/NAME``, ``NAME``, one of ``names``) runs the image's binary with the same arguments."""
+    def translate(argv: list[str]) -> list[str] | None:
+        return profile.entrypoint[:1] + argv[1:] if argv[0].rsplit("/", 1)[-1] in names else None
+    return translate
+
+
+def add_image_procfile_workers(tree: SourceTree, profile: Profile,
+                               translate: Callable[[list[str]], list[str] | None]) -> None:
+    """A compiled app's image holds the app's build only (a binary, a jar): a Procfile process that runs it with
+    other arguments runs it from the image (``translate`` gives the command in the image, None when the process
+    runs anything else); any other process can't run there and a warning says so."""
+    procfile = tree.first("Procfile")
+    if not profile.entrypoint:
+        return
+    skipped = []
+    for kind, argv, line in procfile_processes(tree):
+        if kind in NOT_WORKERS or len(profile.workers) >= MAX_WORKERS:
+            continue
+        if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
+            continue
+        command = translate(argv)
+        if command is None:
+            if argv[0].rsplit("/", 1)[-1] not in SERVICE_DAEMONS and not _development(argv):
+                skipped.append(kind)
+            continue
+        if command == profile.entrypoint:
+            continue  # the app itself
+        why = f"the Procfile's {kind} process, run from the image's build of the app"
+        profile.workers.append(Worker(kind, command, procfile, line, why))
+        profile.note("workers", f"{kind}: {why}, runs beside the app", procfile, line, 0.9)
+    if skipped:
+        many = len(skipped) > 1
+        profile.warnings.append(
+            f"the Procfile's {', '.join(skipped)} process{'es run' if many else ' runs'} something the image doesn't "
+            f"hold (it has the app's build only, `{' '.join(profile.entrypoint)[:80]}`): not run beside the app; "
+            f"add one with --set workers.{skipped[0]}='...'")

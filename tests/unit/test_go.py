@@ -762,3 +762,20 @@ def test_a_route_registered_under_a_condition_is_not_probed(tmp_path):
     """
     root = write_tree(tmp_path / "proj", {"go.mod": "module example.com/c\n\ngo 1.22\n", "main.go": main})
     assert build_profile(root).health_path == "/"
+
+
+def test_a_procfile_process_that_runs_the_apps_binary_is_a_worker_and_another_program_a_warning(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module github.com/acme/shop\n\ngo 1.22\n",
+        "main.go": 'package main\n\nimport (\n\t"flag"\n\t"net/http"\n)\n\nfunc main() {\n'
+                   '\tworker := flag.Bool("worker", false, "run the queue")\n\tflag.Parse()\n'
+                   '\tif *worker {\n\t\tselect {}\n\t}\n\thttp.ListenAndServe(":8080", nil)\n}\n',
+        "Procfile": "web: bin/shop\nworker: bin/shop -worker\nmailer: bin/mailer --every 5m\n",
+    })
+    p = build_profile(root)
+    assert p.entrypoint == ["/usr/local/bin/shop"]
+    assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
+        ("worker", ["/usr/local/bin/shop", "-worker"], "Procfile", 2)]
+    assert any("the Procfile's mailer process runs something the image doesn't hold" in w for w in p.warnings)
+    services = yaml.safe_load(render.render(p)["compose.yaml"])["services"]
+    assert services["worker"]["command"] == ["/usr/local/bin/shop", "-worker"] and "ports" not in services["worker"]

@@ -901,3 +901,27 @@ def test_a_profile_of_the_parent_adds_the_spring_boot_plugin(tmp_path, activatio
     p = build_profile(root)
     assert (p.build.jar_mode == "jar") == boot
     assert (p.entrypoint[-2:] == ["-jar", "/app/app.jar"]) == boot
+
+
+def _with_procfile(tmp_path, fixture: str, procfile: str):
+    root = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, root)
+    (root / "Procfile").write_text(procfile)
+    return build_profile(root)
+
+
+def test_a_procfile_process_that_runs_the_apps_jar_is_a_worker(tmp_path):
+    p = _with_procfile(tmp_path, "java-spring-boot",
+                       "web: java -Dserver.port=$PORT $JAVA_OPTS -jar target/app.jar\n"
+                       "worker: java $JAVA_OPTS -jar target/app.jar --spring.profiles.active=worker\n"
+                       "report: java -cp target/classes com.example.Report\n"
+                       "other: java -jar other/target/other.jar\n")
+    assert [(w.name, w.command, w.line) for w in p.workers] == [
+        ("worker", ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar", "--spring.profiles.active=worker"], 2)]
+    assert any("the Procfile's report, other processes run something the image doesn't hold" in w for w in p.warnings)
+
+
+def test_a_procfile_process_that_runs_a_class_of_a_plain_jar_runs_it_from_the_images_jar(tmp_path):
+    p = _with_procfile(tmp_path, "java-maven", "clock: java -cp target/classes com.example.hello.Clock --every 60\n")
+    assert [(w.name, w.command) for w in p.workers] == [
+        ("clock", ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/app.jar", "com.example.hello.Clock", "--every", "60"])]

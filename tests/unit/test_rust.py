@@ -544,3 +544,15 @@ def test_sqlx_query_macros_without_prepared_queries_warn(tmp_path):
     (root / "src/main.rs").write_text('fn main() {\n    let q = sqlx::query("SELECT 1");\n}\n')
     p = build_profile(root, [])
     assert not p.build.sqlx_offline and not any("sqlx" in w for w in p.warnings)
+
+
+def test_a_procfile_process_that_runs_the_binary_with_other_arguments_is_a_worker(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "Cargo.toml": '[package]\nname = "hello-server"\nversion = "0.1.0"\nedition = "2021"\n',
+        "src/main.rs": STD_SERVER,
+        "Procfile": "web: ./target/release/hello-server\nclock: ./target/release/hello-server tick --every 60\n",
+    })
+    p = build_profile(root)
+    assert [(w.name, w.command, w.line) for w in p.workers] == [
+        ("clock", ["/usr/local/bin/hello-server", "tick", "--every", "60"], 2)]
+    assert not any("Procfile" in w for w in p.warnings)

@@ -21,6 +21,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
+from ...workers import add_image_procfile_workers, runs_binary
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import GoModError, module_basename, parse_go_mod, version_key
@@ -416,6 +417,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.note("build_command", f"go build {package}" + (" with cgo" if cgo else " (static)"),
                  "go.mod", None, 0.9)
     profile.entrypoint = [f"{BIN_DIR}/{binary}"]
+    # a Procfile process that runs the binary with other arguments (bin/NAME worker): a worker
+    add_image_procfile_workers(tree, profile, runs_binary(profile, {binary, module_basename(module)}))
 
     outbound_tls = bool(direct) or bool(program.selectors & {"http.Get", "http.Post", "http.Head", "http.PostForm",
                                                              "http.NewRequest", "http.NewRequestWithContext",

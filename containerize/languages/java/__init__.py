@@ -8,11 +8,14 @@ starter.py a new project's defaults.
 """
 from __future__ import annotations
 
+import re
+
 from ... import image_tags
 from ...envvars import read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
+from ...workers import add_image_procfile_workers, procfile_processes
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
 from .build import QUARKUS_APP, jar_steps
@@ -169,6 +172,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         cp = APP_JAR + (":/app/lib/*" if has_deps else "")
         entry = ["java", *JVM_FLAGS, "-cp", cp, main_class]
     profile.entrypoint = entry
+    # a Procfile process that runs the app's jar (or one of its classes) with other arguments: a worker
+    add_image_procfile_workers(tree, profile, _runs_the_jar(tree, entry, jar_mode, profile.framework))
 
     # ports, env, paths
     config = settings.config_files(tree, app.dir) or settings.config_files(tree)
@@ -207,6 +212,49 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     from . import migrations  # Flyway/Liquibase: run by the app itself, or said in a warning
     migrations.detect(tree, profile)
 
+
+
+_JAVA_CLASS = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")  # a class name from a Procfile command line
+_OPTIONS_WITH_VALUE = {"-cp", "-classpath", "--class-path", "-p", "--module-path"}
+
+
+def _runs_the_jar(tree: SourceTree, entry: list[str], jar_mode: str, framework: str | None):
+    """A Procfile `java ... -jar target/x.jar ARGS` runs the image's jar with ARGS; `java -cp ... com.x.Worker ARGS`
+    runs that class from the image's class path (not in a Spring Boot jar, whose classes sit under BOOT-INF/).
+    Options and words with a variable ($JAVA_OPTS, $PORT) are the Procfile's own and are left out. The jar must be
+    the one the web process runs (another jar is another build, not in the image)."""
+    web = next((argv for kind, argv, _ in procfile_processes(tree) if kind == "web"), [])
+    web_jar = web[web.index("-jar") + 1] if "-jar" in web[:-1] else None
+    def translate(argv: list[str]) -> list[str] | None:
+        if not argv or argv[0].rsplit("/", 1)[-1] != "java":
+            return None
+        words, skip, jar, main = argv[1:], False, None, None
+        for at, word in enumerate(words):
+            if skip:
+                skip = False
+            elif word == "-jar":
+                jar = at + 1
+                break
+            elif word in _OPTIONS_WITH_VALUE:
+                skip = True
+            elif not word.startswith("-") and "$" not in word:
+                main = at
+                break
+        if jar is not None and jar < len(words) and jar_mode in ("jar", "quarkus") and web_jar in (None, words[jar]):
+            rest = words[jar + 1:]
+            return entry + rest if not any("$" in a for a in rest) else None
+        if main is not None and "-cp" in entry and framework != "spring-boot" and _JAVA_CLASS.fullmatch(words[main]):
+            rest = words[main + 1:]
+            if any("$" in a for a in rest):
+                return None
+            at = entry.index("-cp")
+            return entry[:at + 2] + [words[main]] + rest
+        if main is not None and jar_mode == "jar" and framework != "spring-boot" and _JAVA_CLASS.fullmatch(words[main]):
+            at = entry.index("-jar")  # a plain or shaded jar: its classes are on its class path
+            rest = words[main + 1:]
+            return None if any("$" in a for a in rest) else entry[:at] + ["-cp", entry[at + 1], words[main]] + rest
+        return None
+    return translate
 
 ANALYZER = Analyzer("java", detect, analyze, starter=STARTER)
 

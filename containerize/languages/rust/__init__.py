@@ -22,6 +22,7 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
+from ...workers import add_image_procfile_workers, runs_binary
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import CargoError, Package, key_line, load_packages, lock_line, parse_lock, toolchain_version
@@ -422,6 +423,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if sqlx_offline:
         profile.note("build_command", *sqlx_why)
     profile.entrypoint = [f"{BIN_DIR}/{binary}"]
+    # a Procfile process that runs the binary with other arguments (target/release/NAME worker): a worker
+    add_image_procfile_workers(tree, profile, runs_binary(profile, {binary}))
 
     needs_shell = bool(profile.secrets)
     distroless = not needs_shell and set(runtime_pkgs) <= DISTROLESS_CC
