@@ -241,12 +241,15 @@ def test_the_procfiles_other_processes_run_beside_the_app(tmp_path):
     root = write_tree(tmp_path / "app", {
         "Procfile": "web: ./start.sh\nworker: ./jobs.sh --loop\nrelease: echo migrated\n",
         "start.sh": "#!/bin/sh\nexec busybox httpd -f -p ${PORT:-8080}\n",
-        "jobs.sh": "#!/bin/sh\nwhile true; do sleep 60; done\n"})
+        "jobs.sh": "#!/bin/bash\nwhile true; do curl -s http://app:8080/ | jq .; sleep 60; done\n"})
     p = build_profile(root)
     assert p.entrypoint == ["sh", "start.sh"]
     assert [(w.name, w.command, w.file, w.line) for w in p.workers] == [
-        ("worker", ["./jobs.sh", "--loop"], "Procfile", 2)]
-    assert set(yaml.safe_load(render.render(p)["compose.yaml"])["services"]) == {"app", "worker"}
+        ("worker", ["bash", "jobs.sh", "--loop"], "Procfile", 2)]  # run by its interpreter: no exec bit needed
+    assert {"curl", "jq"} <= set(p.system_packages["runtime"])  # the worker's commands are in the image too
+    files = render.render(p)
+    assert set(yaml.safe_load(files["compose.yaml"])["services"]) == {"app", "worker"}
+    assert "jq=" in files["Dockerfile"] and "curl=" in files["Dockerfile"]
 
 
 def test_without_a_web_process_the_first_one_is_the_app_and_not_also_a_worker(tmp_path):

@@ -212,6 +212,18 @@ def _workers(tree: SourceTree, profile: Profile, started: int | None) -> None:
         notes[:] = [n for n in notes if not (n.file == "Procfile" and n.line == started)]
         if not notes:
             profile.evidence.pop("workers", None)
+    for worker in profile.workers:
+        found = _script_of(tree, worker.command)
+        if found is None or not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)*", found[0]):
+            continue
+        script, named = found
+        # run by its interpreter, as the start script is (the image marks only that one executable)
+        worker.command = [named or _interpreter(tree, script), script] + worker.command[2 if named else 1:]
+        for command, number in read_script(tree.read(script) or "").commands:
+            package = PACKAGES.get(posixpath.basename(command))
+            if package and package not in profile.build.packages:
+                profile.build.packages.append(package)
+                profile.note("system_packages", f"the worker's script runs {command} ({package})", script, number)
 
 
 ANALYZER = Analyzer("shell", detect, analyze)
