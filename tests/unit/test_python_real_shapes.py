@@ -663,3 +663,28 @@ def test_a_url_secret_the_settings_require_gets_a_placeholder_url_of_its_kind_fo
     step = next(line for line in dockerfile.splitlines() if "collectstatic" in line)
     assert "DATABASE_URL=postgres://localhost/build" in step and "REDIS_URL=redis://localhost/0" in step
     assert "DJANGO_SECRET_KEY=build-time-placeholder" in step
+
+
+@pytest.mark.parametrize("files, entrypoint, framework, port, port_env", [
+    # Dash: its Flask server under gunicorn when the module names it, else run() with HOST and PORT
+    ({"requirements.txt": "dash\n", "app.py": "from dash import Dash, html\napp = Dash(__name__)\nserver = app.server\n"
+      "app.layout = html.Div('hi')\nif __name__ == '__main__':\n    app.run(debug=True)\n"},
+     ["gunicorn", "--bind", "0.0.0.0:8000", "app:server"], "dash", 8000, None),
+    ({"requirements.txt": "dash\n", "app.py": "from dash import Dash, html\napp = Dash(__name__)\n"
+      "app.layout = html.Div('hi')\nif __name__ == '__main__':\n    app.run(debug=True)\n"},
+     ["python", "app.py"], "dash", 8050, "PORT"),
+    # aiohttp's run_app listens on 8080 unless told otherwise
+    ({"requirements.txt": "aiohttp\n", "server.py": "from aiohttp import web\napp = web.Application()\n"
+      "if __name__ == '__main__':\n    web.run_app(app)\n"}, ["python", "server.py"], "aiohttp", 8080, None),
+    # Sanic runs from its own command line
+    ({"requirements.txt": "sanic\n", "server.py": "from sanic import Sanic\nfrom sanic.response import text\n"
+      "app = Sanic('Hello')\n@app.get('/')\nasync def hi(request):\n    return text('hi')\n"},
+     ["sanic", "server:app", "--host", "0.0.0.0", "--port", "8000"], "sanic", 8000, None),
+])
+def test_servers_that_listen_on_their_own_defaults(tmp_path, files, entrypoint, framework, port, port_env):
+    profile, dockerfile = _dockerfile(tmp_path, files)
+    assert (profile.entrypoint, profile.framework, profile.ports, profile.port_env) == (
+        entrypoint, framework, [port], port_env)
+    assert f"EXPOSE {port}" in dockerfile
+    if entrypoint == ["python", "app.py"]:  # Dash's run() reads HOST (127.0.0.1 by default): all interfaces
+        assert "ENV HOST=0.0.0.0" in dockerfile

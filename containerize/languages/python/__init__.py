@@ -117,8 +117,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                 extra += (NEEDED_SPECS[name],)
                 profile.note("dependencies", f"{why}, which the project doesn't declare: installed too", rel,
                              line, 0.8)
-        if best.framework == "gradio":
-            gradio_settings(profile, best)
+        if best.framework in LISTEN_SETTINGS and best.argv[0] == "python":
+            listen_settings(profile, best)
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
@@ -247,19 +247,26 @@ def placeholder_urls(profile: Profile, names: list[str]) -> dict[str, str]:
     return urls
 
 
-def gradio_settings(profile: Profile, start) -> None:
-    """Gradio's launch() listens on 127.0.0.1:7860 unless GRADIO_SERVER_NAME and GRADIO_SERVER_PORT say
-    otherwise (arguments to launch() win over them): the image sets the name to all interfaces and the port
-    it publishes."""
-    if not profile.env_var("GRADIO_SERVER_NAME"):  # a loopback default: set to all interfaces (listen_env)
-        profile.add_env("GRADIO_SERVER_NAME", "127.0.0.1", False)
-        profile.note("env", "GRADIO_SERVER_NAME: Gradio's launch() reads its listen address from it, 127.0.0.1 "
-                     "by default", start.file, start.line, 0.9)
+# servers a script starts itself that read their listen address and port from env vars (arguments to the call
+# win over them): framework -> (address var, its default, port var); the port default is the start's
+LISTEN_SETTINGS = {"gradio": ("GRADIO_SERVER_NAME", "127.0.0.1", "GRADIO_SERVER_PORT"),
+                   "dash": ("HOST", "127.0.0.1", "PORT")}
+
+
+def listen_settings(profile: Profile, start) -> None:
+    """Gradio's launch() and Dash's run() listen on 127.0.0.1 unless an env var says otherwise: the image
+    sets the address to all interfaces (a loopback default: languages.common.listen_env) and the port it
+    publishes."""
+    address, default, port_var = LISTEN_SETTINGS[start.framework]
+    if not profile.env_var(address):
+        profile.add_env(address, default, False)
+        profile.note("env", f"{address}: {start.framework} reads its listen address from it, {default} by default",
+                     start.file, start.line, 0.9)
     from_code = any(e.file for e in profile.evidence.get("ports", []))  # launch(server_port=...) wins
-    if not profile.port_env and not from_code:
-        profile.add_env("GRADIO_SERVER_PORT", str(entry.GRADIO_PORT), False)
-        profile.port_env = "GRADIO_SERVER_PORT"
-        profile.note("port_env", "Gradio reads its port from GRADIO_SERVER_PORT", start.file, start.line, 0.9)
+    if not profile.port_env and not from_code and start.default_port:
+        profile.add_env(port_var, str(start.default_port), False)
+        profile.port_env = port_var
+        profile.note("port_env", f"{start.framework} reads its port from {port_var}", start.file, start.line, 0.9)
 
 
 def _framework_from_deps(deps: set[str]) -> str | None:

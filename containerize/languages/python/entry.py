@@ -34,7 +34,13 @@ ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart"
 APP_TUPLES = {"fast_app"}
 # frameworks whose package brings uvicorn with it, and the port their own serve() uses
 BRINGS_UVICORN = {"fasthtml": 5001}
-WSGI_CLASSES = {"Flask": "flask"}
+# `server = app.server` of a Dash app: the Flask (WSGI) app gunicorn serves
+DASH_SERVER = "Dash.server"
+WSGI_CLASSES = {"Flask": "flask", DASH_SERVER: "dash"}
+# frameworks started by their own command line: class -> (framework, argv before the app, default port)
+CLI_CLASSES = {"Sanic": ("sanic", ["sanic"], 8000)}
+# the port a server call listens on when the code names none
+SERVER_CALL_PORTS = {"run_app": 8080}  # aiohttp's web.run_app
 # objects whose .run(...) starts a web server
 SERVING_CLASSES = {*ASGI_CLASSES, *WSGI_CLASSES, "Sanic", "Bottle", "Dash", "Application", "SocketIO"}
 FACTORIES = ("create_app", "make_app")
@@ -42,6 +48,7 @@ CELERY_CLASSES = {"Celery"}
 # Gradio's apps: their .launch() starts the web server (on 127.0.0.1:7860 unless told otherwise)
 GRADIO_CLASSES = {"Interface", "Blocks", "ChatInterface", "TabbedInterface"}
 GRADIO_PORT = 7860
+DASH_PORT = 8050
 # file names a person gives the file that starts the program
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
                "worker.py", "start.py")
@@ -98,6 +105,7 @@ class FileFacts:
     wsgi_application: tuple[str, str, int] | None = None
     # app variables made by calling a function of the same file that builds the app: variable -> function
     made_by: dict[str, str] = field(default_factory=dict)
+    cli_apps: list[tuple[str, str, int]] = field(default_factory=list)  # (variable, class, line): `sanic m:app`
     celery: tuple[str, int] | None = None  # (variable, line) of a module-level `x = Celery(...)`
 
 
@@ -264,6 +272,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             targets = node.targets if node.__class__ is ast.Assign else [node.target]
             app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
     app_vars.add("app")
+    dash_vars = {t.id for n in assigns if called.get(id(n)) == "Dash"
+                 for t in (n.targets if n.__class__ is ast.Assign else [n.target]) if t.__class__ is ast.Name}
     for node in module.body:  # with gr.Blocks() as demo: ... demo.launch()
         if node.__class__ is ast.With:
             for item in node.items:
@@ -285,8 +295,16 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                 if cls in local_functions:
                     built = _built_app(local_functions[cls])
                     if built is not None:
-                        maker, cls = cls, built
+                        maker, cls = f"{cls}(), which builds a {built} app,", built
                         app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
+            value = node.value
+            if value.__class__ is ast.Attribute and value.attr == "server" and value.value.__class__ is ast.Name \
+                    and value.value.id in dash_vars:
+                maker, cls = f"{value.value.id}.server, the Flask server of a Dash app,", DASH_SERVER
+            if cls in CLI_CLASSES:
+                for target in targets:
+                    if target.__class__ is ast.Name:
+                        facts.cli_apps.append((target.id, cls, node.lineno))
             for target in targets:
                 if maker and target.__class__ is ast.Name:
                     facts.made_by[target.id] = maker
@@ -408,11 +426,17 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                         "uvicorn.workers.UvicornWorker", f"{module}:{var}"]
                 extra = () if "uvicorn" in deps else (UVICORN,)
             if var in f.made_by:
-                made = f"{var} = {f.made_by[var]}(), which builds a {cls} app,"
+                made = f"{var} = {f.made_by[var]}"
             else:
                 made = f"{var}, ... = {cls}(...)" if cls in APP_TUPLES else f"{var} = {cls}(...)"
             starts.append(Start(kind, argv, f"{made} in {rel}", rel, line, 0.95, True, extra,
                                 BRINGS_UVICORN.get(kind, 8000), order=3))
+    for rel, f in facts.items():  # frameworks with their own command line: `sanic server:app`
+        module = module_of(rel)
+        for var, cls, line in f.cli_apps if _importable(module) else []:
+            framework, prefix, port = CLI_CLASSES[cls]
+            starts.append(Start(framework, [*prefix, f"{module}:{var}", "--host", "0.0.0.0"],
+                                f"{var} = {cls}(...) in {rel}", rel, line, 0.95, True, (), port, order=3))
     for rel, f in facts.items():
         if not f.factories:
             continue
@@ -540,13 +564,27 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
         else:
             argv = ["python", rel]
         line = f.server[1] if f.server else f.guard or f.action or 1
-        gradio = bool(f.server) and f.server[0].endswith(".launch") and "gradio" in f.imports
-        start = Start("gradio" if gradio else None, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence,
-                      bool(f.server), default_port=GRADIO_PORT if gradio else None, order=2 if f.server else 0)
+        framework, port = _script_server(f)
+        start = Start(framework, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence,
+                      bool(f.server), default_port=port, order=2 if f.server else 0)
         key = (bool(f.server), bool(f.guard or f.server), named, script, f.shebang or executable, top)
         ranked.append((key, start))
     ranked.sort(key=lambda item: item[0], reverse=True)
     return [s for _k, s in ranked]
+
+
+def _script_server(f: FileFacts) -> tuple[str | None, int | None]:
+    """(framework, default port) of the server a script starts itself: Gradio's launch() (7860), a Dash app's
+    run() (8050), aiohttp's run_app() (8080); (None, None) for any other."""
+    if not f.server:
+        return None, None
+    call = f.server[0]
+    last = call.rsplit(".", 1)[-1]
+    if last == "launch" and "gradio" in f.imports:
+        return "gradio", GRADIO_PORT
+    if last == "run" and "dash" in f.imports:
+        return "dash", DASH_PORT
+    return None, SERVER_CALL_PORTS.get(last)
 
 
 def _imported_by_another(rel: str, imported: dict[str, set[str]]) -> bool:
@@ -563,6 +601,11 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
     if prog == "gunicorn":
         if not any(a in ("-b", "--bind") or a.startswith("--bind=") for a in argv):
             argv[1:1] = ["--bind", f"0.0.0.0:{port}"]
+    elif prog == "sanic":
+        if "--host" not in argv and not any(a.startswith("--host=") for a in argv):
+            argv += ["--host", "0.0.0.0"]
+        if "--port" not in argv and not any(a.startswith("--port=") for a in argv):
+            argv += ["--port", str(port)]
     elif prog == "streamlit" and argv[1:2] == ["run"]:
         if not any(a.startswith("--server.address") for a in argv):
             argv += ["--server.address", "0.0.0.0"]
