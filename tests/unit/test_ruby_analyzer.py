@@ -627,3 +627,14 @@ def test_sidekiq_without_rails_loads_the_app_that_loads_its_jobs(tmp_path):
         "config/environment.rb": "require 'bundler/setup'\nBundler.require\nrequire_all 'app'\n",
         "config.ru": "require_relative 'config/environment'\nrun ApplicationController\n"}))
     assert [w.command for w in loader.workers] == [["bundle", "exec", "sidekiq", "-r", "./config/environment.rb"]]
+
+
+def test_sidekiq_with_another_active_job_adapter_runs_only_for_its_own_job_classes(tmp_path):
+    production = {"config/environments/production.rb":
+                  "Rails.application.configure do\n  config.active_job.queue_adapter = :solid_queue\nend\n"}
+    idle = _rails(tmp_path / "a", 'gem "solid_queue"\ngem "sidekiq"\n', **production)
+    assert [w.name for w in idle.workers] == ["solid-queue"]
+    assert any("adapter is solid_queue: no sidekiq worker" in n.why for n in idle.evidence["workers"])
+    native = _rails(tmp_path / "b", 'gem "solid_queue"\ngem "sidekiq"\n', **production, **{
+        "app/sidekiq/ping_job.rb": "class PingJob\n  include Sidekiq::Job\n  def perform; end\nend\n"})
+    assert [w.name for w in native.workers] == ["sidekiq", "solid-queue"]

@@ -26,6 +26,7 @@ _Q_NESTED_SET = """
 _Q_CALLS = "(call method: (identifier) @method arguments: (argument_list . (_) @arg)) @call"
 CONFIG_FILES = ("config/application.rb", "config/environments/production.rb")
 IN_PROCESS_ADAPTERS = {"async", "inline"}  # Active Job runs the jobs inside the app's own process
+OTHER_BACKENDS = {"sidekiq", "good_job", "solid_queue", "resque", "delayed_job", "que", "sneakers", "shoryuken"}
 _REQUIRE_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.rb")  # a project file Sidekiq can -r (no shell characters)
 
 
@@ -91,7 +92,7 @@ def _puma_runs_solid_queue(tree: SourceTree) -> tuple[bool, str, int] | None:
 def _sidekiq_jobs(tree: SourceTree, files: list[str]) -> list[tuple[str, int]]:
     """(file, line) of each class that includes Sidekiq::Job (or the older Sidekiq::Worker)."""
     found = []
-    for rel in files:
+    for rel in (f for f in files if f.endswith(".rb")):
         for arg, call in _calls(tree, rel, "include"):
             if syntax.text(arg).lstrip(":") in ("Sidekiq::Job", "Sidekiq::Worker"):
                 found.append((rel, syntax.line(call)))
@@ -107,7 +108,7 @@ def _sidekiq_loader(tree: SourceTree, profile: Profile, files: list[str], hanami
         if tree.exists(rel):
             return rel, f"{rel} loads the app and its jobs"
     ruby = [f for f in files if f.endswith(".rb")]
-    jobs = _sidekiq_jobs(tree, ruby)
+    jobs = _sidekiq_jobs(tree, files)
     if not jobs:
         return None, ""
     loaders = [f for f in ruby if any(_symbol(arg) == "sidekiq" for arg, _ in _calls(tree, f, "require"))]
@@ -156,7 +157,11 @@ def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, run
             return True
         return False
 
-    if "sidekiq" in gems:
+    # Sidekiq and Resque also run jobs of their own (include Sidekiq::Job, a class with @queue): with another
+    # Active Job adapter, Sidekiq still runs when a class is a Sidekiq job; Resque when the adapter is none of the
+    # other backends
+    if "sidekiq" in gems and (not adapter or adapter[0] == "sidekiq" or _sidekiq_jobs(tree, files)
+                              or not other_adapter("sidekiq")):
         _sidekiq(tree, profile, files, rails, hanami, gems["sidekiq"], add)
     if "good_job" in gems and not other_adapter("good_job"):
         mode = settings.get(("good_job", "execution_mode"))
@@ -181,7 +186,7 @@ def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, run
             command = ["./bin/jobs"] if tree.exists("bin/jobs") else ["bundle", "exec", "rake", "solid_queue:start"]
             add("solid-queue", command, "the Gemfile's solid_queue: its supervisor" +
                 (" (bin/jobs)" if tree.exists("bin/jobs") else "") + " runs the queued jobs", "bin/jobs", "solid_queue", line=gems["solid_queue"])
-    if "resque" in gems and not (adapter and adapter[0] in IN_PROCESS_ADAPTERS):
+    if "resque" in gems and not (adapter and adapter[0] in IN_PROCESS_ADAPTERS | OTHER_BACKENDS - {"resque"}):
         if not tree.first("Rakefile", "rakefile", "Rakefile.rb"):
             profile.warnings.append("resque is in the Gemfile but there is no Rakefile (`require \"resque/tasks\"`): "
                                     "no Resque worker; add one and --set workers.resque='bundle exec rake resque:work'")
