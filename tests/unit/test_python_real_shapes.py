@@ -688,3 +688,21 @@ def test_servers_that_listen_on_their_own_defaults(tmp_path, files, entrypoint, 
     assert f"EXPOSE {port}" in dockerfile
     if entrypoint == ["python", "app.py"]:  # Dash's run() reads HOST (127.0.0.1 by default): all interfaces
         assert "ENV HOST=0.0.0.0" in dockerfile
+
+
+@pytest.mark.parametrize("code, entrypoint", [
+    ("import falcon\napp = falcon.App()\n", ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]),
+    ("import falcon.asgi\napp = falcon.asgi.App()\n", ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]),
+])
+def test_a_falcon_app_is_served_by_a_wsgi_or_asgi_server(tmp_path, code, entrypoint):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "falcon\n", "app.py": code}))
+    assert (profile.entrypoint, profile.framework) == (entrypoint, "falcon")
+
+
+def test_a_run_function_imported_by_name_is_read_for_its_port_and_address(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "bottle\n",
+        "app.py": "from bottle import route, run\n@route('/')\ndef index():\n    return 'hi'\n"
+                  "run(host='localhost', port=8080)\n"}))
+    assert profile.ports == [8080]
+    assert any(w.startswith("app.py:5: the server listens on localhost") for w in profile.warnings)

@@ -29,14 +29,16 @@ UVICORN = "uvicorn[standard]>=0.30,<1"
 
 # app classes -> framework; ASGI ones are served by uvicorn
 ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart", "Litestar": "litestar",
-                "FastHTML": "fasthtml", "fast_app": "fasthtml"}
+                "FastHTML": "fasthtml", "fast_app": "fasthtml", "falcon.asgi.App": "falcon"}
 # calls that return an (app, ...) tuple: FastHTML's `app, rt = fast_app()`
 APP_TUPLES = {"fast_app"}
 # frameworks whose package brings uvicorn with it, and the port their own serve() uses
 BRINGS_UVICORN = {"fasthtml": 5001}
 # `server = app.server` of a Dash app: the Flask (WSGI) app gunicorn serves
 DASH_SERVER = "Dash.server"
-WSGI_CLASSES = {"Flask": "flask", DASH_SERVER: "dash"}
+WSGI_CLASSES = {"Flask": "flask", DASH_SERVER: "dash", "falcon.App": "falcon"}
+# app classes whose last name says too little (``App``): known by their whole dotted name
+DOTTED_CLASSES = {"falcon.App": "falcon.App", "falcon.API": "falcon.App", "falcon.asgi.App": "falcon.asgi.App"}
 # frameworks started by their own command line: class -> (framework, argv before the app, default port)
 CLI_CLASSES = {"Sanic": ("sanic", ["sanic"], 8000)}
 # the port a server call listens on when the code names none
@@ -264,7 +266,9 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     app_vars: set[str] = set()
     called: dict[int, str] = {}  # id(assignment) -> the class its value calls
     for node in assigns:
-        cls = _class_called(node.value)
+        value = node.value
+        cls = DOTTED_CLASSES.get(_dotted(value.func) or "") if value.__class__ is ast.Call else None
+        cls = cls or _class_called(value)
         if cls is None:
             continue
         called[id(node)] = cls

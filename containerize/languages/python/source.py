@@ -402,8 +402,8 @@ class _Collector:
             found.env.append((env.name, default, line, why, 0.9 if not env.via else 0.85))
             return
         name = mod.dotted(node.func) or ""
-        attr = node.func.attr if isinstance(node.func, ast.Attribute) else name
         last = name.rsplit(".", 1)[-1]
+        attr = node.func.attr if isinstance(node.func, ast.Attribute) else last  # `from bottle import run`
         # ports
         if attr in _RUN_CALLS or last in ("run_simple", "make_server"):
             port_node = values._arg(node, 1, "port") if last in ("run_simple", "make_server") else \
