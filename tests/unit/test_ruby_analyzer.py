@@ -548,7 +548,7 @@ def test_a_sinatra_app_runs_its_procfile_clock_and_sidekiq_loading_the_file_of_i
 def test_solid_queue_runs_bin_jobs_unless_puma_runs_it(tmp_path):
     p = profile_of("ruby-rails-solid-queue")
     assert _workers(p) == [("solid-queue", ["./bin/jobs"], "Gemfile", 10)]
-    assert any(n.why.startswith("Puma runs Solid Queue only when SOLID_QUEUE_IN_PUMA is set") and n.line == 10
+    assert any(n.why == 'Puma runs Solid Queue only when ENV["SOLID_QUEUE_IN_PUMA"] (not in the container)' and n.line == 10
                for n in p.evidence["workers"])
     root = tmp_path / "app"
     shutil.copytree(FIXTURES / "ruby-rails-solid-queue", root)
@@ -557,6 +557,12 @@ def test_solid_queue_runs_bin_jobs_unless_puma_runs_it(tmp_path):
     in_puma = build_profile(root)
     assert in_puma.workers == [] and any(n.why.startswith("config/puma.rb runs Solid Queue inside Puma")
                                          for n in in_puma.evidence["workers"])
+    for condition, in_process in [  # evaluated as the container sees it: production, compose.yaml's settings
+            ('if Rails.env.production? && ENV.fetch("DISABLE_SOLID_QUEUE", "false") != "true"', True),
+            ('unless ENV["JOBS_ELSEWHERE"].present?', True), ('if Rails.env.development?', False),
+            ("if ENV.fetch('WORKERS_IN_PUMA', 'no') == 'yes'", False), ("if defined?(SolidQueue)", False)]:
+        puma.write_text(f"port 3000\nplugin :solid_queue {condition}\n")
+        assert (build_profile(root).workers == []) is in_process, condition
 
 
 RAILS_APP = {

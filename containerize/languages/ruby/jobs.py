@@ -72,8 +72,63 @@ def _calls(tree: SourceTree, rel: str, method: str):
             if syntax.text(m["method"][0]) == method and m["call"][0].child_by_field_name("receiver") is None]
 
 
-def _puma_runs_solid_queue(tree: SourceTree) -> tuple[bool, str, int] | None:
-    """(in-process, why, line) of config/puma.rb's `plugin :solid_queue`, or None when it has none."""
+UNKNOWN = object()
+
+
+def _condition(node, profile: Profile, depth: int = 0):
+    """The value of a small condition in the container (RAILS_ENV=production, the env vars compose.yaml sets
+    with their defaults, no other): true/false/nil, a string, or UNKNOWN."""
+    if node is None or depth > 12:
+        return UNKNOWN
+    kind = node.type
+    if kind in ("true", "false", "nil"):
+        return {"true": True, "false": False, "nil": None}[kind]
+    if kind == "parenthesized_statements" and node.named_child_count == 1:
+        return _condition(node.named_children[0], profile, depth + 1)
+    if kind == "string":
+        return _symbol(node) if _symbol(node) is not None else UNKNOWN
+    if kind == "unary":
+        value = _condition(node.child_by_field_name("operand"), profile, depth + 1)
+        op = syntax.text(node.child_by_field_name("operator"))
+        return UNKNOWN if value is UNKNOWN or op not in ("!", "not") else value in (None, False)
+    if kind == "binary":
+        op = syntax.text(node.child_by_field_name("operator"))
+        left = _condition(node.child_by_field_name("left"), profile, depth + 1)
+        right = _condition(node.child_by_field_name("right"), profile, depth + 1)
+        if op in ("&&", "and"):
+            return left if left is UNKNOWN or left in (None, False) else right
+        if op in ("||", "or"):
+            return left if left is not UNKNOWN and left not in (None, False) else (UNKNOWN if left is UNKNOWN else right)
+        if op in ("==", "!=") and UNKNOWN not in (left, right):
+            return (left == right) == (op == "==")
+        return UNKNOWN
+    if kind == "element_reference" and syntax.text(node.child_by_field_name("object")) == "ENV" \
+            and node.named_child_count == 2:
+        name = _symbol(node.named_children[1])
+        var = profile.env_var(name) if name else None
+        return UNKNOWN if name is None else var.default if var else None
+    if kind == "call":
+        text = syntax.text(node)
+        if text in ("Rails.env.production?", "Rails.env.development?", "Rails.env.test?"):
+            return text == "Rails.env.production?"
+        receiver, method = node.child_by_field_name("receiver"), syntax.text(node.child_by_field_name("method"))
+        args = node.child_by_field_name("arguments")
+        if syntax.text(receiver) == "ENV" and method == "fetch" and args is not None and args.named_child_count == 2:
+            name, default = _symbol(args.named_children[0]), _condition(args.named_children[1], profile, depth + 1)
+            var = profile.env_var(name) if name else None
+            return UNKNOWN if name is None else var.default if var and var.default is not None else default
+        if method in ("present?", "blank?", "nil?") and args is None:
+            value = _condition(receiver, profile, depth + 1)
+            if value is UNKNOWN:
+                return UNKNOWN
+            blank = value in (None, False) or (isinstance(value, str) and not value.strip())
+            return {"present?": not blank, "blank?": blank, "nil?": value is None}[method]
+    return UNKNOWN
+
+
+def _puma_runs_solid_queue(tree: SourceTree, profile: Profile) -> tuple[bool, str, int] | None:
+    """(in-process, why, line) of config/puma.rb's `plugin :solid_queue`, or None when it has none. A condition
+    around it is evaluated as the container sees it (a production environment, the settings compose.yaml sets)."""
     rel = "config/puma.rb"
     for arg, call in _calls(tree, rel, "plugin"):
         if _symbol(arg) != "solid_queue":
@@ -82,10 +137,16 @@ def _puma_runs_solid_queue(tree: SourceTree) -> tuple[bool, str, int] | None:
         if parent is None or parent.type not in ("if_modifier", "unless_modifier", "if", "unless", "then"):
             return True, "config/puma.rb runs Solid Queue inside Puma (plugin :solid_queue)", line
         guard = parent.parent if parent.type == "then" else parent
-        condition = syntax.text(guard.child_by_field_name("condition")) if guard is not None else ""
-        if "SOLID_QUEUE_IN_PUMA" in condition:  # a system setting the image and compose.yaml leave unset
-            return False, "Puma runs Solid Queue only when SOLID_QUEUE_IN_PUMA is set (the container doesn't)", line
-        return False, "Puma's Solid Queue plugin is conditional", line
+        node = guard.child_by_field_name("condition") if guard is not None else None
+        condition = " ".join(syntax.text(node).split())[:100] if node is not None else ""
+        value = _condition(node, profile)
+        if value is UNKNOWN:
+            return False, f"Puma's Solid Queue plugin is conditional ({condition}): a Solid Queue process runs " \
+                          "beside it", line
+        holds = (value not in (None, False)) != guard.type.startswith("unless")
+        if holds:
+            return True, f"config/puma.rb runs Solid Queue inside Puma ({condition} holds in the container)", line
+        return False, f"Puma runs Solid Queue only when {condition} (not in the container)", line
     return None
 
 
@@ -177,7 +238,7 @@ def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, run
                 "the Gemfile's good_job: `good_job start` runs the queued jobs", "good_job",
                 line=gems["good_job"])
     if "solid_queue" in gems and not other_adapter("solid_queue"):
-        puma = _puma_runs_solid_queue(tree)
+        puma = _puma_runs_solid_queue(tree, profile)
         if puma and puma[0]:
             profile.note("workers", puma[1], "config/puma.rb", puma[2], 1.0)
         else:
