@@ -480,6 +480,11 @@ def test_a_sync_queue_has_no_worker_and_horizon_replaces_queue_work(tmp_path):
         **LARAVEL, "config/queue.php": "<?php\nreturn [\n    'default' => env('QUEUE_DRIVER', 'sync'),\n];\n"}))
     assert driver.workers == [] and any(n.why.startswith("the queue connection (QUEUE_DRIVER) is sync")
                                         and n.line == 3 for n in driver.evidence["workers"])
+    nested = build_profile(write_tree(tmp_path / "nested", {
+        **LARAVEL, "config/queue.php": "<?php\nreturn [\n    'default' => env('QUEUE_CONNECTION', "
+                                       "env('QUEUE_DRIVER', 'redis')),\n];\n"}))
+    assert [(w.name, w.why) for w in nested.workers] == [
+        ("queue", "the queue connection is redis: a worker runs the queued jobs")]
     horizon = build_profile(write_tree(tmp_path / "horizon", {
         **LARAVEL, "composer.json": '{"require": {"php": "^8.2", "laravel/framework": "^11.0", '
                                     '"laravel/horizon": "^5.0"}}',

@@ -19,7 +19,7 @@ from ...profile import Profile, Worker
 from ...scan import SourceTree
 from ...workers import MAX_WORKERS, add_procfile_workers, service_name
 from .composer import line_of_text
-from .source import Env, PhpSource
+from .source import PLACEHOLDER, Env, PhpSource
 
 _TRANSPORT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,60}")  # a transport name that can be an argument
 _ENV_PLACEHOLDER = re.compile(r"%env\((?:[a-z_]+:)*([A-Za-z_][A-Za-z0-9_]*)\)%")
@@ -83,6 +83,9 @@ def _laravel_queue(tree: SourceTree, profile: Profile, src: PhpSource, packages:
         connection = default.default if isinstance(default.default, str) else None
     else:
         connection = default if isinstance(default, str) else None
+    if connection and (inner := PLACEHOLDER.fullmatch(connection)):  # env('QUEUE_CONNECTION', env('QUEUE_DRIVER', 'x'))
+        var = profile.env_var(inner.group(1))
+        connection = var.default if var and var.default else inner.group(2)
     if not connection:  # (Laravel 11's own default is `database`; an app that says nothing queues nothing here)
         return
     if connection in ("sync", "null"):
