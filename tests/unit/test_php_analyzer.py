@@ -517,3 +517,25 @@ def test_symfony_messenger_consumes_its_routed_asynchronous_transports(tmp_path)
         "            later: '%env(MESSENGER_TRANSPORT_DSN)%'\n"
         "        routing:\n            App\\Message\\NoteAdded: async\n")
     assert build_profile(root).workers == []  # `later` is no message's transport
+
+
+def test_a_symfony_schedule_is_consumed_beside_the_messenger_transports(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "php-symfony-messenger", root)
+    composer = json.loads((root / "composer.json").read_text())
+    composer["require"]["symfony/scheduler"] = "7.1.*"
+    (root / "composer.json").write_text(json.dumps(composer))
+    (root / "src/Scheduler").mkdir()
+    (root / "src/Scheduler/Nightly.php").write_text(
+        "<?php\nnamespace App\\Scheduler;\n\nuse Symfony\\Component\\Scheduler\\Attribute\\AsSchedule;\n\n"
+        "#[AsSchedule('nightly')]\nfinal class Nightly\n{\n}\n")
+    p = build_profile(root)
+    assert [(w.command, w.file, w.line) for w in p.workers] == [
+        (["php", "bin/console", "messenger:consume", "async", "scheduler_nightly"], "config/packages/messenger.yaml", 5)]
+    assert p.workers[0].why == ("Symfony Messenger's async transport and the Scheduler's nightly schedule: handled "
+                                "outside the request")
+    (root / "config/packages/messenger.yaml").unlink()
+    (root / "src/Scheduler/Nightly.php").write_text("<?php\n#[\\Symfony\\Component\\Scheduler\\Attribute\\AsSchedule]\n"
+                                                    "final class Main\n{\n}\n")
+    assert [(w.command, w.file, w.line) for w in build_profile(root).workers] == [
+        (["php", "bin/console", "messenger:consume", "scheduler_default"], "src/Scheduler/Nightly.php", 2)]

@@ -31,8 +31,8 @@ def add_workers(tree: SourceTree, profile: Profile, src: PhpSource, framework: s
     if framework == "laravel" and tree.exists("artisan"):
         _laravel_queue(tree, profile, src, packages)
         _laravel_scheduler(profile, src)
-    if framework == "symfony" and tree.exists("bin/console") and "symfony/messenger" in packages:
-        _messenger(tree, profile)
+    if framework == "symfony" and tree.exists("bin/console") and packages & {"symfony/messenger", "symfony/scheduler"}:
+        _messenger(tree, profile, src, packages)
 
 
 def _add(profile: Profile, name: str, command: list[str], why: str, file: str | None, line: int | None,
@@ -126,22 +126,62 @@ def _laravel_scheduler(profile: Profile, src: PhpSource) -> None:
              "schedule:work", "schedule:run")
 
 
-def _messenger(tree: SourceTree, profile: Profile) -> None:
+def _messenger(tree: SourceTree, profile: Profile, src: PhpSource, packages: set[str]) -> None:
+    """`messenger:consume` of the asynchronous transports messages are routed to, and of each Scheduler
+    schedule's transport (scheduler_NAME): Symfony runs neither inside the request."""
+    names, rel, line = _transports(tree, profile) if "symfony/messenger" in packages else ([], None, None)
+    schedules = _schedules(src) if "symfony/scheduler" in packages else []
+    for name, where, at in schedules:
+        if f"scheduler_{name}" not in names:
+            names.append(f"scheduler_{name}")
+            rel, line = (rel, line) if rel else (where, at)
+    if not names:
+        return
+    messages = [n for n in names if not n.startswith("scheduler_")]
+    parts = ([f"Symfony Messenger's {', '.join(messages)} transport{'s' if len(messages) > 1 else ''}"] if messages
+             else []) + ([f"the Scheduler's {', '.join(n for n, _, _ in schedules)} schedule"
+                          f"{'s' if len(schedules) > 1 else ''}"] if schedules else [])
+    _add(profile, "messenger", ["php", "bin/console", "messenger:consume", *names],
+         f"{' and '.join(parts)}: handled outside the request", rel, line, 0.9, "messenger:consume")
+
+
+def _schedules(src: PhpSource) -> list[tuple[str, str, int]]:
+    """(name, file, line) of each #[AsSchedule('name')] class (name `default` when the attribute names none)."""
+    found = []
+    for rel in src.roots:
+        for node in src.nodes(rel, "attribute"):
+            name = node.named_children[0] if node.named_children else None
+            if name is None or syntax.text(name).lstrip("\\").split("\\")[-1] != "AsSchedule":
+                continue
+            params = node.child_by_field_name("parameters")
+            args = [a for a in params.named_children if a.type == "argument"] if params is not None else []
+            value = src.value(rel, args[0].named_children[-1]) if args and args[0].named_children else "default"
+            if isinstance(value, str) and _TRANSPORT.fullmatch(value) and value not in {n for n, _, _ in found}:
+                found.append((value, rel, syntax.line(node)))
+    return found
+
+
+def _transports(tree: SourceTree, profile: Profile) -> tuple[list[str], str | None, int | None]:
+    """The asynchronous transports config/packages/messenger.yaml routes messages to (not sync://, not the
+    failure transport), with the file and line of its transports."""
     rel = next((f for f in ("config/packages/messenger.yaml", "config/packages/messenger.yml") if tree.exists(f)),
                None)
     if rel is None:
-        return
+        return [], None, None
     try:
         data = yaml.safe_load(tree.read(rel) or "")
     except yaml.YAMLError:
         profile.warnings.append(f"{rel}: not valid YAML, Messenger's transports unknown (no consumer worker)")
-        return
+        return [], None, None
     messenger = ((data or {}).get("framework") or {}).get("messenger") if isinstance(data, dict) else None
     if not isinstance(messenger, dict) or not isinstance(messenger.get("transports"), dict):
-        return
+        return [], None, None
     failure = messenger.get("failure_transport")
     routed = messenger.get("routing") if isinstance(messenger.get("routing"), dict) else {}
-    routed_to = {t for v in routed.values() for t in (v if isinstance(v, list) else [v]) if isinstance(t, str)}
+    routed_to = set()
+    for value in routed.values():
+        value = value.get("senders") if isinstance(value, dict) else value  # 'App\Message': {senders: [async]}
+        routed_to |= {t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)}
     names = []
     for name, transport in messenger["transports"].items():
         dsn = transport.get("dsn") if isinstance(transport, dict) else transport
@@ -155,8 +195,4 @@ def _messenger(tree: SourceTree, profile: Profile) -> None:
         if isinstance(dsn, str) and dsn.startswith("sync://"):
             continue
         names.append(name)
-    if names:
-        _add(profile, "messenger", ["php", "bin/console", "messenger:consume", *names],
-             f"Symfony Messenger's {', '.join(names)} transport{'s handle' if len(names) > 1 else ' handles'} "
-             "messages outside the request", rel, line_of_text(tree, rel, "transports:"), 0.9,
-             "messenger:consume")
+    return names, rel, line_of_text(tree, rel, "transports:")
