@@ -589,6 +589,16 @@ def test_good_job_runs_its_own_process_unless_it_executes_jobs_in_the_app(tmp_pa
         assert any("execution_mode = :async" in n.why and n.line == 2 for n in inline.evidence["workers"])
 
 
+def test_delayed_job_works_off_its_table_unless_another_adapter_is_set(tmp_path):
+    p = _rails(tmp_path / "a", 'gem "delayed_job_active_record"\n')
+    assert [(w.name, w.command, w.line) for w in p.workers] == [
+        ("delayed-job", ["bundle", "exec", "rake", "jobs:work"], 4)]
+    other = _rails(tmp_path / "b", 'gem "delayed_job_active_record"\n', **{
+        "config/application.rb": RAILS_APP["config/application.rb"].replace(
+            "  end\nend", "    config.active_job.queue_adapter = :async\n  end\nend")})
+    assert other.workers == []
+
+
 def test_resque_works_every_queue_and_a_dev_group_gem_is_no_worker(tmp_path):
     p = _rails(tmp_path / "a", 'gem "resque"\ngroup :development do\n  gem "sidekiq"\nend\n')
     assert _workers(p) == [("resque", ["env", "QUEUE=*", "bundle", "exec", "rake", "resque:work"], "Gemfile", 4)]

@@ -1,6 +1,6 @@
-"""Background job processes that run beside a Ruby app from its image: Sidekiq, GoodJob, Solid Queue and
-Resque, each when its gem is a runtime gem of the Gemfile, no Procfile process runs it already and the app
-does not run its jobs in-process.
+"""Background job processes that run beside a Ruby app from its image: Sidekiq, GoodJob, Solid Queue, Resque
+and Delayed Job (Rails), each when its gem is a runtime gem of the Gemfile, no Procfile process runs it already
+and the app does not run its jobs in-process.
 
 Facts come from tree-sitter trees: the Active Job adapter (``config.active_job.queue_adapter = :x`` in
 config/application.rb or config/environments/production.rb, the latter winning), GoodJob's execution mode
@@ -98,7 +98,9 @@ def _condition(node, profile: Profile, depth: int = 0):
         if op in ("&&", "and"):
             return left if left is UNKNOWN or left in (None, False) else right
         if op in ("||", "or"):
-            return left if left is not UNKNOWN and left not in (None, False) else (UNKNOWN if left is UNKNOWN else right)
+            if left is UNKNOWN:
+                return UNKNOWN
+            return left if left not in (None, False) else right
         if op in ("==", "!=") and UNKNOWN not in (left, right):
             return (left == right) == (op == "==")
         return UNKNOWN
@@ -191,7 +193,8 @@ def _sidekiq_loader(tree: SourceTree, profile: Profile, files: list[str], hanami
 def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, runtime_gems: list[tuple[str, int]],
                     files: list[str], rails: bool, hanami: bool) -> None:
     gems = {name: line for name, line in reversed(runtime_gems)}  # a gem's first line
-    backends = [g for g in ("sidekiq", "good_job", "solid_queue", "resque") if g in gems]
+    delayed = next((g for g in ("delayed_job_active_record", "delayed_job_mongoid", "delayed_job") if g in gems), None)
+    backends = [g for g in ("sidekiq", "good_job", "solid_queue", "resque") if g in gems] + [delayed] * bool(delayed)
     if not backends:
         return
     settings = _settings(tree, CONFIG_FILES + tuple(f for f in files if f.startswith("config/initializers/")))
@@ -246,7 +249,8 @@ def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, run
                 profile.note("workers", puma[1], "config/puma.rb", puma[2], 0.9)
             command = ["./bin/jobs"] if tree.exists("bin/jobs") else ["bundle", "exec", "rake", "solid_queue:start"]
             add("solid-queue", command, "the Gemfile's solid_queue: its supervisor" +
-                (" (bin/jobs)" if tree.exists("bin/jobs") else "") + " runs the queued jobs", "bin/jobs", "solid_queue", line=gems["solid_queue"])
+                (" (bin/jobs)" if tree.exists("bin/jobs") else "") + " runs the queued jobs", "bin/jobs", "solid_queue",
+                line=gems["solid_queue"])
     if "resque" in gems and not (adapter and adapter[0] in IN_PROCESS_ADAPTERS | OTHER_BACKENDS - {"resque"}):
         if not tree.first("Rakefile", "rakefile", "Rakefile.rb"):
             profile.warnings.append("resque is in the Gemfile but there is no Rakefile (`require \"resque/tasks\"`): "
@@ -255,6 +259,10 @@ def add_job_workers(tree: SourceTree, profile: Profile, gemfile: str | None, run
             add("resque", ["env", "QUEUE=*", "bundle", "exec", "rake", "resque:work"],
                 "the Gemfile's resque: `rake resque:work` runs every queue's jobs", "resque:work", "resque",
                 line=gems["resque"])
+    if delayed and rails and not other_adapter("delayed_job"):
+        add("delayed-job", ["bundle", "exec", "rake", "jobs:work"],
+            f"the Gemfile's {delayed}: `rake jobs:work` runs the queued jobs", "jobs:work", "delayed_job",
+            line=gems[delayed])
 
 
 def _sidekiq(tree: SourceTree, profile: Profile, files: list[str], rails: bool, hanami: bool, line: int,
