@@ -423,6 +423,7 @@ KEYS: tuple[AnswerKey, ...] = (
     AnswerKey("services", "services", Services(), label="services", summary=True),
     AnswerKey("migrate", "migrations", Migrate(), aliases=("migrations",)),
     AnswerKey("workers", "workers", Workers(), table="workers"),
+    AnswerKey("long_running", "long_running", FLAG),
     AnswerKey("dependencies", "dependencies", NAMES),
     AnswerKey("system_packages", "system_packages", Packages(), table="system_packages", names=Packages.STAGES),
 )

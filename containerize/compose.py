@@ -228,7 +228,7 @@ def compose_dict(profile: Profile, name: str, dockerfile: str | None = None) -> 
         app.setdefault("depends_on", {})[MIGRATE_SERVICE] = {"condition": "service_completed_successfully"}
     for key, svc in workers.compose_services(profile, app, SHARED_KEYS).items():
         services[key if key not in services else f"app-{key}"] = svc
-    if profile.ports:
+    if profile.ports or profile.long_running:
         app["restart"] = "unless-stopped"
     doc: dict = {"services": services}
     if volumes:

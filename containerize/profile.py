@@ -121,6 +121,8 @@ class Profile:
     migrations: list[Migration] = field(default_factory=list)
     # processes that run beside the app from its image (compose: a service each; Kubernetes: a Deployment each)
     workers: list[Worker] = field(default_factory=list)
+    # no port, but it runs until stopped (a chat bot, a polling loop): restarted, never awaited to finish
+    long_running: bool = False
     dependencies: list[str] = field(default_factory=list)
     # Debian packages: "build" ones in the build stage, "runtime" ones in the final image.
     system_packages: dict[str, list[str]] = field(default_factory=lambda: {"build": [], "runtime": []})

@@ -23,7 +23,8 @@ def table(profile: Profile) -> str:
 
 def rows(profile: Profile) -> list[tuple[str, str, str, str]]:
     """(answer, value, confidence, evidence) rows, whole values."""
-    found = [("server", "yes" if profile.is_server else "no (runs to completion)", "", "")]
+    found = [("server", "yes" if profile.is_server else
+              "no (runs until stopped)" if profile.long_running else "no (runs to completion)", "", "")]
     for key in ANSWER_KEYS:
         notes = profile.evidence.get(key, [])
         first = notes[0] if notes else None

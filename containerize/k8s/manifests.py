@@ -212,19 +212,20 @@ def app_manifests(profile: Profile, name: str, rt: Runtime, *, project: str | No
     if volumes:
         pod["volumes"] = volumes
     template = {"metadata": {"labels": labels(name, "app", project)}, "spec": pod}
-    if server:
+    if server or profile.long_running:  # a long-running app with no port: a Deployment with no Service nor probe
         out["deployment.yaml"] = {
             "apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": _meta(name, ns, "app", skips=skips, part_of=project),
+            "metadata": _meta(name, ns, "app", skips=skips + ([] if server else WORKER_SKIPS), part_of=project),
             "spec": {"replicas": 1, "selector": {"matchLabels": selector(name, "app")},
                      "strategy": {"type": "Recreate"} if profile.writable_paths else {"type": "RollingUpdate"},
                      "template": template}}
+    if server:
         out["service.yaml"] = {
             "apiVersion": "v1", "kind": "Service", "metadata": _meta(name, ns, "app", part_of=project),
             "spec": {"type": "ClusterIP", "selector": selector(name, "app"),
                      "ports": [{"name": "http", "port": profile.ports[0], "targetPort": "http",
                                 "protocol": "TCP"}]}}
-    else:
+    elif not profile.long_running:
         pod["restartPolicy"] = "Never"
         out["job.yaml"] = {
             "apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(name, ns, "app", skips=skips, part_of=project),
@@ -235,8 +236,8 @@ def app_manifests(profile: Profile, name: str, rt: Runtime, *, project: str | No
     return out
 
 
-WORKER_SKIPS = [("CKV_K8S_8", "a worker serves no port to probe; Kubernetes restarts it when it exits"),
-                ("CKV_K8S_9", "a worker serves no port to probe; it takes no traffic")]
+WORKER_SKIPS = [("CKV_K8S_8", "it listens on no port to probe; Kubernetes restarts it when it exits"),
+                ("CKV_K8S_9", "it listens on no port to probe; it takes no traffic")]
 
 
 def _worker_manifests(worker, name: str, ns: str, project: str | None, container: dict, pod: dict,

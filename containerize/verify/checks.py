@@ -48,6 +48,19 @@ def batch(run: Run, app: App, info: dict, took: float) -> None:
     non_root(run, app.container, info, running=False)
 
 
+def long_running(run: Run, app: App, info: dict, took: float) -> None:
+    """A program that runs until stopped and is still running: what it printed, the user it runs as."""
+    run.result.check("keeps running", "pass", f"still running after {took}s")
+    expect = run.options.expect
+    if expect is not None:
+        printed = docker.logs(app.container, 200)
+        found = expect in printed
+        run.result.check("expected output", "pass" if found else "fail",
+                         f"its output {'contains' if found else 'does not contain'} {expect!r}"
+                         + ("" if found else f"\n--- its last log lines\n{printed[-1500:]}"))
+    non_root(run, app.container, info, running=True)
+
+
 def non_root(run: Run, cid: str, info: dict, running: bool) -> None:
     """The uid the process runs as (from /proc while it runs), else the one its USER names."""
     user = (info.get("Config") or {}).get("User") or ""

@@ -57,7 +57,7 @@ class Result:
 
     run_id: str
     path: str
-    kind: str | None = None  # server | batch
+    kind: str | None = None  # server | batch | long-running
     generated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     image: dict[str, Any] = field(default_factory=dict)

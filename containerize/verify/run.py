@@ -56,6 +56,9 @@ def _phases(run: Run) -> None:
     if app.port:
         info, answer = start.wait_for_port(run, app)
         checks.server(run, app, info, answer)
+    elif run.profile and run.profile.long_running:
+        info, took = start.wait_running(run, app)
+        checks.long_running(run, app, info, took)
     else:
         info, took = start.wait_for_exit(run, app)
         checks.batch(run, app, info, took)

@@ -155,6 +155,28 @@ def wait_for_exit(run: Run, app: App) -> tuple[dict, float]:
     return info, round(time.monotonic() - app.started, 1)
 
 
+SETTLE = 8.0  # seconds a program that runs until stopped must stay up
+
+
+def wait_running(run: Run, app: App) -> tuple[dict, float]:
+    """A program that runs until stopped (no port): it must still run after a few seconds (or --timeout, when
+    shorter); one that exits stops the run with its exit code and last log lines."""
+    settle = min(SETTLE, run.options.timeout)
+    run.result.kind = "long-running"
+    run.progress.update(f"Checking that the program keeps running ({settle:.0f}s)")
+    while True:
+        info = docker.inspect("container", app.container)
+        state = info.get("State") or {}
+        took = round(time.monotonic() - app.started, 1)
+        if not state.get("Running"):
+            raise VerifyError("exited", f"the program, which should run until stopped, exited with code "
+                              f"{state.get('ExitCode')} after {took}s",
+                              "--- its last log lines\n" + docker.logs(app.container, 30), START_FAILED)
+        if took >= settle:
+            return info, took
+        time.sleep(0.3)
+
+
 def exited_early(cid: str, state: dict, what: str) -> VerifyError:
     if state.get("Status") == "created":
         return VerifyError("exited", f"the container was created but never started {what}",

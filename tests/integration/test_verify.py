@@ -184,3 +184,14 @@ def test_an_app_on_the_wrong_port(docker, tmp_path):
     assert err["message"] == "nothing answered on port 8000 within 15s: it listens on 0.0.0.0:9000"
     assert "listening on 0.0.0.0:9000" in err["details"]  # its last log lines
     assert leftovers(data["run_id"]) == {}
+
+
+def test_a_program_that_runs_until_stopped_keeps_running(docker, tmp_path):
+    """No port and no exit: verify checks that it is still running after a few seconds and what it printed."""
+    project = generated(tmp_path, "python-long-running")
+    done, data = verify_json(project, "--expect", "watching /tmp/inbox", "--no-cache-check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert data["kind"] == "long-running"
+    checks = {c["name"]: c["status"] for c in data["checks"]}
+    assert checks["keeps running"] == checks["expected output"] == checks["non-root"] == "pass", data["checks"]
+    assert leftovers(data["run_id"]) == {}

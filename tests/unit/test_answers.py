@@ -251,6 +251,7 @@ EVERY_KEY = {
     "services": ("redis", 'services = ["redis"]'),
     "migrate": ("alembic upgrade head", 'migrate = ["alembic", "upgrade", "head"]'),
     "workers.beat": ("celery -A app beat", '[workers]\nbeat = ["celery", "-A", "app", "beat"]'),
+    "long_running": ("true", "long_running = true"),
     "dependencies": ("flask", 'dependencies = ["flask"]'),
     "system_packages.runtime": ("libpq5", '[system_packages]\nruntime = ["libpq5"]'),
 }
@@ -258,7 +259,7 @@ EVERY_KEY = {
 
 def test_every_key_is_in_the_table_and_every_field_has_a_key():
     assert {key.split(".")[0] for key in EVERY_KEY} == set(answer_keys.BY_NAME)
-    assert set(answer_keys.FIELDS) == set(ANSWER_KEYS) and len(ANSWER_KEYS) == 18
+    assert set(answer_keys.FIELDS) == set(ANSWER_KEYS) and len(ANSWER_KEYS) == 19
 
 
 @pytest.mark.parametrize("key", list(EVERY_KEY))

@@ -64,7 +64,9 @@ def test_kustomize_renders_and_every_resource_validates_strictly(all_manifests, 
     profile, folder = all_manifests[name]
     docs = kustomize(folder)
     kinds = sorted(d["kind"] for d in docs)
-    assert ("Deployment" in kinds) == bool(profile.ports) and ("Job" in kinds) == (not profile.ports)
+    runs = bool(profile.ports) or profile.long_running  # a server, or a program that runs until stopped
+    assert ("Deployment" in kinds) == runs and ("Job" in kinds) == (not runs)
+    assert ("Service" in kinds) == bool(profile.ports)
     assert "NetworkPolicy" in kinds and "ConfigMap" in kinds and "Namespace" in kinds
     for doc in docs:
         for version in K8S_VERSIONS:

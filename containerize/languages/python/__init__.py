@@ -142,6 +142,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.warnings.append(chosen_warning(best.argv, best.why, where, len(starts)))
         if profile.ports:
             source.read_health_path(tree, files, profile)
+        if not profile.ports and best.file and best.file.endswith(".py"):
+            forever = entry.runs_until_stopped(tree, best.file)
+            if forever:
+                profile.long_running = True
+                profile.note("long_running", f"{best.file} {forever[0]}", best.file, forever[1], 0.8)
         add_procfile_workers(tree, profile)
         celery = next((s for s in starts if s.framework == "celery"), None)
         if celery and best is not celery and not any("celery" in w.command[:3] for w in profile.workers):

@@ -351,6 +351,54 @@ def _built_app(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
                  if c in ASGI_CLASSES or c in WSGI_CLASSES), None)
 
 
+# calls that block until the program is stopped: chat bots' polling loops, event loops, schedulers
+FOREVER_CALLS = {"run_polling", "start_polling", "infinity_polling", "polling", "run_forever", "idle",
+                 "run_until_disconnected"}
+# objects whose .run(token) or .start() blocks: discord.py clients and bots, APScheduler's blocking scheduler
+CHAT_LIBRARIES = {"discord", "nextcord", "disnake", "interactions", "hikari", "telegram", "aiogram", "telebot",
+                  "slack_bolt", "pyrogram", "telethon"}
+BLOCKING_CLASSES = {"Client": "run", "Bot": "run", "AutoShardedBot": "run", "AutoShardedClient": "run",
+                    "BlockingScheduler": "start"}
+
+
+def runs_until_stopped(tree: SourceTree, rel: str) -> tuple[str, int] | None:
+    """(why, line) when running the file reaches a loop that never ends by itself (``while True:``) or a call
+    that blocks until the program is stopped (a bot's polling, ``client.run(token)``, a blocking scheduler),
+    following calls to the file's own functions; None for a program that runs to completion."""
+    mod = values.module(tree, rel)
+    module = mod.tree
+    if module is None:
+        return None
+    # a bot made in another module of a chat library (`from .config import bot` ... `bot.run(token)`)
+    chat = any(v.split(".")[0] in CHAT_LIBRARIES for v in mod.aliases.values())
+    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    blocking: dict[str, str] = {}  # variable -> the method that blocks on it
+    for node in module.body:
+        if isinstance(node, ast.Assign) and _class_called(node.value) in BLOCKING_CLASSES:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    blocking[target.id] = BLOCKING_CLASSES[_class_called(node.value)]
+    roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    seen: set[str] = set()
+    todo: deque[ast.AST] = deque(roots)
+    while todo:
+        for sub in walk(todo.popleft()):
+            if isinstance(sub, ast.While) and isinstance(sub.test, ast.Constant) and sub.test.value:
+                return "loops until stopped (while True)", sub.lineno
+            if not isinstance(sub, ast.Call):
+                continue
+            name = _dotted(sub.func) or ""
+            base, _, last = name.rpartition(".")
+            if last in FOREVER_CALLS or (base in blocking and blocking[base] == last) or (
+                    chat and last == "run" and base in ("bot", "client")):
+                return f"blocks in {name}() until stopped", sub.lineno
+            for arg in [sub.func, *sub.args, *(k.value for k in sub.keywords)]:
+                if isinstance(arg, ast.Name) and arg.id in functions and arg.id not in seen:
+                    seen.add(arg.id)
+                    todo.append(functions[arg.id])
+    return None
+
+
 def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_vars: set[str]) -> tuple[str, int] | None:
     """The first server call that running ``roots`` reaches, following calls to the file's own functions
     (``main()``, ``asyncio.run(main())``, ``Thread(target=serve)``)."""

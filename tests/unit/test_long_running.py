@@ -1,0 +1,66 @@
+"""Programs with no port that run until stopped (chat bots, pollers, schedulers): compose restarts them,
+Kubernetes runs them as a Deployment with no Service (not a Job), inspect says so, and a one-shot script
+stays a batch program."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from containerize import render, report
+from containerize.checklist import build_profile
+from containerize.k8s import render_k8s
+from projects import profile_of, write_tree
+
+
+@pytest.mark.parametrize("deps, code, why", [
+    ("discord.py", "import os, discord\nclient = discord.Client(intents=discord.Intents.default())\n"
+                   "client.run(os.environ['DISCORD_TOKEN'])\n", "blocks in client.run()"),
+    ("python-telegram-bot", "import os\nfrom telegram.ext import Application\n"
+                            "def main():\n    app = Application.builder().token(os.environ['TOKEN']).build()\n"
+                            "    app.run_polling()\nif __name__ == '__main__':\n    main()\n",
+     "blocks in app.run_polling()"),
+    ("discord.py", "from discord.ext import commands\nfrom config import bot\nbot.run('x')\n", "blocks in bot.run()"),
+    ("apscheduler", "from apscheduler.schedulers.blocking import BlockingScheduler\n"
+                    "sched = BlockingScheduler()\nsched.add_job(print, 'interval', seconds=5)\nsched.start()\n",
+     "blocks in sched.start()"),
+    ("", "import time\ndef tick():\n    print('tick')\ndef main():\n    while True:\n        tick()\n"
+         "        time.sleep(1)\nif __name__ == '__main__':\n    main()\n", "loops until stopped (while True)"),
+])
+def test_a_program_that_runs_until_stopped(tmp_path, deps, code, why):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": deps + "\n", "bot.py": code,
+                                                  "config.py": "bot = None\n"}))
+    assert profile.entrypoint == ["python", "bot.py"] and not profile.ports and profile.long_running
+    assert why in profile.evidence["long_running"][0].why
+    assert report.rows(profile)[0] == ("server", "no (runs until stopped)", "", "")
+
+
+@pytest.mark.parametrize("code", [
+    "for name in ['a', 'b']:\n    print(name)\n",
+    "import sys\nn = 0\nwhile n < 3:\n    n += 1\nprint(n)\n",
+    "def forever():\n    while True:\n        pass\nprint('never calls it')\n",
+])
+def test_a_program_that_ends_by_itself_is_a_batch_program(tmp_path, code):
+    profile = build_profile(write_tree(tmp_path, {"job.py": code}))
+    assert profile.entrypoint == ["python", "job.py"] and not profile.long_running
+
+
+def test_compose_restarts_it_and_kubernetes_runs_a_deployment_with_no_service():
+    profile = profile_of("python-long-running")
+    assert profile.long_running and profile.evidence["long_running"][0].line == 19
+    files = render.render(profile)
+    app = yaml.safe_load(files["compose.yaml"])["services"]["app"]
+    assert app["restart"] == "unless-stopped" and "ports" not in app
+    assert "runs until stopped and listens on no port" in files["README.Docker.md"]
+    assert "HEALTHCHECK" not in files["Dockerfile"] and "EXPOSE" not in files["Dockerfile"]
+    k8s = render_k8s(profile, "watcher", files["Dockerfile"])
+    assert "k8s/deployment.yaml" in k8s and "k8s/service.yaml" not in k8s and "k8s/job.yaml" not in k8s
+    deployment = yaml.safe_load(k8s["k8s/deployment.yaml"].split("\n", 1)[1])
+    box = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert not {"ports", "livenessProbe", "readinessProbe"} & set(box)
+
+
+def test_the_answer_can_be_given_either_way():
+    assert not profile_of("python-long-running", long_running="false").long_running
+    batch = profile_of("python-batch", long_running="true")
+    assert batch.long_running and yaml.safe_load(render.render(batch)["compose.yaml"])["services"]["app"][
+        "restart"] == "unless-stopped"
