@@ -316,7 +316,8 @@ def show(profile: Profile, title: str, evidence: bool) -> None:
                 line += f"   <- {why}"
         say(line)
     if not profile.ports:
-        say("  (no port: the app runs to completion)")
+        say("  (no port: the app runs until stopped)" if profile.long_running else
+            "  (no port: the app runs to completion)")
     say()
 
 
