@@ -64,3 +64,32 @@ def test_the_answer_can_be_given_either_way():
     batch = profile_of("python-batch", long_running="true")
     assert batch.long_running and yaml.safe_load(render.render(batch)["compose.yaml"])["services"]["app"][
         "restart"] == "unless-stopped"
+
+
+def _node(tmp_path, deps: dict, code: str, start: bool = True):
+    import json
+
+    pkg = {"name": "bot", "version": "1.0.0", "main": "index.js", "dependencies": deps}
+    if start:
+        pkg["scripts"] = {"start": "node index.js"}
+    return build_profile(write_tree(tmp_path, {"package.json": json.dumps(pkg), "index.js": code}))
+
+
+@pytest.mark.parametrize("deps, code, start, why", [
+    ({"discord.js": "^14.15.0"}, "const { Client } = require('discord.js');\nconst client = new Client({intents: []});\n"
+     "client.login(process.env.DISCORD_TOKEN);\n", True, "login() of discord.js"),
+    ({"telegraf": "^4.16.0"}, "const { Telegraf } = require('telegraf');\nconst bot = new Telegraf(process.env.TOKEN);\n"
+     "bot.launch();\n", True, "launch() of telegraf"),
+    ({}, "setInterval(() => console.log('tick'), 1000);\n", False, "setInterval()"),
+])
+def test_a_node_program_with_no_port_that_keeps_running(tmp_path, deps, code, start, why):
+    profile = _node(tmp_path, deps, code, start)
+    assert profile.entrypoint == ["node", "index.js"] and profile.ports == [] and profile.long_running
+    assert why in profile.evidence["long_running"][0].why
+
+
+def test_a_node_start_script_that_serves_http_is_still_a_server(tmp_path):
+    profile = _node(tmp_path, {}, "require('http').createServer((q, s) => s.end('hi')).listen(8080);\n")
+    assert profile.ports == [8080] and not profile.long_running
+    one_shot = _node(tmp_path / "job", {}, "console.log('done');\n", start=False)
+    assert one_shot.ports == [] and not one_shot.long_running

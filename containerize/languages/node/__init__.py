@@ -321,7 +321,14 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                          standalone, None, 0.95)
         if not build_script:
             raise ValueError("package.json: a Next.js app without a build script (add \"build\": \"next build\")")
-    serves = role in ("server", "next") or source.serves_http(tree, files)
+    serves_in_code = source.serves_http(tree, files)
+    serves = role in ("server", "next") or bool(serves_in_code)
+    forever = None
+    if serves and role == "server" and not serves_in_code and not (fw and fw.kind == "server") \
+            and not any(d in SERVER_FRAMEWORKS for d in runtime_deps):
+        # a start script whose program serves nothing but keeps running (a chat bot, a scheduler): no port
+        forever = source.runs_until_stopped(tree, files, set(runtime_deps))
+        serves = forever is None
     if serves:
         source.read_ports(tree, files, profile)
         if not profile.ports and fw and fw.kind == "server" and fw.port:
@@ -351,6 +358,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.ports = []
         build.kind = "script"
+        forever = forever or source.runs_until_stopped(tree, files, set(runtime_deps))
+        if forever:
+            profile.long_running = True
+            profile.note("long_running", forever[0], forever[1], forever[2], 0.8)
     source.read_paths(tree, files, profile, WORKDIR)
     source.read_kept_out(tree, files, profile)
     if role == "next":

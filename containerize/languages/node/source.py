@@ -103,6 +103,14 @@ DATA_IF_EXISTS = """
     arguments: (arguments . (string (string_fragment) @checked)))
   consequence: (string (string_fragment) @used) (#eq? @fn "existsSync")) @ternary
 """
+# calls that keep a program with no port running until it is stopped: a chat bot's login or polling, a
+# scheduler, a timer; each counts only when the package that gives it meaning is a dependency (None: always)
+RUNS = """
+(call_expression function: (member_expression property: (property_identifier) @method)) @call
+(call_expression function: (identifier) @fn (#eq? @fn "setInterval")) @call
+"""
+LONG_RUNNING_CALLS = {"login": "discord.js", "launch": "telegraf", "start": "grammy", "startPolling":
+                      "node-telegram-bot-api", "initialize": "whatsapp-web.js", "schedule": "node-cron"}
 register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS, DATA_IF_EXISTS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
@@ -208,6 +216,21 @@ def serves_http(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
         calls = module.captures(SERVES).get("call", [])
         if calls:
             return module.rel, syntax.line(calls[0])
+    return None
+
+
+def runs_until_stopped(tree: SourceTree, files: list[str], deps: set[str]) -> tuple[str, str, int] | None:
+    """(why, file, line) of the first call that keeps a program with no port running: a discord.js
+    ``client.login()``, telegraf's ``bot.launch()``, a node-cron schedule, a ``setInterval`` timer."""
+    for module in modules(tree, files):
+        for match in module.matches(RUNS):
+            call = match["call"][0]
+            if "fn" in match:
+                return "sets a timer with setInterval() that keeps it running", module.rel, syntax.line(call)
+            method = syntax.text(match["method"][0])
+            needs = LONG_RUNNING_CALLS.get(method)
+            if needs and needs in deps:
+                return f"{method}() of {needs} keeps it running", module.rel, syntax.line(call)
     return None
 
 
