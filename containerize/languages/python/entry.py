@@ -264,6 +264,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         elif kind is ast.Import or kind is ast.ImportFrom:
             imports.append(node)
     app_vars: set[str] = set()
+    dash_vars: set[str] = set()
     called: dict[int, str] = {}  # id(assignment) -> the class its value calls
     for node in assigns:
         value = node.value
@@ -274,24 +275,25 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         called[id(node)] = cls
         if cls in SERVING_CLASSES or cls in FACTORIES or cls in GRADIO_CLASSES:
             targets = node.targets if node.__class__ is ast.Assign else [node.target]
-            app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
+            names = [t.id for t in targets if t.__class__ is ast.Name]
+            app_vars.update(names)
+            if cls == "Dash":
+                dash_vars.update(names)
     app_vars.add("app")
-    dash_vars = {t.id for n in assigns if called.get(id(n)) == "Dash"
-                 for t in (n.targets if n.__class__ is ast.Assign else [n.target]) if t.__class__ is ast.Name}
-    for node in module.body:  # with gr.Blocks() as demo: ... demo.launch()
-        if node.__class__ is ast.With:
-            for item in node.items:
-                if item.optional_vars.__class__ is ast.Name and _class_called(item.context_expr) in GRADIO_CLASSES:
-                    app_vars.add(item.optional_vars.id)
     local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
 
     for node in module.body:
         kind = node.__class__
+        if kind is ast.With:  # with gr.Blocks() as demo: ... demo.launch()
+            for item in node.items:
+                if item.optional_vars.__class__ is ast.Name and _class_called(item.context_expr) in GRADIO_CLASSES:
+                    app_vars.add(item.optional_vars.id)
         if kind is ast.Assign or kind is ast.AnnAssign:
             targets = node.targets if kind is ast.Assign else [node.target]
             cls = called.get(id(node))
             maker = None
-            if cls is not None and "." not in cls and cls not in ASGI_CLASSES and cls not in WSGI_CLASSES:
+            if cls is not None and node.value.func.__class__ is ast.Name and cls not in ASGI_CLASSES \
+                    and cls not in WSGI_CLASSES:
                 # app = get_application(), a function of this file that builds and returns the app
                 if local_functions is None:
                     local_functions = {n.name: n for n in module.body

@@ -72,9 +72,14 @@ class Facts:
 
 
 def facts(tree: SourceTree, rel: str) -> Facts:
-    """The facts of one file, gathered once per parsed module."""
+    """The facts of one file, gathered once per parsed module (and kept with the tree: every step asks)."""
+    key = (__name__, rel)
+    found = tree.facts.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
     mod = values.module(tree, rel)
     if isinstance(mod.facts, Facts):
+        tree.facts[key] = mod.facts
         return mod.facts
     found = Facts()
     try:
@@ -84,7 +89,7 @@ def facts(tree: SourceTree, rel: str) -> Facts:
             _from_tokens(mod, found)
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         pass  # absurd input (nesting past the interpreter's limit, say): keep what was found
-    mod.facts = found
+    mod.facts = tree.facts[key] = found
     return found
 
 
