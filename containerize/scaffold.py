@@ -54,7 +54,7 @@ def _startable() -> tuple[str, ...]:
     for analyzer in language_registry.all_analyzers():
         if not (render.language_templates(analyzer.name) / "Dockerfile.j2").exists():
             continue
-        if analyzer.starter:
+        if analyzer.get_starter():
             names.append(analyzer.name)
             continue
         try:
@@ -72,7 +72,7 @@ def languages() -> list[str]:
 
 def _starter(language: str | None):
     analyzer = language_registry.get(language or "")
-    return analyzer.starter if analyzer else None
+    return analyzer.get_starter() if analyzer else None
 
 
 def frameworks(language: str | None) -> list[tuple[str, str]]:

@@ -42,8 +42,12 @@ class Analyzer:
     analyze: Callable[[SourceTree, Profile], None]
     # after the answers (--set, saved, asked) are applied: adjust what depends on them
     finish: Callable[[Profile], None] | None = None
-    # defaults for a new project in this language (containerize init)
-    starter: Starter | None = None
+    # defaults for a new project in this language (containerize init): a Starter, or a function that loads it
+    # (so that detecting the languages of a tree doesn't load every language's starter)
+    starter: Starter | Callable[[], Starter] | None = None
+
+    def get_starter(self) -> Starter | None:
+        return self.starter() if callable(self.starter) else self.starter
 
 
 def submodules(package: str, *names: str) -> list[ModuleType]:

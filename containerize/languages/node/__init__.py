@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from typing import TYPE_CHECKING
 
 from ...profile import Evidence, Profile, Service
 from ...scan import SourceTree
@@ -11,12 +12,13 @@ from ...envvars import dotenv_value, read_dotenv_example
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from . import package as pkgmod
-from . import starter
-from .plan import NodePlan
 from ...envvars import bundle_env
 
 # loaded when a tree has JavaScript to read, not while other languages are detected
-frameworks, source, values = submodules(__name__, "frameworks", "source", "values")
+frameworks, source, values, plan, starter = submodules(__name__, "frameworks", "source", "values", "plan",
+                                                       "starter")
+if TYPE_CHECKING:
+    from .plan import NodePlan
 
 WORKDIR = "/app"
 SERVER_FRAMEWORKS = {
@@ -246,7 +248,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                      pkg.line_of.get(build_script), 0.95)
     profile.compiled = bool(build_script)
 
-    build = NodePlan(
+    build = plan.NodePlan(
         kind="server", workdir=WORKDIR, manager=pkg.manager, manager_version=pkg.manager_version,
         corepack=pkg.corepack, lockfile=pkg.lockfile, install_files=pkg.install_files,
         install_dirs=pkg.install_dirs, copy_all_first=pkg.workspaces, native=bool(native),
@@ -890,4 +892,4 @@ def _spa_out_dir(tree: SourceTree, tool: str) -> tuple[str, str, str | None]:
     return SPA_TOOLS[tool], f"{tool}'s default output folder", None
 
 
-ANALYZER = Analyzer("node", detect, analyze, starter=starter.STARTER)
+ANALYZER = Analyzer("node", detect, analyze, starter=lambda: starter.STARTER)
