@@ -18,16 +18,13 @@ from ...services import add_services_from_dependencies, link_service_env
 from ...workers import add_image_procfile_workers, procfile_processes
 from ..base import Analyzer, Detection, submodules
 from ..common import choose_health_path
-from .build import QUARKUS_APP, jar_steps
-from .gradle import wrapper_version
 from .module import Module, build_tool, read_modules
-from .plan import APP_JAR, WORKDIR, JavaPlan
-from .starter import DEFAULT_GRADLE, DEFAULT_JAVA, DEFAULT_MAVEN, DEFAULT_PORTS, JVM_FLAGS, STARTER
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-settings, source, kotlin_source = submodules(__name__, "settings", "source", "kotlin")
+settings, source, kotlin_source, build, gradle, plan, starter = submodules(
+    __name__, "settings", "source", "kotlin", "build", "gradle", "plan", "starter")
 
-__all__ = ["ANALYZER", "APP_JAR", "WORKDIR", "JavaPlan", "Module"]
+__all__ = ["ANALYZER", "Module"]
 
 # artifact (group:artifact or artifact) -> framework name, strongest first
 FRAMEWORKS = (
@@ -115,15 +112,15 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.warnings.append(f"Java {java[0]}: {choice.note} (the image's JDK compiles with --release "
                                     "only up to its own version)")
     else:
-        profile.runtime_version = DEFAULT_JAVA
-        profile.note("runtime_version", f"no Java release in the build; the current LTS ({DEFAULT_JAVA}) assumed",
+        profile.runtime_version = starter.DEFAULT_JAVA
+        profile.note("runtime_version", f"no Java release in the build; the current LTS ({starter.DEFAULT_JAVA}) assumed",
                      confidence=0.5)
 
     # the build tool's version: the wrapper pins it
     wrapper = False
-    tool_version = DEFAULT_MAVEN if tool == "maven" else DEFAULT_GRADLE
+    tool_version = starter.DEFAULT_MAVEN if tool == "maven" else starter.DEFAULT_GRADLE
     props_file = ".mvn/wrapper/maven-wrapper.properties" if tool == "maven" else "gradle/wrapper/gradle-wrapper.properties"
-    pinned = wrapper_version(tree.read(props_file) or "", tool == "maven")
+    pinned = gradle.wrapper_version(tree.read(props_file) or "", tool == "maven")
     if pinned:
         tool_version = pinned[0]
         profile.note("package_manager", f"the wrapper pins {tool.capitalize()} {pinned[0]}", props_file,
@@ -155,7 +152,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      0.9 if len(mains) == 1 else 0.5)
 
     # jar and how it runs
-    steps = jar_steps(tree, profile, tool, manifest, mods, app, wrapper)
+    steps = build.jar_steps(tree, profile, tool, manifest, mods, app, wrapper)
     jar_mode, has_deps = steps.jar_mode, steps.has_deps
 
     if jar_mode not in ("jar", "quarkus") and not main_class:
@@ -163,14 +160,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                          "manifest, no `public static void main` under src/main/java); "
                          "use --set entrypoint='java -cp /app/app.jar:/app/lib/* com.example.Main'")
     if jar_mode == "quarkus":
-        entry = ["java", *JVM_FLAGS, "-jar", QUARKUS_APP]
+        entry = ["java", *starter.JVM_FLAGS, "-jar", build.QUARKUS_APP]
     elif jar_mode == "jar":
-        entry = ["java", *JVM_FLAGS, "-jar", APP_JAR]
+        entry = ["java", *starter.JVM_FLAGS, "-jar", plan.APP_JAR]
     elif jar_mode == "dist":
-        entry = ["java", *JVM_FLAGS, "-cp", "/app/lib/*", main_class]
+        entry = ["java", *starter.JVM_FLAGS, "-cp", "/app/lib/*", main_class]
     else:
-        cp = APP_JAR + (":/app/lib/*" if has_deps else "")
-        entry = ["java", *JVM_FLAGS, "-cp", cp, main_class]
+        cp = plan.APP_JAR + (":/app/lib/*" if has_deps else "")
+        entry = ["java", *starter.JVM_FLAGS, "-cp", cp, main_class]
     profile.entrypoint = entry
     # a Procfile process that runs the app's jar (or one of its classes) with other arguments: a worker
     add_image_procfile_workers(tree, profile, _runs_the_jar(tree, entry, jar_mode, profile.framework))
@@ -182,8 +179,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     kotlin = kotlin_source.read_kotlin(tree, sources, profile)
     read_dotenv_example(tree, profile)
     settings.inactive_profile_services(tree, config, profile.dependencies, profile)
-    if not profile.ports and profile.framework in DEFAULT_PORTS:
-        port = DEFAULT_PORTS[profile.framework]
+    if not profile.ports and profile.framework in starter.DEFAULT_PORTS:
+        port = starter.DEFAULT_PORTS[profile.framework]
         profile.add_port(port, f"{profile.framework}'s default port", None, None, 0.7)
     if profile.framework == "quarkus" and profile.ports and not profile.port_env:
         profile.port_env = "QUARKUS_HTTP_PORT"  # Quarkus maps it to quarkus.http.port by itself
@@ -205,10 +202,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         else:
             choose_health_path(profile, src.routes() + kotlin.routes())
 
-    profile.build = JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
+    profile.build = plan.JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
                              resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
                              jar_mode=jar_mode, main_class=main_class,
-                             app_jar=QUARKUS_APP if jar_mode == "quarkus" else APP_JAR)
+                             app_jar=build.QUARKUS_APP if jar_mode == "quarkus" else plan.APP_JAR)
     from . import migrations  # Flyway/Liquibase: run by the app itself, or said in a warning
     migrations.detect(tree, profile)
 
@@ -256,12 +253,12 @@ def _runs_the_jar(tree: SourceTree, entry: list[str], jar_mode: str, framework: 
         return None
     return translate
 
-ANALYZER = Analyzer("java", detect, analyze, starter=STARTER)
+ANALYZER = Analyzer("java", detect, analyze, starter=lambda: starter.STARTER)
 
 
 def _published_tool(profile: Profile, tool: str, version: str, pinned: bool, wrapper: bool, props_file: str) -> str:
     """The Maven/Gradle version of a published image for the chosen JDK; a Gradle the JDK can't run is a warning."""
-    jdk = int(profile.runtime_version or DEFAULT_JAVA)
+    jdk = int(profile.runtime_version or starter.DEFAULT_JAVA)
     if tool == "maven":
         lines = tuple(line for line, jdks in image_tags.MAVEN_JDKS.items() if str(jdk) in jdks)
         # Maven 3 builds what an older 3.x built: the newest published line at or above the pin
