@@ -17,11 +17,9 @@ from ...services import (add_services_from_connections, add_services_from_depend
 from ...workers import add_procfile_workers
 from ..base import Analyzer, Detection, submodules
 from .gemfile import bundler_version, gemfile_gems, has_git_gems, locked_gems, ruby_version
-from .plan import RubyPlan
-from .start import start_command
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-source, = submodules(__name__, "source")
+source, plan, start_module = submodules(__name__, "source", "plan", "start")
 
 WORKDIR = "/app"
 WEB_GEMS = ("rails", "railties", "puma", "sinatra", "rack", "hanami", "roda", "grape", "unicorn", "falcon", "thin")
@@ -149,7 +147,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     warn_fixed_localhost(profile)
     link_service_env(profile)
 
-    start = start_command(tree, profile, files, facts, framework, gems, has_gems)
+    start = start_module.start_command(tree, profile, files, facts, framework, gems, has_gems)
     if start:
         argv, why, file, line, confidence, server = start
         profile.entrypoint = argv
@@ -181,7 +179,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         _force_ssl(tree, profile)
     js = _js_build(tree, profile, gems) if assets else {}
     profile.compiled = False
-    profile.build = RubyPlan(
+    profile.build = plan.RubyPlan(
         workdir=WORKDIR, gems=has_gems, gemfiles=[f for f in (gemfile, lockfile) if f], bundler=bundler,
         rails=rails, assets=assets, bootsnap="bootsnap" in gems,
         env_name="RAILS_ENV" if rails else "HANAMI_ENV" if hanami else "RACK_ENV" if profile.ports else None,
