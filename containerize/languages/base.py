@@ -68,3 +68,15 @@ def submodules(package: str, *names: str) -> list[ModuleType]:
             loader.exec_module(module)
         found.append(module)
     return found
+
+
+def forward_names(package: str, modules: tuple[ModuleType, ...], names: tuple[str, ...]) -> Callable[[str], object]:
+    """A package's ``__getattr__`` (PEP 562) that gives ``names`` from ``modules`` loaded on first use, so
+    ``from <package> import NAME`` keeps working for what the package no longer imports eagerly."""
+    def __getattr__(name: str) -> object:
+        if name in names:
+            for module in modules:
+                if hasattr(module, name):
+                    return getattr(module, name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return __getattr__

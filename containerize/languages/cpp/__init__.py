@@ -17,15 +17,13 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...envvars import read_dotenv_example
 from ...services import add_services_from_dependencies, link_service_env
-from ..base import Analyzer, Detection, submodules
+from ..base import Analyzer, Detection, forward_names, submodules
 from ..common import choose_health_path
 from . import build as buildfiles
 from .build import BIN_DIR, DISTROLESS_CC, LIBRARIES, build_system, build_steps
-from .plan import CppPlan
-from .starter import STARTER
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-source, = submodules(__name__, "source")
+source, plan, starter = submodules(__name__, "source", "plan", "starter")
 
 _TESTISH = re.compile(r"(^|[_-])(test|tests|unittest|bench|benchmark|example|examples|demo)s?([_-]|$)", re.I)
 _VENDORED = re.compile(r"(^|/)(tests?|examples?|bench(marks?)?|third_party|external|deps)/")
@@ -149,13 +147,17 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                  target_file, target_line, 0.9)
 
     distroless = set(runtime_pkgs) <= DISTROLESS_CC and not profile.secrets and not profile.writable_paths
-    profile.build = CppPlan(system=system, cxx=cxx, target=target, binary=binary, build=build, locate=locate,
-                            runtime="distroless" if distroless else "slim", shell=not distroless, bin_dir=BIN_DIR,
-                            workdir="/src")
+    profile.build = plan.CppPlan(system=system, cxx=cxx, target=target, binary=binary, build=build,
+                                 locate=locate, runtime="distroless" if distroless else "slim",
+                                 shell=not distroless, bin_dir=BIN_DIR, workdir="/src")
     profile.note("system_packages", "runtime: " + (
         "gcr.io/distroless/cc (glibc, libstdc++, libgcc, OpenSSL; no shell)" if distroless else
         "debian:bookworm-slim with " + (", ".join(runtime_pkgs) or "no extra packages")
         + (" (a shell for the secrets entrypoint)" if profile.secrets else "")), confidence=0.8)
 
 
-ANALYZER = Analyzer("cpp", detect, analyze, starter=STARTER)
+ANALYZER = Analyzer("cpp", detect, analyze, starter=lambda: starter.STARTER)
+
+
+# names of the modules loaded on first use, still importable from the package
+__getattr__ = forward_names(__name__, (plan, starter), ("CppPlan", "STARTER"))

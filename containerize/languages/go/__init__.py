@@ -22,14 +22,12 @@ from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from ...workers import add_image_procfile_workers, runs_binary
-from ..base import Analyzer, Detection, submodules
+from ..base import Analyzer, Detection, forward_names, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import GoModError, module_basename, parse_go_mod, version_key
-from .plan import BIN_DIR, GoPlan
-from .starter import NEW_FRAMEWORKS, NEW_GO, NEW_PORT, STARTER
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-source, = submodules(__name__, "source")
+source, plan, starter = submodules(__name__, "source", "plan", "starter")
 
 __all__ = ["ANALYZER", "STARTER", "GoModError", "GoPlan", "NEW_GO", "NEW_PORT", "NEW_FRAMEWORKS", "parse_go_mod"]
 
@@ -279,7 +277,7 @@ def _choose_main(pkgs: dict[str, dict], module: str, profile: Profile) -> str:
                  mains[chosen]["main_file"], None, 0.95 if len(mains) == 1 or reasons else 0.6)
     for d in ordered:
         name = _binary_name(d, module)
-        profile.candidates.append({"entrypoint": [f"{BIN_DIR}/{name}"], "package": "./" + d if d else ".",
+        profile.candidates.append({"entrypoint": [f"{plan.BIN_DIR}/{name}"], "package": "./" + d if d else ".",
                                    "why": "main package" + (" that serves" if mains[d]["serves"] else ""),
                                    "file": mains[d]["main_file"], "confidence": 0.9 if d == chosen else 0.5})
     return chosen
@@ -416,7 +414,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.build_command = ["go", "build", "-trimpath", "-ldflags=-s -w", "-o", f"/out/{binary}", package]
     profile.note("build_command", f"go build {package}" + (" with cgo" if cgo else " (static)"),
                  "go.mod", None, 0.9)
-    profile.entrypoint = [f"{BIN_DIR}/{binary}"]
+    profile.entrypoint = [f"{plan.BIN_DIR}/{binary}"]
     # a Procfile process that runs the binary with other arguments (bin/NAME worker): a worker
     add_image_procfile_workers(tree, profile, runs_binary(profile, {binary, module_basename(module)}))
 
@@ -448,7 +446,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                                 "go.sum, or the build fails (missing go.sum entry)")
 
     profile.system_packages = {"build": build_pkgs, "runtime": runtime_pkgs}
-    profile.build = GoPlan(
+    profile.build = plan.GoPlan(
         module=module, package=package, binary=binary, cgo=cgo,
         manifests=["go.mod"] + (["go.sum"] if tree.exists("go.sum") else []), mod_init=mod_init,
         replace_dirs=replace_dirs, vendored=vendored, gowork=tree.exists("go.work"), runtime=runtime,
@@ -463,4 +461,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("ports", "no listener found: a batch program (no EXPOSE, no HEALTHCHECK)", confidence=0.7)
 
 
-ANALYZER = Analyzer("go", detect, analyze, starter=STARTER)
+ANALYZER = Analyzer("go", detect, analyze, starter=lambda: starter.STARTER)
+
+
+# names of the modules loaded on first use, still importable from the package
+__getattr__ = forward_names(__name__, (plan, starter), (
+    "BIN_DIR", "GoPlan", "NEW_FRAMEWORKS", "NEW_GO", "NEW_PORT", "STARTER"))

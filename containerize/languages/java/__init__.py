@@ -113,8 +113,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                                     "only up to its own version)")
     else:
         profile.runtime_version = starter.DEFAULT_JAVA
-        profile.note("runtime_version", f"no Java release in the build; the current LTS ({starter.DEFAULT_JAVA}) assumed",
-                     confidence=0.5)
+        profile.note("runtime_version",
+                     f"no Java release in the build; the current LTS ({starter.DEFAULT_JAVA}) assumed", confidence=0.5)
 
     # the build tool's version: the wrapper pins it
     wrapper = False
@@ -202,10 +202,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         else:
             choose_health_path(profile, src.routes() + kotlin.routes())
 
-    profile.build = plan.JavaPlan(tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies,
-                             resolve=steps.resolve, package=steps.package, copy_artifact=steps.copy_artifact,
-                             jar_mode=jar_mode, main_class=main_class,
-                             app_jar=build.QUARKUS_APP if jar_mode == "quarkus" else plan.APP_JAR)
+    profile.build = plan.JavaPlan(
+        tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies, resolve=steps.resolve,
+        package=steps.package, copy_artifact=steps.copy_artifact, jar_mode=jar_mode, main_class=main_class,
+        app_jar=build.QUARKUS_APP if jar_mode == "quarkus" else plan.APP_JAR)
     from . import migrations  # Flyway/Liquibase: run by the app itself, or said in a warning
     migrations.detect(tree, profile)
 

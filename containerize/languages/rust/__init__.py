@@ -23,14 +23,12 @@ from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
 from ...workers import add_image_procfile_workers, runs_binary
-from ..base import Analyzer, Detection, submodules
+from ..base import Analyzer, Detection, forward_names, submodules
 from ..common import choose_health_path, record_paths
 from .manifest import CargoError, Package, key_line, load_packages, lock_line, parse_lock, toolchain_version
-from .plan import BIN_DIR, RustPlan
-from .starter import DEFAULT_RUST, DISTROLESS_CC, NEW_EDITION, NEW_FRAMEWORKS, NEW_PORT, STARTER
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-source, = submodules(__name__, "source")
+source, plan, starter = submodules(__name__, "source", "plan", "starter")
 
 __all__ = ["ANALYZER", "STARTER", "CargoError", "RustPlan", "DEFAULT_RUST", "NEW_EDITION", "NEW_FRAMEWORKS",
            "NEW_PORT"]
@@ -239,7 +237,7 @@ def _choose_bin(tree: SourceTree, root: dict, packages: list[Package], profile: 
                  + (f"; {len(bins) - 1} other binary target(s)" if len(bins) > 1 else ""),
                  chosen["path"], None, 0.95 if len(bins) == 1 or reasons else 0.6)
     for p, b in ordered:
-        profile.candidates.append({"entrypoint": [f"{BIN_DIR}/{b['name']}"], "package": p.name,
+        profile.candidates.append({"entrypoint": [f"{plan.BIN_DIR}/{b['name']}"], "package": p.name,
                                    "why": "binary target" + (" that serves" if serves(p, b) else ""),
                                    "file": b["path"], "confidence": 0.9 if b is chosen else 0.5})
     return pkg, chosen
@@ -261,7 +259,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     version, rel, line = toolchain_version(tree)
     why = None
     if version == "":
-        profile.warnings.append(f"{rel} names a channel, not a version: the image uses Rust {DEFAULT_RUST} "
+        profile.warnings.append(f"{rel} names a channel, not a version: the image uses Rust {starter.DEFAULT_RUST} "
                                 "(set --build-arg RUST_VERSION=...)")
         version = None
     if version:
@@ -274,8 +272,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             line, why = key_line(tree, rel, "rust-version"), f"rust-version = {msrv}"
     edition = pkg.edition if isinstance(pkg.edition, str) else ((root.get("workspace") or {}).get("package") or {}).get("edition")
     if not version:
-        version = DEFAULT_RUST
-        why = f"no rust-toolchain file or rust-version; Rust {DEFAULT_RUST} assumed"
+        version = starter.DEFAULT_RUST
+        why = f"no rust-toolchain file or rust-version; Rust {starter.DEFAULT_RUST} assumed"
         rel = line = None
     elif edition in EDITION_MIN and tuple(map(int, version.split(".")[:2])) < tuple(map(int, EDITION_MIN[edition].split("."))):
         profile.warnings.append(f"edition {edition} needs Rust {EDITION_MIN[edition]} or newer, but {version} is asked for")
@@ -422,14 +420,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.note("build_command", " ".join(cargo), pkg.manifest, None, 0.9)
     if sqlx_offline:
         profile.note("build_command", *sqlx_why)
-    profile.entrypoint = [f"{BIN_DIR}/{binary}"]
+    profile.entrypoint = [f"{plan.BIN_DIR}/{binary}"]
     # a Procfile process that runs the binary with other arguments (target/release/NAME worker): a worker
     add_image_procfile_workers(tree, profile, runs_binary(profile, {binary}))
 
     needs_shell = bool(profile.secrets)
-    distroless = not needs_shell and set(runtime_pkgs) <= DISTROLESS_CC
+    distroless = not needs_shell and set(runtime_pkgs) <= starter.DISTROLESS_CC
     if distroless:
-        runtime_pkgs = [r for r in runtime_pkgs if r not in DISTROLESS_CC]
+        runtime_pkgs = [r for r in runtime_pkgs if r not in starter.DISTROLESS_CC]
     manifests = ["Cargo.toml"] + [p.manifest for p in packages + path_deps if p.manifest != "Cargo.toml"]
     stand_ins = sorted({t for p in packages + path_deps for t in p.targets})
     copy_dirs: dict[str, list[str]] = {}
@@ -441,7 +439,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if unsafe:
         raise CargoError(f"{unsafe[0]!r}: a manifest or target path the Dockerfile can't copy (use plain relative "
                          "paths inside the project)")
-    profile.build = RustPlan(
+    profile.build = plan.RustPlan(
         package=pkg.name, binary=binary, cargo=" ".join(cargo), locked=locked, manifests=manifests,
         member_manifests=manifests[1:], stand_ins=stand_ins,
         stand_in_dirs=sorted({posixpath.dirname(t) for t in stand_ins if posixpath.dirname(t)}),
@@ -455,4 +453,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
 
 
-ANALYZER = Analyzer("rust", detect, analyze, starter=STARTER)
+ANALYZER = Analyzer("rust", detect, analyze, starter=lambda: starter.STARTER)
+
+
+# names of the modules loaded on first use, still importable from the package
+__getattr__ = forward_names(__name__, (plan, starter), (
+    "BIN_DIR", "RustPlan", "DEFAULT_RUST", "DISTROLESS_CC", "NEW_EDITION", "NEW_FRAMEWORKS", "NEW_PORT",
+    "STARTER"))

@@ -13,9 +13,9 @@ import re
 
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ..base import Analyzer, Detection
-from .plan import StaticPlan
-from .starter import NGINX_PORT, STARTER
+from ..base import Analyzer, Detection, forward_names, submodules
+
+plan, starter = submodules(__name__, "plan", "starter")
 
 # Folders that commonly hold a site that is already built (or never needed building).
 SITE_DIRS = ("public", "site", "www", "dist", "build", "_site", "docs", "html")
@@ -114,13 +114,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.build_command = None
     profile.entrypoint = ["nginx", "-g", "daemon off;"]
     profile.note("entrypoint", f"{index}: nginx serves the folder {folder}", index, None, 0.9)
-    profile.ports = [NGINX_PORT]
-    profile.note("ports", f"nginx-unprivileged listens on {NGINX_PORT}", confidence=1.0)
+    profile.ports = [starter.NGINX_PORT]
+    profile.note("ports", f"nginx-unprivileged listens on {starter.NGINX_PORT}", confidence=1.0)
     profile.health_path = "/"
     profile.note("health_path", f"the site's {index}", index, None, 0.9)
     pages = len(tree.with_suffix(".html", ".htm"))
     profile.note("dependencies", f"{pages} HTML page(s), no build step", confidence=0.9)
-    profile.build = StaticPlan(site_dir=folder)
+    profile.build = plan.StaticPlan(site_dir=folder)
     if found := _config(tree):
         _settings(tree, profile, found[0], found[1], folder)
 
@@ -184,5 +184,8 @@ def _settings(tree: SourceTree, profile: Profile, rel: str, data: dict, folder: 
                                 "with nginx's defaults; add them to the nginx config in the Dockerfile if needed)")
 
 
-ANALYZER = Analyzer("static", detect, analyze, starter=STARTER)
+ANALYZER = Analyzer("static", detect, analyze, starter=lambda: starter.STARTER)
 
+
+# names of the modules loaded on first use, still importable from the package
+__getattr__ = forward_names(__name__, (plan, starter), ("StaticPlan", "NGINX_PORT", "STARTER"))
