@@ -16,6 +16,7 @@ import re
 import stat
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ...scan import SourceTree
 from ...workers import procfile_processes
@@ -338,10 +339,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
     serving = any(_server_call(n, app_vars) for n in calls)
     if serving:  # no server call anywhere: running the file reaches none (the common case, with no second walk)
-        functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        run_roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                    ast.ClassDef))]
-        facts.server = _reached_server(run_roots, functions, app_vars)
+        facts.server = _first_reached(module, lambda sub: _server_at(sub, app_vars))
     facts.serves_anywhere = serving
     facts.imports = _imports(imports + calls, rel)
     return facts
@@ -373,52 +371,50 @@ def runs_until_stopped(tree: SourceTree, rel: str) -> tuple[str, int] | None:
         return None
     # a bot made in another module of a chat library (`from .config import bot` ... `bot.run(token)`)
     chat = any(v.split(".")[0] in CHAT_LIBRARIES for v in mod.aliases.values())
-    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     blocking: dict[str, str] = {}  # variable -> the method that blocks on it
     for node in module.body:
         if isinstance(node, ast.Assign) and _class_called(node.value) in BLOCKING_CLASSES:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     blocking[target.id] = BLOCKING_CLASSES[_class_called(node.value)]
-    roots = [n for n in module.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+
+    def forever(sub: ast.AST) -> str | None:
+        if isinstance(sub, ast.While) and isinstance(sub.test, ast.Constant) and sub.test.value:
+            return "loops until stopped (while True)"
+        if not isinstance(sub, ast.Call):
+            return None
+        name = _dotted(sub.func) or ""
+        base, _, last = name.rpartition(".")
+        if last in FOREVER_CALLS or (base in blocking and blocking[base] == last) or (
+                chat and last == "run" and base in ("bot", "client")):
+            return f"blocks in {name}() until stopped"
+        return None
+
+    return _first_reached(module, forever)
+
+
+def _server_at(node: ast.AST, app_vars: set[str]) -> str | None:
+    return _server_call(node, app_vars) if isinstance(node, ast.Call) else None
+
+
+def _first_reached(module: ast.Module, found: Callable[[ast.AST], str | None]) -> tuple[str, int] | None:
+    """(what, line) of the first node that running the file reaches for which ``found`` says something: its
+    top-level statements (functions and classes only defined), then the file's own functions they call or hand
+    on (``main()``, ``asyncio.run(main())``, ``Thread(target=serve)``)."""
+    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     seen: set[str] = set()
-    todo: deque[ast.AST] = deque(roots)
+    todo: deque[ast.AST] = deque(n for n in module.body
+                                 if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
     while todo:
         for sub in walk(todo.popleft()):
-            if isinstance(sub, ast.While) and isinstance(sub.test, ast.Constant) and sub.test.value:
-                return "loops until stopped (while True)", sub.lineno
-            if not isinstance(sub, ast.Call):
-                continue
-            name = _dotted(sub.func) or ""
-            base, _, last = name.rpartition(".")
-            if last in FOREVER_CALLS or (base in blocking and blocking[base] == last) or (
-                    chat and last == "run" and base in ("bot", "client")):
-                return f"blocks in {name}() until stopped", sub.lineno
-            for arg in [sub.func, *sub.args, *(k.value for k in sub.keywords)]:
-                if isinstance(arg, ast.Name) and arg.id in functions and arg.id not in seen:
-                    seen.add(arg.id)
-                    todo.append(functions[arg.id])
-    return None
-
-
-def _reached_server(roots: list[ast.stmt], functions: dict[str, ast.AST], app_vars: set[str]) -> tuple[str, int] | None:
-    """The first server call that running ``roots`` reaches, following calls to the file's own functions
-    (``main()``, ``asyncio.run(main())``, ``Thread(target=serve)``)."""
-    seen: set[str] = set()
-    todo: deque[ast.AST] = deque(roots)
-    while todo:
-        node = todo.popleft()
-        for sub in walk(node):
-            if not isinstance(sub, ast.Call):
-                continue
-            what = _server_call(sub, app_vars)
+            what = found(sub)
             if what:
                 return what, sub.lineno
-            named = [sub.func, *sub.args, *(k.value for k in sub.keywords)]
-            for name in (n.id for n in named if isinstance(n, ast.Name)):
-                if name in functions and name not in seen:
-                    seen.add(name)
-                    todo.append(functions[name])
+            if isinstance(sub, ast.Call):
+                for arg in [sub.func, *sub.args, *(k.value for k in sub.keywords)]:
+                    if isinstance(arg, ast.Name) and arg.id in functions and arg.id not in seen:
+                        seen.add(arg.id)
+                        todo.append(functions[arg.id])
     return None
 
 
