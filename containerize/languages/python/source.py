@@ -78,9 +78,6 @@ def facts(tree: SourceTree, rel: str) -> Facts:
     if found is not None:
         return found  # type: ignore[return-value]
     mod = values.module(tree, rel)
-    if isinstance(mod.facts, Facts):
-        tree.facts[key] = mod.facts
-        return mod.facts
     found = Facts()
     try:
         if mod.tree is not None:
@@ -89,7 +86,7 @@ def facts(tree: SourceTree, rel: str) -> Facts:
             _from_tokens(mod, found)
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         pass  # absurd input (nesting past the interpreter's limit, say): keep what was found
-    mod.facts = tree.facts[key] = found
+    tree.facts[key] = found
     return found
 
 

@@ -269,7 +269,6 @@ class Module:
         self._resolving: set[str] = set()
         self._wrappers: dict[str, tuple | None] = {}
         self._env_calls: dict[int, tuple[Scope | None, EnvRead | None]] = {}  # id(call) -> (scope, read)
-        self.facts: object = None  # what source.facts() found in this file
         if text is None:
             self.error = "unreadable"
             return
@@ -1045,7 +1044,6 @@ class _Empty(Module):
         self.assigns, self.lines, self.aliases, self.imports = {}, {}, {}, {}
         self.stars, self.functions, self.classes, self.nodes, self.scopes = [], {}, {}, [], {}
         self._values, self._resolving, self._wrappers, self._env_calls = {}, set(), {}, {}
-        self.facts = None
 
     def value_of(self, name: str, depth: int = 0) -> object:
         return UNKNOWN
