@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import re
 import shlex
-from typing import Callable
+from typing import Callable, Iterator
 
 from .profile import Profile, Worker
 from .scan import SourceTree
@@ -22,9 +22,10 @@ SERVICE_DAEMONS = {"redis-server", "valkey-server", "postgres", "mysqld", "maria
 MAX_WORKERS = 8
 
 
-def service_name(worker: Worker) -> str:
-    """The compose service (and Kubernetes resource suffix) of a worker: lower case, no underscore."""
-    return worker.name.lower().replace("_", "-")
+def service_name(worker: Worker | str) -> str:
+    """The compose service (and Kubernetes resource suffix) of a worker (or a process name): lower case, no
+    underscore."""
+    return (worker if isinstance(worker, str) else worker.name).lower().replace("_", "-")
 
 
 def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
@@ -50,14 +51,23 @@ def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
     return found
 
 
+def _new_processes(tree: SourceTree, profile: Profile) -> Iterator[tuple[str, list[str], int]]:
+    """The Procfile's processes that may become workers: not web nor release, not named like a worker the
+    profile has already, while there is room for one more."""
+    for kind, argv, line in procfile_processes(tree):
+        if kind in NOT_WORKERS or len(profile.workers) >= MAX_WORKERS:
+            continue
+        if any(service_name(w) == service_name(kind) for w in profile.workers):
+            continue
+        yield kind, argv, line
+
+
 def add_procfile_workers(tree: SourceTree, profile: Profile) -> None:
     """The Procfile's processes other than the app's own (web, or the one the start command runs) and
     release: each one a worker."""
     procfile = tree.first("Procfile")
-    for kind, argv, line in procfile_processes(tree):
-        if kind in NOT_WORKERS or argv == profile.entrypoint or len(profile.workers) >= MAX_WORKERS:
-            continue
-        if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
+    for kind, argv, line in _new_processes(tree, profile):
+        if argv == profile.entrypoint:
             continue
         program = next((w for w in argv if w != "env" and not _ASSIGNMENT.match(w)), "")
         if program.rsplit("/", 1)[-1] in SERVICE_DAEMONS:
@@ -114,11 +124,7 @@ def add_image_procfile_workers(tree: SourceTree, profile: Profile,
     if not profile.entrypoint:
         return
     skipped = []
-    for kind, argv, line in procfile_processes(tree):
-        if kind in NOT_WORKERS or len(profile.workers) >= MAX_WORKERS:
-            continue
-        if any(service_name(w) == kind.lower().replace("_", "-") for w in profile.workers):
-            continue
+    for kind, argv, line in _new_processes(tree, profile):
         command = translate(argv)
         if command is None:
             if argv[0].rsplit("/", 1)[-1] not in SERVICE_DAEMONS and not _development(argv):
