@@ -12,6 +12,7 @@ from ...services import (add_services_from_connections, add_services_from_depend
 from ...start import chosen_warning
 from ...workers import add_procfile_workers
 from . import connections, entry, imports, manifests, migrations, native, source, starter
+from .gather import gather_facts
 from .plan import STATE_DIR, WORKDIR, PythonPlan
 
 GUESS = 0.7  # a start command less sure than this is named in a warning
@@ -50,6 +51,7 @@ def _ev(why: str, file: str):
 
 def analyze(tree: SourceTree, profile: Profile) -> None:
     files = python_files(tree)
+    gather_facts(tree, files)  # every file's facts, read once for the steps below
     found = manifests.read_manifests(tree, profile)
     profile.package_manager = found.package_manager
     profile.runtime_version = manifests.python_version(tree, profile, found.pyproject)

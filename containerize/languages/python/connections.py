@@ -4,6 +4,7 @@ the host, port, user, database and password each is given, as literals or env re
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field, replace
 
 from ...profile import Connection, Profile
 from ...scan import SourceTree
@@ -37,22 +38,44 @@ _READ_METHODS = {"read", "strip", "rstrip", "readline", "read_text", "decode"}
 
 
 def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    values.project(tree).load([rel for rel in files if rel.endswith(".py")])
     for rel in files:
-        if not rel.endswith(".py"):
-            continue
-        mod = values.module(tree, rel)
-        if mod.tree is None:
-            continue
+        if rel.endswith(".py"):
+            found = file_connections(tree, rel)
+            profile.connections.extend(replace(conn) for conn in found.connections)  # the profile's own copies
+            for why, line in found.notes:
+                profile.note("connections", why, rel, line)
+
+
+@dataclass
+class FileConnections:
+    """The connect calls of one file (and its settings classes' service URLs), with the evidence of each."""
+
+    connections: list[Connection] = field(default_factory=list)
+    notes: list[tuple[str, int]] = field(default_factory=list)  # (why, line)
+
+    def note(self, key: str, why: str, rel: str, line: int) -> None:
+        self.notes.append((why, line))
+
+
+def file_connections(tree: SourceTree, rel: str) -> FileConnections:
+    """What one file says about its connections, read once per file (and kept with the tree)."""
+    key = (__name__, rel)
+    found = tree.facts.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    found = tree.facts[key] = FileConnections()
+    mod = values.module(tree, rel)
+    if mod.tree is not None:
         try:
-            _read(mod, rel, profile)
+            _read(mod, rel, found)
             if mod.classes:
-                settings_connections(mod, rel, profile)
+                settings_connections(mod, rel, found)
         except (RecursionError, ValueError, TypeError, AttributeError):
-            continue  # absurd input: keep what was found
+            pass  # absurd input: keep what was found
+    return found
 
 
-def _read(mod: Module, rel: str, profile: Profile) -> None:
+def _read(mod: Module, rel: str, profile: FileConnections) -> None:
     secret_paths: list[str] = []
     calls: list[tuple[ast.Call, Scope | None, str]] = []
     for node, scope in mod.nodes:
@@ -223,7 +246,7 @@ def _scheme_kind(scheme: str) -> str | None:
     return parsed.kind if parsed is not None else None
 
 
-def settings_connections(mod: Module, rel: str, profile: Profile) -> None:
+def settings_connections(mod: Module, rel: str, profile: FileConnections) -> None:
     """A BaseSettings class whose method builds the service URL from its fields (``MultiHostUrl.build(
     scheme="postgresql+psycopg", username=self.POSTGRES_USER, host=self.POSTGRES_SERVER, ...)``), or a field
     typed as a pydantic DSN (``DATABASE_URL: PostgresDsn``): the env vars the app reaches its service through."""

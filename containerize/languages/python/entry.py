@@ -234,6 +234,15 @@ def _imports(nodes: list[ast.AST], rel: str) -> set[str]:
     return names
 
 
+def file_facts(tree: SourceTree, rel: str) -> FileFacts:
+    """What a file says about starting the app, read once per file (and kept with the tree)."""
+    key = (__name__, rel)
+    found = tree.facts.get(key)
+    if found is None:
+        found = tree.facts[key] = _read_facts(tree, rel)
+    return found  # type: ignore[return-value]
+
+
 def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     facts = FileFacts(rel)
     text = tree.read(rel) or ""
@@ -433,9 +442,8 @@ def _src_option(rel: str, server: str, manifests: Manifests) -> list[str]:
 def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
     """Every plausible way to start the app, best first."""
     starts: list[Start] = []
-    values.project(tree).load(py_files)
     with values.batch():
-        facts = {rel: _read_facts(tree, rel) for rel in py_files}
+        facts = {rel: file_facts(tree, rel) for rel in py_files}
 
     procfile = tree.first("Procfile")
     processes = [p for p in procfile_processes(tree) if p[0] != "release"]

@@ -93,7 +93,6 @@ def facts(tree: SourceTree, rel: str) -> Facts:
 # -- public steps, called by the analyzer -------------------------------------------------------
 
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    values.project(tree).load(files)
     with values.batch():  # every file's facts, gathered once for the steps after this one too
         found = [facts(tree, rel) for rel in files]
     secrets: dict[tuple[str, str | None], bool] = {}  # the same read in many files is judged once
