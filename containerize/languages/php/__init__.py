@@ -14,13 +14,11 @@ from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env
 from ...workers import procfile_processes
-from ..base import Analyzer, Detection, submodules
+from ..base import Analyzer, Detection, forward_names, submodules
 from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_choice, php_version, read_json
-from .extensions import EXTENSION_CONFIGURE, plan_extensions
-from .plan import WORKDIR, PhpPlan
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-settings, source = submodules(__name__, "settings", "source")
+settings, source, php_extensions, plan = submodules(__name__, "settings", "source", "extensions", "plan")
 
 __all__ = ["ANALYZER", "DEFAULT_PHP", "SUPPORTED_MINORS", "PhpPlan", "php_version"]
 
@@ -129,7 +127,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                      where, line_of_text(tree, "composer.json", '"laravel/framework"') if where == "composer.json" else None, 1.0)
 
     # -- env vars -----------------------------------------------------------
-    src = source.PhpSource(tree, files, WORKDIR)
+    src = source.PhpSource(tree, files, plan.WORKDIR)
     superglobals = settings.read_env(src, profile)
     read_dotenv_example(tree, profile)
     if framework == "symfony":
@@ -155,7 +153,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     settings.database_defaults(profile, targets)
     link_service_env(profile)
 
-    install, pecl = plan_extensions(profile, extensions)
+    install, pecl = php_extensions.plan_extensions(profile, extensions)
 
     # -- how it is served -----------------------------------------------------
     docroot = _docroot(tree, profile, framework)
@@ -178,22 +176,22 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     writable = []
     if framework == "laravel":
-        writable.append(f"{WORKDIR}/storage")
+        writable.append(f"{plan.WORKDIR}/storage")
         profile.note("writable_paths", "Laravel writes logs, sessions, caches and uploads under storage/",
                      "artisan" if tree.exists("artisan") else "composer.json", None, 0.95)
     scratch = []
     if framework == "symfony":
-        scratch.append(f"{WORKDIR}/var")  # a kept cache would outlive the code it was compiled from
+        scratch.append(f"{plan.WORKDIR}/var")  # a kept cache would outlive the code it was compiled from
         profile.note("writable_paths", "Symfony writes its cache and logs under var/ (scratch space, emptied on "
                      "restart)", "composer.json", None, 0.95)
     if framework == "cakephp":
-        scratch.append(f"{WORKDIR}/tmp")  # caches and sessions
-        writable.append(f"{WORKDIR}/logs")
+        scratch.append(f"{plan.WORKDIR}/tmp")  # caches and sessions
+        writable.append(f"{plan.WORKDIR}/logs")
         profile.note("writable_paths", "CakePHP writes caches and sessions under tmp/ (scratch space) and its logs "
                      "under logs/", "config/paths.php" if tree.exists("config/paths.php") else "composer.json", None,
                      0.9)
     for path, keep in _kept_folders(tree, profile, writable + scratch):
-        if framework == "laravel" and path == f"{WORKDIR}/bootstrap/cache":
+        if framework == "laravel" and path == f"{plan.WORKDIR}/bootstrap/cache":
             continue  # the template owns it already
         (writable if keep else scratch).append(path)
     profile.writable_paths = writable
@@ -203,14 +201,15 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
     assets = _assets(tree, profile)
     profile.compiled = False
-    profile.build = PhpPlan(
+    profile.build = plan.PhpPlan(
         docroot=docroot,
         composer=bool(composer) and (composer_install or autoload),
         composer_install=composer_install,
         composer_files=[f for f in ("composer.json", "composer.lock") if tree.exists(f)],
         extensions=install,
         pecl=pecl,
-        configure={e: EXTENSION_CONFIGURE[e] for e in install if e in EXTENSION_CONFIGURE},
+        configure={e: php_extensions.EXTENSION_CONFIGURE[e] for e in install
+                   if e in php_extensions.EXTENSION_CONFIGURE},
         pass_env=[e.name for e in profile.env],
         env_superglobal="ENV" in superglobals,
         htaccess=any(f.endswith(".htaccess") for f in tree.files) or framework in ("laravel", "symfony", "slim"),
@@ -227,7 +226,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 
 def finish(profile: Profile) -> None:
     """After the answers: Apache passes every env var the app is given (--set env=... included)."""
-    if isinstance(profile.build, PhpPlan):
+    if isinstance(profile.build, plan.PhpPlan):
         profile.build.pass_env = [e.name for e in profile.env]
 
 
@@ -333,7 +332,7 @@ def _symfony_sqlite(profile: Profile) -> None:
     if not var or not var.default or not var.default.startswith(prefix):
         return
     folder = posixpath.dirname(posixpath.normpath(var.default[len(prefix):]))
-    path = f"{WORKDIR}/{folder}" if folder else ""
+    path = f"{plan.WORKDIR}/{folder}" if folder else ""
     if folder and not folder.startswith("..") and settings.SAFE_PATH.fullmatch(path) and not any(
             path == w or path.startswith(w + "/") for w in profile.writable_paths):
         profile.writable_paths.append(path)
@@ -355,7 +354,7 @@ def _kept_folders(tree: SourceTree, profile: Profile, writable: list[str]) -> li
         if folder.startswith(("vendor/", "node_modules/", "tests/", "test/")) or tree.isdir(folder) and any(
                 d.startswith(folder + "/") for d in contents):
             continue
-        path = f"{WORKDIR}/{folder}"
+        path = f"{plan.WORKDIR}/{folder}"
         if settings.SAFE_PATH.fullmatch(path) and not any(path == w or path.startswith(w + "/")
                                                           for w in writable + [f for f, _ in found]):
             found.append((path, folder.rpartition("/")[2] not in SCRATCH_FOLDERS))
@@ -414,3 +413,5 @@ def _health_path(tree: SourceTree, profile: Profile, docroot: str, src: source.P
 
 
 ANALYZER = Analyzer("php", detect, analyze, finish=finish)
+
+__getattr__ = forward_names(__name__, (plan,), ("PhpPlan", "WORKDIR"))

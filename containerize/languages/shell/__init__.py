@@ -14,9 +14,9 @@ from ...envvars import PORT_NAMES, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...workers import add_procfile_workers, procfile_processes
-from ..base import Analyzer, Detection
-from .plan import WORKDIR, ShellPlan
-from .script import Script, command_line, read_script
+from ..base import Analyzer, Detection, forward_names, submodules
+
+plan, script_facts = submodules(__name__, "plan", "script")
 
 SCRIPT_NAMES = ("start.sh", "run.sh", "server.sh", "serve.sh", "entrypoint.sh", "app.sh", "main.sh", "boot.sh")
 # commands a script runs -> the Debian package that has them ("" for what Debian slim has already)
@@ -94,7 +94,7 @@ def _start(tree: SourceTree) -> tuple[list[str], str | None, str | None, str, in
     """(words or a shell command, script, interpreter, file, line) of how the app starts."""
     if web := _procfile_web(tree):
         command, line, _ = web
-        words, plain = command_line(command)
+        words, plain = script_facts.command_line(command)
         if words and (found := _script_of(tree, words)):
             return words, found[0], found[1], "Procfile", line
         if plain and words[0] in BASE_COMMANDS | set(PACKAGES) | PYTHON:
@@ -135,9 +135,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     texts = [(script, tree.read(script) or "")] if script else []
     if rel == "Procfile" and (web := _procfile_web(tree)):
         texts.append(("Procfile", web[0]))  # the command line as written: quotes and operators kept
-    facts = Script()
+    facts = script_facts.Script()
     for source, text in texts:
-        part = read_script(text)
+        part = script_facts.read_script(text)
         facts.commands += [(c, n) for c, n in part.commands]
         facts.env += [(n, d, ln) for n, d, ln in part.env if n not in {e[0] for e in facts.env}]
         facts.assigned |= part.assigned
@@ -197,8 +197,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.note("ports", "the script reads no port variable: a batch job (no EXPOSE, no HEALTHCHECK)",
                      confidence=0.6)
-    profile.build = ShellPlan(script=script or "", interpreter=interpreter, base=base, packages=packages,
-                              workdir=WORKDIR, shell=True)
+    profile.build = plan.ShellPlan(script=script or "", interpreter=interpreter, base=base, packages=packages,
+                                   workdir=plan.WORKDIR, shell=True)
     _workers(tree, profile, line if rel == "Procfile" else None)
 
 
@@ -219,7 +219,7 @@ def _workers(tree: SourceTree, profile: Profile, started: int | None) -> None:
         script, named = found
         # run by its interpreter, as the start script is (the image marks only that one executable)
         worker.command = [named or _interpreter(tree, script), script] + worker.command[2 if named else 1:]
-        for command, number in read_script(tree.read(script) or "").commands:
+        for command, number in script_facts.read_script(tree.read(script) or "").commands:
             package = PACKAGES.get(posixpath.basename(command))
             if package and package not in profile.build.packages:
                 profile.build.packages.append(package)
@@ -227,3 +227,6 @@ def _workers(tree: SourceTree, profile: Profile, started: int | None) -> None:
 
 
 ANALYZER = Analyzer("shell", detect, analyze)
+
+__getattr__ = forward_names(__name__, (plan, script_facts),
+                            ("ShellPlan", "WORKDIR", "Script", "command_line", "read_script"))
