@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import signal
 import threading
 from typing import Callable, TypeVar
@@ -80,6 +79,8 @@ def split(compute: Callable[[list[T]], dict[K, R]], items: list[T], minimum: int
 def _loads(data: bytes) -> object:
     """The child's results: thousands of small objects at once, made with the cyclic collector paused (its
     young collections would otherwise walk the whole heap again and again while they are made)."""
+    import pickle
+
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -90,6 +91,8 @@ def _loads(data: bytes) -> object:
 
 
 def _child(compute: Callable[[list[T]], dict[K, R]], items: list[T], read_end: int, write_end: int) -> None:
+    import pickle
+
     status = 1
     gc.disable()  # a process that lives for one computation: nothing to collect before it exits
     try:

@@ -11,9 +11,7 @@ read as such.
 from __future__ import annotations
 
 import ast
-import os
 import re
-import stat
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
@@ -249,11 +247,7 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     end = text.find("\n")
     first = text if end < 0 else text[:end]
     facts.shebang = first.startswith("#!") and "python" in first
-    try:
-        facts.executable = bool(os.stat(os.path.join(tree.root, rel)).st_mode
-                                & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH))
-    except OSError:
-        facts.executable = False
+    facts.executable = tree.executable(rel)
     mod = values.module(tree, rel)
     module = mod.tree
     if module is None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import configparser
 import os
 import posixpath
 import re
@@ -410,6 +409,8 @@ def _setup_requires(tree: SourceTree) -> list[tuple[str, str, int | None]]:
                         if name := requirement_name(item.value):
                             deps.append((name, "setup.py", item.lineno))
     if tree.exists("setup.cfg"):
+        import configparser  # only for the projects that have a setup.cfg
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read_string(tree.read("setup.cfg") or "")
