@@ -651,3 +651,14 @@ def test_settings_field_names_keep_their_case_when_case_sensitive(tmp_path):
     assert names["shop_redis_host"].default == "cache"
     assert "ApiToken" in names and names["ApiToken"].secret
     assert names["X_LEVEL"].default == "info"
+
+
+def test_a_var_read_in_many_files_lists_ten_places_and_counts_the_rest(tmp_path):
+    files = {"requirements.txt": "flask==3.0.3\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+    files.update({f"pkg/m{i:02d}.py": f"import os\nX{i} = os.getenv('SHARED_SETTING', 'v{i}')\n" for i in range(14)})
+    write_tree(tmp_path, files)
+    p = build_profile(tmp_path, [])
+    notes = [e for e in p.evidence["env"] if e.why.startswith("SHARED_SETTING:")]
+    assert [e.file for e in notes[:10]] == [f"pkg/m{i:02d}.py" for i in range(10)]
+    assert len(notes) == 11 and notes[10].why == "SHARED_SETTING: read in 4 more place(s)" and notes[10].file is None
+    assert [e.name for e in p.env].count("SHARED_SETTING") == 1

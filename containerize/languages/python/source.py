@@ -92,10 +92,15 @@ def facts(tree: SourceTree, rel: str) -> Facts:
 
 # -- public steps, called by the analyzer -------------------------------------------------------
 
+# the places an env var is read that its evidence lists; the rest are counted in one note
+ENV_PLACES = 10
+
+
 def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
     with values.batch():  # every file's facts, gathered once for the steps after this one too
         found = [facts(tree, rel) for rel in files]
     secrets: dict[tuple[str, str | None], bool] = {}  # the same read in many files is judged once
+    places: dict[str, int] = {}
     for rel, file_facts in zip(files, found):
         for name, default, line, why, confidence in file_facts.env:
             if name not in SYSTEM_ENV:
@@ -103,7 +108,14 @@ def read_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 secret = secrets.get(key)
                 if secret is None:
                     secret = secrets[key] = is_secret(name, default)
-                _record(profile, name, default, rel, line, why, confidence, secret)
+                seen = places[name] = places.get(name, 0) + 1
+                if seen <= ENV_PLACES:
+                    _record(profile, name, default, rel, line, why, confidence, secret)
+                else:
+                    profile.add_env(name, None if secret else default, secret)
+    for name, seen in places.items():
+        if seen > ENV_PLACES:
+            profile.note("env", f"{name}: read in {seen - ENV_PLACES} more place(s)", confidence=0.5)
 
 
 def _record(profile: Profile, name: str, default: str | None, rel: str, line: int, why: str,
