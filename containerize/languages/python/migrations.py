@@ -6,7 +6,6 @@ Settings and code are read from ``ast`` parse trees; ``alembic.ini`` with config
 from __future__ import annotations
 
 import ast
-import configparser
 import posixpath
 
 from ... import migrations as shared
@@ -134,6 +133,8 @@ def alembic(tree: SourceTree, deps: set[str], profile: Profile) -> list[Migratio
 
 def _script_location(tree: SourceTree, ini: str) -> str | None:
     """The folder an alembic.ini's script_location names (relative to the root), when it holds env.py."""
+    import configparser  # only for the projects that have an alembic.ini
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(tree.read(ini) or "")
