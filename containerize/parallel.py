@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
 from typing import Callable, TypeVar
 
@@ -31,8 +32,9 @@ def cores() -> int:
 
 def _can_fork() -> bool:
     # a fork copies only the calling thread: with other threads running, a lock one of them holds stays
-    # held in the child for ever
-    return hasattr(os, "fork") and threading.active_count() == 1 and cores() > 1
+    # held in the child for ever; on macOS a forked child may crash in the system's libraries (Python's own
+    # multiprocessing no longer forks there), so only Linux forks
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and cores() > 1
 
 
 def split(compute: Callable[[list[T]], dict[K, R]], items: list[T], minimum: int | None = None) -> dict[K, R]:
