@@ -93,6 +93,19 @@ def test_rack_app():
     assert "rack-test" not in p.dependencies and not p.build.assets
 
 
+def test_sinatra_laid_out_like_rails_migrates_with_rake():
+    # config/application.rb and db/migrate/ without the rails gem: sinatra-activerecord's rake tasks, and the
+    # routes of config/application.rb are the app's
+    p = profile_of("ruby-sinatra-activerecord")
+    assert p.framework == "sinatra"
+    assert [m.command for m in p.migrations] == [["bundle", "exec", "rake", "db:migrate"]]
+    assert p.migrations[0].tool == "activerecord"
+    assert p.health_path == "/status"
+    assert [s.kind for s in p.services] == ["postgres"] and p.services[0].env_var == "DATABASE_URL"
+    migrate = yaml.safe_load(render.render(p)["compose.yaml"])["services"]["migrate"]
+    assert "db:migrate" in str(migrate["command"]) and "rails" not in str(migrate["command"])
+
+
 def test_rails_credentials_ask_for_the_master_key(tmp_path):
     root = write_tree(tmp_path, {
         "Gemfile": 'gem "rails"\ngem "puma"\n', "config/application.rb": "module X; end\n",

@@ -312,7 +312,9 @@ def _health(profile: Profile, facts: source.Facts, rails: bool) -> None:
     routes = facts.routes
     if rails:
         routes = [r for r in routes if r[1].endswith("routes.rb")] or routes
-    routes = [r for r in routes if not r[1].startswith("config/") or r[1].endswith("routes.rb")]
+    # config/ holds settings, not routes; a Sinatra app laid out like Rails (config/application.rb) is the exception
+    routes = [r for r in routes if not r[1].startswith("config/") or r[1].endswith("routes.rb")] or (
+        [] if rails else routes)
     for path, rel, line in routes:
         if HEALTH.match(path):
             profile.health_path = path

@@ -15,12 +15,19 @@ _Q_MIGRATION = "(call receiver: (constant) @owner method: (identifier) @method)"
 
 def detect(tree: SourceTree, profile: Profile, files: list[str] | None = None, hanami: bool = False) -> None:
     steps = [f for f in tree.children("db/migrate") if f.endswith(".rb")]
-    rails = tree.exists("bin/rails") or tree.exists("config/application.rb")
+    # a config/application.rb alone is no Rails app: a Sinatra app laid out like one has no `rails` command
+    rails = tree.exists("bin/rails") or tree.exists("config/application.rb") and bool(
+        {"rails", "railties"} & set(profile.dependencies))
     found = []
     if steps and rails:
         command = ["bin/rails", "db:prepare"] if tree.exists("bin/rails") else ["bundle", "exec", "rails", "db:prepare"]
         found.append(Migration("rails", command, sorted(steps)[0], None,
                                f"a Rails app with {len(steps)} migration(s) in db/migrate/", 0.9))
+    elif steps and "sinatra-activerecord" in profile.dependencies and tree.exists("Rakefile"):
+        # sinatra-activerecord's rake tasks (`require "sinatra/activerecord/rake"`); db:prepare is ActiveRecord 6+
+        found.append(Migration("activerecord", ["bundle", "exec", "rake", "db:migrate"], sorted(steps)[0], None,
+                               f"sinatra-activerecord with {len(steps)} migration(s) in db/migrate/ (its rake "
+                               "tasks: rake db:migrate)", 0.85))
     elif hanami and (hanami_steps := sorted(f for f in tree.children("config/db/migrate") if f.endswith(".rb"))):
         found.append(Migration("hanami", ["bundle", "exec", "hanami", "db", "migrate"], hanami_steps[0], None,
                                f"a Hanami app with {len(hanami_steps)} migration(s) in config/db/migrate/", 0.9))
