@@ -706,3 +706,101 @@ def test_a_run_function_imported_by_name_is_read_for_its_port_and_address(tmp_pa
                   "run(host='localhost', port=8080)\n"}))
     assert profile.ports == [8080]
     assert any(w.startswith("app.py:5: the server listens on localhost") for w in profile.warnings)
+
+
+# -- packages that live deeper than src/ (src/py/app) ------------------------------------------------
+
+def test_a_package_under_src_py_is_imported_from_the_folder_the_build_settings_name():
+    profile = profile_of("python-src-nested")
+    assert profile.framework == "starlette"
+    assert profile.entrypoint == ["uvicorn", "app.server.asgi:create_app", "--factory", "--app-dir", "src/py",
+                                  "--host", "0.0.0.0", "--port", "8000"]
+    note = profile.evidence["entrypoint"][0]
+    assert note.file == "src/py/app/server/asgi.py"
+    assert "the packages live in src/py/ (pyproject.toml:16)" in note.why
+    dockerfile = render.render(profile)["Dockerfile"]
+    assert dockerfile.rstrip().splitlines()[-1].startswith('CMD ["uvicorn", "app.server.asgi:create_app"')
+
+
+_FACTORY = "from litestar import Litestar\n\ndef create_app():\n    return Litestar(route_handlers=[])\n"
+
+
+@pytest.mark.parametrize("config, root", [
+    # hatch: the package's parent folder, or the sources prefix
+    ('[tool.hatch.build.targets.wheel]\npackages = ["src/py/app"]\n', "src/py"),
+    ('[tool.hatch.build]\nsources = ["src/py"]\n', "src/py"),
+    ('[tool.hatch.build.targets.wheel.sources]\n"src/py" = ""\n', "src/py"),
+    # setuptools
+    ('[tool.setuptools.packages.find]\nwhere = ["src/py"]\n', "src/py"),
+    ('[tool.setuptools.package-dir]\n"" = "src/py"\n', "src/py"),
+    # Poetry, PDM, uv's build backend, maturin
+    ('[tool.poetry]\npackages = [{ include = "app", from = "src/py" }]\n', "src/py"),
+    ('[tool.pdm.build]\npackage-dir = "src/py"\n', "src/py"),
+    ('[tool.uv.build-backend]\nmodule-root = "./src/py/"\n', "src/py"),
+    ('[tool.maturin]\npython-source = "src/py"\n', "src/py"),
+])
+def test_the_package_folder_is_read_from_each_build_backend(tmp_path, config, root):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["litestar", "uvicorn"]\n\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n' + config,
+        "src/py/app/__init__.py": "",
+        "src/py/app/asgi.py": _FACTORY,
+    }))
+    assert profile.entrypoint[:5] == ["uvicorn", "app.asgi:create_app", "--factory", "--app-dir", root]
+    assert f"the packages live in {root}/ (pyproject.toml:" in profile.evidence["entrypoint"][0].why
+
+
+def test_setup_cfg_package_dir_names_the_package_folder(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\ngunicorn\n",
+        "setup.cfg": "[metadata]\nname = web\n\n[options]\npackage_dir =\n    =lib/python\npackages = find:\n",
+        "lib/python/web/__init__.py": "",
+        "lib/python/web/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+    }))
+    # setup.cfg alone doesn't make the project installed here (requirements.txt installs the dependencies)
+    assert profile.entrypoint[-1] == "web.app:app"
+    assert "setup.cfg:5" in profile.evidence["entrypoint"][0].why
+
+
+def test_an_installed_project_imports_its_nested_package_from_site_packages(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["litestar", "uvicorn"]\n\n'
+                          '[project.scripts]\napp = "app.__main__:run_cli"\n\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+                          '[tool.hatch.build]\ndev-mode-dirs = ["src/py", "."]\nsources = ["src/py"]\n\n'
+                          '[tool.hatch.build.targets.wheel]\npackages = ["src/py/app"]\n',
+        "src/py/app/__init__.py": "",
+        "src/py/app/__main__.py": "def run_cli():\n    pass\n\nif __name__ == '__main__':\n    run_cli()\n",
+        "src/py/app/server/__init__.py": "",
+        "src/py/app/server/asgi.py": _FACTORY,
+    }))
+    assert profile.build.installable
+    assert profile.entrypoint[:3] == ["uvicorn", "app.server.asgi:create_app", "--factory"]
+    assert "--app-dir" not in profile.entrypoint
+    # the line that declares the package, not the first line naming its folder (dev-mode-dirs)
+    assert "(pyproject.toml:18)" in profile.evidence["entrypoint"][0].why
+    candidates = [c["entrypoint"] for c in profile.candidates if "entrypoint" in c]
+    assert ["python", "-m", "app"] in candidates and not any("py.app" in " ".join(c) for c in candidates)
+
+
+def test_a_package_main_in_a_folder_that_is_not_installed_runs_with_that_folder_on_the_path(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["requests"]\n\n'
+                          '[tool.setuptools.packages.find]\nwhere = ["src/py"]\n',
+        "src/py/job/__init__.py": "",
+        "src/py/job/__main__.py": "from job.work import run\n\nif __name__ == '__main__':\n    run()\n",
+        "src/py/job/work.py": "def run():\n    print('done')\n",
+    }))
+    assert profile.entrypoint == ["env", "PYTHONPATH=src/py", "python", "-m", "job"]
+
+
+@pytest.mark.parametrize("where", ['"../outside"', '"/abs/py"', '"src/py\\"; rm -rf /"', '"missing/py"', "7"])
+def test_a_package_folder_outside_the_tree_or_odd_is_not_used(tmp_path, where):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["litestar", "uvicorn"]\n\n'
+                          f'[tool.pdm.build]\npackage-dir = {where}\n',
+        "src/py/app/__init__.py": "",
+        "src/py/app/asgi.py": _FACTORY,
+    }))
+    # src/ is still a package folder: the module is read from there, as before
+    assert profile.entrypoint[:5] == ["uvicorn", "py.app.asgi:create_app", "--factory", "--app-dir", "src"]

@@ -81,10 +81,17 @@ class Start:
     order: int = 0
 
 
-def module_of(rel: str) -> str:
-    path = rel[:-3]
-    if path.startswith("src/"):
-        path = path[4:]
+def root_of(rel: str, roots: tuple[str, ...] = ("src",)) -> str:
+    """The folder of ``roots`` (those the project's packages live in, deepest first) that holds the file, or
+    "" for one outside them all (imported from the project's root)."""
+    return next((root for root in roots if rel.startswith(root + "/")), "")
+
+
+def module_of(rel: str, roots: tuple[str, ...] = ("src",)) -> str:
+    """The module a file is imported as: ``app.server.asgi`` for src/py/app/server/asgi.py when the packages
+    live in src/py."""
+    root = root_of(rel, roots)
+    path = rel[len(root) + 1:-3] if root else rel[:-3]
     path = path.removesuffix("/__init__")
     return path.replace("/", ".")
 
@@ -426,16 +433,34 @@ def _importable(module: str) -> bool:
     return bool(_IDENT.fullmatch(module)) and not any(p.isdigit() for p in module.split("."))
 
 
+def _roots(manifests: Manifests) -> tuple[str, ...]:
+    return tuple(r[0] for r in manifests.package_roots) or ("src",)
+
+
 def _src_option(rel: str, server: str, manifests: Manifests) -> list[str]:
-    """A src/ layout that isn't installed: the server imports the app from src/."""
-    if not rel.startswith("src/") or manifests.installable:
+    """A src/ layout (or a deeper package folder, src/py) that isn't installed: the server imports the app from
+    that folder."""
+    root = root_of(rel, _roots(manifests))
+    if not root or manifests.installable:
         return []
-    return ["--chdir", "src"] if server == "gunicorn" else ["--app-dir", "src"]
+    return ["--chdir", root] if server == "gunicorn" else ["--app-dir", root]
+
+
+def _declared_in(rel: str, manifests: Manifests) -> str:
+    """``; the packages live in src/py (pyproject.toml:105)`` for a file under a folder the build settings
+    declare; "" for any other (src/ or the root, where a package is looked for anyway)."""
+    root = root_of(rel, _roots(manifests))
+    for folder, file, line in manifests.package_roots:
+        if folder == root and file:
+            return f"; the packages live in {folder}/ ({file}:{line})" if line else \
+                f"; the packages live in {folder}/ ({file})"
+    return ""
 
 
 def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
     """Every plausible way to start the app, best first."""
     starts: list[Start] = []
+    roots = _roots(manifests)
     with values.batch():
         facts = {rel: file_facts(tree, rel) for rel in py_files}
 
@@ -461,7 +486,7 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
     for rel, f in facts.items():
         if not f.apps:
             continue
-        module = module_of(rel)
+        module = module_of(rel, roots)
         if not _importable(module):
             continue
         for var, cls, line in f.apps:
@@ -481,18 +506,19 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                 made = f"{var} = {f.made_by[var]}"
             else:
                 made = f"{var}, ... = {cls}(...)" if cls in APP_TUPLES else f"{var} = {cls}(...)"
-            starts.append(Start(kind, argv, f"{made} in {rel}", rel, line, 0.95, True, extra,
+            starts.append(Start(kind, argv, f"{made} in {rel}{_declared_in(rel, manifests)}", rel, line, 0.95, True, extra,
                                 BRINGS_UVICORN.get(kind, 8000), order=3))
     for rel, f in facts.items():  # frameworks with their own command line: `sanic server:app`
-        module = module_of(rel)
+        module = module_of(rel, roots)
         for var, cls, line in f.cli_apps if _importable(module) else []:
             framework, prefix, port = CLI_CLASSES[cls]
             starts.append(Start(framework, [*prefix, f"{module}:{var}", "--host", "0.0.0.0"],
-                                f"{var} = {cls}(...) in {rel}", rel, line, 0.95, True, (), port, order=3))
+                                f"{var} = {cls}(...) in {rel}{_declared_in(rel, manifests)}", rel, line, 0.95,
+                                True, (), port, order=3))
     for rel, f in facts.items():
         if not f.factories:
             continue
-        module = module_of(rel)
+        module = module_of(rel, roots)
         if not _importable(module):
             continue
         for name, line, built in f.factories:
@@ -500,19 +526,20 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                 starts.append(Start(ASGI_CLASSES[built], ["uvicorn", f"{module}:{name}", "--factory",
                                                           *_src_option(rel, "uvicorn", manifests), "--host",
                                                           "0.0.0.0"],
-                                    f"the app factory {name}() in {rel} builds a {built} app", rel, line, 0.85, True,
+                                    f"the app factory {name}() in {rel} builds a {built} app"
+                                    f"{_declared_in(rel, manifests)}", rel, line, 0.85, True,
                                     () if "uvicorn" in deps else (UVICORN,), 8000, order=3))
             elif (built in WSGI_CLASSES or (built is None and "flask" in deps)) and not flask_found:
                 flask_found = True
                 starts.append(Start("flask", ["gunicorn", *_src_option(rel, "gunicorn", manifests),
                                               f"{module}:{name}()"],
-                                    f"the app factory {name}() in {rel}", rel, line, 0.85, True,
+                                    f"the app factory {name}() in {rel}{_declared_in(rel, manifests)}", rel, line, 0.85, True,
                                     () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
 
     if "streamlit" in deps:
         starts += streamlit_starts(facts)
 
-    by_module = {module_of(rel): f for rel, f in facts.items()}
+    by_module = {module_of(rel, roots): f for rel, f in facts.items()}
     for name, target in manifests.scripts.items():
         module = target.split(":")[0].strip()
         serves = bool(by_module.get(module) and by_module[module].serves_anywhere)
@@ -523,9 +550,9 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
         starts.append(Start(None, [name], f"the console script {name} = {target!r}", "pyproject.toml", line,
                             0.97 if serves else 0.72, serves, order=4 if serves else 1))
 
-    starts += script_starts(facts)
+    starts += script_starts(facts, roots, manifests)
     if "celery" in deps:
-        found = celery_worker(facts)
+        found = celery_worker(facts, roots)
         if found:
             argv, rel, line = found
             # above a script's shape (running the module itself starts nothing), below a web app
@@ -555,18 +582,20 @@ def streamlit_starts(facts: dict[str, FileFacts]) -> list[Start]:
             for i, (_rank, _depth, rel, line) in enumerate(sorted(found))]
 
 
-def celery_worker(facts: dict[str, FileFacts]) -> tuple[list[str], str, int] | None:
+def celery_worker(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
+                  ) -> tuple[list[str], str, int] | None:
     """``celery -A module:app worker`` for the first module that makes a Celery app at its top level:
     (argv, file, line)."""
     for rel, f in facts.items():
-        module = module_of(rel)
+        module = module_of(rel, roots)
         if f.celery and _importable(module) and not rel.startswith(("tests/", "test/")):
             var, line = f.celery
             return ["celery", "-A", f"{module}:{var}", "worker", "--loglevel=INFO"], rel, line
     return None
 
 
-def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
+def script_starts(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",),
+                  manifests: Manifests | None = None) -> list[Start]:
     """Files that run as programs: a main guard or a server call, a start-like name, top-level statements
     no other file imports, a shebang or the executable bit; ranked in that order."""
     imported: dict[str, set[str]] = {}
@@ -583,11 +612,12 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
             continue
         executable = f.executable and not every_file_executable
         # a module that builds a web app is imported by its server, not run
-        script = f.action is not None and not f.apps and not _imported_by_another(rel, imported)
+        script = f.action is not None and not f.apps and not _imported_by_another(rel, imported, roots)
         if not (f.guard or f.server or script or f.shebang or executable):
             continue
         named = base in START_NAMES
-        top = rel.count("/") == 0 or (rel.startswith("src/") and rel.count("/") == 1)
+        root = root_of(rel, roots)
+        top = rel.count("/") == 0 or bool(root and rel.count("/") == root.count("/") + 1)
         reasons = []
         if f.server:
             reasons.append(f"starts a server ({f.server[0]})")
@@ -608,9 +638,13 @@ def script_starts(facts: dict[str, FileFacts]) -> list[Start]:
             confidence = 0.7 if named else 0.65 if top else 0.6
         else:
             confidence = 0.4
-        package = module_of(rel).removesuffix(".__main__")
-        if base == "__main__.py" and "/" in rel.removeprefix("src/") and _importable(package):
+        package = module_of(rel, roots).removesuffix(".__main__")
+        if base == "__main__.py" and "/" in rel[len(root) + 1 if root else 0:] and _importable(package):
             argv = ["python", "-m", package]
+            if root and manifests is not None and not manifests.installable:
+                # a package folder that isn't installed: python imports it from there
+                argv = ["env", f"PYTHONPATH={root}", *argv]
+                reasons.append(f"run from {root}/")
         elif base == "__main__.py" and "/" in rel:
             argv = ["python", rel.rsplit("/", 1)[0]]  # a folder that isn't a module name runs as a path
         else:
@@ -639,9 +673,10 @@ def _script_server(f: FileFacts) -> tuple[str | None, int | None]:
     return None, SERVER_CALL_PORTS.get(last)
 
 
-def _imported_by_another(rel: str, imported: dict[str, set[str]]) -> bool:
+def _imported_by_another(rel: str, imported: dict[str, set[str]], roots: tuple[str, ...] = ("src",)) -> bool:
     dotted = rel[:-3].replace("/", ".")
-    return any(imported.get(name, set()) - {rel} for name in {dotted, dotted.removeprefix("src.")})
+    return any(imported.get(name, set()) - {rel} for name in {dotted, dotted.removeprefix("src."),
+                                                               module_of(rel, roots)})
 
 
 def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[str]:

@@ -64,6 +64,9 @@ class Manifests:
     vcs: list[tuple[str, int | None]] = field(default_factory=list)
     # pdm.lock has no environment markers (no inherit_metadata strategy): `pdm export` refuses it
     pdm_relock: bool = False
+    # folders the build backend packages the project's top-level packages from, deepest first, with where
+    # that is declared: (folder, file, line); ``src/`` is one whether declared or not
+    package_roots: list[tuple[str, str, int | None]] = field(default_factory=list)
 
 
 def load_pyproject(tree: SourceTree) -> dict:
@@ -314,7 +317,101 @@ def read_manifests(tree: SourceTree, profile: Profile) -> Manifests:
 
     m.deps = collect_dependencies(tree, m, pyproject)
     m.vcs += _vcs_dependencies(tree, project, poetry, m)
+    m.package_roots = package_roots(tree, pyproject)
     return m
+
+
+# a folder the packages are taken from, as a build backend's setting names it: plain relative path segments
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}(/[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}){0,8}")
+
+
+def _folder(value: object) -> str | None:
+    """``src/py`` for ``"./src/py/"``; None for the project's root, a path outside it or anything odd."""
+    if not isinstance(value, str):
+        return None
+    folder = value.strip().removeprefix("./").rstrip("/")
+    if not _FOLDER.fullmatch(folder) or any(part in (".", "..") for part in folder.split("/")):
+        return None
+    return folder
+
+
+def _declared_roots(pyproject: dict) -> list[tuple[str, str]]:
+    """(folder, setting) of each folder pyproject.toml says the packages live in: hatch's wheel ``packages`` (their
+    parent folder) and ``sources``, setuptools' ``packages.find where`` and ``package-dir``, Poetry's
+    ``packages from``, PDM's ``package-dir``, uv's ``module-root``, maturin's ``python-source``."""
+    tool = _table(pyproject, "tool")
+    found: list[tuple[object, str]] = []
+    hatch_build = _table(_table(tool, "hatch"), "build")
+    wheel = _table(_table(hatch_build, "targets"), "wheel")
+    for table, name in ((wheel, "[tool.hatch.build.targets.wheel]"), (hatch_build, "[tool.hatch.build]")):
+        for package in _list(table.get("packages")):
+            if isinstance(package, str) and "/" in package.strip("/"):
+                found.append((package.strip().rstrip("/").rsplit("/", 1)[0], f"{name} packages"))
+        sources = table.get("sources")
+        if isinstance(sources, dict):  # {"src/py" = ""}: the prefix dropped from the paths
+            found += [(k, f"{name} sources") for k, v in sources.items() if v == ""]
+        else:
+            found += [(k, f"{name} sources") for k in _list(sources)]
+    setuptools = _table(tool, "setuptools")
+    find = _table(_table(setuptools, "packages"), "find")
+    found += [(w, "[tool.setuptools.packages.find] where") for w in _list(find.get("where"))]
+    package_dir = _table(setuptools, "package-dir")
+    if "" in package_dir:
+        found.append((package_dir[""], "[tool.setuptools] package-dir"))
+    for package in _list(_table(tool, "poetry").get("packages")):
+        if isinstance(package, dict) and "from" in package:
+            found.append((package["from"], "[tool.poetry] packages from"))
+    found.append((_table(_table(tool, "pdm"), "build").get("package-dir"), "[tool.pdm.build] package-dir"))
+    found.append((_table(_table(tool, "uv"), "build-backend").get("module-root"),
+                  "[tool.uv.build-backend] module-root"))
+    found.append((_table(tool, "maturin").get("python-source"), "[tool.maturin] python-source"))
+    roots: list[tuple[str, str]] = []
+    for value, setting in found:
+        folder = _folder(value)
+        if folder and all(folder != r for r, _s in roots):
+            roots.append((folder, setting))
+    return roots
+
+
+def _setup_cfg_root(tree: SourceTree) -> str | None:
+    """setup.cfg's ``[options] package_dir = =src/py``: the folder of the packages."""
+    text = tree.read("setup.cfg")
+    if not text or "package_dir" not in text:
+        return None
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+        value = parser.get("options", "package_dir", fallback="")
+    except (configparser.Error, ValueError):
+        return None
+    for entry in value.replace("\n", " ").split():
+        name, sep, folder = entry.partition("=")
+        if sep and not name.strip():
+            return _folder(folder)
+    return None
+
+
+def package_roots(tree: SourceTree, pyproject: dict) -> list[tuple[str, str, int | None]]:
+    """Folders the project's top-level packages live in (``src/py`` for ``src/py/app``), as its build settings
+    declare them, deepest first, each with the file and line that says so; ``src`` is always one (the usual
+    src/ layout). A folder that isn't in the tree is left out."""
+    roots: list[tuple[str, str, int | None]] = []
+    for folder, setting in _declared_roots(pyproject):
+        if tree.isdir(folder):
+            key = setting.rsplit(" ", 1)[-1]
+            line = next((n for n, text in enumerate(tree.lines("pyproject.toml"), 1)
+                         if key in text and folder in text), None)
+            roots.append((folder, "pyproject.toml", line or _line_of(tree, "pyproject.toml", key)))
+    if tree.exists("setup.cfg"):
+        folder = _setup_cfg_root(tree)
+        if folder and tree.isdir(folder):
+            roots.append((folder, "setup.cfg", _line_of(tree, "setup.cfg", "package_dir")))
+    if not any(r[0] == "src" for r in roots):
+        roots.append(("src", "", None))
+    roots.sort(key=lambda r: r[0].count("/"), reverse=True)
+    return roots
 
 
 def _list(value: object) -> list:
