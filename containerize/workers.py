@@ -30,7 +30,12 @@ def service_name(worker: Worker | str) -> str:
 
 def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
     """(name, argv, line) of each process the Procfile declares, in order; a command with shell operators is
-    run by ``sh -c``."""
+    run by ``sh -c``; ``make TARGET`` whose Makefile recipe is one plain command is that command."""
+    return [(kind, argv, number) for kind, argv, number, _made in procfile_commands(tree)]
+
+
+def procfile_commands(tree: SourceTree) -> list[tuple[str, list[str], int, tuple[str, int] | None]]:
+    """procfile_processes, each with the Makefile and line of the recipe its ``make TARGET`` runs (else None)."""
     procfile = tree.first("Procfile")
     found = []
     for number, line in enumerate(tree.lines(procfile) if procfile else [], 1):
@@ -38,17 +43,73 @@ def procfile_processes(tree: SourceTree) -> list[tuple[str, list[str], int]]:
         kind, command = kind.strip(), command.strip()
         if not sep or not _NAME.fullmatch(kind) or not command:
             continue
-        try:
-            argv = shlex.split(command)
-        except ValueError:
-            continue
-        if any(op in command for op in _SHELL_OPERATORS):
-            argv = ["sh", "-c", command]
-        elif argv and _ASSIGNMENT.match(argv[0]):
-            argv = ["env"] + argv  # exec form has no shell to read the assignments
+        argv = _command_argv(command)
+        made = make_recipe(tree, argv) if argv else None
+        if made is not None:
+            recipe, makefile, recipe_line = made
+            recipe_argv = _command_argv(recipe)
+            argv, made = (recipe_argv, (makefile, recipe_line)) if recipe_argv else (argv, None)
         if argv:
-            found.append((kind, argv, number))
+            found.append((kind, argv, number, made))
     return found
+
+
+def _command_argv(command: str) -> list[str]:
+    """The argv of one command line: ``sh -c`` for one with shell operators, ``env`` before assignments."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return []
+    if any(op in command for op in _SHELL_OPERATORS):
+        return ["sh", "-c", command]
+    if argv and _ASSIGNMENT.match(argv[0]):
+        return ["env"] + argv  # exec form has no shell to read the assignments
+    return argv
+
+
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")  # the names make looks for, in its order
+_MAKE_TARGET = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}")
+
+
+def make_recipe(tree: SourceTree, argv: list[str]) -> tuple[str, str, int] | None:
+    """(command, Makefile, line) for ``make TARGET`` when the Makefile's rule for TARGET is one plain command: one
+    rule of that name, with no prerequisites (they would run first), a recipe of one line with no variable
+    (``$(X)``, ``$$``) and no line continuation; the ``@``/``-`` prefix dropped. None for any other (the command
+    is kept as written)."""
+    if len(argv) != 2 or argv[0] != "make" or not _MAKE_TARGET.fullmatch(argv[1]):
+        return None
+    makefile = tree.first(*MAKEFILES)
+    parsed = tree.parse(makefile, "make") if makefile else None
+    if parsed is None:
+        return None
+    from . import syntax
+
+    rules = []
+    for node in parsed.root_node.children:
+        if node.type == "export_directive":
+            return None  # exported variables change what the recipe sees
+        if node.type != "rule":
+            continue
+        targets = next((c for c in node.children if c.type == "targets"), None)
+        if targets is not None and any(syntax.text(w) == argv[1] for w in targets.named_children):
+            rules.append(node)
+    if len(rules) != 1:
+        return None
+    rule = rules[0]
+    kinds = {c.type for c in rule.children}
+    recipe = next((c for c in rule.children if c.type == "recipe"), None)
+    if ":" not in kinds or "prerequisites" in kinds or recipe is None:
+        return None
+    lines = [c for c in recipe.children if c.type == "recipe_line"]
+    if len(lines) != 1:
+        return None
+    shell = [c for c in lines[0].children if c.type == "shell_text"]
+    if len(shell) != 1 or shell[0].named_children:
+        return None
+    command = syntax.text(shell[0]).strip()
+    if not command or "$" in command or "\\" in command or "\n" in command:
+        return None
+    return command, makefile, syntax.line(lines[0])
 
 
 def _new_processes(tree: SourceTree, profile: Profile) -> Iterator[tuple[str, list[str], int]]:

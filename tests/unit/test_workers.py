@@ -143,3 +143,76 @@ def test_a_procfile_process_with_variables_runs_through_env_and_a_backing_servic
     assert [(w.name, w.command, w.line) for w in profile.workers] == [
         ("workers", ["env", "QUEUES=high,low", "INTERVAL=0.1", "rq", "worker"], 3)]
     assert any(n.line == 2 and "backing service (redis-server)" in n.why for n in profile.evidence["workers"])
+
+
+# -- `web: make run`: the recipe's command, read from the Makefile's parse tree -------------------------
+
+MAKEFILE = (".PHONY: run worker serve build test\n\nAPPS ?= blog docs\n\n"
+            "run:\n\t@python -m manage runserver 0.0.0.0:8000\n\n"    # line 5-6
+            "worker:\n\tpython jobs.py --queue default\n\n"           # line 8-9
+            "build: assets\n\tpython -m manage collectstatic\n\n"     # prerequisites run first: kept as make
+            "assets:\n\tnpm run build\n\n"
+            "test:\n\tpython -m manage test $(APPS)\n\n"               # a variable: kept as make
+            "serve:\n\tpython -m manage migrate\n\tgunicorn app:app\n")  # two lines: kept as make
+
+
+@pytest.mark.parametrize("command, argv, made", [
+    ("make run", ["python", "-m", "manage", "runserver", "0.0.0.0:8000"], ("Makefile", 6)),
+    ("make worker", ["python", "jobs.py", "--queue", "default"], ("Makefile", 9)),
+    ("make build", ["make", "build"], None),
+    ("make test", ["make", "test"], None),
+    ("make serve", ["make", "serve"], None),
+    ("make missing", ["make", "missing"], None),
+    ("make -C sub run", ["make", "-C", "sub", "run"], None),
+])
+def test_a_procfile_make_target_is_its_recipe_when_that_is_one_plain_command(tmp_path, command, argv, made):
+    from containerize.scan import SourceTree
+    from containerize.workers import procfile_commands
+
+    write_tree(tmp_path, {"Makefile": MAKEFILE, "Procfile": f"web: {command}\n"})
+    assert procfile_commands(SourceTree(tmp_path)) == [("web", argv, 1, made)]
+
+
+@pytest.mark.parametrize("makefile", [
+    "run:\n\tpython a.py\nrun:\n\tpython b.py\n",          # two rules of the name
+    "run::\n\tpython a.py\n",                            # a double-colon rule
+    "export DEBUG = 1\nrun:\n\tpython a.py\n",           # exported variables change what it sees
+    "run:\n\tpython a.py \\\n\t  --fast\n",              # a continued line
+    "run:\n\tpython a.py $$HOME\n",                      # an escaped shell variable
+    "run: ; python a.py\n",                              # (this one is plain: same rule, inline recipe)
+])
+def test_a_make_target_that_is_not_one_plain_command_stays_make(tmp_path, makefile):
+    from containerize.scan import SourceTree
+    from containerize.workers import procfile_processes
+
+    write_tree(tmp_path, {"Makefile": makefile, "Procfile": "web: make run\n"})
+    expected = [["python", "a.py"]] if makefile.startswith("run: ;") else [["make", "run"]]
+    assert [argv for _k, argv, _n in procfile_processes(SourceTree(tmp_path))] == expected
+
+
+def test_a_make_recipe_with_shell_operators_runs_through_sh(tmp_path):
+    from containerize.scan import SourceTree
+    from containerize.workers import procfile_processes
+
+    write_tree(tmp_path, {"Makefile": "run:\n\tpython migrate.py && python app.py\n", "Procfile": "web: make run\n"})
+    assert procfile_processes(SourceTree(tmp_path)) == [
+        ("web", ["sh", "-c", "python migrate.py && python app.py"], 1)]
+
+
+def test_a_django_procfile_make_run_starts_the_recipe_and_its_worker_runs_beside_it(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "django\n",
+        "manage.py": "import sys\nif __name__ == '__main__':\n    from django.core.management import "
+                     "execute_from_command_line\n    execute_from_command_line(sys.argv)\n",
+        "site/__init__.py": "",
+        "site/settings.py": "WSGI_APPLICATION = 'site.wsgi.application'\n",
+        "jobs.py": "print('tick')\n",
+        "Makefile": MAKEFILE,
+        "Procfile": "web: make run\nworker: make worker\nscss: make watch-scss\n",
+    }))
+    assert profile.entrypoint == ["python", "-m", "manage", "runserver", "0.0.0.0:8000"]
+    why = profile.evidence["entrypoint"][0].why
+    assert profile.evidence["entrypoint"][0].file == "Procfile" and "(Makefile:6)" in why
+    # the recipe names its port: the container's $PORT isn't what it listens on
+    assert profile.port_env is None and profile.ports == [8000]
+    assert [(w.name, w.command) for w in profile.workers] == [("worker", ["python", "jobs.py", "--queue", "default"])]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ...scan import SourceTree
-from ...workers import procfile_processes
+from ...workers import procfile_commands
 from . import values
 from .imports import token_facts
 from .values import walk
@@ -79,6 +79,8 @@ class Start:
     default_port: int | None = None
     # the author said so (Procfile, console script), a framework, or a guess from a script's shape
     order: int = 0
+    # a Procfile process is given its port in $PORT; False for a Makefile recipe that doesn't read it
+    given_port: bool = True
 
 
 def root_of(rel: str, roots: tuple[str, ...] = ("src",)) -> str:
@@ -465,12 +467,17 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
         facts = {rel: file_facts(tree, rel) for rel in py_files}
 
     procfile = tree.first("Procfile")
-    processes = [p for p in procfile_processes(tree) if p[0] != "release"]
-    for kind, argv, number in processes:
+    processes = [p for p in procfile_commands(tree) if p[0] != "release"]
+    for kind, argv, number, made in processes:
         web = kind == "web"
-        first = web or not any(k == "web" for k, _a, _n in processes) and kind == processes[0][0]
-        starts.append(Start(None, argv, f"the Procfile's {kind} process", procfile, number,
-                            1.0 if first else 0.5, web, order=5 if first else 0))
+        first = web or not any(p[0] == "web" for p in processes) and kind == processes[0][0]
+        why = f"the Procfile's {kind} process"
+        if made:  # `web: make run`: the command of the Makefile's recipe (make isn't in the image)
+            makefile, recipe_line = made
+            why += f" (line {number}) runs a make target whose recipe is this one command ({makefile}:{recipe_line})"
+        given = not made or argv[0] == "gunicorn" or any("PORT" in a for a in argv)
+        starts.append(Start(None, argv, why, procfile, number, 1.0 if first else 0.5, web, order=5 if first else 0,
+                            given_port=given))
 
     if tree.exists("manage.py"):
         for rel in (f for f in py_files if f.endswith("settings.py") or "/settings/" in f):
