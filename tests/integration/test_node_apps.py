@@ -84,6 +84,12 @@ APPS = [
     App("node-json5", 3000, "/?name=%3Cb%3E", "Installed from package.json5, &lt;b&gt;", "1000",
         absent=("/app/node_modules/is-number",), also=(("/api/info", '"manifest":"package.json5"'),),
         present=("/app/node_modules/escape-html",)),
+    # Eleventy: the build script writes the site to www/ (dir.output of its config); nginx serves it, with
+    # the site's own 404 page; the start script (Eleventy's dev server) is not used
+    App("node-eleventy", 8080, "/", "Built by Eleventy into www/", "101",
+        absent=("/usr/share/nginx/html/content", "/usr/share/nginx/html/package.json"),
+        also=(("/notes/first/", "The first note of this static site"), ("/style.css", "font-family")),
+        missing=(("/no/such/note", "No note at this address"),)),
     # a main.js with no package.json: nothing installed, node main.js
     App("node-no-manifest", 8000, "/", "a lone main.js, no package.json", "1000",
         also=(("/api/time", '"source":"main.js without package.json"'),), absent=("/app/node_modules",)),

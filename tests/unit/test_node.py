@@ -1504,3 +1504,67 @@ def test_data_folder_used_when_it_exists_is_kept(tmp_path):
                   "express().listen(5006)\nexport { dataDir, other }\n"})
     assert p.writable_paths == ["/data"] and not any("not a folder" in w for w in p.warnings)
     assert "mkdir -p /data" in text
+
+
+# -- Eleventy and SolidStart ------------------------------------------------------------------
+
+def test_eleventy_fixture_is_a_static_site_from_its_config_output_folder():
+    p = build_profile(FIXTURES / "node-eleventy")
+    assert p.framework == "eleventy" and p.build.kind == "spa" and p.build.out_dir == "www"
+    assert p.entrypoint == ["nginx", "-g", "daemon off;"] and p.ports == [8080]
+    assert (p.build.spa_fallback, p.build.not_found) == (None, "/404.html")
+    text = render.render(p)["Dockerfile"]
+    assert "RUN npm run build" in text and "COPY --from=build /app/www/ /usr/share/nginx/html" in text
+    assert "--serve" not in text  # the start script is Eleventy's dev server
+
+
+@pytest.mark.parametrize("build, config, out", [
+    ("npx @11ty/eleventy", None, "_site"),
+    ("eleventy --output=public_html", None, "public_html"),
+    ("npx @11ty/eleventy --output dist --quiet", "export const config = {dir: {output: 'www'}};", "dist"),
+    ("eleventy", "module.exports = function (c) { return {dir: {input: 'src', output: 'build'}}; };", "build"),
+    ("eleventy --output=../outside", None, "_site"),
+])
+def test_eleventy_output_folder(tmp_path, build, config, out):
+    files = {"package.json": '{"name": "blog", "scripts": {"build": "%s", "start": "eleventy --serve"}, '
+                             '"devDependencies": {"@11ty/eleventy": "^3.0.0"}}' % build}
+    if config:
+        files["eleventy.config.js" if "export" in config else ".eleventy.js"] = config
+    p = build_profile(write_tree(tmp_path, files))
+    assert p.framework == "eleventy" and p.build.kind == "spa" and p.build.out_dir == out
+
+
+def test_eleventy_used_by_a_server_without_a_build_script_stays_a_server(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "s", "scripts": {"start": "node server.js"}, '
+                        '"dependencies": {"express": "^4.0.0", "@11ty/eleventy": "^3.0.0"}}',
+        "server.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n"}))
+    assert p.build.kind == "server" and p.entrypoint == ["node", "server.js"]
+
+
+def test_solid_start_fixture_runs_the_nitro_server():
+    p = build_profile(FIXTURES / "node-solid-start")
+    assert p.framework == "solid-start" and p.build.kind == "server"
+    assert p.entrypoint == ["node", ".output/server/index.mjs"] and p.ports == [3000] and p.port_env == "PORT"
+    assert not p.warnings or all("preset" not in w for w in p.warnings)
+    text = render.render(p)["Dockerfile"]
+    final = stages(text)[-1]
+    assert "HOST=0.0.0.0" in final and "COPY --from=build /app/.output ./.output" in final
+    assert "node_modules" not in final and "vinxi" not in final
+
+
+def test_solid_start_with_another_nitro_preset_is_warned_about(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "s", "scripts": {"build": "vite build", "start": "vite serve"}, '
+                        '"dependencies": {"@solidjs/start": "^2.0.0", "solid-js": "^1.9.0"}}',
+        "vite.config.ts": "import { nitro } from 'nitro/vite';\nexport default { plugins: [nitro({ preset: 'netlify' })] };\n"}))
+    assert p.entrypoint == ["node", ".output/server/index.mjs"]
+    assert any("'netlify' preset" in w for w in p.warnings)
+
+
+def test_solid_start_static_preset_is_served_by_nginx(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "s", "scripts": {"build": "vinxi build", "start": "vinxi start"}, '
+                        '"dependencies": {"@solidjs/start": "^1.0.0", "vinxi": "^0.5.0"}}',
+        "app.config.ts": "export default { ssr: false, server: { preset: 'static' } };\n"}))
+    assert p.build.kind == "spa" and p.build.out_dir == ".output/public" and p.build.spa_fallback == "/index.html"

@@ -8,6 +8,7 @@ Config files are read from their parse trees (:func:`source.config_value`, impor
 """
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 from ... import syntax
@@ -30,6 +31,10 @@ RR_CONFIGS = ("react-router.config.ts", "react-router.config.js", "react-router.
 VITE_CONFIGS = ("vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts")
 NUXT_CONFIGS = ("nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs")
 MEDUSA_CONFIGS = ("medusa-config.ts", "medusa-config.js", "medusa-config.mjs")
+ELEVENTY_CONFIGS = ("eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts",
+                    ".eleventy.js", ".eleventy.mjs", ".eleventy.cjs")
+SOLID_CONFIGS = ("app.config.ts", "app.config.js", "app.config.mjs", "vite.config.ts", "vite.config.js",
+                 "vite.config.mjs")
 
 
 @dataclass
@@ -63,6 +68,10 @@ def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> F
         return _react_router(tree, "react-router" if "@react-router/dev" in deps else "remix")
     if "astro" in deps:
         return _astro(tree, deps)
+    if "@solidjs/start" in deps:
+        return _solid_start(tree)
+    if "@11ty/eleventy" in deps:
+        return _eleventy(tree, scripts)
     if "@medusajs/medusa" in deps and "@medusajs/framework" in deps and _first_config(tree, MEDUSA_CONFIGS):
         return _medusa(tree)
     if "@strapi/strapi" in deps:
@@ -187,6 +196,47 @@ def _astro(tree: SourceTree, deps: dict[str, str]) -> Framework:
                          env={"HOST": "0.0.0.0"}, copy=[out, "package.json"], modules=True)
     return Framework("astro", "static", f"Astro without a server adapter: static pages in {out}/",
                      config or "package.json", out_dir=out, not_found="/404.html")
+
+
+def _eleventy(tree: SourceTree, scripts: dict[str, str]) -> Framework | None:
+    """Eleventy writes a static site to _site/, or to ``--output`` of the build script, or to ``dir.output`` of
+    its config (``export const config = {dir: {output: ...}}`` or the object the config function returns)."""
+    build = scripts.get("build")
+    if not build or "eleventy" not in build:
+        return None  # no build script that runs Eleventy: the start script decides (e.g. an Express app)
+    config = _first_config(tree, ELEVENTY_CONFIGS)
+    out, where = "_site", "Eleventy's default output folder"
+    try:
+        words = shlex.split(build)
+    except ValueError:
+        words = []
+    flag = next((w.split("=", 1)[1] if "=" in w else (words[i + 1] if i + 1 < len(words) else "")
+                 for i, w in enumerate(words) if w == "--output" or w.startswith("--output=")), None)
+    if flag is not None:
+        out, where = _dir(flag, "_site"), f"--output in scripts.build ({build!r})"
+    elif config and isinstance(_value(tree, config, "output"), str):
+        out, where = _dir(_value(tree, config, "output"), "_site"), f"dir.output in {config}"
+    return Framework("eleventy", "static", f"Eleventy builds a static site to {out}/ ({where})",
+                     config or "package.json", out_dir=out, not_found="/404.html")
+
+
+def _solid_start(tree: SourceTree) -> Framework:
+    """SolidStart builds a Nitro server (``.output/server/index.mjs``, reading HOST and PORT) like Nuxt; with
+    the static preset, a static site in .output/public."""
+    config = _first_config(tree, SOLID_CONFIGS)
+    preset = _value(tree, config, "preset")
+    if preset == "static":
+        return Framework("solid-start", "static", f"SolidStart with preset 'static' in {config}: static pages in "
+                         ".output/public", config or "package.json",
+                         out_dir=".output/public", fallback="/index.html")
+    warning = None
+    if isinstance(preset, str) and preset not in ("node", "node-server", "node_server"):
+        warning = (f"{config} builds SolidStart for the {preset!r} preset, not a Node server: set "
+                   "preset: 'node-server' (or NITRO_PRESET=node-server for the build) so .output/server/index.mjs "
+                   "is a server the image can run")
+    return Framework("solid-start", "server", "SolidStart builds a Nitro server: node .output/server/index.mjs "
+                     "(HOST and PORT)", config or "package.json", argv=["node", ".output/server/index.mjs"],
+                     port=3000, env={"HOST": "0.0.0.0"}, copy=[".output"], modules=False, warning=warning)
 
 
 def _adonis(tree: SourceTree) -> Framework:
