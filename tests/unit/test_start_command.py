@@ -325,3 +325,38 @@ def test_a_chosen_server_candidate_is_bound_to_the_port(tmp_path):
     p = build_profile(tmp_path, [("entrypoint", ""), ("port", "7000")])
     assert p.entrypoint == ["gunicorn", "--bind", "0.0.0.0:7000", "web:app"]
     assert any("gunicorn web:app" in w for w in p.warnings)
+
+
+def test_a_console_script_whose_function_starts_no_server_is_not_the_server(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.poetry]\nname = "blog"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\n'
+                          'python = "^3.10"\nquart = "*"\n\n[tool.poetry.scripts]\ninit_db = "blog:init_db"\n'
+                          'start = "blog:run"\n\n[build-system]\nrequires = ["poetry-core"]\n'
+                          'build-backend = "poetry.core.masonry.api"\n',
+        "src/blog/__init__.py": "from quart import Quart\n\napp = Quart(__name__)\n\n"
+                                "def _connect():\n    return None\n\ndef init_db():\n    _connect()\n\n"
+                                "def _serve():\n    app.run()\n\ndef run() -> None:\n    _serve()\n",
+    })
+    p = build_profile(tmp_path)
+    # Quart's app.run() is its development server (127.0.0.1:5000): the app is served by uvicorn instead
+    assert p.entrypoint == ["uvicorn", "blog:app", "--host", "0.0.0.0", "--port", "8000"]
+    assert not any(w.startswith("start command: chose") for w in p.warnings)
+    scripts = {tuple(c["entrypoint"]): c for c in p.candidates if c.get("file") == "pyproject.toml"}
+    assert "app.run(), the framework's development server" in scripts[("start",)]["why"]
+    assert scripts[("init_db",)]["confidence"] < scripts[("start",)]["confidence"]
+
+
+def test_a_console_script_that_starts_a_production_server_is_still_the_start_command(tmp_path):
+    write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n\n'
+                          '[project.scripts]\nsvc = "svc.main:serve"\nmigrate = "svc.main:migrate"\n\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        "src/svc/__init__.py": "",
+        "src/svc/main.py": "import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n"
+                           "def migrate():\n    print('migrated')\n\n"
+                           "def serve():\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["svc"]
+    migrate = next(c for c in p.candidates if c.get("entrypoint") == ["migrate"])
+    assert migrate["confidence"] == 0.72

@@ -108,6 +108,9 @@ class FileFacts:
     guard: int | None = None  # line of `if __name__ == "__main__":`
     server: tuple[str, int] | None = None  # (call, line) of a server start the file reaches when run
     serves_anywhere: bool = False
+    # top-level functions that reach a server call (themselves or through the file's functions they call):
+    # name -> the call (``app.run``); filled only for a file with a server call somewhere
+    serving_functions: dict[str, str] = field(default_factory=dict)
     action: int | None = None  # line of the first top-level statement that does something
     imports: set[str] = field(default_factory=set)  # dotted names of modules it imports
     shebang: bool = False
@@ -353,8 +356,37 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
     if serving:  # no server call anywhere: running the file reaches none (the common case, with no second walk)
         facts.server = _first_reached(module, lambda sub: _server_at(sub, app_vars))
     facts.serves_anywhere = serving
+    if serving:
+        facts.serving_functions = _serving_functions(module, app_vars)
     facts.imports = _imports(imports + calls, rel)
     return facts
+
+
+def _serving_functions(module: ast.Module, app_vars: set[str]) -> dict[str, str]:
+    """The top-level functions whose run reaches a server call, directly or through the file's other top-level
+    functions they call: name -> the call's name."""
+    functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    direct: dict[str, str] = {}
+    calls: dict[str, set[str]] = {}
+    for name, function in functions.items():
+        for sub in walk(function):
+            if isinstance(sub, ast.Call):
+                found = _server_call(sub, app_vars)
+                if found and name not in direct:
+                    direct[name] = found
+                callee = sub.func.id if isinstance(sub.func, ast.Name) else None
+                if callee in functions and callee != name:
+                    calls.setdefault(name, set()).add(callee)
+    serving = dict(direct)
+    changed = True
+    while changed:  # at most one round per function
+        changed = False
+        for name, callees in calls.items():
+            if name not in serving:
+                found = next((serving[c] for c in callees if c in serving), None)
+                if found:
+                    serving[name], changed = found, True
+    return serving
 
 
 def _built_app(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -548,14 +580,25 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
 
     by_module = {module_of(rel, roots): f for rel, f in facts.items()}
     for name, target in manifests.scripts.items():
-        module = target.split(":")[0].strip()
-        serves = bool(by_module.get(module) and by_module[module].serves_anywhere)
+        module, _, function = (part.strip() for part in target.partition(":"))
+        function = function.split(".")[0].split("[")[0].strip()
+        found = by_module.get(module)
+        serves = bool(found and found.serves_anywhere)
+        if serves and function and found.parses and function not in found.serving_functions \
+                and _defines(tree, found.rel, function):
+            serves = False  # the module starts a server elsewhere, not in this script's function
         if not re.fullmatch(r"[\w.-]+", name):
             continue
         line = next((n for n, ln in enumerate(tree.lines("pyproject.toml"), 1)
                      if ln.strip().startswith((name, f'"{name}"'))), None)
-        starts.append(Start(None, [name], f"the console script {name} = {target!r}", "pyproject.toml", line,
-                            0.97 if serves else 0.72, serves, order=4 if serves else 1))
+        order = 4 if serves else 1
+        why = f"the console script {name} = {target!r}"
+        confidence = 0.97 if serves else 0.72
+        dev = _dev_server(found, function) if serves else None
+        if dev:  # Flask's or Quart's own app.run(): a development server, below the app served by gunicorn/uvicorn
+            order, confidence = 2, 0.9
+            why = f"{why}, which runs {dev}, the framework's development server"
+        starts.append(Start(None, [name], why, "pyproject.toml", line, confidence, serves, order=order))
 
     starts += script_starts(facts, roots, manifests)
     if "celery" in deps:
@@ -664,6 +707,25 @@ def script_starts(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
         ranked.append((key, start))
     ranked.sort(key=lambda item: item[0], reverse=True)
     return [s for _k, s in ranked]
+
+
+def _defines(tree: SourceTree, rel: str, function: str) -> bool:
+    """The module defines ``function`` at its top level (not a name it imports from elsewhere)."""
+    module = values.module(tree, rel).tree
+    return module is not None and any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function
+                                      for n in module.body)
+
+
+def _dev_server(f: FileFacts, function: str) -> str | None:
+    """``app.run()`` when the script's function serves the module's Flask or Quart app with the framework's own
+    development server; None for any other server."""
+    call = f.serving_functions.get(function)
+    if not call:
+        return None
+    base, _, last = call.rpartition(".")
+    if last == "run" and any(var == base and cls in ("Flask", "Quart") for var, cls, _line in f.apps):
+        return f"{call}()"
+    return None
 
 
 def _script_server(f: FileFacts) -> tuple[str | None, int | None]:
