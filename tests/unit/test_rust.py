@@ -556,3 +556,41 @@ def test_a_procfile_process_that_runs_the_binary_with_other_arguments_is_a_worke
     assert [(w.name, w.command, w.line) for w in p.workers] == [
         ("clock", ["/usr/local/bin/hello-server", "tick", "--every", "60"], 2)]
     assert not any("Procfile" in w for w in p.warnings)
+
+
+# -- route prefixes: actix scopes and axum nests ---------------------------------------
+def test_actix_scopes_prefix_their_routes_and_post_only_routes_are_not_probed(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "rust-actix-scopes")
+    assert (p.framework, p.ports, p.port_env) == ("actix-web", [8088], "PORT")  # PORT of the (HOST, PORT) tuple
+    assert p.health_path == "/api/healthcheck"  # not /login (a POST under /api/users)
+    assert p.evidence["health_path"][0].file == "src/routes.rs"
+    assert p.env_var("FRONTEND_ORIGIN").default == "*" and p.env_var("HOST").default == "0.0.0.0"
+    _, runtime = stages(files["Dockerfile"])
+    assert 'CMD ["/usr/local/bin/healthprobe", "8088", "/api/healthcheck", "PORT"]' in runtime
+
+
+AXUM_NEST = """
+use axum::{routing::{get, post}, Router};
+async fn h() -> &'static str { "ok" }
+#[tokio::main]
+async fn main() {
+    let app = Router::new()
+        .route("/users", post(h))
+        .nest("/api", Router::new().route("/articles", post(h).get(h)).route("/tags", get(h)));
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await.unwrap();
+    axum::serve(listener, app).await.unwrap();
+}
+"""
+
+
+def test_axum_nest_prefix_and_a_chain_read_in_source_order(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "Cargo.toml": '[package]\nname = "m"\nversion = "0.1.0"\n\n[dependencies]\naxum = "0.7"\n'
+                      'tokio = { version = "1", features = ["full"] }\n',
+        "src/main.rs": AXUM_NEST})
+    p = build_profile(root, [])
+    # /users is POST only; /articles answers GET too and comes first in the source; both are under the nest
+    assert p.ports == [3000] and p.health_path == "/api/articles"
+    routes = __import__("containerize.languages.rust.source", fromlist=["Crate"])
+    crate = routes.Crate(SourceTree(root), ["src/main.rs"])
+    assert [r[0] for r in crate.routes()] == ["/api/articles", "/api/tags"]

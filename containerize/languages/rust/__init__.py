@@ -109,8 +109,10 @@ def read_source(crate: source.Crate, profile: Profile, framework: str | None, ro
     addresses = crate.listen_addresses() if serves else []
     # the port's env var: the one the listen address reads (unless it holds a whole address), else, with no
     # address read, the first port-like name read that isn't a service's (DATABASE_PORT)
+    # in a (host, port) tuple both parts may read env vars (HOST, PORT): the port-like one is the port's
     read = next(((env, rel, line) for v, rel, line in addresses
-                 if (env := v.env or next((p.env for p in v.parts or [] if p.env), None))), None)
+                 if (env := v.env or next((p.env for p in v.parts or [] if p.env and is_port_name(p.env)), None)
+                     or next((p.env for p in v.parts or [] if p.env), None))), None)
     listen_env = read if read and is_port_name(read[0]) else None
     chosen = listen_env
     if not read and not any(source.port_of(v) for v, _, _ in addresses):
@@ -360,7 +362,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if profile.framework == "std::net":
         profile.note("framework", "the standard library's TcpListener", confidence=0.7)
     if profile.ports and (framework in HTTP_FRAMEWORKS or code.speaks_http()):
-        choose_health_path(profile, code.routes())
+        # a route whose last part names a health check (/api/healthcheck) before the other plain routes
+        choose_health_path(profile, sorted(code.routes(), key=lambda r: not source.health_like(r[0])))
     elif profile.ports:  # a TCP server of its own protocol (Redis, gRPC, ...): an HTTP GET can't tell
         profile.health_path = None
         profile.note("health_path", "the server speaks no HTTP that the code shows (no HTTP framework, no HTTP "

@@ -193,6 +193,49 @@ def _arguments(call) -> list:
         if args is not None else []
 
 
+def _chain_root(node):
+    """The start of a method chain: `web::scope("/a")` in `web::scope("/a").route(..).service(..)`."""
+    while node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "field_expression":
+            break
+        value = function.child_by_field_name("value")
+        if value is None:
+            break
+        node = value
+    return node
+
+
+_NOT_GET = {"post", "put", "delete", "patch"}
+
+
+def _may_get(handler) -> bool:
+    """Whether a route's handler answers GET: not `post(create)` or `web::post().to(create)`, but
+    `post(create).get(list)` does."""
+    names = set()
+    node = handler
+    while node is not None and node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None:
+            break
+        if function.type == "field_expression":
+            names.add(syntax.text(function.child_by_field_name("field")))
+            node = function.child_by_field_name("value")
+        else:
+            names.add(_path(function).rsplit("::", 1)[-1])
+            break
+    return not (names & _NOT_GET) or bool(names & {"get", "head", "any"})
+
+
+HEALTH_WORDS = {"health", "healthz", "healthcheck", "_health", "ping", "status", "ready", "readyz", "livez", "live",
+                "alive", "liveness", "readiness"}
+
+
+def health_like(path: str) -> bool:
+    """A route whose last part names a health check: /api/healthcheck, /v1/status."""
+    return path.rstrip("/").rsplit("/", 1)[-1].lower() in HEALTH_WORDS
+
+
 def _params(function) -> list[str]:
     params = function.child_by_field_name("parameters")
     out = []
@@ -650,10 +693,17 @@ class Crate:
                         continue
                 elif not _ends(_path(function), ("web::resource", "resource", "warp::path")):
                     continue
+                if function.type == "field_expression" and len(args) > 1 and not _may_get(args[1]):
+                    continue  # .route("/login", post().to(signin)): a probe's GET is refused
                 path = self.value(args[0], f).text
-                if path and _ends(_path(function), ("warp::path",)) and not path.startswith("/"):
+                warp = function.type != "field_expression" and _ends(_path(function), ("warp::path",))
+                if path is not None and not warp:
+                    prefix = self._route_prefixes(f).get(call.id, "")
+                    path = None if prefix is None else (prefix + path if path != "/" or not prefix else prefix)
+                if path and warp and not path.startswith("/"):
                     path = "/" + path
-                hits.append((call.start_byte, path, syntax.line(call)))
+                # a chain's calls all start where the chain does: its path literal orders it
+                hits.append((args[0].start_byte, path, syntax.line(args[0])))
             for attribute in f.attributes:
                 name = syntax.text(attribute.named_children[0]) if attribute.named_child_count else ""
                 if name.rsplit("::", 1)[-1] not in ROUTE_ATTRIBUTES:
@@ -700,6 +750,73 @@ class Crate:
             out += [(path, f.rel, line) for _, path, line in sorted(hits, key=lambda h: h[0])
                     if path and path.startswith("/")]
         return out
+
+    def _route_prefixes(self, f) -> dict[int, str | None]:
+        """Call node id -> the prefix the routes it registers are served under: actix's `web::scope("/api")` its
+        chain starts from (`web::scope("/users").route("/login", ...)`, nested through `.service(...)`) and
+        axum's `.nest("/api", router)` around it; None when a prefix is not a literal the code shows. One walk
+        down the file's tree (a chain of a thousand routes is read in linear time)."""
+        cache = getattr(self, "_prefix_cache", None)
+        if cache is None:
+            cache = self._prefix_cache = {}
+        if f.rel in cache:
+            return cache[f.rel]
+        roots: dict[int, str | None] = {}
+        out: dict[int, str | None] = {}
+        stack = [(f.root, "")] if f.root is not None else []
+        while stack:
+            node, context = stack.pop()
+            function = node.child_by_field_name("function") if node.type == "call_expression" else None
+            if function is not None and function.type == "field_expression":
+                scope = self._root_scope(node, f, roots)
+                own = None if context is None or scope is None else context + scope
+                out[node.id] = own
+                receiver = function.child_by_field_name("value")
+                if receiver is not None:
+                    stack.append((receiver, context))
+                args = _arguments(node)
+                nested, nest = None, ""
+                if syntax.text(function.child_by_field_name("field")) == "nest" and len(args) > 1:
+                    nested = args[1].id
+                    value = self.value(args[0], f).text
+                    nest = None if value is None else value.rstrip("/")
+                for child in args:
+                    inner = own
+                    if child.id == nested:
+                        inner = None if own is None or nest is None else own + nest
+                    stack.append((child, inner))
+                continue
+            if node.type == "call_expression":
+                out[node.id] = context
+            stack.extend((child, context) for child in node.named_children)
+        cache[f.rel] = out
+        return out
+
+    def _root_scope(self, link, f, roots: dict[int, str | None]) -> str | None:
+        """`web::scope("/api")` at the start of ``link``'s chain -> "/api"; "" for a chain that starts elsewhere;
+        None for a scope whose prefix is not known. Every link of a chain is worked out once."""
+        path = []
+        node = link
+        while node.id not in roots:
+            path.append(node)
+            function = node.child_by_field_name("function") if node.type == "call_expression" else None
+            receiver = function.child_by_field_name("value") if function is not None \
+                and function.type == "field_expression" else None
+            if receiver is None:
+                break
+            node = receiver
+        if node.id in roots:
+            result = roots[node.id]
+        elif node.type == "call_expression" and _ends(_path(node.child_by_field_name("function")),
+                                                      ("web::scope", "scope")):
+            args = _arguments(node)
+            value = self.value(args[0], f).text if args else None
+            result = None if value is None else value.rstrip("/")
+        else:
+            result = ""
+        for n in path:
+            roots[n.id] = result
+        return result
 
     def relative_folders(self) -> list[tuple[str, str, int, bool]]:
         """(first folder or file, file, line, relative to CARGO_MANIFEST_DIR) of the paths the program reads at
