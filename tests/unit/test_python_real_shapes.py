@@ -804,3 +804,20 @@ def test_a_package_folder_outside_the_tree_or_odd_is_not_used(tmp_path, where):
     }))
     # src/ is still a package folder: the module is read from there, as before
     assert profile.entrypoint[:5] == ["uvicorn", "py.app.asgi:create_app", "--factory", "--app-dir", "src"]
+
+
+@pytest.mark.parametrize("entrypoint, chosen", [
+    ("svc.admin:admin", "svc.admin:admin"),
+    ("src.svc.main:app", "svc.main:app"),
+])
+def test_the_fastapi_entrypoint_setting_names_the_app_among_several(tmp_path, entrypoint, chosen):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi[standard]"]\n\n'
+                          f'[tool.fastapi]\nentrypoint = "{entrypoint}"\n',
+        "src/svc/__init__.py": "",
+        "src/svc/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "src/svc/admin.py": "from fastapi import FastAPI\n\nadmin = FastAPI()\n",
+    }))
+    assert profile.entrypoint[:4] == ["uvicorn", chosen, "--app-dir", "src"]
+    assert "[tool.fastapi] entrypoint names it (pyproject.toml:7)" in profile.evidence["entrypoint"][0].why
+    assert not any(w.startswith("start command: chose") for w in profile.warnings)

@@ -575,6 +575,7 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                                     f"the app factory {name}() in {rel}{_declared_in(rel, manifests)}", rel, line, 0.85, True,
                                     () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
 
+    _fastapi_entrypoint(tree, manifests, starts)
     if "streamlit" in deps:
         starts += streamlit_starts(facts)
 
@@ -609,6 +610,26 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
             starts.append(Start("celery", argv, f"{rel} makes a Celery app ({argv[2]}): its worker", rel, line,
                                 0.8, False, order=1))
     return sorted(starts, key=lambda s: (s.order, s.confidence), reverse=True)
+
+
+def _fastapi_entrypoint(tree: SourceTree, manifests: Manifests, starts: list[Start]) -> None:
+    """pyproject.toml's ``[tool.fastapi] entrypoint = "app.main:app"`` (what ``fastapi run`` imports) is the
+    author's word on which app is served: the start that serves it ranks above any other app found."""
+    tool = manifests.pyproject.get("tool")
+    settings = tool.get("fastapi") if isinstance(tool, dict) else None
+    target = settings.get("entrypoint") if isinstance(settings, dict) else None
+    if not isinstance(target, str) or ":" not in target:
+        return
+    module, _, var = target.strip().partition(":")
+    module = module.removeprefix("src.")  # `src.main:app`, run from the project's root: the same app
+    line = next((n for n, text in enumerate(tree.lines("pyproject.toml"), 1)
+                 if "entrypoint" in text and target in text), None)
+    for s in starts:
+        if s.server and s.framework and any(a in (f"{module}:{var}", f"{module}:{var}()") for a in s.argv):
+            s.order, s.confidence = 4, max(s.confidence, 0.97)
+            s.why += f"; pyproject.toml [tool.fastapi] entrypoint names it (pyproject.toml:{line})" if line else \
+                "; pyproject.toml [tool.fastapi] entrypoint names it"
+            return
 
 
 # the names Streamlit's docs give the app's main file, best first
