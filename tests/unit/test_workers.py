@@ -216,3 +216,20 @@ def test_a_django_procfile_make_run_starts_the_recipe_and_its_worker_runs_beside
     # the recipe names its port: the container's $PORT isn't what it listens on
     assert profile.port_env is None and profile.ports == [8000]
     assert [(w.name, w.command) for w in profile.workers] == [("worker", ["python", "jobs.py", "--queue", "default"])]
+
+
+def test_flasks_celery_pattern_in_a_root_module_importing_a_src_package_runs_with_src_on_the_path(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "pyproject.toml": '[project]\nname = "tasks"\nversion = "1"\ndependencies = ["flask", "celery[redis]"]\n\n'
+                          '[build-system]\nrequires = ["flit_core<4"]\nbuild-backend = "flit_core.buildapi"\n',
+        "src/task_app/__init__.py": "from celery import Celery\nfrom flask import Flask\n\n"
+                                    "def create_app():\n    app = Flask(__name__)\n"
+                                    "    app.extensions['celery'] = Celery(app.name)\n    return app\n",
+        "make_celery.py": "from task_app import create_app\n\nflask_app = create_app()\n"
+                          "celery_app = flask_app.extensions['celery']\n",
+    }))
+    assert profile.entrypoint[-3:] == ["--chdir", "src", "task_app:create_app()"]
+    worker = next(w for w in profile.workers if w.name == "worker")
+    assert worker.command == ["env", "PYTHONPATH=src", "celery", "-A", "make_celery:celery_app", "worker",
+                              "--loglevel=INFO"]
+    assert (worker.file, worker.line) == ("make_celery.py", 4) and "src/ on the import path" in worker.why

@@ -320,6 +320,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                         maker, cls = f"{cls}(), which builds a {built} app,", built
                         app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
             value = node.value
+            if _flask_celery(value) and facts.celery is None and targets and targets[0].__class__ is ast.Name:
+                facts.celery = (targets[0].id, node.lineno)  # Flask's pattern: app.extensions["celery"]
             if value.__class__ is ast.Attribute and value.attr == "server" and value.value.__class__ is ast.Name \
                     and value.value.id in dash_vars:
                 maker, cls = f"{value.value.id}.server, the Flask server of a Dash app,", DASH_SERVER
@@ -360,6 +362,13 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         facts.serving_functions = _serving_functions(module, app_vars)
     facts.imports = _imports(imports + calls, rel)
     return facts
+
+
+def _flask_celery(value: ast.AST | None) -> bool:
+    """``flask_app.extensions["celery"]``: the Celery app a Flask app keeps (Flask's documented pattern)."""
+    return value.__class__ is ast.Subscript and value.value.__class__ is ast.Attribute \
+        and value.value.attr == "extensions" and value.slice.__class__ is ast.Constant \
+        and value.slice.value == "celery"
 
 
 def _serving_functions(module: ast.Module, app_vars: set[str]) -> dict[str, str]:
@@ -606,10 +615,32 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
         found = celery_worker(facts, roots)
         if found:
             argv, rel, line = found
+            folder = _import_folder(tree, rel, facts[rel], roots, manifests)
+            if folder:  # a package that isn't installed: the worker imports it from its folder
+                argv = ["env", f"PYTHONPATH={folder}", *argv]
             # above a script's shape (running the module itself starts nothing), below a web app
-            starts.append(Start("celery", argv, f"{rel} makes a Celery app ({argv[2]}): its worker", rel, line,
+            starts.append(Start("celery", argv, f"{rel} makes a Celery app ({argv[argv.index('-A') + 1]}): its "
+                                f"worker" + (f", run with {folder}/ on the import path" if folder else ""), rel, line,
                                 0.8, False, order=1))
     return sorted(starts, key=lambda s: (s.order, s.confidence), reverse=True)
+
+
+def _import_folder(tree: SourceTree, rel: str, f: FileFacts, roots: tuple[str, ...], manifests: Manifests) -> str:
+    """The package folder (src) a program run from the project's root needs on its import path when the project
+    isn't installed: the one the file lives in, or the one holding a package it imports (a root make_celery.py
+    that imports src/task_app); "" when none is needed."""
+    if manifests.installable:
+        return ""
+    root = root_of(rel, roots)
+    if root:
+        return root
+    for name in sorted(f.imports):
+        top = name.split(".")[0]
+        for folder in roots:
+            if tree.exists(f"{folder}/{top}/__init__.py") or tree.exists(f"{folder}/{top}.py"):
+                if not tree.exists(f"{top}/__init__.py") and not tree.exists(f"{top}.py"):
+                    return folder
+    return ""
 
 
 def _fastapi_entrypoint(tree: SourceTree, manifests: Manifests, starts: list[Start]) -> None:
