@@ -1568,3 +1568,59 @@ def test_solid_start_static_preset_is_served_by_nginx(tmp_path):
                         '"dependencies": {"@solidjs/start": "^1.0.0", "vinxi": "^0.5.0"}}',
         "app.config.ts": "export default { ssr: false, server: { preset: 'static' } };\n"}))
     assert p.build.kind == "spa" and p.build.out_dir == ".output/public" and p.build.spa_fallback == "/index.html"
+
+
+# -- fastify-cli, env-cmd, plugins that carry a database client -----------------------------
+
+def test_fastify_cli_fixture_listens_on_all_addresses_without_env_cmd():
+    p = build_profile(FIXTURES / "node-fastify-cli")
+    assert p.framework == "fastify"
+    assert p.entrypoint == ["/app/node_modules/.bin/fastify", "start", "-l", "info", "app.js"]
+    assert p.ports == [3000] and p.port_env == "PORT"
+    assert p.build.runtime_env == {"FASTIFY_ADDRESS": "0.0.0.0"}
+    # local.env's settings: the secret without its value, the rest with theirs
+    assert p.env_var("API_TOKEN").secret and p.env_var("API_TOKEN").default is None
+    assert p.env_var("NOTES_PAGE_SIZE").default == "20"
+    # @fastify/mongodb brings its own client: the service is added and tied to the URL it reads
+    assert [s.kind for s in p.services] == ["mongodb"] and p.services[0].env_var == "MONGODB_URL"
+    assert any("local.env" in w and ".dockerignore" in w for w in p.warnings)
+    text = render.render(p)["Dockerfile"]
+    assert "FASTIFY_ADDRESS=0.0.0.0" in stages(text)[-1] and "env-cmd" not in text
+
+
+@pytest.mark.parametrize("start, argv, files", [
+    ("env-cmd local.env node server.js", ["node", "server.js"], ["local.env"]),
+    ("env-cmd -f ./config/prod.env --no-override node server.js", ["node", "server.js"], ["./config/prod.env"]),
+    ("env-cmd --file=.env.prod node server.js", ["node", "server.js"], [".env.prod"]),
+    ("env-cmd node server.js", ["node", "server.js"], []),
+    ("dotenv -e .env.local -- node server.js", ["node", "server.js"], [".env.local"]),
+    ("NODE_ENV=production dotenv -- node server.js", ["node", "server.js"], []),
+])
+def test_env_file_wrappers_are_unwrapped(start, argv, files):
+    from containerize.languages.node import _command, _unwrap_env_file
+    assert _command(start) == argv
+    words = start.split()
+    words = words[next(i for i, w in enumerate(words) if w in ("env-cmd", "dotenv")):]
+    assert _unwrap_env_file(words)[1] == files
+
+
+def test_fastify_start_with_its_own_port_and_address_flags(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "f", "scripts": {"start": "fastify start --address 0.0.0.0 -p 8080 app.js"}, '
+                        '"dependencies": {"fastify": "^5.0.0", "fastify-cli": "^7.0.0"}}',
+        "app.js": "module.exports = async function (app) { app.get('/', async () => 'hi') }\n"}))
+    assert p.entrypoint[1:] == ["start", "--address", "0.0.0.0", "-p", "8080", "app.js"]
+    assert "FASTIFY_ADDRESS" not in p.build.runtime_env
+    assert p.ports == [8080] and p.port_env is None
+
+
+@pytest.mark.parametrize("dep, kind", [
+    ("@payloadcms/db-mongodb", "mongodb"), ("@payloadcms/db-postgres", "postgres"), ("fastify-redis", "redis"),
+    ("@fastify/postgres", "postgres"), ("@nestjs/mongoose", "mongodb"),
+])
+def test_plugins_with_their_own_database_client_add_the_service(tmp_path, dep, kind):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "p", "scripts": {"start": "node server.js"}, '
+                        '"dependencies": {"express": "^4.0.0", "%s": "^1.0.0"}}' % dep,
+        "server.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n"}))
+    assert [s.kind for s in p.services] == [kind]

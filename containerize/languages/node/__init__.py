@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from ...profile import Evidence, Profile, Service
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
-from ...envvars import dotenv_value, read_dotenv_example
-from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
-                         warn_fixed_localhost)
+from ...envvars import dotenv_value, is_secret, read_dotenv_example
+from ...services import (SERVICE_DEPENDENCIES, add_services_from_connections, add_services_from_dependencies,
+                         link_service_env, warn_fixed_localhost)
 from . import package as pkgmod
 from ...envvars import bundle_env
 
@@ -158,7 +158,124 @@ def _command(script: str) -> list[str]:
     words = next((c for c in reversed(commands) if c), [])
     while words and (_is_assignment(words[0]) or words[0] in ("cross-env", "env", "exec")):
         words = words[1:]
-    return words
+    return _unwrap_env_file(words)[0]
+
+
+# Wrappers that load a settings file into the environment, then run the command: their options that take a value.
+ENV_FILE_WRAPPERS = {"env-cmd": ("-f", "--file", "-e", "--environments", "-r", "--rc-file"),
+                     "dotenv": ("-e", "-c", "-v")}
+
+
+def _unwrap_env_file(words: list[str]) -> tuple[list[str], list[str]]:
+    """``env-cmd -f .env.local node app.js`` / ``env-cmd local.env node app.js`` (env-cmd 7's first argument is
+    the file) / ``dotenv -e .env -- node app.js``: the command they run, and the settings files they load."""
+    if not words or words[0] not in ENV_FILE_WRAPPERS:
+        return words, []
+    takes_value = ENV_FILE_WRAPPERS[words[0]]
+    files: list[str] = []
+    rest = words[1:]
+    while rest and rest[0].startswith("-"):
+        flag = rest.pop(0)
+        if flag == "--":
+            break
+        name, eq, value = flag.partition("=")
+        if name in takes_value:
+            value = value if eq else (rest.pop(0) if rest else "")
+            if name in ("-f", "--file", "-e") and value:
+                files.append(value)
+    if words[0] == "env-cmd" and not files and len(rest) > 1 and not rest[0].startswith("-") and \
+            ("." in rest[0] or "/" in rest[0]):
+        files.append(rest.pop(0))  # env-cmd <file> <command>
+    return rest, files
+
+
+# Framework plugins and database adapters that bundle a database client (the client is their dependency, not
+# the app's): the client package they stand for.
+PLUGIN_CLIENTS = {
+    "@fastify/mongodb": "mongodb", "fastify-mongodb": "mongodb", "@fastify/redis": "ioredis",
+    "fastify-redis": "ioredis", "@fastify/postgres": "pg", "fastify-postgres": "pg", "@fastify/mysql": "mysql2",
+    "fastify-mysql": "mysql2", "@payloadcms/db-mongodb": "mongoose", "@payloadcms/db-postgres": "pg",
+    "@nestjs/mongoose": "mongoose", "koa-redis": "ioredis", "connect-mongo": "mongodb", "connect-redis": "redis",
+    "@hapi/catbox-redis": "ioredis", "@socket.io/redis-adapter": "redis",
+}
+
+
+def _plugin_services(profile: Profile, pkg: pkgmod.Package, runtime_deps: dict[str, str]) -> None:
+    """A backing service for a plugin that carries its own database client (fastify-mongodb, Payload's
+    @payloadcms/db-mongodb adapter)."""
+    for name in runtime_deps:
+        kind = SERVICE_DEPENDENCIES.get(PLUGIN_CLIENTS.get(name, ""))
+        if kind and not any(s.kind == kind for s in profile.services):
+            profile.services.append(Service(kind))
+            profile.note("services", f"{name} connects to {kind} (with its own client)", "package.json",
+                         pkg.line_of.get(name), 0.9)
+
+
+def _fastify_cli(profile: Profile, pkg: pkgmod.Package) -> None:
+    """``fastify start app.js`` (fastify-cli): the port is ``-p``/``--port``, else FASTIFY_PORT or PORT, else 3000;
+    it listens on localhost unless ``-a``/``--address`` or FASTIFY_ADDRESS (or its guess that it runs in Docker)
+    says otherwise, so the image sets FASTIFY_ADDRESS=0.0.0.0."""
+    args = profile.entrypoint[2:]
+    line = pkg.line_of.get("start")
+    port_flag = next((i for i, a in enumerate(args) if a in ("-p", "--port") or a.startswith("--port=")), None)
+    if port_flag is not None:
+        flag = args[port_flag]
+        value = flag.split("=", 1)[1] if "=" in flag else (args[port_flag + 1] if port_flag + 1 < len(args) else "")
+        if value.isdigit() and 0 < int(value) < 65536:
+            profile.ports = [int(value)]
+            profile.port_env = None
+            profile.evidence.pop("ports", None)
+            profile.note("ports", f"fastify start {flag}" + ("" if "=" in flag else f" {value}"), "package.json",
+                         line, 0.95)
+    else:
+        profile.ports = [3000]
+        profile.port_env = "PORT"
+        profile.evidence.pop("ports", None)
+        profile.note("ports", "fastify start listens on PORT (FASTIFY_PORT), 3000 by default", "package.json", line, 0.9)
+        profile.note("port_env", "fastify start reads PORT", "package.json", line, 0.9)
+    if not any(a in ("-a", "--address") or a.startswith("--address=") for a in args):
+        profile.build.runtime_env.setdefault("FASTIFY_ADDRESS", "0.0.0.0")
+        profile.note("entrypoint", "fastify start listens on localhost unless told otherwise: FASTIFY_ADDRESS=0.0.0.0",
+                     "package.json", line, 0.9)
+
+
+def _start_env_files(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> None:
+    """The settings files the start script loads through env-cmd or dotenv-cli: the image runs the command
+    without the wrapper, and their variables become settings (secrets without their values)."""
+    start = pkg.scripts.get("start")
+    if not isinstance(start, str):
+        return
+    try:
+        lexer = shlex.shlex(start, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        words = [w for w in lexer if not _is_assignment(w) and w not in ("cross-env", "env", "exec")]
+    except ValueError:
+        return
+    wrapper = next((i for i, w in enumerate(words) if w in ENV_FILE_WRAPPERS), None)
+    if wrapper is None:
+        return
+    for rel in _unwrap_env_file(words[wrapper:])[1]:
+        rel = rel.removeprefix("./")
+        if not tree.exists(rel):
+            continue
+        profile.note("entrypoint", f"scripts.start loads {rel} with {words[wrapper]}: the image runs the command "
+                     "without it (compose.yaml sets the variables)", "package.json", pkg.line_of.get("start"), 0.8)
+        base = rel.rsplit("/", 1)[-1]
+        if base != ".env" and not base.startswith(".env."):
+            profile.warnings.append(f"{rel} (the settings scripts.start loads with {words[wrapper]}) is copied into "
+                                    "the image: add it to .dockerignore if it holds anything private")
+        for number, raw in enumerate(tree.lines(rel), 1):
+            line = raw.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            name, _, value = line.removeprefix("export ").partition("=")
+            name = name.strip()
+            if not values.is_env_name(name):
+                continue
+            value = dotenv_value(value) or None
+            secret = is_secret(name, value)
+            profile.add_env(name, None if secret else value, secret)
+            profile.note("env", f"{name} is set in {rel}, which scripts.start loads", rel, number)
 
 
 def _is_assignment(word: str) -> bool:
@@ -200,6 +317,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                      "package.json", pkg.line_of.get(name), 1.0)
     profile.dependencies = list(runtime_deps)
     add_services_from_dependencies(profile, [(d, "package.json", pkg.line_of.get(d)) for d in runtime_deps])
+    _plugin_services(profile, pkg, runtime_deps)
     _many_databases(profile)
     for kind in (fw.services if fw else []):
         if not any(s.kind == kind for s in profile.services):
@@ -283,6 +401,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
 
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
+    _start_env_files(tree, pkg, profile)
     node_env = profile.env_var("NODE_ENV")
     if node_env is not None and node_env.default not in (None, "production"):
         # a development value from .env.example would turn the production image into a dev server
@@ -354,6 +473,8 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                 profile.writable_paths.append(f"{WORKDIR}/{folder}")
                 profile.note("writable_paths", f"{fw.name} writes {folder}/ at run time", fw.file, None, 0.85)
         program = profile.entrypoint[0].rsplit("/", 1)[-1] if profile.entrypoint else None
+        if program == "fastify" and profile.entrypoint[1:2] == ["start"]:
+            _fastify_cli(profile, pkg)
         if program in READS_PORT and not profile.port_env:
             profile.port_env = "PORT"
             profile.note("port_env", f"{program} listens on PORT", "package.json", pkg.line_of.get("start"), 0.9)
