@@ -779,3 +779,55 @@ def test_a_procfile_process_that_runs_the_apps_binary_is_a_worker_and_another_pr
     assert any("the Procfile's mailer process runs something the image doesn't hold" in w for w in p.warnings)
     services = yaml.safe_load(render.render(p)["compose.yaml"])["services"]
     assert services["worker"]["command"] == ["/usr/local/bin/shop", "-worker"] and "ports" not in services["worker"]
+
+
+# -- config files loaded at run time --------------------------------------------------
+def test_ini_config_loaded_at_run_time_is_copied_and_sets_the_port(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-gin-ini")
+    assert p.framework == "gin" and p.build.package == "./cmd/server"
+    # [server] HttpPort, not [database] Port; go-ini's import path gopkg.in/ini.v1 is package ini
+    assert p.ports == [8000] and p.evidence["ports"][0].file == "conf/app.ini"
+    assert p.build.assets == ["conf"] and p.evidence["read_paths"][0].file == "internal/setting/setting.go"
+    _, runtime = stages(files["Dockerfile"])
+    assert "COPY --from=build /src/conf /app/conf" in runtime and "WORKDIR /app" in runtime
+    assert "EXPOSE 8000" in runtime
+    assert 'CMD ["/usr/local/bin/healthprobe", "8000", "/api/v1/ping"]' in runtime
+
+
+VIPER_MAIN = """package main
+
+import (
+\t"net/http"
+
+\t"github.com/spf13/viper"
+)
+
+func main() {
+\tcfg := viper.New()
+\tcfg.SetConfigName("%s")
+\tcfg.AddConfigPath("%s")
+\tif err := cfg.ReadInConfig(); err != nil {
+\t\tpanic(err)
+\t}
+\thttp.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {})
+\thttp.ListenAndServe(cfg.GetString("server.address"), nil)
+}
+"""
+
+
+@pytest.mark.parametrize("name, folder, files, port, assets", [
+    # viper's folder and name: config/default.yaml, its server.address
+    ("default", "config/", {"config/default.yaml": "server:\n  address: \":9000\"\n",
+                            "config/test.yaml": "server:\n  port: 1\n"}, 9000, ["config"]),
+    # the working directory itself: only the named file is copied
+    ("settings", ".", {"settings.toml": "[http]\nport = 7100\n", "other.toml": "port = 1\n"}, 7100,
+     ["settings.toml"]),
+    # a config that doesn't parse: copied, the port is not guessed from it
+    ("app", "./conf", {"conf/app.json": "{not json"}, 8080, ["conf"]),
+])
+def test_viper_config_folder_is_copied_and_its_port_read(tmp_path, name, folder, files, port, assets):
+    root = write_tree(tmp_path / "proj", {
+        "go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire github.com/spf13/viper v1.18.2\n",
+        "go.sum": "", "main.go": VIPER_MAIN % (name, folder), **files})
+    p = build_profile(root, [])
+    assert p.ports == [port] and p.build.assets == assets and p.health_path == "/health"

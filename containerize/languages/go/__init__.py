@@ -24,6 +24,7 @@ from ...services import (add_services_from_connections, add_services_from_depend
 from ...workers import add_image_procfile_workers, runs_binary
 from ..base import Analyzer, Detection, forward_names, submodules
 from ..common import choose_health_path, record_paths
+from . import config
 from .manifest import GoModError, module_basename, parse_go_mod, version_key
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
@@ -130,8 +131,11 @@ def _clean(value: str | None) -> str | None:
     return value
 
 
-def read_source(program: source.Program, profile: Profile, framework: str | None) -> bool:
-    """Env vars, ports, routes and paths of the files that make the binary; True when it serves."""
+def read_source(program: source.Program, profile: Profile, framework: str | None,
+                config_port: tuple[int, str, str, str, int] | None = None) -> bool:
+    """Env vars, ports, routes and paths of the files that make the binary; True when it serves.
+    ``config_port``: (port, config file, key, the Go file that loads it, line), the listen port when the code
+    shows none."""
     defaults = program.defaults
     seen: set[str] = set()
     for name, rel, line in program.env_reads():
@@ -188,6 +192,10 @@ def read_source(program: source.Program, profile: Profile, framework: str | None
             for value, rel, line in program.flag_ports():
                 profile.add_port(source.port_of(value, bare=True), f"a flag's default port: {value!r}", rel, line, 0.6)
                 break
+        if not profile.ports and config_port:
+            port, path, key, rel, line = config_port
+            profile.add_port(port, f"{path} sets {key} = {port} (loaded at run time by {rel}:{line})", path, None,
+                             0.75)
         if not profile.ports:
             profile.add_port(8080, "the program serves but no port literal was found; 8080 assumed", None, None, 0.4)
     record_paths(profile, program.paths(), _SAFE_PATH, _SYSTEM_PATHS)
@@ -376,7 +384,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.note("compiled", "pure Go: a static binary (CGO_ENABLED=0)", "go.mod", None, 0.85)
 
-    serves = read_source(program, profile, framework)
+    config_paths, config_names = program.config_paths()
+    configs = config.files(tree, config_paths, config_names)
+    found = config.port(tree, configs)
+    loaded = next((c for c in configs if found and c[0] == found[1]), None)
+    serves = read_source(program, profile, framework, found + loaded[1:] if found and loaded else None)
     read_dotenv_example(tree, profile)
     if profile.port_env and profile.ports:
         profile.add_env(profile.port_env)  # its value follows the port (compose.yaml, ENV)
@@ -406,6 +418,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         if tree.isdir(folder) and folder not in assets and folder not in embedded and re.fullmatch(r"[\w.-]+", folder):
             assets.append(folder)
             profile.note("read_paths", f"{folder}/ is read relative to the working directory", rel, ln, 0.7)
+
+    # config files it loads at run time (conf/app.ini, config/default.yaml, config.toml): copied beside it
+    for path, rel, ln in configs:
+        top = path.split("/", 1)[0]
+        if top not in assets and top not in embedded and re.fullmatch(r"[\w.-]+", top):
+            assets.append(top)
+            profile.note("read_paths", f"{path} is loaded at run time relative to the working directory", rel, ln, 0.8)
 
     package = "./" + chosen if chosen else "."
     if not _SAFE_REL.fullmatch(package):

@@ -76,6 +76,10 @@ ASSET_CALLS = {"http.Dir", "template.ParseGlob", "template.ParseFiles", "os.Read
 ASSET_METHODS = {"Static", "LoadHTMLGlob", "LoadHTMLFiles", "StaticFS", "File", "ParseGlob", "ParseFiles", "SendFile"}
 # calls whose argument is a folder itself
 FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"} | FIBER_FOLDERS | WALK_CALLS
+# configuration loaded from a file relative to the working directory (go-ini, BurntSushi/toml, viper)
+CONFIG_CALLS = {"ini.Load": "file", "ini.LooseLoad": "file", "ini.InsensitiveLoad": "file", "ini.ShadowLoad": "file",
+                "toml.DecodeFile": "file", "cleanenv.ReadConfig": "file", "config.LoadFile": "file"}
+CONFIG_METHODS = {"SetConfigFile": "file", "AddConfigPath": "dir", "SetConfigName": "name"}
 TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
              "http.NewRequestWithContext", "http.Client", "tls.Config"}
 FLAG_CALLS = {"flag.String", "flag.Int", "flag.Uint", "flag.Int64", "flag.StringVar", "flag.IntVar"}
@@ -126,6 +130,9 @@ def _package_name(path: str) -> str:
     if len(parts) > 1 and parts[-1][:1] == "v" and parts[-1][1:].isdigit():
         parts = parts[:-1]
     name = parts[-1] if parts else path
+    stem, dot, version = name.rpartition(".v")  # gopkg.in/ini.v1 is package ini
+    if dot and stem and version.isdigit():
+        name = stem
     return name.removeprefix("go-").replace(".", "_").replace("-", "_")
 
 
@@ -837,6 +844,28 @@ class Program:
                     out.append((path.split("/", 1)[0], f.rel, syntax.line(call.node)))
                     break
         return out
+
+    def config_paths(self) -> tuple[list[tuple[str, str, str, int]], set[str]]:
+        """The configuration the program loads relative to where it runs: (kind "file" | "dir", path, file, line)
+        of `ini.Load("conf/app.ini")`, `viper.SetConfigFile("config.yaml")` and `viper.AddConfigPath("config/")`,
+        and the names `SetConfigName` gives (a folder's config.yaml, default.yml)."""
+        out, names = [], set()
+        for call, f in self.calls:
+            method = call.name.rsplit(".", 1)[-1]
+            if call.name.startswith(".") or call.name.startswith("viper."):
+                kind = CONFIG_METHODS.get(method)
+            else:
+                kind = CONFIG_CALLS.get(call.name)
+            if kind is None or not call.args:
+                continue
+            value = self.value(call.args[0], f).text
+            if not value or value.startswith("/") or "\n" in value or len(value) > 300:
+                continue
+            if kind == "name":
+                names.add(value)
+            else:
+                out.append((kind, posixpath.normpath(value), f.rel, syntax.line(call.node)))
+        return out, names
 
     def embedded(self) -> set[str]:
         """The top folders (from the module root) of the files `//go:embed` puts in the binary; a pattern is

@@ -1,0 +1,115 @@
+"""Configuration files a Go program loads at run time relative to its working directory (go-ini's
+``ini.Load("conf/app.ini")``, viper's ``AddConfigPath("config/")`` + ``SetConfigName("default")``,
+``toml.DecodeFile``): they are copied into the image beside the binary, and the port they set is the port the
+program listens on when its code shows no literal one."""
+from __future__ import annotations
+
+import json
+import posixpath
+import tomllib
+
+import yaml
+
+from ...scan import SourceTree
+
+CONFIG_EXTENSIONS = (".yaml", ".yml", ".json", ".toml", ".ini", ".conf", ".cfg", ".env", ".properties")
+MAX_CONFIG = 256 * 1024
+# keys that hold the listen port or address, in the top level or a server-like section
+PORT_KEYS = {"port", "httpport", "http_port", "serverport", "server_port", "listenport", "listen_port", "appport",
+             "app_port", "webport", "web_port"}
+ADDRESS_KEYS = {"addr", "address", "httpaddr", "http_addr", "listen", "listenaddr", "listen_addr", "bind"}
+SECTIONS = ("server", "http", "app", "web", "api", "service", "")
+
+
+def files(tree: SourceTree, paths: list[tuple[str, str, str, int]], names: set[str]) -> list[tuple[str, str, int]]:
+    """(config file, the Go file that loads it, line): the files named, and in the folders added (viper), those
+    named by SetConfigName with a config extension (every config file of the folder when no name is set)."""
+    out: list[tuple[str, str, int]] = []
+    for kind, path, rel, line in paths:
+        if path.startswith("..") or path.startswith("/"):
+            continue
+        if kind == "file":
+            if tree.exists(path) and not tree.isdir(path):
+                out.append((path, rel, line))
+            continue
+        folder = "" if path in (".", "") else path
+        if folder and not tree.isdir(folder):
+            continue
+        for full in sorted(tree.children(folder)):
+            stem, ext = posixpath.splitext(posixpath.basename(full))
+            if ext in CONFIG_EXTENSIONS and (stem in names or not names and folder) and not tree.isdir(full):
+                out.append((full, rel, line))
+    seen: set[str] = set()
+    return [o for o in out if not (o[0] in seen or seen.add(o[0]))]
+
+
+def _load(tree: SourceTree, path: str) -> dict | None:
+    text = tree.read(path)
+    if text is None or len(text) > MAX_CONFIG:
+        return None
+    ext = posixpath.splitext(path)[1]
+    if ext in (".ini", ".conf", ".cfg"):
+        return _ini(text)
+    try:
+        if ext in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        elif ext == ".json":
+            data = json.loads(text)
+        elif ext == ".toml":
+            data = tomllib.loads(text)
+        else:
+            return None
+    except (ValueError, yaml.YAMLError, RecursionError):  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _ini(text: str) -> dict | None:
+    """go-ini's file: [section] key = value, keys before the first section in the top level."""
+    import configparser  # only for a project with an ini file
+    parser = configparser.ConfigParser(interpolation=None, strict=False, allow_no_value=True,
+                                       default_section="\x00top")
+    parser.optionxform = str  # type: ignore[assignment]
+    try:
+        parser.read_string("[\x00top]\n" + text)
+    except configparser.Error:
+        return None
+    data: dict = {section: dict(parser.items(section, raw=True)) for section in parser.sections()}
+    data.update(parser.defaults())
+    return data
+
+
+def _port_of(key: str, value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip().strip('"\'') if isinstance(value, (int, str)) else ""
+    if key in ADDRESS_KEYS:
+        if ":" not in text:
+            return None
+        text = text.rsplit(":", 1)[1]
+    if not text.isdigit() or len(text) > 5:
+        return None
+    port = int(text)
+    return port if 0 < port < 65536 else None
+
+
+def port(tree: SourceTree, configs: list[tuple[str, str, int]]) -> tuple[int, str, str] | None:
+    """(port, config file, key) of the first config file that sets a listen port in its top level or in a
+    server-like section ([server] HttpPort = 8000, server: {port: 8000})."""
+    for path, _, _ in configs:
+        data = _load(tree, path)
+        if data is None:
+            continue
+        for section in SECTIONS:
+            table = data if not section else next(
+                (v for k, v in data.items() if isinstance(k, str) and k.lower() == section and isinstance(v, dict)),
+                None)
+            if not isinstance(table, dict):
+                continue
+            for key, value in table.items():
+                name = key.lower().replace("-", "_") if isinstance(key, str) else ""
+                if name in PORT_KEYS or name in ADDRESS_KEYS:
+                    found = _port_of(name, value)
+                    if found:
+                        return found, path, f"{section}.{key}" if section else str(key)
+    return None
