@@ -360,3 +360,42 @@ def test_a_console_script_that_starts_a_production_server_is_still_the_start_com
     assert p.entrypoint == ["svc"]
     migrate = next(c for c in p.candidates if c.get("entrypoint") == ["migrate"])
     assert migrate["confidence"] == 0.72
+
+
+MANAGE = ("import os, sys\nif __name__ == '__main__':\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+          "'site_conf.settings')\n    from django.core.management import execute_from_command_line\n"
+          "    execute_from_command_line(sys.argv)\n")
+WSGI = ("import os\nfrom django.core.wsgi import get_wsgi_application\n\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n\n"
+        "application = get_wsgi_application()\n")
+
+
+def test_a_django_project_without_wsgi_application_is_served_from_its_wsgi_module(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "django\n",
+        "manage.py": MANAGE,
+        "site_conf/__init__.py": "",
+        "site_conf/settings/__init__.py": "",
+        "site_conf/settings/common.py": "DEBUG = False\nROOT_URLCONF = 'site_conf.urls'\n",
+        "site_conf/wsgi.py": WSGI,
+    })
+    p = build_profile(tmp_path)
+    assert p.framework == "django"
+    assert p.entrypoint == ["gunicorn", "--bind", "0.0.0.0:8000", "site_conf.wsgi:application"]
+    note = p.evidence["entrypoint"][0]
+    assert (note.file, note.line) == ("site_conf/wsgi.py", 6)
+
+
+def test_a_procfile_that_runs_djangos_development_server_is_kept_with_a_warning_naming_gunicorn(tmp_path):
+    write_tree(tmp_path, {
+        "requirements.txt": "django\n",
+        "manage.py": MANAGE,
+        "site_conf/__init__.py": "",
+        "site_conf/wsgi.py": WSGI,
+        "Makefile": "run:\n\tpython -m manage runserver 0.0.0.0:8000\n",
+        "Procfile": "web: make run\n",
+    })
+    p = build_profile(tmp_path)
+    assert p.entrypoint == ["python", "-m", "manage", "runserver", "0.0.0.0:8000"]
+    warning = next(w for w in p.warnings if "development server" in w)
+    assert "(Makefile:2)" in warning and "--set entrypoint='gunicorn site_conf.wsgi:application'" in warning

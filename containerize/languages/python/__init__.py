@@ -126,6 +126,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
         # bound to the port in finish(), after the answers, so a port given later moves it too
         profile.entrypoint = list(best.argv)
+        dev_server = entry.development_server_warning(best, starts)
+        if dev_server:
+            profile.warnings.append(dev_server)
         if best.file and best.file == tree.first("Procfile") and best.server and best.given_port \
                 and not profile.port_env:
             # a Procfile's web process is given its port in $PORT (gunicorn binds 0.0.0.0:$PORT by itself)

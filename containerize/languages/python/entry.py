@@ -116,6 +116,7 @@ class FileFacts:
     shebang: bool = False
     executable: bool = False
     wsgi_application: tuple[str, str, int] | None = None
+    django_wsgi: int | None = None  # line of a module-level `application = get_wsgi_application()`
     # app variables made by calling a function of the same file that builds the app: variable -> function
     made_by: dict[str, str] = field(default_factory=dict)
     cli_apps: list[tuple[str, str, int]] = field(default_factory=list)  # (variable, class, line): `sanic m:app`
@@ -320,6 +321,9 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
                         maker, cls = f"{cls}(), which builds a {built} app,", built
                         app_vars.update(t.id for t in targets if t.__class__ is ast.Name)
             value = node.value
+            if cls == "get_wsgi_application" and any(t.__class__ is ast.Name and t.id == "application"
+                                                     for t in targets):
+                facts.django_wsgi = node.lineno
             if _flask_celery(value) and facts.celery is None and targets and targets[0].__class__ is ast.Name:
                 facts.celery = (targets[0].id, node.lineno)  # Flask's pattern: app.extensions["celery"]
             if value.__class__ is ast.Attribute and value.attr == "server" and value.value.__class__ is ast.Name \
@@ -529,6 +533,17 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                                     f"manage.py and WSGI_APPLICATION = {module}.{obj}", rel, line, 1.0, True,
                                     () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
                 break
+        else:  # no WSGI_APPLICATION setting: the project's wsgi.py that makes Django's WSGI app
+            for rel in sorted((f for f in py_files if f.endswith("/wsgi.py") and facts[f].django_wsgi),
+                              key=lambda f: (f.count("/"), f)):
+                module = module_of(rel, roots)
+                if _importable(module) and not rel.startswith(("tests/", "test/", "docs/")):
+                    starts.append(Start("django", ["gunicorn", *_src_option(rel, "gunicorn", manifests),
+                                                   f"{module}:application"],
+                                        f"manage.py and application = get_wsgi_application() in {rel}", rel,
+                                        facts[rel].django_wsgi, 0.95, True,
+                                        () if "gunicorn" in deps else (GUNICORN,), 8000, order=3))
+                    break
 
     flask_found = False
     for rel, f in facts.items():
@@ -641,6 +656,18 @@ def _import_folder(tree: SourceTree, rel: str, f: FileFacts, roots: tuple[str, .
                 if not tree.exists(f"{top}/__init__.py") and not tree.exists(f"{top}.py"):
                     return folder
     return ""
+
+
+def development_server_warning(best: Start, starts: list[Start]) -> str | None:
+    """A warning when the chosen command runs Django's ``runserver`` (its development server, as a Procfile or a
+    Makefile recipe may say), naming the production server found for the same app, if any."""
+    words = " ".join(best.argv).split()
+    if "runserver" not in words or not any(w.endswith("manage.py") or w == "manage" for w in words):
+        return None
+    other = next((s for s in starts if s.framework == "django" and s.argv[0] == "gunicorn"), None)
+    hint = f"; `--set entrypoint='{' '.join(other.argv)}'` serves it with gunicorn ({other.why})" if other else ""
+    return f"the start command runs Django's development server (`{' '.join(best.argv)[:80]}`, {best.why}), " \
+           f"not meant for production{hint}"
 
 
 def _fastapi_entrypoint(tree: SourceTree, manifests: Manifests, starts: list[Start]) -> None:
