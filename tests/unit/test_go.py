@@ -792,6 +792,11 @@ def test_ini_config_loaded_at_run_time_is_copied_and_sets_the_port(tmp_path):
     assert "COPY --from=build /src/conf /app/conf" in runtime and "WORKDIR /app" in runtime
     assert "EXPOSE 8000" in runtime
     assert 'CMD ["/usr/local/bin/healthprobe", "8000", "/api/v1/ping"]' in runtime
+    # gorm v1's mysql dialect, imported for its side effect, is the mysql service (its driver is indirect)
+    assert [s.kind for s in p.services] == ["mysql"]
+    assert p.evidence["services"][0].file == "internal/models/models.go"
+    assert p.warnings == ["conf/app.ini sets database.Host = 127.0.0.1:3306: in compose the mysql service is "
+                          "another host; set it to mysql (or read the host from an env var)"]
 
 
 VIPER_MAIN = """package main

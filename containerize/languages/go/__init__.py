@@ -108,6 +108,11 @@ def _loose_module(tree: SourceTree) -> dict:
     return parse_go_mod(f"module {name}\n", "(go mod init)")
 
 
+# gorm v1's dialect packages import the driver: the service is the driver's
+IMPORTED_DRIVERS = {"github.com/jinzhu/gorm/dialects/mysql": "github.com/go-sql-driver/mysql",
+                    "github.com/jinzhu/gorm/dialects/postgres": "github.com/lib/pq"}
+
+
 def detect(tree: SourceTree) -> Detection | None:
     if not tree.exists("go.mod"):
         loose = [f for f in tree.with_suffix(".go") if not f.endswith("_test.go")]
@@ -364,6 +369,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.note("framework", f"go.mod requires {hit['path']}", "go.mod", hit["line"], 0.95)
             break
     add_services_from_dependencies(profile, [(r["path"], "go.mod", r["line"]) for r in mod["requires"] if not r["indirect"]])
+    # a driver the code imports though go.mod lists it as indirect (gorm v1's `_ "github.com/jinzhu/gorm/dialects/mysql"`)
+    add_services_from_dependencies(profile, [(IMPORTED_DRIVERS.get(path, path), f.rel, None)
+                                             for f in program.files for path in f.imports.values()])
 
     # cgo: import "C" in the module's code, or a dependency that wraps C
     cgo_why = None
@@ -409,6 +417,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     connections.read_connections(program, profile)
     add_services_from_connections(profile)
     warn_fixed_localhost(profile)
+    for path, key, value, kind in config.local_services(tree, configs):
+        kinds = [s.kind for s in profile.services if kind is None and s.kind in ("postgres", "mysql", "mongodb")
+                 or s.kind == kind]
+        if kinds:
+            profile.warnings.append(f"{path} sets {key} = {value}: in compose the {kinds[0]} service is another "
+                                    f"host; set it to {kinds[0]} (or read the host from an env var)")
     link_service_env(profile)
 
     # files the binary opens relative to its working directory (templates/, static/)

@@ -113,3 +113,28 @@ def port(tree: SourceTree, configs: list[tuple[str, str, int]]) -> tuple[int, st
                     if found:
                         return found, path, f"{section}.{key}" if section else str(key)
     return None
+
+
+SERVICE_SECTIONS = {"database": None, "db": None, "mysql": "mysql", "postgres": "postgres", "postgresql": "postgres",
+                    "redis": "redis", "cache": "redis", "mongo": "mongodb", "mongodb": "mongodb"}
+HOST_KEYS = {"host", "hostname", "addr", "address", "server"}
+_LOCAL = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def local_services(tree: SourceTree, configs: list[tuple[str, str, int]]) -> list[tuple[str, str, str, str | None]]:
+    """(config file, section.key, value, service kind or None for a database section) of the service hosts
+    a config file fixes to localhost ([database] Host = 127.0.0.1:3306)."""
+    out = []
+    for path, _, _ in configs:
+        data = _load(tree, path)
+        for section, table in (data or {}).items():
+            if not isinstance(section, str) or section.lower() not in SERVICE_SECTIONS or not isinstance(table, dict):
+                continue
+            for key, value in table.items():
+                if not isinstance(key, str) or key.lower() not in HOST_KEYS or not isinstance(value, str):
+                    continue
+                host = value.strip().strip('"\'')
+                host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+                if host.lower() in _LOCAL:
+                    out.append((path, f"{section}.{key}", value.strip()[:100], SERVICE_SECTIONS[section.lower()]))
+    return out
