@@ -1624,3 +1624,39 @@ def test_plugins_with_their_own_database_client_add_the_service(tmp_path, dep, k
                         '"dependencies": {"express": "^4.0.0", "%s": "^1.0.0"}}' % dep,
         "server.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n"}))
     assert [s.kind for s in p.services] == [kind]
+
+
+# -- hapi without listen(), programs without package.json ------------------------------------
+
+def test_hapi_fixture_takes_the_port_env_from_the_server_options():
+    p = build_profile(FIXTURES / "node-hapi")
+    assert p.framework == "hapi" and p.entrypoint == ["node", "lib/start.js"]
+    assert p.ports == [8000] and p.port_env == "PORT"
+    assert p.health_path == "/status"
+    # @hapi/catbox-redis carries the Redis client
+    assert [(s.kind, s.env_var) for s in p.services] == [("redis", "REDIS_URL")]
+
+
+def test_a_client_port_option_is_not_the_server_port_env(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',
+        "server.js": "const Hapi = require('@hapi/hapi');\n"
+                     "const mail = { port: process.env.SMTP_PORT };\n"
+                     "const server = Hapi.server({ port: 4000 });\nserver.start();\n"}))
+    assert p.ports == [4000] and p.port_env is None
+
+
+def test_a_program_without_package_json_that_imports_packages_is_warned_about(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "app.js": "const Koa = require('koa');\nconst fs = require('node:fs');\nconst path = require('path');\n"
+                  "const Router = require('@koa/router');\nconst views = require('./lib/views');\n"
+                  "const app = new Koa();\napp.listen(3000);\n"}))
+    assert p.entrypoint == ["node", "app.js"] and p.ports == [3000]
+    warning = next(w for w in p.warnings if "no package.json" in w)
+    assert "@koa/router, koa but" in warning and "npm install @koa/router koa" in warning
+    assert "path" not in warning.split(" but")[0] and "./lib" not in warning
+
+
+def test_a_program_without_package_json_using_only_builtins_has_no_warning():
+    p = build_profile(FIXTURES / "node-no-manifest")
+    assert not any("no package.json" in w for w in p.warnings)

@@ -196,8 +196,38 @@ PLUGIN_CLIENTS = {
     "fastify-redis": "ioredis", "@fastify/postgres": "pg", "fastify-postgres": "pg", "@fastify/mysql": "mysql2",
     "fastify-mysql": "mysql2", "@payloadcms/db-mongodb": "mongoose", "@payloadcms/db-postgres": "pg",
     "@nestjs/mongoose": "mongoose", "koa-redis": "ioredis", "connect-mongo": "mongodb", "connect-redis": "redis",
-    "@hapi/catbox-redis": "ioredis", "@socket.io/redis-adapter": "redis",
+    "@hapi/catbox-redis": "ioredis", "catbox-redis": "ioredis", "@socket.io/redis-adapter": "redis",
 }
+
+
+NODE_BUILTINS = frozenset(
+    "assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns domain "
+    "events fs http http2 https inspector module net os path perf_hooks process punycode querystring readline repl "
+    "stream string_decoder sys timers tls trace_events tty url util v8 vm wasi worker_threads zlib test sqlite".split())
+
+
+def _unmet_imports(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """A program without package.json that requires packages (``require('koa')``): nothing installs them, so
+    the image would stop at start with "Cannot find module"."""
+    missing: dict[str, str] = {}
+    for rel in files:
+        for spec in frameworks.imports(tree, rel):
+            if spec.startswith((".", "/", "node:")) or not spec:
+                continue
+            parts = spec.split("/")
+            name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            if name not in NODE_BUILTINS and name not in missing and len(name) <= 214 and \
+                    all(c.isalnum() or c in "-._@/~" for c in name) and not name.startswith((".", "_")):
+                missing[name] = rel
+    if missing:
+        names = sorted(missing)
+        first = missing[names[0]]
+        profile.warnings.append(f"{first} imports {', '.join(names[:6])}{' and more' if len(names) > 6 else ''} but "
+                                "there is no package.json here to install "
+                                f"{'them' if len(names) > 1 else 'it'}: the container would stop with \"Cannot find "
+                                "module\"; run containerize in the folder whose package.json lists "
+                                f"{'them' if len(names) > 1 else 'it'}, or add one (npm init -y && npm install "
+                                f"{' '.join(names[:6])})")
 
 
 def _plugin_services(profile: Profile, pkg: pkgmod.Package, runtime_deps: dict[str, str]) -> None:
@@ -377,6 +407,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     if pkg.manifest is None:
         build.has_deps = False
         build.needs_modules = False
+        _unmet_imports(tree, files, profile)
     _prisma(tree, pkg, profile, build, pm)
     if pkg.workspaces:
         profile.warnings.append("a workspace (monorepo): the whole tree is copied before the install, so code "

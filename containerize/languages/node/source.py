@@ -318,6 +318,10 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 rel, line = (env.loc if env and env.loc else (None, None))
                 profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.7)
                 break
+    if not profile.ports and not profile.port_env:
+        # no listen() call (hapi's server.start(), a framework's own start): server options ``port:
+        # process.env.PORT || config.port`` name the port's env var
+        _port_env_of_options(prog, tree, files, profile)
     if not profile.ports:
         # a config module that reads the port's env var holds its default (``port: 5006``) before the
         # client options elsewhere (``https.request(url, { port: 443 })``)
@@ -328,6 +332,9 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 if _key(m["key"][0]) != "port":
                     continue
                 value = prog.value(module, m["value"][0])
+                if value is not None and isinstance(value.value, Env) and value.value.name not in PORT_NAMES \
+                        and value.value.name != profile.port_env:
+                    continue  # port: process.env.SMTP_PORT || 587: another service's port
                 port = _int(value.value) if value is not None else None
                 if port is None and value is not None and isinstance(value.value, Env):
                     port = _int(value.value.default)
@@ -335,6 +342,25 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                     rel, line = _where(value, module, m["pair"][0])
                     profile.add_port(port, f"port: {port}", rel, line, 0.7)
                     return
+
+
+def _port_env_of_options(prog, tree: SourceTree, files: list[str], profile: Profile) -> None:
+    for module in modules(tree, files):
+        for m in module.matches(PAIRS):
+            if _key(m["key"][0]) != "port":
+                continue
+            value = prog.value(module, m["value"][0])
+            env = value.value if value is not None else None
+            if isinstance(env, Env) and env.name in PORT_NAMES:
+                profile.port_env = env.name
+                profile.add_env(env.name)
+                rel, line = module.loc(m["pair"][0])
+                profile.note("port_env", f"port: {_short(syntax.text(m['value'][0]))} in the server's options",
+                             rel, line, 0.85)
+                number = _int(env.default)
+                if number is not None:
+                    profile.add_port(number, f"{env.name} defaults to {number}", rel, line, 0.85)
+                return
 
 
 def _from(env: Env | None) -> str:
