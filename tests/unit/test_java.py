@@ -925,3 +925,32 @@ def test_a_procfile_process_that_runs_a_class_of_a_plain_jar_runs_it_from_the_im
     p = _with_procfile(tmp_path, "java-maven", "clock: java -cp target/classes com.example.hello.Clock --every 60\n")
     assert [(w.name, w.command) for w in p.workers] == [
         ("clock", ["java", "-XX:MaxRAMPercentage=75", "-cp", "/app/app.jar", "com.example.hello.Clock", "--every", "60"])]
+
+
+def test_a_relative_sqlite_file_moves_into_a_data_volume_through_spring_relaxed_binding(tmp_path):
+    p = build_profile(FIXTURES / "java-spring-sqlite", [])
+    files = render.render(p)
+    lint(files["Dockerfile"], tmp_path)
+    assert p.framework == "spring-boot" and p.build.tool == "gradle"
+    # jdbc:sqlite:journal.db would be /app/journal.db, beside the jar on the read-only root
+    assert p.env_var("SPRING_DATASOURCE_URL").default == "jdbc:sqlite:/app/data/journal.db"
+    assert not p.env_var("SPRING_DATASOURCE_URL").secret
+    assert p.writable_paths == ["/app/data"] and not p.services  # the test profile's :memory: is not read
+    app = yaml.safe_load(files["compose.yaml"])["services"]["app"]
+    assert "app-data:/app/data" in app["volumes"] and app["read_only"] is True
+    assert "jdbc:sqlite:/app/data/journal.db" in app["environment"]["SPRING_DATASOURCE_URL"]
+    _, runtime = stages(files["Dockerfile"])
+    assert "/app/data" in runtime
+
+
+@pytest.mark.parametrize("url, writable, env", [
+    ("jdbc:sqlite:/var/lib/journal/journal.db", ["/var/lib/journal"], None),  # absolute: its folder
+    ("jdbc:sqlite::memory:", [], None),
+    ("jdbc:sqlite:${DB_FILE:journal.db}", [], None),  # the env var decides
+])
+def test_sqlite_urls_of_other_shapes(tmp_path, url, writable, env):
+    root = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "java-spring-sqlite", root)
+    (root / "src/main/resources/application.properties").write_text(f"spring.datasource.url={url}\n")
+    p = build_profile(root, [])
+    assert p.writable_paths == writable and p.env_var("SPRING_DATASOURCE_URL") is env

@@ -8,6 +8,7 @@ import re
 
 from ...profile import Profile
 from ...scan import SourceTree
+from .plan import WORKDIR
 from .source import PLACEHOLDER, SYSTEM_ENV, record_datasource, record_env, record_jdbc
 
 _CONFIG_NAME = re.compile(r"(application|bootstrap)(-[\w]+)?\.(properties|ya?ml)")
@@ -77,6 +78,9 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 port_value(profile, pair[1], rel, number, f"server.port in {rel}")
             if pair and pair[1].strip("'\"").startswith("jdbc:"):
                 record_jdbc(profile, pair[1].strip("'\""), rel, number)
+                if pair[0] in ("spring.datasource.url", "url") and "-" not in posixpath.basename(rel) \
+                        and profile.framework == "spring-boot":
+                    _sqlite_file(profile, pair[1].strip("'\""), rel, number)
             elif pair and pair[0] in ("spring.datasource.username", "spring.datasource.password", "username",
                                       "password"):
                 record_datasource(profile, pair[0], pair[1].strip("'\""))
@@ -85,6 +89,33 @@ def read_settings(tree: SourceTree, files: list[str], profile: Profile) -> None:
                 if name in SYSTEM_ENV or not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
                     continue
                 record_env(profile, name, default, rel, number, "a ${...} placeholder in " + rel)
+
+
+def _sqlite_file(profile: Profile, url: str, rel: str, line: int) -> None:
+    """A SQLite database file of the base settings (`jdbc:sqlite:dev.db`): the app writes it, and the image's
+    root is read-only. A relative file would land among the jar in the working directory: Spring's relaxed
+    binding lets SPRING_DATASOURCE_URL move it into a data folder that is a volume."""
+    if not url.startswith("jdbc:sqlite:"):
+        return
+    path = url.removeprefix("jdbc:sqlite:").split("?", 1)[0]
+    if not path or path.startswith(":") or "${" in path or "file:" in path \
+            or not re.fullmatch(r"[\w./-]+", path) or ".." in path.split("/"):
+        return
+    if path.startswith("/"):
+        folder = posixpath.dirname(path)
+        if folder and folder != "/" and folder not in profile.writable_paths:
+            profile.writable_paths.append(folder)
+            profile.note("writable_paths", f"the SQLite database {path} is written at run time", rel, line, 0.85)
+        return
+    moved = f"{WORKDIR}/data/{posixpath.basename(path)}"
+    profile.add_env("SPRING_DATASOURCE_URL", f"jdbc:sqlite:{moved}")
+    profile.note("env", f"SPRING_DATASOURCE_URL: {rel} keeps the SQLite database in {path}, relative to the "
+                 f"working directory (read-only in the container); jdbc:sqlite:{moved} puts it in a volume", rel,
+                 line, 0.8)
+    if f"{WORKDIR}/data" not in profile.writable_paths:
+        profile.writable_paths.append(f"{WORKDIR}/data")
+        profile.note("writable_paths", f"the SQLite database ({path} in {rel}, moved by SPRING_DATASOURCE_URL)",
+                     rel, line, 0.8)
 
 
 def _yaml_server_port(text: str) -> str | None:
