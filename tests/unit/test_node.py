@@ -1660,3 +1660,34 @@ def test_a_program_without_package_json_that_imports_packages_is_warned_about(tm
 def test_a_program_without_package_json_using_only_builtins_has_no_warning():
     p = build_profile(FIXTURES / "node-no-manifest")
     assert not any("no package.json" in w for w in p.warnings)
+
+
+# -- Nest's monorepo mode ----------------------------------------------------------------------
+
+def test_nest_monorepo_fixture_runs_the_default_project():
+    p = build_profile(FIXTURES / "node-nest-monorepo")
+    assert p.framework == "nestjs" and p.entrypoint == ["node", "dist/apps/gateway/main.js"]
+    # the other application's port and settings are not this image's
+    assert p.ports == [3000] and p.port_env == "GATEWAY_PORT" and p.env_var("ORDERS_PORT") is None
+    assert p.health_path == "/health"
+    assert "RUN npm run build" in render.render(p)["Dockerfile"]
+
+
+def test_nest_monorepo_start_script_names_the_project(tmp_path):
+    src = FIXTURES / "node-nest-monorepo"
+    files = {str(f.relative_to(src)): f.read_text() for f in src.rglob("*") if f.is_file()}
+    files["package.json"] = files["package.json"].replace('"start": "nest start"', '"start": "nest start orders"')
+    p = build_profile(write_tree(tmp_path, files))
+    assert p.entrypoint == ["node", "dist/apps/orders/main.js"]
+    assert p.ports == [3001] and p.port_env == "ORDERS_PORT" and p.env_var("GATEWAY_PORT") is None
+
+
+def test_nest_without_monorepo_mode_keeps_dist_main(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "n", "scripts": {"build": "nest build", "start": "nest start"}, '
+                        '"dependencies": {"@nestjs/core": "^10.0.0"}}',
+        "nest-cli.json": '{"collection": "@nestjs/schematics", "sourceRoot": "src"}',
+        "src/main.ts": "import { NestFactory } from '@nestjs/core';\n"
+                       "async function bootstrap() { const app = await NestFactory.create(AppModule); "
+                       "await app.listen(3000); }\nbootstrap();\n"}))
+    assert p.entrypoint == ["node", "dist/main.js"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import shlex
 from typing import TYPE_CHECKING
 
@@ -326,7 +327,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
 def _analyze(tree: SourceTree, profile: Profile) -> None:
     pkg = pkgmod.read_package_json(tree)
     files = source.source_files(tree)
-    source.program(tree).config_env = "@fastify/env" in pkg.deps()
+    others = _nest_other_apps(tree, pkg)
+    if others:
+        # Nest's monorepo mode: the image runs one application; the others' ports and settings are not its own
+        files = [f for f in files if not f.startswith(others)]
+        profile.note("entrypoint", f"nest-cli.json (monorepo): the image runs one application; the code of "
+                     f"{', '.join(o.rstrip('/') for o in others)} is not read for its settings", "nest-cli.json",
+                     None, 0.8)
+    source.program(tree).config_env = "@fastify/env" in pkg.deps() or "fastify-env" in pkg.deps()
     started = _started_file(tree, pkg)
     if started and started not in files:
         files.append(started)  # e.g. express-generator's bin/www
@@ -813,6 +821,10 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             if prod[:1] == ["node"] and len(prod) > 1 and "$" not in " ".join(prod):
                 return ["node", *prod[1:]], f"scripts.start runs nest start; scripts.start:prod runs " \
                     f"{shlex.join(prod)}", "package.json", pkg.line_of.get("start:prod"), 0.9
+            mono = _nest_monorepo_entry(tree, _nest_start_project(pkg))
+            if mono:
+                return ["node", mono[0]], f"scripts.start runs {shlex.join(words)}: {mono[1]}", "nest-cli.json", \
+                    None, 0.85
             return ["node", "dist/main.js"], "scripts.start runs nest start: the built dist/main.js", \
                 "package.json", line, 0.85
         if prog in DEV_RUNNERS:
@@ -852,6 +864,63 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             None, 0.3
     return ["node", "index.js"], "no start script, main or server file found; set --set entrypoint=...", \
         None, None, 0.1
+
+
+def _nest_start_project(pkg: pkgmod.Package) -> str | None:
+    words = _command(pkg.scripts.get("start", "") or "")
+    return next((w for w in words[2:] if not w.startswith("-")), None) if words[:2] == ["nest", "start"] else None
+
+
+def _nest_other_apps(tree: SourceTree, pkg: pkgmod.Package) -> tuple[str, ...]:
+    """The roots (``apps/orders/``) of the applications of a Nest monorepo that the image does not run."""
+    if not tree.exists("nest-cli.json") or _nest_monorepo_entry(tree, _nest_start_project(pkg)) is None:
+        return ()
+    data = json.loads(pkgmod.strip_jsonc(tree.read("nest-cli.json") or "{}"))
+    project = _nest_start_project(pkg)
+    chosen = data["projects"].get(project) if project else \
+        next((v for v in data["projects"].values() if isinstance(v, dict) and v.get("root") == data.get("root")), None)
+    roots = []
+    for spec in data["projects"].values():
+        if isinstance(spec, dict) and spec is not chosen and spec.get("type", "application") == "application":
+            root = spec.get("root")
+            if isinstance(root, str) and frameworks.safe_dir(root.strip("/")) and root.strip("/") not in ("", "."):
+                roots.append(root.strip("/") + "/")
+    return tuple(roots)
+
+
+def _nest_monorepo_entry(tree: SourceTree, project: str | None) -> tuple[str, str] | None:
+    """Nest's monorepo mode (nest-cli.json ``"monorepo": true``): ``nest build`` compiles the default project
+    (the one whose root is the top-level ``root``) or the one named, to the outDir of its tsconfig.app.json,
+    ``dist/apps/<name>`` in the scaffold; its ``entryFile`` (main) starts it."""
+    try:
+        data = json.loads(pkgmod.strip_jsonc(tree.read("nest-cli.json") or "{}"))
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("monorepo") is not True or not isinstance(data.get("projects"), dict):
+        return None
+    projects = {k: v for k, v in data["projects"].items() if isinstance(k, str) and isinstance(v, dict)}
+    if project is None:
+        project = next((k for k, v in projects.items() if v.get("root") == data.get("root")), None)
+    spec = projects.get(project or "")
+    if not spec or spec.get("type", "application") != "application" or not frameworks.safe_dir(project):
+        return None
+    entry = spec.get("entryFile") or data.get("entryFile") or "main"
+    out = f"dist/apps/{project}"
+    options = spec.get("compilerOptions") if isinstance(spec.get("compilerOptions"), dict) else {}
+    config = options.get("tsConfigPath") or f"{spec.get('root', f'apps/{project}')}/tsconfig.app.json"
+    if isinstance(config, str) and tree.exists(config):
+        try:
+            app_config = json.loads(pkgmod.strip_jsonc(tree.read(config) or "{}"))
+        except (json.JSONDecodeError, RecursionError):
+            app_config = {}
+        found = (app_config.get("compilerOptions") or {}).get("outDir") if isinstance(app_config, dict) else None
+        if isinstance(found, str) and found.strip():
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(config), found.strip()))
+            if frameworks.safe_dir(resolved) and resolved != ".":
+                out = resolved
+    if not isinstance(entry, str) or not frameworks.safe_dir(entry):
+        return None
+    return f"{out}/{entry}.js", f"Nest's monorepo mode builds the {project} project to {out}/ (nest-cli.json)"
 
 
 def _runs_node_script(pkg: pkgmod.Package, start: str):
