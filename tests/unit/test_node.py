@@ -1691,3 +1691,37 @@ def test_nest_without_monorepo_mode_keeps_dist_main(tmp_path):
                        "async function bootstrap() { const app = await NestFactory.create(AppModule); "
                        "await app.listen(3000); }\nbootstrap();\n"}))
     assert p.entrypoint == ["node", "dist/main.js"]
+
+
+# -- Qwik City ---------------------------------------------------------------------------------
+
+def test_qwik_fixture_runs_the_express_adapter_server():
+    p = build_profile(FIXTURES / "node-qwik")
+    assert p.framework == "qwik" and p.build.kind == "server"
+    assert p.entrypoint == ["node", "server/entry.express"]  # as scripts.serve starts it
+    assert p.ports == [3000] and p.port_env == "PORT"
+    # express is a devDependency, as in Qwik's starters: the runtime keeps every package
+    assert p.build.runtime_dev and any("express" in w and "dev dependencies" in w for w in p.warnings)
+    final = stages(render.render(p)["Dockerfile"])[-1]
+    assert "COPY --from=build /app/dist ./dist" in final and "COPY --from=build /app/server ./server" in final
+    assert "vite --open" not in final and "nginx" not in final
+
+
+def test_qwik_with_the_static_adapter_is_served_by_nginx(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "q", "scripts": {"build": "qwik build", "start": "vite --open --mode ssr"}, '
+                        '"devDependencies": {"@builder.io/qwik": "^1.9.0", "@builder.io/qwik-city": "^1.9.0", '
+                        '"vite": "^5.0.0"}}',
+        "adapters/static/vite.config.ts": "export default {};\n"}))
+    assert p.framework == "qwik" and p.build.kind == "spa" and p.build.out_dir == "dist"
+    assert p.build.not_found == "/404.html"
+
+
+def test_qwik_without_a_server_adapter_is_warned_about(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "q", "scripts": {"build": "qwik build", "start": "vite --open --mode ssr"}, '
+                        '"devDependencies": {"@builder.io/qwik": "^1.9.0", "@builder.io/qwik-city": "^1.9.0", '
+                        '"vite": "^5.0.0"}}',
+        "adapters/cloudflare-pages/vite.config.ts": "export default {};\n"}))
+    assert p.framework == "qwik"
+    assert any("cloudflare-pages" in w and "qwik add express" in w for w in p.warnings)

@@ -231,6 +231,27 @@ def _unmet_imports(tree: SourceTree, files: list[str], profile: Profile) -> None
                                 f"{' '.join(names[:6])})")
 
 
+def _qwik_server_packages(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: NodePlan,
+                          fw: frameworks.Framework) -> None:
+    """Qwik's starters keep every package in devDependencies, express too; the server build leaves the server
+    packages its entry imports (src/entry.express.tsx) to node_modules, so those must be in the runtime image."""
+    adapter = (fw.file or "").removeprefix("adapters/")
+    dev_only = set(pkg.deps()) - set(pkg.deps(dev=False))
+    needed = []
+    for rel in tree.glob(f"src/entry.{adapter}.*"):
+        for spec in frameworks.imports(tree, rel):
+            parts = spec.split("/")
+            name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            if name in dev_only and not name.startswith(("@builder.io/", "@qwik.dev/")) and name not in needed:
+                needed.append(name)
+    if needed:
+        build.runtime_dev = True
+        build.install_prod = build.install_all
+        profile.warnings.append(f"the Qwik server imports {', '.join(needed)} from the dev dependencies: every "
+                                f"dependency is installed in the runtime image (move {', '.join(needed)} to "
+                                "dependencies for a smaller one)")
+
+
 def _plugin_services(profile: Profile, pkg: pkgmod.Package, runtime_deps: dict[str, str]) -> None:
     """A backing service for a plugin that carries its own database client (fastify-mongodb, Payload's
     @payloadcms/db-mongodb adapter)."""
@@ -466,6 +487,8 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         build.needs_modules = fw.modules
         build.runtime_copy = list(fw.copy)
         build.runtime_env = dict(fw.env)
+        if fw.name == "qwik":
+            _qwik_server_packages(tree, pkg, profile, build, fw)
         if not build_script:
             profile.warnings.append(f"{fw.name} builds its server with a build script: add \"build\" to "
                                     "package.json's scripts")

@@ -68,6 +68,8 @@ def detect(tree: SourceTree, deps: dict[str, str], scripts: dict[str, str]) -> F
         return _react_router(tree, "react-router" if "@react-router/dev" in deps else "remix")
     if "astro" in deps:
         return _astro(tree, deps)
+    if "@builder.io/qwik-city" in deps or "@qwik.dev/router" in deps:
+        return _qwik(tree, scripts)
     if "@solidjs/start" in deps:
         return _solid_start(tree)
     if "@11ty/eleventy" in deps:
@@ -218,6 +220,39 @@ def _eleventy(tree: SourceTree, scripts: dict[str, str]) -> Framework | None:
         out, where = _dir(_value(tree, config, "output"), "_site"), f"dir.output in {config}"
     return Framework("eleventy", "static", f"Eleventy builds a static site to {out}/ ({where})",
                      config or "package.json", out_dir=out, not_found="/404.html")
+
+
+QWIK_NODE_ADAPTERS = ("express", "fastify", "node-server")
+
+
+def _qwik(tree: SourceTree, scripts: dict[str, str]) -> Framework:
+    """Qwik City: ``qwik build`` builds the client to dist/ and, with a server adapter added (``npm run qwik add``,
+    adapters/<name>/vite.config.ts), the server: the node adapters write server/entry.<name>.js, started as
+    scripts.serve runs it (it serves dist/ too, on PORT, 3000); the static adapter writes every page to dist/."""
+    adapters = sorted({rel.split("/")[1] for rel in tree.glob("adapters/*/vite.config.*") if rel.count("/") == 2})
+    if "static" in adapters and not any(a in adapters for a in QWIK_NODE_ADAPTERS):
+        return Framework("qwik", "static", "Qwik City with the static adapter (adapters/static): every page is "
+                         "written to dist/", "adapters/static", out_dir="dist", not_found="/404.html")
+    node = next((a for a in QWIK_NODE_ADAPTERS if a in adapters), None)
+    if node is None:
+        what = f"only the {', '.join(adapters)} adapter{'s' if len(adapters) > 1 else ''}" if adapters else \
+            "no server adapter"
+        return Framework("qwik", "static", f"Qwik City with {what}: dist/ is served as static files",
+                         "package.json", out_dir="dist", not_found="/404.html",
+                         warning=f"Qwik City with {what} (adapters/): its pages are rendered by a server, so dist/ "
+                         "alone has none; add a Node adapter (npm run qwik add express) or the static one")
+    try:
+        serve = shlex.split(scripts.get("serve", ""))
+    except ValueError:
+        serve = []
+    entry = next((w for w in serve[1:] if w.startswith(("server/", "./server/"))), None) if serve[:1] == ["node"] \
+        else None
+    if entry is None or not safe_dir(entry.removeprefix("./")):
+        entry = f"server/entry.{node}.js"
+    entry = entry.removeprefix("./")
+    return Framework("qwik", "server", f"Qwik City with the {node} adapter (adapters/{node}): node {entry} serves "
+                     "the pages and dist/ on PORT", f"adapters/{node}", argv=["node", entry], port=3000,
+                     copy=["dist", "server", "package.json"], modules=True)
 
 
 def _solid_start(tree: SourceTree) -> Framework:
