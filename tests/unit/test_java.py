@@ -791,8 +791,9 @@ def test_javalin_port_from_a_process_builder_environment_with_a_guarded_default(
 
 @pytest.mark.parametrize("yml, port, env", [
     ("micronaut:\n  application:\n    name: vets\n  server:\n    port: ${VETS_PORT:8085}\n", 8085, "VETS_PORT"),
-    ("micronaut.server.port: 8086\n", 8086, None),
-    ("quarkus:\n  http:\n    port: 8087\n", 8087, None),
+    # a literal port: Micronaut also reads micronaut.server.port from MICRONAUT_SERVER_PORT
+    ("micronaut.server.port: 8086\n", 8086, "MICRONAUT_SERVER_PORT"),
+    ("quarkus:\n  http:\n    port: 8087\n", 8087, "MICRONAUT_SERVER_PORT"),
 ])
 def test_micronaut_and_quarkus_ports_in_yaml(tmp_path, yml, port, env):
     deps = """<dependencies><dependency><groupId>io.micronaut</groupId><artifactId>micronaut-http-server-netty</artifactId>
@@ -954,3 +955,38 @@ def test_sqlite_urls_of_other_shapes(tmp_path, url, writable, env):
     (root / "src/main/resources/application.properties").write_text(f"spring.datasource.url={url}\n")
     p = build_profile(root, [])
     assert p.writable_paths == writable and p.env_var("SPRING_DATASOURCE_URL") is env
+
+
+def test_micronaut_gradle_plugin_runtime_is_the_framework_with_its_routes(tmp_path):
+    # the server comes from `micronaut { runtime("netty") }` of the io.micronaut.application plugin, not a
+    # dependency; the release from JavaVersion.toVersion("17"); the probe from @Controller("/todo") + bare @Get
+    p = build_profile(FIXTURES / "java-micronaut-gradle", [])
+    files = render.render(p)
+    lint(files["Dockerfile"], tmp_path)
+    assert p.framework == "micronaut" and p.runtime_version == "17"
+    assert p.ports == [8080] and p.port_env == "MICRONAUT_SERVER_PORT"
+    assert p.env_var("MICRONAUT_SERVER_PORT").default == "8080"
+    assert p.health_path == "/todo" and p.evidence["health_path"][0].line == 14
+    assert p.build.copy_artifact == "find build/libs -maxdepth 1 -name '*-all.jar' -exec cp {} /out/app.jar \\;"
+    assert not p.warnings  # Gradle vs JDK 21 is not in question: the app asks for 17
+
+
+MARKER_GET = """package demo;
+import org.springframework.web.bind.annotation.*;
+@RestController
+@RequestMapping(path = "/user")
+public class UserApi {
+    @GetMapping
+    public String me() { return "me"; }
+    @PostMapping("/login")
+    public String login() { return "t"; }
+}
+"""
+
+
+def test_a_bare_get_mapping_is_its_class_path(tmp_path):
+    from containerize.languages.java.source import JavaSource
+    from containerize.scan import SourceTree
+    root = write_tree(tmp_path / "proj", {"src/main/java/demo/UserApi.java": MARKER_GET})
+    src = JavaSource(SourceTree(root), ["src/main/java/demo/UserApi.java"])
+    assert [r[0] for r in src.routes()] == ["/user"]

@@ -130,9 +130,11 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     tool_version = _published_tool(profile, tool, tool_version, pinned is not None, wrapper, props_file)
 
     # framework, main class
-    profile.framework = _framework(profile.dependencies, app.boot, app.quarkus)
+    profile.framework = _framework(profile.dependencies, app.boot, app.quarkus) or (
+        "micronaut" if app.micronaut_server else None)
     if profile.framework:
-        profile.note("framework", f"{profile.framework} ({'its build plugin' if app.boot or app.quarkus else 'a dependency'})",
+        plugin = app.boot or app.quarkus or profile.framework == "micronaut" and app.micronaut_server
+        profile.note("framework", f"{profile.framework} ({'its build plugin' if plugin else 'a dependency'})",
                      app.build_file, None, 0.95)
     if profile.framework == "quarkus" and not app.quarkus:
         profile.warnings.append("Quarkus builds target/quarkus-app/, not one jar: set quarkus.package.jar.type="
@@ -185,6 +187,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if profile.framework == "quarkus" and profile.ports and not profile.port_env:
         profile.port_env = "QUARKUS_HTTP_PORT"  # Quarkus maps it to quarkus.http.port by itself
         profile.note("port_env", "Quarkus reads quarkus.http.port from QUARKUS_HTTP_PORT", confidence=0.9)
+    if profile.framework == "micronaut" and profile.ports and not profile.port_env:
+        profile.port_env = "MICRONAUT_SERVER_PORT"  # Micronaut's environment property source maps it
+        profile.note("port_env", "Micronaut reads micronaut.server.port from MICRONAUT_SERVER_PORT", confidence=0.85)
     if profile.port_env and profile.ports:
         var = profile.add_env(profile.port_env, str(profile.ports[0]))
         var.default = var.default or str(profile.ports[0])

@@ -21,6 +21,8 @@ from .treewalk import nodes_by_type
 
 BOOT_PLUGIN = "org.springframework.boot"
 QUARKUS_PLUGIN = "io.quarkus"
+MICRONAUT_PLUGINS = {"io.micronaut.application", "io.micronaut.minimal.application"}
+MICRONAUT_SERVERS = {"netty", "jetty", "tomcat", "undertow"}
 SHADOW_PLUGINS = {"com.github.johnrengelman.shadow", "com.gradleup.shadow", "io.github.goooler.shadow"}
 CONFIGURATIONS = {"implementation", "api", "runtimeOnly", "compile", "runtime"}
 IGNORED_CONFIGURATIONS = {"compileOnly", "testImplementation", "testRuntimeOnly", "developmentOnly",
@@ -198,6 +200,13 @@ def _java_release(script: Script, value) -> str | None:
     if value.type in ("navigation_expression", "field_access", "identifier"):
         m = _JAVA_VERSION_CONSTANT.fullmatch(syntax.text(value))
         return m.group(1) if m else None
+    # JavaVersion.toVersion("17") / JavaVersion.toVersion(17)
+    call = next((c for c in script.calls if c.node.id == value.id), None)
+    if call is not None and call.name == "toVersion" and (call.owner or "").endswith("JavaVersion") \
+            and len(call.args) == 1:
+        literal = script.literal(call.args[0][1])
+        m = _JAVA_RELEASE.fullmatch(literal.strip()) if literal else None
+        return m.group(1) if m else None
     return None
 
 
@@ -215,6 +224,10 @@ def read_gradle(tree: SourceTree, rel: str) -> Module:
                                          for c in script.calls)
     mod.shaded = bool(ids & SHADOW_PLUGINS)
     mod.quarkus = QUARKUS_PLUGIN in ids
+    # Micronaut's application plugin adds the HTTP server its `micronaut { runtime("netty") }` names
+    mod.micronaut_server = bool(ids & MICRONAUT_PLUGINS) and any(
+        c.name == "runtime" and c.owner is None and len(c.args) == 1
+        and (script.literal(c.args[0][1]) or "").lower() in MICRONAUT_SERVERS for c in script.calls)
     mod.application = "application" in ids or any(
         c.name == "application" and c.owner is None and c.block is not None for c in script.calls)
 

@@ -31,6 +31,7 @@ class Module:
     props: dict[str, str] = field(default_factory=dict)  # Maven properties (inherited by sub-modules)
     extra_goals: list[str] = field(default_factory=list)  # plugin goals `mvn package` doesn't run by itself
     quarkus: bool = False  # the Quarkus build plugin: target/quarkus-app/ (or build/quarkus-app/) runs
+    micronaut_server: bool = False  # Micronaut's Gradle application plugin with an HTTP server runtime
     # a Maven profile adds the Spring Boot plugin: "" when active by default, else the file whose existence
     # activates it (relative to each module that inherits it)
     boot_when: list[str] = field(default_factory=list)

@@ -51,7 +51,8 @@ _CLASS_NAMES = """
 _PACKAGE = "(package_declaration [(scoped_identifier) (identifier)] @name)"
 _STRINGS = "(string_literal) @s"
 # each file is walked once for the matches and once for the captures of these queries
-_MATCHES = syntax.QuerySet(G, _DECLS, _ANNOTATIONS, _MAIN)
+_MARKERS = "(marker_annotation name: (_) @name) @annotation"
+_MATCHES = syntax.QuerySet(G, _DECLS, _ANNOTATIONS, _MAIN, _MARKERS)
 _CAPTURES = syntax.QuerySet(G, _CALLS, _CLASS_NAMES, _PACKAGE, _STRINGS, captures=True)
 _CLASSES = ("class_declaration", "interface_declaration", "enum_declaration", "record_declaration")
 _METHODS = ("method_declaration", "constructor_declaration")
@@ -397,17 +398,29 @@ class JavaSource(syntax.Evaluator):
         """(path, file, line) of GET routes: Spring mappings, createContext, app.get(...)."""
         found = []
         for rel, root in self.roots.items():
-            for annotation, name, args in _annotations(root, _answers(self.tree, rel)[0]):
-                if name not in ("GetMapping", "RequestMapping"):
+            answers = _answers(self.tree, rel)[0]
+            for annotation, name, args in _annotations(root, answers):
+                if name not in ("GetMapping", "RequestMapping", "Get"):
                     continue
                 owner = annotation.parent.parent if annotation.parent is not None else None
                 if owner is None or owner.type in _CLASSES:
                     continue
-                prefix = self._class_prefix(owner)
-                for literal in _mapping_paths(args):
+                micronaut = name == "Get"  # Micronaut's @Get("/x") under its class's @Controller("/api")
+                prefix = self._class_prefix(owner, "Controller" if micronaut else "RequestMapping")
+                for literal in _mapping_paths(args, ("value", "uri") if micronaut else ("value", "path")):
                     path = string_value(literal)
                     found.append(((prefix.rstrip("/") + "/" + path.lstrip("/")) if prefix else path, rel,
                                   syntax.line(annotation)))
+            for _, match in answers.matches(_MARKERS):  # a bare @Get / @GetMapping: its class's path
+                annotation = match["annotation"][0]
+                name = syntax.text(match["name"][0]).rsplit(".", 1)[-1]
+                if name not in ("Get", "GetMapping"):
+                    continue
+                owner = annotation.parent.parent if annotation.parent is not None else None
+                if owner is None or owner.type in _CLASSES:
+                    continue
+                found.append((self._class_prefix(owner, "Controller" if name == "Get" else "RequestMapping") or "/",
+                              rel, syntax.line(annotation)))
             for node in self.calls(rel).get("call", []):
                 name = syntax.text(node.child_by_field_name("name"))
                 args = _args(node)
@@ -417,13 +430,14 @@ class JavaSource(syntax.Evaluator):
                         found.append((path, rel, syntax.line(node)))
         return found
 
-    def _class_prefix(self, method) -> str:
+    def _class_prefix(self, method, annotation: str = "RequestMapping") -> str:
         cls = _enclosing(method, _CLASSES)
         mods = next((c for c in cls.named_children if c.type == "modifiers"), None) if cls is not None else None
         for child in mods.named_children if mods is not None else []:
             if child.type == "annotation" and \
-                    syntax.text(child.child_by_field_name("name")).rsplit(".", 1)[-1] == "RequestMapping":
-                paths = _mapping_paths(child.child_by_field_name("arguments"))
+                    syntax.text(child.child_by_field_name("name")).rsplit(".", 1)[-1] == annotation:
+                paths = _mapping_paths(child.child_by_field_name("arguments"),
+                                       ("value", "path") if annotation == "RequestMapping" else ("value",))
                 if paths:
                     return string_value(paths[0])
         return ""
@@ -610,12 +624,13 @@ def _strings(args) -> list:
     return found
 
 
-def _mapping_paths(args) -> list:
-    """The path literals of a @GetMapping/@RequestMapping: its value, ``value =`` or ``path =``."""
+def _mapping_paths(args, keys: tuple[str, ...] = ("value", "path")) -> list:
+    """The path literals of a @GetMapping/@RequestMapping: its value, ``value =`` or ``path =`` (Micronaut's
+    @Get and @Controller: ``uri =``)."""
     found = []
     for child in args.named_children if args is not None else []:
         if child.type == "element_value_pair":
-            if syntax.text(child.child_by_field_name("key")) not in ("value", "path"):
+            if syntax.text(child.child_by_field_name("key")) not in keys:
                 continue
             child = child.child_by_field_name("value")
         if child is not None and child.type == "string_literal":
