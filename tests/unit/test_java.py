@@ -990,3 +990,17 @@ def test_a_bare_get_mapping_is_its_class_path(tmp_path):
     root = write_tree(tmp_path / "proj", {"src/main/java/demo/UserApi.java": MARKER_GET})
     src = JavaSource(SourceTree(root), ["src/main/java/demo/UserApi.java"])
     assert [r[0] for r in src.routes()] == ["/user"]
+
+
+def test_javalin_bundle_is_javalin(tmp_path):
+    root = write_tree(tmp_path / "proj", {
+        "settings.gradle": "rootProject.name = 'web'\n",
+        "build.gradle": "plugins { id 'application' }\nrepositories { mavenCentral() }\n"
+                        "dependencies { implementation 'io.javalin:javalin-bundle:6.3.0' }\n"
+                        "application { mainClass = 'org.acme.Main' }\n",
+        "src/main/java/org/acme/Main.java": "package org.acme;\npublic class Main {\n"
+                                            "    public static void main(String[] args) {\n"
+                                            "        io.javalin.Javalin.create().get(\"/health\", ctx -> ctx.result(\"ok\"))"
+                                            ".start(7070);\n    }\n}\n"})
+    p = build_profile(root)
+    assert p.framework == "javalin" and p.ports == [7070] and p.health_path == "/health"

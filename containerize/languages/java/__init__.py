@@ -30,7 +30,7 @@ __all__ = ["ANALYZER", "Module"]
 FRAMEWORKS = (
     ("spring-boot-starter-web", "spring-boot"), ("spring-boot-starter-webflux", "spring-boot"),
     ("spring-boot-starter", "spring-boot"), ("quarkus-core", "quarkus"), ("micronaut-http-server-netty", "micronaut"),
-    ("javalin", "javalin"), ("spark-core", "spark"), ("vertx-web", "vertx"), ("dropwizard-core", "dropwizard"),
+    ("javalin", "javalin"), ("javalin-bundle", "javalin"), ("spark-core", "spark"), ("vertx-web", "vertx"), ("dropwizard-core", "dropwizard"),
     ("helidon-webserver", "helidon"),
 )
 
