@@ -539,3 +539,26 @@ def test_a_symfony_schedule_is_consumed_beside_the_messenger_transports(tmp_path
                                                     "final class Main\n{\n}\n")
     assert [(w.command, w.file, w.line) for w in build_profile(root).workers] == [
         (["php", "bin/console", "messenger:consume", "scheduler_default"], "src/Scheduler/Nightly.php", 2)]
+
+
+def test_a_database_host_fixed_by_a_config_constant_is_warned_about(tmp_path):
+    # define('DB_HOST', '127.0.0.1') in application/config/config.php, the DSN built in application/core/Model.php
+    p = profile_of("php-mvc-config")
+    assert p.framework is None and p.build.docroot == "public" and p.build.extensions == ["pdo_mysql"]
+    assert [s.kind for s in p.services] == ["mysql"]
+    conn = p.connections[0]
+    assert (conn.host, conn.host_env, conn.database, conn.user) == ("127.0.0.1", None, "music", "music")
+    assert p.warnings == ["application/core/Model.php:9 connects to mysql on 127.0.0.1 with no env var to change "
+                          "it: in compose the mysql service is another host; read the host from an env var (e.g. "
+                          "MYSQL_HOST)"]
+    lint(render.render(p)["Dockerfile"], tmp_path)
+
+
+def test_a_database_host_from_the_environment_is_not_warned_about(tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "php-mvc-config", root)
+    config = root / "application/config/config.php"
+    config.write_text(config.read_text().replace("define('DB_HOST', '127.0.0.1');",
+                                                 "define('DB_HOST', getenv('DB_HOST') ?: 'mysql');"))
+    p = build_profile(root, [])
+    assert [s.kind for s in p.services] == ["mysql"] and not p.warnings

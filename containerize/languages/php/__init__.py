@@ -12,7 +12,7 @@ import re
 from ...envvars import dotenv_value, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
-from ...services import add_services_from_dependencies, link_service_env
+from ...services import add_services_from_dependencies, link_service_env, warn_fixed_localhost
 from ...workers import procfile_processes
 from ..base import Analyzer, Detection, forward_names, submodules
 from .composer import DEFAULT_PHP, FRAMEWORKS, SUPPORTED_MINORS, line_of_text, php_choice, php_version, read_json
@@ -151,6 +151,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     service_deps = [(f"ext-{ext}", rel, line) for ext, (rel, line) in extensions.items()] + deps
     add_services_from_dependencies(profile, service_deps)
     settings.database_defaults(profile, targets)
+    warn_fixed_localhost(profile)  # define('DB_HOST', '127.0.0.1') in a config file: not the compose service
     link_service_env(profile)
 
     install, pecl = php_extensions.plan_extensions(profile, extensions)
