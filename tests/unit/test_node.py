@@ -1622,8 +1622,20 @@ def test_plugins_with_their_own_database_client_add_the_service(tmp_path, dep, k
     p = build_profile(write_tree(tmp_path, {
         "package.json": '{"name": "p", "scripts": {"start": "node server.js"}, '
                         '"dependencies": {"express": "^4.0.0", "%s": "^1.0.0"}}' % dep,
-        "server.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n"}))
+        "server.js": "const app = require('express')();\nconst db = require('%s');\n"
+                     "app.listen(process.env.PORT || 3000);\n" % dep}))
     assert [s.kind for s in p.services] == [kind]
+
+
+def test_a_database_adapter_the_code_does_not_import_adds_no_service(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "cms", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4.0.0", '
+                        '"payload": "^2.0.0", "@payloadcms/db-mongodb": "^1.0.0", "@payloadcms/db-postgres": "^0.8.0"}}',
+        "payload.config.ts": "// import { postgresAdapter } from '@payloadcms/db-postgres'\n"
+                             "import { mongooseAdapter } from '@payloadcms/db-mongodb'\n"
+                             "export default { db: mongooseAdapter({ url: process.env.DATABASE_URI }) }\n",
+        "server.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n"}))
+    assert [s.kind for s in p.services] == ["mongodb"]
 
 
 # -- hapi without listen(), programs without package.json ------------------------------------

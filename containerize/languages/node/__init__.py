@@ -252,12 +252,18 @@ def _qwik_server_packages(tree: SourceTree, pkg: pkgmod.Package, profile: Profil
                                 "dependencies for a smaller one)")
 
 
-def _plugin_services(profile: Profile, pkg: pkgmod.Package, runtime_deps: dict[str, str]) -> None:
+def _plugin_services(tree: SourceTree, files: list[str], profile: Profile, pkg: pkgmod.Package,
+                     runtime_deps: dict[str, str]) -> None:
     """A backing service for a plugin that carries its own database client (fastify-mongodb, Payload's
-    @payloadcms/db-mongodb adapter)."""
-    for name in runtime_deps:
-        kind = SERVICE_DEPENDENCIES.get(PLUGIN_CLIENTS.get(name, ""))
-        if kind and not any(s.kind == kind for s in profile.services):
+    @payloadcms/db-mongodb adapter), when the code imports it (a project may list the adapters it doesn't use)."""
+    plugins = [name for name in runtime_deps if SERVICE_DEPENDENCIES.get(PLUGIN_CLIENTS.get(name, ""))]
+    if not plugins:
+        return
+    imported = {spec for rel in files for spec in frameworks.imports(tree, rel)}
+    for name in plugins:
+        kind = SERVICE_DEPENDENCIES[PLUGIN_CLIENTS[name]]
+        if any(spec == name or spec.startswith(name + "/") for spec in imported) and \
+                not any(s.kind == kind for s in profile.services):
             profile.services.append(Service(kind))
             profile.note("services", f"{name} connects to {kind} (with its own client)", "package.json",
                          pkg.line_of.get(name), 0.9)
@@ -376,7 +382,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                      "package.json", pkg.line_of.get(name), 1.0)
     profile.dependencies = list(runtime_deps)
     add_services_from_dependencies(profile, [(d, "package.json", pkg.line_of.get(d)) for d in runtime_deps])
-    _plugin_services(profile, pkg, runtime_deps)
+    _plugin_services(tree, files, profile, pkg, runtime_deps)
     _many_databases(profile)
     for kind in (fw.services if fw else []):
         if not any(s.kind == kind for s in profile.services):
