@@ -1737,3 +1737,15 @@ def test_qwik_without_a_server_adapter_is_warned_about(tmp_path):
         "adapters/cloudflare-pages/vite.config.ts": "export default {};\n"}))
     assert p.framework == "qwik"
     assert any("cloudflare-pages" in w and "qwik add express" in w for w in p.warnings)
+
+
+def test_the_service_is_tied_to_the_url_var_the_adapter_connects_with(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "cms", "scripts": {"start": "node dist/server.js", "build": "tsc"}, '
+                        '"dependencies": {"express": "^4.0.0", "payload": "^2.0.0", "@payloadcms/db-mongodb": "^1.0.0"}}',
+        "src/payload.config.ts": "import { mongooseAdapter } from '@payloadcms/db-mongodb'\n"
+                                 "export default { db: mongooseAdapter({ url: process.env.DATABASE_URI }) }\n",
+        "src/scripts/migrate.ts": "const { MONGODB_URI } = process.env\nconsole.log(MONGODB_URI)\n",
+        "src/server.ts": "import express from 'express'\nconst app = express()\napp.listen(process.env.PORT || 3000)\n"}))
+    assert [(s.kind, s.env_var) for s in p.services] == [("mongodb", "DATABASE_URI")]
+    assert p.env_var("DATABASE_URI").secret

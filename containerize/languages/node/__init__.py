@@ -11,7 +11,7 @@ from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
 from ...envvars import dotenv_value, is_secret, read_dotenv_example
 from ...services import (SERVICE_DEPENDENCIES, add_services_from_connections, add_services_from_dependencies,
-                         link_service_env, warn_fixed_localhost)
+                         credential_free_url, link_service_env, warn_fixed_localhost)
 from . import package as pkgmod
 from ...envvars import bundle_env
 
@@ -269,6 +269,21 @@ def _plugin_services(tree: SourceTree, files: list[str], profile: Profile, pkg: 
                          pkg.line_of.get(name), 0.9)
 
 
+def _link_connection_env(profile: Profile) -> None:
+    """A service the code connects to through one URL env var (``mongooseAdapter({ url: process.env.DATABASE_URI
+    })``) is tied to that var, before the usual names (MONGODB_URI) that the project may read elsewhere."""
+    for service in profile.services:
+        names = {c.url_env for c in profile.connections if c.kind == service.kind and c.url_env}
+        var = profile.env_var(next(iter(names))) if len(names) == 1 and not service.env_var else None
+        if var is None or any(s.env_var == var.name for s in profile.services):
+            continue
+        service.env_var = var.name
+        if not var.secret and service.kind in DATABASE_KINDS and \
+                not (service.kind == "mongodb" and credential_free_url(service.kind, var.default)):
+            var.secret = True  # built with the password of the service compose starts
+        profile.note("services", f"{service.kind} via {var.name}: the URL the code connects with", confidence=0.9)
+
+
 def _fastify_cli(profile: Profile, pkg: pkgmod.Package) -> None:
     """``fastify start app.js`` (fastify-cli): the port is ``-p``/``--port``, else FASTIFY_PORT or PORT, else 3000;
     it listens on localhost unless ``-a``/``--address`` or FASTIFY_ADDRESS (or its guess that it runs in Docker)
@@ -479,6 +494,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     from . import connections  # how the code reaches its database (loaded with the source modules)
     connections.read_connections(tree, files, profile)
     add_services_from_connections(profile)
+    _link_connection_env(profile)
     link_service_env(profile)
     warn_fixed_localhost(profile)
 

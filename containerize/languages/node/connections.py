@@ -184,6 +184,7 @@ for _pkg, _names, _kind, _style in (
         ("ioredis", ("default", "Redis"), "redis", "ioredis"),
         ("mongoose", ("connect", "createConnection"), "mongodb", "options"),
         ("mongodb", ("MongoClient", "MongoClient.connect"), "mongodb", "options"),
+        ("@payloadcms/db-mongodb", ("mongooseAdapter",), "mongodb", "options"),
         ("amqplib", ("connect",), "rabbitmq", "options"),
         ("amqp-connection-manager", ("connect",), "rabbitmq", "options"),
         ("knex", ("default", "knex"), "", "knex"),
