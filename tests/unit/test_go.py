@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -836,3 +837,26 @@ def test_viper_config_folder_is_copied_and_its_port_read(tmp_path, name, folder,
         "go.sum": "", "main.go": VIPER_MAIN % (name, folder), **files})
     p = build_profile(root, [])
     assert p.ports == [port] and p.build.assets == assets and p.health_path == "/health"
+
+
+# -- cobra CLIs and embedded folders ---------------------------------------------------
+def test_cobra_cli_runs_its_server_subcommand_on_the_flag_default_port(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-cobra-server")
+    assert p.build.package == "./cmd/thing" and p.framework == "net/http"
+    assert p.entrypoint == ["/usr/local/bin/thing", "server"]  # not the bare CLI, which prints its help
+    assert any(e.file == "internal/cli/root.go" and e.line == 40 for e in p.evidence["entrypoint"])
+    assert p.ports == [3000] and p.evidence["ports"][0].file == "internal/cli/root.go"  # UintP's default
+    assert p.build.assets == [] and not p.warnings  # ui/dist is embedded and committed
+    _, runtime = stages(files["Dockerfile"])
+    assert "EXPOSE 3000" in runtime and '"/usr/local/bin/thing", "server"' in runtime
+
+
+def test_an_embedded_folder_the_build_makes_is_warned_about(tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(FIXTURES / "go-cobra-server", root)
+    shutil.rmtree(root / "ui/dist")
+    (root / "ui/package.json").write_text('{"scripts": {"build": "vite build"}}\n')
+    p = build_profile(root, [])
+    assert p.warnings == ["ui/embed.go: //go:embed all:dist names ui/dist, which is not in the source: `go build` "
+                          "fails until it exists (build it first: npm run build in ui, then commit it or add a "
+                          "Node build stage)"]

@@ -242,6 +242,25 @@ def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str)
             todo += imports.get(lib, ())
 
 
+def _serving_subcommand(tree: SourceTree, program: source.Program, pkgs: dict[str, dict],
+                        module: str) -> tuple[str, str, int] | None:
+    """(word, file, line) of the cobra command whose Run starts a server: it calls a server-starting function
+    itself, or a function of one of the module's packages that serves."""
+    commands = program.cobra_commands()
+    if not commands:
+        return None
+    serving_names = set()
+    for d, pkg in pkgs.items():
+        if not pkg["main"] and source.Program(tree, pkg["files"]).serves():
+            serving_names.add(pkg["name"])
+    for word, names, rel, line in commands:
+        direct = names & (source.SERVE_CALLS | {"." + m for m in source.ADDRESS_METHODS} | {".ListenAndServe"})
+        through = {n.split(".", 1)[0] for n in names if n[:1] != "."} & serving_names
+        if (direct or through) and re.fullmatch(r"[\w][\w.-]*", word):
+            return word, rel, line
+    return None
+
+
 # main packages that are examples, demos or tools of a module, not its program
 AUX_DIRS = {"example", "examples", "_examples", "demo", "demos", "sample", "samples", "tools", "tool", "hack",
             "scripts", "script", "docs", "test", "tests", "e2e", "bench", "benchmarks", "internal/tools"}
@@ -448,6 +467,26 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.note("build_command", f"go build {package}" + (" with cgo" if cgo else " (static)"),
                  "go.mod", None, 0.9)
     profile.entrypoint = [f"{plan.BIN_DIR}/{binary}"]
+    if serves:
+        # a cobra CLI whose server is one subcommand (`cli server`): the image runs that subcommand
+        command = _serving_subcommand(tree, program, pkgs, module)
+        if command:
+            word, rel, ln = command
+            profile.entrypoint.append(word)
+            profile.note("entrypoint", f"the cobra command {word!r} starts the server (its Run calls it)", rel, ln,
+                         0.8)
+    # a //go:embed folder the build makes (a frontend's dist/ from `go generate` / npm): not in the source
+    for f in program.files:
+        for pattern in f.embeds:
+            folder = posixpath.normpath(posixpath.join(f.dir, pattern.removeprefix("all:"))) if not \
+                pattern.startswith('"') else None
+            if folder and "*" not in folder and not folder.startswith("..") and not tree.exists(folder) \
+                    and not tree.isdir(folder) and not (tree.root / folder).exists():
+                node = tree.exists(posixpath.join(f.dir, "package.json"))
+                profile.warnings.append(
+                    f"{f.rel}: //go:embed {pattern} names {folder}, which is not in the source: `go build` fails "
+                    "until it exists" + (f" (build it first: npm run build in {f.dir or '.'}, then commit it or "
+                                         "add a Node build stage)" if node else ""))
     # a Procfile process that runs the binary with other arguments (bin/NAME worker): a worker
     add_image_procfile_workers(tree, profile, runs_binary(profile, {binary, module_basename(module)}))
 

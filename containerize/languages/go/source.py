@@ -82,6 +82,11 @@ CONFIG_CALLS = {"ini.Load": "file", "ini.LooseLoad": "file", "ini.InsensitiveLoa
 CONFIG_METHODS = {"SetConfigFile": "file", "AddConfigPath": "dir", "SetConfigName": "name"}
 TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
              "http.NewRequestWithContext", "http.Client", "tls.Config"}
+# pflag's methods (cobra's cmd.Flags()): name -> (index of the flag's name, index of its default)
+PFLAG_METHODS = {m: (0, 1) for m in ("Int", "Uint", "Uint16", "String")} | {
+    m: (0, 2) for m in ("IntP", "UintP", "Uint16P", "StringP")} | {
+    m: (1, 2) for m in ("IntVar", "UintVar", "Uint16Var", "StringVar")} | {
+    m: (1, 3) for m in ("IntVarP", "UintVarP", "Uint16VarP", "StringVarP")}
 FLAG_CALLS = {"flag.String", "flag.Int", "flag.Uint", "flag.Int64", "flag.StringVar", "flag.IntVar"}
 
 
@@ -688,6 +693,47 @@ class Program:
                 value = self._call_value(call, f, 0).text
                 if value and port_of(value, bare=True):
                     out.append((value, f.rel, syntax.line(call.node)))
+            elif call.name[:1] == "." and call.name[1:] in PFLAG_METHODS:
+                # pflag/cobra: cmd.Flags().UintP("server-port", "p", 3000, "...") names a port-like flag
+                name_at, default_at = PFLAG_METHODS[call.name[1:]]
+                if default_at >= len(call.args):
+                    continue
+                name = (self.value(call.args[name_at], f).text or "").lower()
+                value = self.value(call.args[default_at], f).text
+                if value and any(w in name for w in ("port", "addr", "listen")) and port_of(value, bare=True):
+                    out.append((value, f.rel, syntax.line(call.node)))
+        return out
+
+    def cobra_commands(self) -> list[tuple[str, set[str], str, int]]:
+        """(the first word of `Use:`, names of the calls its Run/RunE makes, file, line) of each
+        `&cobra.Command{...}` with a Run function."""
+        out = []
+        for f in self.files:
+            alias = next((a for a, path in f.imports.items() if path == "github.com/spf13/cobra"), None)
+            if alias is None:
+                continue
+            for literal in f.nodes.get("literal", []):
+                kind = literal.child_by_field_name("type")
+                if kind is None or syntax.text(kind) != f"{alias}.Command":
+                    continue
+                use, run = None, None
+                body = literal.child_by_field_name("body")
+                for element in body.named_children if body is not None else []:
+                    if element.type != "keyed_element" or element.named_child_count < 2:
+                        continue
+                    key, value = element.named_children[0], element.named_children[-1]
+                    if value.type == "literal_element" and value.named_child_count:
+                        value = value.named_children[0]
+                    key_text = syntax.text(key).strip()
+                    if key_text == "Use":
+                        use = string_value(value)
+                    elif key_text in ("Run", "RunE"):
+                        run = value
+                if not use or run is None or not use.split():
+                    continue
+                names = {call.name for call, cf in self.calls if cf is f
+                         and run.start_byte <= call.node.start_byte < run.end_byte}
+                out.append((use.split()[0], names, f.rel, syntax.line(literal)))
         return out
 
     def routes(self) -> list[tuple[str, str, int]]:
