@@ -5,7 +5,8 @@ inside builds): go-http (main package at the root, reads a secret, slim
 runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
 rust-http (std::net server on distroless cc); go-values and rust-values (the
 port a constant joined into the address, a default read through an env wrapper);
-rust-static-pages (pages read at run time from static/ and the crate's templates/).
+rust-static-pages (pages read at run time from static/ and the crate's templates/); go-json-config (a
+config file read at run time sets the port).
 go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
@@ -176,6 +177,20 @@ def test_rust_carries_the_pages_it_reads_at_run_time(docker, tmp_path):
             assert status == 200 and "static index page" in body, body
             status, body = http_get(f"http://127.0.0.1:{port}/about", container=container)
             assert status == 200 and "about pages" in body, body
+            assert container.process_uid() == "65532"
+            healthy(container)
+
+
+def test_go_carries_the_config_file_it_loads_and_listens_on_its_port(docker, tmp_path):
+    """config/app.json, read with os.ReadFile relative to the working directory, sets the port (8071) and
+    the greeting: it is in the distroless image beside the binary, so the server starts and answers with it."""
+    project, profile = generate(tmp_path, "go-json-config")
+    assert profile["ports"] == [8071] and profile["build"]["assets"] == ["config"]
+    with built_image(project, "go-json-config") as image:
+        assert image.user == "65532:65532" and not has_shell(image)
+        with running(image, "-p", "127.0.0.1::8071") as container:
+            status, body = http_get(f"http://127.0.0.1:{container.port(8071)}/", container=container)
+            assert status == 200 and body.strip() == "hello from config/app.json", body
             assert container.process_uid() == "65532"
             healthy(container)
 

@@ -860,3 +860,12 @@ def test_an_embedded_folder_the_build_makes_is_warned_about(tmp_path):
     assert p.warnings == ["ui/embed.go: //go:embed all:dist names ui/dist, which is not in the source: `go build` "
                           "fails until it exists (build it first: npm run build in ui, then commit it or add a "
                           "Node build stage)"]
+
+
+def test_a_json_config_read_with_os_readfile_sets_the_port_and_is_copied(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-json-config")
+    assert p.build.package == "./cmd/server" and p.build.runtime == "distroless-static"
+    assert p.ports == [8071] and p.evidence["ports"][0].file == "config/app.json"
+    assert p.build.assets == ["config"] and p.health_path == "/healthz"
+    _, runtime = stages(files["Dockerfile"])
+    assert "COPY --from=build /src/config /app/config" in runtime and "EXPOSE 8071" in runtime

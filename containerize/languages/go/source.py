@@ -79,6 +79,7 @@ FOLDER_CALLS = {"http.Dir", "os.DirFS", ".Static", ".StaticFS"} | FIBER_FOLDERS 
 # configuration loaded from a file relative to the working directory (go-ini, BurntSushi/toml, viper)
 CONFIG_CALLS = {"ini.Load": "file", "ini.LooseLoad": "file", "ini.InsensitiveLoad": "file", "ini.ShadowLoad": "file",
                 "toml.DecodeFile": "file", "cleanenv.ReadConfig": "file", "config.LoadFile": "file"}
+CONFIG_FILE_EXTENSIONS = (".json", ".yaml", ".yml", ".toml", ".ini")
 CONFIG_METHODS = {"SetConfigFile": "file", "AddConfigPath": "dir", "SetConfigName": "name"}
 TLS_CALLS = {"http.Get", "http.Post", "http.Head", "http.PostForm", "http.NewRequest",
              "http.NewRequestWithContext", "http.Client", "tls.Config"}
@@ -900,6 +901,8 @@ class Program:
             method = call.name.rsplit(".", 1)[-1]
             if call.name.startswith(".") or call.name.startswith("viper."):
                 kind = CONFIG_METHODS.get(method)
+            elif call.name in ("os.ReadFile", "os.Open", "ioutil.ReadFile"):
+                kind = "config file"  # a config file only when its extension says so
             else:
                 kind = CONFIG_CALLS.get(call.name)
             if kind is None or not call.args:
@@ -909,6 +912,9 @@ class Program:
                 continue
             if kind == "name":
                 names.add(value)
+            elif kind == "config file":
+                if value.lower().endswith(CONFIG_FILE_EXTENSIONS):
+                    out.append(("file", posixpath.normpath(value), f.rel, syntax.line(call.node)))
             else:
                 out.append((kind, posixpath.normpath(value), f.rel, syntax.line(call.node)))
         return out, names
