@@ -1749,3 +1749,30 @@ def test_the_service_is_tied_to_the_url_var_the_adapter_connects_with(tmp_path):
         "src/server.ts": "import express from 'express'\nconst app = express()\napp.listen(process.env.PORT || 3000)\n"}))
     assert [(s.kind, s.env_var) for s in p.services] == [("mongodb", "DATABASE_URI")]
     assert p.env_var("DATABASE_URI").secret
+
+
+# -- Procfile ----------------------------------------------------------------------------------
+
+def test_procfile_fixture_runs_the_web_process_and_the_worker_beside_it():
+    p = build_profile(FIXTURES / "node-procfile")
+    assert p.entrypoint == ["node", "build/server.js"]  # not main (index.js), which the app doesn't have
+    assert p.ports == [5000] and p.port_env == "PORT" and p.health_path == "/healthz"
+    assert [(w.name, w.command) for w in p.workers] == [("worker", ["node", "build/jobs.js"])]
+    compose = render.render(p)["compose.yaml"]
+    assert "  worker:\n" in compose and "build/jobs.js" in compose
+
+
+@pytest.mark.parametrize("web, argv", [
+    ("web: node --env-file=.env dist/index.js", ["node", "dist/index.js"]),
+    ("web: NODE_ENV=production node server.js", ["node", "server.js"]),
+    ("web: env-cmd -f prod.env node server.js", ["node", "server.js"]),
+    ("web: npm start", ["node", "app.js"]),  # the start script decides
+    ("web: node -e \"require('./app')\"", ["node", "app.js"]),
+])
+def test_procfile_web_process(tmp_path, web, argv):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "w", "scripts": {"start": "node app.js"}, "dependencies": {"express": "^4.0.0"}}',
+        "Procfile": web + "\n",
+        "app.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n",
+        "server.js": "require('./app');\n", "dist/index.js": "require('../app');\n"}))
+    assert p.entrypoint == argv and not p.workers

@@ -10,6 +10,7 @@ from ...profile import Evidence, Profile, Service
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
 from ...envvars import dotenv_value, is_secret, read_dotenv_example
+from ...workers import add_procfile_workers, procfile_processes
 from ...services import (SERVICE_DEPENDENCIES, add_services_from_connections, add_services_from_dependencies,
                          credential_free_url, link_service_env, warn_fixed_localhost)
 from . import package as pkgmod
@@ -576,6 +577,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     if build.kind == "next":
         profile.writable_paths.append(f"{WORKDIR}/.next/cache")
         profile.note("writable_paths", "next start writes its cache under .next/cache", confidence=0.8)
+    add_procfile_workers(tree, profile)
     from . import migrations  # Prisma's migrations: a one-shot step before the app starts
     migrations.detect(tree, pkg, profile)
 
@@ -835,6 +837,9 @@ def _pm_commands(pkg: pkgmod.Package) -> dict:
 
 def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str | None):
     """(argv, why, file, line, confidence) of the production start command."""
+    web = _procfile_web(tree)
+    if web:
+        return web
     scripts = pkg.scripts
     line = pkg.line_of.get("start")
     start = scripts.get("start")
@@ -966,6 +971,21 @@ def _nest_monorepo_entry(tree: SourceTree, project: str | None) -> tuple[str, st
     if not isinstance(entry, str) or not frameworks.safe_dir(entry):
         return None
     return f"{out}/{entry}.js", f"Nest's monorepo mode builds the {project} project to {out}/ (nest-cli.json)"
+
+
+def _procfile_web(tree: SourceTree):
+    """The Procfile's ``web: node dist/server.js`` (what Heroku-style platforms run before any start script),
+    when it runs node on a file."""
+    for kind, argv, line in procfile_processes(tree):
+        if kind != "web":
+            continue
+        words = _command(shlex.join(argv[2:]) if argv[:2] == ["sh", "-c"] else shlex.join(argv))
+        args = _node_args(words[1:])
+        if words[:1] == ["node"] and args and "$" not in " ".join(args) and \
+                not any(w in ("-e", "--eval", "-p", "--print", "--watch") for w in args):
+            return ["node", *args], f"the Procfile's web process runs {shlex.join(words)}" + \
+                _env_file_note(words), "Procfile", line, 0.95
+    return None
 
 
 def _runs_node_script(pkg: pkgmod.Package, start: str):
