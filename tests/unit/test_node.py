@@ -1653,7 +1653,7 @@ def test_a_client_port_option_is_not_the_server_port_env(tmp_path):
     p = build_profile(write_tree(tmp_path, {
         "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',
         "server.js": "const Hapi = require('@hapi/hapi');\n"
-                     "const mail = { port: process.env.SMTP_PORT };\n"
+                     "const mail = { port: process.env.SMTP_PORT || 587 };\n"
                      "const server = Hapi.server({ port: 4000 });\nserver.start();\n"}))
     assert p.ports == [4000] and p.port_env is None
 

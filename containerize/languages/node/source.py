@@ -264,6 +264,13 @@ def _int(value: Any) -> int | None:
     return None
 
 
+# the first word of a *_PORT name that is another service's port (SMTP_PORT=587), not the app's
+CLIENT_PORT_PREFIXES = frozenset({
+    "SMTP", "MAIL", "EMAIL", "IMAP", "POP3", "LDAP", "FTP", "SFTP", "SSH", "REDIS", "PG", "POSTGRES", "POSTGRESQL",
+    "MYSQL", "MARIADB", "MONGO", "MONGODB", "RABBITMQ", "RABBIT", "AMQP", "ELASTIC", "ELASTICSEARCH", "MEMCACHED",
+    "KAFKA", "NATS", "MQTT", "STATSD", "CLICKHOUSE", "CASSANDRA", "INFLUX", "INFLUXDB", "MINIO", "S3", "SENTRY"})
+
+
 def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
     prog = program(tree)
     reads = {env.name: env for env in env_reads(tree, files)}
@@ -313,7 +320,8 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                     break
     if not profile.ports:
         for var in profile.env:
-            if is_port_name(var.name) and _int(var.default) is not None:
+            if is_port_name(var.name) and _int(var.default) is not None and \
+                    var.name.split("_", 1)[0].upper() not in CLIENT_PORT_PREFIXES:
                 env = reads.get(var.name)
                 rel, line = (env.loc if env and env.loc else (None, None))
                 profile.add_port(int(var.default), f"{var.name} defaults to {var.default}", rel, line, 0.7)
