@@ -132,6 +132,25 @@ def test_procfile_web_process_wins(tmp_path):
     assert p.entrypoint == ["bundle", "exec", "puma", "-p", "5000"] and p.ports == [5000]
 
 
+@pytest.mark.parametrize("env_example, entrypoint, port", [
+    # every variable has a documented default: the Procfile's command runs through sh, each default overridable
+    ("PORT=9393\nWEB_CONCURRENCY=2\n",
+     ["sh", "-c", 'exec bundle exec iodine -p "${PORT:-9393}" -w "${WEB_CONCURRENCY:-2}" -www ./public'], 9393),
+    # WEB_CONCURRENCY has none: the Procfile can't be run as it is, puma serves config.ru
+    ("PORT=9393\n", ["bundle", "exec", "puma", "-b", "tcp://0.0.0.0:9292"], None),
+])
+def test_a_procfile_web_process_with_variables(tmp_path, env_example, entrypoint, port):
+    root = write_tree(tmp_path, {"Gemfile": GEMS, "Gemfile.lock": LOCK, "config.ru": "run ->(e) { [200, {}, ['ok']] }\n",
+                                 "Procfile": "web: bundle exec iodine -p $PORT -w ${WEB_CONCURRENCY} -www ./public\n",
+                                 ".env.example": env_example})
+    p = build_profile(root)
+    assert p.entrypoint == entrypoint and p.port_env == "PORT"
+    if port:
+        assert p.ports == [port]
+    (tmp_path / "lint").mkdir()
+    lint(render.render(p)["Dockerfile"], tmp_path / "lint")
+
+
 @pytest.mark.parametrize("files, version", [
     ({".ruby-version": "ruby-3.2.4\n"}, "3.2.4"),
     ({".tool-versions": "nodejs 20.1.0\nruby 3.4.1\n"}, "3.4.1"),

@@ -2,10 +2,54 @@
 or the script that starts a server (else the script that runs)."""
 from __future__ import annotations
 
+import re
+import shlex
+
+from ...envvars import dotenv_value
 from ...profile import Profile
 from ...scan import SourceTree
 from ...workers import procfile_processes
 from .source import Facts
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+_SAFE_DEFAULT = re.compile(r"[\w.:/@-]{1,100}")
+
+
+def _documented(tree: SourceTree) -> dict[str, str]:
+    """NAME -> value of .env.example's lines (WEB_CONCURRENCY=1)."""
+    found: dict[str, str] = {}
+    for rel in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist"):
+        for raw in tree.lines(rel):
+            name, sep, value = raw.strip().removeprefix("export ").partition("=")
+            if sep and not name.startswith("#"):
+                found.setdefault(name.strip(), dotenv_value(value))
+    return found
+
+
+def _with_defaults(argv: list[str], profile: Profile, tree: SourceTree) -> str | None:
+    """`exec iodine -p "${PORT:-9393}" ...`: the Procfile's command for `sh -c`, every variable with the
+    default the app gives it (an env var set at run time still wins); None when one has no known default."""
+    documented = None
+    out = []
+    for arg in argv:
+        parts, last = [], 0
+        for m in _VAR.finditer(arg):
+            name = m.group(1) or m.group(2)
+            var = profile.env_var(name)
+            default = var.default if var is not None and not var.secret else None
+            if default is None and (var is None or not var.secret):
+                documented = _documented(tree) if documented is None else documented
+                default = documented.get(name) or None
+            if default is None or not _SAFE_DEFAULT.fullmatch(default):
+                return None
+            parts += [shlex.quote(arg[last:m.start()]) if arg[last:m.start()] else "", f'"${{{name}:-{default}}}"']
+            last = m.end()
+        if last == 0:
+            out.append(shlex.quote(arg))
+        else:
+            out.append("".join(parts) + (shlex.quote(arg[last:]) if arg[last:] else ""))
+    return "exec " + " ".join(out)
+
 
 ENTRY_SCRIPTS = ("main.rb", "app.rb", "run.rb", "script.rb", "cli.rb")
 NOT_BINS = ("bin/setup", "bin/console", "bin/rails", "bin/rake", "bin/bundle", "bin/dev")
@@ -16,8 +60,13 @@ def start_command(tree: SourceTree, profile: Profile, files: list[str], facts: F
     """(argv, why, file, line, confidence, server) of the best way to start the app, or None."""
     exec_ = ["bundle", "exec"] if has_gems else []
     for kind, argv, number in procfile_processes(tree):
-        if kind == "web" and not any("$" in a for a in argv):  # $PORT: a port the container doesn't set
+        if kind == "web" and not any("$" in a for a in argv):
             return argv, "the Procfile's web process", tree.first("Procfile"), number, 1.0, True
+        if kind == "web":  # $PORT, $WEB_CONCURRENCY: through a shell, each with the default the app documents
+            command = _with_defaults(argv, profile, tree)
+            if command:
+                return (["sh", "-c", command], "the Procfile's web process (its variables default to the values "
+                        ".env.example or the code give)", tree.first("Procfile"), number, 0.9, True)
     if framework in ("rails", "rack") or (framework == "sinatra" and tree.exists("config.ru")):
         server = next((g for g in ("puma", "unicorn", "falcon", "thin") if g in gems), None)
         if server is None and has_gems:
