@@ -594,3 +594,17 @@ def test_axum_nest_prefix_and_a_chain_read_in_source_order(tmp_path):
     routes = __import__("containerize.languages.rust.source", fromlist=["Crate"])
     crate = routes.Crate(SourceTree(root), ["src/main.rs"])
     assert [r[0] for r in crate.routes()] == ["/api/articles", "/api/tags"]
+
+
+def test_a_chain_of_many_routes_and_many_nested_scopes_is_read_in_linear_time(tmp_path):
+    routes = "".join(f'\n        .route("/r{i}", get(h))' for i in range(2000))
+    scopes = "".join(f'.service(web::scope("/s{i}").route("", get().to(h)))' for i in range(2000))
+    main = ("async fn h() {}\nfn main() {\n    let app = Router::new()" + routes + ";\n"
+            '    let api = web::scope("/a")' + scopes + ";\n"
+            '    let _ = std::net::TcpListener::bind("0.0.0.0:3000");\n}\n')
+    root = write_tree(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "m"\nversion = "0.1.0"\n',
+                                         "src/main.rs": main})
+    from containerize.languages.rust.source import Crate
+    found = [r[0] for r in Crate(SourceTree(root), ["src/main.rs"]).routes()]
+    assert found[:2] == ["/r0", "/r1"] and found[1999] == "/r1999"
+    assert found[2000] == "/a/s0" and found[-1] == "/a/s1999" and len(found) == 4000

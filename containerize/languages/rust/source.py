@@ -146,6 +146,11 @@ def _path(node) -> str:
         return ""
     if node.type == "generic_function":
         node = node.child_by_field_name("function")
+    if node is not None and node.type == "field_expression":
+        # a method (`router.route`): no path suffix can match it, and the receiver may be a chain of a thousand
+        # calls, so only the method's name is kept (reading the whole chain per call would be quadratic)
+        field = node.child_by_field_name("field")
+        return "." + (syntax.text(field) if field is not None else "")
     return "".join(syntax.text(node).split()) if node is not None else ""
 
 
