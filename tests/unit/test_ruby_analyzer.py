@@ -173,7 +173,7 @@ def test_broken_lockfile_is_a_clear_error(tmp_path):
 
 
 # -- rendering --------------------------------------------------------------------
-@pytest.mark.parametrize("fixture", ["ruby-stdlib", "ruby-batch", "ruby-rails", "ruby-rack"])
+@pytest.mark.parametrize("fixture", ["ruby-stdlib", "ruby-batch", "ruby-rails", "ruby-rack", "ruby-sinatra-activerecord"])
 def test_rendered_dockerfile_is_hadolint_clean(tmp_path, fixture):
     files = render.render(profile_of(fixture))
     dockerfile = files["Dockerfile"]
