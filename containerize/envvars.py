@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from typing import Iterator
 
 from .profile import Profile
 from .scan import SourceTree
@@ -166,17 +167,29 @@ def dotenv_value(raw: str) -> str:
     return (value[:cut] if cut >= 0 else value).strip()
 
 
+# the files that document a project's env vars, with example values
+DOTENV_EXAMPLES = (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def dotenv_lines(tree: SourceTree, rel: str) -> Iterator[tuple[int, str, str]]:
+    """(line number, name, value as written) of each ``NAME=value`` line of a .env-style file: blank lines,
+    comments and names that can't be env var names are skipped, an ``export`` prefix is dropped (the value
+    reads through ``dotenv_value``)."""
+    for number, raw in enumerate(tree.lines(rel), 1):
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        name = name.strip()
+        if _ENV_NAME.fullmatch(name):
+            yield number, name, value
+
+
 def read_dotenv_example(tree: SourceTree, profile: Profile) -> None:
     """Env vars documented in .env.example / .env.sample / .env.template."""
-    for rel in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist"):
-        for number, raw in enumerate(tree.lines(rel), 1):
-            line = raw.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            name, _, value = line.removeprefix("export ").partition("=")
-            name = name.strip()
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                continue
+    for rel in DOTENV_EXAMPLES:
+        for number, name, value in dotenv_lines(tree, rel):
             value = dotenv_value(value) or None
             secret = is_secret(name, value)
             profile.add_env(name, None if secret else value, secret)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ...profile import Evidence, Profile, Service
 from ...scan import SourceTree
 from ..base import Analyzer, Detection, submodules
-from ...envvars import dotenv_value, is_secret, read_dotenv_example
+from ...envvars import dotenv_lines, dotenv_value, is_secret, read_dotenv_example
 from ...workers import add_procfile_workers, procfile_processes
 from ...services import (SERVICE_DEPENDENCIES, add_services_from_connections, add_services_from_dependencies,
                          credential_free_url, link_service_env, warn_fixed_localhost)
@@ -338,14 +338,7 @@ def _start_env_files(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) ->
         if base != ".env" and not base.startswith(".env."):
             profile.warnings.append(f"{rel} (the settings scripts.start loads with {words[wrapper]}) is copied into "
                                     "the image: add it to .dockerignore if it holds anything private")
-        for number, raw in enumerate(tree.lines(rel), 1):
-            line = raw.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            name, _, value = line.removeprefix("export ").partition("=")
-            name = name.strip()
-            if not values.is_env_name(name):
-                continue
+        for number, name, value in dotenv_lines(tree, rel):
             value = dotenv_value(value) or None
             secret = is_secret(name, value)
             profile.add_env(name, None if secret else value, secret)
@@ -661,13 +654,8 @@ def _build_args(tree: SourceTree, profile: Profile, build: NodePlan) -> None:
     names = set(in_code)
     defaults: dict[str, str] = {}
     for rel in DOTENV_FILES:
-        for raw in tree.lines(rel):
-            line = raw.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            name, _, value = line.removeprefix("export ").partition("=")
-            name = name.strip()
-            if not values.is_env_name(name) or not name.startswith(PUBLIC_PREFIXES):
+        for _number, name, value in dotenv_lines(tree, rel):
+            if not name.startswith(PUBLIC_PREFIXES):
                 continue
             names.add(name)
             defaults.setdefault(name, dotenv_value(value))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ...envvars import dotenv_value, is_secret, read_dotenv_example
+from ...envvars import dotenv_lines, dotenv_value, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
 from ...services import add_services_from_dependencies, link_service_env, warn_fixed_localhost
@@ -299,13 +299,8 @@ def _assets(tree: SourceTree, profile: Profile) -> dict:
 def _symfony_env(tree: SourceTree, profile: Profile) -> None:
     """Symfony's committed .env holds the app's settings with their defaults (secrets go in .env.local or the
     environment): each becomes an env var of the container. The image runs the prod environment."""
-    for number, raw in enumerate(tree.lines(".env"), 1):
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, _, value = line.removeprefix("export ").partition("=")
-        name = name.strip()
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name in ("APP_ENV", "APP_DEBUG"):
+    for number, name, value in dotenv_lines(tree, ".env"):
+        if name in ("APP_ENV", "APP_DEBUG"):
             continue
         value = dotenv_value(value) or None
         secret = is_secret(name, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from ...envvars import dotenv_value
+from ...envvars import DOTENV_EXAMPLES, dotenv_lines, dotenv_value
 from ...profile import Profile
 from ...scan import SourceTree
 from ...workers import procfile_processes
@@ -18,11 +18,9 @@ _SAFE_DEFAULT = re.compile(r"[\w.:/@-]{1,100}")
 def _documented(tree: SourceTree) -> dict[str, str]:
     """NAME -> value of .env.example's lines (WEB_CONCURRENCY=1)."""
     found: dict[str, str] = {}
-    for rel in (".env.example", ".env.sample", ".env.template", "env.example", ".env.dist"):
-        for raw in tree.lines(rel):
-            name, sep, value = raw.strip().removeprefix("export ").partition("=")
-            if sep and not name.startswith("#"):
-                found.setdefault(name.strip(), dotenv_value(value))
+    for rel in DOTENV_EXAMPLES:
+        for _number, name, value in dotenv_lines(tree, rel):
+            found.setdefault(name, dotenv_value(value))
     return found
 
 
