@@ -11,12 +11,14 @@ import fnmatch
 import os
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from . import dockerignore
 
 if TYPE_CHECKING:
     import pathspec  # loaded when an ignore file has patterns: most of its cost is its import
+
+T = TypeVar("T")
 
 # Folders never walked, whatever the ignore files say.
 PRUNED_DIRS = frozenset({
@@ -290,6 +292,15 @@ class SourceTree:
             text = None
         self._texts[rel] = text
         return text
+
+    def fact(self, owner: str, rel: str, read: Callable[[SourceTree, str], T]) -> T:
+        """What `owner` (the module that reads it) reads from file `rel`: ``read(tree, rel)`` the first time,
+        kept in ``facts`` for the run (detection and every analysis step ask for the same files)."""
+        key = (owner, rel)
+        if key in self.facts:
+            return self.facts[key]  # type: ignore[return-value]
+        found = self.facts[key] = read(self, rel)
+        return found
 
     def executable(self, rel: str) -> bool:
         """Whether the file has an executable bit set (False when it can't be looked at)."""

@@ -108,12 +108,13 @@ _QUERIES = {
 
 def _found(tree: SourceTree, rel: str) -> tuple[str, object, syntax.Found] | None:
     """(grammar, root, query answers) of a file, once per tree (detection and analysis read the same files)."""
-    key = ("cpp.source", rel)
-    if key not in tree.facts:
-        grammar = grammar_of(rel)
-        parsed = tree.parse(rel, grammar)
-        tree.facts[key] = (grammar, parsed.root_node, _QUERIES[grammar].run(parsed.root_node)) if parsed else None
-    return tree.facts[key]
+    return tree.fact("cpp.source", rel, _run_queries)
+
+
+def _run_queries(tree: SourceTree, rel: str) -> tuple[str, object, syntax.Found] | None:
+    grammar = grammar_of(rel)
+    parsed = tree.parse(rel, grammar)
+    return (grammar, parsed.root_node, _QUERIES[grammar].run(parsed.root_node)) if parsed else None
 
 
 def _declared_name(node) -> str | None:

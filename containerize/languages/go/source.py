@@ -171,10 +171,7 @@ def string_value(node) -> str | None:
 
 def read_file(tree: SourceTree, rel: str) -> GoFile | None:
     """The facts of one file, read once per tree (detection and analysis ask for the same files)."""
-    key = ("go.source", rel)
-    if key not in tree.facts:
-        tree.facts[key] = _read_file(tree, rel)
-    return tree.facts[key]
+    return tree.fact("go.source", rel, _read_file)
 
 
 def _read_file(tree: SourceTree, rel: str) -> GoFile | None:

@@ -552,11 +552,12 @@ def find_main_classes(tree: SourceTree, files: list[str]) -> list[tuple[str, str
 def _answers(tree: SourceTree, rel: str) -> tuple[syntax.Found, syntax.Found]:
     """The answers of the queries over one parsed .java file, once per tree (detection and analysis read the
     same files): (matches of _DECLS, _ANNOTATIONS, _MAIN; captures of _CALLS, _CLASS_NAMES, _PACKAGE, _STRINGS)."""
-    key = ("java.source", rel)
-    if key not in tree.facts:
-        root = tree.parse(rel, G).root_node
-        tree.facts[key] = (_MATCHES.run(root), _CAPTURES.run(root))
-    return tree.facts[key]
+    return tree.fact("java.source", rel, _run_queries)
+
+
+def _run_queries(tree: SourceTree, rel: str) -> tuple[syntax.Found, syntax.Found]:
+    root = tree.parse(rel, G).root_node
+    return _MATCHES.run(root), _CAPTURES.run(root)
 
 
 # -- tree helpers ----------------------------------------------------------------------------

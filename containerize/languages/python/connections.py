@@ -59,11 +59,11 @@ class FileConnections:
 
 def file_connections(tree: SourceTree, rel: str) -> FileConnections:
     """What one file says about its connections, read once per file (and kept with the tree)."""
-    key = (__name__, rel)
-    found = tree.facts.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    found = tree.facts[key] = FileConnections()
+    return tree.fact(__name__, rel, _read_file)
+
+
+def _read_file(tree: SourceTree, rel: str) -> FileConnections:
+    found = FileConnections()
     mod = values.module(tree, rel)
     if mod.tree is not None:
         try:

@@ -247,11 +247,7 @@ def _imports(nodes: list[ast.AST], rel: str) -> set[str]:
 
 def file_facts(tree: SourceTree, rel: str) -> FileFacts:
     """What a file says about starting the app, read once per file (and kept with the tree)."""
-    key = (__name__, rel)
-    found = tree.facts.get(key)
-    if found is None:
-        found = tree.facts[key] = _read_facts(tree, rel)
-    return found  # type: ignore[return-value]
+    return tree.fact(__name__, rel, _read_facts)
 
 
 def _read_facts(tree: SourceTree, rel: str) -> FileFacts:

@@ -73,10 +73,10 @@ class Facts:
 
 def facts(tree: SourceTree, rel: str) -> Facts:
     """The facts of one file, gathered once per parsed module (and kept with the tree: every step asks)."""
-    key = (__name__, rel)
-    found = tree.facts.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
+    return tree.fact(__name__, rel, _read_facts)
+
+
+def _read_facts(tree: SourceTree, rel: str) -> Facts:
     mod = values.module(tree, rel)
     found = Facts()
     try:
@@ -86,7 +86,6 @@ def facts(tree: SourceTree, rel: str) -> Facts:
             _from_tokens(mod, found)
     except (RecursionError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         pass  # absurd input (nesting past the interpreter's limit, say): keep what was found
-    tree.facts[key] = found
     return found
 
 

@@ -103,10 +103,7 @@ class RustFile:
 
 def read_file(tree: SourceTree, rel: str) -> RustFile | None:
     """The facts of one file, read once per tree (detection and analysis ask for the same files)."""
-    key = ("rust.source", rel)
-    if key not in tree.facts:
-        tree.facts[key] = _read_file(tree, rel)
-    return tree.facts[key]
+    return tree.fact("rust.source", rel, _read_file)
 
 
 def _read_file(tree: SourceTree, rel: str) -> RustFile | None:
