@@ -91,8 +91,7 @@ def read_capped(root: str | os.PathLike[str], path: str | os.PathLike[str], cap:
             warnings.append(f"{os.path.relpath(path, root)}: a link out of the project; not read")
         return None
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(cap + 1)
+        data = _read_bytes(path, cap + 1)
     except OSError:
         return None
     if len(data) > cap:

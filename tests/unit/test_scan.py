@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 
 import pytest
 
@@ -55,3 +56,12 @@ def test_an_ordinary_dockerignore_still_leaves_files_out(tmp_path):
         (tmp_path / rel).write_text("x\n")
     tree = SourceTree(tmp_path)
     assert tree.files == [".dockerignore", "app.py"] and not tree.warnings
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("name", [".gitignore", ".dockerignore", "app.py"])
+def test_a_fifo_in_place_of_a_file_is_read_as_empty_not_waited_on(tmp_path, name):
+    (tmp_path / "main.py").write_text("print(1)\n")
+    os.mkfifo(tmp_path / name)
+    tree = SourceTree(tmp_path)  # would wait for a writer for ever if the FIFO were opened blocking
+    assert tree.files == ["main.py"] and tree.read(name) == ""
