@@ -219,13 +219,6 @@ def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str)
             for path in facts.imports.values() if facts is not None else ():
                 if path.startswith(prefix) and path[len(prefix):] in pkgs:
                     found.add(path[len(prefix):])
-    library_serves: dict[str, bool] = {}
-
-    def serves(d: str) -> bool:
-        if d not in library_serves:
-            library_serves[d] = source.Program(tree, pkgs[d]["files"]).serves()
-        return library_serves[d]
-
     for d, pkg in pkgs.items():
         if not pkg["main"] or pkg["serves"]:
             continue
@@ -235,24 +228,28 @@ def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str)
             if lib in seen or pkgs[lib]["main"]:
                 continue
             seen.add(lib)
-            if serves(lib):
+            if _library_serves(tree, pkgs[lib]):
                 pkg["serves"] = True
                 pkg["serves_through"] = lib
                 break
             todo += imports.get(lib, ())
 
 
-def _serving_subcommand(tree: SourceTree, program: source.Program, pkgs: dict[str, dict],
-                        module: str) -> tuple[str, str, int] | None:
+def _library_serves(tree: SourceTree, pkg: dict) -> bool:
+    """Whether a package's own code starts a server (looked at once a package, kept in it)."""
+    if "library_serves" not in pkg:
+        pkg["library_serves"] = source.Program(tree, pkg["files"]).serves()
+    return pkg["library_serves"]
+
+
+def _serving_subcommand(tree: SourceTree, program: source.Program,
+                        pkgs: dict[str, dict]) -> tuple[str, str, int] | None:
     """(word, file, line) of the cobra command whose Run starts a server: it calls a server-starting function
     itself, or a function of one of the module's packages that serves."""
     commands = program.cobra_commands()
     if not commands:
         return None
-    serving_names = set()
-    for d, pkg in pkgs.items():
-        if not pkg["main"] and source.Program(tree, pkg["files"]).serves():
-            serving_names.add(pkg["name"])
+    serving_names = {pkg["name"] for pkg in pkgs.values() if not pkg["main"] and _library_serves(tree, pkg)}
     for word, names, rel, line in commands:
         direct = names & (source.SERVE_CALLS | {"." + m for m in source.ADDRESS_METHODS} | {".ListenAndServe"})
         through = {n.split(".", 1)[0] for n in names if n[:1] != "."} & serving_names
@@ -469,7 +466,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.entrypoint = [f"{plan.BIN_DIR}/{binary}"]
     if serves:
         # a cobra CLI whose server is one subcommand (`cli server`): the image runs that subcommand
-        command = _serving_subcommand(tree, program, pkgs, module)
+        command = _serving_subcommand(tree, program, pkgs)
         if command:
             word, rel, ln = command
             profile.entrypoint.append(word)
