@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -342,8 +343,12 @@ def _classify(tree: SourceTree, app: App) -> None:
         scripts = data.get("scripts") if isinstance(data.get("scripts"), dict) else {}
         runs = any(k in scripts for k in ("start", "dev", "serve", "build"))
         if not runs and ("main" in data or "exports" in data or app.path.startswith(("packages/", "libs/"))):
-            app.kind = "library"
-            app.evidence.append(f"{pkg}: no start, dev or build script, a package others import")
+            server = _node_server(tree, app.path, data)
+            if server:
+                app.evidence.append(f"{pkg}: no start script, but {server}")
+            else:
+                app.kind = "library"
+                app.evidence.append(f"{pkg}: no start, dev or build script, a package others import")
     cargo = f"{app.path}/Cargo.toml"
     if tree.exists(cargo):
         data = _toml(tree, cargo)
@@ -352,6 +357,23 @@ def _classify(tree: SourceTree, app: App) -> None:
             app.kind = "library"
             app.evidence.append(f"{cargo}: " + ("a [lib] and no binary" if "lib" in data else
                                                  "src/lib.rs and no binary (no src/main.rs, src/bin/ or [[bin]])"))
+
+
+def _node_server(tree: SourceTree, folder: str, data: dict) -> str | None:
+    """Why a package.json with no start script still runs a server: ``npm start`` runs ``node server.js``
+    when there is one, or its main file starts a server (``.listen(``, ``createServer(``)."""
+    if tree.exists(f"{folder}/server.js") and not tree.isdir(f"{folder}/server.js"):
+        return "npm start runs server.js"
+    main = data.get("main")
+    if not isinstance(main, str) or not main.strip():
+        return None
+    rel = posixpath.normpath(posixpath.join(folder, main.strip()))
+    if rel.startswith("../") or not rel.endswith((".js", ".cjs", ".mjs", ".ts")) or not tree.exists(rel):
+        return None
+    from .languages.node.source import serves_http
+
+    found = serves_http(tree, [rel])
+    return f"its main file starts a server ({found[0]}:{found[1]})" if found else None
 
 
 def _shared_packages(tree: SourceTree, repo: Repo) -> None:

@@ -102,6 +102,28 @@ def test_group_folders_list_their_members_and_skip_what_is_not_an_app(tmp_path):
     assert [a.name for a in repo.deployable] == ["api"]
 
 
+def test_a_package_with_no_start_script_whose_server_npm_start_runs_is_an_app(tmp_path):
+    # the shape of a voting-app style repo: result/ has "main": "server.js", a test script only, and is a server
+    write(tmp_path, {
+        "result/package.json": json.dumps({"name": "result", "main": "server.js",
+                                           "scripts": {"test": "echo no test && exit 1"},
+                                           "dependencies": {"express": "^4.18.2", "pg": "^8.8.0"}}),
+        "result/server.js": EXPRESS,
+        "api/package.json": json.dumps({"name": "api", "main": "src/main.js",
+                                        "dependencies": {"express": "^4.18.2"}}),
+        "api/src/main.js": EXPRESS,
+        "util/package.json": json.dumps({"name": "util", "main": "index.js"}),
+        "util/index.js": "module.exports = (a, b) => a + b;\n",
+    })
+    repo = apps.discover(tmp_path, analyze=False)
+    kinds = {a.path: a.kind for a in repo.apps}
+    assert kinds == {"api": "app", "result": "app", "util": "library"}
+    result = next(a for a in repo.apps if a.path == "result")
+    assert "result/package.json: no start script, but npm start runs server.js" in result.evidence
+    api = next(a for a in repo.apps if a.path == "api")
+    assert any("its main file starts a server (api/src/main.js:4)" in e for e in api.evidence)
+
+
 def test_workspace_members_come_from_the_manifest(tmp_path):
     write(tmp_path, {
         "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "tools/*"]}),
