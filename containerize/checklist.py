@@ -106,8 +106,10 @@ def detect(tree: SourceTree, chosen: str | None = None, origin: str | None = Non
     except ValueError as exc:  # manifests that can't be read
         raise AnalysisError(str(exc)) from None
     from .languages.common import listen_on_all_interfaces
+    from .services import warn_fixed_passwords
 
     listen_on_all_interfaces(profile)  # a loopback listen address read from an env var: all interfaces
+    warn_fixed_passwords(profile)
     profile.candidates = candidates + profile.candidates
     return profile
 

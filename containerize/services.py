@@ -414,6 +414,21 @@ def warn_fixed_localhost(profile: Profile) -> None:
                                     f"env var (e.g. {conn.kind.upper()}_HOST)")
 
 
+def warn_fixed_passwords(profile: Profile) -> None:
+    """A password written in the code is not the one compose gives the service (a secret file): say where,
+    and that the secret file must hold the same value, or the code read it from an env var."""
+    for conn in profile.connections:
+        spec = CATALOG.get(conn.kind)
+        if spec is None or not spec.password_env or conn.password_source != "literal" or conn.url_env \
+                or not any(s.kind == conn.kind for s in profile.services):
+            continue
+        where = f"{conn.file}:{conn.line}" if conn.line else (conn.file or "the code")
+        profile.warnings.append(f"{where} connects to {conn.kind} with a password written in the code: compose "
+                                f"gives the {conn.kind} service the password in ./secrets/{conn.kind}_password, so "
+                                "put the same value there, or read the password from an env var "
+                                f"(e.g. {conn.kind.upper()}_PASSWORD)")
+
+
 def _url_with_host(profile: Profile, env_name: str, host: str, service_port: int | None = None) -> str | None:
     """The default URL the code gives ``env_name`` (a setting: no credentials in it), pointed at ``host`` (on
     ``service_port``, the port the service listens on, when the URL names another)."""

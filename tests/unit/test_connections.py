@@ -113,6 +113,30 @@ def test_a_host_fixed_to_localhost_is_a_warning_naming_the_line(tmp_path):
     assert any(w.startswith("main.py:3 ") and "localhost" in w for w in profile.warnings), profile.warnings
 
 
+def test_a_password_written_in_the_code_is_a_warning_naming_the_secret_file(tmp_path):
+    node = write(tmp_path / "result", {
+        "package.json": json.dumps({"name": "result", "main": "server.js",
+                                    "dependencies": {"express": "^4.18.2", "pg": "^8.8.0"}}),
+        "server.js": "const express = require('express'),\n  { Pool } = require('pg');\n"
+                     "const pool = new Pool({\n  connectionString: 'postgres://postgres:postgres@db/postgres'\n});\n"
+                     "const app = express();\napp.listen(process.env.PORT || 4000);\n",
+    })
+    profile, doc = compose_of(node)
+    assert [w for w in profile.warnings if "password written in the code" in w] == [
+        "server.js:3 connects to postgres with a password written in the code: compose gives the postgres service "
+        "the password in ./secrets/postgres_password, so put the same value there, or read the password from an "
+        "env var (e.g. POSTGRES_PASSWORD)"]
+    assert doc["services"]["db"]["environment"]["POSTGRES_USER"] == "postgres"
+    python = write(tmp_path / "py", {
+        "requirements.txt": "psycopg2-binary\n",
+        "main.py": "import os\nimport psycopg2\n\n"
+                   "conn = psycopg2.connect(host='db', user='app', password=os.environ['DB_PASSWORD'])\n"
+                   "print(conn)\n",
+    })
+    profile, _ = compose_of(python)
+    assert not [w for w in profile.warnings if "password written in the code" in w]  # read from an env var
+
+
 def test_urls_are_split_into_their_parts():
     conn = connection_from_url("jdbc:postgresql://db:5432/shop")
     assert (conn.kind, conn.host, conn.port, conn.database) == ("postgres", "db", 5432, "shop")
