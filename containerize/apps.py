@@ -25,6 +25,13 @@ MANIFESTS = (
     "Cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "CMakeLists.txt",
     "meson.build", "manage.py", "config.ru", "index.html", "Staticfile", "static.json",
 )
+# manifests of stacks no analyzer reads (by file name, or by suffix when it starts with a dot): a folder that
+# holds one is named in the notes rather than silently left out
+UNSUPPORTED = {".csproj": "a C# (.NET) project", ".fsproj": "an F# (.NET) project", ".vbproj": "a VB.NET project",
+               ".sln": "a .NET solution", "mix.exs": "an Elixir project", "pubspec.yaml": "a Dart project",
+               "Package.swift": "a Swift package", "stack.yaml": "a Haskell project", ".cabal": "a Haskell package",
+               "build.sbt": "a Scala (sbt) project", "deno.json": "a Deno project", "deno.jsonc": "a Deno project",
+               "rebar.config": "an Erlang project", "dune-project": "an OCaml project"}
 # source files at the root make the root an app of its own
 ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", ".rs", ".java", ".kt",
                         ".c", ".cc", ".cpp", ".html", ".htm")
@@ -240,6 +247,28 @@ def candidate_folders(tree: SourceTree) -> list[tuple[str, str]]:
     return found
 
 
+def unsupported_folders(tree: SourceTree, taken: set[str]) -> list[str]:
+    """Notes for the folders (where apps are looked for, not among ``taken``) that hold a project of a stack
+    no analyzer reads: a .NET worker beside a Python and a Node app gets no image, and says so."""
+    folders = []
+    for folder in sorted(d for d in tree.dirs if d and "/" not in d):
+        if folder.startswith(".") or folder.lower() in NOT_APPS:
+            continue
+        folders += sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]) \
+            if folder in GROUP_DIRS else [folder]
+    notes = []
+    for folder in folders:
+        if folder in taken:
+            continue
+        for name in sorted(f.rsplit("/", 1)[-1] for f in tree.children(folder)):
+            what = UNSUPPORTED.get(name) or UNSUPPORTED.get(posixpath.splitext(name)[1] or "\0")
+            if what and not tree.isdir(f"{folder}/{name}"):
+                notes.append(f"{folder}/: {what} ({name}), a stack containerize does not read: it gets no image; "
+                             "write its Dockerfile by hand and add it to compose.yaml")
+                break
+    return notes
+
+
 def _manifest(tree: SourceTree, folder: str) -> str | None:
     names = {f.rsplit("/", 1)[-1] for f in tree.children(folder)}
     return next((m for m in MANIFESTS if m in names), None)
@@ -299,6 +328,7 @@ def discover(path: str | Path, answers: list[tuple[str, str]] | None = None, ana
     if tree.exists("uv.lock") and _uv_workspace(tree):
         _uv_members(tree, repo)
     repo.proxies = find_proxies(tree, {f for f, _ in folders})
+    repo.notes += unsupported_folders(tree, {f for f, _ in folders})
     if analyze:
         analyze_apps(repo, answers or [])
     return repo

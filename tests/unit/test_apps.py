@@ -124,6 +124,27 @@ def test_a_package_with_no_start_script_whose_server_npm_start_runs_is_an_app(tm
     assert any("its main file starts a server (api/src/main.js:4)" in e for e in api.evidence)
 
 
+def test_a_folder_of_a_stack_no_analyzer_reads_is_named_in_the_notes(tmp_path):
+    write(tmp_path, {
+        "vote/requirements.txt": "flask\n",
+        "vote/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "result/package.json": json.dumps({"name": "result", "scripts": {"start": "node server.js"},
+                                           "dependencies": {"express": "^4.18.2"}}),
+        "result/server.js": EXPRESS,
+        "worker/Worker.csproj": "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n",
+        "worker/Program.cs": "class Program { static void Main() {} }\n",
+        "docs/book.toml": "",
+        "services/mailer/mix.exs": "defmodule Mailer.MixProject do\nend\n",
+    })
+    repo = apps.discover(tmp_path, analyze=False)
+    assert [a.path for a in repo.apps] == ["result", "vote"]
+    assert repo.notes == [
+        "services/mailer/: an Elixir project (mix.exs), a stack containerize does not read: it gets no image; "
+        "write its Dockerfile by hand and add it to compose.yaml",
+        "worker/: a C# (.NET) project (Worker.csproj), a stack containerize does not read: it gets no image; "
+        "write its Dockerfile by hand and add it to compose.yaml"]
+
+
 def test_workspace_members_come_from_the_manifest(tmp_path):
     write(tmp_path, {
         "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "tools/*"]}),
