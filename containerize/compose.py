@@ -424,7 +424,7 @@ def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | 
         ports = doc["services"][service].get("ports")
         if ports:
             host = ports[0].split(":-", 1)[1].split("}", 1)[0]
-            lines.append(f"# {service} answers on http://127.0.0.1:{host} "
+            lines.append(f"# {service} answers on {'https' if profile.tls else 'http'}://127.0.0.1:{host} "
                          f"(set {env_prefix(service)}_HOST_PORT to publish it elsewhere).")
         else:
             lines.append(f"# {service} publishes no port.")

@@ -112,6 +112,9 @@ class Profile:
     ports: list[int] = field(default_factory=list)
     port_env: str | None = None
     health_path: str | None = None
+    # the app answers HTTPS on its port with its own certificate (hapi's ``tls:``, ``https.createServer``):
+    # health checks ask https:// and don't verify the certificate
+    tls: bool = False
     env: list[EnvVar] = field(default_factory=list)
     writable_paths: list[str] = field(default_factory=list)
     read_paths: list[str] = field(default_factory=list)

@@ -94,6 +94,8 @@ def _probes(profile: Profile) -> dict:
         return {}
     if profile.health_path:
         action: dict = {"httpGet": {"path": profile.health_path, "port": "http"}}
+        if profile.tls:  # the kubelet doesn't verify the app's certificate
+            action["httpGet"]["scheme"] = "HTTPS"
     else:
         action = {"tcpSocket": {"port": "http"}}
     return {

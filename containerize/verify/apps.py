@@ -214,11 +214,11 @@ def _published(run: Run, service: str, port: int) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def _get(port: int, path: str, timeout: float) -> probe.Answer:
+def _get(port: int, path: str, timeout: float, tls: bool = False) -> probe.Answer:
     """GET until something answers in HTTP (or the time is up)."""
     deadline = time.monotonic() + timeout
     while True:
-        answer = probe.http_get("127.0.0.1", port, path)
+        answer = probe.http_get("127.0.0.1", port, path, tls=tls)
         if answer.answered or time.monotonic() > deadline:
             return answer
         time.sleep(0.5)
@@ -246,7 +246,7 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
             run.result.check(f"{service}: http", "fail", f"port {port} is not published")
         else:
             entry.update({"port": port, "host_port": host})
-            answer = _get(host, path, min(run.options.timeout, 60))
+            answer = _get(host, path, min(run.options.timeout, 60), profile.tls)
             ok = answer.status is not None and answer.status < 500
             detail = f"GET {path} answered {answer.status}" if answer.status else f"GET {path}: {answer.error}"
             run.result.check(f"{service}: http", "pass" if ok else "fail",

@@ -411,7 +411,8 @@ def run_probe(pod: Pod, probe_spec: dict, cid: str, info: dict) -> tuple[bool, s
         host_port = _published(info, port) if port else None
         if host_port is None:
             return False, f"port {get.get('port')} is not published"
-        answer = probe.http_get("127.0.0.1", host_port, get.get("path") or "/", timeout=timeout)
+        answer = probe.http_get("127.0.0.1", host_port, get.get("path") or "/", timeout=timeout,
+                                tls=get.get("scheme") == "HTTPS")
         ok = answer.status is not None and 200 <= answer.status < 400
         return ok, f"GET {get.get('path') or '/'}: {answer.status if answer.status is not None else answer.error}"
     if "tcpSocket" in probe_spec:

@@ -124,7 +124,8 @@ def wait_for_port(run: Run, app: App) -> tuple[dict, probe.Answer]:
         if host_port is None:
             host_port = published(info, port)
         if host_port:
-            answer = probe.http_get("127.0.0.1", host_port, path, timeout=3)
+            answer = probe.http_get("127.0.0.1", host_port, path, timeout=3,
+                                    tls=bool(run.profile and run.profile.tls))
             if answer.answered:
                 break
         if time.monotonic() > deadline:

@@ -1649,6 +1649,78 @@ def test_hapi_fixture_takes_the_port_env_from_the_server_options():
     assert [(s.kind, s.env_var) for s in p.services] == [("redis", "REDIS_URL")]
 
 
+def test_hapi_with_tls_options_is_probed_over_https():
+    p = build_profile(FIXTURES / "node-hapi-tls")
+    assert p.tls and p.ports == [8443] and p.health_path == "/health"
+    assert any(w.startswith("lib/server.js:14: the app answers HTTPS itself") for w in p.warnings)
+    files = render.render(p)
+    health = next(line for line in files["Dockerfile"].splitlines() if "127.0.0.1" in line)
+    assert "require('https').get(" in health and "rejectUnauthorized: false" in health and "fetch(" not in health
+    assert "https://127.0.0.1:8443" in files["compose.yaml"] and "<https://127.0.0.1:8443/>" in files["README.Docker.md"]
+    from containerize.k8s.manifests import _probes
+    assert _probes(p)["readinessProbe"]["httpGet"] == {"path": "/health", "port": "http", "scheme": "HTTPS"}
+
+
+@pytest.mark.parametrize("server", [
+    "const https = require('https');\nhttps.createServer({ key, cert }, app).listen(3443);\n",
+    "import { createSecureServer } from 'node:http2';\ncreateSecureServer({ key, cert }, app).listen(3443);\n",
+])
+def test_node_https_servers_are_probed_over_https(tmp_path, server):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "s", "scripts": {"start": "node server.mjs"}, "dependencies": {"express": "^4.19.0"}}',
+        "server.mjs": "import express from 'express';\nconst app = express();\nconst key = 'k', cert = 'c';\n"
+                      "app.get('/', (req, res) => res.send('hi'));\n" + server}))
+    assert p.tls and p.ports == [3443]
+
+
+@pytest.mark.parametrize("tls, served", [
+    ("tls: true", True), ("tls: false", False), ("tls: undefined", False), ("port: 1", False),
+])
+def test_hapi_tls_option_values(tmp_path, tls, served):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',
+        "server.js": "const Hapi = require('@hapi/hapi');\n"
+                     f"const options = {{ port: 4000, {tls} }};\nconst server = new Hapi.Server(options);\nserver.start();\n"}))
+    assert p.tls is served
+    assert not any("HTTPS" in w for w in p.warnings) or served
+
+
+def test_hapi_tls_set_at_run_time_is_a_warning_not_an_https_probe(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',
+        "server.js": "const Hapi = require('@hapi/hapi');\nconst fs = require('fs');\n"
+                     "const server = Hapi.server({ port: 4000, tls: process.env.TLS_KEY ? { key: "
+                     "fs.readFileSync(process.env.TLS_KEY) } : false });\nserver.start();\n"}))
+    assert not p.tls
+    assert any("server.js:3: the server may answer HTTPS" in w for w in p.warnings)
+
+
+def test_catbox_redis_with_no_url_nor_host_connects_to_127_0_0_1():
+    p = build_profile(FIXTURES / "node-hapi-catbox-local")
+    assert [s.kind for s in p.services] == ["redis"]
+    (conn,) = [c for c in p.connections if c.kind == "redis"]
+    assert conn.host == "127.0.0.1" and not conn.host_env and (conn.file, conn.line) == ("server.js", 14)
+    assert any(w.startswith("server.js:14 connects to redis on 127.0.0.1 with no env var") for w in p.warnings)
+
+
+@pytest.mark.parametrize("cache", [
+    "provider: { constructor: CatboxRedis, options: { host: process.env.REDIS_HOST || '127.0.0.1', port: 6379 } }",
+    "engine: new CatboxRedis({ host: process.env.REDIS_HOST || '127.0.0.1' })",
+    "engine: require('catbox-redis'), host: process.env.REDIS_HOST || '127.0.0.1', partition: 'p'",
+])
+def test_catbox_redis_host_env_is_wired_to_the_redis_service(tmp_path, cache):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": '
+                        '"^21.0.0", "@hapi/catbox-redis": "^7.0.0", "catbox-redis": "^4.0.0"}}',
+        "server.js": "const Hapi = require('@hapi/hapi');\nconst { Engine: CatboxRedis } = require('@hapi/catbox-redis');\n"
+                     f"const server = Hapi.server({{ port: 4000, cache: [{{ name: 'c', {cache} }}] }});\n"
+                     "server.start();\n"}))
+    (conn,) = [c for c in p.connections if c.kind == "redis"]
+    assert conn.host_env == "REDIS_HOST"
+    assert not any("connects to redis on" in w for w in p.warnings)
+    assert 'REDIS_HOST: "${REDIS_HOST:-redis}"' in render.render(p)["compose.yaml"]
+
+
 def test_a_client_port_option_is_not_the_server_port_env(tmp_path):
     p = build_profile(write_tree(tmp_path, {
         "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',

@@ -253,6 +253,26 @@ def _qwik_server_packages(tree: SourceTree, pkg: pkgmod.Package, profile: Profil
                                 "dependencies for a smaller one)")
 
 
+def _serves_tls(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """An app that answers HTTPS itself (hapi's ``tls:`` option, ``https.createServer``): plain HTTP gets no
+    answer there, so the health checks ask https:// (without verifying its certificate)."""
+    found = source.serves_tls(tree, files)
+    if found is None:
+        return
+    where = f"{found.rel}:{found.line}"
+    if not found.certain:
+        profile.warnings.append(f"{where}: the server may answer HTTPS ({found.what} is set at run time): the "
+                                "health check asks plain http://, which gets no answer when it does; leave TLS "
+                                "off in the container and put a TLS proxy in front")
+        return
+    profile.tls = True
+    profile.note("tls", f"{found.what} at {where}: the app answers HTTPS", found.rel, found.line, 0.9)
+    profile.warnings.append(f"{where}: the app answers HTTPS itself ({found.what}): the health checks ask "
+                            "https:// without verifying its certificate; its key and certificate must be in the "
+                            "image or mounted (the usual set-up is plain HTTP in the app and TLS at a proxy in "
+                            "front)")
+
+
 def _plugin_services(tree: SourceTree, files: list[str], profile: Profile, pkg: pkgmod.Package,
                      runtime_deps: dict[str, str]) -> None:
     """A backing service for a plugin that carries its own database client (fastify-mongodb, Payload's
@@ -543,6 +563,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
             profile.port_env = "PORT"
             profile.note("port_env", "next start and the standalone server read PORT", confidence=0.95)
         source.read_health_path(tree, files, profile)
+        _serves_tls(tree, files, profile)
         if fw and fw.kind == "server" and fw.health:
             profile.health_path = fw.health
             profile.note("health_path", f"{fw.name} answers {fw.health}", fw.file, None, 0.9)

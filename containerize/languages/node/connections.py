@@ -27,7 +27,16 @@ from .values import TRANSPARENT, Env, Obj, _require_spec, register
 CONNECTION_PAIRS = """
 (pair key: (property_identifier) @key value: (_) @value (#eq? @key "host")) @pair
 """
-register(CONNECTION_PAIRS)
+# hapi's cache providers: ``provider: { constructor: CatboxRedis, options: {...} }``, ``provider: CatboxRedis``,
+# and the older ``{ engine: require('catbox-redis'), host, port }`` (its options beside it)
+CACHE_PROVIDERS = """
+(pair key: (property_identifier) @key value: (_) @value (#any-of? @key "constructor" "provider" "engine")) @pair
+"""
+register(CONNECTION_PAIRS, CACHE_PROVIDERS)
+# catbox-redis connects to 127.0.0.1 when its options give no url, socket nor host
+CATBOX_HOST = "127.0.0.1"
+# keys of a hapi cache entry (beside ``engine``) that are not the engine's connection options
+_CACHE_KEYS = ("name", "engine", "provider", "shared", "partition")
 _KEYS = {"host": "host", "hostname": "host", "port": "port", "user": "user", "username": "user",
          "password": "password", "database": "database", "db": "database"}
 _DATABASE_KINDS = ("postgres", "mysql", "mongodb")
@@ -190,7 +199,9 @@ for _pkg, _names, _kind, _style in (
         ("knex", ("default", "knex"), "", "knex"),
         ("sequelize", ("Sequelize", "default"), "", "sequelize"),
         ("@sequelize/core", ("Sequelize", "default"), "", "sequelize"),
-        ("typeorm", ("DataSource", "createConnection"), "", "typeorm")):
+        ("typeorm", ("DataSource", "createConnection"), "", "typeorm"),
+        ("@hapi/catbox-redis", ("Engine", "default"), "redis", "catbox"),
+        ("catbox-redis", ("Engine", "default"), "redis", "catbox")):
     for _name in _names:
         CLIENTS[(_pkg, _name)] = (_kind, _style)
 # the client or dialect names of knex, Sequelize and TypeORM
@@ -439,6 +450,9 @@ def _call_connection(prog, module, args: list, kind: str, style: str, seen: list
             if not (conn.host or conn.host_env):
                 conn.host = "localhost"
             return conn
+    if style == "catbox":  # new CatboxRedis.Engine(options), new Catbox.Client(Engine, options)
+        opts = _options(prog, module, first, 0, seen) if first is not None else None
+        return _catbox(prog, opts[0] if opts else {}, opts[2] if opts else first is None)
     if style in ("knex", "typeorm"):
         opts = _options(prog, module, first, 0, seen)
         if opts is None:
@@ -483,6 +497,54 @@ def _call_connection(prog, module, args: list, kind: str, style: str, seen: list
         return Connection(kind)
     if first is None and kind in _DEFAULT_HOST:  # createClient(): the driver's localhost
         return Connection(kind, host=_DEFAULT_HOST[kind])
+    return None
+
+
+def _catbox(prog, props: dict[str, tuple[Any, Any]], complete: bool) -> Connection:
+    """catbox-redis's connection: its ``url`` or ``host``/``port`` options, else 127.0.0.1 (when every option
+    is known)."""
+    conn = _from_options(prog, props, "redis", False) or Connection("redis")
+    if complete and not (conn.host or conn.host_env or conn.url_env) and \
+            not any(k in props for k in _URL_KEYS + ("socket", "client", "cluster")):
+        conn.host = CATBOX_HOST
+    return conn
+
+
+def _cache_providers(prog, module) -> list[tuple[Connection, Any, list[Obj]]]:
+    """The catbox-redis engines a hapi server's cache options name (not calls): each connection, where,
+    and the options objects read."""
+    found = []
+    for m in module.matches(CACHE_PROVIDERS):
+        pair, key, value = m["pair"][0], syntax.text(m["key"][0]), m["value"][0]
+        callee = _callee(prog, module, value) if value.type in ("identifier", "member_expression") else \
+            _required(prog, module, value)
+        if callee is None or CLIENTS.get(callee, ("", ""))[1] != "catbox":
+            continue
+        obj = pair.parent
+        props: dict[str, tuple[Any, Any]] = {}
+        complete = True
+        seen: list[Obj] = []
+        if key == "constructor":  # { constructor, options }
+            options = next((c.child_by_field_name("value") for c in obj.named_children if c.type == "pair" and
+                            syntax.text(c.child_by_field_name("key")).strip("'\"") == "options"), None)
+            opts = _options(prog, module, options, 0, seen) if options is not None else None
+            if options is not None:
+                props, complete = (opts[0], opts[2]) if opts else ({}, False)
+        elif key == "engine":  # catbox-redis 4 and older: the options beside the engine
+            opts = _options(prog, module, obj, 0, seen)
+            if opts is not None:
+                props = {k: v for k, v in opts[0].items() if k not in _CACHE_KEYS}
+                complete = opts[2]
+        found.append((_catbox(prog, props, complete), pair, seen))
+    return found
+
+
+def _required(prog, module, node) -> tuple[str, str] | None:
+    """``require('catbox-redis')`` (or its ``.Engine``) written in place: (package, name)."""
+    found = prog.value(module, node)
+    value = found.value if found is not None else None
+    if isinstance(value, tuple) and len(value) == 3 and value[0] == "package":
+        return _package(value[1]), value[2] or "default"
     return None
 
 
@@ -551,6 +613,14 @@ def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> s
             found = module.matches(CLIENT_CALLS)
         except Exception:  # noqa: BLE001 - a grammar that can't run the query: nothing to read
             continue
+        for conn, pair, seen in _cache_providers(prog, module):
+            used.update((obj.module.rel, obj.node.start_byte) for obj in seen)
+            conn.file, conn.line, conn.why = module.rel, syntax.line(pair), "a hapi cache with catbox-redis"
+            where = f" to {conn.host}" if conn.host else (f" through {conn.url_env}" if conn.url_env else "")
+            profile.note("connections", f"redis: catbox-redis{where}", module.rel, conn.line)
+            if _way(conn) not in ways:
+                ways.add(_way(conn))
+                profile.connections.append(conn)
         for m in found:
             call, fn = m["call"][0], m["fn"][0]
             callee = _callee(prog, module, fn)

@@ -111,7 +111,17 @@ RUNS = """
 """
 LONG_RUNNING_CALLS = {"login": "discord.js", "launch": "telegraf", "start": "grammy", "startPolling":
                       "node-telegram-bot-api", "initialize": "whatsapp-web.js", "schedule": "node-cron"}
-register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS, DATA_IF_EXISTS)
+# servers that may answer HTTPS: hapi's ``Hapi.server({ tls })`` / ``new Hapi.Server``, node's
+# ``https.createServer(options, app)`` and ``http2.createSecureServer``
+TLS_SERVERS = """
+(call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments) @args (#any-of? @fn "server" "Server" "createServer" "createSecureServer")) @call
+(new_expression constructor: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments) @args (#any-of? @fn "server" "Server")) @call
+"""
+HAPI_MODULES = ("@hapi/hapi", "hapi")
+register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS, DATA_IF_EXISTS,
+         TLS_SERVERS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -216,6 +226,60 @@ def serves_http(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
         calls = module.captures(SERVES).get("call", [])
         if calls:
             return module.rel, syntax.line(calls[0])
+    return None
+
+
+@dataclass
+class Tls:
+    """Where the app serves HTTPS: ``certain`` when it always does (``tls: { key, cert }``), not when the
+    options are decided at run time (``tls: process.env.TLS ? {...} : false``)."""
+    what: str
+    rel: str
+    line: int
+    certain: bool
+
+
+def serves_tls(tree: SourceTree, files: list[str]) -> Tls | None:
+    """hapi's server with a ``tls`` option, ``https.createServer(...)``, ``http2.createSecureServer(...)``."""
+    prog = program(tree)
+    for module in modules(tree, files):
+        for m in module.matches(TLS_SERVERS):
+            call, fn = m["call"][0], m["fn"][0]
+            callee = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+            target = prog.value(module, callee)
+            what = target.value if target is not None else None
+            if not (isinstance(what, tuple) and len(what) == 3 and what[0] == "package"):
+                continue
+            package = what[1].removeprefix("node:")
+            name = syntax.text(fn)
+            rel, line = module.loc(call)
+            if package in ("https", "http2") and name in ("createServer", "createSecureServer") and \
+                    (package == "https") == (name == "createServer"):
+                return Tls(f"{package}.{name}()", rel, line, True)
+            if package not in HAPI_MODULES or name not in ("server", "Server"):
+                continue
+            args = [a for a in m["args"][0].named_children if a.type != "comment"]
+            options = prog.value(module, args[0]) if args else None
+            if options is None or not isinstance(options.value, Obj):
+                continue
+            node = _pair_value(options.value.node, "tls")
+            if node is None:
+                continue
+            tls = prog.value(options.value.module, node)
+            value = tls.value if tls is not None else None
+            if value is False or value is None and syntax.text(node) in ("null", "undefined", "false"):
+                continue
+            where = options.value.module.loc(node)
+            return Tls("hapi's server option tls:", where[0], where[1], isinstance(value, Obj) or value is True)
+    return None
+
+
+def _pair_value(obj, key: str):
+    """The value node of property ``key`` of an object literal (None when it has none)."""
+    for pair in obj.named_children:
+        name = pair.child_by_field_name("key") if pair.type == "pair" else None
+        if name is not None and (_string(name) if name.type == "string" else syntax.text(name)) == key:
+            return pair.child_by_field_name("value")
     return None
 
 
