@@ -67,6 +67,9 @@ PROXY_DIRS = ("nginx", "proxy", "reverse-proxy", "gateway")
 NGINX_LISTEN_RX = re.compile(r"(?:^|[{;])\s*listen\s+(?:[\w.\[\]:]+:)?(\d{1,5})\b", re.M)
 NGINX_HTTP_RX = re.compile(r"^\s*http\s*\{", re.M)  # a whole nginx.conf, not a server block
 NGINX_PASS_RX = re.compile(r"(?:^|[{;])\s*proxy_pass\s+https?://([A-Za-z0-9_.-]+)(?::(\d{1,5}))?", re.M)
+# an upstream block (its name, its body) and the servers in it
+NGINX_UPSTREAM_RX = re.compile(r"(?:^|[{;}])\s*upstream\s+([A-Za-z0-9_.-]+)\s*\{([^{}]*)\}", re.M)
+NGINX_SERVER_RX = re.compile(r"(?:^|[{;])\s*server\s+([A-Za-z0-9_.-]+)(?::(\d{1,5}))?", re.M)
 NGINX_IMAGE = "nginx:1.27-bookworm"
 
 
@@ -80,7 +83,9 @@ class Proxy:
     dockerfile: bool = False  # the folder builds its own image
     main_conf: bool = False  # the file is a whole nginx.conf (an http block), not a conf.d server block
     ports: list[int] = field(default_factory=list)
-    upstreams: list[str] = field(default_factory=list)  # the hosts its proxy_pass lines name
+    upstreams: list[str] = field(default_factory=list)  # the hosts it passes to (an upstream block's servers)
+    ports_of: dict[str, int] = field(default_factory=dict)  # ... the port it passes to each on, when named
+    aliases: dict[str, str] = field(default_factory=dict)  # a host no service is named, -> the app that answers
 
 
 class AppsError(ValueError):
@@ -350,7 +355,14 @@ def find_proxies(tree: SourceTree, apps: set[str]) -> list[Proxy]:
         text = "\n".join(line.split("#", 1)[0] for line in (tree.read(confs[0]) or "").splitlines())
         proxy.ports = list(dict.fromkeys(int(m.group(1)) for m in NGINX_LISTEN_RX.finditer(text)
                                          if 0 < int(m.group(1)) < 65536))
-        proxy.upstreams = list(dict.fromkeys(m.group(1) for m in NGINX_PASS_RX.finditer(text)))
+        blocks = {m.group(1): [(h.group(1), h.group(2)) for h in NGINX_SERVER_RX.finditer(m.group(2))]
+                  for m in NGINX_UPSTREAM_RX.finditer(text)}
+        for m in NGINX_PASS_RX.finditer(text):
+            for host, port in blocks.get(m.group(1)) or [(m.group(1), m.group(2))]:
+                if host not in proxy.upstreams:
+                    proxy.upstreams.append(host)
+                if port and 0 < int(port) < 65536:
+                    proxy.ports_of.setdefault(host, int(port))
         proxy.main_conf = bool(NGINX_HTTP_RX.search(text))
         found.append(proxy)
     return found

@@ -314,7 +314,8 @@ def proxy_service(project: str, proxy, hosts: list[int], services: set[str], ima
         first, *rest = proxy.ports
         svc["ports"] = [f"127.0.0.1:${{{env_prefix(proxy.name)}_HOST_PORT:-{hosts[0]}}}:{first}"] + [
             f"127.0.0.1:{h}:{p}" for h, p in zip(hosts[1:], rest)]
-    upstreams = [u for u in proxy.upstreams if u in services]
+    upstreams = list(dict.fromkeys(proxy.aliases.get(u, u) for u in proxy.upstreams))
+    upstreams = [u for u in upstreams if u in services]
     if upstreams:
         svc["depends_on"] = {u: {"condition": "service_started"} for u in upstreams}
     svc["read_only"] = True
@@ -403,6 +404,10 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
                     user["depends_on"][first] = user["depends_on"].pop(name)
         secrets.update(doc.get("secrets", {}))
     for proxy in proxies or []:
+        for host, service in proxy.aliases.items():  # a host the proxy passes to, answered by an app
+            aliases = services[service].setdefault("networks", {"default": {"aliases": []}})["default"]["aliases"]
+            if host not in aliases:
+                aliases.append(host)
         services[proxy.name] = proxy_service(project, proxy, hosts[proxy.name], set(services), PROXY_IMAGE)
     services.update(backing)
     out: dict = {"services": services}

@@ -320,11 +320,20 @@ def _proxies(repo, services: dict[str, str]) -> list:
         if proxy.name in names:
             proxy.name += "-proxy"
         names.add(proxy.name)
+        proxy.aliases = {}
         for host in proxy.upstreams:
-            if host not in services.values():
+            if host in services.values():
+                continue
+            port = proxy.ports_of.get(host)
+            answers = [a for a in repo.deployable if port in a.profile.ports] if port else []
+            if len(answers) == 1:  # the one app on that port answers to the name too (a network alias)
+                proxy.aliases[host] = services[answers[0].name]
+                note = (f"{proxy.conf} passes to {host!r} on port {port}: {services[answers[0].name]} answers to "
+                        "that name too (a network alias)")
+            else:
                 note = f"{proxy.conf} passes to {host!r}, which no service here is named"
-                if note not in repo.notes:
-                    repo.notes.append(note)
+            if note not in repo.notes:
+                repo.notes.append(note)
         out.append(proxy)
     return out
 

@@ -337,6 +337,29 @@ def test_the_repository_reverse_proxy_runs_with_its_own_configuration(tmp_path):
     assert "reverse proxy" in run("inspect", str(tmp_path)).output
 
 
+def test_hosts_of_an_upstream_block_no_service_is_named_are_aliases_of_the_app_on_their_port(tmp_path):
+    # the shape of a load-balancing sample: nginx passes to an upstream of web1 and web2, both on web's port
+    write(tmp_path, {
+        "web/package.json": json.dumps({"name": "web", "scripts": {"start": "node server.js"},
+                                        "dependencies": {"express": "^4.17.2"}}),
+        "web/server.js": EXPRESS.replace("process.env.PORT || 3000", "5000"),
+        "nginx/nginx.conf": "upstream loadbalancer {\n  server web1:5000;\n  server web2:5000;\n}\n"
+                            "server {\n  listen 80;\n  location / {\n    proxy_pass http://loadbalancer;\n  }\n"
+                            "  location /other/ {\n    proxy_pass http://elsewhere:7000;\n  }\n}\n",
+    })
+    repo = apps.discover(tmp_path)
+    (proxy,) = repo.proxies
+    assert proxy.upstreams == ["web1", "web2", "elsewhere"]
+    assert proxy.ports_of == {"web1": 5000, "web2": 5000, "elsewhere": 7000}
+    files = render_apps(repo)
+    doc = yaml.safe_load(files["compose.yaml"])
+    assert doc["services"]["web"]["networks"] == {"default": {"aliases": ["web1", "web2"]}}
+    assert doc["services"]["nginx"]["depends_on"] == {"web": {"condition": "service_started"}}
+    readme = files["README.Docker.md"]
+    assert "nginx/nginx.conf passes to 'web1' on port 5000: web answers to that name too (a network alias)" in readme
+    assert "nginx/nginx.conf passes to 'elsewhere', which no service here is named" in readme
+
+
 @pytest.mark.parametrize("files", [
     {"package.json": "[1, 2]", "a/package.json": "{"},
     {"package.json": json.dumps({"workspaces": {"packages": [1, None, "!x", "**"]}})},
