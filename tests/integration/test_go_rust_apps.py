@@ -6,7 +6,7 @@ runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
 rust-http (std::net server on distroless cc); go-values and rust-values (the
 port a constant joined into the address, a default read through an env wrapper);
 rust-static-pages (pages read at run time from static/ and the crate's templates/); go-json-config (a
-config file read at run time sets the port).
+config file read at run time sets the port); go-json-runtime (the folder a config file names is written).
 go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
@@ -193,6 +193,20 @@ def test_go_carries_the_config_file_it_loads_and_listens_on_its_port(docker, tmp
             assert status == 200 and body.strip() == "hello from config/app.json", body
             assert container.process_uid() == "65532"
             healthy(container)
+
+
+def test_go_writes_under_the_runtime_folder_its_config_file_names(docker, tmp_path):
+    """conf/app.json names runtime/ (RuntimeRootPath), where the server makes logs/ and opens its log file at
+    start: under compose's read-only root that folder is a volume, and it starts with the committed
+    runtime/fonts/ the server reads."""
+    project, profile = generate(tmp_path, "go-json-runtime")
+    assert profile["writable_paths"] == ["/app/runtime"] and profile["build"]["assets"] == ["conf", "runtime"]
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=900)
+        port = compose.port("app", 8072)
+        status, body = http_get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and body.strip() == "notes, drawn with Banner Sans (a stand-in for the font file the " \
+            "app draws with)", body
 
 
 def test_go_without_go_mod_carries_the_folders_it_reads_at_run_time(docker, tmp_path):

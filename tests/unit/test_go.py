@@ -783,6 +783,68 @@ def test_a_procfile_process_that_runs_the_apps_binary_is_a_worker_and_another_pr
 
 
 # -- config files loaded at run time --------------------------------------------------
+def test_the_runtime_folder_an_ini_file_names_is_a_volume(tmp_path):
+    """[app] RuntimeRootPath = runtime/, read as setting.AppSetting.RuntimeRootPath and joined before
+    LogSavePath where the log file is made: runtime/ is a volume (LogSavePath is inside it, not another one)."""
+    p, files = rendered(tmp_path, FIXTURES / "go-gin-ini")
+    assert p.writable_paths == ["/app/runtime"]
+    note = p.evidence["writable_paths"][0]
+    assert (note.file, note.line) == ("internal/logging/file.go", 14)
+    assert "conf/app.ini sets app.RuntimeRootPath = runtime/" in note.why and "internal/logging/file.go:24" in note.why
+    assert p.build.assets == ["conf"]  # nothing committed under runtime/
+    _, runtime = stages(files["Dockerfile"])
+    assert "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
+    assert "mkdir -p /rootfs/app/runtime" in files["Dockerfile"]
+    assert yaml.safe_load(files["compose.yaml"])["services"]["app"]["volumes"] == ["app-runtime:/app/runtime"]
+
+
+def test_a_runtime_folder_with_committed_files_is_copied_before_it_becomes_a_volume(tmp_path):
+    p, files = rendered(tmp_path, FIXTURES / "go-json-runtime")
+    assert p.writable_paths == ["/app/runtime"] and p.build.assets == ["conf", "runtime"]
+    _, runtime = stages(files["Dockerfile"])
+    assert runtime.index("COPY --from=build --chown=65532:65532 /rootfs/ /") < \
+        runtime.index("COPY --from=build /src/runtime /app/runtime")
+
+
+GO_MOD = "module example.com/app\n\ngo 1.22\n"
+
+
+@pytest.mark.parametrize("config, code, volumes", [
+    # the folder is only read (a template path): no volume
+    ('{"app": {"TemplatePath": "views/", "DataDir": "data"}}',
+     "os.MkdirAll(cfg.App.DataDir, 0o755)\n_ = cfg.App.TemplatePath", ["/app/data"]),
+    # a key the code doesn't read is not the app's folder
+    ('{"app": {"UploadDir": "uploads/"}}', "os.MkdirAll(\"/tmp/x\", 0o755)", []),
+    # read, but the program writes nothing
+    ('{"app": {"UploadDir": "uploads/"}}', "_ = cfg.App.UploadDir", []),
+    # a file's path gives its folder; absolute and parent paths are left alone
+    ('{"app": {"LogPath": "var/log/app.log", "CacheDir": "/var/cache/app", "TmpDir": "../tmp"}}',
+     "os.WriteFile(cfg.App.LogPath, nil, 0o644)\n_, _ = cfg.App.CacheDir, cfg.App.TmpDir", ["/app/var/log"]),
+    # only joined after another folder (through a function): inside it
+    ('{"app": {"RootPath": "storage/", "ImageSavePath": "images/"}}',
+     "os.MkdirAll(filepath.Join(cfg.App.RootPath, imagePath()), 0o755)", ["/app/storage"]),
+])
+def test_config_folders_that_become_volumes(tmp_path, config, code, volumes):
+    main = ("package main\n\nimport (\n\t\"encoding/json\"\n\t\"net/http\"\n\t\"os\"\n\t\"path/filepath\"\n)\n\n"
+            "type App struct {\n\tTemplatePath, DataDir, UploadDir, LogPath, CacheDir, TmpDir, RootPath, "
+            "ImageSavePath string\n}\n\nvar cfg struct {\n\tApp App `json:\"app\"`\n}\n\n"
+            "func imagePath() string {\n\treturn cfg.App.ImageSavePath\n}\n\n"
+            "func main() {\n\tdata, _ := os.ReadFile(\"config.json\")\n\t_ = json.Unmarshal(data, &cfg)\n\t"
+            + code.replace("\n", "\n\t") + "\n\t_ = filepath.Join\n\thttp.ListenAndServe(\":8080\", nil)\n}\n")
+    p = build_profile(write_tree(tmp_path, {"go.mod": GO_MOD, "config.json": config, "main.go": main}))
+    assert p.writable_paths == volumes
+
+
+def test_a_viper_key_names_the_folder(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "go.mod": GO_MOD + "\nrequire github.com/spf13/viper v1.19.0\n",
+        "config.yaml": "server:\n  port: 8090\nlog:\n  dir: ./logs\n",
+        "main.go": 'package main\n\nimport (\n\t"net/http"\n\t"os"\n\n\t"github.com/spf13/viper"\n)\n\n'
+                   'func main() {\n\tviper.SetConfigFile("config.yaml")\n\t_ = viper.ReadInConfig()\n\t'
+                   'os.MkdirAll(viper.GetString("log.dir"), 0o755)\n\thttp.ListenAndServe(":8090", nil)\n}\n'}))
+    assert p.writable_paths == ["/app/logs"] and p.ports == [8090]
+
+
 def test_ini_config_loaded_at_run_time_is_copied_and_sets_the_port(tmp_path):
     p, files = rendered(tmp_path, FIXTURES / "go-gin-ini")
     assert p.framework == "gin" and p.build.package == "./cmd/server"

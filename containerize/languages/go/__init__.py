@@ -456,6 +456,25 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             assets.append(top)
             profile.note("read_paths", f"{path} is loaded at run time relative to the working directory", rel, ln, 0.8)
 
+    # folders the config files name in keys the code reads as paths (RuntimeRootPath = runtime/): written at
+    # run time, so volumes; their committed files (fonts, images it reads) are copied in first
+    writes = program.writes() if configs else None
+    if writes:
+        used, nested = program.config_fields()
+        for folder, path, key, rel, ln in config.folders(tree, configs, used, nested):
+            writable = f"{plan.WORKDIR}/{folder}"
+            if not _SAFE_PATH.fullmatch(writable) or writable in profile.writable_paths:
+                continue
+            profile.writable_paths.append(writable)
+            profile.note("writable_paths", f"{path} sets {key} = {folder}/, a folder {rel}:{ln} reads as a path, "
+                         f"and the program writes files ({writes[0]}:{writes[1]})", rel, ln, 0.75)
+            top = folder.split("/", 1)[0]
+            if any(f.startswith(top + "/") for f in tree.files):
+                if top not in assets and top not in embedded and re.fullmatch(r"[\w.-]+", top):
+                    assets.append(top)
+                    profile.note("read_paths", f"{top}/ holds committed files beside what the program writes there",
+                                 rel, ln, 0.7)
+
     package = "./" + chosen if chosen else "."
     if not _SAFE_REL.fullmatch(package):
         raise GoModError(f"{package!r}: the main package's folder name has characters a Dockerfile can't carry "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import tomllib
 
 import yaml
@@ -138,3 +139,49 @@ def local_services(tree: SourceTree, configs: list[tuple[str, str, int]]) -> lis
                 if host.lower() in _LOCAL:
                     out.append((path, f"{section}.{key}", value.strip()[:100], SERVICE_SECTIONS[section.lower()]))
     return out
+
+
+# keys that name a folder (RuntimeRootPath, LogSavePath, log_dir, upload_folder, storage_root)
+FOLDER_SUFFIXES = ("path", "dir", "directory", "folder", "root")
+# ... and the words of the ones the program only reads (templates, static files, its own config, certificates)
+READ_WORDS = ("template", "static", "view", "asset", "public", "web", "html", "conf", "cert", "key", "tls", "ssl",
+              "font", "migration", "i18n", "locale", "lang", "url", "prefix", "route", "swagger", "doc")
+_RELATIVE = re.compile(r"(\./)?[\w.-]+(/[\w.-]+)*/?")
+
+
+def folders(tree: SourceTree, configs: list[tuple[str, str, int]], used: dict[str, tuple[str, int]],
+            nested: set[str]) -> list[tuple[str, str, str, str, int]]:
+    """(folder, config file, section.key, the Go file that reads the key, line) of the relative folders a config
+    file names in a key the code reads as a path (``RuntimeRootPath = runtime/``; a key the code only joins
+    after another folder, ``RuntimeRootPath + LogSavePath``, is inside that one); a file's path gives its
+    folder (``LogFile = logs/app.log``)."""
+    by_name = {_plain(k): (k, v) for k, v in used.items()}
+    nested_names = {_plain(n) for n in nested}
+    out: list[tuple[str, str, str, str, int]] = []
+    for path, _, _ in configs:
+        data = _load(tree, path) or {}
+        tables = [("", data)] + [(k, v) for k, v in data.items() if isinstance(k, str) and isinstance(v, dict)]
+        for section, table in tables:
+            for key, value in table.items():
+                name = _plain(key) if isinstance(key, str) else ""
+                if not name.endswith(FOLDER_SUFFIXES) or any(w in name for w in READ_WORDS) or \
+                        not isinstance(value, str):
+                    continue
+                dotted = _plain(f"{section}.{key}") if section else name
+                read = by_name.get(name) or by_name.get(dotted)
+                if read is None or name in nested_names:
+                    continue
+                text = value.strip().strip('"\'')
+                if not _RELATIVE.fullmatch(text) or ".." in text.split("/"):
+                    continue
+                folder = posixpath.normpath(text)
+                if not text.endswith("/") and "." in posixpath.basename(folder):
+                    folder = posixpath.dirname(folder)  # a file: its folder
+                if folder in ("", ".") or any(o[0] == folder for o in out):
+                    continue
+                out.append((folder, path, f"{section}.{key}" if section else key, read[1][0], read[1][1]))
+    return out
+
+
+def _plain(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")

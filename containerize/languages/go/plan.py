@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from ...plan import BuildPlan
 
 BIN_DIR = "/usr/local/bin"
+WORKDIR = "/app"  # the working directory of a binary that reads files relative to it
 
 
 @dataclass
@@ -24,4 +25,4 @@ class GoPlan(BuildPlan):
     # "slim" (debian, a shell), "distroless-base" (glibc for cgo) or "distroless-static"
     runtime: str = "distroless-static"
     assets: list[str] = field(default_factory=list)  # folders read relative to the working directory
-    workdir: str = "/app"
+    workdir: str = WORKDIR

@@ -66,6 +66,14 @@ GROUP_METHODS = {"Group", "PathPrefix", "Route", "Party"}
 PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
               "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
               "os.ReadFile": ("read", 0), "os.Open": ("read", 0)}
+# calls that make a folder or write a file, whatever their path
+WRITE_CALLS = {"os.MkdirAll", "os.Mkdir", "os.WriteFile", "os.Create", "os.OpenFile", "ioutil.WriteFile"}
+# struct fields read, return statements and sums: the config keys a program reads as paths (Program.config_fields)
+_FIELD_USES = """
+(selector_expression field: (field_identifier) @field)
+(return_statement) @return
+(binary_expression operator: "+") @sum
+"""
 # gofiber's template engines (`django.New("./views", ".html")`) and fiber v3's static middleware take a folder
 FIBER_FOLDERS = {"html.New", "django.New", "pug.New", "handlebars.New", "mustache.New", "ace.New", "amber.New",
                  "jet.New", "slim.New", "static.New"}
@@ -915,6 +923,75 @@ class Program:
             else:
                 out.append((kind, posixpath.normpath(value), f.rel, syntax.line(call.node)))
         return out, names
+
+    def writes(self) -> tuple[str, int] | None:
+        """(file, line) of the first call that makes a folder or writes a file (any path)."""
+        for call, f in self.calls:
+            if call.name in WRITE_CALLS or call.name == ".SaveUploadedFile":
+                return f.rel, syntax.line(call.node)
+        return None
+
+    def config_fields(self) -> tuple[dict[str, tuple[str, int]], set[str]]:
+        """The struct fields and viper keys the code reads (``setting.AppSetting.RuntimeRootPath``,
+        ``viper.GetString("log.dir")``): name -> (file, line); and the ones only ever joined after another
+        path (``RuntimeRootPath + LogSavePath``, ``fmt.Sprintf("%s%s", Root, GetImagePath())`` where
+        ``GetImagePath`` returns ``ImageSavePath``): folders under another one."""
+        used: dict[str, tuple[str, int]] = {}
+        returned: dict[str, set[str]] = {}  # function name -> the fields its return statements are
+        first: set[str] = set()
+        later: set[str] = set()
+        for f in self.files:
+            found = syntax.captures(GRAMMAR, _FIELD_USES, f.root)
+            for node in found.get("field", []):
+                used.setdefault(syntax.text(node), (f.rel, syntax.line(node)))
+            for node in found.get("return", []):
+                function = f.function_at(node.start_byte)
+                values = [c for c in node.named_children if c.type == "expression_list"] or [node]
+                for value in values[0].named_children if values else []:
+                    if function is not None and value.type == "selector_expression":
+                        name = syntax.text(function.child_by_field_name("name"))
+                        returned.setdefault(name, set()).add(syntax.text(value.child_by_field_name("field")))
+            for node in found.get("sum", []):
+                if node.parent is not None and node.parent.type == "binary_expression":
+                    continue  # the whole chain is read from its top
+                parts = []
+                while node.type == "binary_expression" and syntax.text(node.child_by_field_name("operator")) == "+":
+                    parts.insert(0, node.child_by_field_name("right"))
+                    node = node.child_by_field_name("left")
+                self._joined(f, [node] + parts, first, later)
+        for call, f in self.calls:
+            if call.name == "fmt.Sprintf" and len(call.args) > 2:
+                self._joined(f, call.args[1:], first, later)
+            elif call.name in ("filepath.Join", "path.Join") and len(call.args) > 1:
+                self._joined(f, call.args, first, later)
+            elif call.name in VIPER_GETS and call.args:
+                key = self.value(call.args[0], f).text
+                if key:
+                    used.setdefault(key, (f.rel, syntax.line(call.node)))
+        for name, fields_ in returned.items():
+            if ("fn", name) in later:
+                later |= fields_
+        return used, {x for x in later if isinstance(x, str)} - first
+
+    @staticmethod
+    def _joined(f: GoFile, parts: list, first: set, later: set) -> None:
+        """Sort the fields of a path written as parts: the first part's, and the others' (or the function
+        a later part calls, as ("fn", name))."""
+        for i, part in enumerate(parts):
+            while part is not None and part.type == "parenthesized_expression" and part.named_child_count:
+                part = part.named_children[-1]
+            name = None
+            if part is not None and part.type == "selector_expression":
+                name = syntax.text(part.child_by_field_name("field"))
+            elif part is not None and part.type == "call_expression" and i:
+                function = part.child_by_field_name("function")
+                if function is not None and function.type == "selector_expression":
+                    function = function.child_by_field_name("field")
+                if function is not None and function.type in ("identifier", "field_identifier"):
+                    later.add(("fn", syntax.text(function)))
+                continue
+            if name:
+                (later if i else first).add(name)
 
     def embedded(self) -> set[str]:
         """The top folders (from the module root) of the files `//go:embed` puts in the binary; a pattern is
