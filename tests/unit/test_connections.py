@@ -434,6 +434,26 @@ def test_prisma_datasource_env_url_is_a_connection_and_a_dev_driver_adds_nothing
     assert profile.env_var("DATABASE_URL").secret
 
 
+def test_prisma_schema_named_by_package_json_is_the_datasource(tmp_path):
+    """package.json's "prisma": {"schema": "src/prisma/schema.prisma"} (the RealWorld Express app): its
+    datasource is the database, as prisma/schema.prisma's would be."""
+    app = tmp_path / "app"
+    (app / "src" / "prisma").mkdir(parents=True)
+    (app / "package.json").write_text(json.dumps({
+        "name": "api", "scripts": {"start": "node dist/main.js", "build": "tsc"},
+        "prisma": {"schema": "src/prisma/schema.prisma"},
+        "dependencies": {"@prisma/client": "^5.0.0", "express": "^4.18.0"}, "devDependencies": {"prisma": "^5.0.0"}}))
+    (app / "src" / "main.ts").write_text("import express from 'express';\nexpress().listen(3000);\n")
+    (app / "src" / "prisma" / "schema.prisma").write_text(
+        'generator client {\n  provider = "prisma-client-js"\n}\n\n'
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n')
+    profile, doc = compose_of(app)
+    (conn,) = profile.connections
+    assert (conn.kind, conn.url_env, conn.file, conn.line) == ("postgres", "DATABASE_URL", "src/prisma/schema.prisma", 5)
+    assert [s.kind for s in profile.services] == ["postgres"] and profile.env_var("DATABASE_URL").secret
+    assert "postgres" in doc["services"] and 'export DATABASE_URL="postgresql://' in str(doc["services"]["app"]["entrypoint"])
+
+
 def test_pdo_dsn_with_a_password_file_env_var_gets_the_mounted_path():
     profile, doc = compose_of(FIXTURES / "conn-php-pdo-pgsql")
     (conn,) = profile.connections

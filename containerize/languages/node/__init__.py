@@ -506,7 +506,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
     if role == "next":
         _next_public_at_build_only(profile)
     from . import connections  # how the code reaches its database (loaded with the source modules)
-    connections.read_connections(tree, files, profile)
+    connections.read_connections(tree, files, profile, pkg.prisma_schema(tree) if pkg.manifest else None)
     add_services_from_connections(profile)
     _link_connection_env(profile)
     link_service_env(profile)
@@ -640,10 +640,7 @@ def _prisma(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: Node
     deps = pkg.deps()
     if "prisma" not in deps and "@prisma/client" not in deps:
         return
-    settings = pkg.data.get("prisma")
-    schema = settings.get("schema") if isinstance(settings, dict) else None
-    if not (isinstance(schema, str) and tree.exists(schema)):
-        schema = next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None)             or ("prisma" if tree.isdir("prisma/schema") else None)
+    schema = pkg.prisma_schema(tree)
     if schema is None:
         return
     build.prisma = True

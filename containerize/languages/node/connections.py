@@ -134,10 +134,12 @@ def _plain_path(text: str) -> bool:
     return bool(text) and all(c.isalnum() or c in "/._-" for c in text)
 
 
-def read_prisma(tree: SourceTree, profile: Profile) -> None:
-    """The ``datasource`` block of a Prisma schema (no parser for its format: one line at a time):
-    ``provider = "postgresql"`` and ``url = env("DATABASE_URL")`` are a connection through that env var."""
-    rel = next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None)
+def read_prisma(tree: SourceTree, profile: Profile, schema: str | None = None) -> None:
+    """The ``datasource`` block of a Prisma schema (``schema``: package.json's ``prisma.schema`` or the default
+    place; no parser for its format: one line at a time): ``provider = "postgresql"`` and
+    ``url = env("DATABASE_URL")`` are a connection through that env var."""
+    rel = schema if schema and schema.endswith(".prisma") and tree.exists(schema) else \
+        next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None)
     if rel is None:
         return
     inside, provider, url, url_env, start = False, None, None, None, None
@@ -652,8 +654,8 @@ def read_driver_calls(tree: SourceTree, files: list[str], profile: Profile) -> s
     return used
 
 
-def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    read_prisma(tree, profile)
+def read_connections(tree: SourceTree, files: list[str], profile: Profile, prisma_schema: str | None = None) -> None:
+    read_prisma(tree, profile, prisma_schema)
     used = read_driver_calls(tree, files, profile)
     kinds = [s.kind for s in profile.services if s.kind in _DATABASE_KINDS]
     if len(kinds) != 1:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -40,6 +41,18 @@ class Package:
     def scripts(self) -> dict[str, str]:
         scripts = self.data.get("scripts")
         return {k: v for k, v in scripts.items() if isinstance(v, str)} if isinstance(scripts, dict) else {}
+
+    def prisma_schema(self, tree: SourceTree) -> str | None:
+        """The Prisma schema: package.json's ``prisma.schema`` when that file exists, else prisma/schema.prisma
+        or schema.prisma (a folder of schema files, prisma/schema/, is "prisma")."""
+        settings = self.data.get("prisma")
+        configured = settings.get("schema") if isinstance(settings, dict) else None
+        if isinstance(configured, str) and configured and not configured.startswith(("/", "../")):
+            normal = posixpath.normpath(configured)
+            if tree.exists(normal) and not normal.startswith("../"):
+                return normal
+        return next((f for f in ("prisma/schema.prisma", "schema.prisma") if tree.exists(f)), None) \
+            or ("prisma" if tree.isdir("prisma/schema") else None)
 
     def deps(self, dev: bool = True) -> dict[str, str]:
         found: dict[str, str] = {}
