@@ -189,6 +189,7 @@ def test_fasthtml_app_runs_under_uvicorn_and_writes_its_session_key(docker, tmp_
 @pytest.mark.parametrize("fixture, port, secret, counter", [
     ("python-django-static", 8000, "django_secret_key", r"visits: (\d+)"),
     ("python-fasthtml", 5001, None, r"notes kept: (\d+)"),
+    ("python-quart-sqlite", 8000, None, r"entries: (\d+)"),
 ])
 def test_files_beside_the_code_work_on_the_read_only_root(docker, tmp_path, fixture, port, secret, counter):
     """Under the hardened compose file (read-only root), db.sqlite3 and .sesskey, written beside the code,
@@ -251,4 +252,30 @@ def test_an_app_made_by_its_own_function_with_routers_under_a_prefix(docker, tmp
         assert http_get(f"{base}/items", container=container)[0] == 404
         status, body = http_get(f"{base}/api/items", container=container)
         assert status == 200 and json.loads(body) == {"shop": "harbour shop", "items": ["kettle", "teapot"]}, body
+        assert container.run_healthcheck().returncode == 0
+
+
+def test_a_quart_api_with_only_post_routes_is_probed_on_its_schema_docs(docker, tmp_path):
+    """Quart's examples/api shape: / is a 404, QuartSchema(app) serves /docs (static HTML; its /openapi.json
+    answers 500 for dataclass models without pydantic, as in Quart's example); the app runs under hypercorn,
+    which Quart brings (uvicorn is not in the image)."""
+    with _serve(tmp_path, "python-quart-schema", 8000) as (base, container, dockerfile, _image):
+        assert 'CMD ["hypercorn", "tally:app", "--bind", "0.0.0.0:8000"]' in dockerfile
+        assert '\\"/docs\\"' in dockerfile.split("HEALTHCHECK", 1)[1]
+        assert http_get(f"{base}/", container=container)[0] == 404
+        status, page = http_get(f"{base}/docs", container=container)
+        assert status == 200 and "swagger" in page.lower(), page
+        assert container.run_healthcheck().returncode == 0
+        assert container.exec("python", "-c", "import uvicorn", check=False).returncode != 0
+
+
+def test_a_quart_app_keeps_its_sqlite_file_from_the_package_folder_in_a_volume(docker, tmp_path):
+    """Quart's examples/blog shape: the database is Path(app.root_path) / "logbook.db", inside the package;
+    the package is imported from src/ and the file is a link into /var/lib/app."""
+    with _serve(tmp_path, "python-quart-sqlite", 8000) as (base, container, dockerfile, _image):
+        assert 'CMD ["hypercorn", "src/logbook:app", "--bind", "0.0.0.0:8000"]' in dockerfile
+        status, page = http_get(f"{base}/", container=container)
+        assert status == 200 and "entries: 1" in page, page
+        container.exec("test", "-f", "/var/lib/app/logbook.db")
+        container.exec("test", "-L", "/app/src/logbook/logbook.db")
         assert container.run_healthcheck().returncode == 0

@@ -821,3 +821,116 @@ def test_the_fastapi_entrypoint_setting_names_the_app_among_several(tmp_path, en
     assert profile.entrypoint[:4] == ["uvicorn", chosen, "--app-dir", "src"]
     assert "[tool.fastapi] entrypoint names it (pyproject.toml:7)" in profile.evidence["entrypoint"][0].why
     assert not any(w.startswith("start command: chose") for w in profile.warnings)
+
+
+# -- Quart: Quart-Schema's pages, hypercorn, files in the package folder ---------------------------
+
+def test_the_quart_schema_fixture_is_probed_on_its_docs_page_under_hypercorn(tmp_path):
+    """Quart's examples/api: only POST routes, so / is a 404; QuartSchema(app) serves /docs. Quart depends
+    on hypercorn, which serves it (uvicorn is not installed)."""
+    profile = profile_of("python-quart-schema")
+    assert profile.framework == "quart" and profile.health_path == "/docs"
+    assert profile.entrypoint == ["hypercorn", "tally:app", "--bind", "0.0.0.0:8000"]
+    assert profile.build.extra_packages == [] and profile.build.installable
+    assert "QuartSchema's swagger_ui_path page" in profile.evidence["health_path"][0].why
+    dockerfile = render.render(profile)["Dockerfile"]
+    lint(dockerfile, tmp_path)
+    assert '\\"/docs\\"' in dockerfile.split("HEALTHCHECK", 1)[1] and "uvicorn" not in dockerfile
+
+
+@pytest.mark.parametrize("schema, routes, path", [
+    ("QuartSchema(app)", "", "/docs"),
+    ('QuartSchema(app, swagger_ui_path=None)', "", "/redocs"),
+    ('QuartSchema(app, swagger_ui_path=None, redoc_ui_path=None, scalar_ui_path=None)', "", "/openapi.json"),
+    ('QuartSchema(app, swagger_ui_path="/api/docs")', "", "/api/docs"),
+    ("QuartSchema(app, openapi_path=None)", "", "/"),  # no document: Quart-Schema serves no page
+    ("QuartSchema(app)", '@app.get("/")\nasync def home(): ...\n', "/"),  # a root route wins
+    ("schema = QuartSchema()\nschema.init_app(app)", "", "/docs"),
+])
+def test_quart_schema_pages_are_the_fallback_probe(tmp_path, schema, routes, path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "quart\nquart-schema\n",
+        "app.py": "from quart import Quart\nfrom quart_schema import QuartSchema\napp = Quart(__name__)\n"
+                  f"{schema}\n@app.post('/echo')\nasync def echo(): ...\n{routes}"}))
+    assert profile.health_path == path
+
+
+@pytest.mark.parametrize("deps, code, entrypoint, extra", [
+    # hypercorn declared, no uvicorn: hypercorn serves the app, nothing more is installed
+    ("fastapi\nhypercorn\n", "from fastapi import FastAPI\napp = FastAPI()\n",
+     ["hypercorn", "main:app", "--bind", "0.0.0.0:8000"], []),
+    ("starlette\nhypercorn\ngunicorn\n", "from starlette.applications import Starlette\napp = Starlette()\n",
+     ["hypercorn", "main:app", "--bind", "0.0.0.0:8000"], []),
+    # an app factory: hypercorn calls it
+    ("fastapi\nhypercorn\n", "from fastapi import FastAPI\ndef create_app():\n    return FastAPI()\n",
+     ["hypercorn", "main:create_app()", "--bind", "0.0.0.0:8000"], []),
+    # uvicorn declared too: uvicorn, as before
+    ("quart\nuvicorn\n", "from quart import Quart\napp = Quart(__name__)\n",
+     ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"], []),
+    # neither: uvicorn, installed for it
+    ("fastapi\n", "from fastapi import FastAPI\napp = FastAPI()\n",
+     ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"], ["uvicorn[standard]>=0.30,<1"]),
+])
+def test_an_asgi_app_runs_under_the_server_the_project_has(tmp_path, deps, code, entrypoint, extra):
+    profile, dockerfile = _dockerfile(tmp_path, {"requirements.txt": deps, "main.py": code})
+    assert profile.entrypoint == entrypoint
+    assert profile.build.extra_packages == extra
+
+
+def test_a_hypercorn_command_is_bound_to_all_interfaces_and_installed_when_named(tmp_path):
+    """A Procfile's `hypercorn app:app` listens on 127.0.0.1:8000 by itself: it is bound to 0.0.0.0 at the
+    port; a hypercorn start command given by hand is installed when nothing brings it."""
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "fastapi\nhypercorn\n", "Procfile": "web: hypercorn app:app\n",
+        "app.py": "from fastapi import FastAPI\napp = FastAPI()\n"}))
+    assert profile.entrypoint == ["hypercorn", "app:app", "--bind", "0.0.0.0:8000"]
+    given = build_profile(write_tree(tmp_path / "given", {
+        "requirements.txt": "fastapi\n", "app.py": "from fastapi import FastAPI\napp = FastAPI()\n"}),
+        [("entrypoint", "hypercorn app:app --bind 0.0.0.0:8000")])
+    assert "hypercorn>=0.17,<1" in given.build.extra_packages
+
+
+def test_a_src_package_that_is_not_installed_is_imported_by_hypercorn_from_its_folder(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "quart\n", "src/shop/__init__.py": "",
+        "src/shop/web.py": "from quart import Quart\napp = Quart(__name__)\n"}))
+    assert profile.entrypoint == ["hypercorn", "src/shop.web:app", "--bind", "0.0.0.0:8000"]
+
+
+def test_the_quart_sqlite_fixture_keeps_its_database_beside_the_package_in_a_volume(tmp_path):
+    """Quart's examples/blog: DATABASE = Path(app.root_path) / "blog.db", a file in the package folder (the
+    code, read-only): the file lives in the volume and is linked from its path, and the server imports the
+    package from src/ (the installed copy's root_path would be in site-packages)."""
+    profile = profile_of("python-quart-sqlite")
+    assert profile.build.state_files == ["src/logbook/logbook.db"] and profile.writable_paths == ["/var/lib/app"]
+    assert profile.entrypoint == ["hypercorn", "src/logbook:app", "--bind", "0.0.0.0:8000"]
+    assert profile.build.installable  # its console scripts are still installed
+    assert any("imported from src/" in e.why for e in profile.evidence["entrypoint"])
+    dockerfile = render.render(profile)["Dockerfile"]
+    lint(dockerfile, tmp_path)
+    assert "mv /app/src/logbook/logbook.db /var/lib/app/logbook.db" in dockerfile
+    assert "ln -s /var/lib/app/logbook.db /app/src/logbook/logbook.db" in dockerfile
+
+
+@pytest.mark.parametrize("code, state, writable", [
+    # Flask's tutorial without its makedirs: the instance folder (no code in it) is the volume
+    ('import os\nfrom flask import Flask\ndef create_app():\n    app = Flask(__name__)\n'
+     '    app.config.from_mapping(SECRET_KEY="dev", DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"))\n'
+     '    return app\n', [], ["/app/instance"]),
+    # a SQLAlchemy URL built on the instance folder
+    ('import os\nfrom flask import Flask\napp = Flask(__name__)\n'
+     'app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "app.db")\n',
+     [], ["/app/instance"]),
+    # f-string on root_path, with sqlite3.connect
+    ('import sqlite3\nfrom flask import Flask\napp = Flask(__name__)\n'
+     'def db():\n    return sqlite3.connect(f"{app.root_path}/notes.db")\n', ["web/notes.db"], ["/var/lib/app"]),
+    # a name assigned the path once
+    ('import os, sqlite3\nfrom quart import Quart\napp = Quart(__name__)\n'
+     'DB = os.path.join(app.root_path, "data", "q.db")\n'
+     'def db():\n    return sqlite3.connect(DB)\n', [], ["/app/web/data"]),
+])
+def test_sqlite_paths_built_on_the_app_folders(tmp_path, code, state, writable):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\nquart\n", "web/__init__.py": code, "wsgi.py": "from web import app\n"}))
+    assert profile.build.state_files == state
+    assert profile.writable_paths == writable

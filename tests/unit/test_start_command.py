@@ -338,8 +338,10 @@ def test_a_console_script_whose_function_starts_no_server_is_not_the_server(tmp_
                                 "def _serve():\n    app.run()\n\ndef run() -> None:\n    _serve()\n",
     })
     p = build_profile(tmp_path)
-    # Quart's app.run() is its development server (127.0.0.1:5000): the app is served by uvicorn instead
-    assert p.entrypoint == ["uvicorn", "blog:app", "--host", "0.0.0.0", "--port", "8000"]
+    # Quart's app.run() is its development server (127.0.0.1:5000): the app is served by hypercorn instead,
+    # which Quart depends on (nothing more is installed)
+    assert p.entrypoint == ["hypercorn", "blog:app", "--bind", "0.0.0.0:8000"]
+    assert p.build.extra_packages == []
     assert not any(w.startswith("start command: chose") for w in p.warnings)
     scripts = {tuple(c["entrypoint"]): c for c in p.candidates if c.get("file") == "pyproject.toml"}
     assert "app.run(), the framework's development server" in scripts[("start",)]["why"]

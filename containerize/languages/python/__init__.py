@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ...profile import Profile, Worker
 from ...scan import SourceTree
@@ -102,7 +103,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     link_service_env(profile)
     warn_fixed_localhost(profile)
 
-    starts = entry.find_starts(tree, files, found, dep_names)
+    source_root = written_package_root(profile, state_files, found)
+    if source_root:
+        # the installed copy of the package would write in site-packages (root_path, Flask's instance_path
+        # follow the module): the server imports the copy in the app's folder, where the volume or link is
+        starts = entry.find_starts(tree, files, replace(found, installable=False), dep_names)
+    else:
+        starts = entry.find_starts(tree, files, found, dep_names)
     profile.candidates = [{"entrypoint": s.argv, "why": s.why, "file": s.file, "line": s.line,
                            "confidence": s.confidence} for s in starts]
     extra: tuple[str, ...] = ()
@@ -140,6 +147,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             (best.order >= 4 and best.order > starts[1].order)
         confidence = best.confidence if sure else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
+        if source_root and entry.root_of(best.file or "", (source_root[0],)):
+            folder, path, rel, line = source_root
+            profile.note("entrypoint", f"the package is imported from {folder}/, not from its installed copy: "
+                         f"the app writes {path} there", rel, line, 0.8)
         if best.file and best.file.endswith(".py") and imports.parsed(tree, best.file) is None:
             profile.warnings.append(f"{best.file} doesn't parse as Python 3 (Python 2 code?); the image runs "
                                     f"Python {profile.runtime_version}")
@@ -204,6 +215,24 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
 
 
+def written_package_root(profile: Profile, state_files: list[str], found) -> tuple[str, str, str, int | None] | None:
+    """(package folder, path, file, line) when an installed project writes under the folder its packages are
+    built from (src/: a state file beside the code, a volume for Flask's instance folder): an installed copy
+    would write in site-packages instead. None otherwise."""
+    if not found.installable:
+        return None
+    roots = [r[0] for r in found.package_roots] or ["src"]
+    paths = [(f"{WORKDIR}/{name}", name) for name in state_files] + [(p, p) for p in profile.writable_paths]
+    for absolute, shown in paths:
+        root = entry.root_of(absolute.removeprefix(WORKDIR + "/"), tuple(roots)) \
+            if absolute.startswith(WORKDIR + "/") else ""
+        if root:
+            notes = [e for e in profile.evidence.get("writable_paths", []) if e.file]
+            where = next((e for e in notes if shown.removeprefix(WORKDIR + "/") in e.why), notes[0] if notes else None)
+            return root, shown, where.file if where else "", where.line if where else None
+    return None
+
+
 def place_files_beside_the_code(profile: Profile, beside: list[tuple[str, str, int, str]]) -> list[str]:
     """Files the app writes in its own folder, which can't be a volume (it holds the code): they live in
     the volume STATE_DIR, and a link at each one's path points there (the file stays a file)."""
@@ -215,9 +244,14 @@ def place_files_beside_the_code(profile: Profile, beside: list[tuple[str, str, i
         names.append(name)
         profile.note("writable_paths", f"{why}, beside the code: kept in {STATE_DIR}, linked from "
                      f"{WORKDIR}/{name}", rel or None, line or None, 0.8)
-    profile.warnings.append(f"the app writes {', '.join(names)} in its own folder, which can't be a volume: "
-                            f"{'they live' if len(names) > 1 else 'it lives'} in the volume {STATE_DIR}, "
-                            f"linked from {WORKDIR}/")
+    lives = 'they live' if len(names) > 1 else 'it lives'
+    if any("/" in name for name in names):
+        profile.warnings.append(f"the app writes {', '.join(names)} beside its code, whose folders can't be "
+                                f"volumes: {lives} in the volume {STATE_DIR}, linked from the same path under "
+                                f"{WORKDIR}/")
+    else:
+        profile.warnings.append(f"the app writes {', '.join(names)} in its own folder, which can't be a volume: "
+                                f"{lives} in the volume {STATE_DIR}, linked from {WORKDIR}/")
     return names
 
 

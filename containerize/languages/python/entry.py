@@ -25,6 +25,7 @@ from .manifests import Manifests
 
 GUNICORN = "gunicorn>=23,<24"
 UVICORN = "uvicorn[standard]>=0.30,<1"
+HYPERCORN = "hypercorn>=0.17,<1"
 
 # app classes -> framework; ASGI ones are served by uvicorn
 ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart", "Litestar": "litestar",
@@ -33,6 +34,8 @@ ASGI_CLASSES = {"FastAPI": "fastapi", "Starlette": "starlette", "Quart": "quart"
 APP_TUPLES = {"fast_app"}
 # frameworks whose package brings uvicorn with it, and the port their own serve() uses
 BRINGS_UVICORN = {"fasthtml": 5001}
+# frameworks whose package brings hypercorn with it (Quart depends on it)
+BRINGS_HYPERCORN = {"quart"}
 # `server = app.server` of a Dash app: the Flask (WSGI) app gunicorn serves
 DASH_SERVER = "Dash.server"
 WSGI_CLASSES = {"Flask": "flask", DASH_SERVER: "dash", "falcon.App": "falcon"}
@@ -489,6 +492,40 @@ def _src_option(rel: str, server: str, manifests: Manifests) -> list[str]:
     return ["--chdir", root] if server == "gunicorn" else ["--app-dir", root]
 
 
+def asgi_server(framework: str | None, deps: set[str]) -> str:
+    """The server an ASGI app runs under: the one the project declares (uvicorn, else hypercorn) or its
+    framework brings (FastHTML: uvicorn, Quart: hypercorn), else gunicorn with uvicorn's worker when only
+    gunicorn is declared, else uvicorn (installed for it)."""
+    if "uvicorn" in deps or framework in BRINGS_UVICORN:
+        return "uvicorn"
+    if "hypercorn" in deps or framework in BRINGS_HYPERCORN:
+        return "hypercorn"
+    return "gunicorn" if "gunicorn" in deps else "uvicorn"
+
+
+def asgi_argv(server: str, target: str, rel: str, manifests: Manifests, factory: bool = False) -> list[str]:
+    """The command that serves the ASGI app ``target`` (``module:app``, or ``module:create_app`` with
+    ``factory``) of the file ``rel``; bound to the port later (bind_argv)."""
+    if server == "hypercorn":
+        # hypercorn imports `folder/module:app` from that folder (it has no --app-dir); a factory is called
+        root = root_of(rel, _roots(manifests)) if _src_option(rel, "uvicorn", manifests) else ""
+        return ["hypercorn", (f"{root}/" if root else "") + target + ("()" if factory else "")]
+    if server == "gunicorn":
+        return ["gunicorn", *_src_option(rel, "gunicorn", manifests), "--worker-class",
+                "uvicorn.workers.UvicornWorker", target + ("()" if factory else "")]
+    return ["uvicorn", target, *(["--factory"] if factory else []), *_src_option(rel, "uvicorn", manifests),
+            "--host", "0.0.0.0"]
+
+
+def server_package(server: str, framework: str | None, deps: set[str]) -> tuple[str, ...]:
+    """The package to install for the server when neither the project nor its framework brings it."""
+    if server == "hypercorn":
+        return () if "hypercorn" in deps or framework in BRINGS_HYPERCORN else (HYPERCORN,)
+    if server == "gunicorn":  # gunicorn is declared; its uvicorn worker needs uvicorn
+        return () if "uvicorn" in deps else (UVICORN,)
+    return () if "uvicorn" in deps or framework in BRINGS_UVICORN else (UVICORN,)
+
+
 def _declared_in(rel: str, manifests: Manifests) -> str:
     """``; the packages live in src/py (pyproject.toml:105)`` for a file under a folder the build settings
     declare; "" for any other (src/ or the root, where a package is looked for anyway)."""
@@ -554,13 +591,10 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
                 flask_found = True
                 argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), f"{module}:{var}"]
                 extra = () if "gunicorn" in deps else (GUNICORN,)
-            elif kind == "quart" or kind in BRINGS_UVICORN or "uvicorn" in deps or "gunicorn" not in deps:
-                argv = ["uvicorn", f"{module}:{var}", *_src_option(rel, "uvicorn", manifests), "--host", "0.0.0.0"]
-                extra = () if "uvicorn" in deps or kind in BRINGS_UVICORN else (UVICORN,)
             else:
-                argv = ["gunicorn", *_src_option(rel, "gunicorn", manifests), "--worker-class",
-                        "uvicorn.workers.UvicornWorker", f"{module}:{var}"]
-                extra = () if "uvicorn" in deps else (UVICORN,)
+                server = asgi_server(kind, deps)
+                argv = asgi_argv(server, f"{module}:{var}", rel, manifests)
+                extra = server_package(server, kind, deps)
             if var in f.made_by:
                 made = f"{var} = {f.made_by[var]}"
             else:
@@ -582,12 +616,13 @@ def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, dep
             continue
         for name, line, built in f.factories:
             if built in ASGI_CLASSES and not any(s.framework == ASGI_CLASSES[built] for s in starts):
-                starts.append(Start(ASGI_CLASSES[built], ["uvicorn", f"{module}:{name}", "--factory",
-                                                          *_src_option(rel, "uvicorn", manifests), "--host",
-                                                          "0.0.0.0"],
+                kind = ASGI_CLASSES[built]
+                server = asgi_server(kind, deps)
+                server = "uvicorn" if server == "gunicorn" else server  # uvicorn --factory calls the factory
+                starts.append(Start(kind, asgi_argv(server, f"{module}:{name}", rel, manifests, factory=True),
                                     f"the app factory {name}() in {rel} builds a {built} app"
                                     f"{_declared_in(rel, manifests)}", rel, line, 0.85, True,
-                                    () if "uvicorn" in deps else (UVICORN,), 8000, order=3))
+                                    server_package(server, kind, deps), 8000, order=3))
             elif (built in WSGI_CLASSES or (built is None and "flask" in deps)) and not flask_found:
                 flask_found = True
                 starts.append(Start("flask", ["gunicorn", *_src_option(rel, "gunicorn", manifests),
@@ -842,6 +877,9 @@ def bind_argv(argv: list[str], port: int | None, port_env: str | None) -> list[s
             argv += ["--server.address", "0.0.0.0"]
         if not any(a.startswith("--server.port") for a in argv):
             argv += ["--server.port", str(port)]
+    elif prog == "hypercorn":  # 127.0.0.1:8000 unless bound
+        if not any(a in ("-b", "--bind") or a.startswith("--bind=") for a in argv):
+            argv += ["--bind", f"0.0.0.0:{port}"]
     elif prog == "uvicorn":
         if "--host" not in argv:
             argv += ["--host", "0.0.0.0"]
@@ -875,10 +913,14 @@ def install_named_server(profile) -> None:
         wanted.append(("gunicorn", GUNICORN))
     if argv[0] == "uvicorn" or any("uvicorn.workers" in a for a in argv):
         wanted.append(("uvicorn", UVICORN))
+    if argv[0] == "hypercorn":
+        wanted.append(("hypercorn", HYPERCORN))
     extra = profile.build.extra_packages
     declared = set(profile.dependencies) | set(profile.build.starter_requirements)
     if declared & {"python-fasthtml"}:  # brings uvicorn[standard] with it
         declared.add("uvicorn")
+    if declared & {"quart"}:  # brings hypercorn with it
+        declared.add("hypercorn")
     for name, spec in wanted:
         if name in declared or any(re.split(r"[\[<>=~! ]", e, 1)[0] == name for e in extra):
             continue

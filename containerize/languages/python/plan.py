@@ -38,8 +38,9 @@ class PythonPlan(BuildPlan):
     build_placeholders: list[str] = field(default_factory=list)
     # the placeholder of a secret that holds a URL: a URL of its kind (the settings parse it)
     placeholder_urls: dict[str, str] = field(default_factory=dict)
-    # files the app (or its framework) writes in its own folder: kept in state_dir (a volume), linked from
-    # the workdir, so the code stays read-only and the file stays a file
+    # files the app (or its framework) writes in its own folder or a folder of its code (paths under the
+    # workdir, names unique): kept in state_dir (a volume) by name, linked from their paths, so the code stays
+    # read-only and the file stays a file
     state_files: list[str] = field(default_factory=list)
     state_dir: str = ""
     # servers bound to a loopback address in code: (file, line, address, env var it is read from or None);
@@ -64,8 +65,8 @@ class PythonPlan(BuildPlan):
     def state_links(self) -> str:
         """Shell steps that move each state file the source ships into state_dir and link it from the workdir."""
         steps = []
-        for name in self.state_files:
-            here, there = f"{self.workdir}/{name}", f"{self.state_dir}/{name}"
+        for name in self.state_files:  # a file in a folder of the code (src/blog/blog.db) is kept by its name
+            here, there = f"{self.workdir}/{name}", f"{self.state_dir}/{name.rsplit('/', 1)[-1]}"
             steps.append(f"{{ [ ! -e {here} ] || mv {here} {there}; }} \\\n && ln -s {there} {here}")
         # one chown at the end, of the folder only: the moved files become the app user's
         steps.append(f"chown -R 10001:10001 {self.state_dir}")

@@ -44,6 +44,13 @@ _ROUTE_DECORATORS = {"route", "get", "api_route", "head", "websocket_route"}
 _PREFIX_KEYWORDS = {"prefix", "url_prefix"}
 _ROUTER_CLASSES = {"APIRouter", "Blueprint", "Router"}
 _RUN_CALLS = {"run", "run_app", "serve", "run_server"}
+# a Flask or Quart app's folders: root_path (the folder of the module that makes the app) and instance_path
+_APP_FOLDERS = {"root_path", "instance_path"}
+_APP_FRAMEWORKS = {"flask", "quart"}
+# calls that set an app's configuration from keywords or a dict: app.config.from_mapping(DATABASE=...)
+_CONFIG_CALLS = {"from_mapping", "update"}
+_PATH_CALLS = {"Path", "PurePath", "PosixPath", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "str",
+               "os.fspath", "os.path.join", "posixpath.join", "os.path.abspath", "os.path.realpath"}
 _WRITE_METHODS = {"write_text", "write_bytes", "touch"}
 _READ_METHODS = {"read_text", "read_bytes"}
 
@@ -64,6 +71,8 @@ class Facts:
     mounted: list[str] = field(default_factory=list)
     # FastAPI(docs_url=None): the app serves no /docs page
     no_docs: bool = False
+    # pages an API documentation extension serves (Quart-Schema's /docs): (path, line, why)
+    doc_pages: list[tuple[str, int, str]] = field(default_factory=list)
     files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
     # packages a framework call needs that its own package doesn't bring: (distribution, line, why)
     needs: list[tuple[str, int, str]] = field(default_factory=list)
@@ -175,17 +184,24 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
 
 def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> list[tuple[str, str, int, str]]:
     """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts). A written
-    file puts its folder on a volume and stays a file. The app's own folder can't be a volume (it holds the
-    code): the files written there are returned, (name, file, line, why), for the caller to move into one."""
+    file puts its folder on a volume and stays a file. The app's own folder, or a folder of its code (a
+    package: Quart's ``Path(app.root_path) / "blog.db"``), can't be a volume (it holds the code): the files
+    written there are returned, (path under the app, file, line, why), for the caller to move into one."""
     written: dict[str, tuple[str, int, str]] = {}
     named: list[tuple[str, str, str, int]] = []
     reads: list[tuple[str, str, int, str, float]] = []
     beside: dict[str, tuple[str, str, int, str]] = {}
+    code_folders = {posixpath.join(workdir, posixpath.dirname(f)).rstrip("/") for f in files}
 
-    def at_workdir(path: str) -> bool:
+    def in_code(path: str) -> str | None:
+        """The file's path under the app when it sits in the app's folder or a folder of its code (each part
+        a plain file name), else None."""
         folder = posixpath.dirname(path)
         absolute = folder if folder.startswith("/") else posixpath.normpath(posixpath.join(workdir, folder))
-        return absolute == workdir
+        if absolute != workdir and absolute not in code_folders:
+            return None
+        under = posixpath.relpath(posixpath.join(absolute, posixpath.basename(path)), workdir)
+        return under if all(_FILE_NAME.fullmatch(part) for part in under.split("/")) else None
 
     for rel in files:
         found = facts(tree, rel)
@@ -196,9 +212,9 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
         for path, line, why, confidence in found.reads:
             reads.append((path, rel, line, why, confidence))
         for path, line, why in found.files:
-            base = posixpath.basename(path)
-            if at_workdir(path) and _FILE_NAME.fullmatch(base):
-                beside.setdefault(base, (base, rel, line, why))
+            under = in_code(path)
+            if under:
+                beside.setdefault(posixpath.basename(under), (under, rel, line, why))
     for name, value, rel, line in named:
         upper = name.upper()
         if _WRITABLE_NAME.search(upper) and not value.startswith(("http", "sqlite")):
@@ -208,15 +224,17 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
             target = posixpath.dirname(value) if is_file else value
             why = f"{name} is {value}, under the app (written at run time)"
             written.setdefault(target or ".", (rel, line, why))
-            base = posixpath.basename(value)
-            if is_file and at_workdir(value) and _FILE_NAME.fullmatch(base):
-                beside.setdefault(base, (base, rel, line, why))
+            under = in_code(value) if is_file else None
+            if under:
+                beside.setdefault(posixpath.basename(under), (under, rel, line, why))
 
+    moved = {posixpath.normpath(posixpath.join(workdir, posixpath.dirname(b[0]))) for b in beside.values()}
     for path, (rel, line, why) in sorted(written.items()):
         absolute = path if path.startswith("/") else posixpath.normpath(posixpath.join(workdir, path))
-        if absolute == workdir:
-            if not beside:  # nothing to move: a folder made at the top, a file with no literal name
-                profile.warnings.append(f"{rel}:{line}: {why}, in the app's own folder, which can't be a volume "
+        if absolute == workdir or absolute in code_folders:
+            if absolute not in moved:  # nothing to move: a folder made there, a file with no literal name
+                where = "the app's own folder" if absolute == workdir else f"{absolute}, a folder of its code"
+                profile.warnings.append(f"{rel}:{line}: {why}, in {where}, which can't be a volume "
                                         "(it holds the code); point it at a sub-folder to keep the data on a "
                                         "volume")
             continue
@@ -254,7 +272,8 @@ def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
     """A route the app serves, for the health check. Routes declared on a router or blueprint that is served
     under a prefix are left out (their full path is the prefix's, often a setting); a FastAPI app with no
-    other route left is probed on /docs, which FastAPI serves unless docs_url=None."""
+    other route left is probed on /docs, which FastAPI serves unless docs_url=None; so is a Quart app with
+    Quart-Schema (QuartSchema(app) serves /docs and /openapi.json)."""
     if profile.framework == "streamlit":
         profile.health_path = "/_stcore/health"
         profile.note("health_path", "Streamlit's health endpoint", confidence=0.9)
@@ -272,6 +291,13 @@ def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> No
         profile.health_path = "/docs"
         profile.note("health_path", "no health or / route the app serves at a known path: FastAPI's /docs page",
                      confidence=0.6)
+        return
+    pages = [(path, rel, line, why) for rel, f in zip(files, found) for path, line, why in f.doc_pages]
+    if pages and not any(path == "/" or is_health_route(path) for path, _rel, _line in routes):
+        path, rel, line, why = pages[0]
+        profile.health_path = path
+        profile.note("health_path", f"no health or / route the app serves at a known path: {why}, {path}", rel,
+                     line, 0.6)
         return
     choose_health_path(profile, routes)
 
@@ -378,6 +404,8 @@ class _Collector:
                 value = self.ev(node, scope)
                 if isinstance(value, str) and "sqlite" in value:
                     self.string(value, node.lineno)
+                elif value is UNKNOWN:
+                    self.sqlite_url_in_app(node, scope)
         for cls in mod.classes.values():
             if values.is_settings(mod, cls):
                 self.settings_class(cls)
@@ -455,9 +483,14 @@ class _Collector:
                 mounted = imported[1] if imported and imported[1] else _last_name(first)
                 if mounted:
                     found.mounted.append(mounted)
+        if attr in _CONFIG_CALLS and isinstance(node.func, ast.Attribute) and \
+                _last_name(node.func.value) == "config":
+            self.config_call(node, scope)
         if last == "FastAPI" and any(kw.arg == "docs_url" and isinstance(kw.value, ast.Constant)
                                      and kw.value.value is None for kw in node.keywords):
             found.no_docs = True
+        elif last == "QuartSchema":
+            self.quart_schema(node, scope, line)
         # files
         if name in ("open", "io.open", "codecs.open") and node.args:
             self.opened(values._arg(node, 0, "file"), values._arg(node, 1, "mode"), scope, line, "opens")
@@ -472,6 +505,8 @@ class _Collector:
                 _wrote(found, path, line, f"a SQLite database at {path}")
         elif name == "sqlite3.connect" and node.args:
             path = concrete(self.ev(node.args[0], scope))
+            if not isinstance(path, str):
+                path = self.app_path(node.args[0], scope)
             if isinstance(path, str) and path and ":" not in path:
                 _wrote(found, path, line, f"a SQLite database at {path}")
         elif isinstance(node.func, ast.Attribute) and attr in ({"mkdir", "open"} | _WRITE_METHODS | _READ_METHODS):
@@ -490,6 +525,119 @@ class _Collector:
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.startswith("/"):
                 self.read(first.value, line, f"reads {first.value}", 0.9)
+
+    # -- paths built on a Flask or Quart app's folders -------------------------------------------
+    def app_folder(self, node: ast.Attribute) -> object:
+        """``app.root_path`` (the folder of the module that makes the app: this module's, as the app's module
+        sits with it in the common shapes) or ``app.instance_path`` (``instance/`` beside the top-level
+        package), in a module that imports Flask or Quart; UNKNOWN for anything else."""
+        mod = self.mod
+        if node.attr not in _APP_FOLDERS or not (mod.aliases_root() & _APP_FRAMEWORKS):
+            return UNKNOWN
+        if node.attr == "instance_path":
+            return mod.flask_instance_path()
+        return ProjectPath(posixpath.dirname(mod.rel) or ".")
+
+    def app_path(self, node: ast.AST | None, scope: Scope | None, depth: int = 0) -> object:
+        """A path built on an app's folder: ``Path(app.root_path) / "blog.db"``,
+        ``os.path.join(app.instance_path, "flaskr.sqlite")``, ``f"{app.root_path}/app.db"``, or a name
+        assigned one of them once; a ProjectPath, else UNKNOWN."""
+        if node is None or depth > 8:
+            return UNKNOWN
+        kind = type(node)
+        base: object = UNKNOWN
+        rest: list[ast.expr] = []
+        if kind is ast.Attribute:
+            return self.app_folder(node)
+        if kind is ast.Name:
+            assigned = scope.assigns.get(node.id) if scope is not None else None
+            if assigned is None:
+                assigned = self.mod.assigns.get(node.id)
+            if assigned and len(assigned) == 1:
+                return self.app_path(assigned[0], None if scope is None or node.id not in scope.assigns
+                                     else scope, depth + 1)
+            return UNKNOWN
+        if kind is ast.Call and node.args and not any(isinstance(a, ast.Starred) for a in node.args):
+            name = self.mod.dotted(node.func) or ""
+            if name in _PATH_CALLS:
+                base, rest = self.app_path(node.args[0], scope, depth + 1), node.args[1:]
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath":
+                base, rest = self.app_path(node.func.value, scope, depth + 1), node.args
+        elif kind is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute"):
+            return self.app_path(node.func.value, scope, depth + 1)
+        elif kind is ast.BinOp and isinstance(node.op, (ast.Div, ast.Add)):
+            base, rest = self.app_path(node.left, scope, depth + 1), [node.right]
+            if isinstance(node.op, ast.Add):  # root_path + "/blog.db": the text must start a new part
+                right = concrete(self.ev(node.right, scope))
+                if not (isinstance(right, str) and right.startswith(("/", "\\"))):
+                    return UNKNOWN
+        elif kind is ast.JoinedStr and len(node.values) >= 2 and isinstance(node.values[0], ast.FormattedValue):
+            first = node.values[0]
+            if first.format_spec is not None:
+                return UNKNOWN
+            base, rest = self.app_path(first.value, scope, depth + 1), list(node.values[1:])
+            text = [concrete(self.ev(r.value if isinstance(r, ast.FormattedValue) else r, scope)) for r in rest]
+            if not all(isinstance(t, str) for t in text) or not "".join(text).startswith("/"):
+                return UNKNOWN
+            rest = [ast.Constant("".join(text).lstrip("/"))]
+        if not isinstance(base, ProjectPath):
+            return UNKNOWN
+        parts = [concrete(self.ev(r, scope)) for r in rest]
+        if not all(isinstance(p, str) and p for p in parts):
+            return UNKNOWN
+        path = posixpath.normpath(posixpath.join(base, *(p.lstrip("/") for p in parts)))
+        return ProjectPath(path) if not path.startswith("..") and len(path) <= 1000 else UNKNOWN
+
+    def sqlite_url_in_app(self, node: ast.JoinedStr | ast.BinOp, scope: Scope | None) -> None:
+        """``"sqlite:///" + os.path.join(app.instance_path, "app.db")`` or ``f"sqlite:///{path}"`` with a path
+        built on an app's folder: a SQLite database the app writes there."""
+        if isinstance(node, ast.BinOp):
+            prefix, rest = node.left, node.right
+        elif len(node.values) == 2 and isinstance(node.values[1], ast.FormattedValue) and \
+                node.values[1].format_spec is None:
+            prefix, rest = node.values[0], node.values[1].value
+        else:
+            return
+        if not (isinstance(prefix, ast.Constant) and isinstance(prefix.value, str)
+                and prefix.value.startswith("sqlite") and prefix.value.endswith(":///")):
+            return
+        path = self.app_path(rest, scope)
+        if isinstance(path, str):
+            _wrote(self.found, path, node.lineno, f"a SQLite database at {path}")
+
+    def config_call(self, node: ast.Call, scope: Scope | None) -> None:
+        """``app.config.from_mapping(DATABASE=...)`` / ``app.config.update({"DATABASE": ...})``: settings named
+        as if assigned (UPLOAD_FOLDER, DATABASE), with paths built on the app's folders."""
+        pairs = [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
+        if node.args and isinstance(node.args[0], ast.Dict):
+            pairs += [(k.value, v) for k, v in zip(node.args[0].keys, node.args[0].values)
+                      if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        for name, value_node in pairs[:200]:
+            value = concrete(self.ev(value_node, scope))
+            if value is UNKNOWN:
+                value = self.app_path(value_node, scope)
+            if isinstance(value, str) and value:
+                self.found.named.append((name, value, value_node.lineno))
+
+    def quart_schema(self, node: ast.Call, scope: Scope | None, line: int) -> None:
+        """QuartSchema(app): when its OpenAPI document is served (openapi_path, /openapi.json), its pages too
+        (swagger_ui_path /docs, redoc_ui_path /redocs, scalar_ui_path /scalar); a path set to None is not
+        served, one that isn't a literal is not known. The pages come first: they are static HTML, while the
+        document is built from the app's models (a 500 for dataclasses without pydantic or msgspec)."""
+        paths = {}
+        keywords = (("openapi_path", "/openapi.json"), ("swagger_ui_path", "/docs"), ("redoc_ui_path", "/redocs"),
+                    ("scalar_ui_path", "/scalar"))
+        for keyword, default in keywords:
+            given = next((kw.value for kw in node.keywords if kw.arg == keyword), None)
+            value = default if given is None else concrete(self.ev(given, scope))
+            if value is not None and not (isinstance(value, str) and value.startswith("/")):
+                value = UNKNOWN
+            paths[keyword] = value
+        if paths["openapi_path"] is None:
+            return  # no OpenAPI document: Quart-Schema serves none of its pages
+        for keyword in ("swagger_ui_path", "redoc_ui_path", "scalar_ui_path", "openapi_path"):
+            if isinstance(paths[keyword], str):
+                self.found.doc_pages.append((paths[keyword], line, f"QuartSchema's {keyword} page"))
 
     def port(self, node: ast.AST | None, scope: Scope | None, line: int, why: str) -> None:
         if node is None:
@@ -551,6 +699,8 @@ class _Collector:
                 self.found.mounted.append(name)  # router = APIRouter(prefix="/items")
             if value is None:
                 value = concrete(self.ev(node.value, scope))
+                if value is UNKNOWN:
+                    value = self.app_path(node.value, scope)
             if name == "bind" and scope is None and isinstance(target, ast.Name):  # gunicorn.conf.py
                 for item in (value if isinstance(value, list) else [value]):
                     if isinstance(item, str) and _HOST_PORT.match(item):
