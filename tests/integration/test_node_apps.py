@@ -96,6 +96,11 @@ APPS = [
     # an ES module Hono server started by tsx (a dev dependency) from its TypeScript, without --env-file
     App("node-hono-tsx", 8787, "/?name=docker", "hello from Hono under tsx, docker", "1000",
         also=(("/healthz", '"ok":true'),), present=("/app/node_modules/.bin/tsx", "/app/src/server.ts")),
+    # an Nx workspace whose start script is `nx serve`: the image runs the build's dist/api (its package.json
+    # names main.cjs) with node, without nx or the other dev dependencies
+    App("node-nx-express", 3000, "/", "hello from an Nx-built Express API", "1000",
+        also=(("/api/health", '"status":"ok"'),), absent=("/app/node_modules/nx", "/app/node_modules/esbuild"),
+        present=("/app/dist/api/package.json", "/app/node_modules/express")),
 ]
 
 

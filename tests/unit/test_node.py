@@ -1,6 +1,7 @@
 """The Node.js analyzer: package managers, versions, start commands, ports, SPAs; rendered Dockerfiles."""
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -1719,6 +1720,45 @@ def test_catbox_redis_host_env_is_wired_to_the_redis_service(tmp_path, cache):
     assert conn.host_env == "REDIS_HOST"
     assert not any("connects to redis on" in w for w in p.warnings)
     assert 'REDIS_HOST: "${REDIS_HOST:-redis}"' in render.render(p)["compose.yaml"]
+
+
+# -- Nx: `nx serve` is the watching dev server; the image runs what the build target writes ---------------
+
+def test_nx_serve_runs_the_build_output_with_node():
+    p = build_profile(FIXTURES / "node-nx-express")
+    assert p.entrypoint == ["node", "dist/api"] and p.build_command is not None
+    assert p.evidence["entrypoint"][0].file == "project.json"
+    assert not p.build.runtime_dev and not any("nx" in w for w in p.warnings if "dev dependencies" in w)
+    assert p.health_path == "/api/health"
+
+
+NX_PKG = '{"name": "ws", "scripts": {"start": "%s", "build": "nx build api"}, "dependencies": {"express": "^4.21.0"}, ' \
+    '"devDependencies": {"nx": "19.8.4"}}'
+
+
+@pytest.mark.parametrize("start, build, where, argv", [
+    ("nx serve api", '"executor": "@nx/webpack:webpack", "options": {"outputPath": "dist/apps/api", "main": '
+     '"apps/api/src/main.ts"}', "apps/api/project.json", ["node", "dist/apps/api/main.js"]),
+    ("nx run api:serve", '"executor": "@nx/js:tsc", "options": {"outputPath": "dist/api", "main": "src/main.ts"}',
+     "project.json", ["node", "dist/api/src/main.js"]),
+    ("nx serve", '"executor": "@nx/esbuild:esbuild", "options": {"outputPath": "dist/api", "main": "src/main.ts", '
+     '"esbuildOptions": {"outExtension": {".js": ".js"}}}', "project.json", ["node", "dist/api/main.js"]),
+    # esbuild's extension without outExtension or a generated package.json is not known: as the project starts it
+    ("nx serve", '"executor": "@nx/esbuild:esbuild", "options": {"outputPath": "dist/api", "main": "src/main.ts"}',
+     "project.json", ["npm", "start"]),
+    # a path out of the project is not run
+    ("nx serve", '"executor": "@nx/webpack:webpack", "options": {"outputPath": "../dist", "main": "src/main.ts"}',
+     "project.json", ["npm", "start"]),
+])
+def test_nx_serve_targets(tmp_path, start, build, where, argv):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": NX_PKG % start,
+        where: '{"name": "api", "targets": {"build": {%s}, "serve": {"executor": "@nx/js:node", '
+               '"options": {"buildTarget": "api:build"}}}}' % build,
+        "e2e/project.json": '{"name": "e2e", "targets": {}}',
+        (posixpath.dirname(where) + "/" if "/" in where else "") + "src/main.ts":
+            "import express from 'express';\nexpress().listen(3000);\n"}))
+    assert p.entrypoint == argv
 
 
 def test_a_client_port_option_is_not_the_server_port_env(tmp_path):

@@ -856,6 +856,9 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
         ran = _runs_node_script(pkg, start)
         if ran:
             return ran
+        served = _nx_serve_output(tree, words) if prog == "nx" and build_script else None
+        if served:
+            return ["node", served[0]], f"scripts.start runs {shlex.join(words)}: {served[1]}", served[2], None, 0.85
         if prog in SCRIPT_RUNNERS or "cd" in programs:
             run = {"npm": ["npm", "start"], "pnpm": ["pnpm", "start"], "yarn": ["yarn", "start"],
                    "yarn-berry": ["yarn", "start"], "bun": ["bun", "run", "start"]}[pkg.manager]
@@ -920,6 +923,93 @@ def _start(tree: SourceTree, pkg: pkgmod.Package, role: str, build_script: str |
             None, 0.3
     return ["node", "index.js"], "no start script, main or server file found; set --set entrypoint=...", \
         None, None, 0.1
+
+
+# Nx executors that serve a Node app by building it and running its output with node
+NX_NODE_SERVE = ("@nx/js:node", "@nrwl/js:node", "@nx/node:node", "@nrwl/node:node", "@nx/node:execute",
+                 "@nrwl/node:execute")
+# build executors -> how the file node runs is named in outputPath: esbuild and webpack write <main's stem>.js
+# (outputFileName when set); tsc keeps main's path
+NX_BUNDLERS = ("@nx/esbuild:esbuild", "@nrwl/esbuild:esbuild", "@nx/webpack:webpack", "@nrwl/webpack:webpack",
+               "@nx/node:webpack", "@nrwl/node:webpack")
+NX_TSC = ("@nx/js:tsc", "@nrwl/js:tsc", "@nx/js:swc", "@nrwl/js:swc")
+
+
+def _nx_serve_output(tree: SourceTree, words: list[str]) -> tuple[str, str, str] | None:
+    """``nx serve [project]`` (or ``nx run project:serve``) of a Node app: the file its build target writes, which
+    node runs in production instead of the watching dev server: (file, why, project.json)."""
+    if words[1:2] == ["serve"]:
+        name = next((w for w in words[2:] if not w.startswith("-")), None)
+    elif words[1:2] == ["run"] and len(words) > 2 and words[2].endswith(":serve"):
+        name = words[2].rsplit(":", 1)[0]
+    else:
+        return None
+    projects = _nx_projects(tree)
+    if name is None:  # the project of the folder nx runs in (a root project.json), nx.json's default, the only one
+        nx = _json_file(tree, "nx.json")
+        name = next((n for n, (rel, _) in projects.items() if rel == "project.json"), None) or \
+            (nx.get("defaultProject") if isinstance(nx.get("defaultProject"), str) else None) or \
+            (next(iter(projects)) if len(projects) == 1 else None)
+    found = projects.get(name or "")
+    if found is None:
+        return None
+    rel, targets = found
+    serve = targets.get("serve") if isinstance(targets.get("serve"), dict) else {}
+    options = serve.get("options") if isinstance(serve.get("options"), dict) else {}
+    build_ref = options.get("buildTarget") or options.get("browserTarget")
+    if serve.get("executor") not in NX_NODE_SERVE or not isinstance(build_ref, str):
+        return None
+    build_project, _, build_name = build_ref.partition(":")
+    build_found = projects.get(build_project)
+    build = build_found[1].get(build_name.split(":", 1)[0] or "build") if build_found else None
+    build_options = build.get("options") if isinstance(build, dict) and isinstance(build.get("options"), dict) else {}
+    out, main = build_options.get("outputPath"), build_options.get("main")
+    if not (isinstance(out, str) and isinstance(main, str)) or build.get("executor") not in NX_BUNDLERS + NX_TSC:
+        return None
+    main = main.replace("{projectRoot}/", posixpath.dirname(rel) + "/" if "/" in rel else "")
+    out = out.replace("{workspaceRoot}/", "")
+    executor = build.get("executor")
+    named = build_options.get("outputFileName")
+    extension = (build_options.get("esbuildOptions") or {}).get("outExtension", {}) \
+        if isinstance(build_options.get("esbuildOptions"), dict) else {}
+    extension = extension.get(".js") if isinstance(extension, dict) else None
+    if build_options.get("generatePackageJson") is True:
+        file = out  # the package.json it writes there names its main file (main.js, main.cjs)
+        how = f"writes {out}/ with a package.json naming its main file"
+    elif executor in NX_TSC:
+        file = posixpath.join(out, posixpath.splitext(main)[0] + ".js")
+        how = f"writes {file}"
+    elif isinstance(named, str) and named.endswith((".js", ".cjs", ".mjs")):
+        file = posixpath.join(out, named)
+        how = f"writes {file} (outputFileName)"
+    elif "webpack" in executor or extension in (".js", ".cjs", ".mjs"):
+        file = posixpath.join(out, posixpath.splitext(posixpath.basename(main))[0] + (extension or ".js"))
+        how = f"writes {file}"
+    else:
+        return None  # esbuild's extension follows its version and format
+    file = posixpath.normpath(file)
+    if not all(c.isalnum() or c in "/._-@" for c in file) or file.startswith(("../", "/")):
+        return None
+    return file, f"its build target {build_ref} ({executor}) {how}, which node runs", rel
+
+
+def _nx_projects(tree: SourceTree) -> dict[str, tuple[str, dict]]:
+    """Nx projects by name: project.json files (at the root, apps/*, packages/*) -> (file, targets)."""
+    found: dict[str, tuple[str, dict]] = {}
+    for rel in sorted(f for f in tree.files if f.rsplit("/", 1)[-1] == "project.json" and f.count("/") <= 2):
+        data = _json_file(tree, rel)
+        name, targets = data.get("name"), data.get("targets")
+        if isinstance(name, str) and isinstance(targets, dict):
+            found.setdefault(name, (rel, targets))
+    return found
+
+
+def _json_file(tree: SourceTree, rel: str) -> dict:
+    try:
+        data = json.loads(pkgmod.strip_jsonc(tree.read(rel) or "{}"))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _nest_start_project(pkg: pkgmod.Package) -> str | None:
