@@ -37,6 +37,18 @@ ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php
                         ".c", ".cc", ".cpp", ".html", ".htm")
 # folders whose subfolders are the apps (or shared packages)
 GROUP_DIRS = ("services", "apps", "packages", "libs")
+
+
+def _group(tree: SourceTree, folder: str) -> bool:
+    """Whether the apps are ``folder``'s subfolders: a group folder, or a src/ with no manifest of its own
+    and two subfolders or more that have one (src/checkoutservice/, src/frontend/, ... of a microservices
+    repository; a src/ holding one app's folder stays that app's source)."""
+    if folder in GROUP_DIRS:
+        return True
+    if folder != "src" or _manifest(tree, folder) is not None:
+        return False
+    subs = (d for d in tree.dirs if d.startswith("src/") and "/" not in d[4:])
+    return sum(1 for d in subs if _manifest(tree, d)) >= 2
 # the manifest of a workspace's own members: a folder with one that the workspace leaves out stays out
 WORKSPACE_MANIFEST = {"package.json workspaces": "package.json", "pnpm-workspace.yaml": "package.json",
                       "go.work": "go.mod", "Cargo.toml [workspace]": "Cargo.toml",
@@ -240,7 +252,7 @@ def candidate_folders(tree: SourceTree) -> list[tuple[str, str]]:
     for folder in sorted(d for d in tree.dirs if d and "/" not in d):
         if folder.startswith(".") or folder.lower() in NOT_APPS:
             continue
-        if folder in GROUP_DIRS:
+        if _group(tree, folder):
             for sub in sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]):
                 manifest = _manifest(tree, sub)
                 if manifest:
@@ -260,7 +272,7 @@ def unsupported_folders(tree: SourceTree, taken: set[str]) -> list[str]:
         if folder.startswith(".") or folder.lower() in NOT_APPS:
             continue
         folders += sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]) \
-            if folder in GROUP_DIRS else [folder]
+            if _group(tree, folder) else [folder]
     notes = []
     for folder in folders:
         if folder in taken:

@@ -145,6 +145,28 @@ def test_a_folder_of_a_stack_no_analyzer_reads_is_named_in_the_notes(tmp_path):
         "write its Dockerfile by hand and add it to compose.yaml"]
 
 
+def test_a_src_folder_of_service_folders_is_a_group_and_a_src_of_one_app_is_not(tmp_path):
+    # the shape of a microservices demo: src/<service>/ each with its own manifest, nothing at the top
+    write(tmp_path / "demo", {
+        "README.md": "# demo\n",
+        "kubernetes-manifests/frontend.yaml": "kind: Deployment\n",
+        "src/frontend/go.mod": "module frontend\n\ngo 1.22\n", "src/frontend/main.go": GO_MAIN,
+        "src/currency/package.json": json.dumps({"name": "currency", "scripts": {"start": "node server.js"}}),
+        "src/currency/server.js": EXPRESS,
+        "src/email/requirements.txt": "flask\n",
+        "src/email/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+        "src/carts/carts.sln": "\n",
+    })
+    repo = apps.discover(tmp_path / "demo", analyze=False)
+    assert [(a.name, a.path) for a in repo.apps] == [
+        ("currency", "src/currency"), ("email", "src/email"), ("frontend", "src/frontend")]
+    assert repo.notes[0].startswith("src/carts/: a .NET solution (carts.sln)")
+    write(tmp_path / "one", {"src/app/requirements.txt": "flask\n",
+                             "src/app/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+                             "src/tools/notes.txt": "x\n"})
+    assert apps.discover(tmp_path / "one", analyze=False) is None
+
+
 def test_workspace_members_come_from_the_manifest(tmp_path):
     write(tmp_path, {
         "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "tools/*"]}),
