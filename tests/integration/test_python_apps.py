@@ -279,3 +279,23 @@ def test_a_quart_app_keeps_its_sqlite_file_from_the_package_folder_in_a_volume(d
         container.exec("test", "-f", "/var/lib/app/logbook.db")
         container.exec("test", "-L", "/app/src/logbook/logbook.db")
         assert container.run_healthcheck().returncode == 0
+
+
+def test_a_procfile_that_collects_static_files_at_start_runs_on_the_read_only_root(docker, tmp_path):
+    """MDN's local library shape: `migrate && collectstatic && gunicorn`. The files are collected at build time
+    and collectstatic leaves the start command, which would fail writing STATIC_ROOT under compose's read-only
+    root; migrate writes db.sqlite3 through its link into the volume."""
+    project, _ = generate(tmp_path, "python-django-procfile-static")
+    assert "read_only: true" in (project / "compose.yaml").read_text()
+    (project / "secrets").mkdir()
+    (project / "secrets" / "django_secret_key").write_text(uuid.uuid4().hex)
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0"})
+        base = f"http://127.0.0.1:{compose.port('app', 8000)}"
+        status, page = http_get(f"{base}/")
+        assert status == 200 and "Local library" in page, page
+        stylesheet = re.search(r'href="(/static/catalog/site\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, page
+        status, css = http_get(base + stylesheet.group(1))
+        assert status == 200 and "#8a3b12" in css, css
+        compose("exec", "-T", "app", "test", "-f", "/var/lib/app/db.sqlite3")

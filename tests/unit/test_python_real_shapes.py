@@ -934,3 +934,42 @@ def test_sqlite_paths_built_on_the_app_folders(tmp_path, code, state, writable):
         "requirements.txt": "flask\nquart\n", "web/__init__.py": code, "wsgi.py": "from web import app\n"}))
     assert profile.build.state_files == state
     assert profile.writable_paths == writable
+
+
+# -- a Procfile that collects the static files as it starts -------------------------------------
+
+def test_the_procfile_collectstatic_step_is_left_to_the_build(tmp_path):
+    """MDN's local library: `migrate && collectstatic && gunicorn` in the Procfile. collectstatic runs at build
+    time; at start it would write STATIC_ROOT under the read-only root, so it leaves the start command."""
+    profile = profile_of("python-django-procfile-static")
+    assert profile.build.collectstatic
+    assert profile.entrypoint == ["sh", "-c", "python manage.py migrate && gunicorn library.wsgi"]
+    assert any("collectstatic` left out" in e.why for e in profile.evidence["entrypoint"])
+    assert profile.build.state_files == ["db.sqlite3"]
+    dockerfile = render.render(profile)["Dockerfile"]
+    lint(dockerfile, tmp_path)
+    assert 'CMD ["sh", "-c", "python manage.py migrate && gunicorn library.wsgi"]' in dockerfile
+
+
+@pytest.mark.parametrize("command, expected", [
+    ('python manage.py collectstatic --noinput; gunicorn app.wsgi --bind "0.0.0.0:$PORT" --log-file -',
+     'gunicorn app.wsgi --bind "0.0.0.0:$PORT" --log-file -'),
+    ("python manage.py migrate && python manage.py collectstatic --no-input && gunicorn x.wsgi",
+     "python manage.py migrate && gunicorn x.wsgi"),
+    ("python manage.py collectstatic --noinput || true && gunicorn a.wsgi", None),  # other operators: as written
+    ("python manage.py migrate && gunicorn a.wsgi", None),  # nothing to leave out
+    ("python manage.py collectstatic --noinput", None),  # nothing would be left
+])
+def test_collectstatic_is_taken_out_of_a_chain_of_steps(command, expected):
+    from containerize.languages.python import without_collectstatic
+
+    assert without_collectstatic(["sh", "-c", command]) == (["sh", "-c", expected] if expected else None)
+
+
+def test_a_start_command_without_collectstatic_at_build_keeps_it(tmp_path):
+    """No STATIC_ROOT: nothing is collected at build time, so the start command stays as the Procfile has it."""
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "django\ngunicorn\n", "manage.py": "import os\n",
+        "Procfile": "web: python manage.py collectstatic --noinput && gunicorn site.wsgi\n",
+        "site/settings.py": 'WSGI_APPLICATION = "site.wsgi.application"\n'}))
+    assert profile.entrypoint == ["sh", "-c", "python manage.py collectstatic --noinput && gunicorn site.wsgi"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import replace
 
 from ...profile import Profile, Worker
@@ -204,6 +205,15 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.build.placeholder_urls = placeholder_urls(profile, profile.build.build_placeholders)
         profile.note("build_command", "Django's STATIC_ROOT is set: `manage.py collectstatic` gathers the static "
                      "files at build time (Manifest storage answers 500 without its manifest)", rel, line, 0.9)
+        without = without_collectstatic(profile.entrypoint)
+        if without is not None and profile.candidates and profile.entrypoint == profile.candidates[0]["entrypoint"]:
+            # the Procfile's `migrate && collectstatic && gunicorn`: the files are in the image already, and
+            # collectstatic at start would write them again under the read-only root
+            profile.entrypoint = without
+            first = profile.candidates[0]
+            profile.note("entrypoint", "`manage.py collectstatic` left out of the start command: it runs at build "
+                         "time (at start it would write STATIC_ROOT under the read-only root)", first["file"],
+                         first["line"], 0.9)
     if found.install == "setup":
         profile.warnings.append("setup.py installs the dependencies together with the code, so a code edit "
                                 "reinstalls them; a requirements.txt or pyproject.toml [project] list avoids that")
@@ -213,6 +223,39 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     migrations.detect(tree, files, profile, dep_names)
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
+
+
+def without_collectstatic(argv: list[str]) -> list[str] | None:
+    """``sh -c 'python manage.py migrate && python manage.py collectstatic --noinput && gunicorn x.wsgi'`` without
+    its collectstatic step (steps joined by ``&&`` or ``;`` only); None when the command has no such step or is
+    shaped otherwise."""
+    if len(argv) != 3 or argv[:2] != ["sh", "-c"]:
+        return None
+    lexer = shlex.shlex(argv[2], posix=False, punctuation_chars=True)  # words keep their quotes
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    steps: list[tuple[list[str], str]] = [([], "")]
+    for token in tokens:
+        if token in ("&&", ";"):
+            steps[-1] = (steps[-1][0], token)
+            steps.append(([], ""))
+        elif token and set(token) <= set("|&;<>()"):
+            return None  # pipes, ||, redirections, subshells: left as written
+        else:
+            steps[-1][0].append(token)
+    kept = [(words, sep) for words, sep in steps if words and not (
+        "collectstatic" in words and any(w.endswith("manage.py") for w in words))]
+    if len(kept) == len([w for w, _s in steps if w]) or not kept:
+        return None
+    text = ""
+    for i, (words, sep) in enumerate(kept):
+        text += " ".join(words)
+        if i < len(kept) - 1:
+            text += f" {sep or '&&'} "
+    return ["sh", "-c", text]
 
 
 def written_package_root(profile: Profile, state_files: list[str], found) -> tuple[str, str, str, int | None] | None:
