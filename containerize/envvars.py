@@ -13,7 +13,11 @@ from .scan import SourceTree
 _SECRET_WORDS = re.compile(
     r"(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_KEY|"
     r"SIGNING_KEY|ENCRYPTION_KEY|_KEY$|^KEY$|DSN$|WEBHOOK)", re.I)
-_NOT_SECRET = re.compile(r"(_PATH|_FILE|_DIR|_ID$|PUBLIC|_HOST|_PORT|KEY_NAME|_TTL|_EXPIRES?|_ALGORITHM|_LENGTH)$", re.I)
+# names of settings about a credential, not the credential: where it is, how long it lasts (a token's lifetime:
+# ACCESS_TOKEN_EXPIRE_MINUTES, EMAIL_RESET_TOKEN_EXPIRE_HOURS), its algorithm or length
+_NOT_SECRET = re.compile(r"(_PATH|_FILE|_DIR|_ID$|PUBLIC|_HOST|_PORT|KEY_NAME|_TTL|_EXPIRES?|_ALGORITHM|_LENGTH"
+                         r"|_(EXPIRES?|EXPIRY|LIFETIME|TTL|AGE|TIMEOUT)_(IN_)?(SECONDS|SECS|MINUTES|MINS|HOURS|DAYS))$",
+                         re.I)
 _URL_WITH_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s:]+:[^/@\s]+@", re.I)
 # URLs of databases and brokers carry credentials even when the default doesn't show them.
 _CREDENTIAL_URL_NAMES = re.compile(

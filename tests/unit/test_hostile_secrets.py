@@ -16,7 +16,8 @@ SECRET_NAMES = ["DB_PWD", "SMTP_PW", "GPG_PASSPHRASE", "GITHUB_PAT", "OPENAI", "
                 "TWILIO_AUTH", "SLACK_HOOK", "SMTP_PASSWORD", "SECRET_KEY", "API_TOKEN", "STRIPE_API_KEY",
                 "SENTRY_DSN"]
 PLAIN_NAMES = ["PORT", "DEBUG", "LOG_LEVEL", "APP_NAME", "REDIS_HOST", "PASSWORD_FILE", "NODE_ENV", "WORKERS",
-               "TIMEZONE", "AUTH_URL"]
+               "TIMEZONE", "AUTH_URL", "ACCESS_TOKEN_EXPIRE_MINUTES", "EMAIL_RESET_TOKEN_EXPIRE_HOURS",
+               "JWT_REFRESH_TOKEN_LIFETIME_DAYS", "SESSION_TOKEN_TTL_SECONDS"]
 CREDENTIAL_VALUES = ["redis://:pw@cache:6379", "postgres://user:pw@db/app", "ghp_" + "a1B2" * 9,
                      "sk-" + "x9Y8" * 10, "xoxb-1234-5678-abcdefghij", "AKIAIOSFODNN7EXAMPLE",
                      "9fK2mQ7xLp4Zr8Vt1Wn6Yb3Hc5Jd0Gs"]
