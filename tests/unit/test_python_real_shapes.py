@@ -973,3 +973,19 @@ def test_a_start_command_without_collectstatic_at_build_keeps_it(tmp_path):
         "Procfile": "web: python manage.py collectstatic --noinput && gunicorn site.wsgi\n",
         "site/settings.py": 'WSGI_APPLICATION = "site.wsgi.application"\n'}))
     assert profile.entrypoint == ["sh", "-c", "python manage.py collectstatic --noinput && gunicorn site.wsgi"]
+
+
+@pytest.mark.parametrize("files", [
+    {"requirements.txt": "fastapi[standard]>=0.110\n"},
+    {"requirements.txt": "-r base.txt\n", "base.txt": "fastapi[all]\n"},
+    {"pyproject.toml": '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi[standard]>=0.141,<1"]\n'},
+    {"pyproject.toml": '[tool.poetry]\nname = "svc"\nversion = "1"\npackage-mode = false\n\n'
+                       '[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = {version = "*", extras = ["standard"]}\n'},
+])
+def test_a_server_that_a_dependency_brings_through_an_extra_is_not_installed_again(tmp_path, files):
+    """fastapi[standard] (the full-stack FastAPI template) depends on uvicorn[standard]: uvicorn serves the app
+    and is not added to the image a second time."""
+    profile = build_profile(write_tree(tmp_path, {**files, "main.py": "from fastapi import FastAPI\napp = FastAPI()\n"}))
+    assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
+    assert profile.build.extra_packages == []
+    assert "uvicorn[standard]>=0.30" not in render.render(profile)["Dockerfile"]

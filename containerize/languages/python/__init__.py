@@ -193,6 +193,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         state_dir=STATE_DIR if state_files else "",
     )
     profile.build.loopback = source.loopback_sites(tree, files)
+    profile.build.servers_brought = sorted(entry.servers_brought(found.extras))
     if found.vcs:
         rel, line = found.vcs[0]
         profile.note("system_packages", "a dependency is fetched with git: git in the build stage", rel, line, 1.0)

@@ -36,6 +36,16 @@ APP_TUPLES = {"fast_app"}
 BRINGS_UVICORN = {"fasthtml": 5001}
 # frameworks whose package brings hypercorn with it (Quart depends on it)
 BRINGS_HYPERCORN = {"quart"}
+# a dependency's extras that bring a server with them: (distribution, extra) -> the server
+SERVER_EXTRAS = {("fastapi", "standard"): "uvicorn", ("fastapi", "standard-no-fastapi-cloud-cli"): "uvicorn",
+                 ("fastapi", "all"): "uvicorn", ("fastapi-cli", "standard"): "uvicorn",
+                 ("litestar", "standard"): "uvicorn", ("uvicorn", "standard"): "uvicorn"}
+
+
+def servers_brought(extras: dict[str, set[str]]) -> set[str]:
+    """The servers the declared dependencies bring through their extras (``fastapi[standard]``: uvicorn)."""
+    return {SERVER_EXTRAS[(name, extra)] for name, wanted in extras.items() for extra in wanted
+            if (name, extra) in SERVER_EXTRAS}
 # `server = app.server` of a Dash app: the Flask (WSGI) app gunicorn serves
 DASH_SERVER = "Dash.server"
 WSGI_CLASSES = {"Flask": "flask", DASH_SERVER: "dash", "falcon.App": "falcon"}
@@ -540,6 +550,7 @@ def _declared_in(rel: str, manifests: Manifests) -> str:
 def find_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
     """Every plausible way to start the app, best first."""
     starts: list[Start] = []
+    deps = deps | servers_brought(manifests.extras)  # fastapi[standard] has uvicorn: nothing to add for it
     roots = _roots(manifests)
     with values.batch():
         facts = {rel: file_facts(tree, rel) for rel in py_files}
@@ -916,7 +927,8 @@ def install_named_server(profile) -> None:
     if argv[0] == "hypercorn":
         wanted.append(("hypercorn", HYPERCORN))
     extra = profile.build.extra_packages
-    declared = set(profile.dependencies) | set(profile.build.starter_requirements)
+    declared = set(profile.dependencies) | set(profile.build.starter_requirements) | \
+        set(getattr(profile.build, "servers_brought", None) or [])
     if declared & {"python-fasthtml"}:  # brings uvicorn[standard] with it
         declared.add("uvicorn")
     if declared & {"quart"}:  # brings hypercorn with it

@@ -35,6 +35,16 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def requirement_extras(spec: str) -> set[str]:
+    """The extras a PEP 508 requirement asks for (``fastapi[standard]>=0.110`` -> {"standard"}), normalized."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return {normalize(e) for e in Requirement(spec.strip()).extras}
+    except InvalidRequirement:
+        return set()
+
+
 def requirement_name(spec: str) -> str | None:
     """The normalized distribution name of a PEP 508 requirement (``Flask[async]>=3; python_version>'3.8'``
     -> ``flask``), or None when it is not one."""
@@ -67,6 +77,8 @@ class Manifests:
     # folders the build backend packages the project's top-level packages from, deepest first, with where
     # that is declared: (folder, file, line); ``src/`` is one whether declared or not
     package_roots: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # the extras a declared dependency asks for: fastapi -> {"standard"} (fastapi[standard] brings uvicorn)
+    extras: dict[str, set[str]] = field(default_factory=dict)
 
 
 def load_pyproject(tree: SourceTree) -> dict:
@@ -108,9 +120,10 @@ def _ignored_file(tree: SourceTree, rel: str) -> bool:
 
 
 def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
-                       vcs: list[tuple[str, int | None]] | None = None) -> list[tuple[str, str, int]]:
+                       vcs: list[tuple[str, int | None]] | None = None,
+                       extras: dict[str, set[str]] | None = None) -> list[tuple[str, str, int]]:
     """The requirements of one file and of the files it includes; ``seen`` collects every file read
-    (in order), ``vcs`` the lines that fetch from version control."""
+    (in order), ``vcs`` the lines that fetch from version control, ``extras`` the extras each asks for."""
     seen = seen if seen is not None else set()
     if rel in seen:
         return []
@@ -138,7 +151,7 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
             if inner.startswith("../") or inner.startswith("/") or not tree.exists(inner):
                 continue
             if option in ("-r", "--requirement"):
-                deps += parse_requirements(tree, inner, seen, vcs)
+                deps += parse_requirements(tree, inner, seen, vcs, extras)
             else:
                 seen.add(inner)  # constraints: no dependencies of their own, but pip reads the file
             continue
@@ -148,9 +161,12 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
             continue  # options: --index-url, -e ., ...
         if line.startswith((".", "/")) or re.match(r"[a-z][\w+.-]*://", line):
             continue  # a local path or a URL with no name
-        name = requirement_name(_OPTION.sub("", " " + line))
+        spec = _OPTION.sub("", " " + line)
+        name = requirement_name(spec)
         if not name:
             raise ManifestError(f"{rel}:{number}: not a requirement: {raw.strip()!r}")
+        if extras is not None and "[" in spec:
+            extras.setdefault(name, set()).update(requirement_extras(spec))
         deps.append((name, rel, number))
     return deps
 
@@ -459,14 +475,19 @@ def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> lis
     for spec in _list(project.get("dependencies")):
         if isinstance(spec, str) and (name := requirement_name(spec)):
             deps.append((name, "pyproject.toml", _line_of(tree, "pyproject.toml", spec)))
-    for name in _table(poetry, "dependencies"):
+            if "[" in spec:
+                m.extras.setdefault(name, set()).update(requirement_extras(spec))
+    for name, value in _table(poetry, "dependencies").items():
         if name.lower() != "python":
             deps.append((normalize(name), "pyproject.toml", _line_of(tree, "pyproject.toml", name)))
+            wanted = value.get("extras") if isinstance(value, dict) else None
+            if isinstance(wanted, list):
+                m.extras.setdefault(normalize(name), set()).update(normalize(e) for e in wanted if isinstance(e, str))
     if m.install == "pipenv":
         deps += _pipfile_packages(tree)
     read: set[str] = set()
     for rel in m.requirements:
-        deps += parse_requirements(tree, rel, read, m.vcs)
+        deps += parse_requirements(tree, rel, read, m.vcs, m.extras)
     m.included = [f for f in dict.fromkeys([*m.requirements, *sorted(read)])]
     if m.install == "setup":
         deps += _setup_requires(tree)

@@ -46,6 +46,8 @@ class PythonPlan(BuildPlan):
     # servers bound to a loopback address in code: (file, line, address, env var it is read from or None);
     # read again after the answers (a start command given then), shown as warnings and not as the plan
     loopback: list[tuple[str, int, str, str | None]] = field(default_factory=list, metadata=INTERNAL)
+    # servers a declared dependency brings through an extra (fastapi[standard]: uvicorn): never installed again
+    servers_brought: list[str] = field(default_factory=list, metadata=INTERNAL)
 
     def requirement_copies(self) -> list[tuple[list[str], str]]:
         """COPY instructions for the requirement files, each file at its own path (an included
