@@ -6,7 +6,8 @@ runtime), go-cmd (cmd/<name> layout, distroless static with a volume) and
 rust-http (std::net server on distroless cc); go-values and rust-values (the
 port a constant joined into the address, a default read through an env wrapper);
 rust-static-pages (pages read at run time from static/ and the crate's templates/); go-json-config (a
-config file read at run time sets the port); go-json-runtime (the folder a config file names is written).
+config file read at run time sets the port); go-json-runtime (the folder a config file names is written);
+go-relative-writes (a file and a folder written relative to the working directory).
 go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
@@ -207,6 +208,24 @@ def test_go_writes_under_the_runtime_folder_its_config_file_names(docker, tmp_pa
         status, body = http_get(f"http://127.0.0.1:{port}/")
         assert status == 200 and body.strip() == "notes, drawn with Banner Sans (a stand-in for the font file the " \
             "app draws with)", body
+
+
+def test_go_files_written_relative_to_the_working_directory_survive_a_restart(docker, tmp_path):
+    """./guestbook.db (a file at the top of the working directory) lives in the volume /var/lib/app behind a link,
+    notes/ is a volume: under compose's read-only root the server starts, writes both, and a new container of
+    the same project reads them back."""
+    project, profile = generate(tmp_path, "go-relative-writes")
+    assert profile["writable_paths"] == ["/app/notes", "/var/lib/app"]
+    assert profile["build"]["state_files"] == ["guestbook.db"]
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=900)
+        port = compose.port("app", 8073)
+        status, body = http_get(f"http://127.0.0.1:{port}/sign?name=ada")
+        assert status == 200 and "thanks, ada" in body, body
+        compose("up", "-d", "--force-recreate", "--wait", "app", env={"HOST_PORT": "0"}, timeout=300)
+        port = compose.port("app", 8073)
+        status, body = http_get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and body.splitlines()[1:] == ["ada"], body
 
 
 def test_go_without_go_mod_carries_the_folders_it_reads_at_run_time(docker, tmp_path):

@@ -809,6 +809,43 @@ def test_a_runtime_folder_with_committed_files_is_copied_before_it_becomes_a_vol
 GO_MOD = "module example.com/app\n\ngo 1.22\n"
 
 
+def test_files_written_relative_to_the_working_directory(tmp_path):
+    """os.MkdirAll("notes"): a volume under WORKDIR; ./guestbook.db at its top: kept in /var/lib/app, linked."""
+    p, files = rendered(tmp_path, FIXTURES / "go-relative-writes")
+    assert p.writable_paths == ["/app/notes", "/var/lib/app"] and p.build.state_files == ["guestbook.db"]
+    assert p.build.chdir and p.build.assets == []
+    build, runtime = stages(files["Dockerfile"])
+    assert "mkdir -p /rootfs/app/notes /rootfs/var/lib/app /rootfs/app \\\n" \
+           " && ln -s /var/lib/app/guestbook.db /rootfs/app/guestbook.db" in build
+    assert "WORKDIR /app" in runtime and "COPY --from=build --chown=65532:65532 /rootfs/ /" in runtime
+    assert yaml.safe_load(files["compose.yaml"])["services"]["app"]["volumes"] == [
+        "app-notes:/app/notes", "var-lib-app:/var/lib/app"]
+
+
+@pytest.mark.parametrize("call, volumes, state", [
+    ('gorm.Open("sqlite3", "./realworld.db")', ["/var/lib/app"], ["realworld.db"]),
+    ('gorm.Open(sqlite.Open("data/app.db"), nil)', ["/app/data"], []),
+    ('gorm.Open("mysql", "user:pw@tcp(db:3306)/app")', [], []),
+    ('gorm.Open("sqlite3", ":memory:")', [], []),
+    ('gorm.Open("sqlite3", "../outside.db")', [], []),
+])
+def test_gorm_sqlite_files(tmp_path, call, volumes, state):
+    p = build_profile(write_tree(tmp_path, {
+        "go.mod": GO_MOD, "main.go": "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/jinzhu/gorm\"\n"
+        "\t\"gorm.io/driver/sqlite\"\n)\n\nfunc main() {\n\t_ = sqlite.Open\n\tgorm.Open(" + call.split("(", 1)[1] +
+        "\n\thttp.ListenAndServe(\":8080\", nil)\n}\n"}))
+    assert p.writable_paths == volumes and p.build.state_files == state
+
+
+def test_a_state_file_on_the_slim_runtime_is_linked_in_its_run_step(tmp_path):
+    p, files = rendered(tmp_path, write_tree(tmp_path / "app", {
+        "go.mod": GO_MOD, "main.go": 'package main\n\nimport (\n\t"net/http"\n\t"os"\n)\n\nfunc main() {\n\t'
+        'os.WriteFile("state.json", []byte(os.Getenv("API_TOKEN")), 0o600)\n\thttp.ListenAndServe(":8080", nil)\n}\n'}))
+    assert p.build.runtime == "slim" and p.build.state_files == ["state.json"]
+    _, runtime = stages(files["Dockerfile"])
+    assert " && mkdir -p /app \\\n && ln -s /var/lib/app/state.json /app/state.json" in runtime
+
+
 @pytest.mark.parametrize("config, code, volumes", [
     # the folder is only read (a template path): no volume
     ('{"app": {"TemplatePath": "views/", "DataDir": "data"}}',

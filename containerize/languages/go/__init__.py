@@ -475,6 +475,30 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                     profile.note("read_paths", f"{top}/ holds committed files beside what the program writes there",
                                  rel, ln, 0.7)
 
+    # files and folders written relative to the working directory (gorm.Open("sqlite3", "./realworld.db"),
+    # os.MkdirAll("uploads")): the binary runs in WORKDIR; a folder is a volume, a file at its top lives in the
+    # volume STATE_DIR with a link at its path (it stays a file, the folder stays read-only)
+    chdir = False
+    state_files: list[str] = []
+    for kind, path, rel, ln in program.paths(relative=True):
+        if kind == "read" or not _SAFE_REL.fullmatch(path):
+            continue
+        folder = path if kind == "dir" else posixpath.dirname(path)
+        chdir = True
+        if folder:
+            writable = f"{plan.WORKDIR}/{folder}"
+            if writable not in profile.writable_paths and not any(
+                    writable.startswith(w + "/") for w in profile.writable_paths):
+                profile.writable_paths.append(writable)
+                profile.note("writable_paths", f"the program writes under {folder}/, relative to its working "
+                             f"directory ({plan.WORKDIR})", rel, ln, 0.75)
+        elif path not in state_files:
+            state_files.append(path)
+            if plan.STATE_DIR not in profile.writable_paths:
+                profile.writable_paths.append(plan.STATE_DIR)
+            profile.note("writable_paths", f"the program writes {path} in its working directory: kept in "
+                         f"{plan.STATE_DIR}, linked from {plan.WORKDIR}/{path}", rel, ln, 0.75)
+
     package = "./" + chosen if chosen else "."
     if not _SAFE_REL.fullmatch(package):
         raise GoModError(f"{package!r}: the main package's folder name has characters a Dockerfile can't carry "
@@ -538,7 +562,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         module=module, package=package, binary=binary, cgo=cgo,
         manifests=["go.mod"] + (["go.sum"] if tree.exists("go.sum") else []), mod_init=mod_init,
         replace_dirs=replace_dirs, vendored=vendored, gowork=tree.exists("go.work"), runtime=runtime,
-        shell=runtime == "slim", assets=assets)
+        shell=runtime == "slim", assets=assets, chdir=chdir, state_files=state_files)
     image = {"slim": "debian:bookworm-slim", "distroless-base": "gcr.io/distroless/base-debian12:nonroot",
              "distroless-static": "gcr.io/distroless/static-debian12:nonroot"}[runtime]
     profile.note("system_packages", f"runtime: {image}" + (

@@ -7,6 +7,7 @@ from ...plan import BuildPlan
 
 BIN_DIR = "/usr/local/bin"
 WORKDIR = "/app"  # the working directory of a binary that reads files relative to it
+STATE_DIR = "/var/lib/app"  # the volume for files it writes at the top of its working directory
 
 
 @dataclass
@@ -26,3 +27,8 @@ class GoPlan(BuildPlan):
     runtime: str = "distroless-static"
     assets: list[str] = field(default_factory=list)  # folders read relative to the working directory
     workdir: str = WORKDIR
+    chdir: bool = False  # it writes paths relative to its working directory: WORKDIR even without assets
+    # files it writes at the top of its working directory (realworld.db): kept in STATE_DIR (a volume) and
+    # linked from their path
+    state_files: list[str] = field(default_factory=list)
+    state_dir: str = STATE_DIR

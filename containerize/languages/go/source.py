@@ -65,6 +65,7 @@ GROUP_METHODS = {"Group", "PathPrefix", "Route", "Party"}
 # package.Func -> (kind, index of the path argument)
 PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
               "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
+              "gorm.Open": ("sqlite", 1), "sqlite.Open": ("file", 0), ".SaveUploadedFile": ("file", 1),
               "os.ReadFile": ("read", 0), "os.Open": ("read", 0)}
 # calls that make a folder or write a file, whatever their path
 WRITE_CALLS = {"os.MkdirAll", "os.Mkdir", "os.WriteFile", "os.Create", "os.OpenFile", "ioutil.WriteFile"}
@@ -854,8 +855,9 @@ class Program:
                  for _ in d.children_by_field_name("name") if d.child_by_field_name("type") is not None]
         return None if index < len(types) and "Group" in types[index] else ""
 
-    def paths(self) -> list[tuple[str, str, str, int]]:
-        """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens."""
+    def paths(self, relative: bool = False) -> list[tuple[str, str, str, int]]:
+        """(kind: "dir" | "file" | "read", absolute path, file, line) of the files the program opens; with
+        ``relative``, the paths relative to its working directory instead (normalized, none out of it)."""
         out = []
         for call, f in self.calls:
             spec = PATH_CALLS.get(call.name)
@@ -876,8 +878,12 @@ class Program:
                 if not any(flag in flags for flag in ("O_CREATE", "O_WRONLY", "O_RDWR", "O_APPEND")):
                     continue
                 kind = "file"
-            if path.startswith("/"):
+            if path.startswith("/") and not relative:
                 out.append((kind, path, f.rel, syntax.line(call.node)))
+            elif relative and not path.startswith("/") and ":" not in path and path != ":memory:":
+                normal = posixpath.normpath(path)
+                if normal != "." and not normal.startswith("../") and normal != "..":
+                    out.append((kind, normal, f.rel, syntax.line(call.node)))
         return out
 
     def relative_folders(self) -> list[tuple[str, str, int]]:
