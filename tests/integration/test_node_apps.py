@@ -101,6 +101,9 @@ APPS = [
     App("node-nx-express", 3000, "/", "hello from an Nx-built Express API", "1000",
         also=(("/api/health", '"status":"ok"'),), absent=("/app/node_modules/nx", "/app/node_modules/esbuild"),
         present=("/app/dist/api/package.json", "/app/node_modules/express")),
+    # node-config: the port is config/production.yml's (NODE_ENV=production), PORT maps onto it
+    App("node-koa-config", 8074, "/", "hello from node-config", "1000", also=(("/health", '"ok":true'),),
+        present=("/app/config/custom-environment-variables.yml",)),
 ]
 
 

@@ -1761,6 +1761,33 @@ def test_nx_serve_targets(tmp_path, start, build, where, argv):
     assert p.entrypoint == argv
 
 
+# -- node-config: env vars mapped onto settings in config/custom-environment-variables.* ---------------------
+
+def test_node_config_env_mapping_gives_the_port_and_settings():
+    p = build_profile(FIXTURES / "node-koa-config")
+    assert p.ports == [8074] and p.port_env == "PORT"  # production.yml overrides default.yml's 3000
+    assert [(e.name, e.default, e.secret) for e in p.env] == [
+        ("HOST", "0.0.0.0", False), ("PORT", "8074", False), ("GREETING", "hello from node-config", False),
+        ("SESSION_SECRET", None, True)]
+    assert "change-me" not in render.render(p)["compose.yaml"]
+
+
+@pytest.mark.parametrize("deps, mapping, env", [
+    ('{"config": "^3.3.0", "express": "^4.21.0"}',
+     '{"db": {"url": "DATABASE_URL", "pool": {"__name": "DB_POOL", "__format": "json"}}, "api": {"port": "API_PORT"}}',
+     [("DATABASE_URL", None, True), ("DB_POOL", "5", False), ("API_PORT", "4000", False)]),
+    ('{"express": "^4.21.0"}', '{"db": {"url": "DATABASE_URL"}}', []),  # not node-config's folder
+])
+def test_node_config_json_mapping(tmp_path, deps, mapping, env):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "c", "scripts": {"start": "node app.js"}, "dependencies": %s}' % deps,
+        "config/custom-environment-variables.json": mapping,
+        "config/default.json": '{"db": {"pool": 5}, "api": {"port": 4000}}',
+        "app.js": "const express = require('express');\nexpress().listen(require('config').get('api.port'));\n"}))
+    assert [(e.name, e.default, e.secret) for e in p.env] == env
+    assert (p.ports, p.port_env) == (([4000], "API_PORT") if env else ([3000], None))
+
+
 def test_a_client_port_option_is_not_the_server_port_env(tmp_path):
     p = build_profile(write_tree(tmp_path, {
         "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',
