@@ -989,3 +989,63 @@ def test_a_server_that_a_dependency_brings_through_an_extra_is_not_installed_aga
     assert profile.entrypoint == ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]
     assert profile.build.extra_packages == []
     assert "uvicorn[standard]>=0.30" not in render.render(profile)["Dockerfile"]
+
+
+# -- the app's own command that makes the schema (the Flask tutorial's init-db) ------------------
+
+FLASKR_DB = ('import sqlite3\nimport click\nfrom flask import current_app, g\n\n'
+             'def get_db():\n    g.db = sqlite3.connect(current_app.config["DATABASE"])\n    return g.db\n\n'
+             'def init_db():\n    with current_app.open_resource("schema.sql") as f:\n'
+             '        get_db().executescript(f.read().decode("utf8"))\n\n'
+             '{decorator}\ndef init_db_command():\n    init_db()\n\n'
+             'def init_app(app):\n    {register}\n')
+FLASKR_INIT = ('import os\nfrom flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n'
+               '    app.config.from_mapping(DATABASE=os.path.join(app.instance_path, "flaskr.sqlite"))\n'
+               '    os.makedirs(app.instance_path, exist_ok=True)\n    from . import db\n    db.init_app(app)\n'
+               '    return app\n')
+
+
+@pytest.mark.parametrize("decorator, register", [
+    ('@click.command("init-db")', "app.cli.add_command(init_db_command)"),
+    ("@click.command()", "app.cli.add_command(init_db_command)"),  # Click names it init-db (no _command)
+])
+def test_the_flask_tutorial_init_db_command_runs_once_while_the_database_is_missing(tmp_path, decorator, register):
+    """flaskr's `flask init-db` drops and makes the tables: it runs in the one-shot migrate service only while
+    the SQLite file (in the instance folder) doesn't exist, so a restart keeps the data."""
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": '[project]\nname = "flaskr"\nversion = "1"\ndependencies = ["flask"]\n\n'
+                          '[build-system]\nrequires = ["flit_core<4"]\nbuild-backend = "flit_core.buildapi"\n',
+        "flaskr/__init__.py": FLASKR_INIT,
+        "flaskr/db.py": FLASKR_DB.format(decorator=decorator, register=register),
+        "flaskr/schema.sql": "DROP TABLE IF EXISTS post;\nCREATE TABLE post (id INTEGER PRIMARY KEY);\n"})
+    assert [m.command for m in profile.migrations] == [
+        ["sh", "-c", "[ -e /app/instance/flaskr.sqlite ] || exec flask --app 'flaskr:create_app()' init-db"]]
+    assert profile.migrations[0].file == "flaskr/db.py"
+    compose = render.render(profile)["compose.yaml"]
+    assert "migrate:" in compose and "service_completed_successfully" in compose
+
+
+def test_a_command_not_registered_with_the_app_or_not_making_a_schema_is_not_run(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\n", "flaskr/__init__.py": FLASKR_INIT,
+        "flaskr/db.py": FLASKR_DB.format(decorator='@click.command("init-db")', register="pass") +
+        '\n@click.command("send-mail")\ndef mail():\n    pass\n'}))
+    assert profile.migrations == []
+
+
+def test_a_schema_command_with_no_known_database_file_is_a_warning(tmp_path):
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "flask\n",
+        "app.py": 'import click\nfrom flask import Flask\napp = Flask(__name__)\n\n'
+                  '@app.cli.command("create-tables")\ndef create_tables():\n    pass\n'}))
+    assert profile.migrations == []
+    assert any("`flask --app app:app create-tables` makes the database schema and is not run" in w
+               and "docker compose run --rm app flask --app app:app create-tables" in w for w in profile.warnings)
+
+
+def test_the_quart_blog_console_script_makes_the_schema_from_the_package_the_server_imports():
+    """Quart's examples/blog: `init_db = "blog:init_db"`. The console script would import the installed copy
+    (site-packages, where root_path points elsewhere): it runs with src/ on PYTHONPATH, as the server does."""
+    profile = profile_of("python-quart-sqlite")
+    assert [m.command for m in profile.migrations] == [
+        ["sh", "-c", "[ -e /app/src/logbook/logbook.db ] || exec env PYTHONPATH=/app/src init_db"]]

@@ -192,6 +192,17 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         state_files=state_files,
         state_dir=STATE_DIR if state_files else "",
     )
+    if found.install == "requirements" and not found.hashed:
+        from .compat import caps  # an old pin whose unpinned dependency broke it since
+
+        needs: dict[tuple[str, str, str], list[str]] = {}
+        for cap, package, spec, why in caps(found.pins):
+            profile.build.caps.append(cap)
+            needs.setdefault((package, spec, why), []).append(cap)
+        for (package, spec, why), capped in needs.items():
+            where = next((d for d in deps if d[0] == package), (package, None, None))
+            profile.note("dependencies", f"{package}{spec} is an old release ({why}): installed with "
+                         f"{', '.join(capped)}", where[1], where[2], 0.9)
     profile.build.loopback = source.loopback_sites(tree, files)
     profile.build.servers_brought = sorted(entry.servers_brought(found.extras))
     if found.vcs:
@@ -221,7 +232,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     if found.install == "imports" and deps:
         profile.warnings.append("no dependency manifest: requirements.txt is generated from the imports; "
                                 "review it and pin versions")
-    migrations.detect(tree, files, profile, dep_names)
+    migrations.detect(tree, files, profile, dep_names, found.scripts)
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
+import shlex
 
 from ... import migrations as shared
 from ...profile import Migration, Profile
@@ -24,8 +26,11 @@ _CONTRIB_WITH_MODELS = {f"django.contrib.{a}" for a in ("admin", "auth", "conten
 _APPS_NAMES = ("INSTALLED_APPS", "LOCAL_APPS", "PROJECT_APPS", "DJANGO_APPS", "THIRD_PARTY_APPS", "CUSTOM_APPS")
 
 
-def detect(tree: SourceTree, files: list[str], profile: Profile, deps: set[str]) -> None:
+def detect(tree: SourceTree, files: list[str], profile: Profile, deps: set[str],
+           scripts: dict[str, str] | None = None) -> None:
     found = django(tree, files, deps) + alembic(tree, deps, profile)
+    if not found:
+        found = schema_command(tree, files, profile, scripts or {})
     itself = runs_itself(tree, files) if found else None
     shared.settle(tree, profile, found, itself)
     for migration in profile.migrations:
@@ -129,6 +134,120 @@ def alembic(tree: SourceTree, deps: set[str], profile: Profile) -> list[Migratio
                           f"Flask-Migrate and migrations/env.py with {len(versions)} revision(s)",
                           0.9 if versions else 0.7)]
     return []
+
+
+# -- a command of the app's own that makes the schema (the Flask tutorial's `flask init-db`) -------------
+_INIT_WORDS = {"init", "initdb", "create", "setup", "make"}
+_SCHEMA_WORDS = {"db", "database", "schema", "tables", "initdb", "createdb"}
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,100}")
+
+
+def _makes_schema(name: str) -> bool:
+    words = {w for w in re.split(r"[-_]", name.lower()) if w}
+    return bool(words & _INIT_WORDS or words & {"initdb", "createdb"}) and bool(words & _SCHEMA_WORDS)
+
+
+def _click_name(function: str) -> str:
+    """The name Click (8.2 and later) gives a command from its function: ``init_db_command`` -> ``init-db``."""
+    for suffix in ("_command", "_cmd", "_group", "_grp"):
+        if function.endswith(suffix) and function != suffix.lstrip("_"):
+            function = function[: -len(suffix)]
+            break
+    return function.lower().replace("_", "-")
+
+
+def _cli_commands(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
+    """(command name, file, line) of the Flask/Quart CLI commands that make the schema: a function
+    decorated ``@app.cli.command("init-db")``, or ``@click.command("init-db")`` and registered with
+    ``app.cli.add_command(function)``."""
+    added: set[str] = set()
+    candidates: list[tuple[str, str, str, int, bool]] = []
+    for rel in files:
+        mod = values.module(tree, rel)
+        if mod.tree is None or not (mod.aliases_root() & {"flask", "quart", "click"}):
+            continue
+        for node in ast.walk(mod.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr == "add_command" and isinstance(node.func.value, ast.Attribute) and \
+                    node.func.value.attr == "cli" and node.args and isinstance(node.args[0], ast.Name):
+                added.add(node.args[0].id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for dec in node.decorator_list:
+                    if not (isinstance(dec, ast.Call) and _decorator_name(dec) == "command"):
+                        continue
+                    first = dec.args[0] if dec.args else None
+                    name = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                        else _click_name(node.name)
+                    on_cli = isinstance(dec.func, ast.Attribute) and isinstance(dec.func.value, ast.Attribute) \
+                        and dec.func.value.attr == "cli"
+                    candidates.append((name, node.name, rel, dec.lineno, on_cli))
+    return [(name, rel, line) for name, function, rel, line, on_cli in candidates
+            if (on_cli or function in added) and _makes_schema(name) and _SAFE_WORD.fullmatch(name)]
+
+
+def schema_command(tree: SourceTree, files: list[str], profile: Profile,
+                   scripts: dict[str, str]) -> list[Migration]:
+    """A command of the app's own that makes the database schema (``flask --app flaskr init-db``, a console
+    script ``init_db``). Such a command often drops the tables first, so it runs only while the SQLite file
+    it makes is missing: once, before the first start. With no single SQLite file known, a warning says how
+    to run it."""
+    command, where, line = None, None, None
+    found = _cli_commands(tree, files)
+    if found:
+        name, where, line = found[0]
+        cli = "quart" if "quart" in profile.dependencies and "flask" not in profile.dependencies else "flask"
+        app = _flask_app(profile) or _asgi_app(profile)
+        command = [cli, "--app", app, name] if app and _SAFE_WORD.fullmatch(app.replace("()", "")) else None
+    else:
+        name = next((n for n in scripts if _makes_schema(n) and _SAFE_WORD.fullmatch(n)), None)
+        if name:
+            command, where = [name], "pyproject.toml"
+            line = next((n for n, text in enumerate(tree.lines("pyproject.toml"), 1)
+                         if text.strip().startswith((name, f'"{name}"'))), None)
+    if not command:
+        return []
+    from .plan import WORKDIR
+    from .source import sqlite_files
+
+    databases = sqlite_files(tree, files, WORKDIR)
+    text = shlex.join(command)
+    if len(databases) != 1:
+        profile.warnings.append(f"{where}:{line}: `{text}` makes the database schema and is not run (it may "
+                                f"clear the data): run it once, `docker compose run --rm app {text}`")
+        return []
+    path, rel, path_line = databases[0]
+    folder = _source_folder(profile)
+    run = f"env PYTHONPATH={shlex.quote(folder)} {text}" if folder and command == [name] else text
+    return [Migration("schema", ["sh", "-c", f"[ -e {shlex.quote(path)} ] || exec {run}"], where, line,
+                      f"`{text}` makes the schema of {path} ({rel}:{path_line}); it runs while that file is "
+                      "missing (it may clear the data)", 0.8)]
+
+
+def _source_folder(profile: Profile) -> str | None:
+    """The folder the server imports the app's package from, when the start command names one (uvicorn's
+    ``--app-dir src``, gunicorn's ``--chdir src``, hypercorn's ``src/blog:app``): a console script run beside
+    it imports the same copy with that folder on PYTHONPATH (before the installed one)."""
+    from .plan import WORKDIR
+
+    argv = profile.entrypoint or []
+    folder = None
+    for flag in ("--app-dir", "--chdir"):
+        if flag in argv[:-1]:
+            folder = argv[argv.index(flag) + 1]
+    if argv[:1] == ["hypercorn"] and len(argv) > 1 and "/" in argv[1].split(":", 1)[0]:
+        folder = argv[1].split(":", 1)[0].rsplit("/", 1)[0]
+    if not folder or not _SAFE_WORD.fullmatch(folder.replace("/", "_")) or ".." in folder.split("/"):
+        return None
+    return posixpath.join(WORKDIR, folder)
+
+
+def _asgi_app(profile: Profile) -> str | None:
+    """``module:app`` of a uvicorn or hypercorn start command whose module is imported from the app's folder."""
+    argv = profile.entrypoint or []
+    if argv[:1] in (["uvicorn"], ["hypercorn"]) and len(argv) > 1 and ":" in argv[1] and "/" not in argv[1] \
+            and "--app-dir" not in argv:
+        return argv[1]
+    return None
 
 
 def _script_location(tree: SourceTree, ini: str) -> str | None:

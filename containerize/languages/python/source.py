@@ -264,6 +264,26 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
     return list(beside.values())
 
 
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+
+def sqlite_files(tree: SourceTree, files: list[str], workdir: str) -> list[tuple[str, str, int]]:
+    """The SQLite files the app opens at a known path in the container: (absolute path, file, line), from
+    ``sqlite3.connect(...)`` and SQLite URLs, and settings named like a database (``DATABASE =
+    Path(app.root_path) / "blog.db"``) whose value is a file under the app."""
+    found: dict[str, tuple[str, str, int]] = {}
+    for rel in files:
+        file_facts = facts(tree, rel)
+        paths = [(path, line) for path, line, why in file_facts.files if why.startswith("a SQLite database")]
+        paths += [(value, line) for name, value, line in file_facts.named
+                  if isinstance(value, ProjectPath) and _RUNTIME_FILE_NAME.search(name.upper())
+                  and value.endswith(_SQLITE_SUFFIXES)]
+        for path, line in paths:
+            absolute = posixpath.normpath(posixpath.join(workdir, path))
+            found.setdefault(absolute, (absolute, rel, line))
+    return list(found.values())
+
+
 def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int, str]]:
     """Packages framework calls need beyond what the framework's package brings: (name, file, line, why)."""
     return [(name, rel, line, why) for rel in files for name, line, why in facts(tree, rel).needs]
