@@ -662,3 +662,31 @@ def test_a_var_read_in_many_files_lists_ten_places_and_counts_the_rest(tmp_path)
     assert [e.file for e in notes[:10]] == [f"pkg/m{i:02d}.py" for i in range(10)]
     assert len(notes) == 11 and notes[10].why == "SHARED_SETTING: read in 4 more place(s)" and notes[10].file is None
     assert [e.name for e in p.env].count("SHARED_SETTING") == 1
+
+
+def test_an_old_flask_pin_is_installed_with_the_werkzeug_it_was_made_for():
+    # Flask 2.0 leaves Werkzeug unpinned: a build today would resolve Werkzeug 3, which Flask 2.0 can't import
+    p = profile_of("python-flask-old-pins")
+    assert p.build.caps == ["werkzeug<2.1"]
+    (note,) = [e for e in p.evidence["dependencies"] if "old release" in e.why]
+    assert (note.file, note.line) == ("requirements.txt", 1)
+    assert note.why == "flask==2.0.3 is an old release (Flask 2.0 was made for Werkzeug 2.0): installed with werkzeug<2.1"
+
+
+@pytest.mark.parametrize("requirements, caps", [
+    ("Flask==1.1.1\ngunicorn==20.0.4\n",
+     ["werkzeug<2.0", "jinja2<3.0", "itsdangerous<2.0", "click<8.0", "markupsafe<2.1"]),
+    ("Flask==1.1.1\nJinja2==2.11.3\n", ["werkzeug<2.0", "itsdangerous<2.0", "click<8.0", "markupsafe<2.1"]),
+    ("flask==2.2.5\n", ["werkzeug<3"]),
+    ("Django==3.2.13\nenvirons==7.3.1\n", ["marshmallow<4"]),
+    ("flask-sqlalchemy==2.5.1\nflask>=3\n", ["sqlalchemy<2.0"]),
+    ("flask==2.2.5\nwerkzeug==2.2.3\n", []),  # the project pins it itself
+    ("flask==3.0.3\n", []),
+    ("flask>=2.0\n", []),  # not pinned: the newest Flask works with the newest Werkzeug
+    ("flask==2.2.5 --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000\n", []),
+])
+def test_old_pins_get_the_caps_their_dependencies_need(tmp_path, requirements, caps):
+    root = write_tree(tmp_path, {"requirements.txt": requirements,
+                                 "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
+    p = build_profile(root, [])
+    assert p.build.caps == caps

@@ -45,6 +45,16 @@ def requirement_extras(spec: str) -> set[str]:
         return set()
 
 
+def requirement_specifier(spec: str) -> str:
+    """The version specifier of a PEP 508 requirement (``Flask==2.0.1`` -> ``==2.0.1``), empty when none."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return str(Requirement(spec.strip()).specifier)
+    except InvalidRequirement:
+        return ""
+
+
 def requirement_name(spec: str) -> str | None:
     """The normalized distribution name of a PEP 508 requirement (``Flask[async]>=3; python_version>'3.8'``
     -> ``flask``), or None when it is not one."""
@@ -79,6 +89,10 @@ class Manifests:
     package_roots: list[tuple[str, str, int | None]] = field(default_factory=list)
     # the extras a declared dependency asks for: fastapi -> {"standard"} (fastapi[standard] brings uvicorn)
     extras: dict[str, set[str]] = field(default_factory=dict)
+    # the version specifier each requirement file gives a package (flask -> "==2.0.1"), and whether any line
+    # carries a --hash (pip then checks every package against its pinned hashes)
+    pins: dict[str, str] = field(default_factory=dict)
+    hashed: bool = False
 
 
 def load_pyproject(tree: SourceTree) -> dict:
@@ -121,9 +135,11 @@ def _ignored_file(tree: SourceTree, rel: str) -> bool:
 
 def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
                        vcs: list[tuple[str, int | None]] | None = None,
-                       extras: dict[str, set[str]] | None = None) -> list[tuple[str, str, int]]:
+                       extras: dict[str, set[str]] | None = None,
+                       pins: dict[str, str] | None = None) -> list[tuple[str, str, int]]:
     """The requirements of one file and of the files it includes; ``seen`` collects every file read
-    (in order), ``vcs`` the lines that fetch from version control, ``extras`` the extras each asks for."""
+    (in order), ``vcs`` the lines that fetch from version control, ``extras`` the extras each asks for,
+    ``pins`` the version specifier of each (``"--hash"`` is set when a line carries one)."""
     seen = seen if seen is not None else set()
     if rel in seen:
         return []
@@ -151,7 +167,7 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
             if inner.startswith("../") or inner.startswith("/") or not tree.exists(inner):
                 continue
             if option in ("-r", "--requirement"):
-                deps += parse_requirements(tree, inner, seen, vcs, extras)
+                deps += parse_requirements(tree, inner, seen, vcs, extras, pins)
             else:
                 seen.add(inner)  # constraints: no dependencies of their own, but pip reads the file
             continue
@@ -167,6 +183,10 @@ def parse_requirements(tree: SourceTree, rel: str, seen: set[str] | None = None,
             raise ManifestError(f"{rel}:{number}: not a requirement: {raw.strip()!r}")
         if extras is not None and "[" in spec:
             extras.setdefault(name, set()).update(requirement_extras(spec))
+        if pins is not None:
+            if "--hash" in line:
+                pins["--hash"] = ""
+            pins.setdefault(name, requirement_specifier(spec))
         deps.append((name, rel, number))
     return deps
 
@@ -487,7 +507,8 @@ def collect_dependencies(tree: SourceTree, m: Manifests, pyproject: dict) -> lis
         deps += _pipfile_packages(tree)
     read: set[str] = set()
     for rel in m.requirements:
-        deps += parse_requirements(tree, rel, read, m.vcs, m.extras)
+        deps += parse_requirements(tree, rel, read, m.vcs, m.extras, m.pins)
+    m.hashed = m.pins.pop("--hash", None) is not None
     m.included = [f for f in dict.fromkeys([*m.requirements, *sorted(read)])]
     if m.install == "setup":
         deps += _setup_requires(tree)

@@ -21,6 +21,8 @@ class PythonPlan(BuildPlan):
     installable: bool = False
     # packages the start command needs but the project doesn't declare (a WSGI/ASGI server)
     extra_packages: list[str] = field(default_factory=list)
+    # caps installed with the requirements for an old pin a newer dependency breaks (compat.BREAKS): werkzeug<3
+    caps: list[str] = field(default_factory=list)
     # requirements.txt written from the imports, for a project with no manifest
     generated_requirements: list[str] = field(default_factory=list)
     # a new project's starter requirements.txt (its distribution names)
