@@ -252,6 +252,32 @@ def test_a_start_script_that_deploys_prisma_migrations_first_runs_them_itself(tm
     assert "migrate" not in compose_dict(profile, "api")["services"]
 
 
+KNEX = {
+    "package.json": json.dumps({"name": "api", "scripts": {
+        "start": "node src/bin/server", "db:migrate": "knex migrate:latest", "db:rollback": "knex migrate:rollback"},
+        "dependencies": {"knex": "^3.1.0", "pg": "^8.11.0", "koa": "^2.15.0"}}, indent=2),
+    "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+    "src/bin/server": "const Koa = require('koa');\nnew Koa().listen(3000);\n",
+    "src/migrations/20240101_init.js": "exports.up = (knex) => knex.schema.createTable('notes', () => {});\n",
+}
+
+
+def test_a_package_script_that_runs_knex_migrations_is_the_migrate_step(tmp_path):
+    """The RealWorld Koa example's "db:migrate": "knex migrate:latest": knex is a dependency, so the image runs it."""
+    profile = build_profile(tree(tmp_path / "a", KNEX), [])
+    [m] = profile.migrations
+    assert (m.tool, m.command, m.file, m.line) == ("knex", ["/app/node_modules/.bin/knex", "migrate:latest"],
+                                                   "package.json", 5)
+    assert compose_dict(profile, "api")["services"]["migrate"]["command"] == ["/app/node_modules/.bin/knex",
+                                                                             "migrate:latest"]
+    dev = json.loads(KNEX["package.json"])
+    dev["devDependencies"] = {"knex": dev["dependencies"].pop("knex")}
+    profile = build_profile(tree(tmp_path / "b", dict(KNEX, **{"package.json": json.dumps(dev)})), [])
+    assert profile.migrations == []
+    assert any("db:migrate script migrates the database with knex, which is a devDependency" in w
+               for w in profile.warnings)
+
+
 def test_rails_db_prepare(tmp_path):
     root = tree(tmp_path, {"db/migrate/20240101000000_create_notes.rb":
                            "class CreateNotes < ActiveRecord::Migration[7.2]\n  def change\n"

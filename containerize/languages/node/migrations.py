@@ -15,6 +15,8 @@ _MAX_DEPTH = 3
 
 def detect(tree: SourceTree, pkg, profile: Profile) -> None:
     found = prisma(tree, pkg, profile) + medusa(profile)
+    if not found:
+        found = script_migrations(pkg, profile)
     shared.settle(tree, profile, found, lines=start_scripts(pkg, profile.entrypoint))
 
 
@@ -46,6 +48,49 @@ def prisma(tree: SourceTree, pkg, profile: Profile) -> list[Migration]:
                                 "a separate migration image or copy them in")
     return [Migration("prisma", command, schema, None,
                       f"{schema} and {len(steps)} migration(s) in {folder}/", 0.9 if "prisma" in runtime else 0.7)]
+
+
+# the migration tools a package script runs (knex migrate:latest ...) -> the package that installs the tool
+_TOOL_PACKAGES = {"knex": "knex", "sequelize": "sequelize-cli", "typeorm": "typeorm", "drizzle": "drizzle-kit",
+                  "node-pg-migrate": "node-pg-migrate"}
+
+
+def script_migrations(pkg, profile: Profile) -> list[Migration]:
+    """A package script named for migrations (``"db:migrate": "knex migrate:latest"``) whose one command runs a
+    migration tool: that command, from the image's node_modules/.bin when the tool is a dependency."""
+    from ..shell.script import read_script
+
+    for name, text in pkg.scripts.items():
+        if "migrat" not in name.lower() or "rollback" in name.lower() or "make" in name.lower():
+            continue
+        try:
+            commands = read_script(text).words
+        except (RecursionError, ValueError):
+            continue
+        if len(commands) != 1:
+            continue
+        words, _line = commands[0]
+        tool = shared.migration_tool(words)
+        if tool not in _TOOL_PACKAGES or "$" in text or any(not w.isprintable() for w in words):
+            continue
+        program = posixpath.basename(words[0])
+        if program in ("npx", "yarn", "pnpm") and len(words) > 1:
+            words = words[1:]
+            program = posixpath.basename(words[0])
+        package = _TOOL_PACKAGES[tool]
+        if program not in (tool, package, "knex", "sequelize", "typeorm", "drizzle-kit", "node-pg-migrate"):
+            continue  # ts-node ./node_modules/typeorm/cli.js ...: not a plain tool command
+        runtime, everything = pkg.deps(dev=False), pkg.deps()
+        if package not in runtime and not (tool == "sequelize" and "sequelize-cli" in runtime):
+            where = "a devDependency" if package in everything else "not a dependency"
+            profile.warnings.append(f"package.json's {name} script migrates the database with {program}, which is "
+                                    f"{where}: the image can't run it; move {package} to dependencies to get a "
+                                    "migrate step, or run the migrations yourself before the app starts")
+            return []
+        command = [f"/app/node_modules/.bin/{program}", *words[1:]]
+        return [Migration(tool, command, "package.json", pkg.line_of.get(name),
+                          f"package.json's {name} script runs {' '.join(words)}", 0.8)]
+    return []
 
 
 def medusa(profile: Profile) -> list[Migration]:
