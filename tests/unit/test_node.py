@@ -1788,6 +1788,20 @@ def test_node_config_json_mapping(tmp_path, deps, mapping, env):
     assert (p.ports, p.port_env) == (([4000], "API_PORT") if env else ([3000], None))
 
 
+def test_what_a_setup_script_writes_is_no_folder_of_the_app(tmp_path):
+    """next-saas-starter's "db:setup": "npx tsx lib/db/setup.ts" writes .env and docker-compose.yml: a one-off
+    tool, so no warning about the app writing in its own folder; the server's own writes still count."""
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": '{"name": "s", "scripts": {"start": "node server.js", "db:setup": "npx tsx lib/db/setup.ts"},'
+                        ' "dependencies": {"express": "^4.21.0"}}',
+        "lib/db/setup.ts": "import fs from 'node:fs';\nfs.writeFileSync('.env', 'A=1');\n"
+                           "fs.mkdirSync('backups');\n",
+        "server.js": "const fs = require('fs');\nconst express = require('express');\n"
+                     "fs.mkdirSync('uploads', { recursive: true });\nexpress().listen(3000);\n"}))
+    assert p.writable_paths == ["/app/uploads"]
+    assert not any("inside its own folder" in w for w in p.warnings)
+
+
 def test_a_client_port_option_is_not_the_server_port_env(tmp_path):
     p = build_profile(write_tree(tmp_path, {
         "package.json": '{"name": "h", "scripts": {"start": "node server.js"}, "dependencies": {"@hapi/hapi": "^21.0.0"}}',

@@ -586,7 +586,8 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         if forever:
             profile.long_running = True
             profile.note("long_running", forever[0], forever[1], forever[2], 0.8)
-    source.read_paths(tree, files, profile, WORKDIR)
+    tools = _script_tools(tree, pkg, profile)
+    source.read_paths(tree, [f for f in files if f not in tools], profile, WORKDIR)
     source.read_kept_out(tree, files, profile)
     if role == "next":
         _next_health_route(tree, profile)
@@ -1012,6 +1013,38 @@ def _json_file(tree: SourceTree, rel: str) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+# package scripts that run with the app: the files they run are the app's
+_APP_SCRIPTS = ("start", "prestart", "poststart", "serve", "start:prod", "build", "prebuild", "postbuild")
+
+
+def _script_tools(tree: SourceTree, pkg: pkgmod.Package, profile: Profile) -> set[str]:
+    """Source files that only other package scripts run (``"db:setup": "npx tsx lib/db/setup.ts"``, a seed
+    script): one-off tools, not the server, so what they write is no folder of the app's."""
+    from ..shell.script import read_script
+
+    started = {w.removeprefix("./") for w in profile.entrypoint}
+    found: set[str] = set()
+    for name, text in pkg.scripts.items():
+        if name in _APP_SCRIPTS:
+            continue
+        try:
+            commands = read_script(text).words
+        except (RecursionError, ValueError):
+            continue
+        for words, _line in commands:
+            for word in words[1:]:
+                rel = posixpath.normpath(word.removeprefix("./")) if not word.startswith("-") else ""
+                if rel.endswith(source.SOURCE_SUFFIXES) and tree.exists(rel) and rel not in started:
+                    found.add(rel)
+    for name in _APP_SCRIPTS:  # a file the app's own scripts run too stays the app's
+        try:
+            commands = read_script(pkg.scripts.get(name, "")).words if pkg.scripts.get(name) else []
+        except (RecursionError, ValueError):
+            commands = []
+        found -= {posixpath.normpath(w.removeprefix("./")) for words, _ in commands for w in words}
+    return found
 
 
 def _nest_start_project(pkg: pkgmod.Package) -> str | None:
