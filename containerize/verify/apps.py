@@ -1,7 +1,7 @@
 """``containerize verify`` on the root of a repository of several apps: the root compose.yaml brings the
 whole stack up (every app built from its folder, the backing services, the repository's own proxy), then
 each app is probed: a server must answer on its port, a front end that passes API calls on must reach the
-API through its proxy, a worker must keep running, and none may run as root. Everything the run made is
+API through its proxy, a worker must keep running, a batch program must exit 0, and none may run as root. Everything the run made is
 removed at the end, as in a single app's run."""
 from __future__ import annotations
 
@@ -232,6 +232,9 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
         return
     info = docker.inspect("container", cid)
     state = info.get("State") or {}
+    if not profile.ports and not profile.long_running:  # a batch program: it runs to completion
+        _check_batch(run, service, cid, info)
+        return
     if not state.get("Running"):
         run.result.check(f"{service}: running", "fail", f"exited {state.get('ExitCode')}\n--- its last log "
                          "lines\n" + docker.logs(cid, 20))
@@ -265,6 +268,38 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
         check.name = f"{service}: {check.name}"
     for key in ("user", "uid"):
         entry[key] = run.result.run.pop(key, None)
+
+
+def _check_batch(run: Run, service: str, cid: str, info: dict) -> None:
+    """A batch program of the stack: it must finish (within --timeout) with exit code 0, print what
+    --expect names, and have run as a user other than root."""
+    deadline = time.monotonic() + run.options.timeout
+    while (info.get("State") or {}).get("Running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        info = docker.inspect("container", cid)
+    state = info.get("State") or {}
+    code = state.get("ExitCode")
+    run.result.run.setdefault("apps", {})[service] = {"container": cid, "exit_code": code}
+    if state.get("Running"):
+        run.result.check(f"{service}: exit code", "fail", f"still running after {run.options.timeout:.0f}s "
+                         "(it has no port, so it was taken for a batch program; use --timeout)\n--- its last log "
+                         "lines\n" + docker.logs(cid, 20))
+    elif code == 0:
+        run.result.check(f"{service}: exit code", "pass", "a batch program: exited 0")
+    else:
+        run.result.check(f"{service}: exit code", "fail", f"exited {code}\n--- its last log lines\n"
+                         + docker.logs(cid, 30))
+    if run.options.expect is not None:
+        stdout = docker.stdout_of(cid)
+        found = run.options.expect in stdout
+        run.result.check(f"{service}: expected output", "pass" if found else "warn",
+                         f"stdout {'contains' if found else 'does not contain'} {run.options.expect!r}")
+    before = len(run.result.checks)
+    checks.non_root(run, cid, info, running=bool(state.get("Running")))
+    for check in run.result.checks[before:]:
+        check.name = f"{service}: {check.name}"
+    for key in ("user", "uid"):
+        run.result.run["apps"][service][key] = run.result.run.pop(key, None)
 
 
 def _through_proxy(run: Run, service: str, app: apps_mod.App, host: int, members: dict) -> None:

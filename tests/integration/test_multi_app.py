@@ -137,6 +137,24 @@ def test_verify_on_the_root_brings_the_stack_up_and_probes_every_app(docker, tmp
         assert left.stdout.strip() == "", f"verify left {kind} behind"
 
 
+def test_verify_on_the_root_checks_a_batch_program_by_its_exit_code_and_output(docker, tmp_path):
+    project = copy_fixture("multi-api-job", tmp_path)
+    done = run([sys.executable, "-m", "containerize", "verify", str(project), "--generate", "--json",
+                "--expect", "report weekly: 3 rows, total 16", "--timeout", "300"], check=False, timeout=1800)
+    result = json.loads(done.stdout)
+    assert done.returncode == 0, json.dumps(result, indent=2)[-4000:]
+    checks = {c["name"]: (c["status"], c["detail"]) for c in result["checks"]}
+    assert checks["report: exit code"] == ("pass", "a batch program: exited 0")
+    assert checks["report: expected output"][0] == "pass"
+    assert checks["report: non-root"][0] == "pass" and "uid 10001" in checks["report: non-root"][1]
+    assert checks["api: http"][0] == "pass" and checks["api: non-root"][0] == "pass"
+    assert result["run"]["apps"]["report"]["exit_code"] == 0
+    label = result["label"]
+    for kind in (["ps", "-aq"], ["volume", "ls", "-q"], ["images", "-q"], ["network", "ls", "-q"]):
+        left = subprocess.run(["docker", *kind, "--filter", f"label={label}"], capture_output=True, text=True)
+        assert left.stdout.strip() == "", f"verify left {kind} behind"
+
+
 def test_npm_workspace_apps_build_from_the_root_with_the_shared_package_and_each_starts(docker, tmp_path):
     project = copy_fixture("multi-npm-workspace", tmp_path)
     containerize(str(project), "--yes")
