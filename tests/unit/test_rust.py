@@ -608,3 +608,27 @@ def test_a_chain_of_many_routes_and_many_nested_scopes_is_read_in_linear_time(tm
     found = [r[0] for r in Crate(SourceTree(root), ["src/main.rs"]).routes()]
     assert found[:2] == ["/r0", "/r1"] and found[1999] == "/r1999"
     assert found[2000] == "/a/s0" and found[-1] == "/a/s1999" and len(found) == 4000
+
+
+# -- migrations the binary doesn't run -----------------------------------------------------------------
+DIESEL_APP = {
+    "Cargo.toml": '[package]\nname = "conduit"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+                  'actix-web = "4"\ndiesel = { version = "2.1", features = ["postgres", "r2d2"] }\n',
+    "migrations/2021-10-21-064114_create_users/up.sql": "CREATE TABLE users (id SERIAL PRIMARY KEY);\n",
+    "migrations/2021-10-21-064114_create_users/down.sql": "DROP TABLE users;\n",
+    "migrations/2021-10-24-020751_create_follows/up.sql": "CREATE TABLE follows (id SERIAL PRIMARY KEY);\n",
+}
+MAIN = ('use actix_web::{{App, HttpServer}};\n\n{extra}#[actix_web::main]\nasync fn main() -> std::io::Result<()> {{\n'
+        '    HttpServer::new(|| App::new()).bind(("0.0.0.0", 8080))?.run().await\n}}\n')
+
+
+def test_diesel_migrations_nothing_runs_are_a_warning(tmp_path):
+    """The actix-web + diesel RealWorld shape: migrations/ with up.sql files and no embed_migrations!."""
+    p = build_profile(write_tree(tmp_path / "a", dict(DIESEL_APP, **{"src/main.rs": MAIN.format(extra="")})))
+    assert p.migrations == []
+    assert any(w.startswith("migrations/ holds 2 diesel migration(s) that nothing in the image runs") and
+               "`diesel migration run`" in w for w in p.warnings)
+    embedded = MAIN.format(extra='pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");\n\n')
+    p = build_profile(write_tree(tmp_path / "b", dict(DIESEL_APP, **{"src/main.rs": embedded})))
+    assert not any("migration(s) that nothing" in w for w in p.warnings)
+    assert "embed_migrations!" in p.evidence["migrations"][0].why

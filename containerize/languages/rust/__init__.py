@@ -16,7 +16,7 @@ import posixpath
 import re
 import tomllib
 
-from ... import image_tags
+from ... import image_tags, syntax
 from ...envvars import is_port_name, is_secret, read_dotenv_example
 from ...profile import Evidence, Profile
 from ...scan import SourceTree
@@ -373,6 +373,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     add_services_from_connections(profile)
     warn_fixed_localhost(profile)
     link_service_env(profile)
+    _unrun_migrations(tree, code, all_deps, profile)
 
     # files the binary reads at run time: relative to its working directory (templates/, static/, Rocket.toml)
     # or to the crate's folder, which is /src in the build stage (concat!(env!("CARGO_MANIFEST_DIR"), ...))
@@ -463,3 +464,32 @@ ANALYZER = Analyzer("rust", detect, analyze, starter=lambda: starter.STARTER)
 __getattr__ = forward_names(__name__, (plan, starter), (
     "BIN_DIR", "RustPlan", "DEFAULT_RUST", "DISTROLESS_CC", "NEW_EDITION", "NEW_FRAMEWORKS", "NEW_PORT",
     "STARTER"))
+
+
+# macros that put a crate's migrations in the binary (it runs them itself): diesel_migrations, sqlx, refinery
+MIGRATION_MACROS = {"embed_migrations", "migrate", "embed_migrations_sqlx"}
+
+
+def _unrun_migrations(tree: SourceTree, code: source.Crate, deps: dict, profile: Profile) -> None:
+    """diesel's or sqlx's migrations/ folder that the binary doesn't embed (``embed_migrations!``,
+    ``sqlx::migrate!``): nothing in the image creates the tables, so say how to run them."""
+    tool = "diesel" if "diesel" in deps else "sqlx" if "sqlx" in deps else None
+    if tool is None:
+        return
+    steps = sorted({f.split("/")[1] for f in tree.files if f.startswith("migrations/") and f.endswith(".sql")
+                    and f.count("/") <= 2})
+    if not steps:
+        return
+    for f in code.files:
+        for node in f.macros:
+            name = syntax.text(node.child_by_field_name("macro")).rsplit("::", 1)[-1]
+            if name in MIGRATION_MACROS:
+                profile.note("migrations", f"the binary embeds its migrations ({name}!) and runs them itself",
+                             f.rel, syntax.line(node), 0.8)
+                return
+    command = "diesel migration run" if tool == "diesel" else "sqlx migrate run"
+    embed = "diesel_migrations' embed_migrations! and run_pending_migrations" if tool == "diesel" else \
+        "sqlx::migrate!().run(&pool)"
+    profile.warnings.append(f"migrations/ holds {len(steps)} {tool} migration(s) that nothing in the image runs: "
+                            f"the tables won't exist until you run `{command}` against the database (from your "
+                            f"machine, with DATABASE_URL pointing at it), or embed them with {embed} at start")
