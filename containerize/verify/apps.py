@@ -1,8 +1,8 @@
 """``containerize verify`` on the root of a repository of several apps: the root compose.yaml brings the
 whole stack up (every app built from its folder, the backing services, the repository's own proxy), then
 each app is probed: a server must answer on its port, a front end that passes API calls on must reach the
-API through its proxy, a worker must keep running, a batch program must exit 0, and none may run as root. Everything the run made is
-removed at the end, as in a single app's run."""
+API through its proxy, a worker must keep running, a batch program must exit 0, and none may run as root.
+Everything the run made is removed at the end, as in a single app's run."""
 from __future__ import annotations
 
 import tempfile
