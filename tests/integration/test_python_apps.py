@@ -308,3 +308,17 @@ def test_a_procfile_that_collects_static_files_at_start_runs_on_the_read_only_ro
         status, css = http_get(base + stylesheet.group(1))
         assert status == 200 and "#8a3b12" in css, css
         compose("exec", "-T", "app", "test", "-f", "/var/lib/app/db.sqlite3")
+
+
+def test_flask_sqlalchemy_keeps_its_relative_sqlite_file_in_the_instance_volume(docker, tmp_path):
+    """sqlite:///project.db under Flask-SQLAlchemy 3 is instance/project.db: the instance folder is a volume
+    on compose's read-only root, and the rows outlive the container."""
+    project, _ = generate(tmp_path, "python-flask-sqlalchemy")
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", env={"HOST_PORT": "0"})
+        status, page = http_get(f"http://127.0.0.1:{compose.port('app', 8000)}/")
+        assert status == 200 and "visits: 1" in page, page
+        compose("exec", "-T", "app", "test", "-f", "/app/instance/project.db")
+        compose("up", "-d", "--force-recreate", env={"HOST_PORT": "0"})
+        status, page = http_get(f"http://127.0.0.1:{compose.port('app', 8000)}/")
+        assert status == 200 and "visits: 2" in page, page

@@ -1049,3 +1049,37 @@ def test_the_quart_blog_console_script_makes_the_schema_from_the_package_the_ser
     profile = profile_of("python-quart-sqlite")
     assert [m.command for m in profile.migrations] == [
         ["sh", "-c", "[ -e /app/src/logbook/logbook.db ] || exec env PYTHONPATH=/app/src init_db"]]
+
+
+# -- Flask-SQLAlchemy's relative SQLite URL ------------------------------------------------------
+
+def test_a_relative_sqlite_url_of_flask_sqlalchemy_3_is_in_the_instance_folder(tmp_path):
+    """Flask-SQLAlchemy 3 opens sqlite:///project.db in the instance folder (and makes it): that folder is
+    the volume, not a link beside the code (the app would fail making /app/instance on the read-only root)."""
+    profile = profile_of("python-flask-sqlalchemy")
+    assert profile.writable_paths == ["/app/instance"] and profile.build.state_files == []
+    assert "Flask-SQLAlchemy opens it in the instance folder" in profile.evidence["writable_paths"][0].why
+    lint(render.render(profile)["Dockerfile"], tmp_path)
+
+
+@pytest.mark.parametrize("requirements, code, writable, state", [
+    # Flask-SQLAlchemy 2 opens it beside the app's module
+    ("flask\nflask-sqlalchemy==2.5.1\n", 'URI = "sqlite:///project.db"\n', ["/var/lib/app"], ["project.db"]),
+    # a URL built on the app's folder is absolute at run time: beside the code, as written
+    ("flask\nflask-sqlalchemy\n", 'import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\n'
+     'URI = "sqlite:///" + os.path.join(basedir, "app.db")\n', ["/var/lib/app"], ["app.db"]),
+    # no Flask-SQLAlchemy: the path is the working folder's
+    ("flask\nsqlalchemy\n", 'URI = "sqlite:///project.db"\n', ["/var/lib/app"], ["project.db"]),
+    # in a package: the instance folder is beside the package
+    ("flask\nflask-sqlalchemy>=3\n", None, ["/app/instance/data"], []),
+])
+def test_where_a_sqlite_url_is_opened(tmp_path, requirements, code, writable, state):
+    files = {"requirements.txt": requirements}
+    if code is None:
+        files["shop/__init__.py"] = 'from flask import Flask\napp = Flask(__name__)\n' \
+                                   'app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///data/shop.db"\n'
+    else:
+        files["app.py"] = "from flask import Flask\napp = Flask(__name__)\n" + code
+    profile = build_profile(write_tree(tmp_path, files))
+    assert profile.writable_paths == writable
+    assert profile.build.state_files == state

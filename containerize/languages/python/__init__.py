@@ -85,7 +85,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     source.read_env(tree, files, profile)
     read_dotenv_example(tree, profile)
     source.read_ports(tree, files + [f for f in ("gunicorn.conf.py", "Procfile") if tree.exists(f)], profile)
-    beside = source.read_paths(tree, files, profile, WORKDIR)
+    beside = source.read_paths(tree, files, profile, WORKDIR, instance_urls=sqlalchemy_instance_urls(found, dep_names))
     if "python-fasthtml" in dep_names and not any(b[0] == ".sesskey" for b in beside):
         # FastHTML writes its session signing key to .sesskey in the working folder on first start
         where = next(((d[1], d[2]) for d in deps if d[0] == "python-fasthtml"), (None, None))
@@ -235,6 +235,23 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     migrations.detect(tree, files, profile, dep_names, found.scripts)
     # DJANGO_SETTINGS_MODULE is set by manage.py/wsgi.py; don't ask for it
     profile.env = [e for e in profile.env if e.name != "DJANGO_SETTINGS_MODULE"]
+
+
+def sqlalchemy_instance_urls(found, deps: set[str]) -> bool:
+    """Flask-SQLAlchemy 3 (or a version left to the resolver) opens a relative ``sqlite:///x.db`` in the Flask
+    instance folder (2.x: beside the app's module)."""
+    if "flask-sqlalchemy" not in deps:
+        return False
+    spec = (getattr(found, "pins", None) or {}).get("flask-sqlalchemy")
+    if not spec:
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        allowed = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return True
+    return allowed.contains("3.1.1") or not allowed.contains("2.5.1")
 
 
 def without_collectstatic(argv: list[str]) -> list[str] | None:

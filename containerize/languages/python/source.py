@@ -76,6 +76,8 @@ class Facts:
     files: list[tuple[str, int, str]] = field(default_factory=list)  # files written: (path, line, why)
     # packages a framework call needs that its own package doesn't bring: (distribution, line, why)
     needs: list[tuple[str, int, str]] = field(default_factory=list)
+    # relative paths of literal SQLite URLs ("sqlite:///project.db"): (path, line)
+    sqlite_urls: list[tuple[str, int]] = field(default_factory=list)
     # a server bound to a loopback address: (address, line, env var it is read from or None)
     loopback: list[tuple[str, int, str | None]] = field(default_factory=list)
 
@@ -182,11 +184,13 @@ def read_ports(tree: SourceTree, files: list[str], profile: Profile) -> None:
                         profile.add_port(int(m.group(1)), f"{why}: {m.group(1)}", rel, number, 0.9)
 
 
-def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str) -> list[tuple[str, str, int, str]]:
+def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: str,
+               instance_urls: bool = False) -> list[tuple[str, str, int, str]]:
     """Folders the app writes (volumes) and absolute paths outside it that it reads (mounts). A written
     file puts its folder on a volume and stays a file. The app's own folder, or a folder of its code (a
     package: Quart's ``Path(app.root_path) / "blog.db"``), can't be a volume (it holds the code): the files
-    written there are returned, (path under the app, file, line, why), for the caller to move into one."""
+    written there are returned, (path under the app, file, line, why), for the caller to move into one.
+    ``instance_urls``: Flask-SQLAlchemy 3 opens a relative SQLite URL's file in the Flask instance folder."""
     written: dict[str, tuple[str, int, str]] = {}
     named: list[tuple[str, str, str, int]] = []
     reads: list[tuple[str, str, int, str, float]] = []
@@ -205,13 +209,24 @@ def read_paths(tree: SourceTree, files: list[str], profile: Profile, workdir: st
 
     for rel in files:
         found = facts(tree, rel)
+        moved_urls = set(found.sqlite_urls) if instance_urls else set()
+        if moved_urls:
+            instance = values.module(tree, rel).flask_instance_path()
+            for path, line in found.sqlite_urls:
+                at = posixpath.normpath(posixpath.join(instance, path))
+                if not at.startswith(".."):
+                    _add_instance_file(written, found, at, rel, line, path)
         for path, line, why in found.written:
+            if moved_urls and (_url_folder(path, line, found.sqlite_urls)):
+                continue
             written.setdefault(path, (rel, line, why))
         for name, value, line in found.named:
             named.append((name, value, rel, line))  # type: ignore[arg-type]
         for path, line, why, confidence in found.reads:
             reads.append((path, rel, line, why, confidence))
         for path, line, why in found.files:
+            if moved_urls and (path, line) in moved_urls:
+                continue
             under = in_code(path)
             if under:
                 beside.setdefault(posixpath.basename(under), (under, rel, line, why))
@@ -282,6 +297,18 @@ def sqlite_files(tree: SourceTree, files: list[str], workdir: str) -> list[tuple
             absolute = posixpath.normpath(posixpath.join(workdir, path))
             found.setdefault(absolute, (absolute, rel, line))
     return list(found.values())
+
+
+def _add_instance_file(written: dict, found: Facts, at: str, rel: str, line: int, path: str) -> None:
+    """A relative SQLite URL Flask-SQLAlchemy 3 opens in the instance folder: that folder is written."""
+    folder = posixpath.dirname(at) or "."
+    written.setdefault(folder, (rel, line, f"a SQLite database at {path}: Flask-SQLAlchemy opens it in the "
+                                         f"instance folder, {at}"))
+
+
+def _url_folder(folder: str, line: int, urls: list[tuple[str, int]]) -> bool:
+    """The folder entry that a relative SQLite URL's file put in ``written`` (moved to the instance folder)."""
+    return any(line == url_line and folder == _folder(path) for path, url_line in urls)
 
 
 def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int, str]]:
@@ -417,7 +444,7 @@ class _Collector:
                 self.database_dict(node, scope)
             elif kind is ast.Constant:
                 if isinstance(node.value, str):
-                    self.string(node.value, node.lineno)
+                    self.string(node.value, node.lineno, literal=True)
             elif kind is ast.List or kind is ast.Tuple:
                 self.argv(node)
             elif kind is ast.JoinedStr or (kind is ast.BinOp and _starts_with_sqlite(node)):
@@ -742,13 +769,18 @@ class _Collector:
         if (isinstance(engine, str) and "sqlite" in engine) or path.endswith((".sqlite3", ".sqlite", ".db")):
             _wrote(self.found, path, keys["NAME"].lineno, f"a SQLite database at {path}")
 
-    def string(self, text: str, line: int) -> None:
+    def string(self, text: str, line: int, literal: bool = False) -> None:
+        """SQLite URLs, bind addresses and --port options in a string; a relative path in a literal SQLite URL
+        (not one built on a folder of the code) is also kept apart: Flask-SQLAlchemy 3 puts it in the
+        instance folder."""
         if len(text) > 4000 or not ("sqlite" in text or "-" in text or "bind" in text):
             return
         for m in _SQLITE_URL.finditer(text):
             path = m.group(1)
             if ":memory:" not in path and not any(c in path for c in "{}%$"):  # not a template ("{0}".format)
                 _wrote(self.found, path, line, f"a SQLite database at {path}")
+                if literal and not path.startswith("/"):
+                    self.found.sqlite_urls.append((path, line))
         for rx, why in ((_BIND_IN_TEXT, "a bind address"), (_PORT_IN_TEXT, "a --port option")):
             for m in rx.finditer(text):
                 self.found.ports.append((int(m.group(1)), line, f"{why}: {m.group(1)}", 0.9, None))
