@@ -686,3 +686,22 @@ def test_sidekiq_with_another_active_job_adapter_runs_only_for_its_own_job_class
     native = _rails(tmp_path / "b", 'gem "solid_queue"\ngem "sidekiq"\n', **production, **{
         "app/sidekiq/ping_job.rb": "class PingJob\n  include Sidekiq::Job\n  def perform; end\nend\n"})
     assert [w.name for w in native.workers] == ["sidekiq", "solid-queue"]
+
+
+@pytest.mark.parametrize("database, keep, volumes, warned", [
+    # a folder of its own under db/ (byos_sinatra's db/sqlite/): a volume
+    ("db/sqlite/app.sqlite3", "db/sqlite/.keep", ["/app/db/sqlite"], False),
+    # beside the migrations and schema: a warning, no volume over the code
+    ("db/production.sqlite3", "db/sqlite/.keep", [], True),
+    # a db/ subfolder that holds code is not one
+    ("db/data/app.sqlite3", "db/data/seed.rb", [], True),
+])
+def test_sqlite_database_under_db(tmp_path, database, keep, volumes, warned):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "ruby-sinatra-activerecord", root)
+    (root / "config" / "database.yml").write_text(
+        f"production:\n  adapter: sqlite3\n  database: {database}\n")
+    write_tree(root, {keep: ""})
+    p = build_profile(root, [])
+    assert p.writable_paths == volumes
+    assert any("among the code" in w for w in p.warnings) is warned

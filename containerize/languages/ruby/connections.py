@@ -87,7 +87,7 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
     adapter, _ = _setting(section.get("adapter"), values)
     url, url_env = _setting(section.get("url"), values)
     if (adapter or "").lower() in ("sqlite3", "sqlite") and not url and not url_env:
-        _sqlite(profile, _setting(section.get("database"), values)[0], rel, text)
+        _sqlite(profile, _setting(section.get("database"), values)[0], rel, text, tree)
         return
     kind = ADAPTERS.get((adapter or "").lower())
     conn = None
@@ -127,14 +127,23 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
     _record(profile, conn, rel, line, f"{rel} (production, adapter {adapter or 'from the URL'})")
 
 
-def _sqlite(profile: Profile, database: str | None, rel: str, text: str) -> None:
+# files a folder that only holds the database may carry in git
+_PLACEHOLDERS = (".keep", ".gitkeep", ".gitignore")
+
+
+def _sqlite(profile: Profile, database: str | None, rel: str, text: str, tree: SourceTree | None = None) -> None:
     """A production SQLite database: its folder is written at run time. db/ holds the migrations and the
-    schema (code, read-only in the image; a volume there would keep old migrations), so it is a warning."""
+    schema (code, read-only in the image; a volume there would keep old migrations), so it is a warning; a
+    folder of its own under db/ (db/sqlite/ with a .keep) is a volume like any other."""
     if not database or database.startswith((":", "/")) or "<" in database:
         return
     folder = posixpath.dirname(posixpath.normpath(database))
     line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
-    if folder in ("", ".", "db") or folder.startswith(("..", "db/")) or not re.fullmatch(r"[\w.@/-]+", folder):
+    own = tree is not None and folder.startswith("db/") and folder.split("/")[1] not in ("migrate", "seeds") \
+        and all(posixpath.basename(f) in _PLACEHOLDERS or ".sqlite" in posixpath.basename(f)
+                for f in tree.files if f.startswith(folder + "/"))
+    if folder in ("", ".", "db") or folder.startswith("..") or folder.startswith("db/") and not own or \
+            not re.fullmatch(r"[\w.@/-]+", folder):
         profile.warnings.append(f"{rel}: the production SQLite database is {database}, among the code (read-only "
                                 "in the container, and rebuilt with the image): keep it in storage/ "
                                 "(database: storage/production.sqlite3), which is a volume")
