@@ -7,9 +7,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import tomllib
-
-import yaml
 
 from ...scan import SourceTree
 
@@ -53,14 +50,21 @@ def _load(tree: SourceTree, path: str) -> dict | None:
         return _ini(text)
     try:
         if ext in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
+            import yaml  # loaded only for a Go program that reads a YAML config file
+
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError:
+                return None
         elif ext == ".json":
             data = json.loads(text)
         elif ext == ".toml":
+            import tomllib
+
             data = tomllib.loads(text)
         else:
             return None
-    except (ValueError, yaml.YAMLError, RecursionError):  # TOMLDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError):  # TOMLDecodeError and JSONDecodeError are ValueErrors
         return None
     return data if isinstance(data, dict) else None
 
