@@ -495,8 +495,9 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         return
 
     source.read_env(tree, files, profile)
-    from . import nodeconfig  # node-config's env var mapping (config/custom-environment-variables.yml)
-    nodeconfig.read(tree, runtime_deps, profile)
+    if "config" in runtime_deps:
+        from . import nodeconfig  # node-config's env var mapping (config/custom-environment-variables.yml)
+        nodeconfig.read(tree, runtime_deps, profile)
     read_dotenv_example(tree, profile)
     _start_env_files(tree, pkg, profile)
     node_env = profile.env_var("NODE_ENV")

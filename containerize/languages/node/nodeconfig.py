@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-import yaml
-
 from ...envvars import is_port_name, is_secret
 from .values import is_env_name
 from ...profile import Profile
@@ -25,10 +23,17 @@ def _load(tree: SourceTree, stem: str) -> tuple[str, dict] | None:
         text = tree.read(rel) if tree.exists(rel) else None
         if text is None:
             continue
-        try:
-            data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError, RecursionError):
-            return None
+        if suffix == ".json":
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):
+                return None
+        else:
+            import yaml  # only for a project with node-config's YAML files
+            try:
+                data = yaml.safe_load(text)
+            except (yaml.YAMLError, ValueError, RecursionError):
+                return None
         return (rel, data) if isinstance(data, dict) else None
     return None
 
