@@ -118,6 +118,7 @@ class App:
     strip_prefix: bool = False  # the calls come through an API base URL variable: nginx drops the prefix
     build_args: dict[str, str] = field(default_factory=dict)  # API URL variables set in compose (VITE_API_URL)
     api_origin: str | None = None  # a server front end whose bundle calls this app at its published address
+    host_port: int | None = None  # the host port a front end calls it on (http://localhost:5001 in its code)
     members: list[str] | None = None  # built from the workspace root: its folder and the members it needs
     uv_package: str | None = None  # a uv workspace member: its project name (uv sync --package)
     node_manager: str | None = None  # an npm or pnpm workspace member: the root's package manager
@@ -799,9 +800,10 @@ _STRINGS = "[(string) (template_string)] @s"
 _PROXY_KEYS = "(pair key: (property_identifier) @key value: (object (pair key: [(string) (property_identifier)] @path)))"
 
 
-def api_calls(root: Path) -> tuple[list[str], str | None]:
+def api_calls(root: Path, local: list[tuple[int, str]] | None = None) -> tuple[list[str], str | None]:
     """The API path prefixes a front end's code calls (string literals starting with ``/api``, a CRA
-    ``"proxy"``), and where the first is."""
+    ``"proxy"``), and where the first is; ``local`` gets the ports of the absolute URLs on this machine it
+    calls (``'http://localhost:5001/books'``, a dev server's API), each with where it is first called."""
     try:
         tree = SourceTree(root)
     except ScanError:
@@ -813,7 +815,7 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
     for rel in tree.files:
         suffix = "." + rel.rsplit(".", 1)[-1] if "." in rel else ""
         texts: list[tuple[str, str, int]] = []  # (grammar, code, the file's line the code starts on, less 1)
-        if suffix in (".html", ".htm"):
+        if suffix in (".html", ".htm", ".vue", ".svelte"):  # a page's, or a component's, <script> blocks
             texts = [("javascript", code, line - 1) for line, code in _inline_scripts(tree.read(rel) or "")]
         elif _JS.get(suffix):
             texts = [(_JS[suffix], tree.read(rel) or "", 0)]
@@ -831,11 +833,15 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
                         where = where or f"{rel}:{node.start_point[0] + 1} (server.proxy)"
             continue
         for grammar, text, offset in texts:
-            if not text or "/api" not in text:
+            wanted = "/api" in text or local is not None and ("//localhost:" in text or "//127.0.0.1:" in text)
+            if not text or not wanted:
                 continue
             found = syntax.captures(grammar, _STRINGS, syntax.parse(grammar, text).root_node).get("s", [])
             for node in found:
                 literal = syntax.text(node)[1:-1]
+                port = _local_port(literal) if local is not None else None
+                if port and not any(p == port for p, _ in local):
+                    local.append((port, f"{rel}:{offset + node.start_point[0] + 1}"))
                 prefix = _api_prefix(literal)
                 if prefix and prefix not in prefixes:
                     prefixes.append(prefix)
@@ -845,6 +851,19 @@ def api_calls(root: Path) -> tuple[list[str], str | None]:
             prefixes.append("/api/")
         where = where or "package.json \"proxy\""
     return prefixes, where
+
+
+def _local_port(literal: str) -> int | None:
+    """The port of an absolute URL on this machine (``http://localhost:5001/books`` -> 5001)."""
+    from urllib.parse import urlsplit
+
+    if not literal.startswith(("http://localhost:", "http://127.0.0.1:")):
+        return None
+    try:
+        port = urlsplit(literal.split("${", 1)[0]).port
+    except ValueError:
+        return None
+    return port if port and 0 < port < 65536 else None
 
 
 def _api_prefix(literal: str) -> str | None:
@@ -903,7 +922,9 @@ def wire(repo: Repo) -> None:
         if not _static(front):
             _server_front_end(front, servers)
             continue
-        calls, where = api_calls(repo.root / front.path)
+        local: list[tuple[int, str]] = []
+        calls, where = api_calls(repo.root / front.path, local)
+        _local_api(front, local, [a for a in servers if a is not front and not _static(a)])
         url_vars = api_url_args(front.profile)
         if not calls and url_vars:
             # the code calls ${VITE_API_URL}/items: the variable becomes /api, which nginx passes on without it
@@ -924,6 +945,21 @@ def wire(repo: Repo) -> None:
             if url_vars:
                 shown = repr(value) if value else "'' (the front end's own origin)"
                 front.evidence.append(f"{', '.join(url_vars)} = {shown}: a build argument set in compose")
+
+
+def _local_api(front: App, local: list[tuple[int, str]], others: list[App]) -> None:
+    """A bundle that calls the API at an absolute URL on this machine (``http://localhost:5001/books``, the
+    API's dev server) reaches it from the browser only where it is published: the API the front end goes
+    with (the one named api/backend/server, or the only other server) is published on that host port."""
+    if len(local) != 1:
+        return
+    target = next((a for n in API_NAMES for a in others if a.name == n), None) or \
+        (others[0] if len(others) == 1 else None)
+    if target is None or target.host_port:
+        return
+    port, where = local[0]
+    target.host_port = port
+    target.evidence.append(f"published on 127.0.0.1:{port}: {front.name} calls http://localhost:{port} ({where})")
 
 
 def _server_front_end(front: App, servers: list[App]) -> None:

@@ -278,14 +278,18 @@ def env_prefix(name: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_") or "APP"
 
 
-def host_ports(apps: list[tuple[str, Profile]]) -> dict[str, list[int]]:
-    """Service -> the host port of each of its ports: its own, or the next free one when an app
-    before it took that port already."""
-    taken: set[int] = set()
+def host_ports(apps: list[tuple[str, Profile]], wanted: dict[str, int] | None = None) -> dict[str, list[int]]:
+    """Service -> the host port of each of its ports: its own (or, for its first, the one ``wanted`` names:
+    the port a front end calls it on), or the next free one when an app before it took that port already."""
+    wanted = wanted or {}
+    taken: set[int] = set(wanted.values())
     out: dict[str, list[int]] = {}
     for service, profile in apps:
         hosts = []
-        for port in profile.ports:
+        for i, port in enumerate(profile.ports):
+            if i == 0 and service in wanted:
+                hosts.append(wanted[service])
+                continue
             host = port
             while host in taken:
                 host += 1
@@ -329,7 +333,7 @@ def proxy_service(project: str, proxy, hosts: list[int], services: set[str], ima
 
 def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | None]],
                       depends: dict[str, list[str]] | None = None, proxies: list | None = None,
-                      builds: dict[str, dict] | None = None) -> dict:
+                      builds: dict[str, dict] | None = None, wanted: dict[str, int] | None = None) -> dict:
     """One compose file for several apps: ``apps`` is (service name, folder, profile, Dockerfile) each.
 
     Every app is the service its own compose would have (built from its folder, hardened the same
@@ -340,7 +344,7 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
     by_image: dict[str | None, str] = {}  # a backing service's image -> the first service of it
     volumes: dict[str, dict] = {}
     secrets: dict[str, dict] = {}
-    hosts = host_ports([(a[0], a[2]) for a in apps] + [(p.name, p) for p in proxies or []])
+    hosts = host_ports([(a[0], a[2]) for a in apps] + [(p.name, p) for p in proxies or []], wanted)
     for service, folder, profile, dockerfile in apps:
         doc = compose_dict(profile, f"{project}-{service}", dockerfile)
         app = doc["services"].pop("app")
@@ -420,8 +424,8 @@ def apps_compose_dict(project: str, apps: list[tuple[str, str, Profile, str | No
 
 def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | None]],
                         depends: dict[str, list[str]] | None = None, proxies: list | None = None,
-                        builds: dict[str, dict] | None = None) -> str:
-    doc = apps_compose_dict(project, apps, depends, proxies, builds)
+                        builds: dict[str, dict] | None = None, wanted: dict[str, int] | None = None) -> str:
+    doc = apps_compose_dict(project, apps, depends, proxies, builds, wanted)
     lines = [f"# Compose file for {project}: {len(apps)} app{'s' if len(apps) != 1 else ''} "
              f"({', '.join(a[0] for a in apps)}), made by containerize.",
              "#   docker compose up --build"]

@@ -255,7 +255,8 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
                 files[f"{app.path}/{name}"] = text
         entries.append((services[app.name], app.path, app.profile, dockerfile))
     proxies = _proxies(repo, services)
-    hosts = compose.host_ports([(e[0], e[2]) for e in entries])
+    wanted = {services[a.name]: a.host_port for a in deployable if a.host_port}  # where a front end calls it
+    hosts = compose.host_ports([(e[0], e[2]) for e in entries], wanted)
     for a in deployable:
         if a.build_args and a.proxy_to:
             builds.setdefault(services[a.name], {})["args"] = a.build_args
@@ -263,7 +264,7 @@ def render_apps(repo, ci: str | None = None, k8s: bool = False) -> dict[str, str
             api = services[a.api_origin]
             a.build_args = {k: f"http://127.0.0.1:{hosts[api][0]}" for k in a.build_args}
             builds.setdefault(services[a.name], {})["args"] = a.build_args
-    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds)
+    files["compose.yaml"] = compose.render_apps_compose(project, entries, depends, proxies, builds, wanted)
     if ci:
         files[CI_PROVIDERS[ci]] = render_apps_workflow(ci, project, entries, builds)
     if k8s:
@@ -397,7 +398,8 @@ def render_apps_readme(repo, project: str, services: dict[str, str], files: dict
         out += ["```", ""]
     out += ["| App | Folder | Language | Port on this machine | Start command |",
             "|-----|--------|----------|----------------------|---------------|"]
-    hosts = compose.host_ports([(services[a.name], a.profile) for a in apps])
+    hosts = compose.host_ports([(services[a.name], a.profile) for a in apps],
+                               {services[a.name]: a.host_port for a in apps if a.host_port})
     for app in apps:
         p = app.profile
         host = "-"

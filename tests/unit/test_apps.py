@@ -167,6 +167,32 @@ def test_a_src_folder_of_service_folders_is_a_group_and_a_src_of_one_app_is_not(
     assert apps.discover(tmp_path / "one", analyze=False) is None
 
 
+def test_a_front_end_calling_the_api_on_a_localhost_port_gets_the_api_published_there(tmp_path):
+    # the shape of a Flask + Vue CRUD tutorial: the Vue component calls the Flask dev server at localhost:5001
+    write(tmp_path, {
+        "client/package.json": json.dumps({"name": "client", "scripts": {"dev": "vite", "build": "vite build"},
+                                           "dependencies": {"vue": "^3.4.0", "axios": "^1.6.0"},
+                                           "devDependencies": {"vite": "^5.0.0"}}),
+        "client/index.html": "<div id=\"app\"></div><script type=\"module\" src=\"/src/main.js\"></script>\n",
+        "client/src/main.js": "import { createApp } from 'vue';\n",
+        "client/src/components/Books.vue": "<template><div>{{ books }}</div></template>\n<script>\n"
+                                           "import axios from 'axios';\nexport default {\n  methods: {\n"
+                                           "    getBooks() {\n      const path = 'http://localhost:5001/books';\n"
+                                           "      axios.get(path);\n    },\n  },\n};\n</script>\n",
+        "server/requirements.txt": "Flask==3.0.3\nFlask-Cors==4.0.1\n",
+        "server/app.py": "from flask import Flask, jsonify\napp = Flask(__name__)\n\n\n@app.route('/books')\n"
+                         "def books():\n    return jsonify([])\n\n\nif __name__ == '__main__':\n    app.run()\n",
+    })
+    repo = apps.discover(tmp_path)
+    server = next(a for a in repo.apps if a.name == "server")
+    assert server.host_port == 5001
+    assert "published on 127.0.0.1:5001: client calls http://localhost:5001 (src/components/Books.vue:7)" \
+        in server.evidence
+    doc = yaml.safe_load(render_apps(repo)["compose.yaml"])
+    assert doc["services"]["server"]["ports"] == ["127.0.0.1:${SERVER_HOST_PORT:-5001}:8000"]
+    assert doc["services"]["client"]["ports"] == ["127.0.0.1:${CLIENT_HOST_PORT:-8080}:8080"]
+
+
 def test_workspace_members_come_from_the_manifest(tmp_path):
     write(tmp_path, {
         "package.json": json.dumps({"private": True, "workspaces": ["apps/*", "tools/*"]}),
