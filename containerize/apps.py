@@ -37,18 +37,6 @@ ROOT_SOURCE_SUFFIXES = (".py", ".go", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php
                         ".c", ".cc", ".cpp", ".html", ".htm")
 # folders whose subfolders are the apps (or shared packages)
 GROUP_DIRS = ("services", "apps", "packages", "libs")
-
-
-def _group(tree: SourceTree, folder: str) -> bool:
-    """Whether the apps are ``folder``'s subfolders: a group folder, or a src/ with no manifest of its own
-    and two subfolders or more that have one (src/checkoutservice/, src/frontend/, ... of a microservices
-    repository; a src/ holding one app's folder stays that app's source)."""
-    if folder in GROUP_DIRS:
-        return True
-    if folder != "src" or _manifest(tree, folder) is not None:
-        return False
-    subs = (d for d in tree.dirs if d.startswith("src/") and "/" not in d[4:])
-    return sum(1 for d in subs if _manifest(tree, d)) >= 2
 # the manifest of a workspace's own members: a folder with one that the workspace leaves out stays out
 WORKSPACE_MANIFEST = {"package.json workspaces": "package.json", "pnpm-workspace.yaml": "package.json",
                       "go.work": "go.mod", "Cargo.toml [workspace]": "Cargo.toml",
@@ -247,35 +235,48 @@ def _go_work_uses(text: str) -> list[str]:
     return uses
 
 
-def candidate_folders(tree: SourceTree) -> list[tuple[str, str]]:
-    """(folder, why) of every subfolder that holds a manifest of its own."""
-    found = []
+def _search_folders(tree: SourceTree) -> list[tuple[str, str | None]]:
+    """(folder, the group folder it is in, or None) of every folder an app is looked for in: the top
+    folders, and the subfolders of a group folder instead of the group folder itself."""
+    found: list[tuple[str, str | None]] = []
     for folder in sorted(d for d in tree.dirs if d and "/" not in d):
         if folder.startswith(".") or folder.lower() in NOT_APPS:
             continue
         if _group(tree, folder):
-            for sub in sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]):
-                manifest = _manifest(tree, sub)
-                if manifest:
-                    found.append((sub, f"{manifest} in {sub}/ (under {folder}/)"))
-            continue
+            found += [(sub, folder) for sub in sorted(d for d in tree.dirs if d.startswith(folder + "/")
+                                                      and "/" not in d[len(folder) + 1:])]
+        else:
+            found.append((folder, None))
+    return found
+
+
+def _group(tree: SourceTree, folder: str) -> bool:
+    """Whether the apps are ``folder``'s subfolders: a group folder, or a src/ with no manifest of its own
+    and two subfolders or more that have one (src/checkoutservice/, src/frontend/, ... of a microservices
+    repository; a src/ holding one app's folder stays that app's source)."""
+    if folder in GROUP_DIRS:
+        return True
+    if folder != "src" or _manifest(tree, folder) is not None:
+        return False
+    subs = (d for d in tree.dirs if d.startswith("src/") and "/" not in d[4:])
+    return sum(1 for d in subs if _manifest(tree, d)) >= 2
+
+
+def candidate_folders(tree: SourceTree) -> list[tuple[str, str]]:
+    """(folder, why) of every subfolder that holds a manifest of its own."""
+    found = []
+    for folder, group in _search_folders(tree):
         manifest = _manifest(tree, folder)
         if manifest:
-            found.append((folder, f"{manifest} in {folder}/"))
+            found.append((folder, f"{manifest} in {folder}/" + (f" (under {group}/)" if group else "")))
     return found
 
 
 def unsupported_folders(tree: SourceTree, taken: set[str]) -> list[str]:
     """Notes for the folders (where apps are looked for, not among ``taken``) that hold a project of a stack
     no analyzer reads: a .NET worker beside a Python and a Node app gets no image, and says so."""
-    folders = []
-    for folder in sorted(d for d in tree.dirs if d and "/" not in d):
-        if folder.startswith(".") or folder.lower() in NOT_APPS:
-            continue
-        folders += sorted(d for d in tree.dirs if d.startswith(folder + "/") and "/" not in d[len(folder) + 1:]) \
-            if _group(tree, folder) else [folder]
     notes = []
-    for folder in folders:
+    for folder, _group_folder in _search_folders(tree):
         if folder in taken:
             continue
         for name in sorted(f.rsplit("/", 1)[-1] for f in tree.children(folder)):
