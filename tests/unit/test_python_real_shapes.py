@@ -1083,3 +1083,20 @@ def test_where_a_sqlite_url_is_opened(tmp_path, requirements, code, writable, st
     profile = build_profile(write_tree(tmp_path, files))
     assert profile.writable_paths == writable
     assert profile.build.state_files == state
+
+
+def test_a_console_script_that_writes_beside_its_package_runs_with_src_on_the_import_path(tmp_path):
+    """A console script imports the installed copy of its package (site-packages, read-only): with a SQLite
+    file kept beside the package's source (a link into the volume), it runs with src/ first on PYTHONPATH."""
+    profile, dockerfile = _dockerfile(tmp_path, {
+        "pyproject.toml": '[project]\nname = "notes"\nversion = "1"\ndependencies = ["fastapi", "uvicorn"]\n\n'
+                          '[project.scripts]\nnotes = "notes.main:serve"\n\n'
+                          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        "src/notes/__init__.py": "",
+        "src/notes/main.py": "import sqlite3\nfrom pathlib import Path\nimport uvicorn\nfrom fastapi import FastAPI\n"
+                             "app = FastAPI()\nDB = Path(__file__).parent / 'notes.db'\n\n"
+                             "def db():\n    return sqlite3.connect(DB)\n\n"
+                             "def serve():\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n"})
+    assert profile.build.state_files == ["src/notes/notes.db"] and profile.build.installable
+    assert profile.entrypoint == ["env", "PYTHONPATH=/app/src", "notes"]
+    assert 'CMD ["env", "PYTHONPATH=/app/src", "notes"]' in dockerfile

@@ -148,7 +148,13 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             (best.order >= 4 and best.order > starts[1].order)
         confidence = best.confidence if sure else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
-        if source_root and entry.root_of(best.file or "", (source_root[0],)):
+        if source_root and len(best.argv) == 1 and best.argv[0] in found.scripts:
+            # a console script imports the installed copy: src/ first on the import path, as for a server
+            folder, path, rel, line = source_root
+            profile.entrypoint = ["env", f"PYTHONPATH={WORKDIR}/{folder}", *best.argv]
+            profile.note("entrypoint", f"the console script runs with {folder}/ on PYTHONPATH, not its installed "
+                         f"copy: the app writes {path} there", rel, line, 0.8)
+        elif source_root and entry.root_of(best.file or "", (source_root[0],)):
             folder, path, rel, line = source_root
             profile.note("entrypoint", f"the package is imported from {folder}/, not from its installed copy: "
                          f"the app writes {path} there", rel, line, 0.8)
