@@ -1100,3 +1100,17 @@ def test_a_console_script_that_writes_beside_its_package_runs_with_src_on_the_im
     assert profile.build.state_files == ["src/notes/notes.db"] and profile.build.installable
     assert profile.entrypoint == ["env", "PYTHONPATH=/app/src", "notes"]
     assert 'CMD ["env", "PYTHONPATH=/app/src", "notes"]' in dockerfile
+
+
+def test_a_sqlite_file_in_a_folder_of_the_code_is_linked_not_a_volume_over_the_code(tmp_path):
+    """BASE_DIR = Path(__file__).resolve().parent puts db.sqlite3 in the settings package: that folder holds
+    code, so the file lives in the volume behind a link (a volume there would hide the code's later releases)."""
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "django\ngunicorn\n", "manage.py": "import os\n",
+        "mysite/__init__.py": "", "mysite/wsgi.py": "application = None\n",
+        "mysite/settings.py": 'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent\n'
+                              'WSGI_APPLICATION = "mysite.wsgi.application"\n'
+                              'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", '
+                              '"NAME": BASE_DIR / "db.sqlite3"}}\n'}))
+    assert profile.writable_paths == ["/var/lib/app"]
+    assert profile.build.state_files == ["mysite/db.sqlite3"]
