@@ -354,6 +354,36 @@ def test_laravel_on_its_default_sqlite_file_is_warned_about(tmp_path):
     assert any("DB_CONNECTION defaults to sqlite" in w for w in profile.warnings)
 
 
+def test_laravel_skeleton_default_sqlite_file_lives_in_the_storage_volume():
+    profile = build_profile(FIXTURES / "php-laravel-sqlite", [])
+    assert [m.command for m in profile.migrations] == [["php", "artisan", "migrate", "--force"]]
+    assert profile.env_var("DB_DATABASE").default == "/var/www/html/storage/database.sqlite"  # not mysql's 'laravel'
+    assert profile.env_var("DB_CONNECTION").default == "sqlite" and not profile.services
+    assert not any("sqlite" in w for w in profile.warnings)
+    assert "/var/www/html/storage" in profile.writable_paths
+    doc = compose_dict(profile, "notes")
+    services = doc["services"]
+    assert set(services) == {"app", "migrate", "queue"}
+    for name in ("migrate", "queue"):  # one database file: the volume every process of the app mounts
+        assert services[name]["volumes"] == services["app"]["volumes"] == ["var-www-html-storage:/var/www/html/storage"]
+        assert services[name]["environment"]["DB_DATABASE"] == "${DB_DATABASE:-/var/www/html/storage/database.sqlite}"
+
+
+@pytest.mark.parametrize("change", ["committed", "fixed path"])
+def test_laravel_sqlite_file_that_cannot_move_is_still_warned_about(tmp_path, change):
+    root = tree(tmp_path, {}, base="php-laravel-sqlite")
+    if change == "committed":  # its rows are in the file: left where it is, with the warning
+        (root / "database" / "database.sqlite").write_bytes(b"SQLite format 3\0")
+        (root / "database" / ".gitignore").unlink()
+    else:  # no env var names the file
+        config = root / "config" / "database.php"
+        config.write_text(config.read_text().replace("env('DB_DATABASE', database_path('database.sqlite'))",
+                                                     "database_path('database.sqlite')"))
+    profile = build_profile(root, [])
+    assert profile.env_var("DB_DATABASE").default == "laravel"
+    assert any("DB_CONNECTION defaults to sqlite" in w for w in profile.warnings)
+
+
 def test_django_own_apps_with_tables_need_migrate_too():
     profile = build_profile(FIXTURES / "python-django", [])
     [m] = profile.migrations

@@ -151,6 +151,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     service_deps = [(f"ext-{ext}", rel, line) for ext, (rel, line) in extensions.items()] + deps
     add_services_from_dependencies(profile, service_deps)
     settings.database_defaults(profile, targets)
+    sqlite_in_volume = framework == "laravel" and settings.laravel_sqlite(
+        src, profile, plan.WORKDIR, any(f.startswith("database/") and f.endswith(".sqlite") for f in tree.files))
     warn_fixed_localhost(profile)  # define('DB_HOST', '127.0.0.1') in a config file: not the compose service
     link_service_env(profile)
 
@@ -220,7 +222,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         dotenv_stub=framework == "symfony",
     )
     from . import migrations  # Laravel's migrations: a one-shot step before the app starts
-    migrations.detect(tree, profile)
+    migrations.detect(tree, profile, sqlite_in_volume)
     from . import workers  # the queue worker, the scheduler, the Procfile's other processes
     workers.add_workers(tree, profile, src, framework, set(profile.dependencies))
 

@@ -7,7 +7,7 @@ import re
 from ...envvars import is_secret
 from ...profile import Connection, Profile, Service
 from ... import syntax
-from .source import G, PLACEHOLDER, Env, PhpSource, _args
+from .source import G, PLACEHOLDER, Env, PhpSource, _args, _string
 
 # $_SERVER keys the web server sets for every request: not configuration.
 SERVER_KEYS = re.compile(r"^(HTTP_.*|REQUEST_.*|SERVER_.*|REMOTE_.*|SCRIPT_.*|PHP_.*|DOCUMENT_ROOT|QUERY_STRING|"
@@ -159,3 +159,40 @@ def database_defaults(profile: Profile, targets: dict[str, str] | None = None) -
             var.default = value
     if profile.env_var("REDIS_HOST") and "redis" in kinds:
         profile.env_var("REDIS_HOST").default = "redis"
+
+
+# where a Laravel app's default SQLite database lives in the container: in storage/, the volume the app, the
+# migrate step and the queue worker share (database/ holds the migrations: code, read-only in the image)
+LARAVEL_SQLITE = "storage/database.sqlite"
+_CONNECTION_ARRAY = "(array_element_initializer (string) @key (array_creation_expression) @conn)"
+
+
+def laravel_sqlite(src: PhpSource, profile: Profile, workdir: str, committed: bool) -> bool:
+    """Laravel's default SQLite connection (a fresh skeleton: ``'default' => env('DB_CONNECTION', 'sqlite')``,
+    ``'database' => env('DB_DATABASE', database_path('database.sqlite'))``): DB_DATABASE points the file into
+    storage/, which is a volume. True when it did (the connection's file is read from an env var, and no
+    database file is committed, whose rows would be left behind)."""
+    connection = profile.env_var("DB_CONNECTION")
+    if connection is None or connection.default != "sqlite" or committed:
+        return False
+    rel = "config/database.php"
+    root = src.roots.get(rel)
+    if root is None:
+        return False
+    for _, match in syntax.matches(G, _CONNECTION_ARRAY, root):
+        if _string(match["key"][0]) != "sqlite":
+            continue
+        for element in match["conn"][0].named_children:
+            if element.type != "array_element_initializer" or len(element.named_children) != 2 \
+                    or element.named_children[0].type != "string" or _string(element.named_children[0]) != "database":
+                continue
+            read = src.value(rel, element.named_children[1])
+            if not isinstance(read, Env) or not isinstance(read.name, str) or read.name != "DB_DATABASE":
+                return False
+            var = profile.add_env("DB_DATABASE")
+            var.default = f"{workdir}/{LARAVEL_SQLITE}"
+            profile.note("env", f"DB_DATABASE: the default sqlite connection's file ({rel}) is {var.default}, in "
+                         "the storage/ volume shared by the app, the migrate step and the workers (`php artisan "
+                         "migrate --force` creates it)", rel, syntax.line(element), 0.9)
+            return True
+    return False
