@@ -1004,3 +1004,75 @@ def test_javalin_bundle_is_javalin(tmp_path):
                                             ".start(7070);\n    }\n}\n"})
     p = build_profile(root)
     assert p.framework == "javalin" and p.ports == [7070] and p.health_path == "/health"
+
+
+def test_quarkus_prod_datasource_fixed_at_localhost_is_pointed_at_the_service():
+    # the hibernate-orm-panache quickstart's shape: %prod. user, password and then the URL, all literal
+    p = build_profile(FIXTURES / "java-quarkus-postgres")
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert p.env_var("QUARKUS_DATASOURCE_JDBC_URL").default == "jdbc:postgresql://postgres:5432/fruits"
+    assert p.env_var("QUARKUS_DATASOURCE_PASSWORD").secret
+    assert p.env_var("QUARKUS_DATASOURCE_USERNAME") is None  # the settings' own user is the service's
+    assert p.health_path == "/fruits"  # the Jakarta REST resource: / answers 404 in prod
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    app, db = doc["services"]["app"], doc["services"]["postgres"]
+    assert app["environment"]["QUARKUS_DATASOURCE_JDBC_URL"] == \
+        "${QUARKUS_DATASOURCE_JDBC_URL:-jdbc:postgresql://postgres:5432/fruits}"
+    assert db["environment"]["POSTGRES_USER"] == "fruits" and db["environment"]["POSTGRES_DB"] == "fruits"
+    # one secret file: the password the image sets and the one the app logs in with
+    assert db["environment"]["POSTGRES_PASSWORD_FILE"] == "/run/secrets/quarkus_datasource_password"
+    assert app["secrets"] == ["quarkus_datasource_password"]
+
+
+def test_spring_yaml_datasource_fixed_at_localhost_without_a_user_is_given_the_services(tmp_path):
+    root = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "java-spring-boot", root)
+    (root / "src/main/resources/application.properties").unlink()
+    (root / "src/main/resources/application.yml").write_text(
+        "server:\n  port: 8081\nspring:\n  datasource:\n    url: jdbc:postgresql://127.0.0.1/shop\n"
+        "---\nspring:\n  config:\n    activate:\n      on-profile: test\n  datasource:\n"
+        "    url: jdbc:postgresql://localhost/other\n")
+    p = build_profile(root)
+    assert p.env_var("SPRING_DATASOURCE_URL").default == "jdbc:postgresql://postgres:5432/shop"
+    assert p.env_var("SPRING_DATASOURCE_PASSWORD").secret
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    assert doc["services"]["app"]["environment"]["SPRING_DATASOURCE_USERNAME"] == "app"  # what the image is told
+    assert doc["services"]["postgres"]["environment"]["POSTGRES_USER"] == "app"
+
+
+def test_a_datasource_the_settings_read_from_the_environment_is_left_alone():
+    p = build_profile(FIXTURES / "java-spring-boot")  # ${DATABASE_URL:jdbc:postgresql://localhost:5432/shop}
+    assert p.env_var("SPRING_DATASOURCE_URL") is None and p.env_var("SPRING_DATASOURCE_PASSWORD") is None
+
+
+JAXRS = """package org.acme;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+
+@Path("/fruits")
+public class FruitResource {
+    @GET
+    @Path("{id}")
+    public String one(String id) { return id; }
+
+    @GET
+    @Path("/count")
+    public long count() { return 1; }
+}
+"""
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_quarkus_jakarta_rest_routes_and_static_index_choose_the_probe(tmp_path, index):
+    root = tmp_path / "svc"
+    shutil.copytree(FIXTURES / "java-quarkus", root)
+    (root / "pom.xml").write_text((root / "pom.xml").read_text().replace("quarkus-smallrye-health", "quarkus-arc"))
+    write_tree(root, {"src/main/java/org/acme/FruitResource.java": JAXRS})
+    if index:
+        write_tree(root, {"src/main/resources/META-INF/resources/index.html": "<h1>fruits</h1>\n"})
+    p = build_profile(root)
+    # the class's @Path joined with the method's: /fruits/{id} has a parameter, /fruits/count is plain
+    assert p.health_path == ("/" if index else "/fruits/count")
+    assert p.evidence["health_path"][-1].file == (
+        "src/main/resources/META-INF/resources/index.html" if index else "src/main/java/org/acme/FruitResource.java")

@@ -8,6 +8,7 @@ starter.py a new project's defaults.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ... import image_tags
@@ -27,6 +28,9 @@ settings, source, kotlin_source, build, gradle, plan, starter = submodules(
 __all__ = ["ANALYZER", "Module"]
 
 # artifact (group:artifact or artifact) -> framework name, strongest first
+# the static page each framework serves at / when the project has one
+STATIC_INDEXES = {"quarkus": ("src/main/resources/META-INF/resources/index.html",),
+                  "spring-boot": ("src/main/resources/static/index.html", "src/main/resources/public/index.html")}
 FRAMEWORKS = (
     ("spring-boot-starter-web", "spring-boot"), ("spring-boot-starter-webflux", "spring-boot"),
     ("spring-boot-starter", "spring-boot"), ("quarkus-core", "quarkus"), ("micronaut-http-server-netty", "micronaut"),
@@ -181,6 +185,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     kotlin = kotlin_source.read_kotlin(tree, sources, profile)
     read_dotenv_example(tree, profile)
     settings.inactive_profile_services(tree, config, profile.dependencies, profile)
+    settings.datasource_env(tree, config, profile)
     if not profile.ports and profile.framework in starter.DEFAULT_PORTS:
         port = starter.DEFAULT_PORTS[profile.framework]
         profile.add_port(port, f"{profile.framework}'s default port", None, None, 0.7)
@@ -205,7 +210,10 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.note("health_path", "SmallRye Health's endpoint (quarkus-smallrye-health)", health[1], health[2],
                          0.85)
         else:
-            choose_health_path(profile, src.routes() + kotlin.routes())
+            # a static index page the framework serves at / (Quarkus' META-INF/resources/, Spring Boot's static/)
+            index = [f for f in (posixpath.join(app.dir, p) for p in STATIC_INDEXES.get(profile.framework or "", ()))
+                     if tree.exists(f)]
+            choose_health_path(profile, [("/", f, None) for f in index[:1]] + src.routes() + kotlin.routes())
 
     profile.build = plan.JavaPlan(
         tool=tool, tool_version=tool_version, wrapper=wrapper, dep_copies=steps.dep_copies, resolve=steps.resolve,

@@ -206,3 +206,114 @@ def inactive_profile_services(tree: SourceTree, files: list[str], deps: list[str
             f"{', '.join(where)}: the {', '.join(names)} profile uses {kind}, the default one the embedded "
             f"{embedded.split(':')[1]} database: to run on {kind}, add --set services={kind} and "
             f"--set env.{PROFILE_SWITCH.get(profile.framework or '', 'SPRING_PROFILES_ACTIVE')}={names[0]}")
+
+
+# the datasource properties of a framework, with the env var that overrides each (Spring's relaxed binding,
+# SmallRye Config's environment source, ordinal 300, above application.properties and its %prod. keys)
+DATASOURCE_KEYS = {
+    "spring-boot": {"url": ("spring.datasource.url", "SPRING_DATASOURCE_URL"),
+                    "user": ("spring.datasource.username", "SPRING_DATASOURCE_USERNAME"),
+                    "password": ("spring.datasource.password", "SPRING_DATASOURCE_PASSWORD")},
+    "quarkus": {"url": ("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL"),
+                "user": ("quarkus.datasource.username", "QUARKUS_DATASOURCE_USERNAME"),
+                "password": ("quarkus.datasource.password", "QUARKUS_DATASOURCE_PASSWORD")},
+}
+_SERVICE_PORTS = {"postgres": 5432, "mysql": 3306}
+_JDBC_SAFE = re.compile(r"jdbc:[a-z0-9]+://[A-Za-z0-9_.-]+:\d{1,5}(/[A-Za-z0-9_.-]*)?(\?[A-Za-z0-9_.=&%-]*)?")
+
+
+def _flat(data, prefix: str = "") -> dict[str, str]:
+    """A YAML document's scalar values by their dotted key (``spring: {datasource: {url: x}}`` ->
+    ``spring.datasource.url``)."""
+    found: dict[str, str] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                found.update(_flat(value, name))
+            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                found[name] = str(value)
+    return found
+
+
+def _production_values(tree: SourceTree, files: list[str], framework: str) -> tuple[dict[str, tuple[str, str, int]], str | None]:
+    """The settings the packaged app runs with, of the base settings file: key -> (value, file, line);
+    Quarkus' ``%prod.`` keys win over unprefixed ones, other profiles' keys are left out."""
+    base = [f for f in files if not _CONFIG_NAME.fullmatch(posixpath.basename(f)).group(2)
+            and posixpath.basename(f).startswith("application.")]
+    found: dict[str, tuple[str, str, int]] = {}
+    for rel in sorted(base, key=lambda f: not f.endswith(".properties")):
+        text = tree.read(rel) or ""
+        pairs: list[tuple[str, str, int]] = []
+        if rel.endswith(".properties"):
+            for number, line in enumerate(text.splitlines(), 1):
+                pair = _property(line)
+                if pair:
+                    pairs.append((pair[0], pair[1], number))
+        else:
+            import yaml  # loaded only for a project whose settings are YAML
+
+            try:
+                docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+            except (yaml.YAMLError, RecursionError, ValueError):
+                continue
+            for doc in docs[:1]:  # the first document: later ones are usually other profiles'
+                pairs += [(k, v, 1) for k, v in _flat(doc).items()]
+        for key, value, number in pairs:
+            if key.startswith("%"):
+                wanted, _, key = key[1:].partition(".")
+                if framework != "quarkus" or wanted != "prod":
+                    continue
+                found[key] = (value.strip().strip("'\""), rel, number)
+            elif key not in found:
+                found[key] = (value.strip().strip("'\""), rel, number)
+    return found, None
+
+
+def datasource_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """A datasource fixed in the settings at localhost (Quarkus' quickstarts: ``%prod.quarkus.datasource.jdbc.url=
+    jdbc:postgresql://localhost/quarkus_test``, a literal user and password): in compose the database is another
+    host, so the env vars that override the settings point the app at the service, with the service's password
+    (one secret file for both); the user and database are the settings' own."""
+    keys = DATASOURCE_KEYS.get(profile.framework or "")
+    if keys is None:
+        return
+    values, _ = _production_values(tree, files, profile.framework)
+    url = values.get(keys["url"][0])
+    if url is None or "${" in url[0] or not url[0].startswith("jdbc:"):
+        return
+    from ...services import LOCAL_HOSTS, service_name
+    from urllib.parse import urlsplit, urlunsplit
+
+    conn = next((c for c in profile.connections if c.why == f"a JDBC URL {url[0]}"), None)
+    if conn is None or conn.kind not in _SERVICE_PORTS or conn.host_env or conn.url_env \
+            or (conn.host or "localhost") not in LOCAL_HOSTS or not any(s.kind == conn.kind for s in profile.services):
+        return
+    try:
+        parts = urlsplit(url[0][len("jdbc:"):])
+    except ValueError:
+        return
+    name = service_name(profile, conn.kind)
+    moved = "jdbc:" + urlunsplit((parts.scheme, f"{name}:{_SERVICE_PORTS[conn.kind]}", parts.path, parts.query, ""))
+    if not _JDBC_SAFE.fullmatch(moved):
+        return
+    url_env = keys["url"][1]
+    profile.add_env(url_env, moved)
+    conn.url_env = url_env
+    conn.port = _SERVICE_PORTS[conn.kind]
+    profile.note("env", f"{url_env}: {url[1]} connects to {conn.kind} on {conn.host or 'localhost'} "
+                 f"({keys['url'][0]}); {url_env} overrides it with the compose service {name}", url[1], url[2], 0.9)
+    user = values.get(keys["user"][0])
+    if user and "${" not in user[0] and user[0]:
+        conn.user, conn.user_env = user[0], None
+    elif not user:
+        conn.user, conn.user_env = None, keys["user"][1]
+        profile.add_env(keys["user"][1])
+    password = values.get(keys["password"][0])
+    if password is None or "${" not in password[0]:
+        secret = keys["password"][1]
+        profile.add_env(secret, None, True)
+        conn.password_source, conn.password_env = "env", secret
+        profile.note("env", f"{secret}: the {conn.kind} service's password (a secret), overriding "
+                     + (f"the one written in {password[1]}" if password else "the settings' (none)"),
+                     password[1] if password else url[1], password[2] if password else None, 0.9)

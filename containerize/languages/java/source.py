@@ -414,10 +414,16 @@ class JavaSource(syntax.Evaluator):
             for _, match in answers.matches(_MARKERS):  # a bare @Get / @GetMapping: its class's path
                 annotation = match["annotation"][0]
                 name = syntax.text(match["name"][0]).rsplit(".", 1)[-1]
-                if name not in ("Get", "GetMapping"):
+                if name not in ("Get", "GetMapping", "GET"):
                     continue
                 owner = annotation.parent.parent if annotation.parent is not None else None
                 if owner is None or owner.type in _CLASSES:
+                    continue
+                if name == "GET":  # Jakarta REST (Quarkus): the class's @Path, then the method's own
+                    base = self._class_prefix(owner, "Path")
+                    if base:
+                        parts = [p.strip("/") for p in (base, self._method_path(owner)) if p.strip("/")]
+                        found.append(("/" + "/".join(parts), rel, syntax.line(annotation)))
                     continue
                 found.append((self._class_prefix(owner, "Controller" if name == "Get" else "RequestMapping") or "/",
                               rel, syntax.line(annotation)))
@@ -429,6 +435,18 @@ class JavaSource(syntax.Evaluator):
                     if isinstance(path, str) and path.startswith("/"):
                         found.append((path, rel, syntax.line(node)))
         return found
+
+    @staticmethod
+    def _method_path(method) -> str:
+        """The value of a Jakarta REST resource method's own ``@Path("{id}")``, or ""."""
+        mods = next((c for c in method.named_children if c.type == "modifiers"), None)
+        for child in mods.named_children if mods is not None else []:
+            if child.type == "annotation" and \
+                    syntax.text(child.child_by_field_name("name")).rsplit(".", 1)[-1] == "Path":
+                paths = _mapping_paths(child.child_by_field_name("arguments"), ("value",))
+                if paths:
+                    return string_value(paths[0]) or ""
+        return ""
 
     def _class_prefix(self, method, annotation: str = "RequestMapping") -> str:
         cls = _enclosing(method, _CLASSES)
