@@ -236,7 +236,7 @@ def _flat(data, prefix: str = "") -> dict[str, str]:
     return found
 
 
-def _production_values(tree: SourceTree, files: list[str], framework: str) -> tuple[dict[str, tuple[str, str, int]], str | None]:
+def _production_values(tree: SourceTree, files: list[str], framework: str) -> dict[str, tuple[str, str, int]]:
     """The settings the packaged app runs with, of the base settings file: key -> (value, file, line);
     Quarkus' ``%prod.`` keys win over unprefixed ones, other profiles' keys are left out."""
     base = [f for f in files if not _CONFIG_NAME.fullmatch(posixpath.basename(f)).group(2)
@@ -267,7 +267,7 @@ def _production_values(tree: SourceTree, files: list[str], framework: str) -> tu
                 found[key] = (value.strip().strip("'\""), rel, number)
             elif key not in found:
                 found[key] = (value.strip().strip("'\""), rel, number)
-    return found, None
+    return found
 
 
 def datasource_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
@@ -278,7 +278,7 @@ def datasource_env(tree: SourceTree, files: list[str], profile: Profile) -> None
     keys = DATASOURCE_KEYS.get(profile.framework or "")
     if keys is None:
         return
-    values, _ = _production_values(tree, files, profile.framework)
+    values = _production_values(tree, files, profile.framework)
     url = values.get(keys["url"][0])
     if url is None or "${" in url[0] or not url[0].startswith("jdbc:"):
         return
