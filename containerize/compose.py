@@ -433,8 +433,9 @@ def render_apps_compose(project: str, apps: list[tuple[str, str, Profile, str | 
         ports = doc["services"][service].get("ports")
         if ports:
             host = ports[0].split(":-", 1)[1].split("}", 1)[0]
-            lines.append(f"# {service} answers on {'https' if profile.tls else 'http'}://127.0.0.1:{host} "
-                         f"(set {env_prefix(service)}_HOST_PORT to publish it elsewhere).")
+            where = f"listens on 127.0.0.1:{host}, speaking no HTTP/1" if profile.health_path is None else \
+                f"answers on {'https' if profile.tls else 'http'}://127.0.0.1:{host}"
+            lines.append(f"# {service} {where} (set {env_prefix(service)}_HOST_PORT to publish it elsewhere).")
         else:
             lines.append(f"# {service} publishes no port.")
     for proxy in proxies or []:

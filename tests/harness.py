@@ -192,6 +192,20 @@ class Container:
         args = test[1:] if test[0] == "CMD" else ["/bin/sh", "-c", test[1]]
         return run(["docker", "exec", self.id, *args], check=False, timeout=60)
 
+    def wait_healthy(self, deadline: float = 120.0) -> None:
+        """Wait until Docker reports the container healthy (run it with a short --health-interval)."""
+        end = time.monotonic() + deadline
+        status = None
+        while time.monotonic() < end:
+            state = self.state()
+            if not state.get("Running"):
+                raise AssertionError(f"the container exited early:\n{self.logs()}")
+            status = (state.get("Health") or {}).get("Status")
+            if status == "healthy":
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"the container is still {status} after {deadline:.0f}s\n{self.logs()}")
+
 
 @contextmanager
 def running(image: Image, *args: str):

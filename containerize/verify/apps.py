@@ -224,6 +224,16 @@ def _get(port: int, path: str, timeout: float, tls: bool = False) -> probe.Answe
         time.sleep(0.5)
 
 
+def _connect(port: int, timeout: float) -> probe.Answer:
+    """Connect until the port takes a connection and keeps it (or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = probe.tcp_connect("127.0.0.1", port)
+        if answer.connected or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.5)
+
+
 def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mod.App]) -> None:
     profile = app.profile
     cid = _container(run, service)
@@ -247,6 +257,14 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
         path = run.options.health_path or profile.health_path or "/"
         if host is None:
             run.result.check(f"{service}: http", "fail", f"port {port} is not published")
+        elif not run.options.health_path and profile.health_path is None:
+            # a server that speaks no HTTP/1 (gRPC): its port takes connections
+            entry.update({"port": port, "host_port": host, "probe": "tcp"})
+            answer = _connect(host, min(run.options.timeout, 60))
+            run.result.check(f"{service}: tcp", "pass" if answer.connected else "fail",
+                             f"port {port} takes connections (it speaks no HTTP/1: no request sent)"
+                             if answer.connected else f"port {port}: {answer.error}\n--- its last log lines\n"
+                             + docker.logs(cid, 20))
         else:
             entry.update({"port": port, "host_port": host})
             answer = _get(host, path, min(run.options.timeout, 60), profile.tls)

@@ -13,6 +13,15 @@ from .start import App, exited_early
 def server(run: Run, app: App, info: dict, answer: probe.Answer) -> None:
     """A server whose port answered: the answer, then its user, then its HEALTHCHECK."""
     port, path = app.port, run.result.run["path"]
+    if answer.connected:
+        run.result.check("tcp", "pass", f"port {port} takes connections (the server speaks no HTTP/1: no request "
+                         "sent)")
+        if run.options.expect is not None:
+            run.result.check("expected output", "skip", f"no HTTP answer to look for {run.options.expect!r} in (the "
+                             "server speaks no HTTP/1; --path makes it one)")
+        non_root(run, app.container, info, running=True)
+        healthcheck(run, app)
+        return
     if answer.not_http:
         run.result.check("http", "fail", f"port {port} answers, but not in HTTP: {answer.error}")
     elif answer.status is not None and answer.status >= 500:

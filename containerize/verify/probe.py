@@ -15,10 +15,11 @@ class Answer:
     body: str = ""
     error: str | None = None     # no answer: refused, reset, timed out
     not_http: bool = False       # something answered, but not in HTTP
+    connected: bool = False      # a TCP connection was taken and kept (no HTTP request: tcp_connect)
 
     @property
     def answered(self) -> bool:
-        return self.status is not None or self.not_http
+        return self.status is not None or self.not_http or self.connected
 
 
 def http_get(host: str, port: int, path: str = "/", timeout: float = 5.0, limit: int = 65536,
@@ -46,6 +47,25 @@ def http_get(host: str, port: int, path: str = "/", timeout: float = 5.0, limit:
         return Answer(not_http=True, error=f"not an HTTP answer ({exc.__class__.__name__}: {exc})")
     finally:
         conn.close()
+
+
+def tcp_connect(host: str, port: int, timeout: float = 5.0, settle: float = 0.5) -> Answer:
+    """A TCP connection with no request sent, for a server that speaks no HTTP/1 (gRPC): ``connected`` when
+    it is taken and not closed within ``settle`` seconds (the server may speak first: an HTTP/2 server sends
+    its settings). A connection accepted and closed at once, as Docker's port proxy does while nothing
+    listens in the container, is no answer. Never raises."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(settle)
+            try:
+                data = sock.recv(1)
+            except (socket.timeout, TimeoutError):
+                return Answer(connected=True)
+            if not data:
+                return Answer(error="connection closed at once")
+            return Answer(connected=True)
+    except OSError as exc:
+        return Answer(error=str(exc) or exc.__class__.__name__)
 
 
 # -- listening sockets (/proc/net/tcp and tcp6 of the container's network namespace) --

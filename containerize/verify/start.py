@@ -107,12 +107,17 @@ def check_run_once(run: Run, names: list[str], services: dict) -> None:
 
 
 def wait_for_port(run: Run, app: App) -> tuple[dict, probe.Answer]:
-    """Request the health path until something answers; the container's state and the answer."""
+    """Request the health path until something answers; the container's state and the answer. A server that
+    speaks no HTTP/1 (no health path: a gRPC server), unless --path names one, is only connected to: its
+    port must take connections, and the container must listen on it."""
     assert app.port is not None
     opts, port = run.options, app.port
+    tcp = not opts.health_path and tcp_only(run.profile)
     path = opts.health_path or (run.profile.health_path if run.profile else None) or "/"
     deadline = app.started + opts.timeout
-    run.result.run.update({"port": port, "path": path})
+    run.result.run.update({"port": port, "path": None if tcp else path})
+    if tcp:
+        run.result.run["probe"] = "tcp"
     host_port = None
     answer = probe.Answer()
     run.progress.update(f"Waiting for port {port} to answer (up to {opts.timeout:.0f}s)")
@@ -123,7 +128,14 @@ def wait_for_port(run: Run, app: App) -> tuple[dict, probe.Answer]:
             raise exited_early(app.container, state, f"before port {port} answered")
         if host_port is None:
             host_port = published(info, port)
-        if host_port:
+        if host_port and tcp:
+            answer = probe.tcp_connect("127.0.0.1", host_port, timeout=3)
+            listeners = _listeners(app.container, info) if answer.answered else None
+            if listeners is not None and not any(l.port == port and not l.loopback_only for l in listeners):
+                answer = probe.Answer(error=f"the container does not listen on port {port}")
+            if answer.answered:
+                break
+        elif host_port:
             answer = probe.http_get("127.0.0.1", host_port, path, timeout=3,
                                     tls=bool(run.profile and run.profile.tls))
             if answer.answered:
@@ -133,9 +145,20 @@ def wait_for_port(run: Run, app: App) -> tuple[dict, probe.Answer]:
         time.sleep(0.5)
     answered_after = round(time.monotonic() - app.started, 1)
     run.result.run.update({"host_port": host_port, "answered_after": answered_after, "status": answer.status})
+    if tcp:
+        run.result.check("port answers", "pass", f"port {port} took a connection after {answered_after}s")
+        run.progress.done(f"Port {port} takes connections after {answered_after}s (the server speaks no HTTP/1: "
+                          "no request sent)")
+        return info, answer
     run.result.check("port answers", "pass", f"port {port} answered after {answered_after}s")
     run.progress.done(f"Port {port} answered after {answered_after}s (GET {path}: {answer.status})")
     return info, answer
+
+
+def tcp_only(profile) -> bool:
+    """A server with no health path speaks no HTTP/1 (a gRPC server, a TCP protocol of its own): its probe
+    only connects to the port."""
+    return bool(profile is not None and profile.ports and profile.health_path is None)
 
 
 def wait_for_exit(run: Run, app: App) -> tuple[dict, float]:

@@ -177,3 +177,18 @@ def test_compose_files_are_valid(docker, tmp_path):
         Compose(project)("config", "--quiet")
     text = (tmp_path / "node-express" / "compose.yaml").read_text()
     assert "./secrets/api_token" in text and "/run/secrets" in text
+
+
+def test_grpc_server_turns_healthy_and_answers_a_call(docker, tmp_path):
+    """A gRPC server with no start script is a server: its HEALTHCHECK connects to the port, and a real call
+    (a client run in the container) gets its reply."""
+    project, profile = generate(tmp_path, "node-grpc")
+    assert profile["entrypoint"] == ["node", "server.js"] and profile["ports"] == [50051]
+    assert profile["health_path"] is None
+    with built_image(project, "node-grpc") as image:
+        with running(image, "-p", "127.0.0.1::50051", "--health-interval", "1s",
+                     "--health-start-period", "30s") as container:
+            container.wait_healthy()
+            reply = container.exec("node", "client.js", "Grace Hopper")
+            assert reply.stdout.strip() == "Hello, Grace Hopper!"
+            assert container.process_uid() not in ("", "0")

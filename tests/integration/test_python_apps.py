@@ -322,3 +322,17 @@ def test_flask_sqlalchemy_keeps_its_relative_sqlite_file_in_the_instance_volume(
         compose("up", "-d", "--force-recreate", env={"HOST_PORT": "0"})
         status, page = http_get(f"http://127.0.0.1:{compose.port('app', 8000)}/")
         assert status == 200 and "visits: 2" in page, page
+
+
+def test_grpc_server_turns_healthy_and_answers_a_call(docker, tmp_path):
+    """A gRPC server speaks no HTTP/1: its HEALTHCHECK connects to the port, and a real call gets its reply."""
+    project, profile = generate(tmp_path, "python-grpc")
+    assert profile["entrypoint"] == ["python", "greeter_server.py"] and profile["ports"] == [8080]
+    assert profile["health_path"] is None
+    with built_image(project, "python-grpc") as image:
+        with running(image, "-p", "127.0.0.1::8080", "--health-interval", "1s", "--health-start-period", "30s",
+                     "-e", "PORT=8181", "-e", "GREETER_ADDR=localhost:8181") as container:
+            container.wait_healthy()  # on the port PORT gives it, which the HEALTHCHECK reads too
+            reply = container.exec("python", "greeter_client.py", "Ada Lovelace")
+            assert reply.stdout.strip() == "Hello, Ada Lovelace!"
+            assert container.process_uid() not in ("", "0")

@@ -195,3 +195,32 @@ def test_a_program_that_runs_until_stopped_keeps_running(docker, tmp_path):
     checks = {c["name"]: c["status"] for c in data["checks"]}
     assert checks["keeps running"] == checks["expected output"] == checks["non-root"] == "pass", data["checks"]
     assert leftovers(data["run_id"]) == {}
+
+
+@pytest.mark.parametrize("fixture", ["python-grpc", "node-grpc"])
+def test_a_grpc_server_passes_on_a_connection(docker, tmp_path, fixture):
+    """A server that speaks no HTTP/1 gets no HTTP request: its port must take and keep a connection, and its
+    HEALTHCHECK must turn healthy; --expect has no HTTP answer to look in."""
+    project = generated(tmp_path, fixture)
+    done, data = verify_json(project, "--expect", "Hello", "--no-cache-check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert data["kind"] == "server" and data["run"]["probe"] == "tcp" and data["run"]["path"] is None
+    checks = {c["name"]: c["status"] for c in data["checks"]}
+    assert checks["port answers"] == checks["tcp"] == checks["healthcheck"] == checks["non-root"] == "pass", \
+        data["checks"]
+    assert checks["expected output"] == "skip" and "http" not in checks
+    assert leftovers(data["run_id"]) == {}
+
+
+def test_a_grpc_server_bound_to_loopback_fails(docker, tmp_path):
+    """Docker's port proxy takes the connection even when nothing listens behind it: the server must listen
+    on an address the proxy reaches."""
+    project = copy_fixture("python-grpc", tmp_path)
+    server = project / "greeter_server.py"
+    server.write_text(server.read_text().replace('"[::]:" + port', '"127.0.0.1:" + port'))
+    containerize(str(project), "--yes")
+    done, data = verify_json(project, "--timeout", "20", "--no-cache-check")
+    assert done.returncode == 5
+    assert data["error"]["kind"] == "port"
+    assert "only on the loopback address" in data["error"]["message"]
+    assert leftovers(data["run_id"]) == {}

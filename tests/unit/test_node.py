@@ -1,6 +1,7 @@
 """The Node.js analyzer: package managers, versions, start commands, ports, SPAs; rendered Dockerfiles."""
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -1929,3 +1930,85 @@ def test_procfile_web_process(tmp_path, web, argv):
         "app.js": "const app = require('express')();\napp.listen(process.env.PORT || 3000);\n",
         "server.js": "require('./app');\n", "dist/index.js": "require('../app');\n"}))
     assert p.entrypoint == argv and not p.workers
+
+
+# -- gRPC servers ---------------------------------------------------------------------------------
+
+def test_grpc_server_with_no_start_script_is_a_server_that_speaks_no_http():
+    p = build_profile(FIXTURES / "node-grpc")
+    assert p.entrypoint == ["node", "server.js"] and p.build.kind == "server"
+    assert p.ports == [50051] and p.port_env == "PORT"
+    assert p.evidence["ports"][0].why.startswith("the gRPC server binds `0.0.0.0:${PORT}` (at server.js:19)")
+    assert p.health_path is None and "speaks no HTTP/1" in p.evidence["health_path"][-1].why
+    dockerfile = render.render(p)["Dockerfile"]
+    healthcheck = dockerfile.split("HEALTHCHECK", 1)[1].split("\nCMD", 1)[0]
+    assert "require('net').connect(Number((process.env.PORT || 50051)), '127.0.0.1'" in healthcheck
+    assert "fetch(" not in healthcheck and "http" not in healthcheck
+    assert "    PORT=50051\n" in dockerfile  # the ENV the image sets
+
+
+GRPC_PACKAGE = '{"name": "g", "dependencies": {"@grpc/grpc-js": "^1.12.5"}}'
+GRPC_SHAPES = {
+    # ESM names, a literal address
+    "esm-literal": ({"server.mjs": """\
+        import { Server, ServerCredentials } from '@grpc/grpc-js';
+        const server = new Server();
+        server.bindAsync('0.0.0.0:50052', ServerCredentials.createInsecure(), () => {});
+        """}, "server.mjs", [50052], None),
+    # `+` with an env read that has a default, bound through a name
+    "concat-name": ({"index.js": """\
+        const grpc = require('@grpc/grpc-js');
+        const port = process.env.GRPC_PORT || '7000';
+        const address = '0.0.0.0:' + port;
+        const server = new grpc.Server();
+        server.bindAsync(address, grpc.ServerCredentials.createInsecure(), () => server.start());
+        """}, "index.js", [7000], "GRPC_PORT"),
+    # a class that keeps the port in this.port (the address doesn't show it): the PORT the app reads
+    "class-this-port": ({"index.js": """\
+        const GreeterServer = require('./server');
+        const PORT = process.env['PORT'];
+        const server = new GreeterServer(PORT);
+        server.listen();
+        """, "server.js": """\
+        const grpc = require('@grpc/grpc-js');
+        class GreeterServer {
+          constructor(port) {
+            this.port = port;
+            this.server = new grpc.Server();
+          }
+          listen() {
+            const port = this.port;
+            this.server.bindAsync(`[::]:${port}`, grpc.ServerCredentials.createInsecure(), () => {});
+          }
+          static handler(call, callback) { callback(null, {}); }
+        }
+        GreeterServer.bound = GreeterServer.handler.bind(GreeterServer);
+        module.exports = GreeterServer;
+        """}, "index.js", [50051], "PORT"),
+}
+
+
+@pytest.mark.parametrize("shape", GRPC_SHAPES)
+def test_grpc_server_shapes(tmp_path, shape):
+    files, entry, ports, port_env = GRPC_SHAPES[shape]
+    package = dict(json.loads(GRPC_PACKAGE), main=entry)
+    p = build_profile(write_tree(tmp_path, {"package.json": package, **files}))
+    assert p.entrypoint == ["node", entry] and p.build.kind == "server"
+    assert p.ports == ports and p.port_env == port_env
+    assert p.health_path is None
+
+
+def test_grpc_beside_an_http_server_keeps_the_http_probe(tmp_path):
+    p = build_profile(write_tree(tmp_path, {
+        "package.json": {"name": "g", "main": "server.js",
+                         "dependencies": {"@grpc/grpc-js": "^1.12.5", "express": "^4.21.2"}},
+        "server.js": """\
+            const express = require('express');
+            const grpc = require('@grpc/grpc-js');
+            const app = express();
+            app.get('/healthz', (req, res) => res.send('ok'));
+            app.listen(8080);
+            const server = new grpc.Server();
+            server.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});
+            """}))
+    assert p.ports == [8080, 50051] and p.health_path == "/healthz"

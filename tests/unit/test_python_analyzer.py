@@ -690,3 +690,120 @@ def test_old_pins_get_the_caps_their_dependencies_need(tmp_path, requirements, c
                                  "app.py": "from flask import Flask\napp = Flask(__name__)\n"})
     p = build_profile(root, [])
     assert p.build.caps == caps
+
+
+# -- gRPC servers ---------------------------------------------------------------------------------
+
+def test_grpc_server_is_the_start_and_speaks_no_http():
+    p = profile_of("python-grpc")
+    # the file that builds and starts the gRPC server, not the client beside it (both have a main guard)
+    assert p.entrypoint == ["python", "greeter_server.py"]
+    assert "starts a gRPC server (server.start)" in p.evidence["entrypoint"][0].why
+    assert p.ports == [8080] and p.port_env == "PORT"
+    assert any(e.file == "greeter_server.py" and "add_insecure_port() reads PORT" in e.why
+               for e in p.evidence["ports"])
+    assert p.health_path is None and "speaks no HTTP/1" in p.evidence["health_path"][-1].why
+    assert not p.warnings
+
+
+def test_grpc_server_dockerfile_checks_that_the_port_takes_connections():
+    from containerize import render
+
+    files = render.render(profile_of("python-grpc"))
+    dockerfile = files["Dockerfile"]
+    healthcheck = dockerfile.split("HEALTHCHECK", 1)[1].split("\nCMD", 1)[0]
+    assert "socket.create_connection(('127.0.0.1', int(os.environ.get('PORT', '8080')))" in healthcheck
+    assert "urllib" not in healthcheck and "http://" not in healthcheck
+    assert 'CMD ["python", "greeter_server.py"]' in dockerfile
+
+
+GRPC_SHAPES = {
+    # grpc.aio, a literal address, started from asyncio.run(serve())
+    "aio-literal": ("""\
+        import asyncio
+        import grpc
+
+        async def serve():
+            server = grpc.aio.server()
+            server.add_insecure_port("[::]:50061")
+            await server.start()
+            await server.wait_for_termination()
+
+        if __name__ == "__main__":
+            asyncio.run(serve())
+        """, [50061], None),
+    # `from grpc import aio`, an f-string with an env read in it
+    "aio-alias-fstring": ("""\
+        import asyncio
+        import os
+        from grpc import aio
+
+        async def main():
+            server = aio.server()
+            server.add_insecure_port(f"0.0.0.0:{os.getenv('GRPC_PORT', '9009')}")
+            await server.start()
+            await server.wait_for_termination()
+
+        asyncio.run(main())
+        """, [9009], "GRPC_PORT"),
+    # the address through a module-level name, format()
+    "format-constant": ("""\
+        import os
+        from concurrent import futures
+        import grpc
+
+        PORT = os.environ.get("LISTEN_PORT", "7070")
+        ADDRESS = "[::]:{}".format(PORT)
+
+        def main():
+            server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+            server.add_secure_port(ADDRESS, grpc.ssl_server_credentials([]))
+            server.start()
+            server.wait_for_termination()
+
+        if __name__ == "__main__":
+            main()
+        """, [7070], "LISTEN_PORT"),
+    # the address is a parameter: the code doesn't show the port
+    "parameter": ("""\
+        import sys
+        from concurrent import futures
+        import grpc
+
+        def main(address):
+            server = grpc.server(futures.ThreadPoolExecutor())
+            server.add_insecure_port(address)
+            server.start()
+            server.wait_for_termination()
+
+        if __name__ == "__main__":
+            main(sys.argv[1])
+        """, [50051], None),
+}
+
+
+@pytest.mark.parametrize("shape", GRPC_SHAPES)
+def test_grpc_server_shapes(tmp_path, shape):
+    code, ports, port_env = GRPC_SHAPES[shape]
+    write_tree(tmp_path, {"requirements.txt": "grpcio==1.68.1\n", "service.py": code,
+                          "client.py": "import grpc\n\nif __name__ == '__main__':\n"
+                                       "    grpc.insecure_channel('localhost:50051').close()\n"})
+    p = build_profile(tmp_path, [])
+    assert p.entrypoint == ["python", "service.py"]
+    assert p.ports == ports and p.port_env == port_env
+    assert p.health_path is None
+
+
+def test_a_grpc_client_alone_is_no_server(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "grpcio==1.68.1\n", "client.py": """\
+        import grpc
+
+        def main():
+            with grpc.insecure_channel("localhost:50051") as channel:
+                channel.unary_unary("/greeter.Greeter/SayHello")(b"x")
+
+        if __name__ == "__main__":
+            main()
+        """})
+    p = build_profile(tmp_path, [])
+    assert p.entrypoint == ["python", "client.py"] and p.ports == []

@@ -82,6 +82,44 @@ def test_something_that_is_not_http():
     assert answer.answered and answer.not_http and answer.status is None
 
 
+def accept_and(action) -> int:
+    """A TCP server that accepts one connection and, before reading anything, calls action(conn)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    done = threading.Event()
+
+    def serve():
+        conn, _ = sock.accept()
+        try:
+            action(conn)
+            done.wait(5)  # kept open until the test is over (or closed by the action)
+        finally:
+            conn.close()
+            sock.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return sock.getsockname()[1]
+
+
+def test_a_connection_that_is_kept_is_an_answer_without_http():
+    # a gRPC server waits for the client's preface: nothing is said, the connection stays
+    answer = probe.tcp_connect("127.0.0.1", accept_and(lambda conn: None), timeout=3, settle=0.3)
+    assert answer.answered and answer.connected and answer.status is None and not answer.not_http
+    # an HTTP/2 server speaks first (its SETTINGS frame)
+    spoken = probe.tcp_connect("127.0.0.1", accept_and(lambda conn: conn.sendall(b"\x00\x00\x00\x04\x00")),
+                               timeout=3, settle=0.3)
+    assert spoken.connected
+
+
+def test_a_connection_closed_at_once_or_refused_is_no_answer():
+    # Docker's port proxy accepts and closes while nothing listens in the container
+    closed = probe.tcp_connect("127.0.0.1", accept_and(lambda conn: conn.close()), timeout=3, settle=2)
+    assert not closed.answered and not closed.connected and "closed at once" in closed.error
+    refused = probe.tcp_connect("127.0.0.1", free_port(), timeout=2)
+    assert not refused.answered and refused.error
+
+
 PROC_TCP = """\
   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 00000000:2328 00000000:0000 0A 00000000:00000000 00:00000000 00000000 10001        0 1 1 0 100 0 0 10 0

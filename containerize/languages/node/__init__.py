@@ -122,12 +122,17 @@ def _role(tree: SourceTree, pkg: pkgmod.Package) -> tuple[str, str]:
     if spa and "build" in scripts:
         return "spa", f"{spa} builds a static site (scripts.build = {scripts['build']!r}, no server)"
     main = pkg.data.get("main")
-    if isinstance(main, str) and (tree.exists(main) or tree.exists(main + ".js")) and \
-            source.serves_http(tree, [main if tree.exists(main) else main + ".js"]):
-        return "server", f"main ({main}) starts a server"
+    if isinstance(main, str) and (tree.exists(main) or tree.exists(main + ".js")):
+        main_file = main if tree.exists(main) else main + ".js"
+        if source.serves_http(tree, [main_file]):
+            return "server", f"main ({main}) starts a server"
+        if source.grpc_server(tree, [main_file]):
+            return "server", f"main ({main}) starts a gRPC server"
     entry = next((f for f in ENTRY_FILES if tree.exists(f)), None)
     if entry and source.serves_http(tree, [entry]):
         return "server", f"{entry} starts a server"
+    if entry and source.grpc_server(tree, [entry]):
+        return "server", f"{entry} starts a gRPC server"
     if isinstance(main, str) and tree.exists(main) and not _other_backend(tree) or entry and not _other_backend(tree):
         return "script", f"package.json and {main if isinstance(main, str) else entry} (a Node program)"
     return "assets", "package.json has no start script, server or app build (tooling or assets only)"
@@ -543,7 +548,9 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                          standalone, None, 0.95)
         if not build_script:
             raise ValueError("package.json: a Next.js app without a build script (add \"build\": \"next build\")")
-    serves_in_code = source.serves_http(tree, files)
+    grpc = source.grpc_server(tree, files) if role == "server" or "@grpc/grpc-js" in runtime_deps \
+        or "grpc" in runtime_deps else None
+    serves_in_code = source.serves_http(tree, files) or (grpc and (grpc.rel, grpc.line))
     serves = role in ("server", "next") or bool(serves_in_code)
     forever = None
     if serves and role == "server" and not serves_in_code and not (fw and fw.kind == "server") \
@@ -551,8 +558,15 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         # a start script whose program serves nothing but keeps running (a chat bot, a scheduler): no port
         forever = source.runs_until_stopped(tree, files, set(runtime_deps))
         serves = forever is None
+    # a gRPC server with no HTTP server beside it: HTTP/2 with gRPC's own framing, which an HTTP/1 GET can't probe
+    grpc_only = bool(grpc) and not profile.framework and not any(d in SERVER_FRAMEWORKS for d in runtime_deps) \
+        and not source.serves_http_calls(tree, files)
     if serves:
+        if grpc_only:
+            source.read_grpc_port(tree, files, grpc, profile)
         source.read_ports(tree, files, profile)
+        if grpc and not grpc_only:  # the HTTP server's port first: the one the health check asks
+            source.read_grpc_port(tree, files, grpc, profile)
         if not profile.ports and fw and fw.kind == "server" and fw.port:
             profile.add_port(fw.port, f"{fw.name}'s server listens on {fw.port} (PORT) by default", fw.file, None, 0.9)
             profile.port_env = "PORT"
@@ -565,7 +579,12 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         if role == "next":
             profile.port_env = "PORT"
             profile.note("port_env", "next start and the standalone server read PORT", confidence=0.95)
-        source.read_health_path(tree, files, profile)
+        if grpc_only:
+            profile.health_path = None
+            profile.note("health_path", "a gRPC server, which speaks no HTTP/1 (no web framework or HTTP server in "
+                         "the code): the health check only connects to the port", grpc.rel, grpc.line, 0.8)
+        else:
+            source.read_health_path(tree, files, profile)
         _serves_tls(tree, files, profile)
         if fw and fw.kind == "server" and fw.health:
             profile.health_path = fw.health

@@ -120,8 +120,18 @@ TLS_SERVERS = """
   arguments: (arguments) @args (#any-of? @fn "server" "Server")) @call
 """
 HAPI_MODULES = ("@hapi/hapi", "hapi")
+# a gRPC server: ``new grpc.Server()`` of @grpc/grpc-js (or the older grpc package), bound to an address with
+# ``server.bindAsync('0.0.0.0:50051', credentials, cb)`` (``bind`` in the older package)
+GRPC_SERVERS = """
+(new_expression constructor: [(identifier) @ctor (member_expression property: (property_identifier) @ctor)]
+  (#eq? @ctor "Server")) @new
+(call_expression function: (member_expression property: (property_identifier) @method)
+  arguments: (arguments . (_) @address) (#any-of? @method "bindAsync" "bind")) @bind
+"""
+GRPC_MODULES = ("@grpc/grpc-js", "grpc")
+GRPC_PORT = 50051  # the port gRPC's own examples and most services use
 register(LISTEN, SERVES, ROUTES, COMPARES, NEST_ROUTES, CALLS_NAMED, CALLS_BY_NAME, PAIRS, READS, DATA_IF_EXISTS,
-         TLS_SERVERS)
+         TLS_SERVERS, GRPC_SERVERS)
 
 FOLDER_KEYS = {"dest": "uploads go to", "destination": "uploads go to"}
 DATABASE_KEYS = ("filename", "storage")
@@ -227,6 +237,129 @@ def serves_http(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
         if calls:
             return module.rel, syntax.line(calls[0])
     return None
+
+
+def serves_http_calls(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
+    """Where the app starts an HTTP server: as :func:`serves_http`, but a ``listen()`` with no arguments (a
+    class's own method, as a gRPC server wrapper has) is no HTTP server."""
+    for module in modules(tree, files):
+        for m in module.matches(SERVES):
+            call = m["call"][0]
+            args = call.child_by_field_name("arguments")
+            if "method" in m and (args is None or not [a for a in args.named_children if a.type != "comment"]):
+                continue
+            return module.rel, syntax.line(call)
+    return None
+
+
+@dataclass
+class GrpcServer:
+    """A gRPC server the code makes and binds: where it binds, and the port of its address (an int, an
+    :class:`Env`, or None when the code doesn't show it)."""
+    rel: str
+    line: int
+    port: Any = None
+    address: str = ""  # the address as written
+
+
+def grpc_server(tree: SourceTree, files: list[str]) -> GrpcServer | None:
+    """The first gRPC server of the modules: one that constructs a ``Server`` of @grpc/grpc-js or grpc and
+    binds an address (``bindAsync(`0.0.0.0:${PORT}`, ...)``); the module's first such bind."""
+    prog = program(tree)
+    for module in modules(tree, files):
+        found = module.matches(GRPC_SERVERS)
+        if not any("new" in m and _is_grpc_server(prog, module, m["new"][0]) for m in found):
+            continue
+        for m in found:
+            if "bind" not in m:
+                continue
+            call, address = m["bind"][0], m["address"][0]
+            port, is_address = _address_port(prog, module, address, 0)
+            if not is_address:
+                continue  # fn.bind(this): not an address
+            rel, line = module.loc(call)
+            return GrpcServer(rel, line, port, _short(syntax.text(address)))
+        made = next(m["new"][0] for m in found if "new" in m)
+        rel, line = module.loc(made)
+        return GrpcServer(rel, line)
+    return None
+
+
+def _is_grpc_server(prog: Program, module: Module, new) -> bool:
+    target = prog.value(module, new.child_by_field_name("constructor"))
+    what = target.value if target is not None else None
+    return isinstance(what, tuple) and len(what) == 3 and what[0] == "package" and what[1] in GRPC_MODULES \
+        and what[2] == "Server"
+
+
+def _address_port(prog: Program, module: Module, node, depth: int) -> tuple[Any, bool]:
+    """(the port, is it an address) of a ``host:port`` address node: a literal, a template literal or ``+``
+    whose last part after the ``:`` is the port (a name, an env read), or a name bound to one of those."""
+    if node is None or depth > 3:
+        return None, False
+    kind = node.type
+    if kind in TRANSPARENT:
+        return _address_port(prog, module, next((c for c in node.named_children if c.type != "comment"), None),
+                             depth + 1)
+    port_node = None
+    if kind == "template_string":
+        parts = [c for c in node.named_children if c.type != "comment"]
+        if len(parts) >= 2 and parts[-1].type == "template_substitution" and \
+                parts[-2].type == "string_fragment" and syntax.text(parts[-2]).endswith(":"):
+            port_node = parts[-1].named_children[0] if parts[-1].named_children else None
+    elif kind == "binary_expression" and syntax.text(node.child_by_field_name("operator")) == "+":
+        left = prog.value(module, node.child_by_field_name("left"))
+        if left is not None and isinstance(left.value, str) and left.value.endswith(":"):
+            port_node = node.child_by_field_name("right")
+    if port_node is not None:
+        port, _origin = _port_of(prog, module, prog.value(module, port_node))
+        return port, True
+    value = prog.value(module, node)
+    if value is not None and isinstance(value.value, str):
+        host, colon, port_text = value.value.rpartition(":")
+        return (int(port_text) if port_text.isdigit() else None), bool(colon and host)
+    if kind == "identifier":
+        bound = module.bindings.get(syntax.text(node))
+        if bound is not None and not isinstance(bound, tuple):
+            return _address_port(prog, module, bound, depth + 1)
+    return None, False
+
+
+def read_grpc_port(tree: SourceTree, files: list[str], grpc: GrpcServer, profile: Profile) -> None:
+    """The port of a gRPC server's bind address (before any other port the app has), the env var that gives
+    it; a port read from an env var with no default is set in the image (ENV) to gRPC's usual port."""
+    at = f"{grpc.rel}:{grpc.line}"
+    port = grpc.port
+    if isinstance(port, Env):
+        number = _int(port.default)
+        if number is not None:
+            rel, line = port.default_loc or port.loc or (grpc.rel, grpc.line)
+            profile.add_port(number, f"the gRPC server binds {grpc.address} (at {at}): {port.name}, which "
+                             f"defaults to {number}", rel, line, 0.95)
+        profile.add_env(port.name)
+        if not profile.port_env:
+            profile.port_env = port.name
+            rel, line = port.loc or (grpc.rel, grpc.line)
+            profile.note("port_env", f"the gRPC server binds {grpc.address} (at {at}), its port from {port.name}",
+                         rel, line, 0.9)
+    elif isinstance(port, int):
+        profile.add_port(port, f"the gRPC server binds {grpc.address}", grpc.rel, grpc.line, 0.95)
+    elif not profile.port_env:
+        # the address's port comes through names the code doesn't fold (``this.port``): the app's PORT read
+        read = next((env for env in env_reads(tree, files) if env.name in PORT_NAMES), None)
+        if read is not None:
+            profile.port_env = read.name
+            profile.add_env(read.name)
+            rel, line = read.loc or (grpc.rel, grpc.line)
+            profile.note("port_env", f"the gRPC server's address ({grpc.address} at {at}) doesn't show its port; "
+                         f"the app reads {read.name}", rel, line, 0.6)
+            number = _int(read.default)
+            if number is not None:
+                profile.add_port(number, f"{read.name} defaults to {number}", rel, line, 0.6)
+    if not profile.ports:
+        why = f"{profile.port_env} has no default" if profile.port_env else "the code doesn't show the port"
+        profile.add_port(GRPC_PORT, f"the gRPC server binds {grpc.address or 'an address'} (at {at}); {why}: "
+                         f"{GRPC_PORT} (gRPC's usual port) assumed", grpc.rel, grpc.line, 0.5)
 
 
 @dataclass

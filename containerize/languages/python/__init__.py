@@ -129,6 +129,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                              line, 0.8)
         if best.framework in LISTEN_SETTINGS and best.argv[0] == "python":
             listen_settings(profile, best)
+        if best.grpc and not profile.ports:
+            profile.add_port(entry.GRPC_PORT, f"the gRPC server's bind address names no port the code shows; "
+                             f"{entry.GRPC_PORT} (gRPC's usual port) assumed", best.file, best.line, 0.4)
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
@@ -164,7 +167,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         if confidence < GUESS:  # a script's shape, not a framework, a main guard or the author's word
             where = f"{best.file}:{best.line}" if best.file and best.line else best.file
             profile.warnings.append(chosen_warning(best.argv, best.why, where, len(starts)))
-        if profile.ports:
+        if profile.ports and best.grpc and not profile.framework:
+            # HTTP/2 with gRPC's own framing: an HTTP/1 GET gets no answer, so the health check only connects
+            profile.health_path = None
+            profile.note("health_path", "a gRPC server, which speaks no HTTP/1 (no web framework in the code): the "
+                         "health check only connects to the port", best.file, best.line, 0.8)
+        elif profile.ports:
             source.read_health_path(tree, files, profile)
         if not profile.ports and best.file and best.file.endswith(".py"):
             forever = entry.runs_until_stopped(tree, best.file)

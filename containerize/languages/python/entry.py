@@ -62,6 +62,9 @@ CELERY_CLASSES = {"Celery"}
 # Gradio's apps: their .launch() starts the web server (on 127.0.0.1:7860 unless told otherwise)
 GRADIO_CLASSES = {"Interface", "Blocks", "ChatInterface", "TabbedInterface"}
 GRADIO_PORT = 7860
+# grpcio's server constructors (after import aliases): the server starts with its .start()
+GRPC_SERVERS = ("grpc.server", "grpc.aio.server")
+GRPC_PORT = 50051  # the port gRPC's own examples and most services use
 DASH_PORT = 8050
 # file names a person gives the file that starts the program
 START_NAMES = ("main.py", "__main__.py", "app.py", "run.py", "bot.py", "job.py", "cli.py", "server.py",
@@ -94,6 +97,7 @@ class Start:
     order: int = 0
     # a Procfile process is given its port in $PORT; False for a Makefile recipe that doesn't read it
     given_port: bool = True
+    grpc: bool = False  # the server is a gRPC server (HTTP/2 with its own framing: no HTTP/1 GET answers)
 
 
 def root_of(rel: str, roots: tuple[str, ...] = ("src",)) -> str:
@@ -134,6 +138,7 @@ class FileFacts:
     made_by: dict[str, str] = field(default_factory=dict)
     cli_apps: list[tuple[str, str, int]] = field(default_factory=list)  # (variable, class, line): `sanic m:app`
     celery: tuple[str, int] | None = None  # (variable, line) of a module-level `x = Celery(...)`
+    grpc_servers: set[str] = field(default_factory=set)  # names bound to grpc.server() / grpc.aio.server()
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -177,8 +182,9 @@ def _is_main_guard(node: ast.stmt) -> bool:
     return bool(names and consts)
 
 
-def _server_call(call: ast.Call, app_vars: set[str]) -> str | None:
-    """The call's name when it starts a network server, else None."""
+def _server_call(call: ast.Call, app_vars: set[str], grpc_vars: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """The call's name when it starts a network server, else None; ``grpc_vars``: the names (``server``,
+    ``self.server``) bound to a gRPC server, whose ``.start()`` starts it."""
     name = _dotted(call.func)
     if not name:
         return None
@@ -197,6 +203,8 @@ def _server_call(call: ast.Call, app_vars: set[str]) -> str | None:
                           or keywords & {"host", "port"} or base in ("bottle", "socketio", "web")):
         return name
     if last == "listen" and base in app_vars:
+        return name
+    if last == "start" and not call.args and base in grpc_vars:
         return name
     if last == "launch" and (base in app_vars or base.rsplit(".", 1)[-1] in GRADIO_CLASSES):  # a Gradio app
         return name
@@ -306,6 +314,14 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             if cls == "Dash":
                 dash_vars.update(names)
     app_vars.add("app")
+    grpc_vars = facts.grpc_servers
+    for node in assigns:
+        value = node.value
+        if value.__class__ is ast.Call and mod.dotted(value.func) in GRPC_SERVERS:
+            for target in (node.targets if node.__class__ is ast.Assign else [node.target]):
+                name = _dotted(target) if target.__class__ in (ast.Name, ast.Attribute) else None
+                if name:
+                    grpc_vars.add(name)
     local_functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
 
     for node in module.body:
@@ -367,12 +383,12 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             facts.action = node.lineno
 
     # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
-    serving = any(_server_call(n, app_vars) for n in calls)
+    serving = any(_server_call(n, app_vars, grpc_vars) for n in calls)
     if serving:  # no server call anywhere: running the file reaches none (the common case, with no second walk)
-        facts.server = _first_reached(module, lambda sub: _server_at(sub, app_vars))
+        facts.server = _first_reached(module, lambda sub: _server_at(sub, app_vars, grpc_vars))
     facts.serves_anywhere = serving
     if serving:
-        facts.serving_functions = _serving_functions(module, app_vars)
+        facts.serving_functions = _serving_functions(module, app_vars, grpc_vars)
     facts.imports = _imports(imports + calls, rel)
     return facts
 
@@ -384,7 +400,7 @@ def _flask_celery(value: ast.AST | None) -> bool:
         and value.slice.value == "celery"
 
 
-def _serving_functions(module: ast.Module, app_vars: set[str]) -> dict[str, str]:
+def _serving_functions(module: ast.Module, app_vars: set[str], grpc_vars: set[str]) -> dict[str, str]:
     """The top-level functions whose run reaches a server call, directly or through the file's other top-level
     functions they call: name -> the call's name."""
     functions = {n.name: n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -393,7 +409,7 @@ def _serving_functions(module: ast.Module, app_vars: set[str]) -> dict[str, str]
     for name, function in functions.items():
         for sub in walk(function):
             if isinstance(sub, ast.Call):
-                found = _server_call(sub, app_vars)
+                found = _server_call(sub, app_vars, grpc_vars)
                 if found and name not in direct:
                     direct[name] = found
                 callee = sub.func.id if isinstance(sub.func, ast.Name) else None
@@ -459,8 +475,8 @@ def runs_until_stopped(tree: SourceTree, rel: str) -> tuple[str, int] | None:
     return _first_reached(module, forever)
 
 
-def _server_at(node: ast.AST, app_vars: set[str]) -> str | None:
-    return _server_call(node, app_vars) if isinstance(node, ast.Call) else None
+def _server_at(node: ast.AST, app_vars: set[str], grpc_vars: set[str]) -> str | None:
+    return _server_call(node, app_vars, grpc_vars) if isinstance(node, ast.Call) else None
 
 
 def _first_reached(module: ast.Module, found: Callable[[ast.AST], str | None]) -> tuple[str, int] | None:
@@ -790,8 +806,9 @@ def script_starts(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
         root = root_of(rel, roots)
         top = rel.count("/") == 0 or bool(root and rel.count("/") == root.count("/") + 1)
         reasons = []
+        grpc = bool(f.server) and f.server[0].rpartition(".")[0] in f.grpc_servers
         if f.server:
-            reasons.append(f"starts a server ({f.server[0]})")
+            reasons.append(f"starts a {'gRPC ' if grpc else ''}server ({f.server[0]})")
         if f.guard:
             reasons.append("runs as a script (if __name__ == '__main__')"
                            + ("" if f.parses else ", read from its tokens: the file doesn't parse"))
@@ -823,7 +840,7 @@ def script_starts(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
         line = f.server[1] if f.server else f.guard or f.action or 1
         framework, port = _script_server(f)
         start = Start(framework, argv, f"{rel} " + ", ".join(reasons), rel, line, confidence,
-                      bool(f.server), default_port=port, order=2 if f.server else 0)
+                      bool(f.server), default_port=port, order=2 if f.server else 0, grpc=grpc)
         key = (bool(f.server), bool(f.guard or f.server), named, script, f.shebang or executable, top)
         ranked.append((key, start))
     ranked.sort(key=lambda item: item[0], reverse=True)

@@ -30,6 +30,8 @@ _ABS_PATH = re.compile(r"^/(?!(?:etc|proc|sys|dev|tmp|usr|bin|sbin|lib|lib64|run
                        r"[\w.@-]+(?:/[\w.@-]+)*/?$")
 _BIND_IN_TEXT = re.compile(r"(?:--bind|-b|\bbind\s*=)[ =]?[\"']?[\w.\[\]:]*:(\d{2,5})\b")
 _PORT_IN_TEXT = re.compile(r"--port[ =](\d{2,5})\b")
+# grpcio's server methods that bind it to an address ("[::]:50051")
+GRPC_BINDS = ("add_insecure_port", "add_secure_port")
 _HOST_PORT = re.compile(r"^[\w.\[\]:-]*:(\d{2,5})$")
 _SQLITE_URL = re.compile(r"sqlite(?:\+\w+)?:///([^\s\"'?]+)")
 # the node types a fact can start from (every other node is skipped by its exact type)
@@ -507,6 +509,10 @@ class _Collector:
             if isinstance(first, ast.Tuple) and len(first.elts) == 2:
                 self.port(first.elts[1], scope, line, "a server bound to a port")
                 self.host(first.elts[0], scope, line)
+        if attr in GRPC_BINDS and isinstance(node.func, ast.Attribute):
+            address = values._arg(node, 0, "address")
+            if address is not None:
+                self.bind_address(address, scope, line, f"the gRPC server's {attr}()")
         for kw in node.keywords:
             if kw.arg == "bind":
                 value = concrete(self.ev(kw.value, scope))
@@ -686,6 +692,35 @@ class _Collector:
             if isinstance(paths[keyword], str):
                 self.found.doc_pages.append((paths[keyword], line, f"QuartSchema's {keyword} page"))
 
+    def bind_address(self, node: ast.AST, scope: Scope | None, line: int, why: str, depth: int = 0) -> None:
+        """A ``host:port`` address: a literal, or built from a host and a port (``'[::]:' + port``,
+        ``f"[::]:{port}"``, ``"[::]:{}".format(port)``, ``"[::]:%s" % port``), the port an env read or a
+        name; a name bound once is followed to the expression it is bound to."""
+        port_node: ast.AST | None = None
+        if isinstance(node, ast.JoinedStr) and len(node.values) >= 2 and \
+                isinstance(node.values[-1], ast.FormattedValue) and _ends_with_colon(node.values[-2], self, scope):
+            port_node = node.values[-1].value
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _ends_with_colon(node.left, self, scope):
+            port_node = node.right
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+                and isinstance(node.left.value, str) and node.left.value.endswith((":%s", ":%d")):
+            port_node = node.right.elts[-1] if isinstance(node.right, ast.Tuple) and node.right.elts else node.right
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+                and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) \
+                and node.func.value.value.endswith(":{}") and node.args and not node.keywords:
+            port_node = node.args[-1]
+        elif isinstance(node, ast.Name) and depth < 3:
+            bound = _bound_once(self.mod, node.id, scope)
+            if bound is not None:
+                self.bind_address(bound[0], bound[1], line, why, depth + 1)
+                return
+        if port_node is not None:
+            self.port(port_node, scope, line, why)
+            return
+        value = concrete(self.ev(node, scope))
+        if isinstance(value, str) and _HOST_PORT.match(value):
+            self.found.ports.append((int(value.rsplit(":", 1)[1]), line, f"{why}: {value}", 0.9, None))
+
     def port(self, node: ast.AST | None, scope: Scope | None, line: int, why: str) -> None:
         if node is None:
             return
@@ -812,6 +847,30 @@ class _Collector:
 
 
 # -- a file that does not parse: its tokens -----------------------------------------------------
+
+def _ends_with_colon(node: ast.AST, collector: "_Collector", scope: Scope | None) -> bool:
+    """The host part of an address ends with its ``:`` (``'[::]:'``, ``HOST + ':'``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.endswith(":")
+    value = concrete(collector.ev(node, scope))
+    return isinstance(value, str) and value.endswith(":")
+
+
+def _bound_once(mod: Module, name: str, scope: Scope | None) -> tuple[ast.expr, Scope | None] | None:
+    """The expression a name is bound to, and the scope it is in, when it is bound once (a local name,
+    else a module-level one); None for a parameter or a name bound more than once."""
+    while scope is not None:
+        if name in scope.globals:
+            break
+        if name in scope.params:
+            return None
+        if name in scope.assigns:
+            bound = scope.assigns[name]
+            return (bound[0], scope) if len(bound) == 1 and bound[0] is not None else None
+        scope = scope.parent
+    bound = mod.assigns.get(name) or []
+    return (bound[0], None) if len(bound) == 1 and bound[0] is not None else None
+
 
 def _literal(tok: tokenize.TokenInfo) -> object:
     if tok.type == tokenize.NUMBER:
