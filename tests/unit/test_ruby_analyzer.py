@@ -705,3 +705,43 @@ def test_sqlite_database_under_db(tmp_path, database, keep, volumes, warned):
     p = build_profile(root, [])
     assert p.writable_paths == volumes
     assert any("among the code" in w for w in p.warnings) is warned
+
+
+def test_rails_app_made_for_one_container_is_told_where_its_redis_clients_still_point():
+    # Campfire's shape: redis-server and resque-pool in the Procfile, Action Cable on a fixed localhost URL,
+    # Resque on its default, uploads and the SQLite database under a storage/ that git doesn't hold
+    p = profile_of("ruby-rails-resque")
+    assert [s.kind for s in p.services] == ["redis"]
+    assert p.writable_paths == ["/app/storage"]  # one volume: the database's storage/db/ is inside it
+    assert any(e.file == "config/storage.yml" and "storage/files/" in e.why for e in p.evidence["writable_paths"])
+    assert any(w.startswith("config/cable.yml:12 connects to redis on localhost") for w in p.warnings)
+    assert any(w.startswith("resque: nothing sets Resque.redis") for w in p.warnings)
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    assert doc["services"]["workers"]["volumes"] == doc["services"]["app"]["volumes"] == ["app-storage:/app/storage"]
+
+
+def test_resque_and_action_cable_reading_redis_url_are_pointed_at_the_service(tmp_path):
+    root = tmp_path / "chat"
+    shutil.copytree(FIXTURES / "ruby-rails-resque", root)
+    write_tree(root, {
+        "config/initializers/resque.rb": 'Resque.redis = ENV.fetch("REDIS_URL", "redis://localhost:6379")\n',
+        "config/cable.yml": 'production:\n  adapter: redis\n  url: <%= ENV.fetch("REDIS_URL") { "redis://localhost:6379/1" } %>\n'})
+    p = build_profile(root)
+    assert not any("Resque.redis" in w or "cable.yml" in w for w in p.warnings)
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    assert doc["services"]["app"]["environment"]["REDIS_URL"].endswith("redis://redis:6379}")
+
+
+@pytest.mark.parametrize("storage, production, volumes", [
+    ('local:\n  service: Disk\n  root: <%= Rails.root.join("public/uploads") %>\n', ":local",
+     ["/app/storage/db", "/app/public/uploads"]),  # beside the SQLite database's folder
+    ('amazon:\n  service: S3\n  bucket: x\nlocal:\n  service: Disk\n  root: <%= Rails.root.join("files") %>\n',
+     ":amazon", ["/app/storage/db"]),  # uploads go to S3: no folder of theirs
+    ('local:\n  service: Disk\n  root: <%= ENV["UPLOADS"] %>\n', '"local"', ["/app/storage/db"]),  # no known path
+])
+def test_active_storage_disk_root_is_a_volume(tmp_path, storage, production, volumes):
+    root = tmp_path / "chat"
+    shutil.copytree(FIXTURES / "ruby-rails-resque", root)
+    prod = (root / "config/environments/production.rb").read_text().replace(":local", production)
+    write_tree(root, {"config/storage.yml": storage, "config/environments/production.rb": prod})
+    assert build_profile(root).writable_paths == volumes

@@ -19,7 +19,7 @@ from ..base import Analyzer, Detection, submodules
 from .gemfile import bundler_version, gemfile_gems, has_git_gems, locked_gems, ruby_version
 
 # loaded when this language's analysis runs, not while the languages of a tree are detected
-source, plan, start_module = submodules(__name__, "source", "plan", "start")
+source, plan, start_module, storage = submodules(__name__, "source", "plan", "start", "storage")
 
 WORKDIR = "/app"
 WEB_GEMS = ("rails", "railties", "puma", "sinatra", "rack", "hanami", "roda", "grape", "unicorn", "falcon", "thin")
@@ -329,11 +329,26 @@ def _health(profile: Profile, facts: source.Facts, rails: bool) -> None:
     profile.note("health_path", "no health route found; probing /", confidence=0.4)
 
 
+def _own_folder(profile: Profile, path: str) -> None:
+    """``path`` is a volume; the volumes inside it were only parts of it (storage/db/ inside storage/)."""
+    profile.writable_paths = [w for w in profile.writable_paths if not w.startswith(path + "/")]
+    if path not in profile.writable_paths:
+        profile.writable_paths.append(path)
+
+
 def _paths(tree: SourceTree, profile: Profile, facts: source.Facts, rails: bool) -> None:
     if rails and tree.isdir("storage") and f"{WORKDIR}/storage" not in profile.writable_paths:
-        profile.writable_paths.append(f"{WORKDIR}/storage")
+        _own_folder(profile, f"{WORKDIR}/storage")
         profile.note("writable_paths", "Rails keeps uploads (and SQLite databases) in storage/", "config/storage.yml"
                      if tree.exists("config/storage.yml") else None, None, 0.8)
+    disk = storage.disk_root(tree) if rails else None
+    if disk:  # uploads go to a folder git doesn't hold (Campfire's storage/files): written at run time all the same
+        folder, rel, line = disk
+        path = f"{WORKDIR}/storage" if folder.split("/")[0] == "storage" else f"{WORKDIR}/{folder}"
+        if not any(path == w or path.startswith(w + "/") for w in profile.writable_paths):
+            _own_folder(profile, path)
+            profile.note("writable_paths", f"Active Storage's production service is a Disk service rooted at "
+                         f"{folder}/: uploads are written there", rel, line, 0.9)
     for folder, path, rel, line in facts.writes:
         if rel.startswith("config/") or not folder or folder.startswith("/tmp"):
             continue

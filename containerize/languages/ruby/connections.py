@@ -127,6 +127,51 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
     _record(profile, conn, rel, line, f"{rel} (production, adapter {adapter or 'from the URL'})")
 
 
+def _cable_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> None:
+    """Action Cable's production adapter: ``adapter: redis`` with its ``url`` (a literal, or an ERB env read)."""
+    rel = "config/cable.yml"
+    text = tree.read(rel)
+    if not text or len(text) > 200_000:
+        return
+    body, values = _erb(text, reader)
+    import yaml  # loaded only for a project with a cable.yml
+
+    try:
+        data = yaml.safe_load(body)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return
+    section = data.get("production") if isinstance(data, dict) else None
+    if not isinstance(section, dict) or _setting(section.get("adapter"), values)[0] != "redis":
+        return
+    url, url_env = _setting(section.get("url"), values)
+    conn = connection_from_url(url) if url else None
+    if conn is None and not url_env:
+        return
+    conn = conn or Connection("redis")
+    conn.kind, conn.url_env = "redis", url_env
+    line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("production:")), None)
+    _record(profile, conn, rel, line, f"{rel} (production, Action Cable's redis adapter)")
+
+
+_Q_SET_REDIS = "(assignment left: (call receiver: (constant) @owner method: (identifier) @name)) @set"
+
+
+def _resque_default(tree: SourceTree, files: list[str], profile: Profile) -> None:
+    """Resque without ``Resque.redis = ...`` connects to localhost:6379 (its default with redis-rb 4 and later,
+    which has no ``Redis.connect``): in compose, Redis is another host."""
+    for rel in files:
+        parsed = tree.parse(rel, "ruby") if rel.endswith(".rb") else None
+        if parsed is not None and any(
+                (syntax.text(m["owner"][0]), syntax.text(m["name"][0])) == ("Resque", "redis")
+                for _, m in syntax.matches("ruby", _Q_SET_REDIS, parsed.root_node)):
+            return
+    profile.note("connections", "redis: Resque's default, localhost:6379 (Resque.redis is never set)", "Gemfile")
+    profile.warnings.append("resque: nothing sets Resque.redis, so Resque connects to localhost:6379, and in compose "
+                            "the redis service is another host: add `Resque.redis = ENV.fetch(\"REDIS_URL\", "
+                            "\"redis://localhost:6379\")` to config/initializers/resque.rb and run containerize again "
+                            "(compose then points REDIS_URL at the redis service)")
+
+
 # files a folder that only holds the database may carry in git
 _PLACEHOLDERS = (".keep", ".gitkeep", ".gitignore")
 
@@ -260,6 +305,10 @@ def read_connections(tree: SourceTree, files: list[str], profile: Profile) -> No
         reader.collect([f for f in files if f.endswith(".rb")])
         if tree.exists("config/database.yml"):
             _database_yml(tree, profile, reader)
+        if tree.exists("config/cable.yml"):
+            _cable_yml(tree, profile, reader)
+        if "resque" in profile.dependencies:
+            _resque_default(tree, files, profile)
         _calls(tree, files, profile, reader)
     except (RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError):
         profile.note("connections", "the connect calls could not all be read (unusual code): some are missing",

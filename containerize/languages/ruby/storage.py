@@ -1,0 +1,93 @@
+"""Where a Rails app keeps what Active Storage uploads: the production service
+(``config.active_storage.service = :local`` in config/environments/production.rb, read from its parse tree) and,
+when it is a Disk service, its root in config/storage.yml (YAML with ERB tags: ``root: <%= Rails.root.join("storage",
+"files") %>``, each tag's Ruby parsed by tree-sitter)."""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ... import syntax
+from ...scan import SourceTree
+
+_Q_SERVICE = ('(assignment left: (call receiver: (call receiver: (identifier) @config method: (identifier) @group) '
+              'method: (identifier) @name) right: (_) @value) @set')
+_TOKEN = "xcroot"
+_SAFE = re.compile(r"[\w.@-]+(?:/[\w.@-]+)*")
+
+
+def _literal(node) -> str | None:
+    """A plain string or symbol literal's text (no interpolation)."""
+    if node is None:
+        return None
+    if node.type == "simple_symbol":
+        return syntax.text(node)[1:]
+    if node.type == "string" and all(c.type == "string_content" for c in node.named_children):
+        return "".join(syntax.text(c) for c in node.named_children)
+    return None
+
+
+def _root_path(code: str) -> str | None:
+    """``Rails.root.join("storage", "files")`` (or ``Rails.root.join("storage/files")``) -> ``storage/files``."""
+    root = syntax.parse("ruby", code).root_node
+    node = root.named_children[-1] if root.named_children else None
+    if node is None or node.type != "call" or syntax.text(node.child_by_field_name("method")) != "join" \
+            or syntax.text(node.child_by_field_name("receiver")) != "Rails.root":
+        return None
+    args = node.child_by_field_name("arguments")
+    parts = [_literal(a) for a in (args.named_children if args is not None else [])]
+    if not parts or any(p is None for p in parts):
+        return None
+    return posixpath.normpath("/".join(parts))
+
+
+def production_service(tree: SourceTree) -> tuple[str, int] | None:
+    """(service name, line) of ``config.active_storage.service = :name`` in production.rb."""
+    rel = "config/environments/production.rb"
+    parsed = tree.parse(rel, "ruby")
+    if parsed is None:
+        return None
+    for _, m in syntax.matches("ruby", _Q_SERVICE, parsed.root_node):
+        if (syntax.text(m["config"][0]), syntax.text(m["group"][0]), syntax.text(m["name"][0])) == \
+                ("config", "active_storage", "service"):
+            name = _literal(m["value"][0])
+            return (name, syntax.line(m["set"][0])) if name else None
+    return None
+
+
+def disk_root(tree: SourceTree) -> tuple[str, str, int | None] | None:
+    """(folder relative to the app, file, line) the production Active Storage Disk service writes uploads to."""
+    service = production_service(tree)
+    rel = "config/storage.yml"
+    text = tree.read(rel) if service else None
+    if not text or len(text) > 200_000:
+        return None
+    out, roots, at = [], {}, 0
+    while True:  # each <%= ... %> tag -> a token (its path when it is Rails.root.join(...)); <% ... %> dropped
+        start = text.find("<%", at)
+        end = text.find("%>", start + 2) if start >= 0 else -1
+        if start < 0 or end < 0:
+            out.append(text[at:])
+            break
+        out.append(text[at:start])
+        code = text[start + 2:end]
+        if code.startswith("="):
+            token = f"{_TOKEN}{len(roots)}z"
+            roots[token] = _root_path(code[1:].strip("-").strip())
+            out.append(token)
+        at = end + 2
+    import yaml  # loaded only for a Rails app with a storage.yml
+
+    try:
+        data = yaml.safe_load("".join(out))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    section = data.get(service[0]) if isinstance(data, dict) else None
+    if not isinstance(section, dict) or section.get("service") != "Disk" or not isinstance(section.get("root"), str):
+        return None
+    raw = section["root"].strip()
+    path = roots.get(raw) if raw in roots else (posixpath.normpath(raw) if _TOKEN not in raw else None)
+    if not path or path.startswith(("/", "..")) or path == "." or not _SAFE.fullmatch(path):
+        return None
+    line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith(f"{service[0]}:")), None)
+    return path, rel, line
