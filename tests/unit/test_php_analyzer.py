@@ -568,3 +568,39 @@ def test_a_database_host_from_the_environment_is_not_warned_about(tmp_path):
                                                  "define('DB_HOST', getenv('DB_HOST') ?: 'mysql');"))
     p = build_profile(root, [])
     assert [s.kind for s in p.services] == ["mysql"] and p.warnings == [PASSWORD_IN_CODE]  # no host warning
+
+
+def test_laravel_optional_redis_url_and_auth_password_settings_are_no_secrets(tmp_path):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / "php-laravel-sqlite", root)
+    write_tree(root, {"config/auth.php": """<?php
+
+return [
+    'defaults' => [
+        'guard' => env('AUTH_GUARD', 'web'),
+        'passwords' => env('AUTH_PASSWORD_BROKER', 'users'),
+    ],
+    'passwords' => [
+        'users' => [
+            'table' => env('AUTH_PASSWORD_RESET_TOKEN_TABLE', 'password_reset_tokens'),
+        ],
+    ],
+    'password_timeout' => env('AUTH_PASSWORD_TIMEOUT', 10800),
+];
+""", "config/cache.php": """<?php
+
+return [
+    'redis' => [
+        'url' => env('REDIS_URL'),
+        'host' => env('REDIS_HOST', '127.0.0.1'),
+        'password' => env('REDIS_PASSWORD'),
+    ],
+];
+"""})
+    p = build_profile(root, [])
+    env = {e.name: e for e in p.env}
+    assert env["AUTH_PASSWORD_BROKER"].default == "users" and not env["AUTH_PASSWORD_BROKER"].secret
+    assert env["AUTH_PASSWORD_RESET_TOKEN_TABLE"].default == "password_reset_tokens"
+    assert env["AUTH_PASSWORD_TIMEOUT"].default == "10800" and not env["AUTH_PASSWORD_TIMEOUT"].secret
+    assert "REDIS_URL" not in env and env["REDIS_PASSWORD"].secret  # REDIS_HOST and friends are used without it
+    assert {s.name for s in p.secrets} == {"APP_KEY", "DB_PASSWORD", "REDIS_PASSWORD"}

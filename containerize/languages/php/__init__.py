@@ -145,6 +145,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         # DB_URL is optional in Laravel (DB_HOST, DB_PASSWORD, ... are used when it is unset):
         # one secret (DB_PASSWORD) is enough
         profile.env = [e for e in profile.env if e.name != "DB_URL"]
+    if framework == "laravel" and profile.env_var("REDIS_HOST") and profile.env_var("REDIS_URL"):
+        # the same for Redis: config/database.php's 'url' => env('REDIS_URL') beside REDIS_HOST, REDIS_PORT
+        profile.env = [e for e in profile.env if e.name != "REDIS_URL"]
     needed, targets = settings.read_connections(src, profile)
     for ext, rel, line in needed:
         extensions.setdefault(ext, (rel, line))
