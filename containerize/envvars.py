@@ -36,6 +36,9 @@ _SECRET_TOKENS = frozenset({"PWD", "PW", "PASS", "PASSWORD", "PASSWORDS", "PASSW
                             "WEBHOOK", "PRIVATE"})
 # tokens that mark a credential as the last word (GITHUB_PAT, TWILIO_AUTH, SLACK_HOOK) or before these
 _SECRET_LAST = frozenset({"PAT", "AUTH", "HOOK", "KEY", "DSN", "SALT", "CERT"})
+# a DSN names a service and may carry its credentials (SENTRY_DSN's key is its user): a secret unless its default
+# shows none (Symfony's MESSENGER_TRANSPORT_DSN=doctrine://default, MAILER_DSN=null://null)
+_DSN_NAME = re.compile(r"(^|_)DSN$", re.I)
 _AUTH_NEXT = frozenset({"HEADER", "TOKEN", "KEY", "SECRET", "PASSWORD", "PASS"})
 # a vendor's name alone is its API key (OPENAI=sk-...)
 _VENDOR_KEYS = frozenset({"OPENAI", "ANTHROPIC", "STRIPE", "TWILIO", "SENDGRID", "MAILGUN", "GITHUB", "GITLAB",
@@ -141,7 +144,7 @@ def is_secret(name: str, default: str | None = None) -> bool:
         return True
     verdict = _name_verdict(name)
     if verdict is None:  # a URL's name: a default with no credentials in it (redis://localhost:6379) is a setting
-        return not default
+        return not default or bool(_DSN_NAME.search(name)) and ("://" not in default or "@" in default)
     return verdict
 
 
@@ -151,7 +154,7 @@ def _name_verdict(name: str) -> bool | None:
     shows otherwise); judged once a name: a large project reads the same names in many files."""
     if is_browser_public_key(name):
         return False  # compiled into the browser bundle by design (its value is checked in is_secret)
-    if _CREDENTIAL_URL_NAMES.match(name):
+    if _CREDENTIAL_URL_NAMES.match(name) or _DSN_NAME.search(name):
         return None
     if _NOT_SECRET.search(name):
         return False

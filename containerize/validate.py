@@ -12,7 +12,7 @@ import dataclasses
 import posixpath
 import re
 
-from .envvars import is_secret_name, looks_like_credential
+from .envvars import is_secret, is_secret_name, looks_like_credential
 from .profile import Profile
 
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}")
@@ -172,8 +172,11 @@ def check_profile(profile: Profile) -> Profile:
         if var.default is not None and not is_plain_text(var.default):
             _drop(profile, f"env.{var.name}", var.default, "a one-line value")
             var.default = None
-        if not var.secret and (is_secret_name(var.name) or looks_like_credential(var.default)):
-            var.secret = True  # a credential by its name or its value: never written as a default
+        if not var.secret and (is_secret_name(var.name) and is_secret(var.name, var.default)
+                               or looks_like_credential(var.default)):
+            # a credential by its name or its value: never written as a default (a DSN's name, unless its
+            # default shows no credentials: MAILER_DSN=null://null)
+            var.secret = True
             if var.default is not None:
                 profile.warnings.append(f"{_where(profile, f'env.{var.name}', var.name)}: {var.name} holds a "
                                         "credential; its default is left out (set it as a secret)")

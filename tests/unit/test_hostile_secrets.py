@@ -27,6 +27,19 @@ PLAIN_VALUES = ["development", "info", "0.0.0.0", "sqlite:///app.db", "redis://c
                 "http://localhost:8080/api", "en_US.UTF-8", "abcdefghijklmnopqrstuvwxyz", "30"]
 
 
+@pytest.mark.parametrize("name, default, secret", [
+    ("MESSENGER_TRANSPORT_DSN", "redis://localhost:6379/messages", False),  # Symfony's .env: no credentials
+    ("MAILER_DSN", "null://null", False),
+    ("MESSENGER_TRANSPORT_DSN", "doctrine://default?auto_setup=0", False),
+    ("SENTRY_DSN", None, True),
+    ("SENTRY_DSN", "https://0123abcd@o0.ingest.sentry.io/1", True),  # its key is the URL's user
+    ("MAILER_DSN", "smtp://user:pass@smtp.example.com:25", True),
+    ("DB_DSN", "mysql:host=localhost;dbname=app", True),  # PDO's form, not a URL: the name decides
+])
+def test_a_dsn_is_a_secret_unless_its_default_shows_no_credentials(name, default, secret):
+    assert is_secret(name, default) is secret
+
+
 @pytest.mark.parametrize("name", SECRET_NAMES)
 def test_secret_names(name):
     assert is_secret(name)

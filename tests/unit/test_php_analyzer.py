@@ -604,3 +604,13 @@ return [
     assert env["AUTH_PASSWORD_TIMEOUT"].default == "10800" and not env["AUTH_PASSWORD_TIMEOUT"].secret
     assert "REDIS_URL" not in env and env["REDIS_PASSWORD"].secret  # REDIS_HOST and friends are used without it
     assert {s.name for s in p.secrets} == {"APP_KEY", "DB_PASSWORD", "REDIS_PASSWORD"}
+
+
+def test_symfony_messenger_dsn_without_credentials_is_a_setting_pointed_at_the_service():
+    p = profile_of("php-symfony-messenger")
+    var = p.env_var("MESSENGER_TRANSPORT_DSN")
+    assert not var.secret and var.default == "redis://localhost:6379/messages"
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    assert doc["services"]["app"]["environment"]["MESSENGER_TRANSPORT_DSN"] == \
+        "${MESSENGER_TRANSPORT_DSN:-redis://redis:6379/messages}"
+    assert "messenger_transport_dsn" not in doc.get("secrets", {})
