@@ -555,6 +555,47 @@ def test_hand_written_router_routes(tmp_path):
     assert p.ports == [8081] and p.health_path == "/livez" and ("app.js", 5) in evidence(p, "health_path")
 
 
+def test_router_mount_prefixes_reach_the_health_path(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg(),
+        "server.js": "const express = require('express');\nconst app = express();\n"
+                     "const api = require('./routes/api');\napp.use('/api', api);\n"
+                     "app.use('/admin', require('./routes/admin'));\napp.listen(3000);\n",
+        "routes/api.js": "const router = require('express').Router();\nconst v1 = require('./v1');\n"
+                         "router.use('/v1', v1);\nmodule.exports = router;\n",
+        "routes/v1.js": "const router = require('express').Router();\nrouter.route('/').post((q, s) => s.end());\n"
+                        "router.get('/health', (q, s) => s.end('ok'));\nmodule.exports = router;\n",
+        "routes/admin.js": "const router = require('express').Router();\n"
+                           "router.get('/', requireAuth, (q, s) => s.end());\nmodule.exports = router;\n",
+    })
+    p = build_profile(tmp_path)
+    # nested mounts join; `/` of a mounted router isn't the app's root; a POST-only route() is no GET
+    assert p.health_path == "/api/v1/health" and ("routes/v1.js", 3) in evidence(p, "health_path")
+
+
+def test_guarded_routes_are_probed_last(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg(),
+        "server.js": SERVER + "app.get('/', passport.authenticate('jwt'), (q, s) => s.end());\n"
+                              "app.get('/public', (q, s) => s.end('hi'));\n",
+    })
+    assert build_profile(tmp_path).health_path == "/public"
+
+
+@pytest.mark.parametrize("storage", [
+    "multer.diskStorage({ destination(req, file, cb) { cb(null, 'uploads/') } })",
+    "multer.diskStorage({ destination: (req, file, done) => done(null, UPLOADS) })",
+    "multer.diskStorage({ 'destination': function (req, file, cb) { cb(null, path.join('uploads', 'img')) } })",
+])
+def test_multer_disk_storage_destination_is_a_volume(tmp_path, storage):
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER + "const path = require('path');\n"
+                          "const multer = require('multer');\nconst UPLOADS = 'uploads';\n"
+                          f"const upload = multer({{ storage: {storage} }});\n"})
+    p = build_profile(tmp_path)
+    assert p.writable_paths in (["/app/uploads"], ["/app/uploads/img"])
+    assert ("server.js", 7) in evidence(p, "writable_paths")
+
+
 def test_localhost_listen_is_a_warning(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(), "server.js": "const HOST = 'localhost';\n"
                                                               "require('express')().listen(3000, HOST);\n"})
