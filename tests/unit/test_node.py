@@ -555,6 +555,53 @@ def test_hand_written_router_routes(tmp_path):
     assert p.ports == [8081] and p.health_path == "/livez" and ("app.js", 5) in evidence(p, "health_path")
 
 
+def test_heroku_postbuild_fixture_builds_its_front_end_folder(tmp_path):
+    p = build_profile(FIXTURES / "node-heroku-postbuild")
+    assert p.entrypoint == ["node", "backend/server"] and p.ports == [5000] and p.port_env == "PORT"
+    assert p.build.prefix_installs == ["frontend"]
+    assert p.build.prefix_files == ["frontend/package.json", "frontend/package-lock.json"]
+    # the routers' routes answer under their mount prefix; the orders' GET needs a login
+    assert p.health_path == "/api/products" and ("backend/routes/productRoutes.js", 6) in evidence(p, "health_path")
+    assert p.writable_paths == ["/app/uploads"] and ("backend/routes/uploadRoutes.js", 9) in evidence(p, "writable_paths")
+    files = render.render(p)
+    text = files["Dockerfile"]
+    build = next(stage for stage in stages(text) if " AS build\n" in stage)
+    # the front end's manifests go in before the source: its install is cached like the root's
+    assert build.index("COPY frontend/package.json frontend/package-lock.json ./frontend/") < build.index("COPY . .")
+    assert build.index("&& npm ci --prefix frontend --no-audit --no-fund") < build.index("COPY . .")
+    assert "RUN npm run build --prefix frontend \\\n && rm -rf node_modules \\\n && rm -rf frontend/node_modules" in build
+    assert "NPM_CONFIG_PRODUCTION" not in text and "heroku-postbuild" not in text.split("AS build")[1]
+    # the runtime takes the build stage's tree (frontend/build with it) and runs with NODE_ENV=production
+    assert "COPY --from=build /app ./" in text and "NODE_ENV=production" in text
+    assert "frontend/node_modules/" in files[".dockerignore"].splitlines()
+    lint(text, tmp_path)
+
+
+@pytest.mark.parametrize("script, installs, run", [
+    # a script that only installs, or installs a package by name, or isn't a plain `a && b`: run as it is
+    ("npm install --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install left-pad --prefix web && npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix web || true; npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix $DIR && npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix=web --legacy-peer-deps --production=false && npm run build --prefix web",
+     ["web"], "npm run build --prefix web"),
+    ("npm ci --prefix ./web/ && NODE_OPTIONS=--max-old-space-size=2048 npm run build --prefix web",
+     ["web"], "NODE_OPTIONS=--max-old-space-size=2048 npm run build --prefix web"),
+    ("npm install --prefix missing && npm run build --prefix missing", [], "npm run heroku-postbuild"),
+])
+def test_heroku_postbuild_prefix_installs(tmp_path, script, installs, run):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "node server.js", "build": "tsc",
+                                                       "heroku-postbuild": script}),
+                          "server.js": SERVER, "web/package.json": {"name": "web", "scripts": {"build": "vite build"}}})
+    p = build_profile(tmp_path)
+    assert p.build_command == ["npm", "run", "heroku-postbuild"]  # Heroku runs it instead of build
+    assert p.build.prefix_installs == installs
+    assert p.build.build_run == run
+    if installs:
+        assert "--legacy-peer-deps" not in script or "--legacy-peer-deps" in p.build.prefix_run
+        assert "--production" not in (p.build.prefix_run or "")
+
+
 def test_router_mount_prefixes_reach_the_health_path(tmp_path):
     write_tree(tmp_path, {
         "package.json": pkg(),
