@@ -643,6 +643,13 @@ def test_multer_disk_storage_destination_is_a_volume(tmp_path, storage):
     assert ("server.js", 7) in evidence(p, "writable_paths")
 
 
+def test_yarn_classic_installs_ignore_engines():
+    p = build_profile(FIXTURES / "node-yarn")
+    text = render.render(p)["Dockerfile"]
+    assert "yarn install --frozen-lockfile --production --non-interactive --ignore-engines" in text
+    assert any("--ignore-engines" in e.why for e in p.evidence["package_manager"])
+
+
 def test_localhost_listen_is_a_warning(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(), "server.js": "const HOST = 'localhost';\n"
                                                               "require('express')().listen(3000, HOST);\n"})

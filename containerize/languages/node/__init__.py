@@ -446,6 +446,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append(fw.warning)
 
     pm = _pm_commands(pkg)
+    if pkg.manager == "yarn" and pkg.manifest:
+        profile.note("package_manager", "Yarn classic stops on a dependency whose engines.node leaves out the image's "
+                     f"Node {profile.runtime_version} (npm only warns; many packages list old Node versions only): "
+                     "the installs pass --ignore-engines", pkg.lockfile, None, 0.8)
     skipped = [(name, var) for name, var in DOWNLOAD_SKIPS.items() if name in deps_all and name not in runtime_deps]
     if skipped:
         # test tools' install scripts download large binaries from their own hosts: not needed in the image
@@ -936,9 +940,10 @@ def _pm_commands(pkg: pkgmod.Package) -> dict:
                 "install_prod": f"{exe} install{frozen} --prod --store-dir /pnpm/store",
                 "run": exe.split() + ["run"], "exec": f"{exe} exec", "cache": "/pnpm/store"}
     if m == "yarn":
+        # Yarn classic refuses a package whose engines.node leaves out the image's Node; npm only warns
         frozen = " --frozen-lockfile" if lock else ""
-        return {"install_all": f"{exe} install{frozen} --non-interactive",
-                "install_prod": f"{exe} install{frozen} --production --non-interactive",
+        return {"install_all": f"{exe} install{frozen} --non-interactive --ignore-engines",
+                "install_prod": f"{exe} install{frozen} --production --non-interactive --ignore-engines",
                 "run": exe.split() + ["run"], "exec": exe, "cache": "/usr/local/share/.cache/yarn"}
     if m == "yarn-berry":
         immutable = " --immutable" if lock else ""
