@@ -577,6 +577,28 @@ def test_heroku_postbuild_fixture_builds_its_front_end_folder(tmp_path):
     lint(text, tmp_path)
 
 
+@pytest.mark.parametrize("files, legacy", [
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "3.4.3"}}}, True),
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "^5.0.1"}}}, False),
+    # the lockfile's webpack wins over react-scripts' version
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "^5.0.1"}},
+      "web/package-lock.json": {"lockfileVersion": 3, "packages": {"node_modules/webpack": {"version": "4.47.0"}}}},
+     True),
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "4.0.3"}},
+      "web/package-lock.json": {"lockfileVersion": 1, "dependencies": {"webpack": {"version": "5.98.0"}}}}, False),
+])
+def test_webpack_4_builds_with_the_legacy_openssl_provider(tmp_path, files, legacy):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "node server.js", "heroku-postbuild":
+                                                       "npm install --prefix web && npm run build --prefix web"}),
+                          "server.js": SERVER, **files})
+    p = build_profile(tmp_path)
+    assert p.build.prefix_installs == ["web"] and p.build.legacy_openssl is legacy
+    text = render.render(p)["Dockerfile"]
+    build = next(stage for stage in stages(text) if " AS build\n" in stage)
+    assert ("ENV NODE_OPTIONS=--openssl-legacy-provider\n" in build) is legacy
+    assert "openssl-legacy-provider" not in stages(text)[-1]  # the build only, not the server
+
+
 @pytest.mark.parametrize("script, installs, run", [
     # a script that only installs, or installs a package by name, or isn't a plain `a && b`: run as it is
     ("npm install --prefix web", [], "npm run heroku-postbuild"),

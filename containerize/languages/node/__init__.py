@@ -495,6 +495,7 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                          "(its own package.json): that install runs before the source is copied, so it is cached",
                          "package.json", pkg.line_of.get(build_script), 0.9)
         build.build_run = f"{build.build_run} \\\n && {run}" if build.build_run else run
+        _legacy_webpack(tree, pkg, profile, build)
     profile.build = build
     if build.prefix_installs:
         # the front end the build script builds is a package of its own: its code is no part of the server
@@ -858,6 +859,49 @@ def _prefix_installs(tree: SourceTree, script: str) -> tuple[list[str], list[str
     if not folders or not rest:
         return None
     return folders, files, installs, " && ".join(rest)
+
+
+def _legacy_webpack(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None:
+    """webpack 4 (react-scripts 3 and 4, Vue CLI 4) hashes with MD4, which Node 17+ refuses (ERR_OSSL_EVP_UNSUPPORTED):
+    the build runs with OpenSSL's legacy provider when the root, or a folder the build installs, locks webpack 4."""
+    major = profile.runtime_version.split(".")[0]
+    if not major.isdigit() or int(major) < 17:
+        return
+    for folder in [""] + build.prefix_installs:
+        found = _locked_webpack(tree, folder, pkg.deps() if not folder else None)
+        if found:
+            build.legacy_openssl = True
+            profile.note("build_command", f"webpack {found[0]} hashes with MD4, which Node {major} "
+                         "refuses: the build runs with NODE_OPTIONS=--openssl-legacy-provider", found[1], None, 0.9)
+            return
+
+
+def _locked_webpack(tree: SourceTree, folder: str, deps: dict | None) -> tuple[str, str] | None:
+    """(version, file) of a webpack before 5 that the folder's package-lock.json locks, or that its react-scripts
+    (before 5) brings."""
+    prefix = f"{folder}/" if folder else ""
+    for name in ("package-lock.json", "npm-shrinkwrap.json"):
+        text = tree.read(prefix + name) if tree.exists(prefix + name) else None
+        if not text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            break  # a lockfile longer than what is read: react-scripts' version says it
+        entry = ((data.get("packages") or {}).get("node_modules/webpack") or
+                 (data.get("dependencies") or {}).get("webpack")) if isinstance(data, dict) else None
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if isinstance(version, str) and version.split(".")[0].isdigit():
+            return (version, prefix + name) if int(version.split(".")[0]) < 5 else None
+    if deps is None:
+        data = _json_file(tree, prefix + "package.json")
+        deps = {**(data.get("devDependencies") or {}), **(data.get("dependencies") or {})} \
+            if all(isinstance(data.get(k) or {}, dict) for k in ("dependencies", "devDependencies")) else {}
+    spec = deps.get("react-scripts") if isinstance(deps, dict) else None
+    head = spec.lstrip("^~=v ").split(".")[0] if isinstance(spec, str) else ""
+    if head.isdigit() and int(head) < 5:
+        return f"4 (react-scripts {spec})", prefix + "package.json"
+    return None
 
 
 def _npm_prefix_install(words: list[str]) -> tuple[str, list[str]] | None:

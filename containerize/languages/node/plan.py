@@ -32,6 +32,7 @@ class NodePlan(BuildPlan):
     prefix_installs: list[str] = field(default_factory=list)
     prefix_files: list[str] = field(default_factory=list)
     prefix_run: str | None = None
+    legacy_openssl: bool = False  # the build runs webpack 4 (MD4 hashes): NODE_OPTIONS=--openssl-legacy-provider
     has_deps: bool = False
     out_dir: str | None = None  # a single-page app's build output, served by nginx
     next_public: bool = False  # a Next.js standalone build copies public/
