@@ -1172,7 +1172,7 @@ def _node_build_member_files(repo: Repo, app: App, own: dict[str, str], project:
                     "--store-dir /pnpm/store")
         if manager == "yarn":
             return ("RUN --mount=type=cache,target=/usr/local/share/.cache/yarn,sharing=locked \\\n"
-                    f'    yarn install --frozen-lockfile{" --production" if prod else ""} --non-interactive')
+                    f'    yarn install --frozen-lockfile{" --production" if prod else ""} --non-interactive --ignore-engines')
         if manager == "yarn-berry":
             return ("RUN --mount=type=cache,target=/root/.yarn/berry/cache,sharing=locked \\\n"
                     f'    node {app.manager_version} workspaces focus {app.package_name}{" --production" if prod else ""}')

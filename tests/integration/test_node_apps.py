@@ -104,6 +104,13 @@ APPS = [
     # node-config: the port is config/production.yml's (NODE_ENV=production), PORT maps onto it
     App("node-koa-config", 8074, "/", "hello from node-config", "1000", also=(("/health", '"ok":true'),),
         present=("/app/config/custom-environment-variables.yml",)),
+    # heroku-postbuild installs and builds frontend/ (its own package.json and lockfile); the server serves
+    # frontend/build with NODE_ENV=production; frontend's node_modules and the dev dependencies stay out
+    App("node-heroku-postbuild", 5000, "/", "The shop's front end, &lt;built by heroku-postbuild&gt;", "1000",
+        secret="JWT_SECRET", also=(("/api/products", '"name":"Mechanical keyboard"'),
+                                   ("/cart/checkout", "The shop's front end")),
+        absent=("/app/frontend/node_modules", "/app/node_modules/is-number"),
+        present=("/app/frontend/build/index.html", "/app/node_modules/multer")),
 ]
 
 

@@ -778,7 +778,7 @@ def test_a_yarn_classic_workspace_member_installs_from_the_root_with_every_manif
     assert steps[steps.index("FROM base AS deps") + 1:][:4] == [
         "COPY package.json yarn.lock ./", "COPY apps/admin/package.json apps/admin/",
         "COPY apps/api/package.json apps/api/", "COPY packages/util/package.json packages/util/"]
-    assert "    yarn install --frozen-lockfile --production --non-interactive \\" in dockerfile.splitlines()
+    assert "    yarn install --frozen-lockfile --production --non-interactive --ignore-engines \\" in dockerfile.splitlines()
     assert 'npm install --global --prefix /opt/pm "yarn@${YARN_VERSION}"' in dockerfile
     runtime = steps[steps.index("COPY --from=deps /app ./"):]
     assert runtime[:4] == ["COPY --from=deps /app ./", "COPY apps/api apps/api/", "COPY packages/util packages/util/",

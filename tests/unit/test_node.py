@@ -556,6 +556,123 @@ def test_hand_written_router_routes(tmp_path):
     assert p.ports == [8081] and p.health_path == "/livez" and ("app.js", 5) in evidence(p, "health_path")
 
 
+def test_heroku_postbuild_fixture_builds_its_front_end_folder(tmp_path):
+    p = build_profile(FIXTURES / "node-heroku-postbuild")
+    assert p.entrypoint == ["node", "backend/server"] and p.ports == [5000] and p.port_env == "PORT"
+    assert p.build.prefix_installs == ["frontend"]
+    assert p.build.prefix_files == ["frontend/package.json", "frontend/package-lock.json"]
+    # the routers' routes answer under their mount prefix; the orders' GET needs a login
+    assert p.health_path == "/api/products" and ("backend/routes/productRoutes.js", 6) in evidence(p, "health_path")
+    assert p.writable_paths == ["/app/uploads"] and ("backend/routes/uploadRoutes.js", 9) in evidence(p, "writable_paths")
+    files = render.render(p)
+    text = files["Dockerfile"]
+    build = next(stage for stage in stages(text) if " AS build\n" in stage)
+    # the front end's manifests go in before the source: its install is cached like the root's
+    assert build.index("COPY frontend/package.json frontend/package-lock.json ./frontend/") < build.index("COPY . .")
+    assert build.index("&& npm ci --prefix frontend --no-audit --no-fund") < build.index("COPY . .")
+    assert "RUN npm run build --prefix frontend \\\n && rm -rf node_modules \\\n && rm -rf frontend/node_modules" in build
+    assert "NPM_CONFIG_PRODUCTION" not in text and "heroku-postbuild" not in text.split("AS build")[1]
+    # the runtime takes the build stage's tree (frontend/build with it) and runs with NODE_ENV=production
+    assert "COPY --from=build /app ./" in text and "NODE_ENV=production" in text
+    assert "frontend/node_modules/" in files[".dockerignore"].splitlines()
+    lint(text, tmp_path)
+
+
+@pytest.mark.parametrize("files, legacy", [
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "3.4.3"}}}, True),
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "^5.0.1"}}}, False),
+    # the lockfile's webpack wins over react-scripts' version
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "^5.0.1"}},
+      "web/package-lock.json": {"lockfileVersion": 3, "packages": {"node_modules/webpack": {"version": "4.47.0"}}}},
+     True),
+    ({"web/package.json": {"name": "web", "dependencies": {"react-scripts": "4.0.3"}},
+      "web/package-lock.json": {"lockfileVersion": 1, "dependencies": {"webpack": {"version": "5.98.0"}}}}, False),
+])
+def test_webpack_4_builds_with_the_legacy_openssl_provider(tmp_path, files, legacy):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "node server.js", "heroku-postbuild":
+                                                       "npm install --prefix web && npm run build --prefix web"}),
+                          "server.js": SERVER, **files})
+    p = build_profile(tmp_path)
+    assert p.build.prefix_installs == ["web"] and p.build.legacy_openssl is legacy
+    text = render.render(p)["Dockerfile"]
+    build = next(stage for stage in stages(text) if " AS build\n" in stage)
+    assert ("ENV NODE_OPTIONS=--openssl-legacy-provider\n" in build) is legacy
+    assert "openssl-legacy-provider" not in stages(text)[-1]  # the build only, not the server
+
+
+@pytest.mark.parametrize("script, installs, run", [
+    # a script that only installs, or installs a package by name, or isn't a plain `a && b`: run as it is
+    ("npm install --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install left-pad --prefix web && npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix web || true; npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix $DIR && npm run build --prefix web", [], "npm run heroku-postbuild"),
+    ("npm install --prefix=web --legacy-peer-deps --production=false && npm run build --prefix web",
+     ["web"], "npm run build --prefix web"),
+    ("npm ci --prefix ./web/ && NODE_OPTIONS=--max-old-space-size=2048 npm run build --prefix web",
+     ["web"], "NODE_OPTIONS=--max-old-space-size=2048 npm run build --prefix web"),
+    ("npm install --prefix missing && npm run build --prefix missing", [], "npm run heroku-postbuild"),
+])
+def test_heroku_postbuild_prefix_installs(tmp_path, script, installs, run):
+    write_tree(tmp_path, {"package.json": pkg(scripts={"start": "node server.js", "build": "tsc",
+                                                       "heroku-postbuild": script}),
+                          "server.js": SERVER, "web/package.json": {"name": "web", "scripts": {"build": "vite build"}}})
+    p = build_profile(tmp_path)
+    assert p.build_command == ["npm", "run", "heroku-postbuild"]  # Heroku runs it instead of build
+    assert p.build.prefix_installs == installs
+    assert p.build.build_run == run
+    if installs:
+        assert "--legacy-peer-deps" not in script or "--legacy-peer-deps" in p.build.prefix_run
+        assert "--production" not in (p.build.prefix_run or "")
+
+
+def test_router_mount_prefixes_reach_the_health_path(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg(),
+        "server.js": "const express = require('express');\nconst app = express();\n"
+                     "const api = require('./routes/api');\napp.use('/api', api);\n"
+                     "app.use('/admin', require('./routes/admin'));\napp.listen(3000);\n",
+        "routes/api.js": "const router = require('express').Router();\nconst v1 = require('./v1');\n"
+                         "router.use('/v1', v1);\nmodule.exports = router;\n",
+        "routes/v1.js": "const router = require('express').Router();\nrouter.route('/').post((q, s) => s.end());\n"
+                        "router.get('/health', (q, s) => s.end('ok'));\nmodule.exports = router;\n",
+        "routes/admin.js": "const router = require('express').Router();\n"
+                           "router.get('/', requireAuth, (q, s) => s.end());\nmodule.exports = router;\n",
+    })
+    p = build_profile(tmp_path)
+    # nested mounts join; `/` of a mounted router isn't the app's root; a POST-only route() is no GET
+    assert p.health_path == "/api/v1/health" and ("routes/v1.js", 3) in evidence(p, "health_path")
+
+
+def test_guarded_routes_are_probed_last(tmp_path):
+    write_tree(tmp_path, {
+        "package.json": pkg(),
+        "server.js": SERVER + "app.get('/', passport.authenticate('jwt'), (q, s) => s.end());\n"
+                              "app.get('/public', (q, s) => s.end('hi'));\n",
+    })
+    assert build_profile(tmp_path).health_path == "/public"
+
+
+@pytest.mark.parametrize("storage", [
+    "multer.diskStorage({ destination(req, file, cb) { cb(null, 'uploads/') } })",
+    "multer.diskStorage({ destination: (req, file, done) => done(null, UPLOADS) })",
+    "multer.diskStorage({ 'destination': function (req, file, cb) { cb(null, path.join('uploads', 'img')) } })",
+])
+def test_multer_disk_storage_destination_is_a_volume(tmp_path, storage):
+    write_tree(tmp_path, {"package.json": pkg(), "server.js": SERVER + "const path = require('path');\n"
+                          "const multer = require('multer');\nconst UPLOADS = 'uploads';\n"
+                          f"const upload = multer({{ storage: {storage} }});\n"})
+    p = build_profile(tmp_path)
+    assert p.writable_paths in (["/app/uploads"], ["/app/uploads/img"])
+    assert ("server.js", 7) in evidence(p, "writable_paths")
+
+
+def test_yarn_classic_installs_ignore_engines():
+    p = build_profile(FIXTURES / "node-yarn")
+    text = render.render(p)["Dockerfile"]
+    assert "yarn install --frozen-lockfile --production --non-interactive --ignore-engines" in text
+    assert any("--ignore-engines" in e.why for e in p.evidence["package_manager"])
+
+
 def test_localhost_listen_is_a_warning(tmp_path):
     write_tree(tmp_path, {"package.json": pkg(), "server.js": "const HOST = 'localhost';\n"
                                                               "require('express')().listen(3000, HOST);\n"})

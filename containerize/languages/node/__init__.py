@@ -433,7 +433,8 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("system_packages", f"{', '.join(runtime_libs)}: libraries the native addons load at run time",
                      "package.json")
 
-    build_script = next((s for s in ("build", "compile", "build:prod") if s in scripts), None)
+    # Heroku runs heroku-postbuild instead of build when a package.json has it (a server that builds its front end)
+    build_script = next((s for s in ("heroku-postbuild", "build", "compile", "build:prod") if s in scripts), None)
     if fw:
         profile.framework = fw.name
     elif role == "next":
@@ -450,6 +451,10 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
         profile.warnings.append(fw.warning)
 
     pm = _pm_commands(pkg)
+    if pkg.manager == "yarn" and pkg.manifest:
+        profile.note("package_manager", "Yarn classic stops on a dependency whose engines.node leaves out the image's "
+                     f"Node {profile.runtime_version} (npm only warns; many packages list old Node versions only): "
+                     "the installs pass --ignore-engines", pkg.lockfile, None, 0.8)
     skipped = [(name, var) for name, var in DOWNLOAD_SKIPS.items() if name in deps_all and name not in runtime_deps]
     if skipped:
         # test tools' install scripts download large binaries from their own hosts: not needed in the image
@@ -487,8 +492,19 @@ def _analyze(tree: SourceTree, profile: Profile) -> None:
                                 "(YARN_NODE_LINKER=node-modules)")
     if build_script:
         run = shlex.join(pm["run"] + [build_script])
+        prefixed = _prefix_installs(tree, scripts[build_script]) if build_script == "heroku-postbuild" else None
+        if prefixed:
+            build.prefix_installs, build.prefix_files, installs, run = prefixed
+            build.prefix_run = " \\\n && ".join(installs)
+            profile.note("build_command", f"scripts.heroku-postbuild installs {', '.join(build.prefix_installs)} "
+                         "(its own package.json): that install runs before the source is copied, so it is cached",
+                         "package.json", pkg.line_of.get(build_script), 0.9)
         build.build_run = f"{build.build_run} \\\n && {run}" if build.build_run else run
+        _legacy_webpack(tree, pkg, profile, build)
     profile.build = build
+    if build.prefix_installs:
+        # the front end the build script builds is a package of its own: its code is no part of the server
+        files = [f for f in files if not f.startswith(tuple(d + "/" for d in build.prefix_installs))]
     if build_script:
         _build_args(tree, profile, build)
 
@@ -799,6 +815,144 @@ def _node_preloads(argv: list[str]) -> list[str]:
     return packages
 
 
+def _and_commands(script: str) -> list[list[str]] | None:
+    """The words of each command of a script that is simple commands joined by ``&&``, leading assignments
+    included (``NPM_CONFIG_PRODUCTION=false npm install``); None for anything else (``||``, pipes, expansions)."""
+    from ... import syntax
+    from ..shell.script import literal_word
+
+    src = script.encode("utf-8", "surrogatepass")
+    root = syntax.parse("bash", script).root_node
+    statements = [n for n in root.named_children if n.type != "comment"]
+    found: list[list[str]] = []
+
+    def walk(node) -> bool:
+        if node.type == "list":
+            return all(c.is_named or syntax.text(c) == "&&" for c in node.children) and \
+                all(walk(c) for c in node.named_children)
+        name = node.child_by_field_name("name") if node.type == "command" else None
+        if name is None:
+            return False
+        assigned = [c for c in node.named_children if c.type == "variable_assignment"]
+        parts = [name.named_children[0] if name.named_child_count else name] + node.children_by_field_name("argument")
+        if len(node.named_children) != len(assigned) + len(parts):
+            return False  # a redirection
+        words = []
+        for a in assigned:
+            var, value = a.child_by_field_name("name"), a.child_by_field_name("value")
+            text = literal_word(value, src) if value is not None else ""
+            words.append(None if var is None or text is None else f"{syntax.text(var)}={text}")
+        words += [literal_word(p, src) for p in parts]
+        if any(w is None or "\n" in w or "\r" in w for w in words):
+            return False
+        found.append(words)
+        return True
+
+    if root.has_error or len(statements) != 1 or not walk(statements[0]):
+        return None
+    return found
+
+
+def _prefix_installs(tree: SourceTree, script: str) -> tuple[list[str], list[str], list[str], str] | None:
+    """A build script's ``npm install --prefix <folder>`` of a folder with its own package.json (the front end a
+    Heroku app's heroku-postbuild builds): (the folders, their manifests, their installs, the rest of the script);
+    None when the script installs no such folder, or does nothing else."""
+    commands = _and_commands(script)
+    if not commands:
+        return None
+    folders, files, installs, rest = [], [], [], []
+    for words in commands:
+        args = words
+        while args and _is_assignment(args[0]):
+            args = args[1:]  # NPM_CONFIG_PRODUCTION=false: the build stage installs dev dependencies anyway
+        found = _npm_prefix_install(args)
+        if found is None or not _safe_dir(found[0]) or found[0] in folders \
+                or not tree.exists(f"{found[0]}/package.json"):
+            rest.append(shlex.join(words))
+            continue
+        folder, flags = found
+        lock = next((f for f in ("package-lock.json", "npm-shrinkwrap.json") if tree.exists(f"{folder}/{f}")), None)
+        folders.append(folder)
+        files += [f"{folder}/package.json"] + ([f"{folder}/{lock}"] if lock else [])
+        installs.append(shlex.join(["npm", "ci" if lock else "install", "--prefix", folder, *flags,
+                                    "--no-audit", "--no-fund"]))
+    if not folders or not rest:
+        return None
+    return folders, files, installs, " && ".join(rest)
+
+
+def _legacy_webpack(tree: SourceTree, pkg: pkgmod.Package, profile: Profile, build: NodePlan) -> None:
+    """webpack 4 (react-scripts 3 and 4, Vue CLI 4) hashes with MD4, which Node 17+ refuses (ERR_OSSL_EVP_UNSUPPORTED):
+    the build runs with OpenSSL's legacy provider when the root, or a folder the build installs, locks webpack 4."""
+    major = profile.runtime_version.split(".")[0]
+    if not major.isdigit() or int(major) < 17:
+        return
+    for folder in [""] + build.prefix_installs:
+        found = _locked_webpack(tree, folder, pkg.deps() if not folder else None)
+        if found:
+            build.legacy_openssl = True
+            profile.note("build_command", f"webpack {found[0]} hashes with MD4, which Node {major} "
+                         "refuses: the build runs with NODE_OPTIONS=--openssl-legacy-provider", found[1], None, 0.9)
+            return
+
+
+def _locked_webpack(tree: SourceTree, folder: str, deps: dict | None) -> tuple[str, str] | None:
+    """(version, file) of a webpack before 5 that the folder's package-lock.json locks, or that its react-scripts
+    (before 5) brings."""
+    prefix = f"{folder}/" if folder else ""
+    for name in ("package-lock.json", "npm-shrinkwrap.json"):
+        text = tree.read(prefix + name) if tree.exists(prefix + name) else None
+        if not text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            break  # a lockfile longer than what is read: react-scripts' version says it
+        entry = ((data.get("packages") or {}).get("node_modules/webpack") or
+                 (data.get("dependencies") or {}).get("webpack")) if isinstance(data, dict) else None
+        version = entry.get("version") if isinstance(entry, dict) else None
+        if isinstance(version, str) and version.split(".")[0].isdigit():
+            return (version, prefix + name) if int(version.split(".")[0]) < 5 else None
+    if deps is None:
+        data = _json_file(tree, prefix + "package.json")
+        deps = {**(data.get("devDependencies") or {}), **(data.get("dependencies") or {})} \
+            if all(isinstance(data.get(k) or {}, dict) for k in ("dependencies", "devDependencies")) else {}
+    spec = deps.get("react-scripts") if isinstance(deps, dict) else None
+    head = spec.lstrip("^~=v ").split(".")[0] if isinstance(spec, str) else ""
+    if head.isdigit() and int(head) < 5:
+        return f"4 (react-scripts {spec})", prefix + "package.json"
+    return None
+
+
+def _npm_prefix_install(words: list[str]) -> tuple[str, list[str]] | None:
+    """(folder, other options) of ``npm install --prefix <folder>`` (or ``npm ci``) that names no package."""
+    if words[:1] != ["npm"]:
+        return None
+    command, folder, flags, i = None, None, [], 1
+    while i < len(words):
+        word = words[i]
+        if word == "--prefix" and i + 1 < len(words):
+            folder, i = words[i + 1], i + 2
+            continue
+        if word.startswith("--prefix="):
+            folder = word.split("=", 1)[1]
+        elif word.startswith("--production") or word.startswith(("--only", "--omit", "--include")):
+            pass  # the build stage installs every dependency
+        elif word.startswith("-"):
+            if not all(c.isalnum() or c in "-_=." for c in word):
+                return None
+            flags.append(word)
+        elif command is None:
+            command = word
+        else:
+            return None  # `npm install <package>`: not the folder's own install
+        i += 1
+    if command not in ("install", "i", "ci") or not folder:
+        return None
+    folder = posixpath.normpath(folder)
+    return (folder, flags) if folder != "." else None
+
+
 def _all_programs(script: str) -> list[str]:
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
@@ -850,9 +1004,10 @@ def _pm_commands(pkg: pkgmod.Package) -> dict:
                 "install_prod": f"{exe} install{frozen} --prod --store-dir /pnpm/store",
                 "run": exe.split() + ["run"], "exec": f"{exe} exec", "cache": "/pnpm/store"}
     if m == "yarn":
+        # Yarn classic refuses a package whose engines.node leaves out the image's Node; npm only warns
         frozen = " --frozen-lockfile" if lock else ""
-        return {"install_all": f"{exe} install{frozen} --non-interactive",
-                "install_prod": f"{exe} install{frozen} --production --non-interactive",
+        return {"install_all": f"{exe} install{frozen} --non-interactive --ignore-engines",
+                "install_prod": f"{exe} install{frozen} --production --non-interactive --ignore-engines",
                 "run": exe.split() + ["run"], "exec": exe, "cache": "/usr/local/share/.cache/yarn"}
     if m == "yarn-berry":
         immutable = " --immutable" if lock else ""

@@ -27,6 +27,12 @@ class NodePlan(BuildPlan):
     install_prod: str | None = None  # ... and of the deps stage (production dependencies only)
     cache: str | None = None  # the package manager's cache folder (a build cache mount)
     build_run: str | None = None  # the build script's command line
+    # folders with their own package.json the build script installs (`npm install --prefix frontend` in a
+    # heroku-postbuild): their manifests, copied before the source, and their installs, in the build stage only
+    prefix_installs: list[str] = field(default_factory=list)
+    prefix_files: list[str] = field(default_factory=list)
+    prefix_run: str | None = None
+    legacy_openssl: bool = False  # the build runs webpack 4 (MD4 hashes): NODE_OPTIONS=--openssl-legacy-provider
     has_deps: bool = False
     out_dir: str | None = None  # a single-page app's build output, served by nginx
     next_public: bool = False  # a Next.js standalone build copies public/

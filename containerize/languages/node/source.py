@@ -606,15 +606,29 @@ def _key(node) -> str:
 
 # -- routes ------------------------------------------------------------------------------------------
 
-def routes(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
-    """(path, file, line) of the routes the app serves, in file order."""
+def routes(tree: SourceTree, files: list[str], guarded_too: bool = True) -> list[tuple[str, str, int]]:
+    """(path, file, line) of the routes the app serves, in file order; those behind a login middleware last,
+    or left out (``guarded_too=False``)."""
     prog = program(tree)
     found: list[tuple[str, str, int]] = []
+    guarded: list[tuple[str, str, int]] = []  # behind an auth middleware: probed only when nothing else answers
+    mounts = _mount_prefixes(tree, files)
     for module in modules(tree, files):
         for m in module.matches(ROUTES):
             value = prog.value(module, m["path"][0])
             if value is not None and isinstance(value.value, Obj):  # fastify.route / server.route({ url, path })
                 value = prog.member(value, "url", 1) or prog.member(value, "path", 1)
+            else:
+                handlers = _get_handlers(m["call"][0], syntax.text(m["method"][0]))
+                if handlers is None:
+                    continue  # router.route('/x').post(...): no GET
+                into = guarded if _guarded(handlers) else found
+                if module.rel in mounts and value is not None and isinstance(value.value, str):
+                    for prefix in mounts[module.rel]:  # a router's routes answer under its mount prefix
+                        _route(into, Value(_join_path(prefix, value.value), value.loc), module, m["call"][0])
+                    continue
+                _route(into, value, module, m["call"][0])
+                continue
             _route(found, value, module, m["call"][0])
         for m in module.matches(COMPARES):
             if "case" in m:
@@ -632,7 +646,7 @@ def routes(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
                 continue
             joined = "/" + "/".join(p.strip("/") for p in (prefix, path.value) if p.strip("/"))
             found.append((joined, module.rel, syntax.line(m["decorator"][0])))
-    return found
+    return found + guarded if guarded_too else found
 
 
 def _route(found: list, value: Value | None, module: Module, node) -> None:
@@ -644,6 +658,107 @@ def _route(found: list, value: Value | None, module: Module, node) -> None:
                                                               for c in path):
         return
     found.append((path, module.rel, syntax.line(node)))
+
+
+# Express routers mounted by a prefix: ``app.use('/api/orders', orderRoutes)`` (imported) or
+# ``app.use('/api/users', require('./routes/users'))``.
+MOUNTS = """
+(call_expression function: (member_expression property: (property_identifier) @method)
+  arguments: (arguments . (_) @prefix) @args (#eq? @method "use")) @call
+"""
+register(MOUNTS)
+# Middleware names that guard a route with a login (protect, requireAuth, passport.authenticate, verifyToken ...).
+GUARD_WORDS = ("auth", "protect", "login", "loggedin", "signedin", "token", "jwt", "admin", "guard", "permission")
+
+
+def _mount_prefixes(tree: SourceTree, files: list[str]) -> dict[str, list[str]]:
+    """Module -> the path prefixes it is mounted under, for the modules an Express app (or a router mounted
+    itself) mounts with ``use(prefix, router)``; a router mounted under another gets both prefixes."""
+    prog = program(tree)
+    edges: list[tuple[str, str, str]] = []  # (mounting module, prefix, mounted module)
+    for module in modules(tree, files):
+        for m in module.matches(MOUNTS):
+            prefix = prog.value(module, m["prefix"][0])
+            if prefix is None or not isinstance(prefix.value, str) or not prefix.value.startswith("/"):
+                continue
+            for arg in [a for a in m["args"][0].named_children if a.type != "comment"][1:]:
+                target = _imported_module(prog, module, arg)
+                if target is not None and target.rel != module.rel:
+                    edges.append((module.rel, prefix.value, target.rel))
+    mounted = {child for _, _, child in edges}
+    prefixes: dict[str, list[str]] = {}
+
+    def full(rel: str, depth: int) -> list[str]:
+        if rel not in mounted:
+            return [""]
+        if depth > 4:
+            return []
+        return [_join_path(above, prefix) for parent, prefix, child in edges if child == rel
+                for above in full(parent, depth + 1)]
+
+    for rel in mounted:
+        prefixes[rel] = list(dict.fromkeys(full(rel, 0)))
+    return prefixes
+
+
+def _imported_module(prog: Program, module: Module, node) -> Module | None:
+    """The app's module an identifier is imported from (default or namespace import, ``require``), or that an
+    inline ``require('./routes/x')`` names."""
+    spec = None
+    if node.type == "identifier":
+        bound = module.bindings.get(syntax.text(node))
+        if isinstance(bound, tuple) and bound[0] in ("import", "require") and \
+                (bound[0] == "require" or bound[2] == "default"):
+            spec = bound[1]
+        elif getattr(bound, "type", None) == "call_expression":
+            node = bound
+    if node.type == "call_expression":
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+        if fn is not None and syntax.text(fn) == "require" and first is not None and first.type == "string":
+            spec = _string(first)
+    return prog.resolve(module, spec) if spec else None
+
+
+def _join_path(prefix: str, path: str) -> str:
+    """Express's join of a mount prefix and a route: ``/api/orders`` + ``/`` is ``/api/orders``."""
+    return "/" + "/".join(p.strip("/") for p in (prefix, path) if p.strip("/"))
+
+
+def _get_handlers(call, method: str) -> list | None:
+    """The handler arguments of the GET a route call answers: ``router.get('/', protect, list)`` ->
+    [protect, list]; ``router.route('/').post(...).get(protect, list)`` -> the .get's; None when a
+    ``route()`` chain has no GET (nor all / head)."""
+    args = call.child_by_field_name("arguments")
+    if method != "route":
+        return [a for a in args.named_children if a.type != "comment"][1:] if args is not None else []
+    node, chained = call, []
+    while node.parent is not None and node.parent.type == "member_expression" and \
+            node.parent.parent is not None and node.parent.parent.type == "call_expression":
+        prop = node.parent.child_by_field_name("property")
+        node = node.parent.parent
+        chained.append((syntax.text(prop) if prop is not None else "", node.child_by_field_name("arguments")))
+    if not chained:
+        return []
+    for name, arguments in chained:
+        if name in ("get", "all", "head"):
+            return [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    return None
+
+
+def _guarded(handlers: list) -> bool:
+    """Whether a middleware before the last handler has a login guard's name (``protect``, ``requireAuth``,
+    ``passport.authenticate('jwt')``, ``auth.required``)."""
+    for node in handlers[:-1]:
+        while node.type == "call_expression":
+            node = node.child_by_field_name("function")
+        names = [syntax.text(node)] if node.type == "identifier" else \
+            [syntax.text(n) for n in (node.child_by_field_name("object"), node.child_by_field_name("property"))
+             if n is not None and n.type in ("identifier", "property_identifier")] \
+            if node.type == "member_expression" else []
+        if any(word in name.lower() for name in names for word in GUARD_WORDS):
+            return True
+    return False
 
 
 def _names_a_path(node) -> bool:
@@ -683,7 +798,10 @@ def _controller_prefix(prog: Program, module: Module, decorator) -> str | None:
 
 
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
-    choose_health_path(profile, routes(tree, files))
+    # a route anyone may GET first: behind a login it answers 401 to the probe
+    found = routes(tree, files)
+    open_routes = routes(tree, files, guarded_too=False)
+    choose_health_path(profile, open_routes if open_routes else found)
 
 
 # -- folders written ---------------------------------------------------------------------------------
@@ -749,12 +867,61 @@ def written_paths(tree: SourceTree, files: list[str]) -> list[tuple[str, str, st
                 found.append((FOLDER_KEYS[key], path, module.rel, syntax.line(m["pair"][0])))
             elif path.endswith(DATABASE_SUFFIXES) and ":" not in path:
                 found.append(("a SQLite database at", path, module.rel, syntax.line(m["pair"][0])))
+        for m in module.matches(DISK_STORAGE):
+            for rel_line in _storage_destinations(prog, module, m["options"][0]):
+                found.append(("uploads go to",) + rel_line)
         for m in module.matches(DATA_IF_EXISTS):
             checked, used = syntax.text(m["checked"][0]), syntax.text(m["used"][0])
             if checked == used and checked.startswith("/") and checked.strip("/"):
                 found.append(("keeps its data in", checked.rstrip("/"), module.rel,
                               syntax.line(m["ternary"][0])))
     return found
+
+
+# multer.diskStorage({ destination(req, file, cb) { cb(null, 'uploads/') } }): the folder the callback gives
+DISK_STORAGE = """
+(call_expression function: [(identifier) @fn (member_expression property: (property_identifier) @fn)]
+  arguments: (arguments . (object) @options) (#eq? @fn "diskStorage")) @call
+"""
+register(DISK_STORAGE)
+
+
+def _storage_destinations(prog: Program, module: Module, options) -> list[tuple[str, str, int]]:
+    """(path, file, line) of the folders a ``destination`` function hands its callback (``cb(null, 'uploads/')``);
+    a ``destination: 'uploads/'`` string is one of the PAIRS."""
+    found = []
+    for member in options.named_children:
+        if member.type == "method_definition":
+            name, fn = member.child_by_field_name("name"), member
+        elif member.type == "pair":
+            name, fn = member.child_by_field_name("key"), member.child_by_field_name("value")
+        else:
+            continue
+        if name is None or _key(name).strip("'\"") != "destination" or fn is None or \
+                fn.type not in ("method_definition", "function_expression", "function", "arrow_function"):
+            continue
+        params = fn.child_by_field_name("parameters")
+        names = [syntax.text(p) for p in (params.named_children if params is not None else []) if p.type == "identifier"]
+        if len(names) < 3:
+            continue
+        for call in _calls_of(fn.child_by_field_name("body"), names[2]):
+            args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+            path = _path_text(prog.value(module, args[1])) if len(args) > 1 else None
+            if path is not None:
+                found.append((path, module.rel, syntax.line(call)))
+    return found
+
+
+def _calls_of(node, name: str) -> Iterator:
+    """The calls of the function named ``name`` under ``node``."""
+    if node is None:
+        return
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier" and syntax.text(fn) == name:
+            yield node
+    for child in node.named_children:
+        yield from _calls_of(child, name)
 
 
 def files_read(tree: SourceTree, files: list[str]) -> list[tuple[str, str, int]]:
