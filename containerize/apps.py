@@ -774,6 +774,11 @@ def analyze_apps(repo: Repo, answers: list[tuple[str, str]], only: str | None = 
             app.evidence.append(f"no start command: only a guess ({guessed[0].why}), not run as a service")
             app.profile = None
             continue
+        if app.uv_package and app.profile.language == "python":  # built with uv sync from the root's uv.lock
+            app.profile.package_manager = "uv"
+            app.profile.evidence.pop("package_manager", None)
+            app.profile.note("package_manager", f"a member of the uv workspace: `uv sync --package "
+                             f"{app.uv_package}` with the root's uv.lock", None, None, 1.0)
         _worker_without_port(app, scoped.get(app.name, []) + shared)
     wire(repo)
 

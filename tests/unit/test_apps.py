@@ -618,6 +618,9 @@ def test_a_uv_workspace_member_builds_from_the_root_with_the_lockfile_and_the_me
     assert [a.path for a in repo.deployable] == ["backend", "frontend"]  # a front end beside it is an app
     backend = repo.get("backend")
     assert backend.members == ["backend", "libs/core"] and backend.uv_package == "notes-api"
+    assert backend.profile.package_manager == "uv"  # as the Dockerfile installs it, not the member's own pip
+    assert backend.profile.evidence["package_manager"][0].why == (
+        "a member of the uv workspace: `uv sync --package notes-api` with the root's uv.lock")
     files = render_apps(repo)
     dockerfile = files["backend/Dockerfile"]
     assert [ln for ln in dockerfile.splitlines() if ln.startswith("COPY") and "pyproject" in ln] == [
