@@ -90,7 +90,7 @@ for _n, _kind in {
     "go.mongodb.org/mongo-driver/v2": "mongodb", "github.com/gomodule/redigo": "redis",
     "github.com/redis/rueidis": "redis", "deadpool-postgres": "postgres", "bb8-postgres": "postgres",
     "sqlx-postgres": "postgres", "mysql_async": "mysql", "sqlx-mysql": "mysql", "deadpool-redis": "redis",
-    "bb8-redis": "redis", "fred": "redis",
+    "bb8-redis": "redis", "fred": "redis", "github.com/hibiken/asynq": "redis",
 }.items():
     SERVICE_DEPENDENCIES.setdefault(_n, _kind)
 
@@ -522,8 +522,13 @@ def wire(profile: Profile, kind: str) -> Wiring:
     if conn.host_env:
         var = profile.env_var(conn.host_env)
         default = (var.default if var else None) or conn.host
-        if default != name:
-            wiring.app_env[conn.host_env] = f"${{{conn.host_env}:-{name}}}"
+        # an address the var holds whole (go-redis' and asynq's Addr: "localhost:6379") is the service's, with
+        # the port it listens on
+        host, colon, port = (default or "").rpartition(":")
+        address = f"{name}:{spec.port}" if colon and host and (":" not in host or host[0] == "[") and port.isdigit() \
+            and len(port) < 6 else name
+        if default != address:
+            wiring.app_env[conn.host_env] = f"${{{conn.host_env}:-{address}}}"
     settings = IMAGE_SETTINGS.get(kind, {})
     root = False
     for key, literal, env_name in (("user", conn.user, conn.user_env), ("database", conn.database, conn.database_env)):

@@ -968,3 +968,30 @@ def test_a_json_config_read_with_os_readfile_sets_the_port_and_is_copied(tmp_pat
     assert p.build.assets == ["config"] and p.health_path == "/healthz"
     _, runtime = stages(files["Dockerfile"])
     assert "COPY --from=build /src/config /app/config" in runtime and "EXPOSE 8071" in runtime
+
+
+def test_asynq_is_a_redis_client_whose_address_is_not_a_listen_address(tmp_path):
+    # gofiber's asynq recipe: a fiber API enqueues through asynq.NewClient(asynq.RedisClientOpt{Addr: ...})
+    profile, files = rendered(tmp_path, FIXTURES / "go-asynq")
+    assert profile.ports == [3000] and profile.port_env is None
+    assert [s.kind for s in profile.services] == ["redis"]
+    (conn,) = profile.connections
+    assert (conn.kind, conn.host, conn.host_env, conn.port) == ("redis", "localhost", "REDIS_ADDR", 6379)
+    assert conn.why == "a asynq.RedisClientOpt literal"
+    # the client's Addr is the service's address: no "listens on localhost" warning about it
+    assert not any("listens on" in w for w in profile.warnings), profile.warnings
+    doc = yaml.safe_load(files["compose.yaml"])
+    # the var holds host:port, so the service's port stays in it (go-redis would refuse a bare "redis")
+    assert doc["services"]["app"]["environment"]["REDIS_ADDR"] == "${REDIS_ADDR:-redis:6379}"
+    assert "redis" in doc["services"]
+
+
+def test_an_addr_field_of_a_server_struct_is_still_the_listen_address(tmp_path):
+    write_tree(tmp_path, {
+        "go.mod": "module example.com/api\n\ngo 1.22\n",
+        "main.go": 'package main\n\nimport "net/http"\n\nfunc main() {\n'
+                   '\tsrv := &http.Server{Addr: "127.0.0.1:9090"}\n\tsrv.ListenAndServe()\n}\n',
+    })
+    profile = build_profile(tmp_path, [])
+    assert profile.ports == [9090]
+    assert any("listens on 127.0.0.1:9090" in w for w in profile.warnings)

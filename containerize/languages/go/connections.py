@@ -35,6 +35,10 @@ OPTION_TYPES: dict[str, tuple[str, dict[str, str]]] = {
     "redis.UniversalOptions": ("redis", {"Addrs": "address", "Password": "password", "Username": "user"}),
     "redis.FailoverOptions": ("redis", {"Password": "password"}),
     "mysql.Config": ("mysql", {"Addr": "address", "User": "user", "Passwd": "password", "DBName": "database"}),
+    # asynq's client and server (a task queue on redis): asynq.RedisClientOpt{Addr: ...}
+    "asynq.RedisClientOpt": ("redis", {"Addr": "address", "Password": "password", "Username": "user"}),
+    "asynq.RedisFailoverClientOpt": ("redis", {"Password": "password", "Username": "user"}),
+    "asynq.RedisClusterClientOpt": ("redis", {"Addrs": "address", "Password": "password", "Username": "user"}),
 }
 FILE_READS = {"os.ReadFile", "ioutil.ReadFile", "os.Open"}
 UNKNOWN = "${?}"
@@ -241,6 +245,8 @@ def _read(program: Program, profile: Profile) -> None:
                 key = "redis." + name
             elif "go-sql-driver/mysql" in path:
                 key = "mysql." + name
+            elif path == "github.com/hibiken/asynq":
+                key = "asynq." + name
             else:
                 continue
             if key not in OPTION_TYPES:

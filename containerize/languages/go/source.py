@@ -652,7 +652,7 @@ class Program:
         for f in self.files:
             for node in f.nodes.get("keyed", []):
                 parts = node.named_children
-                if len(parts) == 2 and syntax.text(parts[0]) == "Addr":
+                if len(parts) == 2 and syntax.text(parts[0]) == "Addr" and not _client_literal(node):
                     inner = parts[1].named_children[0] if parts[1].type == "literal_element" and \
                         parts[1].named_child_count else parts[1]
                     out.append((self.value(inner, f), f.rel, syntax.line(node), "Addr"))
@@ -1092,6 +1092,20 @@ def _sprintf(fmt: str | None, args: list[str | None]) -> str | None:
             return None
         i += 2
     return "".join(out)
+
+
+def _client_literal(keyed) -> bool:
+    """Whether a keyed element is a field of another package's literal that is not a server
+    (`asynq.RedisClientOpt{Addr: ...}`, `redis.Options{Addr: ...}`): its Addr is a service's address, not one to
+    listen on (`http.Server{Addr: ...}` and the module's own types are)."""
+    body = keyed.parent
+    literal = body.parent if body is not None else None
+    if literal is None or literal.type != "composite_literal":
+        return False
+    kind = literal.child_by_field_name("type")
+    if kind is None or kind.type != "qualified_type":
+        return False
+    return syntax.text(kind.child_by_field_name("name")) != "Server"
 
 
 def port_of(address: str | None, bare: bool = False) -> int | None:
