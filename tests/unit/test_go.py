@@ -995,3 +995,12 @@ def test_an_addr_field_of_a_server_struct_is_still_the_listen_address(tmp_path):
     profile = build_profile(tmp_path, [])
     assert profile.ports == [9090]
     assert any("listens on 127.0.0.1:9090" in w for w in profile.warnings)
+
+
+def test_a_websocket_route_is_not_probed_and_a_page_served_from_a_top_level_file_is_copied(tmp_path):
+    # gofiber's websocket-chat recipe: app.Get("/ws", websocket.New(...)) and app.Get("/*", static.New("./home.html"))
+    profile, files = rendered(tmp_path, FIXTURES / "go-fiber-websocket")
+    assert profile.health_path == "/"  # /ws answers a plain GET with 426 Upgrade Required
+    assert profile.build.assets == ["home.html"]
+    assert "COPY --from=build /src/home.html /app/home.html" in files["Dockerfile"]
+    assert "WORKDIR /app" in files["Dockerfile"]

@@ -445,9 +445,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     assets = []
     embedded = program.embedded()
     for folder, rel, ln in program.relative_folders():
-        if tree.isdir(folder) and folder not in assets and folder not in embedded and re.fullmatch(r"[\w.-]+", folder):
+        is_dir = tree.isdir(folder)
+        if (is_dir or tree.exists(folder) and not folder.endswith(".go")) and folder not in assets \
+                and folder not in embedded and re.fullmatch(r"[\w.-]+", folder):
             assets.append(folder)
-            profile.note("read_paths", f"{folder}/ is read relative to the working directory", rel, ln, 0.7)
+            profile.note("read_paths", f"{folder}{'/' if is_dir else ''} is read relative to the working directory",
+                         rel, ln, 0.7)
 
     # config files it loads at run time (conf/app.ini, config/default.yaml, config.toml): copied beside it
     for path, rel, ln in configs:

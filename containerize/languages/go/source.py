@@ -764,9 +764,24 @@ class Program:
                 path = _join(prefix, path)  # `articles.GET("", list)` serves the group's own path
             elif not path:
                 continue
+            if self._websocket_handler(call.args[1:], f):
+                continue  # a GET without an Upgrade header is refused (426): no health probe there
             if not _conditional(call.node):  # `if opts.Metrics { r.GET("/metrics", ...) }` may not be served
                 out.append((path, f.rel, syntax.line(call.node)))
         return out
+
+    def _websocket_handler(self, handlers, f: GoFile) -> bool:
+        """Whether a route's handler is a websocket upgrade (`app.Get("/ws", websocket.New(func(c *websocket.Conn)
+        {...}))`, gofiber's contrib/websocket and fiber/websocket)."""
+        for node in handlers:
+            call = self._call(f, node) if node.type == "call_expression" else None
+            if call is None or call.name[:1] == "." or "." not in call.name:
+                continue
+            package, _, func = call.name.partition(".")
+            if func == "New" and f.imports.get(package, "").split("/")[-1] in ("websocket", "v2", "v3") and \
+                    "websocket" in f.imports.get(package, ""):
+                return True
+        return False
 
     def _prefix(self, node, f: GoFile, depth: int) -> str | None:
         """The path prefix of a router expression: "" for a new router, the joined Group/PathPrefix/Route
@@ -900,6 +915,9 @@ class Program:
                 path = path.removeprefix("./")
                 if "/" in path or call.name in FOLDER_CALLS and path not in (".", ""):
                     out.append((path.split("/", 1)[0], f.rel, syntax.line(call.node)))
+                    break
+                if "." in path.strip("."):  # a file at the top (`static.New("./home.html")`, `c.SendFile("index.html")`)
+                    out.append((path, f.rel, syntax.line(call.node)))
                     break
         return out
 
