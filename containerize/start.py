@@ -49,6 +49,16 @@ def missing_message(profile: Profile) -> str:
     """One line for a project with no start command and nothing to choose from."""
     example = {"python": "python main.py", "node": "node server.js", "ruby": "ruby main.rb",
                "php": "php index.php", "java": "java -jar app.jar"}.get(profile.language or "", "./start")
+    examples = [c for c in profile.candidates if isinstance(c.get("example"), list) and c["example"]
+                and all(isinstance(a, str) for a in c["example"])]
+    if examples:  # a repository of examples: name them, and the answers that build the first
+        first = examples[0]
+        port = first.get("port")
+        given = f"--set entrypoint={shlex.quote(shlex.join(first['example']))}" + \
+            (f" --set port={int(port)}" if isinstance(port, int) else "")
+        shown = ", ".join(str(c.get("file")) for c in examples[:6]) + (", ..." if len(examples) > 6 else "")
+        return (f"no start command found in {profile.root}, only examples, each an app of its own ({shown}): "
+                f"choose one, e.g. {given}")
     return (f"no start command found in {profile.root}: say how the app starts with "
             f"--set entrypoint='{example}'")
 

@@ -21,6 +21,8 @@ SERVERS = [
     Server("python-uv", 8080, "/", ("uv-app",)),
     Server("python-noreqs", 8080, "/", ("service: noreqs",)),
     Server("python-flask-old-pins", 5000, "/", ("hello from an old flask 2.0.3",)),
+    # a repository of examples: the one its containerize.toml names, run from its folder (its templates/)
+    Server("python-examples-only", 8000, "/", ("<h1>chat</h1>",)),
 ]
 
 

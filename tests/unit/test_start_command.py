@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import os
 import subprocess
 import sys
@@ -401,3 +402,56 @@ def test_a_procfile_that_runs_djangos_development_server_is_kept_with_a_warning_
     assert p.entrypoint == ["python", "-m", "manage", "runserver", "0.0.0.0:8000"]
     warning = next(w for w in p.warnings if "development server" in w)
     assert "(Makefile:2)" in warning and "--set entrypoint='gunicorn site_conf.wsgi:application'" in warning
+
+
+# -- a repository of examples (openai-quickstart-python's shape) ----------------------------
+
+def _examples_only(tmp_path: Path) -> Path:
+    import shutil
+
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURES / "python-examples-only", app)
+    (app / "containerize.toml").unlink()  # the answers the message leads to: not given yet
+    return app
+
+
+def test_a_repository_of_examples_names_them_and_the_answers_that_build_one(tmp_path):
+    app = _examples_only(tmp_path)
+    done = cli(str(app), "--yes", "--dry-run")
+    assert done.returncode == 2, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert "examples/chat-basic/app.py" in lines[0] and "examples/ask-cli/ask.py" in lines[0]
+    given = lines[0].split("e.g. ", 1)[1]
+    assert given == ("--set entrypoint='gunicorn --bind 0.0.0.0:8000 --chdir examples/chat-basic app:app' "
+                     "--set port=8000")
+    # the answers as the message gives them build the Flask example, probed on its / route
+    done = cli(str(app), "--yes", "--dry-run", *shlex.split(given))
+    assert done.returncode == 0, done.stderr
+    assert 'CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--chdir", "examples/chat-basic", "app:app"]' in done.stdout
+    assert "EXPOSE 8000" in done.stdout and "'8000' + \\\"/\\\"" in done.stdout
+    p = build_profile(app, [("entrypoint", "gunicorn --bind 0.0.0.0:8000 --chdir examples/chat-basic app:app"),
+                            ("port", "8000")])
+    assert p.framework == "flask" and p.health_path == "/"
+
+
+def test_examples_are_never_chosen_as_the_start_command(tmp_path):
+    app = _examples_only(tmp_path)
+    p = build_profile(app, [])
+    assert p.entrypoint == [] and "only examples" in start.missing_message(p)
+    write_tree(app, {"main.py": "if __name__ == '__main__':\n    print('hi')\n"})
+    p = build_profile(app, [])
+    assert p.entrypoint == ["python", "main.py"]
+    assert not any("example" in c for c in p.candidates)
+
+
+def test_examples_that_are_scripts_are_named_with_python(tmp_path):
+    write_tree(tmp_path, {"requirements.txt": "requests\n",
+                          "examples/basic/run.py": "def main():\n    print(1)\n\n\nif __name__ == '__main__':\n"
+                                                   "    main()\n",
+                          "examples/basic/helpers.py": "def helper():\n    return 1\n"})
+    p = build_profile(tmp_path, [])
+    assert p.entrypoint == []
+    message = start.missing_message(p)
+    assert "examples/basic/run.py" in message and "--set entrypoint='python examples/basic/run.py'" in message
+    assert "--set port" not in message

@@ -186,7 +186,21 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.workers.append(Worker("worker", list(celery.argv), celery.file, celery.line, celery.why))
             profile.note("workers", f"worker: {celery.why}", celery.file, celery.line, 0.9)
     else:
-        profile.note("entrypoint", "no start command found", confidence=0.0)
+        examples = entry.example_starts(tree, files, found, dep_names)
+        # named by the message that stops the run (start.missing_message), never chosen: which is the app is
+        # the user's choice
+        for s in examples:
+            example = {"example": s.argv, "port": s.default_port if s.server else None, "why": s.why,
+                       "file": s.file, "line": s.line, "framework": s.framework, "health_path": None}
+            if s.server and s.file:  # the route to probe when the user picks it (entry.finish)
+                folder = s.file.rsplit("/", 1)[0] + "/"
+                probe = Profile(framework=s.framework, ports=[s.default_port or 8000])
+                source.read_health_path(tree, [f for f in files if f.startswith(folder)], probe)
+                example["health_path"] = probe.health_path
+            profile.candidates.append(example)
+        profile.note("entrypoint", "no start command found" + (
+            f" at the top; the examples are apps of their own: {', '.join(s.file or '' for s in examples)}"
+            if examples else ""), confidence=0.0)
         profile.ports = []
 
     profile.compiled = False
@@ -232,7 +246,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("build_command", "Django's STATIC_ROOT is set: `manage.py collectstatic` gathers the static "
                      "files at build time (Manifest storage answers 500 without its manifest)", rel, line, 0.9)
         without = without_collectstatic(profile.entrypoint)
-        if without is not None and profile.candidates and profile.entrypoint == profile.candidates[0]["entrypoint"]:
+        if without is not None and profile.candidates and profile.entrypoint == profile.candidates[0].get("entrypoint"):
             # the Procfile's `migrate && collectstatic && gunicorn`: the files are in the image already, and
             # collectstatic at start would write them again under the read-only root
             profile.entrypoint = without

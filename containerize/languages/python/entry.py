@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ...scan import SourceTree
@@ -847,6 +847,40 @@ def script_starts(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
     return [s for _k, s in ranked]
 
 
+EXAMPLE_FOLDERS = ("examples", "example")
+_PLAIN_PATH = re.compile(r"[\w.+-]+(?:/[\w.+-]+)*", re.ASCII)
+
+
+def example_starts(tree: SourceTree, py_files: list[str], manifests: Manifests, deps: set[str]) -> list[Start]:
+    """With nothing to start at the top, the apps of a repository of examples (``examples/<name>/app.py``
+    beside one requirements.txt, openai-quickstart-python's shape): one start per folder, run from its own
+    folder and bound to its port, best first. They are not candidates (which one is the app is the user's
+    choice): the message that stops the run names them."""
+    folders: dict[str, list[str]] = {}
+    for rel in py_files:
+        parts = rel.split("/")
+        # a path that is shown in a one-line message and an answer to give: plain names only
+        if parts[0] in EXAMPLE_FOLDERS and len(parts) in (2, 3) and _PLAIN_PATH.fullmatch(rel):
+            folders.setdefault("/".join(parts[:-1]), []).append(rel)
+    found: list[Start] = []
+    for folder, files in sorted(folders.items()):
+        # the folder is the import root of its files: `gunicorn --chdir examples/x app:app`
+        local = replace(manifests, package_roots=[(folder, "", None)], installable=False, scripts={})
+        servers = [s for s in find_starts(tree, files, local, deps) if s.server and s.file in files]
+        if servers:
+            best = servers[0]
+            port = best.default_port or 8000
+            found.append(replace(best, argv=bind_argv(best.argv, port, None), default_port=port))
+            continue
+        for rel in sorted(files):
+            f = file_facts(tree, rel)
+            if f.guard and rel.rsplit("/", 1)[-1] not in NOT_STARTS and not rel.rsplit("/", 1)[-1].startswith("test_"):
+                found.append(Start(None, ["python", rel], "runs as a script (if __name__ == '__main__')", rel,
+                                   f.guard, 0.5, False))
+                break
+    return sorted(found, key=lambda s: (s.server, s.order, s.confidence), reverse=True)
+
+
 def _defines(tree: SourceTree, rel: str, function: str) -> bool:
     """The module defines ``function`` at its top level (not a name it imports from elsewhere)."""
     module = values.module(tree, rel).tree
@@ -925,6 +959,16 @@ def finish(profile) -> None:
     if profile.entrypoint and (origin_of(profile, "entrypoint") == DETECTED or profile.entrypoint in detected):
         profile.entrypoint = bind_argv(profile.entrypoint, profile.ports[0] if profile.ports else None,
                                        profile.port_env)
+    example = next((c for c in profile.candidates if c.get("example") and c["example"] == profile.entrypoint), None)
+    if example and example.get("framework") and profile.ports and not profile.framework:
+        # the start command is one of the examples the message named: its framework and its route to probe
+        profile.framework = example["framework"]
+        profile.note("framework", f"the start command serves the example {example['why']}", example.get("file"),
+                     example.get("line"), 0.9)
+        if profile.health_path is None and example.get("health_path"):
+            profile.health_path = example["health_path"]
+            profile.note("health_path", f"a route the example {example.get('file')} serves", example.get("file"),
+                         example.get("line"), 0.8)
     install_named_server(profile)
     from .source import loopback_warnings
 
