@@ -632,3 +632,36 @@ def test_diesel_migrations_nothing_runs_are_a_warning(tmp_path):
     p = build_profile(write_tree(tmp_path / "b", dict(DIESEL_APP, **{"src/main.rs": embedded})))
     assert not any("migration(s) that nothing" in w for w in p.warnings)
     assert "embed_migrations!" in p.evidence["migrations"][0].why
+
+
+def test_a_websocket_route_is_not_the_health_probe_and_the_served_folder_is_copied(tmp_path):
+    # axum's websockets example: fallback_service(ServeDir::new(CARGO_MANIFEST_DIR/assets)) and
+    # .route("/ws", any(ws_handler)) with ws_handler(ws: WebSocketUpgrade)
+    p, files = rendered(tmp_path, FIXTURES / "rust-axum-websockets")
+    assert p.health_path == "/"  # the index page ServeDir answers, not /ws (a plain GET gets 400/426)
+    assert "COPY --from=build /src/assets /src/assets" in files["Dockerfile"]
+    assert '"3000", "/"]' in files["Dockerfile"]
+
+
+def test_a_server_whose_every_route_is_a_websocket_handshake_gets_a_connect_only_check(tmp_path):
+    # actix's websockets/autobahn shape: web::resource("/").route(web::get().to(ws_index)), ws::start in it
+    write_tree(tmp_path, {
+        "Cargo.toml": '[package]\nname = "wsd"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+                      'actix-web = "4"\nactix-web-actors = "4"\n',
+        "src/main.rs": "use actix_web::{web, App, Error, HttpRequest, HttpResponse, HttpServer};\n"
+                       "use actix_web_actors::ws;\n\n"
+                       "async fn ws_index(r: HttpRequest, stream: web::Payload) -> Result<HttpResponse, Error> {\n"
+                       "    ws::start(Echo, &r, stream)\n}\n\n"
+                       "#[actix_web::main]\nasync fn main() -> std::io::Result<()> {\n"
+                       '    HttpServer::new(|| App::new().service(web::resource("/").route(web::get().to(ws_index))))\n'
+                       '        .bind(("0.0.0.0", 9001))?\n        .run()\n        .await\n}\n',
+    })
+    p = build_profile(tmp_path, [])
+    assert p.ports == [9001] and p.health_path is None
+    assert "every route is a websocket handshake (/)" in p.evidence["health_path"][0].why
+    # a websocket route beside a page keeps the page as the probe
+    (tmp_path / "src/main.rs").write_text((tmp_path / "src/main.rs").read_text().replace(
+        '.service(web::resource("/").route', '.route("/", web::get().to(index)).service(web::resource("/ws").route'
+    ).replace("#[actix_web::main]", 'async fn index() -> &\'static str { "hi" }\n\n#[actix_web::main]'))
+    p = build_profile(tmp_path, [])
+    assert p.health_path == "/"

@@ -363,7 +363,16 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.note("framework", "the standard library's TcpListener", confidence=0.7)
     if profile.ports and (framework in HTTP_FRAMEWORKS or code.speaks_http()):
         # a route whose last part names a health check (/api/healthcheck) before the other plain routes
-        choose_health_path(profile, sorted(code.routes(), key=lambda r: not source.health_like(r[0])))
+        routes = code.routes()
+        if not routes and code.websocket_routes and not any(
+                code.uses(c) for c in ("ServeDir::new", "ServeFile::new", "Files::new", "FileServer::from")):
+            # only websocket handshakes, no files served: a plain GET gets 400/426 everywhere
+            path, rel, line = code.websocket_routes[0]
+            profile.health_path = None
+            profile.note("health_path", f"every route is a websocket handshake ({path}): a plain GET is refused, "
+                         "so the health check only connects to the port", rel, line, 0.7)
+        else:
+            choose_health_path(profile, sorted(routes, key=lambda r: not source.health_like(r[0])))
     elif profile.ports:  # a TCP server of its own protocol (Redis, gRPC, ...): an HTTP GET can't tell
         profile.health_path = None
         profile.note("health_path", "the server speaks no HTTP that the code shows (no HTTP framework, no HTTP "

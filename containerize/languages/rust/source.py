@@ -151,6 +151,16 @@ def _path(node) -> str:
     return "".join(syntax.text(node).split()) if node is not None else ""
 
 
+def _walk(node, limit: int = 20000):
+    """The nodes under ``node`` (itself first), depth first, at most ``limit`` of them."""
+    todo, seen = [node], 0
+    while todo and seen < limit:
+        current = todo.pop()
+        seen += 1
+        yield current
+        todo.extend(reversed(current.children))
+
+
 def _ends(path: str, suffixes) -> bool:
     return any(path == s or path.endswith("::" + s) for s in suffixes)
 
@@ -209,6 +219,9 @@ def _chain_root(node):
 
 
 _NOT_GET = {"post", "put", "delete", "patch"}
+# calls that answer a websocket handshake (actix-web-actors, actix-ws)
+WEBSOCKET_STARTS = ("ws::start", "ws::start_with_addr", "ws::start_with_protocols", "actix_ws::handle",
+                    "WsResponseBuilder::new")
 
 
 def _may_get(handler) -> bool:
@@ -307,6 +320,8 @@ class Crate:
                 if params is not None and params.named_child_count == 0:
                     self.functions.setdefault(syntax.text(function.child_by_field_name("name")), (function, f))
         self.wrappers: dict[str, tuple[int, int | None]] = {}
+        self._ws: set[str] | None = None
+        self.websocket_routes: list[tuple[str | None, str, int]] = []  # (path, file, line), found by routes()
         self.defaults: dict[str, tuple[str, str, int]] = {}
         self._busy: set = set()
         self._calls_by_name: dict[str, list] | None = None
@@ -680,8 +695,45 @@ class Crate:
                         out[name] = prefix if out.get(name, prefix) == prefix else None
         return out
 
+    def _websocket_handlers(self) -> set[str]:
+        """Names of the functions that answer a websocket handshake: axum's `ws: WebSocketUpgrade` parameter, or
+        a body that calls actix's `ws::start(...)` / `actix_ws::handle(...)`."""
+        if self._ws is None:
+            self._ws = set()
+            for f in self.files:
+                for function in f.functions:
+                    name = function.child_by_field_name("name")
+                    params = function.child_by_field_name("parameters")
+                    if name is None:
+                        continue
+                    upgrade = params is not None and any(
+                        syntax.text(n) == "WebSocketUpgrade" for n in _walk(params) if n.type == "type_identifier")
+                    body = function.child_by_field_name("body")
+                    started = body is not None and any(
+                        n.type == "call_expression" and _ends(_path(n.child_by_field_name("function")),
+                                                              WEBSOCKET_STARTS)
+                        for n in _walk(body))
+                    if upgrade or started:
+                        self._ws.add(syntax.text(name))
+        return self._ws
+
+    def _upgrades(self, call, function, args) -> bool:
+        """Whether a route's handler is a websocket handshake: `.route("/ws", any(ws_handler))`,
+        `web::resource("/ws").route(web::get().to(ws_index))`, `.route("/ws", web::get().to(echo_ws))`."""
+        handlers = list(args[1:]) if function.type == "field_expression" else []
+        parent = call.parent
+        if function.type != "field_expression" and parent is not None and parent.type == "field_expression" \
+                and parent.parent is not None and parent.parent.type == "call_expression":
+            handlers += _arguments(parent.parent)  # web::resource("/ws").route(...) / .to(...)
+        if not handlers:
+            return False
+        names = self._websocket_handlers()
+        return bool(names) and any(n.type == "identifier" and syntax.text(n) in names
+                                   for h in handlers for n in _walk(h))
+
     def routes(self) -> list[tuple[str, str, int]]:
         out = []
+        self.websocket_routes = []
         mounts = self.mounts()
         for f in self.files:
             hits = []
@@ -697,6 +749,9 @@ class Crate:
                     continue
                 if function.type == "field_expression" and len(args) > 1 and not _may_get(args[1]):
                     continue  # .route("/login", post().to(signin)): a probe's GET is refused
+                if self._upgrades(call, function, args):
+                    self.websocket_routes.append((self.value(args[0], f).text, f.rel, syntax.line(args[0])))
+                    continue  # a websocket handshake: a GET without an Upgrade header is refused (400, 426)
                 path = self.value(args[0], f).text
                 warp = function.type != "field_expression" and _ends(_path(function), ("warp::path",))
                 if path is not None and not warp:
