@@ -1076,3 +1076,27 @@ def test_quarkus_jakarta_rest_routes_and_static_index_choose_the_probe(tmp_path,
     assert p.health_path == ("/" if index else "/fruits/count")
     assert p.evidence["health_path"][-1].file == (
         "src/main/resources/META-INF/resources/index.html" if index else "src/main/java/org/acme/FruitResource.java")
+
+
+@pytest.mark.parametrize("fixture, settings, url_env, user_env", [
+    # Quarkus Dev Services: the database exists in dev and test mode only
+    ("java-quarkus-postgres", "src/main/resources/application.properties", "QUARKUS_DATASOURCE_JDBC_URL",
+     "QUARKUS_DATASOURCE_USERNAME"),
+    ("java-spring-boot", "src/main/resources/application.properties", "SPRING_DATASOURCE_URL",
+     "SPRING_DATASOURCE_USERNAME"),
+])
+def test_a_driver_with_no_datasource_url_is_given_the_service(tmp_path, fixture, settings, url_env, user_env):
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURES / fixture, root)
+    path = root / settings
+    path.write_text("".join(line for line in path.read_text().splitlines(True)
+                            if "datasource" not in line and not line.startswith("%prod")))
+    p = build_profile(root)
+    assert [s.kind for s in p.services] == ["postgres"]
+    assert p.env_var(url_env).default == "jdbc:postgresql://postgres:5432/app"
+    doc = yaml.safe_load(render.render(p)["compose.yaml"])
+    app, db = doc["services"]["app"], doc["services"]["postgres"]
+    assert app["environment"][user_env] == "app" == db["environment"]["POSTGRES_USER"]
+    assert db["environment"]["POSTGRES_DB"] == "app"
+    secret = url_env.split("_")[0].lower() + "_datasource_password"
+    assert app["secrets"] == [secret] and db["environment"]["POSTGRES_PASSWORD_FILE"] == f"/run/secrets/{secret}"

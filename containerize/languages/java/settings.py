@@ -6,7 +6,7 @@ import posixpath
 import re
 
 
-from ...profile import Profile
+from ...profile import Connection, Profile
 from ...scan import SourceTree
 from .plan import WORKDIR
 from .source import PLACEHOLDER, SYSTEM_ENV, record_datasource, record_env, record_jdbc
@@ -270,6 +270,25 @@ def _production_values(tree: SourceTree, files: list[str], framework: str) -> di
     return found
 
 
+def _unset_datasource(profile: Profile, keys: dict, files: list[str]) -> tuple[str, str | None, int | None] | None:
+    """No datasource URL in the production settings, with a database driver among the dependencies (Quarkus' Dev
+    Services and Spring Boot's Docker Compose support start one in development only; the packaged app stops
+    with "datasource not configured"): the service's database, as if the settings named it at localhost."""
+    kinds = [s.kind for s in profile.services if s.kind in _SERVICE_PORTS]
+    if len(kinds) != 1 or any(c.kind == kinds[0] for c in profile.connections):
+        return None
+    kind = kinds[0]
+    mariadb = any(d.endswith((":quarkus-jdbc-mariadb", ":mariadb-java-client")) for d in profile.dependencies)
+    scheme = "postgresql" if kind == "postgres" else "mariadb" if mariadb else "mysql"
+    url = f"jdbc:{scheme}://localhost:{_SERVICE_PORTS[kind]}/app"
+    profile.connections.append(Connection(kind, host="localhost", database="app", why=f"a JDBC URL {url}"))
+    rel = next((f for f in sorted(files) if not _CONFIG_NAME.fullmatch(posixpath.basename(f)).group(2)), None)
+    profile.note("services", f"{kind}: the {profile.framework} app has a {scheme} driver and no {keys['url'][0]} in "
+                 "its production settings (a development-time database): it is given the compose service's", rel,
+                 None, 0.8)
+    return url, rel, None
+
+
 def datasource_env(tree: SourceTree, files: list[str], profile: Profile) -> None:
     """A datasource fixed in the settings at localhost (Quarkus' quickstarts: ``%prod.quarkus.datasource.jdbc.url=
     jdbc:postgresql://localhost/quarkus_test``, a literal user and password): in compose the database is another
@@ -280,6 +299,8 @@ def datasource_env(tree: SourceTree, files: list[str], profile: Profile) -> None
         return
     values = _production_values(tree, files, profile.framework)
     url = values.get(keys["url"][0])
+    if url is None:
+        url = _unset_datasource(profile, keys, files)
     if url is None or "${" in url[0] or not url[0].startswith("jdbc:"):
         return
     from ...services import LOCAL_HOSTS, service_name
