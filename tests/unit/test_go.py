@@ -1004,3 +1004,14 @@ def test_a_websocket_route_is_not_probed_and_a_page_served_from_a_top_level_file
     assert profile.build.assets == ["home.html"]
     assert "COPY --from=build /src/home.html /app/home.html" in files["Dockerfile"]
     assert "WORKDIR /app" in files["Dockerfile"]
+
+
+def test_the_binary_is_read_from_the_packages_it_imports_not_another_commands(tmp_path):
+    # cmd/api imports internal/api; cmd/worker imports internal/worker, which reads QUEUE_DIR and serves
+    # metrics on 127.0.0.1:9100: none of that is in the api binary
+    profile, files = rendered(tmp_path, FIXTURES / "go-cmd-api-worker")
+    assert profile.entrypoint == ["/usr/local/bin/api"]
+    assert (profile.ports, profile.port_env, profile.health_path) == ([8080], "API_PORT", "/healthz")
+    assert [e.name for e in profile.env] == ["API_PORT"]
+    assert not profile.warnings, profile.warnings
+    assert not profile.read_paths and "/metrics" not in files["Dockerfile"]

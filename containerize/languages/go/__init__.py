@@ -210,15 +210,7 @@ def read_source(program: source.Program, profile: Profile, framework: str | None
 def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str) -> None:
     """A main package serves when a package of the module it imports does (`func main() { cli.Run() }` with the
     server in ./pkg/cli, cmd/appd calling the module's http package): mark those main packages as serving."""
-    prefix = module + "/"
-    imports: dict[str, set[str]] = {}
-    for d, pkg in pkgs.items():
-        found = imports.setdefault(d, set())
-        for rel in pkg["files"]:
-            facts = source.read_file(tree, rel)
-            for path in facts.imports.values() if facts is not None else ():
-                if path.startswith(prefix) and path[len(prefix):] in pkgs:
-                    found.add(path[len(prefix):])
+    imports = module_imports(tree, pkgs, module)
     for d, pkg in pkgs.items():
         if not pkg["main"] or pkg["serves"]:
             continue
@@ -233,6 +225,34 @@ def serves_through_imports(tree: SourceTree, pkgs: dict[str, dict], module: str)
                 pkg["serves_through"] = lib
                 break
             todo += imports.get(lib, ())
+
+
+def module_imports(tree: SourceTree, pkgs: dict[str, dict], module: str) -> dict[str, set[str]]:
+    """Package folder -> the folders of the module's packages it imports."""
+    prefix = module + "/"
+    imports: dict[str, set[str]] = {}
+    for d, pkg in pkgs.items():
+        found = imports.setdefault(d, set())
+        for rel in pkg["files"]:
+            facts = source.read_file(tree, rel)
+            for path in facts.imports.values() if facts is not None else ():
+                if path.startswith(prefix) and path[len(prefix):] in pkgs:
+                    found.add(path[len(prefix):])
+    return imports
+
+
+def linked_packages(tree: SourceTree, pkgs: dict[str, dict], module: str, chosen: str) -> set[str]:
+    """The folders of the packages the chosen main package is built from: itself and the module's packages it
+    imports, directly or through others (another command's packages, an example's, are not in its binary)."""
+    imports = module_imports(tree, pkgs, module)
+    seen, todo = {chosen}, list(imports.get(chosen, ()))
+    while todo:
+        d = todo.pop()
+        if d in seen or pkgs[d]["main"]:
+            continue
+        seen.add(d)
+        todo += imports.get(d, ())
+    return seen
 
 
 def _library_serves(tree: SourceTree, pkg: dict) -> bool:
@@ -369,8 +389,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     serves_through_imports(tree, pkgs, module)
     chosen = _choose_main(pkgs, module, profile)
     binary = _binary_name(chosen, module)
-    # the binary's own package plus every library package of the module
-    src = [f for d, p in pkgs.items() if d == chosen or not p["main"] for f in p["files"]]
+    # the binary's own package plus the module's packages it imports
+    linked = linked_packages(tree, pkgs, module, chosen)
+    src = [f for d, p in pkgs.items() if d in linked for f in p["files"]]
     program = source.Program(tree, src)
 
     direct = [r for r in mod["requires"] if not r["indirect"]]
