@@ -7,7 +7,8 @@ rust-http (std::net server on distroless cc); go-values and rust-values (the
 port a constant joined into the address, a default read through an env wrapper);
 rust-static-pages (pages read at run time from static/ and the crate's templates/); go-json-config (a
 config file read at run time sets the port); go-json-runtime (the folder a config file names is written);
-go-relative-writes (a file and a folder written relative to the working directory).
+go-relative-writes (a file and a folder written relative to the working directory); go-cmd-api-worker
+(two commands in one module: the api binary alone is read).
 go-postgres and rust-axum declare
 third-party dependencies and are covered by tests/unit/test_go.py and
 tests/unit/test_rust.py (analysis, rendering, hadolint, step order).
@@ -242,3 +243,16 @@ def test_go_without_go_mod_carries_the_folders_it_reads_at_run_time(docker, tmp_
         assert status == 200 and "rebeccapurple" in css
         status, _ = http_get(f"http://127.0.0.1:{port}/no-such-page")
         assert status == 404
+
+
+def test_go_module_with_two_commands_runs_the_api_on_its_own_port(docker, tmp_path):
+    # cmd/api and cmd/worker: the api binary's port, env var and health route, none of the worker's
+    project, profile = generate(tmp_path, "go-cmd-api-worker")
+    assert profile["entrypoint"] == ["/usr/local/bin/api"]
+    assert (profile["ports"], profile["port_env"], profile["health_path"]) == ([8080], "API_PORT", "/healthz")
+    with built_image(project, "go-cmd-api-worker") as image:
+        with running(image, "-p", "127.0.0.1::8080") as container:
+            port = container.port(8080)
+            status, body = http_get(f"http://127.0.0.1:{port}/orders", container=container)
+            assert status == 200 and body.strip() == "[]", body
+            healthy(container)
