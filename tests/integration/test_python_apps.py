@@ -23,6 +23,8 @@ SERVERS = [
     Server("python-flask-old-pins", 5000, "/", ("hello from an old flask 2.0.3",)),
     # a repository of examples: the one its containerize.toml names, run from its folder (its templates/)
     Server("python-examples-only", 8000, "/", ("<h1>chat</h1>",)),
+    # a Gradio app built in another module (webui/blocks.py) and launched by app.py: on 0.0.0.0:7860
+    Server("python-gradio-imported", 7860, "/", ("gradio",)),
 ]
 
 

@@ -4,6 +4,7 @@ Django's static files, files written beside the code, Flask's instance folder, P
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -1114,3 +1115,39 @@ def test_a_sqlite_file_in_a_folder_of_the_code_is_linked_not_a_volume_over_the_c
                               '"NAME": BASE_DIR / "db.sqlite3"}}\n'}))
     assert profile.writable_paths == ["/var/lib/app"]
     assert profile.build.state_files == ["mysite/db.sqlite3"]
+
+
+def test_a_gradio_app_built_in_another_module_is_the_server(tmp_path):
+    """`from webui.blocks import build_demo; demo = build_demo(); demo.queue().launch()`: the app is made in
+    another file, and a script under scripts/ reading its own port setting is not the app's port."""
+    profile = build_profile(Path(__file__).resolve().parents[2] / "fixtures" / "python-gradio-imported")
+    assert (profile.entrypoint, profile.framework, profile.ports) == (["python", "app.py"], "gradio", [7860])
+    assert profile.port_env == "GRADIO_SERVER_PORT"
+    dockerfile = render.render(profile)["Dockerfile"]
+    assert "ENV GRADIO_SERVER_NAME=0.0.0.0" in dockerfile and "EXPOSE 7860" in dockerfile
+    assert "LOAD_TEST_PORT" not in dockerfile
+
+
+@pytest.mark.parametrize("files", [
+    {"ui.py": "import gradio as gr\ndemo = gr.Interface(fn=str.upper, inputs='text', outputs='text')\n",
+     "app.py": "from ui import demo\n\nif __name__ == '__main__':\n    demo.launch()\n"},
+    {"ui/__init__.py": "", "ui/views.py": "import gradio as gr\nwith gr.Blocks() as demo:\n    gr.Markdown('x')\n",
+     "app.py": "from ui import views\nviews.demo.queue().launch()\n"},
+    {"ui.py": "import gradio as gr\n\ndef make():\n    with gr.Blocks() as blocks:\n        gr.Markdown('x')\n"
+              "    return blocks\n",
+     "app.py": "import ui\n\nif __name__ == '__main__':\n    ui.make().launch()\n"},
+])
+def test_launch_on_a_gradio_app_imported_from_the_project(tmp_path, files):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "gradio\n", **files}))
+    assert (profile.entrypoint, profile.framework, profile.ports) == (["python", "app.py"], "gradio", [7860])
+
+
+def test_launch_on_something_else_imported_is_not_a_server(tmp_path):
+    """A browser's launch() (Playwright's shape), and two files importing each other's names."""
+    profile = build_profile(write_tree(tmp_path, {
+        "requirements.txt": "gradio\n",
+        "browser.py": "import a\n\ndef start():\n    return 1\n\nlauncher = start()\n",
+        "a.py": "from browser import launcher\nfrom b import other\n\nif __name__ == '__main__':\n"
+                "    launcher.launch()\n    other.launch()\n",
+        "b.py": "from a import other\nother.launch()\n"}))
+    assert profile.framework is None and profile.ports == []

@@ -120,7 +120,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         if best.framework:
             profile.note("framework", best.why, best.file, best.line, best.confidence)
         if best.server and not profile.ports and best.default_port:
-            profile.add_port(best.default_port, f"{best.argv[0]}'s default port", None, None, 0.6)
+            # `python app.py` starting Gradio's or Dash's server: the framework's default, not python's
+            server = best.framework if best.argv[0] == "python" and best.framework else best.argv[0]
+            profile.add_port(best.default_port, f"{server}'s default port", None, None, 0.6)
         extra = best.extra_packages
         for name, rel, line, why in source.needed_packages(tree, files):
             if name not in dep_names and NEEDED_SPECS[name] not in extra:

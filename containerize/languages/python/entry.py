@@ -139,6 +139,10 @@ class FileFacts:
     cli_apps: list[tuple[str, str, int]] = field(default_factory=list)  # (variable, class, line): `sanic m:app`
     celery: tuple[str, int] | None = None  # (variable, line) of a module-level `x = Celery(...)`
     grpc_servers: set[str] = field(default_factory=set)  # names bound to grpc.server() / grpc.aio.server()
+    # Gradio apps other files may import: top-level names bound to one, and functions that build one
+    gradio_apps: set[str] = field(default_factory=set)
+    gradio_builders: set[str] = field(default_factory=set)
+    gradio_served: bool = False  # the server it starts is a Gradio app's launch(), wherever the app was made
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -206,9 +210,39 @@ def _server_call(call: ast.Call, app_vars: set[str], grpc_vars: frozenset[str] |
         return name
     if last == "start" and not call.args and base in grpc_vars:
         return name
-    if last == "launch" and (base in app_vars or base.rsplit(".", 1)[-1] in GRADIO_CLASSES):  # a Gradio app
-        return name
+    if last == "launch" and (_launched(base) in app_vars or base.rsplit(".", 1)[-1] in GRADIO_CLASSES):
+        return name  # a Gradio app: demo.launch(), demo.queue().launch(), gr.Interface(...).launch()
     return None
+
+
+def _launched(base: str) -> str:
+    """The Gradio app a ``launch()`` is called on: ``demo`` for ``demo.queue(...).launch()``."""
+    while base.endswith(".queue"):
+        base = base[:-len(".queue")]
+    return base
+
+
+def _builds_gradio(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function makes a Gradio app (``with gr.Blocks() as demo: ... return demo``)."""
+    return any(_class_called(n) in GRADIO_CLASSES for n in walk(function) if n.__class__ is ast.Call)
+
+
+_READING: set[tuple[int, str]] = set()  # files whose facts are being read: an import cycle stops there
+
+
+def _imported_gradio(tree: SourceTree, mod, rel: str, name: str, builder: bool) -> bool:
+    """``name`` (``demo``, ``ui.demo``) is a Gradio app (or, with ``builder``, a function that builds one)
+    that this file imports from another file of the project."""
+    head, _, attr = name.partition(".")
+    found = mod.imports.get(head)
+    if found is None or "." in attr:
+        return False
+    other, imported = found
+    wanted = imported if not attr else (attr if imported is None else None)
+    if not wanted or other == rel or (id(tree), other) in _READING:
+        return False
+    facts = file_facts(tree, other)
+    return wanted in (facts.gradio_builders if builder else facts.gradio_apps)
 
 
 def _is_action(node: ast.stmt) -> bool:
@@ -313,6 +347,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             app_vars.update(names)
             if cls == "Dash":
                 dash_vars.update(names)
+            if cls in GRADIO_CLASSES and node.col_offset == 0:
+                facts.gradio_apps.update(names)
     app_vars.add("app")
     grpc_vars = facts.grpc_servers
     for node in assigns:
@@ -330,6 +366,9 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             for item in node.items:
                 if item.optional_vars.__class__ is ast.Name and _class_called(item.context_expr) in GRADIO_CLASSES:
                     app_vars.add(item.optional_vars.id)
+                    facts.gradio_apps.add(item.optional_vars.id)
+        if (kind is ast.FunctionDef or kind is ast.AsyncFunctionDef) and _builds_gradio(node):
+            facts.gradio_builders.add(node.name)
         if kind is ast.Assign or kind is ast.AnnAssign:
             targets = node.targets if kind is ast.Assign else [node.target]
             cls = called.get(id(node))
@@ -382,6 +421,40 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         elif facts.action is None and _is_action(node):
             facts.action = node.lineno
 
+    # a Gradio app made in another file of the project (`from ui import demo`, `demo = build_demo()`, with
+    # build_demo imported or defined here): its launch() starts the server
+    launched: dict[str, bool] = {}  # the name launch() is called on -> whether its result is (ui.make().launch())
+    for c in calls:
+        if c.func.__class__ is ast.Attribute and c.func.attr == "launch":
+            receiver = c.func.value
+            while receiver.__class__ is ast.Call and receiver.func.__class__ is ast.Attribute \
+                    and receiver.func.attr == "queue":
+                receiver = receiver.func.value
+            built = receiver.__class__ is ast.Call
+            name = _dotted(receiver.func if built else receiver)
+            if name and name not in app_vars:
+                launched[name] = launched.get(name, False) or built
+    if launched:
+        _READING.add((id(tree), rel))
+        try:
+            gradio_vars = set(facts.gradio_apps)
+            top = {id(n) for n in module.body}
+            for node in assigns:  # demo = build_demo()
+                if id(node) not in top or node.value.__class__ is not ast.Call:
+                    continue
+                maker = _dotted(node.value.func)
+                if maker and (maker in facts.gradio_builders or _imported_gradio(tree, mod, rel, maker, True)):
+                    targets = node.targets if node.__class__ is ast.Assign else [node.target]
+                    gradio_vars.update(t.id for t in targets if t.__class__ is ast.Name)
+            for name, built in launched.items():
+                if built and (name in facts.gradio_builders or _imported_gradio(tree, mod, rel, name, True)):
+                    app_vars.add(name)  # ui.make().launch(): launch's receiver reads as ui.make
+                    facts.gradio_served = True
+                elif not built and (name in gradio_vars or _imported_gradio(tree, mod, rel, name, False)):
+                    app_vars.add(name)
+                    facts.gradio_served = True
+        finally:
+            _READING.discard((id(tree), rel))
     # the server a run of the file reaches: from the guard, or the top-level statements, through local functions
     serving = any(_server_call(n, app_vars, grpc_vars) for n in calls)
     if serving:  # no server call anywhere: running the file reaches none (the common case, with no second walk)
@@ -907,7 +980,7 @@ def _script_server(f: FileFacts) -> tuple[str | None, int | None]:
         return None, None
     call = f.server[0]
     last = call.rsplit(".", 1)[-1]
-    if last == "launch" and "gradio" in f.imports:
+    if last == "launch" and ("gradio" in f.imports or f.gradio_served):
         return "gradio", GRADIO_PORT
     if last == "run" and "dash" in f.imports:
         return "dash", DASH_PORT
