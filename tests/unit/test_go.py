@@ -1015,3 +1015,38 @@ def test_the_binary_is_read_from_the_packages_it_imports_not_another_commands(tm
     assert [e.name for e in profile.env] == ["API_PORT"]
     assert not profile.warnings, profile.warnings
     assert not profile.read_paths and "/metrics" not in files["Dockerfile"]
+
+
+def test_a_command_that_works_off_an_asynq_queue_is_built_and_run_as_a_worker(tmp_path):
+    # gofiber's asynq recipe: ./worker runs asynq.NewServer(asynq.RedisClientOpt{Addr: ...}, ...).Run(mux)
+    profile, files = rendered(tmp_path, FIXTURES / "go-asynq")
+    assert [(w.name, w.command, w.file) for w in profile.workers] == [
+        ("worker", ["/usr/local/bin/worker"], "worker/main.go")]
+    assert profile.entrypoint == ["/usr/local/bin/mailer"]
+    dockerfile = files["Dockerfile"]
+    assert "&& go build -trimpath -ldflags=\"-s -w\" -o /out/worker ./worker" in dockerfile
+    assert "COPY --from=build /out/worker /usr/local/bin/worker" in dockerfile
+    doc = yaml.safe_load(files["compose.yaml"])
+    worker = doc["services"]["worker"]
+    assert worker["command"] == ["/usr/local/bin/worker"] and "ports" not in worker
+    assert worker["environment"]["REDIS_ADDR"] == "${REDIS_ADDR:-redis:6379}"
+    assert "redis" in worker["depends_on"]
+
+
+def test_a_queue_workers_own_settings_are_env_vars_and_a_plain_command_is_not_a_worker(tmp_path):
+    write_tree(tmp_path, {
+        "go.mod": "module example.com/jobs\n\ngo 1.22\n\nrequire github.com/hibiken/asynq v0.26.0\n",
+        "go.sum": "",
+        "cmd/api/main.go": 'package main\n\nimport "net/http"\n\nfunc main() {\n'
+                           '\thttp.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})\n'
+                           '\thttp.ListenAndServe(":8080", nil)\n}\n',
+        "cmd/consumer/main.go": 'package main\n\nimport (\n\t"os"\n\n\t"github.com/hibiken/asynq"\n)\n\n'
+                                'func main() {\n\tsrv := asynq.NewServer(asynq.RedisClientOpt{Addr: os.Getenv("REDIS_ADDR")}, '
+                                'asynq.Config{})\n\t_ = os.Getenv("MAIL_FROM")\n\tsrv.Run(asynq.NewServeMux())\n}\n',
+        "cmd/seed/main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("seeded") }\n',
+    })
+    profile = build_profile(tmp_path, [])
+    assert [w.name for w in profile.workers] == ["consumer"]
+    assert {e.name for e in profile.env} >= {"MAIL_FROM", "REDIS_ADDR"}
+    assert profile.build.worker_binaries == [("consumer", "./cmd/consumer")]
+    assert build_profile(tmp_path, [("workers", "none")]).workers == []

@@ -15,9 +15,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ... import image_tags
+from ... import image_tags, syntax
 from ...envvars import is_port_name, is_secret, read_dotenv_example
-from ...profile import Evidence, Profile
+from ...profile import Evidence, Profile, Worker
 from ...scan import SourceTree
 from ...services import (add_services_from_connections, add_services_from_dependencies, link_service_env,
                          warn_fixed_localhost)
@@ -332,6 +332,34 @@ def _choose_main(pkgs: dict[str, dict], module: str, profile: Profile) -> str:
     return chosen
 
 
+# task-queue servers a command runs to work off jobs: (import path, call as source.Program names it)
+QUEUE_SERVERS = (("github.com/hibiken/asynq", "NewServer"), ("github.com/RichardKnuts/machinery", ".NewWorker"),
+                 ("github.com/RichardKnuts/machinery/v2", ".NewWorker"),
+                 ("github.com/RichardKnuts/machinery/v1", ".NewWorker"))
+
+
+def queue_workers(tree: SourceTree, pkgs: dict[str, dict], module: str,
+                  chosen: str) -> list[tuple[str, source.Program, str, int, str]]:
+    """(folder, program, file, line, why) of each other command of the module that runs a task-queue worker
+    (asynq.NewServer(...).Run(mux), machinery's server.NewWorker(...)): it runs beside the app."""
+    found = []
+    for d, pkg in sorted(pkgs.items()):
+        if not pkg["main"] or d == chosen or pkg["serves"]:
+            continue
+        linked = linked_packages(tree, pkgs, module, d)
+        program = source.Program(tree, [f for x, p in pkgs.items() if x in linked for f in p["files"]])
+        for call, f in program.calls:
+            package, _, name = call.name.rpartition(".") if call.name[:1] != "." else ("", "", call.name)
+            hit = next((path for path, func in QUEUE_SERVERS
+                        if (func == name and f.imports.get(package) == path)
+                        or (func == call.name and path in f.imports.values())), None)
+            if hit:
+                found.append((d, program, f.rel, syntax.line(call.node), f"it works off a {hit.split('/')[2]} task "
+                              f"queue ({call.name.lstrip('.')})"))
+                break
+    return found
+
+
 def _binary_name(d: str, module: str) -> str:
     name = posixpath.basename(d) if d else module_basename(module)
     return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "app"
@@ -551,6 +579,26 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                     f"{f.rel}: //go:embed {pattern} names {folder}, which is not in the source: `go build` fails "
                     "until it exists" + (f" (build it first: npm run build in {f.dir or '.'}, then commit it or "
                                          "add a Node build stage)" if node else ""))
+    # other commands of the module that work off a task queue (./worker with asynq.NewServer): built into the
+    # image beside the app and run as workers, with the settings they read
+    worker_binaries: list[tuple[str, str]] = []
+    for d, worker_program, rel, ln, why in queue_workers(tree, pkgs, module, chosen):
+        name = _binary_name(d, module)
+        if name == binary or any(name == n for n, _ in worker_binaries) or not _SAFE_REL.fullmatch("./" + d) \
+                or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,40}", name):
+            continue
+        worker_binaries.append((name, "./" + d))
+        profile.workers.append(Worker(name, [f"{plan.BIN_DIR}/{name}"], rel, ln, f"./{d}: {why}"))
+        profile.note("workers", f"{name}: ./{d}: {why}, built into the image and run beside the app", rel, ln, 0.85)
+        defaults = worker_program.defaults
+        for env_name, env_rel, env_line in worker_program.env_reads():
+            if env_name in SYSTEM_ENV or profile.env_var(env_name) is not None:
+                continue
+            default = _clean(defaults.get(env_name, (None,))[0])
+            secret = is_secret(env_name, default)
+            profile.note("env", f"{env_name}: os.Getenv in ./{d}, the {name} worker" + (
+                " (a secret)" if secret else ""), env_rel, env_line)
+            profile.add_env(env_name, None if secret else default, secret)
     # a Procfile process that runs the binary with other arguments (bin/NAME worker): a worker
     add_image_procfile_workers(tree, profile, runs_binary(profile, {binary, module_basename(module)}))
 
@@ -586,7 +634,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         module=module, package=package, binary=binary, cgo=cgo,
         manifests=["go.mod"] + (["go.sum"] if tree.exists("go.sum") else []), mod_init=mod_init,
         replace_dirs=replace_dirs, vendored=vendored, gowork=tree.exists("go.work"), runtime=runtime,
-        shell=runtime == "slim", assets=assets, chdir=chdir, state_files=state_files)
+        shell=runtime == "slim", assets=assets, chdir=chdir, state_files=state_files,
+        worker_binaries=worker_binaries)
     image = {"slim": "debian:bookworm-slim", "distroless-base": "gcr.io/distroless/base-debian12:nonroot",
              "distroless-static": "gcr.io/distroless/static-debian12:nonroot"}[runtime]
     profile.note("system_packages", f"runtime: {image}" + (

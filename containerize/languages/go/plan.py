@@ -32,3 +32,5 @@ class GoPlan(BuildPlan):
     # linked from their path
     state_files: list[str] = field(default_factory=list)
     state_dir: str = STATE_DIR
+    # other commands of the module that run beside the app as workers: (binary, package), built in the same step
+    worker_binaries: list[tuple[str, str]] = field(default_factory=list)
