@@ -25,6 +25,8 @@ SERVERS = [
     Server("python-examples-only", 8000, "/", ("<h1>chat</h1>",)),
     # a Gradio app built in another module (webui/blocks.py) and launched by app.py: on 0.0.0.0:7860
     Server("python-gradio-imported", 7860, "/", ("gradio",)),
+    # Streamlit on the port its .streamlit/config.toml sets (the command line's --server.port would override it)
+    Server("python-streamlit-secrets", 8600, "/_stcore/health", ("ok",)),
 ]
 
 
@@ -340,3 +342,26 @@ def test_grpc_server_turns_healthy_and_answers_a_call(docker, tmp_path):
             reply = container.exec("python", "greeter_client.py", "Ada Lovelace")
             assert reply.stdout.strip() == "Hello, Ada Lovelace!"
             assert container.process_uid() not in ("", "0")
+
+
+def test_streamlit_reads_its_secrets_file_mounted_where_the_warning_says(docker, tmp_path):
+    """.streamlit/secrets.toml is git-ignored, so not in the image; mounted read-only at the path the warning
+    names, st.secrets reads it (under the read-only root, as the app user)."""
+    import subprocess
+
+    from harness import LABEL
+
+    project, profile = generate(tmp_path, "python-streamlit-secrets")
+    warning = next(w for w in profile["warnings"] if "st.secrets" in w)
+    target = "/app/.streamlit/secrets.toml"
+    assert target in warning
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[warehouse]\nhost = "db.internal"\n')
+    with built_image(project, "python-streamlit-secrets") as image:
+        done = subprocess.run(
+            ["docker", "run", "--rm", "--label", LABEL, "--read-only", "-v", f"{secrets}:{target}:ro",
+             "--entrypoint", "python", image.tag, "-c",
+             "import streamlit as st; print(st.secrets['warehouse']['host'])"],
+            capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1] == "db.internal"

@@ -1151,3 +1151,26 @@ def test_launch_on_something_else_imported_is_not_a_server(tmp_path):
                 "    launcher.launch()\n    other.launch()\n",
         "b.py": "from a import other\nother.launch()\n"}))
     assert profile.framework is None and profile.ports == []
+
+
+def test_streamlit_serves_on_its_config_port_and_its_secrets_file_is_named(tmp_path):
+    """.streamlit/config.toml's [server] port is the app's (the command line's --server.port would override it);
+    st.secrets reads .streamlit/secrets.toml, git-ignored: a warning says where to mount it."""
+    profile = build_profile(Path(__file__).resolve().parents[2] / "fixtures" / "python-streamlit-secrets")
+    assert profile.ports == [8600] and profile.entrypoint[-2:] == ["--server.port", "8600"]
+    assert [(e.file, e.line) for e in profile.evidence["ports"]] == [(".streamlit/config.toml", 3)]
+    warning = next(w for w in profile.warnings if "st.secrets" in w)
+    assert warning.startswith("streamlit_app.py:12 reads st.secrets") and "/app/.streamlit/secrets.toml:ro" in warning
+
+
+@pytest.mark.parametrize("files, warned", [
+    ({"app.py": "from streamlit import secrets\nimport streamlit\nstreamlit.write(secrets['key'])\n"}, True),
+    ({"app.py": "import streamlit as st\nst.write(st.secrets['key'])\n",
+      ".streamlit/secrets.toml": "key = 'x'\n"}, False),  # committed: it is in the image
+    ({"app.py": "import streamlit as st\nsecrets = {'key': 1}\nst.write(secrets['key'])\n"}, False),
+])
+def test_streamlit_secrets_read(tmp_path, files, warned):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "streamlit\n",
+                                                  ".streamlit/config.toml": "[server]\nheadless = true\n", **files}))
+    assert profile.ports == [8501]
+    assert any("st.secrets" in w for w in profile.warnings) == warned

@@ -119,6 +119,21 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.framework = best.framework or _framework_from_deps(dep_names)
         if best.framework:
             profile.note("framework", best.why, best.file, best.line, best.confidence)
+        if best.framework == "streamlit" and not profile.ports:
+            chosen = entry.streamlit_config_port(tree)
+            if chosen:  # the author's [server] port: `--server.port` on the command line would override it
+                profile.add_port(chosen[0], f"{entry.STREAMLIT_CONFIG} sets [server] port", entry.STREAMLIT_CONFIG,
+                                 chosen[1], 0.9)
+        if best.framework == "streamlit":
+            read = entry.streamlit_secrets(tree, files)
+            if read and not tree.exists(entry.STREAMLIT_SECRETS):  # git-ignored (as it should be) or missing
+                rel, line = read
+                target = f"{WORKDIR}/{entry.STREAMLIT_SECRETS}"
+                profile.warnings.append(
+                    f"{rel}:{line} reads st.secrets: {entry.STREAMLIT_SECRETS} is git-ignored or missing, so it is "
+                    f"not in the image; give it to the container "
+                    f"read-only at {target} (docker run -v \"$PWD/{entry.STREAMLIT_SECRETS}:{target}:ro\", or the "
+                    f"same under the app's volumes: in compose.yaml), or the app stops with \"No secrets found\"")
         if best.server and not profile.ports and best.default_port:
             # `python app.py` starting Gradio's or Dash's server: the framework's default, not python's
             server = best.framework if best.argv[0] == "python" and best.framework else best.argv[0]

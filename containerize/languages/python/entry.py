@@ -842,6 +842,44 @@ def streamlit_starts(facts: dict[str, FileFacts]) -> list[Start]:
             for i, (_rank, _depth, rel, line) in enumerate(sorted(found))]
 
 
+STREAMLIT_CONFIG = ".streamlit/config.toml"
+STREAMLIT_SECRETS = ".streamlit/secrets.toml"
+
+
+def streamlit_config_port(tree: SourceTree) -> tuple[int, int | None] | None:
+    """(port, line) of ``[server] port`` in .streamlit/config.toml, which the author chose for the app."""
+    import tomllib
+
+    text = tree.read(STREAMLIT_CONFIG)
+    if not text:
+        return None
+    try:
+        server = tomllib.loads(text).get("server")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    port = server.get("port") if isinstance(server, dict) else None
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        return None
+    line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.strip().replace(" ", "").startswith("port=")),
+                None)
+    return port, line
+
+
+def streamlit_secrets(tree: SourceTree, files: list[str]) -> tuple[str, int] | None:
+    """(file, line) of the first read of ``st.secrets`` (Streamlit's .streamlit/secrets.toml)."""
+    for rel in sorted(files):
+        if "streamlit" not in file_facts(tree, rel).imports:
+            continue
+        mod = values.module(tree, rel)
+        if mod.tree is None:
+            continue
+        for node in ast.walk(mod.tree):
+            if ((node.__class__ is ast.Attribute and node.attr == "secrets")
+                    or (node.__class__ is ast.Name and node.id == "secrets")) and mod.dotted(node) == "streamlit.secrets":
+                return rel, node.lineno
+    return None
+
+
 def celery_worker(facts: dict[str, FileFacts], roots: tuple[str, ...] = ("src",)
                   ) -> tuple[list[str], str, int] | None:
     """``celery -A module:app worker`` for the first module that makes a Celery app at its top level:
