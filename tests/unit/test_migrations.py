@@ -575,3 +575,38 @@ def test_a_flyway_configuration_that_points_out_of_the_project_is_ignored(tmp_pa
     pom = root / "pom.xml"
     pom.write_text(pom.read_text().replace("<build>", POSTGRES_DEPENDENCY, 1))
     assert build_profile(root, []).migrations == []
+
+
+def test_an_alembic_url_fixed_to_another_host_is_a_warning_naming_the_fix(tmp_path):
+    """alembic.ini's sqlalchemy.url at the author's own compose service `db`, used as it is by env.py: the
+    migrate step can't reach the compose service postgres (testdrivenio's fastapi-sqlmodel-alembic shape)."""
+    profile = build_profile(FIXTURES / "migrate-fastapi-alembic-fixed-url", [])
+    assert [m.command for m in profile.migrations] == [["alembic", "upgrade", "head"]]
+    [warning] = [w for w in profile.warnings if "sqlalchemy.url" in w]
+    assert warning == ("alembic.ini:3: sqlalchemy.url names the host db, and migrations/env.py uses it as it is: the "
+                       "migrate step can't reach the compose service postgres; set it from DATABASE_URL in "
+                       "migrations/env.py: config.set_main_option(\"sqlalchemy.url\", os.environ[\"DATABASE_URL\"])")
+    assert "postgres:postgres" not in warning  # the URL's credentials are never repeated
+
+
+@pytest.mark.parametrize("env_py, ini_url", [
+    # env.py sets the URL itself, from an env var or the app's settings
+    ('import os\nfrom alembic import context\nconfig = context.config\n'
+     'config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])\n', "postgresql://u:p@db/x"),
+    ('from alembic import context\nfrom app.core.config import settings\nconfig = context.config\n'
+     'configuration = config.get_section(config.config_ini_section)\n'
+     'configuration["sqlalchemy.url"] = settings.url\n', "postgresql://u:p@db/x"),
+    ('from alembic import context\nfrom sqlalchemy import create_engine\nfrom app.settings import URL\n'
+     'engine = create_engine(URL)\n', "postgresql://u:p@db/x"),
+    # the ini names the compose service itself, or no URL at all
+    ('from alembic import context\nconfig = context.config\n', "postgresql://u:p@postgres/x"),
+    ('from alembic import context\nconfig = context.config\n', ""),
+])
+def test_an_alembic_url_replaced_by_env_py_or_at_the_service_is_no_warning(tmp_path, env_py, ini_url):
+    files = {"requirements.txt": "fastapi\nuvicorn\nalembic\nsqlalchemy\npsycopg2-binary\n",
+             "main.py": "import os\nfrom fastapi import FastAPI\nURL = os.environ['DATABASE_URL']\napp = FastAPI()\n",
+             "alembic.ini": f"[alembic]\nscript_location = migrations\nsqlalchemy.url = {ini_url}\n",
+             "migrations/env.py": env_py, "migrations/versions/001_init.py": "revision = '001'\n"}
+    profile = build_profile(tree(tmp_path / "app", files), [])
+    assert profile.migrations and [s.kind for s in profile.services] == ["postgres"]
+    assert not any("sqlalchemy.url" in w for w in profile.warnings)

@@ -122,6 +122,7 @@ def alembic(tree: SourceTree, deps: set[str], profile: Profile) -> list[Migratio
         versions = [f for f in tree.children(location + "/versions") if f.endswith(".py")]
         line = next((n for n, text in enumerate(tree.lines(ini), 1) if text.strip().startswith("script_location")),
                     None)
+        fixed_url_warning(tree, ini, location, profile)
         return [Migration("alembic", command, ini, line,
                           f"{ini} and {location}/env.py with {len(versions)} revision(s)", 0.9 if versions else 0.7)]
     if "flask-migrate" in deps and tree.exists("migrations/env.py"):
@@ -248,6 +249,50 @@ def _asgi_app(profile: Profile) -> str | None:
             and "--app-dir" not in argv:
         return argv[1]
     return None
+
+
+_SCHEMES = {"postgres": ("postgresql", "postgres"), "mysql": ("mysql", "mariadb")}
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}")
+# what in env.py replaces or bypasses the ini's sqlalchemy.url: its own engine, an env read, the option set
+_URL_OVERRIDES = {"set_main_option", "set_section_option", "create_engine", "create_async_engine", "getenv",
+                  "environ", "engine_from_url"}
+
+
+def fixed_url_warning(tree: SourceTree, ini: str, location: str, profile: Profile) -> None:
+    """alembic.ini's sqlalchemy.url fixed to a database host compose doesn't have (the author's own compose
+    service, ``db``, or localhost), with an env.py that uses it as it is: the migrate step can't connect."""
+    import configparser
+    from urllib.parse import urlsplit
+
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(tree.read(ini) or "")
+        url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
+        host = urlsplit(url).hostname or ""
+    except (configparser.Error, ValueError):
+        return
+    kind = next((s.kind for s in profile.services
+                 if url.split("+", 1)[0].split(":", 1)[0] in _SCHEMES.get(s.kind, ())), None)
+    if not kind or not _HOST.fullmatch(host) or host == kind:
+        return
+    env = values.module(tree, f"{location}/env.py")
+    if env.tree is None:
+        return
+    for node in ast.walk(env.tree):
+        name = node.attr if node.__class__ is ast.Attribute else node.id if node.__class__ is ast.Name else None
+        if name in _URL_OVERRIDES:
+            return
+        if node.__class__ is ast.Subscript and node.ctx.__class__ is ast.Store:
+            return  # configuration["sqlalchemy.url"] = ...
+    line = next((n for n, text in enumerate(tree.lines(ini), 1) if text.strip().startswith("sqlalchemy.url")), None)
+    url_env = next((c.url_env for c in profile.connections if c.kind == kind and c.url_env), None) or \
+        next((s.env_var for s in profile.services if s.kind == kind and s.env_var), None)
+    if url_env and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", url_env):
+        url_env = None
+    fix = (f"set it from {url_env} in {location}/env.py: config.set_main_option(\"sqlalchemy.url\", "
+           f"os.environ[\"{url_env}\"])") if url_env else f"set it from an env var in {location}/env.py"
+    profile.warnings.append(f"{ini}:{line}: sqlalchemy.url names the host {host}, and {location}/env.py uses it as "
+                            f"it is: the migrate step can't reach the compose service {kind}; {fix}")
 
 
 def _script_location(tree: SourceTree, ini: str) -> str | None:
