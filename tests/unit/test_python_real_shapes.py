@@ -1125,7 +1125,9 @@ def test_a_gradio_app_built_in_another_module_is_the_server(tmp_path):
     assert profile.port_env == "GRADIO_SERVER_PORT"
     dockerfile = render.render(profile)["Dockerfile"]
     assert "ENV GRADIO_SERVER_NAME=0.0.0.0" in dockerfile and "EXPOSE 7860" in dockerfile
-    assert "LOAD_TEST_PORT" not in dockerfile
+    # scripts/share.py's launch(server_port=SHARE_PORT) and scripts/load_test.py's LOAD_TEST_PORT are theirs
+    assert not {"SHARE_PORT", "LOAD_TEST_PORT"} & {e.name for e in profile.env}
+    assert profile.confidence("entrypoint") > 0.8 and not any(w.startswith("start command") for w in profile.warnings)
 
 
 @pytest.mark.parametrize("files", [
@@ -1174,3 +1176,26 @@ def test_streamlit_secrets_read(tmp_path, files, warned):
                                                   ".streamlit/config.toml": "[server]\nheadless = true\n", **files}))
     assert profile.ports == [8501]
     assert any("st.secrets" in w for w in profile.warnings) == warned
+
+
+@pytest.mark.parametrize("files, port, port_env, env", [
+    # the app imports the helper: its setting is the app's
+    ({"app.py": "from flask import Flask\nfrom scripts.settings import PORT\napp = Flask(__name__)\n\n"
+                "if __name__ == '__main__':\n    app.run(host='0.0.0.0', port=PORT)\n",
+      "scripts/__init__.py": "", "scripts/settings.py": "import os\nPORT = int(os.environ.get('APP_PORT', '5005'))\n"},
+     5005, "APP_PORT", {"APP_PORT"}),
+    # the start command is the script under scripts/ itself
+    ({"scripts/serve.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\n\n"
+                          "if __name__ == '__main__':\n    app.run(host='0.0.0.0', port=int(os.environ.get('SERVE_PORT', "
+                          "'5006')))\n"},
+     5006, "SERVE_PORT", {"SERVE_PORT"}),
+    # a dev server under tools/ the start command doesn't run: its port is not the app's
+    ({"app.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\nNAME = os.environ.get('SITE_NAME', 'x')\n",
+      "tools/dev.py": "import os\nfrom app import app\n\nif __name__ == '__main__':\n"
+                      "    app.run(port=int(os.environ.get('DEV_PORT', '5007')))\n"},
+     8000, None, {"SITE_NAME"}),
+])
+def test_ports_and_env_read_only_by_scripts_beside_the_app_are_not_the_apps(tmp_path, files, port, port_env, env):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "flask\n", **files}))
+    assert (profile.ports, profile.port_env) == ([port], port_env)
+    assert {e.name for e in profile.env} == env

@@ -119,6 +119,7 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         profile.framework = best.framework or _framework_from_deps(dep_names)
         if best.framework:
             profile.note("framework", best.why, best.file, best.line, best.confidence)
+        forgotten = forget_helper_scripts(profile, entry.helper_scripts(tree, files, best.file, entry._roots(found)))
         if best.framework == "streamlit" and not profile.ports:
             chosen = entry.streamlit_config_port(tree)
             if chosen:  # the author's [server] port: `--server.port` on the command line would override it
@@ -152,6 +153,8 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
         # a server needs a port even when none is literal in the code
         if best.server and not profile.ports:
             profile.add_port(8000, "a server with no literal port; 8000 assumed", None, None, 0.4)
+        for key, why in forgotten:  # after the app's own answers, which come first
+            profile.note(key, why, confidence=0.5)
         # bound to the port in finish(), after the answers, so a port given later moves it too
         profile.entrypoint = list(best.argv)
         dev_server = entry.development_server_warning(best, starts)
@@ -164,8 +167,12 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
             profile.note("port_env", "the Procfile's web process is given its port in $PORT", best.file,
                          best.line, 0.8)
         # a tie is unsure, unless the best is the author's word (a Procfile, a console script) over a guess
+        # (or the others tied with it are scripts beside the app: scripts/share.py next to app.py)
+        tied = [s for s in starts[1:] if s.confidence >= best.confidence]
         sure = len(starts) == 1 or starts[1].confidence < best.confidence or \
-            (best.order >= 4 and best.order > starts[1].order)
+            (best.order >= 4 and best.order > starts[1].order) or \
+            (best.file is not None and (best.file.split("/", 1)[0] not in entry.HELPER_FOLDERS or "/" not in best.file)
+             and all(s.file and "/" in s.file and s.file.split("/", 1)[0] in entry.HELPER_FOLDERS for s in tied))
         confidence = best.confidence if sure else 0.6
         profile.note("entrypoint", best.why, best.file, best.line, confidence)
         if source_root and len(best.argv) == 1 and best.argv[0] in found.scripts:
@@ -429,6 +436,45 @@ def listen_settings(profile: Profile, start) -> None:
         profile.add_env(port_var, str(start.default_port), False)
         profile.port_env = port_var
         profile.note("port_env", f"{start.framework} reads its port from {port_var}", start.file, start.line, 0.9)
+
+
+def forget_helper_scripts(profile: Profile, helpers: set[str]) -> list[tuple[str, str]]:
+    """The port, its env var and the env vars read only by scripts beside the app (scripts/share.py's
+    launch(server_port=SHARE_PORT), a load test's LOAD_TEST_PORT) are not the app's: the image would publish
+    a port the app doesn't listen on."""
+    notes_after: list[tuple[str, str]] = []  # (answer, why): noted once the app's own answer is there
+    if not helpers:
+        return notes_after
+
+    def only_helpers(notes) -> bool:
+        files = [e.file for e in notes]
+        return bool(files) and all(f in helpers for f in files)
+
+    for key in ("ports", "port_env"):
+        notes = profile.evidence.get(key, [])
+        if only_helpers(notes):
+            where = ", ".join(sorted({e.file for e in notes if e.file}))
+            if key == "ports":
+                profile.ports = []
+            else:
+                profile.port_env = None
+            profile.evidence[key] = []
+            notes_after.append((key, f"{where} (a script beside the app, which the start command doesn't run) "
+                                     f"sets its own {'port' if key == 'ports' else 'port variable'}: not the app's"))
+    by_name: dict[str, list] = {}
+    for e in profile.evidence.get("env", []):
+        name = e.why.split(":", 1)[0]
+        by_name.setdefault(name, []).append(e)
+    forgotten = {name for name, notes in by_name.items() if only_helpers(notes) and name != profile.port_env
+                 and not any(c.url_env == name or c.password_env == name or c.host_env == name
+                             for c in profile.connections)}
+    if forgotten:
+        profile.env = [v for v in profile.env if v.name not in forgotten]
+        profile.evidence["env"] = [e for e in profile.evidence.get("env", [])
+                                   if e.why.split(":", 1)[0] not in forgotten]
+        notes_after.append(("env", f"{', '.join(sorted(forgotten))}: read only by scripts beside the app "
+                                   f"({', '.join(sorted(helpers))}), not set for it"))
+    return notes_after
 
 
 def _framework_from_deps(deps: set[str]) -> str | None:

@@ -1025,6 +1025,28 @@ def _script_server(f: FileFacts) -> tuple[str | None, int | None]:
     return None, SERVER_CALL_PORTS.get(last)
 
 
+# top-level folders of scripts beside the app (a dev server with a share link, a load test, a deploy helper)
+HELPER_FOLDERS = frozenset({"scripts", "script", "tools", "bin", "benchmarks", "benchmark", "bench", "examples",
+                            "example", "demo", "demos"})
+
+
+def helper_scripts(tree: SourceTree, py_files: list[str], start: str | None,
+                   roots: tuple[str, ...] = ("src",)) -> set[str]:
+    """Files under a helpers folder (scripts/, tools/, ...) that the app doesn't run: not the start file, and
+    imported by no file outside those folders. Their ports and env vars are their own, not the app's."""
+    if not start or start.split("/", 1)[0] in HELPER_FOLDERS:
+        return set()
+    helpers = {rel for rel in py_files if "/" in rel and rel.split("/", 1)[0] in HELPER_FOLDERS}
+    if not helpers:
+        return set()
+    imported: dict[str, set[str]] = {}
+    for rel in py_files:
+        if rel not in helpers:
+            for name in file_facts(tree, rel).imports:
+                imported.setdefault(name, set()).add(rel)
+    return {rel for rel in helpers if rel != start and not _imported_by_another(rel, imported, roots)}
+
+
 def _imported_by_another(rel: str, imported: dict[str, set[str]], roots: tuple[str, ...] = ("src",)) -> bool:
     dotted = rel[:-3].replace("/", ".")
     return any(imported.get(name, set()) - {rel} for name in {dotted, dotted.removeprefix("src."),
