@@ -132,9 +132,9 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
                 target = f"{WORKDIR}/{entry.STREAMLIT_SECRETS}"
                 profile.warnings.append(
                     f"{rel}:{line} reads st.secrets: {entry.STREAMLIT_SECRETS} is git-ignored or missing, so it is "
-                    f"not in the image; give it to the container "
-                    f"read-only at {target} (docker run -v \"$PWD/{entry.STREAMLIT_SECRETS}:{target}:ro\", or the "
-                    f"same under the app's volumes: in compose.yaml), or the app stops with \"No secrets found\"")
+                    f"not in the image; give it to the container read-only at {target} (docker run -v "
+                    f"\"$PWD/{entry.STREAMLIT_SECRETS}:{target}:ro\", or the same under the app's volumes: in "
+                    f"compose.yaml); without it st.secrets is empty (Streamlit says \"No secrets found\")")
         if best.server and not profile.ports and best.default_port:
             # `python app.py` starting Gradio's or Dash's server: the framework's default, not python's
             server = best.framework if best.argv[0] == "python" and best.framework else best.argv[0]
