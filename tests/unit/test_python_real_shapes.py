@@ -1144,6 +1144,18 @@ def test_launch_on_a_gradio_app_imported_from_the_project(tmp_path, files):
     assert (profile.entrypoint, profile.framework, profile.ports) == (["python", "app.py"], "gradio", [7860])
 
 
+@pytest.mark.parametrize("app_py", [
+    # Fooocus' webui.py: the app kept on a module of the project, made with .queue() on it
+    "import gradio as gr\nimport shared\nshared.gradio_root = gr.Blocks(title='x').queue()\n"
+    "with shared.gradio_root:\n    gr.Markdown('x')\nshared.gradio_root.launch(inbrowser=False)\n",
+    "import gradio as gr\ndemo = gr.Blocks().queue(max_size=4)\nwith demo:\n    gr.Markdown('x')\ndemo.launch()\n",
+])
+def test_a_gradio_app_made_with_queue_or_kept_on_a_module(tmp_path, app_py):
+    profile = build_profile(write_tree(tmp_path, {"requirements.txt": "gradio\n", "shared.py": "gradio_root = None\n",
+                                                  "app.py": app_py}))
+    assert (profile.entrypoint, profile.framework, profile.ports) == (["python", "app.py"], "gradio", [7860])
+
+
 def test_launch_on_something_else_imported_is_not_a_server(tmp_path):
     """A browser's launch() (Playwright's shape), and two files importing each other's names."""
     profile = build_profile(write_tree(tmp_path, {

@@ -338,6 +338,9 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
         value = node.value
         cls = DOTTED_CLASSES.get(_dotted(value.func) or "") if value.__class__ is ast.Call else None
         cls = cls or _class_called(value)
+        if cls == "queue" and value.func.__class__ is ast.Attribute \
+                and _class_called(value.func.value) in GRADIO_CLASSES:
+            cls = _class_called(value.func.value)  # gr.Blocks(...).queue() is the Blocks app
         if cls is None:
             continue
         called[id(node)] = cls
@@ -345,6 +348,8 @@ def _read_facts(tree: SourceTree, rel: str) -> FileFacts:
             targets = node.targets if node.__class__ is ast.Assign else [node.target]
             names = [t.id for t in targets if t.__class__ is ast.Name]
             app_vars.update(names)
+            if cls in GRADIO_CLASSES:  # shared.gradio_root = gr.Blocks(...): launched as shared.gradio_root
+                app_vars.update(d for t in targets if t.__class__ is ast.Attribute and (d := _dotted(t)))
             if cls == "Dash":
                 dash_vars.update(names)
             if cls in GRADIO_CLASSES and node.col_offset == 0:
