@@ -1050,3 +1050,36 @@ def test_a_queue_workers_own_settings_are_env_vars_and_a_plain_command_is_not_a_
     assert {e.name for e in profile.env} >= {"MAIL_FROM", "REDIS_ADDR"}
     assert profile.build.worker_binaries == [("consumer", "./cmd/consumer")]
     assert build_profile(tmp_path, [("workers", "none")]).workers == []
+
+
+@pytest.mark.parametrize("register", [
+    'app.Post("/enqueue", func(c fiber.Ctx) error { return nil })',  # gofiber's asynq recipe
+    'app.Put("/items/:id", func(c fiber.Ctx) error { return nil })',
+])
+def test_a_server_with_only_write_routes_gets_a_connect_only_health_check(tmp_path, register):
+    write_tree(tmp_path, {
+        "go.mod": "module example.com/api\n\ngo 1.22\n\nrequire github.com/gofiber/fiber/v3 v3.5.0\n",
+        "go.sum": "",
+        "main.go": 'package main\n\nimport "github.com/gofiber/fiber/v3"\n\nfunc main() {\n\tapp := fiber.New()\n'
+                   f'\t{register}\n\tapp.Listen(":3000")\n}}\n',
+    })
+    profile, files = rendered(tmp_path, tmp_path)
+    assert profile.ports == [3000] and profile.health_path is None
+    assert '"3000", "-"]' in files["Dockerfile"]
+
+
+def test_a_method_pattern_other_than_get_is_not_probed(tmp_path):
+    # Go 1.22's patterns: "POST /orders" refuses a GET (405); "GET /orders" is the probe
+    write_tree(tmp_path, {
+        "go.mod": "module example.com/api\n\ngo 1.22\n",
+        "main.go": 'package main\n\nimport "net/http"\n\nfunc main() {\n\tmux := http.NewServeMux()\n'
+                   '\tmux.HandleFunc("POST /orders", func(w http.ResponseWriter, r *http.Request) {})\n'
+                   '\tmux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {})\n'
+                   '\tmux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {})\n'
+                   '\thttp.ListenAndServe(":8080", mux)\n}\n',
+    })
+    assert build_profile(tmp_path, []).health_path == "/stats"
+    (tmp_path / "main.go").write_text((tmp_path / "main.go").read_text().replace(
+        '\tmux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {})\n'
+        '\tmux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {})\n', ""))
+    assert build_profile(tmp_path, []).health_path is None

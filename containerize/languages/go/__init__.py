@@ -471,7 +471,14 @@ def analyze(tree: SourceTree, profile: Profile) -> None:
     else:
         profile.framework = framework
     routes = program.routes() if profile.ports else []
-    if profile.ports and (framework or routes or program.speaks_http()):
+    writes_only = program.write_routes() if profile.ports and not routes else []
+    if writes_only and not program.relative_folders() and not program.embedded():
+        # only POST/PUT/... routes and no files served: a GET anywhere is a 404 or 405
+        path, rel, ln = writes_only[0]
+        profile.health_path = None
+        profile.note("health_path", f"the code serves no GET route, only {path} and the like for other methods: "
+                     "the health check only connects to the port", rel, ln, 0.7)
+    elif profile.ports and (framework or routes or program.speaks_http()):
         # a route whose last part reads like a health check (/api/ping/) before the other plain routes
         choose_health_path(profile, sorted(routes, key=lambda r: not source.health_like(r[0])))
     elif profile.ports:  # a TCP server of its own protocol (gRPC, Redis, ...): an HTTP GET can't tell

@@ -62,6 +62,7 @@ ROUTE_METHODS = {"HandleFunc", "Handle", "GET", "Get", "HEAD", "Head", "Any", "P
 # methods that mount routes under a prefix: gin/echo/fiber `Group("/api")`, gorilla `PathPrefix("/api")`,
 # chi `Route("/api", func(r chi.Router) {...})`
 GROUP_METHODS = {"Group", "PathPrefix", "Route", "Party"}
+WRITE_METHODS = {"POST", "Post", "PUT", "Put", "PATCH", "Patch", "DELETE", "Delete"}
 # package.Func -> (kind, index of the path argument)
 PATH_CALLS = {"os.MkdirAll": ("dir", 0), "os.Mkdir": ("dir", 0), "os.WriteFile": ("file", 0),
               "os.Create": ("file", 0), "os.OpenFile": ("open", 0), "sql.Open": ("sqlite", 1),
@@ -753,6 +754,8 @@ class Program:
                 continue
             path = self.value(call.args[0], f).text
             if path and path.split(" ", 1)[0] in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
+                if path.split(" ", 1)[0] not in ("GET", "HEAD"):
+                    continue  # Go 1.22's mux.HandleFunc("POST /orders", ...): a GET is refused (405)
                 path = path.split(" ", 1)[1].strip()
             if path is None or path and not path.startswith("/"):
                 continue
@@ -767,6 +770,22 @@ class Program:
             if self._websocket_handler(call.args[1:], f):
                 continue  # a GET without an Upgrade header is refused (426): no health probe there
             if not _conditional(call.node):  # `if opts.Metrics { r.GET("/metrics", ...) }` may not be served
+                out.append((path, f.rel, syntax.line(call.node)))
+        return out
+
+    def write_routes(self) -> list[tuple[str, str, int]]:
+        """(path, file, line) of the routes registered for POST, PUT, PATCH or DELETE only
+        (`app.Post("/enqueue", ...)`, `mux.HandleFunc("POST /orders", ...)`)."""
+        out = []
+        for call, f in self.calls:
+            method = call.name.rsplit(".", 1)[-1]
+            if not call.args or method not in WRITE_METHODS and method not in ("HandleFunc", "Handle"):
+                continue
+            path = self.value(call.args[0], f).text
+            if method in ("HandleFunc", "Handle"):
+                verb, _, rest = (path or "").partition(" ")
+                path = rest.strip() if verb in ("POST", "PUT", "DELETE", "PATCH") else None
+            if path and path.startswith("/"):
                 out.append((path, f.rel, syntax.line(call.node)))
         return out
 
