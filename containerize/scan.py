@@ -36,7 +36,11 @@ MAX_READ = 512 * 1024  # bytes read of any one file
 # manifests that can be valid and larger (a package.json with a long description, a big pom)
 MAX_MANIFEST_READ = 4 * 1024 * 1024
 LARGE_MANIFESTS = frozenset({"package.json", "composer.json", "pom.xml", "Cargo.toml", "pyproject.toml",
-                             "build.gradle", "build.gradle.kts", "angular.json"})
+                             "build.gradle", "build.gradle.kts", "angular.json",
+                             # lockfiles: a real Laravel app's composer.lock is 600 KB, a package-lock.json several MB
+                             "composer.lock", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+                             "bun.lock", "Gemfile.lock", "Cargo.lock", "poetry.lock", "uv.lock", "pdm.lock",
+                             "Pipfile.lock"})
 MAX_FILES = 200_000
 
 

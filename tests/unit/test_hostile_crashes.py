@@ -95,6 +95,20 @@ def test_a_package_json_up_to_the_cap_is_read(tmp_path, size):
     assert done.returncode == 0, done.stderr
 
 
+def test_a_lockfile_past_the_read_cap_of_other_files_is_read_whole(tmp_path):
+    # a real Laravel app's composer.lock is about 600 KB: cut at 512 KB it was "not valid JSON", exit 2
+    packages = [{"name": f"vendor/package-{i}", "version": "1.0.0", "description": "d" * 200,
+                 "require": {"php": "^8.1", "ext-intl": "*"}} for i in range(2600)]
+    lock = json.dumps({"packages": packages, "packages-dev": []}, indent=4)
+    assert len(lock) > 600 * 1024
+    root = write_tree(tmp_path / "p", {"composer.json": json.dumps({"require": {"php": "^8.2"}}),
+                                       "composer.lock": lock, "index.php": "<?php echo 'hi';\n"})
+    done = run_cli("inspect", str(root), "--json")
+    assert_clean_exit(done)
+    assert done.returncode == 0, done.stderr
+    assert "intl" in json.loads(done.stdout)["build"]["extensions"]
+
+
 @pytest.mark.parametrize("name,other", [("package.json", {"index.js": "console.log(1)\n"}),
                                         ("composer.json", {"index.php": "<?php echo 1;\n"})])
 def test_a_manifest_past_the_cap_is_refused_as_too_large(tmp_path, name, other):
