@@ -63,3 +63,22 @@ def test_migrations_run_once_before_the_app_and_its_table_answers(docker, tmp_pa
         assert not Image(image).contains(password) and not Image(image).contains(sentinel)
     text = (project / "compose.yaml").read_text()
     assert password not in text and sentinel not in text
+
+
+def test_django_on_sqlite_in_development_runs_on_the_postgres_service(docker, tmp_path):
+    """"ENGINE": os.environ.get("SQL_ENGINE", "django.db.backends.sqlite3") with HOST and friends from env vars
+    and psycopg in the requirements: compose sets the engine, host, user and database to its postgres service;
+    the migrations make the table there and the app reads it."""
+    project, profile = generate(tmp_path, "python-django-sql-engine")
+    doc = yaml.safe_load((project / "compose.yaml").read_text())
+    env = doc["services"]["app"]["environment"]
+    assert env["SQL_ENGINE"] == "${SQL_ENGINE:-django.db.backends.postgresql}"
+    assert env["SQL_HOST"] == "${SQL_HOST:-postgres}" and env["SQL_DATABASE"] == "app"
+    _write_secrets(project, doc, f"pw-{uuid.uuid4().hex}", f"sentinel-{uuid.uuid4().hex}", "postgresql")
+    with compose_project(project) as compose:
+        compose("up", "-d", "--build", "--wait", env={"HOST_PORT": "0"}, timeout=1200)
+        state = json.loads(compose("ps", "-a", "--format", "json", "migrate").stdout.splitlines()[0])
+        assert state["State"] == "exited" and state["ExitCode"] == 0, compose("logs", "migrate").stdout[-3000:]
+        status, body = http_get(f"http://127.0.0.1:{compose.port('app', 8000)}/")
+        assert status == 200, (body, compose("logs", "app").stdout[-3000:])
+        assert body == "uploads: 0 on postgresql"

@@ -1291,3 +1291,37 @@ def test_django_engine_chosen_by_an_env_var_keeps_the_driver_service(tmp_path):
         "    'NAME': os.environ.get('SQL_DATABASE', BASE_DIR / 'db.sqlite3')}}\n"))
     profile, _ = compose_of(app)
     assert [s.kind for s in profile.services] == ["postgres"]
+
+
+_SQL_ENGINE_SETTINGS = (
+    "import os\nfrom pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n"
+    "DATABASES = {'default': {\n"
+    "    'ENGINE': os.environ.get('SQL_ENGINE', 'django.db.backends.sqlite3'),\n"
+    "    'NAME': os.environ.get('SQL_DATABASE', BASE_DIR / 'db.sqlite3'),\n"
+    "    'USER': os.environ.get('SQL_USER', 'user'),\n"
+    "    'PASSWORD': os.environ.get('SQL_PASSWORD', 'password'),\n"
+    "    'HOST': os.environ.get('SQL_HOST', 'localhost'),\n"
+    "    'PORT': os.environ.get('SQL_PORT', '5432'),\n}}\n"
+    "WSGI_APPLICATION = 'site_/wsgi.application'\n")
+
+
+def test_a_django_engine_from_an_env_var_is_the_one_database_service_s():
+    """SQLite by default for development, SQL_ENGINE/SQL_HOST/... in deployment (testdriven's Dockerizing
+    Django shape): compose points every one of them at its postgres service."""
+    profile, doc = compose_of(FIXTURES / "python-django-sql-engine")
+    assert {e.name: e.default for e in profile.env}["SQL_ENGINE"] == "django.db.backends.postgresql"
+    [conn] = [c for c in profile.connections if c.kind == "postgres"]
+    assert (conn.host_env, conn.database, conn.database_env) == ("SQL_HOST", None, "SQL_DATABASE")
+    app = doc["services"]["app"]["environment"]
+    assert (app["SQL_HOST"], app["SQL_DATABASE"]) == ("${SQL_HOST:-postgres}", "app")
+
+
+def test_a_django_engine_from_an_env_var_without_one_database_driver_is_left_alone(tmp_path):
+    for requirements in ("Django\n", "Django\npsycopg2-binary\nmysqlclient\n"):
+        files = {"requirements.txt": requirements, "manage.py": "import django\n", "site_/__init__.py": "",
+                 "site_/settings.py": _SQL_ENGINE_SETTINGS}
+        for rel, text in files.items():
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(text)
+        profile = build_profile(tmp_path, [])
+        assert {e.name: e.default for e in profile.env}["SQL_ENGINE"] == "django.db.backends.sqlite3"

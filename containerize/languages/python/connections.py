@@ -4,6 +4,7 @@ the host, port, user, database and password each is given, as literals or env re
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 
 from ...profile import Connection, Profile
@@ -371,6 +372,27 @@ def django_databases(tree: SourceTree, files: list[str], profile: Profile) -> tu
     return {k for k in ("postgres", "mysql") if k not in used}, sqlite_at
 
 
+_SERVER_ENGINES = {"postgres": "django.db.backends.postgresql", "mysql": "django.db.backends.mysql"}
+
+
+def _deployed_engine(profile: Profile, engine_env: str, default: str | None, keys: dict, rel: str,
+                     line: int) -> str | None:
+    """``"ENGINE": os.environ.get("SQL_ENGINE", "django.db.backends.sqlite3")`` with HOST from an env var and
+    one database driver in the requirements (the "Dockerizing Django with Postgres" shape): deployed, the engine
+    is that database's, and compose sets it; anything else stays unknown (None)."""
+    servers = [kind for kind in _SERVER_ENGINES if any(s.kind == kind for s in profile.services)]
+    if len(servers) != 1 or "HOST" not in keys or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", engine_env):
+        return None
+    variable = profile.env_var(engine_env)
+    if variable is None or variable.secret:
+        return None
+    engine = _SERVER_ENGINES[servers[0]]
+    variable.default = engine
+    profile.note("env", f"{engine_env}: {engine}, the engine of the {servers[0]} service (the settings' default "
+                 f"{default or 'none'} is for development)", rel, line, 0.8)
+    return engine
+
+
 def _default_entry(node: ast.expr | None) -> ast.expr | None:
     if not isinstance(node, ast.Dict):
         return None
@@ -408,7 +430,9 @@ def _django_entry(mod: Module, rel: str, entry: ast.expr, profile: Profile) -> s
         return "unknown"
     keys = {k.value: v for k, v in zip(entry.keys, entry.values) if isinstance(k, ast.Constant)}
     engine, engine_env = _text(mod.evaluate(keys.get("ENGINE"), None)) if "ENGINE" in keys else (None, None)
-    if not engine or engine_env:  # chosen by an env var (SQLite by default, another in deployment): not known
+    if engine_env:  # chosen by an env var: SQLite by default, another in deployment
+        engine = _deployed_engine(profile, engine_env, engine, keys, rel, entry.lineno)
+    if not engine:
         return "unknown"
     kind = _DJANGO_ENGINES.get(engine.rsplit(".", 1)[-1], "unknown")
     if kind is None:
@@ -425,6 +449,9 @@ def _django_entry(mod: Module, rel: str, entry: ast.expr, profile: Profile) -> s
         conn.user, conn.user_env = _text(mod.evaluate(keys["USER"], None))
     if "NAME" in keys:
         conn.database, conn.database_env = _text(mod.evaluate(keys["NAME"], None))
+        if engine_env and conn.database and (conn.database.endswith((".sqlite3", ".sqlite", ".db"))
+                                             or "/" in conn.database):
+            conn.database = None  # the development default is SQLite's file: the service's database instead
     if "PASSWORD" in keys:
         _password(mod, keys["PASSWORD"], None, conn)
     conn.file, conn.line, conn.why = rel, entry.lineno, f"DATABASES ENGINE {engine}"
