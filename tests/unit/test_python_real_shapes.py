@@ -1211,3 +1211,35 @@ def test_ports_and_env_read_only_by_scripts_beside_the_app_are_not_the_apps(tmp_
     profile = build_profile(write_tree(tmp_path, {"requirements.txt": "flask\n", **files}))
     assert (profile.ports, profile.port_env) == ([port], port_env)
     assert {e.name for e in profile.env} == env
+
+
+_DJANGO_PROJECT = {
+    "requirements.txt": "Django\ngunicorn\n",
+    "manage.py": "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_/settings')\n"
+                 "from django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+    "site_/__init__.py": "",
+    "site_/settings.py": "ROOT_URLCONF = 'site_.urls'\nWSGI_APPLICATION = 'site_.wsgi.application'\n",
+    "site_/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+    "polls/__init__.py": "", "member/__init__.py": "",
+    "polls/api.py": "from django.urls import include, path\nurlpatterns = [path('member/', include('member.urls'))]\n",
+    "polls/urls.py": "from django.urls import path\nfrom polls import views\n"
+                     "urlpatterns = [path('form/<int:pk>/', views.form), path('task_status/', views.status)]\n",
+    "member/urls.py": "from django.urls import path\nfrom member import views\n"
+                      "urlpatterns = [path('signup', views.signup)]\n",
+}
+
+
+@pytest.mark.parametrize("root_urls, health", [
+    # path('', include(...)) is a prefix, not a / route (django-celery-project answered 404 on /)
+    ("from django.urls import include, path\n"
+     "urlpatterns = [path('', include('polls.urls')), path('member/', include('member.urls'))]\n",
+     "/member/signup"),
+    # an included module's routes are under its prefix
+    # includes of includes: the prefixes add up
+    ("from django.urls import include, path\nurlpatterns = [path('v1/', include('polls.api'))]\n", "/v1/member/signup"),
+    ("from django.urls import include, path\nfrom polls import views\n"
+     "urlpatterns = [path('', views.home), path('member/', include('member.urls'))]\n", "/"),
+])
+def test_django_includes_are_prefixes_of_the_routes_they_include(tmp_path, root_urls, health):
+    profile = build_profile(write_tree(tmp_path, {**_DJANGO_PROJECT, "site_/urls.py": root_urls}))
+    assert profile.framework == "django" and profile.health_path == health

@@ -71,6 +71,8 @@ class Facts:
     # names of routers and blueprints served under a prefix (include_router(x, prefix=...), url_prefix=...):
     # their routes' full paths are not known from the decorator alone
     mounted: list[str] = field(default_factory=list)
+    # Django's path("member/", include("tdd.urls")): (the module included, its prefix); their routes are under it
+    included: list[tuple[str, str]] = field(default_factory=list)
     # FastAPI(docs_url=None): the app serves no /docs page
     no_docs: bool = False
     # pages an API documentation extension serves (Quart-Schema's /docs): (path, line, why)
@@ -318,6 +320,32 @@ def needed_packages(tree: SourceTree, files: list[str]) -> list[tuple[str, str, 
     return [(name, rel, line, why) for rel in files for name, line, why in facts(tree, rel).needs]
 
 
+def _included_prefixes(tree: SourceTree, files: list[str], found: list) -> dict[str, str | None]:
+    """The URL prefix of each Django urls module another includes (``path("member/", include("tdd.urls"))``:
+    tdd/urls.py -> "/member"), through includes of includes; None for a prefix that isn't plain text."""
+    project = values.project(tree)
+    edges: list[tuple[str, str, str]] = []  # (including file, included file, prefix)
+    for rel, file_facts in zip(files, found):
+        for module, prefix in file_facts.included:
+            target = project.find_module(module, rel, 0) if re.fullmatch(r"[\w.]+", module) else None
+            if target and target != rel:
+                edges.append((rel, target, prefix))
+    prefixes: dict[str, str | None] = {}
+    for _ in range(5):  # a few levels of includes at most
+        changed = False
+        for parent, child, prefix in edges:
+            above = prefixes.get(parent, "")
+            plain = re.fullmatch(r"[\w./-]*", prefix) is not None
+            value = None if above is None or not plain else \
+                ((above + "/" + prefix.strip("/")).rstrip("/") if prefix.strip("/") else above)
+            if prefixes.get(child, "") != value and (child not in prefixes or prefixes[child] != value):
+                prefixes[child] = value
+                changed = True
+        if not changed:
+            break
+    return prefixes
+
+
 def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> None:
     """A route the app serves, for the health check. Routes declared on a router or blueprint that is served
     under a prefix are left out (their full path is the prefix's, often a setting); a FastAPI app with no
@@ -329,9 +357,14 @@ def read_health_path(tree: SourceTree, files: list[str], profile: Profile) -> No
         return
     found = [facts(tree, rel) for rel in files]
     mounted = {name for f in found for name in f.mounted}
+    prefixes = _included_prefixes(tree, files, found)
     routes = []
     for rel, file_facts in zip(files, found):
+        prefix = prefixes.get(rel, "")
+        if prefix is None:  # included under a prefix that isn't plain text: its full paths are not known
+            continue
         for path, line, owner in file_facts.routes:
+            path = prefix + path if prefix else path
             if "<" in path or "{" in path or ":" in path or (owner is not None and owner in mounted):
                 continue
             routes.append((path, rel, line))
@@ -521,7 +554,13 @@ class _Collector:
         # routes
         if last in ("path", "re_path") and len(node.args) >= 2 and name in ("path", "django.urls.path"):
             route = self.ev(node.args[0], scope)
-            if isinstance(route, str):
+            view = node.args[1]
+            if isinstance(view, ast.Call) and _last_name(view.func) == "include":
+                # a prefix, not a route: the included module's routes are served under it
+                target = self.ev(view.args[0], scope) if view.args else None
+                if isinstance(route, str) and isinstance(target, str):
+                    found.included.append((target, route))
+            elif isinstance(route, str):
                 found.routes.append(("/" + route.lstrip("/"), line, None))
         elif last in ("Route", "add_url_rule", "add_api_route") and node.args:
             route = self.ev(node.args[0], scope)
