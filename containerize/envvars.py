@@ -14,10 +14,11 @@ _SECRET_WORDS = re.compile(
     r"(PASSWORD|PASSWD|PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_KEY|"
     r"SIGNING_KEY|ENCRYPTION_KEY|_KEY$|^KEY$|DSN$|WEBHOOK)", re.I)
 # names of settings about a credential, not the credential: where it is, how long it lasts (a token's lifetime:
-# ACCESS_TOKEN_EXPIRE_MINUTES, EMAIL_RESET_TOKEN_EXPIRE_HOURS), its algorithm or length, the table that keeps it
+# ACCESS_TOKEN_EXPIRE_MINUTES, EMAIL_RESET_TOKEN_EXPIRE_HOURS, TOKEN_EXP, JWT_EXPIRES_IN), its algorithm or length, the table that keeps it
 # or the timeout of asking for it again (Laravel's AUTH_PASSWORD_RESET_TOKEN_TABLE, AUTH_PASSWORD_TIMEOUT,
 # AUTH_PASSWORD_BROKER: the name of a broker in config/auth.php)
-_NOT_SECRET = re.compile(r"(_PATH|_FILE|_DIR|_ID$|PUBLIC|_HOST|_PORT|KEY_NAME|_TTL|_EXPIRES?|_ALGORITHM|_LENGTH"
+_NOT_SECRET = re.compile(r"(_PATH|_FILE|_DIR|_ID$|PUBLIC|_HOST|_PORT|KEY_NAME|_TTL|_EXP|_EXPIRES?(_IN)?|_EXPIRATION"
+                         r"|_EXPIRY|_ALGORITHM|_LENGTH"
                          r"|_TABLE|_TIMEOUT|_BROKER"
                          r"|_(EXPIRES?|EXPIRY|LIFETIME|TTL|AGE|TIMEOUT)_(IN_)?(SECONDS|SECS|MINUTES|MINS|HOURS|DAYS))$",
                          re.I)

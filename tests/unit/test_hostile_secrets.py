@@ -17,7 +17,8 @@ SECRET_NAMES = ["DB_PWD", "SMTP_PW", "GPG_PASSPHRASE", "GITHUB_PAT", "OPENAI", "
                 "SENTRY_DSN"]
 PLAIN_NAMES = ["PORT", "DEBUG", "LOG_LEVEL", "APP_NAME", "REDIS_HOST", "PASSWORD_FILE", "NODE_ENV", "WORKERS",
                "TIMEZONE", "AUTH_URL", "ACCESS_TOKEN_EXPIRE_MINUTES", "EMAIL_RESET_TOKEN_EXPIRE_HOURS",
-               "JWT_REFRESH_TOKEN_LIFETIME_DAYS", "SESSION_TOKEN_TTL_SECONDS",
+               "JWT_REFRESH_TOKEN_LIFETIME_DAYS", "SESSION_TOKEN_TTL_SECONDS", "TOKEN_EXP", "JWT_EXPIRES_IN",
+               "TOKEN_EXPIRATION", "TOKEN_EXPIRY",
                # Laravel's config/auth.php: a broker's name, a table's name, a timeout
                "AUTH_PASSWORD_BROKER", "AUTH_PASSWORD_RESET_TOKEN_TABLE", "AUTH_PASSWORD_TIMEOUT"]
 CREDENTIAL_VALUES = ["redis://:pw@cache:6379", "postgres://user:pw@db/app", "ghp_" + "a1B2" * 9,
