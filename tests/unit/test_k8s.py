@@ -297,7 +297,10 @@ def test_multi_app_kustomize_renders_every_app_and_validates_strictly(multi_mani
         if spec.get("ports"):  # a server: a Deployment and a Service named as in compose
             assert any(d["kind"] == "Deployment" and d["metadata"]["name"] == service for d in mine)
             assert any(d["kind"] == "Service" and d["metadata"]["name"] == service for d in mine)
-        else:
+        elif spec.get("restart"):  # runs until stopped (a queue worker): a Deployment with no Service
+            assert any(d["kind"] == "Deployment" and d["metadata"]["name"] == service for d in mine)
+            assert not any(d["kind"] == "Service" for d in mine)
+        else:  # a batch program: a Job
             assert any(d["kind"] == "Job" and d["metadata"]["name"] == service for d in mine)
         for d in mine:
             assert d["metadata"]["labels"]["app.kubernetes.io/part-of"] == name
@@ -354,7 +357,7 @@ def test_the_front_ends_nginx_reaches_the_api_by_its_compose_name(multi_manifest
 def test_a_backing_service_shared_by_two_apps_is_written_once_and_lets_both_in(multi_manifests):
     _compose, _files, folder = multi_manifests["multi-express-worker"]
     docs = _docs(folder)
-    assert "services/redis-statefulset.yaml" in docs and "worker/job.yaml" in docs
+    assert "services/redis-statefulset.yaml" in docs and "worker/deployment.yaml" in docs  # a queue worker: for ever
     assert not any(k.startswith(("api/redis", "worker/redis")) for k in docs)
     allowed = docs["services/redis-networkpolicy.yaml"]["spec"]["ingress"][0]["from"]
     assert [f["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for f in allowed] == ["api", "worker"]
@@ -438,7 +441,7 @@ def test_cli_writes_k8s_and_the_workflow_at_a_repository_root(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert (root / "k8s" / "kustomization.yaml").is_file() and (root / "k8s" / "api" / "deployment.yaml").is_file()
-    assert (root / "k8s" / "worker" / "job.yaml").is_file()
+    assert (root / "k8s" / "worker" / "deployment.yaml").is_file()  # a queue worker runs until stopped
     assert (root / ".github" / "workflows" / "docker.yml").is_file()
 
 

@@ -81,11 +81,30 @@ def _node(tmp_path, deps: dict, code: str, start: bool = True):
     ({"telegraf": "^4.16.0"}, "const { Telegraf } = require('telegraf');\nconst bot = new Telegraf(process.env.TOKEN);\n"
      "bot.launch();\n", True, "launch() of telegraf"),
     ({}, "setInterval(() => console.log('tick'), 1000);\n", False, "setInterval()"),
+    # a queue consumer: for (;;) around a blocking pop, inside the async main the file calls
+    ({"redis": "^4.6.0"}, "const { createClient } = require('redis');\nconst client = createClient();\n"
+     "async function main() {\n  await client.connect();\n  for (;;) {\n    const item = await client.brPop('q', 0);\n"
+     "    items.forEach((x) => { if (!x) return; });\n    switch (item) { case 1: break; }\n  }\n}\nmain();\n",
+     True, "loops for ever"),
+    ({}, "async function poll() {\n  while (true) {\n    await new Promise((r) => setTimeout(r, 1000));\n  }\n}\n"
+     "poll();\n", False, "loops for ever"),
 ])
 def test_a_node_program_with_no_port_that_keeps_running(tmp_path, deps, code, start, why):
     profile = _node(tmp_path, deps, code, start)
     assert profile.entrypoint == ["node", "index.js"] and profile.ports == [] and profile.long_running
     assert why in profile.evidence["long_running"][0].why
+
+
+@pytest.mark.parametrize("code", [
+    "let n = 0;\nfor (;;) {\n  n += 1;\n  if (n > 3) break;\n}\nconsole.log(n);\n",
+    "function run() {\n  while (true) {\n    if (done()) return 1;\n  }\n}\nrun();\n",
+    "while (1) {\n  if (Math.random() > 0.5) process.exit(0);\n}\n",
+    "outer: for (;;) {\n  for (const x of [1, 2]) {\n    if (x) break outer;\n  }\n}\n",
+    "while (0) {\n  console.log('never');\n}\n",
+])
+def test_a_node_loop_with_a_way_out_is_no_sign_of_a_long_running_program(tmp_path, code):
+    profile = _node(tmp_path, {}, code, False)
+    assert profile.ports == [] and not profile.long_running
 
 
 def test_a_node_start_script_that_serves_http_is_still_a_server(tmp_path):

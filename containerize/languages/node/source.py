@@ -108,6 +108,8 @@ DATA_IF_EXISTS = """
 RUNS = """
 (call_expression function: (member_expression property: (property_identifier) @method)) @call
 (call_expression function: (identifier) @fn (#eq? @fn "setInterval")) @call
+(for_statement condition: (empty_statement)) @loop
+(while_statement condition: (parenthesized_expression [(true) (number)] @always)) @loop
 """
 LONG_RUNNING_CALLS = {"login": "discord.js", "launch": "telegraf", "start": "grammy", "startPolling":
                       "node-telegram-bot-api", "initialize": "whatsapp-web.js", "schedule": "node-cron"}
@@ -416,11 +418,46 @@ def _pair_value(obj, key: str):
     return None
 
 
+_NESTED_SCOPES = frozenset({"function_declaration", "function_expression", "arrow_function", "method_definition",
+                            "generator_function", "generator_function_declaration", "class_body"})
+_NESTED_BREAKABLE = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement",
+                               "switch_statement"})
+
+
+def _leaves(body) -> bool:
+    """Whether a loop's body can leave it: a ``break`` (not one of an inner loop or switch), a ``return`` or a
+    ``throw`` (not inside an inner function), or a call of ``process.exit``."""
+    if body is None:
+        return True
+    todo = [(body, False)]
+    while todo:
+        node, inner = todo.pop()
+        kind = node.type
+        if kind in _NESTED_SCOPES:
+            continue
+        if kind == "break_statement" and (not inner or node.child_by_field_name("label") is not None):
+            return True
+        if kind in ("return_statement", "throw_statement"):
+            return True
+        if kind == "call_expression" and syntax.text(node.child_by_field_name("function")) == "process.exit":
+            return True
+        nested = inner or kind in _NESTED_BREAKABLE
+        todo.extend((child, nested) for child in node.named_children)
+    return False
+
+
 def runs_until_stopped(tree: SourceTree, files: list[str], deps: set[str]) -> tuple[str, str, int] | None:
     """(why, file, line) of the first call that keeps a program with no port running: a discord.js
-    ``client.login()``, telegraf's ``bot.launch()``, a node-cron schedule, a ``setInterval`` timer."""
+    ``client.login()``, telegraf's ``bot.launch()``, a node-cron schedule, a ``setInterval`` timer, or a loop
+    that never ends (``for (;;)``, ``while (true)`` with no break or return out of it: a queue consumer)."""
     for module in modules(tree, files):
         for match in module.matches(RUNS):
+            if "loop" in match:
+                loop = match["loop"][0]
+                always = match.get("always")
+                if (always and syntax.text(always[0]) in ("0", "0.0")) or _leaves(loop.child_by_field_name("body")):
+                    continue
+                return "loops for ever (a loop with no way out)", module.rel, syntax.line(loop)
             call = match["call"][0]
             if "fn" in match:
                 return "sets a timer with setInterval() that keeps it running", module.rel, syntax.line(call)
