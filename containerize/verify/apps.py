@@ -242,8 +242,8 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
         return
     info = docker.inspect("container", cid)
     state = info.get("State") or {}
-    if not profile.ports and not profile.long_running:  # a batch program: it runs to completion
-        _check_batch(run, service, cid, info)
+    if not profile.ports and not profile.long_running and app.name not in apps_mod.WORKER_NAMES:
+        _check_batch(run, service, cid, info)  # a batch program: it runs to completion
         return
     if not state.get("Running"):
         run.result.check(f"{service}: running", "fail", f"exited {state.get('ExitCode')}\n--- its last log "
