@@ -15,7 +15,7 @@ from ... import syntax
 from ...profile import Connection, Profile
 from ...scan import SourceTree
 from ...services import connection_from_dsn, connection_from_url
-from . import source
+from . import erb, source
 
 # Rails adapters -> service kind
 ADAPTERS = {"postgresql": "postgres", "postgis": "postgres", "mysql2": "mysql", "trilogy": "mysql",
@@ -33,24 +33,13 @@ _TOKEN = "xcerb"
 _READS = {"read", "strip", "chomp", "rstrip", "chomp!", "strip!", "read_text"}
 
 
-def _erb(text: str, reader: source.Reader) -> tuple[str, dict[str, source.Value]]:
-    """The YAML with each ``<%= ... %>`` tag replaced by a token (``<% ... %>`` tags dropped), in one pass."""
-    out, values, at = [], {}, 0
-    while True:
-        start = text.find("<%", at)
-        end = text.find("%>", start + 2) if start >= 0 else -1
-        if start < 0 or end < 0:
-            out.append(text[at:])
-            break
-        out.append(text[at:start])
-        code = text[start + 2:end]
-        if code.startswith("="):
-            token = f"{_TOKEN}{len(values)}z"
-            root = syntax.parse("ruby", code[1:].strip("-")).root_node
-            values[token] = reader.value(root.named_children[-1]) if root.named_children else source.Value()
-            out.append(token)
-        at = end + 2
-    return "".join(out), values
+def _erb(tree: SourceTree, rel: str, reader: source.Reader) -> tuple[str, object, dict[str, source.Value]] | None:
+    """A settings file's text, its YAML and the value of each ``<%= ... %>`` tag (its Ruby read by ``reader``)."""
+    def value_of(code: str) -> source.Value:
+        root = syntax.parse("ruby", code).root_node
+        return reader.value(root.named_children[-1]) if root.named_children else source.Value()
+
+    return erb.load(tree, rel, _TOKEN, value_of)
 
 
 def _setting(raw, values: dict[str, source.Value]) -> tuple[str | None, str | None]:
@@ -68,15 +57,11 @@ def _setting(raw, values: dict[str, source.Value]) -> tuple[str | None, str | No
 
 def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> None:
     rel = "config/database.yml"
-    text = tree.read(rel)
-    if not text or len(text) > 200_000:
+    found = _erb(tree, rel, reader)
+    if found is None:
         return
-    body, values = _erb(text, reader)
-    import yaml  # loaded only for a project with a database.yml
-
-    try:
-        data = yaml.safe_load(body)
-    except (yaml.YAMLError, RecursionError, ValueError):
+    text, data, values = found
+    if data is None:
         profile.note("connections", f"{rel} is not YAML this tool can read (after its ERB tags)", rel, None, 0.3)
         return
     section = data.get("production") if isinstance(data, dict) else None
@@ -130,16 +115,10 @@ def _database_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> 
 def _cable_yml(tree: SourceTree, profile: Profile, reader: source.Reader) -> None:
     """Action Cable's production adapter: ``adapter: redis`` with its ``url`` (a literal, or an ERB env read)."""
     rel = "config/cable.yml"
-    text = tree.read(rel)
-    if not text or len(text) > 200_000:
+    found = _erb(tree, rel, reader)
+    if found is None:
         return
-    body, values = _erb(text, reader)
-    import yaml  # loaded only for a project with a cable.yml
-
-    try:
-        data = yaml.safe_load(body)
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return
+    text, data, values = found
     section = data.get("production") if isinstance(data, dict) else None
     if not isinstance(section, dict) or _setting(section.get("adapter"), values)[0] != "redis":
         return

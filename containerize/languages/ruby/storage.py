@@ -9,6 +9,7 @@ import re
 
 from ... import syntax
 from ...scan import SourceTree
+from . import erb
 
 _Q_SERVICE = ('(assignment left: (call receiver: (call receiver: (identifier) @config method: (identifier) @group) '
               'method: (identifier) @name) right: (_) @value) @set')
@@ -59,29 +60,10 @@ def disk_root(tree: SourceTree) -> tuple[str, str, int | None] | None:
     """(folder relative to the app, file, line) the production Active Storage Disk service writes uploads to."""
     service = production_service(tree)
     rel = "config/storage.yml"
-    text = tree.read(rel) if service else None
-    if not text or len(text) > 200_000:
+    found = erb.load(tree, rel, _TOKEN, _root_path) if service else None  # a Rails.root.join(...) tag: its path
+    if found is None or found[1] is None:
         return None
-    out, roots, at = [], {}, 0
-    while True:  # each <%= ... %> tag -> a token (its path when it is Rails.root.join(...)); <% ... %> dropped
-        start = text.find("<%", at)
-        end = text.find("%>", start + 2) if start >= 0 else -1
-        if start < 0 or end < 0:
-            out.append(text[at:])
-            break
-        out.append(text[at:start])
-        code = text[start + 2:end]
-        if code.startswith("="):
-            token = f"{_TOKEN}{len(roots)}z"
-            roots[token] = _root_path(code[1:].strip("-").strip())
-            out.append(token)
-        at = end + 2
-    import yaml  # loaded only for a Rails app with a storage.yml
-
-    try:
-        data = yaml.safe_load("".join(out))
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return None
+    text, data, roots = found
     section = data.get(service[0]) if isinstance(data, dict) else None
     if not isinstance(section, dict) or section.get("service") != "Disk" or not isinstance(section.get("root"), str):
         return None
