@@ -4,7 +4,7 @@ own dependencies broke it (Flask 2.0 imports ``url_quote``, which Werkzeug 3 rem
 dependency is left unpinned by the old release, so a build today resolves the new one and the app fails on
 import. The fix a person would make: cap that dependency below the release that broke it, in the same pip run.
 
-Only for a requirement pinned (``==``, or an upper bound) inside the broken range, and only when the project
+Only for a requirement pinned (``==``, or ``<=``) inside the broken range, and only when the project
 doesn't pin the dependency itself; never with hash-checked requirements (every package is pinned there)."""
 from __future__ import annotations
 
