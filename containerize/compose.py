@@ -70,12 +70,6 @@ def volume_name(path: str) -> str:
 
 
 def read_mount_source(profile: Profile, path: str) -> str:
-    """The project file a read-only mount at ``path`` comes from: a path in the image's working folder is
-    the same path in the project (``/app/.streamlit/secrets.toml`` -> ``./.streamlit/secrets.toml``), any other
-    absolute path the same path under the project (``/data/words.txt`` -> ``./data/words.txt``)."""
-    workdir = getattr(profile.build, "workdir", None)
-    if isinstance(workdir, str) and workdir.startswith("/") and path.startswith(workdir.rstrip("/") + "/"):
-        return "." + path[len(workdir.rstrip("/")):]
     return "." + path
 
 

@@ -89,15 +89,3 @@ def test_folders_given_to_the_app_user_are_read_from_the_run_lines_parse_tree():
     assert _chowned(run, "/app") == ["/data", "/app/cache", "/app/logs", "/q r"]
     assert _chowned("chown -R 1000:1000 /data;", "/app") == ["/data"]
     assert _chowned("echo chown 1000 /etc", "/app") == []
-
-
-def test_a_read_only_mount_in_the_working_folder_comes_from_the_same_path_in_the_project():
-    from containerize.compose import read_mount_source
-    from containerize.languages.python.plan import PythonPlan
-    from containerize.profile import Profile
-
-    profile = Profile(root="/src/app")
-    profile.build = PythonPlan(workdir="/app")
-    assert read_mount_source(profile, "/app/.streamlit/secrets.toml") == "./.streamlit/secrets.toml"
-    assert read_mount_source(profile, "/data/words.txt") == "./data/words.txt"
-    assert read_mount_source(profile, "/application/x.txt") == "./application/x.txt"  # not inside /app
