@@ -14,7 +14,7 @@ import yaml
 from .. import apps as apps_mod
 from ..migrations import MIGRATE_SERVICE
 from .. import render, write
-from . import checks, compose, docker, probe, project
+from . import checks, compose, docker, probe, project, start
 from .record import BUILD_FAILED, LABEL, NO_DOCKER, START_FAILED, USAGE, Options, Result, Run, VerifyError
 from .run import execute
 
@@ -257,7 +257,7 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
         path = run.options.health_path or profile.health_path or "/"
         if host is None:
             run.result.check(f"{service}: http", "fail", f"port {port} is not published")
-        elif not run.options.health_path and profile.health_path is None:
+        elif not run.options.health_path and start.tcp_only(profile):
             # a server that speaks no HTTP/1 (gRPC): its port takes connections
             entry.update({"port": port, "host_port": host, "probe": "tcp"})
             answer = _connect(host, min(run.options.timeout, 60))
@@ -280,8 +280,14 @@ def _probe(run: Run, service: str, app: apps_mod.App, members: dict[str, apps_mo
                 _through_proxy(run, service, app, host, members)
     else:
         run.result.check(f"{service}: running", "pass", "no port (a worker): it keeps running")
+    _non_root(run, service, cid, info, True, entry)
+
+
+def _non_root(run: Run, service: str, cid: str, info: dict, running: bool, entry: dict) -> None:
+    """``checks.non_root`` for one app of the stack: its check named after the service, the user and uid it
+    found kept in the app's entry of the run record."""
     before = len(run.result.checks)
-    checks.non_root(run, cid, info, running=True)
+    checks.non_root(run, cid, info, running=running)
     for check in run.result.checks[before:]:
         check.name = f"{service}: {check.name}"
     for key in ("user", "uid"):
@@ -297,7 +303,7 @@ def _check_batch(run: Run, service: str, cid: str, info: dict) -> None:
         info = docker.inspect("container", cid)
     state = info.get("State") or {}
     code = state.get("ExitCode")
-    run.result.run.setdefault("apps", {})[service] = {"container": cid, "exit_code": code}
+    entry = run.result.run.setdefault("apps", {})[service] = {"container": cid, "exit_code": code}
     if state.get("Running"):
         run.result.check(f"{service}: exit code", "fail", f"still running after {run.options.timeout:.0f}s "
                          "(it has no port, so it was taken for a batch program; use --timeout)\n--- its last log "
@@ -312,12 +318,7 @@ def _check_batch(run: Run, service: str, cid: str, info: dict) -> None:
         found = run.options.expect in stdout
         run.result.check(f"{service}: expected output", "pass" if found else "warn",
                          f"stdout {'contains' if found else 'does not contain'} {run.options.expect!r}")
-    before = len(run.result.checks)
-    checks.non_root(run, cid, info, running=bool(state.get("Running")))
-    for check in run.result.checks[before:]:
-        check.name = f"{service}: {check.name}"
-    for key in ("user", "uid"):
-        run.result.run["apps"][service][key] = run.result.run.pop(key, None)
+    _non_root(run, service, cid, info, bool(state.get("Running")), entry)
 
 
 def _through_proxy(run: Run, service: str, app: apps_mod.App, host: int, members: dict) -> None:
